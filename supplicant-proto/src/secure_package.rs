@@ -1,0 +1,1 @@
+//! Signed secure-OS package format (see bootloader/README.md).
