@@ -10,7 +10,7 @@ fn main() {
     // builds pass their own with OXTEE_BL_PUBKEY; the default is the
     // development key committed in bootloader/keys/.
     let key = std::env::var("OXTEE_BL_PUBKEY")
-        .unwrap_or_else(|_| format!("{dir}/../keys/dev-ed25519.pub"));
+        .unwrap_or_else(|_| format!("{dir}/../keys/dev-ed25519.pub.bin"));
     println!("cargo:rerun-if-env-changed=OXTEE_BL_PUBKEY");
     println!("cargo:rerun-if-changed={key}");
     println!("cargo:rustc-env=OXTEE_BL_PUBKEY={key}");

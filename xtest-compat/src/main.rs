@@ -1,1 +1,157 @@
-fn main() {}
+//! Command-line entry of `xtest-compat` (see the library docs).
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtest_compat::commands;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Builds the Debian normal world, runs QEMU and scores xtest"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Download and extract the Debian trixie arm64 packages; write <out>/debian/.
+    Fetch {
+        /// Cache directory (default: $OXTEE_CACHE or ~/.cache/oxtee).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// Output directory.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Build <out>/initramfs.cpio.gz from the fetched packages.
+    Initramfs {
+        /// Cache directory (default: $OXTEE_CACHE or ~/.cache/oxtee).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// Output directory.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Boot the normal world under QEMU and run one command in it.
+    Run {
+        /// 64 MiB flash image holding the EL3 firmware.
+        #[arg(long)]
+        flash: PathBuf,
+        /// Command to run in the guest (busybox sh).
+        #[arg(long)]
+        cmd: Option<String>,
+        /// Whole-run time bound in seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+        /// Directory for normal.log and secure.log (default: <out>/run).
+        #[arg(long)]
+        log_dir: Option<PathBuf>,
+        /// Development mode: boot Linux directly, without secure firmware.
+        #[arg(long)]
+        no_firmware: bool,
+        /// Attach the terminal to the guest console (shell).
+        #[arg(long)]
+        interactive: bool,
+        /// Output directory holding debian/Image and initramfs.cpio.gz.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Kernel command line.
+        #[arg(long, default_value = xtest_compat::qemu::DEFAULT_APPEND)]
+        append: String,
+    },
+    /// Run xtest (default: regression + pkcs11, one time-bounded case at a time).
+    Xtest {
+        /// 64 MiB flash image holding the EL3 firmware.
+        #[arg(long)]
+        flash: PathBuf,
+        /// Name of the TEE under test (names the results directory).
+        #[arg(long)]
+        tee: String,
+        /// Case ids to run, or raw xtest arguments (e.g. "-t regression").
+        #[arg(long, allow_hyphen_values = true)]
+        xtest_args: Option<String>,
+        /// Per-case time bound in seconds.
+        #[arg(long, default_value_t = 300)]
+        case_timeout: u64,
+        /// Whole-run time bound per boot, in seconds.
+        #[arg(long, default_value_t = 7200)]
+        timeout: u64,
+        /// Output directory.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Development mode: boot Linux directly, without secure firmware.
+        #[arg(long)]
+        no_firmware: bool,
+        /// Echo the guest console.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Print cases passing in the baseline but not in the results; exit 1 if any.
+    Compare {
+        /// Baseline results.tsv.
+        #[arg(long)]
+        baseline: PathBuf,
+        /// New results.tsv.
+        #[arg(long)]
+        results: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let res = match cli.command {
+        Cmd::Fetch { cache, out } => commands::fetch(cache, &out),
+        Cmd::Initramfs { cache, out } => commands::initramfs(cache, &out),
+        Cmd::Run {
+            flash,
+            cmd,
+            timeout,
+            log_dir,
+            no_firmware,
+            interactive,
+            out,
+            append,
+        } => commands::run(&commands::RunArgs {
+            flash,
+            cmd,
+            timeout,
+            log_dir,
+            no_firmware,
+            interactive,
+            out,
+            append,
+        }),
+        Cmd::Xtest {
+            flash,
+            tee,
+            xtest_args,
+            case_timeout,
+            timeout,
+            out,
+            no_firmware,
+            verbose,
+        } => commands::xtest(&commands::XtestArgs {
+            flash,
+            tee,
+            xtest_args,
+            case_timeout,
+            timeout,
+            out,
+            no_firmware,
+            verbose,
+        }),
+        Cmd::Compare { baseline, results } => commands::compare(&baseline, &results),
+    };
+    match res {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("xtest-compat: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

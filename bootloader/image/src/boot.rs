@@ -12,7 +12,7 @@ use crate::context::WorldContext;
 use crate::monitor::{call_secure_sync, el3_exit, FEATURES, POWER};
 use crate::percpu::{secure_vectors, stack_top, this_cpu, PerCpu, SECURE_VECTORS};
 use crate::platform::{CPU_COUNT, DTB_BASE};
-use crate::sysreg::{counter_seconds, read_sysreg, write_sysreg, Features};
+use crate::sysreg::{counter_seconds, write_sysreg, Features};
 use crate::{el1, fp, hw, linux};
 
 /// The Ed25519 public key secure boot trusts, fixed at build time.
@@ -112,7 +112,7 @@ fn primary() -> ! {
     hw::init_heap();
     match secure_boot() {
         Ok(entry) => {
-            if let Err(e) = linux::fixup_psci(DTB_BASE) {
+            if let Err(e) = linux::fixup_psci() {
                 println!("DT fix-up failed: {}", e);
             }
             boot_secure_os(cpu, entry, &f);
@@ -294,7 +294,3 @@ pub fn system_off(cpu: &mut PerCpu, reset: bool) -> i64 {
     hw::power_off(reset)
 }
 
-#[allow(dead_code)]
-fn _uses(_: u64) -> u64 {
-    read_sysreg!("currentel")
-}

@@ -31,6 +31,22 @@ pub fn save(r: &mut El1Regs, f: &Features) {
     r.mdscr = read_sysreg!("mdscr_el1");
     r.cntkctl = read_sysreg!("cntkctl_el1");
     r.pmcr_el0 = read_sysreg!("pmcr_el0");
+    save_pauth_keys(r, f);
+    if f.sve {
+        r.zcr_el1 = read_sysreg!("S3_0_C1_C2_0");
+    }
+    if f.sme {
+        r.smcr_el1 = read_sysreg!("S3_0_C1_C2_6");
+        r.tpidr2_el0 = read_sysreg!("S3_3_C13_C0_5");
+    }
+    if f.scxtnum {
+        r.scxtnum_el0 = read_sysreg!("S3_3_C13_C0_7");
+        r.scxtnum_el1 = read_sysreg!("S3_0_C13_C0_7");
+    }
+}
+
+/// Captures the pointer-authentication keys only.
+pub fn save_pauth_keys(r: &mut El1Regs, f: &Features) {
     if f.pauth {
         r.pauth = [
             read_sysreg!("S3_0_C2_C1_0"),
@@ -44,17 +60,6 @@ pub fn save(r: &mut El1Regs, f: &Features) {
             read_sysreg!("S3_0_C2_C3_0"),
             read_sysreg!("S3_0_C2_C3_1"),
         ];
-    }
-    if f.sve {
-        r.zcr_el1 = read_sysreg!("S3_0_C1_C2_0");
-    }
-    if f.sme {
-        r.smcr_el1 = read_sysreg!("S3_0_C1_C2_6");
-        r.tpidr2_el0 = read_sysreg!("S3_3_C13_C0_5");
-    }
-    if f.scxtnum {
-        r.scxtnum_el0 = read_sysreg!("S3_3_C13_C0_7");
-        r.scxtnum_el1 = read_sysreg!("S3_0_C13_C0_7");
     }
 }
 

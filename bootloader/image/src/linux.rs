@@ -1,27 +1,129 @@
-//! Normal-world boot: DT fix-ups and the kernel/initrd/command line from fw_cfg.
+//! Normal-world boot: the kernel, initrd and command line QEMU hands over via
+//! fw_cfg (`-kernel/-initrd/-append`), and the DT fix-ups Linux needs.
 
 use core::fmt;
 
+use crate::fw_cfg::{FwCfg, Key};
+use crate::platform::{DTB_BASE, DTB_MAX_SIZE};
+
+/// Where the kernel Image goes: 2 MiB aligned and clear of the DTB growth
+/// area and of OP-TEE's static SHM at 0x4200_0000..0x4220_0000.
+const KERNEL_BASE: u64 = 0x4400_0000;
+/// End of normal RAM we may load into (`-m 1024`).
+const RAM_END: u64 = 0x8000_0000;
+/// arm64 Image header magic "ARM\x64" at offset 56.
+const ARM64_IMAGE_MAGIC: u32 = 0x644d_5241;
+
 /// Why the normal world could not be started.
 pub enum LinuxError {
+    /// fw_cfg is missing or has no DMA interface.
+    NoFwCfg,
     /// fw_cfg holds no kernel.
     NoKernel,
+    /// The kernel is not an arm64 Image.
+    BadImage,
+    /// Kernel and initrd do not fit in RAM.
+    TooBig,
+    /// The DT could not be parsed or rewritten.
+    Dt(oxtee_fdt::FdtError),
 }
 
 impl fmt::Display for LinuxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::NoFwCfg => write!(f, "no fw_cfg DMA interface"),
             Self::NoKernel => write!(f, "no kernel given (-kernel)"),
+            Self::BadImage => write!(f, "kernel is not an arm64 Image"),
+            Self::TooBig => write!(f, "kernel and initrd do not fit in RAM"),
+            Self::Dt(e) => write!(f, "DT: {:?}", e),
         }
     }
 }
 
-/// Adds the PSCI node and CPU enable methods to the DT at `dtb`.
-pub fn fixup_psci(_dtb: u64) -> Result<(), LinuxError> {
+impl From<oxtee_fdt::FdtError> for LinuxError {
+    fn from(e: oxtee_fdt::FdtError) -> Self {
+        Self::Dt(e)
+    }
+}
+
+/// The DT QEMU left at the base of RAM, as bytes.
+fn dtb_bytes() -> &'static mut [u8] {
+    // SAFETY: DTB_BASE..DTB_BASE+DTB_MAX_SIZE is normal RAM reserved for the
+    // DT: no kernel, initrd or other data is placed there, and only this CPU
+    // runs at this point of the boot.
+    unsafe { core::slice::from_raw_parts_mut(DTB_BASE as *mut u8, DTB_MAX_SIZE) }
+}
+
+/// Applies `params` to the DT in place.
+fn fixup(params: &oxtee_fdt::BootParams<'_>) -> Result<(), LinuxError> {
+    let buf = dtb_bytes();
+    let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
+    oxtee_fdt::fixup_for_boot(&mut fdt, params)?;
+    fdt.write_into(buf)?;
     Ok(())
 }
 
-/// Loads kernel, initrd and command line; returns the kernel entry.
+/// Adds `/psci` and the CPUs' enable methods (done before the secure OS
+/// boots, as TF-A's BL2 does).
+pub fn fixup_psci() -> Result<(), LinuxError> {
+    fixup(&oxtee_fdt::BootParams::default())
+}
+
+fn align_up(v: u64, a: u64) -> Option<u64> {
+    v.checked_add(a - 1).map(|x| x & !(a - 1))
+}
+
+/// Loads kernel, initrd and command line, records them in the DT and returns
+/// the kernel entry address.
 pub fn load_kernel() -> Result<u64, LinuxError> {
-    Err(LinuxError::NoKernel)
+    let mut fw = FwCfg::probe().ok_or(LinuxError::NoFwCfg)?;
+    let kernel_size = u64::from(fw.read_u32(Key::KERNEL_SIZE));
+    if kernel_size < 64 {
+        return Err(LinuxError::NoKernel);
+    }
+    // Header first: text_offset and image_size decide the placement.
+    let mut hdr = [0u8; 64];
+    fw.read_prefix(Key::KERNEL_DATA, &mut hdr);
+    let word = |o: usize| u64::from_le_bytes(hdr[o..o + 8].try_into().unwrap_or([0; 8]));
+    let magic = u32::from_le_bytes(hdr[56..60].try_into().unwrap_or([0; 4]));
+    if magic != ARM64_IMAGE_MAGIC {
+        return Err(LinuxError::BadImage);
+    }
+    let (text_offset, image_size) = (word(8), word(16));
+    let kernel = KERNEL_BASE.checked_add(text_offset).ok_or(LinuxError::TooBig)?;
+    let footprint = image_size.max(kernel_size);
+    let kernel_end = kernel.checked_add(footprint).ok_or(LinuxError::TooBig)?;
+    if kernel_end > RAM_END {
+        return Err(LinuxError::TooBig);
+    }
+    fw.dma_read(Key::KERNEL_DATA, kernel, kernel_size);
+
+    let initrd_size = u64::from(fw.read_u32(Key::INITRD_SIZE));
+    let initrd = if initrd_size > 0 {
+        let start = align_up(kernel_end, 0x20_0000).ok_or(LinuxError::TooBig)?;
+        let end = start.checked_add(initrd_size).ok_or(LinuxError::TooBig)?;
+        if end > RAM_END {
+            return Err(LinuxError::TooBig);
+        }
+        fw.dma_read(Key::INITRD_DATA, start, initrd_size);
+        Some(oxtee_fdt::Initrd { start, end })
+    } else {
+        None
+    };
+
+    let mut cmdline = [0u8; 4096];
+    let cmd_size = (fw.read_u32(Key::CMDLINE_SIZE) as usize).min(cmdline.len());
+    fw.read_prefix(Key::CMDLINE_DATA, &mut cmdline[..cmd_size]);
+    let cmd_len = cmdline[..cmd_size].iter().position(|&b| b == 0).unwrap_or(cmd_size);
+    let bootargs = core::str::from_utf8(&cmdline[..cmd_len]).ok().filter(|s| !s.is_empty());
+
+    crate::console::println!(
+        "kernel {} bytes at {:#x}, initrd {} bytes at {:#x}",
+        kernel_size,
+        kernel,
+        initrd_size,
+        initrd.map_or(0, |i| i.start)
+    );
+    fixup(&oxtee_fdt::BootParams { bootargs, initrd, ..Default::default() })?;
+    Ok(kernel)
 }

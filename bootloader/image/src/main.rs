@@ -6,6 +6,9 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 #[cfg(target_os = "none")]
+extern crate alloc;
+
+#[cfg(target_os = "none")]
 mod boot;
 #[cfg(target_os = "none")]
 mod console;
@@ -15,6 +18,8 @@ mod context;
 mod el1;
 #[cfg(target_os = "none")]
 mod fp;
+#[cfg(target_os = "none")]
+mod fw_cfg;
 #[cfg(target_os = "none")]
 mod hw;
 #[cfg(target_os = "none")]

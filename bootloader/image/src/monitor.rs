@@ -104,8 +104,9 @@ pub extern "C" fn lower_el_sync(ctx: *mut WorldContext) -> *mut WorldContext {
             };
             switch_state(cur, other);
             other.x[..8].copy_from_slice(&cur.x[..8]);
+            // SPSR stays as the secure OS left it at its last SMC (OP-TEE
+            // runs its kernel on SP_EL0, so it may be EL1t), as opteed does.
             other.elr_el3 = vectors + slot;
-            other.spsr_el3 = SPSR_EL1H_DAIF_MASKED;
             other
         }
         Route::Opteed(ret) => opteed_return(cpu, ret),
@@ -128,7 +129,16 @@ fn opteed_return(cpu: &mut PerCpu, ret: OpteedReturn) -> *mut WorldContext {
             ns
         }
         OpteedReturn::FiqDone => {
-            switch_state(&mut cpu.s, &cpu.ns);
+            // Like opteed: the secure OS's EL1 state is not saved after a
+            // FIQ; it stays as at its last CALL_DONE. Pointer-authentication
+            // keys are the exception: TF-A saves them with the general
+            // registers on every entry, and OP-TEE relies on that.
+            let f = features();
+            el1::save_pauth_keys(&mut cpu.s.el1, f);
+            // SAFETY: at EL3 between two lower-EL runs; the normal world is
+            // resumed next.
+            unsafe { el1::restore(&cpu.ns.el1, f) };
+            fp::restore(&cpu.ns.fp, f);
             &mut cpu.ns
         }
         // Answers to synchronous calls (boot and power hooks).
@@ -208,7 +218,6 @@ pub extern "C" fn lower_el_fiq(ctx: *mut WorldContext) -> *mut WorldContext {
     let s = &mut cpu.s;
     s.x[0] = elr;
     s.elr_el3 = vectors + vector::FIQ;
-    s.spsr_el3 = SPSR_EL1H_DAIF_MASKED;
     s
 }
 

@@ -1,0 +1,73 @@
+# Build rules shared by the top-level Makefile. OP-TEE's conventions apply
+# where users script against them: O= is the output directory, PLATFORM= the
+# board, CROSS_COMPILE= the aarch64 binutils prefix.
+
+O ?= out
+PLATFORM ?= vexpress-qemu_armv8a
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CARGO ?= cargo
+# Key that signs the secure-OS package; the firmware trusts its public part.
+SIGN_KEY ?= bootloader/keys/dev-ed25519.pem
+# Anti-rollback version written into the package.
+TEE_VERSION ?= 1
+
+ifneq ($(PLATFORM),vexpress-qemu_armv8a)
+$(error PLATFORM=$(PLATFORM) is not supported; only vexpress-qemu_armv8a (QEMU virt))
+endif
+
+BL_TARGET := aarch64-unknown-none-softfloat
+HOST_BIN := target/release
+SIGN := $(HOST_BIN)/oxtee-sign
+XTC := $(HOST_BIN)/xtest-compat
+DEPS_STAMP := $(O)/.deps-installed
+
+.PHONY: deps tools bootloader debian initramfs flash FORCE
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): tools/install-deps.sh
+	bash tools/install-deps.sh
+	@mkdir -p $(O) && touch $@
+
+# Host tools (cargo decides what to rebuild).
+tools: $(DEPS_STAMP)
+	$(CARGO) build --release -q -p oxtee-sign -p xtest-compat
+
+$(SIGN) $(XTC): tools
+
+# The public half of SIGN_KEY, embedded in the firmware.
+$(O)/keys/sign-key.pub: $(SIGN_KEY) tools
+	@mkdir -p $(dir $@)
+	$(SIGN) pubkey --key $(SIGN_KEY) -o $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm $@.tmp || mv $@.tmp $@
+
+# EL3 firmware.
+bootloader: $(O)/bootloader/bl.bin
+$(O)/bootloader/bl.bin: $(O)/keys/sign-key.pub FORCE
+	@mkdir -p $(dir $@)
+	OXTEE_BL_PUBKEY=$(abspath $(O)/keys/sign-key.pub) \
+		$(CARGO) build --release -q -p oxtee-bootloader --target $(BL_TARGET)
+	$(CROSS_COMPILE)objcopy -O binary target/$(BL_TARGET)/release/oxtee-bootloader $@
+
+# Normal world and OP-TEE's binaries from Debian (cached outside the tree).
+debian: $(O)/debian/.stamp
+$(O)/debian/.stamp: tools
+	$(XTC) fetch --out $(O)
+	@touch $@
+
+initramfs: $(O)/initramfs.cpio.gz
+$(O)/initramfs.cpio.gz: $(O)/debian/.stamp
+	$(XTC) initramfs --out $(O)
+
+# Debian's OP-TEE 4.5, wrapped into a signed package.
+$(O)/tee/optee/package.bin: $(O)/debian/.stamp $(SIGN_KEY) tools
+	@mkdir -p $(dir $@)
+	$(SIGN) wrap --key $(SIGN_KEY) --version $(TEE_VERSION) \
+		--header $(O)/debian/optee/tee-header_v2.bin \
+		--pager $(O)/debian/optee/tee-pager_v2.bin \
+		--pageable $(O)/debian/optee/tee-pageable_v2.bin -o $@
+
+# Secure flash (pflash0): firmware + slot A package + counter sector.
+$(O)/flash-%.img: $(O)/bootloader/bl.bin $(O)/tee/%/package.bin
+	$(SIGN) flash --firmware $(O)/bootloader/bl.bin --package $(O)/tee/$*/package.bin -o $@
+
+FORCE:

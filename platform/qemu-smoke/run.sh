@@ -1,0 +1,25 @@
+#!/bin/sh
+# Builds the smoke image and runs it under QEMU; fails if any check fails.
+set -eu
+cd "$(dirname "$0")"
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --release
+elf="$target/aarch64-unknown-none/release/oxtee-qemu-smoke"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+llvm-objcopy -O binary "$elf" "$work/bios.bin" 2>/dev/null ||
+    rust-objcopy -O binary "$elf" "$work/bios.bin"
+head -c 16777217 /dev/urandom >"$work/payload.bin"
+crc="$(python3 -c 'import sys, zlib; print(hex(zlib.crc32(open(sys.argv[1], "rb").read())))' "$work/payload.bin")"
+status=0
+timeout 120 qemu-system-aarch64 -nographic \
+    -machine virt,secure=on,virtualization=off,gic-version=3 \
+    -cpu max,pauth-impdef=on -smp 2 -m 1024 \
+    -bios "$work/bios.bin" -kernel "$work/payload.bin" -append "crc=$crc" \
+    -serial null -serial "file:$work/secure.log" -nic none -monitor none || status=$?
+cat "$work/secure.log"
+if [ "$status" -ne 0 ] || grep -q FAIL "$work/secure.log" || ! grep -q "smoke: done" "$work/secure.log"; then
+    echo "qemu-smoke: FAILED (exit $status)"
+    exit 1
+fi
+echo "qemu-smoke: passed"

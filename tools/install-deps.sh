@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what building and running oxtee needs on a fresh Debian machine
+# that has only the Rust toolchain. Idempotent: does nothing when all is there.
+set -euo pipefail
+
+need_pkgs=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have qemu-system-aarch64 || need_pkgs+=(qemu-system-arm)
+have aarch64-linux-gnu-objcopy || need_pkgs+=(binutils-aarch64-linux-gnu)
+have aarch64-linux-gnu-gcc || need_pkgs+=(gcc-aarch64-linux-gnu)
+have dpkg-deb || need_pkgs+=(dpkg)
+have apt-get || { echo "install-deps: apt-get is required (Debian host)" >&2; exit 1; }
+have dtc || need_pkgs+=(device-tree-compiler)
+have cpio || need_pkgs+=(cpio)
+have xz || need_pkgs+=(xz-utils)
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need_pkgs+=(debian-archive-keyring)
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    echo "install-deps: installing ${need_pkgs[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need_pkgs[@]}"
+fi
+
+for t in aarch64-unknown-none aarch64-unknown-none-softfloat; do
+    if ! rustup target list --installed | grep -qx "$t"; then
+        rustup target add "$t"
+    fi
+done
+for c in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$c"; then
+        rustup component add "$c"
+    fi
+done

@@ -1,0 +1,397 @@
+//! The subcommands, as called by `main`. Each returns the process exit code.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+
+use crate::initramfs::{per_run_initrd, write_atomic};
+use crate::qemu::{self, Control, QemuConfig};
+use crate::xtest::{self, CaseResult, Status, XtestParser};
+
+/// QEMU binary.
+pub const QEMU: &str = "qemu-system-aarch64";
+/// The default case list (xtest has no option to list its cases).
+pub const DEFAULT_CASES: &str = include_str!("../data/default-cases.txt");
+/// The guest driver of per-case runs.
+pub const CASE_DRIVER: &str = include_str!("../initramfs/xtest-cases.sh");
+/// Boots tried by `xtest` before giving up on the remaining cases.
+const MAX_BOOTS: usize = 5;
+/// Extra host-side grace over the guest's per-case bound.
+const WATCHDOG_GRACE: f64 = 60.0;
+
+/// `fetch`.
+pub fn fetch(cache: Option<PathBuf>, out: &Path) -> Result<u8> {
+    let cache = cache.unwrap_or_else(crate::fetch::default_cache);
+    let m = crate::fetch::fetch(&cache, out)?;
+    println!(
+        "fetched {} ({} packages) into {}",
+        m.get("kernel-package")?,
+        m.entries.keys().filter(|k| k.starts_with("pkg:")).count(),
+        out.join("debian").display()
+    );
+    Ok(0)
+}
+
+/// `initramfs`. The cache is where `fetch` extracted the packages; the
+/// manifest in `<out>/debian` records those paths.
+pub fn initramfs(_cache: Option<PathBuf>, out: &Path) -> Result<u8> {
+    let (entries, size) = crate::initramfs::build(out)?;
+    println!(
+        "wrote {} ({entries} entries, {size} bytes)",
+        out.join("initramfs.cpio.gz").display()
+    );
+    Ok(0)
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Clone)]
+pub struct RunArgs {
+    /// Flash image.
+    pub flash: PathBuf,
+    /// Guest command.
+    pub cmd: Option<String>,
+    /// Time bound (s).
+    pub timeout: u64,
+    /// Log directory.
+    pub log_dir: Option<PathBuf>,
+    /// Boot without secure firmware.
+    pub no_firmware: bool,
+    /// Terminal attached.
+    pub interactive: bool,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Kernel command line.
+    pub append: String,
+}
+
+fn config(
+    out: &Path,
+    flash: &Path,
+    no_firmware: bool,
+    log_dir: &Path,
+    initrd: &Path,
+) -> Result<QemuConfig> {
+    let kernel = out.join("debian").join("Image");
+    ensure!(
+        kernel.exists(),
+        "{} missing (run `xtest-compat fetch`)",
+        kernel.display()
+    );
+    let flash = if no_firmware {
+        None
+    } else {
+        let len = std::fs::metadata(flash)
+            .with_context(|| format!("flash image {}", flash.display()))?
+            .len();
+        ensure!(
+            len == 64 << 20,
+            "flash image {} is {len} bytes, not 64 MiB",
+            flash.display()
+        );
+        Some(flash.to_path_buf())
+    };
+    Ok(QemuConfig {
+        qemu: QEMU.into(),
+        kernel,
+        initrd: initrd.to_path_buf(),
+        flash,
+        append: qemu::DEFAULT_APPEND.into(),
+        log_dir: log_dir.to_path_buf(),
+        timeout: None,
+        interactive: false,
+        echo: false,
+    })
+}
+
+/// Writes the run's initrd (base + files) into `log_dir`.
+fn make_initrd(out: &Path, log_dir: &Path, files: &[(&str, u32, &[u8])]) -> Result<PathBuf> {
+    let base_path = out.join("initramfs.cpio.gz");
+    let base = std::fs::read(&base_path).with_context(|| {
+        format!(
+            "reading {} (run `xtest-compat initramfs`)",
+            base_path.display()
+        )
+    })?;
+    let path = log_dir.join("initrd.cpio.gz");
+    write_atomic(&path, &per_run_initrd(&base, files)?)?;
+    Ok(path)
+}
+
+fn print_boot_times(o: &qemu::Outcome) {
+    if let Some(t) = o.entry_done_at {
+        println!("secure: ENTRY_DONE after {t:.2} s");
+    }
+    match o.init_at {
+        Some(t) => println!("boot: /init after {t:.2} s"),
+        None => println!("boot: /init never started"),
+    }
+    if let Some(t) = o.ready_at {
+        println!("boot: tee-supplicant ready after {t:.2} s");
+    }
+}
+
+/// `run`.
+pub fn run(a: &RunArgs) -> Result<u8> {
+    ensure!(
+        !a.append.contains('"'),
+        "the kernel command line must not contain '\"'"
+    );
+    ensure!(
+        a.interactive || a.cmd.is_some(),
+        "give --cmd CMD or --interactive"
+    );
+    let log_dir = a.log_dir.clone().unwrap_or_else(|| a.out.join("run"));
+    std::fs::create_dir_all(&log_dir)?;
+    let cmd_bytes = a.cmd.clone().unwrap_or_default().into_bytes();
+    let files: Vec<(&str, u32, &[u8])> = if a.interactive {
+        Vec::new()
+    } else {
+        vec![("etc/oxtee/cmd", 0o644, &cmd_bytes)]
+    };
+    let initrd = make_initrd(&a.out, &log_dir, &files)?;
+    let mut cfg = config(&a.out, &a.flash, a.no_firmware, &log_dir, &initrd)?;
+    cfg.append = a.append.clone();
+    cfg.interactive = a.interactive;
+    cfg.echo = true;
+    cfg.timeout = (!a.interactive && a.timeout > 0).then(|| Duration::from_secs(a.timeout));
+    let o = qemu::run(&cfg, |_, _| Control::Continue)?;
+    println!();
+    print_boot_times(&o);
+    if o.timed_out {
+        println!("xtest-compat: timeout after {} s", a.timeout);
+        return Ok(124);
+    }
+    if let Some(n) = o.exit_status {
+        println!("guest command exited with status {n}");
+        return Ok(u8::try_from(n.clamp(0, 255)).unwrap_or(255));
+    }
+    if a.interactive {
+        return Ok(u8::try_from(o.qemu_code.unwrap_or(1).clamp(0, 255)).unwrap_or(1));
+    }
+    let code = match o.qemu_code {
+        Some(0) => 1,
+        Some(c) => u8::try_from(c.clamp(1, 255)).unwrap_or(1),
+        None => 1,
+    };
+    println!(
+        "xtest-compat: QEMU exited ({}) without an exit-status marker",
+        o.qemu_code
+            .map_or("killed".to_string(), |c| format!("status {c}"))
+    );
+    Ok(code)
+}
+
+/// Arguments of `xtest`.
+#[derive(Debug, Clone)]
+pub struct XtestArgs {
+    /// Flash image.
+    pub flash: PathBuf,
+    /// TEE name (results directory).
+    pub tee: String,
+    /// Case ids or raw xtest arguments.
+    pub xtest_args: Option<String>,
+    /// Per-case bound (s).
+    pub case_timeout: u64,
+    /// Per-boot bound (s).
+    pub timeout: u64,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Boot without secure firmware.
+    pub no_firmware: bool,
+    /// Echo the console.
+    pub verbose: bool,
+}
+
+/// Parses the case list data file (one id per line, `#` comments).
+pub fn parse_case_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Quotes a word for the guest's POSIX shell.
+pub fn shell_quote(w: &str) -> String {
+    format!("'{}'", w.replace('\'', "'\\''"))
+}
+
+/// The guest script running `cases` one by one, each bounded by `timeout` s.
+pub fn case_driver(cases: &[String], timeout: u64) -> String {
+    let list: Vec<String> = cases.iter().map(|c| shell_quote(c)).collect();
+    CASE_DRIVER
+        .replace("@CASE_TIMEOUT@", &timeout.to_string())
+        .replace("@CASES@", &list.join(" "))
+}
+
+/// `xtest`.
+pub fn xtest(a: &XtestArgs) -> Result<u8> {
+    let dir = a.out.join("xtest").join(&a.tee);
+    std::fs::create_dir_all(&dir)?;
+    let words: Vec<String> = a
+        .xtest_args
+        .as_deref()
+        .map(|s| s.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default();
+    let per_case = words.iter().all(|w| xtest::is_case_id(w));
+    let cases = if words.is_empty() {
+        parse_case_list(DEFAULT_CASES)
+    } else {
+        words.clone()
+    };
+    let case_timeout = a.case_timeout as f64;
+    let mut parser = XtestParser::new(case_timeout);
+    let mut full_log = String::new();
+    let mut guest_status = None;
+    let mut boots = 0usize;
+    loop {
+        let remaining: Vec<String> = cases
+            .iter()
+            .filter(|c| !parser.results().iter().any(|r| &r.id == *c))
+            .cloned()
+            .collect();
+        if per_case && remaining.is_empty() {
+            break;
+        }
+        if boots == MAX_BOOTS {
+            println!("xtest-compat: giving up after {boots} boots");
+            break;
+        }
+        boots += 1;
+        let script = if per_case {
+            case_driver(&remaining, a.case_timeout)
+        } else {
+            let args: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+            format!("timeout -s KILL {} xtest {}\n", a.timeout, args.join(" "))
+        };
+        let boot_dir = dir.join(format!("boot{boots}"));
+        std::fs::create_dir_all(&boot_dir)?;
+        let initrd = make_initrd(
+            &a.out,
+            &boot_dir,
+            &[("etc/oxtee/cmd", 0o644, script.as_bytes())],
+        )?;
+        let mut cfg = config(&a.out, &a.flash, a.no_firmware, &boot_dir, &initrd)?;
+        cfg.echo = a.verbose;
+        cfg.timeout = Some(Duration::from_secs(a.timeout));
+        let done_before = parser.results().len();
+        let mut printed = done_before;
+        let o = qemu::run(&cfg, |t, line| {
+            if let Some(line) = line {
+                parser.line(t, line);
+            }
+            for r in &parser.results()[printed..] {
+                if !a.verbose {
+                    println!("{:<28} {:<8} {:>8.2} s", r.id, r.status.as_str(), r.seconds);
+                }
+            }
+            printed = parser.results().len();
+            match parser.in_progress() {
+                Some((id, since)) if t - since > case_timeout + WATCHDOG_GRACE => {
+                    Control::Kill(format!("case {id} exceeded {} s", a.case_timeout))
+                }
+                _ => Control::Continue,
+            }
+        })?;
+        let _ = std::fs::remove_file(&initrd);
+        if let Ok(text) = std::fs::read_to_string(boot_dir.join("normal.log")) {
+            full_log.push_str(&format!("===== boot {boots} =====\n{text}\n"));
+        }
+        print_boot_times(&o);
+        guest_status = o.exit_status;
+        if let Some(reason) = &o.killed {
+            println!("xtest-compat: watchdog: {reason}; QEMU killed");
+            parser.abort(Status::Timeout, o.end_at);
+        } else if o.timed_out {
+            println!("xtest-compat: timeout after {} s", a.timeout);
+            parser.abort(Status::Timeout, o.end_at);
+        } else if o.exit_status.is_none() {
+            println!("xtest-compat: QEMU ended without an exit-status marker");
+            parser.abort(Status::Failed, o.end_at);
+        }
+        if !per_case || parser.results().len() == done_before {
+            break;
+        }
+    }
+
+    let mut results: Vec<CaseResult> = parser.results().to_vec();
+    if per_case {
+        for c in &cases {
+            if !results.iter().any(|r| &r.id == c) {
+                results.push(CaseResult {
+                    id: c.clone(),
+                    status: Status::NotRun,
+                    seconds: 0.0,
+                });
+            }
+        }
+        // Report in the order of the case list.
+        results.sort_by_key(|r| cases.iter().position(|c| *c == r.id).unwrap_or(usize::MAX));
+    }
+    std::fs::write(dir.join("results.tsv"), xtest::to_tsv(&results))?;
+    std::fs::write(dir.join("xtest.log"), full_log)?;
+    println!();
+    print!("{}", xtest::table(&results));
+    println!(
+        "subtests: {} of which {} failed",
+        parser.subtests, parser.subtests_failed
+    );
+    println!("results: {}", dir.join("results.tsv").display());
+    let line = xtest::summary_line(&results);
+    println!("{line}");
+    let all_passed = !results.is_empty() && results.iter().all(|r| r.status == Status::Passed);
+    if results.is_empty() {
+        println!("xtest-compat: no test case ran");
+    }
+    if !per_case && guest_status != Some(0) {
+        // A plain xtest run must also end well (xtest exits non-zero on failure).
+        println!("xtest-compat: xtest ended with status {guest_status:?}");
+        return Ok(1);
+    }
+    Ok(if all_passed { 0 } else { 1 })
+}
+
+/// `compare`.
+pub fn compare(baseline: &Path, results: &Path) -> Result<u8> {
+    let read = |p: &Path| -> Result<Vec<CaseResult>> {
+        xtest::from_tsv(
+            &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        )
+    };
+    let lost = xtest::regressions(&read(baseline)?, &read(results)?);
+    for id in &lost {
+        println!("regressed: {id}");
+    }
+    println!(
+        "{} case(s) pass in the baseline but not in the results",
+        lost.len()
+    );
+    Ok(if lost.is_empty() { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_case_list() {
+        let cases = parse_case_list(DEFAULT_CASES);
+        assert_eq!(cases.len(), 139);
+        assert_eq!(
+            cases.iter().filter(|c| c.starts_with("pkcs11_")).count(),
+            31
+        );
+        assert!(cases.iter().all(|c| xtest::is_case_id(c)));
+        assert!(!cases.iter().any(|c| c == "regression_1014"));
+    }
+
+    #[test]
+    fn driver_script() {
+        let s = case_driver(&["regression_1001".into(), "pkcs11_1000".into()], 300);
+        assert!(s.contains("T=300\n"));
+        assert!(s.contains("for c in 'regression_1001' 'pkcs11_1000'; do"));
+        assert!(!s.contains('@'));
+        assert_eq!(shell_quote("a'b"), "'a'\\''b'");
+    }
+}
