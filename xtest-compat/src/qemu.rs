@@ -93,6 +93,10 @@ impl QemuConfig {
                 "if=pflash,unit=0,format=raw,file={}",
                 flash.display()
             ));
+            // Lets the firmware end QEMU with a failure status when it
+            // refuses to boot (semihosting exit from EL3).
+            a.push("-semihosting-config".into());
+            a.push("enable=on,target=native".into());
         }
         a.push("-kernel".into());
         a.push(self.kernel.display().to_string());
