@@ -74,7 +74,7 @@ for c in bad-sig bad-payload truncated other-key bad-load; do
 done
 expect_refused tampered-signature "$W/bad-sig.img" "signature"
 expect_refused tampered-payload "$W/bad-payload.img" "hash|digest"
-expect_refused truncated-image "$W/truncated.img" "truncated"
+expect_refused truncated-image "$W/truncated.img" "truncated|hash"
 expect_refused wrong-key "$W/other-key.img" "key|signature"
 expect_refused load-outside-secure-ram "$W/bad-load.img" "load|address|window"
 

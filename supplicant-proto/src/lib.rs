@@ -2,9 +2,9 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
-pub mod opteed;
 pub mod optee_smc;
+pub mod opteed;
 pub mod psci;
-pub mod smccc;
 pub mod secure_package;
+pub mod smccc;
 pub mod tee_header;

@@ -113,7 +113,12 @@ pub fn parse_header_v2(bytes: &[u8]) -> Result<PagerImage, HeaderError> {
         }
     }
     let pager = pager.ok_or(HeaderError::BadImageId)?;
-    Ok(PagerImage { load_addr: pager.load_addr(), size: pager.size, arch: hdr.arch, paged_size })
+    Ok(PagerImage {
+        load_addr: pager.load_addr(),
+        size: pager.size,
+        arch: hdr.arch,
+        paged_size,
+    })
 }
 
 #[cfg(test)]
@@ -122,8 +127,8 @@ mod tests {
 
     /// The 28-byte header shipped in Debian's optee-os 4.5.0-2 for QEMU.
     const DEBIAN_HEADER: [u8; 28] = [
-        0x4f, 0x50, 0x54, 0x45, 0x02, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x10, 0x0e, 0x00, 0x00, 0x00, 0x00, 0xa8, 0x03, 0x08, 0x00,
+        0x4f, 0x50, 0x54, 0x45, 0x02, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x10, 0x0e, 0x00, 0x00, 0x00, 0x00, 0xa8, 0x03, 0x08, 0x00,
     ];
 
     #[test]
@@ -152,6 +157,9 @@ mod tests {
         let mut h = DEBIAN_HEADER;
         h[20] = 7;
         assert_eq!(parse_header_v2(&h), Err(HeaderError::BadImageId));
-        assert_eq!(parse_header_v2(&DEBIAN_HEADER[..27]), Err(HeaderError::Truncated));
+        assert_eq!(
+            parse_header_v2(&DEBIAN_HEADER[..27]),
+            Err(HeaderError::Truncated)
+        );
     }
 }

@@ -96,7 +96,10 @@ pub extern "C" fn rust_entry(cpu: usize) -> ! {
 
 fn primary() -> ! {
     let f = *FEATURES.call_once(Features::read);
-    println!("oxtee EL3 firmware {} (QEMU virt)", env!("CARGO_PKG_VERSION"));
+    println!(
+        "oxtee EL3 firmware {} (QEMU virt)",
+        env!("CARGO_PKG_VERSION")
+    );
     println!(
         "features: sve={} sme={} pauth={} scxtnum={}",
         f.sve, f.sme, f.pauth, f.scxtnum
@@ -165,8 +168,14 @@ fn secure_boot() -> Result<u64, hw::BootError> {
     );
     if verified.version() > min_version {
         match counter.raise(verified.version()) {
-            Ok(_) => println!("secure boot: anti-rollback minimum raised to v{}", verified.version()),
-            Err(e) => println!("secure boot: could not raise anti-rollback minimum: {:?}", e),
+            Ok(_) => println!(
+                "secure boot: anti-rollback minimum raised to v{}",
+                verified.version()
+            ),
+            Err(e) => println!(
+                "secure boot: could not raise anti-rollback minimum: {:?}",
+                e
+            ),
         }
     }
     crate::sysreg::dsb_sy();
@@ -187,11 +196,17 @@ fn boot_secure_os(cpu: &mut PerCpu, entry: u64, f: &Features) {
     let vectors = call_secure_sync(cpu, entry, [0, 0, DTB_BASE, 0]);
     let (s, ms) = counter_seconds();
     if vectors == 0 {
-        println!("secure OS failed to initialise ({}.{:03} s); continuing without it", s, ms);
+        println!(
+            "secure OS failed to initialise ({}.{:03} s); continuing without it",
+            s, ms
+        );
         return;
     }
     SECURE_VECTORS.store(vectors, core::sync::atomic::Ordering::Release);
-    println!("ENTRY_DONE: secure OS vectors at {:#x} ({}.{:03} s)", vectors, s, ms);
+    println!(
+        "ENTRY_DONE: secure OS vectors at {:#x} ({}.{:03} s)",
+        vectors, s, ms
+    );
     el1::save(&mut cpu.s.el1, f);
     fp::save(&mut cpu.s.fp, f);
 }
@@ -287,10 +302,13 @@ pub fn system_off(cpu: &mut PerCpu, reset: bool) -> i64 {
         unsafe { el1::restore(&cpu.s.el1, &f) };
         fp::restore(&cpu.s.fp, &f);
         cpu.s.scr_el3 = scr_for(true, &f);
-        let slot = if reset { vector::SYSTEM_RESET } else { vector::SYSTEM_OFF };
+        let slot = if reset {
+            vector::SYSTEM_RESET
+        } else {
+            vector::SYSTEM_OFF
+        };
         call_secure_sync(cpu, vectors + slot, [0; 4]);
     }
     println!("{}", if reset { "system reset" } else { "system off" });
     hw::power_off(reset)
 }
-

@@ -35,7 +35,9 @@ impl Write for Pl011 {
     }
 }
 
-static CONSOLE: Mutex<Pl011> = Mutex::new(Pl011 { base: crate::platform::SECURE_UART_BASE });
+static CONSOLE: Mutex<Pl011> = Mutex::new(Pl011 {
+    base: crate::platform::SECURE_UART_BASE,
+});
 
 /// Prints to the secure console.
 pub fn print(args: fmt::Arguments<'_>) {

@@ -19,7 +19,11 @@ const SVCR_SM: u64 = 1;
 /// the CPU leaves it, so the next world starts with ordinary FP/SIMD.
 pub fn save(area: &mut FpState, f: &Features) {
     if f.sve {
-        let svcr = if f.sme { read_sysreg!("S3_3_C4_C2_2") } else { 0 };
+        let svcr = if f.sme {
+            read_sysreg!("S3_3_C4_C2_2")
+        } else {
+            0
+        };
         area.svcr = svcr;
         let streaming = svcr & SVCR_SM != 0;
         // SAFETY: `area` is large enough for the maximum vector length

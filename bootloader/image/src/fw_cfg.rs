@@ -103,7 +103,9 @@ impl FwCfg {
         crate::sysreg::dsb_sy();
         // SAFETY: writing the descriptor address (big-endian) starts the
         // transfer; QEMU performs it synchronously.
-        unsafe { core::ptr::write_volatile((FW_CFG_BASE + REG_DMA) as *mut u64, DMA_DESC_ADDR.to_be()) };
+        unsafe {
+            core::ptr::write_volatile((FW_CFG_BASE + REG_DMA) as *mut u64, DMA_DESC_ADDR.to_be())
+        };
         loop {
             // SAFETY: reads back the control word QEMU updates on completion.
             let c = u32::from_be(unsafe { core::ptr::read_volatile(desc) });

@@ -86,7 +86,9 @@ impl FlashSector for CounterSector {
         }
     }
     fn program(&mut self, offset: usize, data: &[u8]) -> Result<(), FlashError> {
-        let end = offset.checked_add(data.len()).ok_or(FlashError::OutOfRange)?;
+        let end = offset
+            .checked_add(data.len())
+            .ok_or(FlashError::OutOfRange)?;
         if end > COUNTER_SECTOR_SIZE || offset % 4 != 0 {
             return Err(FlashError::OutOfRange);
         }

@@ -90,7 +90,9 @@ pub fn load_kernel() -> Result<u64, LinuxError> {
         return Err(LinuxError::BadImage);
     }
     let (text_offset, image_size) = (word(8), word(16));
-    let kernel = KERNEL_BASE.checked_add(text_offset).ok_or(LinuxError::TooBig)?;
+    let kernel = KERNEL_BASE
+        .checked_add(text_offset)
+        .ok_or(LinuxError::TooBig)?;
     let footprint = image_size.max(kernel_size);
     let kernel_end = kernel.checked_add(footprint).ok_or(LinuxError::TooBig)?;
     if kernel_end > RAM_END {
@@ -114,8 +116,13 @@ pub fn load_kernel() -> Result<u64, LinuxError> {
     let mut cmdline = [0u8; 4096];
     let cmd_size = (fw.read_u32(Key::CMDLINE_SIZE) as usize).min(cmdline.len());
     fw.read_prefix(Key::CMDLINE_DATA, &mut cmdline[..cmd_size]);
-    let cmd_len = cmdline[..cmd_size].iter().position(|&b| b == 0).unwrap_or(cmd_size);
-    let bootargs = core::str::from_utf8(&cmdline[..cmd_len]).ok().filter(|s| !s.is_empty());
+    let cmd_len = cmdline[..cmd_size]
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(cmd_size);
+    let bootargs = core::str::from_utf8(&cmdline[..cmd_len])
+        .ok()
+        .filter(|s| !s.is_empty());
 
     crate::console::println!(
         "kernel {} bytes at {:#x}, initrd {} bytes at {:#x}",
@@ -124,6 +131,10 @@ pub fn load_kernel() -> Result<u64, LinuxError> {
         initrd_size,
         initrd.map_or(0, |i| i.start)
     );
-    fixup(&oxtee_fdt::BootParams { bootargs, initrd, ..Default::default() })?;
+    fixup(&oxtee_fdt::BootParams {
+        bootargs,
+        initrd,
+        ..Default::default()
+    })?;
     Ok(kernel)
 }

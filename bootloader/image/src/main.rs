@@ -40,8 +40,8 @@ fn main() {}
 
 #[cfg(target_os = "none")]
 mod rt {
-    use crate::context::{FP_FFR_REL, FP_FPSR_REL, FP_P_OFF};
     use crate::context::{CTX_ELR, CTX_RUNTIME_SP, CTX_SCR};
+    use crate::context::{FP_FFR_REL, FP_FPSR_REL, FP_P_OFF};
     use crate::platform::{CPU_COUNT, STACK_SIZE};
 
     core::arch::global_asm!(

@@ -231,7 +231,10 @@ pub extern "C" fn lower_el_serror(ctx: *mut WorldContext) -> *mut WorldContext {
 /// An exception taken from EL3 itself: a monitor bug.
 #[no_mangle]
 pub extern "C" fn unexpected_exception(kind: u64, esr: u64, elr: u64, far: u64) -> ! {
-    panic!("EL3 exception kind {} ESR {:#x} ELR {:#x} FAR {:#x}", kind, esr, elr, far);
+    panic!(
+        "EL3 exception kind {} ESR {:#x} ELR {:#x} FAR {:#x}",
+        kind, esr, elr, far
+    );
 }
 
 fn handle_psci(cpu: &mut PerCpu) {
@@ -248,7 +251,11 @@ fn handle_psci(cpu: &mut PerCpu) {
         psci::CPU_ON_32 | psci::CPU_ON_64 => {
             let (target, pc, context_id) = (ns.x[1], ns.x[2], ns.x[3]);
             let (target, pc, context_id) = if fid == psci::CPU_ON_32 {
-                (target & 0xffff_ffff, pc & 0xffff_ffff, context_id & 0xffff_ffff)
+                (
+                    target & 0xffff_ffff,
+                    pc & 0xffff_ffff,
+                    context_id & 0xffff_ffff,
+                )
             } else {
                 (target, pc, context_id)
             };

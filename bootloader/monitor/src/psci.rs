@@ -98,7 +98,11 @@ impl PowerStates {
         if primary < cpu_count {
             states[primary] = CpuState::On;
         }
-        Self { states, entries: [None; MAX_CPUS], cpu_count }
+        Self {
+            states,
+            entries: [None; MAX_CPUS],
+            cpu_count,
+        }
     }
 
     /// Number of CPUs.
@@ -171,7 +175,10 @@ impl PowerStates {
 mod tests {
     use super::*;
 
-    const E: EntryPoint = EntryPoint { pc: 0x4008_0000, context_id: 7 };
+    const E: EntryPoint = EntryPoint {
+        pc: 0x4008_0000,
+        context_id: 7,
+    };
 
     #[test]
     fn cpu_on_state_machine() {
@@ -179,7 +186,16 @@ mod tests {
         assert_eq!(p.cpu_on(0, E), Err(ret::ALREADY_ON));
         assert_eq!(p.cpu_on(2, E), Err(ret::INVALID_PARAMETERS));
         assert_eq!(p.cpu_on(0x100, E), Err(ret::INVALID_PARAMETERS));
-        assert_eq!(p.cpu_on(1, EntryPoint { pc: 0x4008_0002, context_id: 0 }), Err(ret::INVALID_ADDRESS));
+        assert_eq!(
+            p.cpu_on(
+                1,
+                EntryPoint {
+                    pc: 0x4008_0002,
+                    context_id: 0
+                }
+            ),
+            Err(ret::INVALID_ADDRESS)
+        );
         assert_eq!(p.affinity_info(1, 0), affinity::OFF);
         assert_eq!(p.cpu_on(1, E), Ok(1));
         assert_eq!(p.affinity_info(1, 0), affinity::ON_PENDING);

@@ -64,9 +64,7 @@ pub fn route(world: World, fid: u64, secure_os_present: bool) -> Route {
             TEESMC_OPTEED_RETURN_CALL_DONE => Route::Opteed(OpteedReturn::CallDone),
             TEESMC_OPTEED_RETURN_FIQ_DONE => Route::Opteed(OpteedReturn::FiqDone),
             TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE => Route::Opteed(OpteedReturn::SystemOffDone),
-            TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE => {
-                Route::Opteed(OpteedReturn::SystemResetDone)
-            }
+            TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE => Route::Opteed(OpteedReturn::SystemResetDone),
             _ => Route::Unknown,
         },
         World::NonSecure => {
@@ -125,9 +123,18 @@ mod tests {
     #[test]
     fn secure_world_routes() {
         let s = World::Secure;
-        assert_eq!(route(s, 0xBE00_0000, true), Route::Opteed(OpteedReturn::EntryDone));
-        assert_eq!(route(s, 0xBE00_0005, true), Route::Opteed(OpteedReturn::CallDone));
-        assert_eq!(route(s, 0xBE00_0008, true), Route::Opteed(OpteedReturn::SystemResetDone));
+        assert_eq!(
+            route(s, 0xBE00_0000, true),
+            Route::Opteed(OpteedReturn::EntryDone)
+        );
+        assert_eq!(
+            route(s, 0xBE00_0005, true),
+            Route::Opteed(OpteedReturn::CallDone)
+        );
+        assert_eq!(
+            route(s, 0xBE00_0008, true),
+            Route::Opteed(OpteedReturn::SystemResetDone)
+        );
         assert_eq!(route(s, 0xBE00_0009, true), Route::Unknown);
         assert_eq!(route(s, 0x8400_0000, true), Route::Unknown);
         assert!(is_opteed_return(0xBE00_0006));
