@@ -89,7 +89,7 @@ impl FlashSector for CounterSector {
         let end = offset
             .checked_add(data.len())
             .ok_or(FlashError::OutOfRange)?;
-        if end > COUNTER_SECTOR_SIZE || offset % 4 != 0 {
+        if end > COUNTER_SECTOR_SIZE || !offset.is_multiple_of(4) {
             return Err(FlashError::OutOfRange);
         }
         let base = FLASH0_BASE + COUNTER_SECTOR_OFFSET + offset;
@@ -209,9 +209,9 @@ pub fn gic_init_cpu() {
         }
         while mmio_read32(rd) & (1 << 3) != 0 {} // GICR_CTLR.RWP
     }
+    let scr = read_sysreg!("scr_el3");
     // SAFETY: configures this CPU's GIC CPU interface for both security
     // states; only lower ELs' interrupt delivery is affected.
-    let scr = read_sysreg!("scr_el3");
     unsafe {
         // ICC_SRE_EL3: SRE | DFB | DIB | Enable (lower ELs use system registers).
         write_sysreg!("S3_6_C12_C12_5", 0xf);
