@@ -266,27 +266,42 @@ fn secondary(index: usize) -> ! {
     enter_normal_world(cpu, entry.pc, entry.context_id, &f)
 }
 
+/// Runs one of the secure OS's power hooks (`slot` in its vector table)
+/// from a normal-world PSCI call and returns its status (0 without a
+/// secure OS). The normal world's state is saved first and the secure OS's
+/// saved again afterwards.
+fn run_power_hook(cpu: &mut PerCpu, slot: u64) -> u64 {
+    let Some(vectors) = secure_vectors() else {
+        return 0;
+    };
+    let f = *FEATURES.call_once(Features::read);
+    el1::save(&mut cpu.ns.el1, &f);
+    fp::save(&mut cpu.ns.fp, &f);
+    // SAFETY: the normal world on this CPU is stopped in a PSCI call; the
+    // secure OS runs its hook with its own saved EL1 state.
+    unsafe { el1::restore(&cpu.s.el1, &f) };
+    fp::restore(&cpu.s.fp, &f);
+    cpu.s.scr_el3 = scr_for(true, &f);
+    let status = call_secure_sync(cpu, vectors + slot, [0; 4]);
+    el1::save(&mut cpu.s.el1, &f);
+    fp::save(&mut cpu.s.fp, &f);
+    status
+}
+
 /// PSCI CPU_OFF of the calling CPU. On success it does not return: the CPU
 /// restarts in `secondary` and waits for the next CPU_ON.
 pub fn cpu_off(cpu: &mut PerCpu) -> i64 {
     let index = crate::percpu::cpu_index();
-    let f = *FEATURES.call_once(Features::read);
-    if let Some(vectors) = secure_vectors() {
-        el1::save(&mut cpu.ns.el1, &f);
-        fp::save(&mut cpu.ns.fp, &f);
-        // SAFETY: the normal world on this CPU is being shut down; the secure
-        // OS runs its hook with its own saved EL1 state.
-        unsafe { el1::restore(&cpu.s.el1, &f) };
-        fp::restore(&cpu.s.fp, &f);
-        cpu.s.scr_el3 = scr_for(true, &f);
-        let status = call_secure_sync(cpu, vectors + vector::CPU_OFF, [0; 4]);
-        if status != 0 {
-            panic!("secure OS cpu_off failed: {:#x}", status);
-        }
-        el1::save(&mut cpu.s.el1, &f);
-        fp::save(&mut cpu.s.fp, &f);
+    let status = run_power_hook(cpu, vector::CPU_OFF);
+    if status != 0 {
+        panic!("secure OS cpu_off failed: {:#x}", status);
     }
     if let Err(e) = POWER.lock().as_mut().map_or(Ok(()), |p| p.cpu_off(index)) {
+        // The call fails: the normal world continues with its own state.
+        let f = *FEATURES.call_once(Features::read);
+        // SAFETY: back to the normal world that made the call.
+        unsafe { el1::restore(&cpu.ns.el1, &f) };
+        fp::restore(&cpu.ns.fp, &f);
         return i64::from(e);
     }
     hw::restart_cpu(index)
@@ -294,21 +309,12 @@ pub fn cpu_off(cpu: &mut PerCpu) -> i64 {
 
 /// PSCI SYSTEM_OFF / SYSTEM_RESET: tell the secure OS, then drive the secure GPIO.
 pub fn system_off(cpu: &mut PerCpu, reset: bool) -> i64 {
-    let f = *FEATURES.call_once(Features::read);
-    if let Some(vectors) = secure_vectors() {
-        el1::save(&mut cpu.ns.el1, &f);
-        fp::save(&mut cpu.ns.fp, &f);
-        // SAFETY: the system is going down; the secure OS runs its hook.
-        unsafe { el1::restore(&cpu.s.el1, &f) };
-        fp::restore(&cpu.s.fp, &f);
-        cpu.s.scr_el3 = scr_for(true, &f);
-        let slot = if reset {
-            vector::SYSTEM_RESET
-        } else {
-            vector::SYSTEM_OFF
-        };
-        call_secure_sync(cpu, vectors + slot, [0; 4]);
-    }
+    let slot = if reset {
+        vector::SYSTEM_RESET
+    } else {
+        vector::SYSTEM_OFF
+    };
+    run_power_hook(cpu, slot);
     println!("{}", if reset { "system reset" } else { "system off" });
     hw::power_off(reset)
 }

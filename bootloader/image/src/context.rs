@@ -76,6 +76,46 @@ pub struct El1Regs {
     pub scxtnum_el1: u64,
 }
 
+impl El1Regs {
+    /// All registers zero.
+    pub const fn zeroed() -> Self {
+        Self {
+            sctlr: 0,
+            actlr: 0,
+            cpacr: 0,
+            csselr: 0,
+            sp_el1: 0,
+            esr: 0,
+            ttbr0: 0,
+            ttbr1: 0,
+            mair: 0,
+            amair: 0,
+            tcr: 0,
+            tpidr_el1: 0,
+            tpidr_el0: 0,
+            tpidrro_el0: 0,
+            par: 0,
+            far: 0,
+            afsr0: 0,
+            afsr1: 0,
+            contextidr: 0,
+            vbar: 0,
+            spsr_el1: 0,
+            elr_el1: 0,
+            mdccint: 0,
+            mdscr: 0,
+            cntkctl: 0,
+            pmcr_el0: 0,
+            pauth: [0; 10],
+            zcr_el1: 0,
+            smcr_el1: 0,
+            tpidr2_el0: 0,
+            scxtnum_el0: 0,
+            scxtnum_el1: 0,
+        }
+    }
+}
+
 /// Everything saved of one world on one CPU. The first fields are used by the
 /// assembly in `vectors.S`; their offsets are passed to it as constants.
 #[repr(C, align(16))]
@@ -118,40 +158,7 @@ impl WorldContext {
             spsr_el3: 0,
             scr_el3: 0,
             runtime_sp: 0,
-            el1: El1Regs {
-                sctlr: 0,
-                actlr: 0,
-                cpacr: 0,
-                csselr: 0,
-                sp_el1: 0,
-                esr: 0,
-                ttbr0: 0,
-                ttbr1: 0,
-                mair: 0,
-                amair: 0,
-                tcr: 0,
-                tpidr_el1: 0,
-                tpidr_el0: 0,
-                tpidrro_el0: 0,
-                par: 0,
-                far: 0,
-                afsr0: 0,
-                afsr1: 0,
-                contextidr: 0,
-                vbar: 0,
-                spsr_el1: 0,
-                elr_el1: 0,
-                mdccint: 0,
-                mdscr: 0,
-                cntkctl: 0,
-                pmcr_el0: 0,
-                pauth: [0; 10],
-                zcr_el1: 0,
-                smcr_el1: 0,
-                tpidr2_el0: 0,
-                scxtnum_el0: 0,
-                scxtnum_el1: 0,
-            },
+            el1: El1Regs::zeroed(),
             fp: FpState {
                 z: [0; 32 * MAX_VL],
                 p: [0; 16 * MAX_VL / 8],
