@@ -66,6 +66,28 @@ $(O)/tee/optee/package.bin: $(O)/debian/.stamp $(SIGN_KEY) tools
 		--pager $(O)/debian/optee/tee-pager_v2.bin \
 		--pageable $(O)/debian/optee/tee-pageable_v2.bin -o $@
 
+# The oxtee core, with OP-TEE's artifact names so the same files work under
+# TF-A's BL31 (SPD=opteed) and under our firmware.
+CORE_OUT := $(O)/core
+CORE_LOAD_ADDR := 0x0e100000
+.PHONY: core
+core: $(CORE_OUT)/tee-header_v2.bin
+$(CORE_OUT)/tee-header_v2.bin: tools FORCE
+	@mkdir -p $(CORE_OUT)
+	$(CARGO) build --release -q -p oxtee-core --target $(BL_TARGET)
+	cp target/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
+	$(CROSS_COMPILE)objcopy -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
+	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin
+	: > $(CORE_OUT)/tee-pageable_v2.bin
+	$(SIGN) tee-header --pager $(CORE_OUT)/tee-pager_v2.bin --load-addr $(CORE_LOAD_ADDR) -o $@
+
+$(O)/tee/oxtee/package.bin: $(CORE_OUT)/tee-header_v2.bin $(SIGN_KEY) tools
+	@mkdir -p $(dir $@)
+	$(SIGN) wrap --key $(SIGN_KEY) --version $(TEE_VERSION) \
+		--header $(CORE_OUT)/tee-header_v2.bin \
+		--pager $(CORE_OUT)/tee-pager_v2.bin \
+		--pageable $(CORE_OUT)/tee-pageable_v2.bin -o $@
+
 # Secure flash (pflash0): firmware + slot A package + counter sector.
 $(O)/flash-%.img: $(O)/bootloader/bl.bin $(O)/tee/%/package.bin
 	$(SIGN) flash --firmware $(O)/bootloader/bl.bin --package $(O)/tee/$*/package.bin -o $@

@@ -2,9 +2,13 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
+pub mod optee_msg;
+pub mod optee_rpc;
 pub mod optee_smc;
 pub mod opteed;
 pub mod psci;
+pub mod pta;
 pub mod secure_package;
 pub mod smccc;
 pub mod tee_header;
+pub mod tee_result;

@@ -114,6 +114,19 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         min_version: u32,
     },
+    /// Write an OP-TEE image header v2 (`tee-header_v2.bin`) describing a
+    /// pager image with no pageable part, as OP-TEE's build does.
+    TeeHeader {
+        /// The pager image (`tee-pager_v2.bin`).
+        #[arg(long)]
+        pager: PathBuf,
+        /// Load and entry address.
+        #[arg(long, value_parser = parse_u64)]
+        load_addr: u64,
+        /// Output file.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
 }
 
 /// Parses decimal or `0x` hexadecimal, with optional `_` separators.
@@ -257,6 +270,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tamper { input, what, out } => {
             write(&out, &package::tamper(&package::read(&input)?, what)?)?;
         }
+        Command::TeeHeader { pager, load_addr, out } => {
+            let size = std::fs::metadata(&pager)
+                .with_context(|| format!("reading {}", pager.display()))?
+                .len();
+            let header = tee_header_v2(load_addr, size)?;
+            std::fs::write(&out, header).with_context(|| format!("writing {}", out.display()))?;
+        }
         Command::Inspect {
             package,
             pubkey,
@@ -320,5 +340,43 @@ mod tests {
         assert!(Cli::try_parse_from(&no_addr).is_err());
         let header_only = [&ok[..], &["--header", "h"]].concat();
         assert!(Cli::try_parse_from(&header_only).is_err());
+    }
+}
+
+/// The 28-byte header v2 for one AArch64 pager image at `load_addr`.
+fn tee_header_v2(load_addr: u64, size: u64) -> anyhow::Result<Vec<u8>> {
+    use supplicant_proto::tee_header::*;
+    use zerocopy::IntoBytes;
+    let size = u32::try_from(size).context("pager image larger than 4 GiB")?;
+    let hdr = OpteeHeader {
+        magic: OPTEE_MAGIC,
+        version: OPTEE_IMAGE_HEADER_VERSION,
+        arch: OPTEE_ARCH_ARM64,
+        flags: 0,
+        nb_images: 1,
+    };
+    let img = OpteeImage {
+        load_addr_hi: (load_addr >> 32) as u32,
+        load_addr_lo: load_addr as u32,
+        image_id: OPTEE_PAGER_IMAGE_ID,
+        size,
+    };
+    let mut out = hdr.as_bytes().to_vec();
+    out.extend_from_slice(img.as_bytes());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tee_header_tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_layout_opteed_reads() {
+        let h = tee_header_v2(0x0e10_0000, 525_224).unwrap();
+        let p = supplicant_proto::tee_header::parse_header_v2(&h).unwrap();
+        assert_eq!(h.len(), 28);
+        assert_eq!(p.load_addr, 0x0e10_0000);
+        assert_eq!(p.size, 525_224);
+        assert_eq!(p.paged_size, 0);
     }
 }

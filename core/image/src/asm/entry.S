@@ -1,0 +1,116 @@
+// oxtee core entry points at S-EL1.
+//
+// Cold boot (primary CPU): EL3 enters `_start` with the MMU off, all
+// exceptions masked, x2 = DT address. Afterwards EL3 enters through the
+// nine-slot vector table returned in ENTRY_DONE (TF-A opteed protocol).
+// Every entry runs on the calling CPU's own stack, with exceptions masked,
+// and leaves with one `TEESMC_OPTEED_RETURN_*` SMC.
+
+.section .text.boot, "ax"
+.global _start
+_start:
+    mov     x19, x2                     // DT address
+    bl      set_cpu_stack
+    // Zero .bss (primary only, before any Rust code runs).
+    ldr     x1, ={bss_start}
+    ldr     x2, ={bss_end}
+1:  cmp     x1, x2
+    b.hs    2f
+    stp     xzr, xzr, [x1], #16
+    b       1b
+2:  mov     x0, x19
+    bl      {cold_boot}                 // returns the vector table address
+    mov     x1, x0
+    ldr     x0, ={entry_done}
+    smc     #0
+    b       .
+
+// Sets SP_EL1 to the top of this CPU's stack (Aff0 indexes the stacks).
+set_cpu_stack:
+    msr     spsel, #1
+    mrs     x0, mpidr_el1
+    and     x0, x0, #0xff
+    cmp     x0, #{max_cpus}
+    b.hs    .
+    ldr     x1, ={stacks_start}
+    mov     x2, #{stack_size}
+    add     x0, x0, #1
+    madd    x0, x0, x2, x1
+    mov     sp, x0
+    ret
+
+.section .text
+.balign 8
+.global oxtee_vectors
+oxtee_vectors:
+    b       yield_smc_entry
+    b       fast_smc_entry
+    b       cpu_on_entry
+    b       cpu_off_entry
+    b       cpu_resume_entry
+    b       cpu_suspend_entry
+    b       fiq_entry
+    b       system_off_entry
+    b       system_reset_entry
+
+// SMCs from the normal world: x0..x7 are the call's arguments. The Rust
+// handler gets them in an 8-word array on the stack and writes x0..x3 of the
+// answer into its first 4 words, which EL3 moves to the normal world's x0..x3
+// (CALL_DONE shifts x1..x4 -> x0..x3).
+.macro smc_entry handler
+    bl      set_cpu_stack
+    sub     sp, sp, #64
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    mov     x0, sp
+    bl      \handler
+    ldp     x1, x2, [sp, #0]
+    ldp     x3, x4, [sp, #16]
+    add     sp, sp, #64
+    ldr     x0, ={call_done}
+    smc     #0
+    b       .
+.endm
+
+yield_smc_entry:
+    smc_entry {yield_handler}
+fast_smc_entry:
+    smc_entry {fast_handler}
+
+// Power hooks: answer with status 0 (success) after the CPU-local set-up.
+cpu_on_entry:
+    bl      set_cpu_stack
+    bl      {cpu_on}
+    mov     x1, x0
+    ldr     x0, ={on_done}
+    smc     #0
+    b       .
+cpu_off_entry:
+    mov     x1, #0
+    ldr     x0, ={off_done}
+    smc     #0
+    b       .
+cpu_resume_entry:
+    mov     x1, #0
+    ldr     x0, ={resume_done}
+    smc     #0
+    b       .
+cpu_suspend_entry:
+    mov     x1, #0
+    ldr     x0, ={suspend_done}
+    smc     #0
+    b       .
+fiq_entry:
+    ldr     x0, ={fiq_done}
+    smc     #0
+    b       .
+system_off_entry:
+    ldr     x0, ={system_off_done}
+    smc     #0
+    b       .
+system_reset_entry:
+    ldr     x0, ={system_reset_done}
+    smc     #0
+    b       .

@@ -1,0 +1,52 @@
+//! Secure console on UART1, shared with EL3 (same device, line-buffered
+//! writes under a lock).
+
+use core::fmt::{self, Write};
+
+use oxtee_drivers::mmio::Mmio;
+use oxtee_drivers::pl011::Pl011;
+use spin::Mutex;
+
+const SECURE_UART_BASE: usize = 0x0904_0000;
+
+// SAFETY: the secure UART's 4 KiB MMIO frame is a device only the secure
+// world uses; MMU off = physical addresses.
+static UART: Mutex<Pl011<Mmio>> =
+    Mutex::new(Pl011::new(unsafe { Mmio::new(SECURE_UART_BASE, 0x1000) }));
+
+/// Log levels, as OP-TEE's `E/I/D`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Errors.
+    Error = 1,
+    /// Information.
+    Info = 2,
+    /// Debug.
+    Debug = 3,
+}
+
+/// Messages above this level are dropped.
+pub const LOG_LEVEL: Level = Level::Info;
+
+/// Prints one log line.
+pub fn log(level: Level, args: fmt::Arguments<'_>) {
+    if level > LOG_LEVEL {
+        return;
+    }
+    let tag = match level {
+        Level::Error => 'E',
+        Level::Info => 'I',
+        Level::Debug => 'D',
+    };
+    let mut uart = UART.lock();
+    let _ = write!(uart, "{}/oxtee: {}\n", tag, args);
+}
+
+macro_rules! info {
+    ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Info, format_args!($($arg)*)) };
+}
+macro_rules! error {
+    ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Error, format_args!($($arg)*)) };
+}
+pub(crate) use error;
+pub(crate) use info;

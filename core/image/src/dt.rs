@@ -1,0 +1,46 @@
+//! The normal world's DT handed over in x2 at cold boot: read its memory and
+//! announce the TEE to Linux (`/firmware/optee`), as OP-TEE does.
+
+use core::ops::Range;
+
+/// Room the DT may grow into (OP-TEE's `CFG_DTB_MAX_SIZE`).
+const DTB_MAX_SIZE: usize = 0x10_0000;
+
+/// Adds `/firmware/optee` to the DT at `dtb` and returns the normal world's
+/// RAM (first `/memory` range).
+pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
+    // SAFETY: EL3 passes the DT address in normal RAM with DTB_MAX_SIZE bytes
+    // reserved for it; no other CPU runs during cold boot and Linux has not
+    // started, so nothing else accesses it.
+    let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, DTB_MAX_SIZE) };
+    let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
+    let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
+    if fdt.node("/firmware/optee").is_none() {
+        fdt.ensure_node("/firmware/optee")?;
+        fdt.set_property("/firmware/optee", "compatible", b"linaro,optee-tz\0")?;
+        fdt.set_property("/firmware/optee", "method", b"smc\0")?;
+    }
+    fdt.write_into(buf)?;
+    Ok(ram)
+}
+
+fn normal_ram(fdt: &oxtee_fdt::Fdt) -> Option<Range<u64>> {
+    let ac = fdt.root_address_cells();
+    let sc = fdt.root_size_cells();
+    let mem = fdt
+        .root()
+        .children()
+        .iter()
+        .find(|n| n.property_str("device_type") == Some("memory"))?;
+    let reg = mem.property("reg")?;
+    let cell = |i: u32| -> Option<u64> {
+        let o = (i * 4) as usize;
+        Some(u64::from(u32::from_be_bytes(reg.get(o..o + 4)?.try_into().ok()?)))
+    };
+    let read = |start: u32, n: u32| -> Option<u64> {
+        (0..n).try_fold(0u64, |acc, i| Some((acc << 32) | cell(start + i)?))
+    };
+    let base = read(0, ac)?;
+    let size = read(ac, sc)?;
+    Some(base..base.checked_add(size)?)
+}

@@ -1,0 +1,109 @@
+//! Entry points called from `asm/entry.S`, and the image's global state.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use oxtee_kernel::fast::{fast_call, Config, Regs};
+use supplicant_proto::opteed::*;
+
+use crate::console::{error, info};
+
+/// Stack size per CPU (must match the linker script).
+const STACK_SIZE: usize = 0x8000;
+/// CPUs of QEMU `virt` with `-smp 2`.
+const MAX_CPUS: usize = 2;
+
+const CONFIG: Config = Config { revision: (0, 1), build_id: 0, thread_count: 8 };
+
+/// Normal-world RAM, from the DT.
+static NS_RAM: AtomicU64 = AtomicU64::new(0);
+
+core::arch::global_asm!(
+    include_str!("asm/entry.S"),
+    bss_start = sym __bss_start,
+    bss_end = sym __bss_end,
+    stacks_start = sym __stacks_start,
+    max_cpus = const MAX_CPUS,
+    stack_size = const STACK_SIZE,
+    cold_boot = sym cold_boot,
+    cpu_on = sym cpu_on,
+    yield_handler = sym yield_smc,
+    fast_handler = sym fast_smc,
+    entry_done = const TEESMC_OPTEED_RETURN_ENTRY_DONE,
+    on_done = const TEESMC_OPTEED_RETURN_ON_DONE,
+    off_done = const TEESMC_OPTEED_RETURN_OFF_DONE,
+    resume_done = const TEESMC_OPTEED_RETURN_RESUME_DONE,
+    suspend_done = const TEESMC_OPTEED_RETURN_SUSPEND_DONE,
+    call_done = const TEESMC_OPTEED_RETURN_CALL_DONE,
+    fiq_done = const TEESMC_OPTEED_RETURN_FIQ_DONE,
+    system_off_done = const TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE,
+    system_reset_done = const TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE,
+);
+
+extern "C" {
+    static __bss_start: u8;
+    static __bss_end: u8;
+    static __stacks_start: u8;
+    static __heap_start: u8;
+    static __heap_end: u8;
+    static oxtee_vectors: u8;
+}
+
+#[global_allocator]
+static HEAP: linked_list_allocator::LockedHeap = linked_list_allocator::LockedHeap::empty();
+
+/// Cold boot on the primary CPU; returns the vector table's physical address
+/// for `ENTRY_DONE` (0 = failure).
+extern "C" fn cold_boot(dtb: u64) -> u64 {
+    let start = core::ptr::addr_of!(__heap_start) as usize;
+    let end = core::ptr::addr_of!(__heap_end) as usize;
+    // SAFETY: the linker script reserves [__heap_start, __heap_end) inside
+    // TZDRAM for the heap only; initialised once, before any allocation.
+    unsafe { HEAP.lock().init(start as *mut u8, end - start) };
+    info!("oxtee {} (QEMU virt) starting, DT at {:#x}", env!("CARGO_PKG_VERSION"), dtb);
+    match crate::dt::update(dtb) {
+        Ok(ram) => {
+            NS_RAM.store(ram.start, Ordering::Relaxed);
+            info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
+        }
+        Err(e) => {
+            error!("cannot update the DT: {}", e);
+            return 0;
+        }
+    }
+    info!("primary CPU ready, switching to the normal world");
+    core::ptr::addr_of!(oxtee_vectors) as u64
+}
+
+/// `cpu_on_entry`: per-CPU set-up of a secondary CPU; returns 0 on success.
+extern "C" fn cpu_on() -> u64 {
+    info!("secondary CPU {} ready", crate_cpu());
+    0
+}
+
+fn crate_cpu() -> u64 {
+    let mpidr: u64;
+    // SAFETY: reading MPIDR_EL1 has no side effect.
+    unsafe { core::arch::asm!("mrs {}, mpidr_el1", out(reg) mpidr, options(nomem, nostack)) };
+    mpidr & 0xff
+}
+
+/// Fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
+extern "C" fn fast_smc(regs: &mut Regs) {
+    let out = fast_call(&CONFIG, regs);
+    regs[..4].copy_from_slice(&out);
+}
+
+/// Yielding SMC.
+extern "C" fn yield_smc(regs: &mut Regs) {
+    // Not yet served: no free thread.
+    regs[0] = 0xFFFF_FFFF;
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    error!("PANIC: {}", info);
+    loop {
+        // SAFETY: waiting for an interrupt has no memory effect.
+        unsafe { core::arch::asm!("wfi", options(nomem, nostack)) };
+    }
+}

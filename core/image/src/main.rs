@@ -1,0 +1,22 @@
+//! oxtee secure OS image for QEMU `virt`: S-EL1 entry points (TF-A `opteed`
+//! protocol), console, heap, DT update, and the wiring of the host-tested
+//! kernel crates.
+#![cfg_attr(target_os = "none", no_std, no_main)]
+// A firmware binary exports nothing: `pub` only marks what modules share.
+#![allow(unreachable_pub)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+#[cfg(target_os = "none")]
+extern crate alloc;
+
+#[cfg(target_os = "none")]
+mod console;
+#[cfg(target_os = "none")]
+mod dt;
+#[cfg(target_os = "none")]
+mod entry;
+
+/// Host builds compile an empty program; the image exists for
+/// `aarch64-unknown-none-softfloat` only.
+#[cfg(not(target_os = "none"))]
+fn main() {}

@@ -1,0 +1,124 @@
+//! Fast calls: answered at once, with no secure thread.
+
+/// Register values of an SMC (a0..a7) in and (a0..a3) out.
+pub type Regs = [u64; 8];
+
+/// OP-TEE API UID (`OPTEE_MSG_UID_*`): Linux refuses a TEE answering anything else.
+const API_UID: [u32; 4] = [0x384f_b3e0, 0xe7f8_11e3, 0xaf63_0002, 0xa5d5_c51b];
+/// OP-TEE OS UUID (`OPTEE_MSG_OS_OPTEE_UUID_*`), kept so clients that look for
+/// "an OP-TEE compatible OS" find one.
+const OS_UUID: [u32; 4] = [0x4861_78e0, 0xe7f8_11e3, 0xbc5e_0002, 0xa5d5_c51b];
+
+/// What the core offers, decided by the image at boot.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// oxtee's major/minor revision.
+    pub revision: (u32, u32),
+    /// 32-bit build id (0 = unspecified).
+    pub build_id: u32,
+    /// Number of secure threads for yielding calls.
+    pub thread_count: u32,
+}
+
+/// OPTEE_SMC function IDs and results used here (upstream names).
+mod id {
+    pub const OPTEE_SMC_CALLS_COUNT: u32 = 0xBF00_FF00;
+    pub const OPTEE_SMC_CALLS_UID: u32 = 0xBF00_FF01;
+    pub const OPTEE_SMC_CALLS_REVISION: u32 = 0xBF00_FF03;
+    pub const OPTEE_SMC_CALL_GET_OS_UUID: u32 = 0xB200_0000;
+    pub const OPTEE_SMC_CALL_GET_OS_REVISION: u32 = 0xB200_0001;
+    pub const OPTEE_SMC_GET_SHM_CONFIG: u32 = 0xB200_0007;
+    pub const OPTEE_SMC_EXCHANGE_CAPABILITIES: u32 = 0xB200_0009;
+    pub const OPTEE_SMC_DISABLE_SHM_CACHE: u32 = 0xB200_000A;
+    pub const OPTEE_SMC_ENABLE_SHM_CACHE: u32 = 0xB200_000B;
+    pub const OPTEE_SMC_GET_THREAD_COUNT: u32 = 0xB200_000F;
+    pub const OPTEE_SMC_RETURN_OK: u64 = 0;
+    pub const OPTEE_SMC_RETURN_ENOTAVAIL: u64 = 7;
+    pub const OPTEE_SMC_RETURN_UNKNOWN_FUNCTION: u64 = 0xFFFF_FFFF;
+    pub const OPTEE_SMC_NSEC_CAP_UNIPROCESSOR: u64 = 1 << 0;
+    pub const OPTEE_SMC_SEC_CAP_DYNAMIC_SHM: u64 = 1 << 2;
+    pub const OPTEE_SMC_SEC_CAP_MEMREF_NULL: u64 = 1 << 4;
+    pub const OPTEE_SMC_SEC_CAP_RPC_ARG: u64 = 1 << 6;
+    /// `THREAD_RPC_MAX_NUM_PARAMS`.
+    pub const RPC_ARG_PARAMS: u64 = 4;
+}
+use id::*;
+
+/// Capabilities the core announces: dynamic shared memory, NULL memrefs and
+/// a pre-allocated RPC argument after each call's argument.
+pub const SEC_CAPS: u64 =
+    OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG;
+
+/// Number of fast calls the core implements (`CALLS_COUNT`).
+const CALLS_COUNT: u64 = 10;
+
+fn words(w: [u32; 4]) -> [u64; 4] {
+    w.map(u64::from)
+}
+
+/// Answers a fast call; returns the normal world's a0..a3.
+pub fn fast_call(cfg: &Config, regs: &Regs) -> [u64; 4] {
+    let Ok(fid) = u32::try_from(regs[0]) else {
+        return [OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0];
+    };
+    match fid {
+        OPTEE_SMC_CALLS_UID => words(API_UID),
+        OPTEE_SMC_CALLS_REVISION => [2, 0, 0, 0],
+        OPTEE_SMC_CALLS_COUNT => [CALLS_COUNT, 0, 0, 0],
+        OPTEE_SMC_CALL_GET_OS_UUID => words(OS_UUID),
+        OPTEE_SMC_CALL_GET_OS_REVISION => {
+            [u64::from(cfg.revision.0), u64::from(cfg.revision.1), u64::from(cfg.build_id), 0]
+        }
+        // No reserved (static) shared memory: dynamic shared memory only.
+        OPTEE_SMC_GET_SHM_CONFIG => [OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0],
+        OPTEE_SMC_EXCHANGE_CAPABILITIES => {
+            let status = if regs[1] & !OPTEE_SMC_NSEC_CAP_UNIPROCESSOR != 0 {
+                OPTEE_SMC_RETURN_ENOTAVAIL
+            } else {
+                OPTEE_SMC_RETURN_OK
+            };
+            [status, SEC_CAPS, 0, RPC_ARG_PARAMS]
+        }
+        // The RPC-argument cache is never used (RPC_ARG is offered): always empty.
+        OPTEE_SMC_DISABLE_SHM_CACHE => [OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0],
+        OPTEE_SMC_ENABLE_SHM_CACHE => [OPTEE_SMC_RETURN_OK, 0, 0, 0],
+        OPTEE_SMC_GET_THREAD_COUNT => [OPTEE_SMC_RETURN_OK, u64::from(cfg.thread_count), 0, 0],
+        _ => [OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CFG: Config = Config { revision: (0, 1), build_id: 0, thread_count: 8 };
+
+    fn call(fid: u64, a1: u64) -> [u64; 4] {
+        fast_call(&CFG, &[fid, a1, 0, 0, 0, 0, 0, 0])
+    }
+
+    #[test]
+    fn linux_probe_sequence() {
+        assert_eq!(call(0xBF00_FF01, 0), [0x384f_b3e0, 0xe7f8_11e3, 0xaf63_0002, 0xa5d5_c51b]);
+        assert_eq!(call(0xB200_0001, 0)[..2], [0, 1]);
+        assert_eq!(call(0xBF00_FF03, 0)[..2], [2, 0]);
+        assert_eq!(call(0xB200_000F, 0), [0, 8, 0, 0]);
+        let caps = call(0xB200_0009, 0);
+        assert_eq!(caps[0], 0);
+        assert_ne!(caps[1] & (1 << 2), 0, "dynamic shm");
+        assert_ne!(caps[1] & (1 << 6), 0, "rpc arg");
+        assert_eq!(caps[1] & 1, 0, "no reserved shm");
+        assert_eq!(caps[3], 4);
+        assert_eq!(call(0xB200_000A, 0)[0], 7);
+    }
+
+    #[test]
+    fn bad_calls() {
+        assert_eq!(call(0xB200_0009, 2)[0], 7, "unknown normal-world capability");
+        assert_eq!(call(0xB200_0009, 1)[0], 0, "uniprocessor is known");
+        assert_eq!(call(0xB200_0008, 0)[0], 0xFFFF_FFFF, "L2CC mutex: AArch32 only");
+        assert_eq!(call(0xB200_00FF, 0)[0], 0xFFFF_FFFF);
+        assert_eq!(call(0x1_B200_0000, 0)[0], 0xFFFF_FFFF);
+        assert_eq!(call(0xB200_0007, 0)[0], 7);
+    }
+}

@@ -1,0 +1,2 @@
+//! Stub.
+#![cfg_attr(not(test), no_std)]

@@ -1,0 +1,170 @@
+//! Hardware RNG PTA (`PTA_RNG_UUID`, bound by Linux's `optee-rng`) and the DRBG behind it.
+//!
+//! Raw entropy comes from an [`EntropySource`] (the core implements it with `RNDR`); it is
+//! never handed out directly. It seeds a ChaCha20 generator (`rand_chacha`), which is
+//! re-seeded from the source every [`RESEED_INTERVAL`] output bytes and re-keyed from its own
+//! output after every request (so a later state compromise does not reveal earlier output).
+//! Seeds are `SHA-256(domain || current generator output || fresh entropy)`, so extra input
+//! (`PTA_SYSTEM_ADD_RNG_ENTROPY`) can only add to, never replace, what is in the state.
+
+use crate::params::*;
+use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use alloc::sync::Arc;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+use sha2::{Digest, Sha256};
+use spin::Mutex;
+use supplicant_proto::pta::*;
+
+/// Output bytes after which the generator is re-seeded from the entropy source.
+pub const RESEED_INTERVAL: u64 = 64 * 1024;
+/// Raw entropy bytes drawn per (re)seed.
+pub const SEED_ENTROPY_BYTES: usize = 48;
+
+/// The entropy source failed (no data, or its health test failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntropyError;
+
+/// Raw entropy, e.g. the `RNDR` instruction. Implemented by the core; tests use a fake.
+pub trait EntropySource: Send + Sync {
+    /// Fills `out` completely with raw entropy, or fails.
+    fn fill(&self, out: &mut [u8]) -> Result<(), EntropyError>;
+}
+
+struct State {
+    rng: ChaCha20Rng,
+    since_reseed: u64,
+}
+
+/// The conditioned random generator shared by the RNG and system PTAs.
+pub struct SharedRng {
+    source: Arc<dyn EntropySource>,
+    state: Mutex<State>,
+}
+
+fn derive_seed(domain: &[u8], current: &[u8; 32], extra: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(domain);
+    h.update(current);
+    h.update(extra);
+    h.finalize().into()
+}
+
+impl SharedRng {
+    /// Seeds a generator from `source`. Fails with `TEE_ERROR_HEALTH_TEST_FAIL` when the source
+    /// gives nothing.
+    pub fn new(source: Arc<dyn EntropySource>) -> Result<Self, TeeError> {
+        let mut e = [0u8; SEED_ENTROPY_BYTES];
+        source.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
+        let seed = derive_seed(b"oxtee-rng-init", &[0; 32], &e);
+        Ok(Self {
+            source,
+            state: Mutex::new(State { rng: ChaCha20Rng::from_seed(seed), since_reseed: 0 }),
+        })
+    }
+
+    fn reseed(state: &mut State, domain: &[u8], extra: &[u8]) {
+        let mut cur = [0u8; 32];
+        state.rng.fill_bytes(&mut cur);
+        state.rng = ChaCha20Rng::from_seed(derive_seed(domain, &cur, extra));
+    }
+
+    /// Fills `out` with conditioned random bytes.
+    pub fn fill(&self, out: &mut [u8]) -> Result<(), TeeError> {
+        let mut st = self.state.lock();
+        let len = out.len() as u64;
+        if st.since_reseed.saturating_add(len) > RESEED_INTERVAL {
+            let mut e = [0u8; SEED_ENTROPY_BYTES];
+            self.source.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
+            Self::reseed(&mut st, b"oxtee-rng-reseed", &e);
+            st.since_reseed = 0;
+        }
+        st.rng.fill_bytes(out);
+        st.since_reseed = st.since_reseed.saturating_add(len);
+        // Backtracking resistance: forget the key that produced `out`.
+        Self::reseed(&mut st, b"oxtee-rng-rekey", &[]);
+        Ok(())
+    }
+
+    /// Mixes caller-supplied bytes into the state (`PTA_SYSTEM_ADD_RNG_ENTROPY`).
+    pub fn add_entropy(&self, data: &[u8]) {
+        let mut st = self.state.lock();
+        Self::reseed(&mut st, b"oxtee-rng-add", data);
+    }
+}
+
+/// Data rate reported by `GET_RNG_INFO` (bytes/s). Must be non-zero: optee-rng divides by it.
+pub const DEFAULT_DATA_RATE: u32 = 1024 * 1024;
+/// Quality reported by `GET_RNG_INFO` (entropy bits per 1024 output bits).
+pub const DEFAULT_QUALITY: u32 = 1024;
+
+/// The hardware RNG PTA.
+pub struct RngPta {
+    rng: Arc<SharedRng>,
+    data_rate: u32,
+    quality: u32,
+}
+
+impl RngPta {
+    /// An RNG PTA drawing from `rng`, reporting the default rate and quality.
+    pub fn new(rng: Arc<SharedRng>) -> Self {
+        Self { rng, data_rate: DEFAULT_DATA_RATE, quality: DEFAULT_QUALITY }
+    }
+
+    /// Overrides the rate (0 is replaced by 1) and quality (capped at 1024) reported.
+    pub fn with_info(mut self, data_rate: u32, quality: u32) -> Self {
+        self.data_rate = data_rate.max(1);
+        self.quality = quality.min(1024);
+        self
+    }
+
+    fn get_entropy(&self, params: &mut Params) -> Result<(), TeeError> {
+        expect_types(
+            params,
+            param_types(TEE_PARAM_TYPE_MEMREF_INOUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE),
+        )?;
+        let m = params[0].memref_out().ok_or(TeeError::BadParameters)?;
+        let size = m.size;
+        let buf = m.buf.as_mut().ok_or(TeeError::BadParameters)?;
+        if size > MAX_ENTROPY_REQ_SZ {
+            return Err(TeeError::NotSupported);
+        }
+        let n = size.min(buf.len());
+        self.rng.fill(&mut buf[..n])?;
+        m.size = n;
+        Ok(())
+    }
+
+    fn get_info(&self, params: &mut Params) -> Result<(), TeeError> {
+        expect_types(
+            params,
+            param_types(TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE),
+        )?;
+        params[0].set_value(self.data_rate, self.quality);
+        Ok(())
+    }
+}
+
+impl Pta for RngPta {
+    fn uuid(&self) -> Uuid {
+        Uuid(PTA_RNG_UUID)
+    }
+
+    fn flags(&self) -> u32 {
+        PTA_DEFAULT_FLAGS | TA_FLAG_CONCURRENT | TA_FLAG_DEVICE_ENUM
+    }
+
+    fn invoke(
+        &self,
+        _session: SessionCtx,
+        _client: &ClientIdentity,
+        cmd: u32,
+        params: &mut Params,
+    ) -> Result<(), TeeError> {
+        match cmd {
+            PTA_CMD_GET_ENTROPY => self.get_entropy(params),
+            PTA_CMD_GET_RNG_INFO => self.get_info(params),
+            _ => Err(TeeError::NotImplemented),
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Physical memory layout: which addresses count as normal-world memory.
+
+use core::ops::Range;
+
+use crate::abi::OPTEE_MSG_NONCONTIG_PAGE_SIZE as PAGE;
+use crate::ShmError;
+
+/// The physical memory plan the checks are made against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemLayout {
+    /// Normal-world RAM (from the DT `/memory` node).
+    pub ns_ram: Range<u64>,
+    /// Secure RAM; never accepted, even if it overlaps `ns_ram`.
+    pub secure_ram: Range<u64>,
+    /// Reserved static shared memory (`GET_SHM_CONFIG`), if any.
+    pub static_shm: Option<Range<u64>>,
+}
+
+impl MemLayout {
+    /// QEMU `virt` with 1 GiB of RAM: NS RAM `0x4000_0000..0x8000_0000`, secure RAM
+    /// `0x0e00_0000..0x0f00_0000`, static SHM `0x4200_0000` + 2 MiB.
+    pub const QEMU_VIRT: MemLayout = MemLayout {
+        ns_ram: 0x4000_0000..0x8000_0000,
+        secure_ram: 0x0e00_0000..0x0f00_0000,
+        static_shm: Some(0x4200_0000..0x4220_0000),
+    };
+
+    /// Checks that `[pa, pa + len)` lies inside normal-world RAM or the static SHM and does not
+    /// touch secure RAM. `len` must be non-zero.
+    pub fn check_ns(&self, pa: u64, len: u64) -> Result<(), ShmError> {
+        let end = pa.checked_add(len).ok_or(ShmError::Overflow)?;
+        if len == 0 {
+            return Err(ShmError::SizeMismatch);
+        }
+        let inside = |r: &Range<u64>| r.start <= pa && end <= r.end;
+        let in_ns = inside(&self.ns_ram) || self.static_shm.as_ref().is_some_and(inside);
+        let touches_secure = pa < self.secure_ram.end && self.secure_ram.start < end;
+        if in_ns && !touches_secure {
+            Ok(())
+        } else {
+            Err(ShmError::NotNonSecure)
+        }
+    }
+
+    /// Checks one 4 KiB page of a registered buffer or page list.
+    pub fn check_page(&self, pa: u64) -> Result<(), ShmError> {
+        if pa % PAGE != 0 {
+            return Err(ShmError::Unaligned);
+        }
+        self.check_ns(pa, PAGE)
+    }
+
+    /// Whether `[pa, pa + len)` lies entirely inside the static SHM.
+    pub fn in_static_shm(&self, pa: u64, len: u64) -> bool {
+        match (&self.static_shm, pa.checked_add(len)) {
+            (Some(r), Some(end)) => r.start <= pa && end <= r.end,
+            _ => false,
+        }
+    }
+}
+
+/// Number of 4 KiB pages spanned by a buffer starting `page_offset` bytes into its first page
+/// and `size` bytes long (`ceil((page_offset + size) / 4096)`).
+pub fn pages_needed(page_offset: u32, size: u64) -> Result<u64, ShmError> {
+    if u64::from(page_offset) >= PAGE {
+        return Err(ShmError::BadOffset);
+    }
+    let total = size
+        .checked_add(u64::from(page_offset))
+        .ok_or(ShmError::Overflow)?;
+    Ok(total.div_ceil(PAGE))
+}

@@ -1,0 +1,149 @@
+//! GlobalPlatform `TEE_Result` codes and error origins as OP-TEE 4.5 uses them
+//! (`tee_api_defines.h`; optee-abi.md §10.1/§10.2).
+
+/// `TEE_Result`.
+pub type TeeResult = u32;
+
+/// `TEE_SUCCESS`.
+pub const TEE_SUCCESS: u32 = 0x0000_0000;
+/// `TEE_ERROR_CORRUPT_OBJECT`.
+pub const TEE_ERROR_CORRUPT_OBJECT: u32 = 0xF010_0001;
+/// `TEE_ERROR_CORRUPT_OBJECT_2`.
+pub const TEE_ERROR_CORRUPT_OBJECT_2: u32 = 0xF010_0002;
+/// `TEE_ERROR_STORAGE_NOT_AVAILABLE`.
+pub const TEE_ERROR_STORAGE_NOT_AVAILABLE: u32 = 0xF010_0003;
+/// `TEE_ERROR_STORAGE_NOT_AVAILABLE_2`.
+pub const TEE_ERROR_STORAGE_NOT_AVAILABLE_2: u32 = 0xF010_0004;
+/// `TEE_ERROR_UNSUPPORTED_VERSION`.
+pub const TEE_ERROR_UNSUPPORTED_VERSION: u32 = 0xF010_0005;
+/// `TEE_ERROR_CIPHERTEXT_INVALID`.
+pub const TEE_ERROR_CIPHERTEXT_INVALID: u32 = 0xF010_0006;
+/// `TEE_ERROR_GENERIC`.
+pub const TEE_ERROR_GENERIC: u32 = 0xFFFF_0000;
+/// `TEE_ERROR_ACCESS_DENIED`.
+pub const TEE_ERROR_ACCESS_DENIED: u32 = 0xFFFF_0001;
+/// `TEE_ERROR_CANCEL`.
+pub const TEE_ERROR_CANCEL: u32 = 0xFFFF_0002;
+/// `TEE_ERROR_ACCESS_CONFLICT`.
+pub const TEE_ERROR_ACCESS_CONFLICT: u32 = 0xFFFF_0003;
+/// `TEE_ERROR_EXCESS_DATA`.
+pub const TEE_ERROR_EXCESS_DATA: u32 = 0xFFFF_0004;
+/// `TEE_ERROR_BAD_FORMAT`.
+pub const TEE_ERROR_BAD_FORMAT: u32 = 0xFFFF_0005;
+/// `TEE_ERROR_BAD_PARAMETERS`.
+pub const TEE_ERROR_BAD_PARAMETERS: u32 = 0xFFFF_0006;
+/// `TEE_ERROR_BAD_STATE`.
+pub const TEE_ERROR_BAD_STATE: u32 = 0xFFFF_0007;
+/// `TEE_ERROR_ITEM_NOT_FOUND`.
+pub const TEE_ERROR_ITEM_NOT_FOUND: u32 = 0xFFFF_0008;
+/// `TEE_ERROR_NOT_IMPLEMENTED`.
+pub const TEE_ERROR_NOT_IMPLEMENTED: u32 = 0xFFFF_0009;
+/// `TEE_ERROR_NOT_SUPPORTED`.
+pub const TEE_ERROR_NOT_SUPPORTED: u32 = 0xFFFF_000A;
+/// `TEE_ERROR_NO_DATA`.
+pub const TEE_ERROR_NO_DATA: u32 = 0xFFFF_000B;
+/// `TEE_ERROR_OUT_OF_MEMORY`.
+pub const TEE_ERROR_OUT_OF_MEMORY: u32 = 0xFFFF_000C;
+/// `TEE_ERROR_BUSY`.
+pub const TEE_ERROR_BUSY: u32 = 0xFFFF_000D;
+/// `TEE_ERROR_COMMUNICATION`.
+pub const TEE_ERROR_COMMUNICATION: u32 = 0xFFFF_000E;
+/// `TEE_ERROR_SECURITY`.
+pub const TEE_ERROR_SECURITY: u32 = 0xFFFF_000F;
+/// `TEE_ERROR_SHORT_BUFFER`.
+pub const TEE_ERROR_SHORT_BUFFER: u32 = 0xFFFF_0010;
+/// `TEE_ERROR_EXTERNAL_CANCEL`.
+pub const TEE_ERROR_EXTERNAL_CANCEL: u32 = 0xFFFF_0011;
+/// `TEE_ERROR_TIMEOUT`.
+pub const TEE_ERROR_TIMEOUT: u32 = 0xFFFF_3001;
+/// `TEE_ERROR_OVERFLOW`.
+pub const TEE_ERROR_OVERFLOW: u32 = 0xFFFF_300F;
+/// `TEE_ERROR_TARGET_DEAD`.
+pub const TEE_ERROR_TARGET_DEAD: u32 = 0xFFFF_3024;
+/// `TEE_ERROR_STORAGE_NO_SPACE`.
+pub const TEE_ERROR_STORAGE_NO_SPACE: u32 = 0xFFFF_3041;
+/// `TEE_ERROR_MAC_INVALID`.
+pub const TEE_ERROR_MAC_INVALID: u32 = 0xFFFF_3071;
+/// `TEE_ERROR_SIGNATURE_INVALID`.
+pub const TEE_ERROR_SIGNATURE_INVALID: u32 = 0xFFFF_3072;
+/// `TEE_ERROR_TIME_NOT_SET`.
+pub const TEE_ERROR_TIME_NOT_SET: u32 = 0xFFFF_5000;
+/// `TEE_ERROR_TIME_NEEDS_RESET`.
+pub const TEE_ERROR_TIME_NEEDS_RESET: u32 = 0xFFFF_5001;
+/// `TEE_ERROR_DEFER_DRIVER_INIT` (OP-TEE internal, never returned to clients).
+pub const TEE_ERROR_DEFER_DRIVER_INIT: u32 = 0x8000_0000;
+/// `TEE_ERROR_NODE_DISABLED` (OP-TEE internal, never returned to clients).
+pub const TEE_ERROR_NODE_DISABLED: u32 = 0x8000_0001;
+/// `TEE_ERROR_HEALTH_TEST_FAIL` (RNG PTA private code).
+pub const TEE_ERROR_HEALTH_TEST_FAIL: u32 = 0x0000_0001;
+
+/// `TEE_ORIGIN_API`: the client library.
+pub const TEE_ORIGIN_API: u32 = 1;
+/// `TEE_ORIGIN_COMMS`: the transport (driver, supplicant).
+pub const TEE_ORIGIN_COMMS: u32 = 2;
+/// `TEE_ORIGIN_TEE`: the secure OS.
+pub const TEE_ORIGIN_TEE: u32 = 3;
+/// `TEE_ORIGIN_TRUSTED_APP`: the trusted application.
+pub const TEE_ORIGIN_TRUSTED_APP: u32 = 4;
+
+/// `TEE_NUM_PARAMS`: GP params per operation.
+pub const TEE_NUM_PARAMS: usize = 4;
+/// `TEE_PARAM_TYPE_NONE`.
+pub const TEE_PARAM_TYPE_NONE: u32 = 0;
+/// `TEE_PARAM_TYPE_VALUE_INPUT`.
+pub const TEE_PARAM_TYPE_VALUE_INPUT: u32 = 1;
+/// `TEE_PARAM_TYPE_VALUE_OUTPUT`.
+pub const TEE_PARAM_TYPE_VALUE_OUTPUT: u32 = 2;
+/// `TEE_PARAM_TYPE_VALUE_INOUT`.
+pub const TEE_PARAM_TYPE_VALUE_INOUT: u32 = 3;
+/// `TEE_PARAM_TYPE_MEMREF_INPUT`.
+pub const TEE_PARAM_TYPE_MEMREF_INPUT: u32 = 5;
+/// `TEE_PARAM_TYPE_MEMREF_OUTPUT`.
+pub const TEE_PARAM_TYPE_MEMREF_OUTPUT: u32 = 6;
+/// `TEE_PARAM_TYPE_MEMREF_INOUT`.
+pub const TEE_PARAM_TYPE_MEMREF_INOUT: u32 = 7;
+
+/// `TEE_PARAM_TYPES(t0, t1, t2, t3)`.
+pub const fn tee_param_types(t0: u32, t1: u32, t2: u32, t3: u32) -> u32 {
+    (t0 & 0xF) | (t1 & 0xF) << 4 | (t2 & 0xF) << 8 | (t3 & 0xF) << 12
+}
+
+/// `TEE_PARAM_TYPE_GET(t, i)`.
+pub const fn tee_param_type_get(t: u32, i: usize) -> u32 {
+    (t >> ((4 * i) & 31)) & 0xF
+}
+
+/// `TEE_LOGIN_PUBLIC`.
+pub const TEE_LOGIN_PUBLIC: u32 = 0;
+/// `TEE_LOGIN_USER`.
+pub const TEE_LOGIN_USER: u32 = 1;
+/// `TEE_LOGIN_GROUP`.
+pub const TEE_LOGIN_GROUP: u32 = 2;
+/// `TEE_LOGIN_APPLICATION`.
+pub const TEE_LOGIN_APPLICATION: u32 = 4;
+/// `TEE_LOGIN_APPLICATION_USER`.
+pub const TEE_LOGIN_APPLICATION_USER: u32 = 5;
+/// `TEE_LOGIN_APPLICATION_GROUP`.
+pub const TEE_LOGIN_APPLICATION_GROUP: u32 = 6;
+/// `TEE_LOGIN_TRUSTED_APP`.
+pub const TEE_LOGIN_TRUSTED_APP: u32 = 0xF000_0000;
+/// `TEE_LOGIN_REE_KERNEL` (OP-TEE extension).
+pub const TEE_LOGIN_REE_KERNEL: u32 = 0x8000_0000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn param_types_pack() {
+        let t = tee_param_types(
+            TEE_PARAM_TYPE_VALUE_INPUT,
+            TEE_PARAM_TYPE_MEMREF_OUTPUT,
+            TEE_PARAM_TYPE_NONE,
+            TEE_PARAM_TYPE_MEMREF_INOUT,
+        );
+        assert_eq!(t, 0x7061);
+        assert_eq!(tee_param_type_get(t, 1), TEE_PARAM_TYPE_MEMREF_OUTPUT);
+        assert_eq!(tee_param_type_get(t, 3), TEE_PARAM_TYPE_MEMREF_INOUT);
+    }
+}
