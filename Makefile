@@ -52,3 +52,28 @@ smoke: all
 
 clean:
 	rm -rf $(O)
+
+# Benchmark: OP-TEE and oxtee booted in turn on the same QEMU, the client
+# bench/client/oxtee-bench.c run in each; table in bench/results.md
+# (bench/README.md). A failing oxtee build or boot leaves the OP-TEE half intact.
+BENCH_ITERATIONS ?= 200
+BENCH_INVOKES ?= 1000
+BENCH_RESULTS ?= bench/results.md
+BENCH_CLIENT := $(O)/bench/oxtee-bench
+# Extract directory of a fetched Debian package (from the manifest).
+bench_pkg = $(shell awk -F '\t' '$$1 == "pkg:$(1)" { print $$2 }' $(O)/debian/manifest.tsv)
+
+.PHONY: bench
+bench: $(O)/flash-optee.img initramfs $(BENCH_CLIENT)
+	@if $(MAKE) --no-print-directory $(O)/flash-oxtee.img; then b=ok; \
+	else b=failed; echo "bench: oxtee image did not build, reporting n/a"; fi; \
+	O=$(O) XTC=$(XTC) CLIENT=$(BENCH_CLIENT) RESULTS=$(BENCH_RESULTS) \
+		ITERATIONS=$(BENCH_ITERATIONS) INVOKES=$(BENCH_INVOKES) OXTEE_BUILD=$$b \
+		bash tools/bench.sh
+
+$(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined

@@ -63,6 +63,54 @@ pub struct RunArgs {
     pub out: PathBuf,
     /// Kernel command line.
     pub append: String,
+    /// Host files copied into the run's initrd: (host path, guest path).
+    pub extra_files: Vec<(PathBuf, String)>,
+}
+
+/// Parses `HOST_PATH:GUEST_PATH` (the guest path absolute, without `..`)
+/// into the host path and the guest path relative to `/`.
+pub fn parse_extra_file(spec: &str) -> Result<(PathBuf, String)> {
+    let (host, guest) = spec
+        .rsplit_once(':')
+        .with_context(|| format!("--extra-file {spec}: expected HOST_PATH:GUEST_PATH"))?;
+    let rel = guest.strip_prefix('/').unwrap_or_default();
+    ensure!(
+        !host.is_empty()
+            && guest.starts_with('/')
+            && !rel.is_empty()
+            && !rel.ends_with('/')
+            && rel
+                .split('/')
+                .all(|c| !c.is_empty() && c != "." && c != ".."),
+        "--extra-file {spec}: need a host path and an absolute guest file path without . or .."
+    );
+    Ok((PathBuf::from(host), rel.to_string()))
+}
+
+/// Reads the extra files: (guest path, mode, contents); the mode is 0755
+/// when the host file is executable by its owner, else 0644.
+fn read_extra_files(files: &[(PathBuf, String)]) -> Result<Vec<(String, u32, Vec<u8>)>> {
+    use std::os::unix::fs::PermissionsExt;
+    files
+        .iter()
+        .map(|(host, guest)| {
+            let meta = std::fs::metadata(host)
+                .with_context(|| format!("extra file {}", host.display()))?;
+            ensure!(
+                meta.is_file(),
+                "extra file {} is not a file",
+                host.display()
+            );
+            let mode = if meta.permissions().mode() & 0o100 != 0 {
+                0o755
+            } else {
+                0o644
+            };
+            let data = std::fs::read(host)
+                .with_context(|| format!("reading extra file {}", host.display()))?;
+            Ok((guest.clone(), mode, data))
+        })
+        .collect()
 }
 
 fn config(
@@ -144,11 +192,14 @@ pub fn run(a: &RunArgs) -> Result<u8> {
     let log_dir = a.log_dir.clone().unwrap_or_else(|| a.out.join("run"));
     std::fs::create_dir_all(&log_dir)?;
     let cmd_bytes = a.cmd.clone().unwrap_or_default().into_bytes();
-    let files: Vec<(&str, u32, &[u8])> = if a.interactive {
-        Vec::new()
-    } else {
-        vec![("etc/oxtee/cmd", 0o644, &cmd_bytes)]
-    };
+    let extra = read_extra_files(&a.extra_files)?;
+    let mut files: Vec<(&str, u32, &[u8])> = extra
+        .iter()
+        .map(|(p, m, d)| (p.as_str(), *m, d.as_slice()))
+        .collect();
+    if !a.interactive {
+        files.push(("etc/oxtee/cmd", 0o644, &cmd_bytes));
+    }
     let initrd = make_initrd(&a.out, &log_dir, &files)?;
     let mut cfg = config(&a.out, &a.flash, a.no_firmware, &log_dir, &initrd)?;
     cfg.append = a.append.clone();
@@ -373,6 +424,48 @@ pub fn compare(baseline: &Path, results: &Path) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extra_file_specs() {
+        let (host, guest) = parse_extra_file("out/b:c/client:/usr/bin/client").unwrap();
+        assert_eq!(host, PathBuf::from("out/b:c/client"));
+        assert_eq!(guest, "usr/bin/client");
+        for bad in [
+            "client",
+            ":/usr/bin/x",
+            "x:usr/bin/x",
+            "x:/",
+            "x:/usr/bin/",
+            "x:/usr/../etc/x",
+            "x:/usr//x",
+            "x:/./x",
+        ] {
+            assert!(parse_extra_file(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn extra_files_keep_the_executable_bit() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("xtc-extra-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = dir.join("exe");
+        let txt = dir.join("txt");
+        std::fs::write(&exe, b"\x7fELF").unwrap();
+        std::fs::write(&txt, b"data").unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::set_permissions(&txt, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let files = read_extra_files(&[
+            (exe.clone(), "usr/bin/exe".into()),
+            (txt.clone(), "etc/txt".into()),
+        ])
+        .unwrap();
+        assert_eq!(files[0], ("usr/bin/exe".into(), 0o755, b"\x7fELF".to_vec()));
+        assert_eq!(files[1], ("etc/txt".into(), 0o644, b"data".to_vec()));
+        assert!(read_extra_files(&[(dir.join("missing"), "x".into())]).is_err());
+        assert!(read_extra_files(&[(dir.clone(), "x".into())]).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn default_case_list() {

@@ -28,8 +28,9 @@ pub const ROOTFS_PACKAGES: &[&str] = &[
     "libzstd1",
     "optee-test-qemu",
 ];
-/// Packages only mined for single files.
-pub const OTHER_PACKAGES: &[&str] = &["optee-os", "optee-os-dev"];
+/// Packages only mined for single files (`optee-client-dev`: the client API
+/// header for building guest programs, e.g. the benchmark client).
+pub const OTHER_PACKAGES: &[&str] = &["optee-os", "optee-os-dev", "optee-client-dev"];
 /// Platform directory of the OP-TEE build for QEMU armv8a.
 pub const OPTEE_PLATFORM: &str = "vexpress-qemu_armv8a";
 /// Lists older than this are refreshed.

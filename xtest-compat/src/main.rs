@@ -63,6 +63,11 @@ enum Cmd {
         /// Kernel command line.
         #[arg(long, default_value = xtest_compat::qemu::DEFAULT_APPEND)]
         append: String,
+        /// Copy a host file into the run's initrd (repeatable), e.g.
+        /// `build/client:/usr/bin/client`.
+        #[arg(long = "extra-file", value_name = "HOST_PATH:GUEST_PATH",
+              value_parser = commands::parse_extra_file)]
+        extra_files: Vec<(PathBuf, String)>,
     },
     /// Run xtest (default: regression + pkcs11, one time-bounded case at a time).
     Xtest {
@@ -116,6 +121,7 @@ fn main() -> ExitCode {
             interactive,
             out,
             append,
+            extra_files,
         } => commands::run(&commands::RunArgs {
             flash,
             cmd,
@@ -125,6 +131,7 @@ fn main() -> ExitCode {
             interactive,
             out,
             append,
+            extra_files,
         }),
         Cmd::Xtest {
             flash,

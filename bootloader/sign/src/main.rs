@@ -270,7 +270,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tamper { input, what, out } => {
             write(&out, &package::tamper(&package::read(&input)?, what)?)?;
         }
-        Command::TeeHeader { pager, load_addr, out } => {
+        Command::TeeHeader {
+            pager,
+            load_addr,
+            out,
+        } => {
             let size = std::fs::metadata(&pager)
                 .with_context(|| format!("reading {}", pager.display()))?
                 .len();

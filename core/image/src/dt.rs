@@ -35,7 +35,9 @@ fn normal_ram(fdt: &oxtee_fdt::Fdt) -> Option<Range<u64>> {
     let reg = mem.property("reg")?;
     let cell = |i: u32| -> Option<u64> {
         let o = (i * 4) as usize;
-        Some(u64::from(u32::from_be_bytes(reg.get(o..o + 4)?.try_into().ok()?)))
+        Some(u64::from(u32::from_be_bytes(
+            reg.get(o..o + 4)?.try_into().ok()?,
+        )))
     };
     let read = |start: u32, n: u32| -> Option<u64> {
         (0..n).try_fold(0u64, |acc, i| Some((acc << 32) | cell(start + i)?))

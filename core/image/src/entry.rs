@@ -1,21 +1,90 @@
 //! Entry points called from `asm/entry.S`, and the image's global state.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
+use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
+use oxtee_pta::invoke_tests::InvokeTestsPta;
+use oxtee_pta::rng::{RngPta, SharedRng};
+use oxtee_pta::stats::StatsPta;
+use oxtee_pta::system::SystemPta;
+use oxtee_pta::PtaRegistry;
+use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
+use spin::{Mutex, Once};
+use supplicant_proto::optee_smc::OPTEE_SMC_RETURN_ETHREAD_LIMIT;
 use supplicant_proto::opteed::*;
 
 use crate::console::{error, info};
+use crate::services::{CoreRwLock, CoreStats, NsMemory, Rndr};
 
 /// Stack size per CPU (must match the linker script).
 const STACK_SIZE: usize = 0x8000;
 /// CPUs of QEMU `virt` with `-smp 2`.
 const MAX_CPUS: usize = 2;
 
-const CONFIG: Config = Config { revision: (0, 1), build_id: 0, thread_count: 8 };
+const CONFIG: Config = Config {
+    revision: (0, 1),
+    build_id: 0,
+    thread_count: 8,
+};
 
 /// Normal-world RAM, from the DT.
 static NS_RAM: AtomicU64 = AtomicU64::new(0);
+static NS_RAM_END: AtomicU64 = AtomicU64::new(0);
+/// Secure RAM of QEMU virt (the monitor's and ours).
+const SECURE_RAM: core::ops::Range<u64> = 0x0e00_0000..0x0f00_0000;
+/// Sessions, shared memory and pseudo-TAs.
+static KERNEL: Once<Mutex<Kernel>> = Once::new();
+/// Yielding calls being served (at most `CONFIG.thread_count`).
+static THREADS_IN_USE: AtomicU32 = AtomicU32::new(0);
+
+/// Bytes of heap in use.
+pub fn heap_used() -> usize {
+    HEAP.lock().used()
+}
+
+/// Secure threads serving a call.
+pub fn threads_in_use() -> u32 {
+    THREADS_IN_USE.load(Ordering::Relaxed)
+}
+
+fn build_kernel(ram: core::ops::Range<u64>, heap_size: usize) -> Kernel {
+    let layout = MemLayout {
+        ns_ram: ram,
+        secure_ram: SECURE_RAM,
+        static_shm: None,
+    };
+    let shm = ShmRegistry::new(layout, RegistryLimits::default());
+    let mut ptas = PtaRegistry::new();
+    let rng = Rndr::probe()
+        .ok_or("the CPU has no RNDR")
+        .and_then(|src| SharedRng::new(Arc::new(src)).map_err(|_| "RNDR failed its first use"));
+    let rng = match rng {
+        Ok(r) => Some(Arc::new(r)),
+        Err(why) => {
+            error!("no hardware RNG PTA: {}", why);
+            None
+        }
+    };
+    let lock = Arc::new(CoreRwLock::default());
+    let stats = Arc::new(CoreStats {
+        heap_size,
+        threads: CONFIG.thread_count,
+    });
+    let mut add = |p: Arc<dyn oxtee_pta::Pta>| {
+        if ptas.register(p).is_err() {
+            error!("duplicate pseudo-TA");
+        }
+    };
+    if let Some(rng) = &rng {
+        add(Arc::new(RngPta::new(rng.clone())));
+        add(Arc::new(SystemPta::new(rng.clone())));
+    }
+    add(Arc::new(InvokeTestsPta::new(lock, rng.clone(), None)));
+    add(Arc::new(StatsPta::new(stats)));
+    Kernel { shm, ptas }
+}
 
 core::arch::global_asm!(
     include_str!("asm/entry.S"),
@@ -59,11 +128,17 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
     // SAFETY: the linker script reserves [__heap_start, __heap_end) inside
     // TZDRAM for the heap only; initialised once, before any allocation.
     unsafe { HEAP.lock().init(start as *mut u8, end - start) };
-    info!("oxtee {} (QEMU virt) starting, DT at {:#x}", env!("CARGO_PKG_VERSION"), dtb);
+    info!(
+        "oxtee {} (QEMU virt) starting, DT at {:#x}",
+        env!("CARGO_PKG_VERSION"),
+        dtb
+    );
     match crate::dt::update(dtb) {
         Ok(ram) => {
             NS_RAM.store(ram.start, Ordering::Relaxed);
+            NS_RAM_END.store(ram.end, Ordering::Relaxed);
             info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
+            KERNEL.call_once(|| Mutex::new(build_kernel(ram, end - start)));
         }
         Err(e) => {
             error!("cannot update the DT: {}", e);
@@ -93,10 +168,24 @@ extern "C" fn fast_smc(regs: &mut Regs) {
     regs[..4].copy_from_slice(&out);
 }
 
-/// Yielding SMC.
+/// Yielding SMC: served to completion by a secure thread of the pool.
 extern "C" fn yield_smc(regs: &mut Regs) {
-    // Not yet served: no free thread.
-    regs[0] = 0xFFFF_FFFF;
+    let Some(kernel) = KERNEL.get() else {
+        regs[0] = u64::from(supplicant_proto::optee_smc::OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
+        return;
+    };
+    let taken = THREADS_IN_USE.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+        (n < CONFIG.thread_count).then_some(n + 1)
+    });
+    if taken.is_err() {
+        regs[0] = u64::from(OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+        return;
+    }
+    let ram = NS_RAM.load(Ordering::Relaxed)..NS_RAM_END.load(Ordering::Relaxed);
+    let mut mem = NsMemory::new(ram);
+    let out = yielding_call(&mut kernel.lock(), regs, &mut mem);
+    THREADS_IN_USE.fetch_sub(1, Ordering::AcqRel);
+    regs[..4].copy_from_slice(&out);
 }
 
 #[panic_handler]

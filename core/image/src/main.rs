@@ -15,6 +15,8 @@ mod console;
 mod dt;
 #[cfg(target_os = "none")]
 mod entry;
+#[cfg(target_os = "none")]
+mod services;
 
 /// Host builds compile an empty program; the image exists for
 /// `aarch64-unknown-none-softfloat` only.

@@ -3,11 +3,8 @@
 /// Register values of an SMC (a0..a7) in and (a0..a3) out.
 pub type Regs = [u64; 8];
 
-/// OP-TEE API UID (`OPTEE_MSG_UID_*`): Linux refuses a TEE answering anything else.
-const API_UID: [u32; 4] = [0x384f_b3e0, 0xe7f8_11e3, 0xaf63_0002, 0xa5d5_c51b];
-/// OP-TEE OS UUID (`OPTEE_MSG_OS_OPTEE_UUID_*`), kept so clients that look for
-/// "an OP-TEE compatible OS" find one.
-const OS_UUID: [u32; 4] = [0x4861_78e0, 0xe7f8_11e3, 0xbc5e_0002, 0xa5d5_c51b];
+use supplicant_proto::optee_msg::{OPTEE_MSG_OS_OPTEE_UUID, OPTEE_MSG_UID};
+use supplicant_proto::optee_smc::*;
 
 /// What the core offers, decided by the image at boot.
 #[derive(Clone, Copy, Debug)]
@@ -20,34 +17,18 @@ pub struct Config {
     pub thread_count: u32,
 }
 
-/// OPTEE_SMC function IDs and results used here (upstream names).
-mod id {
-    pub const OPTEE_SMC_CALLS_COUNT: u32 = 0xBF00_FF00;
-    pub const OPTEE_SMC_CALLS_UID: u32 = 0xBF00_FF01;
-    pub const OPTEE_SMC_CALLS_REVISION: u32 = 0xBF00_FF03;
-    pub const OPTEE_SMC_CALL_GET_OS_UUID: u32 = 0xB200_0000;
-    pub const OPTEE_SMC_CALL_GET_OS_REVISION: u32 = 0xB200_0001;
-    pub const OPTEE_SMC_GET_SHM_CONFIG: u32 = 0xB200_0007;
-    pub const OPTEE_SMC_EXCHANGE_CAPABILITIES: u32 = 0xB200_0009;
-    pub const OPTEE_SMC_DISABLE_SHM_CACHE: u32 = 0xB200_000A;
-    pub const OPTEE_SMC_ENABLE_SHM_CACHE: u32 = 0xB200_000B;
-    pub const OPTEE_SMC_GET_THREAD_COUNT: u32 = 0xB200_000F;
-    pub const OPTEE_SMC_RETURN_OK: u64 = 0;
-    pub const OPTEE_SMC_RETURN_ENOTAVAIL: u64 = 7;
-    pub const OPTEE_SMC_RETURN_UNKNOWN_FUNCTION: u64 = 0xFFFF_FFFF;
-    pub const OPTEE_SMC_NSEC_CAP_UNIPROCESSOR: u64 = 1 << 0;
-    pub const OPTEE_SMC_SEC_CAP_DYNAMIC_SHM: u64 = 1 << 2;
-    pub const OPTEE_SMC_SEC_CAP_MEMREF_NULL: u64 = 1 << 4;
-    pub const OPTEE_SMC_SEC_CAP_RPC_ARG: u64 = 1 << 6;
-    /// `THREAD_RPC_MAX_NUM_PARAMS`.
-    pub const RPC_ARG_PARAMS: u64 = 4;
-}
-use id::*;
+/// `THREAD_RPC_MAX_NUM_PARAMS`: params of the RPC argument the normal world
+/// reserves after each call's argument.
+const RPC_ARG_PARAMS: u64 = 4;
+const OK: u64 = OPTEE_SMC_RETURN_OK as u64;
+const ENOTAVAIL: u64 = OPTEE_SMC_RETURN_ENOTAVAIL as u64;
+const UNKNOWN: u64 = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION as u64;
 
 /// Capabilities the core announces: dynamic shared memory, NULL memrefs and
 /// a pre-allocated RPC argument after each call's argument.
-pub const SEC_CAPS: u64 =
-    OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG;
+pub const SEC_CAPS: u64 = (OPTEE_SMC_SEC_CAP_DYNAMIC_SHM
+    | OPTEE_SMC_SEC_CAP_MEMREF_NULL
+    | OPTEE_SMC_SEC_CAP_RPC_ARG) as u64;
 
 /// Number of fast calls the core implements (`CALLS_COUNT`).
 const CALLS_COUNT: u64 = 10;
@@ -59,31 +40,34 @@ fn words(w: [u32; 4]) -> [u64; 4] {
 /// Answers a fast call; returns the normal world's a0..a3.
 pub fn fast_call(cfg: &Config, regs: &Regs) -> [u64; 4] {
     let Ok(fid) = u32::try_from(regs[0]) else {
-        return [OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0];
+        return [UNKNOWN, 0, 0, 0];
     };
     match fid {
-        OPTEE_SMC_CALLS_UID => words(API_UID),
+        OPTEE_SMC_CALLS_UID => words(OPTEE_MSG_UID),
         OPTEE_SMC_CALLS_REVISION => [2, 0, 0, 0],
         OPTEE_SMC_CALLS_COUNT => [CALLS_COUNT, 0, 0, 0],
-        OPTEE_SMC_CALL_GET_OS_UUID => words(OS_UUID),
-        OPTEE_SMC_CALL_GET_OS_REVISION => {
-            [u64::from(cfg.revision.0), u64::from(cfg.revision.1), u64::from(cfg.build_id), 0]
-        }
+        OPTEE_SMC_CALL_GET_OS_UUID => words(OPTEE_MSG_OS_OPTEE_UUID),
+        OPTEE_SMC_CALL_GET_OS_REVISION => [
+            u64::from(cfg.revision.0),
+            u64::from(cfg.revision.1),
+            u64::from(cfg.build_id),
+            0,
+        ],
         // No reserved (static) shared memory: dynamic shared memory only.
-        OPTEE_SMC_GET_SHM_CONFIG => [OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0],
+        OPTEE_SMC_GET_SHM_CONFIG => [ENOTAVAIL, 0, 0, 0],
         OPTEE_SMC_EXCHANGE_CAPABILITIES => {
-            let status = if regs[1] & !OPTEE_SMC_NSEC_CAP_UNIPROCESSOR != 0 {
-                OPTEE_SMC_RETURN_ENOTAVAIL
+            let status = if regs[1] & !u64::from(OPTEE_SMC_NSEC_CAP_UNIPROCESSOR) != 0 {
+                ENOTAVAIL
             } else {
-                OPTEE_SMC_RETURN_OK
+                OK
             };
             [status, SEC_CAPS, 0, RPC_ARG_PARAMS]
         }
         // The RPC-argument cache is never used (RPC_ARG is offered): always empty.
-        OPTEE_SMC_DISABLE_SHM_CACHE => [OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0],
-        OPTEE_SMC_ENABLE_SHM_CACHE => [OPTEE_SMC_RETURN_OK, 0, 0, 0],
-        OPTEE_SMC_GET_THREAD_COUNT => [OPTEE_SMC_RETURN_OK, u64::from(cfg.thread_count), 0, 0],
-        _ => [OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0],
+        OPTEE_SMC_DISABLE_SHM_CACHE => [ENOTAVAIL, 0, 0, 0],
+        OPTEE_SMC_ENABLE_SHM_CACHE => [OK, 0, 0, 0],
+        OPTEE_SMC_GET_THREAD_COUNT => [OK, u64::from(cfg.thread_count), 0, 0],
+        _ => [UNKNOWN, 0, 0, 0],
     }
 }
 
@@ -91,7 +75,11 @@ pub fn fast_call(cfg: &Config, regs: &Regs) -> [u64; 4] {
 mod tests {
     use super::*;
 
-    const CFG: Config = Config { revision: (0, 1), build_id: 0, thread_count: 8 };
+    const CFG: Config = Config {
+        revision: (0, 1),
+        build_id: 0,
+        thread_count: 8,
+    };
 
     fn call(fid: u64, a1: u64) -> [u64; 4] {
         fast_call(&CFG, &[fid, a1, 0, 0, 0, 0, 0, 0])
@@ -99,7 +87,10 @@ mod tests {
 
     #[test]
     fn linux_probe_sequence() {
-        assert_eq!(call(0xBF00_FF01, 0), [0x384f_b3e0, 0xe7f8_11e3, 0xaf63_0002, 0xa5d5_c51b]);
+        assert_eq!(
+            call(0xBF00_FF01, 0),
+            [0x384f_b3e0, 0xe7f8_11e3, 0xaf63_0002, 0xa5d5_c51b]
+        );
         assert_eq!(call(0xB200_0001, 0)[..2], [0, 1]);
         assert_eq!(call(0xBF00_FF03, 0)[..2], [2, 0]);
         assert_eq!(call(0xB200_000F, 0), [0, 8, 0, 0]);
@@ -114,9 +105,17 @@ mod tests {
 
     #[test]
     fn bad_calls() {
-        assert_eq!(call(0xB200_0009, 2)[0], 7, "unknown normal-world capability");
+        assert_eq!(
+            call(0xB200_0009, 2)[0],
+            7,
+            "unknown normal-world capability"
+        );
         assert_eq!(call(0xB200_0009, 1)[0], 0, "uniprocessor is known");
-        assert_eq!(call(0xB200_0008, 0)[0], 0xFFFF_FFFF, "L2CC mutex: AArch32 only");
+        assert_eq!(
+            call(0xB200_0008, 0)[0],
+            0xFFFF_FFFF,
+            "L2CC mutex: AArch32 only"
+        );
         assert_eq!(call(0xB200_00FF, 0)[0], 0xFFFF_FFFF);
         assert_eq!(call(0x1_B200_0000, 0)[0], 0xFFFF_FFFF);
         assert_eq!(call(0xB200_0007, 0)[0], 7);

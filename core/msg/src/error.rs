@@ -118,7 +118,10 @@ impl core::fmt::Display for MsgError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             MsgError::Truncated { needed, available } => {
-                write!(f, "optee_msg_arg needs {needed} bytes, {available} available")
+                write!(
+                    f,
+                    "optee_msg_arg needs {needed} bytes, {available} available"
+                )
             }
             MsgError::TooManyParams(n) => write!(f, "num_params {n} > 127"),
             MsgError::UnknownCommand(c) => write!(f, "unknown OPTEE_MSG cmd {c:#x}"),

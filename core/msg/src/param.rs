@@ -121,7 +121,13 @@ impl Param {
             OPTEE_MSG_ATTR_TYPE_TMEM_INPUT..=OPTEE_MSG_ATTR_TYPE_TMEM_INOUT => {
                 let dir = Dir::from_index(t - OPTEE_MSG_ATTR_TYPE_TMEM_INPUT);
                 if raw.u0 == 0 {
-                    Param::Tmem { dir, buf_ptr: 0, size: 0, shm_ref: raw.u2, noncontig: false }
+                    Param::Tmem {
+                        dir,
+                        buf_ptr: 0,
+                        size: 0,
+                        shm_ref: raw.u2,
+                        noncontig: false,
+                    }
                 } else {
                     Param::Tmem {
                         dir,
@@ -132,7 +138,12 @@ impl Param {
                     }
                 }
             }
-            _ => return Err(BadParam::BadAttrType { index, attr: raw.attr }),
+            _ => {
+                return Err(BadParam::BadAttrType {
+                    index,
+                    attr: raw.attr,
+                })
+            }
         })
     }
 
@@ -147,15 +158,30 @@ impl Param {
                 u1: b,
                 u2: c,
             },
-            Param::Tmem { dir, buf_ptr, size, shm_ref, noncontig } => OpteeMsgParam {
+            Param::Tmem {
+                dir,
+                buf_ptr,
+                size,
+                shm_ref,
+                noncontig,
+            } => OpteeMsgParam {
                 attr: OPTEE_MSG_ATTR_TYPE_TMEM_INPUT
                     + u64::from(dir.index())
-                    + if noncontig { OPTEE_MSG_ATTR_NONCONTIG } else { 0 },
+                    + if noncontig {
+                        OPTEE_MSG_ATTR_NONCONTIG
+                    } else {
+                        0
+                    },
                 u0: buf_ptr,
                 u1: size,
                 u2: shm_ref,
             },
-            Param::Rmem { dir, offs, size, shm_ref } => OpteeMsgParam {
+            Param::Rmem {
+                dir,
+                offs,
+                size,
+                shm_ref,
+            } => OpteeMsgParam {
                 attr: OPTEE_MSG_ATTR_TYPE_RMEM_INPUT + u64::from(dir.index()),
                 u0: offs,
                 u1: size,
@@ -187,7 +213,10 @@ pub struct ParamList {
 impl ParamList {
     /// An empty list.
     pub const fn new() -> Self {
-        ParamList { params: [Param::None; TEE_NUM_PARAMS], len: 0 }
+        ParamList {
+            params: [Param::None; TEE_NUM_PARAMS],
+            len: 0,
+        }
     }
 
     /// Build from a slice of at most 4 params.

@@ -36,14 +36,20 @@ impl DevicePta {
     fn get_devices(&self, params: &mut Params, rflags: u32) -> Result<(), TeeError> {
         expect_types(
             params,
-            param_types(TEE_PARAM_TYPE_MEMREF_OUTPUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE),
+            param_types(
+                TEE_PARAM_TYPE_MEMREF_OUTPUT,
+                TEE_PARAM_TYPE_NONE,
+                TEE_PARAM_TYPE_NONE,
+                TEE_PARAM_TYPE_NONE,
+            ),
         )?;
         let m = params[0].memref_out().ok_or(TeeError::BadParameters)?;
         if m.is_null() && m.size > 0 {
             return Err(TeeError::BadParameters);
         }
-        let enum_mask =
-            TA_FLAG_DEVICE_ENUM | TA_FLAG_DEVICE_ENUM_SUPP | TA_FLAG_DEVICE_ENUM_TEE_STORAGE_PRIVATE;
+        let enum_mask = TA_FLAG_DEVICE_ENUM
+            | TA_FLAG_DEVICE_ENUM_SUPP
+            | TA_FLAG_DEVICE_ENUM_TEE_STORAGE_PRIVATE;
         let mut out: Vec<u8> = Vec::new();
         for (uuid, flags) in self.list.0.read().iter() {
             let f = flags & enum_mask;

@@ -79,7 +79,15 @@ impl InvokeTestsPta {
     }
 
     fn mutex(&self, params: &mut Params) -> Result<(), TeeError> {
-        expect_types(params, pt(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_VALUE_OUTPUT, N, N))?;
+        expect_types(
+            params,
+            pt(
+                TEE_PARAM_TYPE_VALUE_INPUT,
+                TEE_PARAM_TYPE_VALUE_OUTPUT,
+                N,
+                N,
+            ),
+        )?;
         let (kind, rounds) = params[0].value().ok_or(TeeError::BadParameters)?;
         let (before, during, res) = match kind {
             PTA_MUTEX_TEST_WRITER => self.mutex_writer(rounds),
@@ -91,11 +99,17 @@ impl InvokeTestsPta {
     }
 
     fn mutex_writer(&self, rounds: u32) -> (u32, u32, Result<(), TeeError>) {
-        let before = self.before_lock_writers.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+        let before = self
+            .before_lock_writers
+            .fetch_add(1, Ordering::SeqCst)
+            .wrapping_add(1);
         let mut during = 0;
         self.lock.with_write(&mut || {
             self.before_lock_writers.fetch_sub(1, Ordering::SeqCst);
-            during = self.during_lock_writers.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+            during = self
+                .during_lock_writers
+                .fetch_add(1, Ordering::SeqCst)
+                .wrapping_add(1);
             for _ in 0..rounds {
                 // Deliberately not one atomic step: readers check val1 == 2 * val0, which
                 // only holds if the lock keeps them out while this runs.
@@ -109,12 +123,18 @@ impl InvokeTestsPta {
     }
 
     fn mutex_reader(&self, rounds: u32) -> (u32, u32, Result<(), TeeError>) {
-        let before = self.before_lock_readers.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+        let before = self
+            .before_lock_readers
+            .fetch_add(1, Ordering::SeqCst)
+            .wrapping_add(1);
         let mut during = 0;
         let mut res = Ok(());
         self.lock.with_read(&mut || {
             self.before_lock_readers.fetch_sub(1, Ordering::SeqCst);
-            during = self.during_lock_readers.fetch_add(1, Ordering::SeqCst).wrapping_add(1);
+            during = self
+                .during_lock_readers
+                .fetch_add(1, Ordering::SeqCst)
+                .wrapping_add(1);
             for _ in 0..rounds {
                 let v0 = self.val0.load(Ordering::Relaxed);
                 let v1 = self.val1.load(Ordering::Relaxed);
@@ -132,6 +152,7 @@ impl InvokeTestsPta {
 /// one VALUE_INOUT (others NONE): `a = a + b`; three VALUE_INPUT and one VALUE_OUTPUT: the
 /// output gets the sums of the inputs' `a` and `b`; one MEMREF_INOUT (others NONE): byte 0
 /// becomes the 8-bit sum of all bytes. Anything else: `TEE_ERROR_BAD_PARAMETERS`.
+#[allow(clippy::needless_range_loop)] // the index selects the type pattern
 pub fn test_params(params: &mut Params) -> Result<(), TeeError> {
     let types = types_of(params);
     for i in 0..4 {
@@ -163,7 +184,11 @@ pub fn test_params(params: &mut Params) -> Result<(), TeeError> {
             let m = params[i].memref_out().ok_or(TeeError::BadParameters)?;
             let n = m.size;
             // OP-TEE would write through a NULL pointer here; refuse instead.
-            let buf = m.buf.as_mut().filter(|b| !b.is_empty()).ok_or(TeeError::BadParameters)?;
+            let buf = m
+                .buf
+                .as_mut()
+                .filter(|b| !b.is_empty())
+                .ok_or(TeeError::BadParameters)?;
             let sum = buf.iter().take(n).fold(0u8, |s, &x| s.wrapping_add(x));
             buf[0] = sum;
             return Ok(());
@@ -190,7 +215,15 @@ pub fn test_memref_null(params: &mut Params) -> Result<(), TeeError> {
 /// SDP copy commands (3 and 5): types, short-buffer check, then `BAD_PARAMETERS` because
 /// oxtee has no secure-data-path memory (memrefs are never SDP buffers).
 fn test_sdp_copy(params: &mut Params) -> Result<(), TeeError> {
-    expect_types(params, pt(TEE_PARAM_TYPE_MEMREF_INPUT, TEE_PARAM_TYPE_MEMREF_OUTPUT, N, N))?;
+    expect_types(
+        params,
+        pt(
+            TEE_PARAM_TYPE_MEMREF_INPUT,
+            TEE_PARAM_TYPE_MEMREF_OUTPUT,
+            N,
+            N,
+        ),
+    )?;
     let sz = params[0].memref().map_or(0, |m| m.size);
     let out = params[1].memref_out().ok_or(TeeError::BadParameters)?;
     if out.size < sz {
@@ -277,13 +310,14 @@ mod selftest {
             let mut v: Vec<u8> = Vec::new();
             v.try_reserve_exact(n).map_err(|_| TeeError::OutOfMemory)?;
             v.extend((0..n).map(|i| (i as u8) ^ 0x5a));
-            v.try_reserve(n.saturating_mul(3)).map_err(|_| TeeError::OutOfMemory)?;
+            v.try_reserve(n.saturating_mul(3))
+                .map_err(|_| TeeError::OutOfMemory)?;
             check(v.iter().enumerate().all(|(i, &x)| x == (i as u8) ^ 0x5a))?;
         }
         let mut a: Vec<Aligned> = Vec::new();
         a.try_reserve(4).map_err(|_| TeeError::OutOfMemory)?;
         a.push(Aligned([1; 64]));
-        check(a.as_ptr() as usize % 64 == 0 && a[0].0[63] == 1)?;
+        check((a.as_ptr() as usize) & 63 == 0 && a[0].0[63] == 1)?;
         let mut huge: Vec<u8> = Vec::new();
         check(huge.try_reserve(isize::MAX as usize / 2).is_err())
     }

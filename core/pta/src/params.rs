@@ -48,7 +48,10 @@ impl Memref {
     /// A memref holding a copy of `data`.
     pub fn new(data: Vec<u8>) -> Self {
         let size = data.len();
-        Self { buf: Some(data), size }
+        Self {
+            buf: Some(data),
+            size,
+        }
     }
 
     /// A zero-filled buffer of `size` bytes (e.g. an output memref the core allocated).

@@ -47,7 +47,10 @@ impl PtaRegistry {
         let mut r = Self {
             ptas: Vec::new(),
             devices: devices.clone(),
-            sessions: Mutex::new(Sessions { map: BTreeMap::new(), next: 1 }),
+            sessions: Mutex::new(Sessions {
+                map: BTreeMap::new(),
+                next: 1,
+            }),
         };
         // Cannot collide: the registry is empty.
         let _ = r.register(Arc::new(DevicePta::new(devices)));
@@ -105,7 +108,14 @@ impl PtaRegistry {
             id = id.wrapping_add(1);
         }
         s.next = id.wrapping_add(1);
-        s.map.insert(id, Session { pta: index, ctx, client: *client });
+        s.map.insert(
+            id,
+            Session {
+                pta: index,
+                ctx,
+                client: *client,
+            },
+        );
         Ok(id)
     }
 
@@ -122,7 +132,12 @@ impl PtaRegistry {
 
     /// Closes a session. Unknown session: `TEE_ERROR_BAD_PARAMETERS`.
     pub fn close_session(&self, id: SessionId) -> Result<(), TeeError> {
-        let sess = self.sessions.lock().map.remove(&id).ok_or(TeeError::BadParameters)?;
+        let sess = self
+            .sessions
+            .lock()
+            .map
+            .remove(&id)
+            .ok_or(TeeError::BadParameters)?;
         self.ptas[sess.pta].close_session(sess.ctx);
         Ok(())
     }

@@ -59,7 +59,10 @@ impl SharedRng {
         let seed = derive_seed(b"oxtee-rng-init", &[0; 32], &e);
         Ok(Self {
             source,
-            state: Mutex::new(State { rng: ChaCha20Rng::from_seed(seed), since_reseed: 0 }),
+            state: Mutex::new(State {
+                rng: ChaCha20Rng::from_seed(seed),
+                since_reseed: 0,
+            }),
         })
     }
 
@@ -75,7 +78,9 @@ impl SharedRng {
         let len = out.len() as u64;
         if st.since_reseed.saturating_add(len) > RESEED_INTERVAL {
             let mut e = [0u8; SEED_ENTROPY_BYTES];
-            self.source.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
+            self.source
+                .fill(&mut e)
+                .map_err(|_| TeeError::HealthTestFail)?;
             Self::reseed(&mut st, b"oxtee-rng-reseed", &e);
             st.since_reseed = 0;
         }
@@ -108,7 +113,11 @@ pub struct RngPta {
 impl RngPta {
     /// An RNG PTA drawing from `rng`, reporting the default rate and quality.
     pub fn new(rng: Arc<SharedRng>) -> Self {
-        Self { rng, data_rate: DEFAULT_DATA_RATE, quality: DEFAULT_QUALITY }
+        Self {
+            rng,
+            data_rate: DEFAULT_DATA_RATE,
+            quality: DEFAULT_QUALITY,
+        }
     }
 
     /// Overrides the rate (0 is replaced by 1) and quality (capped at 1024) reported.
@@ -121,7 +130,12 @@ impl RngPta {
     fn get_entropy(&self, params: &mut Params) -> Result<(), TeeError> {
         expect_types(
             params,
-            param_types(TEE_PARAM_TYPE_MEMREF_INOUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE),
+            param_types(
+                TEE_PARAM_TYPE_MEMREF_INOUT,
+                TEE_PARAM_TYPE_NONE,
+                TEE_PARAM_TYPE_NONE,
+                TEE_PARAM_TYPE_NONE,
+            ),
         )?;
         let m = params[0].memref_out().ok_or(TeeError::BadParameters)?;
         let size = m.size;
@@ -138,7 +152,12 @@ impl RngPta {
     fn get_info(&self, params: &mut Params) -> Result<(), TeeError> {
         expect_types(
             params,
-            param_types(TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE),
+            param_types(
+                TEE_PARAM_TYPE_VALUE_OUTPUT,
+                TEE_PARAM_TYPE_NONE,
+                TEE_PARAM_TYPE_NONE,
+                TEE_PARAM_TYPE_NONE,
+            ),
         )?;
         params[0].set_value(self.data_rate, self.quality);
         Ok(())

@@ -111,7 +111,8 @@ impl NsBuf {
                     let n = (PAGE - in_page).min(len - done);
                     let start = usize::try_from(done).map_err(|_| ShmError::Overflow)?;
                     // n <= 4096, so the cast is lossless.
-                    f(page + in_page, start, n as usize)?;
+                    let pa = page.checked_add(in_page).ok_or(ShmError::Overflow)?;
+                    f(pa, start, n as usize)?;
                     done += n;
                     pos = pos.checked_add(n).ok_or(ShmError::Overflow)?;
                 }
@@ -124,7 +125,8 @@ impl NsBuf {
     pub fn read_at(&self, mem: &dyn PhysMem, offs: u64, dst: &mut [u8]) -> Result<(), ShmError> {
         let len = u64::try_from(dst.len()).map_err(|_| ShmError::Overflow)?;
         self.chunks(offs, len, |pa, start, n| {
-            let out = dst.get_mut(start..start + n).ok_or(ShmError::OutOfBounds)?;
+            let end = start.checked_add(n).ok_or(ShmError::Overflow)?;
+            let out = dst.get_mut(start..end).ok_or(ShmError::OutOfBounds)?;
             mem.read(pa, out).map_err(ShmError::Mem)
         })
     }
@@ -133,7 +135,8 @@ impl NsBuf {
     pub fn write_at(&self, mem: &mut dyn PhysMem, offs: u64, data: &[u8]) -> Result<(), ShmError> {
         let len = u64::try_from(data.len()).map_err(|_| ShmError::Overflow)?;
         self.chunks(offs, len, |pa, start, n| {
-            let src = data.get(start..start + n).ok_or(ShmError::OutOfBounds)?;
+            let end = start.checked_add(n).ok_or(ShmError::Overflow)?;
+            let src = data.get(start..end).ok_or(ShmError::OutOfBounds)?;
             mem.write(pa, src).map_err(ShmError::Mem)
         })
     }

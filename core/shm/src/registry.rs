@@ -116,9 +116,7 @@ impl ShmRegistry {
         {
             return Err(ShmError::NoSpace);
         }
-        self.entries
-            .try_reserve(1)
-            .map_err(|_| ShmError::NoSpace)?;
+        self.entries.try_reserve(1).map_err(|_| ShmError::NoSpace)?;
         self.entries.push(Entry {
             cookie,
             pages,
@@ -168,8 +166,8 @@ impl ShmRegistry {
             .checked_add(u64::from(e.page_offset))
             .ok_or(ShmError::Overflow)?;
         let first = usize::try_from(start / PAGE).map_err(|_| ShmError::Overflow)?;
-        let count =
-            usize::try_from(pages_needed((start % PAGE) as u32, size)?).map_err(|_| ShmError::Overflow)?;
+        let count = usize::try_from(pages_needed((start % PAGE) as u32, size)?)
+            .map_err(|_| ShmError::Overflow)?;
         let last = first.checked_add(count).ok_or(ShmError::Overflow)?;
         let slice = e.pages.get(first..last).ok_or(ShmError::OutOfBounds)?;
         let mut pages = Vec::new();
@@ -179,6 +177,11 @@ impl ShmRegistry {
         pages.extend_from_slice(slice);
         e.users = users;
         Ok(NsBuf::paged(pages, start % PAGE, size, cookie))
+    }
+
+    /// Size in bytes of the registered buffer `cookie`.
+    pub fn size_of(&self, cookie: u64) -> Option<u64> {
+        self.find(cookie).map(|idx| self.entries[idx].size)
     }
 
     /// Ends the use a [`ShmRegistry::lookup`] view stands for. Contiguous views need no release

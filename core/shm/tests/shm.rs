@@ -120,7 +120,10 @@ fn page_in_secure_ram_rejected() {
         r.register(1, vec![RAM, 0x0e00_0000], 0, 2 * PAGE),
         Err(ShmError::NotNonSecure)
     );
-    assert_eq!(r.register(1, vec![0x0eff_f000], 0, 1), Err(ShmError::NotNonSecure));
+    assert_eq!(
+        r.register(1, vec![0x0eff_f000], 0, 1),
+        Err(ShmError::NotNonSecure)
+    );
     assert!(r.is_empty());
 }
 
@@ -133,7 +136,10 @@ fn secure_ram_inside_ns_range_still_rejected() {
         static_shm: None,
     };
     let mut r = ShmRegistry::new(layout, RegistryLimits::default());
-    assert_eq!(r.register(1, vec![0x0e00_1000], 0, 1), Err(ShmError::NotNonSecure));
+    assert_eq!(
+        r.register(1, vec![0x0e00_1000], 0, 1),
+        Err(ShmError::NotNonSecure)
+    );
     assert_eq!(r.contiguous(0x0dff_fff0, 0x20), Err(ShmError::NotNonSecure));
     assert!(r.register(1, vec![0x0f00_0000], 0, 1).is_ok());
 }
@@ -141,8 +147,14 @@ fn secure_ram_inside_ns_range_still_rejected() {
 #[test]
 fn page_outside_ram_rejected() {
     let mut r = reg();
-    assert_eq!(r.register(1, vec![0x8000_0000], 0, 1), Err(ShmError::NotNonSecure));
-    assert_eq!(r.register(1, vec![0x3fff_f000], 0, 1), Err(ShmError::NotNonSecure));
+    assert_eq!(
+        r.register(1, vec![0x8000_0000], 0, 1),
+        Err(ShmError::NotNonSecure)
+    );
+    assert_eq!(
+        r.register(1, vec![0x3fff_f000], 0, 1),
+        Err(ShmError::NotNonSecure)
+    );
     assert_eq!(r.register(1, vec![0], 0, 1), Err(ShmError::NotNonSecure));
     // Last page of RAM is fine.
     assert!(r.register(1, vec![0x7fff_f000], 0, 1).is_ok());
@@ -167,15 +179,27 @@ fn page_at_top_of_address_space_does_not_wrap() {
 fn size_mismatch_and_overflow_rejected() {
     let mut r = reg();
     // Too few pages.
-    assert_eq!(r.register(1, vec![RAM], 0, PAGE + 1), Err(ShmError::SizeMismatch));
+    assert_eq!(
+        r.register(1, vec![RAM], 0, PAGE + 1),
+        Err(ShmError::SizeMismatch)
+    );
     // Offset pushes the buffer into a second page.
-    assert_eq!(r.register(1, vec![RAM], 1, PAGE), Err(ShmError::SizeMismatch));
+    assert_eq!(
+        r.register(1, vec![RAM], 1, PAGE),
+        Err(ShmError::SizeMismatch)
+    );
     // Too many pages.
-    assert_eq!(r.register(1, vec![RAM, RAM + PAGE], 0, 10), Err(ShmError::SizeMismatch));
+    assert_eq!(
+        r.register(1, vec![RAM, RAM + PAGE], 0, 10),
+        Err(ShmError::SizeMismatch)
+    );
     // Zero size.
     assert_eq!(r.register(1, vec![], 0, 0), Err(ShmError::SizeMismatch));
     // size + offset wraps.
-    assert_eq!(r.register(1, vec![RAM], 4095, u64::MAX), Err(ShmError::Overflow));
+    assert_eq!(
+        r.register(1, vec![RAM], 4095, u64::MAX),
+        Err(ShmError::Overflow)
+    );
     assert_eq!(pages_needed(4095, u64::MAX - 4095), Ok(u64::MAX / PAGE + 1));
     assert!(r.is_empty());
 }
@@ -184,14 +208,20 @@ fn size_mismatch_and_overflow_rejected() {
 fn bad_page_offset_rejected() {
     let mut r = reg();
     assert_eq!(r.register(1, vec![RAM], 4096, 1), Err(ShmError::BadOffset));
-    assert_eq!(r.register(1, vec![RAM], u32::MAX, 1), Err(ShmError::BadOffset));
+    assert_eq!(
+        r.register(1, vec![RAM], u32::MAX, 1),
+        Err(ShmError::BadOffset)
+    );
 }
 
 #[test]
 fn duplicate_cookie_rejected() {
     let mut r = reg();
     r.register(9, vec![RAM], 0, 10).unwrap();
-    assert_eq!(r.register(9, vec![RAM + PAGE], 0, 10), Err(ShmError::DuplicateCookie));
+    assert_eq!(
+        r.register(9, vec![RAM + PAGE], 0, 10),
+        Err(ShmError::DuplicateCookie)
+    );
     assert_eq!(r.len(), 1);
 }
 
@@ -250,11 +280,23 @@ fn view_accessors_check_bounds_and_wrap() {
     let b = r.lookup(3, 16, 32).unwrap();
     let mut out = [0u8; 8];
     assert_eq!(b.read_at(&ram, 25, &mut out), Err(ShmError::OutOfBounds));
-    assert_eq!(b.read_at(&ram, u64::MAX - 3, &mut out), Err(ShmError::Overflow));
-    assert_eq!(b.write_at(&mut ram, 30, &[1, 2, 3]), Err(ShmError::OutOfBounds));
+    assert_eq!(
+        b.read_at(&ram, u64::MAX - 3, &mut out),
+        Err(ShmError::Overflow)
+    );
+    assert_eq!(
+        b.write_at(&mut ram, 30, &[1, 2, 3]),
+        Err(ShmError::OutOfBounds)
+    );
     assert_eq!(b.copy_out(&mut ram, &[0u8; 33]), Err(ShmError::ShortBuffer));
-    assert_eq!(b.read_into(&ram, &mut [0u8; 33]), Err(ShmError::ShortBuffer));
-    assert!(ram.bytes.is_empty(), "rejected writes must not touch memory");
+    assert_eq!(
+        b.read_into(&ram, &mut [0u8; 33]),
+        Err(ShmError::ShortBuffer)
+    );
+    assert!(
+        ram.bytes.is_empty(),
+        "rejected writes must not touch memory"
+    );
     b.write_at(&mut ram, 24, &[0xaa; 8]).unwrap();
     assert_eq!(ram.bytes[&(RAM + 0x2000 + 40)], 0xaa);
     b.read_into(&ram, &mut out).unwrap();
@@ -280,9 +322,15 @@ fn backend_errors_propagate() {
 #[test]
 fn capacity_limits_hold() {
     let mut r = small_reg(2, 2, 3);
-    assert_eq!(r.register(1, vec![RAM, RAM + PAGE, RAM + 2 * PAGE], 0, 3 * PAGE), Err(ShmError::NoSpace));
+    assert_eq!(
+        r.register(1, vec![RAM, RAM + PAGE, RAM + 2 * PAGE], 0, 3 * PAGE),
+        Err(ShmError::NoSpace)
+    );
     r.register(1, vec![RAM, RAM + PAGE], 0, 2 * PAGE).unwrap();
-    assert_eq!(r.register(2, vec![RAM, RAM + PAGE], 0, 2 * PAGE), Err(ShmError::NoSpace));
+    assert_eq!(
+        r.register(2, vec![RAM, RAM + PAGE], 0, 2 * PAGE),
+        Err(ShmError::NoSpace)
+    );
     r.register(2, vec![RAM], 0, 1).unwrap();
     assert_eq!(r.register(3, vec![RAM], 0, 1), Err(ShmError::NoSpace));
     assert_eq!(ShmError::NoSpace.tee_result(), 0xFFFF_000C);
@@ -362,7 +410,11 @@ fn page_list_single_and_chained() {
 
     // One list page, three data pages; no link read.
     let mut ram = FakeRam::default();
-    write_u64s(&mut ram, RAM + 0x2000, &[RAM + 0xa000, RAM + 0xb000, RAM + 0xc000]);
+    write_u64s(
+        &mut ram,
+        RAM + 0x2000,
+        &[RAM + 0xa000, RAM + 0xb000, RAM + 0xc000],
+    );
     let (pages, off) = r.read_page_list(&ram, RAM + 0x2000, 3 * PAGE).unwrap();
     assert_eq!((pages.len(), off), (3, 0));
     assert_eq!(ram.reads.borrow().len(), 24);
@@ -373,25 +425,46 @@ fn page_list_hostile() {
     let r = small_reg(4, 600, 1000);
     let mut ram = FakeRam::default();
     // List page in secure RAM.
-    assert_eq!(r.read_page_list(&ram, 0x0e00_0000, 10), Err(ShmError::NotNonSecure));
+    assert_eq!(
+        r.read_page_list(&ram, 0x0e00_0000, 10),
+        Err(ShmError::NotNonSecure)
+    );
     // Outside RAM.
-    assert_eq!(r.read_page_list(&ram, 0x9000_0000, 10), Err(ShmError::NotNonSecure));
+    assert_eq!(
+        r.read_page_list(&ram, 0x9000_0000, 10),
+        Err(ShmError::NotNonSecure)
+    );
     // Link to a secure page.
     let mut first: Vec<u64> = (0..511).map(|i| RAM + 0x10_0000 + i * PAGE).collect();
     first.push(0x0e00_1000);
     write_u64s(&mut ram, RAM + 0x1000, &first);
-    assert_eq!(r.read_page_list(&ram, RAM + 0x1000, 520 * PAGE), Err(ShmError::NotNonSecure));
+    assert_eq!(
+        r.read_page_list(&ram, RAM + 0x1000, 520 * PAGE),
+        Err(ShmError::NotNonSecure)
+    );
     // Unaligned link.
     first[511] = RAM + 0x2008;
     write_u64s(&mut ram, RAM + 0x1000, &first);
-    assert_eq!(r.read_page_list(&ram, RAM + 0x1000, 520 * PAGE), Err(ShmError::Unaligned));
+    assert_eq!(
+        r.read_page_list(&ram, RAM + 0x1000, 520 * PAGE),
+        Err(ShmError::Unaligned)
+    );
     // More pages than allowed per buffer: refused before anything is read.
     let ram2 = FakeRam::default();
-    assert_eq!(r.read_page_list(&ram2, RAM + 0x1000, 601 * PAGE), Err(ShmError::NoSpace));
+    assert_eq!(
+        r.read_page_list(&ram2, RAM + 0x1000, 601 * PAGE),
+        Err(ShmError::NoSpace)
+    );
     assert!(ram2.reads.borrow().is_empty());
     // Wrapping size, zero size.
-    assert_eq!(r.read_page_list(&ram2, RAM + 0x1fff, u64::MAX), Err(ShmError::Overflow));
-    assert_eq!(r.read_page_list(&ram2, RAM + 0x1000, 0), Err(ShmError::SizeMismatch));
+    assert_eq!(
+        r.read_page_list(&ram2, RAM + 0x1fff, u64::MAX),
+        Err(ShmError::Overflow)
+    );
+    assert_eq!(
+        r.read_page_list(&ram2, RAM + 0x1000, 0),
+        Err(ShmError::SizeMismatch)
+    );
 }
 
 #[test]

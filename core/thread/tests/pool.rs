@@ -9,7 +9,10 @@ use oxtee_thread::{
 fn pool_size_bounds() {
     assert_eq!(ThreadPool::new(7).unwrap_err(), BadThreadCount);
     assert_eq!(ThreadPool::new(0).unwrap_err(), BadThreadCount);
-    assert_eq!(ThreadPool::new(MAX_THREADS + 1).unwrap_err(), BadThreadCount);
+    assert_eq!(
+        ThreadPool::new(MAX_THREADS + 1).unwrap_err(),
+        BadThreadCount
+    );
     assert_eq!(ThreadPool::new(8).unwrap().count(), 8);
     assert_eq!(ThreadPool::new(MAX_THREADS).unwrap().count(), MAX_THREADS);
 }
@@ -36,10 +39,16 @@ fn full_rpc_cycle_and_stats() {
     let t = p.allocate(0).unwrap();
     assert_eq!(p.state(t), Some(ThreadState::Running { cpu: 0 }));
     assert_eq!(p.running_on(0), Some(t));
-    let exit = p
-        .suspend_for_rpc(t, RpcKind::Cmd { cookie: 0 })
-        .unwrap();
-    assert_eq!(exit, RpcExit { a0: 0xFFFF_0005, a1: 0, a2: 0, a3: t.as_u32() });
+    let exit = p.suspend_for_rpc(t, RpcKind::Cmd { cookie: 0 }).unwrap();
+    assert_eq!(
+        exit,
+        RpcExit {
+            a0: 0xFFFF_0005,
+            a1: 0,
+            a2: 0,
+            a3: t.as_u32()
+        }
+    );
     assert_eq!(p.running_on(0), None);
     assert_eq!(p.stats().suspended, 1);
     assert_eq!(p.stats().in_use, 1);
@@ -72,11 +81,17 @@ fn resume_bad_thread_ids() {
     let t = p.allocate(0).unwrap();
     // Out of range.
     assert_eq!(p.resume(8, 0), Err(ResumeError::OutOfRange));
-    assert_eq!(p.resume(u64::from(u32::MAX), 0), Err(ResumeError::OutOfRange));
+    assert_eq!(
+        p.resume(u64::from(u32::MAX), 0),
+        Err(ResumeError::OutOfRange)
+    );
     // Free thread.
     assert_eq!(p.resume(5, 0), Err(ResumeError::NotAllocated));
     // Running, not suspended.
-    assert_eq!(p.resume(u64::from(t.as_u32()), 0), Err(ResumeError::NotSuspended));
+    assert_eq!(
+        p.resume(u64::from(t.as_u32()), 0),
+        Err(ResumeError::NotSuspended)
+    );
     assert_eq!(ResumeError::NotSuspended.smc_return(), 3);
     assert_eq!(ResumeError::OutOfRange.smc_return(), 3);
     // Nothing changed.
@@ -84,7 +99,10 @@ fn resume_bad_thread_ids() {
     // Resuming twice: the second is refused.
     p.suspend_for_rpc(t, RpcKind::Free { cookie: 1 }).unwrap();
     p.resume(u64::from(t.as_u32()), 0).unwrap();
-    assert_eq!(p.resume(u64::from(t.as_u32()), 1), Err(ResumeError::NotSuspended));
+    assert_eq!(
+        p.resume(u64::from(t.as_u32()), 1),
+        Err(ResumeError::NotSuspended)
+    );
     assert_eq!(p.state(t), Some(ThreadState::Running { cpu: 0 }));
 }
 
@@ -133,19 +151,45 @@ fn invalid_core_transitions() {
 fn rpc_exit_encoding() {
     assert_eq!(
         RpcKind::Alloc { size: 0x1234 }.encode(3),
-        RpcExit { a0: 0xFFFF_0000, a1: 0x1234, a2: 0, a3: 3 }
+        RpcExit {
+            a0: 0xFFFF_0000,
+            a1: 0x1234,
+            a2: 0,
+            a3: 3
+        }
     );
     assert_eq!(
-        RpcKind::Free { cookie: 0x1122_3344_5566_7788 }.encode(2),
-        RpcExit { a0: 0xFFFF_0002, a1: 0x1122_3344, a2: 0x5566_7788, a3: 2 }
+        RpcKind::Free {
+            cookie: 0x1122_3344_5566_7788
+        }
+        .encode(2),
+        RpcExit {
+            a0: 0xFFFF_0002,
+            a1: 0x1122_3344,
+            a2: 0x5566_7788,
+            a3: 2
+        }
     );
     assert_eq!(
         RpcKind::ForeignIntr.encode(7),
-        RpcExit { a0: 0xFFFF_0004, a1: 0, a2: 0, a3: 7 }
+        RpcExit {
+            a0: 0xFFFF_0004,
+            a1: 0,
+            a2: 0,
+            a3: 7
+        }
     );
     assert_eq!(
-        RpcKind::Cmd { cookie: 0xaabb_ccdd_0000_0001 }.encode(0),
-        RpcExit { a0: 0xFFFF_0005, a1: 0xaabb_ccdd, a2: 1, a3: 0 }
+        RpcKind::Cmd {
+            cookie: 0xaabb_ccdd_0000_0001
+        }
+        .encode(0),
+        RpcExit {
+            a0: 0xFFFF_0005,
+            a1: 0xaabb_ccdd,
+            a2: 1,
+            a3: 0
+        }
     );
 }
 
@@ -154,9 +198,15 @@ fn rpc_return_decoding() {
     let alloc = RpcKind::Alloc { size: 160 };
     assert_eq!(
         alloc.decode_return(0x1, 0x4000_2000, 0xcafe, 0xf00d),
-        RpcResult::Alloc(Some(AllocResult { pa: 0x1_4000_2000, cookie: 0xcafe_0000_f00d }))
+        RpcResult::Alloc(Some(AllocResult {
+            pa: 0x1_4000_2000,
+            cookie: 0xcafe_0000_f00d
+        }))
     );
-    assert_eq!(alloc.decode_return(0, 0, 0xcafe, 0xf00d), RpcResult::Alloc(None));
+    assert_eq!(
+        alloc.decode_return(0, 0, 0xcafe, 0xf00d),
+        RpcResult::Alloc(None)
+    );
     // Upper halves of the registers are ignored (SMC32).
     assert_eq!(
         alloc.decode_return(0xffff_ffff_0000_0000, 0xffff_ffff_0000_0000, 1, 2),
@@ -164,11 +214,23 @@ fn rpc_return_decoding() {
     );
     assert_eq!(
         alloc.decode_return(0x1_0000_0000, 0x4000_0000, 0x5_0000_0000, 7),
-        RpcResult::Alloc(Some(AllocResult { pa: 0x4000_0000, cookie: 7 }))
+        RpcResult::Alloc(Some(AllocResult {
+            pa: 0x4000_0000,
+            cookie: 7
+        }))
     );
-    assert_eq!(RpcKind::Free { cookie: 1 }.decode_return(9, 9, 9, 9), RpcResult::Free);
-    assert_eq!(RpcKind::ForeignIntr.decode_return(1, 2, 3, 4), RpcResult::ForeignIntr);
-    assert_eq!(RpcKind::Cmd { cookie: 0 }.decode_return(1, 2, 3, 4), RpcResult::Cmd);
+    assert_eq!(
+        RpcKind::Free { cookie: 1 }.decode_return(9, 9, 9, 9),
+        RpcResult::Free
+    );
+    assert_eq!(
+        RpcKind::ForeignIntr.decode_return(1, 2, 3, 4),
+        RpcResult::ForeignIntr
+    );
+    assert_eq!(
+        RpcKind::Cmd { cookie: 0 }.decode_return(1, 2, 3, 4),
+        RpcResult::Cmd
+    );
 }
 
 #[test]
@@ -176,7 +238,8 @@ fn many_threads_suspended_concurrently() {
     let mut p = ThreadPool::new(8).unwrap();
     let ids: Vec<_> = (0..8).map(|i| p.allocate(i % 2).unwrap()).collect();
     for (i, t) in ids.iter().enumerate() {
-        p.suspend_for_rpc(*t, RpcKind::Alloc { size: i as u32 }).unwrap();
+        p.suspend_for_rpc(*t, RpcKind::Alloc { size: i as u32 })
+            .unwrap();
     }
     assert_eq!(p.stats().suspended, 8);
     assert_eq!(p.allocate(0), Err(Busy));

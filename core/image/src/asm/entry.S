@@ -26,17 +26,18 @@ _start:
     b       .
 
 // Sets SP_EL1 to the top of this CPU's stack (Aff0 indexes the stacks).
+// Uses only x9..x11 so the SMC arguments in x0..x7 survive.
 set_cpu_stack:
     msr     spsel, #1
-    mrs     x0, mpidr_el1
-    and     x0, x0, #0xff
-    cmp     x0, #{max_cpus}
+    mrs     x9, mpidr_el1
+    and     x9, x9, #0xff
+    cmp     x9, #{max_cpus}
     b.hs    .
-    ldr     x1, ={stacks_start}
-    mov     x2, #{stack_size}
-    add     x0, x0, #1
-    madd    x0, x0, x2, x1
-    mov     sp, x0
+    ldr     x10, ={stacks_start}
+    mov     x11, #{stack_size}
+    add     x9, x9, #1
+    madd    x9, x9, x11, x10
+    mov     sp, x9
     ret
 
 .section .text

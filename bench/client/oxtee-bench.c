@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * oxtee-bench: times the GlobalPlatform TEE Client API round trips of the
+ * running Trusted OS from the normal world.
+ *
+ * Usage: oxtee-bench [ITERATIONS [INVOKES]]
+ *
+ * Operations (each timed on its own with CLOCK_MONOTONIC, after a short
+ * warm-up that is not counted):
+ *   ctx_init      TEEC_InitializeContext
+ *   ctx_final     TEEC_FinalizeContext
+ *   open          TEEC_OpenSession to the invoke-tests pseudo-TA
+ *   invoke        TEEC_InvokeCommand(PTA_INVOKE_TESTS_CMD_PARAMS) on that session
+ *   close         TEEC_CloseSession
+ *   cycle         open + invoke + close
+ *   invoke_loop   INVOKES back-to-back invokes on one session
+ *
+ * The command takes one VALUE_INOUT parameter (a, b) and answers a + b in a;
+ * every answer is checked.
+ *
+ * Output: "BENCH key value" lines, one per number, for example
+ *   BENCH open.median_us 123.4
+ *   BENCH invoke_loop.status unsupported 0xffff000a origin 3
+ * The last line is "BENCH done OK" or "BENCH done PARTIAL"; the exit status is
+ * 0 only when every operation succeeded.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <tee_client_api.h>
+
+/* d96a5b40-c3e5-21e3-8794-1002a5d5c61b (OP-TEE's pta_invoke_tests.h) */
+static const TEEC_UUID invoke_tests_uuid = {
+	0xd96a5b40, 0xc3e5, 0x21e3,
+	{ 0x87, 0x94, 0x10, 0x02, 0xa5, 0xd5, 0xc6, 0x1b }
+};
+/* PTA_INVOKE_TESTS_CMD_PARAMS */
+#define CMD_PARAMS 1
+#define WARMUP 5
+#define MAX_SAMPLES 100000
+
+static int all_ok = 1;
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Prints min/median/mean/max of n samples (sorts them). */
+static void report(const char *name, double *s, size_t n)
+{
+	double sum = 0;
+	double median;
+	size_t i;
+
+	if (n == 0)
+		return;
+	qsort(s, n, sizeof(*s), cmp_double);
+	for (i = 0; i < n; i++)
+		sum += s[i];
+	median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	printf("BENCH %s.n %zu\n", name, n);
+	printf("BENCH %s.min_us %.1f\n", name, s[0]);
+	printf("BENCH %s.median_us %.1f\n", name, median);
+	printf("BENCH %s.mean_us %.1f\n", name, sum / (double)n);
+	printf("BENCH %s.max_us %.1f\n", name, s[n - 1]);
+	printf("BENCH %s.status ok\n", name);
+}
+
+static void unsupported(const char *name, TEEC_Result res, uint32_t origin)
+{
+	printf("BENCH %s.status unsupported 0x%08" PRIx32 " origin %" PRIu32 "\n",
+	       name, (uint32_t)res, origin);
+	all_ok = 0;
+}
+
+/* One CMD_PARAMS invoke; checks the answer. */
+static TEEC_Result invoke_once(TEEC_Session *sess, uint32_t *origin, uint32_t k)
+{
+	TEEC_Operation op;
+	TEEC_Result res;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].value.a = k;
+	op.params[0].value.b = 0x1000;
+	*origin = 0;
+	res = TEEC_InvokeCommand(sess, CMD_PARAMS, &op, origin);
+	if (res == TEEC_SUCCESS && op.params[0].value.a != k + 0x1000) {
+		fprintf(stderr, "oxtee-bench: wrong answer %" PRIu32 " for %" PRIu32 "\n",
+			op.params[0].value.a, k);
+		*origin = 0;
+		return TEEC_ERROR_GENERIC;
+	}
+	return res;
+}
+
+static TEEC_Result open_sess(TEEC_Context *ctx, TEEC_Session *sess, uint32_t *origin)
+{
+	*origin = 0;
+	return TEEC_OpenSession(ctx, sess, &invoke_tests_uuid, TEEC_LOGIN_PUBLIC,
+				NULL, NULL, origin);
+}
+
+static size_t arg(int argc, char **argv, int i, size_t def)
+{
+	long v;
+
+	if (argc <= i)
+		return def;
+	v = strtol(argv[i], NULL, 10);
+	if (v < 1 || v > MAX_SAMPLES) {
+		fprintf(stderr, "oxtee-bench: argument %d must be 1..%d\n", i, MAX_SAMPLES);
+		exit(2);
+	}
+	return (size_t)v;
+}
+
+int main(int argc, char **argv)
+{
+	size_t iters = arg(argc, argv, 1, 200);
+	size_t invokes = arg(argc, argv, 2, 1000);
+	size_t cap = iters > invokes ? iters : invokes;
+	double *init_s = calloc(cap, sizeof(double));
+	double *fin_s = calloc(cap, sizeof(double));
+	double *open_s = calloc(cap, sizeof(double));
+	double *inv_s = calloc(cap, sizeof(double));
+	double *close_s = calloc(cap, sizeof(double));
+	double *cycle_s = calloc(cap, sizeof(double));
+	TEEC_Context ctx;
+	TEEC_Session sess;
+	TEEC_Result res;
+	uint32_t origin = 0;
+	size_t i, n;
+	double t0, t1, t2, t3;
+	int have_ctx;
+
+	if (!init_s || !fin_s || !open_s || !inv_s || !close_s || !cycle_s) {
+		fprintf(stderr, "oxtee-bench: out of memory\n");
+		return 2;
+	}
+	printf("BENCH iterations %zu\n", iters);
+	printf("BENCH invokes %zu\n", invokes);
+
+	/* Context set-up and tear-down. */
+	for (i = 0, n = 0; i < iters + WARMUP; i++) {
+		t0 = now_us();
+		res = TEEC_InitializeContext(NULL, &ctx);
+		t1 = now_us();
+		if (res != TEEC_SUCCESS)
+			break;
+		TEEC_FinalizeContext(&ctx);
+		t2 = now_us();
+		if (i >= WARMUP) {
+			init_s[n] = t1 - t0;
+			fin_s[n] = t2 - t1;
+			n++;
+		}
+	}
+	if (res != TEEC_SUCCESS) {
+		unsupported("ctx_init", res, 0);
+		unsupported("ctx_final", res, 0);
+		printf("BENCH done PARTIAL\n");
+		return 1;
+	}
+	report("ctx_init", init_s, n);
+	report("ctx_final", fin_s, n);
+
+	res = TEEC_InitializeContext(NULL, &ctx);
+	have_ctx = res == TEEC_SUCCESS;
+	if (!have_ctx) {
+		unsupported("open", res, 0);
+		printf("BENCH done PARTIAL\n");
+		return 1;
+	}
+
+	/* Session cycle: open, one invoke, close, each timed. */
+	for (i = 0, n = 0; i < iters + WARMUP; i++) {
+		t0 = now_us();
+		res = open_sess(&ctx, &sess, &origin);
+		t1 = now_us();
+		if (res != TEEC_SUCCESS) {
+			unsupported("open", res, origin);
+			unsupported("invoke", TEEC_ERROR_NOT_SUPPORTED, 0);
+			unsupported("close", TEEC_ERROR_NOT_SUPPORTED, 0);
+			unsupported("cycle", res, origin);
+			break;
+		}
+		res = invoke_once(&sess, &origin, (uint32_t)i);
+		t2 = now_us();
+		TEEC_CloseSession(&sess);
+		t3 = now_us();
+		if (res != TEEC_SUCCESS) {
+			report("open", open_s, n);
+			unsupported("invoke", res, origin);
+			unsupported("cycle", res, origin);
+			/* TEEC_CloseSession returns nothing: its time is still real. */
+			report("close", close_s, n);
+			break;
+		}
+		if (i >= WARMUP) {
+			open_s[n] = t1 - t0;
+			inv_s[n] = t2 - t1;
+			close_s[n] = t3 - t2;
+			cycle_s[n] = t3 - t0;
+			n++;
+		}
+	}
+	if (i == iters + WARMUP) {
+		report("open", open_s, n);
+		report("invoke", inv_s, n);
+		report("close", close_s, n);
+		report("cycle", cycle_s, n);
+	}
+
+	/* Smallest round trip: many invokes on one session. */
+	res = open_sess(&ctx, &sess, &origin);
+	if (res != TEEC_SUCCESS) {
+		unsupported("invoke_loop", res, origin);
+	} else {
+		for (i = 0, n = 0; i < invokes + WARMUP; i++) {
+			t0 = now_us();
+			res = invoke_once(&sess, &origin, (uint32_t)i);
+			t1 = now_us();
+			if (res != TEEC_SUCCESS)
+				break;
+			if (i >= WARMUP) {
+				/* cycle_s is reused: the session cycle is reported. */
+				cycle_s[n++] = t1 - t0;
+			}
+		}
+		TEEC_CloseSession(&sess);
+		if (res != TEEC_SUCCESS)
+			unsupported("invoke_loop", res, origin);
+		else
+			report("invoke_loop", cycle_s, n);
+	}
+	TEEC_FinalizeContext(&ctx);
+
+	printf("BENCH done %s\n", all_ok ? "OK" : "PARTIAL");
+	return all_ok ? 0 : 1;
+}

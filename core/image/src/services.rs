@@ -1,0 +1,137 @@
+//! Kernel services the host-tested crates need from the hardware: normal-world
+//! memory access, the CPU's random number generator, locks and statistics.
+
+use alloc::sync::Arc;
+use core::ops::Range;
+
+use oxtee_pta::invoke_tests::TestRwLock;
+use oxtee_pta::rng::{EntropyError, EntropySource};
+use oxtee_pta::stats::{AllocStats, StatsSource, ThreadStats};
+use oxtee_shm::{MemError, PhysMem};
+
+/// Normal-world RAM accessed by physical address (the MMU is off at S-EL1:
+/// physical = virtual). Only ranges inside `ram` are touched.
+pub struct NsMemory {
+    ram: Range<u64>,
+}
+
+impl NsMemory {
+    /// Access to `ram` only.
+    pub fn new(ram: Range<u64>) -> Self {
+        Self { ram }
+    }
+
+    fn check(&self, pa: u64, len: usize) -> Result<(), MemError> {
+        let end = pa.checked_add(len as u64).ok_or(MemError::OutOfRange)?;
+        if pa < self.ram.start || end > self.ram.end {
+            return Err(MemError::OutOfRange);
+        }
+        Ok(())
+    }
+}
+
+impl PhysMem for NsMemory {
+    fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
+        self.check(pa, buf.len())?;
+        // SAFETY: [pa, pa+len) is normal-world RAM (checked above), mapped
+        // flat; it is read into our own buffer without forming a reference
+        // to it. The normal world may change it concurrently: every caller
+        // copies once and then validates the copy.
+        unsafe { core::ptr::copy_nonoverlapping(pa as *const u8, buf.as_mut_ptr(), buf.len()) };
+        Ok(())
+    }
+
+    fn write(&mut self, pa: u64, data: &[u8]) -> Result<(), MemError> {
+        self.check(pa, data.len())?;
+        // SAFETY: as for `read`; normal-world RAM holds no secure data.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), pa as *mut u8, data.len()) };
+        Ok(())
+    }
+}
+
+/// The CPU's `RNDR` instruction (FEAT_RNG).
+pub struct Rndr;
+
+impl Rndr {
+    /// `Some` when the CPU implements FEAT_RNG.
+    pub fn probe() -> Option<Self> {
+        let isar0: u64;
+        // SAFETY: reading an ID register has no side effect.
+        unsafe {
+            core::arch::asm!("mrs {}, id_aa64isar0_el1", out(reg) isar0, options(nomem, nostack))
+        };
+        ((isar0 >> 60) & 0xf != 0).then_some(Self)
+    }
+
+    fn next() -> Option<u64> {
+        let value: u64;
+        let ok: u64;
+        // SAFETY: RNDR only reads the hardware generator; NZCV tells success.
+        unsafe {
+            core::arch::asm!(
+                "mrs {v}, s3_3_c2_c4_0",
+                "cset {ok}, ne",
+                v = out(reg) value,
+                ok = out(reg) ok,
+                options(nomem, nostack)
+            )
+        };
+        (ok != 0).then_some(value)
+    }
+}
+
+impl EntropySource for Rndr {
+    fn fill(&self, out: &mut [u8]) -> Result<(), EntropyError> {
+        for chunk in out.chunks_mut(8) {
+            // Retry a few times: RNDR may transiently fail.
+            let v = (0..16).find_map(|_| Self::next()).ok_or(EntropyError)?;
+            chunk.copy_from_slice(&v.to_le_bytes()[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+/// A reader/writer lock. Calls run to completion one CPU at a time today, so
+/// a spinning lock never waits long.
+#[derive(Default)]
+pub struct CoreRwLock(spin::RwLock<()>);
+
+impl TestRwLock for CoreRwLock {
+    fn with_write(&self, f: &mut dyn FnMut()) {
+        let _g = self.0.write();
+        f();
+    }
+    fn with_read(&self, f: &mut dyn FnMut()) {
+        let _g = self.0.read();
+        f();
+    }
+}
+
+/// Heap and thread use for the stats PTA.
+pub struct CoreStats {
+    /// Heap size in bytes.
+    pub heap_size: usize,
+    /// Number of secure threads.
+    pub threads: u32,
+}
+
+impl StatsSource for CoreStats {
+    fn heap(&self, _reset: bool) -> AllocStats {
+        let used = crate::entry::heap_used();
+        AllocStats {
+            allocated: used as u32,
+            max_allocated: used as u32,
+            size: self.heap_size as u32,
+            ..Default::default()
+        }
+    }
+    fn threads(&self) -> ThreadStats {
+        ThreadStats {
+            in_use: crate::entry::threads_in_use(),
+            total: self.threads,
+        }
+    }
+}
+
+/// Shared handle type for the services.
+pub type Shared<T> = Arc<T>;

@@ -1,0 +1,375 @@
+//! Yielding calls: locate the `optee_msg_arg`, copy it in once, decode,
+//! dispatch to shared-memory management or a pseudo-TA session, and write
+//! the result back once.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use oxtee_msg::{decode, encode_error, encode_result, Answer, Completion, Dir, ParamOut, Request};
+use oxtee_pta::{ClientIdentity, Memref, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid};
+use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
+use supplicant_proto::optee_msg::OPTEE_MSG_MAX_NUM_PARAMS;
+use supplicant_proto::optee_smc::*;
+use supplicant_proto::tee_result::*;
+
+use crate::fast::Regs;
+
+/// Largest `optee_msg_arg` plus the RPC argument that may follow it.
+const MAX_ARG_BYTES: usize = 32 + 32 * OPTEE_MSG_MAX_NUM_PARAMS as usize + 160;
+/// Page size of the OPTEE_MSG ABI.
+const PAGE: u64 = 4096;
+
+/// Sessions and shared memory of the normal world.
+pub struct Kernel {
+    /// Registered shared memory.
+    pub shm: ShmRegistry,
+    /// Pseudo-TAs and their sessions.
+    pub ptas: PtaRegistry,
+}
+
+/// Where the argument of a call lives and how much of it may be read.
+fn locate_arg(k: &mut Kernel, fid: u32, regs: &Regs) -> Result<NsBuf, u32> {
+    let pa = (regs[1] << 32) | (regs[2] & 0xffff_ffff);
+    match fid {
+        OPTEE_SMC_CALL_WITH_ARG | OPTEE_SMC_CALL_WITH_RPC_ARG => {
+            // OP-TEE maps exactly the page that holds the argument (or
+            // the static SHM area): read up to its end.
+            let len = if k.shm.layout().in_static_shm(pa, 32) {
+                (MAX_ARG_BYTES as u64).min(
+                    k.shm
+                        .layout()
+                        .static_shm
+                        .as_ref()
+                        .map_or(0, |r| r.end)
+                        .saturating_sub(pa),
+                )
+            } else {
+                PAGE - (pa % PAGE)
+            };
+            k.shm
+                .call_arg(pa, len)
+                .map_err(|_| OPTEE_SMC_RETURN_EBADADDR)
+        }
+        OPTEE_SMC_CALL_WITH_REGD_ARG => {
+            let cookie = pa;
+            let offs = regs[3] & 0xffff_ffff;
+            // The rest of the registered buffer, capped at the largest arg.
+            let size = k.shm.size_of(cookie).ok_or(OPTEE_SMC_RETURN_EBADADDR)?;
+            let len = size.checked_sub(offs).ok_or(OPTEE_SMC_RETURN_EBADADDR)?;
+            let len = len.min(MAX_ARG_BYTES as u64);
+            k.shm
+                .lookup(cookie, offs, len)
+                .map_err(|_| OPTEE_SMC_RETURN_EBADADDR)
+        }
+        _ => Err(OPTEE_SMC_RETURN_UNKNOWN_FUNCTION),
+    }
+}
+
+/// Serves a yielding call to completion; returns the normal world's a0..a3.
+pub fn yielding_call(k: &mut Kernel, regs: &Regs, mem: &mut dyn PhysMem) -> [u64; 4] {
+    let Ok(fid) = u32::try_from(regs[0]) else {
+        return [u64::from(OPTEE_SMC_RETURN_UNKNOWN_FUNCTION), 0, 0, 0];
+    };
+    if fid == OPTEE_SMC_CALL_RETURN_FROM_RPC {
+        // No secure thread ever waits for the normal world yet.
+        return [u64::from(OPTEE_SMC_RETURN_ERESUME), 0, 0, 0];
+    }
+    let argbuf = match locate_arg(k, fid, regs) {
+        Ok(b) => b,
+        Err(a0) => return [u64::from(a0), 0, 0, 0],
+    };
+    let a0 = serve(k, &argbuf, mem);
+    if argbuf.cookie().is_some() {
+        let _ = k.shm.release(argbuf);
+    }
+    [u64::from(a0), 0, 0, 0]
+}
+
+/// Copies the argument in, runs it and writes the result back.
+fn serve(k: &mut Kernel, argbuf: &NsBuf, mem: &mut dyn PhysMem) -> u32 {
+    let Ok(len) = usize::try_from(argbuf.len()) else {
+        return OPTEE_SMC_RETURN_EBADADDR;
+    };
+    let mut arg = vec![0u8; len.min(MAX_ARG_BYTES)];
+    if argbuf.read_at(mem, 0, &mut arg).is_err() {
+        return OPTEE_SMC_RETURN_EBADADDR;
+    }
+    let req = match decode(&arg) {
+        Ok(r) => r,
+        Err(e) => {
+            return match e.answer() {
+                Answer::Smc(a0) => a0,
+                Answer::Ret { .. } => match encode_error(&mut arg, &e) {
+                    Ok(_) => write_back(argbuf, mem, &arg),
+                    Err(_) => OPTEE_SMC_RETURN_EBADADDR,
+                },
+            };
+        }
+    };
+    let completion = execute(k, &req, mem);
+    match encode_result(&mut arg, &req, &completion) {
+        Ok(n) => write_back(argbuf, mem, &arg[..n]),
+        Err(_) => OPTEE_SMC_RETURN_EBADADDR,
+    }
+}
+
+fn write_back(argbuf: &NsBuf, mem: &mut dyn PhysMem, bytes: &[u8]) -> u32 {
+    match argbuf.write_at(mem, 0, bytes) {
+        Ok(()) => OPTEE_SMC_RETURN_OK,
+        Err(_) => OPTEE_SMC_RETURN_EBADADDR,
+    }
+}
+
+fn status(ret: u32, origin: u32) -> Completion {
+    Completion::status(ret, origin)
+}
+
+/// Runs a decoded request.
+fn execute(k: &mut Kernel, req: &Request, mem: &mut dyn PhysMem) -> Completion {
+    match *req {
+        Request::RegisterShm {
+            shm_ref,
+            buf_ptr,
+            size,
+            page_offset,
+            ..
+        } => {
+            let r = k
+                .shm
+                .read_page_list(mem, buf_ptr | page_offset, size)
+                .and_then(|(pages, offset)| k.shm.register(shm_ref, pages, offset, size));
+            match r {
+                Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+                Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
+            }
+        }
+        Request::UnregisterShm { shm_ref } => match k.shm.unregister(shm_ref) {
+            Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+            Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
+        },
+        Request::OpenSession {
+            uuid,
+            client_uuid,
+            login,
+            ref params,
+            ..
+        } => {
+            let client = ClientIdentity {
+                login,
+                uuid: Uuid(client_uuid),
+            };
+            with_params(k, mem, params.slots(), |k, p| {
+                k.ptas
+                    .open_session(&Uuid(uuid), &client, p)
+                    .map(|id| (id, TEE_ORIGIN_TEE))
+            })
+        }
+        Request::InvokeCommand {
+            session,
+            func,
+            ref params,
+            ..
+        } => with_params(k, mem, params.slots(), |k, p| {
+            k.ptas
+                .invoke(session, func, p)
+                .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
+        })
+        .without_session(),
+        Request::CloseSession { session } => match k.ptas.close_session(session) {
+            Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+            Err(e) => status(e.code(), TEE_ORIGIN_TEE),
+        },
+        // Pseudo-TA calls run to completion: there is nothing to cancel.
+        Request::Cancel { .. } => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+        // Asynchronous notifications are not offered.
+        Request::DoBottomHalf | Request::StopAsyncNotif => {
+            status(TEE_ERROR_NOT_SUPPORTED, TEE_ORIGIN_TEE)
+        }
+    }
+}
+
+trait WithoutSession {
+    fn without_session(self) -> Self;
+}
+impl WithoutSession for Completion {
+    fn without_session(mut self) -> Self {
+        self.session = 0;
+        self
+    }
+}
+
+/// Normal-world views of the memref params, released after the call.
+struct Views(Vec<Option<NsBuf>>);
+
+/// Turns the message params into GP params (memrefs copied in), runs `f`,
+/// and turns the result into a [`Completion`] (memrefs copied out).
+fn with_params(
+    k: &mut Kernel,
+    mem: &mut dyn PhysMem,
+    slots: &[oxtee_msg::Param; 4],
+    f: impl FnOnce(&mut Kernel, &mut Params) -> Result<(u32, u32), TeeError>,
+) -> Completion {
+    let mut params: Params = Default::default();
+    let mut views = Views(Vec::with_capacity(4));
+    let mut failed = None;
+    for (i, slot) in slots.iter().enumerate() {
+        match to_gp(k, mem, slot) {
+            Ok((p, view)) => {
+                params[i] = p;
+                views.0.push(view);
+            }
+            Err(e) => {
+                views.0.push(None);
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    let completion = match failed {
+        Some(code) => status(code, TEE_ORIGIN_TEE),
+        None => {
+            let r = f(k, &mut params);
+            let (ret, origin, session) = match r {
+                Ok((session, origin)) => (TEE_SUCCESS, origin, session),
+                Err(e) => (
+                    e.code(),
+                    if e == TeeError::ItemNotFound {
+                        TEE_ORIGIN_TEE
+                    } else {
+                        TEE_ORIGIN_TRUSTED_APP
+                    },
+                    0,
+                ),
+            };
+            let mut c = status(ret, origin);
+            c.session = session;
+            for (i, (slot, p)) in slots.iter().zip(params.iter()).enumerate() {
+                c.outputs[i] = output_of(slot, p);
+                if ret == TEE_SUCCESS {
+                    if let (Some(Some(view)), Some(m)) = (views.0.get(i), memref_of(p)) {
+                        if is_output(slot) {
+                            let n = m.size.min(m.capacity());
+                            if view.write_at(mem, 0, &m.bytes()[..n]).is_err() {
+                                c.ret = TEE_ERROR_BAD_PARAMETERS;
+                                c.ret_origin = TEE_ORIGIN_TEE;
+                            }
+                        }
+                    }
+                }
+            }
+            c
+        }
+    };
+    for v in views.0.into_iter().flatten() {
+        if v.cookie().is_some() {
+            let _ = k.shm.release(v);
+        }
+    }
+    completion
+}
+
+fn is_output(p: &oxtee_msg::Param) -> bool {
+    match p {
+        oxtee_msg::Param::Value { dir, .. }
+        | oxtee_msg::Param::Tmem { dir, .. }
+        | oxtee_msg::Param::Rmem { dir, .. } => dir.is_output(),
+        oxtee_msg::Param::None => false,
+    }
+}
+
+fn memref_of(p: &PtaParam) -> Option<&Memref> {
+    match p {
+        PtaParam::MemrefInput(m) | PtaParam::MemrefOutput(m) | PtaParam::MemrefInout(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// What to write back for one param.
+fn output_of(slot: &oxtee_msg::Param, p: &PtaParam) -> ParamOut {
+    if !is_output(slot) {
+        return ParamOut::Unchanged;
+    }
+    match p {
+        PtaParam::ValueOutput { a, b } | PtaParam::ValueInout { a, b } => ParamOut::Value {
+            a: u64::from(*a),
+            b: u64::from(*b),
+        },
+        PtaParam::MemrefOutput(m) | PtaParam::MemrefInout(m) => ParamOut::Size(m.size as u64),
+        _ => ParamOut::Unchanged,
+    }
+}
+
+/// One message param as a GP param; memory params are copied in.
+fn to_gp(
+    k: &mut Kernel,
+    mem: &mut dyn PhysMem,
+    slot: &oxtee_msg::Param,
+) -> Result<(PtaParam, Option<NsBuf>), u32> {
+    use oxtee_msg::Param as M;
+    let (dir, view, size) = match *slot {
+        M::None => return Ok((PtaParam::None, None)),
+        M::Value { dir, a, b, .. } => {
+            // GP values are 32-bit: OP-TEE passes the low halves.
+            let (a, b) = (a as u32, b as u32);
+            let p = match dir {
+                Dir::In => PtaParam::ValueInput { a, b },
+                Dir::Out => PtaParam::ValueOutput { a, b },
+                Dir::InOut => PtaParam::ValueInout { a, b },
+            };
+            return Ok((p, None));
+        }
+        M::Tmem {
+            dir,
+            buf_ptr: 0,
+            size,
+            ..
+        } => (dir, None, size),
+        M::Tmem {
+            dir,
+            buf_ptr,
+            size,
+            noncontig: false,
+            ..
+        } => {
+            let v = k
+                .shm
+                .contiguous(buf_ptr, size)
+                .map_err(|e| e.tee_result())?;
+            (dir, Some(v), size)
+        }
+        M::Tmem { .. } => return Err(TEE_ERROR_BAD_PARAMETERS),
+        M::Rmem {
+            dir,
+            offs,
+            size,
+            shm_ref,
+        } => {
+            let v = k
+                .shm
+                .lookup(shm_ref, offs, size)
+                .map_err(|e| e.tee_result())?;
+            (dir, Some(v), size)
+        }
+    };
+    let size = usize::try_from(size).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+    let memref = match &view {
+        None => Memref::null(size),
+        Some(v) if dir.is_input() => match v.copy_in(mem) {
+            Ok(data) => Memref::new(data),
+            Err(e) => {
+                let code = e.tee_result();
+                if let Some(v) = view {
+                    let _ = k.shm.release(v);
+                }
+                return Err(code);
+            }
+        },
+        Some(_) => Memref::zeroed(size),
+    };
+    let p = match dir {
+        Dir::In => PtaParam::MemrefInput(memref),
+        Dir::Out => PtaParam::MemrefOutput(memref),
+        Dir::InOut => PtaParam::MemrefInout(memref),
+    };
+    Ok((p, view))
+}

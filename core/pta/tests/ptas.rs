@@ -1,0 +1,691 @@
+//! Host tests of every PTA command through the registry.
+
+use oxtee_pta::invoke_tests::{InvokeTestsPta, TestRwLock};
+use oxtee_pta::result::*;
+use oxtee_pta::rng::{EntropyError, EntropySource, RngPta, SharedRng};
+use oxtee_pta::stats::*;
+use oxtee_pta::system::SystemPta;
+use oxtee_pta::*;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, RwLock};
+use supplicant_proto::pta::*;
+
+struct FakeEntropy {
+    counter: AtomicU8,
+    fail: AtomicBool,
+}
+impl EntropySource for FakeEntropy {
+    fn fill(&self, out: &mut [u8]) -> Result<(), EntropyError> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(EntropyError);
+        }
+        for b in out {
+            *b = self.counter.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+}
+
+struct StdLock(RwLock<()>);
+impl TestRwLock for StdLock {
+    fn with_write(&self, f: &mut dyn FnMut()) {
+        let _g = self.0.write().unwrap();
+        f()
+    }
+    fn with_read(&self, f: &mut dyn FnMut()) {
+        let _g = self.0.read().unwrap();
+        f()
+    }
+}
+/// A broken lock that excludes nobody.
+struct NoLock;
+impl TestRwLock for NoLock {
+    fn with_write(&self, f: &mut dyn FnMut()) {
+        f()
+    }
+    fn with_read(&self, f: &mut dyn FnMut()) {
+        f()
+    }
+}
+
+struct FakeStats;
+impl StatsSource for FakeStats {
+    fn heap(&self, _reset: bool) -> AllocStats {
+        AllocStats {
+            allocated: 100,
+            max_allocated: 200,
+            size: 4096,
+            ..Default::default()
+        }
+    }
+    fn threads(&self) -> ThreadStats {
+        ThreadStats {
+            in_use: 1,
+            total: 8,
+        }
+    }
+}
+
+struct Env {
+    reg: PtaRegistry,
+    entropy: Arc<FakeEntropy>,
+}
+
+fn env_with_lock(lock: Arc<dyn TestRwLock>) -> Env {
+    let entropy = Arc::new(FakeEntropy {
+        counter: AtomicU8::new(0),
+        fail: AtomicBool::new(false),
+    });
+    let rng = Arc::new(SharedRng::new(entropy.clone()).unwrap());
+    let mut reg = PtaRegistry::new();
+    reg.register(Arc::new(RngPta::new(rng.clone()))).unwrap();
+    reg.register(Arc::new(InvokeTestsPta::new(lock, Some(rng.clone()), None)))
+        .unwrap();
+    reg.register(Arc::new(SystemPta::new(rng))).unwrap();
+    reg.register(Arc::new(StatsPta::new(Arc::new(FakeStats))))
+        .unwrap();
+    Env { reg, entropy }
+}
+fn env() -> Env {
+    env_with_lock(Arc::new(StdLock(RwLock::new(()))))
+}
+
+const KERNEL: ClientIdentity = ClientIdentity {
+    login: TEE_LOGIN_REE_KERNEL,
+    uuid: Uuid([0; 16]),
+};
+const PUBLIC: ClientIdentity = ClientIdentity {
+    login: TEE_LOGIN_PUBLIC,
+    uuid: Uuid([0; 16]),
+};
+const TA: ClientIdentity = ClientIdentity {
+    login: TEE_LOGIN_TRUSTED_APP,
+    uuid: Uuid([7; 16]),
+};
+
+fn open(e: &Env, uuid: [u8; 16], c: &ClientIdentity) -> SessionId {
+    e.reg
+        .open_session(&Uuid(uuid), c, &mut no_params())
+        .unwrap()
+}
+fn p1(p: Param) -> Params {
+    [p, Param::None, Param::None, Param::None]
+}
+fn code(r: Result<(), TeeError>) -> u32 {
+    tee_result(r)
+}
+
+// ---------- registry ----------
+
+#[test]
+fn registry_unknown_uuid_and_sessions() {
+    let e = env();
+    let r = e
+        .reg
+        .open_session(&Uuid([1; 16]), &PUBLIC, &mut no_params());
+    assert_eq!(r, Err(TeeError::ItemNotFound));
+    let a = open(&e, PTA_DEVICE_UUID, &KERNEL);
+    let b = open(&e, PTA_DEVICE_UUID, &KERNEL);
+    assert_ne!(a, b);
+    assert_ne!(a, 0);
+    assert_eq!(e.reg.session_count(), 2);
+    assert_eq!(e.reg.close_session(a), Ok(()));
+    assert_eq!(e.reg.close_session(a), Err(TeeError::BadParameters));
+    assert_eq!(
+        e.reg.invoke(a, 0, &mut no_params()),
+        Err(TeeError::BadParameters)
+    );
+    assert!(e.reg.has_session(b));
+}
+
+#[test]
+fn registry_refuses_duplicate_uuid() {
+    let mut e = env();
+    let ent = e.entropy.clone();
+    let rng = Arc::new(SharedRng::new(ent).unwrap());
+    assert_eq!(
+        e.reg.register(Arc::new(RngPta::new(rng))),
+        Err(TeeError::BadState)
+    );
+}
+
+#[test]
+fn uuid_octets_are_rfc4122_order() {
+    assert_eq!(
+        PTA_DEVICE_UUID,
+        [
+            0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53, 0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf,
+            0x13, 0xb8
+        ]
+    );
+}
+
+// ---------- device enumeration ----------
+
+#[test]
+fn device_get_devices_null_then_real_buffer() {
+    let e = env();
+    let s = open(&e, PTA_DEVICE_UUID, &KERNEL);
+    let mut p = p1(Param::MemrefOutput(Memref::null(0)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::ShortBuffer)
+    );
+    let need = p[0].memref().unwrap().size;
+    assert_eq!(need, 32, "RNG and invoke-tests PTAs carry DEVICE_ENUM");
+    let mut p = p1(Param::MemrefOutput(Memref::zeroed(need)));
+    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p), Ok(()));
+    let m = p[0].memref().unwrap();
+    assert_eq!(m.size, 32);
+    let list: Vec<&[u8]> = m.bytes().chunks(16).collect();
+    assert!(list.contains(&&PTA_RNG_UUID[..]));
+    assert!(list.contains(&&PTA_INVOKE_TESTS_UUID[..]));
+}
+
+#[test]
+fn device_short_and_bad_params() {
+    let e = env();
+    let s = open(&e, PTA_DEVICE_UUID, &PUBLIC);
+    let mut p = p1(Param::MemrefOutput(Memref::zeroed(16)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::ShortBuffer)
+    );
+    assert_eq!(p[0].memref().unwrap().size, 32);
+    // NULL buffer with a non-zero size.
+    let mut p = p1(Param::MemrefOutput(Memref::null(16)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::MemrefInout(Memref::zeroed(64)));
+    assert_eq!(
+        code(e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p)),
+        TEE_ERROR_BAD_PARAMETERS
+    );
+    let mut p = [
+        Param::MemrefOutput(Memref::zeroed(64)),
+        Param::ValueInput { a: 0, b: 0 },
+        Param::None,
+        Param::None,
+    ];
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    assert_eq!(
+        e.reg.invoke(s, 3, &mut no_params()),
+        Err(TeeError::NotImplemented)
+    );
+}
+
+#[test]
+fn device_supp_and_rpmb_lists() {
+    let e = env();
+    let s = open(&e, PTA_DEVICE_UUID, &KERNEL);
+    for cmd in [PTA_CMD_GET_DEVICES_SUPP, PTA_CMD_GET_DEVICES_RPMB] {
+        let mut p = p1(Param::MemrefOutput(Memref::null(0)));
+        assert_eq!(e.reg.invoke(s, cmd, &mut p), Ok(()), "cmd {cmd}");
+        assert_eq!(p[0].memref().unwrap().size, 0);
+    }
+    e.reg
+        .add_device(Uuid([9; 16]), TA_FLAG_DEVICE_ENUM_TEE_STORAGE_PRIVATE);
+    e.reg.add_device(
+        Uuid([8; 16]),
+        TA_FLAG_DEVICE_ENUM | TA_FLAG_DEVICE_ENUM_SUPP,
+    ); // inconsistent
+    let mut p = p1(Param::MemrefOutput(Memref::zeroed(64)));
+    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_DEVICES_SUPP, &mut p), Ok(()));
+    assert_eq!(p[0].memref().unwrap().size, 16);
+    assert_eq!(&p[0].memref().unwrap().bytes()[..16], &[9; 16]);
+}
+
+// ---------- RNG ----------
+
+#[test]
+fn rng_info_and_entropy() {
+    let e = env();
+    let s = open(&e, PTA_RNG_UUID, &PUBLIC);
+    let mut p = p1(Param::ValueOutput { a: 0, b: 0 });
+    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_RNG_INFO, &mut p), Ok(()));
+    let (rate, quality) = p[0].value().unwrap();
+    assert!(rate > 0 && quality <= 1024 && quality > 0);
+    let mut p = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ)));
+    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p), Ok(()));
+    let m = p[0].memref().unwrap();
+    assert_eq!(m.size, MAX_ENTROPY_REQ_SZ);
+    // Not the raw counter of the fake source, and not all zero.
+    assert!(
+        m.bytes()
+            .windows(2)
+            .filter(|w| w[1] == w[0].wrapping_add(1))
+            .count()
+            < 100
+    );
+    assert!(m.bytes().iter().filter(|&&b| b == 0).count() < 100);
+    let mut p2 = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ)));
+    e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p2).unwrap();
+    assert_ne!(
+        p[0].memref().unwrap().bytes(),
+        p2[0].memref().unwrap().bytes()
+    );
+}
+
+#[test]
+fn rng_bad_params_and_limits() {
+    let e = env();
+    let s = open(&e, PTA_RNG_UUID, &KERNEL);
+    let mut p = p1(Param::MemrefOutput(Memref::zeroed(16)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::MemrefInout(Memref::null(0)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ + 1)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
+        Err(TeeError::NotSupported)
+    );
+    let mut p = p1(Param::ValueInout { a: 0, b: 0 });
+    assert_eq!(
+        e.reg.invoke(s, PTA_CMD_GET_RNG_INFO, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    assert_eq!(
+        e.reg.invoke(s, 2, &mut no_params()),
+        Err(TeeError::NotImplemented)
+    );
+}
+
+#[test]
+fn rng_reports_source_failure_at_reseed() {
+    let e = env();
+    let s = open(&e, PTA_RNG_UUID, &KERNEL);
+    e.entropy.fail.store(true, Ordering::SeqCst);
+    let mut saw_failure = false;
+    for _ in 0..(oxtee_pta::rng::RESEED_INTERVAL as usize / MAX_ENTROPY_REQ_SZ + 2) {
+        let mut p = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ)));
+        if let Err(err) = e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p) {
+            assert_eq!(err.code(), TEE_ERROR_HEALTH_TEST_FAIL);
+            saw_failure = true;
+            break;
+        }
+    }
+    assert!(saw_failure);
+}
+
+// ---------- invoke tests ----------
+
+#[test]
+fn invoke_self_tests_pass() {
+    let e = env();
+    let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
+    assert_eq!(
+        e.reg
+            .invoke(s, PTA_INVOKE_TESTS_CMD_SELF_TESTS, &mut no_params()),
+        Ok(())
+    );
+    assert_eq!(
+        e.reg
+            .invoke(s, PTA_INVOKE_TESTS_CMD_DT_DRIVER_TESTS, &mut no_params()),
+        Ok(())
+    );
+    assert_eq!(
+        e.reg
+            .invoke(s, PTA_INVOKE_TESTS_CMD_TRACE, &mut no_params()),
+        Ok(())
+    );
+    assert_eq!(
+        e.reg.invoke(
+            s,
+            PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS,
+            &mut no_params()
+        ),
+        Err(TeeError::NotSupported)
+    );
+    assert_eq!(
+        e.reg.invoke(s, 99, &mut no_params()),
+        Err(TeeError::BadParameters)
+    );
+}
+
+#[test]
+fn invoke_self_tests_fail_with_failing_core_hook() {
+    struct Bad;
+    impl oxtee_pta::invoke_tests::CoreSelfTests for Bad {
+        fn run(&self) -> Result<(), TeeError> {
+            Err(TeeError::Generic)
+        }
+    }
+    let pta = InvokeTestsPta::new(Arc::new(NoLock), None, Some(Arc::new(Bad)));
+    assert_eq!(pta.self_tests(), Err(TeeError::Generic));
+}
+
+#[test]
+fn invoke_params_like_xtest_1002() {
+    let e = env();
+    let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
+    let buf: Vec<u8> = (0..16 * 1024).map(|n| (n + 1) as u8).collect();
+    let exp = buf.iter().fold(0u8, |a, &b| a.wrapping_add(b));
+    let mut p = p1(Param::MemrefInout(Memref::new(buf)));
+    assert_eq!(e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p), Ok(()));
+    assert_eq!(p[0].memref().unwrap().bytes()[0], exp);
+    // memref in slot 2
+    let mut p = [
+        Param::None,
+        Param::None,
+        Param::MemrefInout(Memref::new(vec![1, 2, 3])),
+        Param::None,
+    ];
+    e.reg
+        .invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p)
+        .unwrap();
+    assert_eq!(p[2].memref().unwrap().bytes(), &[6, 2, 3]);
+    // value inout in slot 3
+    let mut p = [
+        Param::None,
+        Param::None,
+        Param::None,
+        Param::ValueInout { a: u32::MAX, b: 2 },
+    ];
+    e.reg
+        .invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p)
+        .unwrap();
+    assert_eq!(p[3].value(), Some((1, 2)));
+    // three inputs, one output in slot 1
+    let mut p = [
+        Param::ValueInput { a: 1, b: 10 },
+        Param::ValueOutput { a: 0, b: 0 },
+        Param::ValueInput { a: 2, b: 20 },
+        Param::ValueInput { a: 3, b: 30 },
+    ];
+    e.reg
+        .invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p)
+        .unwrap();
+    assert_eq!(p[1].value(), Some((6, 60)));
+    // rejected patterns
+    for mut p in [
+        no_params(),
+        p1(Param::ValueInput { a: 1, b: 1 }),
+        [
+            Param::ValueInout { a: 1, b: 1 },
+            Param::ValueInout { a: 1, b: 1 },
+            Param::None,
+            Param::None,
+        ],
+        p1(Param::MemrefInput(Memref::new(vec![1]))),
+        p1(Param::MemrefInout(Memref::null(0))),
+    ] {
+        assert_eq!(
+            e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p),
+            Err(TeeError::BadParameters)
+        );
+    }
+}
+
+#[test]
+fn invoke_memref_null_like_xtest_1025() {
+    let e = env();
+    let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
+    let mut p = p1(Param::MemrefInout(Memref::null(0)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
+        Ok(())
+    );
+    let mut p = p1(Param::MemrefInout(Memref::zeroed(4)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::MemrefInput(Memref::null(0)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
+        Err(TeeError::BadParameters)
+    );
+}
+
+#[test]
+fn invoke_sdp_commands() {
+    let e = env();
+    let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
+    let mk = |o: usize| {
+        [
+            Param::MemrefInput(Memref::zeroed(8)),
+            Param::MemrefOutput(Memref::zeroed(o)),
+            Param::None,
+            Param::None,
+        ]
+    };
+    let mut p = mk(4);
+    assert_eq!(
+        e.reg
+            .invoke(s, PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC, &mut p),
+        Err(TeeError::ShortBuffer)
+    );
+    assert_eq!(p[1].memref().unwrap().size, 8);
+    let mut p = mk(8);
+    assert_eq!(
+        e.reg
+            .invoke(s, PTA_INVOKE_TESTS_CMD_COPY_SEC_TO_NSEC, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::MemrefInout(Memref::zeroed(8)));
+    assert_eq!(
+        e.reg
+            .invoke(s, PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC, &mut p),
+        Err(TeeError::BadParameters)
+    );
+}
+
+fn mutex_call(e: &Env, s: SessionId, kind: u32, rounds: u32) -> (Result<(), TeeError>, (u32, u32)) {
+    let mut p = [
+        Param::ValueInput { a: kind, b: rounds },
+        Param::ValueOutput { a: 0, b: 0 },
+        Param::None,
+        Param::None,
+    ];
+    let r = e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MUTEX, &mut p);
+    (r, p[1].value().unwrap())
+}
+
+fn run_1003(e: Arc<Env>) -> Vec<Result<(), TeeError>> {
+    let mut handles = Vec::new();
+    for n in 0..6 {
+        let e = e.clone();
+        handles.push(std::thread::spawn(move || {
+            let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
+            let kind = if n % 3 == 0 {
+                PTA_MUTEX_TEST_WRITER
+            } else {
+                PTA_MUTEX_TEST_READER
+            };
+            let mut out = Vec::new();
+            for _ in 0..20 {
+                let (r, (_, during)) = mutex_call(&e, s, kind, 64 * 1024);
+                out.push(r);
+                if kind == PTA_MUTEX_TEST_WRITER && during != 1 {
+                    out.push(Err(TeeError::BadState));
+                }
+            }
+            e.reg.close_session(s).unwrap();
+            out
+        }));
+    }
+    handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect()
+}
+
+#[test]
+fn invoke_mutex_like_xtest_1003() {
+    let e = Arc::new(env());
+    let results = run_1003(e);
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+}
+
+#[test]
+fn invoke_mutex_detects_broken_lock() {
+    // With a lock that excludes nobody, readers must see a torn val0/val1 at least once.
+    let mut failed = false;
+    for _ in 0..5 {
+        let e = Arc::new(env_with_lock(Arc::new(NoLock)));
+        if run_1003(e).iter().any(|r| r.is_err()) {
+            failed = true;
+            break;
+        }
+    }
+    assert!(failed);
+}
+
+#[test]
+fn invoke_mutex_bad_params() {
+    let e = env();
+    let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
+    assert_eq!(mutex_call(&e, s, 2, 1).0, Err(TeeError::BadParameters));
+    let mut p = p1(Param::ValueInput { a: 0, b: 1 });
+    assert_eq!(
+        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MUTEX, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    assert_eq!(
+        mutex_call(&e, s, PTA_MUTEX_TEST_WRITER, 3),
+        (Ok(()), (1, 1))
+    );
+}
+
+// ---------- system ----------
+
+#[test]
+fn system_only_for_tas() {
+    let e = env();
+    for c in [PUBLIC, KERNEL] {
+        let r = e
+            .reg
+            .open_session(&Uuid(PTA_SYSTEM_UUID), &c, &mut no_params());
+        assert_eq!(r, Err(TeeError::AccessDenied));
+    }
+    let s = open(&e, PTA_SYSTEM_UUID, &TA);
+    let mut p = p1(Param::MemrefInput(Memref::new(vec![1, 2, 3])));
+    assert_eq!(e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p), Ok(()));
+    let mut p = p1(Param::MemrefInput(Memref::null(0)));
+    assert_eq!(
+        e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::MemrefInout(Memref::new(vec![1])));
+    assert_eq!(
+        e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    for cmd in [1, 2, 3, 10, 11, 12, 13] {
+        assert_eq!(
+            e.reg.invoke(s, cmd, &mut no_params()),
+            Err(TeeError::NotSupported),
+            "cmd {cmd}"
+        );
+    }
+    for cmd in [4, 9, 14] {
+        assert_eq!(
+            e.reg.invoke(s, cmd, &mut no_params()),
+            Err(TeeError::NotImplemented),
+            "cmd {cmd}"
+        );
+    }
+}
+
+// ---------- stats ----------
+
+#[test]
+fn stats_alloc() {
+    let e = env();
+    let s = open(&e, STATS_UUID, &PUBLIC);
+    let mk = |pool: u32, m: Memref| {
+        [
+            Param::ValueInput { a: pool, b: 0 },
+            Param::MemrefOutput(m),
+            Param::None,
+            Param::None,
+        ]
+    };
+    let mut p = mk(ALLOC_ID_ALL, Memref::null(0));
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
+        Err(TeeError::ShortBuffer)
+    );
+    assert_eq!(p[1].memref().unwrap().size, 5 * 56);
+    let mut p = mk(ALLOC_ID_HEAP, Memref::zeroed(56));
+    assert_eq!(e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p), Ok(()));
+    let b = p[1].memref().unwrap().bytes();
+    assert_eq!(&b[..5], b"Heap\0");
+    assert_eq!(u32::from_le_bytes(b[32..36].try_into().unwrap()), 100);
+    assert_eq!(u32::from_le_bytes(b[36..40].try_into().unwrap()), 200);
+    assert_eq!(u32::from_le_bytes(b[40..44].try_into().unwrap()), 4096);
+    let mut p = mk(6, Memref::zeroed(56));
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::ValueInput { a: 1, b: 0 });
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
+        Err(TeeError::BadParameters)
+    );
+}
+
+#[test]
+fn stats_other_commands() {
+    let e = env();
+    let s = open(&e, STATS_UUID, &PUBLIC);
+    let vo = || Param::ValueOutput { a: 9, b: 9 };
+    let mut p = [vo(), vo(), vo(), Param::None];
+    assert_eq!(e.reg.invoke(s, STATS_CMD_PAGER_STATS, &mut p), Ok(()));
+    assert_eq!(p[2].value(), Some((0, 0)));
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_PAGER_STATS, &mut no_params()),
+        Err(TeeError::BadParameters)
+    );
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut no_params()),
+        Ok(())
+    );
+    let mut p = p1(vo());
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(Param::MemrefOutput(Memref::zeroed(64)));
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_TA_STATS, &mut p),
+        Err(TeeError::NotSupported)
+    );
+    let mut p = [vo(), vo(), Param::None, Param::None];
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_GET_TIME, &mut p),
+        Err(TeeError::NotSupported)
+    );
+    let mut p = p1(Param::ValueInput {
+        a: STATS_DRIVER_TYPE_REGULATOR,
+        b: 0,
+    });
+    assert_eq!(e.reg.invoke(s, STATS_CMD_PRINT_DRIVER_INFO, &mut p), Ok(()));
+    let mut p = p1(Param::ValueInput { a: 2, b: 0 });
+    assert_eq!(
+        e.reg.invoke(s, STATS_CMD_PRINT_DRIVER_INFO, &mut p),
+        Err(TeeError::BadParameters)
+    );
+    let mut p = p1(vo());
+    assert_eq!(
+        e.reg.invoke(s, OXTEE_STATS_CMD_THREAD_STATS, &mut p),
+        Ok(())
+    );
+    assert_eq!(p[0].value(), Some((1, 8)));
+    assert_eq!(
+        e.reg.invoke(s, 77, &mut no_params()),
+        Err(TeeError::BadParameters)
+    );
+}
