@@ -5,16 +5,17 @@
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #
-# TEE=optee boots Debian's OP-TEE 4.5 binary through our firmware.
+# TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
+# binary through the same firmware.
 
-TEE ?= optee
+TEE ?= oxtee
 CMD ?=
 XTEST_ARGS ?=
 RUN_TIMEOUT ?= 900
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke clean
+.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
@@ -30,7 +31,7 @@ xtest: all
 	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test secure-boot-test smoke
+test: fmt-check clippy host-test secure-boot-test smoke ratchet
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -39,6 +40,7 @@ clippy: deps
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	OXTEE_BL_PUBKEY=$(abspath bootloader/keys/dev-ed25519.pub.bin) \
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-core --target $(BL_TARGET) -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
@@ -46,9 +48,16 @@ host-test: deps
 secure-boot-test: $(O)/bootloader/bl.bin $(O)/debian/.stamp tools
 	bash tools/secure-boot-tests.sh $(O)
 
-smoke: all
-	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/smoke/$(TEE) --timeout 600 \
+# The firmware with a complete TEE (Debian's OP-TEE): both CPUs, the TEE devices, TAs.
+smoke: $(O)/flash-optee.img initramfs
+	$(XTC) run --flash $(O)/flash-optee.img --out $(O) --log-dir $(O)/smoke/optee --timeout 600 \
 		--cmd 'set -e; grep -c processor /proc/cpuinfo | grep -qx 2; ls /dev/tee0 /dev/teepriv0; xtest -l 0 regression_1001 regression_1004 regression_4001'
+
+# The ratchet: every case in xtest-compat/expected/oxtee.txt must pass on oxtee.
+RATCHET_CASES = $(shell grep -v '^\#' xtest-compat/expected/oxtee.txt | tr '\n' ' ')
+ratchet: $(O)/flash-oxtee.img initramfs
+	$(XTC) xtest --flash $(O)/flash-oxtee.img --tee oxtee-ratchet --out $(O) \
+		--xtest-args '$(strip $(RATCHET_CASES))'
 
 clean:
 	rm -rf $(O)

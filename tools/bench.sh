@@ -87,6 +87,9 @@ measure() {
 	fi
 	t=$(sed -n 's/^boot: tee-supplicant ready after \([0-9.]*\) s$/\1/p' "$dir/run.txt" | head -n1)
 	[ -n "$t" ] && echo "ready_s $t" >>"$m"
+	# Why a TEE device may be missing: the Linux driver's complaint.
+	t=$(tr -d '\r' <"$dir/normal.log" 2>/dev/null | grep -a -m1 -o 'optee[^ ]*: probe .*failed.*')
+	[ -n "$t" ] && echo "driver $t" >>"$m"
 	# Client lines; the console may end them with CR.
 	tr -d '\r' <"$dir/normal.log" 2>/dev/null | sed -n 's/^BENCH //p' >>"$m"
 }
@@ -172,6 +175,8 @@ row() {
 		echo "- $tee: $(value "$m" state), client: ${d:-no result}"
 		if [ "$(value "$m" state)" = booted ] && [ -z "$(value "$m" ready_s)" ]; then
 			echo "  - tee-supplicant did not start (no TEE device in the normal world)"
+			d=$(value "$m" driver)
+			[ -n "$d" ] && echo "  - Linux: \`$d\`"
 		fi
 		for op in $OPS; do
 			s=$(value "$m" "$op.status")

@@ -374,6 +374,7 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
                     id: c.clone(),
                     status: Status::NotRun,
                     seconds: 0.0,
+                    subtests: None,
                 });
             }
         }
@@ -389,6 +390,14 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
         parser.subtests, parser.subtests_failed
     );
     println!("results: {}", dir.join("results.tsv").display());
+    let empty = xtest::passed_without_subtests(&results);
+    if !empty.is_empty() {
+        println!(
+            "note: {} passed case(s) ran no subtest: {}",
+            empty.len(),
+            empty.join(" ")
+        );
+    }
     let line = xtest::summary_line(&results);
     println!("{line}");
     let all_passed = !results.is_empty() && results.iter().all(|r| r.status == Status::Passed);

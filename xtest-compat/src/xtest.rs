@@ -65,6 +65,8 @@ pub struct CaseResult {
     pub status: Status,
     /// Wall time in seconds.
     pub seconds: f64,
+    /// Subtests xtest ran for this case, when it said (`N subtests of which M failed`).
+    pub subtests: Option<u64>,
 }
 
 /// One classified console line.
@@ -195,6 +197,8 @@ pub struct XtestParser {
     verdicts: HashMap<String, bool>,
     marker_case: Option<(String, f64)>,
     xtest_case: Option<(String, f64)>,
+    /// `N subtests` reported inside the running marker case.
+    case_subtests: Option<u64>,
     /// Sum of xtest's `N subtests` lines.
     pub subtests: u64,
     /// Sum of xtest's `of which M failed` (subtests) lines.
@@ -210,6 +214,7 @@ impl XtestParser {
             verdicts: HashMap::new(),
             marker_case: None,
             xtest_case: None,
+            case_subtests: None,
             subtests: 0,
             subtests_failed: 0,
         }
@@ -225,6 +230,7 @@ impl XtestParser {
         match classify(raw) {
             Line::CaseBegin { id } => {
                 self.verdicts.remove(&id);
+                self.case_subtests = None;
                 self.marker_case = Some((id, t));
                 self.xtest_case = None;
             }
@@ -246,10 +252,12 @@ impl XtestParser {
                 } else {
                     Status::Failed
                 };
+                let subtests = self.case_subtests.take();
                 self.push(CaseResult {
                     id,
                     status,
                     seconds,
+                    subtests,
                 });
             }
             Line::XtestBegin { id } => {
@@ -268,6 +276,7 @@ impl XtestParser {
                                 id,
                                 status,
                                 seconds: t - start,
+                                subtests: None,
                             });
                         }
                         other => {
@@ -282,6 +291,10 @@ impl XtestParser {
                 }
             }
             Line::Subtests { total, failed } => {
+                if self.marker_case.is_some() {
+                    self.case_subtests =
+                        Some(self.case_subtests.unwrap_or(0).saturating_add(total));
+                }
                 self.subtests = self.subtests.saturating_add(total);
                 self.subtests_failed = self.subtests_failed.saturating_add(failed);
             }
@@ -305,6 +318,7 @@ impl XtestParser {
                 id,
                 status,
                 seconds: t - start,
+                subtests: None,
             });
         }
         self.xtest_case = None;
@@ -316,13 +330,28 @@ impl XtestParser {
     }
 }
 
-/// Renders results as `results.tsv` text (header `case\tstatus\tseconds`).
+/// Renders results as `results.tsv` text (header
+/// `case\tstatus\tseconds\tsubtests`; subtests empty when unknown).
 pub fn to_tsv(results: &[CaseResult]) -> String {
-    let mut s = String::from("case\tstatus\tseconds\n");
+    let mut s = String::from("case\tstatus\tseconds\tsubtests\n");
     for r in results {
-        s.push_str(&format!("{}\t{}\t{:.2}\n", r.id, r.status, r.seconds));
+        let sub = r.subtests.map(|n| n.to_string()).unwrap_or_default();
+        s.push_str(&format!(
+            "{}\t{}\t{:.2}\t{}\n",
+            r.id, r.status, r.seconds, sub
+        ));
     }
     s
+}
+
+/// Passed cases in which xtest ran no subtest at all (a feature reported
+/// absent, or a precondition that failed before any check).
+pub fn passed_without_subtests(results: &[CaseResult]) -> Vec<&str> {
+    results
+        .iter()
+        .filter(|r| r.status == Status::Passed && r.subtests == Some(0))
+        .map(|r| r.id.as_str())
+        .collect()
 }
 
 /// Parses `results.tsv` text.
@@ -337,10 +366,12 @@ pub fn from_tsv(text: &str) -> anyhow::Result<Vec<CaseResult>> {
             anyhow::bail!("results.tsv line {}: malformed: {line:?}", n + 1);
         };
         let seconds = f.get(2).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+        let subtests = f.get(3).and_then(|s| s.parse().ok());
         out.push(CaseResult {
             id: id.to_string(),
             status,
             seconds,
+            subtests,
         });
     }
     Ok(out)
@@ -579,25 +610,31 @@ o regression_1004.1 AES encrypt
                 id: "a_1".into(),
                 status: Status::Passed,
                 seconds: 1.234,
+                subtests: Some(0),
             },
             CaseResult {
                 id: "a_2".into(),
                 status: Status::Timeout,
                 seconds: 300.0,
+                subtests: None,
             },
             CaseResult {
                 id: "a_3".into(),
                 status: Status::NotRun,
                 seconds: 0.0,
+                subtests: None,
             },
         ];
         let t = to_tsv(&rs);
         assert_eq!(
             t,
-            "case\tstatus\tseconds\na_1\tpassed\t1.23\na_2\ttimeout\t300.00\na_3\tnot-run\t0.00\n"
+            "case\tstatus\tseconds\tsubtests\na_1\tpassed\t1.23\t0\na_2\ttimeout\t300.00\t\na_3\tnot-run\t0.00\t\n"
         );
         let back = from_tsv(&t).unwrap();
         assert_eq!(back.len(), 3);
+        assert_eq!(back[0].subtests, Some(0));
+        assert_eq!(back[1].subtests, None);
+        assert_eq!(passed_without_subtests(&back), vec!["a_1"]);
         assert_eq!(back[1].status, Status::Timeout);
         assert!(from_tsv("case\tstatus\tseconds\nx\tbogus\t1\n").is_err());
 
@@ -606,21 +643,25 @@ o regression_1004.1 AES encrypt
                 id: "a_1".into(),
                 status: Status::Passed,
                 seconds: 1.0,
+                subtests: None,
             },
             CaseResult {
                 id: "a_2".into(),
                 status: Status::Passed,
                 seconds: 1.0,
+                subtests: None,
             },
             CaseResult {
                 id: "a_4".into(),
                 status: Status::Passed,
                 seconds: 1.0,
+                subtests: None,
             },
             CaseResult {
                 id: "a_3".into(),
                 status: Status::Failed,
                 seconds: 1.0,
+                subtests: None,
             },
         ];
         assert_eq!(
@@ -628,5 +669,28 @@ o regression_1004.1 AES encrypt
             vec!["a_2".to_string(), "a_4".to_string()]
         );
         assert!(regressions(&back, &back).is_empty());
+    }
+
+    #[test]
+    fn per_case_subtests_are_recorded() {
+        let mut p = XtestParser::new(300.0);
+        for (t, l) in [
+            (1.0, "OXTEE-CASE-BEGIN regression_6001 1.00"),
+            (1.1, "init_storage_info() failed"),
+            (1.2, "  regression_6001 OK"),
+            (1.3, "0 subtests of which 0 failed"),
+            (1.4, "OXTEE-CASE-END regression_6001 0 1.00 1.40"),
+            (2.0, "OXTEE-CASE-BEGIN regression_1001 2.00"),
+            (2.1, "  regression_1001 OK"),
+            (2.2, "3 subtests of which 0 failed"),
+            (2.3, "OXTEE-CASE-END regression_1001 0 2.00 2.30"),
+        ] {
+            p.line(t, l);
+        }
+        let r = p.results();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].subtests, Some(0));
+        assert_eq!(r[1].subtests, Some(3));
+        assert_eq!(passed_without_subtests(r), vec!["regression_6001"]);
     }
 }

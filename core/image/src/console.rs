@@ -39,7 +39,7 @@ pub fn log(level: Level, args: fmt::Arguments<'_>) {
         Level::Debug => 'D',
     };
     let mut uart = UART.lock();
-    let _ = write!(uart, "{}/oxtee: {}\n", tag, args);
+    let _ = writeln!(uart, "{}/oxtee: {}", tag, args);
 }
 
 macro_rules! info {
@@ -48,5 +48,9 @@ macro_rules! info {
 macro_rules! error {
     ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Error, format_args!($($arg)*)) };
 }
+macro_rules! debug {
+    ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Debug, format_args!($($arg)*)) };
+}
+pub(crate) use debug;
 pub(crate) use error;
 pub(crate) use info;

@@ -15,7 +15,7 @@ use spin::{Mutex, Once};
 use supplicant_proto::optee_smc::OPTEE_SMC_RETURN_ETHREAD_LIMIT;
 use supplicant_proto::opteed::*;
 
-use crate::console::{error, info};
+use crate::console::{debug, error, info};
 use crate::services::{CoreRwLock, CoreStats, NsMemory, Rndr};
 
 /// Stack size per CPU (must match the linker script).
@@ -97,6 +97,7 @@ core::arch::global_asm!(
     cpu_on = sym cpu_on,
     yield_handler = sym yield_smc,
     fast_handler = sym fast_smc,
+    exception = sym exception,
     entry_done = const TEESMC_OPTEED_RETURN_ENTRY_DONE,
     on_done = const TEESMC_OPTEED_RETURN_ON_DONE,
     off_done = const TEESMC_OPTEED_RETURN_OFF_DONE,
@@ -181,11 +182,20 @@ extern "C" fn yield_smc(regs: &mut Regs) {
         regs[0] = u64::from(OPTEE_SMC_RETURN_ETHREAD_LIMIT);
         return;
     }
+    debug!("yielding call {:#x} on CPU {}", regs[0], crate_cpu());
     let ram = NS_RAM.load(Ordering::Relaxed)..NS_RAM_END.load(Ordering::Relaxed);
     let mut mem = NsMemory::new(ram);
     let out = yielding_call(&mut kernel.lock(), regs, &mut mem);
     THREADS_IN_USE.fetch_sub(1, Ordering::AcqRel);
     regs[..4].copy_from_slice(&out);
+}
+
+/// An exception taken at S-EL1: a bug in the core. Reported, then the CPU stops.
+extern "C" fn exception(kind: u64, esr: u64, elr: u64, far: u64) -> ! {
+    panic!(
+        "exception {} at S-EL1: ESR {:#x} ELR {:#x} FAR {:#x}",
+        kind, esr, elr, far
+    );
 }
 
 #[panic_handler]

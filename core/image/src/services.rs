@@ -1,7 +1,6 @@
 //! Kernel services the host-tested crates need from the hardware: normal-world
 //! memory access, the CPU's random number generator, locks and statistics.
 
-use alloc::sync::Arc;
 use core::ops::Range;
 
 use oxtee_pta::invoke_tests::TestRwLock;
@@ -132,6 +131,3 @@ impl StatsSource for CoreStats {
         }
     }
 }
-
-/// Shared handle type for the services.
-pub type Shared<T> = Arc<T>;

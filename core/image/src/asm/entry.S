@@ -18,7 +18,8 @@ _start:
     b.hs    2f
     stp     xzr, xzr, [x1], #16
     b       1b
-2:  mov     x0, x19
+2:  bl      install_vectors
+    mov     x0, x19
     bl      {cold_boot}                 // returns the vector table address
     mov     x1, x0
     ldr     x0, ={entry_done}
@@ -83,6 +84,7 @@ fast_smc_entry:
 // Power hooks: answer with status 0 (success) after the CPU-local set-up.
 cpu_on_entry:
     bl      set_cpu_stack
+    bl      install_vectors
     bl      {cpu_on}
     mov     x1, x0
     ldr     x0, ={on_done}
@@ -115,3 +117,44 @@ system_reset_entry:
     ldr     x0, ={system_reset_done}
     smc     #0
     b       .
+
+// S-EL1 exception vectors. The core runs with every exception masked, so
+// only synchronous exceptions (a bug in the core) can arrive: they are
+// reported and the CPU stops. Interrupts are handled by EL3's routing.
+.macro core_vector kind
+    .balign 0x80
+    mov     x0, #\kind
+    mrs     x1, esr_el1
+    mrs     x2, elr_el1
+    mrs     x3, far_el1
+    b       {exception}
+.endm
+
+.section .text
+.balign 0x800
+.global oxtee_el1_vectors
+oxtee_el1_vectors:
+    core_vector 0
+    core_vector 1
+    core_vector 2
+    core_vector 3
+    core_vector 4
+    core_vector 5
+    core_vector 6
+    core_vector 7
+    core_vector 8
+    core_vector 9
+    core_vector 10
+    core_vector 11
+    core_vector 12
+    core_vector 13
+    core_vector 14
+    core_vector 15
+
+// Installs the vector table on this CPU.
+.global install_vectors
+install_vectors:
+    ldr     x9, =oxtee_el1_vectors
+    msr     vbar_el1, x9
+    isb
+    ret

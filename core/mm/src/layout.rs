@@ -1,0 +1,110 @@
+use core::ops::Range;
+
+use oxtee_qemu_virt as virt;
+
+/// How a region is mapped. Every mapping is global, EL1-only (no EL0 access), with the access
+/// flag set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemKind {
+    /// Code: secure Normal WB memory, read-only, executable at EL1, UXN.
+    Text,
+    /// Constants: secure Normal WB memory, read-only, never executable.
+    RoData,
+    /// Data, stacks, heap: secure Normal WB memory, read-write, never executable.
+    Data,
+    /// Normal-world RAM: Normal WB memory with `NS=1`, read-write, never executable.
+    NsRam,
+    /// Device registers: Device-nGnRnE, secure accesses, read-write, never executable.
+    Device,
+}
+
+/// One identity-mapped range of addresses (`start` and `end` 4 KiB aligned; empty ranges are
+/// skipped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// Addresses covered (VA = PA).
+    pub range: Range<u64>,
+    /// Attributes.
+    pub kind: MemKind,
+}
+
+/// Everything to map. Regions must not overlap; addresses in no region stay unmapped and
+/// fault.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout<'a> {
+    /// The regions, in any order.
+    pub regions: &'a [Region],
+}
+
+/// Where the image's sections are, from its linker symbols. Everything from `rodata_end` to
+/// `tzdram_end` (`.data`, `.bss`, `.stacks`, `.heap` and the free rest of TZDRAM) is
+/// read-write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageLayout {
+    /// `__text_start`.
+    pub text_start: u64,
+    /// `__text_end`.
+    pub text_end: u64,
+    /// `__rodata_start`.
+    pub rodata_start: u64,
+    /// `__rodata_end` (= start of `.data`).
+    pub rodata_end: u64,
+    /// End of the secure OS's RAM (TZDRAM), 0x0f00_0000 on QEMU.
+    pub tzdram_end: u64,
+}
+
+impl ImageLayout {
+    /// The layout with `tzdram_end` at the end of QEMU `virt`'s BL32 carve-out.
+    pub const fn qemu_virt(
+        text_start: u64,
+        text_end: u64,
+        rodata_start: u64,
+        rodata_end: u64,
+    ) -> Self {
+        Self {
+            text_start,
+            text_end,
+            rodata_start,
+            rodata_end,
+            tzdram_end: virt::BL32_RAM.end() as u64,
+        }
+    }
+}
+
+/// Size of the window mapped for the UARTs: UART0, fw_cfg, the secure UART and the secure
+/// GPIO all lie in its 1 MiB.
+const UART_WINDOW: u64 = 0x10_0000;
+
+/// The regions the oxtee core maps on QEMU `virt`: the image's sections (W^X), the rest of
+/// TZDRAM read-write, normal-world RAM `ns_ram` (from the DT) as non-secure, the GIC
+/// (GICD + GICR, 16 MiB) and the UART window as devices.
+pub fn qemu_virt_regions(image: &ImageLayout, ns_ram: Range<u64>) -> [Region; 6] {
+    let gic = virt::GICD.base as u64..virt::GICR.end() as u64;
+    let uart = virt::UART0.base as u64..virt::UART0.base as u64 + UART_WINDOW;
+    [
+        Region {
+            range: image.text_start..image.text_end,
+            kind: MemKind::Text,
+        },
+        Region {
+            range: image.rodata_start..image.rodata_end,
+            kind: MemKind::RoData,
+        },
+        Region {
+            range: image.rodata_end..image.tzdram_end,
+            kind: MemKind::Data,
+        },
+        Region {
+            range: ns_ram,
+            kind: MemKind::NsRam,
+        },
+        Region {
+            range: gic,
+            kind: MemKind::Device,
+        },
+        Region {
+            range: uart,
+            kind: MemKind::Device,
+        },
+    ]
+}

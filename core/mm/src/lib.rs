@@ -1,0 +1,36 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
+
+mod build;
+pub mod desc;
+mod error;
+mod layout;
+pub mod regs;
+mod walk;
+
+pub use build::{build, TableRoot};
+pub use error::MmError;
+pub use layout::{qemu_virt_regions, ImageLayout, Layout, MemKind, Region};
+pub use walk::{walk, Leaf, WalkFault};
+
+/// Size of a translation granule, a page and a translation table (4 KiB).
+pub const PAGE_SIZE: u64 = 4096;
+
+/// Descriptors per translation table.
+pub const ENTRIES: usize = 512;
+
+/// One translation table: 512 descriptors, 4 KiB. The arena's storage must be 4 KiB aligned.
+pub type Table = [u64; ENTRIES];
+
+/// Width of the virtual (= physical, identity map) address space covered by `TTBR0_EL1`:
+/// 39 bits (512 GiB), so the walk starts at level 1.
+pub const VA_BITS: u32 = 39;
+
+/// Translation level of the root table for [`VA_BITS`] with a 4 KiB granule.
+pub const ROOT_LEVEL: u8 = 1;
+
+/// Tables enough for the QEMU `virt` layout made by [`qemu_virt_regions`] (it needs 6 today:
+/// the root, one level-2 table for the first GiB, and level-3 tables where the image sections,
+/// the start of TZDRAM and the 1 MiB UART window are not 2 MiB aligned).
+pub const QEMU_VIRT_ARENA_TABLES: usize = 16;

@@ -1,0 +1,100 @@
+use crate::build::{entry_index, entry_shift};
+use crate::desc::{
+    ADDR_MASK, AF, AP_EL0, AP_RO, ATTR_INDEX_MASK, ATTR_INDEX_SHIFT, NG, NS, PXN, SH_SHIFT,
+    TABLE_OR_PAGE, UXN, VALID,
+};
+use crate::{Table, PAGE_SIZE, ROOT_LEVEL, VA_BITS};
+
+/// A translation found by [`walk`]: the leaf descriptor's decoded fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leaf {
+    /// Output (physical) address of the looked-up address.
+    pub pa: u64,
+    /// Level of the leaf: 1 (1 GiB block), 2 (2 MiB block) or 3 (4 KiB page).
+    pub level: u8,
+    /// The raw leaf descriptor.
+    pub desc: u64,
+    /// `AttrIndx`: the `MAIR_EL1` index.
+    pub attr_index: u8,
+    /// `NS`: non-secure physical address space.
+    pub ns: bool,
+    /// Writable (`AP[2]` clear).
+    pub writable: bool,
+    /// Accessible from EL0 (`AP[1]`).
+    pub el0: bool,
+    /// `SH[1:0]`.
+    pub shareability: u8,
+    /// Access flag.
+    pub af: bool,
+    /// Not global.
+    pub ng: bool,
+    /// Execute-never at EL1.
+    pub pxn: bool,
+    /// Execute-never at EL0.
+    pub uxn: bool,
+}
+
+/// Why [`walk`] found no translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkFault {
+    /// The address is outside the 2^[`VA_BITS`] range `TTBR0_EL1` translates.
+    AddressSize,
+    /// An invalid descriptor at this level (a translation fault).
+    Translation {
+        /// Level of the invalid descriptor.
+        level: u8,
+    },
+    /// A table descriptor points outside the arena, or the level-3 descriptor is a reserved
+    /// encoding.
+    BadDescriptor {
+        /// Level of the descriptor.
+        level: u8,
+    },
+}
+
+/// Translates `va` like the MMU would (stage 1, 4 KiB granule, `T0SZ` = 64 - [`VA_BITS`]),
+/// reading tables from `arena`, which lies at physical address `arena_pa`, starting from the
+/// root at `root_pa`. For tests and diagnostics.
+pub fn walk(arena: &[Table], arena_pa: u64, root_pa: u64, va: u64) -> Result<Leaf, WalkFault> {
+    if va >> VA_BITS != 0 {
+        return Err(WalkFault::AddressSize);
+    }
+    let mut table_pa = root_pa;
+    let mut level = ROOT_LEVEL;
+    loop {
+        let table = table_pa
+            .checked_sub(arena_pa)
+            .filter(|off| off % PAGE_SIZE == 0)
+            .and_then(|off| usize::try_from(off / PAGE_SIZE).ok())
+            .and_then(|index| arena.get(index))
+            .ok_or(WalkFault::BadDescriptor { level })?;
+        let desc = table[entry_index(va, level)];
+        if desc & VALID == 0 {
+            return Err(WalkFault::Translation { level });
+        }
+        let is_table_or_page = desc & TABLE_OR_PAGE != 0;
+        if level < 3 && is_table_or_page {
+            table_pa = desc & ADDR_MASK;
+            level += 1;
+            continue;
+        }
+        if level == 3 && !is_table_or_page {
+            return Err(WalkFault::BadDescriptor { level });
+        }
+        let offset_mask = (1u64 << entry_shift(level)) - 1;
+        return Ok(Leaf {
+            pa: (desc & ADDR_MASK & !offset_mask) | (va & offset_mask),
+            level,
+            desc,
+            attr_index: ((desc >> ATTR_INDEX_SHIFT) & ATTR_INDEX_MASK) as u8,
+            ns: desc & NS != 0,
+            writable: desc & AP_RO == 0,
+            el0: desc & AP_EL0 != 0,
+            shareability: ((desc >> SH_SHIFT) & 0b11) as u8,
+            af: desc & AF != 0,
+            ng: desc & NG != 0,
+            pxn: desc & PXN != 0,
+            uxn: desc & UXN != 0,
+        });
+    }
+}
