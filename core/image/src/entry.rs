@@ -1,10 +1,11 @@
 //! Entry points called from `asm/entry.S`, and the image's global state.
 
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
+use oxtee_kernel::rpc::Rpc;
 use oxtee_pta::invoke_tests::InvokeTestsPta;
 use oxtee_pta::rng::{RngPta, SharedRng};
 use oxtee_pta::stats::StatsPta;
@@ -12,7 +13,6 @@ use oxtee_pta::system::SystemPta;
 use oxtee_pta::PtaRegistry;
 use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
 use spin::{Mutex, Once};
-use supplicant_proto::optee_smc::OPTEE_SMC_RETURN_ETHREAD_LIMIT;
 use supplicant_proto::opteed::*;
 
 use crate::console::{debug, error, info};
@@ -35,9 +35,7 @@ static NS_RAM_END: AtomicU64 = AtomicU64::new(0);
 /// Secure RAM of QEMU virt (the monitor's and ours).
 const SECURE_RAM: core::ops::Range<u64> = 0x0e00_0000..0x0f00_0000;
 /// Sessions, shared memory and pseudo-TAs.
-static KERNEL: Once<Mutex<Kernel>> = Once::new();
-/// Yielding calls being served (at most `CONFIG.thread_count`).
-static THREADS_IN_USE: AtomicU32 = AtomicU32::new(0);
+static KERNEL: Once<Kernel> = Once::new();
 
 /// Bytes of heap in use.
 pub fn heap_used() -> usize {
@@ -46,7 +44,26 @@ pub fn heap_used() -> usize {
 
 /// Secure threads serving a call.
 pub fn threads_in_use() -> u32 {
-    THREADS_IN_USE.load(Ordering::Relaxed)
+    crate::thread::in_use()
+}
+
+/// The normal world's RAM, as accessible memory.
+pub fn ns_memory() -> NsMemory {
+    NsMemory::new(NS_RAM.load(Ordering::Relaxed)..NS_RAM_END.load(Ordering::Relaxed))
+}
+
+/// Serves one yielding call on the current secure thread.
+pub fn serve_call(args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4] {
+    let Some(kernel) = KERNEL.get() else {
+        return [
+            u64::from(supplicant_proto::optee_smc::OPTEE_SMC_RETURN_UNKNOWN_FUNCTION),
+            0,
+            0,
+            0,
+        ];
+    };
+    let mut mem = ns_memory();
+    yielding_call(kernel, args, &mut mem, rpc)
 }
 
 fn build_kernel(ram: core::ops::Range<u64>, heap_size: usize) -> Kernel {
@@ -55,7 +72,7 @@ fn build_kernel(ram: core::ops::Range<u64>, heap_size: usize) -> Kernel {
         secure_ram: SECURE_RAM,
         static_shm: None,
     };
-    let shm = ShmRegistry::new(layout, RegistryLimits::default());
+    let shm = Mutex::new(ShmRegistry::new(layout, RegistryLimits::default()));
     let mut ptas = PtaRegistry::new();
     let rng = Rndr::probe()
         .ok_or("the CPU has no RNDR")
@@ -139,7 +156,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
             NS_RAM.store(ram.start, Ordering::Relaxed);
             NS_RAM_END.store(ram.end, Ordering::Relaxed);
             info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
-            KERNEL.call_once(|| Mutex::new(build_kernel(ram, end - start)));
+            KERNEL.call_once(|| build_kernel(ram, end - start));
         }
         Err(e) => {
             error!("cannot update the DT: {}", e);
@@ -152,15 +169,16 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
 
 /// `cpu_on_entry`: per-CPU set-up of a secondary CPU; returns 0 on success.
 extern "C" fn cpu_on() -> u64 {
-    info!("secondary CPU {} ready", crate_cpu());
+    info!("secondary CPU {} ready", cpu_index());
     0
 }
 
-fn crate_cpu() -> u64 {
+/// Index of the calling CPU (Aff0 on QEMU `virt`).
+pub fn cpu_index() -> usize {
     let mpidr: u64;
     // SAFETY: reading MPIDR_EL1 has no side effect.
     unsafe { core::arch::asm!("mrs {}, mpidr_el1", out(reg) mpidr, options(nomem, nostack)) };
-    mpidr & 0xff
+    (mpidr & 0xff) as usize
 }
 
 /// Fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
@@ -169,25 +187,10 @@ extern "C" fn fast_smc(regs: &mut Regs) {
     regs[..4].copy_from_slice(&out);
 }
 
-/// Yielding SMC: served to completion by a secure thread of the pool.
+/// Yielding SMC: a secure thread serves it (or is resumed by it).
 extern "C" fn yield_smc(regs: &mut Regs) {
-    let Some(kernel) = KERNEL.get() else {
-        regs[0] = u64::from(supplicant_proto::optee_smc::OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
-        return;
-    };
-    let taken = THREADS_IN_USE.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-        (n < CONFIG.thread_count).then_some(n + 1)
-    });
-    if taken.is_err() {
-        regs[0] = u64::from(OPTEE_SMC_RETURN_ETHREAD_LIMIT);
-        return;
-    }
-    debug!("yielding call {:#x} on CPU {}", regs[0], crate_cpu());
-    let ram = NS_RAM.load(Ordering::Relaxed)..NS_RAM_END.load(Ordering::Relaxed);
-    let mut mem = NsMemory::new(ram);
-    let out = yielding_call(&mut kernel.lock(), regs, &mut mem);
-    THREADS_IN_USE.fetch_sub(1, Ordering::AcqRel);
-    regs[..4].copy_from_slice(&out);
+    debug!("yielding call {:#x} on CPU {}", regs[0], cpu_index());
+    crate::thread::yielding_smc(regs, cpu_index());
 }
 
 /// An exception taken at S-EL1: a bug in the core. Reported, then the CPU stops.

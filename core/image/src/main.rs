@@ -17,6 +17,8 @@ mod dt;
 mod entry;
 #[cfg(target_os = "none")]
 mod services;
+#[cfg(target_os = "none")]
+mod thread;
 
 /// Host builds compile an empty program; the image exists for
 /// `aarch64-unknown-none-softfloat` only.

@@ -5,7 +5,8 @@ use core::ops::Range;
 
 use oxtee_pta::invoke_tests::TestRwLock;
 use oxtee_pta::rng::{EntropyError, EntropySource};
-use oxtee_pta::stats::{AllocStats, StatsSource, ThreadStats};
+use oxtee_pta::stats::{AllocStats, StatsSource, TeeTime, ThreadStats};
+use oxtee_pta::TeeError;
 use oxtee_shm::{MemError, PhysMem};
 
 /// Normal-world RAM accessed by physical address (the MMU is off at S-EL1:
@@ -129,5 +130,30 @@ impl StatsSource for CoreStats {
             in_use: crate::entry::threads_in_use(),
             total: self.threads,
         }
+    }
+    fn tee_time(&self) -> Result<TeeTime, TeeError> {
+        let (cnt, frq): (u64, u64);
+        // SAFETY: reading the generic timer's counter and frequency has no
+        // side effect.
+        unsafe {
+            core::arch::asm!("mrs {}, cntpct_el0", out(reg) cnt, options(nomem, nostack));
+            core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
+        }
+        let frq = frq.max(1);
+        Ok(TeeTime {
+            seconds: (cnt / frq) as u32,
+            millis: ((cnt % frq) * 1000 / frq) as u32,
+        })
+    }
+    fn ree_time(&self) -> Result<TeeTime, TeeError> {
+        let cpu = crate::entry::cpu_index();
+        let mut rpc = crate::thread::current_rpc(cpu).ok_or(TeeError::BadState)?;
+        let mut mem = crate::entry::ns_memory();
+        let (secs, nanos) =
+            oxtee_kernel::rpc::get_ree_time(&mut rpc, &mut mem).map_err(|_| TeeError::Generic)?;
+        Ok(TeeTime {
+            seconds: secs as u32,
+            millis: (nanos / 1_000_000) as u32,
+        })
     }
 }

@@ -5,7 +5,9 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use oxtee_msg::{decode, encode_error, encode_result, Answer, Completion, Dir, ParamOut, Request};
+use oxtee_msg::{
+    decode, encode_error, encode_result, rpc_arg_offset, Answer, Completion, Dir, ParamOut, Request,
+};
 use oxtee_pta::{ClientIdentity, Memref, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid};
 use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
 use supplicant_proto::optee_msg::OPTEE_MSG_MAX_NUM_PARAMS;
@@ -13,31 +15,32 @@ use supplicant_proto::optee_smc::*;
 use supplicant_proto::tee_result::*;
 
 use crate::fast::Regs;
+use crate::rpc::{preemption_point, Rpc, RpcArgArea};
 
 /// Largest `optee_msg_arg` plus the RPC argument that may follow it.
 const MAX_ARG_BYTES: usize = 32 + 32 * OPTEE_MSG_MAX_NUM_PARAMS as usize + 160;
 /// Page size of the OPTEE_MSG ABI.
 const PAGE: u64 = 4096;
 
-/// Sessions and shared memory of the normal world.
+/// Sessions and shared memory of the normal world. Shared by all secure
+/// threads: each part has its own lock, never held across an RPC.
 pub struct Kernel {
     /// Registered shared memory.
-    pub shm: ShmRegistry,
-    /// Pseudo-TAs and their sessions.
+    pub shm: spin::Mutex<ShmRegistry>,
+    /// Pseudo-TAs and their sessions (internally synchronised).
     pub ptas: PtaRegistry,
 }
 
 /// Where the argument of a call lives and how much of it may be read.
-fn locate_arg(k: &mut Kernel, fid: u32, regs: &Regs) -> Result<NsBuf, u32> {
+fn locate_arg(shm: &mut ShmRegistry, fid: u32, regs: &Regs) -> Result<NsBuf, u32> {
     let pa = (regs[1] << 32) | (regs[2] & 0xffff_ffff);
     match fid {
         OPTEE_SMC_CALL_WITH_ARG | OPTEE_SMC_CALL_WITH_RPC_ARG => {
             // OP-TEE maps exactly the page that holds the argument (or
             // the static SHM area): read up to its end.
-            let len = if k.shm.layout().in_static_shm(pa, 32) {
+            let len = if shm.layout().in_static_shm(pa, 32) {
                 (MAX_ARG_BYTES as u64).min(
-                    k.shm
-                        .layout()
+                    shm.layout()
                         .static_shm
                         .as_ref()
                         .map_or(0, |r| r.end)
@@ -46,19 +49,16 @@ fn locate_arg(k: &mut Kernel, fid: u32, regs: &Regs) -> Result<NsBuf, u32> {
             } else {
                 PAGE - (pa % PAGE)
             };
-            k.shm
-                .call_arg(pa, len)
-                .map_err(|_| OPTEE_SMC_RETURN_EBADADDR)
+            shm.call_arg(pa, len).map_err(|_| OPTEE_SMC_RETURN_EBADADDR)
         }
         OPTEE_SMC_CALL_WITH_REGD_ARG => {
             let cookie = pa;
             let offs = regs[3] & 0xffff_ffff;
             // The rest of the registered buffer, capped at the largest arg.
-            let size = k.shm.size_of(cookie).ok_or(OPTEE_SMC_RETURN_EBADADDR)?;
+            let size = shm.size_of(cookie).ok_or(OPTEE_SMC_RETURN_EBADADDR)?;
             let len = size.checked_sub(offs).ok_or(OPTEE_SMC_RETURN_EBADADDR)?;
             let len = len.min(MAX_ARG_BYTES as u64);
-            k.shm
-                .lookup(cookie, offs, len)
+            shm.lookup(cookie, offs, len)
                 .map_err(|_| OPTEE_SMC_RETURN_EBADADDR)
         }
         _ => Err(OPTEE_SMC_RETURN_UNKNOWN_FUNCTION),
@@ -66,51 +66,92 @@ fn locate_arg(k: &mut Kernel, fid: u32, regs: &Regs) -> Result<NsBuf, u32> {
 }
 
 /// Serves a yielding call to completion; returns the normal world's a0..a3.
-pub fn yielding_call(k: &mut Kernel, regs: &Regs, mem: &mut dyn PhysMem) -> [u64; 4] {
+///
+/// `RETURN_FROM_RPC` never reaches this function: the image resumes the
+/// suspended thread instead.
+pub fn yielding_call(
+    k: &Kernel,
+    regs: &Regs,
+    mem: &mut dyn PhysMem,
+    rpc: &mut dyn Rpc,
+) -> [u64; 4] {
     let Ok(fid) = u32::try_from(regs[0]) else {
         return [u64::from(OPTEE_SMC_RETURN_UNKNOWN_FUNCTION), 0, 0, 0];
     };
-    if fid == OPTEE_SMC_CALL_RETURN_FROM_RPC {
-        // No secure thread ever waits for the normal world yet.
-        return [u64::from(OPTEE_SMC_RETURN_ERESUME), 0, 0, 0];
-    }
-    let argbuf = match locate_arg(k, fid, regs) {
+    preemption_point(rpc);
+    let argbuf = match locate_arg(&mut k.shm.lock(), fid, regs) {
         Ok(b) => b,
         Err(a0) => return [u64::from(a0), 0, 0, 0],
     };
-    let a0 = serve(k, &argbuf, mem);
+    let has_rpc_arg = fid != OPTEE_SMC_CALL_WITH_ARG;
+    let (a0, argbuf) = serve(k, argbuf, has_rpc_arg, mem, rpc);
     if argbuf.cookie().is_some() {
-        let _ = k.shm.release(argbuf);
+        let _ = k.shm.lock().release(argbuf);
     }
     [u64::from(a0), 0, 0, 0]
 }
 
-/// Copies the argument in, runs it and writes the result back.
-fn serve(k: &mut Kernel, argbuf: &NsBuf, mem: &mut dyn PhysMem) -> u32 {
+/// Copies the argument in, runs it and writes the result back. Returns the
+/// SMC answer and the argument buffer (to be released by the caller).
+fn serve(
+    k: &Kernel,
+    argbuf: NsBuf,
+    has_rpc_arg: bool,
+    mem: &mut dyn PhysMem,
+    rpc: &mut dyn Rpc,
+) -> (u32, NsBuf) {
     let Ok(len) = usize::try_from(argbuf.len()) else {
-        return OPTEE_SMC_RETURN_EBADADDR;
+        return (OPTEE_SMC_RETURN_EBADADDR, argbuf);
     };
     let mut arg = vec![0u8; len.min(MAX_ARG_BYTES)];
     if argbuf.read_at(mem, 0, &mut arg).is_err() {
-        return OPTEE_SMC_RETURN_EBADADDR;
+        return (OPTEE_SMC_RETURN_EBADADDR, argbuf);
     }
     let req = match decode(&arg) {
         Ok(r) => r,
         Err(e) => {
-            return match e.answer() {
+            let a0 = match e.answer() {
                 Answer::Smc(a0) => a0,
                 Answer::Ret { .. } => match encode_error(&mut arg, &e) {
-                    Ok(_) => write_back(argbuf, mem, &arg),
+                    Ok(_) => write_back(&argbuf, mem, &arg),
                     Err(_) => OPTEE_SMC_RETURN_EBADADDR,
                 },
             };
+            return (a0, argbuf);
         }
     };
-    let completion = execute(k, &req, mem);
-    match encode_result(&mut arg, &req, &completion) {
-        Ok(n) => write_back(argbuf, mem, &arg[..n]),
+    // The RPC argument follows this call's argument in the same buffer.
+    let rpc_offset = oxtee_msg::decode_header(&arg)
+        .ok()
+        .and_then(|h| rpc_arg_offset(h.num_params))
+        .map(|o| o as u64)
+        .filter(|o| has_rpc_arg && o + oxtee_msg::RPC_ARG_SIZE as u64 <= argbuf.len());
+    let argbuf = match rpc_offset {
+        Some(offset) => {
+            rpc.set_arg_area(Some(RpcArgArea {
+                buf: argbuf,
+                offset,
+            }));
+            let completion = execute(k, &req, mem, rpc);
+            match rpc.set_arg_area(None) {
+                Some(area) => (completion, area.buf),
+                None => unreachable_arg(),
+            }
+        }
+        None => (execute(k, &req, mem, rpc), argbuf),
+    };
+    let (completion, argbuf) = argbuf;
+    let a0 = match encode_result(&mut arg, &req, &completion) {
+        Ok(n) => write_back(&argbuf, mem, &arg[..n]),
         Err(_) => OPTEE_SMC_RETURN_EBADADDR,
-    }
+    };
+    (a0, argbuf)
+}
+
+/// The RPC area installed for a call is taken back by the same call; an
+/// `Rpc` implementation that loses it is a bug in the image.
+fn unreachable_arg() -> ! {
+    panic!("RPC argument area lost during a call")
 }
 
 fn write_back(argbuf: &NsBuf, mem: &mut dyn PhysMem, bytes: &[u8]) -> u32 {
@@ -125,7 +166,7 @@ fn status(ret: u32, origin: u32) -> Completion {
 }
 
 /// Runs a decoded request.
-fn execute(k: &mut Kernel, req: &Request, mem: &mut dyn PhysMem) -> Completion {
+fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
     match *req {
         Request::RegisterShm {
             shm_ref,
@@ -134,16 +175,16 @@ fn execute(k: &mut Kernel, req: &Request, mem: &mut dyn PhysMem) -> Completion {
             page_offset,
             ..
         } => {
-            let r = k
-                .shm
+            let mut shm = k.shm.lock();
+            let r = shm
                 .read_page_list(mem, buf_ptr | page_offset, size)
-                .and_then(|(pages, offset)| k.shm.register(shm_ref, pages, offset, size));
+                .and_then(|(pages, offset)| shm.register(shm_ref, pages, offset, size));
             match r {
                 Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
                 Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
             }
         }
-        Request::UnregisterShm { shm_ref } => match k.shm.unregister(shm_ref) {
+        Request::UnregisterShm { shm_ref } => match k.shm.lock().unregister(shm_ref) {
             Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
             Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
         },
@@ -158,7 +199,7 @@ fn execute(k: &mut Kernel, req: &Request, mem: &mut dyn PhysMem) -> Completion {
                 login,
                 uuid: Uuid(client_uuid),
             };
-            with_params(k, mem, params.slots(), |k, p| {
+            with_params(k, mem, rpc, params.slots(), |k, p| {
                 k.ptas
                     .open_session(&Uuid(uuid), &client, p)
                     .map(|id| (id, TEE_ORIGIN_TEE))
@@ -169,7 +210,7 @@ fn execute(k: &mut Kernel, req: &Request, mem: &mut dyn PhysMem) -> Completion {
             func,
             ref params,
             ..
-        } => with_params(k, mem, params.slots(), |k, p| {
+        } => with_params(k, mem, rpc, params.slots(), |k, p| {
             k.ptas
                 .invoke(session, func, p)
                 .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
@@ -204,10 +245,11 @@ struct Views(Vec<Option<NsBuf>>);
 /// Turns the message params into GP params (memrefs copied in), runs `f`,
 /// and turns the result into a [`Completion`] (memrefs copied out).
 fn with_params(
-    k: &mut Kernel,
+    k: &Kernel,
     mem: &mut dyn PhysMem,
+    rpc: &mut dyn Rpc,
     slots: &[oxtee_msg::Param; 4],
-    f: impl FnOnce(&mut Kernel, &mut Params) -> Result<(u32, u32), TeeError>,
+    f: impl FnOnce(&Kernel, &mut Params) -> Result<(u32, u32), TeeError>,
 ) -> Completion {
     let mut params: Params = Default::default();
     let mut views = Views(Vec::with_capacity(4));
@@ -228,7 +270,15 @@ fn with_params(
     let completion = match failed {
         Some(code) => status(code, TEE_ORIGIN_TEE),
         None => {
+            // No lock is held here: a pending normal-world interrupt may
+            // come in before and after the pseudo-TA runs.
+            preemption_point(rpc);
+            // No lock is held here: a pending normal-world interrupt may
+            // come in before and after the pseudo-TA runs.
+            preemption_point(rpc);
             let r = f(k, &mut params);
+            preemption_point(rpc);
+            preemption_point(rpc);
             let (ret, origin, session) = match r {
                 Ok((session, origin)) => (TEE_SUCCESS, origin, session),
                 Err(e) => (
@@ -262,7 +312,7 @@ fn with_params(
     };
     for v in views.0.into_iter().flatten() {
         if v.cookie().is_some() {
-            let _ = k.shm.release(v);
+            let _ = k.shm.lock().release(v);
         }
     }
     completion
@@ -301,7 +351,7 @@ fn output_of(slot: &oxtee_msg::Param, p: &PtaParam) -> ParamOut {
 
 /// One message param as a GP param; memory params are copied in.
 fn to_gp(
-    k: &mut Kernel,
+    k: &Kernel,
     mem: &mut dyn PhysMem,
     slot: &oxtee_msg::Param,
 ) -> Result<(PtaParam, Option<NsBuf>), u32> {
@@ -333,6 +383,7 @@ fn to_gp(
         } => {
             let v = k
                 .shm
+                .lock()
                 .contiguous(buf_ptr, size)
                 .map_err(|e| e.tee_result())?;
             (dir, Some(v), size)
@@ -346,6 +397,7 @@ fn to_gp(
         } => {
             let v = k
                 .shm
+                .lock()
                 .lookup(shm_ref, offs, size)
                 .map_err(|e| e.tee_result())?;
             (dir, Some(v), size)
@@ -359,7 +411,7 @@ fn to_gp(
             Err(e) => {
                 let code = e.tee_result();
                 if let Some(v) = view {
-                    let _ = k.shm.release(v);
+                    let _ = k.shm.lock().release(v);
                 }
                 return Err(code);
             }

@@ -6,3 +6,4 @@ extern crate alloc;
 
 pub mod call;
 pub mod fast;
+pub mod rpc;

@@ -30,7 +30,9 @@ pub const VA_BITS: u32 = 39;
 /// Translation level of the root table for [`VA_BITS`] with a 4 KiB granule.
 pub const ROOT_LEVEL: u8 = 1;
 
-/// Tables enough for the QEMU `virt` layout made by [`qemu_virt_regions`] (it needs 6 today:
-/// the root, one level-2 table for the first GiB, and level-3 tables where the image sections,
-/// the start of TZDRAM and the 1 MiB UART window are not 2 MiB aligned).
+/// Tables enough for the QEMU `virt` layout made by [`qemu_virt_regions`]. It needs 4 for an
+/// image below 1 MiB (the root, a level-2 table for the first GiB, level-3 tables for the 1 MiB
+/// UART window and for the 2 MiB holding the image) and at most 10 in any case: one level-3
+/// table per section boundary not 2 MiB aligned, plus level-2/3 tables for normal-world RAM
+/// not aligned to 1 GiB.
 pub const QEMU_VIRT_ARENA_TABLES: usize = 16;

@@ -44,10 +44,10 @@ pub enum WalkFault {
         /// Level of the invalid descriptor.
         level: u8,
     },
-    /// A table descriptor points outside the arena, or the level-3 descriptor is a reserved
-    /// encoding.
+    /// The table for this level lies outside the arena (a bad table descriptor one level up,
+    /// or a bad root address), or the level-3 descriptor has the reserved encoding 0b01.
     BadDescriptor {
-        /// Level of the descriptor.
+        /// Level of the table or descriptor.
         level: u8,
     },
 }

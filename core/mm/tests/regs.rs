@@ -26,6 +26,9 @@ fn tcr_fields() {
     assert_eq!(t >> 35, 0, "AS, TBI, HA, HD clear");
     assert_eq!(tcr(32).unwrap() >> 32 & 7, 0);
     assert_eq!(tcr(48).unwrap() >> 32 & 7, 0b101);
+    // The values documented in the README.
+    assert_eq!(tcr(40), Ok(0x2_8099_3519));
+    assert_eq!(tcr(48), Ok(0x5_8099_3519));
     assert_eq!(tcr(33), Err(MmError::BadPaRange { bits: 33 }));
     assert_eq!(tcr(52), Err(MmError::BadPaRange { bits: 52 }));
 }

@@ -24,6 +24,12 @@ impl ThreadId {
     pub const fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The id of the thread with table index `index` (the core's per-thread
+    /// tables are indexed like the pool).
+    pub const fn from_index(index: usize) -> Self {
+        Self(index as u32)
+    }
 }
 
 /// State of one secure thread.

@@ -1,0 +1,240 @@
+//! Secure threads: each yielding call runs on one of a fixed pool of threads
+//! with its own stack, so it can leave for the normal world in the middle
+//! (RPC, foreign interrupt) and be resumed later, on any CPU, by
+//! `RETURN_FROM_RPC`. The pool's state machine is `oxtee-thread`; this module
+//! does the stacks and register switching.
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use oxtee_kernel::fast::Regs;
+use oxtee_kernel::rpc::{Rpc, RpcArgArea};
+use oxtee_thread::{RpcKind, ThreadId, ThreadPool};
+use spin::{Mutex, Once};
+use supplicant_proto::optee_smc::{
+    OPTEE_SMC_CALL_RETURN_FROM_RPC, OPTEE_SMC_RETURN_ERESUME, OPTEE_SMC_RETURN_ETHREAD_LIMIT,
+};
+
+/// Number of secure threads (`GET_THREAD_COUNT`).
+pub const THREAD_COUNT: usize = 8;
+/// Stack of each secure thread.
+const THREAD_STACK_SIZE: usize = 0x4000;
+/// CPUs of QEMU `virt` with `-smp 2`.
+const MAX_CPUS: usize = 2;
+
+/// Callee-saved registers and stack pointer (layout used by `switch.S`).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct SwitchCtx {
+    x19_x30: [u64; 12],
+    sp: u64,
+}
+
+/// One secure thread's private state.
+struct Thread {
+    ctx: SwitchCtx,
+    /// Arguments of the call being served.
+    args: Regs,
+    /// a0..a3 for the normal world at the next exit (result or RPC).
+    exit: [u64; 4],
+    /// The call is finished (the thread may be freed).
+    finished: bool,
+    /// a1, a2, a4, a5 of the `RETURN_FROM_RPC` that resumed the thread.
+    rpc_ret: [u64; 4],
+    /// Where to switch back to: the entry context of the CPU running it.
+    return_ctx: *mut SwitchCtx,
+    /// The call's RPC argument.
+    area: Option<RpcArgArea>,
+}
+
+#[repr(C, align(16))]
+struct Stack([u8; THREAD_STACK_SIZE]);
+
+struct Threads {
+    threads: [UnsafeCell<Thread>; THREAD_COUNT],
+    stacks: [UnsafeCell<Stack>; THREAD_COUNT],
+    entry: [UnsafeCell<SwitchCtx>; MAX_CPUS],
+}
+
+// SAFETY: a thread's slot is only touched by the CPU that runs it: the pool
+// (behind its lock) hands a thread to one CPU at a time, and an entry
+// context belongs to its CPU.
+unsafe impl Sync for Threads {}
+
+const IDLE: Thread = Thread {
+    ctx: SwitchCtx {
+        x19_x30: [0; 12],
+        sp: 0,
+    },
+    args: [0; 8],
+    exit: [0; 4],
+    finished: false,
+    rpc_ret: [0; 4],
+    return_ctx: core::ptr::null_mut(),
+    area: None,
+};
+
+static THREADS: Threads = Threads {
+    threads: [const { UnsafeCell::new(IDLE) }; THREAD_COUNT],
+    stacks: [const { UnsafeCell::new(Stack([0; THREAD_STACK_SIZE])) }; THREAD_COUNT],
+    entry: [const {
+        UnsafeCell::new(SwitchCtx {
+            x19_x30: [0; 12],
+            sp: 0,
+        })
+    }; MAX_CPUS],
+};
+
+static POOL: Once<Mutex<ThreadPool>> = Once::new();
+/// Threads serving a call (running or waiting for the normal world).
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" {
+    fn ctx_switch(save: *mut SwitchCtx, load: *const SwitchCtx);
+    fn thread_start();
+}
+
+core::arch::global_asm!(include_str!("asm/switch.S"), thread_main = sym thread_main);
+
+fn pool() -> &'static Mutex<ThreadPool> {
+    POOL.call_once(|| {
+        Mutex::new(ThreadPool::new(THREAD_COUNT).unwrap_or_else(|_| panic!("thread pool size")))
+    })
+}
+
+/// Threads serving a call.
+pub fn in_use() -> u32 {
+    IN_USE.load(Ordering::Relaxed) as u32
+}
+
+fn thread(tid: ThreadId) -> *mut Thread {
+    THREADS.threads[tid.index()].get()
+}
+
+/// Entry of a yielding SMC on `cpu`: starts a new thread for a call, or
+/// resumes the thread named by `RETURN_FROM_RPC`. Returns when that thread
+/// finishes or leaves for the normal world; `regs[0..4]` get the answer.
+pub fn yielding_smc(regs: &mut Regs, cpu: usize) {
+    let tid = if regs[0] == u64::from(OPTEE_SMC_CALL_RETURN_FROM_RPC) {
+        let resumed = pool().lock().resume(regs[3], cpu);
+        match resumed {
+            Ok((tid, _kind)) => {
+                // SAFETY: the pool just handed `tid` to this CPU.
+                unsafe { (*thread(tid)).rpc_ret = [regs[1], regs[2], regs[4], regs[5]] };
+                tid
+            }
+            Err(_) => {
+                regs[..4].copy_from_slice(&[u64::from(OPTEE_SMC_RETURN_ERESUME), 0, 0, 0]);
+                return;
+            }
+        }
+    } else {
+        let allocated = pool().lock().allocate(cpu);
+        let Ok(tid) = allocated else {
+            // a1..a3 are left as the normal world sent them.
+            regs[0] = u64::from(OPTEE_SMC_RETURN_ETHREAD_LIMIT);
+            return;
+        };
+        IN_USE.fetch_add(1, Ordering::Relaxed);
+        let stack_top = THREADS.stacks[tid.index()].get() as u64 + THREAD_STACK_SIZE as u64;
+        // SAFETY: the pool just handed the free thread `tid` to this CPU.
+        let t = unsafe { &mut *thread(tid) };
+        t.args = *regs;
+        t.finished = false;
+        t.area = None;
+        t.ctx = SwitchCtx::default();
+        t.ctx.x19_x30[0] = tid.index() as u64; // x19: thread index
+        t.ctx.x19_x30[11] = thread_start as *const () as u64; // x30: first instruction
+        t.ctx.sp = stack_top;
+        tid
+    };
+    let entry = THREADS.entry[cpu].get();
+    // SAFETY: `tid` belongs to this CPU (pool), `entry` is this CPU's entry
+    // context; the thread switches back to `entry` when it finishes or
+    // leaves for an RPC.
+    let (exit, finished) = unsafe {
+        let t = thread(tid);
+        (*t).return_ctx = entry;
+        CURRENT[cpu].store(tid.index() + 1, Ordering::Relaxed);
+        ctx_switch(entry, &(*t).ctx);
+        CURRENT[cpu].store(0, Ordering::Relaxed);
+        ((*t).exit, (*t).finished)
+    };
+    if finished {
+        let _ = pool().lock().free(tid);
+        IN_USE.fetch_sub(1, Ordering::Relaxed);
+    }
+    regs[..4].copy_from_slice(&exit);
+}
+
+/// The thread each CPU runs (index + 1, 0 = none).
+static CURRENT: [AtomicUsize; MAX_CPUS] = [const { AtomicUsize::new(0) }; MAX_CPUS];
+
+/// First Rust code of a thread: serve the call, then switch back for good.
+extern "C" fn thread_main(index: usize) -> ! {
+    let tid = ThreadId::from_index(index);
+    let t = thread(tid);
+    // SAFETY: this thread's slot is ours while it runs.
+    let args = unsafe { (*t).args };
+    let mut rpc = ThreadRpc { tid };
+    let exit = crate::entry::serve_call(&args, &mut rpc);
+    // SAFETY: as above; after the switch this stack is never used again.
+    unsafe {
+        (*t).exit = exit;
+        (*t).finished = true;
+        ctx_switch(&mut (*t).ctx, (*t).return_ctx);
+    }
+    unreachable!("a finished thread was resumed");
+}
+
+/// The running thread's RPC handle.
+pub struct ThreadRpc {
+    tid: ThreadId,
+}
+
+impl Rpc for ThreadRpc {
+    fn foreign_intr_pending(&self) -> bool {
+        let isr: u64;
+        // SAFETY: reading ISR_EL1 has no side effect.
+        unsafe { core::arch::asm!("mrs {}, isr_el1", out(reg) isr, options(nomem, nostack)) };
+        // Foreign (normal-world) interrupts reach S-EL1 as FIQ (GICv3).
+        isr & (1 << 6) != 0
+    }
+
+    fn rpc(&mut self, kind: RpcKind) -> [u64; 4] {
+        let exit = pool().lock().suspend_for_rpc(self.tid, kind);
+        let Ok(exit) = exit else {
+            panic!("thread {} cannot suspend", self.tid.index());
+        };
+        let t = thread(self.tid);
+        // SAFETY: this thread's slot is ours while it runs; after the switch
+        // another CPU may resume it, which sets `return_ctx` before
+        // switching back here.
+        unsafe {
+            (*t).exit = [exit.a0, exit.a1, exit.a2, exit.a3].map(u64::from);
+            ctx_switch(&mut (*t).ctx, (*t).return_ctx);
+            (*t).rpc_ret
+        }
+    }
+
+    fn arg_area(&self) -> Option<&RpcArgArea> {
+        // SAFETY: this thread's slot is ours while it runs.
+        unsafe { (*thread(self.tid)).area.as_ref() }
+    }
+
+    fn set_arg_area(&mut self, area: Option<RpcArgArea>) -> Option<RpcArgArea> {
+        // SAFETY: as above.
+        unsafe { core::mem::replace(&mut (*thread(self.tid)).area, area) }
+    }
+}
+
+/// The RPC handle of the thread running on this CPU, if any (for services
+/// such as REE time that pseudo-TAs reach through traits).
+pub fn current_rpc(cpu: usize) -> Option<ThreadRpc> {
+    match CURRENT.get(cpu)?.load(Ordering::Relaxed) {
+        0 => None,
+        n => Some(ThreadRpc {
+            tid: ThreadId::from_index(n - 1),
+        }),
+    }
+}

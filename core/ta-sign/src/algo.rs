@@ -1,0 +1,133 @@
+//! Signature algorithms accepted in signed headers and the digests they use.
+
+use alloc::vec::Vec;
+use rsa::traits::PublicKeyParts;
+use rsa::{Pkcs1v15Sign, Pss, RsaPublicKey};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use supplicant_proto::ta_shdr::{
+    TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA256, TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA384,
+    TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA512, TEE_ALG_RSASSA_PKCS1_V1_5_SHA256,
+    TEE_ALG_RSASSA_PKCS1_V1_5_SHA384, TEE_ALG_RSASSA_PKCS1_V1_5_SHA512,
+};
+
+use crate::TaError;
+
+/// Smallest RSA modulus OP-TEE accepts for TA signatures, in bits.
+pub const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus this crate accepts, in bits (the `rsa` crate's default limit).
+pub const MAX_RSA_BITS: usize = 4096;
+
+/// Digest of a signature algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashAlg {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl HashAlg {
+    /// Digest length in bytes.
+    pub const fn size(self) -> usize {
+        match self {
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+            Self::Sha512 => 64,
+        }
+    }
+
+    /// Digest of the concatenation of `parts`.
+    pub fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
+        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
+            let mut d = D::new();
+            for p in parts {
+                d.update(p);
+            }
+            d.finalize().to_vec()
+        }
+        match self {
+            Self::Sha256 => run::<Sha256>(parts),
+            Self::Sha384 => run::<Sha384>(parts),
+            Self::Sha512 => run::<Sha512>(parts),
+        }
+    }
+}
+
+/// Signature padding scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Padding {
+    /// RSASSA-PKCS1-v1_5.
+    Pkcs1v15,
+    /// RSASSA-PSS with MGF1 of the same digest and a salt as long as the digest.
+    Pss,
+}
+
+/// An accepted `TEE_ALG_RSASSA_*` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigAlgo {
+    /// Padding scheme.
+    pub padding: Padding,
+    /// Digest.
+    pub hash: HashAlg,
+}
+
+impl SigAlgo {
+    /// Decodes a `TEE_ALG_*` id; weak digests (MD5, SHA-1, SHA-224) and non-RSA ids are refused.
+    pub fn from_tee_alg(algo: u32) -> Result<Self, TaError> {
+        let (padding, hash) = match algo {
+            TEE_ALG_RSASSA_PKCS1_V1_5_SHA256 => (Padding::Pkcs1v15, HashAlg::Sha256),
+            TEE_ALG_RSASSA_PKCS1_V1_5_SHA384 => (Padding::Pkcs1v15, HashAlg::Sha384),
+            TEE_ALG_RSASSA_PKCS1_V1_5_SHA512 => (Padding::Pkcs1v15, HashAlg::Sha512),
+            TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA256 => (Padding::Pss, HashAlg::Sha256),
+            TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA384 => (Padding::Pss, HashAlg::Sha384),
+            TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA512 => (Padding::Pss, HashAlg::Sha512),
+            other => return Err(TaError::UnsupportedAlgorithm(other)),
+        };
+        Ok(Self { padding, hash })
+    }
+
+    /// Verifies `sig` over the digest `hash` with `key`.
+    pub fn verify(self, key: &RsaPublicKey, hash: &[u8], sig: &[u8]) -> Result<(), TaError> {
+        check_key_size(key)?;
+        if hash.len() != self.hash.size() || sig.len() != key.size() {
+            return Err(TaError::BadSignature);
+        }
+        let salt = self.hash.size();
+        let res = match (self.padding, self.hash) {
+            (Padding::Pkcs1v15, HashAlg::Sha256) => {
+                key.verify(Pkcs1v15Sign::new::<Sha256>(), hash, sig)
+            }
+            (Padding::Pkcs1v15, HashAlg::Sha384) => {
+                key.verify(Pkcs1v15Sign::new::<Sha384>(), hash, sig)
+            }
+            (Padding::Pkcs1v15, HashAlg::Sha512) => {
+                key.verify(Pkcs1v15Sign::new::<Sha512>(), hash, sig)
+            }
+            (Padding::Pss, HashAlg::Sha256) => key.verify(Pss::new_with_salt::<Sha256>(salt), hash, sig),
+            (Padding::Pss, HashAlg::Sha384) => key.verify(Pss::new_with_salt::<Sha384>(salt), hash, sig),
+            (Padding::Pss, HashAlg::Sha512) => key.verify(Pss::new_with_salt::<Sha512>(salt), hash, sig),
+        };
+        res.map_err(|_| TaError::BadSignature)
+    }
+}
+
+/// Refuses keys OP-TEE calls weak (below 2048 bits) and keys above [`MAX_RSA_BITS`].
+pub fn check_key_size(key: &RsaPublicKey) -> Result<(), TaError> {
+    let bits = key.n().bits();
+    if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+        return Err(TaError::BadKey);
+    }
+    Ok(())
+}
+
+/// Builds a public key from big-endian modulus and exponent bytes (leading zeros allowed),
+/// as OP-TEE's embedded `ta_pub_key_modulus`/`ta_pub_key_exponent` or a subkey carry them.
+pub fn rsa_public_key(modulus: &[u8], exponent: &[u8]) -> Result<RsaPublicKey, TaError> {
+    let n = rsa::BigUint::from_bytes_be(modulus);
+    let e = rsa::BigUint::from_bytes_be(exponent);
+    let key = RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS).map_err(|_| TaError::BadKey)?;
+    check_key_size(&key)?;
+    Ok(key)
+}
