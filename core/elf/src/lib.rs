@@ -133,7 +133,8 @@ impl TaElf {
         let image = image.get_mut(..span).ok_or(ElfError::OutOfMemory("image buffer too small"))?;
         image.fill(0);
         for s in &self.segments {
-            let (off, va, n) = (s.offset as usize, s.vaddr as usize, s.filesz as usize);
+            let conv = |v: u64| usize::try_from(v).map_err(|_| ElfError::OutOfMemory("image too large"));
+            let (off, va, n) = (conv(s.offset)?, conv(s.vaddr)?, conv(s.filesz)?);
             let src = file
                 .get(off..off.checked_add(n).ok_or(ElfError::BadFormat("segment wraps"))?)
                 .ok_or(ElfError::BadFormat("segment outside the file"))?;

@@ -156,6 +156,12 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
             NS_RAM.store(ram.start, Ordering::Relaxed);
             NS_RAM_END.store(ram.end, Ordering::Relaxed);
             info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
+            if let Err(e) = crate::mmu::build_tables(ram.clone()) {
+                error!("cannot build translation tables: {:?}", e);
+                return 0;
+            }
+            crate::mmu::enable_this_cpu();
+            info!("MMU on: identity map, W^X");
             KERNEL.call_once(|| build_kernel(ram, end - start));
         }
         Err(e) => {
@@ -169,6 +175,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
 
 /// `cpu_on_entry`: per-CPU set-up of a secondary CPU; returns 0 on success.
 extern "C" fn cpu_on() -> u64 {
+    crate::mmu::enable_this_cpu();
     info!("secondary CPU {} ready", cpu_index());
     0
 }

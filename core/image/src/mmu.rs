@@ -1,0 +1,87 @@
+//! The core's identity map with W^X (tables built by `oxtee-mm`), switched on
+//! by every CPU before it serves the normal world.
+
+use core::cell::UnsafeCell;
+use core::ops::Range;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use oxtee_mm::regs::{mair, pa_bits_from_mmfr0, sctlr_enable, tcr};
+use oxtee_mm::{build, qemu_virt_regions, ImageLayout, Layout, Table, QEMU_VIRT_ARENA_TABLES};
+
+#[repr(C, align(4096))]
+struct Arena(UnsafeCell<[Table; QEMU_VIRT_ARENA_TABLES]>);
+
+// SAFETY: written once by the primary CPU during cold boot (no other CPU
+// runs), read only by the MMU afterwards.
+unsafe impl Sync for Arena {}
+
+static ARENA: Arena = Arena(UnsafeCell::new([[0; 512]; QEMU_VIRT_ARENA_TABLES]));
+/// TTBR0 value (0 until the tables exist).
+static TTBR0: AtomicU64 = AtomicU64::new(0);
+static TCR: AtomicU64 = AtomicU64::new(0);
+
+extern "C" {
+    static __text_start: u8;
+    static __text_end: u8;
+    static __rodata_start: u8;
+    static __rodata_end: u8;
+}
+
+/// Builds the tables (primary CPU, cold boot, MMU still off).
+pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
+    let image = ImageLayout::qemu_virt(
+        core::ptr::addr_of!(__text_start) as u64,
+        core::ptr::addr_of!(__text_end) as u64,
+        core::ptr::addr_of!(__rodata_start) as u64,
+        core::ptr::addr_of!(__rodata_end) as u64,
+    );
+    let regions = qemu_virt_regions(&image, ns_ram);
+    let arena_pa = ARENA.0.get() as u64;
+    // SAFETY: cold boot on the primary CPU: nobody else uses the arena yet.
+    let arena = unsafe { &mut *ARENA.0.get() };
+    let root = build(&Layout { regions: &regions }, arena, arena_pa)?;
+    let mmfr0: u64;
+    // SAFETY: reading an ID register has no side effect.
+    unsafe {
+        core::arch::asm!("mrs {}, id_aa64mmfr0_el1", out(reg) mmfr0, options(nomem, nostack))
+    };
+    TCR.store(tcr(pa_bits_from_mmfr0(mmfr0))?, Ordering::Relaxed);
+    TTBR0.store(root.ttbr0, Ordering::Release);
+    Ok(())
+}
+
+/// Turns the MMU and caches on for this CPU with the shared tables.
+pub fn enable_this_cpu() {
+    let ttbr0 = TTBR0.load(Ordering::Acquire);
+    if ttbr0 == 0 {
+        return;
+    }
+    let tcr = TCR.load(Ordering::Relaxed);
+    let sctlr: u64;
+    // SAFETY: reading SCTLR_EL1 has no side effect.
+    unsafe { core::arch::asm!("mrs {}, sctlr_el1", out(reg) sctlr, options(nomem, nostack)) };
+    let sctlr = sctlr_enable(sctlr);
+    // SAFETY: the tables map this code, its stack and data at their
+    // physical addresses (identity), so execution continues unchanged once
+    // translation is on; TLBs are invalidated before use.
+    unsafe {
+        core::arch::asm!(
+            "msr mair_el1, {mair}",
+            "msr tcr_el1, {tcr}",
+            "msr ttbr0_el1, {ttbr0}",
+            "isb",
+            "tlbi vmalle1",
+            "dsb nsh",
+            "ic iallu",
+            "dsb nsh",
+            "isb",
+            "msr sctlr_el1, {sctlr}",
+            "isb",
+            mair = in(reg) mair(),
+            tcr = in(reg) tcr,
+            ttbr0 = in(reg) ttbr0,
+            sctlr = in(reg) sctlr,
+            options(nostack)
+        )
+    };
+}
