@@ -92,7 +92,6 @@ const _: () = assert!(core::mem::size_of::<Sym>() == 24);
 const _: () = assert!(core::mem::size_of::<RelaRaw>() == 24);
 const _: () = assert!(core::mem::size_of::<Dyn>() == 16);
 
-pub(crate) const EHDR_SIZE: usize = 64;
 pub(crate) const PHDR_SIZE: usize = 56;
 pub(crate) const SHDR_SIZE: usize = 64;
 pub(crate) const SYM_SIZE: usize = 24;
