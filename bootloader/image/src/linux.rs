@@ -3,8 +3,11 @@
 
 use core::fmt;
 
-use crate::fw_cfg::{FwCfg, Key};
 use crate::platform::{DTB_BASE, DTB_MAX_SIZE};
+use oxtee_drivers::fw_cfg::{
+    KEY_CMDLINE_DATA, KEY_CMDLINE_SIZE, KEY_INITRD_DATA, KEY_INITRD_SIZE, KEY_KERNEL_DATA,
+    KEY_KERNEL_SIZE,
+};
 
 /// Where the kernel Image goes: 2 MiB aligned and clear of the DTB growth
 /// area and of OP-TEE's static SHM at 0x4200_0000..0x4220_0000.
@@ -69,6 +72,20 @@ pub fn fixup_psci() -> Result<(), LinuxError> {
     fixup(&oxtee_fdt::BootParams::default())
 }
 
+/// Copies fw_cfg item `key` (`len` bytes) to normal RAM at `dst` by DMA.
+fn load(
+    fw: &oxtee_drivers::fw_cfg::FwCfg<oxtee_drivers::mmio::Mmio>,
+    key: u16,
+    dst: u64,
+    len: u64,
+) -> Result<(), LinuxError> {
+    let len = usize::try_from(len).map_err(|_| LinuxError::TooBig)?;
+    // SAFETY: `dst..dst+len` was checked to lie in normal RAM above the DT
+    // and static SHM areas; nothing else uses it before Linux starts.
+    let buf = unsafe { core::slice::from_raw_parts_mut(dst as *mut u8, len) };
+    fw.read_item_dma(key, buf).map_err(|_| LinuxError::NoFwCfg)
+}
+
 fn align_up(v: u64, a: u64) -> Option<u64> {
     v.checked_add(a - 1).map(|x| x & !(a - 1))
 }
@@ -76,14 +93,14 @@ fn align_up(v: u64, a: u64) -> Option<u64> {
 /// Loads kernel, initrd and command line, records them in the DT and returns
 /// the kernel entry address.
 pub fn load_kernel() -> Result<u64, LinuxError> {
-    let mut fw = FwCfg::probe().ok_or(LinuxError::NoFwCfg)?;
-    let kernel_size = u64::from(fw.read_u32(Key::KERNEL_SIZE));
+    let fw = crate::fw_cfg::open().ok_or(LinuxError::NoFwCfg)?;
+    let kernel_size = u64::from(fw.read_u32(KEY_KERNEL_SIZE));
     if kernel_size < 64 {
         return Err(LinuxError::NoKernel);
     }
     // Header first: text_offset and image_size decide the placement.
     let mut hdr = [0u8; 64];
-    fw.read_prefix(Key::KERNEL_DATA, &mut hdr);
+    fw.read_item_pio(KEY_KERNEL_DATA, &mut hdr);
     let word = |o: usize| u64::from_le_bytes(hdr[o..o + 8].try_into().unwrap_or([0; 8]));
     let magic = u32::from_le_bytes(hdr[56..60].try_into().unwrap_or([0; 4]));
     if magic != ARM64_IMAGE_MAGIC {
@@ -98,24 +115,24 @@ pub fn load_kernel() -> Result<u64, LinuxError> {
     if kernel_end > RAM_END {
         return Err(LinuxError::TooBig);
     }
-    fw.dma_read(Key::KERNEL_DATA, kernel, kernel_size);
+    load(&fw, KEY_KERNEL_DATA, kernel, kernel_size)?;
 
-    let initrd_size = u64::from(fw.read_u32(Key::INITRD_SIZE));
+    let initrd_size = u64::from(fw.read_u32(KEY_INITRD_SIZE));
     let initrd = if initrd_size > 0 {
         let start = align_up(kernel_end, 0x20_0000).ok_or(LinuxError::TooBig)?;
         let end = start.checked_add(initrd_size).ok_or(LinuxError::TooBig)?;
         if end > RAM_END {
             return Err(LinuxError::TooBig);
         }
-        fw.dma_read(Key::INITRD_DATA, start, initrd_size);
+        load(&fw, KEY_INITRD_DATA, start, initrd_size)?;
         Some(oxtee_fdt::Initrd { start, end })
     } else {
         None
     };
 
     let mut cmdline = [0u8; 4096];
-    let cmd_size = (fw.read_u32(Key::CMDLINE_SIZE) as usize).min(cmdline.len());
-    fw.read_prefix(Key::CMDLINE_DATA, &mut cmdline[..cmd_size]);
+    let cmd_size = (fw.read_u32(KEY_CMDLINE_SIZE) as usize).min(cmdline.len());
+    fw.read_item_pio(KEY_CMDLINE_DATA, &mut cmdline[..cmd_size]);
     let cmd_len = cmdline[..cmd_size]
         .iter()
         .position(|&b| b == 0)

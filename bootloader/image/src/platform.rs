@@ -1,7 +1,5 @@
 //! QEMU `virt` facts the monitor uses.
 
-/// Secure UART (PL011, UART1).
-pub const SECURE_UART_BASE: usize = 0x0904_0000;
 /// Number of CPUs started by `-smp 2`.
 pub const CPU_COUNT: usize = 2;
 /// The DTB QEMU places at the base of normal RAM.

@@ -5,14 +5,14 @@ use core::fmt::{self, Write};
 
 use oxtee_drivers::mmio::Mmio;
 use oxtee_drivers::pl011::Pl011;
+use oxtee_qemu_virt::SECURE_UART;
 use spin::Mutex;
 
-const SECURE_UART_BASE: usize = 0x0904_0000;
-
-// SAFETY: the secure UART's 4 KiB MMIO frame is a device only the secure
-// world uses; MMU off = physical addresses.
-static UART: Mutex<Pl011<Mmio>> =
-    Mutex::new(Pl011::new(unsafe { Mmio::new(SECURE_UART_BASE, 0x1000) }));
+// SAFETY: the secure UART's MMIO frame is a device only the secure world
+// uses, mapped at its physical address (identity map, or MMU off).
+static UART: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(unsafe {
+    Mmio::new(SECURE_UART.base, SECURE_UART.size)
+}));
 
 /// Log levels, as OP-TEE's `E/I/D`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -33,7 +33,8 @@ const CONFIG: Config = Config {
 static NS_RAM: AtomicU64 = AtomicU64::new(0);
 static NS_RAM_END: AtomicU64 = AtomicU64::new(0);
 /// Secure RAM of QEMU virt (the monitor's and ours).
-const SECURE_RAM: core::ops::Range<u64> = 0x0e00_0000..0x0f00_0000;
+const SECURE_RAM: core::ops::Range<u64> =
+    oxtee_qemu_virt::SECURE_RAM.base as u64..oxtee_qemu_virt::SECURE_RAM.end() as u64;
 /// Sessions, shared memory and pseudo-TAs.
 static KERNEL: Once<Kernel> = Once::new();
 
