@@ -129,17 +129,29 @@ impl TaElf {
     /// Fills `image` (at least [`TaElf::span`] bytes; index 0 = module address 0) from the file
     /// per the plan: segment file bytes copied, everything else zeroed.
     pub fn load_into(&self, file: &[u8], image: &mut [u8]) -> Result<(), ElfError> {
-        let span = usize::try_from(self.span).map_err(|_| ElfError::OutOfMemory("image too large"))?;
-        let image = image.get_mut(..span).ok_or(ElfError::OutOfMemory("image buffer too small"))?;
+        let span =
+            usize::try_from(self.span).map_err(|_| ElfError::OutOfMemory("image too large"))?;
+        let image = image
+            .get_mut(..span)
+            .ok_or(ElfError::OutOfMemory("image buffer too small"))?;
         image.fill(0);
         for s in &self.segments {
-            let conv = |v: u64| usize::try_from(v).map_err(|_| ElfError::OutOfMemory("image too large"));
+            let conv =
+                |v: u64| usize::try_from(v).map_err(|_| ElfError::OutOfMemory("image too large"));
             let (off, va, n) = (conv(s.offset)?, conv(s.vaddr)?, conv(s.filesz)?);
             let src = file
-                .get(off..off.checked_add(n).ok_or(ElfError::BadFormat("segment wraps"))?)
+                .get(
+                    off..off
+                        .checked_add(n)
+                        .ok_or(ElfError::BadFormat("segment wraps"))?,
+                )
                 .ok_or(ElfError::BadFormat("segment outside the file"))?;
             image
-                .get_mut(va..va.checked_add(n).ok_or(ElfError::BadFormat("segment wraps"))?)
+                .get_mut(
+                    va..va
+                        .checked_add(n)
+                        .ok_or(ElfError::BadFormat("segment wraps"))?,
+                )
                 .ok_or(ElfError::BadFormat("segment outside the image"))?
                 .copy_from_slice(src);
         }
@@ -148,9 +160,11 @@ impl TaElf {
 
     /// Allocates and fills an image ([`TaElf::load_into`]) — for hosts and tests.
     pub fn load_image(&self, file: &[u8]) -> Result<Vec<u8>, ElfError> {
-        let span = usize::try_from(self.span).map_err(|_| ElfError::OutOfMemory("image too large"))?;
+        let span =
+            usize::try_from(self.span).map_err(|_| ElfError::OutOfMemory("image too large"))?;
         let mut v = Vec::new();
-        v.try_reserve_exact(span).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+        v.try_reserve_exact(span)
+            .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
         v.resize(span, 0);
         self.load_into(file, &mut v)?;
         Ok(v)

@@ -101,11 +101,16 @@ impl Reader<'_> {
     /// File bytes backing module-relative range `[vaddr, vaddr + len)`, which must lie in the
     /// file-backed part of one `PT_LOAD` segment.
     fn mem(&self, vaddr: u64, len: u64) -> Result<&[u8], ElfError> {
-        let end = vaddr.checked_add(len).ok_or(ElfError::BadFormat("range wraps"))?;
+        let end = vaddr
+            .checked_add(len)
+            .ok_or(ElfError::BadFormat("range wraps"))?;
         for s in self.loads {
             let file_end = s.vaddr.saturating_add(s.filesz);
             if vaddr >= s.vaddr && end <= file_end {
-                let off = s.offset.checked_add(vaddr - s.vaddr).ok_or(ElfError::BadFormat("range wraps"))?;
+                let off = s
+                    .offset
+                    .checked_add(vaddr - s.vaddr)
+                    .ok_or(ElfError::BadFormat("range wraps"))?;
                 return slice(self.file, off, len);
             }
         }
@@ -116,13 +121,17 @@ impl Reader<'_> {
 fn slice(file: &[u8], off: u64, len: u64) -> Result<&[u8], ElfError> {
     let start = usize::try_from(off).map_err(|_| ElfError::BadFormat("offset out of file"))?;
     let len = usize::try_from(len).map_err(|_| ElfError::BadFormat("size out of file"))?;
-    let end = start.checked_add(len).ok_or(ElfError::BadFormat("offset wraps"))?;
-    file.get(start..end).ok_or(ElfError::BadFormat("range outside the file"))
+    let end = start
+        .checked_add(len)
+        .ok_or(ElfError::BadFormat("offset wraps"))?;
+    file.get(start..end)
+        .ok_or(ElfError::BadFormat("range outside the file"))
 }
 
 fn try_vec<T>(n: usize) -> Result<Vec<T>, ElfError> {
     let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+    v.try_reserve_exact(n)
+        .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
     Ok(v)
 }
 
@@ -132,7 +141,9 @@ fn page_down(v: u64) -> u64 {
 
 /// Parses and checks an ELF file (the payload after the signed header) into a load plan.
 pub fn parse(file: &[u8]) -> Result<TaElf, ElfError> {
-    let eh = Ehdr::read_from_prefix(file).map_err(|_| ElfError::BadFormat("file shorter than ELF header"))?.0;
+    let eh = Ehdr::read_from_prefix(file)
+        .map_err(|_| ElfError::BadFormat("file shorter than ELF header"))?
+        .0;
     if eh.e_ident[0..4] != ELFMAG {
         return bad("not an ELF file");
     }
@@ -157,7 +168,9 @@ pub fn parse(file: &[u8]) -> Result<TaElf, ElfError> {
         .and_then(|n| n.checked_add(phoff))
         .ok_or(ElfError::BadFormat("program headers wrap"))?;
     if ph_end > PAGE_SIZE {
-        return Err(ElfError::NotSupported("program headers beyond the first page"));
+        return Err(ElfError::NotSupported(
+            "program headers beyond the first page",
+        ));
     }
     let ph_bytes = slice(file, phoff, ph_end - phoff)?;
     let mut phdrs: Vec<ProgramHeader> = try_vec(ph_bytes.len() / PHDR_SIZE)?;
@@ -188,7 +201,10 @@ pub fn parse(file: &[u8]) -> Result<TaElf, ElfError> {
     if span > MAX_IMAGE_SPAN {
         return Err(ElfError::OutOfMemory("image too large"));
     }
-    let rd = Reader { file, loads: &segments };
+    let rd = Reader {
+        file,
+        loads: &segments,
+    };
 
     let tls = tls_segment(&phdrs, &rd)?;
     let needed = dynamic_needed(&phdrs, &rd)?;
@@ -212,7 +228,9 @@ pub fn parse(file: &[u8]) -> Result<TaElf, ElfError> {
     };
     if ta_head.is_some()
         && !legacy
-        && !segments.iter().any(|s| s.executable() && entry >= s.vaddr && entry < s.end())
+        && !segments
+            .iter()
+            .any(|s| s.executable() && entry >= s.vaddr && entry < s.end())
     {
         return bad("entry point outside executable segments");
     }
@@ -226,7 +244,11 @@ pub fn parse(file: &[u8]) -> Result<TaElf, ElfError> {
         legacy,
         ta_head,
         tls,
-        dynamic: DynamicInfo { needed, symbols, relocations },
+        dynamic: DynamicInfo {
+            needed,
+            symbols,
+            relocations,
+        },
     })
 }
 
@@ -236,7 +258,10 @@ fn load_segments(file: &[u8], phdrs: &[ProgramHeader]) -> Result<Vec<Segment>, E
         if p.p_filesz > p.p_memsz {
             return bad("segment filesz > memsz");
         }
-        let end = p.p_vaddr.checked_add(p.p_memsz).ok_or(ElfError::BadFormat("segment wraps"))?;
+        let end = p
+            .p_vaddr
+            .checked_add(p.p_memsz)
+            .ok_or(ElfError::BadFormat("segment wraps"))?;
         if end > MAX_IMAGE_SPAN {
             return Err(ElfError::OutOfMemory("segment too large"));
         }
@@ -306,7 +331,12 @@ fn tls_segment(phdrs: &[ProgramHeader], rd: &Reader<'_>) -> Result<Option<TlsSeg
         }
         // The initialisation image must be file-backed inside a load segment.
         rd.mem(p.p_vaddr, p.p_filesz)?;
-        tls = Some(TlsSegment { vaddr: p.p_vaddr, filesz: p.p_filesz, memsz: p.p_memsz, align: p.p_align });
+        tls = Some(TlsSegment {
+            vaddr: p.p_vaddr,
+            filesz: p.p_filesz,
+            memsz: p.p_memsz,
+            align: p.p_align,
+        });
     }
     Ok(tls)
 }
@@ -314,7 +344,9 @@ fn tls_segment(phdrs: &[ProgramHeader], rd: &Reader<'_>) -> Result<Option<TlsSeg
 fn dynamic_needed(phdrs: &[ProgramHeader], rd: &Reader<'_>) -> Result<Vec<Needed>, ElfError> {
     let mut needed = Vec::new();
     let mut dyns = phdrs.iter().filter(|p| p.p_type == PT_DYNAMIC);
-    let Some(p) = dyns.next() else { return Ok(needed) };
+    let Some(p) = dyns.next() else {
+        return Ok(needed);
+    };
     if dyns.next().is_some() {
         return bad("more than one dynamic segment");
     }
@@ -347,12 +379,17 @@ fn dynamic_needed(phdrs: &[ProgramHeader], rd: &Reader<'_>) -> Result<Vec<Needed
         return bad("DT_NEEDED without string table");
     };
     let strs = rd.mem(strtab, strsz)?;
-    needed.try_reserve_exact(names.len()).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+    needed
+        .try_reserve_exact(names.len())
+        .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
     for off in names {
         let name = c_str(strs, off)?;
         let uuid = TeeUuid::parse(name).ok_or(ElfError::BadFormat("DT_NEEDED is not a UUID"))?;
         let name = core::str::from_utf8(name).map_err(|_| ElfError::BadFormat("DT_NEEDED name"))?;
-        needed.push(Needed { name: String::from(name), uuid });
+        needed.push(Needed {
+            name: String::from(name),
+            uuid,
+        });
     }
     Ok(needed)
 }
@@ -360,8 +397,13 @@ fn dynamic_needed(phdrs: &[ProgramHeader], rd: &Reader<'_>) -> Result<Vec<Needed
 /// NUL-terminated string at `off` in `tab` (without the NUL).
 pub(crate) fn c_str(tab: &[u8], off: u64) -> Result<&[u8], ElfError> {
     let off = usize::try_from(off).map_err(|_| ElfError::BadFormat("name index out of range"))?;
-    let rest = tab.get(off..).ok_or(ElfError::BadFormat("name index out of range"))?;
-    let len = rest.iter().position(|&c| c == 0).ok_or(ElfError::BadFormat("unterminated name"))?;
+    let rest = tab
+        .get(off..)
+        .ok_or(ElfError::BadFormat("name index out of range"))?;
+    let len = rest
+        .iter()
+        .position(|&c| c == 0)
+        .ok_or(ElfError::BadFormat("unterminated name"))?;
     Ok(&rest[..len])
 }
 
@@ -378,11 +420,16 @@ fn sections(file: &[u8], eh: &Ehdr, rd: &Reader<'_>, span: u64) -> Result<Sectio
     let sh_bytes = slice(file, eh.e_shoff.get(), (shnum * SHDR_SIZE) as u64)?;
     let mut shdrs: Vec<Shdr> = try_vec(shnum)?;
     for chunk in sh_bytes.chunks_exact(SHDR_SIZE) {
-        shdrs.push(Shdr::read_from_bytes(chunk).map_err(|_| ElfError::BadFormat("section header"))?);
+        shdrs
+            .push(Shdr::read_from_bytes(chunk).map_err(|_| ElfError::BadFormat("section header"))?);
     }
     // Each table OP-TEE reads from the loaded image must lie inside it.
     let in_image = |s: &Shdr| -> Result<&[u8], ElfError> {
-        let end = s.sh_addr.get().checked_add(s.sh_size.get()).ok_or(ElfError::BadFormat("section wraps"))?;
+        let end = s
+            .sh_addr
+            .get()
+            .checked_add(s.sh_size.get())
+            .ok_or(ElfError::BadFormat("section wraps"))?;
         if end > span {
             return bad("section outside the image");
         }
@@ -402,7 +449,9 @@ fn sections(file: &[u8], eh: &Ehdr, rd: &Reader<'_>, span: u64) -> Result<Sectio
             return Err(ElfError::OutOfMemory("too many symbols"));
         }
         let str_idx = usize::try_from(s.sh_link.get()).unwrap_or(usize::MAX);
-        let strsec = shdrs.get(str_idx).ok_or(ElfError::BadFormat("string table index out of range"))?;
+        let strsec = shdrs
+            .get(str_idx)
+            .ok_or(ElfError::BadFormat("string table index out of range"))?;
         let strtab = in_image(strsec)?;
         let syms = in_image(s)?;
         symbols = SymbolTable::new(syms, strtab)?;
@@ -425,14 +474,19 @@ fn sections(file: &[u8], eh: &Ehdr, rd: &Reader<'_>, span: u64) -> Result<Sectio
             return bad("relocation section not linked to the dynamic symbol table");
         }
         let count = s.sh_size.get() / RELA_SIZE as u64;
-        let total = (relocs.len() as u64).checked_add(count).ok_or(ElfError::OutOfMemory("too many relocations"))?;
+        let total = (relocs.len() as u64)
+            .checked_add(count)
+            .ok_or(ElfError::OutOfMemory("too many relocations"))?;
         if total > MAX_RELOCS {
             return Err(ElfError::OutOfMemory("too many relocations"));
         }
         let bytes = in_image(s)?;
-        relocs.try_reserve_exact(count as usize).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+        relocs
+            .try_reserve_exact(count as usize)
+            .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
         for chunk in bytes.chunks_exact(RELA_SIZE) {
-            let r = RelaRaw::read_from_bytes(chunk).map_err(|_| ElfError::BadFormat("relocation"))?;
+            let r =
+                RelaRaw::read_from_bytes(chunk).map_err(|_| ElfError::BadFormat("relocation"))?;
             let info = r.r_info.get();
             relocs.push(Rela {
                 offset: r.r_offset.get(),

@@ -23,11 +23,14 @@ pub struct RelocEnv<'r> {
 }
 
 fn put(image: &mut [u8], off: u64, len: u64, span: u64, value: u64) -> Result<(), ElfError> {
-    let end = off.checked_add(len).ok_or(ElfError::BadFormat("relocation offset wraps"))?;
+    let end = off
+        .checked_add(len)
+        .ok_or(ElfError::BadFormat("relocation offset wraps"))?;
     if end > span {
         return bad("relocation offset out of range");
     }
-    let start = usize::try_from(off).map_err(|_| ElfError::BadFormat("relocation offset out of range"))?;
+    let start =
+        usize::try_from(off).map_err(|_| ElfError::BadFormat("relocation offset out of range"))?;
     let dst = image
         .get_mut(start..start.saturating_add(8))
         .ok_or(ElfError::BadFormat("relocation outside the image buffer"))?;
@@ -40,7 +43,9 @@ impl TaElf {
         let syms = &self.dynamic.symbols;
         let s = if r.has_symtab { syms.get(r.sym) } else { None };
         let s = *s.ok_or(ElfError::BadFormat("symbol index out of range"))?;
-        let name = syms.name(&s).map_err(|_| ElfError::BadFormat("name index out of range"))?;
+        let name = syms
+            .name(&s)
+            .map_err(|_| ElfError::BadFormat("name index out of range"))?;
         let name = core::str::from_utf8(name).map_err(|_| ElfError::BadFormat("symbol name"))?;
         Ok((s, name))
     }
@@ -65,7 +70,11 @@ impl TaElf {
     /// Global-scope resolution by name; weak undefined references become 0.
     fn resolve_named(&self, r: &Rela, env: &RelocEnv<'_>, tls: bool) -> Result<u64, ElfError> {
         let (s, name) = self.reloc_symbol(r)?;
-        let found = if tls { (env.resolve_tls)(name) } else { (env.resolve)(name) };
+        let found = if tls {
+            (env.resolve_tls)(name)
+        } else {
+            (env.resolve)(name)
+        };
         if let Some(v) = found {
             return Ok(v);
         }
@@ -84,13 +93,21 @@ impl TaElf {
     }
 
     fn tprel(&self, r: &Rela, env: &RelocEnv<'_>) -> Result<u64, ElfError> {
-        let base = if r.sym == 0 { env.tls_tcb_offset } else { self.resolve_named(r, env, true)? };
+        let base = if r.sym == 0 {
+            env.tls_tcb_offset
+        } else {
+            self.resolve_named(r, env, true)?
+        };
         Ok(base.wrapping_add(r.addend as u64))
     }
 
     /// Applies every relocation with an explicit [`RelocEnv`] (TLS offsets, TLSDESC resolver,
     /// separate TLS scope). See [`TaElf::apply_relocations`].
-    pub fn apply_relocations_with(&self, image: &mut [u8], env: &RelocEnv<'_>) -> Result<(), ElfError> {
+    pub fn apply_relocations_with(
+        &self,
+        image: &mut [u8],
+        env: &RelocEnv<'_>,
+    ) -> Result<(), ElfError> {
         let span = self.span.min(image.len() as u64);
         for r in &self.dynamic.relocations {
             // Bounds first, whatever the type, so a bad entry never goes unnoticed.
@@ -100,12 +117,20 @@ impl TaElf {
             match r.kind {
                 R_AARCH64_NONE => {}
                 R_AARCH64_RELATIVE => {
-                    put(image, r.offset, 8, span, env.load_base.wrapping_add(r.addend as u64))?;
+                    put(
+                        image,
+                        r.offset,
+                        8,
+                        span,
+                        env.load_base.wrapping_add(r.addend as u64),
+                    )?;
                 }
                 R_AARCH64_ABS64 => {
                     let (s, _) = self.reloc_symbol(r)?;
                     let v = if s.is_defined() {
-                        env.load_base.wrapping_add(s.value).wrapping_add(r.addend as u64)
+                        env.load_base
+                            .wrapping_add(s.value)
+                            .wrapping_add(r.addend as u64)
                     } else {
                         // OP-TEE stores the resolved address without the addend here.
                         self.resolve_named(r, env, false)?
@@ -126,7 +151,10 @@ impl TaElf {
                         .ok_or(ElfError::NotSupported("TLSDESC without a resolver routine"))?;
                     let v = self.tprel(r, env)?;
                     // Check both words before writing either.
-                    let second = r.offset.checked_add(8).ok_or(ElfError::BadFormat("relocation offset wraps"))?;
+                    let second = r
+                        .offset
+                        .checked_add(8)
+                        .ok_or(ElfError::BadFormat("relocation offset wraps"))?;
                     if second.checked_add(8).is_none_or(|e| e > span) {
                         return bad("relocation offset out of range");
                     }

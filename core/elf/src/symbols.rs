@@ -42,8 +42,18 @@ impl Symbol {
 
 #[derive(Clone, Debug)]
 enum Hash {
-    Gnu { nbuckets: u32, symoffset: u32, bloom: Vec<u64>, shift: u32, buckets: Vec<u32>, chain: Vec<u32> },
-    SysV { buckets: Vec<u32>, chain: Vec<u32> },
+    Gnu {
+        nbuckets: u32,
+        symoffset: u32,
+        bloom: Vec<u64>,
+        shift: u32,
+        buckets: Vec<u32>,
+        chain: Vec<u32>,
+    },
+    SysV {
+        buckets: Vec<u32>,
+        chain: Vec<u32>,
+    },
 }
 
 /// Dynamic symbols plus their string table (owned copies, bounded by the file size).
@@ -56,13 +66,19 @@ pub struct SymbolTable {
 
 fn words(b: &[u8]) -> Result<Vec<u32>, ElfError> {
     let mut v = Vec::new();
-    v.try_reserve_exact(b.len() / 4).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
-    v.extend(b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+    v.try_reserve_exact(b.len() / 4)
+        .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+    v.extend(
+        b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+    );
     Ok(v)
 }
 
 fn gnu_hash(name: &[u8]) -> u32 {
-    name.iter().fold(5381u32, |h, &c| h.wrapping_mul(33).wrapping_add(u32::from(c)))
+    name.iter().fold(5381u32, |h, &c| {
+        h.wrapping_mul(33).wrapping_add(u32::from(c))
+    })
 }
 
 fn sysv_hash(name: &[u8]) -> u32 {
@@ -81,7 +97,8 @@ fn sysv_hash(name: &[u8]) -> u32 {
 impl SymbolTable {
     pub(crate) fn new(syms: &[u8], strtab: &[u8]) -> Result<Self, ElfError> {
         let mut v = Vec::new();
-        v.try_reserve_exact(syms.len() / SYM_SIZE).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+        v.try_reserve_exact(syms.len() / SYM_SIZE)
+            .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
         for chunk in syms.chunks_exact(SYM_SIZE) {
             let s = Sym::read_from_bytes(chunk).map_err(|_| ElfError::BadFormat("symbol"))?;
             v.push(Symbol {
@@ -94,14 +111,21 @@ impl SymbolTable {
             });
         }
         let mut st = Vec::new();
-        st.try_reserve_exact(strtab.len()).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+        st.try_reserve_exact(strtab.len())
+            .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
         st.extend_from_slice(strtab);
-        Ok(SymbolTable { syms: v, strtab: st, hash: None })
+        Ok(SymbolTable {
+            syms: v,
+            strtab: st,
+            hash: None,
+        })
     }
 
     pub(crate) fn set_hash(&mut self, b: &[u8], gnu: bool) -> Result<(), ElfError> {
         let w = |i: usize| -> Result<u32, ElfError> {
-            let c = b.get(i * 4..i * 4 + 4).ok_or(ElfError::BadFormat("hash table truncated"))?;
+            let c = b
+                .get(i * 4..i * 4 + 4)
+                .ok_or(ElfError::BadFormat("hash table truncated"))?;
             Ok(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         };
         if gnu {
@@ -109,8 +133,11 @@ impl SymbolTable {
             if nbuckets == 0 || bloom_size == 0 {
                 return bad("empty GNU hash table");
             }
-            let bloom_end = (bloom_size as usize).checked_mul(8).and_then(|n| n.checked_add(16));
-            let bucket_end = bloom_end.and_then(|e| e.checked_add((nbuckets as usize).checked_mul(4)?));
+            let bloom_end = (bloom_size as usize)
+                .checked_mul(8)
+                .and_then(|n| n.checked_add(16));
+            let bucket_end =
+                bloom_end.and_then(|e| e.checked_add((nbuckets as usize).checked_mul(4)?));
             let (Some(bloom_end), Some(bucket_end)) = (bloom_end, bucket_end) else {
                 return bad("GNU hash table size");
             };
@@ -118,7 +145,9 @@ impl SymbolTable {
                 return bad("GNU hash table truncated");
             }
             let mut bloom = Vec::new();
-            bloom.try_reserve_exact(bloom_size as usize).map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
+            bloom
+                .try_reserve_exact(bloom_size as usize)
+                .map_err(|_| ElfError::OutOfMemory("allocation failed"))?;
             bloom.extend(b[16..bloom_end].chunks_exact(8).map(|c| {
                 let mut a = [0u8; 8];
                 a.copy_from_slice(c);
@@ -134,7 +163,10 @@ impl SymbolTable {
             });
         } else {
             let (nbucket, nchain) = (w(0)? as usize, w(1)? as usize);
-            let end = nbucket.checked_add(nchain).and_then(|n| n.checked_add(2)).and_then(|n| n.checked_mul(4));
+            let end = nbucket
+                .checked_add(nchain)
+                .and_then(|n| n.checked_add(2))
+                .and_then(|n| n.checked_mul(4));
             if nbucket == 0 || end.is_none_or(|e| e > b.len()) {
                 return bad("SysV hash table size");
             }
@@ -182,7 +214,14 @@ impl SymbolTable {
 
     fn find(&self, name: &[u8], weak_ok: bool) -> Option<Symbol> {
         match &self.hash {
-            Some(Hash::Gnu { nbuckets, symoffset, bloom, shift, buckets, chain }) => {
+            Some(Hash::Gnu {
+                nbuckets,
+                symoffset,
+                bloom,
+                shift,
+                buckets,
+                chain,
+            }) => {
                 let h = gnu_hash(name);
                 let word = bloom.get(((h / 64) as usize) % bloom.len())?;
                 let mask = (1u64 << (h % 64)) | (1u64 << (h.checked_shr(*shift).unwrap_or(0) % 64));
@@ -225,7 +264,11 @@ impl SymbolTable {
                 }
                 None
             }
-            None => self.syms.iter().find(|s| self.matches(s, name, weak_ok)).copied(),
+            None => self
+                .syms
+                .iter()
+                .find(|s| self.matches(s, name, weak_ok))
+                .copied(),
         }
     }
 

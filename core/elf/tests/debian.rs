@@ -66,7 +66,10 @@ fn debian_tas_parse_and_relocate() {
     }
     assert!(!files.is_empty(), "no .ta files in {dir:?}");
 
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
     eprintln!("seed {seed:#x}");
     let mut rng = Rng(seed | 1);
 
@@ -79,6 +82,22 @@ fn debian_tas_parse_and_relocate() {
             None => assert!(ta.lookup_symbol("ta_head").is_none(), "{name}: library"),
         }
         assert!(!ta.legacy, "{name}: modern TA expected");
+        // Hash-table lookups agree with the symbol table for every defined global.
+        let syms = &ta.dynamic.symbols;
+        let mut globals = 0;
+        for s in syms
+            .iter()
+            .filter(|s| s.is_defined() && s.bind == 1 && !s.is_tls() && s.name != 0)
+        {
+            let sym_name = std::str::from_utf8(syms.name(s).unwrap()).unwrap();
+            assert_eq!(
+                ta.lookup_symbol(sym_name),
+                Some(s.value),
+                "{name}: lookup {sym_name}"
+            );
+            globals += 1;
+        }
+        assert!(globals > 0, "{name}: exports nothing");
         eprintln!(
             "{name}: {} segs span {:#x} entry {:#x} relocs {} syms {} needed {:?} head {}",
             ta.segments.len(),
@@ -86,7 +105,11 @@ fn debian_tas_parse_and_relocate() {
             ta.entry,
             ta.dynamic.relocations.len(),
             ta.dynamic.symbols.len(),
-            ta.dynamic.needed.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+            ta.dynamic
+                .needed
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect::<Vec<_>>(),
             ta.ta_head.is_some()
         );
         elves.insert(name.clone(), (ta, elf_bytes.to_vec()));
@@ -104,7 +127,9 @@ fn debian_tas_parse_and_relocate() {
             let (m, _) = &elves[order[i]];
             for n in &m.dynamic.needed {
                 assert_eq!(n.uuid.to_string(), n.name);
-                let lib = elves.get(&n.name).unwrap_or_else(|| panic!("{name}: missing {}", n.name));
+                let lib = elves
+                    .get(&n.name)
+                    .unwrap_or_else(|| panic!("{name}: missing {}", n.name));
                 assert!(lib.0.ta_head.is_none());
                 if !order.contains(&n.name.as_str()) {
                     order.push(elves.get_key_value(&n.name).unwrap().0);
@@ -118,20 +143,40 @@ fn debian_tas_parse_and_relocate() {
             bases.push(next);
             next += elves[*m].0.span + (rng.next() % 64 + 1) * 0x1000;
         }
-        let modules: Vec<(&TaElf, u64)> = order.iter().zip(&bases).map(|(m, b)| (&elves[*m].0, *b)).collect();
-        let resolver = |sym: &str| modules.iter().find_map(|(m, b)| m.lookup_symbol(sym).map(|v| v + b));
+        let modules: Vec<(&TaElf, u64)> = order
+            .iter()
+            .zip(&bases)
+            .map(|(m, b)| (&elves[*m].0, *b))
+            .collect();
+        let resolver = |sym: &str| {
+            modules
+                .iter()
+                .find_map(|(m, b)| m.lookup_symbol(sym).map(|v| v + b))
+        };
         for (m, base) in order.iter().zip(&bases) {
-            let (mt, mb) = if *m == name.as_str() { (ta, bytes) } else { (&elves[*m].0, &elves[*m].1) };
+            let (mt, mb) = if *m == name.as_str() {
+                (ta, bytes)
+            } else {
+                (&elves[*m].0, &elves[*m].1)
+            };
             let mut image = mt.load_image(mb).expect("load image");
-            mt.apply_relocations(&mut image, *base, &resolver).unwrap_or_else(|e| panic!("{m}: {e}"));
+            mt.apply_relocations(&mut image, *base, &resolver)
+                .unwrap_or_else(|e| panic!("{m}: {e}"));
             for r in &mt.dynamic.relocations {
                 let off = r.offset as usize;
                 let v = u64::from_le_bytes(image[off..off + 8].try_into().unwrap());
                 if r.kind == R_AARCH64_RELATIVE {
-                    assert_eq!(v, base.wrapping_add(r.addend as u64), "{m}: RELATIVE at {off:#x}");
+                    assert_eq!(
+                        v,
+                        base.wrapping_add(r.addend as u64),
+                        "{m}: RELATIVE at {off:#x}"
+                    );
                 } else if v != 0 {
                     // Anything resolved must point into one of the loaded modules.
-                    assert!(modules.iter().any(|(mm, b)| v >= *b && v < b + mm.span), "{m}: {r:?} -> {v:#x}");
+                    assert!(
+                        modules.iter().any(|(mm, b)| v >= *b && v < b + mm.span),
+                        "{m}: {r:?} -> {v:#x}"
+                    );
                 }
             }
         }

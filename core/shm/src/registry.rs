@@ -225,48 +225,43 @@ impl ShmRegistry {
 
     /// Reads the non-contiguous page list of a `REGISTER_SHM` (or RPC SHM) tmem parameter:
     /// `buf_ptr` = PA of the first list page ORed with the offset into the first data page,
-    /// `size` = buffer size. Every list page is checked like a data page before it is read,
-    /// and each entry is read once. Returns `(pages, page_offset)` ready for
-    /// [`ShmRegistry::register`] (the data pages themselves are checked there).
+    /// `size` = buffer size. The list format is decoded by `oxtee-msg` (one walker, fuzzed);
+    /// every list page is checked against this layout (never secure RAM) before it is read.
+    /// Returns `(pages, page_offset)` ready for [`ShmRegistry::register`] (the data pages
+    /// themselves are checked there).
     pub fn read_page_list(
         &self,
         mem: &dyn PhysMem,
         buf_ptr: u64,
         size: u64,
     ) -> Result<(Vec<u64>, u32), ShmError> {
-        // The low 12 bits are below 4096, so the cast is lossless.
-        let page_offset = (buf_ptr % PAGE) as u32;
-        let needed = pages_needed(page_offset, size)?;
         if size == 0 {
             return Err(ShmError::SizeMismatch);
         }
-        let needed = usize::try_from(needed).map_err(|_| ShmError::NoSpace)?;
-        if needed > self.limits.max_pages_per_buffer {
-            return Err(ShmError::NoSpace);
-        }
-        let mut pages = Vec::new();
-        pages
-            .try_reserve_exact(needed)
-            .map_err(|_| ShmError::NoSpace)?;
-        let mut list_pa = buf_ptr - u64::from(page_offset);
-        let mut raw = [0u8; PAGE as usize];
-        loop {
-            self.layout.check_page(list_pa)?;
-            let want = (needed - pages.len()).min(PAGE_LIST_ENTRIES);
-            let more = pages.len() + want < needed;
-            // Read the wanted entries plus the link when another list page follows.
-            let bytes = (want + usize::from(more)) * 8;
-            let raw = &mut raw[..bytes];
-            mem.read(list_pa, raw)?;
-            let mut words = raw
-                .chunks_exact(8)
-                .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-            pages.extend(words.by_ref().take(want));
-            if !more {
-                return Ok((pages, page_offset));
+        let layout = &self.layout;
+        let list = oxtee_msg::decode_page_list(
+            buf_ptr,
+            size,
+            &layout.ns_ram,
+            self.limits.max_pages_per_buffer,
+            |pa, page| layout.check_page(pa).is_ok() && mem.read(pa, page).is_ok(),
+        )
+        .map_err(|e| match e {
+            oxtee_msg::PageListError::TooManyPages { .. }
+            | oxtee_msg::PageListError::OutOfMemory => ShmError::NoSpace,
+            oxtee_msg::PageListError::Overflow => ShmError::Overflow,
+            oxtee_msg::PageListError::ZeroSize => ShmError::SizeMismatch,
+            oxtee_msg::PageListError::BadDataPage { pa, .. }
+            | oxtee_msg::PageListError::BadListPage(pa)
+                if pa % PAGE != 0 =>
+            {
+                ShmError::Unaligned
             }
-            // With `more`, want == 511 and the link is entry 511.
-            list_pa = words.next().ok_or(ShmError::SizeMismatch)?;
-        }
+            oxtee_msg::PageListError::BadDataPage { .. }
+            | oxtee_msg::PageListError::BadListPage(_)
+            | oxtee_msg::PageListError::ReadFailed(_) => ShmError::NotNonSecure,
+        })?;
+        // The offset is below 4096, so the cast is lossless.
+        Ok((list.pages, list.page_offset as u32))
     }
 }

@@ -1,6 +1,6 @@
 //! A builder for small, valid TA ELF files that tests then break in specific ways.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 pub const PF_X: u32 = 1;
 pub const PF_W: u32 = 2;
@@ -127,17 +127,18 @@ impl Fx {
         w16(&mut v, 62, SH_SHSTRTAB as u16);
 
         // Program headers: RX, RW (+bss), DYNAMIC, [TLS].
-        let mut phdr = |i: u64, ty: u32, fl: u32, off: u64, va: u64, fsz: u64, msz: u64, al: u64| {
-            let b = ph(i);
-            w32(&mut v, b, ty);
-            w32(&mut v, b + P_FLAGS, fl);
-            w64(&mut v, b + P_OFFSET, off);
-            w64(&mut v, b + P_VADDR, va);
-            w64(&mut v, b + 24, va);
-            w64(&mut v, b + P_FILESZ, fsz);
-            w64(&mut v, b + P_MEMSZ, msz);
-            w64(&mut v, b + P_ALIGN, al);
-        };
+        let mut phdr =
+            |i: u64, ty: u32, fl: u32, off: u64, va: u64, fsz: u64, msz: u64, al: u64| {
+                let b = ph(i);
+                w32(&mut v, b, ty);
+                w32(&mut v, b + P_FLAGS, fl);
+                w64(&mut v, b + P_OFFSET, off);
+                w64(&mut v, b + P_VADDR, va);
+                w64(&mut v, b + 24, va);
+                w64(&mut v, b + P_FILESZ, fsz);
+                w64(&mut v, b + P_MEMSZ, msz);
+                w64(&mut v, b + P_ALIGN, al);
+            };
         phdr(0, 1, PF_R | PF_X, 0, 0, 0x1000, 0x1000, 0x1000);
         phdr(1, 1, PF_R | PF_W, 0x1000, 0x1000, 0x1000, 0x3000, 0x1000);
         phdr(2, 2, PF_R | PF_W, DYNAMIC, DYNAMIC, 0x40, 0x40, 8);
@@ -235,7 +236,15 @@ impl Fx {
         if self.hash {
             shdr(SH_HASH, 26, 5, HASH, 8 + 4 + 6 * 4, SH_DYNSYM as u32, 4);
         }
-        shdr(SH_RELA, 32, 4, RELA, 24 * self.relocs.len() as u64, SH_DYNSYM as u32, 24);
+        shdr(
+            SH_RELA,
+            32,
+            4,
+            RELA,
+            24 * self.relocs.len() as u64,
+            SH_DYNSYM as u32,
+            24,
+        );
         shdr(SH_DYNAMIC, 42, 6, DYNAMIC, dsz, SH_DYNSTR as u32, 16);
         shdr(SH_SHSTRTAB, 51, 3, SHSTRTAB, shstr.len() as u64, 0, 0);
         v
