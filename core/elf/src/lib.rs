@@ -7,6 +7,7 @@ extern crate alloc;
 mod error;
 mod layout;
 mod parse;
+mod props;
 mod reloc;
 mod symbols;
 mod uuid;
@@ -19,6 +20,7 @@ pub use layout::{
     R_AARCH64_RELATIVE, R_AARCH64_TLSDESC, R_AARCH64_TLS_TPREL,
 };
 pub use parse::{parse, DynamicInfo, Needed, ProgramHeader, Segment};
+pub use props::{prop_type, Property, MAX_PROPS, MAX_PROP_STRING};
 pub use reloc::RelocEnv;
 pub use symbols::{Symbol, SymbolTable};
 pub use uuid::TeeUuid;

@@ -162,6 +162,24 @@ fn debian_tas_parse_and_relocate() {
             let mut image = mt.load_image(mb).expect("load image");
             mt.apply_relocations(&mut image, *base, &resolver)
                 .unwrap_or_else(|e| panic!("{m}: {e}"));
+            if let Some(props) = mt
+                .properties(&image, *base)
+                .unwrap_or_else(|e| panic!("{m}: props {e}"))
+            {
+                eprintln!("{m}: {} properties", props.len());
+                let desc = props
+                    .iter()
+                    .find(|p| p.name == "gpd.ta.description")
+                    .expect("description");
+                assert_eq!(desc.kind, oxtee_elf::prop_type::STRING);
+                let stack = props
+                    .iter()
+                    .find(|p| p.name == "gpd.ta.stackSize")
+                    .expect("stackSize");
+                let stack = u32::from_le_bytes(stack.value[..4].try_into().unwrap());
+                // ta_head.stack_size = TA_STACK_SIZE + 2048 (framework).
+                assert_eq!(stack + 2048, mt.ta_head.unwrap().stack_size, "{m}");
+            }
             for r in &mt.dynamic.relocations {
                 let off = r.offset as usize;
                 let v = u64::from_le_bytes(image[off..off + 8].try_into().unwrap());

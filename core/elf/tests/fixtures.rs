@@ -39,9 +39,11 @@ fn r64(img: &[u8], off: u64) -> u64 {
 
 #[test]
 fn minimal_fixture_plan() {
-    let mut fx = Fx::default();
-    fx.needed = vec!["ffd2bded-ab7d-4988-95ee-e4962fff7154".into()];
-    fx.tls = true;
+    let fx = Fx {
+        needed: vec!["ffd2bded-ab7d-4988-95ee-e4962fff7154".into()],
+        tls: true,
+        ..Fx::default()
+    };
     let file = fx.build();
     let ta = parse(&file).unwrap();
     assert_eq!(ta.segments.len(), 2);

@@ -105,9 +105,15 @@ impl SigAlgo {
             (Padding::Pkcs1v15, HashAlg::Sha512) => {
                 key.verify(Pkcs1v15Sign::new::<Sha512>(), hash, sig)
             }
-            (Padding::Pss, HashAlg::Sha256) => key.verify(Pss::new_with_salt::<Sha256>(salt), hash, sig),
-            (Padding::Pss, HashAlg::Sha384) => key.verify(Pss::new_with_salt::<Sha384>(salt), hash, sig),
-            (Padding::Pss, HashAlg::Sha512) => key.verify(Pss::new_with_salt::<Sha512>(salt), hash, sig),
+            (Padding::Pss, HashAlg::Sha256) => {
+                key.verify(Pss::new_with_salt::<Sha256>(salt), hash, sig)
+            }
+            (Padding::Pss, HashAlg::Sha384) => {
+                key.verify(Pss::new_with_salt::<Sha384>(salt), hash, sig)
+            }
+            (Padding::Pss, HashAlg::Sha512) => {
+                key.verify(Pss::new_with_salt::<Sha512>(salt), hash, sig)
+            }
         };
         res.map_err(|_| TaError::BadSignature)
     }

@@ -1,7 +1,7 @@
 //! Why a signed TA was refused, and the `TEE_Result` OP-TEE answers for it.
 
 use supplicant_proto::tee_result::{
-    TEE_ERROR_ACCESS_CONFLICT, TEE_ERROR_NOT_SUPPORTED, TEE_ERROR_SECURITY, TeeResult,
+    TeeResult, TEE_ERROR_ACCESS_CONFLICT, TEE_ERROR_NOT_SUPPORTED, TEE_ERROR_SECURITY,
 };
 
 /// Reason a signed TA file was refused.

@@ -1,7 +1,7 @@
 //! `struct shdr` with its hash and signature, parsed from untrusted bytes.
 
 use rsa::RsaPublicKey;
-use supplicant_proto::ta_shdr::{SHDR_MAGIC, Shdr};
+use supplicant_proto::ta_shdr::{Shdr, SHDR_MAGIC};
 use zerocopy::FromBytes;
 
 use crate::algo::SigAlgo;
@@ -34,7 +34,9 @@ impl<'a> SignedHeader<'a> {
         let sig_end = hash_end
             .checked_add(usize::from(shdr.sig_size))
             .ok_or(TaError::Truncated)?;
-        let hash = bytes.get(SHDR_FIXED_SIZE..hash_end).ok_or(TaError::Truncated)?;
+        let hash = bytes
+            .get(SHDR_FIXED_SIZE..hash_end)
+            .ok_or(TaError::Truncated)?;
         let sig = bytes.get(hash_end..sig_end).ok_or(TaError::Truncated)?;
         Ok(Self {
             shdr,

@@ -174,7 +174,9 @@ pub fn verify_ta<'a>(
         return Err(TaError::EncryptedNotSupported);
     }
 
-    let end = offs.checked_add(hdr.img_size()).ok_or(TaError::SizeMismatch)?;
+    let end = offs
+        .checked_add(hdr.img_size())
+        .ok_or(TaError::SizeMismatch)?;
     if end != bytes.len() {
         return Err(TaError::SizeMismatch);
     }

@@ -11,7 +11,9 @@ use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -51,11 +53,19 @@ fn debian_tas_verify_with_dev_kit_key() {
     };
     let mut files = Vec::new();
     walk(Path::new(&dir), &mut files);
-    let key_path = std::env::var_os("OXTEE_TA_KEY_PEM").map(PathBuf::from).or_else(|| {
-        files.iter().find(|p| p.ends_with("keys/default.pem")).cloned()
-    });
+    let key_path = std::env::var_os("OXTEE_TA_KEY_PEM")
+        .map(PathBuf::from)
+        .or_else(|| {
+            files
+                .iter()
+                .find(|p| p.ends_with("keys/default.pem"))
+                .cloned()
+        });
     let key = load_key(&key_path.expect("no keys/default.pem found; set OXTEE_TA_KEY_PEM"));
-    let tas: Vec<_> = files.iter().filter(|p| p.extension().is_some_and(|e| e == "ta")).collect();
+    let tas: Vec<_> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ta"))
+        .collect();
     assert!(!tas.is_empty(), "no .ta files under {dir:?}");
 
     let mut with_subkeys = Vec::new();
@@ -63,7 +73,8 @@ fn debian_tas_verify_with_dev_kit_key() {
         let stem = path.file_stem().unwrap().to_str().unwrap();
         let uuid = parse_uuid(stem).expect("file name is a UUID");
         let bytes = std::fs::read(path).unwrap();
-        let ta = verify_ta(&bytes, uuid, std::slice::from_ref(&key), None)
+        let keys = std::slice::from_ref(&key);
+        let ta = verify_ta(&bytes, uuid, keys, None)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(&ta.elf[..4], b"\x7fELF", "{}", path.display());
         assert_eq!(ta.image_type, ImageType::Bootstrap);
@@ -81,14 +92,23 @@ fn debian_tas_verify_with_dev_kit_key() {
         // The same file under another UUID, or with one payload byte flipped, is refused.
         let mut other = uuid;
         other[15] ^= 1;
-        assert_eq!(verify_ta(&bytes, other, &[key.clone()], None).unwrap_err(), TaError::UuidMismatch);
+        assert_eq!(
+            verify_ta(&bytes, other, keys, None).unwrap_err(),
+            TaError::UuidMismatch
+        );
         let mut bad = bytes.clone();
         let i = bad.len() - 1 - (bad.len() / 3);
         bad[i] ^= 0x20;
-        assert!(verify_ta(&bad, uuid, &[key.clone()], None).is_err());
+        assert!(verify_ta(&bad, uuid, keys, None).is_err());
     }
-    eprintln!("{} Debian TAs verified; subkey chains: {with_subkeys:?}", tas.len());
-    if tas.iter().any(|p| p.ends_with("5c206987-16a3-59cc-ab0f-64b9cfc9e758.ta")) {
+    eprintln!(
+        "{} Debian TAs verified; subkey chains: {with_subkeys:?}",
+        tas.len()
+    );
+    if tas
+        .iter()
+        .any(|p| p.ends_with("5c206987-16a3-59cc-ab0f-64b9cfc9e758.ta"))
+    {
         assert!(with_subkeys.contains(&("5c206987-16a3-59cc-ab0f-64b9cfc9e758".into(), 2)));
         assert!(with_subkeys.contains(&("a720ccbb-51da-417d-b82e-e5445d474a7a".into(), 1)));
     }

@@ -22,7 +22,12 @@ fn refuse(file: &[u8], uuid: [u8; 16], keys: &[oxtee_ta_verify::RsaPublicKey]) -
 fn bootstrap_pss_and_pkcs1_verify() {
     let root = key("root");
     let payload = elf(5000);
-    for algo in [PSS256, V15_256, TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA512, TEE_ALG_RSASSA_PKCS1_V1_5_SHA384] {
+    for algo in [
+        PSS256,
+        V15_256,
+        TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA512,
+        TEE_ALG_RSASSA_PKCS1_V1_5_SHA384,
+    ] {
         let file = bootstrap_ta(&root, algo, UUID, 7, &payload);
         let ta = verify_ta(&file, UUID, &[public(&root)], Some(7)).unwrap();
         assert_eq!(ta.elf, &payload[..]);
@@ -34,7 +39,13 @@ fn bootstrap_pss_and_pkcs1_verify() {
         assert!(ta.subkeys.is_empty());
     }
     let file = bootstrap_ta(&root, PSS256, UUID, 0, &payload);
-    assert_eq!(verify_ta(&file, UUID, &[public(&root)], None).unwrap().elf.as_ptr(), file[HDR + 20..].as_ptr());
+    assert_eq!(
+        verify_ta(&file, UUID, &[public(&root)], None)
+            .unwrap()
+            .elf
+            .as_ptr(),
+        file[HDR + 20..].as_ptr()
+    );
 }
 
 #[test]
@@ -86,7 +97,10 @@ fn named_tampers_are_refused() {
     bad[20] ^= 0x01;
     assert_eq!(refuse(&bad, UUID, &keys), TaError::BadSignature);
 
-    assert_eq!(refuse(&file, UUID, &[public(&key("wrong"))]), TaError::BadSignature);
+    assert_eq!(
+        refuse(&file, UUID, &[public(&key("wrong"))]),
+        TaError::BadSignature
+    );
     assert_eq!(refuse(&file, UUID, &[]), TaError::BadSignature);
 
     let mut other = UUID;
@@ -117,11 +131,23 @@ fn oversized_and_inconsistent_sizes_are_refused() {
     };
     // img_size: huge, off by one. The fixed fields are only covered by the hash, and the
     // size check comes before hashing (as in OP-TEE).
-    assert_eq!(refuse(&set(8, &u32::MAX.to_le_bytes()), UUID, &keys), TaError::SizeMismatch);
-    assert_eq!(refuse(&set(8, &255u32.to_le_bytes()), UUID, &keys), TaError::SizeMismatch);
+    assert_eq!(
+        refuse(&set(8, &u32::MAX.to_le_bytes()), UUID, &keys),
+        TaError::SizeMismatch
+    );
+    assert_eq!(
+        refuse(&set(8, &255u32.to_le_bytes()), UUID, &keys),
+        TaError::SizeMismatch
+    );
     // hash_size / sig_size: huge, zero, wrong.
-    assert_eq!(refuse(&set(16, &u16::MAX.to_le_bytes()), UUID, &keys), TaError::Truncated);
-    assert_eq!(refuse(&set(18, &u16::MAX.to_le_bytes()), UUID, &keys), TaError::Truncated);
+    assert_eq!(
+        refuse(&set(16, &u16::MAX.to_le_bytes()), UUID, &keys),
+        TaError::Truncated
+    );
+    assert_eq!(
+        refuse(&set(18, &u16::MAX.to_le_bytes()), UUID, &keys),
+        TaError::Truncated
+    );
     refuse(&set(16, &0u16.to_le_bytes()), UUID, &keys);
     refuse(&set(18, &0u16.to_le_bytes()), UUID, &keys);
     refuse(&set(16, &48u16.to_le_bytes()), UUID, &keys);
@@ -139,10 +165,20 @@ fn header_with_consistent_but_wrong_img_size_is_refused() {
     // Signed correctly but claims a larger ELF than the file holds.
     let root = key("root");
     let payload = elf(100);
-    let bs = ShdrBootstrapTa { uuid: UUID, ta_version: 0 };
+    let bs = ShdrBootstrapTa {
+        uuid: UUID,
+        ta_version: 0,
+    };
     let mut body = bs.as_bytes().to_vec();
     body.extend_from_slice(&payload);
-    let file = signed(&root, PSS256, SHDR_BOOTSTRAP_TA, 0x7FFF_FFFF, &[bs.as_bytes(), &payload], &body);
+    let file = signed(
+        &root,
+        PSS256,
+        SHDR_BOOTSTRAP_TA,
+        0x7FFF_FFFF,
+        &[bs.as_bytes(), &payload],
+        &body,
+    );
     assert_eq!(refuse(&file, UUID, &[public(&root)]), TaError::SizeMismatch);
 }
 
@@ -151,7 +187,10 @@ fn unknown_image_type_is_refused() {
     let root = key("root");
     let payload = elf(32);
     let file = signed(&root, PSS256, 7, 32, &[&payload], &payload);
-    assert_eq!(refuse(&file, UUID, &[public(&root)]), TaError::BadImageType(7));
+    assert_eq!(
+        refuse(&file, UUID, &[public(&root)]),
+        TaError::BadImageType(7)
+    );
 }
 
 #[test]
@@ -163,7 +202,7 @@ fn weak_key_and_wrong_salt_are_refused() {
     // PSS with a 20-byte salt instead of 32.
     let root = key("root");
     let mut file = bootstrap_ta(&root, PSS256, UUID, 0, &elf(32));
-    let sig = sign_hash_salt(&root, PSS256, &file[20..52].to_vec(), Some(20));
+    let sig = sign_hash_salt(&root, PSS256, &file[20..52], Some(20));
     file[52..52 + 256].copy_from_slice(&sig);
     assert_eq!(refuse(&file, UUID, &[public(&root)]), TaError::BadSignature);
 }
@@ -173,7 +212,13 @@ fn rollback_is_access_conflict() {
     let root = key("root");
     let file = bootstrap_ta(&root, PSS256, UUID, 3, &elf(32));
     let err = verify_ta(&file, UUID, &[public(&root)], Some(4)).unwrap_err();
-    assert_eq!(err, TaError::Rollback { version: 3, min_version: 4 });
+    assert_eq!(
+        err,
+        TaError::Rollback {
+            version: 3,
+            min_version: 4
+        }
+    );
     assert_eq!(err.tee_result(), TEE_ERROR_ACCESS_CONFLICT);
 }
 
@@ -181,13 +226,28 @@ fn rollback_is_access_conflict() {
 fn encrypted_ta_is_not_supported_after_header_checks() {
     let root = key("root");
     let ct = elf(64);
-    let bs = ShdrBootstrapTa { uuid: UUID, ta_version: 0 };
-    let eh = ShdrEncryptedTa { enc_algo: TEE_ALG_AES_GCM, flags: 0, iv_size: 12, tag_size: 16 };
+    let bs = ShdrBootstrapTa {
+        uuid: UUID,
+        ta_version: 0,
+    };
+    let eh = ShdrEncryptedTa {
+        enc_algo: TEE_ALG_AES_GCM,
+        flags: 0,
+        iv_size: 12,
+        tag_size: 16,
+    };
     let mut body = bs.as_bytes().to_vec();
     body.extend_from_slice(eh.as_bytes());
     body.extend_from_slice(&[0x11; 28]);
     body.extend_from_slice(&ct);
-    let file = signed(&root, PSS256, SHDR_ENCRYPTED_TA, 64, &[&body[..20 + 12 + 28], &ct], &body);
+    let file = signed(
+        &root,
+        PSS256,
+        SHDR_ENCRYPTED_TA,
+        64,
+        &[&body[..20 + 12 + 28], &ct],
+        &body,
+    );
     let err = verify_ta(&file, UUID, &[public(&root)], None).unwrap_err();
     assert_eq!(err, TaError::EncryptedNotSupported);
     assert_eq!(err.tee_result(), TEE_ERROR_NOT_SUPPORTED);
@@ -195,13 +255,19 @@ fn encrypted_ta_is_not_supported_after_header_checks() {
     refuse(&file, UUID, &[public(&key("wrong"))]);
     let mut other = UUID;
     other[0] ^= 1;
-    assert_eq!(refuse(&file, other, &[public(&root)]), TaError::UuidMismatch);
+    assert_eq!(
+        refuse(&file, other, &[public(&root)]),
+        TaError::UuidMismatch
+    );
 }
 
 /// root -> top (uuid NS, name "mid") -> mid (uuid derived, name "ta") -> TA (uuid derived).
 fn chain() -> (Vec<u8>, [u8; 16]) {
     let (root, top, mid) = (key("root"), key("sub"), key("wrong"));
-    let ns = [0xf0, 0x4f, 0xa9, 0x96, 0x14, 0x8a, 0x45, 0x3c, 0xb0, 0x37, 0x1d, 0xcf, 0xba, 0xd1, 0x20, 0xa6];
+    let ns = [
+        0xf0, 0x4f, 0xa9, 0x96, 0x14, 0x8a, 0x45, 0x3c, 0xb0, 0x37, 0x1d, 0xcf, 0xba, 0xd1, 0x20,
+        0xa6,
+    ];
     let mid_uuid = next_uuid(&ns, b"mid\0\0\0\0\0");
     let ta_uuid = next_uuid(&mid_uuid, b"ta");
     let mut file = subkey(&root, PSS256, &top, PSS256, ns, b"mid\0\0\0\0\0", 1, 4);
@@ -253,13 +319,28 @@ fn subkey_rules_are_enforced() {
     let mut f = subkey(&root, PSS256, &sub, PSS256, ns, b"a", 1, 2);
     let u1 = next_uuid(&ns, b"a");
     f.extend(subkey(&sub, PSS256, &sub, PSS256, u1, b"b", 1, 2));
-    f.extend(bootstrap_ta(&sub, PSS256, next_uuid(&u1, b"b"), 0, &elf(10)));
+    f.extend(bootstrap_ta(
+        &sub,
+        PSS256,
+        next_uuid(&u1, b"b"),
+        0,
+        &elf(10),
+    ));
     assert_eq!(refuse(&f, next_uuid(&u1, b"b"), &keys), TaError::BadSubkey);
     // Second subkey's UUID must be the namespace derived by the first.
     let mut f = subkey(&root, PSS256, &sub, PSS256, ns, b"a", 1, 2);
     f.extend(subkey(&sub, PSS256, &sub, PSS256, [9; 16], b"b", 1, 1));
-    f.extend(bootstrap_ta(&sub, PSS256, next_uuid(&[9; 16], b"b"), 0, &elf(10)));
-    assert_eq!(refuse(&f, next_uuid(&[9; 16], b"b"), &keys), TaError::UuidMismatch);
+    f.extend(bootstrap_ta(
+        &sub,
+        PSS256,
+        next_uuid(&[9; 16], b"b"),
+        0,
+        &elf(10),
+    ));
+    assert_eq!(
+        refuse(&f, next_uuid(&[9; 16], b"b"), &keys),
+        TaError::UuidMismatch
+    );
     // Identity subkey: name_size 0, TA UUID must be the subkey UUID.
     let mut f = subkey(&root, PSS256, &sub, PSS256, UUID, b"", 1, 0);
     f.extend(bootstrap_ta(&sub, PSS256, UUID, 0, &elf(10)));

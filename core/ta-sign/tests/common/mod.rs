@@ -17,7 +17,10 @@ pub const UUID: [u8; 16] = [
 ];
 
 pub fn key(name: &str) -> RsaPrivateKey {
-    let path = format!("{}/tests/fixtures/test_{name}.pem", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/test_{name}.pem",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let pem = std::fs::read_to_string(path).unwrap();
     RsaPrivateKey::from_pkcs8_pem(&pem).unwrap()
 }
@@ -54,7 +57,14 @@ pub fn sign_hash_salt(key: &RsaPrivateKey, algo: u32, hash: &[u8], salt: Option<
 
 /// A signed header followed by `body` (sub-headers and payload), hashing `hashed` after the
 /// 20 fixed bytes.
-pub fn signed(key: &RsaPrivateKey, algo: u32, img_type: u32, img_size: u32, hashed: &[&[u8]], body: &[u8]) -> Vec<u8> {
+pub fn signed(
+    key: &RsaPrivateKey,
+    algo: u32,
+    img_type: u32,
+    img_size: u32,
+    hashed: &[&[u8]],
+    body: &[u8],
+) -> Vec<u8> {
     let a = SigAlgo::from_tee_alg(algo).unwrap();
     let shdr = Shdr {
         magic: SHDR_MAGIC,
@@ -75,11 +85,27 @@ pub fn signed(key: &RsaPrivateKey, algo: u32, img_type: u32, img_size: u32, hash
     out
 }
 
-pub fn bootstrap_ta(key: &RsaPrivateKey, algo: u32, uuid: [u8; 16], version: u32, elf: &[u8]) -> Vec<u8> {
-    let bs = ShdrBootstrapTa { uuid, ta_version: version };
+pub fn bootstrap_ta(
+    key: &RsaPrivateKey,
+    algo: u32,
+    uuid: [u8; 16],
+    version: u32,
+    elf: &[u8],
+) -> Vec<u8> {
+    let bs = ShdrBootstrapTa {
+        uuid,
+        ta_version: version,
+    };
     let mut body = bs.as_bytes().to_vec();
     body.extend_from_slice(elf);
-    signed(key, algo, SHDR_BOOTSTRAP_TA, elf.len() as u32, &[bs.as_bytes(), elf], &body)
+    signed(
+        key,
+        algo,
+        SHDR_BOOTSTRAP_TA,
+        elf.len() as u32,
+        &[bs.as_bytes(), elf],
+        &body,
+    )
 }
 
 pub fn legacy_ta(key: &RsaPrivateKey, algo: u32, elf: &[u8]) -> Vec<u8> {
@@ -111,7 +137,11 @@ pub fn subkey(
     };
     let mut image = sk.as_bytes().to_vec();
     for attr in [
-        ShdrSubkeyAttr { id: TEE_ATTR_RSA_MODULUS, offs: fixed as u32, size: n.len() as u32 },
+        ShdrSubkeyAttr {
+            id: TEE_ATTR_RSA_MODULUS,
+            offs: fixed as u32,
+            size: n.len() as u32,
+        },
         ShdrSubkeyAttr {
             id: TEE_ATTR_RSA_PUBLIC_EXPONENT,
             offs: (fixed + n.len()) as u32,
@@ -124,7 +154,14 @@ pub fn subkey(
     image.extend_from_slice(&e);
     let mut body = image.clone();
     body.extend_from_slice(name);
-    signed(parent, parent_algo, SHDR_SUBKEY, image.len() as u32, &[&image], &body)
+    signed(
+        parent,
+        parent_algo,
+        SHDR_SUBKEY,
+        image.len() as u32,
+        &[&image],
+        &body,
+    )
 }
 
 /// A fake ELF payload.
