@@ -38,9 +38,9 @@ const SECURE_RAM: core::ops::Range<u64> =
 /// Sessions, shared memory and pseudo-TAs.
 static KERNEL: Once<Kernel> = Once::new();
 
-/// Bytes of heap in use.
-pub fn heap_used() -> usize {
-    HEAP.lock().used()
+/// Heap statistics.
+pub fn heap_stats(reset: bool) -> crate::heap::HeapStats {
+    HEAP.stats(reset)
 }
 
 /// Secure threads serving a call.
@@ -67,7 +67,7 @@ pub fn serve_call(args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4] {
     yielding_call(kernel, args, &mut mem, rpc)
 }
 
-fn build_kernel(ram: core::ops::Range<u64>, heap_size: usize) -> Kernel {
+fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
     let layout = MemLayout {
         ns_ram: ram,
         secure_ram: SECURE_RAM,
@@ -87,7 +87,6 @@ fn build_kernel(ram: core::ops::Range<u64>, heap_size: usize) -> Kernel {
     };
     let lock = Arc::new(CoreRwLock::default());
     let stats = Arc::new(CoreStats {
-        heap_size,
         threads: CONFIG.thread_count,
     });
     let mut add = |p: Arc<dyn oxtee_pta::Pta>| {
@@ -137,7 +136,7 @@ extern "C" {
 }
 
 #[global_allocator]
-static HEAP: linked_list_allocator::LockedHeap = linked_list_allocator::LockedHeap::empty();
+static HEAP: crate::heap::CountingHeap = crate::heap::CountingHeap::empty();
 
 /// Cold boot on the primary CPU; returns the vector table's physical address
 /// for `ENTRY_DONE` (0 = failure).
@@ -146,7 +145,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
     let end = core::ptr::addr_of!(__heap_end) as usize;
     // SAFETY: the linker script reserves [__heap_start, __heap_end) inside
     // TZDRAM for the heap only; initialised once, before any allocation.
-    unsafe { HEAP.lock().init(start as *mut u8, end - start) };
+    unsafe { HEAP.init(start, end - start) };
     info!(
         "oxtee {} (QEMU virt) starting, DT at {:#x}",
         env!("CARGO_PKG_VERSION"),
@@ -163,7 +162,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
             }
             crate::mmu::enable_this_cpu();
             info!("MMU on: identity map, W^X");
-            KERNEL.call_once(|| build_kernel(ram, end - start));
+            KERNEL.call_once(|| build_kernel(ram));
         }
         Err(e) => {
             error!("cannot update the DT: {}", e);

@@ -109,20 +109,21 @@ impl TestRwLock for CoreRwLock {
 
 /// Heap and thread use for the stats PTA.
 pub struct CoreStats {
-    /// Heap size in bytes.
-    pub heap_size: usize,
     /// Number of secure threads.
     pub threads: u32,
 }
 
 impl StatsSource for CoreStats {
-    fn heap(&self, _reset: bool) -> AllocStats {
-        let used = crate::entry::heap_used();
+    fn heap(&self, reset: bool) -> AllocStats {
+        let s = crate::entry::heap_stats(reset);
+        let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
         AllocStats {
-            allocated: used as u32,
-            max_allocated: used as u32,
-            size: self.heap_size as u32,
-            ..Default::default()
+            allocated: clamp(s.used),
+            max_allocated: clamp(s.peak),
+            size: clamp(s.size),
+            num_alloc_fail: clamp(s.failures),
+            biggest_alloc_fail: clamp(s.biggest_failure),
+            biggest_alloc_fail_used: clamp(s.used_at_biggest_failure),
         }
     }
     fn threads(&self) -> ThreadStats {
