@@ -15,7 +15,7 @@ RUN_TIMEOUT ?= 900
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet clean
+.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
@@ -24,14 +24,14 @@ ifeq ($(strip $(CMD)),)
 	$(XTC) run --interactive --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE)
 else
 	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE) \
-		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(CMD))'
+		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(value CMD))'
 endif
 
 xtest: all
 	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test secure-boot-test smoke ratchet
+test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -58,6 +58,11 @@ RATCHET_CASES = $(shell grep -v '^\#' xtest-compat/expected/oxtee.txt | tr '\n' 
 ratchet: $(O)/flash-oxtee.img initramfs
 	$(XTC) xtest --flash $(O)/flash-oxtee.img --tee oxtee-ratchet --out $(O) \
 		--xtest-args '$(strip $(RATCHET_CASES))'
+
+# Signed-TA verification in the oxtee core: tampered TAs are refused.
+ta-verify-test: $(O)/flash-oxtee.img initramfs
+	$(XTC) run --flash $(O)/flash-oxtee.img --out $(O) --log-dir $(O)/ta-verify --timeout 600 \
+		--extra-file tools/ta-tamper-check.sh:/etc/oxtee/ta-tamper-check --cmd 'sh /etc/oxtee/ta-tamper-check'
 
 clean:
 	rm -rf $(O)

@@ -70,11 +70,20 @@ $(O)/tee/optee/package.bin: $(O)/debian/.stamp $(SIGN_KEY) tools
 # TF-A's BL31 (SPD=opteed) and under our firmware.
 CORE_OUT := $(O)/core
 CORE_LOAD_ADDR := 0x0e100000
+# RSA key TA signatures must chain to: by default the public half of the TA
+# dev kit's key from Debian's optee-os-dev (what Debian's TAs are signed with).
+TA_SIGN_KEY ?= $(O)/debian/optee-os-dev/keys/default.pem
+$(CORE_OUT)/ta-keys.bin: $(O)/debian/.stamp
+	@mkdir -p $(CORE_OUT)
+	$(CARGO) run --release -q -p oxtee-ta-verify --features host-tools --bin ta-pubkey -- \
+		--pem $(TA_SIGN_KEY) --format raw -o $@
+
 .PHONY: core
 core: $(CORE_OUT)/tee-header_v2.bin
-$(CORE_OUT)/tee-header_v2.bin: tools FORCE
+$(CORE_OUT)/tee-header_v2.bin: $(CORE_OUT)/ta-keys.bin tools FORCE
 	@mkdir -p $(CORE_OUT)
-	$(CARGO) build --release -q -p oxtee-core --target $(BL_TARGET)
+	OXTEE_TA_KEYS=$(abspath $(CORE_OUT)/ta-keys.bin) \
+		$(CARGO) build --release -q -p oxtee-core --target $(BL_TARGET)
 	cp target/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
 	$(CROSS_COMPILE)objcopy -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
 	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin

@@ -100,7 +100,9 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
     }
     add(Arc::new(InvokeTestsPta::new(lock, rng.clone(), None)));
     add(Arc::new(StatsPta::new(stats)));
-    Kernel { shm, ptas }
+    let ta_keys = crate::ta_keys::trusted();
+    info!("{} key(s) trusted for TA signatures", ta_keys.len());
+    Kernel { shm, ptas, ta_keys }
 }
 
 core::arch::global_asm!(

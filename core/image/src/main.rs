@@ -22,6 +22,8 @@ mod mmu;
 #[cfg(target_os = "none")]
 mod services;
 #[cfg(target_os = "none")]
+mod ta_keys;
+#[cfg(target_os = "none")]
 mod thread;
 
 /// Host builds compile an empty program; the image exists for

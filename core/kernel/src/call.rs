@@ -29,6 +29,8 @@ pub struct Kernel {
     pub shm: spin::Mutex<ShmRegistry>,
     /// Pseudo-TAs and their sessions (internally synchronised).
     pub ptas: PtaRegistry,
+    /// Keys a user TA's signature must chain to.
+    pub ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
 }
 
 /// Where the argument of a call lives and how much of it may be read.
@@ -199,6 +201,9 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 login,
                 uuid: Uuid(client_uuid),
             };
+            if k.ptas.find(&Uuid(uuid)).is_none() {
+                return open_user_ta(k, uuid, mem, rpc);
+            }
             with_params(k, mem, rpc, params.slots(), |k, p| {
                 k.ptas
                     .open_session(&Uuid(uuid), &client, p)
@@ -226,6 +231,22 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
         Request::DoBottomHalf | Request::StopAsyncNotif => {
             status(TEE_ERROR_NOT_SUPPORTED, TEE_ORIGIN_TEE)
         }
+    }
+}
+
+/// A session to a user TA: the TA is fetched from tee-supplicant and
+/// verified (signature, UUID, ELF). Running it at S-EL0 is not implemented
+/// yet, so a TA that passes every check is answered with
+/// `TEE_ERROR_NOT_IMPLEMENTED`; a TA that fails one gets OP-TEE's code.
+fn open_user_ta(
+    k: &Kernel,
+    uuid: [u8; 16],
+    mem: &mut dyn PhysMem,
+    rpc: &mut dyn Rpc,
+) -> Completion {
+    match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys) {
+        Ok(_ta) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
+        Err(code) => status(code, TEE_ORIGIN_TEE),
     }
 }
 

@@ -7,3 +7,4 @@ extern crate alloc;
 pub mod call;
 pub mod fast;
 pub mod rpc;
+pub mod ta_load;

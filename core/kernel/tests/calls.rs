@@ -53,7 +53,15 @@ struct FakeRpc {
     area: Option<RpcArgArea>,
     ram: Option<*mut FakeRam>,
     exits: Vec<RpcKind>,
+    /// The TA store: files tee-supplicant would serve, by UUID octets.
+    store: BTreeMap<[u8; 16], Vec<u8>>,
+    /// RPC commands seen, in order.
+    cmds: Vec<u32>,
 }
+
+/// Where the fake driver allocates APPL shared memory.
+const SUPP_BUF: u64 = 0x40c0_0000;
+const SUPP_LIST: u64 = 0x40b0_0000;
 
 impl Rpc for FakeRpc {
     fn foreign_intr_pending(&self) -> bool {
@@ -64,16 +72,60 @@ impl Rpc for FakeRpc {
         if let (RpcKind::Cmd { .. }, Some(area), Some(ram)) = (kind, &self.area, self.ram) {
             // SAFETY: test only; the RAM outlives the call and no other borrow of it is live.
             let ram = unsafe { &mut *ram };
-            let mut msg = [0u8; 64];
+            let mut msg = [0u8; 32 + 4 * 32];
             area.buf.read_at(ram, area.offset, &mut msg).unwrap();
-            assert_eq!(
-                u32::from_le_bytes(msg[0..4].try_into().unwrap()),
-                3,
-                "GET_TIME"
-            );
-            msg[20..24].copy_from_slice(&0u32.to_le_bytes()); // ret
-            msg[40..48].copy_from_slice(&1_795_000_000u64.to_le_bytes()); // value.a
-            msg[48..56].copy_from_slice(&123_000_000u64.to_le_bytes()); // value.b
+            let word = |m: &[u8], o: usize| u64::from_le_bytes(m[o..o + 8].try_into().unwrap());
+            let cmd = u32::from_le_bytes(msg[0..4].try_into().unwrap());
+            self.cmds.push(cmd);
+            // Param i: attr at 32 + 32 i, then u0, u1, u2.
+            let p = |i: usize| 32 + 32 * i;
+            let mut ret = 0u32;
+            match cmd {
+                3 => {
+                    msg[p(0) + 8..p(0) + 16].copy_from_slice(&1_795_000_000u64.to_le_bytes());
+                    msg[p(0) + 16..p(0) + 24].copy_from_slice(&123_000_000u64.to_le_bytes());
+                }
+                0 => {
+                    // LOAD_TA: v[0] = uuid octets, m[1] = output buffer.
+                    let mut uuid = [0u8; 16];
+                    uuid[..8].copy_from_slice(&msg[p(0) + 8..p(0) + 16]);
+                    uuid[8..].copy_from_slice(&msg[p(0) + 16..p(0) + 24]);
+                    match self.store.get(&uuid) {
+                        None => ret = TEE_ERROR_ITEM_NOT_FOUND,
+                        Some(file) => {
+                            let attr = word(&msg, p(1));
+                            let (ptr, size) = (word(&msg, p(1) + 8), word(&msg, p(1) + 16));
+                            if size as usize >= file.len() {
+                                if attr == OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT {
+                                    // Offset `ptr` into the buffer SHM_ALLOC gave.
+                                    ram.write(SUPP_BUF + ptr, file).unwrap();
+                                } else if ptr != 0 {
+                                    ram.write(ptr, file).unwrap();
+                                }
+                            }
+                            let len = (file.len() as u64).to_le_bytes();
+                            msg[p(1) + 16..p(1) + 24].copy_from_slice(&len);
+                        }
+                    }
+                }
+                6 => {
+                    // SHM_ALLOC: answer a page list like Linux's driver does.
+                    let size = word(&msg, p(0) + 16);
+                    let pages = size.div_ceil(4096);
+                    let list: Vec<u8> = (0..pages)
+                        .flat_map(|i| (SUPP_BUF + i * 4096).to_le_bytes())
+                        .collect();
+                    ram.write(SUPP_LIST, &list).unwrap();
+                    let attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG;
+                    msg[p(0)..p(0) + 8].copy_from_slice(&attr.to_le_bytes());
+                    msg[p(0) + 8..p(0) + 16].copy_from_slice(&SUPP_LIST.to_le_bytes());
+                    msg[p(0) + 16..p(0) + 24].copy_from_slice(&size.to_le_bytes());
+                    msg[p(0) + 24..p(0) + 32].copy_from_slice(&0x5eed_u64.to_le_bytes());
+                }
+                7 => {}
+                other => panic!("unexpected RPC command {other}"),
+            }
+            msg[20..24].copy_from_slice(&ret.to_le_bytes());
             area.buf.write_at(ram, area.offset, &msg).unwrap();
         }
         [0; 4]
@@ -108,6 +160,7 @@ fn kernel() -> Kernel {
     Kernel {
         shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
         ptas,
+        ta_keys: Vec::new(),
     }
 }
 
@@ -229,7 +282,19 @@ fn linux_like_session_and_rpc() {
     }));
     let (secs, nanos) = get_ree_time(&mut rpc, &mut ram).unwrap();
     assert_eq!((secs, nanos), (1_795_000_000, 123_000_000));
-    assert_eq!(rpc.exits, vec![RpcKind::Cmd { cookie: 0 }]);
+    // A user TA that the store does not have: its answer comes back.
+    let missing = [7u8; 16];
+    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, missing, &[]);
+    assert_eq!(r.err(), Some(TEE_ERROR_ITEM_NOT_FOUND));
+    // A file that is not a signed TA: fetched through the full exchange
+    // (size query, SHM_ALLOC, load, SHM_FREE), then refused.
+    rpc.store.insert([9u8; 16], vec![0xa5; 3000]);
+    rpc.cmds.clear();
+    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, [9u8; 16], &[]);
+    assert_eq!(r.err(), Some(TEE_ERROR_SECURITY));
+    assert_eq!(rpc.cmds, vec![0, 6, 0, 7]);
+    // GET_TIME, then LOAD_TA (missing), then LOAD_TA, SHM_ALLOC, LOAD_TA, SHM_FREE.
+    assert_eq!(rpc.exits, vec![RpcKind::Cmd { cookie: 0 }; 6]);
     let area = rpc.set_arg_area(None).unwrap();
     k.shm.lock().release(area.buf).unwrap();
     // Close, then a second close of the same session is refused.

@@ -1,0 +1,20 @@
+# Runs in the normal world (make ta-verify-test): a signed TA whose signature
+# or payload has one byte flipped must be refused by the secure OS with
+# TEE_ERROR_SECURITY (0xffff000f); the untouched TA must pass verification.
+T=/lib/optee_armtz/cb3e5ba0-adf1-11e0-998b-0002a5d5c51b.ta   # xtest's crypt TA
+cp "$T" /tmp/orig.ta
+open_result() {
+    xtest -l 0 regression_1004 2>&1 | sed -n 's/.*unexpected value: \(0x[0-9a-f]*\).*/\1/p' | head -1
+}
+flip() { # offset
+    cp /tmp/orig.ta "$T"
+    b=$(dd if=/tmp/orig.ta bs=1 skip="$1" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+    printf "\\$(printf '%03o' $(( (b + 1) % 256 )))" > /tmp/byte
+    dd if=/tmp/byte of="$T" bs=1 seek="$1" conv=notrunc 2>/dev/null
+    cmp -s "$T" /tmp/orig.ta && { echo "flip at $1 changed nothing"; exit 1; }
+}
+fail=0
+flip 100; r=$(open_result); echo "signature byte flipped: $r"; [ "$r" = 0xffff000f ] || fail=1
+flip 40000; r=$(open_result); echo "payload byte flipped: $r"; [ "$r" = 0xffff000f ] || fail=1
+cp /tmp/orig.ta "$T"; r=$(open_result); echo "untouched TA: $r"; [ "$r" != 0xffff000f ] || fail=1
+exit $fail
