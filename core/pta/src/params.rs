@@ -3,29 +3,20 @@
 
 use alloc::vec::Vec;
 
-/// `TEE_PARAM_TYPE_NONE`.
-pub const TEE_PARAM_TYPE_NONE: u32 = 0;
-/// `TEE_PARAM_TYPE_VALUE_INPUT`.
-pub const TEE_PARAM_TYPE_VALUE_INPUT: u32 = 1;
-/// `TEE_PARAM_TYPE_VALUE_OUTPUT`.
-pub const TEE_PARAM_TYPE_VALUE_OUTPUT: u32 = 2;
-/// `TEE_PARAM_TYPE_VALUE_INOUT`.
-pub const TEE_PARAM_TYPE_VALUE_INOUT: u32 = 3;
-/// `TEE_PARAM_TYPE_MEMREF_INPUT`.
-pub const TEE_PARAM_TYPE_MEMREF_INPUT: u32 = 5;
-/// `TEE_PARAM_TYPE_MEMREF_OUTPUT`.
-pub const TEE_PARAM_TYPE_MEMREF_OUTPUT: u32 = 6;
-/// `TEE_PARAM_TYPE_MEMREF_INOUT`.
-pub const TEE_PARAM_TYPE_MEMREF_INOUT: u32 = 7;
+pub use supplicant_proto::tee_result::{
+    TEE_PARAM_TYPE_MEMREF_INOUT, TEE_PARAM_TYPE_MEMREF_INPUT, TEE_PARAM_TYPE_MEMREF_OUTPUT,
+    TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_VALUE_INOUT, TEE_PARAM_TYPE_VALUE_INPUT,
+    TEE_PARAM_TYPE_VALUE_OUTPUT,
+};
 
 /// `TEE_PARAM_TYPES(t0, t1, t2, t3)`.
 pub const fn param_types(t0: u32, t1: u32, t2: u32, t3: u32) -> u32 {
-    (t0 & 0xF) | (t1 & 0xF) << 4 | (t2 & 0xF) << 8 | (t3 & 0xF) << 12
+    supplicant_proto::tee_result::tee_param_types(t0, t1, t2, t3)
 }
 
 /// `TEE_PARAM_TYPE_GET(types, i)`.
 pub const fn param_type_get(types: u32, i: usize) -> u32 {
-    (types >> (4 * (i as u32 & 3))) & 0xF
+    supplicant_proto::tee_result::tee_param_type_get(types, i)
 }
 
 /// A memory reference: a copy of normal-world (or TA) memory.

@@ -1,37 +1,10 @@
-//! `TEE_Result` codes used by the pseudo-TAs.
-//!
-//! TODO: switch to `supplicant_proto::tee_result` once it has landed (it was a stub when this
-//! crate was written); the values are those of OP-TEE 4.5 `tee_api_defines.h`.
+//! `TEE_Result` codes and logins used by the pseudo-TAs (defined once, in
+//! `supplicant_proto::tee_result`).
 
-/// `TEE_SUCCESS`.
-pub const TEE_SUCCESS: u32 = 0x0000_0000;
-/// `TEE_ERROR_GENERIC`.
-pub const TEE_ERROR_GENERIC: u32 = 0xFFFF_0000;
-/// `TEE_ERROR_ACCESS_DENIED`.
-pub const TEE_ERROR_ACCESS_DENIED: u32 = 0xFFFF_0001;
-/// `TEE_ERROR_BAD_PARAMETERS`.
-pub const TEE_ERROR_BAD_PARAMETERS: u32 = 0xFFFF_0006;
-/// `TEE_ERROR_BAD_STATE`.
-pub const TEE_ERROR_BAD_STATE: u32 = 0xFFFF_0007;
-/// `TEE_ERROR_ITEM_NOT_FOUND`.
-pub const TEE_ERROR_ITEM_NOT_FOUND: u32 = 0xFFFF_0008;
-/// `TEE_ERROR_NOT_IMPLEMENTED`.
-pub const TEE_ERROR_NOT_IMPLEMENTED: u32 = 0xFFFF_0009;
-/// `TEE_ERROR_NOT_SUPPORTED`.
-pub const TEE_ERROR_NOT_SUPPORTED: u32 = 0xFFFF_000A;
-/// `TEE_ERROR_OUT_OF_MEMORY`.
-pub const TEE_ERROR_OUT_OF_MEMORY: u32 = 0xFFFF_000C;
-/// `TEE_ERROR_BUSY`.
-pub const TEE_ERROR_BUSY: u32 = 0xFFFF_000D;
-/// `TEE_ERROR_SECURITY`.
-pub const TEE_ERROR_SECURITY: u32 = 0xFFFF_000F;
-/// `TEE_ERROR_SHORT_BUFFER`.
-pub const TEE_ERROR_SHORT_BUFFER: u32 = 0xFFFF_0010;
-/// `TEE_ERROR_STORAGE_NOT_AVAILABLE`.
-pub const TEE_ERROR_STORAGE_NOT_AVAILABLE: u32 = 0xF010_0003;
-/// `TEE_LOGIN_PUBLIC`.
-pub const TEE_LOGIN_PUBLIC: u32 = 0;
-/// `TEE_LOGIN_TRUSTED_APP`.
-pub const TEE_LOGIN_TRUSTED_APP: u32 = 0xF000_0000;
-/// `TEE_LOGIN_REE_KERNEL` (OP-TEE extension).
-pub const TEE_LOGIN_REE_KERNEL: u32 = 0x8000_0000;
+pub use supplicant_proto::tee_result::{
+    TEE_ERROR_ACCESS_DENIED, TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE, TEE_ERROR_BUSY,
+    TEE_ERROR_GENERIC, TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_NOT_IMPLEMENTED,
+    TEE_ERROR_NOT_SUPPORTED, TEE_ERROR_OUT_OF_MEMORY, TEE_ERROR_SECURITY, TEE_ERROR_SHORT_BUFFER,
+    TEE_ERROR_STORAGE_NOT_AVAILABLE, TEE_LOGIN_PUBLIC, TEE_LOGIN_REE_KERNEL, TEE_LOGIN_TRUSTED_APP,
+    TEE_SUCCESS,
+};
