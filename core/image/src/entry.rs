@@ -16,7 +16,7 @@ use spin::{Mutex, Once};
 use supplicant_proto::opteed::*;
 
 use crate::console::{debug, error, info};
-use crate::services::{CoreRwLock, CoreStats, NsMemory, Rndr};
+use crate::services::{CoreRwLock, CoreStats, CoreTests, NsMemory, Rndr};
 
 /// Stack size per CPU (must match the linker script).
 const STACK_SIZE: usize = 0x8000;
@@ -98,7 +98,11 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
         add(Arc::new(RngPta::new(rng.clone())));
         add(Arc::new(SystemPta::new(rng.clone())));
     }
-    add(Arc::new(InvokeTestsPta::new(lock, rng.clone(), None)));
+    add(Arc::new(InvokeTestsPta::new(
+        lock,
+        rng.clone(),
+        Some(Arc::new(CoreTests)),
+    )));
     add(Arc::new(StatsPta::new(stats)));
     let ta_keys = crate::ta_keys::trusted();
     info!("{} key(s) trusted for TA signatures", ta_keys.len());
@@ -117,6 +121,7 @@ core::arch::global_asm!(
     yield_handler = sym yield_smc,
     fast_handler = sym fast_smc,
     exception = sym exception,
+    native_irq = sym crate::interrupt::native_irq,
     entry_done = const TEESMC_OPTEED_RETURN_ENTRY_DONE,
     on_done = const TEESMC_OPTEED_RETURN_ON_DONE,
     off_done = const TEESMC_OPTEED_RETURN_OFF_DONE,
@@ -164,6 +169,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
             }
             crate::mmu::enable_this_cpu();
             info!("MMU on: identity map, W^X");
+            crate::interrupt::init_this_cpu();
             KERNEL.call_once(|| build_kernel(ram));
         }
         Err(e) => {
@@ -178,6 +184,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
 /// `cpu_on_entry`: per-CPU set-up of a secondary CPU; returns 0 on success.
 extern "C" fn cpu_on() -> u64 {
     crate::mmu::enable_this_cpu();
+    crate::interrupt::init_this_cpu();
     info!("secondary CPU {} ready", cpu_index());
     0
 }

@@ -18,6 +18,8 @@ mod entry;
 #[cfg(target_os = "none")]
 mod heap;
 #[cfg(target_os = "none")]
+mod interrupt;
+#[cfg(target_os = "none")]
 mod mmu;
 #[cfg(target_os = "none")]
 mod services;

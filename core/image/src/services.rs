@@ -3,7 +3,7 @@
 
 use core::ops::Range;
 
-use oxtee_pta::invoke_tests::TestRwLock;
+use oxtee_pta::invoke_tests::{CoreSelfTests, TestRwLock};
 use oxtee_pta::rng::{EntropyError, EntropySource};
 use oxtee_pta::stats::{AllocStats, StatsSource, TeeTime, ThreadStats};
 use oxtee_pta::TeeError;
@@ -156,5 +156,24 @@ impl StatsSource for CoreStats {
             seconds: secs as u32,
             millis: (nanos / 1_000_000) as u32,
         })
+    }
+}
+
+/// Core self tests run by `PTA_INVOKE_TESTS_CMD_SELF_TESTS` (xtest 1001).
+pub struct CoreTests;
+
+impl CoreSelfTests for CoreTests {
+    fn run(&self) -> Result<(), TeeError> {
+        // A native interrupt (the secure timer) reaches the core and returns.
+        if !crate::interrupt::timer_self_test() {
+            return Err(TeeError::Generic);
+        }
+        // Normal-world memory outside the RAM the DT gave is refused.
+        let mem = crate::entry::ns_memory();
+        let mut b = [0u8; 1];
+        if mem.read(0x0e10_0000, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {
+            return Err(TeeError::Generic);
+        }
+        Ok(())
     }
 }

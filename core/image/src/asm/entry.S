@@ -106,6 +106,8 @@ cpu_suspend_entry:
     smc     #0
     b       .
 fiq_entry:
+    bl      set_cpu_stack
+    bl      {native_irq}
     ldr     x0, ={fiq_done}
     smc     #0
     b       .
@@ -139,7 +141,8 @@ oxtee_el1_vectors:
     core_vector 2
     core_vector 3
     core_vector 4
-    core_vector 5
+    .balign 0x80
+    b       el1_irq
     core_vector 6
     core_vector 7
     core_vector 8
@@ -150,6 +153,41 @@ oxtee_el1_vectors:
     core_vector 13
     core_vector 14
     core_vector 15
+
+// A native (secure) interrupt taken while the core runs with IRQs unmasked:
+// the caller-saved registers and the return state go on the current stack,
+// Rust handles it, and execution resumes where it was interrupted.
+el1_irq:
+    sub     sp, sp, #176
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x30, [sp, #144]
+    mrs     x0, elr_el1
+    mrs     x1, spsr_el1
+    stp     x0, x1, [sp, #160]
+    bl      {native_irq}
+    ldp     x0, x1, [sp, #160]
+    msr     elr_el1, x0
+    msr     spsr_el1, x1
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x30, [sp, #144]
+    add     sp, sp, #176
+    eret
 
 // Installs the vector table on this CPU.
 .global install_vectors

@@ -1,0 +1,134 @@
+//! The secure side of the GICv3: this CPU's interface for Secure Group 1
+//! ("native") interrupts, their dispatch, and the secure physical timer
+//! (PPI 29), which the core's self test uses to prove the path works.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use oxtee_drivers::gicv3::Gicv3;
+use oxtee_drivers::mmio::Mmio;
+use oxtee_qemu_virt::{GICD, GICR};
+
+/// Secure physical timer interrupt (PPI).
+pub const SECURE_TIMER_INTID: u32 = 29;
+/// Special INTIDs (no interrupt pending for this group / spurious).
+const SPURIOUS: u64 = 1020;
+
+/// Secure timer interrupts taken since boot (all CPUs).
+static TIMER_TICKS: AtomicU64 = AtomicU64::new(0);
+
+fn gic() -> Gicv3<Mmio, Mmio> {
+    // SAFETY: the GIC frames of QEMU virt, mapped as device memory by the
+    // core's tables; the core only touches its own redistributor's secure
+    // private interrupts and its CPU interface.
+    let (d, r) = unsafe {
+        (
+            Mmio::new(GICD.base, GICD.size),
+            Mmio::new(GICR.base, GICR.size),
+        )
+    };
+    Gicv3::new(d, r, GICR.size)
+}
+
+fn mpidr() -> u64 {
+    let v: u64;
+    // SAFETY: reading MPIDR_EL1 has no side effect.
+    unsafe { core::arch::asm!("mrs {}, mpidr_el1", out(reg) v, options(nomem, nostack)) };
+    v
+}
+
+/// Per-CPU set-up: Secure Group 1 on in this CPU's interface, the secure
+/// timer's PPI enabled in its redistributor (the timer itself stays off).
+pub fn init_this_cpu() {
+    // SAFETY: ICC_IGRPEN1_EL1 (secure bank) and ICC_BPR1_EL1 only affect
+    // how Secure Group 1 interrupts reach this CPU at S-EL1.
+    unsafe {
+        core::arch::asm!(
+            "msr S3_0_C12_C12_3, xzr", // ICC_BPR1_EL1
+            "msr S3_0_C12_C12_7, {one}", // ICC_IGRPEN1_EL1
+            "isb",
+            one = in(reg) 1u64,
+            options(nostack)
+        )
+    };
+    let g = gic();
+    if let Ok(rd) = g.redistributor_offset(mpidr()) {
+        let _ = g.enable_private(rd, SECURE_TIMER_INTID);
+    }
+}
+
+/// Called from the IRQ vector (interrupts while the core runs) and from
+/// `fiq_entry` (secure interrupts while the normal world ran): acknowledge,
+/// handle, end.
+#[no_mangle]
+pub extern "C" fn native_irq() {
+    loop {
+        let iar: u64;
+        // SAFETY: reading ICC_IAR1_EL1 acknowledges the highest-priority
+        // pending Secure Group 1 interrupt of this CPU.
+        unsafe { core::arch::asm!("mrs {}, S3_0_C12_C12_0", out(reg) iar, options(nostack)) };
+        let intid = iar & 0xff_ffff;
+        if intid >= SPURIOUS {
+            return;
+        }
+        if intid == u64::from(SECURE_TIMER_INTID) {
+            stop_timer();
+            TIMER_TICKS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: ends the interrupt just acknowledged (EOImode 0: this
+        // also deactivates it).
+        unsafe { core::arch::asm!("msr S3_0_C12_C12_1, {}", in(reg) iar, options(nostack)) };
+    }
+}
+
+fn counter() -> (u64, u64) {
+    let (cnt, frq): (u64, u64);
+    // SAFETY: reading the generic timer's counter and frequency has no side effect.
+    unsafe {
+        core::arch::asm!("isb", "mrs {}, cntpct_el0", out(reg) cnt, options(nostack));
+        core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
+    }
+    (cnt, frq.max(1))
+}
+
+/// Arms the secure physical timer to fire after `micros`.
+fn arm_timer(micros: u64) {
+    let (_, frq) = counter();
+    let ticks = (frq / 1_000_000).max(1) * micros;
+    // SAFETY: the secure physical timer belongs to the secure world
+    // (SCR_EL3.ST lets S-EL1 program it); ENABLE = 1, IMASK = 0.
+    unsafe {
+        core::arch::asm!(
+            "msr cntps_tval_el1, {t}",
+            "msr cntps_ctl_el1, {one}",
+            "isb",
+            t = in(reg) ticks,
+            one = in(reg) 1u64,
+            options(nostack)
+        )
+    };
+}
+
+fn stop_timer() {
+    // SAFETY: disables the secure physical timer (ENABLE = 0).
+    unsafe { core::arch::asm!("msr cntps_ctl_el1, xzr", "isb", options(nostack)) };
+}
+
+/// Self test of the native-interrupt path: the secure timer, armed for
+/// 1 ms, must interrupt this CPU within 100 ms of unmasking IRQs.
+pub fn timer_self_test() -> bool {
+    let before = TIMER_TICKS.load(Ordering::Relaxed);
+    arm_timer(1000);
+    let (start, frq) = counter();
+    let deadline = start + frq / 10;
+    // SAFETY: opens the window for native (IRQ) interrupts only; the IRQ
+    // vector saves and restores everything it touches. FIQ (normal-world
+    // interrupts) stays masked.
+    unsafe { core::arch::asm!("msr daifclr, #2", options(nostack)) };
+    while TIMER_TICKS.load(Ordering::Relaxed) == before && counter().0 < deadline {
+        core::hint::spin_loop();
+    }
+    // SAFETY: closes the window again.
+    unsafe { core::arch::asm!("msr daifset, #2", options(nostack)) };
+    stop_timer();
+    TIMER_TICKS.load(Ordering::Relaxed) != before
+}
