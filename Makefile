@@ -59,10 +59,26 @@ ratchet: $(O)/flash-oxtee.img initramfs
 	$(XTC) xtest --flash $(O)/flash-oxtee.img --tee oxtee-ratchet --out $(O) \
 		--xtest-args '$(strip $(RATCHET_CASES))'
 
-# Signed-TA verification in the oxtee core: tampered TAs are refused.
-ta-verify-test: $(O)/flash-oxtee.img initramfs
+# Signed-TA verification in the oxtee core: tampered TAs are refused; xtest's
+# crypt TA re-signed with oxtee's key (OXTEE_TA_KEY) is accepted, re-signed
+# with a key generated here (never trusted, never committed) is refused.
+CRYPT_TA_UUID := cb3e5ba0-adf1-11e0-998b-0002a5d5c51b
+TA_RESIGN := $(O)/ta-resign
+ta-verify-test: $(O)/flash-oxtee.img initramfs tools
+	@test -n "$(strip $(OXTEE_TA_KEY))" || { echo "ta-verify-test needs OXTEE_TA_KEY"; exit 1; }
+	@mkdir -p $(TA_RESIGN)
+	$(TA_SIGN_TOOL) extract-elf -o $(TA_RESIGN)/crypt.elf \
+		--in $(call bench_pkg,optee-test-qemu)/usr/lib/optee_armtz/$(CRYPT_TA_UUID).ta
+	test -f $(TA_RESIGN)/untrusted-key.pem || $(TA_SIGN_TOOL) keygen -o $(TA_RESIGN)/untrusted-key.pem
+	$(TA_SIGN_TOOL) sign --key $(OXTEE_TA_KEY) --uuid $(CRYPT_TA_UUID) \
+		--in $(TA_RESIGN)/crypt.elf -o $(TA_RESIGN)/crypt-oxtee-key.ta
+	$(TA_SIGN_TOOL) sign --key $(TA_RESIGN)/untrusted-key.pem --uuid $(CRYPT_TA_UUID) \
+		--in $(TA_RESIGN)/crypt.elf -o $(TA_RESIGN)/crypt-untrusted-key.ta
 	$(XTC) run --flash $(O)/flash-oxtee.img --out $(O) --log-dir $(O)/ta-verify --timeout 600 \
-		--extra-file tools/ta-tamper-check.sh:/etc/oxtee/ta-tamper-check --cmd 'sh /etc/oxtee/ta-tamper-check'
+		--extra-file tools/ta-tamper-check.sh:/etc/oxtee/ta-tamper-check \
+		--extra-file $(TA_RESIGN)/crypt-oxtee-key.ta:/etc/oxtee/crypt-oxtee-key.ta \
+		--extra-file $(TA_RESIGN)/crypt-untrusted-key.ta:/etc/oxtee/crypt-untrusted-key.ta \
+		--cmd 'sh /etc/oxtee/ta-tamper-check'
 
 clean:
 	rm -rf $(O)

@@ -19,6 +19,7 @@ BL_TARGET := aarch64-unknown-none-softfloat
 HOST_BIN := target/release
 SIGN := $(HOST_BIN)/oxtee-sign
 XTC := $(HOST_BIN)/xtest-compat
+TA_SIGN_TOOL := $(HOST_BIN)/oxtee-ta-sign
 DEPS_STAMP := $(O)/.deps-installed
 
 .PHONY: deps tools bootloader debian initramfs flash FORCE
@@ -30,9 +31,9 @@ $(DEPS_STAMP): tools/install-deps.sh
 
 # Host tools (cargo decides what to rebuild).
 tools: $(DEPS_STAMP)
-	$(CARGO) build --release -q -p oxtee-sign -p xtest-compat
+	$(CARGO) build --release -q -p oxtee-sign -p xtest-compat -p oxtee-ta-sign
 
-$(SIGN) $(XTC): tools
+$(SIGN) $(XTC) $(TA_SIGN_TOOL): tools
 
 # The public half of SIGN_KEY, embedded in the firmware.
 $(O)/keys/sign-key.pub: $(SIGN_KEY) tools
@@ -70,13 +71,20 @@ $(O)/tee/optee/package.bin: $(O)/debian/.stamp $(SIGN_KEY) tools
 # TF-A's BL31 (SPD=opteed) and under our firmware.
 CORE_OUT := $(O)/core
 CORE_LOAD_ADDR := 0x0e100000
-# RSA key TA signatures must chain to: by default the public half of the TA
-# dev kit's key from Debian's optee-os-dev (what Debian's TAs are signed with).
+# RSA keys TA signatures must chain to: the public half of the TA dev kit's
+# key from Debian's optee-os-dev (what Debian's TAs are signed with) and
+# oxtee's own development key (ta/keys/README.md). OXTEE_TA_KEY= (empty)
+# trusts TA_SIGN_KEY alone. The file is `ta-pubkey --format raw` output for
+# each key in turn; it is rewritten only when it changes.
 TA_SIGN_KEY ?= $(O)/debian/optee-os-dev/keys/default.pem
-$(CORE_OUT)/ta-keys.bin: $(O)/debian/.stamp
+OXTEE_TA_KEY ?= ta/keys/oxtee-ta-dev.pem
+TA_PUBKEY = $(CARGO) run --release -q -p oxtee-ta-verify --features host-tools --bin ta-pubkey --
+$(CORE_OUT)/ta-keys.bin: $(O)/debian/.stamp FORCE
 	@mkdir -p $(CORE_OUT)
-	$(CARGO) run --release -q -p oxtee-ta-verify --features host-tools --bin ta-pubkey -- \
-		--pem $(TA_SIGN_KEY) --format raw -o $@
+	$(TA_PUBKEY) --pem $(TA_SIGN_KEY) --format raw -o $@.devkit
+	$(if $(strip $(OXTEE_TA_KEY)),$(TA_PUBKEY) --pem $(OXTEE_TA_KEY) --format raw -o $@.oxtee,: > $@.oxtee)
+	@cat $@.devkit $@.oxtee > $@.tmp && rm -f $@.devkit $@.oxtee
+	@cmp -s $@.tmp $@ 2>/dev/null && rm $@.tmp || mv $@.tmp $@
 
 .PHONY: core
 core: $(CORE_OUT)/tee-header_v2.bin
