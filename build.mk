@@ -76,8 +76,14 @@ CORE_LOAD_ADDR := 0x0e100000
 # oxtee's own development key (ta/keys/README.md). OXTEE_TA_KEY= (empty)
 # trusts TA_SIGN_KEY alone. The file is `ta-pubkey --format raw` output for
 # each key in turn; it is rewritten only when it changes.
-TA_SIGN_KEY ?= $(O)/debian/optee-os-dev/keys/default.pem
+# A product build that names its own TA_SIGN_KEY trusts that key alone unless
+# it also names OXTEE_TA_KEY: development keys are never trusted by accident.
+ifeq ($(origin TA_SIGN_KEY),undefined)
 OXTEE_TA_KEY ?= ta/keys/oxtee-ta-dev.pem
+else
+OXTEE_TA_KEY ?=
+endif
+TA_SIGN_KEY ?= $(O)/debian/optee-os-dev/keys/default.pem
 TA_PUBKEY = $(CARGO) run --release -q -p oxtee-ta-verify --features host-tools --bin ta-pubkey --
 $(CORE_OUT)/ta-keys.bin: $(O)/debian/.stamp FORCE
 	@mkdir -p $(CORE_OUT)
