@@ -84,7 +84,14 @@ pub fn parse_extra_file(spec: &str) -> Result<(PathBuf, String)> {
                 .all(|c| !c.is_empty() && c != "." && c != ".."),
         "--extra-file {spec}: need a host path and an absolute guest file path without . or .."
     );
-    Ok((PathBuf::from(host), rel.to_string()))
+    // The image has a merged /usr: /bin, /sbin and /lib are symlinks. An
+    // appended archive entry for such a directory would replace the link
+    // (and hide everything behind it), so the file goes to its real place.
+    let rel = match rel.split_once('/') {
+        Some((top @ ("bin" | "sbin" | "lib"), rest)) => format!("usr/{top}/{rest}"),
+        _ => rel.to_string(),
+    };
+    Ok((PathBuf::from(host), rel))
 }
 
 /// Reads the extra files: (guest path, mode, contents); the mode is 0755
@@ -436,6 +443,10 @@ mod tests {
 
     #[test]
     fn extra_file_specs() {
+        let (_, guest) = parse_extra_file("x:/bin/tool").unwrap();
+        assert_eq!(guest, "usr/bin/tool", "merged /usr: /bin is a symlink");
+        let (_, guest) = parse_extra_file("x:/lib/optee_armtz/a.ta").unwrap();
+        assert_eq!(guest, "usr/lib/optee_armtz/a.ta");
         let (host, guest) = parse_extra_file("out/b:c/client:/usr/bin/client").unwrap();
         assert_eq!(host, PathBuf::from("out/b:c/client"));
         assert_eq!(guest, "usr/bin/client");
