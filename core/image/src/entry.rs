@@ -21,7 +21,7 @@ use crate::services::{CoreRwLock, CoreStats, CoreTests, NsMemory, Rndr};
 /// Stack size per CPU (must match the linker script).
 const STACK_SIZE: usize = 0x8000;
 /// CPUs of QEMU `virt` with `-smp 2`.
-const MAX_CPUS: usize = 2;
+const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
 
 const CONFIG: Config = Config {
     revision: (0, 1),

@@ -20,7 +20,7 @@ pub const THREAD_COUNT: usize = 8;
 /// Stack of each secure thread.
 const THREAD_STACK_SIZE: usize = 0x4000;
 /// CPUs of QEMU `virt` with `-smp 2`.
-const MAX_CPUS: usize = 2;
+const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
 
 /// Callee-saved registers and stack pointer (layout used by `switch.S`).
 #[repr(C)]
