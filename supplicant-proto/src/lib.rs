@@ -11,5 +11,6 @@ pub mod pta;
 pub mod secure_package;
 pub mod smccc;
 pub mod ta_shdr;
+pub mod tee_crypto;
 pub mod tee_header;
 pub mod tee_result;

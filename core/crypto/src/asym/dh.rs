@@ -1,0 +1,228 @@
+//! Finite-field Diffie-Hellman (`TEE_TYPE_DH_KEYPAIR`, `TEE_ALG_DH_DERIVE_SHARED_SECRET`) on
+//! caller-supplied groups.
+//!
+//! Exponentiations with the private value use `crypto-bigint`'s constant-time Montgomery
+//! exponentiation (in a 512/1024/2048/4096-bit container chosen from the public size of p, with
+//! the exponent length bounded by |p|), so their timing does not depend on x. Range checks and
+//! parsing use `num-bigint-dig`.
+
+use alloc::vec::Vec;
+use num_bigint_dig::BigUint;
+use num_traits::One;
+use zeroize::Zeroizing;
+
+use super::bigint::{random_bits_exact, random_in_range};
+use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED};
+
+/// Largest prime OP-TEE accepts (bits).
+pub const DH_MAX_BITS: usize = 4096;
+/// Smallest prime OP-TEE accepts (bits).
+pub const DH_MIN_BITS: usize = 256;
+
+/// A DH key pair with its group.
+#[derive(Clone)]
+pub struct DhKeyPair {
+    p: BigUint,
+    g: BigUint,
+    q: Option<BigUint>,
+    x_bits: Option<u32>,
+    y: BigUint,
+    x: Zeroizing<Vec<u8>>,
+}
+
+impl core::fmt::Debug for DhKeyPair {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DhKeyPair")
+            .field("bits", &self.p.bits())
+            .finish_non_exhaustive()
+    }
+}
+
+fn uint(b: &[u8]) -> BigUint {
+    BigUint::from_bytes_be(b)
+}
+
+/// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|).
+fn ct_modpow(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint> {
+    use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
+    use crypto_bigint::{Encoding, Integer, Uint, U1024, U2048, U4096, U512};
+    use zeroize::Zeroize;
+
+    fn to_uint<const L: usize>(v: &BigUint) -> AsymResult<Uint<L>>
+    where
+        Uint<L>: Encoding,
+    {
+        let bytes = super::left_pad(&v.to_bytes_be(), L * 8)?;
+        Ok(Uint::<L>::from_be_slice(&bytes))
+    }
+
+    fn run<const L: usize>(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint>
+    where
+        Uint<L>: Encoding,
+    {
+        let m = to_uint::<L>(p)?;
+        // `DynResidueParams::new` panics on an even modulus: refuse it first.
+        if !bool::from(m.is_odd()) {
+            return Err(BAD_PARAMS);
+        }
+        let params = DynResidueParams::new(&m);
+        let b = DynResidue::new(&to_uint::<L>(base)?, params);
+        let mut e = to_uint::<L>(exp)?;
+        let r = b.pow_bounded_exp(&e, p.bits()).retrieve();
+        e.zeroize();
+        Ok(BigUint::from_bytes_be(r.to_be_bytes().as_ref()))
+    }
+
+    match p.bits() {
+        0..=512 => run::<{ U512::LIMBS }>(base, exp, p),
+        513..=1024 => run::<{ U1024::LIMBS }>(base, exp, p),
+        1025..=2048 => run::<{ U2048::LIMBS }>(base, exp, p),
+        2049..=4096 => run::<{ U4096::LIMBS }>(base, exp, p),
+        _ => Err(NOT_SUPPORTED),
+    }
+}
+
+fn check_group(p: &BigUint, g: &BigUint) -> AsymResult<()> {
+    let bits = p.bits();
+    if !(DH_MIN_BITS..=DH_MAX_BITS).contains(&bits) {
+        return Err(NOT_SUPPORTED);
+    }
+    let two = BigUint::from(2u32);
+    if !(p % &two).is_one() || g < &two || g >= &(p - BigUint::one()) {
+        return Err(BAD_PARAMS);
+    }
+    Ok(())
+}
+
+impl DhKeyPair {
+    /// Generates a key pair in the group (p, g) (`TEE_GenerateKey` with `TEE_ATTR_DH_PRIME`,
+    /// `_BASE`, optionally `_SUBPRIME` q and `_X_BITS`). The private value x has exactly
+    /// `x_bits` bits when given and non-zero (and must stay below p-1); otherwise it is uniform
+    /// in [1, q-1] with q, or in [2, p-2] without. `x_bits` = 0 means "not specified", as in
+    /// OP-TEE.
+    pub fn generate(
+        p: &[u8],
+        g: &[u8],
+        q: Option<&[u8]>,
+        x_bits: Option<u32>,
+        rng: &mut dyn CryptoRngCore,
+    ) -> AsymResult<Self> {
+        let (p, g) = (uint(p), uint(g));
+        check_group(&p, &g)?;
+        let q = q.map(uint);
+        let x_bits = x_bits.filter(|&b| b != 0);
+        let one = BigUint::one();
+        let p_minus_1 = &p - &one;
+        let x = match (x_bits, &q) {
+            (Some(b), _) => {
+                let b = b as usize;
+                if b > p.bits() {
+                    return Err(BAD_PARAMS);
+                }
+                let mut found = None;
+                for _ in 0..64 {
+                    let x = random_bits_exact(rng, b).ok_or(BAD_PARAMS)?;
+                    if x < p_minus_1 {
+                        found = Some(x);
+                        break;
+                    }
+                }
+                found.ok_or(BAD_PARAMS)?
+            }
+            (None, Some(q)) => {
+                if q <= &one || q >= &p {
+                    return Err(BAD_PARAMS);
+                }
+                random_in_range(rng, &one, q).ok_or(BAD_PARAMS)?
+            }
+            (None, None) => {
+                random_in_range(rng, &BigUint::from(2u32), &p_minus_1).ok_or(BAD_PARAMS)?
+            }
+        };
+        let y = ct_modpow(&g, &x, &p)?;
+        Ok(Self {
+            p,
+            g,
+            q,
+            x_bits,
+            y,
+            x: Zeroizing::new(x.to_bytes_be()),
+        })
+    }
+
+    /// From `TEE_ATTR_DH_PRIME`, `_BASE`, `_PUBLIC_VALUE`, `_PRIVATE_VALUE` and optionally
+    /// `_SUBPRIME` and `_X_BITS`. The private value must be in [1, p-2]; the public value is
+    /// kept as given (GP does not require it to match).
+    pub fn from_components(
+        p: &[u8],
+        g: &[u8],
+        y: &[u8],
+        x: &[u8],
+        q: Option<&[u8]>,
+        x_bits: Option<u32>,
+    ) -> AsymResult<Self> {
+        let (p, g, y) = (uint(p), uint(g), uint(y));
+        check_group(&p, &g)?;
+        let xv = uint(x);
+        if xv < BigUint::one() || xv >= &p - BigUint::one() || y >= p {
+            return Err(BAD_PARAMS);
+        }
+        Ok(Self {
+            p,
+            g,
+            q: q.map(uint),
+            x_bits,
+            y,
+            x: Zeroizing::new(xv.to_bytes_be()),
+        })
+    }
+
+    /// Prime size in bits (the GP key size).
+    pub fn bits(&self) -> usize {
+        self.p.bits()
+    }
+
+    /// `TEE_ATTR_DH_PRIME`.
+    pub fn prime(&self) -> Vec<u8> {
+        self.p.to_bytes_be()
+    }
+
+    /// `TEE_ATTR_DH_BASE`.
+    pub fn base(&self) -> Vec<u8> {
+        self.g.to_bytes_be()
+    }
+
+    /// `TEE_ATTR_DH_SUBPRIME`, when the group has one.
+    pub fn subprime(&self) -> Option<Vec<u8>> {
+        self.q.as_ref().map(BigUint::to_bytes_be)
+    }
+
+    /// `TEE_ATTR_DH_X_BITS`: the requested private-value size, or the actual one.
+    pub fn x_bits(&self) -> u32 {
+        self.x_bits
+            .unwrap_or_else(|| uint(&self.x).bits().try_into().unwrap_or(u32::MAX))
+    }
+
+    /// `TEE_ATTR_DH_PUBLIC_VALUE` (minimal big-endian).
+    pub fn public_value(&self) -> Vec<u8> {
+        self.y.to_bytes_be()
+    }
+
+    /// `TEE_ATTR_DH_PRIVATE_VALUE` (minimal big-endian).
+    pub fn private_value(&self) -> &[u8] {
+        &self.x
+    }
+
+    /// Shared secret peer^x mod p as a minimal big-endian string (as OP-TEE returns it). The
+    /// peer value must satisfy 1 < peer < p-1, else `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn shared_secret(&self, peer_public: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
+        let peer = uint(peer_public);
+        let one = BigUint::one();
+        if peer <= one || peer >= &self.p - &one {
+            return Err(BAD_PARAMS);
+        }
+        let x = Zeroizing::new(uint(&self.x));
+        let z = Zeroizing::new(ct_modpow(&peer, &x, &self.p)?);
+        Ok(Zeroizing::new(z.to_bytes_be()))
+    }
+}

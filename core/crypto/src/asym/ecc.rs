@@ -1,0 +1,347 @@
+//! ECDSA and ECDH on the NIST curves P-192, P-224, P-256, P-384 and P-521 (RustCrypto
+//! `p192`..`p521` arithmetic, `ecdsa` hazmat signing/verification, `elliptic-curve` ECDH).
+//!
+//! Keys are held as GP attributes hold them: big-endian private value and affine public
+//! coordinates, each `coord_len()` bytes (shorter inputs are left-padded). Public points are
+//! validated (on the curve, not the identity) whenever they are imported.
+//!
+//! ECDSA takes a precomputed digest of any length, as GP does: a digest longer than the group
+//! order is truncated to its leftmost bits, a shorter one is used as is (this differs from the
+//! `ecdsa` crate's high-level API, which refuses digests shorter than half the field size, e.g.
+//! SHA-1 on P-384 as xtest's NIST 186-2 vectors use). Signing uses a fresh random nonce from the
+//! caller's RNG. Signatures are `r || s`, each `coord_len()` bytes.
+
+use alloc::vec::Vec;
+use supplicant_proto::tee_crypto::{
+    TEE_ECC_CURVE_NIST_P192, TEE_ECC_CURVE_NIST_P224, TEE_ECC_CURVE_NIST_P256,
+    TEE_ECC_CURVE_NIST_P384, TEE_ECC_CURVE_NIST_P521,
+};
+use zeroize::Zeroizing;
+
+use super::hash::HashAlg;
+use super::{left_pad, AsymResult, CryptoRngCore, NOT_SUPPORTED, SIG_INVALID};
+
+/// A NIST prime curve (`TEE_ECC_CURVE_NIST_P*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EccCurve {
+    /// P-192 (secp192r1).
+    P192,
+    /// P-224 (secp224r1).
+    P224,
+    /// P-256 (secp256r1).
+    P256,
+    /// P-384 (secp384r1).
+    P384,
+    /// P-521 (secp521r1).
+    P521,
+}
+
+impl EccCurve {
+    /// From a `TEE_ATTR_ECC_CURVE` value; other curves give `TEE_ERROR_NOT_SUPPORTED`.
+    pub fn from_tee(curve: u32) -> AsymResult<Self> {
+        Ok(match curve {
+            TEE_ECC_CURVE_NIST_P192 => Self::P192,
+            TEE_ECC_CURVE_NIST_P224 => Self::P224,
+            TEE_ECC_CURVE_NIST_P256 => Self::P256,
+            TEE_ECC_CURVE_NIST_P384 => Self::P384,
+            TEE_ECC_CURVE_NIST_P521 => Self::P521,
+            _ => return Err(NOT_SUPPORTED),
+        })
+    }
+
+    /// Curve named by one of the GP 1.1 algorithm IDs OP-TEE still accepts
+    /// (`__OPTEE_ALG_ECDSA_P*` = `0x7000_x041`, `__OPTEE_ALG_ECDH_P*` = `0x8000_x042`). With the
+    /// GP 1.3 IDs the curve comes from the key's `TEE_ATTR_ECC_CURVE` instead.
+    pub fn from_legacy_alg(alg: u32) -> AsymResult<Self> {
+        let legacy_ecdsa = alg & 0xFFFF_0FFF == 0x7000_0041;
+        let legacy_ecdh = alg & 0xFFFF_0FFF == 0x8000_0042 && alg != 0x8000_0042;
+        if !(legacy_ecdsa || legacy_ecdh) {
+            return Err(NOT_SUPPORTED);
+        }
+        Self::from_tee((alg >> 12) & 0xF)
+    }
+
+    /// The `TEE_ECC_CURVE_*` value.
+    pub const fn tee_id(self) -> u32 {
+        match self {
+            Self::P192 => TEE_ECC_CURVE_NIST_P192,
+            Self::P224 => TEE_ECC_CURVE_NIST_P224,
+            Self::P256 => TEE_ECC_CURVE_NIST_P256,
+            Self::P384 => TEE_ECC_CURVE_NIST_P384,
+            Self::P521 => TEE_ECC_CURVE_NIST_P521,
+        }
+    }
+
+    /// Key size in bits (the GP object size).
+    pub const fn key_bits(self) -> u32 {
+        match self {
+            Self::P192 => 192,
+            Self::P224 => 224,
+            Self::P256 => 256,
+            Self::P384 => 384,
+            Self::P521 => 521,
+        }
+    }
+
+    /// Length of one coordinate, of the private value, of `r` and of `s` in bytes.
+    pub const fn coord_len(self) -> usize {
+        (self.key_bits() as usize).div_ceil(8)
+    }
+}
+
+/// Digest of a GP 1.3 ECDSA algorithm ID (`TEE_ALG_ECDSA_SHA*` = `0x7000_x042`; the
+/// `TEE_ALG_ECDSA_P*` names share these values): SHA-1, SHA-224..512, SHA3-224..512. The
+/// operation layer uses it to check the digest length; [`EccKeyPair::ecdsa_sign`] itself takes
+/// any length.
+pub fn ecdsa_alg_hash(alg: u32) -> AsymResult<HashAlg> {
+    if alg & 0xFFFF_0FFF != 0x7000_0042 {
+        return Err(NOT_SUPPORTED);
+    }
+    Ok(match (alg >> 12) & 0xF {
+        1 => HashAlg::Sha1,
+        2 => HashAlg::Sha224,
+        3 => HashAlg::Sha256,
+        4 => HashAlg::Sha384,
+        5 => HashAlg::Sha512,
+        6 => HashAlg::Sha3_224,
+        7 => HashAlg::Sha3_256,
+        8 => HashAlg::Sha3_384,
+        9 => HashAlg::Sha3_512,
+        _ => return Err(NOT_SUPPORTED),
+    })
+}
+
+/// A validated public point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EccPublicKey {
+    curve: EccCurve,
+    x: Vec<u8>,
+    y: Vec<u8>,
+}
+
+/// A key pair: private scalar in [1, n-1] and its public point.
+#[derive(Clone)]
+pub struct EccKeyPair {
+    public: EccPublicKey,
+    d: Zeroizing<Vec<u8>>,
+}
+
+impl core::fmt::Debug for EccKeyPair {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EccKeyPair")
+            .field("public", &self.public)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Per-curve operations on padded big-endian byte strings.
+macro_rules! curve_ops {
+    ($m:ident, $C:ty) => {
+        mod $m {
+            use alloc::vec::Vec;
+            use ecdsa::hazmat::{sign_prehashed, verify_prehashed};
+            use elliptic_curve::generic_array::GenericArray;
+            use elliptic_curve::sec1::{EncodedPoint, FromEncodedPoint, ToEncodedPoint};
+            use elliptic_curve::{FieldBytes, NonZeroScalar, PublicKey, SecretKey};
+
+            use super::super::{AsymResult, CryptoRngCore, BAD_PARAMS, SIG_INVALID};
+
+            type C = $C;
+
+            fn public(x: &[u8], y: &[u8]) -> AsymResult<PublicKey<C>> {
+                let ep = EncodedPoint::<C>::from_affine_coordinates(
+                    GenericArray::from_slice(x),
+                    GenericArray::from_slice(y),
+                    false,
+                );
+                Option::from(PublicKey::<C>::from_encoded_point(&ep)).ok_or(BAD_PARAMS)
+            }
+
+            fn secret(d: &[u8]) -> AsymResult<SecretKey<C>> {
+                SecretKey::<C>::from_bytes(GenericArray::from_slice(d)).map_err(|_| BAD_PARAMS)
+            }
+
+            fn coords(pk: &PublicKey<C>) -> (Vec<u8>, Vec<u8>) {
+                let ep = pk.to_encoded_point(false);
+                // An uncompressed encoding of a non-identity point always has both.
+                let x = ep.x().map(|c| c.to_vec()).unwrap_or_default();
+                let y = ep.y().map(|c| c.to_vec()).unwrap_or_default();
+                (x, y)
+            }
+
+            /// Digest → field element bytes: left-pad short digests, keep the leftmost
+            /// bytes of long ones.
+            fn digest_field(digest: &[u8]) -> FieldBytes<C> {
+                let mut z = FieldBytes::<C>::default();
+                let n = z.len();
+                if digest.len() >= n {
+                    z.copy_from_slice(&digest[..n]);
+                } else {
+                    z[n - digest.len()..].copy_from_slice(digest);
+                }
+                z
+            }
+
+            pub(super) fn check_public(x: &[u8], y: &[u8]) -> AsymResult<()> {
+                public(x, y).map(|_| ())
+            }
+
+            pub(super) fn public_of(d: &[u8]) -> AsymResult<(Vec<u8>, Vec<u8>)> {
+                Ok(coords(&secret(d)?.public_key()))
+            }
+
+            pub(super) fn generate(
+                rng: &mut dyn CryptoRngCore,
+            ) -> (zeroize::Zeroizing<Vec<u8>>, Vec<u8>, Vec<u8>) {
+                let sk = SecretKey::<C>::random(&mut &mut *rng);
+                let (x, y) = coords(&sk.public_key());
+                (zeroize::Zeroizing::new(sk.to_bytes().to_vec()), x, y)
+            }
+
+            pub(super) fn sign(
+                d: &[u8],
+                digest: &[u8],
+                rng: &mut dyn CryptoRngCore,
+            ) -> AsymResult<Vec<u8>> {
+                let sk = secret(d)?;
+                let d = sk.to_nonzero_scalar();
+                let z = digest_field(digest);
+                // r or s is zero with negligible probability; retry a few times.
+                for _ in 0..8 {
+                    let k = NonZeroScalar::<C>::random(&mut &mut *rng);
+                    if let Ok((sig, _)) = sign_prehashed::<C, _>(&d, *k, &z) {
+                        return Ok(sig.to_bytes().to_vec());
+                    }
+                }
+                Err(BAD_PARAMS)
+            }
+
+            pub(super) fn verify(
+                x: &[u8],
+                y: &[u8],
+                digest: &[u8],
+                sig: &[u8],
+            ) -> AsymResult<()> {
+                let pk = public(x, y)?;
+                let sig = ecdsa::Signature::<C>::from_slice(sig).map_err(|_| SIG_INVALID)?;
+                let z = digest_field(digest);
+                verify_prehashed::<C>(&pk.to_projective(), &z, &sig).map_err(|_| SIG_INVALID)
+            }
+
+            pub(super) fn ecdh(d: &[u8], x: &[u8], y: &[u8]) -> AsymResult<Vec<u8>> {
+                let sk = secret(d)?;
+                let pk = public(x, y)?;
+                let shared =
+                    elliptic_curve::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
+                Ok(shared.raw_secret_bytes().to_vec())
+            }
+        }
+    };
+}
+
+curve_ops!(p192_ops, p192::NistP192);
+curve_ops!(p224_ops, p224::NistP224);
+curve_ops!(p256_ops, p256::NistP256);
+curve_ops!(p384_ops, p384::NistP384);
+curve_ops!(p521_ops, p521::NistP521);
+
+macro_rules! dispatch {
+    ($curve:expr, $f:ident ( $($arg:expr),* )) => {
+        match $curve {
+            EccCurve::P192 => p192_ops::$f($($arg),*),
+            EccCurve::P224 => p224_ops::$f($($arg),*),
+            EccCurve::P256 => p256_ops::$f($($arg),*),
+            EccCurve::P384 => p384_ops::$f($($arg),*),
+            EccCurve::P521 => p521_ops::$f($($arg),*),
+        }
+    };
+}
+
+impl EccPublicKey {
+    /// From `TEE_ATTR_ECC_PUBLIC_VALUE_X`/`_Y`; the point must be on the curve
+    /// (else `TEE_ERROR_BAD_PARAMETERS`).
+    pub fn from_coords(curve: EccCurve, x: &[u8], y: &[u8]) -> AsymResult<Self> {
+        let len = curve.coord_len();
+        let (x, y) = (left_pad(x, len)?, left_pad(y, len)?);
+        dispatch!(curve, check_public(&x, &y))?;
+        Ok(Self { curve, x, y })
+    }
+
+    /// The curve.
+    pub fn curve(&self) -> EccCurve {
+        self.curve
+    }
+
+    /// `TEE_ATTR_ECC_PUBLIC_VALUE_X` (`coord_len()` bytes).
+    pub fn x(&self) -> &[u8] {
+        &self.x
+    }
+
+    /// `TEE_ATTR_ECC_PUBLIC_VALUE_Y` (`coord_len()` bytes).
+    pub fn y(&self) -> &[u8] {
+        &self.y
+    }
+
+    /// ECDSA verification of `sig` (`r || s`) over `digest`; a wrong signature or a signature
+    /// of the wrong length gives `TEE_ERROR_SIGNATURE_INVALID`.
+    pub fn ecdsa_verify(&self, digest: &[u8], sig: &[u8]) -> AsymResult<()> {
+        if sig.len() != 2 * self.curve.coord_len() {
+            return Err(SIG_INVALID);
+        }
+        dispatch!(self.curve, verify(&self.x, &self.y, digest, sig))
+    }
+}
+
+impl EccKeyPair {
+    /// From `TEE_ATTR_ECC_PRIVATE_VALUE` and the public coordinates. The private value must be
+    /// in [1, n-1] and the point on the curve; as in OP-TEE the point is not required to
+    /// match the private value (ECDH and signing use only the private value).
+    pub fn from_components(curve: EccCurve, d: &[u8], x: &[u8], y: &[u8]) -> AsymResult<Self> {
+        let public = EccPublicKey::from_coords(curve, x, y)?;
+        let d = Zeroizing::new(left_pad(d, curve.coord_len())?);
+        dispatch!(curve, public_of(&d))?;
+        Ok(Self { public, d })
+    }
+
+    /// From the private value alone; the public point is computed.
+    pub fn from_private(curve: EccCurve, d: &[u8]) -> AsymResult<Self> {
+        let d = Zeroizing::new(left_pad(d, curve.coord_len())?);
+        let (x, y) = dispatch!(curve, public_of(&d))?;
+        Ok(Self {
+            public: EccPublicKey { curve, x, y },
+            d,
+        })
+    }
+
+    /// Generates a key pair on `curve`.
+    pub fn generate(curve: EccCurve, rng: &mut dyn CryptoRngCore) -> Self {
+        let (d, x, y) = dispatch!(curve, generate(rng));
+        Self {
+            public: EccPublicKey { curve, x, y },
+            d,
+        }
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> &EccPublicKey {
+        &self.public
+    }
+
+    /// `TEE_ATTR_ECC_PRIVATE_VALUE` (`coord_len()` bytes).
+    pub fn private_value(&self) -> &[u8] {
+        &self.d
+    }
+
+    /// ECDSA signature (`r || s`) over `digest`.
+    pub fn ecdsa_sign(&self, digest: &[u8], rng: &mut dyn CryptoRngCore) -> AsymResult<Vec<u8>> {
+        dispatch!(self.public.curve, sign(&self.d, digest, rng))
+    }
+
+    /// ECDH (`TEE_ALG_ECDH_DERIVE_SHARED_SECRET`): x coordinate of d·Q, `coord_len()` bytes.
+    /// The peer point must be on the same curve (else `TEE_ERROR_BAD_PARAMETERS`).
+    pub fn ecdh(&self, peer_x: &[u8], peer_y: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
+        let len = self.public.curve.coord_len();
+        let (x, y) = (left_pad(peer_x, len)?, left_pad(peer_y, len)?);
+        dispatch!(self.public.curve, ecdh(&self.d, &x, &y)).map(Zeroizing::new)
+    }
+}

@@ -1,0 +1,557 @@
+//! RSA: key generation, PKCS#1 v1.5 / PSS signatures, PKCS#1 v1.5 / OAEP encryption and raw
+//! (`TEE_ALG_RSA_NOPAD`) exponentiation, on top of the `rsa` crate.
+//!
+//! Side channels: every private-key operation is blinded with fresh randomness from the
+//! caller's RNG. PKCS#1 v1.5 decryption uses the crate's constant-time padding check and
+//! reports every failure as one code (`TEE_ERROR_BAD_PARAMETERS`, as OP-TEE does), so no
+//! distinction between padding errors leaks through the result. Signature verification
+//! re-encodes the expected `EMSA-PKCS1-v1_5` block and compares whole blocks, so forged
+//! paddings (the Bleichenbacher-style signature forgery xtest 4011 builds) are rejected with
+//! `TEE_ERROR_SIGNATURE_INVALID`.
+//!
+//! Residual risk: the `rsa` 0.9 crate's bignum is not constant-time (advisory RUSTSEC-2023-0071,
+//! "Marvin"); the blinding above is the available mitigation.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use num_bigint_dig::BigUint;
+use num_traits::{One, Zero};
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::{Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, Pss};
+use zeroize::Zeroizing;
+
+use super::hash::HashAlg;
+use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED, SIG_INVALID};
+
+/// Smallest modulus OP-TEE accepts (bits).
+pub const RSA_MIN_BITS: u32 = 256;
+/// Largest modulus OP-TEE's Debian build accepts (`CFG_CORE_BIGNUM_MAX_BITS`).
+pub const RSA_MAX_BITS: u32 = 4096;
+/// Public exponent used by key generation when the caller gives none.
+pub const RSA_DEFAULT_EXPONENT: u32 = 65537;
+
+/// An RSA public key.
+#[derive(Clone, Debug)]
+pub struct RsaPublicKey(rsa::RsaPublicKey);
+
+/// An RSA key pair (private exponent, primes and CRT values are zeroized on drop by the
+/// `rsa` crate).
+#[derive(Clone)]
+pub struct RsaKeyPair(rsa::RsaPrivateKey);
+
+impl core::fmt::Debug for RsaKeyPair {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RsaKeyPair")
+            .field("bits", &self.bits())
+            .finish_non_exhaustive()
+    }
+}
+
+/// All attributes of an RSA key pair as big-endian byte strings (GP `TEE_ATTR_RSA_*`).
+pub struct RsaComponents {
+    /// `TEE_ATTR_RSA_MODULUS`.
+    pub n: Vec<u8>,
+    /// `TEE_ATTR_RSA_PUBLIC_EXPONENT`.
+    pub e: Vec<u8>,
+    /// `TEE_ATTR_RSA_PRIVATE_EXPONENT`.
+    pub d: Zeroizing<Vec<u8>>,
+    /// `TEE_ATTR_RSA_PRIME1`.
+    pub p: Zeroizing<Vec<u8>>,
+    /// `TEE_ATTR_RSA_PRIME2`.
+    pub q: Zeroizing<Vec<u8>>,
+    /// `TEE_ATTR_RSA_EXPONENT1` (d mod (p-1)).
+    pub dp: Zeroizing<Vec<u8>>,
+    /// `TEE_ATTR_RSA_EXPONENT2` (d mod (q-1)).
+    pub dq: Zeroizing<Vec<u8>>,
+    /// `TEE_ATTR_RSA_COEFFICIENT` (q^-1 mod p).
+    pub qinv: Zeroizing<Vec<u8>>,
+}
+
+/// Signature scheme of a `TEE_ALG_RSASSA_*` algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RsaSignScheme {
+    /// `EMSA-PKCS1-v1_5` with a `DigestInfo` for the hash.
+    Pkcs1v15(HashAlg),
+    /// `TEE_ALG_RSASSA_PKCS1_V1_5_MD5SHA1`: 36-byte MD5‖SHA-1 digest, no `DigestInfo`.
+    Pkcs1v15Md5Sha1,
+    /// `TEE_ALG_RSASSA_PKCS1_V1_5` (OP-TEE extension): the caller's bytes are padded as they
+    /// are, without `DigestInfo`, whatever their length (up to the modulus size - 11).
+    Pkcs1v15Raw,
+    /// `EMSA-PSS` with MGF1 of the same hash and the given salt length
+    /// (`TEE_ATTR_RSA_PSS_SALT_LENGTH`; GP default: the digest length).
+    Pss {
+        /// Message digest and MGF1 hash.
+        hash: HashAlg,
+        /// Salt length in bytes.
+        salt_len: usize,
+    },
+}
+
+impl RsaSignScheme {
+    /// Scheme for a `TEE_ALG_RSASSA_*` ID; `pss_salt_len` is the value of
+    /// `TEE_ATTR_RSA_PSS_SALT_LENGTH` if the caller passed it.
+    pub fn from_alg(alg: u32, pss_salt_len: Option<u32>) -> AsymResult<Self> {
+        if alg & 0xFF != 0x30 || (alg >> 28 != 0x7 && alg >> 28 != 0xF) {
+            return Err(NOT_SUPPORTED);
+        }
+        if alg == 0xF000_0830 {
+            return Ok(Self::Pkcs1v15Raw);
+        }
+        match (alg >> 8) & 0xF {
+            0x8 if (alg >> 12) & 0xF == 0xF => Ok(Self::Pkcs1v15Md5Sha1),
+            0x8 => Ok(Self::Pkcs1v15(HashAlg::from_sig_alg(alg)?)),
+            0x9 => {
+                let hash = HashAlg::from_sig_alg(alg)?;
+                let salt_len = match pss_salt_len {
+                    Some(l) => usize::try_from(l).map_err(|_| BAD_PARAMS)?,
+                    None => hash.output_len(),
+                };
+                Ok(Self::Pss { hash, salt_len })
+            }
+            _ => Err(NOT_SUPPORTED),
+        }
+    }
+
+    /// Length the digest passed to sign/verify must have (`None`: any length).
+    pub fn digest_len(&self) -> Option<usize> {
+        match self {
+            Self::Pkcs1v15(h) => Some(h.output_len()),
+            Self::Pkcs1v15Md5Sha1 => Some(36),
+            Self::Pkcs1v15Raw => None,
+            Self::Pss { hash, .. } => Some(hash.output_len()),
+        }
+    }
+
+    fn check_digest(&self, digest: &[u8]) -> AsymResult<()> {
+        match self.digest_len() {
+            Some(n) if n != digest.len() => Err(BAD_PARAMS),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Encryption scheme of a `TEE_ALG_RSAES_*` / `TEE_ALG_RSA_NOPAD` algorithm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RsaCipherScheme {
+    /// Raw RSA (`TEE_ALG_RSA_NOPAD`). As in OP-TEE, output has its leading zero bytes removed
+    /// (one zero byte is kept for an all-zero result).
+    NoPad,
+    /// `RSAES-PKCS1-v1_5`.
+    Pkcs1v15,
+    /// `RSAES-OAEP`.
+    Oaep {
+        /// Hash of the label and of the OAEP encoding (from the algorithm ID).
+        hash: HashAlg,
+        /// MGF1 hash (`TEE_ATTR_RSA_OAEP_MGF_HASH`, default: `hash`).
+        mgf_hash: HashAlg,
+        /// `TEE_ATTR_RSA_OAEP_LABEL` (empty: no label).
+        label: Vec<u8>,
+    },
+}
+
+impl RsaCipherScheme {
+    /// Scheme for a `TEE_ALG_RSAES_*` or `TEE_ALG_RSA_NOPAD` ID. `mgf_hash_alg` is the digest
+    /// algorithm ID carried by `TEE_ATTR_RSA_OAEP_MGF_HASH` (e.g. `TEE_ALG_SHA1`), `label` the
+    /// `TEE_ATTR_RSA_OAEP_LABEL` bytes.
+    pub fn from_alg(alg: u32, label: &[u8], mgf_hash_alg: Option<u32>) -> AsymResult<Self> {
+        if alg & 0xFF != 0x30 || (alg >> 28 != 0x6 && alg >> 28 != 0xF) {
+            return Err(NOT_SUPPORTED);
+        }
+        match (alg >> 8) & 0xF {
+            0x0 if alg == 0x6000_0030 => Ok(Self::NoPad),
+            0x1 if alg == 0x6000_0130 => Ok(Self::Pkcs1v15),
+            0x2 => {
+                let hash = HashAlg::from_internal_field(alg)?;
+                let mgf_hash = match mgf_hash_alg {
+                    Some(a) => HashAlg::from_tee_alg(a)?,
+                    None => hash,
+                };
+                Ok(Self::Oaep {
+                    hash,
+                    mgf_hash,
+                    label: label.to_vec(),
+                })
+            }
+            _ => Err(NOT_SUPPORTED),
+        }
+    }
+}
+
+fn uint(bytes: &[u8]) -> BigUint {
+    BigUint::from_bytes_be(bytes)
+}
+
+fn map_key_err(_: rsa::Error) -> crate::error::TeeError {
+    BAD_PARAMS
+}
+
+impl RsaPublicKey {
+    /// From `TEE_ATTR_RSA_MODULUS` and `TEE_ATTR_RSA_PUBLIC_EXPONENT`.
+    pub fn from_components(n: &[u8], e: &[u8]) -> AsymResult<Self> {
+        let key = rsa::RsaPublicKey::new_with_max_size(uint(n), uint(e), RSA_MAX_BITS as usize)
+            .map_err(map_key_err)?;
+        Ok(Self(key))
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.0.n().bits()
+    }
+
+    /// Modulus size in bytes: the length of every signature and ciphertext.
+    pub fn size(&self) -> usize {
+        self.0.size()
+    }
+
+    /// `TEE_ATTR_RSA_MODULUS`.
+    pub fn modulus(&self) -> Vec<u8> {
+        self.0.n().to_bytes_be()
+    }
+
+    /// `TEE_ATTR_RSA_PUBLIC_EXPONENT`.
+    pub fn public_exponent(&self) -> Vec<u8> {
+        self.0.e().to_bytes_be()
+    }
+
+    /// Verifies `sig` over `digest`. A wrong signature (any length) gives
+    /// `TEE_ERROR_SIGNATURE_INVALID`; a digest of the wrong length `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn verify(&self, scheme: RsaSignScheme, digest: &[u8], sig: &[u8]) -> AsymResult<()> {
+        scheme.check_digest(digest)?;
+        if sig.len() != self.size() {
+            return Err(SIG_INVALID);
+        }
+        let res = match scheme {
+            RsaSignScheme::Pkcs1v15(h) => self.0.verify(pkcs1v15_sign_padding(h)?, digest, sig),
+            RsaSignScheme::Pkcs1v15Md5Sha1 => self.0.verify(
+                Pkcs1v15Sign {
+                    hash_len: Some(36),
+                    prefix: Box::new([]),
+                },
+                digest,
+                sig,
+            ),
+            RsaSignScheme::Pkcs1v15Raw => {
+                self.0.verify(Pkcs1v15Sign::new_unprefixed(), digest, sig)
+            }
+            RsaSignScheme::Pss { hash, salt_len } => {
+                self.0.verify(pss_padding(hash, salt_len), digest, sig)
+            }
+        };
+        res.map_err(|_| SIG_INVALID)
+    }
+
+    /// Encrypts `msg` (`TEE_AsymmetricEncrypt`). Messages too long for the scheme give
+    /// `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn encrypt(
+        &self,
+        scheme: &RsaCipherScheme,
+        msg: &[u8],
+        rng: &mut dyn CryptoRngCore,
+    ) -> AsymResult<Vec<u8>> {
+        match scheme {
+            RsaCipherScheme::NoPad => {
+                let m = nopad_input(msg, self.size(), self.0.n())?;
+                let c = rsa::hazmat::rsa_encrypt(&self.0, &m).map_err(|_| BAD_PARAMS)?;
+                Ok(strip_leading_zeros(c.to_bytes_be()))
+            }
+            RsaCipherScheme::Pkcs1v15 => self
+                .0
+                .encrypt(&mut &mut *rng, Pkcs1v15Encrypt, msg)
+                .map_err(|_| BAD_PARAMS),
+            RsaCipherScheme::Oaep {
+                hash,
+                mgf_hash,
+                label,
+            } => self
+                .0
+                .encrypt(&mut &mut *rng, oaep_padding(*hash, *mgf_hash, label)?, msg)
+                .map_err(|_| BAD_PARAMS),
+        }
+    }
+}
+
+/// Reads a NOPAD input: at most modulus-size bytes and numerically below the modulus.
+fn nopad_input(msg: &[u8], k: usize, n: &BigUint) -> AsymResult<BigUint> {
+    if msg.len() > k {
+        return Err(BAD_PARAMS);
+    }
+    let m = uint(msg);
+    if &m >= n {
+        return Err(BAD_PARAMS);
+    }
+    Ok(m)
+}
+
+fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {
+    let first = v
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(v.len().saturating_sub(1));
+    v.drain(..first);
+    if v.is_empty() {
+        v.push(0);
+    }
+    v
+}
+
+/// Factors n from (e, d): with k = e·d - 1 = 2^t·r (r odd), for small bases g a non-trivial
+/// square root of 1 among g^r, g^2r, … reveals p = gcd(y - 1, n) (Boneh, "Twenty years of
+/// attacks on RSA", fact 1). Works for any e; `None` if no base succeeds or the values are
+/// inconsistent.
+fn recover_primes_any_e(n: &BigUint, e: &BigUint, d: &BigUint) -> Option<(BigUint, BigUint)> {
+    use num_integer::Integer;
+    let one = BigUint::one();
+    if n <= &one || n.is_even() {
+        return None;
+    }
+    let k = e * d - &one;
+    if k.is_zero() {
+        return None;
+    }
+    let t = k.trailing_zeros()?;
+    let r = &k >> t;
+    let n_minus_1 = n - &one;
+    for g in 2u32..100 {
+        let mut y = BigUint::from(g).modpow(&r, n);
+        if y == one || y == n_minus_1 {
+            continue;
+        }
+        for _ in 0..t {
+            let x = (&y * &y) % n;
+            if x == one {
+                let p = (&y - &one).gcd(n);
+                if p > one && &p < n {
+                    let q = n / &p;
+                    if &(&p * &q) == n {
+                        return Some((p, q));
+                    }
+                }
+                return None;
+            }
+            if x == n_minus_1 {
+                break;
+            }
+            y = x;
+        }
+    }
+    None
+}
+
+fn pkcs1v15_sign_padding(h: HashAlg) -> AsymResult<Pkcs1v15Sign> {
+    let prefix = h.pkcs1_digest_info_prefix().ok_or(NOT_SUPPORTED)?;
+    Ok(Pkcs1v15Sign {
+        hash_len: Some(h.output_len()),
+        prefix: prefix.into(),
+    })
+}
+
+fn pss_padding(hash: HashAlg, salt_len: usize) -> Pss {
+    Pss {
+        blinded: false,
+        digest: hash.dyn_digest(),
+        salt_len,
+    }
+}
+
+fn oaep_padding(hash: HashAlg, mgf_hash: HashAlg, label: &[u8]) -> AsymResult<Oaep> {
+    // The `rsa` 0.9 API carries the label as a `String`: binary (non-UTF-8) labels are not
+    // supported yet.
+    let label = if label.is_empty() {
+        None
+    } else {
+        Some(String::from(
+            core::str::from_utf8(label).map_err(|_| NOT_SUPPORTED)?,
+        ))
+    };
+    Ok(Oaep {
+        digest: hash.dyn_digest(),
+        mgf_digest: mgf_hash.dyn_digest(),
+        label,
+    })
+}
+
+impl RsaKeyPair {
+    /// From `TEE_ATTR_RSA_MODULUS`, `_PUBLIC_EXPONENT`, `_PRIVATE_EXPONENT` and, for a CRT key,
+    /// `_PRIME1`/`_PRIME2` (the CRT exponents and coefficient are recomputed and, when given,
+    /// checked by [`RsaKeyPair::from_crt_components`]). Without primes they are recovered from
+    /// (n, e, d) (NIST SP 800-56B C.2), which needs 2^16 < e < 2^256; other non-CRT keys give
+    /// `TEE_ERROR_NOT_SUPPORTED`.
+    pub fn from_components(
+        n: &[u8],
+        e: &[u8],
+        d: &[u8],
+        primes: Option<(&[u8], &[u8])>,
+    ) -> AsymResult<Self> {
+        let (n, e, d) = (uint(n), uint(e), uint(d));
+        if n.bits() > RSA_MAX_BITS as usize {
+            return Err(NOT_SUPPORTED);
+        }
+        match primes {
+            Some((p, q)) => {
+                rsa::RsaPrivateKey::from_components(n, e, d, alloc::vec![uint(p), uint(q)])
+                    .map(Self)
+                    .map_err(map_key_err)
+            }
+            None => {
+                // The crate recovers p and q for 2^16 < e < 2^256 (SP 800-56B C.2); other
+                // exponents go through the classic randomized-square-root factorization.
+                let (p, q) = match recover_primes_any_e(&n, &e, &d) {
+                    Some(pq) => pq,
+                    None => {
+                        return rsa::RsaPrivateKey::from_components(n, e, d, Vec::new())
+                            .map(Self)
+                            .map_err(|_| NOT_SUPPORTED)
+                    }
+                };
+                rsa::RsaPrivateKey::from_components(n, e, d, alloc::vec![p, q])
+                    .map(Self)
+                    .map_err(map_key_err)
+            }
+        }
+    }
+
+    /// Like [`RsaKeyPair::from_components`] with all CRT attributes: the given dp, dq and qinv
+    /// must match the ones derived from (d, p, q), else `TEE_ERROR_BAD_PARAMETERS`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_crt_components(
+        n: &[u8],
+        e: &[u8],
+        d: &[u8],
+        p: &[u8],
+        q: &[u8],
+        dp: &[u8],
+        dq: &[u8],
+        qinv: &[u8],
+    ) -> AsymResult<Self> {
+        let key = Self::from_components(n, e, d, Some((p, q)))?;
+        let c = key.components();
+        let same = |a: &[u8], b: &[u8]| uint(a) == uint(b);
+        if !(same(&c.dp, dp) && same(&c.dq, dq) && same(&c.qinv, qinv)) {
+            return Err(BAD_PARAMS);
+        }
+        Ok(key)
+    }
+
+    /// Generates a key of `bits` bits (256..=4096) with public exponent `e` (big-endian bytes,
+    /// default 65537). Unsupported sizes give `TEE_ERROR_NOT_SUPPORTED`, an even or too small
+    /// exponent `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn generate(bits: u32, e: Option<&[u8]>, rng: &mut dyn CryptoRngCore) -> AsymResult<Self> {
+        if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
+            return Err(NOT_SUPPORTED);
+        }
+        let exp = match e {
+            Some(e) => uint(e),
+            None => BigUint::from(RSA_DEFAULT_EXPONENT),
+        };
+        if exp < BigUint::from(3u32) || (&exp % 2u32).is_zero() || exp.bits() > 64 {
+            return Err(BAD_PARAMS);
+        }
+        let key = rsa::RsaPrivateKey::new_with_exp(&mut &mut *rng, bits as usize, &exp)
+            .map_err(|_| BAD_PARAMS)?;
+        Ok(Self(key))
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.0.n().bits()
+    }
+
+    /// Modulus size in bytes.
+    pub fn size(&self) -> usize {
+        self.0.size()
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> RsaPublicKey {
+        RsaPublicKey(self.0.to_public_key())
+    }
+
+    /// All attributes (for `TEE_GetObjectBufferAttribute` after generation).
+    pub fn components(&self) -> RsaComponents {
+        let primes = self.0.primes();
+        let (p, q) = (&primes[0], &primes[1]);
+        let d = self.0.d();
+        let one = BigUint::one();
+        let dp = d % (p - &one);
+        let dq = d % (q - &one);
+        let qinv = self.0.crt_coefficient().unwrap_or_default();
+        RsaComponents {
+            n: self.0.n().to_bytes_be(),
+            e: self.0.e().to_bytes_be(),
+            d: Zeroizing::new(d.to_bytes_be()),
+            p: Zeroizing::new(p.to_bytes_be()),
+            q: Zeroizing::new(q.to_bytes_be()),
+            dp: Zeroizing::new(dp.to_bytes_be()),
+            dq: Zeroizing::new(dq.to_bytes_be()),
+            qinv: Zeroizing::new(qinv.to_bytes_be()),
+        }
+    }
+
+    /// Signs `digest` (`TEE_AsymmetricSignDigest`); the signature has [`Self::size`] bytes.
+    /// A digest of the wrong length gives `TEE_ERROR_BAD_PARAMETERS`, a PSS salt too long for
+    /// the modulus `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn sign(
+        &self,
+        scheme: RsaSignScheme,
+        digest: &[u8],
+        rng: &mut dyn CryptoRngCore,
+    ) -> AsymResult<Vec<u8>> {
+        scheme.check_digest(digest)?;
+        let res = match scheme {
+            RsaSignScheme::Pkcs1v15(h) => {
+                self.0
+                    .sign_with_rng(&mut &mut *rng, pkcs1v15_sign_padding(h)?, digest)
+            }
+            RsaSignScheme::Pkcs1v15Md5Sha1 => self.0.sign_with_rng(
+                &mut &mut *rng,
+                Pkcs1v15Sign {
+                    hash_len: Some(36),
+                    prefix: Box::new([]),
+                },
+                digest,
+            ),
+            RsaSignScheme::Pkcs1v15Raw => {
+                self.0
+                    .sign_with_rng(&mut &mut *rng, Pkcs1v15Sign::new_unprefixed(), digest)
+            }
+            RsaSignScheme::Pss { hash, salt_len } => {
+                let mut pss = pss_padding(hash, salt_len);
+                pss.blinded = true;
+                self.0.sign_with_rng(&mut &mut *rng, pss, digest)
+            }
+        };
+        res.map_err(|_| BAD_PARAMS)
+    }
+
+    /// Decrypts `ct` (`TEE_AsymmetricDecrypt`). Every failure (bad length, value ≥ n, padding
+    /// error) gives the same `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn decrypt(
+        &self,
+        scheme: &RsaCipherScheme,
+        ct: &[u8],
+        rng: &mut dyn CryptoRngCore,
+    ) -> AsymResult<Zeroizing<Vec<u8>>> {
+        let out = match scheme {
+            RsaCipherScheme::NoPad => {
+                let c = nopad_input(ct, self.size(), self.0.n())?;
+                let m = rsa::hazmat::rsa_decrypt_and_check(&self.0, Some(&mut &mut *rng), &c)
+                    .map_err(|_| BAD_PARAMS)?;
+                strip_leading_zeros(m.to_bytes_be())
+            }
+            RsaCipherScheme::Pkcs1v15 => self
+                .0
+                .decrypt_blinded(&mut &mut *rng, Pkcs1v15Encrypt, ct)
+                .map_err(|_| BAD_PARAMS)?,
+            RsaCipherScheme::Oaep {
+                hash,
+                mgf_hash,
+                label,
+            } => self
+                .0
+                .decrypt_blinded(&mut &mut *rng, oaep_padding(*hash, *mgf_hash, label)?, ct)
+                .map_err(|_| BAD_PARAMS)?,
+        };
+        Ok(Zeroizing::new(out))
+    }
+}

@@ -1,0 +1,98 @@
+//! Message digests (MD5, SHA-1, SHA-2, SHA-3, SHAKE, SM3).
+
+use alloc::boxed::Box;
+
+use digest::{Digest, ExtendableOutputReset, Update};
+use supplicant_proto::tee_crypto::*;
+
+/// A running hash computation behind a uniform, object-safe interface.
+pub(crate) trait Hasher: Send {
+    fn update(&mut self, data: &[u8]);
+    /// Write the digest (or, for an XOF, `out.len()` bytes of output) and reset.
+    fn finalize_reset(&mut self, out: &mut [u8]);
+    fn box_clone(&self) -> Box<dyn Hasher>;
+}
+
+struct Fixed<D>(D);
+
+impl<D: Digest + digest::FixedOutputReset + Clone + Send + 'static> Hasher for Fixed<D> {
+    fn update(&mut self, data: &[u8]) {
+        Digest::update(&mut self.0, data);
+    }
+    fn finalize_reset(&mut self, out: &mut [u8]) {
+        let d = Digest::finalize_reset(&mut self.0);
+        let n = out.len().min(d.len());
+        out[..n].copy_from_slice(&d[..n]);
+    }
+    fn box_clone(&self) -> Box<dyn Hasher> {
+        Box::new(Fixed(self.0.clone()))
+    }
+}
+
+struct Xof<D>(D);
+
+impl<D: Update + ExtendableOutputReset + Clone + Send + 'static> Hasher for Xof<D> {
+    fn update(&mut self, data: &[u8]) {
+        Update::update(&mut self.0, data);
+    }
+    fn finalize_reset(&mut self, out: &mut [u8]) {
+        self.0.finalize_xof_reset_into(out);
+    }
+    fn box_clone(&self) -> Box<dyn Hasher> {
+        Box::new(Xof(self.0.clone()))
+    }
+}
+
+/// Digest length in bytes of a hash algorithm ID (`TEE_ALG_*` digest or its main-algorithm
+/// number), `None` if it is not a supported hash.
+///
+/// SHAKE128/256 report 16/32 bytes (their security strength) as default output length.
+pub fn digest_len(algorithm: u32) -> Option<usize> {
+    Some(match algorithm {
+        TEE_ALG_MD5 => 16,
+        TEE_ALG_SHA1 => 20,
+        TEE_ALG_SHA224 | TEE_ALG_SHA3_224 => 28,
+        TEE_ALG_SHA256 | TEE_ALG_SHA3_256 | TEE_ALG_SM3 => 32,
+        TEE_ALG_SHA384 | TEE_ALG_SHA3_384 => 48,
+        TEE_ALG_SHA512 | TEE_ALG_SHA3_512 => 64,
+        TEE_ALG_SHAKE128 => 16,
+        TEE_ALG_SHAKE256 => 32,
+        _ => return None,
+    })
+}
+
+/// Whether `algorithm` is an extendable-output function.
+pub fn is_xof(algorithm: u32) -> bool {
+    matches!(algorithm, TEE_ALG_SHAKE128 | TEE_ALG_SHAKE256)
+}
+
+/// A fresh hasher for a digest algorithm ID.
+pub(crate) fn new_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
+    Some(match algorithm {
+        TEE_ALG_MD5 => Box::new(Fixed(md5::Md5::new())),
+        TEE_ALG_SHA1 => Box::new(Fixed(sha1::Sha1::new())),
+        TEE_ALG_SHA224 => Box::new(Fixed(sha2::Sha224::new())),
+        TEE_ALG_SHA256 => Box::new(Fixed(sha2::Sha256::new())),
+        TEE_ALG_SHA384 => Box::new(Fixed(sha2::Sha384::new())),
+        TEE_ALG_SHA512 => Box::new(Fixed(sha2::Sha512::new())),
+        TEE_ALG_SHA3_224 => Box::new(Fixed(sha3::Sha3_224::new())),
+        TEE_ALG_SHA3_256 => Box::new(Fixed(sha3::Sha3_256::new())),
+        TEE_ALG_SHA3_384 => Box::new(Fixed(sha3::Sha3_384::new())),
+        TEE_ALG_SHA3_512 => Box::new(Fixed(sha3::Sha3_512::new())),
+        TEE_ALG_SM3 => Box::new(Fixed(sm3::Sm3::new())),
+        TEE_ALG_SHAKE128 => Box::new(Xof(sha3::Shake128::default())),
+        TEE_ALG_SHAKE256 => Box::new(Xof(sha3::Shake256::default())),
+        _ => return None,
+    })
+}
+
+/// One-shot digest helper for other parts of the core (and the asymmetric half): hash `data`
+/// with `algorithm` into `out`, which must be at least [`digest_len`] long. Returns the length.
+pub fn hash(algorithm: u32, data: &[u8], out: &mut [u8]) -> Option<usize> {
+    let len = digest_len(algorithm)?;
+    let mut h = new_hasher(algorithm)?;
+    h.update(data);
+    let out = out.get_mut(..len)?;
+    h.finalize_reset(out);
+    Some(len)
+}

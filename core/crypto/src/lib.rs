@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+mod ae;
+mod block;
+pub mod digest;
+pub mod error;
+mod mac;
+pub mod object;
+pub mod operation;
+pub mod rng;
+
+pub mod asym;
+
+pub use error::{TeeError, TeeResult};
+pub use object::{Attribute, KeyObject, ObjectInfo};
+pub use operation::{Operation, OperationInfo};
+pub use rng::Rng;
