@@ -215,10 +215,8 @@ impl Sm2PublicKey {
 impl Sm2KeyPair {
     /// SM2 decryption of `C1 || C2 || C3`. A malformed C1 (not an uncompressed point on the
     /// curve) or a ciphertext without message bytes gives `TEE_ERROR_BAD_PARAMETERS`; a
-    /// compressed C1 `TEE_ERROR_NOT_SUPPORTED`; a C3 mismatch (checked in constant time) also
-    /// `TEE_ERROR_BAD_PARAMETERS`.
-    // TODO: OP-TEE reports the C3 mismatch as TEE_ERROR_CIPHERTEXT_INVALID (0xF0100006);
-    // use that once `TeeError` has the variant.
+    /// compressed C1 `TEE_ERROR_NOT_SUPPORTED`; a C3 mismatch (checked in constant time)
+    /// `TEE_ERROR_CIPHERTEXT_INVALID`, as OP-TEE reports it.
     pub fn decrypt(&self, ct: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
         match ct.first() {
             Some(0x04) => {}
@@ -247,7 +245,7 @@ impl Sm2KeyPair {
         if bool::from(u.ct_eq(c3_in)) {
             Ok(msg)
         } else {
-            Err(BAD_PARAMS)
+            Err(crate::error::TeeError::CiphertextInvalid)
         }
     }
 }
