@@ -437,7 +437,18 @@ fn to_gp(
                 return Err(code);
             }
         },
-        Some(_) => Memref::zeroed(size),
+        Some(_) => {
+            // Sized by the normal world: allocate without aborting on failure.
+            let mut buf = Vec::new();
+            if buf.try_reserve_exact(size).is_err() {
+                if let Some(v) = view {
+                    let _ = k.shm.lock().release(v);
+                }
+                return Err(TEE_ERROR_OUT_OF_MEMORY);
+            }
+            buf.resize(size, 0);
+            Memref::new(buf)
+        }
     };
     let p = match dir {
         Dir::In => PtaParam::MemrefInput(memref),

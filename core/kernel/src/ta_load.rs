@@ -5,7 +5,6 @@
 //! `SHM_ALLOC` (type APPL) gets a buffer tee-supplicant can fill; `LOAD_TA`
 //! again fills it; the bytes are copied into secure memory once; `SHM_FREE`.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use oxtee_shm::{PhysMem, ShmRegistry};
@@ -123,7 +122,11 @@ fn fill_and_copy(
         return Err(TEE_ERROR_GENERIC);
     }
     let len = usize::try_from(size).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
-    let mut file = vec![0u8; len];
+    // The size comes from the normal world: allocate without aborting.
+    let mut file = Vec::new();
+    file.try_reserve_exact(len)
+        .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+    file.resize(len, 0);
     if attr & OPTEE_MSG_ATTR_NONCONTIG != 0 {
         // Dynamic shared memory: a page list. The pages are registered for
         // the exchange and handed back by reference (RMEM), as OP-TEE does.
