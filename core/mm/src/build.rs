@@ -1,6 +1,6 @@
 use crate::desc::{leaf_attrs, ADDR_MASK, TABLE_OR_PAGE, VALID};
 use crate::error::MmError;
-use crate::layout::{Layout, MemKind};
+use crate::layout::Layout;
 use crate::{Table, ENTRIES, PAGE_SIZE, ROOT_LEVEL, VA_BITS};
 
 /// The built tables.
@@ -22,21 +22,21 @@ pub(crate) const fn entry_index(va: u64, level: u8) -> usize {
     ((va >> entry_shift(level)) as usize) % ENTRIES
 }
 
-struct Builder<'a> {
-    arena: &'a mut [Table],
-    arena_pa: u64,
-    used: usize,
+pub(crate) struct Builder<'a> {
+    pub(crate) arena: &'a mut [Table],
+    pub(crate) arena_pa: u64,
+    pub(crate) used: usize,
 }
 
 impl Builder<'_> {
-    fn table_pa(&self, index: usize) -> Result<u64, MmError> {
+    pub(crate) fn table_pa(&self, index: usize) -> Result<u64, MmError> {
         (index as u64)
             .checked_mul(PAGE_SIZE)
             .and_then(|off| self.arena_pa.checked_add(off))
             .ok_or(MmError::OutOfTables)
     }
 
-    fn alloc(&mut self) -> Result<usize, MmError> {
+    pub(crate) fn alloc(&mut self) -> Result<usize, MmError> {
         let index = self.used;
         let table = self.arena.get_mut(index).ok_or(MmError::OutOfTables)?;
         table.fill(0);
@@ -58,14 +58,15 @@ impl Builder<'_> {
     }
 
     /// Maps `start..end` (4 KiB aligned, inside the range covered by the table) in table
-    /// `table` at `level`, with the largest blocks alignment allows.
-    fn map(
+    /// `table` at `level`, to the output addresses `spec` gives, with the largest blocks that
+    /// alignment (of both VA and PA) and `spec.min_leaf_level` allow.
+    pub(crate) fn map(
         &mut self,
         table: usize,
         level: u8,
         start: u64,
         end: u64,
-        kind: MemKind,
+        spec: &LeafSpec,
     ) -> Result<(), MmError> {
         let size = 1u64 << entry_shift(level);
         let mut va = start;
@@ -77,31 +78,64 @@ impl Builder<'_> {
             let chunk_end = entry_end.min(end);
             let index = entry_index(va, level);
             let current = self.arena[table][index];
-            if va == entry_start && chunk_end == entry_end {
+            let pa = spec.pa_of(va)?;
+            let whole_entry = va == entry_start && chunk_end == entry_end;
+            if whole_entry && pa % size == 0 && level >= spec.min_leaf_level {
                 // The whole entry: a block (levels 1, 2) or page (level 3).
                 if current & VALID != 0 {
                     return Err(MmError::Overlap { addr: va });
                 }
                 let kind_bits = if level == 3 { TABLE_OR_PAGE } else { 0 };
-                self.arena[table][index] = va | leaf_attrs(kind) | kind_bits | VALID;
-            } else {
-                // Part of the entry: descend. Level 3 entries are 4 KiB and the range is 4 KiB
-                // aligned, so this only happens at levels 1 and 2.
+                self.arena[table][index] = pa | spec.attrs | kind_bits | VALID;
+            } else if level < 3 {
+                // Part of the entry (or a block not allowed here): descend.
                 let child = if current & VALID == 0 {
                     let child = self.alloc()?;
                     self.arena[table][index] = self.table_pa(child)? | TABLE_OR_PAGE | VALID;
                     child
-                } else if level < 3 && current & TABLE_OR_PAGE != 0 {
+                } else if current & TABLE_OR_PAGE != 0 {
                     self.child_index(current)?
                 } else {
                     return Err(MmError::Overlap { addr: va });
                 };
-                self.map(child, level + 1, va, chunk_end, kind)?;
+                self.map(child, level + 1, va, chunk_end, spec)?;
+            } else {
+                // Level 3 entries are whole 4 KiB pages of page-aligned ranges: never reached
+                // for validated input.
+                return Err(MmError::Unaligned { addr: va });
             }
             va = chunk_end;
         }
         Ok(())
     }
+}
+
+/// What the leaves of one mapped range look like.
+pub(crate) struct LeafSpec {
+    /// Leaf attribute bits (no address, no type bits).
+    pub(crate) attrs: u64,
+    /// First VA of the range.
+    pub(crate) va: u64,
+    /// Output address of `va`.
+    pub(crate) pa: u64,
+    /// Smallest level at which a block may be written (1: 1 GiB blocks allowed, 2: 2 MiB
+    /// blocks at most).
+    pub(crate) min_leaf_level: u8,
+}
+
+impl LeafSpec {
+    fn pa_of(&self, va: u64) -> Result<u64, MmError> {
+        va.checked_sub(self.va)
+            .and_then(|off| self.pa.checked_add(off))
+            .ok_or(MmError::OutOfRange { end: va })
+    }
+}
+
+pub(crate) fn check_arena_pa(arena_pa: u64) -> Result<(), MmError> {
+    if arena_pa % PAGE_SIZE != 0 || arena_pa & !ADDR_MASK != 0 {
+        return Err(MmError::Unaligned { addr: arena_pa });
+    }
+    Ok(())
 }
 
 /// Builds identity-map (VA = PA) translation tables for `layout` in `arena`, whose first table
@@ -116,9 +150,7 @@ pub fn build(
     arena: &mut [Table],
     arena_pa: u64,
 ) -> Result<TableRoot, MmError> {
-    if arena_pa % PAGE_SIZE != 0 || arena_pa & !ADDR_MASK != 0 {
-        return Err(MmError::Unaligned { addr: arena_pa });
-    }
+    check_arena_pa(arena_pa)?;
     let limit = 1u64 << VA_BITS;
     for region in layout.regions {
         let (start, end) = (region.range.start, region.range.end);
@@ -144,12 +176,18 @@ pub fn build(
         if region.range.is_empty() {
             continue;
         }
+        let spec = LeafSpec {
+            attrs: leaf_attrs(region.kind),
+            va: region.range.start,
+            pa: region.range.start,
+            min_leaf_level: ROOT_LEVEL,
+        };
         builder.map(
             root,
             ROOT_LEVEL,
             region.range.start,
             region.range.end,
-            region.kind,
+            &spec,
         )?;
     }
     Ok(TableRoot {

@@ -2,6 +2,7 @@
 //! walker reads them.
 
 use crate::layout::MemKind;
+use crate::user::UserKind;
 
 /// Descriptor is valid.
 pub const VALID: u64 = 1 << 0;
@@ -13,7 +14,7 @@ pub const ATTR_INDEX_SHIFT: u32 = 2;
 pub const ATTR_INDEX_MASK: u64 = 0b111;
 /// `NS`: output address is in the non-secure physical address space (Secure state only).
 pub const NS: u64 = 1 << 5;
-/// `AP[1]`: accessible from EL0 (never set here).
+/// `AP[1]`: accessible from EL0 (set only by [`user_leaf_attrs`], never for kernel kinds).
 pub const AP_EL0: u64 = 1 << 6;
 /// `AP[2]`: read-only.
 pub const AP_RO: u64 = 1 << 7;
@@ -23,7 +24,8 @@ pub const SH_SHIFT: u32 = 8;
 pub const SH_INNER: u64 = 0b11 << SH_SHIFT;
 /// Access flag (set on every leaf: no AF faults).
 pub const AF: u64 = 1 << 10;
-/// Not global (never set: there is one address space).
+/// Not global: the TLB entry is tagged with the ASID (set only by [`user_leaf_attrs`]; kernel
+/// mappings are global).
 pub const NG: u64 = 1 << 11;
 /// Privileged (EL1) execute-never.
 pub const PXN: u64 = 1 << 53;
@@ -37,7 +39,8 @@ pub const MAIR_IDX_DEVICE: u64 = 0;
 /// `MAIR_EL1` index of Normal memory, inner/outer write-back, read/write-allocate.
 pub const MAIR_IDX_NORMAL: u64 = 1;
 
-/// Attribute bits of a leaf (block or page) descriptor mapping memory of `kind`, without the
+/// Attribute bits of a kernel (EL1-only, global) leaf (block or page) descriptor mapping memory
+/// of `kind`, without the
 /// output address and the type bits.
 pub const fn leaf_attrs(kind: MemKind) -> u64 {
     let normal = (MAIR_IDX_NORMAL << ATTR_INDEX_SHIFT) | SH_INNER | AF;
@@ -47,5 +50,18 @@ pub const fn leaf_attrs(kind: MemKind) -> u64 {
         MemKind::Data => normal | PXN | UXN,
         MemKind::NsRam => normal | NS | PXN | UXN,
         MemKind::Device => (MAIR_IDX_DEVICE << ATTR_INDEX_SHIFT) | AF | PXN | UXN,
+    }
+}
+
+/// Attribute bits of a user (S-EL0) leaf descriptor mapping memory of `kind`, without the output
+/// address and the type bits: secure (`NS` = 0) Normal WB memory, inner shareable, access flag
+/// set, not global (`nG` = 1, so the ASID applies), accessible from EL0 (`AP[1]` = 1) and
+/// never executable at EL1 (`PXN` = 1).
+pub const fn user_leaf_attrs(kind: UserKind) -> u64 {
+    let user = (MAIR_IDX_NORMAL << ATTR_INDEX_SHIFT) | SH_INNER | AF | NG | AP_EL0 | PXN;
+    match kind {
+        UserKind::Text => user | AP_RO,
+        UserKind::Ro => user | AP_RO | UXN,
+        UserKind::Rw => user | UXN,
     }
 }

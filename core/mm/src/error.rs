@@ -27,6 +27,30 @@ pub enum MmError {
     },
     /// The arena has no free table left.
     OutOfTables,
+    /// A user mapping (`start..end`) is not inside the user window.
+    OutsideWindow {
+        /// First VA of the mapping.
+        start: u64,
+        /// End of the mapping (saturated at `u64::MAX` if it overflows).
+        end: u64,
+    },
+    /// The kernel root already maps something in the user window: its level-1 entry for
+    /// `addr` is valid.
+    WindowInUse {
+        /// Base VA of the 1 GiB covered by the valid entry.
+        addr: u64,
+    },
+    /// A physical range (a user mapping's output, or a table address) reaches beyond the
+    /// 48-bit output addresses of the descriptors.
+    PaOutOfRange {
+        /// End of the range (saturated at `u64::MAX` if it overflows).
+        end: u64,
+    },
+    /// An ASID that does not fit the 8 bits `TCR_EL1.AS` = 0 gives.
+    BadAsid {
+        /// The requested ASID.
+        asid: u16,
+    },
     /// `tcr` was given a physical address size with no `TCR_EL1.IPS` encoding.
     BadPaRange {
         /// The size in bits.
@@ -42,6 +66,17 @@ impl fmt::Display for MmError {
             Self::OutOfRange { end } => write!(f, "region end {end:#x} beyond the VA space"),
             Self::Overlap { addr } => write!(f, "address {addr:#x} mapped twice"),
             Self::OutOfTables => write!(f, "translation table arena exhausted"),
+            Self::OutsideWindow { start, end } => {
+                write!(
+                    f,
+                    "user mapping {start:#x}..{end:#x} outside the user window"
+                )
+            }
+            Self::WindowInUse { addr } => {
+                write!(f, "kernel root already maps the 1 GiB at {addr:#x}")
+            }
+            Self::PaOutOfRange { end } => write!(f, "physical range end {end:#x} beyond 48 bits"),
+            Self::BadAsid { asid } => write!(f, "ASID {asid} does not fit in 8 bits"),
             Self::BadPaRange { bits } => write!(f, "no IPS encoding for {bits}-bit PAs"),
         }
     }

@@ -7,12 +7,14 @@ pub mod desc;
 mod error;
 mod layout;
 pub mod regs;
+mod user;
 mod walk;
 
 pub use build::{build, TableRoot};
 pub use error::MmError;
 pub use layout::{qemu_virt_regions, ImageLayout, Layout, MemKind, Region};
-pub use walk::{walk, Leaf, WalkFault};
+pub use user::{build_user_window, UserKind, UserMapping, TA_WINDOW};
+pub use walk::{walk, walk_arenas, Leaf, WalkFault};
 
 /// Size of a translation granule, a page and a translation table (4 KiB).
 pub const PAGE_SIZE: u64 = 4096;

@@ -1,9 +1,9 @@
 //! Values for the EL1 system registers that go with the tables: `MAIR_EL1`, `TCR_EL1` and the
 //! `SCTLR_EL1` bits that turn translation and the caches on.
 
-use crate::desc::{MAIR_IDX_DEVICE, MAIR_IDX_NORMAL};
+use crate::desc::{ADDR_MASK, MAIR_IDX_DEVICE, MAIR_IDX_NORMAL};
 use crate::error::MmError;
-use crate::VA_BITS;
+use crate::{PAGE_SIZE, VA_BITS};
 
 /// `MAIR_EL1` attribute byte: Device-nGnRnE.
 pub const MAIR_DEVICE_NGNRNE: u64 = 0x00;
@@ -114,4 +114,26 @@ pub const fn sctlr_bits() -> (u64, u64) {
 pub const fn sctlr_enable(current: u64) -> u64 {
     let (set, clear) = sctlr_bits();
     (current | set) & !clear
+}
+
+/// `TTBR0_EL1.ASID` shift (bits 63:48).
+pub const TTBR_ASID_SHIFT: u32 = 48;
+
+/// Largest ASID: [`tcr`] leaves `TCR_EL1.AS` = 0, so ASIDs are 8 bits wide.
+pub const MAX_ASID: u16 = 0xff;
+
+/// `TTBR0_EL1` for the root table at `root_pa` (4 KiB aligned, below 2^48) tagged with `asid`
+/// (at most [`MAX_ASID`]; bits 63:48), `CnP` = 0. ASID 0 suits the kernel's own root (its
+/// mappings are global); give each user address space its own non-zero ASID.
+pub const fn ttbr0_with_asid(root_pa: u64, asid: u16) -> Result<u64, MmError> {
+    if root_pa % PAGE_SIZE != 0 {
+        return Err(MmError::Unaligned { addr: root_pa });
+    }
+    if root_pa & !ADDR_MASK != 0 {
+        return Err(MmError::PaOutOfRange { end: root_pa });
+    }
+    if asid > MAX_ASID {
+        return Err(MmError::BadAsid { asid });
+    }
+    Ok(root_pa | ((asid as u64) << TTBR_ASID_SHIFT))
 }

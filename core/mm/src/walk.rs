@@ -56,18 +56,20 @@ pub enum WalkFault {
 /// reading tables from `arena`, which lies at physical address `arena_pa`, starting from the
 /// root at `root_pa`. For tests and diagnostics.
 pub fn walk(arena: &[Table], arena_pa: u64, root_pa: u64, va: u64) -> Result<Leaf, WalkFault> {
+    walk_arenas(&[(arena, arena_pa)], root_pa, va)
+}
+
+/// [`walk`] through tables spread over several arenas, each given with its physical address:
+/// e.g. a user root from [`build_user_window`](crate::build_user_window) together with the
+/// kernel arena whose tables it shares.
+pub fn walk_arenas(arenas: &[(&[Table], u64)], root_pa: u64, va: u64) -> Result<Leaf, WalkFault> {
     if va >> VA_BITS != 0 {
         return Err(WalkFault::AddressSize);
     }
     let mut table_pa = root_pa;
     let mut level = ROOT_LEVEL;
     loop {
-        let table = table_pa
-            .checked_sub(arena_pa)
-            .filter(|off| off % PAGE_SIZE == 0)
-            .and_then(|off| usize::try_from(off / PAGE_SIZE).ok())
-            .and_then(|index| arena.get(index))
-            .ok_or(WalkFault::BadDescriptor { level })?;
+        let table = find_table(arenas, table_pa).ok_or(WalkFault::BadDescriptor { level })?;
         let desc = table[entry_index(va, level)];
         if desc & VALID == 0 {
             return Err(WalkFault::Translation { level });
@@ -96,5 +98,38 @@ pub fn walk(arena: &[Table], arena_pa: u64, root_pa: u64, va: u64) -> Result<Lea
             pxn: desc & PXN != 0,
             uxn: desc & UXN != 0,
         });
+    }
+}
+
+fn find_table<'a>(arenas: &[(&'a [Table], u64)], table_pa: u64) -> Option<&'a Table> {
+    arenas.iter().find_map(|&(arena, arena_pa)| {
+        table_pa
+            .checked_sub(arena_pa)
+            .filter(|off| off % PAGE_SIZE == 0)
+            .and_then(|off| usize::try_from(off / PAGE_SIZE).ok())
+            .and_then(|index| arena.get(index))
+    })
+}
+
+impl Leaf {
+    /// EL0 may read (`AP[1]` set).
+    pub const fn el0_read(&self) -> bool {
+        self.el0
+    }
+
+    /// EL0 may write (`AP[2:1]` = 0b01).
+    pub const fn el0_write(&self) -> bool {
+        self.el0 && self.writable
+    }
+
+    /// EL0 may execute: accessible from EL0 and `UXN` clear.
+    pub const fn el0_exec(&self) -> bool {
+        self.el0 && !self.uxn
+    }
+
+    /// EL1 may execute: `PXN` clear and not writable from EL0 (the architecture treats memory
+    /// EL0 can write as privileged execute-never). `SCTLR_EL1.WXN` is not modelled.
+    pub const fn el1_exec(&self) -> bool {
+        !self.pxn && !self.el0_write()
     }
 }

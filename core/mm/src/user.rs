@@ -1,0 +1,142 @@
+//! Per-TA address spaces: a copy of the kernel root plus S-EL0 mappings in a user window.
+
+use core::ops::Range;
+
+use crate::build::{check_arena_pa, entry_index, entry_shift, Builder, LeafSpec, TableRoot};
+use crate::desc::{user_leaf_attrs, ADDR_MASK, VALID};
+use crate::error::MmError;
+use crate::{Table, PAGE_SIZE, ROOT_LEVEL, VA_BITS};
+
+/// How a user page is mapped. Every user mapping is secure Normal WB memory, inner shareable,
+/// not global (`nG`), accessible from EL0 and never executable at EL1 (`PXN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserKind {
+    /// TA code (the plan's `UserText`): read-only, executable at EL0 only.
+    Text,
+    /// TA constants (`UserRo`): read-only, never executable.
+    Ro,
+    /// TA data, heap, stack, parameters (`UserRw`): read-write, never executable.
+    Rw,
+}
+
+/// One user mapping: `size` bytes at virtual address `va` backed by physical `pa`. All three
+/// are 4 KiB multiples; a zero `size` maps nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserMapping {
+    /// First virtual address (inside the user window).
+    pub va: u64,
+    /// Physical address `va` maps to.
+    pub pa: u64,
+    /// Length in bytes.
+    pub size: u64,
+    /// Attributes.
+    pub kind: UserKind,
+}
+
+/// The user window of the TA runtime plan: level-1 entry 2 (VA 0x8000_0000..0xC000_0000).
+pub const TA_WINDOW: Range<u64> = 0x8000_0000..0xc000_0000;
+
+/// Largest physical address + 1 a descriptor can hold (48-bit output addresses).
+const PA_LIMIT: u64 = ADDR_MASK + PAGE_SIZE;
+
+/// Builds a user address space in `arena` (at physical `arena_pa`, 4 KiB aligned): table 0
+/// becomes a new root holding a copy of `kernel_root`'s entries (so it shares the kernel's
+/// lower-level tables and kernel mappings) plus `mappings` under the level-1 entries covering
+/// `window`, which must all be invalid in `kernel_root`. User memory uses 4 KiB pages, or
+/// 2 MiB blocks where VA, PA and size allow (never 1 GiB blocks); the user tables come from
+/// the arena in order.
+///
+/// `window` must be non-empty, 4 KiB aligned and below 2^[`VA_BITS`]; each mapping must lie
+/// inside it with `va`, `pa` and `size` 4 KiB aligned and `pa + size` within 48 bits, and
+/// mappings must not overlap. On error the arena holds a partial map that must not be
+/// installed. The kernel root and its tables are only read (through the copy) and never
+/// written.
+pub fn build_user_window(
+    kernel_root: &Table,
+    window: Range<u64>,
+    mappings: &[UserMapping],
+    arena: &mut [Table],
+    arena_pa: u64,
+) -> Result<TableRoot, MmError> {
+    check_arena_pa(arena_pa)?;
+    check_window(kernel_root, &window)?;
+    for m in mappings {
+        check_mapping(m, &window)?;
+    }
+    let mut builder = Builder {
+        arena,
+        arena_pa,
+        used: 0,
+    };
+    let root = builder.alloc()?;
+    builder.arena[root] = *kernel_root;
+    for m in mappings {
+        if m.size == 0 {
+            continue;
+        }
+        let spec = LeafSpec {
+            attrs: user_leaf_attrs(m.kind),
+            va: m.va,
+            pa: m.pa,
+            min_leaf_level: ROOT_LEVEL + 1,
+        };
+        // Checked in `check_mapping`.
+        let end =
+            m.va.checked_add(m.size)
+                .ok_or(MmError::OutOfRange { end: u64::MAX })?;
+        builder.map(root, ROOT_LEVEL, m.va, end, &spec)?;
+    }
+    Ok(TableRoot {
+        ttbr0: builder.table_pa(root)?,
+        tables_used: builder.used,
+    })
+}
+
+fn check_window(kernel_root: &Table, window: &Range<u64>) -> Result<(), MmError> {
+    let (start, end) = (window.start, window.end);
+    if end <= start {
+        return Err(MmError::InvalidRange { start, end });
+    }
+    for addr in [start, end] {
+        if addr % PAGE_SIZE != 0 {
+            return Err(MmError::Unaligned { addr });
+        }
+    }
+    if end > 1u64 << VA_BITS {
+        return Err(MmError::OutOfRange { end });
+    }
+    let first = entry_index(start, ROOT_LEVEL);
+    let last = entry_index(end - 1, ROOT_LEVEL);
+    for (index, desc) in kernel_root.iter().enumerate().take(last + 1).skip(first) {
+        if desc & VALID != 0 {
+            return Err(MmError::WindowInUse {
+                addr: (index as u64) << entry_shift(ROOT_LEVEL),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_mapping(m: &UserMapping, window: &Range<u64>) -> Result<(), MmError> {
+    for addr in [m.va, m.pa, m.size] {
+        if addr % PAGE_SIZE != 0 {
+            return Err(MmError::Unaligned { addr });
+        }
+    }
+    if m.size == 0 {
+        return Ok(());
+    }
+    let end = m.va.checked_add(m.size);
+    if m.va < window.start || end.is_none_or(|end| end > window.end) {
+        return Err(MmError::OutsideWindow {
+            start: m.va,
+            end: end.unwrap_or(u64::MAX),
+        });
+    }
+    match m.pa.checked_add(m.size) {
+        Some(pa_end) if pa_end <= PA_LIMIT => Ok(()),
+        pa_end => Err(MmError::PaOutOfRange {
+            end: pa_end.unwrap_or(u64::MAX),
+        }),
+    }
+}
