@@ -14,3 +14,4 @@ pub mod ta_shdr;
 pub mod tee_crypto;
 pub mod tee_header;
 pub mod tee_result;
+pub mod tee_syscall;
