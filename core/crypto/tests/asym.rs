@@ -994,7 +994,10 @@ fn sm2_pke_and_dsa_cross_vectors() {
         let mut bad = ct;
         bad[i] ^= 1;
         // The MAC (C3) no longer matches: OP-TEE's CIPHERTEXT_INVALID.
-        assert_eq!(kp.decrypt(&bad).map(|_| ()), Err(TeeError::CiphertextInvalid));
+        assert_eq!(
+            kp.decrypt(&bad).map(|_| ()),
+            Err(TeeError::CiphertextInvalid)
+        );
     }
     let mut compressed = ct;
     compressed[0] = 0x02;
