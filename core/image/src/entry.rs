@@ -106,7 +106,12 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
     add(Arc::new(StatsPta::new(stats)));
     let ta_keys = crate::ta_keys::trusted();
     info!("{} key(s) trusted for TA signatures", ta_keys.len());
-    Kernel { shm, ptas, ta_keys }
+    Kernel {
+        shm,
+        ptas,
+        ta_keys,
+        ta_runner: Some(crate::user::run_open_session),
+    }
 }
 
 core::arch::global_asm!(
@@ -122,6 +127,7 @@ core::arch::global_asm!(
     fast_handler = sym fast_smc,
     exception = sym exception,
     native_irq = sym crate::interrupt::native_irq,
+    user_trap = sym crate::user::user_trap,
     entry_done = const TEESMC_OPTEED_RETURN_ENTRY_DONE,
     on_done = const TEESMC_OPTEED_RETURN_ON_DONE,
     off_done = const TEESMC_OPTEED_RETURN_OFF_DONE,

@@ -27,6 +27,8 @@ mod services;
 mod ta_keys;
 #[cfg(target_os = "none")]
 mod thread;
+#[cfg(target_os = "none")]
+mod user;
 
 /// Host builds compile an empty program; the image exists for
 /// `aarch64-unknown-none-softfloat` only.

@@ -60,7 +60,8 @@ pub fn enable_this_cpu() {
     let sctlr: u64;
     // SAFETY: reading SCTLR_EL1 has no side effect.
     unsafe { core::arch::asm!("mrs {}, sctlr_el1", out(reg) sctlr, options(nomem, nostack)) };
-    let sctlr = sctlr_enable(sctlr);
+    // UMA clear: EL0 (TAs) may not change their interrupt masks.
+    let sctlr = sctlr_enable(sctlr) & !(1 << 9);
     // SAFETY: the tables map this code, its stack and data at their
     // physical addresses (identity), so execution continues unchanged once
     // translation is on; TLBs are invalidated before use.
@@ -76,12 +77,25 @@ pub fn enable_this_cpu() {
             "dsb nsh",
             "isb",
             "msr sctlr_el1, {sctlr}",
+            // CPACR_EL1.FPEN: TAs (EL0) may use FP/SIMD; the core itself is
+            // built soft-float and never touches those registers. EL3 keeps
+            // the normal world's FP state apart.
+            "msr cpacr_el1, {cpacr}",
             "isb",
             mair = in(reg) mair(),
             tcr = in(reg) tcr,
             ttbr0 = in(reg) ttbr0,
             sctlr = in(reg) sctlr,
+            cpacr = in(reg) 3u64 << 20,
             options(nostack)
         )
     };
+}
+
+/// The kernel's root table (read-only view) and the current kernel TTBR0.
+pub fn kernel_root() -> (&'static Table, u64) {
+    // SAFETY: the tables are only written during cold boot, before any
+    // caller exists; afterwards they are read-only.
+    let arena = unsafe { &*ARENA.0.get() };
+    (&arena[0], TTBR0.load(Ordering::Acquire))
 }

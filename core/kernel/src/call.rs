@@ -22,6 +22,9 @@ const MAX_ARG_BYTES: usize = 32 + 32 * OPTEE_MSG_MAX_NUM_PARAMS as usize + 160;
 /// Page size of the OPTEE_MSG ABI.
 const PAGE: u64 = 4096;
 
+/// Runs a verified TA's `OPEN_SESSION`; returns `TEE_Result` and its origin.
+pub type TaRunner = fn(&crate::ta_load::LoadedTa) -> (u32, u32);
+
 /// Sessions and shared memory of the normal world. Shared by all secure
 /// threads: each part has its own lock, never held across an RPC.
 pub struct Kernel {
@@ -31,6 +34,9 @@ pub struct Kernel {
     pub ptas: PtaRegistry,
     /// Keys a user TA's signature must chain to.
     pub ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
+    /// Runs a verified TA's OPEN_SESSION at S-EL0 (the image provides it);
+    /// returns `TEE_Result` and its origin.
+    pub ta_runner: Option<TaRunner>,
 }
 
 /// Where the argument of a call lives and how much of it may be read.
@@ -245,7 +251,12 @@ fn open_user_ta(
     rpc: &mut dyn Rpc,
 ) -> Completion {
     match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys) {
-        Ok(_ta) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
+        Ok(ta) => match k.ta_runner.map(|run| run(&ta)) {
+            // The TA (or the core starting it) refused the session.
+            Some((code, origin)) if code != TEE_SUCCESS => status(code, origin),
+            // The TA accepted, but sessions cannot be kept and invoked yet.
+            _ => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
+        },
         Err(code) => status(code, TEE_ORIGIN_TEE),
     }
 }

@@ -161,6 +161,7 @@ fn kernel() -> Kernel {
         shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
         ptas,
         ta_keys: Vec::new(),
+        ta_runner: None,
     }
 }
 

@@ -145,7 +145,8 @@ oxtee_el1_vectors:
     b       el1_irq
     core_vector 6
     core_vector 7
-    core_vector 8
+    .balign 0x80
+    b       el0_sync
     core_vector 9
     core_vector 10
     core_vector 11
@@ -195,4 +196,96 @@ install_vectors:
     ldr     x9, =oxtee_el1_vectors
     msr     vbar_el1, x9
     isb
+    ret
+
+// ---- S-EL0 (trusted applications) ----------------------------------------
+// UserRegs layout: x0..x30 at 0, SP_EL0 at 248, ELR at 256, SPSR at 264.
+
+// fn user_enter(regs: *mut UserRegs)
+// Runs the TA until it traps in a way that ends this entry (see user_trap).
+.global user_enter
+user_enter:
+    sub     sp, sp, #112
+    stp     x19, x20, [sp, #0]
+    stp     x21, x22, [sp, #16]
+    stp     x23, x24, [sp, #32]
+    stp     x25, x26, [sp, #48]
+    stp     x27, x28, [sp, #64]
+    stp     x29, x30, [sp, #80]
+    str     x0, [sp, #96]
+    mov     x9, sp
+    msr     tpidr_el1, x9
+    b       user_resume
+
+// x0 = UserRegs: load them and return to EL0.
+user_resume:
+    ldr     x9, [x0, #248]
+    msr     sp_el0, x9
+    ldp     x9, x10, [x0, #256]
+    msr     elr_el1, x9
+    msr     spsr_el1, x10
+    ldp     x2, x3, [x0, #16]
+    ldp     x4, x5, [x0, #32]
+    ldp     x6, x7, [x0, #48]
+    ldp     x8, x9, [x0, #64]
+    ldp     x10, x11, [x0, #80]
+    ldp     x12, x13, [x0, #96]
+    ldp     x14, x15, [x0, #112]
+    ldp     x16, x17, [x0, #128]
+    ldp     x18, x19, [x0, #144]
+    ldp     x20, x21, [x0, #160]
+    ldp     x22, x23, [x0, #176]
+    ldp     x24, x25, [x0, #192]
+    ldp     x26, x27, [x0, #208]
+    ldp     x28, x29, [x0, #224]
+    ldr     x30, [x0, #240]
+    ldp     x0, x1, [x0, #0]
+    eret
+
+// Synchronous exception from S-EL0 (SVC, abort, undefined instruction).
+el0_sync:
+    sub     sp, sp, #16
+    stp     x0, x1, [sp]
+    mrs     x0, tpidr_el1
+    ldr     x0, [x0, #96]
+    stp     x2, x3, [x0, #16]
+    stp     x4, x5, [x0, #32]
+    stp     x6, x7, [x0, #48]
+    stp     x8, x9, [x0, #64]
+    stp     x10, x11, [x0, #80]
+    stp     x12, x13, [x0, #96]
+    stp     x14, x15, [x0, #112]
+    stp     x16, x17, [x0, #128]
+    stp     x18, x19, [x0, #144]
+    stp     x20, x21, [x0, #160]
+    stp     x22, x23, [x0, #176]
+    stp     x24, x25, [x0, #192]
+    stp     x26, x27, [x0, #208]
+    stp     x28, x29, [x0, #224]
+    str     x30, [x0, #240]
+    ldp     x2, x3, [sp]
+    add     sp, sp, #16
+    stp     x2, x3, [x0, #0]
+    mrs     x1, sp_el0
+    str     x1, [x0, #248]
+    mrs     x1, elr_el1
+    mrs     x2, spsr_el1
+    stp     x1, x2, [x0, #256]
+    bl      {user_trap}
+    cbnz    x0, user_exit
+    mrs     x0, tpidr_el1
+    ldr     x0, [x0, #96]
+    b       user_resume
+
+// Back to the caller of user_enter.
+user_exit:
+    mrs     x9, tpidr_el1
+    mov     sp, x9
+    ldp     x19, x20, [sp, #0]
+    ldp     x21, x22, [sp, #16]
+    ldp     x23, x24, [sp, #32]
+    ldp     x25, x26, [sp, #48]
+    ldp     x27, x28, [sp, #64]
+    ldp     x29, x30, [sp, #80]
+    add     sp, sp, #112
     ret
