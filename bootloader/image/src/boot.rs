@@ -53,9 +53,7 @@ fn init_el3(f: &Features) {
     extern "C" {
         static el3_vectors: u8;
     }
-    // SAFETY: installs the monitor's own vector table (linked into this image)
-    // and configures traps so both worlds may use FP/SIMD/SVE/SME; runs
-    // before any lower EL exists on this CPU.
+    // SAFETY: installs the monitor's own vector table (linked into this image) and configures traps so both worlds may use FP/SIMD/SVE/SME; runs before any lower EL exists on this CPU.
     unsafe {
         write_sysreg!("vbar_el3", core::ptr::addr_of!(el3_vectors) as u64);
         // CPTR_EL3: no FP/SIMD trap (TFP = 0); EZ enables SVE, ESM enables SME.
@@ -142,17 +140,14 @@ fn primary() -> ! {
 /// Verifies the package in slot A, loads it and returns its entry address.
 fn secure_boot() -> Result<u64, hw::BootError> {
     let slot_base = hw::FLASH0_BASE + SLOT_A_OFFSET;
-    // SAFETY: slot A lies inside secure flash0, which is mapped (MMU off,
-    // physical addresses) and readable; nothing writes that range while the
-    // slice lives (only the counter sector is ever programmed).
+    // SAFETY: slot A lies inside secure flash0, which is mapped (MMU off, physical addresses) and readable; nothing writes that range while the slice lives (only the counter sector is ever programmed).
     let slot = unsafe { core::slice::from_raw_parts(slot_base as *const u8, SLOT_SIZE) };
     let mut counter = RollbackCounter::new(hw::counter_sector());
     let min_version = counter.current();
     let policy = Policy::bl32(TRUSTED_KEY, min_version);
     let header = verify_header(&slot[..HEADER_SIZE], &policy)?;
     let src = &slot[header.payload_range()];
-    // SAFETY: `verify_header` checked that load_addr..load_addr+len lies in
-    // the BL32 window of secure RAM, which no other code or data uses.
+    // SAFETY: `verify_header` checked that load_addr..load_addr+len lies in the BL32 window of secure RAM, which no other code or data uses.
     let dst = unsafe {
         core::slice::from_raw_parts_mut(header.load_addr() as *mut u8, header.payload_len())
     };
@@ -179,8 +174,7 @@ fn secure_boot() -> Result<u64, hw::BootError> {
         }
     }
     crate::sysreg::dsb_sy();
-    // SAFETY: invalidating the instruction cache to the point of unification
-    // only discards cached instructions; the new image was just written.
+    // SAFETY: invalidating the instruction cache to the point of unification only discards cached instructions; the new image was just written.
     unsafe { core::arch::asm!("ic iallu", "dsb sy", "isb", options(nostack)) };
     Ok(verified.entry())
 }
@@ -253,8 +247,7 @@ fn secondary(index: usize) -> ! {
     if let Some(vectors) = secure_vectors() {
         cpu.s.el1 = cpu.reset_el1;
         cpu.s.scr_el3 = scr_for(true, &f);
-        // SAFETY: no lower EL runs; `cpu_on_entry` expects reset EL1 state
-        // (MMU off).
+        // SAFETY: no lower EL runs; `cpu_on_entry` expects reset EL1 state (MMU off).
         unsafe { el1::restore(&cpu.s.el1, &f) };
         let status = call_secure_sync(cpu, vectors + vector::CPU_ON, [0; 4]);
         if status != 0 {
@@ -277,8 +270,7 @@ fn run_power_hook(cpu: &mut PerCpu, slot: u64) -> u64 {
     let f = *FEATURES.call_once(Features::read);
     el1::save(&mut cpu.ns.el1, &f);
     fp::save(&mut cpu.ns.fp, &f);
-    // SAFETY: the normal world on this CPU is stopped in a PSCI call; the
-    // secure OS runs its hook with its own saved EL1 state.
+    // SAFETY: the normal world on this CPU is stopped in a PSCI call; the secure OS runs its hook with its own saved EL1 state.
     unsafe { el1::restore(&cpu.s.el1, &f) };
     fp::restore(&cpu.s.fp, &f);
     cpu.s.scr_el3 = scr_for(true, &f);

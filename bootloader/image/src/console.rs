@@ -7,8 +7,7 @@ use oxtee_drivers::pl011::Pl011;
 use oxtee_qemu_virt::SECURE_UART;
 use spin::Mutex;
 
-// SAFETY: the secure UART's MMIO frame, owned by EL3 for its console
-// (the secure OS writes its own lines to the same device).
+// SAFETY: the secure UART's MMIO frame, owned by EL3 for its console (the secure OS writes its own lines to the same device).
 static CONSOLE: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(unsafe {
     Mmio::new(SECURE_UART.base, SECURE_UART.size)
 }));

@@ -69,8 +69,7 @@ pub fn save_pauth_keys(r: &mut El1Regs, f: &Features) {
 /// Must only be called by EL3 while no lower EL runs on this CPU, right
 /// before resuming the world `r` belongs to.
 pub unsafe fn restore(r: &El1Regs, f: &Features) {
-    // SAFETY: the caller guarantees no lower EL is running; these registers
-    // only affect lower ELs.
+    // SAFETY: the caller guarantees no lower EL is running; these registers only affect lower ELs.
     unsafe {
         write_sysreg!("sctlr_el1", r.sctlr);
         write_sysreg!("actlr_el1", r.actlr);

@@ -26,12 +26,10 @@ pub fn save(area: &mut FpState, f: &Features) {
         };
         area.svcr = svcr;
         let streaming = svcr & SVCR_SM != 0;
-        // SAFETY: `area` is large enough for the maximum vector length
-        // (`FpState` is sized for 2048-bit vectors) and exclusively borrowed.
+        // SAFETY: `area` is large enough for the maximum vector length (`FpState` is sized for 2048-bit vectors) and exclusively borrowed.
         unsafe { fp_save_sve(area, u64::from(!streaming)) };
         if streaming {
-            // SAFETY: leaves streaming mode (SMSTOP SM); the register file it
-            // clears was saved just above.
+            // SAFETY: leaves streaming mode (SMSTOP SM); the register file it clears was saved just above.
             unsafe { core::arch::asm!(".arch_extension sme", "smstop sm", options(nostack)) };
         }
     } else {
@@ -45,12 +43,10 @@ pub fn restore(area: &FpState, f: &Features) {
     if f.sve {
         let streaming = area.svcr & SVCR_SM != 0;
         if streaming {
-            // SAFETY: re-enters streaming mode (SMSTART SM) before loading the
-            // streaming register file saved by `save`.
+            // SAFETY: re-enters streaming mode (SMSTART SM) before loading the streaming register file saved by `save`.
             unsafe { core::arch::asm!(".arch_extension sme", "smstart sm", options(nostack)) };
         }
-        // SAFETY: `area` was written by `fp_save_sve` at the same EL3 vector
-        // length (or is all-zero for a fresh context).
+        // SAFETY: `area` was written by `fp_save_sve` at the same EL3 vector length (or is all-zero for a fresh context).
         unsafe { fp_restore_sve(area, u64::from(!streaming)) };
     } else {
         // SAFETY: as above for the FP/SIMD layout.

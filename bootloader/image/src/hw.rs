@@ -45,9 +45,7 @@ pub struct CounterSector(CfiFlash<Mmio>);
 
 /// The counter sector.
 pub fn counter_sector() -> CounterSector {
-    // SAFETY: flash0 (64 MiB at 0) is the secure flash, owned by EL3; the
-    // monitor runs from RAM, so the array may leave read mode while it
-    // programs the counter sector.
+    // SAFETY: flash0 (64 MiB at 0) is the secure flash, owned by EL3; the monitor runs from RAM, so the array may leave read mode while it programs the counter sector.
     let io = unsafe { Mmio::new(FLASH0.base, FLASH0.size) };
     CounterSector(CfiFlash::new(io, FLASH0.size))
 }
@@ -91,8 +89,7 @@ impl FlashSector for CounterSector {
 }
 
 fn gic() -> Gicv3<Mmio, Mmio> {
-    // SAFETY: the GIC distributor and redistributor frames of QEMU virt,
-    // device memory programmed only by EL3 during set-up.
+    // SAFETY: the GIC distributor and redistributor frames of QEMU virt, device memory programmed only by EL3 during set-up.
     let (gicd, gicr) = unsafe {
         (
             Mmio::new(GICD.base, GICD.size),
@@ -122,8 +119,7 @@ pub fn gic_init_cpu() {
     cpu_interface_init_el3();
     // ICC_SRE_EL1 is banked by security state: set the normal world's too.
     let scr = crate::sysreg::read_sysreg!("scr_el3");
-    // SAFETY: SCR_EL3.NS only selects which bank the next access uses; no
-    // lower EL runs on this CPU meanwhile, and the value is restored.
+    // SAFETY: SCR_EL3.NS only selects which bank the next access uses; no lower EL runs on this CPU meanwhile, and the value is restored.
     unsafe { write_sysreg!("scr_el3", scr | 1) };
     crate::sysreg::isb();
     init_icc_sre_el1();
@@ -143,8 +139,7 @@ pub fn init_heap() {
     }
     let start = core::ptr::addr_of!(__heap_start) as usize;
     let end = core::ptr::addr_of!(__heap_end) as usize;
-    // SAFETY: the linker script reserves [__heap_start, __heap_end) for the
-    // heap and nothing else uses it; called once, on the primary CPU.
+    // SAFETY: the linker script reserves [__heap_start, __heap_end) for the heap and nothing else uses it; called once, on the primary CPU.
     unsafe { HEAP.lock().init(start as *mut u8, end - start) };
 }
 
@@ -153,8 +148,7 @@ pub fn init_heap() {
 pub fn exit_failure(code: u32) -> ! {
     // Semihosting SYS_EXIT_EXTENDED with ADP_Stopped_ApplicationExit.
     let block: [u64; 2] = [0x20026, u64::from(code)];
-    // SAFETY: the semihosting call only reads `block`; if semihosting is off
-    // the HLT traps to our own vector, which reports it and stops.
+    // SAFETY: the semihosting call only reads `block`; if semihosting is off the HLT traps to our own vector, which reports it and stops.
     unsafe {
         core::arch::asm!("hlt #0xf000", in("x0") 0x20u64, in("x1") block.as_ptr(), options(nostack));
     }
@@ -183,7 +177,6 @@ pub fn restart_cpu(index: usize) -> ! {
     extern "C" {
         fn el3_restart(cpu: usize) -> !;
     }
-    // SAFETY: abandons the current EL3 stack frames of this CPU on purpose
-    // and re-enters `rust_entry` on a fresh stack.
+    // SAFETY: abandons the current EL3 stack frames of this CPU on purpose and re-enters `rust_entry` on a fresh stack.
     unsafe { el3_restart(index) }
 }

@@ -51,9 +51,7 @@ impl From<oxtee_fdt::FdtError> for LinuxError {
 
 /// The DT QEMU left at the base of RAM, as bytes.
 fn dtb_bytes() -> &'static mut [u8] {
-    // SAFETY: DTB_BASE..DTB_BASE+DTB_MAX_SIZE is normal RAM reserved for the
-    // DT: no kernel, initrd or other data is placed there, and only this CPU
-    // runs at this point of the boot.
+    // SAFETY: DTB_BASE..DTB_BASE+DTB_MAX_SIZE is normal RAM reserved for the DT: no kernel, initrd or other data is placed there, and only this CPU runs at this point of the boot.
     unsafe { core::slice::from_raw_parts_mut(DTB_BASE as *mut u8, DTB_MAX_SIZE) }
 }
 
@@ -80,8 +78,7 @@ fn load(
     len: u64,
 ) -> Result<(), LinuxError> {
     let len = usize::try_from(len).map_err(|_| LinuxError::TooBig)?;
-    // SAFETY: `dst..dst+len` was checked to lie in normal RAM above the DT
-    // and static SHM areas; nothing else uses it before Linux starts.
+    // SAFETY: `dst..dst+len` was checked to lie in normal RAM above the DT and static SHM areas; nothing else uses it before Linux starts.
     let buf = unsafe { core::slice::from_raw_parts_mut(dst as *mut u8, len) };
     fw.read_item_dma(key, buf).map_err(|_| LinuxError::NoFwCfg)
 }

@@ -55,9 +55,7 @@ fn switch_state(from: &mut WorldContext, to: &WorldContext) {
 pub fn call_secure_sync(cpu: &mut PerCpu, entry: u64, args: [u64; 4]) -> u64 {
     cpu.s.reset_entry(entry, args);
     let ctx: *mut WorldContext = &mut cpu.s;
-    // SAFETY: `ctx` is this CPU's secure context, fully initialised; the
-    // secure OS comes back through an opteed return SMC, which calls
-    // `el3_exit_sync` with the stack pointer recorded by `el3_enter_sync`.
+    // SAFETY: `ctx` is this CPU's secure context, fully initialised; the secure OS comes back through an opteed return SMC, which calls `el3_exit_sync` with the stack pointer recorded by `el3_enter_sync`.
     let value = unsafe { el3_enter_sync(ctx) };
     cpu.s.runtime_sp = crate::percpu::stack_top();
     value
@@ -135,8 +133,7 @@ fn opteed_return(cpu: &mut PerCpu, ret: OpteedReturn) -> *mut WorldContext {
             // registers on every entry, and OP-TEE relies on that.
             let f = features();
             el1::save_pauth_keys(&mut cpu.s.el1, f);
-            // SAFETY: at EL3 between two lower-EL runs; the normal world is
-            // resumed next.
+            // SAFETY: at EL3 between two lower-EL runs; the normal world is resumed next.
             unsafe { el1::restore(&cpu.ns.el1, f) };
             fp::restore(&cpu.ns.fp, f);
             &mut cpu.ns
@@ -145,8 +142,7 @@ fn opteed_return(cpu: &mut PerCpu, ret: OpteedReturn) -> *mut WorldContext {
         _ => {
             let value = cpu.s.x[1];
             let sp = cpu.s.runtime_sp;
-            // SAFETY: `sp` was recorded by `el3_enter_sync` for the call now
-            // being answered; the frames below it are abandoned.
+            // SAFETY: `sp` was recorded by `el3_enter_sync` for the call now being answered; the frames below it are abandoned.
             unsafe { el3_exit_sync(sp, value) }
         }
     }
@@ -183,8 +179,7 @@ fn inject_undef(ctx: &mut WorldContext) {
     };
     // EC 0 (unknown reason), IL = 1.
     let esr_el1: u64 = 1 << 25;
-    // SAFETY: these registers belong to the lower EL about to be resumed at
-    // its own exception vector, exactly as a hardware exception would leave them.
+    // SAFETY: these registers belong to the lower EL about to be resumed at its own exception vector, exactly as a hardware exception would leave them.
     unsafe {
         crate::sysreg::write_sysreg!("elr_el1", ctx.elr_el3);
         crate::sysreg::write_sysreg!("spsr_el1", spsr);

@@ -48,8 +48,7 @@ pub fn cpu_index() -> usize {
 /// masked so no other code on this CPU can observe the slot meanwhile.
 pub unsafe fn this_cpu() -> &'static mut PerCpu {
     let i = cpu_index();
-    // SAFETY: `i < CPU_COUNT` because `entry.S` parks CPUs with a larger
-    // index; exclusivity is the caller's contract.
+    // SAFETY: `i < CPU_COUNT` because `entry.S` parks CPUs with a larger index; exclusivity is the caller's contract.
     unsafe { &mut (*SLOTS.0.get())[i] }
 }
 

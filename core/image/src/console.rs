@@ -8,8 +8,7 @@ use oxtee_drivers::pl011::Pl011;
 use oxtee_qemu_virt::SECURE_UART;
 use spin::Mutex;
 
-// SAFETY: the secure UART's MMIO frame is a device only the secure world
-// uses, mapped at its physical address (identity map, or MMU off).
+// SAFETY: the secure UART's MMIO frame is a device only the secure world uses, mapped at its physical address (identity map, or MMU off).
 static UART: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(unsafe {
     Mmio::new(SECURE_UART.base, SECURE_UART.size)
 }));

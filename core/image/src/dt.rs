@@ -9,9 +9,7 @@ const DTB_MAX_SIZE: usize = 0x10_0000;
 /// Adds `/firmware/optee` to the DT at `dtb` and returns the normal world's
 /// RAM (first `/memory` range).
 pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
-    // SAFETY: EL3 passes the DT address in normal RAM with DTB_MAX_SIZE bytes
-    // reserved for it; no other CPU runs during cold boot and Linux has not
-    // started, so nothing else accesses it.
+    // SAFETY: EL3 passes the DT address in normal RAM with DTB_MAX_SIZE bytes reserved for it; no other CPU runs during cold boot and Linux has not started, so nothing else accesses it.
     let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, DTB_MAX_SIZE) };
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);

@@ -156,8 +156,7 @@ static HEAP: crate::heap::CountingHeap = crate::heap::CountingHeap::empty();
 extern "C" fn cold_boot(dtb: u64) -> u64 {
     let start = core::ptr::addr_of!(__heap_start) as usize;
     let end = core::ptr::addr_of!(__heap_end) as usize;
-    // SAFETY: the linker script reserves [__heap_start, __heap_end) inside
-    // TZDRAM for the heap only; initialised once, before any allocation.
+    // SAFETY: the linker script reserves [__heap_start, __heap_end) inside TZDRAM for the heap only; initialised once, before any allocation.
     unsafe { HEAP.init(start, end - start) };
     info!(
         "oxtee {} (QEMU virt) starting, DT at {:#x}",

@@ -79,8 +79,7 @@ impl CountingHeap {
     }
 }
 
-// SAFETY: allocation is delegated to `LockedHeap`, which is a correct
-// allocator; the wrapper only counts sizes.
+// SAFETY: allocation is delegated to `LockedHeap`, which is a correct allocator; the wrapper only counts sizes.
 unsafe impl GlobalAlloc for CountingHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's layout.

@@ -17,9 +17,7 @@ const SPURIOUS: u64 = 1020;
 static TIMER_TICKS: AtomicU64 = AtomicU64::new(0);
 
 fn gic() -> Gicv3<Mmio, Mmio> {
-    // SAFETY: the GIC frames of QEMU virt, mapped as device memory by the
-    // core's tables; the core only touches its own redistributor's secure
-    // private interrupts and its CPU interface.
+    // SAFETY: the GIC frames of QEMU virt, mapped as device memory by the core's tables; the core only touches its own redistributor's secure private interrupts and its CPU interface.
     let (d, r) = unsafe {
         (
             Mmio::new(GICD.base, GICD.size),
@@ -39,8 +37,7 @@ fn mpidr() -> u64 {
 /// Per-CPU set-up: Secure Group 1 on in this CPU's interface, the secure
 /// timer's PPI enabled in its redistributor (the timer itself stays off).
 pub fn init_this_cpu() {
-    // SAFETY: ICC_IGRPEN1_EL1 (secure bank) and ICC_BPR1_EL1 only affect
-    // how Secure Group 1 interrupts reach this CPU at S-EL1.
+    // SAFETY: ICC_IGRPEN1_EL1 (secure bank) and ICC_BPR1_EL1 only affect how Secure Group 1 interrupts reach this CPU at S-EL1.
     unsafe {
         core::arch::asm!(
             "msr S3_0_C12_C12_3, xzr", // ICC_BPR1_EL1
@@ -63,8 +60,7 @@ pub fn init_this_cpu() {
 pub extern "C" fn native_irq() {
     loop {
         let iar: u64;
-        // SAFETY: reading ICC_IAR1_EL1 acknowledges the highest-priority
-        // pending Secure Group 1 interrupt of this CPU.
+        // SAFETY: reading ICC_IAR1_EL1 acknowledges the highest-priority pending Secure Group 1 interrupt of this CPU.
         unsafe { core::arch::asm!("mrs {}, S3_0_C12_C12_0", out(reg) iar, options(nostack)) };
         let intid = iar & 0xff_ffff;
         if intid >= SPURIOUS {
@@ -74,8 +70,7 @@ pub extern "C" fn native_irq() {
             stop_timer();
             TIMER_TICKS.fetch_add(1, Ordering::Relaxed);
         }
-        // SAFETY: ends the interrupt just acknowledged (EOImode 0: this
-        // also deactivates it).
+        // SAFETY: ends the interrupt just acknowledged (EOImode 0: this also deactivates it).
         unsafe { core::arch::asm!("msr S3_0_C12_C12_1, {}", in(reg) iar, options(nostack)) };
     }
 }
@@ -94,8 +89,7 @@ fn counter() -> (u64, u64) {
 fn arm_timer(micros: u64) {
     let (_, frq) = counter();
     let ticks = (frq / 1_000_000).max(1) * micros;
-    // SAFETY: the secure physical timer belongs to the secure world
-    // (SCR_EL3.ST lets S-EL1 program it); ENABLE = 1, IMASK = 0.
+    // SAFETY: the secure physical timer belongs to the secure world (SCR_EL3.ST lets S-EL1 program it); ENABLE = 1, IMASK = 0.
     unsafe {
         core::arch::asm!(
             "msr cntps_tval_el1, {t}",
@@ -120,9 +114,7 @@ pub fn timer_self_test() -> bool {
     arm_timer(1000);
     let (start, frq) = counter();
     let deadline = start + frq / 10;
-    // SAFETY: opens the window for native (IRQ) interrupts only; the IRQ
-    // vector saves and restores everything it touches. FIQ (normal-world
-    // interrupts) stays masked.
+    // SAFETY: opens the window for native (IRQ) interrupts only; the IRQ vector saves and restores everything it touches. FIQ (normal-world interrupts) stays masked.
     unsafe { core::arch::asm!("msr daifclr, #2", options(nostack)) };
     while TIMER_TICKS.load(Ordering::Relaxed) == before && counter().0 < deadline {
         core::hint::spin_loop();

@@ -11,8 +11,7 @@ use oxtee_mm::{build, qemu_virt_regions, ImageLayout, Layout, Table, QEMU_VIRT_A
 #[repr(C, align(4096))]
 struct Arena(UnsafeCell<[Table; QEMU_VIRT_ARENA_TABLES]>);
 
-// SAFETY: written once by the primary CPU during cold boot (no other CPU
-// runs), read only by the MMU afterwards.
+// SAFETY: written once by the primary CPU during cold boot (no other CPU runs), read only by the MMU afterwards.
 unsafe impl Sync for Arena {}
 
 static ARENA: Arena = Arena(UnsafeCell::new([[0; 512]; QEMU_VIRT_ARENA_TABLES]));
@@ -62,9 +61,7 @@ pub fn enable_this_cpu() {
     unsafe { core::arch::asm!("mrs {}, sctlr_el1", out(reg) sctlr, options(nomem, nostack)) };
     // UMA clear: EL0 (TAs) may not change their interrupt masks.
     let sctlr = sctlr_enable(sctlr) & !(1 << 9);
-    // SAFETY: the tables map this code, its stack and data at their
-    // physical addresses (identity), so execution continues unchanged once
-    // translation is on; TLBs are invalidated before use.
+    // SAFETY: the tables map this code, its stack and data at their physical addresses (identity), so execution continues unchanged once translation is on; TLBs are invalidated before use.
     unsafe {
         core::arch::asm!(
             "msr mair_el1, {mair}",
@@ -94,8 +91,7 @@ pub fn enable_this_cpu() {
 
 /// The kernel's root table (read-only view) and the current kernel TTBR0.
 pub fn kernel_root() -> (&'static Table, u64) {
-    // SAFETY: the tables are only written during cold boot, before any
-    // caller exists; afterwards they are read-only.
+    // SAFETY: the tables are only written during cold boot, before any caller exists; afterwards they are read-only.
     let arena = unsafe { &*ARENA.0.get() };
     (&arena[0], TTBR0.load(Ordering::Acquire))
 }

@@ -33,10 +33,7 @@ impl NsMemory {
 impl PhysMem for NsMemory {
     fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
         self.check(pa, buf.len())?;
-        // SAFETY: [pa, pa+len) is normal-world RAM (checked above), mapped
-        // flat; it is read into our own buffer without forming a reference
-        // to it. The normal world may change it concurrently: every caller
-        // copies once and then validates the copy.
+        // SAFETY: [pa, pa+len) is normal-world RAM (checked above), mapped flat; it is read into our own buffer without forming a reference to it. The normal world may change it concurrently: every caller copies once and then validates the copy.
         unsafe { core::ptr::copy_nonoverlapping(pa as *const u8, buf.as_mut_ptr(), buf.len()) };
         Ok(())
     }
@@ -134,8 +131,7 @@ impl StatsSource for CoreStats {
     }
     fn tee_time(&self) -> Result<TeeTime, TeeError> {
         let (cnt, frq): (u64, u64);
-        // SAFETY: reading the generic timer's counter and frequency has no
-        // side effect.
+        // SAFETY: reading the generic timer's counter and frequency has no side effect.
         unsafe {
             core::arch::asm!("mrs {}, cntpct_el0", out(reg) cnt, options(nomem, nostack));
             core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));

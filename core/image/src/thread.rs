@@ -56,9 +56,7 @@ struct Threads {
     entry: [UnsafeCell<SwitchCtx>; MAX_CPUS],
 }
 
-// SAFETY: a thread's slot is only touched by the CPU that runs it: the pool
-// (behind its lock) hands a thread to one CPU at a time, and an entry
-// context belongs to its CPU.
+// SAFETY: a thread's slot is only touched by the CPU that runs it: the pool (behind its lock) hands a thread to one CPU at a time, and an entry context belongs to its CPU.
 unsafe impl Sync for Threads {}
 
 const IDLE: Thread = Thread {
@@ -149,9 +147,7 @@ pub fn yielding_smc(regs: &mut Regs, cpu: usize) {
         tid
     };
     let entry = THREADS.entry[cpu].get();
-    // SAFETY: `tid` belongs to this CPU (pool), `entry` is this CPU's entry
-    // context; the thread switches back to `entry` when it finishes or
-    // leaves for an RPC.
+    // SAFETY: `tid` belongs to this CPU (pool), `entry` is this CPU's entry context; the thread switches back to `entry` when it finishes or leaves for an RPC.
     let (exit, finished) = unsafe {
         let t = thread(tid);
         (*t).return_ctx = entry;
@@ -207,9 +203,7 @@ impl Rpc for ThreadRpc {
             panic!("thread {} cannot suspend", self.tid.index());
         };
         let t = thread(self.tid);
-        // SAFETY: this thread's slot is ours while it runs; after the switch
-        // another CPU may resume it, which sets `return_ctx` before
-        // switching back here.
+        // SAFETY: this thread's slot is ours while it runs; after the switch another CPU may resume it, which sets `return_ctx` before switching back here.
         unsafe {
             (*t).exit = [exit.a0, exit.a1, exit.a2, exit.a3].map(u64::from);
             ctx_switch(&mut (*t).ctx, (*t).return_ctx);

@@ -53,8 +53,7 @@ fn page_up(v: u64) -> u64 {
 
 fn alloc_zeroed(owner: Owner, frames: u64) -> Option<FrameRange> {
     let r = FRAMES.lock().alloc(owner, frames)?;
-    // SAFETY: the frames were just allocated to us in TZDRAM, identity mapped
-    // RW for the kernel; nothing else refers to them.
+    // SAFETY: the frames were just allocated to us in TZDRAM, identity mapped RW for the kernel; nothing else refers to them.
     unsafe { core::ptr::write_bytes(r.start() as *mut u8, 0, r.size() as usize) };
     Some(r)
 }
@@ -152,10 +151,7 @@ fn run(ta: &LoadedTa, owner: Owner) -> Result<u32, u32> {
     regs.spsr = 0x3c0; // EL0t, interrupts masked for now
     regs.sp_el0 = STACK_TOP;
     info!("entering TA at {:#x} (image {} KiB)", regs.elr, span / 1024);
-    // SAFETY: the user root maps the kernel exactly like the kernel root
-    // (shared tables) plus the TA window; stale entries of this ASID are
-    // invalidated first. The TA runs at EL0 with its own registers and
-    // comes back through `user_trap`.
+    // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window; stale entries of this ASID are invalidated first. The TA runs at EL0 with its own registers and comes back through `user_trap`.
     unsafe {
         core::arch::asm!(
             "dsb ishst",
@@ -197,8 +193,7 @@ fn copy_from_user(ptr: u64, len: u64) -> Option<Vec<u8>> {
     let mut v = Vec::new();
     v.try_reserve_exact(len as usize).ok()?;
     v.resize(len as usize, 0);
-    // SAFETY: the range is mapped in the running TA's address space (checked
-    // above against its own mapping list) and is copied, never referenced.
+    // SAFETY: the range is mapped in the running TA's address space (checked above against its own mapping list) and is copied, never referenced.
     unsafe { core::ptr::copy_nonoverlapping(ptr as *const u8, v.as_mut_ptr(), v.len()) };
     Some(v)
 }

@@ -124,15 +124,12 @@ macro_rules! mmio_access {
     ($read:ident, $write:ident, $ty:ty) => {
         fn $read(&self, offset: usize) -> $ty {
             let addr = self.addr(offset, core::mem::size_of::<$ty>());
-            // SAFETY: `addr` is naturally aligned and inside the window, which the contract of
-            // `Mmio::new` guarantees to be valid device memory for volatile reads.
+            // SAFETY: `addr` is naturally aligned and inside the window, which the contract of `Mmio::new` guarantees to be valid device memory for volatile reads.
             unsafe { ptr::read_volatile(addr as *const $ty) }
         }
         fn $write(&self, offset: usize, value: $ty) {
             let addr = self.addr(offset, core::mem::size_of::<$ty>());
-            // SAFETY: `addr` is naturally aligned and inside the window, which the contract of
-            // `Mmio::new` guarantees to be valid device memory for volatile writes that cannot
-            // affect memory safety.
+            // SAFETY: `addr` is naturally aligned and inside the window, which the contract of `Mmio::new` guarantees to be valid device memory for volatile writes that cannot affect memory safety.
             unsafe { ptr::write_volatile(addr as *mut $ty, value) }
         }
     };

@@ -49,9 +49,7 @@ macro_rules! sysreg_write {
         pub fn $write(value: u64) {
             #[cfg(all(target_arch = "aarch64", target_os = "none", not(test)))]
             {
-                // SAFETY: writing this GIC CPU-interface register changes interrupt routing or
-                // masking only; it cannot change memory mappings or permissions. Kept as a
-                // compiler memory barrier so it is ordered with surrounding MMIO.
+                // SAFETY: writing this GIC CPU-interface register changes interrupt routing or masking only; it cannot change memory mappings or permissions. Kept as a compiler memory barrier so it is ordered with surrounding MMIO.
                 unsafe {
                     core::arch::asm!(
                         concat!("msr ", $enc, ", {}"),

@@ -51,14 +51,12 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 }
 
 fn window(region: &virt::Region) -> Mmio {
-    // SAFETY: every region of the QEMU virt map used here is a device (or flash) window that is
-    // accessible from EL3 with the MMU off, and nothing else in this program aliases it.
+    // SAFETY: every region of the QEMU virt map used here is a device (or flash) window that is accessible from EL3 with the MMU off, and nothing else in this program aliases it.
     unsafe { Mmio::new(region.base, region.size) }
 }
 
 fn mailbox() -> Mmio {
-    // SAFETY: 8 bytes of secure RAM used only as the CPU mailbox: no Rust object lives there
-    // (stacks are 0x0e0e_0000..0x0e10_0000, the image has no statics).
+    // SAFETY: 8 bytes of secure RAM used only as the CPU mailbox: no Rust object lives there (stacks are 0x0e0e_0000..0x0e10_0000, the image has no statics).
     unsafe { Mmio::new(MAILBOX_GO, 8) }
 }
 
@@ -252,8 +250,7 @@ fn check_fw_cfg<Io: RegisterIo>(c: &mut Checker<Io>) {
     if size > 256 << 20 {
         return;
     }
-    // SAFETY: [PAYLOAD, PAYLOAD + 256 MiB) is normal RAM that nothing else in this program
-    // uses; the slice is the only reference to it.
+    // SAFETY: [PAYLOAD, PAYLOAD + 256 MiB) is normal RAM that nothing else in this program uses; the slice is the only reference to it.
     let payload = unsafe { core::slice::from_raw_parts_mut(PAYLOAD as *mut u8, size) };
     let method = fw.read_item(fw_cfg::KEY_KERNEL_DATA, payload);
     let crc = crc32(payload);
