@@ -158,18 +158,22 @@ oxtee_el1_vectors:
 // A native (secure) interrupt taken while the core runs with IRQs unmasked:
 // the caller-saved registers and the return state go on the current stack,
 // Rust handles it, and execution resumes where it was interrupted.
+.macro caller_saved op
+    \op    x0, x1, [sp, #0]
+    \op    x2, x3, [sp, #16]
+    \op    x4, x5, [sp, #32]
+    \op    x6, x7, [sp, #48]
+    \op    x8, x9, [sp, #64]
+    \op    x10, x11, [sp, #80]
+    \op    x12, x13, [sp, #96]
+    \op    x14, x15, [sp, #112]
+    \op    x16, x17, [sp, #128]
+    \op    x18, x30, [sp, #144]
+.endm
+
 el1_irq:
     sub     sp, sp, #176
-    stp     x0, x1, [sp, #0]
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x30, [sp, #144]
+    caller_saved stp
     mrs     x0, elr_el1
     mrs     x1, spsr_el1
     stp     x0, x1, [sp, #160]
@@ -177,16 +181,7 @@ el1_irq:
     ldp     x0, x1, [sp, #160]
     msr     elr_el1, x0
     msr     spsr_el1, x1
-    ldp     x0, x1, [sp, #0]
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x30, [sp, #144]
+    caller_saved ldp
     add     sp, sp, #176
     eret
 
@@ -201,17 +196,40 @@ install_vectors:
 // ---- S-EL0 (trusted applications) ----------------------------------------
 // UserRegs layout: x0..x30 at 0, SP_EL0 at 248, ELR at 256, SPSR at 264.
 
+// \op (stp or ldp) of x2..x29 at their UserRegs offsets from \base.
+.macro user_x2_x29 op, base
+    \op    x2, x3, [\base, #16]
+    \op    x4, x5, [\base, #32]
+    \op    x6, x7, [\base, #48]
+    \op    x8, x9, [\base, #64]
+    \op    x10, x11, [\base, #80]
+    \op    x12, x13, [\base, #96]
+    \op    x14, x15, [\base, #112]
+    \op    x16, x17, [\base, #128]
+    \op    x18, x19, [\base, #144]
+    \op    x20, x21, [\base, #160]
+    \op    x22, x23, [\base, #176]
+    \op    x24, x25, [\base, #192]
+    \op    x26, x27, [\base, #208]
+    \op    x28, x29, [\base, #224]
+.endm
+
+// \op (stp or ldp) of the kernel's callee-saved x19..x30 at sp.
+.macro kernel_callee_saved op
+    \op    x19, x20, [sp, #0]
+    \op    x21, x22, [sp, #16]
+    \op    x23, x24, [sp, #32]
+    \op    x25, x26, [sp, #48]
+    \op    x27, x28, [sp, #64]
+    \op    x29, x30, [sp, #80]
+.endm
+
 // fn user_enter(regs: *mut UserRegs)
 // Runs the TA until it traps in a way that ends this entry (see user_trap).
 .global user_enter
 user_enter:
     sub     sp, sp, #112
-    stp     x19, x20, [sp, #0]
-    stp     x21, x22, [sp, #16]
-    stp     x23, x24, [sp, #32]
-    stp     x25, x26, [sp, #48]
-    stp     x27, x28, [sp, #64]
-    stp     x29, x30, [sp, #80]
+    kernel_callee_saved stp
     str     x0, [sp, #96]
     mov     x9, sp
     msr     tpidr_el1, x9
@@ -224,20 +242,7 @@ user_resume:
     ldp     x9, x10, [x0, #256]
     msr     elr_el1, x9
     msr     spsr_el1, x10
-    ldp     x2, x3, [x0, #16]
-    ldp     x4, x5, [x0, #32]
-    ldp     x6, x7, [x0, #48]
-    ldp     x8, x9, [x0, #64]
-    ldp     x10, x11, [x0, #80]
-    ldp     x12, x13, [x0, #96]
-    ldp     x14, x15, [x0, #112]
-    ldp     x16, x17, [x0, #128]
-    ldp     x18, x19, [x0, #144]
-    ldp     x20, x21, [x0, #160]
-    ldp     x22, x23, [x0, #176]
-    ldp     x24, x25, [x0, #192]
-    ldp     x26, x27, [x0, #208]
-    ldp     x28, x29, [x0, #224]
+    user_x2_x29 ldp, x0
     ldr     x30, [x0, #240]
     ldp     x0, x1, [x0, #0]
     eret
@@ -248,20 +253,7 @@ el0_sync:
     stp     x0, x1, [sp]
     mrs     x0, tpidr_el1
     ldr     x0, [x0, #96]
-    stp     x2, x3, [x0, #16]
-    stp     x4, x5, [x0, #32]
-    stp     x6, x7, [x0, #48]
-    stp     x8, x9, [x0, #64]
-    stp     x10, x11, [x0, #80]
-    stp     x12, x13, [x0, #96]
-    stp     x14, x15, [x0, #112]
-    stp     x16, x17, [x0, #128]
-    stp     x18, x19, [x0, #144]
-    stp     x20, x21, [x0, #160]
-    stp     x22, x23, [x0, #176]
-    stp     x24, x25, [x0, #192]
-    stp     x26, x27, [x0, #208]
-    stp     x28, x29, [x0, #224]
+    user_x2_x29 stp, x0
     str     x30, [x0, #240]
     ldp     x2, x3, [sp]
     add     sp, sp, #16
@@ -281,11 +273,6 @@ el0_sync:
 user_exit:
     mrs     x9, tpidr_el1
     mov     sp, x9
-    ldp     x19, x20, [sp, #0]
-    ldp     x21, x22, [sp, #16]
-    ldp     x23, x24, [sp, #32]
-    ldp     x25, x26, [sp, #48]
-    ldp     x27, x28, [sp, #64]
-    ldp     x29, x30, [sp, #80]
+    kernel_callee_saved ldp
     add     sp, sp, #112
     ret
