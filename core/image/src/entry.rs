@@ -95,6 +95,7 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
         }
     };
     if let Some(rng) = &rng {
+        crate::user::set_rng(rng.clone());
         add(Arc::new(RngPta::new(rng.clone())));
         add(Arc::new(SystemPta::new(rng.clone())));
     }
@@ -106,11 +107,20 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
     add(Arc::new(StatsPta::new(stats)));
     let ta_keys = crate::ta_keys::trusted();
     info!("{} key(s) trusted for TA signatures", ta_keys.len());
+    let users = oxtee_kernel::user_ta::UserTas::new();
+    let pool = crate::user::FRAMES;
+    if users
+        .init_frames(pool.start, pool.end - pool.start)
+        .is_err()
+    {
+        error!("TA frame pool unusable");
+    }
     Kernel {
         shm,
         ptas,
         ta_keys,
-        ta_runner: Some(crate::user::run_open_session),
+        users,
+        user_hw: Some(&crate::user::MACHINE),
     }
 }
 
@@ -127,7 +137,6 @@ core::arch::global_asm!(
     fast_handler = sym fast_smc,
     exception = sym exception,
     native_irq = sym crate::interrupt::native_irq,
-    user_trap = sym crate::user::user_trap,
     entry_done = const TEESMC_OPTEED_RETURN_ENTRY_DONE,
     on_done = const TEESMC_OPTEED_RETURN_ON_DONE,
     off_done = const TEESMC_OPTEED_RETURN_OFF_DONE,

@@ -16,14 +16,13 @@ use supplicant_proto::tee_result::*;
 
 use crate::fast::Regs;
 use crate::rpc::{preemption_point, Rpc, RpcArgArea};
+use crate::user_ta::hw::UserHw;
+use crate::user_ta::{Cx, Failure, UserTas};
 
 /// Largest `optee_msg_arg` plus the RPC argument that may follow it.
 const MAX_ARG_BYTES: usize = 32 + 32 * OPTEE_MSG_MAX_NUM_PARAMS as usize + 160;
 /// Page size of the OPTEE_MSG ABI.
 const PAGE: u64 = 4096;
-
-/// Runs a verified TA's `OPEN_SESSION`; returns `TEE_Result` and its origin.
-pub type TaRunner = fn(&crate::ta_load::LoadedTa) -> (u32, u32);
 
 /// Sessions and shared memory of the normal world. Shared by all secure
 /// threads: each part has its own lock, never held across an RPC.
@@ -34,9 +33,11 @@ pub struct Kernel {
     pub ptas: PtaRegistry,
     /// Keys a user TA's signature must chain to.
     pub ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
-    /// Runs a verified TA's OPEN_SESSION at S-EL0 (the image provides it);
-    /// returns `TEE_Result` and its origin.
-    pub ta_runner: Option<TaRunner>,
+    /// User TA instances and their sessions.
+    pub users: UserTas,
+    /// The machine side of running TAs at S-EL0 (absent: user TAs are
+    /// fetched and verified but not run).
+    pub user_hw: Option<&'static dyn UserHw>,
 }
 
 /// Where the argument of a call lives and how much of it may be read.
@@ -208,12 +209,26 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 uuid: Uuid(client_uuid),
             };
             if k.ptas.find(&Uuid(uuid)).is_none() {
-                return open_user_ta(k, uuid, mem, rpc);
+                let Some(hw) = k.user_hw else {
+                    return verify_only(k, uuid, mem, rpc);
+                };
+                return with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
+                    let mut cx = Cx {
+                        k,
+                        hw,
+                        mem,
+                        rpc,
+                        chain: Vec::new(),
+                    };
+                    crate::user_ta::open_session(&mut cx, uuid, client, None, p)
+                        .map(|id| (id, TEE_ORIGIN_TRUSTED_APP))
+                });
             }
-            with_params(k, mem, rpc, params.slots(), |k, p| {
+            with_params(k, mem, rpc, params.slots(), |k, _, _, p| {
                 k.ptas
                     .open_session(&Uuid(uuid), &client, p)
                     .map(|id| (id, TEE_ORIGIN_TEE))
+                    .map_err(pta_failure)
             })
         }
         Request::InvokeCommand {
@@ -221,18 +236,53 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             func,
             ref params,
             ..
-        } => with_params(k, mem, rpc, params.slots(), |k, p| {
-            k.ptas
-                .invoke(session, func, p)
-                .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
-        })
-        .without_session(),
-        Request::CloseSession { session } => match k.ptas.close_session(session) {
-            Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
-            Err(e) => status(e.code(), TEE_ORIGIN_TEE),
+        } => match k.user_hw.filter(|_| k.users.has_session(session)) {
+            Some(hw) => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
+                let mut cx = Cx {
+                    k,
+                    hw,
+                    mem,
+                    rpc,
+                    chain: Vec::new(),
+                };
+                crate::user_ta::invoke(&mut cx, session, None, func, p)
+                    .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
+            })
+            .without_session(),
+            None => with_params(k, mem, rpc, params.slots(), |k, _, _, p| {
+                k.ptas
+                    .invoke(session, func, p)
+                    .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
+                    .map_err(pta_failure)
+            })
+            .without_session(),
         },
-        // Pseudo-TA calls run to completion: there is nothing to cancel.
-        Request::Cancel { .. } => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+        Request::CloseSession { session } => {
+            match k.user_hw.filter(|_| k.users.has_session(session)) {
+                Some(hw) => {
+                    let mut cx = Cx {
+                        k,
+                        hw,
+                        mem,
+                        rpc,
+                        chain: Vec::new(),
+                    };
+                    match crate::user_ta::close_session(&mut cx, session, None) {
+                        Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+                        Err((code, origin)) => status(code, origin),
+                    }
+                }
+                None => match k.ptas.close_session(session) {
+                    Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+                    Err(e) => status(e.code(), TEE_ORIGIN_TEE),
+                },
+            }
+        }
+        Request::Cancel { session, .. } => {
+            // Pseudo-TA calls run to completion: only user TAs see it.
+            k.users.cancel(session);
+            status(TEE_SUCCESS, TEE_ORIGIN_TEE)
+        }
         // Asynchronous notifications are not offered.
         Request::DoBottomHalf | Request::StopAsyncNotif => {
             status(TEE_ERROR_NOT_SUPPORTED, TEE_ORIGIN_TEE)
@@ -240,23 +290,22 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
     }
 }
 
-/// A session to a user TA: the TA is fetched from tee-supplicant and
-/// verified (signature, UUID, ELF). Running it at S-EL0 is not implemented
-/// yet, so a TA that passes every check is answered with
-/// `TEE_ERROR_NOT_IMPLEMENTED`; a TA that fails one gets OP-TEE's code.
-fn open_user_ta(
-    k: &Kernel,
-    uuid: [u8; 16],
-    mem: &mut dyn PhysMem,
-    rpc: &mut dyn Rpc,
-) -> Completion {
+/// A PTA's error with the origin OP-TEE reports for it.
+fn pta_failure(e: TeeError) -> Failure {
+    let origin = if e == TeeError::ItemNotFound {
+        TEE_ORIGIN_TEE
+    } else {
+        TEE_ORIGIN_TRUSTED_APP
+    };
+    (e.code(), origin)
+}
+
+/// Without a way to run TAs (host builds): the TA is fetched and verified
+/// (signature, UUID, ELF), then refused with `TEE_ERROR_NOT_IMPLEMENTED`; a
+/// TA that fails a check gets OP-TEE's code.
+fn verify_only(k: &Kernel, uuid: [u8; 16], mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
     match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys) {
-        Ok(ta) => match k.ta_runner.map(|run| run(&ta)) {
-            // The TA (or the core starting it) refused the session.
-            Some((code, origin)) if code != TEE_SUCCESS => status(code, origin),
-            // The TA accepted, but sessions cannot be kept and invoked yet.
-            _ => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
-        },
+        Ok(_) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
         Err(code) => status(code, TEE_ORIGIN_TEE),
     }
 }
@@ -281,7 +330,7 @@ fn with_params(
     mem: &mut dyn PhysMem,
     rpc: &mut dyn Rpc,
     slots: &[oxtee_msg::Param; 4],
-    f: impl FnOnce(&Kernel, &mut Params) -> Result<(u32, u32), TeeError>,
+    f: impl FnOnce(&Kernel, &mut dyn PhysMem, &mut dyn Rpc, &mut Params) -> Result<(u32, u32), Failure>,
 ) -> Completion {
     let mut params: Params = Default::default();
     let mut views = Views(Vec::with_capacity(4));
@@ -303,25 +352,13 @@ fn with_params(
         Some(code) => status(code, TEE_ORIGIN_TEE),
         None => {
             // No lock is held here: a pending normal-world interrupt may
-            // come in before and after the pseudo-TA runs.
+            // come in before and after the call runs.
             preemption_point(rpc);
-            // No lock is held here: a pending normal-world interrupt may
-            // come in before and after the pseudo-TA runs.
-            preemption_point(rpc);
-            let r = f(k, &mut params);
-            preemption_point(rpc);
+            let r = f(k, mem, rpc, &mut params);
             preemption_point(rpc);
             let (ret, origin, session) = match r {
                 Ok((session, origin)) => (TEE_SUCCESS, origin, session),
-                Err(e) => (
-                    e.code(),
-                    if e == TeeError::ItemNotFound {
-                        TEE_ORIGIN_TEE
-                    } else {
-                        TEE_ORIGIN_TRUSTED_APP
-                    },
-                    0,
-                ),
+                Err((code, origin)) => (code, origin, 0),
             };
             let mut c = status(ret, origin);
             c.session = session;

@@ -8,3 +8,4 @@ pub mod call;
 pub mod fast;
 pub mod rpc;
 pub mod ta_load;
+pub mod user_ta;

@@ -39,6 +39,23 @@ pub fn load_ta(
     uuid: [u8; 16],
     trusted: &[RsaPublicKey],
 ) -> Result<LoadedTa, u32> {
+    let ta = load_module(rpc, mem, shm, uuid, trusted)?;
+    if ta.elf.ta_head.is_none() {
+        // A shared library cannot be opened as a TA.
+        return Err(TEE_ERROR_BAD_FORMAT);
+    }
+    Ok(ta)
+}
+
+/// Fetches and verifies a TA or a shared-library TA (`DT_NEEDED`, `dlopen`):
+/// the same checks as [`load_ta`], but a library has no `ta_head`.
+pub fn load_module(
+    rpc: &mut dyn Rpc,
+    mem: &mut dyn PhysMem,
+    shm: &spin::Mutex<ShmRegistry>,
+    uuid: [u8; 16],
+    trusted: &[RsaPublicKey],
+) -> Result<LoadedTa, u32> {
     let file = fetch(rpc, mem, shm, uuid)?;
     let verified = verify_ta(&file, uuid, trusted, None).map_err(|e| e.tee_result())?;
     let elf_offset = file.len() - verified.elf.len();
@@ -46,7 +63,6 @@ pub fn load_ta(
     match &elf.ta_head {
         // The signed UUID and the one the TA was built with must agree.
         Some(head) if head.uuid.to_octets() != uuid => return Err(TEE_ERROR_SECURITY),
-        None => return Err(TEE_ERROR_BAD_FORMAT),
         _ => {}
     }
     Ok(LoadedTa {

@@ -161,7 +161,8 @@ fn kernel() -> Kernel {
         shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
         ptas,
         ta_keys: Vec::new(),
-        ta_runner: None,
+        users: oxtee_kernel::user_ta::UserTas::new(),
+        user_hw: None,
     }
 }
 

@@ -121,8 +121,9 @@ system_reset_entry:
     b       .
 
 // S-EL1 exception vectors. The core runs with every exception masked, so
-// only synchronous exceptions (a bug in the core) can arrive: they are
-// reported and the CPU stops. Interrupts are handled by EL3's routing.
+// from S-EL1 only synchronous exceptions (a bug in the core) arrive: they
+// are reported and the CPU stops. From S-EL0 (a TA): system calls and
+// faults, native interrupts (IRQ) and foreign ones (FIQ).
 .macro core_vector kind
     .balign 0x80
     mov     x0, #\kind
@@ -147,8 +148,10 @@ oxtee_el1_vectors:
     core_vector 7
     .balign 0x80
     b       el0_sync
-    core_vector 9
-    core_vector 10
+    .balign 0x80
+    b       el0_irq
+    .balign 0x80
+    b       el0_fiq
     core_vector 11
     core_vector 12
     core_vector 13
@@ -194,7 +197,12 @@ install_vectors:
     ret
 
 // ---- S-EL0 (trusted applications) ----------------------------------------
-// UserRegs layout: x0..x30 at 0, SP_EL0 at 248, ELR at 256, SPSR at 264.
+// The core itself is built without FP/SIMD; only this path touches the
+// TA's FP/SIMD registers.
+.arch_extension fp
+.arch_extension simd
+// UserRegs layout: x0..x30 at 0, SP_EL0 248, ELR 256, SPSR 264, TPIDR_EL0
+// 272, FPSR 280, FPCR 288, q0..q31 from 304.
 
 // \op (stp or ldp) of x2..x29 at their UserRegs offsets from \base.
 .macro user_x2_x29 op, base
@@ -214,6 +222,26 @@ install_vectors:
     \op    x28, x29, [\base, #224]
 .endm
 
+// \op (stp or ldp) of q0..q31 at their UserRegs offsets from \base.
+.macro user_fp op, base
+    \op    q0, q1, [\base, #304]
+    \op    q2, q3, [\base, #336]
+    \op    q4, q5, [\base, #368]
+    \op    q6, q7, [\base, #400]
+    \op    q8, q9, [\base, #432]
+    \op    q10, q11, [\base, #464]
+    \op    q12, q13, [\base, #496]
+    \op    q14, q15, [\base, #528]
+    \op    q16, q17, [\base, #560]
+    \op    q18, q19, [\base, #592]
+    \op    q20, q21, [\base, #624]
+    \op    q22, q23, [\base, #656]
+    \op    q24, q25, [\base, #688]
+    \op    q26, q27, [\base, #720]
+    \op    q28, q29, [\base, #752]
+    \op    q30, q31, [\base, #784]
+.endm
+
 // \op (stp or ldp) of the kernel's callee-saved x19..x30 at sp.
 .macro kernel_callee_saved op
     \op    x19, x20, [sp, #0]
@@ -224,8 +252,10 @@ install_vectors:
     \op    x29, x30, [sp, #80]
 .endm
 
-// fn user_enter(regs: *mut UserRegs)
-// Runs the TA until it traps in a way that ends this entry (see user_trap).
+// fn user_enter(regs: *mut UserRegs) -> u64
+// Runs the TA until its next synchronous exception (returns 0) or foreign
+// interrupt (returns 1), with its registers saved back into `regs`.
+// Native interrupts taken at EL0 are handled without leaving the TA.
 .global user_enter
 user_enter:
     sub     sp, sp, #112
@@ -233,10 +263,12 @@ user_enter:
     str     x0, [sp, #96]
     mov     x9, sp
     msr     tpidr_el1, x9
-    b       user_resume
-
-// x0 = UserRegs: load them and return to EL0.
-user_resume:
+    user_fp ldp, x0
+    ldp     x9, x10, [x0, #280]
+    msr     fpsr, x9
+    msr     fpcr, x10
+    ldr     x9, [x0, #272]
+    msr     tpidr_el0, x9
     ldr     x9, [x0, #248]
     msr     sp_el0, x9
     ldp     x9, x10, [x0, #256]
@@ -247,8 +279,8 @@ user_resume:
     ldp     x0, x1, [x0, #0]
     eret
 
-// Synchronous exception from S-EL0 (SVC, abort, undefined instruction).
-el0_sync:
+// Saves the TA's state into its UserRegs, then returns \kind from user_enter.
+.macro user_leave kind
     sub     sp, sp, #16
     stp     x0, x1, [sp]
     mrs     x0, tpidr_el1
@@ -263,13 +295,39 @@ el0_sync:
     mrs     x1, elr_el1
     mrs     x2, spsr_el1
     stp     x1, x2, [x0, #256]
-    bl      {user_trap}
-    cbnz    x0, user_exit
-    mrs     x0, tpidr_el1
-    ldr     x0, [x0, #96]
-    b       user_resume
+    mrs     x1, tpidr_el0
+    str     x1, [x0, #272]
+    mrs     x1, fpsr
+    mrs     x2, fpcr
+    stp     x1, x2, [x0, #280]
+    user_fp stp, x0
+    mov     x0, #\kind
+    b       user_exit
+.endm
 
-// Back to the caller of user_enter.
+el0_sync:
+    user_leave 0
+
+el0_fiq:
+    user_leave 1
+
+// A native (secure) interrupt while the TA ran: handled on the kernel
+// stack, then straight back to the TA (the core itself uses no FP/SIMD).
+el0_irq:
+    sub     sp, sp, #176
+    caller_saved stp
+    mrs     x0, elr_el1
+    mrs     x1, spsr_el1
+    stp     x0, x1, [sp, #160]
+    bl      {native_irq}
+    ldp     x0, x1, [sp, #160]
+    msr     elr_el1, x0
+    msr     spsr_el1, x1
+    caller_saved ldp
+    add     sp, sp, #176
+    eret
+
+// Back to the caller of user_enter with x0 = exit kind.
 user_exit:
     mrs     x9, tpidr_el1
     mov     sp, x9

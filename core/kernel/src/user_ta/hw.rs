@@ -1,0 +1,98 @@
+//! What the TA runtime needs from the machine: memory of the TA frames,
+//! translation tables, and running S-EL0 until its next exception.
+
+use oxtee_frames::FrameRange;
+use oxtee_mm::UserMapping;
+
+/// Registers of a TA between two of its exceptions: general registers,
+/// return state, thread pointer and FP/SIMD state (saved on every exit
+/// because another TA may run on this CPU before this one resumes).
+#[repr(C, align(16))]
+#[derive(Clone, Copy)]
+pub struct UserRegs {
+    /// x0..x30.
+    pub x: [u64; 31],
+    /// SP_EL0.
+    pub sp: u64,
+    /// ELR_EL1: where the TA resumes.
+    pub elr: u64,
+    /// SPSR_EL1 for the return to EL0.
+    pub spsr: u64,
+    /// TPIDR_EL0 (libutee's TLS pointer).
+    pub tpidr: u64,
+    /// FPSR.
+    pub fpsr: u64,
+    /// FPCR.
+    pub fpcr: u64,
+    _pad: u64,
+    /// q0..q31.
+    pub q: [u128; 32],
+}
+
+// The assembly of the image addresses these fields by offset.
+const _: () = assert!(core::mem::offset_of!(UserRegs, sp) == 248);
+const _: () = assert!(core::mem::offset_of!(UserRegs, elr) == 256);
+const _: () = assert!(core::mem::offset_of!(UserRegs, tpidr) == 272);
+const _: () = assert!(core::mem::offset_of!(UserRegs, fpsr) == 280);
+const _: () = assert!(core::mem::offset_of!(UserRegs, q) == 304);
+const _: () = assert!(core::mem::size_of::<UserRegs>() == 816);
+
+impl Default for UserRegs {
+    fn default() -> Self {
+        Self {
+            x: [0; 31],
+            sp: 0,
+            elr: 0,
+            spsr: 0,
+            tpidr: 0,
+            fpsr: 0,
+            fpcr: 0,
+            _pad: 0,
+            q: [0; 32],
+        }
+    }
+}
+
+/// Why a TA stopped running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trap {
+    /// `svc #0`: a system call (number in x8).
+    Syscall,
+    /// A normal-world interrupt is pending: let it in, then resume.
+    ForeignInterrupt,
+    /// Any other synchronous exception (abort, undefined instruction,
+    /// alignment...): the TA dies.
+    Fault {
+        /// ESR_EL1.
+        esr: u64,
+        /// FAR_EL1.
+        far: u64,
+    },
+}
+
+/// Machine services of the TA runtime (implemented by the image, faked in
+/// host tests). Addresses are physical addresses of TA frames handed out by
+/// the runtime's own frame allocator; implementations may refuse others.
+pub trait UserHw: Sync {
+    /// Copies TA-frame memory at `pa` into `dst`.
+    fn read(&self, pa: u64, dst: &mut [u8]);
+    /// Copies `src` into TA-frame memory at `pa`.
+    fn write(&self, pa: u64, src: &[u8]);
+    /// Zeroes `len` bytes of TA-frame memory at `pa`.
+    fn zero(&self, pa: u64, len: u64);
+    /// Makes code written into TA frames at `pa` visible to instruction fetch.
+    fn sync_code(&self, pa: u64, len: u64);
+    /// Builds translation tables for `maps` (kernel map shared, TA window
+    /// added) in `arena`; returns the TTBR0 base address.
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32>;
+    /// Runs the TA on this CPU with `ttbr0` (base | ASID << 48) until its
+    /// next exception; `flush` invalidates the ASID's TLB entries first
+    /// (after its tables changed).
+    fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap;
+    /// Generic counter value and frequency (Hz).
+    fn counter(&self) -> (u64, u64);
+    /// Fills `buf` from the core's random source.
+    fn random(&self, buf: &mut [u8]);
+    /// Writes a line on the secure console.
+    fn log(&self, args: core::fmt::Arguments<'_>);
+}

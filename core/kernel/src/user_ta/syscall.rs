@@ -1,0 +1,365 @@
+//! The TA system calls (OP-TEE 4.5 numbers and conventions): number in x8,
+//! arguments in x0..x7, `TEE_Result` in x0. Every pointer a TA passes is
+//! checked against its own mappings and copied once.
+
+use alloc::sync::Arc;
+use core::sync::atomic::Ordering;
+
+use oxtee_pta::{ClientIdentity, Params, Uuid};
+
+use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_syscall::*;
+
+use super::params::{UteeParams, UTEE_PARAMS_SIZE};
+use super::space::Use;
+use super::{Ctx, Cx, Flow, Instance, Session, Target};
+
+/// Longest TA log line copied (longer ones are cut).
+const MAX_LOG: u64 = 1024;
+/// Slice of a `TEE_Wait` between two looks at the cancellation flag.
+const WAIT_SLICE_MS: u64 = 100;
+/// `TEE_TIMEOUT_INFINITE`.
+const TIMEOUT_INFINITE: u64 = 0xffff_ffff;
+
+/// Handles the system call the TA just made; its arguments and result are
+/// in `ctx.regs`.
+pub fn dispatch(
+    cx: &mut Cx<'_>,
+    inst: &Arc<Instance>,
+    ctx: &mut Ctx,
+    session: &Arc<Session>,
+) -> Flow {
+    let a = ctx.regs.x;
+    let Ok(nr) = Sysnum::try_from(a[8]) else {
+        return done(ctx, TEE_ERROR_NOT_SUPPORTED);
+    };
+    let r: Result<(), u32> = match nr {
+        Sysnum::Return => return Flow::Return(a[0]),
+        Sysnum::Panic => {
+            cx.hw.log(format_args!("TA panicked with code {:#x}", a[0]));
+            return Flow::Kill;
+        }
+        Sysnum::Log => {
+            let len = a[1].min(MAX_LOG);
+            if let Ok(text) = ctx.space.read_vec(cx.hw, a[0], len) {
+                let s = core::str::from_utf8(&text).unwrap_or("<binary>");
+                cx.hw.log(format_args!("{}", s.trim_end()));
+            }
+            Ok(())
+        }
+        Sysnum::GetProperty => get_property(cx, inst, ctx, session, &a),
+        Sysnum::GetPropertyNameToIndex => name_to_index(cx, inst, ctx, session, &a),
+        Sysnum::OpenTaSession => open_ta_session(cx, inst, ctx, &a),
+        Sysnum::CloseTaSession => {
+            let id = a[0] as u32;
+            ctx.children.retain(|c| *c != id);
+            super::close_session(cx, id, Some(inst.id)).map_err(|f| f.0)
+        }
+        Sysnum::InvokeTaCommand => invoke_ta_command(cx, inst, ctx, &a),
+        Sysnum::CheckAccessRights => check_access_rights(ctx, a[0], a[1], a[2]),
+        Sysnum::GetCancellationFlag => put_u32(cx, ctx, a[0], u32::from(session.cancelled())),
+        Sysnum::UnmaskCancellation | Sysnum::MaskCancellation => {
+            let old = session.cancel_masked.load(Ordering::Relaxed);
+            put_u32(cx, ctx, a[0], u32::from(old)).map(|()| {
+                session
+                    .cancel_masked
+                    .store(nr == Sysnum::MaskCancellation, Ordering::Relaxed)
+            })
+        }
+        Sysnum::Wait => wait(cx, session, a[0]),
+        Sysnum::GetTime => get_time(cx, inst, ctx, a[0], a[1]),
+        Sysnum::SetTaTime => set_ta_time(cx, inst, ctx, a[0]),
+        Sysnum::CrypRandomNumberGenerate => random(cx, ctx, a[0], a[1]),
+        // Cryptography, storage and cache maintenance come with their own
+        // work; the deprecated SE API is gone in 4.5.
+        _ => Err(TEE_ERROR_NOT_SUPPORTED),
+    };
+    done(
+        ctx,
+        match r {
+            Ok(()) => TEE_SUCCESS,
+            Err(e) => e,
+        },
+    )
+}
+
+fn done(ctx: &mut Ctx, code: u32) -> Flow {
+    ctx.regs.x[0] = u64::from(code);
+    Flow::Continue
+}
+
+fn put_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64, v: u32) -> Result<(), u32> {
+    ctx.space
+        .write(cx.hw, va, &v.to_le_bytes())
+        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+}
+
+fn get_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<u32, u32> {
+    ctx.space
+        .read_u32(cx.hw, va)
+        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+}
+
+/// `TEE_CheckMemoryAccessRights`: the range must be mapped with the asked
+/// rights; without `ANY_OWNER` it must not be memory shared by a client;
+/// `SECURE`/`NONSECURE` ask where it comes from.
+fn check_access_rights(ctx: &Ctx, flags: u64, va: u64, len: u64) -> Result<(), u32> {
+    let flags = flags as u32;
+    let write = flags & TEE_MEMORY_ACCESS_WRITE != 0;
+    if flags & (TEE_MEMORY_ACCESS_SECURE | TEE_MEMORY_ACCESS_NONSECURE)
+        == (TEE_MEMORY_ACCESS_SECURE | TEE_MEMORY_ACCESS_NONSECURE)
+    {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    if len == 0 {
+        return Ok(());
+    }
+    if !ctx.space.check(va, len, write) {
+        return Err(TEE_ERROR_ACCESS_DENIED);
+    }
+    // Every page must be of the same kind of memory for the ownership rules.
+    let end = va.checked_add(len).ok_or(TEE_ERROR_ACCESS_DENIED)?;
+    let mut at = va & !(super::space::PAGE - 1);
+    while at < end {
+        let usage = ctx.space.usage_at(at).ok_or(TEE_ERROR_ACCESS_DENIED)?;
+        let shared = matches!(usage, Use::Param { .. });
+        let nonsecure = matches!(usage, Use::Param { nonsecure: true });
+        if shared && flags & TEE_MEMORY_ACCESS_ANY_OWNER == 0 {
+            return Err(TEE_ERROR_ACCESS_DENIED);
+        }
+        if nonsecure && flags & TEE_MEMORY_ACCESS_SECURE != 0 {
+            return Err(TEE_ERROR_ACCESS_DENIED);
+        }
+        if !nonsecure && flags & TEE_MEMORY_ACCESS_NONSECURE != 0 {
+            return Err(TEE_ERROR_ACCESS_DENIED);
+        }
+        at += super::space::PAGE;
+    }
+    Ok(())
+}
+
+/// `TEE_Wait`: sleeps in the normal world in slices, ending early with
+/// `TEE_ERROR_CANCEL` when the session is cancelled (and unmasked).
+fn wait(cx: &mut Cx<'_>, session: &Arc<Session>, timeout: u64) -> Result<(), u32> {
+    let (start, freq) = cx.hw.counter();
+    let ms_since =
+        |now: u64| (now.wrapping_sub(start) as u128 * 1000 / u128::from(freq.max(1))) as u64;
+    loop {
+        if session.cancelled() {
+            return Err(TEE_ERROR_CANCEL);
+        }
+        let elapsed = ms_since(cx.hw.counter().0);
+        if timeout != TIMEOUT_INFINITE && elapsed >= timeout {
+            return Ok(());
+        }
+        let left = if timeout == TIMEOUT_INFINITE {
+            WAIT_SLICE_MS
+        } else {
+            (timeout - elapsed).min(WAIT_SLICE_MS)
+        };
+        cx.suspend(left as u32)?;
+    }
+}
+
+/// System time from the generic counter: (seconds, milliseconds).
+pub fn system_time(cx: &Cx<'_>) -> (u64, u32) {
+    let (cnt, freq) = cx.hw.counter();
+    let freq = freq.max(1);
+    (cnt / freq, ((cnt % freq) * 1000 / freq) as u32)
+}
+
+fn put_time(cx: &Cx<'_>, ctx: &Ctx, va: u64, secs: u64, millis: u32) -> Result<(), u32> {
+    let mut b = [0u8; 8];
+    b[..4].copy_from_slice(&(secs as u32).to_le_bytes());
+    b[4..].copy_from_slice(&millis.to_le_bytes());
+    ctx.space
+        .write(cx.hw, va, &b)
+        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+}
+
+fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> Result<(), u32> {
+    match cat as u32 {
+        UTEE_TIME_CAT_SYSTEM => {
+            let (s, ms) = system_time(cx);
+            put_time(cx, ctx, va, s, ms)
+        }
+        UTEE_TIME_CAT_TA_PERSISTENT => {
+            let offset =
+                cx.k.users
+                    .ta_time
+                    .lock()
+                    .iter()
+                    .find(|(u, _)| *u == inst.uuid)
+                    .map(|(_, o)| *o)
+                    .ok_or(TEE_ERROR_TIME_NOT_SET)?;
+            let (s, ms) = system_time(cx);
+            let now = (s as i64) * 1000 + i64::from(ms) + offset;
+            let secs = now.div_euclid(1000);
+            let millis = now.rem_euclid(1000) as u32;
+            if !(0..=i64::from(u32::MAX)).contains(&secs) {
+                // The time does not fit TEE_Time: report it truncated, as GP asks.
+                put_time(cx, ctx, va, secs as u64, millis)?;
+                return Err(TEE_ERROR_OVERFLOW);
+            }
+            put_time(cx, ctx, va, secs as u64, millis)
+        }
+        UTEE_TIME_CAT_REE => {
+            let (s, ns) = crate::rpc::get_ree_time(cx.rpc, cx.mem)?;
+            put_time(cx, ctx, va, s, (ns / 1_000_000) as u32)
+        }
+        _ => Err(TEE_ERROR_BAD_PARAMETERS),
+    }
+}
+
+fn set_ta_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, va: u64) -> Result<(), u32> {
+    let mut b = [0u8; 8];
+    ctx.space
+        .read(cx.hw, va, &mut b)
+        .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
+    let secs = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let millis = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+    if millis >= 1000 {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    let (s, ms) = system_time(cx);
+    let offset = i64::from(secs) * 1000 + i64::from(millis) - ((s as i64) * 1000 + i64::from(ms));
+    let mut t = cx.k.users.ta_time.lock();
+    match t.iter_mut().find(|(u, _)| *u == inst.uuid) {
+        Some(e) => e.1 = offset,
+        None => t.push((inst.uuid, offset)),
+    }
+    Ok(())
+}
+
+fn random(cx: &Cx<'_>, ctx: &Ctx, va: u64, len: u64) -> Result<(), u32> {
+    if !ctx.space.check(va, len, true) {
+        return Err(TEE_ERROR_ACCESS_DENIED);
+    }
+    let mut chunk = [0u8; 256];
+    let mut off = 0;
+    while off < len {
+        let n = (len - off).min(chunk.len() as u64) as usize;
+        cx.hw.random(&mut chunk[..n]);
+        ctx.space.write(cx.hw, va + off, &chunk[..n])?;
+        off += n as u64;
+    }
+    Ok(())
+}
+
+fn read_params(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<UteeParams, u32> {
+    if va == 0 {
+        return Ok(UteeParams::default());
+    }
+    let mut raw = [0u8; UTEE_PARAMS_SIZE];
+    ctx.space
+        .read(cx.hw, va, &mut raw)
+        .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
+    UteeParams::decode(&raw)
+}
+
+/// `_utee_open_ta_session(dest, cancel_req_to, params, sess, ret_orig)`.
+fn open_ta_session(
+    cx: &mut Cx<'_>,
+    inst: &Arc<Instance>,
+    ctx: &mut Ctx,
+    a: &[u64; 31],
+) -> Result<(), u32> {
+    let mut raw = [0u8; 16];
+    ctx.space
+        .read(cx.hw, a[0], &mut raw)
+        .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
+    let dest = oxtee_elf::TeeUuid::from_le_struct(&raw).to_octets();
+    let up = read_params(cx, ctx, a[2])?;
+    let (sess_va, orig_va) = (a[3], a[4]);
+    // The out-pointers must be writable before anything is opened.
+    get_u32(cx, ctx, sess_va)?;
+    put_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
+    let mut params = super::params_from_ta(ctx, cx.hw, &up)?;
+    let client = ClientIdentity {
+        login: TEE_LOGIN_TRUSTED_APP,
+        uuid: Uuid(inst.uuid),
+    };
+    let r = if cx.k.ptas.find(&Uuid(dest)).is_some() {
+        super::system::open_pta(cx, dest, client, inst.id, &mut params)
+    } else {
+        super::open_session(cx, dest, client, Some(inst.id), &mut params)
+    };
+    match r {
+        Ok(id) => {
+            ctx.children.push(id);
+            if a[2] != 0 {
+                super::params_to_ta(ctx, cx.hw, a[2], &up, &params)?;
+            }
+            put_u32(cx, ctx, sess_va, id)?;
+            put_u32(cx, ctx, orig_va, TEE_ORIGIN_TRUSTED_APP)?;
+            Ok(())
+        }
+        Err((code, origin)) => {
+            if a[2] != 0 && origin == TEE_ORIGIN_TRUSTED_APP {
+                let _ = super::params_to_ta(ctx, cx.hw, a[2], &up, &params);
+            }
+            put_u32(cx, ctx, orig_va, origin)?;
+            Err(code)
+        }
+    }
+}
+
+/// `_utee_invoke_ta_command(sess, cancel_req_to, cmd, params, ret_orig)`.
+fn invoke_ta_command(
+    cx: &mut Cx<'_>,
+    inst: &Arc<Instance>,
+    ctx: &mut Ctx,
+    a: &[u64; 31],
+) -> Result<(), u32> {
+    let (id, cmd, up_va, orig_va) = (a[0] as u32, a[2] as u32, a[3], a[4]);
+    put_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
+    let up = read_params(cx, ctx, up_va)?;
+    let mut params: Params = super::params_from_ta(ctx, cx.hw, &up)?;
+    let session =
+        cx.k.users
+            .session(id, Some(inst.id))
+            .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+    let r = match &session.target {
+        Target::Pta { id: pid, uuid } => {
+            super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, &mut params)
+        }
+        Target::User(_) => super::invoke(cx, id, Some(inst.id), cmd, &mut params),
+    };
+    let (code, origin) = match r {
+        Ok(()) => (TEE_SUCCESS, TEE_ORIGIN_TRUSTED_APP),
+        Err(f) => f,
+    };
+    if up_va != 0
+        && (code == TEE_SUCCESS
+            || code == TEE_ERROR_SHORT_BUFFER
+            || origin == TEE_ORIGIN_TRUSTED_APP)
+    {
+        super::params_to_ta(ctx, cx.hw, up_va, &up, &params)?;
+    }
+    put_u32(cx, ctx, orig_va, origin)?;
+    if code == TEE_SUCCESS {
+        Ok(())
+    } else {
+        Err(code)
+    }
+}
+
+fn get_property(
+    cx: &mut Cx<'_>,
+    inst: &Instance,
+    ctx: &Ctx,
+    session: &Session,
+    a: &[u64; 31],
+) -> Result<(), u32> {
+    super::props_glue::get_property(cx, inst, ctx, session, a)
+}
+
+fn name_to_index(
+    cx: &mut Cx<'_>,
+    inst: &Instance,
+    ctx: &Ctx,
+    session: &Session,
+    a: &[u64; 31],
+) -> Result<(), u32> {
+    super::props_glue::name_to_index(cx, inst, ctx, session, a)
+}
