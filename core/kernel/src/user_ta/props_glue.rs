@@ -46,7 +46,10 @@ pub(super) fn get_property(
         (a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
     with_context(inst, s, |pc| {
         let p = props::lookup(set, index, pc)?;
-        write(cx, ctx, type_va, &p.prop_type().to_le_bytes())?;
+        // Every out-pointer is optional: all NULL probes whether `index` exists.
+        if type_va != 0 {
+            write(cx, ctx, type_va, &p.prop_type().to_le_bytes())?;
+        }
         if buf != 0 && blen != 0 {
             let r = p.value_reply(read_u32(cx, ctx, blen)?);
             write(cx, ctx, blen, &r.len.to_le_bytes())?;

@@ -14,6 +14,8 @@ use super::params::{UteeParams, UTEE_PARAMS_SIZE};
 use super::space::Use;
 use super::{Ctx, Cx, Flow, Instance, Session, Target};
 
+/// Log every system call (debugging aid).
+const TRACE: bool = false;
 /// Longest TA log line copied (longer ones are cut).
 const MAX_LOG: u64 = 1024;
 /// Slice of a `TEE_Wait` between two looks at the cancellation flag.
@@ -72,15 +74,31 @@ pub fn dispatch(
         Sysnum::CrypRandomNumberGenerate => random(cx, ctx, a[0], a[1]),
         // Cryptography, storage and cache maintenance come with their own
         // work; the deprecated SE API is gone in 4.5.
-        _ => Err(TEE_ERROR_NOT_SUPPORTED),
+        _ => {
+            cx.hw
+                .log(format_args!("TA system call {} not supported", nr.name()));
+            Err(TEE_ERROR_NOT_SUPPORTED)
+        }
     };
-    done(
-        ctx,
-        match r {
-            Ok(()) => TEE_SUCCESS,
-            Err(e) => e,
-        },
-    )
+    let code = match r {
+        Ok(()) => TEE_SUCCESS,
+        Err(e) => e,
+    };
+    if TRACE {
+        cx.hw.log(format_args!(
+            "TA syscall {} ({:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}) -> {:#x}",
+            nr.name(),
+            a[0],
+            a[1],
+            a[2],
+            a[3],
+            a[4],
+            a[5],
+            a[6],
+            code
+        ));
+    }
+    done(ctx, code)
 }
 
 fn done(ctx: &mut Ctx, code: u32) -> Flow {
@@ -92,6 +110,14 @@ fn put_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64, v: u32) -> Result<(), u32> {
     ctx.space
         .write(cx.hw, va, &v.to_le_bytes())
         .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+}
+
+/// Writes an optional `uint32_t *` out-argument (NULL: nothing to write).
+fn put_opt_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64, v: u32) -> Result<(), u32> {
+    if va == 0 {
+        return Ok(());
+    }
+    put_u32(cx, ctx, va, v)
 }
 
 fn get_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<u32, u32> {
@@ -273,7 +299,7 @@ fn open_ta_session(
     let (sess_va, orig_va) = (a[3], a[4]);
     // The out-pointers must be writable before anything is opened.
     get_u32(cx, ctx, sess_va)?;
-    put_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
+    put_opt_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
     let mut params = super::params_from_ta(ctx, cx.hw, &up)?;
     let client = ClientIdentity {
         login: TEE_LOGIN_TRUSTED_APP,
@@ -291,14 +317,14 @@ fn open_ta_session(
                 super::params_to_ta(ctx, cx.hw, a[2], &up, &params)?;
             }
             put_u32(cx, ctx, sess_va, id)?;
-            put_u32(cx, ctx, orig_va, TEE_ORIGIN_TRUSTED_APP)?;
+            put_opt_u32(cx, ctx, orig_va, TEE_ORIGIN_TRUSTED_APP)?;
             Ok(())
         }
         Err((code, origin)) => {
             if a[2] != 0 && origin == TEE_ORIGIN_TRUSTED_APP {
                 let _ = super::params_to_ta(ctx, cx.hw, a[2], &up, &params);
             }
-            put_u32(cx, ctx, orig_va, origin)?;
+            put_opt_u32(cx, ctx, orig_va, origin)?;
             Err(code)
         }
     }
@@ -312,7 +338,7 @@ fn invoke_ta_command(
     a: &[u64; 31],
 ) -> Result<(), u32> {
     let (id, cmd, up_va, orig_va) = (a[0] as u32, a[2] as u32, a[3], a[4]);
-    put_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
+    put_opt_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
     let up = read_params(cx, ctx, up_va)?;
     let mut params: Params = super::params_from_ta(ctx, cx.hw, &up)?;
     let session =
@@ -336,7 +362,7 @@ fn invoke_ta_command(
     {
         super::params_to_ta(ctx, cx.hw, up_va, &up, &params)?;
     }
-    put_u32(cx, ctx, orig_va, origin)?;
+    put_opt_u32(cx, ctx, orig_va, origin)?;
     if code == TEE_SUCCESS {
         Ok(())
     } else {

@@ -66,12 +66,12 @@ fn value(p: &Param) -> (u32, u32) {
     }
 }
 
-/// `PTA_SYSTEM_MAP_ZI`: v0 = (bytes, flags), v1 out = VA (hi, lo),
-/// v2 = (pad before, pad after).
+/// `PTA_SYSTEM_MAP_ZI`: v0 = (bytes, flags), v1 in/out = VA (hi, lo),
+/// v2 = (pad before, pad after). Always zeroed read-write memory.
 fn map_zi(cx: &mut Cx<'_>, ctx: &mut Ctx, params: &mut Params) -> Result<(), u32> {
     let want = [
         TEE_PARAM_TYPE_VALUE_INPUT,
-        TEE_PARAM_TYPE_VALUE_OUTPUT,
+        TEE_PARAM_TYPE_VALUE_INOUT,
         TEE_PARAM_TYPE_VALUE_INPUT,
         TEE_PARAM_TYPE_NONE,
     ];
@@ -81,9 +81,7 @@ fn map_zi(cx: &mut Cx<'_>, ctx: &mut Ctx, params: &mut Params) -> Result<(), u32
     let (bytes, flags) = value(&params[0]);
     let (pad_begin, pad_end) = value(&params[2]);
     const SHAREABLE: u32 = 1;
-    const WRITEABLE: u32 = 2;
-    const EXECUTABLE: u32 = 4;
-    if flags & !(SHAREABLE | WRITEABLE | EXECUTABLE) != 0 || flags & EXECUTABLE != 0 || bytes == 0 {
+    if flags & !SHAREABLE != 0 || bytes == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
     let size = page_up(u64::from(bytes)).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
@@ -95,16 +93,11 @@ fn map_zi(cx: &mut Cx<'_>, ctx: &mut Ctx, params: &mut Params) -> Result<(), u32
         .ok_or(TEE_ERROR_OUT_OF_MEMORY)?
         + page_up(u64::from(pad_begin)).unwrap_or(0);
     let f = ctx.space.alloc_frames(&cx.k.users.frames, cx.hw, size)?;
-    let kind = if flags & WRITEABLE != 0 {
-        UserKind::Rw
-    } else {
-        UserKind::Ro
-    };
-    if let Err(e) = ctx.space.map(va, f, kind, Use::ZeroFill) {
+    if let Err(e) = ctx.space.map(va, f, UserKind::Rw, Use::ZeroFill) {
         let _ = cx.k.users.frames.lock().free(f);
         return Err(e);
     }
-    params[1] = Param::ValueOutput {
+    params[1] = Param::ValueInout {
         a: (va >> 32) as u32,
         b: va as u32,
     };
