@@ -162,12 +162,14 @@ impl CoreSelfTests for CoreTests {
     fn run(&self) -> Result<(), TeeError> {
         // A native interrupt (the secure timer) reaches the core and returns.
         if !crate::interrupt::timer_self_test() {
+            crate::console::error!("self test: the secure timer interrupt did not arrive");
             return Err(TeeError::Generic);
         }
         // Normal-world memory outside the RAM the DT gave is refused.
         let mem = crate::entry::ns_memory();
         let mut b = [0u8; 1];
         if mem.read(0x0e10_0000, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {
+            crate::console::error!("self test: secure memory readable as normal-world memory");
             return Err(TeeError::Generic);
         }
         Ok(())

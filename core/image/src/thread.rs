@@ -18,7 +18,7 @@ use supplicant_proto::optee_smc::{
 /// Number of secure threads (`GET_THREAD_COUNT`).
 pub const THREAD_COUNT: usize = 8;
 /// Stack of each secure thread.
-const THREAD_STACK_SIZE: usize = 0x4000;
+const THREAD_STACK_SIZE: usize = 0x8000;
 /// CPUs of QEMU `virt` with `-smp 2`.
 const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
 

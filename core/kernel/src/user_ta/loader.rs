@@ -81,10 +81,64 @@ pub fn load(
     let mut rnd = [0u8; 8];
     hw.random(&mut rnd);
     let start = IMAGE_START + (u64::from_le_bytes(rnd) % ASLR_PAGES) * PAGE;
+    // The TLSDESC resolver page comes first, the modules after it.
+    let tlsdesc = start;
+    let f = space.alloc_frames(frames, hw, PAGE)?;
+    hw.write(f.start(), &tlsdesc_page());
+    hw.sync_code(f.start(), f.size());
+    space.map(tlsdesc, f, UserKind::Text, Use::Fixed)?;
+    let mut loaded = Loaded {
+        modules: Vec::new(),
+        entry: 0,
+        stack_top: STACK_END,
+        flags: head.flags,
+        next_base: start + PAGE,
+        tls_end: TCB_HEAD_SIZE,
+        info_va: 0,
+        tlsdesc,
+    };
+    let main_uuid = head.uuid.to_octets();
+    add_modules(
+        &mut loaded,
+        alloc::vec![(main_uuid, main)],
+        fetch,
+        space,
+        frames,
+        hw,
+    )?;
+    // Stack (ta_head.stack_size, as ldelf maps it).
+    let stack_size = page_up(u64::from(head.stack_size).max(PAGE)).ok_or(TEE_ERROR_BAD_FORMAT)?;
+    if stack_size > 0x10_0000 {
+        return Err(TEE_ERROR_OUT_OF_MEMORY);
+    }
+    let f = space.alloc_frames(frames, hw, stack_size)?;
+    space.map(STACK_END - stack_size, f, UserKind::Rw, Use::Fixed)?;
+    loaded.entry = loaded.modules[0].base + loaded.modules[0].elf.entry;
+    Ok(loaded)
+}
+
+/// Adds `roots` and the libraries they need (those not loaded yet) to an
+/// instance: placed after the current modules, relocated in the global
+/// scope (existing modules first), TLS blocks appended; then a new
+/// `dl_phdr_info` area is mapped and `__elf_phdr_info` points to it.
+pub fn add_modules(
+    loaded: &mut Loaded,
+    roots: Vec<([u8; 16], LoadedTa)>,
+    fetch: &mut Fetch<'_>,
+    space: &mut Space,
+    frames: &Frames,
+    hw: &dyn UserHw,
+) -> Result<(), u32> {
+    let known = |u: &[u8; 16], files: &[([u8; 16], LoadedTa)], loaded: &Loaded| {
+        files.iter().any(|(x, _)| x == u) || loaded.modules.iter().any(|m| m.uuid == *u)
+    };
     // Breadth-first over DT_NEEDED.
     let mut files: Vec<([u8; 16], LoadedTa)> = Vec::new();
-    let main_uuid = head.uuid.to_octets();
-    files.push((main_uuid, main));
+    for (u, ta) in roots {
+        if !known(&u, &files, loaded) {
+            files.push((u, ta));
+        }
+    }
     let mut i = 0;
     while i < files.len() {
         let needed: Vec<[u8; 16]> = files[i]
@@ -96,10 +150,10 @@ pub fn load(
             .map(|n| n.uuid.to_octets())
             .collect();
         for uuid in needed {
-            if files.iter().any(|(u, _)| *u == uuid) {
+            if known(&uuid, &files, loaded) {
                 continue;
             }
-            if files.len() >= MAX_MODULES {
+            if files.len() + loaded.modules.len() >= MAX_MODULES {
                 return Err(TEE_ERROR_OUT_OF_MEMORY);
             }
             files.push((uuid, fetch(uuid)?));
@@ -107,10 +161,11 @@ pub fn load(
         i += 1;
     }
     // Placement and TLS layout.
-    let mut modules = Vec::new();
-    let mut base = start;
-    let mut tls_end = TCB_HEAD_SIZE;
-    for (index, (uuid, ta)) in files.iter().enumerate() {
+    let first_new = loaded.modules.len();
+    let mut base = loaded.next_base;
+    let mut tls_end = loaded.tls_end;
+    for (uuid, ta) in &files {
+        let index = loaded.modules.len();
         let (tls_modid, tls_offset) = match &ta.elf.tls {
             Some(t) => {
                 let off = tls_end;
@@ -119,7 +174,7 @@ pub fn load(
             }
             None => (0, 0),
         };
-        modules.push(Module {
+        loaded.modules.push(Module {
             uuid: *uuid,
             elf: ta.elf.clone(),
             base,
@@ -131,20 +186,15 @@ pub fn load(
             .filter(|b| *b < STACK_END - 0x100_0000)
             .ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
     }
-    // Loader data: the TLSDESC resolver page, then the dl_phdr_info page(s).
-    let tlsdesc = base;
-    let info_va = base + PAGE;
-    let info = phdr_info(&modules, info_va)?;
-    let info_size = page_up(info.len() as u64).ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
-    let next_base = info_va + info_size;
     // Images: relocated in one global scope, main module first.
-    for (m, (_, ta)) in modules.iter().zip(files.iter()) {
+    let modules = &loaded.modules;
+    for (m, (_, ta)) in modules[first_new..].iter().zip(files.iter()) {
         let mut image = m
             .elf
             .load_image(&ta.file[ta.elf_offset..])
             .map_err(|e| e.tee_result())?;
-        let resolve = |name: &str| global_symbol(&modules, name);
-        let resolve_tls = |name: &str| global_tls_symbol(&modules, name);
+        let resolve = |name: &str| global_symbol(modules, name);
+        let resolve_tls = |name: &str| global_tls_symbol(modules, name);
         m.elf
             .apply_relocations_with(
                 &mut image,
@@ -157,43 +207,27 @@ pub fn load(
                     } else {
                         TCB_HEAD_SIZE
                     },
-                    tlsdesc_resolver: Some(tlsdesc),
+                    tlsdesc_resolver: Some(loaded.tlsdesc),
                 },
             )
             .map_err(|e| e.tee_result())?;
         map_module(m, &image, space, frames, hw)?;
     }
-    // __elf_phdr_info lives in libutee, linked into the main TA.
-    let elf_phdr_info = global_symbol(&modules, "__elf_phdr_info");
-    let code = tlsdesc_page();
-    let f = space.alloc_frames(frames, hw, PAGE)?;
-    hw.write(f.start(), &code);
-    hw.sync_code(f.start(), f.size());
-    space.map(tlsdesc, f, UserKind::Text, Use::Fixed)?;
+    // Loader data: the dl_phdr_info array for all modules, read-only.
+    let info_va = base;
+    let info = phdr_info(modules, info_va)?;
+    let info_size = page_up(info.len() as u64).ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
     let f = space.alloc_frames(frames, hw, info_size)?;
     hw.write(f.start(), &info);
     space.map(info_va, f, UserKind::Ro, Use::Fixed)?;
-    if let Some(va) = elf_phdr_info {
+    // __elf_phdr_info lives in libutee, linked into the main TA.
+    if let Some(va) = global_symbol(modules, "__elf_phdr_info") {
         space.write(hw, va, &elf_phdr_info_bytes(modules.len(), info_va))?;
     }
-    // Stack (ta_head.stack_size, as ldelf maps it).
-    let stack_size = page_up(u64::from(head.stack_size).max(PAGE)).ok_or(TEE_ERROR_BAD_FORMAT)?;
-    if stack_size > 0x10_0000 {
-        return Err(TEE_ERROR_OUT_OF_MEMORY);
-    }
-    let f = space.alloc_frames(frames, hw, stack_size)?;
-    space.map(STACK_END - stack_size, f, UserKind::Rw, Use::Fixed)?;
-    let entry = modules[0].base + modules[0].elf.entry;
-    Ok(Loaded {
-        modules,
-        entry,
-        stack_top: STACK_END,
-        flags: head.flags,
-        next_base,
-        tls_end,
-        info_va,
-        tlsdesc,
-    })
+    loaded.info_va = info_va;
+    loaded.next_base = info_va + info_size;
+    loaded.tls_end = tls_end;
+    Ok(())
 }
 
 /// Absolute address of a global symbol: first definition in load order.

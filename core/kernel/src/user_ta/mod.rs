@@ -41,8 +41,9 @@ use loader::Loaded;
 use params::{memref_param, UteeParams, UTEE_PARAMS_SIZE};
 use space::{page_up, Space, Use, PAGE};
 
-/// The TA frame pool: free secure RAM after the core, in 4 KiB frames.
-pub type Frames = Mutex<FrameAllocator<44, 512>>;
+/// The TA frame pool: free secure RAM after the core, in 4 KiB frames
+/// (boxed: the allocator's tables are too large for a boot stack).
+pub type Frames = Mutex<Box<FrameAllocator<44, 512>>>;
 
 /// A `TEE_Result` with its origin.
 pub type Failure = (u32, u32);
@@ -206,7 +207,7 @@ impl UserTas {
     /// No TAs; frames to be given with [`UserTas::init_frames`].
     pub fn new() -> Self {
         Self {
-            frames: Mutex::new(FrameAllocator::new()),
+            frames: Mutex::new(Box::new(FrameAllocator::new())),
             table: Mutex::new(Table {
                 next_session: FIRST_SESSION,
                 next_instance: 1,
@@ -590,6 +591,8 @@ pub fn call_entry(
     cx.chain.push(inst.id);
     session.cancel_masked.store(true, Ordering::Relaxed);
     let r = run_entry(cx, inst, &mut ctx, session, func, cmd, params);
+    // A cancellation applies to the call it was made for only.
+    session.cancel.store(false, Ordering::Relaxed);
     cx.chain.pop();
     match r {
         Ok(v) => {

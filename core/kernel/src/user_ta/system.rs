@@ -9,7 +9,7 @@ use oxtee_pta::{ClientIdentity, Param, Params, Uuid};
 use supplicant_proto::pta::*;
 use supplicant_proto::tee_result::*;
 
-use super::params::types_of;
+use super::params::{memref, types_of};
 use super::space::{page_up, Use, PAGE};
 use super::{Ctx, Cx, Failure, Session, Target};
 
@@ -49,6 +49,8 @@ pub(super) fn invoke_pta(
         match cmd {
             PTA_SYSTEM_MAP_ZI => return map_zi(cx, ctx, params).map_err(tee),
             PTA_SYSTEM_UNMAP => return unmap(cx, ctx, params).map_err(tee),
+            PTA_SYSTEM_DLOPEN => return dlopen(cx, ctx, params).map_err(tee),
+            PTA_SYSTEM_DLSYM => return dlsym(ctx, params).map_err(tee),
             _ => {}
         }
     }
@@ -129,5 +131,90 @@ fn unmap(cx: &mut Cx<'_>, ctx: &mut Ctx, params: &mut Params) -> Result<(), u32>
         .unmap(va, Some(u64::from(bytes)), Use::ZeroFill)
         .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
     let _ = cx.k.users.frames.lock().free(f);
+    Ok(())
+}
+
+/// `dlopen` flags libdl passes (and the only ones accepted):
+/// `RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE`.
+const DLOPEN_FLAGS: u32 = 0x2 | 0x100 | 0x1000;
+
+/// A `TEE_UUID` (native layout) from a memref of exactly 16 bytes.
+fn uuid_param(p: &Param) -> Result<[u8; 16], u32> {
+    let m = memref(p).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+    let raw: [u8; 16] = m
+        .buf
+        .as_deref()
+        .filter(|_| m.size == 16)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+    Ok(oxtee_elf::TeeUuid::from_le_struct(&raw).to_octets())
+}
+
+/// `PTA_SYSTEM_DLOPEN`: m0 = library UUID, v1.a = flags. Loads the library
+/// and what it needs into the calling instance.
+fn dlopen(cx: &mut Cx<'_>, ctx: &mut Ctx, params: &mut Params) -> Result<(), u32> {
+    let want = [
+        TEE_PARAM_TYPE_MEMREF_INPUT,
+        TEE_PARAM_TYPE_VALUE_INPUT,
+        TEE_PARAM_TYPE_NONE,
+        TEE_PARAM_TYPE_NONE,
+    ];
+    if types_of(params) != want || value(&params[1]).0 != DLOPEN_FLAGS {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    let uuid = uuid_param(&params[0])?;
+    if ctx.loaded.modules.iter().any(|m| m.uuid == uuid) {
+        return Ok(());
+    }
+    let k = cx.k;
+    let (rpc, mem) = (&mut *cx.rpc, &mut *cx.mem);
+    let mut fetch = |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys);
+    let lib = fetch(uuid)?;
+    let hw = cx.hw;
+    super::loader::add_modules(
+        &mut ctx.loaded,
+        alloc::vec![(uuid, lib)],
+        &mut fetch,
+        &mut ctx.space,
+        &k.users.frames,
+        hw,
+    )
+}
+
+/// `PTA_SYSTEM_DLSYM`: m0 = module UUID (NULL or nil: every module), m1 =
+/// NUL-terminated symbol name, v2 out = address (hi, lo).
+fn dlsym(ctx: &mut Ctx, params: &mut Params) -> Result<(), u32> {
+    let want = [
+        TEE_PARAM_TYPE_MEMREF_INPUT,
+        TEE_PARAM_TYPE_MEMREF_INPUT,
+        TEE_PARAM_TYPE_VALUE_OUTPUT,
+        TEE_PARAM_TYPE_NONE,
+    ];
+    if types_of(params) != want {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    let uuid = match memref(&params[0]) {
+        Some(m) if m.buf.is_none() => None,
+        _ => Some(uuid_param(&params[0])?).filter(|u| *u != [0; 16]),
+    };
+    let name = memref(&params[1])
+        .and_then(|m| m.buf.as_deref())
+        .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+    let end = name
+        .iter()
+        .position(|b| *b == 0)
+        .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+    let name = core::str::from_utf8(&name[..end]).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+    let va = ctx
+        .loaded
+        .modules
+        .iter()
+        .filter(|m| uuid.is_none_or(|u| m.uuid == u))
+        .find_map(|m| m.elf.lookup_symbol(name).map(|v| m.base + v))
+        .ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+    params[2] = Param::ValueOutput {
+        a: (va >> 32) as u32,
+        b: va as u32,
+    };
     Ok(())
 }
