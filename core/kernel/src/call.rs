@@ -219,6 +219,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                         mem,
                         rpc,
                         chain: Vec::new(),
+                        timeout_ms: None,
                     };
                     crate::user_ta::open_session(&mut cx, uuid, client, None, p)
                         .map(|id| (id, TEE_ORIGIN_TRUSTED_APP))
@@ -244,6 +245,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                     mem,
                     rpc,
                     chain: Vec::new(),
+                    timeout_ms: None,
                 };
                 crate::user_ta::invoke(&mut cx, session, None, func, p)
                     .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
@@ -266,6 +268,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                         mem,
                         rpc,
                         chain: Vec::new(),
+                        timeout_ms: None,
                     };
                     match crate::user_ta::close_session(&mut cx, session, None) {
                         Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),

@@ -7,5 +7,6 @@ extern crate alloc;
 pub mod call;
 pub mod fast;
 pub mod rpc;
+pub mod supp_buf;
 pub mod ta_load;
 pub mod user_ta;

@@ -20,7 +20,7 @@ use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use oxtee_frames::{FrameAllocator, Owner};
 use oxtee_pta::{ClientIdentity, Memref, Param, Params};
@@ -131,12 +131,18 @@ pub struct Session {
     pub cancel: AtomicBool,
     /// Cancellation is masked.
     pub cancel_masked: AtomicBool,
+    /// Counter value at which the running call counts as cancelled (a
+    /// calling TA's `cancellationRequestTimeout`); `u64::MAX`: none.
+    pub cancel_deadline: AtomicU64,
 }
 
 impl Session {
-    /// Cancellation requested and not masked.
-    pub fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed) && !self.cancel_masked.load(Ordering::Relaxed)
+    /// Cancellation requested (or the caller's timeout passed at counter
+    /// value `now`) and not masked.
+    pub fn cancelled(&self, now: u64) -> bool {
+        !self.cancel_masked.load(Ordering::Relaxed)
+            && (self.cancel.load(Ordering::Relaxed)
+                || now >= self.cancel_deadline.load(Ordering::Relaxed))
     }
 }
 
@@ -188,6 +194,8 @@ pub struct Cx<'a> {
     pub rpc: &'a mut dyn Rpc,
     /// Instances this thread is inside (outermost first).
     pub chain: Vec<u32>,
+    /// Cancellation timeout (ms) a calling TA gave for the next call.
+    pub timeout_ms: Option<u64>,
 }
 
 impl Cx<'_> {
@@ -263,6 +271,7 @@ impl UserTas {
             caller,
             cancel: AtomicBool::new(false),
             cancel_masked: AtomicBool::new(true),
+            cancel_deadline: AtomicU64::new(u64::MAX),
         });
         t.sessions.insert(id, s.clone());
         s
@@ -587,12 +596,21 @@ pub fn call_entry(
     if cx.chain.len() >= MAX_NESTING + 1 {
         return Err(tee(TEE_ERROR_BUSY));
     }
+    let deadline = match cx.timeout_ms.take() {
+        Some(ms) => {
+            let (now, freq) = cx.hw.counter();
+            now.saturating_add(ms.saturating_mul(freq) / 1000)
+        }
+        None => u64::MAX,
+    };
     let mut ctx = acquire(cx, inst)?;
     cx.chain.push(inst.id);
     session.cancel_masked.store(true, Ordering::Relaxed);
+    session.cancel_deadline.store(deadline, Ordering::Relaxed);
     let r = run_entry(cx, inst, &mut ctx, session, func, cmd, params);
     // A cancellation applies to the call it was made for only.
     session.cancel.store(false, Ordering::Relaxed);
+    session.cancel_deadline.store(u64::MAX, Ordering::Relaxed);
     cx.chain.pop();
     match r {
         Ok(v) => {

@@ -357,3 +357,471 @@ impl Space {
         Ok((self.ttbr, true))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex as StdMutex;
+
+    const POOL: u64 = 0x1000_0000;
+    const POOL_SIZE: u64 = 4 << 20;
+
+    /// TA frames as one vector; tables are recorded, never run.
+    struct Hw {
+        mem: StdMutex<Vec<u8>>,
+        built: StdMutex<Vec<(FrameRange, Vec<UserMapping>)>>,
+    }
+
+    impl Hw {
+        fn new() -> Self {
+            Self {
+                mem: StdMutex::new(vec![0; POOL_SIZE as usize]),
+                built: StdMutex::new(Vec::new()),
+            }
+        }
+        fn at(pa: u64, len: usize) -> core::ops::Range<usize> {
+            assert!(
+                pa >= POOL && pa + len as u64 <= POOL + POOL_SIZE,
+                "pa {pa:#x}+{len:#x}"
+            );
+            let o = (pa - POOL) as usize;
+            o..o + len
+        }
+        fn fill(&self, pa: u64, len: usize, b: u8) {
+            self.mem.lock().unwrap()[Self::at(pa, len)].fill(b);
+        }
+    }
+
+    impl UserHw for Hw {
+        fn read(&self, pa: u64, dst: &mut [u8]) {
+            dst.copy_from_slice(&self.mem.lock().unwrap()[Self::at(pa, dst.len())]);
+        }
+        fn write(&self, pa: u64, src: &[u8]) {
+            self.mem.lock().unwrap()[Self::at(pa, src.len())].copy_from_slice(src);
+        }
+        fn zero(&self, pa: u64, len: u64) {
+            self.fill(pa, len as usize, 0);
+        }
+        fn sync_code(&self, _pa: u64, _len: u64) {}
+        fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
+            self.built.lock().unwrap().push((arena, maps.to_vec()));
+            Ok(arena.start())
+        }
+        fn run(
+            &self,
+            _: u64,
+            _: bool,
+            _: &mut super::super::hw::UserRegs,
+        ) -> super::super::hw::Trap {
+            unreachable!("no TA runs in these tests")
+        }
+        fn counter(&self) -> (u64, u64) {
+            (0, 1)
+        }
+        fn random(&self, buf: &mut [u8]) {
+            buf.fill(7);
+        }
+        fn log(&self, _args: core::fmt::Arguments<'_>) {}
+    }
+
+    fn setup() -> (Hw, Frames, Space) {
+        let frames = Frames::default();
+        frames.lock().init(POOL, POOL_SIZE).unwrap();
+        (Hw::new(), frames, Space::new(Owner(3), 9))
+    }
+
+    fn used(frames: &Frames) -> u64 {
+        let s = frames.lock().stats();
+        s.total - s.free
+    }
+
+    const VA: u64 = 0x8010_0000;
+
+    #[test]
+    fn alloc_frames_zeroes_and_tags() {
+        let (hw, frames, space) = setup();
+        hw.fill(POOL, 3 * PAGE as usize, 0xa5);
+        let r = space.alloc_frames(&frames, &hw, PAGE + 1).unwrap();
+        assert_eq!(r.frames(), 2);
+        let mut b = vec![0xffu8; 2 * PAGE as usize];
+        hw.read(r.start(), &mut b);
+        assert!(b.iter().all(|&x| x == 0));
+        assert_eq!(frames.lock().owned_frames(Owner(3)), 2);
+        // Zero bytes still take a page; absurd sizes fail cleanly.
+        assert_eq!(space.alloc_frames(&frames, &hw, 0).unwrap().frames(), 1);
+        assert_eq!(
+            space.alloc_frames(&frames, &hw, u64::MAX).err(),
+            Some(TEE_ERROR_OUT_OF_MEMORY)
+        );
+        assert_eq!(
+            space.alloc_frames(&frames, &hw, POOL_SIZE + PAGE).err(),
+            Some(TEE_ERROR_OUT_OF_MEMORY)
+        );
+        assert_eq!(frames.lock().free_all(Owner(3)), 3);
+        assert_eq!(used(&frames), 0);
+    }
+
+    #[test]
+    fn map_refuses_overlap_and_outside_window() {
+        let (hw, frames, mut space) = setup();
+        let f = space.alloc_frames(&frames, &hw, 2 * PAGE).unwrap();
+        let g = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
+        let bad = Err(TEE_ERROR_BAD_PARAMETERS);
+        // Same start, inside, straddling either end.
+        assert_eq!(space.map(VA, g, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(space.map(VA + PAGE, g, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(
+            space.map(VA - PAGE + PAGE, g, UserKind::Ro, Use::Fixed),
+            bad
+        );
+        let h = space.alloc_frames(&frames, &hw, 2 * PAGE).unwrap();
+        assert_eq!(space.map(VA - PAGE, h, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(space.map(VA + PAGE, h, UserKind::Rw, Use::Fixed), bad);
+        // Outside the TA window, across its ends, unaligned, wrapping.
+        assert_eq!(space.map(0, g, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(space.map(0x0e10_0000, g, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(
+            space.map(TA_WINDOW.start - PAGE, h, UserKind::Rw, Use::Fixed),
+            bad
+        );
+        assert_eq!(
+            space.map(TA_WINDOW.end - PAGE, h, UserKind::Rw, Use::Fixed),
+            bad
+        );
+        assert_eq!(space.map(TA_WINDOW.end, g, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(space.map(VA + 0x10_0010, g, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(
+            space.map(u64::MAX & !(PAGE - 1), h, UserKind::Rw, Use::Fixed),
+            bad
+        );
+        // Adjacent on both sides is fine; the last page of the window too.
+        space
+            .map(VA + 2 * PAGE, g, UserKind::Rw, Use::Fixed)
+            .unwrap();
+        space
+            .map(VA - 2 * PAGE, h, UserKind::Rw, Use::Fixed)
+            .unwrap();
+        let k = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        space
+            .map(TA_WINDOW.end - PAGE, k, UserKind::Ro, Use::Fixed)
+            .unwrap();
+        assert!(space.check(TA_WINDOW.end - 1, 1, false));
+        assert!(!space.check(TA_WINDOW.end - 1, 2, false));
+    }
+
+    /// A module-like run: text page, gap, read-only page, two data pages.
+    fn views(space: &mut Space, frames: &Frames, hw: &Hw) -> FrameRange {
+        let f = space.alloc_frames(frames, hw, 5 * PAGE).unwrap();
+        space
+            .map_views(
+                VA,
+                f,
+                &[
+                    (0, PAGE, UserKind::Text),
+                    (2 * PAGE, PAGE, UserKind::Ro),
+                    (3 * PAGE, 2 * PAGE, UserKind::Rw),
+                ],
+            )
+            .unwrap();
+        f
+    }
+
+    #[test]
+    fn check_rights_and_gaps() {
+        let (hw, frames, mut space) = setup();
+        views(&mut space, &frames, &hw);
+        // Text and read-only: readable, not writable.
+        assert!(space.check(VA, PAGE, false));
+        assert!(!space.check(VA, 1, true));
+        assert!(space.check(VA + 2 * PAGE, PAGE, false));
+        assert!(!space.check(VA + 2 * PAGE + 5, 1, true));
+        // The gap page of the container is not mapped.
+        assert!(!space.check(VA + PAGE, 1, false));
+        assert!(!space.check(VA + PAGE - 1, 2, false));
+        // Read-only then read-write: readable as a whole, not writable.
+        assert!(space.check(VA + 2 * PAGE, 3 * PAGE, false));
+        assert!(!space.check(VA + 2 * PAGE, 3 * PAGE, true));
+        assert!(space.check(VA + 3 * PAGE, 2 * PAGE, true));
+        // One byte past the end.
+        assert!(!space.check(VA + 3 * PAGE, 2 * PAGE + 1, false));
+        // Wrapping or absurd lengths.
+        assert!(!space.check(VA, u64::MAX, false));
+        assert!(!space.check(VA + 3 * PAGE, 1 << 63, true));
+        assert!(!space.check(u64::MAX, 2, false));
+        assert!(!space.check(u64::MAX - 3, 8, false));
+        // Kernel and unmapped addresses.
+        assert!(!space.check(0, 1, false));
+        assert!(!space.check(0x0e10_0000, 16, false));
+        assert!(!space.check(TA_WINDOW.start, 1, false));
+        // Zero length at a mapped address or at NULL.
+        assert!(space.check(VA, 0, true));
+        assert!(space.check(0, 0, false));
+        // The container region itself says Ro; views decide.
+        assert_eq!(space.usage_at(VA + PAGE), Some(Use::Fixed));
+        assert_eq!(space.usage_at(VA + 5 * PAGE), None);
+    }
+
+    #[test]
+    fn map_views_refuses_bad_views() {
+        let (hw, frames, mut space) = setup();
+        let f = space.alloc_frames(&frames, &hw, 2 * PAGE).unwrap();
+        let fmt = Err(TEE_ERROR_BAD_FORMAT);
+        assert_eq!(space.map_views(VA, f, &[(0, 3 * PAGE, UserKind::Rw)]), fmt);
+        let mut s2 = Space::new(Owner(3), 9);
+        assert_eq!(s2.map_views(VA, f, &[(1, PAGE, UserKind::Rw)]), fmt);
+        let mut s3 = Space::new(Owner(3), 9);
+        assert_eq!(
+            s3.map_views(VA, f, &[(u64::MAX & !(PAGE - 1), 2 * PAGE, UserKind::Rw)]),
+            fmt
+        );
+    }
+
+    #[test]
+    fn read_write_across_regions() {
+        let (hw, frames, mut space) = setup();
+        // Two regions back to back in VA, not contiguous in PA.
+        let a = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        let _hole = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        let b = space.alloc_frames(&frames, &hw, 2 * PAGE).unwrap();
+        assert_ne!(a.end(), b.start());
+        space.map(VA, a, UserKind::Rw, Use::Fixed).unwrap();
+        space
+            .map(VA + PAGE, b, UserKind::Rw, Use::ZeroFill)
+            .unwrap();
+        let data: Vec<u8> = (0..3000u32).map(|i| (i * 7) as u8).collect();
+        let at = VA + PAGE - 1000;
+        space.write(&hw, at, &data).unwrap();
+        let mut back = vec![0u8; data.len()];
+        space.read(&hw, at, &mut back).unwrap();
+        assert_eq!(back, data);
+        assert_eq!(space.read_vec(&hw, at, 3000).unwrap(), data);
+        // The bytes landed in the right frames.
+        let mut first = [0u8; 1000];
+        hw.read(a.start() + PAGE - 1000, &mut first);
+        assert_eq!(&first[..], &data[..1000]);
+        let mut second = [0u8; 2000];
+        hw.read(b.start(), &mut second);
+        assert_eq!(&second[..], &data[1000..]);
+        assert_eq!(
+            space.read_u32(&hw, at).unwrap(),
+            u32::from_le_bytes(data[..4].try_into().unwrap())
+        );
+        assert_eq!(
+            space.read_u64(&hw, at + 996).unwrap(),
+            u64::from_le_bytes(data[996..1004].try_into().unwrap())
+        );
+        // Running off the end of the second region.
+        let mut big = vec![0u8; 2 * PAGE as usize + 1];
+        assert_eq!(
+            space.read(&hw, VA + PAGE, &mut big),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        assert_eq!(
+            space.read_u64(&hw, VA + 3 * PAGE - 4),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        // Empty copies.
+        space.write(&hw, VA, &[]).unwrap();
+        assert_eq!(space.read_vec(&hw, VA, 0).unwrap(), Vec::<u8>::new());
+        // Huge lengths fail before any allocation.
+        assert_eq!(
+            space.read_vec(&hw, VA, 1 << 63),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        assert_eq!(
+            space.read_vec(&hw, VA, u64::MAX),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+    }
+
+    #[test]
+    fn failed_write_writes_nothing() {
+        let (hw, frames, mut space) = setup();
+        let f = views(&mut space, &frames, &hw);
+        let ro = f.start() + 2 * PAGE;
+        let rw = f.start() + 3 * PAGE;
+        hw.fill(ro, PAGE as usize, 0x11);
+        hw.fill(rw, 2 * PAGE as usize, 0x22);
+        let snapshot = hw.mem.lock().unwrap().clone();
+        // Writable start, then past the end of the container.
+        let src = vec![0xeeu8; 2 * PAGE as usize + 8];
+        assert_eq!(
+            space.write(&hw, VA + 3 * PAGE, &src),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        // Read-only start, writable end.
+        assert_eq!(
+            space.write(&hw, VA + 3 * PAGE - 8, &[0xee; 16]),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        // Into text, into the gap, unmapped.
+        assert_eq!(space.write(&hw, VA, &[1]), Err(TEE_ERROR_ACCESS_DENIED));
+        assert_eq!(
+            space.write(&hw, VA + PAGE, &[1]),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        assert_eq!(space.write(&hw, 0, &[1]), Err(TEE_ERROR_ACCESS_DENIED));
+        assert_eq!(*hw.mem.lock().unwrap(), snapshot);
+        // The writable part alone works.
+        space.write(&hw, VA + 5 * PAGE - 4, &[9; 4]).unwrap();
+        assert_eq!(space.read_u32(&hw, VA + 5 * PAGE - 4).unwrap(), 0x0909_0909);
+    }
+
+    #[test]
+    fn find_free_keeps_guard_pages() {
+        let (hw, frames, mut space) = setup();
+        assert_eq!(space.find_free(PAGE), Some(DYNAMIC.start));
+        let f = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        space
+            .map(DYNAMIC.start, f, UserKind::Rw, Use::ZeroFill)
+            .unwrap();
+        // One guard page after the region.
+        assert_eq!(space.find_free(PAGE), Some(DYNAMIC.start + 2 * PAGE));
+        // A region further up leaves a hole that fits with guards on both sides.
+        let g = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        space
+            .map(DYNAMIC.start + 6 * PAGE, g, UserKind::Rw, Use::ZeroFill)
+            .unwrap();
+        assert_eq!(space.find_free(3 * PAGE), Some(DYNAMIC.start + 2 * PAGE));
+        assert_eq!(space.find_free(4 * PAGE), Some(DYNAMIC.start + 8 * PAGE));
+        // Every answer is free and guarded.
+        for size in [PAGE, 3 * PAGE, 4 * PAGE, 100 * PAGE] {
+            let va = space.find_free(size).unwrap();
+            assert!(!space.check(va - PAGE, 1, false));
+            assert!(!space.check(va, size + PAGE, false) || size == 0);
+            assert!(!space.check(va + size, 1, false));
+        }
+        // Exhaustion and absurd sizes.
+        let room = DYNAMIC.end - DYNAMIC.start;
+        assert_eq!(space.find_free(room), None);
+        assert_eq!(
+            space.find_free(room - 8 * PAGE),
+            Some(DYNAMIC.start + 8 * PAGE)
+        );
+        assert_eq!(space.find_free(room - 7 * PAGE), None);
+        assert_eq!(space.find_free(u64::MAX), None);
+        assert_eq!(space.find_free(u64::MAX & !(PAGE - 1)), None);
+        // Regions outside the dynamic area do not matter.
+        let h = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        space
+            .map(DYNAMIC.end + PAGE, h, UserKind::Rw, Use::Fixed)
+            .unwrap();
+        assert_eq!(
+            space.find_free(room - 8 * PAGE),
+            Some(DYNAMIC.start + 8 * PAGE)
+        );
+    }
+
+    #[test]
+    fn unmap_only_matching_usage_and_size() {
+        let (hw, frames, mut space) = setup();
+        let fixed = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        let zi = space.alloc_frames(&frames, &hw, 3 * PAGE).unwrap();
+        let param = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        space.map(VA, fixed, UserKind::Rw, Use::Fixed).unwrap();
+        let zva = DYNAMIC.start;
+        space.map(zva, zi, UserKind::Rw, Use::ZeroFill).unwrap();
+        let pva = DYNAMIC.start + 8 * PAGE;
+        space
+            .map(pva, param, UserKind::Rw, Use::Param { nonsecure: true })
+            .unwrap();
+        assert_eq!(
+            space.usage_at(pva + 5),
+            Some(Use::Param { nonsecure: true })
+        );
+        // Wrong usage.
+        assert!(space.unmap(VA, None, Use::ZeroFill).is_none());
+        assert!(space.unmap(zva, None, Use::Fixed).is_none());
+        assert!(space.unmap(pva, None, Use::ZeroFill).is_none());
+        // Wrong size or not the start of the region.
+        assert!(space.unmap(zva, Some(PAGE), Use::ZeroFill).is_none());
+        assert!(space.unmap(zva, Some(4 * PAGE), Use::ZeroFill).is_none());
+        assert!(space.unmap(zva, Some(u64::MAX), Use::ZeroFill).is_none());
+        assert!(space.unmap(zva + PAGE, None, Use::ZeroFill).is_none());
+        assert!(space.check(zva, 3 * PAGE, true));
+        // Right usage; size rounds up to pages; Param matches either flavour.
+        let (_, flushed) = space.ttbr0(&frames, &hw).unwrap();
+        assert!(flushed);
+        assert_eq!(
+            space.unmap(zva, Some(2 * PAGE + 1), Use::ZeroFill),
+            Some(zi)
+        );
+        assert!(!space.check(zva, 1, false));
+        assert_eq!(
+            space.unmap(pva, None, Use::Param { nonsecure: false }),
+            Some(param)
+        );
+        assert!(space
+            .unmap(pva, None, Use::Param { nonsecure: true })
+            .is_none());
+        // Unmapping changes the tables.
+        assert!(space.ttbr0(&frames, &hw).unwrap().1);
+        assert_eq!(space.unmap(VA, Some(PAGE), Use::Fixed), Some(fixed));
+    }
+
+    #[test]
+    fn ttbr0_rebuilds_only_after_changes() {
+        let (hw, frames, mut space) = setup();
+        let before = used(&frames);
+        let f = views(&mut space, &frames, &hw);
+        let g = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        space
+            .map(DYNAMIC.start, g, UserKind::Rw, Use::ZeroFill)
+            .unwrap();
+        let (ttbr, stale) = space.ttbr0(&frames, &hw).unwrap();
+        assert!(stale);
+        assert_eq!(ttbr >> 48, 9);
+        let owned = frames.lock().owned_frames(Owner(3));
+        // Tables: root + level 2 + one level 3 per 2 MiB slot (two slots here).
+        assert_eq!(owned, 5 + 1 + 4);
+        {
+            let built = hw.built.lock().unwrap();
+            let (arena, maps) = built.last().unwrap();
+            assert_eq!(arena.start(), ttbr & ((1 << 48) - 1));
+            // Views of the container plus the plain region; never the container itself.
+            assert_eq!(maps.len(), 4);
+            assert!(maps.iter().all(|m| m.va != VA || m.kind == UserKind::Text));
+            assert!(maps.iter().any(|m| m.va == VA + 3 * PAGE
+                && m.pa == f.start() + 3 * PAGE
+                && m.size == 2 * PAGE
+                && m.kind == UserKind::Rw));
+            assert!(maps
+                .iter()
+                .any(|m| m.va == DYNAMIC.start && m.pa == g.start()));
+        }
+        // No change: same TTBR, nothing rebuilt, no flush.
+        assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (ttbr, false));
+        assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (ttbr, false));
+        assert_eq!(hw.built.lock().unwrap().len(), 1);
+        // Failed map or unmap: no change either.
+        assert!(space.map(VA, g, UserKind::Rw, Use::Fixed).is_err());
+        assert!(space.unmap(VA, None, Use::ZeroFill).is_none());
+        assert_eq!(space.ttbr0(&frames, &hw).unwrap().1, false);
+        // A change: rebuilt, flush asked, old tables freed (owned count stable).
+        assert_eq!(space.unmap(DYNAMIC.start, None, Use::ZeroFill), Some(g));
+        frames.lock().free(g).unwrap();
+        let (ttbr2, stale) = space.ttbr0(&frames, &hw).unwrap();
+        assert!(stale);
+        assert_eq!(ttbr2 >> 48, 9);
+        assert_eq!(hw.built.lock().unwrap().len(), 2);
+        assert_eq!(frames.lock().owned_frames(Owner(3)), 5 + 3);
+        assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (ttbr2, false));
+        // Everything goes with the owner.
+        assert_eq!(frames.lock().free_all(Owner(3)), 8);
+        assert_eq!(used(&frames), before);
+    }
+
+    #[test]
+    fn ttbr0_out_of_frames_fails_cleanly() {
+        let (hw, frames, mut space) = setup();
+        let all = frames.lock().stats().free;
+        let f = space.alloc_frames(&frames, &hw, (all - 1) * PAGE).unwrap();
+        space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
+        // Root + L2 + L3 for a 1023-page region need more than the one frame left.
+        assert_eq!(space.ttbr0(&frames, &hw), Err(TEE_ERROR_OUT_OF_MEMORY));
+        assert_eq!(space.ttbr0(&frames, &hw), Err(TEE_ERROR_OUT_OF_MEMORY));
+        frames.lock().free(f).unwrap();
+        assert!(space.ttbr0(&frames, &hw).unwrap().1);
+    }
+}

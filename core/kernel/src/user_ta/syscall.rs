@@ -59,7 +59,12 @@ pub fn dispatch(
         }
         Sysnum::InvokeTaCommand => invoke_ta_command(cx, inst, ctx, &a),
         Sysnum::CheckAccessRights => check_access_rights(ctx, a[0], a[1], a[2]),
-        Sysnum::GetCancellationFlag => put_u32(cx, ctx, a[0], u32::from(session.cancelled())),
+        Sysnum::GetCancellationFlag => put_u32(
+            cx,
+            ctx,
+            a[0],
+            u32::from(session.cancelled(cx.hw.counter().0)),
+        ),
         Sysnum::UnmaskCancellation | Sysnum::MaskCancellation => {
             let old = session.cancel_masked.load(Ordering::Relaxed);
             put_u32(cx, ctx, a[0], u32::from(old)).map(|()| {
@@ -171,7 +176,7 @@ fn wait(cx: &mut Cx<'_>, session: &Arc<Session>, timeout: u64) -> Result<(), u32
     let ms_since =
         |now: u64| (now.wrapping_sub(start) as u128 * 1000 / u128::from(freq.max(1))) as u64;
     loop {
-        if session.cancelled() {
+        if session.cancelled(cx.hw.counter().0) {
             return Err(TEE_ERROR_CANCEL);
         }
         let elapsed = ms_since(cx.hw.counter().0);
@@ -272,6 +277,11 @@ fn random(cx: &Cx<'_>, ctx: &Ctx, va: u64, len: u64) -> Result<(), u32> {
     Ok(())
 }
 
+/// A `cancellationRequestTimeout` in ms (`None` for infinite).
+fn timeout(to: u64) -> Option<u64> {
+    (to as u32 != TIMEOUT_INFINITE as u32).then_some(u64::from(to as u32))
+}
+
 fn read_params(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<UteeParams, u32> {
     if va == 0 {
         return Ok(UteeParams::default());
@@ -308,8 +318,10 @@ fn open_ta_session(
     let r = if cx.k.ptas.find(&Uuid(dest)).is_some() {
         super::system::open_pta(cx, dest, client, inst.id, &mut params)
     } else {
+        cx.timeout_ms = timeout(a[1]);
         super::open_session(cx, dest, client, Some(inst.id), &mut params)
     };
+    cx.timeout_ms = None;
     match r {
         Ok(id) => {
             ctx.children.push(id);
@@ -349,8 +361,12 @@ fn invoke_ta_command(
         Target::Pta { id: pid, uuid } => {
             super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, &mut params)
         }
-        Target::User(_) => super::invoke(cx, id, Some(inst.id), cmd, &mut params),
+        Target::User(_) => {
+            cx.timeout_ms = timeout(a[1]);
+            super::invoke(cx, id, Some(inst.id), cmd, &mut params)
+        }
     };
+    cx.timeout_ms = None;
     let (code, origin) = match r {
         Ok(()) => (TEE_SUCCESS, TEE_ORIGIN_TRUSTED_APP),
         Err(f) => f,

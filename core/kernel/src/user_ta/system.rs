@@ -13,8 +13,9 @@ use super::params::{memref, types_of};
 use super::space::{page_up, Use, PAGE};
 use super::{Ctx, Cx, Failure, Session, Target};
 
-fn tee(code: u32) -> Failure {
-    (code, TEE_ORIGIN_TEE)
+/// An error of a pseudo-TA command: like any TA's, its origin is the TA.
+fn pta(code: u32) -> Failure {
+    (code, TEE_ORIGIN_TRUSTED_APP)
 }
 
 /// Opens a PTA session for TA instance `caller`.
@@ -47,10 +48,11 @@ pub(super) fn invoke_pta(
 ) -> Result<(), Failure> {
     if uuid == PTA_SYSTEM_UUID {
         match cmd {
-            PTA_SYSTEM_MAP_ZI => return map_zi(cx, ctx, params).map_err(tee),
-            PTA_SYSTEM_UNMAP => return unmap(cx, ctx, params).map_err(tee),
-            PTA_SYSTEM_DLOPEN => return dlopen(cx, ctx, params).map_err(tee),
-            PTA_SYSTEM_DLSYM => return dlsym(ctx, params).map_err(tee),
+            PTA_SYSTEM_MAP_ZI => return map_zi(cx, ctx, params).map_err(pta),
+            PTA_SYSTEM_UNMAP => return unmap(cx, ctx, params).map_err(pta),
+            PTA_SYSTEM_DLOPEN => return dlopen(cx, ctx, params).map_err(pta),
+            PTA_SYSTEM_DLSYM => return dlsym(ctx, params).map_err(pta),
+            PTA_SYSTEM_SUPP_PLUGIN_INVOKE => return supp_plugin(cx, params).map_err(pta),
             _ => {}
         }
     }
@@ -215,6 +217,83 @@ fn dlsym(ctx: &mut Ctx, params: &mut Params) -> Result<(), u32> {
     params[2] = Param::ValueOutput {
         a: (va >> 32) as u32,
         b: va as u32,
+    };
+    Ok(())
+}
+
+/// Largest data buffer passed to a tee-supplicant plugin.
+const MAX_PLUGIN_DATA: usize = 64 * 1024;
+
+/// `PTA_SYSTEM_SUPP_PLUGIN_INVOKE`: m0 = plugin UUID, v1 = (cmd, sub-cmd),
+/// m2 = in/out data, v3 out a = bytes the plugin wrote. Forwarded to
+/// tee-supplicant with RPC `SUPP_PLUGIN`.
+fn supp_plugin(cx: &mut Cx<'_>, params: &mut Params) -> Result<(), u32> {
+    use supplicant_proto::optee_msg::*;
+    use supplicant_proto::optee_rpc::*;
+    let want = [
+        TEE_PARAM_TYPE_MEMREF_INPUT,
+        TEE_PARAM_TYPE_VALUE_INPUT,
+        TEE_PARAM_TYPE_MEMREF_INOUT,
+        TEE_PARAM_TYPE_VALUE_OUTPUT,
+    ];
+    if types_of(params) != want {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    let octets = uuid_param(&params[0])?;
+    let (cmd, sub_cmd) = value(&params[1]);
+    let data = memref(&params[2])
+        .map(|m| m.bytes().to_vec())
+        .unwrap_or_default();
+    if data.len() > MAX_PLUGIN_DATA {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    let word = |i: usize| {
+        u64::from(u32::from_le_bytes([
+            octets[i],
+            octets[i + 1],
+            octets[i + 2],
+            octets[i + 3],
+        ]))
+    };
+    let shm = &cx.k.shm;
+    let (out_len, out) =
+        crate::supp_buf::with_supp_buf(cx.rpc, cx.mem, shm, data.len() as u64, |rpc, mem, buf| {
+            buf.write(mem, shm, &data)?;
+            let mut p = [
+                OpteeMsgParam {
+                    attr: OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+                    u0: u64::from(OPTEE_RPC_SUPP_PLUGIN_INVOKE),
+                    u1: word(0),
+                    u2: word(4),
+                },
+                OpteeMsgParam {
+                    attr: OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
+                    u0: word(8),
+                    u1: word(12),
+                    u2: u64::from(cmd),
+                },
+                OpteeMsgParam {
+                    attr: OPTEE_MSG_ATTR_TYPE_VALUE_INOUT,
+                    u0: u64::from(sub_cmd),
+                    u1: 0,
+                    u2: 0,
+                },
+                buf.param(2),
+            ];
+            crate::rpc::rpc_cmd(rpc, mem, OPTEE_RPC_CMD_SUPP_PLUGIN, &mut p)?;
+            let out_len = (p[2].u1 as usize).min(data.len());
+            let mut out = alloc::vec![0u8; data.len()];
+            buf.read(mem, shm, &mut out)?;
+            Ok((out_len, out))
+        })?;
+    if let Some(m) = super::params::memref_mut(&mut params[2]) {
+        if let Some(b) = m.buf.as_mut() {
+            b.copy_from_slice(&out);
+        }
+    }
+    params[3] = Param::ValueOutput {
+        a: out_len as u32,
+        b: 0,
     };
     Ok(())
 }
