@@ -60,7 +60,19 @@ pub fn enable_this_cpu() {
     // SAFETY: reading SCTLR_EL1 has no side effect.
     unsafe { core::arch::asm!("mrs {}, sctlr_el1", out(reg) sctlr, options(nomem, nostack)) };
     // UMA clear: EL0 (TAs) may not change their interrupt masks.
-    let sctlr = sctlr_enable(sctlr) & !(1 << 9);
+    let mut sctlr = sctlr_enable(sctlr) & !(1 << 9);
+    let mmfr1: u64;
+    // SAFETY: reading an ID register has no side effect.
+    unsafe {
+        core::arch::asm!("mrs {}, id_aa64mmfr1_el1", out(reg) mmfr1, options(nomem, nostack))
+    };
+    let pan = (mmfr1 >> 20) & 0xf != 0;
+    if pan {
+        // SPAN clear: every exception taken to EL1 sets PSTATE.PAN, so the
+        // core can never touch TA pages through their EL0 mappings (it
+        // reaches TA memory only through its own map of the TA frames).
+        sctlr &= !(1 << 23);
+    }
     // SAFETY: the tables map this code, its stack and data at their physical addresses (identity), so execution continues unchanged once translation is on; TLBs are invalidated before use.
     unsafe {
         core::arch::asm!(
@@ -87,6 +99,12 @@ pub fn enable_this_cpu() {
             options(nostack)
         )
     };
+    if pan {
+        // SAFETY: sets PSTATE.PAN (the PAN system register, bit 22) for the code running now; only EL0-accessible pages become unreachable from EL1.
+        unsafe {
+            core::arch::asm!("msr S3_0_C4_C2_3, {}", "isb", in(reg) 1u64 << 22, options(nostack))
+        };
+    }
 }
 
 /// The kernel's root table (read-only view) and the current kernel TTBR0.
