@@ -8,7 +8,7 @@ use oxtee_mm::UserMapping;
 /// return state, thread pointer and FP/SIMD state (saved on every exit
 /// because another TA may run on this CPU before this one resumes).
 #[repr(C, align(16))]
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct UserRegs {
     /// x0..x30.
     pub x: [u64; 31],
@@ -37,21 +37,6 @@ const _: () = assert!(core::mem::offset_of!(UserRegs, fpsr) == 280);
 const _: () = assert!(core::mem::offset_of!(UserRegs, q) == 304);
 const _: () = assert!(core::mem::size_of::<UserRegs>() == 816);
 
-impl Default for UserRegs {
-    fn default() -> Self {
-        Self {
-            x: [0; 31],
-            sp: 0,
-            elr: 0,
-            spsr: 0,
-            tpidr: 0,
-            fpsr: 0,
-            fpcr: 0,
-            _pad: 0,
-            q: [0; 32],
-        }
-    }
-}
 
 /// Why a TA stopped running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -593,7 +593,7 @@ pub fn call_entry(
     cmd: u32,
     params: &mut Params,
 ) -> Result<u32, Failure> {
-    if cx.chain.len() >= MAX_NESTING + 1 {
+    if cx.chain.len() > MAX_NESTING {
         return Err(tee(TEE_ERROR_BUSY));
     }
     let deadline = match cx.timeout_ms.take() {
@@ -801,9 +801,9 @@ fn run_loop(
 /// in once from its memory).
 pub fn params_from_ta(ctx: &Ctx, hw: &dyn UserHw, up: &UteeParams) -> Result<Params, u32> {
     let mut params: Params = Default::default();
-    for n in 0..4 {
+    for (n, slot) in params.iter_mut().enumerate() {
         let t = up.types[n];
-        params[n] = match t {
+        *slot = match t {
             TEE_PARAM_TYPE_NONE => Param::None,
             1..=3 => params::value_param(t, up.a[n] as u32, up.b[n] as u32),
             _ => {
