@@ -7,6 +7,7 @@
 //! secure thread at a time (its `busy` flag), others wait in the normal
 //! world (RPC `SUSPEND`) until it is free.
 
+pub mod crypto;
 pub mod hw;
 pub mod loader;
 pub mod params;
@@ -73,6 +74,8 @@ pub struct Ctx {
     pub loaded: Loaded,
     /// Sessions this instance opened to other TAs / PTAs.
     pub children: Vec<u32>,
+    /// Cryptographic states and transient objects.
+    pub crypto: crypto::CryptoState,
 }
 
 #[derive(Default)]
@@ -331,6 +334,7 @@ impl UserTas {
             regs: UserRegs::default(),
             loaded: Loaded::empty(),
             children: Vec::new(),
+            crypto: crypto::CryptoState::default(),
         }));
         t.instances.push(inst.clone());
         Ok((inst, true))

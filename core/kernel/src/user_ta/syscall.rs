@@ -77,6 +77,10 @@ pub fn dispatch(
         Sysnum::GetTime => get_time(cx, inst, ctx, a[0], a[1]),
         Sysnum::SetTaTime => set_ta_time(cx, inst, ctx, a[0]),
         Sysnum::CrypRandomNumberGenerate => random(cx, ctx, a[0], a[1]),
+        nr if super::crypto::handles(nr) => match super::crypto::dispatch(cx, inst, ctx, nr, &a) {
+            super::crypto::Outcome::Done(r) => r,
+            super::crypto::Outcome::Panic => return Flow::Kill,
+        },
         // Cryptography, storage and cache maintenance come with their own
         // work; the deprecated SE API is gone in 4.5.
         _ => {

@@ -1,0 +1,804 @@
+//! Shared harness for tests that run user TAs on the host: a fake machine
+//! (`UserHw`) whose `run` plays a scripted "TA", a fake normal world (RAM and
+//! tee-supplicant answering `LOAD_TA`), and a minimal signed AArch64 TA.
+//!
+//! Also compiled into the `syscall` fuzz target (`core/kernel/fuzz`) through
+//! `#[path]`.
+
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use oxtee_frames::FrameRange;
+use oxtee_kernel::call::Kernel;
+use oxtee_kernel::rpc::{Rpc, RpcArgArea};
+use oxtee_kernel::user_ta::hw::{Trap, UserHw, UserRegs};
+use oxtee_kernel::user_ta::params::{UteeParams, UTEE_PARAMS_SIZE};
+use oxtee_kernel::user_ta::{Cx, Failure, UserTas};
+use oxtee_mm::{UserKind, UserMapping, TA_WINDOW};
+use oxtee_pta::rng::{EntropyError, EntropySource, SharedRng};
+use oxtee_pta::system::SystemPta;
+use oxtee_pta::{ClientIdentity, Params, PtaRegistry, Uuid};
+use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
+use oxtee_thread::RpcKind;
+
+// ---------------------------------------------------------------------------
+// Addresses
+
+/// TA frame pool.
+pub const POOL: u64 = 0x1000_0000;
+pub const POOL_SIZE: u64 = 4 << 20;
+/// Normal-world RAM.
+pub const RAM: std::ops::Range<u64> = 0x4000_0000..0x4100_0000;
+/// Where the RPC `optee_msg_arg` lives.
+const RPC_ARG: u64 = 0x4090_0000;
+/// tee-supplicant's APPL buffers and their page list.
+const SUPP_BUF: u64 = 0x40c0_0000;
+const SUPP_LIST: u64 = 0x40b0_0000;
+/// Generic counter frequency of the fake machine.
+pub const FREQ: u64 = 1_000_000;
+/// Secure RAM of the layout (kernel addresses a hostile TA may name).
+pub const KERNEL_VA: u64 = 0x0e10_0000;
+
+/// With the fake random source (zeros) the main module sits at the start
+/// of the image area, and the rest of the layout follows.
+pub const BASE: u64 = 0x8010_0000;
+pub const ENTRY: u64 = BASE + ELF_ENTRY;
+pub const TEXT: u64 = BASE;
+pub const DATA: u64 = BASE + 0x1000;
+pub const STACK_END: u64 = 0x9f00_0000;
+pub const STACK_SIZE: u64 = 0x2000;
+pub const STACK: u64 = STACK_END - STACK_SIZE;
+pub const PARAMS_VA: u64 = STACK_END - 128;
+/// A scratch area on the TA's stack, far below its params.
+pub const SCRATCH: u64 = STACK;
+pub const DYNAMIC_START: u64 = 0xa000_0000;
+
+/// UUIDs (octets) of the test TAs.
+pub const UUID_MULTI: [u8; 16] = *b"\x11\x22\x33\x44\x55\x66\x77\x88oxtee-mu";
+pub const UUID_SINGLE: [u8; 16] = *b"\x11\x22\x33\x44\x55\x66\x77\x88oxtee-si";
+pub const UUID_KEEP: [u8; 16] = *b"\x11\x22\x33\x44\x55\x66\x77\x88oxtee-ka";
+/// PTA_SYSTEM.
+pub const PTA_SYSTEM: [u8; 16] = supplicant_proto::pta::PTA_SYSTEM_UUID;
+
+/// `TEE_UUID` as the TA's C struct (little-endian fields) from octets.
+pub fn le_struct(o: [u8; 16]) -> [u8; 16] {
+    let mut b = o;
+    b[0..4].reverse();
+    b[4..6].reverse();
+    b[6..8].reverse();
+    b
+}
+
+// ---------------------------------------------------------------------------
+// The fake machine
+
+/// A scripted TA: called on every `run` with the registers; returns the trap
+/// that ends this run (normally a system call set up with [`Ta::syscall`]).
+pub type Script = Arc<dyn Fn(&mut Ta<'_>) -> Trap + Send + Sync>;
+
+/// Marker in x28: the entry has started (low 32 bits = step).
+const MAGIC: u64 = 0x5c41_7000;
+
+/// TA frames in a vector, translation tables recorded (not built), TAs scripted.
+pub struct FakeHw {
+    mem: Mutex<Vec<u8>>,
+    tables: Mutex<HashMap<u64, Vec<UserMapping>>>,
+    seen: Mutex<HashMap<u16, Vec<UserMapping>>>,
+    /// Broken machine rules (stale TLB, bad addresses, entry state).
+    pub violations: Mutex<Vec<String>>,
+    /// Counter value (ticks at [`FREQ`]).
+    pub clock: Arc<AtomicU64>,
+    script: Mutex<Script>,
+    /// Console lines.
+    pub log: Mutex<Vec<String>>,
+    /// (syscall number, x0 after it) for every system call that returned to a TA.
+    pub results: Mutex<Vec<(u64, u64)>>,
+    /// Entries seen: (func, session, cmd).
+    pub entries: Mutex<Vec<(u32, u32, u32)>>,
+    runs: AtomicU64,
+    /// Return `ForeignInterrupt` on every n-th run (0: never).
+    pub irq_every: AtomicU64,
+}
+
+impl FakeHw {
+    pub fn new() -> Self {
+        Self {
+            mem: Mutex::new(vec![0; POOL_SIZE as usize]),
+            tables: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashMap::new()),
+            violations: Mutex::new(Vec::new()),
+            clock: Arc::new(AtomicU64::new(5 * FREQ)),
+            script: Mutex::new(Arc::new(|ta: &mut Ta<'_>| ta.ret(0))),
+            log: Mutex::new(Vec::new()),
+            results: Mutex::new(Vec::new()),
+            entries: Mutex::new(Vec::new()),
+            runs: AtomicU64::new(0),
+            irq_every: AtomicU64::new(0),
+        }
+    }
+
+    /// A machine that lives for the rest of the process (as `Kernel::user_hw` wants).
+    pub fn leak() -> &'static FakeHw {
+        Box::leak(Box::new(Self::new()))
+    }
+
+    pub fn set_script(&self, f: impl Fn(&mut Ta<'_>) -> Trap + Send + Sync + 'static) {
+        *self.script.lock().unwrap() = Arc::new(f);
+    }
+
+    pub fn take_results(&self) -> Vec<(u64, u64)> {
+        std::mem::take(&mut *self.results.lock().unwrap())
+    }
+
+    pub fn take_entries(&self) -> Vec<(u32, u32, u32)> {
+        std::mem::take(&mut *self.entries.lock().unwrap())
+    }
+
+    fn violation(&self, s: String) {
+        self.violations.lock().unwrap().push(s);
+    }
+
+    fn range(&self, pa: u64, len: u64) -> Option<std::ops::Range<usize>> {
+        let end = pa.checked_add(len)?;
+        if pa < POOL || end > POOL + POOL_SIZE {
+            self.violation(format!("access outside the frame pool: {pa:#x}+{len:#x}"));
+            return None;
+        }
+        Some((pa - POOL) as usize..(end - POOL) as usize)
+    }
+
+    /// The mappings the tables at `base` hold.
+    fn maps(&self, base: u64) -> Option<Vec<UserMapping>> {
+        self.tables.lock().unwrap().get(&base).cloned()
+    }
+}
+
+impl Default for FakeHw {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl UserHw for FakeHw {
+    fn read(&self, pa: u64, dst: &mut [u8]) {
+        if let Some(r) = self.range(pa, dst.len() as u64) {
+            dst.copy_from_slice(&self.mem.lock().unwrap()[r]);
+        }
+    }
+    fn write(&self, pa: u64, src: &[u8]) {
+        if let Some(r) = self.range(pa, src.len() as u64) {
+            self.mem.lock().unwrap()[r].copy_from_slice(src);
+        }
+    }
+    fn zero(&self, pa: u64, len: u64) {
+        if let Some(r) = self.range(pa, len) {
+            self.mem.lock().unwrap()[r].fill(0);
+        }
+    }
+    fn sync_code(&self, pa: u64, len: u64) {
+        let _ = self.range(pa, len);
+    }
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
+        let _ = self.range(arena.start(), arena.size());
+        let mut sorted = maps.to_vec();
+        sorted.sort_by_key(|m| m.va);
+        for (i, m) in sorted.iter().enumerate() {
+            let ok = m.va % 4096 == 0
+                && m.pa % 4096 == 0
+                && m.size % 4096 == 0
+                && m.va >= TA_WINDOW.start
+                && m.va.checked_add(m.size).is_some_and(|e| e <= TA_WINDOW.end)
+                && m.pa >= POOL
+                && m.pa + m.size <= POOL + POOL_SIZE;
+            if !ok {
+                self.violation(format!("bad mapping {m:?}"));
+            }
+            if i > 0 && sorted[i - 1].va + sorted[i - 1].size > m.va {
+                self.violation(format!("overlapping mappings {:?} {m:?}", sorted[i - 1]));
+            }
+            // Mapped frames may not overlap the tables themselves.
+            if m.pa < arena.end() && arena.start() < m.pa + m.size {
+                self.violation(format!("mapping {m:?} over the tables {arena:?}"));
+            }
+        }
+        self.tables.lock().unwrap().insert(arena.start(), sorted);
+        Ok(arena.start())
+    }
+    fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap {
+        let base = ttbr0 & ((1 << 48) - 1);
+        let asid = (ttbr0 >> 48) as u16;
+        let Some(maps) = self.maps(base) else {
+            self.violation(format!("run with unknown tables {ttbr0:#x}"));
+            return Trap::Fault { esr: 0, far: 0 };
+        };
+        if asid == 0 {
+            self.violation("TA run with ASID 0".into());
+        }
+        {
+            let mut seen = self.seen.lock().unwrap();
+            if let Some(prev) = seen.get(&asid) {
+                if *prev != maps && !flush {
+                    self.violation(format!("ASID {asid} changed mappings without a flush"));
+                }
+            }
+            seen.insert(asid, maps.clone());
+        }
+        let n = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
+        let every = self.irq_every.load(Ordering::Relaxed);
+        if every != 0 && n % every == 0 {
+            return Trap::ForeignInterrupt;
+        }
+        let step;
+        if regs.x[28] >> 32 != MAGIC {
+            // A new entry: x0 func, x1 session, x2 params (= SP), x3 cmd.
+            if regs.sp != regs.x[2] || regs.x[2] % 16 != 0 {
+                self.violation(format!("entry SP {:#x} params {:#x}", regs.sp, regs.x[2]));
+            }
+            if regs.x[4..28].iter().any(|&r| r != 0) {
+                self.violation("entry registers not cleared".into());
+            }
+            self.entries.lock().unwrap().push((
+                regs.x[0] as u32,
+                regs.x[1] as u32,
+                regs.x[3] as u32,
+            ));
+            regs.x[19] = regs.x[0];
+            regs.x[20] = regs.x[1];
+            regs.x[21] = regs.x[2];
+            regs.x[22] = regs.x[3];
+            regs.x[23] = regs.elr;
+            regs.x[28] = MAGIC << 32;
+            step = 0;
+        } else {
+            step = (regs.x[28] & 0xffff_ffff) + 1;
+            regs.x[28] = (MAGIC << 32) | step;
+            self.results.lock().unwrap().push((regs.x[8], regs.x[0]));
+        }
+        let script = self.script.lock().unwrap().clone();
+        let mut ta = Ta {
+            regs,
+            hw: self,
+            maps,
+            step,
+        };
+        script(&mut ta)
+    }
+    fn counter(&self) -> (u64, u64) {
+        (self.clock.load(Ordering::Relaxed), FREQ)
+    }
+    fn random(&self, buf: &mut [u8]) {
+        buf.fill(0);
+    }
+    fn log(&self, args: core::fmt::Arguments<'_>) {
+        self.log.lock().unwrap().push(args.to_string());
+    }
+}
+
+/// The running TA as its script sees it.
+pub struct Ta<'a> {
+    pub regs: &'a mut UserRegs,
+    hw: &'a FakeHw,
+    maps: Vec<UserMapping>,
+    /// 0 on entry, then +1 per run of this entry.
+    pub step: u64,
+}
+
+impl Ta<'_> {
+    pub fn func(&self) -> u32 {
+        self.regs.x[19] as u32
+    }
+    pub fn session(&self) -> u32 {
+        self.regs.x[20] as u32
+    }
+    pub fn params_va(&self) -> u64 {
+        self.regs.x[21]
+    }
+    pub fn cmd(&self) -> u32 {
+        self.regs.x[22] as u32
+    }
+    pub fn entry_point(&self) -> u64 {
+        self.regs.x[23]
+    }
+    /// Result (x0) of the previous system call.
+    pub fn last(&self) -> u64 {
+        self.regs.x[0]
+    }
+    pub fn maps(&self) -> &[UserMapping] {
+        &self.maps
+    }
+
+    fn translate(&self, va: u64, write: bool) -> Option<(u64, u64)> {
+        let m = self
+            .maps
+            .iter()
+            .find(|m| va >= m.va && va - m.va < m.size)?;
+        if write && m.kind != UserKind::Rw {
+            return None;
+        }
+        Some((m.pa + (va - m.va), m.va + m.size - va))
+    }
+
+    /// What the TA would read at `va` (None: it would fault).
+    pub fn read(&self, va: u64, len: usize) -> Option<Vec<u8>> {
+        let mut out = vec![0u8; len];
+        let mut done = 0usize;
+        while done < len {
+            let (pa, avail) = self.translate(va.checked_add(done as u64)?, false)?;
+            let n = (avail as usize).min(len - done);
+            self.hw.read(pa, &mut out[done..done + n]);
+            done += n;
+        }
+        Some(out)
+    }
+
+    /// Stores `data` at `va` (false: it would fault; nothing written).
+    pub fn write(&self, va: u64, data: &[u8]) -> bool {
+        let mut pieces = Vec::new();
+        let mut done = 0usize;
+        while done < data.len() {
+            let Some(at) = va.checked_add(done as u64) else {
+                return false;
+            };
+            let Some((pa, avail)) = self.translate(at, true) else {
+                return false;
+            };
+            let n = (avail as usize).min(data.len() - done);
+            pieces.push((pa, done, n));
+            done += n;
+        }
+        for (pa, off, n) in pieces {
+            self.hw.write(pa, &data[off..off + n]);
+        }
+        true
+    }
+
+    pub fn read_u32(&self, va: u64) -> Option<u32> {
+        Some(u32::from_le_bytes(self.read(va, 4)?.try_into().ok()?))
+    }
+    pub fn read_u64(&self, va: u64) -> Option<u64> {
+        Some(u64::from_le_bytes(self.read(va, 8)?.try_into().ok()?))
+    }
+
+    /// The `utee_params` of this entry.
+    pub fn params(&self) -> UteeParams {
+        let raw = self.read(self.params_va(), UTEE_PARAMS_SIZE).expect("params readable");
+        UteeParams::decode(&raw.try_into().unwrap()).expect("valid params")
+    }
+    pub fn set_params(&self, up: &UteeParams) {
+        assert!(self.write(self.params_va(), &up.encode()));
+    }
+
+    /// Ends the run with system call `nr` (arguments in x0..).
+    pub fn syscall(&mut self, nr: u64, args: &[u64]) -> Trap {
+        assert!(args.len() <= 8);
+        for (i, a) in args.iter().enumerate() {
+            self.regs.x[i] = *a;
+        }
+        self.regs.x[8] = nr;
+        Trap::Syscall
+    }
+    /// `_utee_return(code)`.
+    pub fn ret(&mut self, code: u32) -> Trap {
+        self.syscall(0, &[u64::from(code)])
+    }
+    /// `_utee_panic(0xbeef)`.
+    pub fn panic(&mut self) -> Trap {
+        let sp = self.regs.sp;
+        self.syscall(2, &[0xbeef, sp])
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The normal world
+
+/// Sparse normal-world RAM, shared by the call path and the fake driver.
+#[derive(Clone, Default)]
+pub struct Ram(Rc<RefCell<BTreeMap<u64, Vec<u8>>>>);
+
+impl PhysMem for Ram {
+    fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
+        let m = self.0.borrow();
+        for (i, b) in buf.iter_mut().enumerate() {
+            let a = pa + i as u64;
+            if !RAM.contains(&a) {
+                return Err(MemError::OutOfRange);
+            }
+            *b = m.get(&(a & !0xfff)).map_or(0, |p| p[(a & 0xfff) as usize]);
+        }
+        Ok(())
+    }
+    fn write(&mut self, pa: u64, data: &[u8]) -> Result<(), MemError> {
+        let mut m = self.0.borrow_mut();
+        for (i, b) in data.iter().enumerate() {
+            let a = pa + i as u64;
+            if !RAM.contains(&a) {
+                return Err(MemError::OutOfRange);
+            }
+            m.entry(a & !0xfff).or_insert_with(|| vec![0; 4096])[(a & 0xfff) as usize] = *b;
+        }
+        Ok(())
+    }
+}
+
+/// Linux's driver and tee-supplicant: LOAD_TA from `store`, SHM_ALLOC/FREE,
+/// GET_TIME, SUSPEND (advances the machine's clock).
+pub struct FakeRpc {
+    area: Option<RpcArgArea>,
+    ram: Ram,
+    clock: Arc<AtomicU64>,
+    /// TA files by UUID octets.
+    pub store: BTreeMap<[u8; 16], Vec<u8>>,
+    /// RPC commands seen.
+    pub cmds: Vec<u32>,
+    /// Foreign interrupts let in.
+    pub irqs: u32,
+    /// Milliseconds slept through SUSPEND.
+    pub slept_ms: u64,
+}
+
+impl Rpc for FakeRpc {
+    fn foreign_intr_pending(&self) -> bool {
+        false
+    }
+    fn rpc(&mut self, kind: RpcKind) -> [u64; 4] {
+        match kind {
+            RpcKind::ForeignIntr => self.irqs += 1,
+            RpcKind::Cmd { .. } => self.cmd(),
+            other => panic!("unexpected RPC {other:?}"),
+        }
+        [0; 4]
+    }
+    fn arg_area(&self) -> Option<&RpcArgArea> {
+        self.area.as_ref()
+    }
+    fn set_arg_area(&mut self, a: Option<RpcArgArea>) -> Option<RpcArgArea> {
+        std::mem::replace(&mut self.area, a)
+    }
+}
+
+impl FakeRpc {
+    fn cmd(&mut self) {
+        let Some(area) = &self.area else {
+            panic!("RPC without an argument area")
+        };
+        let mut ram = self.ram.clone();
+        let mut msg = [0u8; 32 + 4 * 32];
+        area.buf.read_at(&ram, area.offset, &mut msg).unwrap();
+        let word = |m: &[u8], o: usize| u64::from_le_bytes(m[o..o + 8].try_into().unwrap());
+        let cmd = u32::from_le_bytes(msg[0..4].try_into().unwrap());
+        self.cmds.push(cmd);
+        let p = |i: usize| 32 + 32 * i;
+        let mut ret = 0u32;
+        match cmd {
+            // LOAD_TA: v[0] = uuid octets, m[1] = output buffer.
+            0 => {
+                let mut uuid = [0u8; 16];
+                uuid[..8].copy_from_slice(&msg[p(0) + 8..p(0) + 16]);
+                uuid[8..].copy_from_slice(&msg[p(0) + 16..p(0) + 24]);
+                match self.store.get(&uuid) {
+                    None => ret = 0xffff_0008, // ITEM_NOT_FOUND
+                    Some(file) => {
+                        let attr = word(&msg, p(1));
+                        let (ptr, size) = (word(&msg, p(1) + 8), word(&msg, p(1) + 16));
+                        if size as usize >= file.len() {
+                            // RMEM: offset into the SHM_ALLOC buffer.
+                            if attr == 0xa {
+                                ram.write(SUPP_BUF + ptr, file).unwrap();
+                            } else if ptr != 0 {
+                                ram.write(ptr, file).unwrap();
+                            }
+                        }
+                        let len = (file.len() as u64).to_le_bytes();
+                        msg[p(1) + 16..p(1) + 24].copy_from_slice(&len);
+                    }
+                }
+            }
+            // GET_TIME.
+            3 => {
+                msg[p(0) + 8..p(0) + 16].copy_from_slice(&1_795_000_000u64.to_le_bytes());
+                msg[p(0) + 16..p(0) + 24].copy_from_slice(&123_456_789u64.to_le_bytes());
+            }
+            // SUSPEND: v[0].a milliseconds.
+            5 => {
+                let ms = word(&msg, p(0) + 8);
+                self.slept_ms += ms;
+                self.clock.fetch_add(ms * FREQ / 1000, Ordering::Relaxed);
+            }
+            // SHM_ALLOC: a page list, as Linux's driver answers.
+            6 => {
+                let size = word(&msg, p(0) + 16);
+                let pages = size.div_ceil(4096);
+                let list: Vec<u8> = (0..pages)
+                    .flat_map(|i| (SUPP_BUF + i * 4096).to_le_bytes())
+                    .collect();
+                ram.write(SUPP_LIST, &list).unwrap();
+                let attr: u64 = 0xa | (1 << 9); // TMEM_OUTPUT | NONCONTIG
+                msg[p(0)..p(0) + 8].copy_from_slice(&attr.to_le_bytes());
+                msg[p(0) + 8..p(0) + 16].copy_from_slice(&SUPP_LIST.to_le_bytes());
+                msg[p(0) + 16..p(0) + 24].copy_from_slice(&size.to_le_bytes());
+                msg[p(0) + 24..p(0) + 32].copy_from_slice(&0x5eed_u64.to_le_bytes());
+            }
+            // SHM_FREE.
+            7 => {}
+            other => panic!("unexpected RPC command {other}"),
+        }
+        msg[20..24].copy_from_slice(&ret.to_le_bytes());
+        area.buf.write_at(&mut ram, area.offset, &msg).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A minimal signed TA
+
+/// Entry point offset in the image.
+pub const ELF_ENTRY: u64 = 0x800;
+/// `__elf_phdr_info` offset (in the data segment).
+pub const ELF_PHDR_INFO: u64 = 0x1100;
+/// A word the image relocates (R_AARCH64_RELATIVE to the entry point).
+pub const ELF_GOT: u64 = 0x1200;
+
+fn w16(v: &mut [u8], off: u64, x: u16) {
+    v[off as usize..off as usize + 2].copy_from_slice(&x.to_le_bytes());
+}
+fn w32(v: &mut [u8], off: u64, x: u32) {
+    v[off as usize..off as usize + 4].copy_from_slice(&x.to_le_bytes());
+}
+fn w64(v: &mut [u8], off: u64, x: u64) {
+    v[off as usize..off as usize + 8].copy_from_slice(&x.to_le_bytes());
+}
+
+/// An AArch64 PIE TA ELF: RX segment (headers, `.ta_head`, dynsym, dynstr,
+/// rela, code), RW segment (dynamic, `__elf_phdr_info`, a GOT word, bss),
+/// `PT_DYNAMIC`; symbols `ta_head`, `__elf_phdr_info`, `__ta_entry`.
+pub fn ta_elf(uuid: [u8; 16], stack_size: u32, flags: u32) -> Vec<u8> {
+    const TA_HEAD: u64 = 0x140;
+    const DYNSYM: u64 = 0x200;
+    const DYNSTR: u64 = 0x400;
+    const RELA: u64 = 0x600;
+    const DYNAMIC: u64 = 0x1000;
+    const SHSTRTAB: u64 = 0x2000;
+    const SHDRS: u64 = 0x2100;
+    const NSECT: u64 = 8;
+    let mut v = vec![0u8; (SHDRS + NSECT * 64) as usize];
+    v[0..4].copy_from_slice(b"\x7fELF");
+    v[4] = 2; // ELFCLASS64
+    v[5] = 1; // little-endian
+    v[6] = 1; // EV_CURRENT
+    w16(&mut v, 16, 3); // ET_DYN
+    w16(&mut v, 18, 183); // EM_AARCH64
+    w32(&mut v, 20, 1);
+    w64(&mut v, 24, ELF_ENTRY);
+    w64(&mut v, 32, 64); // e_phoff
+    w64(&mut v, 40, SHDRS);
+    w16(&mut v, 52, 64);
+    w16(&mut v, 54, 56);
+    w16(&mut v, 56, 3); // phnum
+    w16(&mut v, 58, 64);
+    w16(&mut v, 60, NSECT as u16);
+    w16(&mut v, 62, 7); // shstrndx
+    let mut phdr = |i: u64, ty: u32, fl: u32, off: u64, fsz: u64, msz: u64, al: u64| {
+        let b = 64 + 56 * i;
+        w32(&mut v, b, ty);
+        w32(&mut v, b + 4, fl);
+        w64(&mut v, b + 8, off);
+        w64(&mut v, b + 16, off);
+        w64(&mut v, b + 24, off);
+        w64(&mut v, b + 32, fsz);
+        w64(&mut v, b + 40, msz);
+        w64(&mut v, b + 48, al);
+    };
+    phdr(0, 1, 4 | 1, 0, 0x1000, 0x1000, 0x1000); // PT_LOAD R X
+    phdr(1, 1, 4 | 2, 0x1000, 0x1000, 0x3000, 0x1000); // PT_LOAD R W (+bss)
+    phdr(2, 2, 4 | 2, DYNAMIC, 0x30, 0x30, 8); // PT_DYNAMIC
+    // ta_head: UUID (C struct), stack size, flags, deprecated entry (none).
+    v[TA_HEAD as usize..TA_HEAD as usize + 16].copy_from_slice(&le_struct(uuid));
+    w32(&mut v, TA_HEAD + 16, stack_size);
+    w32(&mut v, TA_HEAD + 20, flags);
+    w64(&mut v, TA_HEAD + 24, u64::MAX);
+    let strs = b"\0ta_head\0__elf_phdr_info\0__ta_entry\0";
+    v[DYNSTR as usize..DYNSTR as usize + strs.len()].copy_from_slice(strs);
+    // null, ta_head (object, .ta_head), __elf_phdr_info (object, .data), __ta_entry (func).
+    let syms: [(u32, u8, u16, u64, u64); 4] = [
+        (0, 0, 0, 0, 0),
+        (1, 0x11, 1, TA_HEAD, 32),
+        (9, 0x11, 6, ELF_PHDR_INFO, 16),
+        (25, 0x12, 1, ELF_ENTRY, 4),
+    ];
+    for (i, (name, info, shndx, value, size)) in syms.iter().enumerate() {
+        let b = DYNSYM + 24 * i as u64;
+        w32(&mut v, b, *name);
+        v[b as usize + 4] = *info;
+        w16(&mut v, b + 6, *shndx);
+        w64(&mut v, b + 8, *value);
+        w64(&mut v, b + 16, *size);
+    }
+    // R_AARCH64_RELATIVE: GOT word = base + entry.
+    w64(&mut v, RELA, ELF_GOT);
+    w64(&mut v, RELA + 8, 1027);
+    w64(&mut v, RELA + 16, ELF_ENTRY);
+    // Code: `svc #0` forever (never executed by the fake machine).
+    for i in 0..4 {
+        w32(&mut v, ELF_ENTRY + 4 * i, 0xd400_0001);
+    }
+    // Dynamic: DT_STRTAB, DT_STRSZ, DT_NULL.
+    w64(&mut v, DYNAMIC, 5);
+    w64(&mut v, DYNAMIC + 8, DYNSTR);
+    w64(&mut v, DYNAMIC + 16, 10);
+    w64(&mut v, DYNAMIC + 24, strs.len() as u64);
+    let shstr = b"\0.ta_head\0.dynsym\0.dynstr\0.rela.dyn\0.dynamic\0.data\0.shstrtab\0";
+    v[SHSTRTAB as usize..SHSTRTAB as usize + shstr.len()].copy_from_slice(shstr);
+    let mut shdr = |i: u64, name: u32, ty: u32, flags: u64, addr: u64, size: u64, link: u32, ent: u64| {
+        let b = SHDRS + 64 * i;
+        w32(&mut v, b, name);
+        w32(&mut v, b + 4, ty);
+        w64(&mut v, b + 8, flags);
+        w64(&mut v, b + 16, addr);
+        w64(&mut v, b + 24, addr);
+        w64(&mut v, b + 32, size);
+        w32(&mut v, b + 40, link);
+        w64(&mut v, b + 56, ent);
+    };
+    shdr(1, 1, 1, 2, TA_HEAD, 32, 0, 0); // .ta_head PROGBITS
+    shdr(2, 10, 11, 2, DYNSYM, 4 * 24, 3, 24); // .dynsym
+    shdr(3, 18, 3, 2, DYNSTR, strs.len() as u64, 0, 0); // .dynstr
+    shdr(4, 26, 4, 2, RELA, 24, 2, 24); // .rela.dyn
+    shdr(5, 36, 6, 3, DYNAMIC, 0x30, 3, 16); // .dynamic
+    shdr(6, 45, 1, 3, ELF_PHDR_INFO, 0x200, 0, 0); // .data
+    shdr(7, 51, 3, 0, SHSTRTAB, shstr.len() as u64, 0, 0); // .shstrtab (not loaded)
+    v
+}
+
+fn dev_key() -> &'static rsa::RsaPrivateKey {
+    static KEY: OnceLock<rsa::RsaPrivateKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ta/keys/oxtee-ta-dev.pem");
+        let pem = std::fs::read_to_string(path).expect("dev key");
+        oxtee_ta_sign::load_private_key(&pem).expect("dev key parses")
+    })
+}
+
+/// The public key TAs of [`signed_ta`] verify with.
+pub fn dev_public_key() -> oxtee_ta_verify::RsaPublicKey {
+    dev_key().to_public_key()
+}
+
+/// [`ta_elf`] signed as a bootstrap TA with the dev key (cached: signing is slow).
+pub fn signed_ta(uuid: [u8; 16], stack_size: u32, flags: u32) -> Vec<u8> {
+    type Cache = Mutex<HashMap<([u8; 16], u32, u32), Vec<u8>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(f) = cache.lock().unwrap().get(&(uuid, stack_size, flags)) {
+        return f.clone();
+    }
+    let elf = ta_elf(uuid, stack_size, flags);
+    let f = oxtee_ta_sign::sign_bootstrap(dev_key(), uuid, 1, &elf).expect("signing");
+    cache
+        .lock()
+        .unwrap()
+        .insert((uuid, stack_size, flags), f.clone());
+    f
+}
+
+// ---------------------------------------------------------------------------
+// The whole runtime
+
+struct Entropy;
+impl EntropySource for Entropy {
+    fn fill(&self, out: &mut [u8]) -> Result<(), EntropyError> {
+        out.fill(0x5a);
+        Ok(())
+    }
+}
+
+/// A kernel with the system PTA, the dev key, a frame pool and a fake machine.
+pub fn kernel(hw: &'static FakeHw) -> Kernel {
+    let layout = MemLayout {
+        ns_ram: RAM,
+        secure_ram: 0x0e00_0000..0x0f00_0000,
+        static_shm: None,
+    };
+    let mut ptas = PtaRegistry::new();
+    let rng = Arc::new(SharedRng::new(Arc::new(Entropy)).unwrap());
+    ptas.register(Arc::new(SystemPta::new(rng))).unwrap();
+    let users = UserTas::new();
+    users.init_frames(POOL, POOL_SIZE).unwrap();
+    Kernel {
+        shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
+        ptas,
+        ta_keys: vec![dev_public_key()],
+        users,
+        user_hw: Some(hw),
+    }
+}
+
+/// Kernel, machine and normal world; TAs of [`UUID_MULTI`] (multi-instance),
+/// [`UUID_SINGLE`] (single instance, multi-session) and [`UUID_KEEP`]
+/// (single instance, keep-alive) in the store.
+pub struct World {
+    pub k: Kernel,
+    pub hw: &'static FakeHw,
+    pub ram: Ram,
+    pub rpc: FakeRpc,
+}
+
+pub const PUBLIC: ClientIdentity = ClientIdentity {
+    login: 0,
+    uuid: Uuid([0; 16]),
+};
+
+impl World {
+    pub fn new() -> Self {
+        let hw = FakeHw::leak();
+        let k = kernel(hw);
+        let ram = Ram::default();
+        let area = RpcArgArea {
+            buf: k.shm.lock().contiguous(RPC_ARG, 4096).unwrap(),
+            offset: 0,
+        };
+        let mut store = BTreeMap::new();
+        store.insert(UUID_MULTI, signed_ta(UUID_MULTI, STACK_SIZE as u32, 0));
+        store.insert(UUID_SINGLE, signed_ta(UUID_SINGLE, STACK_SIZE as u32, 0x4 | 0x8));
+        store.insert(UUID_KEEP, signed_ta(UUID_KEEP, STACK_SIZE as u32, 0x4 | 0x8 | 0x10));
+        let rpc = FakeRpc {
+            area: Some(area),
+            ram: ram.clone(),
+            clock: hw.clock.clone(),
+            store,
+            cmds: Vec::new(),
+            irqs: 0,
+            slept_ms: 0,
+        };
+        Self { k, hw, ram, rpc }
+    }
+
+    pub fn cx(&mut self) -> Cx<'_> {
+        Cx {
+            k: &self.k,
+            hw: self.hw,
+            mem: &mut self.ram,
+            rpc: &mut self.rpc,
+            chain: Vec::new(),
+        }
+    }
+
+    pub fn open(&mut self, uuid: [u8; 16], params: &mut Params) -> Result<u32, Failure> {
+        oxtee_kernel::user_ta::open_session(&mut self.cx(), uuid, PUBLIC, None, params)
+    }
+
+    pub fn open0(&mut self, uuid: [u8; 16]) -> Result<u32, Failure> {
+        self.open(uuid, &mut Params::default())
+    }
+
+    pub fn invoke(&mut self, id: u32, cmd: u32, params: &mut Params) -> Result<(), Failure> {
+        oxtee_kernel::user_ta::invoke(&mut self.cx(), id, None, cmd, params)
+    }
+
+    pub fn invoke0(&mut self, id: u32, cmd: u32) -> Result<(), Failure> {
+        self.invoke(id, cmd, &mut Params::default())
+    }
+
+    pub fn close(&mut self, id: u32) -> Result<(), Failure> {
+        oxtee_kernel::user_ta::close_session(&mut self.cx(), id, None)
+    }
+
+    pub fn frames_used(&self) -> u64 {
+        self.k.users.stats().frames_used
+    }
+
+    /// No machine rule was broken.
+    pub fn assert_clean(&self) {
+        let v = self.hw.violations.lock().unwrap();
+        assert!(v.is_empty(), "machine violations: {v:#?}");
+    }
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
