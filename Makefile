@@ -74,10 +74,16 @@ ta-verify-test: $(O)/flash-oxtee.img initramfs tools
 		--in $(TA_RESIGN)/crypt.elf -o $(TA_RESIGN)/crypt-oxtee-key.ta
 	$(TA_SIGN_TOOL) sign --key $(TA_RESIGN)/untrusted-key.pem --uuid $(CRYPT_TA_UUID) \
 		--in $(TA_RESIGN)/crypt.elf -o $(TA_RESIGN)/crypt-untrusted-key.ta
+	$(TA_SIGN_TOOL) sign --key $(OXTEE_TA_KEY) --uuid $(CRYPT_TA_UUID) --ta-version 2 \
+		--in $(TA_RESIGN)/crypt.elf -o $(TA_RESIGN)/crypt-v2.ta
+	$(TA_SIGN_TOOL) sign --key $(OXTEE_TA_KEY) --uuid $(CRYPT_TA_UUID) --ta-version 1 \
+		--in $(TA_RESIGN)/crypt.elf -o $(TA_RESIGN)/crypt-v1.ta
 	$(XTC) run --flash $(O)/flash-oxtee.img --out $(O) --log-dir $(O)/ta-verify --timeout 600 \
 		--extra-file tools/ta-tamper-check.sh:/etc/oxtee/ta-tamper-check \
 		--extra-file $(TA_RESIGN)/crypt-oxtee-key.ta:/etc/oxtee/crypt-oxtee-key.ta \
 		--extra-file $(TA_RESIGN)/crypt-untrusted-key.ta:/etc/oxtee/crypt-untrusted-key.ta \
+		--extra-file $(TA_RESIGN)/crypt-v2.ta:/etc/oxtee/crypt-v2.ta \
+		--extra-file $(TA_RESIGN)/crypt-v1.ta:/etc/oxtee/crypt-v1.ta \
 		--cmd 'sh /etc/oxtee/ta-tamper-check'
 
 clean:

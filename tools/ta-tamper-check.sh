@@ -3,7 +3,8 @@
 # TEE_ERROR_SECURITY (0xffff000f); the untouched TA must pass verification.
 # The same TA re-signed with oxtee's key must be accepted and run (xtest 1004,
 # which uses it, passes); re-signed with a key the core does not trust it must
-# be refused (0xffff000f).
+# be refused (0xffff000f). Anti-rollback: once version 2 ran, version 1 of
+# the same TA is refused with TEE_ERROR_ACCESS_CONFLICT (0xffff0003).
 T=/lib/optee_armtz/cb3e5ba0-adf1-11e0-998b-0002a5d5c51b.ta   # xtest's crypt TA
 OXTEE_KEY_TA=/etc/oxtee/crypt-oxtee-key.ta        # host: signed with OXTEE_TA_KEY
 UNTRUSTED_KEY_TA=/etc/oxtee/crypt-untrusted-key.ta  # host: signed with a fresh key
@@ -38,4 +39,11 @@ if resigned "$UNTRUSTED_KEY_TA"; then
     r=$(open_result); echo "re-signed with an untrusted key: $r"; [ "$r" = 0xffff000f ] || fail=1
 else fail=1; fi
 cp /tmp/orig.ta "$T"; r=$(open_result); echo "untouched TA: $r"; [ "$r" = OK ] || fail=1
+# Last: after version 2 ran, every older version (the untouched TA is 0) is refused.
+if resigned /etc/oxtee/crypt-v2.ta; then
+    r=$(open_result); echo "version 2: $r"; [ "$r" = OK ] || fail=1
+else fail=1; fi
+if resigned /etc/oxtee/crypt-v1.ta; then
+    r=$(open_result); echo "version 1 after version 2: $r"; [ "$r" = 0xffff0003 ] || fail=1
+else fail=1; fi
 exit $fail

@@ -119,6 +119,7 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
         shm,
         ptas,
         ta_keys,
+        ta_versions: Default::default(),
         users,
         user_hw: Some(&crate::user::MACHINE),
     }

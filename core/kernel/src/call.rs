@@ -33,6 +33,8 @@ pub struct Kernel {
     pub ptas: PtaRegistry,
     /// Keys a user TA's signature must chain to.
     pub ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
+    /// Highest TA versions seen (anti-rollback).
+    pub ta_versions: crate::ta_load::TaVersions,
     /// User TA instances and their sessions.
     pub users: UserTas,
     /// The machine side of running TAs at S-EL0 (absent: user TAs are
@@ -307,7 +309,7 @@ fn pta_failure(e: TeeError) -> Failure {
 /// (signature, UUID, ELF), then refused with `TEE_ERROR_NOT_IMPLEMENTED`; a
 /// TA that fails a check gets OP-TEE's code.
 fn verify_only(k: &Kernel, uuid: [u8; 16], mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
-    match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys) {
+    match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys, &k.ta_versions) {
         Ok(_) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
         Err(code) => status(code, TEE_ORIGIN_TEE),
     }

@@ -18,6 +18,31 @@ use crate::rpc::{rpc_cmd, value_param, Rpc};
 /// Largest TA file accepted (bounds the secure-memory copy).
 pub const MAX_TA_SIZE: u64 = 8 * 1024 * 1024;
 
+/// The highest `ta_version` seen per TA UUID: a bootstrap TA older than
+/// one already loaded is refused (`TEE_ERROR_ACCESS_CONFLICT`). Kept in
+/// memory, so the floor holds until the next boot; persisting it needs
+/// secure storage.
+#[derive(Default)]
+pub struct TaVersions(spin::Mutex<Vec<([u8; 16], u32)>>);
+
+impl TaVersions {
+    fn floor(&self, uuid: [u8; 16]) -> Option<u32> {
+        self.0
+            .lock()
+            .iter()
+            .find(|(u, _)| *u == uuid)
+            .map(|(_, v)| *v)
+    }
+
+    fn raise(&self, uuid: [u8; 16], version: u32) {
+        let mut t = self.0.lock();
+        match t.iter_mut().find(|(u, _)| *u == uuid) {
+            Some(e) => e.1 = e.1.max(version),
+            None => t.push((uuid, version)),
+        }
+    }
+}
+
 /// A TA that passed every check, ready to be mapped.
 pub struct LoadedTa {
     /// The signed file, copied into secure memory.
@@ -38,8 +63,9 @@ pub fn load_ta(
     shm: &spin::Mutex<ShmRegistry>,
     uuid: [u8; 16],
     trusted: &[RsaPublicKey],
+    versions: &TaVersions,
 ) -> Result<LoadedTa, u32> {
-    let ta = load_module(rpc, mem, shm, uuid, trusted)?;
+    let ta = load_module(rpc, mem, shm, uuid, trusted, versions)?;
     if ta.elf.ta_head.is_none() {
         // A shared library cannot be opened as a TA.
         return Err(TEE_ERROR_BAD_FORMAT);
@@ -55,9 +81,14 @@ pub fn load_module(
     shm: &spin::Mutex<ShmRegistry>,
     uuid: [u8; 16],
     trusted: &[RsaPublicKey],
+    versions: &TaVersions,
 ) -> Result<LoadedTa, u32> {
     let file = fetch(rpc, mem, shm, uuid)?;
-    let verified = verify_ta(&file, uuid, trusted, None).map_err(|e| e.tee_result())?;
+    let verified =
+        verify_ta(&file, uuid, trusted, versions.floor(uuid)).map_err(|e| e.tee_result())?;
+    if let Some(v) = verified.version {
+        versions.raise(uuid, v);
+    }
     let elf_offset = file.len() - verified.elf.len();
     let elf = oxtee_elf::parse(verified.elf).map_err(|e| e.tee_result())?;
     match &elf.ta_head {

@@ -170,7 +170,8 @@ fn dlopen(cx: &mut Cx<'_>, ctx: &mut Ctx, params: &mut Params) -> Result<(), u32
     }
     let k = cx.k;
     let (rpc, mem) = (&mut *cx.rpc, &mut *cx.mem);
-    let mut fetch = |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys);
+    let mut fetch =
+        |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys, &k.ta_versions);
     let lib = fetch(uuid)?;
     let hw = cx.hw;
     super::loader::add_modules(
