@@ -19,9 +19,15 @@ use crate::console::{debug, error, info};
 use crate::services::{CoreRwLock, CoreStats, CoreTests, NsMemory, Rndr};
 
 /// Stack size per CPU (must match the linker script).
-const STACK_SIZE: usize = 0x8000;
+const STACK_SIZE: usize = 0x10000;
+
+/// The lowest page of every CPU's entry stack (left unmapped as a guard).
+pub fn stack_guards() -> [u64; MAX_CPUS] {
+    let start = core::ptr::addr_of!(__stacks_start) as u64;
+    core::array::from_fn(|i| start + (i * STACK_SIZE) as u64)
+}
 /// CPUs of QEMU `virt` with `-smp 2`.
-const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
+pub const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
 
 const CONFIG: Config = Config {
     revision: (0, 1),

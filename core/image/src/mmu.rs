@@ -35,10 +35,32 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
         core::ptr::addr_of!(__rodata_end) as u64,
     );
     let regions = qemu_virt_regions(&image, ns_ram);
+    // The lowest page of every stack stays unmapped: an overflow faults.
+    let mut guards = [0u64; crate::entry::MAX_CPUS + crate::thread::THREAD_COUNT];
+    for (g, v) in guards.iter_mut().zip(
+        crate::entry::stack_guards()
+            .into_iter()
+            .chain(crate::thread::stack_guards()),
+    ) {
+        *g = v;
+    }
+    let mut pieces = [const {
+        oxtee_mm::Region {
+            range: 0..0,
+            kind: oxtee_mm::MemKind::Data,
+        }
+    }; 24];
+    let n = oxtee_mm::punch_holes(&regions, &guards, &mut pieces)?;
     let arena_pa = ARENA.0.get() as u64;
     // SAFETY: cold boot on the primary CPU: nobody else uses the arena yet.
     let arena = unsafe { &mut *ARENA.0.get() };
-    let root = build(&Layout { regions: &regions }, arena, arena_pa)?;
+    let root = build(
+        &Layout {
+            regions: &pieces[..n],
+        },
+        arena,
+        arena_pa,
+    )?;
     let mmfr0: u64;
     // SAFETY: reading an ID register has no side effect.
     unsafe {

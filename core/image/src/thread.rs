@@ -47,8 +47,12 @@ struct Thread {
     area: Option<RpcArgArea>,
 }
 
-#[repr(C, align(16))]
-struct Stack([u8; THREAD_STACK_SIZE]);
+/// A thread's stack above its guard page (left unmapped by the MMU set-up).
+#[repr(C, align(4096))]
+struct Stack {
+    guard: [u8; 4096],
+    bytes: [u8; THREAD_STACK_SIZE],
+}
 
 struct Threads {
     threads: [UnsafeCell<Thread>; THREAD_COUNT],
@@ -74,7 +78,12 @@ const IDLE: Thread = Thread {
 
 static THREADS: Threads = Threads {
     threads: [const { UnsafeCell::new(IDLE) }; THREAD_COUNT],
-    stacks: [const { UnsafeCell::new(Stack([0; THREAD_STACK_SIZE])) }; THREAD_COUNT],
+    stacks: [const {
+        UnsafeCell::new(Stack {
+            guard: [0; 4096],
+            bytes: [0; THREAD_STACK_SIZE],
+        })
+    }; THREAD_COUNT],
     entry: [const {
         UnsafeCell::new(SwitchCtx {
             x19_x30: [0; 12],
@@ -134,7 +143,8 @@ pub fn yielding_smc(regs: &mut Regs, cpu: usize) {
             return;
         };
         IN_USE.fetch_add(1, Ordering::Relaxed);
-        let stack_top = THREADS.stacks[tid.index()].get() as u64 + THREAD_STACK_SIZE as u64;
+        let stack_top =
+            THREADS.stacks[tid.index()].get() as u64 + core::mem::size_of::<Stack>() as u64;
         // SAFETY: the pool just handed the free thread `tid` to this CPU.
         let t = unsafe { &mut *thread(tid) };
         t.args = *regs;
@@ -231,4 +241,9 @@ pub fn current_rpc(cpu: usize) -> Option<ThreadRpc> {
             tid: ThreadId::from_index(n - 1),
         }),
     }
+}
+
+/// The guard page of every thread stack.
+pub fn stack_guards() -> [u64; THREAD_COUNT] {
+    core::array::from_fn(|i| THREADS.stacks[i].get() as u64)
 }

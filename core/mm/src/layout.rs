@@ -1,5 +1,6 @@
 use core::ops::Range;
 
+use crate::MmError;
 use oxtee_qemu_virt as virt;
 
 /// How a region is mapped. Every mapping is global, EL1-only (no EL0 access), with the access
@@ -107,4 +108,124 @@ pub fn qemu_virt_regions(image: &ImageLayout, ns_ram: Range<u64>) -> [Region; 6]
             kind: MemKind::Device,
         },
     ]
+}
+
+/// Copies `regions` into `out` with the 4 KiB pages at `holes` left out
+/// (guard pages below stacks: an overflow faults instead of overwriting
+/// what lies below). Returns how many regions `out` holds. A hole must be
+/// 4 KiB aligned; a hole outside every region changes nothing.
+pub fn punch_holes(
+    regions: &[Region],
+    holes: &[u64],
+    out: &mut [Region],
+) -> Result<usize, MmError> {
+    let mut n = 0;
+    let mut push = |r: Region, n: &mut usize| -> Result<(), MmError> {
+        if r.range.start < r.range.end {
+            *out.get_mut(*n).ok_or(MmError::OutOfTables)? = r;
+            *n += 1;
+        }
+        Ok(())
+    };
+    for r in regions {
+        let mut cuts: heapless_sorted::Cuts = heapless_sorted::Cuts::default();
+        for &h in holes {
+            if h % crate::PAGE_SIZE != 0 {
+                return Err(MmError::Unaligned { addr: h });
+            }
+            if h >= r.range.start && h < r.range.end {
+                cuts.insert(h)?;
+            }
+        }
+        let mut start = r.range.start;
+        for &h in cuts.as_slice() {
+            push(
+                Region {
+                    range: start..h,
+                    kind: r.kind,
+                },
+                &mut n,
+            )?;
+            start = h + crate::PAGE_SIZE;
+        }
+        push(
+            Region {
+                range: start..r.range.end,
+                kind: r.kind,
+            },
+            &mut n,
+        )?;
+    }
+    Ok(n)
+}
+
+/// A small sorted set of hole addresses (no allocation: the tables are built
+/// before the heap exists).
+mod heapless_sorted {
+    use crate::MmError;
+
+    /// Up to 32 sorted, distinct addresses.
+    #[derive(Default)]
+    pub(super) struct Cuts {
+        v: [u64; 32],
+        n: usize,
+    }
+
+    impl Cuts {
+        pub(super) fn insert(&mut self, a: u64) -> Result<(), MmError> {
+            let pos = self.v[..self.n].partition_point(|&x| x < a);
+            if self.v[..self.n].get(pos) == Some(&a) {
+                return Ok(());
+            }
+            if self.n == self.v.len() {
+                return Err(MmError::OutOfTables);
+            }
+            self.v.copy_within(pos..self.n, pos + 1);
+            self.v[pos] = a;
+            self.n += 1;
+            Ok(())
+        }
+
+        pub(super) fn as_slice(&self) -> &[u64] {
+            &self.v[..self.n]
+        }
+    }
+}
+
+#[cfg(test)]
+mod hole_tests {
+    use super::*;
+
+    fn data(r: Range<u64>) -> Region {
+        Region {
+            range: r,
+            kind: MemKind::Data,
+        }
+    }
+
+    #[test]
+    fn holes_split_regions() {
+        let regs = [
+            data(0x1000..0x9000),
+            Region {
+                range: 0x10000..0x12000,
+                kind: MemKind::Text,
+            },
+        ];
+        let mut out = [data(0..0), data(0..0), data(0..0), data(0..0), data(0..0)];
+        let n = punch_holes(&regs, &[0x3000, 0x1000, 0x20000, 0x8000], &mut out).unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(out[0], data(0x2000..0x3000));
+        assert_eq!(out[1], data(0x4000..0x8000));
+        assert_eq!(out[2].range, 0x10000..0x12000);
+    }
+
+    #[test]
+    fn bad_holes_refused() {
+        let regs = [data(0x1000..0x9000)];
+        let mut out = [data(0..0)];
+        assert!(punch_holes(&regs, &[0x1800], &mut out).is_err());
+        // Two pieces do not fit in one slot.
+        assert!(punch_holes(&regs, &[0x4000], &mut out).is_err());
+    }
 }

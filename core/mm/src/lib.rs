@@ -12,7 +12,7 @@ mod walk;
 
 pub use build::{build, TableRoot};
 pub use error::MmError;
-pub use layout::{qemu_virt_regions, ImageLayout, Layout, MemKind, Region};
+pub use layout::{punch_holes, qemu_virt_regions, ImageLayout, Layout, MemKind, Region};
 pub use user::{build_user_window, UserKind, UserMapping, TA_WINDOW};
 pub use walk::{walk, walk_arenas, Leaf, WalkFault};
 

@@ -126,6 +126,9 @@ system_reset_entry:
 // faults, native interrupts (IRQ) and foreign ones (FIQ).
 .macro core_vector kind
     .balign 0x80
+    // A fresh stack for the report: the fault may be a stack overflow into
+    // a guard page. The CPU stops after reporting, so nothing is lost.
+    bl      set_cpu_stack
     mov     x0, #\kind
     mrs     x1, esr_el1
     mrs     x2, elr_el1
