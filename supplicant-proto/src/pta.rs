@@ -133,6 +133,14 @@ pub const PTA_SYSTEM_DLSYM: u32 = 11;
 pub const PTA_SYSTEM_GET_TPM_EVENT_LOG: u32 = 12;
 /// Invoke a tee-supplicant plugin.
 pub const PTA_SYSTEM_SUPP_PLUGIN_INVOKE: u32 = 13;
+/// Smallest key `PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY` derives (bytes).
+pub const TA_DERIVED_KEY_MIN_SIZE: usize = 16;
+/// Largest key `PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY` derives (bytes; `HUK_SUBKEY_MAX_LEN`).
+pub const TA_DERIVED_KEY_MAX_SIZE: usize = 32;
+/// Most extra data `PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY` takes (bytes).
+pub const TA_DERIVED_EXTRA_DATA_MAX_SIZE: usize = 1024;
+/// `enum huk_subkey_usage` value of TA unique keys (`HUK_SUBKEY_UNIQUE_TA`).
+pub const HUK_SUBKEY_UNIQUE_TA: u32 = 3;
 
 // ---- stats (`pta_stats.h`) ----
 /// Stats PTA `d96a5b40-e2c7-b1af-8794-1002a5d5c61b`.

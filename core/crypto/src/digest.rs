@@ -2,7 +2,7 @@
 
 use alloc::boxed::Box;
 
-use digest::{Digest, ExtendableOutputReset, Update};
+use digest::{Digest, ExtendableOutput, ExtendableOutputReset, Update, XofReader};
 use supplicant_proto::tee_crypto::*;
 
 /// A running hash computation behind a uniform, object-safe interface.
@@ -10,6 +10,12 @@ pub(crate) trait Hasher: Send {
     fn update(&mut self, data: &[u8]);
     /// Write the digest (or, for an XOF, `out.len()` bytes of output) and reset.
     fn finalize_reset(&mut self, out: &mut [u8]);
+    /// XOFs: write the next `out.len()` bytes of output, finishing absorption on the first
+    /// call (further updates are ignored until [`Hasher::restart`]). Fixed-length digests:
+    /// same as `finalize_reset`.
+    fn squeeze(&mut self, out: &mut [u8]) {
+        self.finalize_reset(out)
+    }
     fn box_clone(&self) -> Box<dyn Hasher>;
 }
 
@@ -29,17 +35,34 @@ impl<D: Digest + digest::FixedOutputReset + Clone + Send + 'static> Hasher for F
     }
 }
 
-struct Xof<D>(D);
+struct Xof<D: ExtendableOutput>(D, Option<D::Reader>);
 
-impl<D: Update + ExtendableOutputReset + Clone + Send + 'static> Hasher for Xof<D> {
+impl<D> Hasher for Xof<D>
+where
+    D: Update + ExtendableOutput + ExtendableOutputReset + Clone + Default + Send + 'static,
+    D::Reader: Clone + Send,
+{
     fn update(&mut self, data: &[u8]) {
-        Update::update(&mut self.0, data);
+        if self.1.is_none() {
+            Update::update(&mut self.0, data);
+        }
     }
     fn finalize_reset(&mut self, out: &mut [u8]) {
-        self.0.finalize_xof_reset_into(out);
+        match self.1.take() {
+            Some(mut r) => r.read(out),
+            None => self.0.finalize_xof_reset_into(out),
+        }
+        self.0 = D::default();
+    }
+    fn squeeze(&mut self, out: &mut [u8]) {
+        let reader = match &mut self.1 {
+            Some(r) => r,
+            r => r.insert(core::mem::take(&mut self.0).finalize_xof()),
+        };
+        reader.read(out);
     }
     fn box_clone(&self) -> Box<dyn Hasher> {
-        Box::new(Xof(self.0.clone()))
+        Box::new(Xof(self.0.clone(), self.1.clone()))
     }
 }
 
@@ -80,8 +103,8 @@ pub(crate) fn new_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
         TEE_ALG_SHA3_384 => Box::new(Fixed(sha3::Sha3_384::new())),
         TEE_ALG_SHA3_512 => Box::new(Fixed(sha3::Sha3_512::new())),
         TEE_ALG_SM3 => Box::new(Fixed(sm3::Sm3::new())),
-        TEE_ALG_SHAKE128 => Box::new(Xof(sha3::Shake128::default())),
-        TEE_ALG_SHAKE256 => Box::new(Xof(sha3::Shake256::default())),
+        TEE_ALG_SHAKE128 => Box::new(Xof(sha3::Shake128::default(), None)),
+        TEE_ALG_SHAKE256 => Box::new(Xof(sha3::Shake256::default(), None)),
         _ => return None,
     })
 }

@@ -1,9 +1,10 @@
 //! Error type shared by every operation and object in this crate.
 
 use supplicant_proto::tee_result::{
-    TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE, TEE_ERROR_CIPHERTEXT_INVALID, TEE_ERROR_GENERIC,
-    TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_MAC_INVALID, TEE_ERROR_NOT_SUPPORTED,
-    TEE_ERROR_OUT_OF_MEMORY, TEE_ERROR_SECURITY, TEE_ERROR_SHORT_BUFFER,
+    TEE_ERROR_BAD_FORMAT, TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE,
+    TEE_ERROR_CIPHERTEXT_INVALID, TEE_ERROR_EXCESS_DATA, TEE_ERROR_GENERIC,
+    TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_MAC_INVALID, TEE_ERROR_NOT_IMPLEMENTED,
+    TEE_ERROR_NOT_SUPPORTED, TEE_ERROR_OUT_OF_MEMORY, TEE_ERROR_SECURITY, TEE_ERROR_SHORT_BUFFER,
     TEE_ERROR_SIGNATURE_INVALID,
 };
 
@@ -39,6 +40,12 @@ pub enum TeeError {
     OutOfMemory,
     /// `TEE_ERROR_GENERIC`.
     Generic,
+    /// `TEE_ERROR_EXCESS_DATA` (generated secret larger than the object type stores).
+    ExcessData,
+    /// `TEE_ERROR_BAD_FORMAT` (key generation for a type that has none).
+    BadFormat,
+    /// `TEE_ERROR_NOT_IMPLEMENTED` (ECDH on a curve OP-TEE has no ECDH for).
+    NotImplemented,
     /// The GP specification says the TA panics; the string names the violated rule.
     TaPanic(&'static str),
 }
@@ -59,6 +66,9 @@ impl TeeError {
             TeeError::CiphertextInvalid => TEE_ERROR_CIPHERTEXT_INVALID,
             TeeError::OutOfMemory => TEE_ERROR_OUT_OF_MEMORY,
             TeeError::Generic => TEE_ERROR_GENERIC,
+            TeeError::ExcessData => TEE_ERROR_EXCESS_DATA,
+            TeeError::BadFormat => TEE_ERROR_BAD_FORMAT,
+            TeeError::NotImplemented => TEE_ERROR_NOT_IMPLEMENTED,
         }
     }
 }

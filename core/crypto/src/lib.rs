@@ -5,9 +5,11 @@
 extern crate alloc;
 
 mod ae;
+pub mod asym_op;
 mod block;
 pub mod digest;
 pub mod error;
+pub mod huk;
 mod mac;
 pub mod object;
 pub mod operation;
@@ -19,3 +21,4 @@ pub use error::{TeeError, TeeResult};
 pub use object::{Attribute, KeyObject, ObjectInfo};
 pub use operation::{Operation, OperationInfo};
 pub use rng::Rng;
+pub use zeroize::Zeroizing;

@@ -464,6 +464,20 @@ impl Operation {
         Ok(n)
     }
 
+    /// `TEE_DigestExtract` for SHAKE128/256 (OP-TEE's `hash_final` on an XOF): absorb `chunk`
+    /// on the first call, then write the next `out.len()` bytes of output; each further call
+    /// continues the output stream until the operation is reset.
+    pub fn digest_extract(&mut self, chunk: &[u8], out: &mut [u8]) -> TeeResult<usize> {
+        if !is_xof(self.algorithm) {
+            return Err(PANIC_CLASS);
+        }
+        let h = self.hasher()?;
+        h.update(chunk);
+        h.squeeze(out);
+        self.active = true;
+        Ok(out.len())
+    }
+
     // ---- symmetric ciphers ----
 
     /// `TEE_CipherInit` with the IV (ignored by ECB; one block for CBC/CTR/CTS; the 16-byte tweak

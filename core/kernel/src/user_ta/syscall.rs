@@ -362,6 +362,14 @@ fn invoke_ta_command(
             .session(id, Some(inst.id))
             .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
     let r = match &session.target {
+        // Needs the caller's UUID and where its key buffer lives.
+        Target::Pta { uuid, .. }
+            if *uuid == supplicant_proto::pta::PTA_SYSTEM_UUID
+                && cmd == supplicant_proto::pta::PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY =>
+        {
+            super::crypto::derive_ta_unique_key(&ctx.space, inst.uuid, &up, &mut params)
+                .map_err(|e| (e, TEE_ORIGIN_TRUSTED_APP))
+        }
         Target::Pta { id: pid, uuid } => {
             super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, &mut params)
         }
