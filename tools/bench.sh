@@ -8,8 +8,9 @@
 #   XTC=target/release/xtest-compat
 #   CLIENT=$O/bench/oxtee-bench   the cross-compiled client
 #   RESULTS=bench/results.md
-#   ITERATIONS=200         open/invoke/close cycles (and context set-ups)
-#   INVOKES=1000           invokes in the one-session loop
+#   ITERATIONS=200         open/invoke/close cycles (pseudo-TA and user TA,
+#                          and context set-ups)
+#   INVOKES=1000           invokes in each one-session loop
 #   TEES="optee oxtee"
 #   RUN_TIMEOUT=600        seconds per boot
 #   <TEE>_BUILD=failed     (e.g. OXTEE_BUILD) that TEE's image did not build
@@ -28,7 +29,7 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 QEMU=${QEMU:-qemu-system-aarch64}
 
 # Client operations, in table order, with their descriptions.
-OPS="ctx_init ctx_final open invoke close cycle invoke_loop"
+OPS="ctx_init ctx_final open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop"
 declare -A OP_DESC=(
 	[ctx_init]="TEEC_InitializeContext"
 	[ctx_final]="TEEC_FinalizeContext"
@@ -37,6 +38,10 @@ declare -A OP_DESC=(
 	[close]="TEEC_CloseSession"
 	[cycle]="open + invoke + close"
 	[invoke_loop]="TEEC_InvokeCommand, ${INVOKES} on one session"
+	[ta_open]="user TA os_test: load + TEEC_OpenSession"
+	[ta_invoke]="user TA os_test: TEEC_InvokeCommand, first on a new session"
+	[ta_close]="user TA os_test: TEEC_CloseSession (instance destroyed)"
+	[ta_invoke_loop]="user TA os_test: TEEC_InvokeCommand, ${INVOKES} on one session"
 )
 
 die() {
@@ -148,7 +153,7 @@ row() {
 	echo "- Host CPUs: $(nproc)"
 	echo "- Guest: QEMU virt, secure=on, GICv3, -cpu max, 2 CPUs, 1 GiB; Linux $(manifest kernel-version)"
 	echo "- OP-TEE: Debian optee-os $(manifest version:optee-os); client: libteec2 $(manifest version:libteec2)"
-	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session; one boot per TEE"
+	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and the user TA; one boot per TEE"
 	echo
 	echo "| metric | OP-TEE | oxtee | ratio oxtee/OP-TEE |"
 	echo "|---|---:|---:|---:|"

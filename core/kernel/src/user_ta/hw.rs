@@ -37,7 +37,6 @@ const _: () = assert!(core::mem::offset_of!(UserRegs, fpsr) == 280);
 const _: () = assert!(core::mem::offset_of!(UserRegs, q) == 304);
 const _: () = assert!(core::mem::size_of::<UserRegs>() == 816);
 
-
 /// Why a TA stopped running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trap {

@@ -25,6 +25,9 @@ use oxtee_pta::system::SystemPta;
 use oxtee_pta::{ClientIdentity, Params, PtaRegistry, Uuid};
 use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
 use oxtee_thread::RpcKind;
+use supplicant_proto::optee_msg::{
+    OPTEE_MSG_ATTR_NONCONTIG, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+};
 
 // ---------------------------------------------------------------------------
 // Addresses
@@ -44,12 +47,7 @@ pub const FREQ: u64 = 1_000_000;
 /// Secure RAM of the layout (kernel addresses a hostile TA may name).
 pub const KERNEL_VA: u64 = 0x0e10_0000;
 
-/// With the fake random source (zeros) the main module sits at the start
-/// of the image area, and the rest of the layout follows.
-pub const BASE: u64 = 0x8010_0000;
-pub const ENTRY: u64 = BASE + ELF_ENTRY;
-pub const TEXT: u64 = BASE;
-pub const DATA: u64 = BASE + 0x1000;
+/// The stack (`ta_head.stack_size` below a fixed end) and the utee_params on it.
 pub const STACK_END: u64 = 0x9f00_0000;
 pub const STACK_SIZE: u64 = 0x2000;
 pub const STACK: u64 = STACK_END - STACK_SIZE;
@@ -103,6 +101,8 @@ pub struct FakeHw {
     runs: AtomicU64,
     /// Return `ForeignInterrupt` on every n-th run (0: never).
     pub irq_every: AtomicU64,
+    /// ELR of the latest entry (the main module's entry point).
+    pub last_entry: AtomicU64,
 }
 
 impl FakeHw {
@@ -119,12 +119,28 @@ impl FakeHw {
             entries: Mutex::new(Vec::new()),
             runs: AtomicU64::new(0),
             irq_every: AtomicU64::new(0),
+            last_entry: AtomicU64::new(0),
         }
     }
 
     /// A machine that lives for the rest of the process (as `Kernel::user_hw` wants).
     pub fn leak() -> &'static FakeHw {
         Box::leak(Box::new(Self::new()))
+    }
+
+    /// Forgets everything of earlier runs (for reuse by the fuzz target).
+    pub fn reset(&self) {
+        self.tables.lock().unwrap().clear();
+        self.seen.lock().unwrap().clear();
+        self.violations.lock().unwrap().clear();
+        self.log.lock().unwrap().clear();
+        self.results.lock().unwrap().clear();
+        self.entries.lock().unwrap().clear();
+        self.clock.store(5 * FREQ, Ordering::Relaxed);
+        self.runs.store(0, Ordering::Relaxed);
+        self.irq_every.store(0, Ordering::Relaxed);
+        self.last_entry.store(0, Ordering::Relaxed);
+        self.set_script(|ta| ta.ret(0));
     }
 
     pub fn set_script(&self, f: impl Fn(&mut Ta<'_>) -> Trap + Send + Sync + 'static) {
@@ -188,9 +204,9 @@ impl UserHw for FakeHw {
         let mut sorted = maps.to_vec();
         sorted.sort_by_key(|m| m.va);
         for (i, m) in sorted.iter().enumerate() {
-            let ok = m.va % 4096 == 0
-                && m.pa % 4096 == 0
-                && m.size % 4096 == 0
+            let ok = m.va.is_multiple_of(4096)
+                && m.pa.is_multiple_of(4096)
+                && m.size.is_multiple_of(4096)
                 && m.va >= TA_WINDOW.start
                 && m.va.checked_add(m.size).is_some_and(|e| e <= TA_WINDOW.end)
                 && m.pa >= POOL
@@ -230,13 +246,13 @@ impl UserHw for FakeHw {
         }
         let n = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
         let every = self.irq_every.load(Ordering::Relaxed);
-        if every != 0 && n % every == 0 {
+        if every != 0 && n.is_multiple_of(every) {
             return Trap::ForeignInterrupt;
         }
         let step;
         if regs.x[28] >> 32 != MAGIC {
             // A new entry: x0 func, x1 session, x2 params (= SP), x3 cmd.
-            if regs.sp != regs.x[2] || regs.x[2] % 16 != 0 {
+            if regs.sp != regs.x[2] || !regs.x[2].is_multiple_of(16) {
                 self.violation(format!("entry SP {:#x} params {:#x}", regs.sp, regs.x[2]));
             }
             if regs.x[4..28].iter().any(|&r| r != 0) {
@@ -252,6 +268,7 @@ impl UserHw for FakeHw {
             regs.x[21] = regs.x[2];
             regs.x[22] = regs.x[3];
             regs.x[23] = regs.elr;
+            self.last_entry.store(regs.elr, Ordering::Relaxed);
             regs.x[28] = MAGIC << 32;
             step = 0;
         } else {
@@ -303,6 +320,10 @@ impl Ta<'_> {
     }
     pub fn entry_point(&self) -> u64 {
         self.regs.x[23]
+    }
+    /// Load address of the main module.
+    pub fn base(&self) -> u64 {
+        self.entry_point() - ELF_ENTRY
     }
     /// Result (x0) of the previous system call.
     pub fn last(&self) -> u64 {
@@ -366,7 +387,9 @@ impl Ta<'_> {
 
     /// The `utee_params` of this entry.
     pub fn params(&self) -> UteeParams {
-        let raw = self.read(self.params_va(), UTEE_PARAMS_SIZE).expect("params readable");
+        let raw = self
+            .read(self.params_va(), UTEE_PARAMS_SIZE)
+            .expect("params readable");
         UteeParams::decode(&raw.try_into().unwrap()).expect("valid params")
     }
     pub fn set_params(&self, up: &UteeParams) {
@@ -487,7 +510,7 @@ impl FakeRpc {
                         let (ptr, size) = (word(&msg, p(1) + 8), word(&msg, p(1) + 16));
                         if size as usize >= file.len() {
                             // RMEM: offset into the SHM_ALLOC buffer.
-                            if attr == 0xa {
+                            if attr == OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT {
                                 ram.write(SUPP_BUF + ptr, file).unwrap();
                             } else if ptr != 0 {
                                 ram.write(ptr, file).unwrap();
@@ -517,7 +540,7 @@ impl FakeRpc {
                     .flat_map(|i| (SUPP_BUF + i * 4096).to_le_bytes())
                     .collect();
                 ram.write(SUPP_LIST, &list).unwrap();
-                let attr: u64 = 0xa | (1 << 9); // TMEM_OUTPUT | NONCONTIG
+                let attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG;
                 msg[p(0)..p(0) + 8].copy_from_slice(&attr.to_le_bytes());
                 msg[p(0) + 8..p(0) + 16].copy_from_slice(&SUPP_LIST.to_le_bytes());
                 msg[p(0) + 16..p(0) + 24].copy_from_slice(&size.to_le_bytes());
@@ -595,6 +618,7 @@ pub fn ta_elf(uuid: [u8; 16], stack_size: u32, flags: u32) -> Vec<u8> {
     phdr(0, 1, 4 | 1, 0, 0x1000, 0x1000, 0x1000); // PT_LOAD R X
     phdr(1, 1, 4 | 2, 0x1000, 0x1000, 0x3000, 0x1000); // PT_LOAD R W (+bss)
     phdr(2, 2, 4 | 2, DYNAMIC, 0x30, 0x30, 8); // PT_DYNAMIC
+
     // ta_head: UUID (C struct), stack size, flags, deprecated entry (none).
     v[TA_HEAD as usize..TA_HEAD as usize + 16].copy_from_slice(&le_struct(uuid));
     w32(&mut v, TA_HEAD + 16, stack_size);
@@ -632,17 +656,18 @@ pub fn ta_elf(uuid: [u8; 16], stack_size: u32, flags: u32) -> Vec<u8> {
     w64(&mut v, DYNAMIC + 24, strs.len() as u64);
     let shstr = b"\0.ta_head\0.dynsym\0.dynstr\0.rela.dyn\0.dynamic\0.data\0.shstrtab\0";
     v[SHSTRTAB as usize..SHSTRTAB as usize + shstr.len()].copy_from_slice(shstr);
-    let mut shdr = |i: u64, name: u32, ty: u32, flags: u64, addr: u64, size: u64, link: u32, ent: u64| {
-        let b = SHDRS + 64 * i;
-        w32(&mut v, b, name);
-        w32(&mut v, b + 4, ty);
-        w64(&mut v, b + 8, flags);
-        w64(&mut v, b + 16, addr);
-        w64(&mut v, b + 24, addr);
-        w64(&mut v, b + 32, size);
-        w32(&mut v, b + 40, link);
-        w64(&mut v, b + 56, ent);
-    };
+    let mut shdr =
+        |i: u64, name: u32, ty: u32, flags: u64, addr: u64, size: u64, link: u32, ent: u64| {
+            let b = SHDRS + 64 * i;
+            w32(&mut v, b, name);
+            w32(&mut v, b + 4, ty);
+            w64(&mut v, b + 8, flags);
+            w64(&mut v, b + 16, addr);
+            w64(&mut v, b + 24, addr);
+            w64(&mut v, b + 32, size);
+            w32(&mut v, b + 40, link);
+            w64(&mut v, b + 56, ent);
+        };
     shdr(1, 1, 1, 2, TA_HEAD, 32, 0, 0); // .ta_head PROGBITS
     shdr(2, 10, 11, 2, DYNSYM, 4 * 24, 3, 24); // .dynsym
     shdr(3, 18, 3, 2, DYNSTR, strs.len() as u64, 0, 0); // .dynstr
@@ -656,9 +681,8 @@ pub fn ta_elf(uuid: [u8; 16], stack_size: u32, flags: u32) -> Vec<u8> {
 fn dev_key() -> &'static rsa::RsaPrivateKey {
     static KEY: OnceLock<rsa::RsaPrivateKey> = OnceLock::new();
     KEY.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ta/keys/oxtee-ta-dev.pem");
-        let pem = std::fs::read_to_string(path).expect("dev key");
-        oxtee_ta_sign::load_private_key(&pem).expect("dev key parses")
+        let pem = include_str!("../../../../ta/keys/oxtee-ta-dev.pem");
+        oxtee_ta_sign::load_private_key(pem).expect("dev key parses")
     })
 }
 
@@ -711,6 +735,7 @@ pub fn kernel(hw: &'static FakeHw) -> Kernel {
         shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
         ptas,
         ta_keys: vec![dev_public_key()],
+        ta_versions: Default::default(),
         users,
         user_hw: Some(hw),
     }
@@ -733,7 +758,11 @@ pub const PUBLIC: ClientIdentity = ClientIdentity {
 
 impl World {
     pub fn new() -> Self {
-        let hw = FakeHw::leak();
+        Self::with_hw(FakeHw::leak())
+    }
+
+    /// A fresh runtime on machine `hw`.
+    pub fn with_hw(hw: &'static FakeHw) -> Self {
         let k = kernel(hw);
         let ram = Ram::default();
         let area = RpcArgArea {
@@ -742,8 +771,14 @@ impl World {
         };
         let mut store = BTreeMap::new();
         store.insert(UUID_MULTI, signed_ta(UUID_MULTI, STACK_SIZE as u32, 0));
-        store.insert(UUID_SINGLE, signed_ta(UUID_SINGLE, STACK_SIZE as u32, 0x4 | 0x8));
-        store.insert(UUID_KEEP, signed_ta(UUID_KEEP, STACK_SIZE as u32, 0x4 | 0x8 | 0x10));
+        store.insert(
+            UUID_SINGLE,
+            signed_ta(UUID_SINGLE, STACK_SIZE as u32, 0x4 | 0x8),
+        );
+        store.insert(
+            UUID_KEEP,
+            signed_ta(UUID_KEEP, STACK_SIZE as u32, 0x4 | 0x8 | 0x10),
+        );
         let rpc = FakeRpc {
             area: Some(area),
             ram: ram.clone(),
@@ -763,6 +798,7 @@ impl World {
             mem: &mut self.ram,
             rpc: &mut self.rpc,
             chain: Vec::new(),
+            timeout_ms: None,
         }
     }
 
@@ -786,6 +822,11 @@ impl World {
         oxtee_kernel::user_ta::close_session(&mut self.cx(), id, None)
     }
 
+    /// Load address of the main module of the TA entered last.
+    pub fn base(&self) -> u64 {
+        self.hw.last_entry.load(Ordering::Relaxed) - ELF_ENTRY
+    }
+
     pub fn frames_used(&self) -> u64 {
         self.k.users.stats().frames_used
     }
@@ -801,4 +842,188 @@ impl Default for World {
     fn default() -> Self {
         Self::new()
     }
+}
+
+// ---------------------------------------------------------------------------
+// Fuzzing system calls
+
+/// Most system calls one fuzz input makes.
+pub const FUZZ_MAX_CALLS: usize = 64;
+/// Bytes of an input copied to the TA's scratch area before its calls.
+pub const FUZZ_PREFILL: usize = 255;
+pub const FUZZ_CALL: usize = 1 + 2 + 8 * 4;
+
+/// Register values worth trying besides random ones.
+fn special(v: u32, base: u64) -> u64 {
+    let v64 = u64::from(v);
+    let table = [
+        0,
+        u64::MAX,
+        1 << 63,
+        KERNEL_VA,
+        base,
+        base + 0x1000,
+        base + ELF_PHDR_INFO,
+        STACK - 8,
+        STACK_END - 8,
+        PARAMS_VA,
+        TA_WINDOW.end - 8,
+        0xffff_ffff,
+        u64::MAX - (v64 >> 8) % 0x2000,
+        v64 << 32,
+        (v64 >> 8) * 4096,
+        0xffff_fffd + (v64 >> 8) % 3,
+        // Session ids: the normal world's, then those the TA opens.
+        0x8000_0001 + (v64 >> 8) % 4,
+    ];
+    table[(v % table.len() as u32) as usize]
+}
+
+/// Decodes `data`: a length byte `n`, `n` bytes (at most [`FUZZ_PREFILL`])
+/// for the scratch area, then calls of (number byte, 16 bits choosing how
+/// each of x0..x7 is built, 8 words).
+pub fn fuzz_decode(data: &[u8], base: u64) -> (Vec<u8>, Vec<[u64; 9]>) {
+    let Some((&len, rest)) = data.split_first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let n = usize::from(len).min(rest.len()).min(FUZZ_PREFILL);
+    let prefill = rest[..n].to_vec();
+    let mut calls = Vec::new();
+    for c in rest[n..].chunks_exact(FUZZ_CALL).take(FUZZ_MAX_CALLS) {
+        let nr = u64::from(c[0] % 75);
+        let sel = u16::from_le_bytes([c[1], c[2]]);
+        let mut regs = [0u64; 9];
+        for (i, r) in regs.iter_mut().take(8).enumerate() {
+            let v = u32::from_le_bytes(c[3 + 4 * i..7 + 4 * i].try_into().unwrap());
+            *r = match (sel >> (2 * i)) & 3 {
+                0 => u64::from(v),
+                1 => SCRATCH + u64::from(v % 0x1000),
+                2 => DYNAMIC_START + u64::from(v % 0x8000),
+                _ => special(v, base),
+            };
+        }
+        // TEE_Wait sleeps for real in the normal world: keep it short.
+        if nr == 12 {
+            regs[0] %= 3000;
+        }
+        regs[8] = nr;
+        calls.push(regs);
+    }
+    (prefill, calls)
+}
+
+/// Encodes one call for [`fuzz_decode`].
+pub fn fuzz_call(nr: u8, sel: u16, regs: [u32; 8]) -> Vec<u8> {
+    let mut c = vec![nr];
+    c.extend_from_slice(&sel.to_le_bytes());
+    for r in regs {
+        c.extend_from_slice(&r.to_le_bytes());
+    }
+    c
+}
+
+/// Scratch contents useful to the calls: PTA_SYSTEM's UUID at 0, the TA's
+/// own UUID at 16, MAP_ZI `utee_params` (8 KiB) at 0x40.
+pub fn fuzz_prefill() -> Vec<u8> {
+    let mut p = vec![0u8; 0x90];
+    p[..16].copy_from_slice(&le_struct(PTA_SYSTEM));
+    p[16..32].copy_from_slice(&le_struct(UUID_MULTI));
+    p[0x40..0x48].copy_from_slice(&0x131u64.to_le_bytes());
+    p[0x48..0x50].copy_from_slice(&8192u64.to_le_bytes());
+    p
+}
+
+/// Seed inputs: open PTA_SYSTEM then MAP_ZI; open the TA itself, invoke
+/// and close it; a few single calls on scratch memory.
+pub fn fuzz_seeds() -> Vec<Vec<u8>> {
+    let pre = fuzz_prefill();
+    let with = |calls: &[Vec<u8>]| {
+        let mut v = vec![pre.len() as u8];
+        v.extend_from_slice(&pre);
+        for c in calls {
+            v.extend_from_slice(c);
+        }
+        v
+    };
+    // sel: 2 bits per register, 1 = scratch + value, 0 = value, 3 = special.
+    let s = |regs: &[u16]| {
+        regs.iter()
+            .enumerate()
+            .fold(0u16, |a, (i, k)| a | (k << (2 * i)))
+    };
+    let open_pta = fuzz_call(
+        5,
+        s(&[1, 0, 0, 1, 1]),
+        [0, 0xffff_ffff, 0, 0x20, 0x24, 0, 0, 0],
+    );
+    let open_self = fuzz_call(
+        5,
+        s(&[1, 0, 0, 1, 1]),
+        [16, 0xffff_ffff, 0, 0x20, 0x24, 0, 0, 0],
+    );
+    // The word selecting session 0x8000_0002 (the first one the TA opens).
+    let sess = (0..u32::MAX)
+        .find(|&v| special(v, 0) == 0x8000_0002)
+        .unwrap();
+    // MAP_ZI with the params at scratch + 0x40.
+    let map_zi = fuzz_call(
+        7,
+        s(&[3, 0, 0, 1, 1]),
+        [sess, 0xffff_ffff, 2, 0x40, 0x24, 0, 0, 0],
+    );
+    let invoke = fuzz_call(
+        7,
+        s(&[3, 0, 0, 0, 1]),
+        [sess, 0xffff_ffff, 1, 0, 0x24, 0, 0, 0],
+    );
+    let close = fuzz_call(6, s(&[3]), [sess, 0, 0, 0, 0, 0, 0, 0]);
+    vec![
+        with(&[open_pta.clone(), map_zi.clone(), close.clone()]),
+        with(&[open_self, invoke, close]),
+        with(&[fuzz_call(13, s(&[0, 1]), [2, 0, 0, 0, 0, 0, 0, 0])]),
+        with(&[fuzz_call(8, s(&[0, 2, 0]), [5, 0, 64, 0, 0, 0, 0, 0])]),
+        with(&[fuzz_call(33, s(&[1, 0]), [0, 300, 0, 0, 0, 0, 0, 0])]),
+        with(&[fuzz_call(
+            3,
+            s(&[0, 0, 1, 1, 1, 1, 1]),
+            [0xffff_ffff, 0, 0x100, 0x180, 0x200, 0x184, 0x188, 0],
+        )]),
+    ]
+}
+
+/// Runs one fuzz input on a fresh runtime: a session, one invoke whose TA
+/// makes the decoded system calls, close. Nothing may panic, leak or break
+/// a machine rule.
+pub fn fuzz_one(hw: &'static FakeHw, data: &[u8]) {
+    hw.reset();
+    let mut w = World::with_hw(hw);
+    // A keep-alive instance would outlive the session by design.
+    w.rpc.store.remove(&UUID_KEEP);
+    let id = w.open0(UUID_MULTI).expect("open");
+    let (prefill, calls) = fuzz_decode(data, w.base());
+    hw.set_script(move |ta| {
+        if ta.session() != id || ta.func() != 2 || ta.cmd() != 1 {
+            return ta.ret(0);
+        }
+        if ta.step == 0 {
+            assert!(ta.write(SCRATCH, &prefill));
+        }
+        match calls.get(ta.step as usize) {
+            Some(c) => ta.syscall(c[8], &c[..8]),
+            None => ta.ret(0),
+        }
+    });
+    let mut p: Params = [
+        oxtee_pta::Param::MemrefInout(oxtee_pta::Memref::new(vec![0x5a; 64])),
+        oxtee_pta::Param::ValueInout { a: 1, b: 2 },
+        oxtee_pta::Param::MemrefOutput(oxtee_pta::Memref::zeroed(5000)),
+        oxtee_pta::Param::None,
+    ];
+    let _ = w.invoke(id, 1, &mut p);
+    let _ = w.invoke(id, 2, &mut Params::default());
+    w.close(id).expect("close always succeeds");
+    let s = w.k.users.stats();
+    assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0), "leak");
+    assert_eq!(w.k.ptas.session_count(), 0, "PTA session leak");
+    w.assert_clean();
 }
