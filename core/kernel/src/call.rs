@@ -285,8 +285,11 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
         }
         Request::Cancel { session, .. } => {
             // Pseudo-TA calls run to completion: only user TAs see it.
-            k.users.cancel(session);
-            status(TEE_SUCCESS, TEE_ORIGIN_TEE)
+            if k.users.cancel(session) || k.ptas.has_session(session) {
+                status(TEE_SUCCESS, TEE_ORIGIN_TEE)
+            } else {
+                status(TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_TEE)
+            }
         }
         // Asynchronous notifications are not offered.
         Request::DoBottomHalf | Request::StopAsyncNotif => {

@@ -113,6 +113,10 @@ pub fn load(
     }
     let f = space.alloc_frames(frames, hw, stack_size)?;
     space.map(STACK_END - stack_size, f, UserKind::Rw, Use::Fixed)?;
+    // A read-only zero page right above the stack: in OP-TEE other mappings
+    // follow the stack, and TAs (xtest 4013) probe a little past its top.
+    let f = space.alloc_frames(frames, hw, PAGE)?;
+    space.map(STACK_END, f, UserKind::Ro, Use::Fixed)?;
     loaded.entry = loaded.modules[0].base + loaded.modules[0].elf.entry;
     Ok(loaded)
 }

@@ -280,10 +280,16 @@ impl UserTas {
         s
     }
 
-    /// Marks session `id` of the normal world cancelled.
-    pub fn cancel(&self, id: u32) {
-        if let Some(s) = self.table.lock().sessions.get(&id) {
-            s.cancel.store(true, Ordering::Relaxed);
+    /// Marks session `id` of the normal world cancelled; false when the
+    /// normal world has no such user-TA session (TA-to-TA sessions cannot be
+    /// cancelled from outside).
+    pub fn cancel(&self, id: u32) -> bool {
+        match self.table.lock().sessions.get(&id) {
+            Some(s) if s.caller.is_none() => {
+                s.cancel.store(true, Ordering::Relaxed);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -598,8 +604,10 @@ pub fn call_entry(
     cmd: u32,
     params: &mut Params,
 ) -> Result<u32, Failure> {
-    if cx.chain.len() > MAX_NESTING {
-        return Err(tee(TEE_ERROR_BUSY));
+    // At most MAX_NESTING TA entries on one thread (OP-TEE's recursion
+    // limit answers OUT_OF_MEMORY).
+    if cx.chain.len() >= MAX_NESTING {
+        return Err(tee(TEE_ERROR_OUT_OF_MEMORY));
     }
     let deadline = match cx.timeout_ms.take() {
         Some(ms) => {
@@ -670,9 +678,10 @@ fn run_entry(
         up.types[n] = p.type_id();
         match p {
             Param::None => {}
-            Param::ValueInput { a, b }
-            | Param::ValueOutput { a, b }
-            | Param::ValueInout { a, b } => {
+            // An output value reaches the TA as zeros (OP-TEE does not pass
+            // what the client left in it).
+            Param::ValueOutput { .. } => {}
+            Param::ValueInput { a, b } | Param::ValueInout { a, b } => {
                 up.a[n] = u64::from(*a);
                 up.b[n] = u64::from(*b);
             }
@@ -814,6 +823,10 @@ pub fn params_from_ta(ctx: &Ctx, hw: &dyn UserHw, up: &UteeParams) -> Result<Par
             _ => {
                 let size = usize::try_from(up.b[n]).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
                 let m = if up.a[n] == 0 {
+                    // A NULL buffer with a size fails the access check.
+                    if size != 0 {
+                        return Err(TEE_ERROR_ACCESS_DENIED);
+                    }
                     Memref::null(size)
                 } else {
                     let write = t != TEE_PARAM_TYPE_MEMREF_INPUT;

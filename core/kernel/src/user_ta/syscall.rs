@@ -213,7 +213,11 @@ fn put_time(cx: &Cx<'_>, ctx: &Ctx, va: u64, secs: u64, millis: u32) -> Result<(
 }
 
 fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> Result<(), u32> {
-    match cat as u32 {
+    // The whole register is the category: no truncation.
+    let Ok(cat) = u32::try_from(cat) else {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    };
+    match cat {
         UTEE_TIME_CAT_SYSTEM => {
             let (s, ms) = system_time(cx);
             put_time(cx, ctx, va, s, ms)
