@@ -215,14 +215,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                     return verify_only(k, uuid, mem, rpc);
                 };
                 return with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                    let mut cx = Cx {
-                        k,
-                        hw,
-                        mem,
-                        rpc,
-                        chain: Vec::new(),
-                        timeout_ms: None,
-                    };
+                    let mut cx = Cx::new(k, hw, mem, rpc);
                     crate::user_ta::open_session(&mut cx, uuid, client, None, p)
                         .map(|id| (id, TEE_ORIGIN_TRUSTED_APP))
                 });
@@ -241,14 +234,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             ..
         } => match k.user_hw.filter(|_| k.users.has_session(session)) {
             Some(hw) => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                let mut cx = Cx {
-                    k,
-                    hw,
-                    mem,
-                    rpc,
-                    chain: Vec::new(),
-                    timeout_ms: None,
-                };
+                let mut cx = Cx::new(k, hw, mem, rpc);
                 crate::user_ta::invoke(&mut cx, session, None, func, p)
                     .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
             })
@@ -264,14 +250,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
         Request::CloseSession { session } => {
             match k.user_hw.filter(|_| k.users.has_session(session)) {
                 Some(hw) => {
-                    let mut cx = Cx {
-                        k,
-                        hw,
-                        mem,
-                        rpc,
-                        chain: Vec::new(),
-                        timeout_ms: None,
-                    };
+                    let mut cx = Cx::new(k, hw, mem, rpc);
                     match crate::user_ta::close_session(&mut cx, session, None) {
                         Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
                         Err((code, origin)) => status(code, origin),

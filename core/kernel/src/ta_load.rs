@@ -14,6 +14,7 @@ use supplicant_proto::optee_rpc::*;
 use supplicant_proto::tee_result::*;
 
 use crate::rpc::{rpc_cmd, value_param, Rpc};
+use crate::supp_buf::with_supp_buf;
 
 /// Largest TA file accepted (bounds the secure-memory copy).
 pub const MAX_TA_SIZE: u64 = 8 * 1024 * 1024;
@@ -109,15 +110,6 @@ fn uuid_value(uuid: [u8; 16]) -> OpteeMsgParam {
     value_param(OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, word(a), word(b), 0)
 }
 
-fn tmem_out(buf_ptr: u64, size: u64, cookie: u64) -> OpteeMsgParam {
-    OpteeMsgParam {
-        attr: OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
-        u0: buf_ptr,
-        u1: size,
-        u2: cookie,
-    }
-}
-
 /// The two-step `LOAD_TA` exchange; returns the file's bytes.
 fn fetch(
     rpc: &mut dyn Rpc,
@@ -127,46 +119,17 @@ fn fetch(
 ) -> Result<Vec<u8>, u32> {
     // 1. Size query: a NULL output buffer; tee-supplicant answers SUCCESS
     //    with the size it needs.
-    let mut p = [uuid_value(uuid), tmem_out(0, 0, 0)];
+    let null = OpteeMsgParam {
+        attr: OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
+        u0: 0,
+        u1: 0,
+        u2: 0,
+    };
+    let mut p = [uuid_value(uuid), null];
     rpc_cmd(rpc, mem, OPTEE_RPC_CMD_LOAD_TA, &mut p)?;
     let size = p[1].u1;
     if size == 0 || size > MAX_TA_SIZE {
         return Err(TEE_ERROR_OUT_OF_MEMORY);
-    }
-    // 2. A buffer tee-supplicant can write.
-    let mut a = [value_param(
-        OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
-        OPTEE_RPC_SHM_TYPE_APPL.into(),
-        size,
-        0,
-    )];
-    rpc_cmd(rpc, mem, OPTEE_RPC_CMD_SHM_ALLOC, &mut a)?;
-    let (attr, buf_ptr, got, cookie) = (a[0].attr, a[0].u0, a[0].u1, a[0].u2);
-    let result = fill_and_copy(rpc, mem, shm, uuid, attr, buf_ptr, got.min(size), cookie);
-    // 3. Give the buffer back whatever happened.
-    let mut f = [value_param(
-        OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
-        OPTEE_RPC_SHM_TYPE_APPL.into(),
-        cookie,
-        0,
-    )];
-    let _ = rpc_cmd(rpc, mem, OPTEE_RPC_CMD_SHM_FREE, &mut f);
-    result
-}
-
-#[allow(clippy::too_many_arguments)]
-fn fill_and_copy(
-    rpc: &mut dyn Rpc,
-    mem: &mut dyn PhysMem,
-    shm: &spin::Mutex<ShmRegistry>,
-    uuid: [u8; 16],
-    attr: u64,
-    buf_ptr: u64,
-    size: u64,
-    cookie: u64,
-) -> Result<Vec<u8>, u32> {
-    if attr & OPTEE_MSG_ATTR_TYPE_MASK != OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT || cookie == 0 {
-        return Err(TEE_ERROR_GENERIC);
     }
     let len = usize::try_from(size).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
     // The size comes from the normal world: allocate without aborting.
@@ -174,45 +137,12 @@ fn fill_and_copy(
     file.try_reserve_exact(len)
         .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
     file.resize(len, 0);
-    if attr & OPTEE_MSG_ATTR_NONCONTIG != 0 {
-        // Dynamic shared memory: a page list. The pages are registered for
-        // the exchange and handed back by reference (RMEM), as OP-TEE does.
-        {
-            let mut reg = shm.lock();
-            let (pages, offset) = reg
-                .read_page_list(mem, buf_ptr, size)
-                .map_err(|e| e.tee_result())?;
-            reg.register(cookie, pages, offset, size)
-                .map_err(|e| e.tee_result())?;
-        }
-        let rmem = OpteeMsgParam {
-            attr: OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT,
-            u0: 0,
-            u1: size,
-            u2: cookie,
-        };
-        let mut p = [uuid_value(uuid), rmem];
-        let loaded = rpc_cmd(rpc, mem, OPTEE_RPC_CMD_LOAD_TA, &mut p).and_then(|()| {
-            let view = shm
-                .lock()
-                .lookup(cookie, 0, size)
-                .map_err(|e| e.tee_result())?;
-            // Copy the file into secure memory once; only the copy is checked.
-            let r = view.read_at(mem, 0, &mut file).map_err(|e| e.tee_result());
-            let _ = shm.lock().release(view);
-            r
-        });
-        let _ = shm.lock().unregister(cookie);
-        loaded?;
-    } else {
-        let view = shm
-            .lock()
-            .contiguous(buf_ptr, size)
-            .map_err(|e| e.tee_result())?;
-        let mut p = [uuid_value(uuid), tmem_out(buf_ptr, size, cookie)];
+    // 2. A buffer tee-supplicant can write, filled by LOAD_TA, copied into
+    //    secure memory once; only the copy is checked afterwards.
+    with_supp_buf(rpc, mem, shm, size, |rpc, mem, buf| {
+        let mut p = [uuid_value(uuid), buf.param(1)];
         rpc_cmd(rpc, mem, OPTEE_RPC_CMD_LOAD_TA, &mut p)?;
-        view.read_at(mem, 0, &mut file)
-            .map_err(|e| e.tee_result())?;
-    }
+        buf.read(mem, shm, &mut file)
+    })?;
     Ok(file)
 }

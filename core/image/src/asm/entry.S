@@ -177,7 +177,7 @@ oxtee_el1_vectors:
     \op    x18, x30, [sp, #144]
 .endm
 
-el1_irq:
+.macro native_irq_and_return
     sub     sp, sp, #176
     caller_saved stp
     mrs     x0, elr_el1
@@ -190,6 +190,10 @@ el1_irq:
     caller_saved ldp
     add     sp, sp, #176
     eret
+.endm
+
+el1_irq:
+    native_irq_and_return
 
 // Installs the vector table on this CPU.
 .global install_vectors
@@ -317,18 +321,7 @@ el0_fiq:
 // A native (secure) interrupt while the TA ran: handled on the kernel
 // stack, then straight back to the TA (the core itself uses no FP/SIMD).
 el0_irq:
-    sub     sp, sp, #176
-    caller_saved stp
-    mrs     x0, elr_el1
-    mrs     x1, spsr_el1
-    stp     x0, x1, [sp, #160]
-    bl      {native_irq}
-    ldp     x0, x1, [sp, #160]
-    msr     elr_el1, x0
-    msr     spsr_el1, x1
-    caller_saved ldp
-    add     sp, sp, #176
-    eret
+    native_irq_and_return
 
 // Back to the caller of user_enter with x0 = exit kind.
 user_exit:

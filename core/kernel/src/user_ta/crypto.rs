@@ -1068,6 +1068,40 @@ fn final_dlen(mem: &Mem<'_>, dst: u64, len_va: u64) -> Result<u64, u32> {
     Ok(d)
 }
 
+/// What both AE finals check first: an initialized state of `mode`, a
+/// readable source and a destination as large as the source (else
+/// `SHORT_BUFFER`, the destination length written back as OP-TEE does).
+/// Returns the operation and the destination length.
+#[allow(clippy::too_many_arguments)]
+fn ae_final_start<'c>(
+    mem: &Mem<'_>,
+    cs: &'c mut CryptoState,
+    h: u32,
+    mode: u32,
+    src: u64,
+    src_len: u64,
+    len_va: u64,
+    dst: u64,
+) -> Result<(&'c mut Operation, u64), u32> {
+    let s = cs.state_mut(h)?;
+    if !s.initialized {
+        return Err(TEE_ERROR_BAD_STATE);
+    }
+    if s.mode != mode {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    let op = sym_op(ae_state(cs, h)?)?;
+    mem.readable(src, src_len)?;
+    let dlen = final_dlen(mem, dst, len_va)?;
+    if dlen < src_len {
+        if len_va != 0 {
+            mem.put_len(len_va, dlen)?;
+        }
+        return Err(TEE_ERROR_SHORT_BUFFER);
+    }
+    Ok((op, dlen))
+}
+
 /// `_utee_authenc_enc_final(state, src, src_len, dst, *dst_len, tag,
 /// *tag_len)`.
 #[allow(clippy::too_many_arguments)]
@@ -1082,23 +1116,13 @@ fn authenc_enc_final(
     tag: u64,
     tag_len_va: u64,
 ) -> Result<(), u32> {
-    let s = cs.state_mut(h)?;
-    if !s.initialized {
-        return Err(TEE_ERROR_BAD_STATE);
-    }
-    if s.mode != TEE_MODE_ENCRYPT {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
-    }
-    let op = sym_op(ae_state(cs, h)?)?;
-    mem.readable(src, src_len)?;
-    let dlen = final_dlen(mem, dst, len_va)?;
-    if dlen < src_len {
-        if len_va != 0 {
-            mem.put_len(len_va, dlen)?;
+    let (op, dlen) = match ae_final_start(mem, cs, h, TEE_MODE_ENCRYPT, src, src_len, len_va, dst) {
+        Err(TEE_ERROR_SHORT_BUFFER) => {
+            mem.put_len(tag_len_va, 0)?;
+            return Err(TEE_ERROR_SHORT_BUFFER);
         }
-        mem.put_len(tag_len_va, 0)?;
-        return Err(TEE_ERROR_SHORT_BUFFER);
-    }
+        r => r?,
+    };
     let tlen = mem.get_len(tag_len_va)?;
     mem.writable(tag, tlen)?;
     let need = out_len(op) as u64;
@@ -1137,22 +1161,7 @@ fn authenc_dec_final(
     tag: u64,
     tag_len: u64,
 ) -> Result<(), u32> {
-    let s = cs.state_mut(h)?;
-    if !s.initialized {
-        return Err(TEE_ERROR_BAD_STATE);
-    }
-    if s.mode != TEE_MODE_DECRYPT {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
-    }
-    let op = sym_op(ae_state(cs, h)?)?;
-    mem.readable(src, src_len)?;
-    let dlen = final_dlen(mem, dst, len_va)?;
-    if dlen < src_len {
-        if len_va != 0 {
-            mem.put_len(len_va, dlen)?;
-        }
-        return Err(TEE_ERROR_SHORT_BUFFER);
-    }
+    let (op, _) = ae_final_start(mem, cs, h, TEE_MODE_DECRYPT, src, src_len, len_va, dst)?;
     let tag = mem.read_vec(tag, tag_len)?;
     let input = mem.read_vec(src, src_len)?;
     let mut out = zeroed(input.len())?;

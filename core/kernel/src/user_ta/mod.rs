@@ -201,7 +201,24 @@ pub struct Cx<'a> {
     pub timeout_ms: Option<u64>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    /// A call context of the normal world (no TA entered yet).
+    pub fn new(
+        k: &'a Kernel,
+        hw: &'a dyn UserHw,
+        mem: &'a mut dyn PhysMem,
+        rpc: &'a mut dyn Rpc,
+    ) -> Self {
+        Self {
+            k,
+            hw,
+            mem,
+            rpc,
+            chain: Vec::new(),
+            timeout_ms: None,
+        }
+    }
+
     /// Sleeps `ms` milliseconds in the normal world (RPC `SUSPEND`).
     pub fn suspend(&mut self, ms: u32) -> Result<(), u32> {
         let mut p = [value_param(
