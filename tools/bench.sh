@@ -13,6 +13,10 @@
 #   INVOKES=1000           invokes in each one-session loop
 #   TEES="optee oxtee"
 #   RUN_TIMEOUT=600        seconds per boot
+#   XTEST_PERF=1           also run Debian's xtest perf applets (--sha-perf,
+#                          --aes-perf, --asym-perf) against the crypto_perf TA
+#                          in the same boot; 0 skips them
+#   PERF_TIMEOUT=150       seconds per perf applet in the guest
 #   <TEE>_BUILD=failed     (e.g. OXTEE_BUILD) that TEE's image did not build
 # A TEE that fails to build, boot or answer is reported as n/a; the others
 # are still measured. Exit status: 0 when the OP-TEE half produced numbers.
@@ -26,6 +30,8 @@ ITERATIONS=${ITERATIONS:-200}
 INVOKES=${INVOKES:-1000}
 TEES=${TEES:-optee oxtee}
 RUN_TIMEOUT=${RUN_TIMEOUT:-600}
+XTEST_PERF=${XTEST_PERF:-1}
+PERF_TIMEOUT=${PERF_TIMEOUT:-150}
 QEMU=${QEMU:-qemu-system-aarch64}
 
 # Client operations, in table order, with their descriptions.
@@ -44,6 +50,26 @@ declare -A OP_DESC=(
 	[ta_invoke_loop]="user TA os_test: TEEC_InvokeCommand, ${INVOKES} on one session"
 )
 
+# xtest perf applets, run after the client in the same boot, in table order:
+# "key|xtest arguments|row label". Keys ending in _ms are asymmetric: one
+# row, the applet's "X ms/op" (mean time of one operation, lower is better).
+# The others are symmetric: the applet's MiB/s from its mean invoke time
+# (higher is better) and, as the mean is noisy under emulation, the fastest
+# invoke in µs (lower is better). Loop counts of the asymmetric runs are kept small: OP-TEE needs
+# about 100 s for all of them under TCG.
+PERF_RUNS=(
+	"sha|--sha-perf|xtest --sha-perf, defaults (SHA1, 1 KiB, 5000 invokes)"
+	"aes|--aes-perf|xtest --aes-perf, defaults (AES-128-ECB encrypt, 1 KiB, 5000 invokes)"
+	"aes_4k|--aes-perf -s 4096|xtest --aes-perf -s 4096 (AES-128-ECB encrypt, 4 KiB, 5000 invokes)"
+	"ecdsa_sign_ms|--asym-perf -a ECDSA_SIGN -n 20 -w 0|xtest --asym-perf -a ECDSA_SIGN (P-256, 20 ops)"
+	"ecdsa_verify_ms|--asym-perf -a ECDSA_VERIFY -n 20 -w 0|xtest --asym-perf -a ECDSA_VERIFY (P-256, 20 ops)"
+	"rsa_sign_ms|--asym-perf -a RSASSA_PKCS1_V1_5_SHA256_SIGN -n 10 -w 0|xtest --asym-perf -a RSASSA_PKCS1_V1_5_SHA256_SIGN (RSA-2048, 10 ops)"
+	"rsa_verify_ms|--asym-perf -a RSASSA_PKCS1_V1_5_SHA256_VERIFY -n 20 -w 0|xtest --asym-perf -a RSASSA_PKCS1_V1_5_SHA256_VERIFY (RSA-2048, 20 ops)"
+	"ecdh_ms|--asym-perf -a ECDH -n 20 -w 0|xtest --asym-perf -a ECDH (P-256 key generation, 20 ops)"
+	"x25519_ms|--asym-perf -a X25519 -n 20 -w 0|xtest --asym-perf -a X25519 (key generation, 20 ops)"
+	"dh_ms|--asym-perf -a DH -n 10 -w 0|xtest --asym-perf -a DH (2048-bit key generation, 10 ops)"
+)
+
 die() {
 	echo "bench: $*" >&2
 	exit 2
@@ -55,6 +81,102 @@ die() {
 # value FILE KEY: the value of "KEY value..." in FILE (empty if absent).
 value() {
 	awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$1" 2>/dev/null
+}
+
+# The guest script for the perf applets: each applet's output (stdout and
+# stderr) comes back as "PERF key out <line>" lines, then "PERF key rc N".
+perf_script() {
+	local r key args
+	echo 'd=$(mktemp -d 2>/dev/null || echo /tmp); mkdir -p "$d"'
+	echo 'if command -v timeout >/dev/null 2>&1; then to="timeout '"$PERF_TIMEOUT"'"; else to=; fi'
+	echo 'perf() {'
+	echo '	k=$1; shift'
+	echo '	echo "PERF $k begin"'
+	echo '	$to xtest "$@" >"$d/out" 2>&1; rc=$?'
+	echo '	while IFS= read -r l; do echo "PERF $k out $l"; done <"$d/out"'
+	echo '	echo "PERF $k rc $rc"'
+	echo '}'
+	for r in "${PERF_RUNS[@]}"; do
+		key=${r%%|*}
+		args=${r#*|}
+		args=${args%%|*}
+		echo "perf $key $args"
+	done
+}
+
+# perf_metrics KEY...: "perf.KEY.*" metric lines from the PERF lines on stdin.
+# ok: perf.KEY.status ok, .mibps (symmetric) or .ms_op (asymmetric),
+# .mean_us, .min_us; failed: perf.KEY.status failed <reason>.
+perf_metrics() {
+	awk -v timeout="$PERF_TIMEOUT" '
+	function errname(h) {
+		h = tolower(h)
+		if (h == "0xffff0000") return "TEE_ERROR_GENERIC"
+		if (h == "0xffff0006") return "TEE_ERROR_BAD_PARAMETERS"
+		if (h == "0xffff0007") return "TEE_ERROR_BAD_STATE"
+		if (h == "0xffff0008") return "TEE_ERROR_ITEM_NOT_FOUND"
+		if (h == "0xffff0009") return "TEE_ERROR_NOT_IMPLEMENTED"
+		if (h == "0xffff000a") return "TEE_ERROR_NOT_SUPPORTED"
+		if (h == "0xffff000c") return "TEE_ERROR_OUT_OF_MEMORY"
+		if (h == "0xffff0010") return "TEE_ERROR_SHORT_BUFFER"
+		if (h == "0xffff3024") return "TEE_ERROR_TARGET_DEAD"
+		if (h == "0xffff3072") return "TEE_ERROR_SIGNATURE_INVALID"
+		return h
+	}
+	function origin(o) {
+		if (o == 1) return "API"
+		if (o == 2) return "COMMS"
+		if (o == 3) return "TEE"
+		if (o == 4) return "TA"
+		return o
+	}
+	$1 == "PERF" && $3 == "begin" { k = $2; ms[k] = ""; st[k] = ""; last[k] = ""; seen[k] = 1; order[++n] = k; next }
+	$1 == "PERF" && $3 == "out" {
+		k = $2
+		line = $0
+		sub(/^PERF [^ ]* out ?/, "", line)
+		if (line ~ /^[0-9.]+ ms\/op$/) { split(line, f, " "); ms[k] = f[1]; next }
+		if (line ~ /^min=[0-9.e+-]+us max=/) { st[k] = line; next }
+		if (line != "") last[k] = line
+		next
+	}
+	$1 == "PERF" && $3 == "rc" {
+		k = $2; rc = $4; p = "perf." k
+		if (rc == 0 && st[k] != "") {
+			line = st[k]
+			min = line; sub(/^min=/, "", min); sub(/us .*/, "", min)
+			mean = line; sub(/.* mean=/, "", mean); sub(/us .*/, "", mean)
+			mib = line; sub(/.*\(/, "", mib); sub(/MiB\/s\)$/, "", mib)
+			print p ".status ok"
+			printf "%s.mean_us %.1f\n", p, mean
+			printf "%s.min_us %.1f\n", p, min
+			if (k ~ /_ms$/) {
+				if (ms[k] == "") ms[k] = sprintf("%.3f", mean / 1000)
+				print p ".ms_op " ms[k]
+			} else printf "%s.mibps %.3f\n", p, mib
+		} else if (rc == 124 || rc == 143) {
+			print p ".status failed timed out after " timeout " s"
+		} else {
+			r = last[k]
+			if (match(r, /0x[0-9a-fA-F]+/)) {
+				h = substr(r, RSTART, RLENGTH)
+				r = substr(r, 1, RSTART - 1) errname(h) substr(r, RSTART + RLENGTH)
+			}
+			if (match(r, /\(orig=[0-9]+\)/)) {
+				o = substr(r, RSTART + 6, RLENGTH - 7)
+				r = substr(r, 1, RSTART - 1) "(origin " origin(o) ")" substr(r, RSTART + RLENGTH)
+			}
+			if (r == "") r = "no result"
+			gsub(/\|/, "/", r)
+			print p ".status failed exit " rc ": " r
+		}
+		done[k] = 1
+		next
+	}
+	END {
+		for (i = 1; i <= n; i++)
+			if (!done[order[i]]) print "perf." order[i] ".status failed did not finish (boot ended)"
+	}'
 }
 
 # Boots one TEE and writes $O/bench/<tee>/metrics.txt ("key value" lines).
@@ -72,11 +194,17 @@ measure() {
 		echo "state no-image" >>"$m"
 		return
 	fi
-	echo "bench: $tee: booting ($ITERATIONS cycles, $INVOKES invokes)" >&2
+	echo "bench: $tee: booting ($ITERATIONS cycles, $INVOKES invokes$([ "$XTEST_PERF" = 1 ] && echo ", xtest perf applets"))" >&2
 	rm -f "$dir/normal.log" "$dir/secure.log"
+	local cmd="oxtee-bench $ITERATIONS $INVOKES" extra=()
+	if [ "$XTEST_PERF" = 1 ]; then
+		perf_script >"$dir/xtest-perf.sh"
+		extra=(--extra-file "$dir/xtest-perf.sh:/usr/bin/oxtee-xtest-perf")
+		cmd="$cmd; rc=\$?; sh /usr/bin/oxtee-xtest-perf; exit \$rc"
+	fi
 	"$XTC" run --flash "$flash" --out "$O" --log-dir "$dir" --timeout "$RUN_TIMEOUT" \
-		--extra-file "$CLIENT:/usr/bin/oxtee-bench" \
-		--cmd "oxtee-bench $ITERATIONS $INVOKES" >"$dir/run.txt" 2>&1
+		--extra-file "$CLIENT:/usr/bin/oxtee-bench" "${extra[@]}" \
+		--cmd "$cmd" >"$dir/run.txt" 2>&1
 	echo "exit $?" >>"$m"
 	local t
 	# The firmware's own reading of the guest counter.
@@ -97,6 +225,11 @@ measure() {
 	[ -n "$t" ] && echo "driver $t" >>"$m"
 	# Client lines; the console may end them with CR.
 	tr -d '\r' <"$dir/normal.log" 2>/dev/null | sed -n 's/^BENCH //p' >>"$m"
+	# xtest perf applets: their output, then the parsed numbers.
+	if [ "$XTEST_PERF" = 1 ]; then
+		tr -d '\r' <"$dir/normal.log" 2>/dev/null | grep -a '^PERF ' >"$dir/xtest-perf.txt"
+		perf_metrics <"$dir/xtest-perf.txt" >>"$m"
+	fi
 }
 
 for tee in $TEES; do
@@ -129,9 +262,41 @@ cell() {
 	echo "${v:-n/a}"
 }
 
+# perf_cell TEE KEY FIELD: a table cell for an xtest perf applet.
+perf_cell() {
+	local m=$O/bench/$1/metrics.txt p=perf.$2 state s v
+	state=$(value "$m" state)
+	case "$state" in
+	build-failed) echo "n/a (build failed)"; return ;;
+	no-image) echo "n/a (no image)"; return ;;
+	boot-failed) echo "n/a (boot failed)"; return ;;
+	esac
+	s=$(value "$m" "$p.status")
+	case "$s" in
+	ok) ;;
+	"") echo "n/a (not run)"; return ;;
+	"failed timed out"*) echo "n/a (timed out)"; return ;;
+	"failed did not finish"*) echo "n/a (did not finish)"; return ;;
+	*)
+		# The error name when there is one, else the exit status.
+		v=$(echo "$s" | grep -o 'TEE_ERROR_[A-Z_]*\|0x[0-9a-f]*' | head -n1)
+		[ -z "$v" ] && v=$(echo "$s" | sed -n 's/^failed \(exit [0-9]*\).*/\1/p')
+		echo "n/a (${v:-failed}, see below)"
+		return
+		;;
+	esac
+	v=$(value "$m" "$p.$3")
+	echo "${v:-n/a}"
+}
+
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.2f", a / b
+		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) {
+			# Two significant digits below 0.1, so 0.011 does not read 0.01.
+			r = a / b
+			if (r < 0.1 && r > 0) printf "%.2g", r
+			else printf "%.2f", r
+		}
 		else printf "–" }'
 }
 
@@ -154,6 +319,8 @@ row() {
 	echo "- Guest: QEMU virt, secure=on, GICv3, -cpu max, 2 CPUs, 1 GiB; Linux $(manifest kernel-version)"
 	echo "- OP-TEE: Debian optee-os $(manifest version:optee-os); client: libteec2 $(manifest version:libteec2)"
 	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and the user TA; one boot per TEE"
+	[ "$XTEST_PERF" = 1 ] &&
+		echo "- xtest perf applets (Debian optee-test-qemu $(manifest version:optee-test-qemu), crypto_perf TA) in the same boot, after the client; ratio oxtee/OP-TEE above 1 is faster for MiB/s rows, below 1 for ms/op and µs rows"
 	echo
 	echo "| metric | OP-TEE | oxtee | ratio oxtee/OP-TEE |"
 	echo "|---|---:|---:|---:|"
@@ -165,6 +332,23 @@ row() {
 			row "${OP_DESC[$op]}: $stat (µs)" "$(cell optee "$op.${stat}_us")" "$(cell oxtee "$op.${stat}_us")"
 		done
 	done
+	if [ "$XTEST_PERF" = 1 ]; then
+		for r in "${PERF_RUNS[@]}"; do
+			key=${r%%|*}
+			case "$key" in
+			*_ms)
+				row "${r##*|}: ms/op, lower is better" \
+					"$(perf_cell optee "$key" ms_op)" "$(perf_cell oxtee "$key" ms_op)"
+				;;
+			*)
+				row "${r##*|}: MiB/s (mean), higher is better" \
+					"$(perf_cell optee "$key" mibps)" "$(perf_cell oxtee "$key" mibps)"
+				row "${r##*|}: fastest invoke (µs), lower is better" \
+					"$(perf_cell optee "$key" min_us)" "$(perf_cell oxtee "$key" min_us)"
+				;;
+			esac
+		done
+	fi
 	a=$(size_of "$O/debian/optee/tee-pager_v2.bin")
 	b=$(size_of "$O/core/tee-pager_v2.bin")
 	row "tee-pager_v2.bin (bytes)" "${a:-n/a}" "${b:-n/a}"
@@ -190,6 +374,17 @@ row() {
 			*) echo "  - $op: $s" ;;
 			esac
 		done
+		if [ "$XTEST_PERF" = 1 ] && [ "$(value "$m" state)" = booted ]; then
+			for r in "${PERF_RUNS[@]}"; do
+				key=${r%%|*}
+				s=$(value "$m" "perf.$key.status")
+				case "$s" in
+				ok) ;;
+				"") echo "  - xtest $(echo "$r" | cut -d'|' -f2): not run" ;;
+				*) echo "  - xtest $(echo "$r" | cut -d'|' -f2): ${s#failed }" ;;
+				esac
+			done
+		fi
 	done
 } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
 

@@ -462,7 +462,10 @@ fn to_gp(
     let size = usize::try_from(size).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
     let memref = match &view {
         None => Memref::null(size),
-        Some(v) if dir.is_input() => match v.copy_in(mem) {
+        // Output buffers are copied in too: with OP-TEE the TA works on the
+        // shared memory itself and sees what the client left there (the
+        // crypto_perf TA reads the signature to verify from an output).
+        Some(v) => match v.copy_in(mem) {
             Ok(data) => Memref::new(data),
             Err(e) => {
                 let code = e.tee_result();
@@ -472,18 +475,6 @@ fn to_gp(
                 return Err(code);
             }
         },
-        Some(_) => {
-            // Sized by the normal world: allocate without aborting on failure.
-            let mut buf = Vec::new();
-            if buf.try_reserve_exact(size).is_err() {
-                if let Some(v) = view {
-                    let _ = k.shm.lock().release(v);
-                }
-                return Err(TEE_ERROR_OUT_OF_MEMORY);
-            }
-            buf.resize(size, 0);
-            Memref::new(buf)
-        }
     };
     let p = match dir {
         Dir::In => PtaParam::MemrefInput(memref),
