@@ -53,6 +53,7 @@ impl CountingHeap {
     /// # Safety
     /// The range must be unused memory reserved for the heap, and this must be
     /// called once, before any allocation.
+    // SAFETY: an `unsafe fn` because of the contract above; the only caller (boot) keeps it.
     pub unsafe fn init(&self, start: usize, size: usize) {
         // SAFETY: the caller's contract.
         unsafe { self.heap.lock().init(start as *mut u8, size) };
@@ -81,6 +82,7 @@ impl CountingHeap {
 
 // SAFETY: allocation is delegated to `LockedHeap`, which is a correct allocator; the wrapper only counts sizes.
 unsafe impl GlobalAlloc for CountingHeap {
+    // SAFETY: `GlobalAlloc`'s contract (non-zero size layout) is forwarded unchanged.
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's layout.
         let p = unsafe { self.heap.alloc(layout) };
@@ -98,6 +100,7 @@ unsafe impl GlobalAlloc for CountingHeap {
         p
     }
 
+    // SAFETY: `GlobalAlloc`'s contract (`ptr` from `alloc` with `layout`) is forwarded unchanged.
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` came from `alloc` with this layout (caller's contract).
         unsafe { self.heap.dealloc(ptr, layout) };
