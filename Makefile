@@ -15,7 +15,7 @@ RUN_TIMEOUT ?= 900
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test clean
+.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
@@ -31,7 +31,7 @@ xtest: all
 	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test
+test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -85,6 +85,24 @@ ta-verify-test: $(O)/flash-oxtee.img initramfs tools
 		--extra-file $(TA_RESIGN)/crypt-v2.ta:/etc/oxtee/crypt-v2.ta \
 		--extra-file $(TA_RESIGN)/crypt-v1.ta:/etc/oxtee/crypt-v1.ta \
 		--cmd 'sh /etc/oxtee/ta-tamper-check'
+
+# FP/SIMD registers of the normal world survive TA calls on every CPU
+# (tools/guest/oxtee-fp-check.c): d8-d15 across each call, v0-v31 and FPCR
+# of threads that never call. TEE=optee runs the same check on OP-TEE.
+FP_CHECK := $(O)/guest/oxtee-fp-check
+FP_CHECK_CALLS ?= 1500
+FP_CHECK_FP_CALLS ?= 4
+fp-test: $(O)/flash-$(TEE).img initramfs $(FP_CHECK)
+	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/fp-test/$(TEE) --timeout 900 \
+		--extra-file $(FP_CHECK):/usr/bin/oxtee-fp-check \
+		--cmd 'oxtee-fp-check $(FP_CHECK_CALLS) $(FP_CHECK_FP_CALLS)'
+
+$(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined -lpthread
 
 clean:
 	rm -rf $(O)

@@ -8,6 +8,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have qemu-system-aarch64 || need_pkgs+=(qemu-system-arm)
 have aarch64-linux-gnu-objcopy || need_pkgs+=(binutils-aarch64-linux-gnu)
 have aarch64-linux-gnu-gcc || need_pkgs+=(gcc-aarch64-linux-gnu)
+# C headers and libc for the guest programs (bench client, FP check).
+[ -f /usr/aarch64-linux-gnu/include/stdio.h ] || need_pkgs+=(libc6-dev-arm64-cross)
 have dpkg-deb || need_pkgs+=(dpkg)
 have apt-get || { echo "install-deps: apt-get is required (Debian host)" >&2; exit 1; }
 have dtc || need_pkgs+=(device-tree-compiler)

@@ -222,12 +222,16 @@ pub fn cpu_index() -> usize {
 extern "C" fn fast_smc(regs: &mut Regs) {
     let out = fast_call(&CONFIG, regs);
     regs[..4].copy_from_slice(&out);
+    crate::fp::leave_secure_world(cpu_index());
 }
 
 /// Yielding SMC: a secure thread serves it (or is resumed by it).
 extern "C" fn yield_smc(regs: &mut Regs) {
     debug!("yielding call {:#x} on CPU {}", regs[0], cpu_index());
-    crate::thread::yielding_smc(regs, cpu_index());
+    let cpu = cpu_index();
+    crate::thread::yielding_smc(regs, cpu);
+    // Every way out of a yielding call (done, RPC, foreign interrupt) ends here.
+    crate::fp::leave_secure_world(cpu);
 }
 
 /// An exception taken at S-EL1: a bug in the core. Reported, then the CPU stops.

@@ -16,6 +16,8 @@ mod dt;
 #[cfg(target_os = "none")]
 mod entry;
 #[cfg(target_os = "none")]
+mod fp;
+#[cfg(target_os = "none")]
 mod heap;
 #[cfg(target_os = "none")]
 mod interrupt;

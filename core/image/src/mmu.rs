@@ -108,16 +108,15 @@ pub fn enable_this_cpu() {
             "dsb nsh",
             "isb",
             "msr sctlr_el1, {sctlr}",
-            // CPACR_EL1.FPEN: TAs (EL0) may use FP/SIMD; the core itself is
-            // built soft-float and never touches those registers. EL3 keeps
-            // the normal world's FP state apart.
+            // CPACR_EL1.FPEN: a TA's first FP/SIMD use traps, so the core
+            // can save the normal world's registers first (fp.rs).
             "msr cpacr_el1, {cpacr}",
             "isb",
             mair = in(reg) mair(),
             tcr = in(reg) tcr,
             ttbr0 = in(reg) ttbr0,
             sctlr = in(reg) sctlr,
-            cpacr = in(reg) 3u64 << 20,
+            cpacr = in(reg) crate::fp::CPACR_AT_BOOT,
             options(nostack)
         )
     };

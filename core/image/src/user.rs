@@ -13,7 +13,7 @@ use supplicant_proto::tee_result::*;
 use crate::console::{error, info};
 
 extern "C" {
-    fn user_enter(regs: *mut UserRegs) -> u64;
+    fn user_enter(regs: *mut UserRegs, fp: u64) -> u64;
 }
 
 /// Free TZDRAM after the core heap: frames for TA images, stacks, tables.
@@ -107,13 +107,27 @@ impl UserHw for Machine {
             }
             core::arch::asm!("msr ttbr0_el1, {}", "isb", in(reg) ttbr0, options(nostack));
         }
-        // SAFETY: `regs` is the TA's full register set; user_enter returns here at its next exception with the registers saved back.
-        let kind = unsafe { user_enter(regs) };
-        let (esr, far): (u64, u64);
-        // SAFETY: back to the kernel's own root; reading the syndrome registers has no side effect.
+        let cpu = crate::entry::cpu_index();
+        let (kind, esr, far) = loop {
+            let fp = crate::fp::ta_owns_fp(cpu);
+            // SAFETY: `regs` is the TA's full register set; user_enter returns here at its next exception with the registers saved back (FP/SIMD only when `fp`, see fp.rs).
+            let kind = unsafe { user_enter(regs, u64::from(fp)) };
+            let (esr, far): (u64, u64);
+            // SAFETY: reading the syndrome registers has no side effect.
+            unsafe {
+                core::arch::asm!("mrs {}, esr_el1", "mrs {}, far_el1", out(reg) esr, out(reg) far, options(nomem, nostack));
+            }
+            if kind == 0 && esr >> 26 == crate::fp::EC_FP_ACCESS && !fp {
+                // First FP/SIMD use in this visit of the secure world: the
+                // TA resumes at the same instruction with its own registers.
+                crate::fp::claim_for_ta(cpu);
+                continue;
+            }
+            break (kind, esr, far);
+        };
+        // SAFETY: back to the kernel's own root, which maps this code and stack as the user root did.
         unsafe {
             core::arch::asm!("msr ttbr0_el1, {}", "isb", in(reg) kernel_ttbr0, options(nostack));
-            core::arch::asm!("mrs {}, esr_el1", "mrs {}, far_el1", out(reg) esr, out(reg) far, options(nomem, nostack));
         }
         match kind {
             1 => Trap::ForeignInterrupt,

@@ -204,8 +204,8 @@ install_vectors:
     ret
 
 // ---- S-EL0 (trusted applications) ----------------------------------------
-// The core itself is built without FP/SIMD; only this path touches the
-// TA's FP/SIMD registers.
+// The core itself is built without FP/SIMD; only this path and the
+// normal-world save area below touch FP/SIMD registers.
 .arch_extension fp
 .arch_extension simd
 // UserRegs layout: x0..x30 at 0, SP_EL0 248, ELR 256, SPSR 264, TPIDR_EL0
@@ -259,22 +259,29 @@ install_vectors:
     \op    x29, x30, [sp, #80]
 .endm
 
-// fn user_enter(regs: *mut UserRegs) -> u64
+// fn user_enter(regs: *mut UserRegs, fp: u64) -> u64
 // Runs the TA until its next synchronous exception (returns 0) or foreign
 // interrupt (returns 1), with its registers saved back into `regs`.
 // Native interrupts taken at EL0 are handled without leaving the TA.
+// `fp` != 0: the FP/SIMD registers belong to the TA for this run (the normal
+// world's were saved by fp.rs): they are loaded from `regs` now and saved
+// back at the exit. `fp` == 0: they still hold the normal world's values,
+// which are neither loaded over nor saved into `regs`; the caller has set
+// CPACR_EL1 so the TA's first FP instruction traps instead.
+// Frame: x19..x30 at 0, regs at 96, fp at 104.
 .global user_enter
 user_enter:
     sub     sp, sp, #112
     kernel_callee_saved stp
-    str     x0, [sp, #96]
+    stp     x0, x1, [sp, #96]
     mov     x9, sp
     msr     tpidr_el1, x9
+    cbz     x1, 1f
     user_fp ldp, x0
     ldp     x9, x10, [x0, #280]
     msr     fpsr, x9
     msr     fpcr, x10
-    ldr     x9, [x0, #272]
+1:  ldr     x9, [x0, #272]
     msr     tpidr_el0, x9
     ldr     x9, [x0, #248]
     msr     sp_el0, x9
@@ -304,11 +311,14 @@ user_enter:
     stp     x1, x2, [x0, #256]
     mrs     x1, tpidr_el0
     str     x1, [x0, #272]
+    mrs     x1, tpidr_el1
+    ldr     x1, [x1, #104]
+    cbz     x1, 1f
     mrs     x1, fpsr
     mrs     x2, fpcr
     stp     x1, x2, [x0, #280]
     user_fp stp, x0
-    mov     x0, #\kind
+1:  mov     x0, #\kind
     b       user_exit
 .endm
 
@@ -319,7 +329,8 @@ el0_fiq:
     user_leave 1
 
 // A native (secure) interrupt while the TA ran: handled on the kernel
-// stack, then straight back to the TA (the core itself uses no FP/SIMD).
+// stack, then straight back to the TA (the core itself uses no FP/SIMD, so
+// whoever owns the registers keeps them).
 el0_irq:
     native_irq_and_return
 
@@ -329,4 +340,57 @@ user_exit:
     mov     sp, x9
     kernel_callee_saved ldp
     add     sp, sp, #112
+    ret
+
+// The normal world's FP/SIMD state (fp.rs `NsFpState`: q0..q31 at 0, FPSR
+// 512, FPCR 520), saved before a TA first touches FP/SIMD in this visit of
+// the secure world and loaded back before the core returns to EL3.
+// fn fp_save_ns(area: *mut NsFpState)
+.global fp_save_ns
+fp_save_ns:
+    stp     q0, q1, [x0, #0]
+    stp     q2, q3, [x0, #32]
+    stp     q4, q5, [x0, #64]
+    stp     q6, q7, [x0, #96]
+    stp     q8, q9, [x0, #128]
+    stp     q10, q11, [x0, #160]
+    stp     q12, q13, [x0, #192]
+    stp     q14, q15, [x0, #224]
+    stp     q16, q17, [x0, #256]
+    stp     q18, q19, [x0, #288]
+    stp     q20, q21, [x0, #320]
+    stp     q22, q23, [x0, #352]
+    stp     q24, q25, [x0, #384]
+    stp     q26, q27, [x0, #416]
+    stp     q28, q29, [x0, #448]
+    stp     q30, q31, [x0, #480]
+    mrs     x9, fpsr
+    mrs     x10, fpcr
+    add     x11, x0, #512
+    stp     x9, x10, [x11]
+    ret
+
+// fn fp_load_ns(area: *const NsFpState)
+.global fp_load_ns
+fp_load_ns:
+    ldp     q0, q1, [x0, #0]
+    ldp     q2, q3, [x0, #32]
+    ldp     q4, q5, [x0, #64]
+    ldp     q6, q7, [x0, #96]
+    ldp     q8, q9, [x0, #128]
+    ldp     q10, q11, [x0, #160]
+    ldp     q12, q13, [x0, #192]
+    ldp     q14, q15, [x0, #224]
+    ldp     q16, q17, [x0, #256]
+    ldp     q18, q19, [x0, #288]
+    ldp     q20, q21, [x0, #320]
+    ldp     q22, q23, [x0, #352]
+    ldp     q24, q25, [x0, #384]
+    ldp     q26, q27, [x0, #416]
+    ldp     q28, q29, [x0, #448]
+    ldp     q30, q31, [x0, #480]
+    add     x11, x0, #512
+    ldp     x9, x10, [x11]
+    msr     fpsr, x9
+    msr     fpcr, x10
     ret
