@@ -10,6 +10,9 @@ use oxtee_qemu_virt::{GICD, GICR};
 
 /// Secure physical timer interrupt (PPI).
 pub const SECURE_TIMER_INTID: u32 = 29;
+/// Priority of the core's interrupts: in the secure half, above the
+/// normal world's (GICv3 gives Non-secure priorities 0x80 and lower).
+const SECURE_PRIORITY: u8 = 0x40;
 /// Special INTIDs (no interrupt pending for this group / spurious).
 const SPURIOUS: u64 = 1020;
 
@@ -35,7 +38,8 @@ fn mpidr() -> u64 {
 }
 
 /// Per-CPU set-up: Secure Group 1 on in this CPU's interface, the secure
-/// timer's PPI enabled in its redistributor (the timer itself stays off).
+/// timer's PPI made Secure Group 1 and enabled in its redistributor (the
+/// timer itself stays off).
 pub fn init_this_cpu() {
     // SAFETY: ICC_IGRPEN1_EL1 (secure bank) and ICC_BPR1_EL1 only affect how Secure Group 1 interrupts reach this CPU at S-EL1.
     unsafe {
@@ -47,9 +51,14 @@ pub fn init_this_cpu() {
             options(nostack)
         )
     };
+    // The core sets group, priority and enable of its own interrupts: the
+    // firmware in front of it may have left them Non-secure (TF-A does).
     let g = gic();
-    if let Ok(rd) = g.redistributor_offset(mpidr()) {
-        let _ = g.enable_private(rd, SECURE_TIMER_INTID);
+    let claimed = g
+        .redistributor_offset(mpidr())
+        .and_then(|rd| g.claim_private_secure(rd, SECURE_TIMER_INTID, SECURE_PRIORITY));
+    if let Err(e) = claimed {
+        crate::console::error!("secure timer interrupt not claimed: {:?}", e);
     }
 }
 

@@ -87,6 +87,30 @@ impl<D: RegisterIo, R: RegisterIo> Gicv3<D, R> {
         Ok(())
     }
 
+    /// Makes SGI/PPI `intid` (< 32) of the redistributor at `rd` a Secure
+    /// Group 1 interrupt with `priority`, then enables it. The secure world
+    /// calls this for the interrupts it owns instead of relying on what the
+    /// firmware in front of it set (TF-A leaves most PPIs Non-secure). The
+    /// interrupt is disabled while its group changes; other INTIDs keep
+    /// their settings.
+    pub fn claim_private_secure(
+        &self,
+        rd: usize,
+        intid: u32,
+        priority: u8,
+    ) -> Result<(), GicError> {
+        self.disable_private(rd, intid)?;
+        let sgi = rd + GICR_SGI_BASE;
+        let bit = 1u32 << intid;
+        let group = self.gicr.read32(sgi + GICR_IGROUPR0);
+        self.gicr.write32(sgi + GICR_IGROUPR0, group & !bit);
+        let modifier = self.gicr.read32(sgi + GICR_IGRPMODR0);
+        self.gicr.write32(sgi + GICR_IGRPMODR0, modifier | bit);
+        self.gicr
+            .write8(sgi + GICR_IPRIORITYR + intid as usize, priority);
+        self.enable_private(rd, intid)
+    }
+
     /// Disables SGI/PPI `intid` (< 32) in the redistributor at `rd` and waits for it.
     pub fn disable_private(&self, rd: usize, intid: u32) -> Result<(), GicError> {
         self.check_rd(rd)?;

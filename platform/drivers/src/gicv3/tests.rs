@@ -263,3 +263,23 @@ fn cpu_interface_sequence() {
         [("ICC_SGI1R_EL1", (1 << 1) | (9 << 24))]
     );
 }
+
+#[test]
+fn claim_private_secure_changes_only_its_intid() {
+    let (gicd, gicr) = gic();
+    let sgi = GICR_STRIDE + GICR_SGI_BASE;
+    // As TF-A leaves it: every SGI/PPI Non-secure Group 1.
+    gicr.device().set(sgi + GICR_IGROUPR0, u64::from(u32::MAX));
+    gicr.device().set(sgi + GICR_IGRPMODR0, 1 << 8);
+    let gic = Gicv3::new(&gicd, &gicr, GICR_SIZE);
+    gic.claim_private_secure(GICR_STRIDE, 29, 0x10).unwrap();
+    let d = gicr.device();
+    assert_eq!(d.get(sgi + GICR_IGROUPR0), u64::from(!(1u32 << 29)));
+    assert_eq!(d.get(sgi + GICR_IGRPMODR0), (1 << 29) | (1 << 8));
+    drop(d);
+    assert_eq!(gicr.writes_at(sgi + GICR_IPRIORITYR + 29), vec![0x10]);
+    assert_eq!(gicr.writes_at(sgi + GICR_ICENABLER0), vec![1 << 29]);
+    assert_eq!(gicr.writes_at(sgi + GICR_ISENABLER0), vec![1 << 29]);
+    assert!(gic.claim_private_secure(GICR_STRIDE, 32, 0x10).is_err());
+    assert!(gic.claim_private_secure(GICR_STRIDE + 4, 29, 0x10).is_err());
+}
