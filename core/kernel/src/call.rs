@@ -15,7 +15,7 @@ use supplicant_proto::optee_smc::*;
 use supplicant_proto::tee_result::*;
 
 use crate::fast::Regs;
-use crate::rpc::{preemption_point, Rpc, RpcArgArea};
+use crate::rpc::{preemption_point, release_arg_area, Rpc, RpcArgArea};
 use crate::user_ta::hw::UserHw;
 use crate::user_ta::{Cx, Failure, UserTas};
 
@@ -139,17 +139,26 @@ fn serve(
         .filter(|o| has_rpc_arg && o + oxtee_msg::RPC_ARG_SIZE as u64 <= argbuf.len());
     let argbuf = match rpc_offset {
         Some(offset) => {
-            rpc.set_arg_area(Some(RpcArgArea {
+            rpc.set_arg_area(Some(RpcArgArea::Supplied {
                 buf: argbuf,
                 offset,
             }));
             let completion = execute(k, &req, mem, rpc);
-            match rpc.set_arg_area(None) {
-                Some(area) => (completion, area.buf),
+            match release_arg_area(rpc) {
+                Some(buf) => (completion, buf),
                 None => unreachable_arg(),
             }
         }
-        None => (execute(k, &req, mem, rpc), argbuf),
+        None => {
+            // Without an RPC argument in the call's buffer, one is asked for
+            // when needed (plain CALL_WITH_ARG, as U-Boot and older kernels
+            // make it) and given back before the answer.
+            let layout = k.shm.lock().layout().clone();
+            rpc.set_arg_area(Some(RpcArgArea::OnDemand { layout }));
+            let completion = execute(k, &req, mem, rpc);
+            release_arg_area(rpc);
+            (completion, argbuf)
+        }
     };
     let (completion, argbuf) = argbuf;
     let a0 = match encode_result(&mut arg, &req, &completion) {

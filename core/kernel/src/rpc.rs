@@ -1,8 +1,8 @@
 //! The secure thread's way out to the normal world in the middle of a call:
 //! remote procedure calls (OPTEE_SMC RPCs) and foreign interrupts.
 
-use oxtee_shm::{NsBuf, PhysMem};
-use oxtee_thread::RpcKind;
+use oxtee_shm::{MemLayout, NsBuf, PhysMem};
+use oxtee_thread::{RpcKind, RpcResult};
 use supplicant_proto::optee_msg::{
     OpteeMsgArg, OpteeMsgParam, OPTEE_MSG_ATTR_TYPE_MASK, OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
 };
@@ -10,13 +10,88 @@ use supplicant_proto::optee_rpc::OPTEE_RPC_CMD_GET_TIME;
 use supplicant_proto::tee_result::*;
 use zerocopy::{FromBytes, FromZeros, IntoBytes};
 
-/// Where the RPC `optee_msg_arg` of the running call lives: right after the
-/// call's own argument (`CALL_WITH_RPC_ARG` / `CALL_WITH_REGD_ARG`).
-pub struct RpcArgArea {
-    /// The normal-world buffer holding the call's argument.
-    pub buf: NsBuf,
-    /// Offset of the RPC argument in `buf`.
-    pub offset: u64,
+/// Where the RPC `optee_msg_arg` of the running call lives.
+pub enum RpcArgArea {
+    /// Right after the call's own argument (`CALL_WITH_RPC_ARG` /
+    /// `CALL_WITH_REGD_ARG`).
+    Supplied {
+        /// The normal-world buffer holding the call's argument.
+        buf: NsBuf,
+        /// Offset of the RPC argument in `buf`.
+        offset: u64,
+    },
+    /// `CALL_WITH_ARG` (U-Boot, kernels without `SEC_CAP_RPC_ARG`): none yet;
+    /// the first RPC command asks the normal world for one
+    /// (`OPTEE_SMC_RPC_FUNC_ALLOC`), which must lie in `layout`'s
+    /// normal-world memory.
+    OnDemand {
+        /// What counts as normal-world memory.
+        layout: MemLayout,
+    },
+    /// Obtained with `OPTEE_SMC_RPC_FUNC_ALLOC`; handed back with
+    /// `OPTEE_SMC_RPC_FUNC_FREE` when the call ends ([`release_arg_area`]).
+    Allocated {
+        /// The buffer, checked against the layout.
+        buf: NsBuf,
+        /// The normal world's cookie for it (names it in `RPC_FUNC_CMD`).
+        cookie: u64,
+    },
+}
+
+impl RpcArgArea {
+    /// The buffer, the offset of the message in it and the cookie of an
+    /// RPC command, once the area exists.
+    pub fn message(&self) -> Option<(&NsBuf, u64, u64)> {
+        match self {
+            RpcArgArea::Supplied { buf, offset } => Some((buf, *offset, 0)),
+            RpcArgArea::Allocated { buf, cookie } => Some((buf, 0, *cookie)),
+            RpcArgArea::OnDemand { .. } => None,
+        }
+    }
+}
+
+/// Makes sure the running call has an RPC argument, asking the normal world
+/// for one if the call allows it. Returns the cookie of RPC commands.
+fn ensure_arg_area(rpc: &mut dyn Rpc) -> Result<u64, u32> {
+    let layout = match rpc.arg_area() {
+        None => return Err(TEE_ERROR_NOT_SUPPORTED),
+        Some(RpcArgArea::OnDemand { layout }) => layout.clone(),
+        Some(area) => return area.message().map(|(_, _, c)| c).ok_or(TEE_ERROR_GENERIC),
+    };
+    let kind = RpcKind::Alloc {
+        size: RPC_ARG_BYTES as u32,
+    };
+    let [a1, a2, a4, a5] = rpc.rpc(kind);
+    let RpcResult::Alloc(Some(got)) = kind.decode_return(a1, a2, a4, a5) else {
+        return Err(TEE_ERROR_OUT_OF_MEMORY);
+    };
+    // OP-TEE needs the message 8-byte aligned, in normal-world memory.
+    let buf = match layout.contiguous(got.pa, RPC_ARG_BYTES as u64) {
+        Ok(buf) if got.pa % 8 == 0 => buf,
+        _ => {
+            rpc.rpc(RpcKind::Free { cookie: got.cookie });
+            return Err(TEE_ERROR_BAD_PARAMETERS);
+        }
+    };
+    rpc.set_arg_area(Some(RpcArgArea::Allocated {
+        buf,
+        cookie: got.cookie,
+    }));
+    Ok(got.cookie)
+}
+
+/// Ends the running call's use of its RPC argument: an allocated one goes
+/// back to the normal world. Returns the call's own buffer when the RPC
+/// argument was part of it.
+pub fn release_arg_area(rpc: &mut dyn Rpc) -> Option<NsBuf> {
+    match rpc.set_arg_area(None)? {
+        RpcArgArea::Supplied { buf, .. } => Some(buf),
+        RpcArgArea::Allocated { cookie, .. } => {
+            rpc.rpc(RpcKind::Free { cookie });
+            None
+        }
+        RpcArgArea::OnDemand { .. } => None,
+    }
 }
 
 /// What a secure thread can do with the normal world while serving a call.
@@ -46,6 +121,8 @@ const PARAM: usize = core::mem::size_of::<OpteeMsgParam>();
 
 /// Most params an RPC message carries (`THREAD_RPC_MAX_NUM_PARAMS`).
 pub const RPC_MAX_PARAMS: usize = 4;
+/// Size of an RPC `optee_msg_arg` with [`RPC_MAX_PARAMS`] parameters.
+const RPC_ARG_BYTES: usize = ARG_HDR + PARAM * RPC_MAX_PARAMS;
 
 /// Runs RPC command `cmd` in the normal world with `params` (in and out).
 /// The message is written once into the call's RPC argument and read back
@@ -71,17 +148,22 @@ pub fn rpc_cmd(
     for (i, p) in params.iter().enumerate() {
         msg[ARG_HDR + PARAM * i..ARG_HDR + PARAM * (i + 1)].copy_from_slice(p.as_bytes());
     }
+    let cookie = ensure_arg_area(rpc)?;
     {
-        let area = rpc.arg_area().ok_or(TEE_ERROR_NOT_SUPPORTED)?;
-        area.buf
-            .write_at(mem, area.offset, &msg[..len])
+        let (buf, offset, _) = rpc
+            .arg_area()
+            .and_then(RpcArgArea::message)
+            .ok_or(TEE_ERROR_GENERIC)?;
+        buf.write_at(mem, offset, &msg[..len])
             .map_err(|_| TEE_ERROR_GENERIC)?;
     }
-    rpc.rpc(RpcKind::Cmd { cookie: 0 });
-    let area = rpc.arg_area().ok_or(TEE_ERROR_GENERIC)?;
+    rpc.rpc(RpcKind::Cmd { cookie });
+    let (buf, offset, _) = rpc
+        .arg_area()
+        .and_then(RpcArgArea::message)
+        .ok_or(TEE_ERROR_GENERIC)?;
     // One copy back, then only the copy is looked at.
-    area.buf
-        .read_at(mem, area.offset, &mut msg[..len])
+    buf.read_at(mem, offset, &mut msg[..len])
         .map_err(|_| TEE_ERROR_GENERIC)?;
     let hdr = OpteeMsgArg::read_from_bytes(&msg[..ARG_HDR]).map_err(|_| TEE_ERROR_GENERIC)?;
     if hdr.ret != TEE_SUCCESS {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use oxtee_kernel::call::{yielding_call, Kernel};
-use oxtee_kernel::rpc::{get_ree_time, Rpc, RpcArgArea};
+use oxtee_kernel::rpc::{get_ree_time, release_arg_area, Rpc, RpcArgArea};
 use oxtee_pta::invoke_tests::{InvokeTestsPta, TestRwLock};
 use oxtee_pta::PtaRegistry;
 use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
@@ -57,6 +57,8 @@ struct FakeRpc {
     store: BTreeMap<[u8; 16], Vec<u8>>,
     /// RPC commands seen, in order.
     cmds: Vec<u32>,
+    /// PA and cookie answered to `RPC_FUNC_ALLOC` (PA 0: allocation fails).
+    alloc: (u64, u64),
 }
 
 /// Where the fake driver allocates APPL shared memory.
@@ -69,11 +71,21 @@ impl Rpc for FakeRpc {
     }
     fn rpc(&mut self, kind: RpcKind) -> [u64; 4] {
         self.exits.push(kind);
-        if let (RpcKind::Cmd { .. }, Some(area), Some(ram)) = (kind, &self.area, self.ram) {
+        if let RpcKind::Alloc { .. } = kind {
+            let (pa, cookie) = self.alloc;
+            return [
+                pa >> 32,
+                pa & 0xffff_ffff,
+                cookie >> 32,
+                cookie & 0xffff_ffff,
+            ];
+        }
+        let area = self.area.as_ref().and_then(RpcArgArea::message);
+        if let (RpcKind::Cmd { .. }, Some((buf, offset, _)), Some(ram)) = (kind, area, self.ram) {
             // SAFETY: test only; the RAM outlives the call and no other borrow of it is live.
             let ram = unsafe { &mut *ram };
             let mut msg = [0u8; 32 + 4 * 32];
-            area.buf.read_at(ram, area.offset, &mut msg).unwrap();
+            buf.read_at(ram, offset, &mut msg).unwrap();
             let word = |m: &[u8], o: usize| u64::from_le_bytes(m[o..o + 8].try_into().unwrap());
             let cmd = u32::from_le_bytes(msg[0..4].try_into().unwrap());
             self.cmds.push(cmd);
@@ -126,7 +138,7 @@ impl Rpc for FakeRpc {
                 other => panic!("unexpected RPC command {other}"),
             }
             msg[20..24].copy_from_slice(&ret.to_le_bytes());
-            area.buf.write_at(ram, area.offset, &msg).unwrap();
+            buf.write_at(ram, offset, &msg).unwrap();
         }
         [0; 4]
     }
@@ -279,7 +291,7 @@ fn linux_like_session_and_rpc() {
     // right after the call's arg.
     let area_buf = k.shm.lock().lookup(0xc0ffee, 0, 4096).unwrap();
     rpc.ram = Some(&mut ram as *mut FakeRam);
-    rpc.set_arg_area(Some(RpcArgArea {
+    rpc.set_arg_area(Some(RpcArgArea::Supplied {
         buf: area_buf,
         offset: 32 + 32,
     }));
@@ -300,8 +312,10 @@ fn linux_like_session_and_rpc() {
     assert_eq!(rpc.cmds, vec![0, 6, 0, 7]);
     // GET_TIME, then LOAD_TA (missing), then LOAD_TA, SHM_ALLOC, LOAD_TA, SHM_FREE.
     assert_eq!(rpc.exits, vec![RpcKind::Cmd { cookie: 0 }; 6]);
-    let area = rpc.set_arg_area(None).unwrap();
-    k.shm.lock().release(area.buf).unwrap();
+    let Some(RpcArgArea::Supplied { buf, .. }) = rpc.set_arg_area(None) else {
+        panic!("the supplied RPC argument is gone")
+    };
+    k.shm.lock().release(buf).unwrap();
     // Close, then a second close of the same session is refused.
     let a = arg(OPTEE_MSG_CMD_CLOSE_SESSION, session, 0, &[]);
     ram.write(0x4000_0000 + 1152, &a).unwrap();
@@ -457,4 +471,66 @@ fn hostile_arguments() {
     assert_ne!(ret_of(&ram, 0x4010_0000).0, TEE_SUCCESS);
     // Nothing leaked: the buffer is unused and can be unregistered.
     assert_eq!(k.shm.lock().users(8), Some(0));
+}
+
+/// Plain `CALL_WITH_ARG` (U-Boot, kernels without `SEC_CAP_RPC_ARG`): the RPC
+/// argument is asked from the normal world on first use, its cookie names
+/// it in the command, and it is given back when the call ends.
+#[test]
+fn rpc_argument_allocated_on_demand() {
+    let k = kernel();
+    let mut ram = FakeRam::default();
+    let mut rpc = FakeRpc {
+        alloc: (0x4050_0000, 0x77),
+        ..FakeRpc::default()
+    };
+    rpc.ram = Some(&mut ram as *mut FakeRam);
+    let layout = k.shm.lock().layout().clone();
+    rpc.set_arg_area(Some(RpcArgArea::OnDemand {
+        layout: layout.clone(),
+    }));
+    let (secs, _) = get_ree_time(&mut rpc, &mut ram).unwrap();
+    assert_eq!(secs, 1_795_000_000);
+    // A second command reuses the buffer.
+    get_ree_time(&mut rpc, &mut ram).unwrap();
+    assert!(release_arg_area(&mut rpc).is_none());
+    assert_eq!(
+        rpc.exits,
+        vec![
+            RpcKind::Alloc { size: 160 },
+            RpcKind::Cmd { cookie: 0x77 },
+            RpcKind::Cmd { cookie: 0x77 },
+            RpcKind::Free { cookie: 0x77 },
+        ]
+    );
+
+    // An answer in secure RAM is refused and handed back at once.
+    for (pa, want) in [
+        (0x0e10_0000, TEE_ERROR_BAD_PARAMETERS),
+        (0x4050_0004, TEE_ERROR_BAD_PARAMETERS),
+        (0x7fff_fff0, TEE_ERROR_BAD_PARAMETERS),
+        (0, TEE_ERROR_OUT_OF_MEMORY),
+    ] {
+        rpc.exits.clear();
+        rpc.alloc = (pa, 0x78);
+        rpc.set_arg_area(Some(RpcArgArea::OnDemand {
+            layout: layout.clone(),
+        }));
+        assert_eq!(get_ree_time(&mut rpc, &mut ram), Err(want), "PA {pa:#x}");
+        let mut expect = vec![RpcKind::Alloc { size: 160 }];
+        if pa != 0 {
+            expect.push(RpcKind::Free { cookie: 0x78 });
+        }
+        assert_eq!(rpc.exits, expect, "PA {pa:#x}");
+        release_arg_area(&mut rpc);
+    }
+
+    // Without any RPC argument (none supplied, none to ask for): refused.
+    rpc.exits.clear();
+    rpc.set_arg_area(None);
+    assert_eq!(
+        get_ree_time(&mut rpc, &mut ram),
+        Err(TEE_ERROR_NOT_SUPPORTED)
+    );
+    assert!(rpc.exits.is_empty());
 }

@@ -42,6 +42,13 @@ impl MemLayout {
         }
     }
 
+    /// A view on the physically contiguous range `[pa, pa + len)` once it
+    /// passes [`MemLayout::check_ns`].
+    pub fn contiguous(&self, pa: u64, len: u64) -> Result<crate::NsBuf, ShmError> {
+        self.check_ns(pa, len)?;
+        Ok(crate::NsBuf::contiguous(pa, len))
+    }
+
     /// Checks one 4 KiB page of a registered buffer or page list.
     pub fn check_page(&self, pa: u64) -> Result<(), ShmError> {
         if pa % PAGE != 0 {

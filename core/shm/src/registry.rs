@@ -199,8 +199,7 @@ impl ShmRegistry {
     /// A view on the physically contiguous range `[pa, pa + size)` (tmem parameters, RPC
     /// buffers): must be non-empty, inside NS RAM or the static SHM, and outside secure RAM.
     pub fn contiguous(&self, pa: u64, size: u64) -> Result<NsBuf, ShmError> {
-        self.layout.check_ns(pa, size)?;
-        Ok(NsBuf::contiguous(pa, size))
+        self.layout.contiguous(pa, size)
     }
 
     /// The `struct optee_msg_arg` of `CALL_WITH_ARG` / `CALL_WITH_RPC_ARG` at `pa`, `len` bytes

@@ -486,12 +486,12 @@ impl Rpc for FakeRpc {
 
 impl FakeRpc {
     fn cmd(&mut self) {
-        let Some(area) = &self.area else {
+        let Some((buf, offset, _)) = self.area.as_ref().and_then(RpcArgArea::message) else {
             panic!("RPC without an argument area")
         };
         let mut ram = self.ram.clone();
         let mut msg = [0u8; 32 + 4 * 32];
-        area.buf.read_at(&ram, area.offset, &mut msg).unwrap();
+        buf.read_at(&ram, offset, &mut msg).unwrap();
         let word = |m: &[u8], o: usize| u64::from_le_bytes(m[o..o + 8].try_into().unwrap());
         let cmd = u32::from_le_bytes(msg[0..4].try_into().unwrap());
         self.cmds.push(cmd);
@@ -551,7 +551,7 @@ impl FakeRpc {
             other => panic!("unexpected RPC command {other}"),
         }
         msg[20..24].copy_from_slice(&ret.to_le_bytes());
-        area.buf.write_at(&mut ram, area.offset, &msg).unwrap();
+        buf.write_at(&mut ram, offset, &msg).unwrap();
     }
 }
 
@@ -765,7 +765,7 @@ impl World {
     pub fn with_hw(hw: &'static FakeHw) -> Self {
         let k = kernel(hw);
         let ram = Ram::default();
-        let area = RpcArgArea {
+        let area = RpcArgArea::Supplied {
             buf: k.shm.lock().contiguous(RPC_ARG, 4096).unwrap(),
             offset: 0,
         };
