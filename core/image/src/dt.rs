@@ -1,5 +1,6 @@
 //! The normal world's DT handed over in x2 at cold boot: read its memory and
-//! announce the TEE to Linux (`/firmware/optee`), as OP-TEE does.
+//! announce the TEE to Linux (`/firmware/optee`, `reserved-memory`), as
+//! OP-TEE does.
 
 use core::ops::Range;
 
@@ -13,11 +14,15 @@ pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
     let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, DTB_MAX_SIZE) };
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
-    if fdt.node("/firmware/optee").is_none() {
-        fdt.ensure_node("/firmware/optee")?;
-        fdt.set_property("/firmware/optee", "compatible", b"linaro,optee-tz\0")?;
-        fdt.set_property("/firmware/optee", "method", b"smc\0")?;
-    }
+    // The whole of the core's TZDRAM, as OP-TEE's `optee_core` node: Linux
+    // must never map it, wherever the board puts it. There is no reserved
+    // shared-memory window to list (dynamic shared memory only).
+    let core = [oxtee_fdt::ReservedRegion {
+        name: "optee_core",
+        base: oxtee_qemu_virt::BL32_RAM.base as u64,
+        size: oxtee_qemu_virt::BL32_RAM.size as u64,
+    }];
+    oxtee_fdt::announce_optee(&mut fdt, &core)?;
     fdt.write_into(buf)?;
     Ok(ram)
 }

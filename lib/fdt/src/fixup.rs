@@ -121,36 +121,69 @@ pub fn fixup_for_boot(fdt: &mut Fdt, params: &BootParams<'_>) -> Result<FixupRep
     }
 
     // /reserved-memory.
-    if !params.reserved.is_empty() {
-        let root_ac = work.root_address_cells();
-        let root_sc = work.root_size_cells();
-        report.reserved_memory_created = work.node("/reserved-memory").is_none();
-        let rm = work.ensure_node("/reserved-memory")?;
-        if report.reserved_memory_created {
-            rm.set_property_u32("#address-cells", root_ac)?;
-            rm.set_property_u32("#size-cells", root_sc)?;
-            rm.set_property_empty("ranges")?;
-        }
-        let ac = rm.property_u32("#address-cells").unwrap_or(root_ac);
-        let sc = rm.property_u32("#size-cells").unwrap_or(root_sc);
-        for r in params.reserved {
-            check_node_name(r.name)?;
-            if r.name.contains('@') {
-                return Err(FdtError::BadName);
-            }
-            let reg = cells::encode_reg(r.base, r.size, ac, sc)?;
-            let name = format!("{}@{:x}", r.name, r.base);
-            let node = match rm.child_mut(&name) {
-                Some(n) => n,
-                None => rm.add_child(&name)?,
-            };
-            node.clear();
-            node.set_property("reg", &reg)?;
-            node.set_property_empty("no-map")?;
-            report.reserved_regions = report.reserved_regions.saturating_add(1);
-        }
-    }
+    let (created, regions) = reserve_regions(&mut work, params.reserved)?;
+    report.reserved_memory_created = created;
+    report.reserved_regions = regions;
 
     *fdt = work;
     Ok(report)
+}
+
+/// Lists `regions` under `/reserved-memory` with `no-map` (the node is created
+/// with the root's `#address-cells`/`#size-cells` and an empty `ranges` if
+/// missing; an existing `name@base` child is replaced). Returns whether the
+/// node was created and how many regions were written. Not atomic: callers
+/// work on a copy.
+fn reserve_regions(
+    work: &mut Fdt,
+    regions: &[ReservedRegion<'_>],
+) -> Result<(bool, usize), FdtError> {
+    if regions.is_empty() {
+        return Ok((false, 0));
+    }
+    let root_ac = work.root_address_cells();
+    let root_sc = work.root_size_cells();
+    let created = work.node("/reserved-memory").is_none();
+    let rm = work.ensure_node("/reserved-memory")?;
+    if created {
+        rm.set_property_u32("#address-cells", root_ac)?;
+        rm.set_property_u32("#size-cells", root_sc)?;
+        rm.set_property_empty("ranges")?;
+    }
+    let ac = rm.property_u32("#address-cells").unwrap_or(root_ac);
+    let sc = rm.property_u32("#size-cells").unwrap_or(root_sc);
+    for r in regions {
+        check_node_name(r.name)?;
+        if r.name.contains('@') {
+            return Err(FdtError::BadName);
+        }
+        let reg = cells::encode_reg(r.base, r.size, ac, sc)?;
+        let name = format!("{}@{:x}", r.name, r.base);
+        let node = match rm.child_mut(&name) {
+            Some(n) => n,
+            None => rm.add_child(&name)?,
+        };
+        node.clear();
+        node.set_property("reg", &reg)?;
+        node.set_property_empty("no-map")?;
+    }
+    Ok((created, regions.len()))
+}
+
+/// What the secure OS adds to the normal world's device tree, as OP-TEE
+/// does: `/firmware/optee` (`compatible = "linaro,optee-tz"`,
+/// `method = "smc"`; an existing node is kept as it is) and its memory under
+/// `/reserved-memory` with `no-map`, so that a board whose secure RAM lies
+/// inside the DRAM Linux sees never maps it. All or nothing: on error `fdt`
+/// is unchanged.
+pub fn announce_optee(fdt: &mut Fdt, reserved: &[ReservedRegion<'_>]) -> Result<(), FdtError> {
+    let mut work = fdt.clone();
+    if work.node("/firmware/optee").is_none() {
+        let node = work.ensure_node("/firmware/optee")?;
+        node.set_property_str("compatible", "linaro,optee-tz")?;
+        node.set_property_str("method", "smc")?;
+    }
+    reserve_regions(&mut work, reserved)?;
+    *fdt = work;
+    Ok(())
 }

@@ -12,7 +12,10 @@ mod tree;
 mod write;
 
 pub use error::{Block, FdtError};
-pub use fixup::{fixup_for_boot, BootParams, FixupReport, Initrd, ReservedRegion, PSCI_COMPATIBLE};
+pub use fixup::{
+    announce_optee, fixup_for_boot, BootParams, FixupReport, Initrd, ReservedRegion,
+    PSCI_COMPATIBLE,
+};
 pub use parse::{
     FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_LAST_COMP_VERSION, FDT_MAGIC, FDT_NOP, FDT_PROP,
     FDT_VERSION, HEADER_SIZE, MAX_NAME_LEN,

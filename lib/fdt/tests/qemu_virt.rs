@@ -2,7 +2,8 @@
 //! `virt,secure=on,virtualization=off,gic-version=3 -cpu max -smp 2 -m 1024`.
 
 use oxtee_fdt::{
-    cells, fixup_for_boot, BootParams, Fdt, FdtError, Initrd, ReservedRegion, PSCI_COMPATIBLE,
+    announce_optee, cells, fixup_for_boot, BootParams, Fdt, FdtError, Initrd, ReservedRegion,
+    PSCI_COMPATIBLE,
 };
 
 const VIRT: &[u8] = include_bytes!("data/qemu-virt-secure.dtb");
@@ -372,4 +373,57 @@ fn fixup_output_accepted_by_dtc() {
     ] {
         assert!(dts.contains(needle), "missing `{needle}` in:\n{dts}");
     }
+}
+
+#[test]
+fn secure_os_announces_itself_and_reserves_its_memory() {
+    let mut f = Fdt::parse(VIRT).unwrap();
+    let core = [ReservedRegion {
+        name: "optee_core",
+        base: 0x0e10_0000,
+        size: 0x00f0_0000,
+    }];
+    announce_optee(&mut f, &core).unwrap();
+    let bytes = f.to_bytes().unwrap();
+    let f = Fdt::parse(&bytes).unwrap();
+    let optee = f.node("/firmware/optee").unwrap();
+    assert_eq!(optee.property_str("compatible"), Some("linaro,optee-tz"));
+    assert_eq!(optee.property_str("method"), Some("smc"));
+    let rm = f.node("/reserved-memory").unwrap();
+    assert_eq!(rm.property_u32("#address-cells"), Some(2));
+    assert_eq!(rm.property_u32("#size-cells"), Some(2));
+    assert_eq!(rm.property("ranges"), Some(&[][..]));
+    let node = f.node("/reserved-memory/optee_core@e100000").unwrap();
+    assert_eq!(
+        cells::decode_reg(node.property("reg").unwrap(), 2, 2).unwrap(),
+        [(0x0e10_0000, 0x00f0_0000)]
+    );
+    assert_eq!(node.property("no-map"), Some(&[][..]));
+
+    // Announcing twice changes nothing; an existing node is left as it is.
+    let mut again = f.clone();
+    announce_optee(&mut again, &core).unwrap();
+    assert_eq!(again.to_bytes().unwrap(), bytes);
+    let mut custom = Fdt::parse(VIRT).unwrap();
+    custom
+        .ensure_node("/firmware/optee")
+        .unwrap()
+        .set_property_str("method", "hvc")
+        .unwrap();
+    announce_optee(&mut custom, &[]).unwrap();
+    assert_eq!(
+        custom.node("/firmware/optee").unwrap().property_str("method"),
+        Some("hvc")
+    );
+    assert!(custom.node("/reserved-memory").is_none());
+
+    // A bad region name leaves the tree untouched.
+    let mut bad = Fdt::parse(VIRT).unwrap();
+    let before = bad.to_bytes().unwrap();
+    let wrong = [ReservedRegion {
+        name: "a@b",
+        ..core[0]
+    }];
+    assert_eq!(announce_optee(&mut bad, &wrong), Err(FdtError::BadName));
+    assert_eq!(bad.to_bytes().unwrap(), before);
 }
