@@ -109,6 +109,26 @@ pub const PTA_MUTEX_TEST_WRITER: u32 = 0;
 /// `PTA_INVOKE_TESTS_CMD_MUTEX` v0.a: take the lock for reading.
 pub const PTA_MUTEX_TEST_READER: u32 = 1;
 
+// ---- sockets (`pta_socket.h`) ----
+/// Socket PTA `3b996a7d-2c2b-4a49-a896-e1fb5766d2f4` (user TAs only; GP
+/// TEE Sockets API over tee-supplicant, `OPTEE_RPC_CMD_SOCKET`).
+pub const PTA_SOCKET_UUID: [u8; 16] = uuid_octets(
+    0x3b99_6a7d,
+    0x2c2b,
+    0x4a49,
+    [0xa8, 0x96, 0xe1, 0xfb, 0x57, 0x66, 0xd2, 0xf4],
+);
+/// v0 IN (ip version, port), m1 IN server address, v2 IN (protocol), v3 OUT (handle).
+pub const PTA_SOCKET_OPEN: u32 = 1;
+/// v0 IN (handle).
+pub const PTA_SOCKET_CLOSE: u32 = 2;
+/// v0 IN (handle, timeout ms), m1 IN data, v2 OUT (bytes sent).
+pub const PTA_SOCKET_SEND: u32 = 3;
+/// v0 IN (handle, timeout ms), m1 OUT data.
+pub const PTA_SOCKET_RECV: u32 = 4;
+/// v0 IN (handle, command), m1 INOUT data.
+pub const PTA_SOCKET_IOCTL: u32 = 5;
+
 // ---- system (`pta_system.h`) ----
 /// System PTA `3a2f8978-5dc0-11e8-9c2d-fa7ae01bbebc` (user TAs only).
 pub const PTA_SYSTEM_UUID: [u8; 16] = uuid_octets(

@@ -8,6 +8,7 @@ use oxtee_kernel::fast::{fast_call, Config, Regs};
 use oxtee_kernel::rpc::Rpc;
 use oxtee_pta::invoke_tests::InvokeTestsPta;
 use oxtee_pta::rng::{RngPta, SharedRng};
+use oxtee_pta::socket::SocketPta;
 use oxtee_pta::stats::StatsPta;
 use oxtee_pta::system::SystemPta;
 use oxtee_pta::PtaRegistry;
@@ -111,6 +112,7 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
         Some(Arc::new(CoreTests)),
     )));
     add(Arc::new(StatsPta::new(stats)));
+    add(Arc::new(SocketPta));
     let ta_keys = crate::ta_keys::trusted();
     info!("{} key(s) trusted for TA signatures", ta_keys.len());
     let users = oxtee_kernel::user_ta::UserTas::new();

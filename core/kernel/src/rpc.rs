@@ -133,6 +133,22 @@ pub fn rpc_cmd(
     cmd: u32,
     params: &mut [OpteeMsgParam],
 ) -> Result<(), u32> {
+    match rpc_cmd_answer(rpc, mem, cmd, params)? {
+        TEE_SUCCESS => Ok(()),
+        ret => Err(ret),
+    }
+}
+
+/// Like [`rpc_cmd`], but the parameters come back whatever the normal
+/// world answered (some commands report progress with an error, e.g. bytes
+/// sent before a socket timeout): `Ok` holds the normal world's
+/// `TEE_Result`, `Err` a failure of the exchange itself.
+pub fn rpc_cmd_answer(
+    rpc: &mut dyn Rpc,
+    mem: &mut dyn PhysMem,
+    cmd: u32,
+    params: &mut [OpteeMsgParam],
+) -> Result<u32, u32> {
     let n = params.len();
     if n > RPC_MAX_PARAMS {
         return Err(TEE_ERROR_BAD_PARAMETERS);
@@ -166,14 +182,11 @@ pub fn rpc_cmd(
     buf.read_at(mem, offset, &mut msg[..len])
         .map_err(|_| TEE_ERROR_GENERIC)?;
     let hdr = OpteeMsgArg::read_from_bytes(&msg[..ARG_HDR]).map_err(|_| TEE_ERROR_GENERIC)?;
-    if hdr.ret != TEE_SUCCESS {
-        return Err(hdr.ret);
-    }
     for (i, p) in params.iter_mut().enumerate() {
         let raw = &msg[ARG_HDR + PARAM * i..ARG_HDR + PARAM * (i + 1)];
         *p = OpteeMsgParam::read_from_bytes(raw).map_err(|_| TEE_ERROR_GENERIC)?;
     }
-    Ok(())
+    Ok(hdr.ret)
 }
 
 /// A value parameter.

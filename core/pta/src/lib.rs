@@ -12,6 +12,7 @@ pub mod result;
 pub mod device;
 pub mod invoke_tests;
 pub mod rng;
+pub mod socket;
 pub mod stats;
 pub mod system;
 

@@ -412,7 +412,10 @@ fn secure_os_announces_itself_and_reserves_its_memory() {
         .unwrap();
     announce_optee(&mut custom, &[]).unwrap();
     assert_eq!(
-        custom.node("/firmware/optee").unwrap().property_str("method"),
+        custom
+            .node("/firmware/optee")
+            .unwrap()
+            .property_str("method"),
         Some("hvc")
     );
     assert!(custom.node("/reserved-memory").is_none());

@@ -13,6 +13,7 @@ pub mod loader;
 pub mod params;
 pub mod props;
 mod props_glue;
+mod socket;
 pub mod space;
 pub mod syscall;
 mod system;
@@ -523,7 +524,14 @@ pub fn close_session(cx: &mut Cx<'_>, id: u32, caller: Option<u32>) -> Result<()
     }
     .ok_or(tee(TEE_ERROR_BAD_PARAMETERS))?;
     match &session.target {
-        Target::Pta { id, .. } => cx.k.ptas.close_session(*id).map_err(|e| tee(e.code())),
+        Target::Pta { id, uuid } => {
+            if *uuid == supplicant_proto::pta::PTA_SOCKET_UUID {
+                if let Some(instance) = caller {
+                    socket::close_all(cx, instance);
+                }
+            }
+            cx.k.ptas.close_session(*id).map_err(|e| tee(e.code()))
+        }
         Target::User(inst) => {
             let inst = inst.clone();
             let mut none: Params = Default::default();

@@ -42,7 +42,7 @@ pub(super) fn invoke_pta(
     ctx: &mut Ctx,
     pta_session: u32,
     uuid: [u8; 16],
-    _session: &Arc<Session>,
+    session: &Arc<Session>,
     cmd: u32,
     params: &mut Params,
 ) -> Result<(), Failure> {
@@ -55,6 +55,11 @@ pub(super) fn invoke_pta(
             PTA_SYSTEM_SUPP_PLUGIN_INVOKE => return supp_plugin(cx, params).map_err(pta),
             _ => {}
         }
+    }
+    if uuid == PTA_SOCKET_UUID {
+        // The instance that opened the session names its sockets.
+        let instance = session.caller.ok_or(pta(TEE_ERROR_ACCESS_DENIED))?;
+        return super::socket::invoke(cx, instance, cmd, params).map_err(pta);
     }
     cx.k.ptas
         .invoke(pta_session, cmd, params)
