@@ -1,7 +1,7 @@
 //! The PSCI service: CPU and system power, answered at EL3. Calls that
 //! concern the secure OS run its power hooks as synchronous entries.
 
-use oxtee_monitor::psci::{self as psci_logic, EntryPoint, PowerStates};
+use oxtee_monitor::psci::{self as psci_logic, Call, PowerStates};
 use spin::Mutex;
 use supplicant_proto::opteed::vector;
 use supplicant_proto::psci;
@@ -18,34 +18,25 @@ pub static POWER: Mutex<Option<PowerStates>> = Mutex::new(None);
 pub struct CpuOff;
 
 /// Answers the normal world's PSCI call (function ID and arguments in
-/// `cpu.ns.x`), with the result in its x0. `Some(CpuOff)` when the CPU is
+/// `cpu.ns.x`, decoded by `oxtee_monitor::psci::Call`), with the result in
+/// its x0. `Some(CpuOff)` when the CPU is
 /// now off and the normal world must not resume on it.
 pub fn handle(cpu: &mut PerCpu) -> Option<CpuOff> {
-    let ns = &mut cpu.ns;
-    let fid = ns.x[0] as u32;
-    let result: i64 = match fid {
-        psci::PSCI_VERSION => i64::from(psci::VERSION_1_1),
-        psci::PSCI_FEATURES => i64::from(psci_logic::features(ns.x[1])),
-        psci::CPU_SUSPEND_32 | psci::CPU_SUSPEND_64 => {
+    let mut x = [0; 4];
+    x.copy_from_slice(&cpu.ns.x[..4]);
+    let result: i64 = match Call::decode(x) {
+        Call::Version => i64::from(psci::VERSION_1_1),
+        Call::Features { fid } => i64::from(psci_logic::features(fid)),
+        Call::CpuSuspend => {
             // Every power state is treated as standby: wait for an interrupt.
             crate::sysreg::wfi();
             0
         }
-        psci::CPU_ON_32 | psci::CPU_ON_64 => {
-            let (target, pc, context_id) = (ns.x[1], ns.x[2], ns.x[3]);
-            let (target, pc, context_id) = if fid == psci::CPU_ON_32 {
-                (
-                    target & 0xffff_ffff,
-                    pc & 0xffff_ffff,
-                    context_id & 0xffff_ffff,
-                )
-            } else {
-                (target, pc, context_id)
-            };
+        Call::CpuOn { target, entry } => {
             let r = POWER
                 .lock()
                 .as_mut()
-                .map(|p| p.cpu_on(target, EntryPoint { pc, context_id }))
+                .map(|p| p.cpu_on(target, entry))
                 .unwrap_or(Err(psci::ret::INTERNAL_FAILURE));
             match r {
                 Ok(_) => {
@@ -56,28 +47,21 @@ pub fn handle(cpu: &mut PerCpu) -> Option<CpuOff> {
                 Err(e) => i64::from(e),
             }
         }
-        psci::CPU_OFF => match cpu_off(cpu) {
+        Call::CpuOff => match cpu_off(cpu) {
             Ok(off) => return Some(off),
             Err(e) => e,
         },
-        psci::AFFINITY_INFO_32 | psci::AFFINITY_INFO_64 => {
-            let (target, level) = if fid == psci::AFFINITY_INFO_32 {
-                (ns.x[1] & 0xffff_ffff, ns.x[2] & 0xffff_ffff)
-            } else {
-                (ns.x[1], ns.x[2])
-            };
-            i64::from(
-                POWER
-                    .lock()
-                    .as_ref()
-                    .map(|p| p.affinity_info(target, level))
-                    .unwrap_or(psci::ret::INTERNAL_FAILURE),
-            )
-        }
-        psci::MIGRATE_INFO_TYPE => i64::from(psci::TOS_NOT_PRESENT_MP),
-        psci::SYSTEM_OFF => system_off(cpu, false),
-        psci::SYSTEM_RESET => system_off(cpu, true),
-        _ => i64::from(psci::ret::NOT_SUPPORTED),
+        Call::AffinityInfo { target, level } => i64::from(
+            POWER
+                .lock()
+                .as_ref()
+                .map(|p| p.affinity_info(target, level))
+                .unwrap_or(psci::ret::INTERNAL_FAILURE),
+        ),
+        Call::MigrateInfoType => i64::from(psci::TOS_NOT_PRESENT_MP),
+        Call::SystemOff => system_off(cpu, false),
+        Call::SystemReset => system_off(cpu, true),
+        Call::NotSupported => i64::from(psci::ret::NOT_SUPPORTED),
     };
     cpu.ns.x[0] = result as u64;
     None
