@@ -1,6 +1,7 @@
 //! Per-CPU monitor state. Each CPU only ever touches its own slot, from EL3
 //! with interrupts masked, so slots need no lock; `boot::rust_entry` takes
-//! the slot once per start of the CPU and lends it to the run loop.
+//! the slot once, when the CPU comes out of reset, and lends it to the run
+//! loop for good.
 
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU64, Ordering};
