@@ -4,49 +4,18 @@
 use oxtee_boot::rollback::RollbackCounter;
 use oxtee_boot::verify::{check_payload, verify_header, Policy};
 use oxtee_monitor::psci::PowerStates;
-use supplicant_proto::opteed::vector;
 use supplicant_proto::secure_package::{HEADER_SIZE, SLOT_A_OFFSET, SLOT_SIZE};
 
 use crate::console::println;
-use crate::context::WorldContext;
-use crate::monitor::{call_secure_sync, el3_exit, FEATURES, POWER};
-use crate::percpu::{secure_vectors, stack_top, this_cpu, PerCpu, SECURE_VECTORS};
+use crate::percpu::{features, this_cpu, PerCpu};
 use crate::platform::{CPU_COUNT, DTB_BASE};
+use crate::psci::{CpuOff, POWER};
 use crate::sysreg::{counter_seconds, write_sysreg, Features};
-use crate::{el1, fp, hw, linux};
+use crate::world::{self, scr_for};
+use crate::{el1, hw, linux, monitor, opteed};
 
 /// The Ed25519 public key secure boot trusts, fixed at build time.
 const TRUSTED_KEY: [u8; 32] = *include_bytes!(env!("OXTEE_BL_PUBKEY"));
-
-/// SCR_EL3 bits.
-mod scr {
-    pub const NS: u64 = 1 << 0;
-    pub const FIQ: u64 = 1 << 2;
-    pub const RES1: u64 = 0b11 << 4;
-    pub const SIF: u64 = 1 << 9;
-    pub const RW: u64 = 1 << 10;
-    pub const ST: u64 = 1 << 11;
-    pub const APK: u64 = 1 << 16;
-    pub const API: u64 = 1 << 17;
-    pub const EN_SCXT: u64 = 1 << 25;
-}
-
-/// SCR_EL3 for a world. Secure: interrupts stay at S-EL1 (native ones as IRQ,
-/// foreign ones as FIQ). Normal: secure interrupts (FIQ) come to EL3 and go to
-/// the secure OS's `fiq_entry`.
-fn scr_for(secure: bool, f: &Features) -> u64 {
-    let mut v = scr::RES1 | scr::SIF | scr::RW | scr::ST;
-    if f.pauth {
-        v |= scr::APK | scr::API;
-    }
-    if f.scxtnum {
-        v |= scr::EN_SCXT;
-    }
-    if !secure {
-        v |= scr::NS | scr::FIQ;
-    }
-    v
-}
 
 /// EL3 register set-up, identical on every CPU.
 fn init_el3(f: &Features) {
@@ -84,16 +53,18 @@ fn init_el3(f: &Features) {
 
 /// Entry from `entry.S` on every CPU, on its own EL3 stack.
 #[no_mangle]
-pub extern "C" fn rust_entry(cpu: usize) -> ! {
-    if cpu == 0 {
-        primary()
+pub extern "C" fn rust_entry(index: usize) -> ! {
+    // SAFETY: EL3 with exceptions masked; the only reference to this CPU's slot for as long as the CPU runs (the run loop borrows it from here, and the vectors never re-enter Rust).
+    let cpu = unsafe { this_cpu() };
+    if index == 0 {
+        primary(cpu)
     } else {
-        secondary(cpu)
+        secondary(index, cpu)
     }
 }
 
-fn primary() -> ! {
-    let f = *FEATURES.call_once(Features::read);
+fn primary(cpu: &mut PerCpu) -> ! {
+    let f = *features();
     println!(
         "oxtee EL3 firmware {} (QEMU virt)",
         env!("CARGO_PKG_VERSION")
@@ -105,18 +76,20 @@ fn primary() -> ! {
     *POWER.lock() = Some(PowerStates::new(CPU_COUNT, 0));
     hw::gic_init_distributor();
     init_el3(&f);
-    // SAFETY: EL3, exceptions masked, no other reference to this slot.
-    let cpu = unsafe { this_cpu() };
     el1::save(&mut cpu.reset_el1, &f);
     cpu.reset_el1.sctlr &= !0b101; // MMU and data cache off
 
     hw::init_heap();
+    let Some(mut dtb) = linux::Dtb::take() else {
+        println!("the DT is already in use");
+        hw::exit_failure(3);
+    };
     match secure_boot() {
         Ok(entry) => {
-            if let Err(e) = linux::fixup_psci() {
+            if let Err(e) = linux::fixup_psci(&mut dtb) {
                 println!("DT fix-up failed: {}", e);
             }
-            boot_secure_os(cpu, entry, &f);
+            opteed::cold_boot(cpu, entry);
         }
         Err(reason) => {
             println!("{}", reason);
@@ -125,7 +98,7 @@ fn primary() -> ! {
         }
     }
 
-    let entry = match linux::load_kernel() {
+    let entry = match linux::load_kernel(&mut dtb) {
         Ok(k) => k,
         Err(e) => {
             println!("normal world: {}", e);
@@ -134,9 +107,10 @@ fn primary() -> ! {
     };
     let (s, ms) = counter_seconds();
     println!("entering normal world at {:#x} ({}.{:03} s)", entry, s, ms);
-    enter_normal_world(cpu, entry, DTB_BASE, &f)
+    let CpuOff = run_normal_world(cpu, entry, DTB_BASE, &f);
+    // Turned off: from now on the primary waits for CPU_ON like a secondary.
+    secondary(0, cpu)
 }
-
 /// Verifies the package in slot A, loads it and returns its entry address.
 fn secure_boot() -> Result<u64, hw::BootError> {
     let slot_base = hw::FLASH0_BASE + SLOT_A_OFFSET;
@@ -179,134 +153,36 @@ fn secure_boot() -> Result<u64, hw::BootError> {
     Ok(verified.entry())
 }
 
-/// Cold boot of the secure OS, like TF-A's `opteed_init`.
-fn boot_secure_os(cpu: &mut PerCpu, entry: u64, f: &Features) {
-    cpu.s.el1 = cpu.reset_el1;
-    cpu.s.scr_el3 = scr_for(true, f);
-    // SAFETY: no lower EL runs; the secure OS starts from reset EL1 state.
-    unsafe { el1::restore(&cpu.s.el1, f) };
-    println!("entering secure OS at {:#x}", entry);
-    // x0: pageable part (none), x1: unused, x2: DT address, x3: 0.
-    let vectors = call_secure_sync(cpu, entry, [0, 0, DTB_BASE, 0]);
-    let (s, ms) = counter_seconds();
-    if vectors == 0 {
-        println!(
-            "secure OS failed to initialise ({}.{:03} s); continuing without it",
-            s, ms
-        );
-        return;
-    }
-    SECURE_VECTORS.store(vectors, core::sync::atomic::Ordering::Release);
-    println!(
-        "ENTRY_DONE: secure OS vectors at {:#x} ({}.{:03} s)",
-        vectors, s, ms
-    );
-    el1::save(&mut cpu.s.el1, f);
-    fp::save(&mut cpu.s.fp, f);
-}
-
-/// Leaves EL3 for the normal world at `pc` with x0 = `arg0`.
-fn enter_normal_world(cpu: &mut PerCpu, pc: u64, arg0: u64, f: &Features) -> ! {
+/// Starts the normal world at `pc` with x0 = `arg0` and runs the monitor on
+/// this CPU until the normal world turns it off.
+fn run_normal_world(cpu: &mut PerCpu, pc: u64, arg0: u64, f: &Features) -> CpuOff {
     cpu.ns.reset_entry(pc, [arg0, 0, 0, 0]);
     cpu.ns.el1 = cpu.reset_el1;
     cpu.ns.scr_el3 = scr_for(false, f);
-    cpu.ns.runtime_sp = stack_top();
-    cpu.s.runtime_sp = stack_top();
-    cpu.ns.fp = zero_fp();
-    // SAFETY: no lower EL runs on this CPU; the normal world starts fresh.
-    unsafe { el1::restore(&cpu.ns.el1, f) };
-    fp::restore(&cpu.ns.fp, f);
-    let ctx: *mut WorldContext = &mut cpu.ns;
-    // SAFETY: `ctx` is fully initialised and stays valid (static storage).
-    unsafe { el3_exit(ctx) }
+    cpu.ns.fp.clear();
+    // SAFETY: no lower EL runs on this CPU; the normal world starts fresh and is entered next.
+    unsafe { world::load_live(&cpu.ns) };
+    monitor::run(cpu)
 }
 
-fn zero_fp() -> crate::context::FpState {
-    let z = WorldContext::zeroed();
-    z.fp
-}
-
-/// A secondary CPU: wait for CPU_ON, run the secure OS's `cpu_on_entry`, then
-/// enter the normal world. Also where a CPU returns after CPU_OFF.
-fn secondary(index: usize) -> ! {
-    let f = *FEATURES.call_once(Features::read);
-    init_el3(&f);
-    // SAFETY: EL3, exceptions masked, no other reference to this slot.
-    let cpu = unsafe { this_cpu() };
-    if cpu.reset_el1.sctlr == 0 {
-        el1::save(&mut cpu.reset_el1, &f);
-        cpu.reset_el1.sctlr &= !0b101;
-    }
-    let entry = loop {
-        let taken = POWER.lock().as_mut().and_then(|p| p.take_entry(index));
-        if let Some(e) = taken {
-            break e;
+/// A secondary CPU, and any CPU after CPU_OFF: wait for CPU_ON, run the
+/// secure OS's `cpu_on_entry`, then the normal world until the next CPU_OFF.
+fn secondary(index: usize, cpu: &mut PerCpu) -> ! {
+    let f = *features();
+    loop {
+        init_el3(&f);
+        if cpu.reset_el1.sctlr == 0 {
+            el1::save(&mut cpu.reset_el1, &f);
+            cpu.reset_el1.sctlr &= !0b101;
         }
-        crate::sysreg::wfe();
-    };
-    if let Some(vectors) = secure_vectors() {
-        cpu.s.el1 = cpu.reset_el1;
-        cpu.s.scr_el3 = scr_for(true, &f);
-        // SAFETY: no lower EL runs; `cpu_on_entry` expects reset EL1 state (MMU off).
-        unsafe { el1::restore(&cpu.s.el1, &f) };
-        let status = call_secure_sync(cpu, vectors + vector::CPU_ON, [0; 4]);
-        if status != 0 {
-            panic!("secure OS cpu_on failed: {:#x}", status);
-        }
-        el1::save(&mut cpu.s.el1, &f);
-        fp::save(&mut cpu.s.fp, &f);
+        let entry = loop {
+            let taken = POWER.lock().as_mut().and_then(|p| p.take_entry(index));
+            if let Some(e) = taken {
+                break e;
+            }
+            crate::sysreg::wfe();
+        };
+        opteed::cpu_on(cpu);
+        let CpuOff = run_normal_world(cpu, entry.pc, entry.context_id, &f);
     }
-    enter_normal_world(cpu, entry.pc, entry.context_id, &f)
-}
-
-/// Runs one of the secure OS's power hooks (`slot` in its vector table)
-/// from a normal-world PSCI call and returns its status (0 without a
-/// secure OS). The normal world's state is saved first and the secure OS's
-/// saved again afterwards.
-fn run_power_hook(cpu: &mut PerCpu, slot: u64) -> u64 {
-    let Some(vectors) = secure_vectors() else {
-        return 0;
-    };
-    let f = *FEATURES.call_once(Features::read);
-    el1::save(&mut cpu.ns.el1, &f);
-    fp::save(&mut cpu.ns.fp, &f);
-    // SAFETY: the normal world on this CPU is stopped in a PSCI call; the secure OS runs its hook with its own saved EL1 state.
-    unsafe { el1::restore(&cpu.s.el1, &f) };
-    fp::restore(&cpu.s.fp, &f);
-    cpu.s.scr_el3 = scr_for(true, &f);
-    let status = call_secure_sync(cpu, vectors + slot, [0; 4]);
-    el1::save(&mut cpu.s.el1, &f);
-    fp::save(&mut cpu.s.fp, &f);
-    status
-}
-
-/// PSCI CPU_OFF of the calling CPU. On success it does not return: the CPU
-/// restarts in `secondary` and waits for the next CPU_ON.
-pub fn cpu_off(cpu: &mut PerCpu) -> i64 {
-    let index = crate::percpu::cpu_index();
-    let status = run_power_hook(cpu, vector::CPU_OFF);
-    if status != 0 {
-        panic!("secure OS cpu_off failed: {:#x}", status);
-    }
-    if let Err(e) = POWER.lock().as_mut().map_or(Ok(()), |p| p.cpu_off(index)) {
-        // The call fails: the normal world continues with its own state.
-        let f = *FEATURES.call_once(Features::read);
-        // SAFETY: back to the normal world that made the call.
-        unsafe { el1::restore(&cpu.ns.el1, &f) };
-        fp::restore(&cpu.ns.fp, &f);
-        return i64::from(e);
-    }
-    hw::restart_cpu(index)
-}
-
-/// PSCI SYSTEM_OFF / SYSTEM_RESET: tell the secure OS, then drive the secure GPIO.
-pub fn system_off(cpu: &mut PerCpu, reset: bool) -> i64 {
-    let slot = if reset {
-        vector::SYSTEM_RESET
-    } else {
-        vector::SYSTEM_OFF
-    };
-    run_power_hook(cpu, slot);
-    println!("{}", if reset { "system reset" } else { "system off" });
-    hw::power_off(reset)
 }

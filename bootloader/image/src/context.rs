@@ -26,6 +26,18 @@ pub struct FpState {
     _pad: u64,
 }
 
+impl FpState {
+    /// Clears the state in place (a fresh world starts with zero registers).
+    pub fn clear(&mut self) {
+        self.z.fill(0);
+        self.p.fill(0);
+        self.ffr.fill(0);
+        self.fpsr = 0;
+        self.fpcr = 0;
+        self.svcr = 0;
+    }
+}
+
 /// Offset of the predicate area.
 pub const FP_P_OFF: usize = offset_of!(FpState, p);
 /// Offset of FFR relative to the predicate area.
@@ -130,8 +142,9 @@ pub struct WorldContext {
     pub spsr_el3: u64,
     /// SCR_EL3 while this world runs.
     pub scr_el3: u64,
-    /// EL3 stack pointer used when this world traps to EL3.
-    pub runtime_sp: u64,
+    /// EL3 stack of the `el3_enter_world` call running this world: where its
+    /// next exit to EL3 returns to. Written by the assembly on every entry.
+    pub el3_sp: u64,
     /// EL1 system registers.
     pub el1: El1Regs,
     /// FP/SIMD/SVE state.
@@ -142,8 +155,8 @@ pub struct WorldContext {
 pub const CTX_ELR: usize = offset_of!(WorldContext, elr_el3);
 /// Offset of `scr_el3`.
 pub const CTX_SCR: usize = offset_of!(WorldContext, scr_el3);
-/// Offset of `runtime_sp`.
-pub const CTX_RUNTIME_SP: usize = offset_of!(WorldContext, runtime_sp);
+/// Offset of `el3_sp`.
+pub const CTX_EL3_SP: usize = offset_of!(WorldContext, el3_sp);
 const _: () = assert!(offset_of!(WorldContext, sp_el0) == 248);
 const _: () = assert!(CTX_ELR == 256);
 const _: () = assert!(offset_of!(WorldContext, spsr_el3) == CTX_ELR + 8);
@@ -157,7 +170,7 @@ impl WorldContext {
             elr_el3: 0,
             spsr_el3: 0,
             scr_el3: 0,
-            runtime_sp: 0,
+            el3_sp: 0,
             el1: El1Regs::zeroed(),
             fp: FpState {
                 z: [0; 32 * MAX_VL],

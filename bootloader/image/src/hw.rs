@@ -171,12 +171,3 @@ pub fn power_off(reset: bool) -> ! {
         crate::sysreg::wfi();
     }
 }
-
-/// Restarts the calling CPU in the secondary path with a fresh EL3 stack.
-pub fn restart_cpu(index: usize) -> ! {
-    extern "C" {
-        fn el3_restart(cpu: usize) -> !;
-    }
-    // SAFETY: abandons the current EL3 stack frames of this CPU on purpose and re-enters `rust_entry` on a fresh stack.
-    unsafe { el3_restart(index) }
-}

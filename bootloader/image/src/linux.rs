@@ -2,6 +2,7 @@
 //! fw_cfg (`-kernel/-initrd/-append`), and the DT fix-ups Linux needs.
 
 use core::fmt;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::platform::{DTB_BASE, DTB_MAX_SIZE};
 use oxtee_drivers::fw_cfg::{
@@ -49,15 +50,34 @@ impl From<oxtee_fdt::FdtError> for LinuxError {
     }
 }
 
-/// The DT QEMU left at the base of RAM, as bytes.
-fn dtb_bytes() -> &'static mut [u8] {
-    // SAFETY: DTB_BASE..DTB_BASE+DTB_MAX_SIZE is normal RAM reserved for the DT: no kernel, initrd or other data is placed there, and only this CPU runs at this point of the boot.
-    unsafe { core::slice::from_raw_parts_mut(DTB_BASE as *mut u8, DTB_MAX_SIZE) }
+/// EL3's access to the DT QEMU left at the base of normal RAM
+/// (`DTB_BASE..DTB_BASE + DTB_MAX_SIZE`). Only one exists (`take` succeeds
+/// once), and it lends the bytes only for the length of a `&mut` borrow of
+/// itself, so EL3 never holds two views of the region, nor one while the
+/// secure OS (which may add its nodes) or Linux use it.
+pub struct Dtb {
+    _only_from_take: (),
+}
+
+static DTB_TAKEN: AtomicBool = AtomicBool::new(false);
+
+impl Dtb {
+    /// The DT, the first time only.
+    pub fn take() -> Option<Self> {
+        (!DTB_TAKEN.swap(true, Ordering::AcqRel)).then_some(Self {
+            _only_from_take: (),
+        })
+    }
+
+    fn bytes(&mut self) -> &mut [u8] {
+        // SAFETY: DTB_BASE..DTB_BASE+DTB_MAX_SIZE is normal RAM reserved for the DT: no kernel, initrd or other data is placed there. `self` is the only `Dtb` and the slice borrows it mutably, so no other reference to the region exists while the slice lives; lower ELs only run while no such borrow is live.
+        unsafe { core::slice::from_raw_parts_mut(DTB_BASE as *mut u8, DTB_MAX_SIZE) }
+    }
 }
 
 /// Applies `params` to the DT in place.
-fn fixup(params: &oxtee_fdt::BootParams<'_>) -> Result<(), LinuxError> {
-    let buf = dtb_bytes();
+fn fixup(dtb: &mut Dtb, params: &oxtee_fdt::BootParams<'_>) -> Result<(), LinuxError> {
+    let buf = dtb.bytes();
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     oxtee_fdt::fixup_for_boot(&mut fdt, params)?;
     fdt.write_into(buf)?;
@@ -66,8 +86,8 @@ fn fixup(params: &oxtee_fdt::BootParams<'_>) -> Result<(), LinuxError> {
 
 /// Adds `/psci` and the CPUs' enable methods (done before the secure OS
 /// boots, as TF-A's BL2 does).
-pub fn fixup_psci() -> Result<(), LinuxError> {
-    fixup(&oxtee_fdt::BootParams::default())
+pub fn fixup_psci(dtb: &mut Dtb) -> Result<(), LinuxError> {
+    fixup(dtb, &oxtee_fdt::BootParams::default())
 }
 
 /// Copies fw_cfg item `key` (`len` bytes) to normal RAM at `dst` by DMA.
@@ -89,7 +109,7 @@ fn align_up(v: u64, a: u64) -> Option<u64> {
 
 /// Loads kernel, initrd and command line, records them in the DT and returns
 /// the kernel entry address.
-pub fn load_kernel() -> Result<u64, LinuxError> {
+pub fn load_kernel(dtb: &mut Dtb) -> Result<u64, LinuxError> {
     let fw = crate::fw_cfg::open().ok_or(LinuxError::NoFwCfg)?;
     let kernel_size = u64::from(fw.read_u32(KEY_KERNEL_SIZE));
     if kernel_size < 64 {
@@ -145,10 +165,13 @@ pub fn load_kernel() -> Result<u64, LinuxError> {
         initrd_size,
         initrd.map_or(0, |i| i.start)
     );
-    fixup(&oxtee_fdt::BootParams {
-        bootargs,
-        initrd,
-        ..Default::default()
-    })?;
+    fixup(
+        dtb,
+        &oxtee_fdt::BootParams {
+            bootargs,
+            initrd,
+            ..Default::default()
+        },
+    )?;
     Ok(kernel)
 }

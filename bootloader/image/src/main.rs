@@ -27,11 +27,17 @@ mod linux;
 #[cfg(target_os = "none")]
 mod monitor;
 #[cfg(target_os = "none")]
+mod opteed;
+#[cfg(target_os = "none")]
 mod percpu;
 #[cfg(target_os = "none")]
 mod platform;
 #[cfg(target_os = "none")]
+mod psci;
+#[cfg(target_os = "none")]
 mod sysreg;
+#[cfg(target_os = "none")]
+mod world;
 
 /// Host builds (workspace `cargo test`/`clippy`) compile an empty program; the
 /// firmware only exists for `aarch64-unknown-none-softfloat`.
@@ -40,9 +46,10 @@ fn main() {}
 
 #[cfg(target_os = "none")]
 mod rt {
-    use crate::context::{CTX_ELR, CTX_RUNTIME_SP, CTX_SCR};
+    use crate::context::{CTX_EL3_SP, CTX_ELR, CTX_SCR};
     use crate::context::{FP_FFR_REL, FP_FPSR_REL, FP_P_OFF};
     use crate::platform::{CPU_COUNT, STACK_SIZE};
+    use oxtee_monitor::runloop::Vector;
 
     core::arch::global_asm!(
         include_str!("asm/entry.S"),
@@ -61,11 +68,11 @@ mod rt {
         include_str!("asm/vectors.S"),
         ctx_elr = const CTX_ELR,
         ctx_scr = const CTX_SCR,
-        ctx_runtime_sp = const CTX_RUNTIME_SP,
-        sync_handler = sym crate::monitor::lower_el_sync,
-        irq_handler = sym crate::monitor::lower_el_irq,
-        fiq_handler = sym crate::monitor::lower_el_fiq,
-        serror_handler = sym crate::monitor::lower_el_serror,
+        ctx_el3_sp = const CTX_EL3_SP,
+        vector_sync = const Vector::Sync.raw(),
+        vector_irq = const Vector::Irq.raw(),
+        vector_fiq = const Vector::Fiq.raw(),
+        vector_serror = const Vector::SError.raw(),
         unexpected_handler = sym crate::monitor::unexpected_exception,
     );
 

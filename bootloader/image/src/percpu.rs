@@ -1,15 +1,26 @@
 //! Per-CPU monitor state. Each CPU only ever touches its own slot, from EL3
-//! with interrupts masked, so slots need no lock.
+//! with interrupts masked, so slots need no lock; `boot::rust_entry` takes
+//! the slot once, when the CPU comes out of reset, and lends it to the run
+//! loop for good.
 
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::context::{El1Regs, WorldContext};
 use crate::platform::CPU_COUNT;
+use crate::sysreg::Features;
 
 /// Set by the primary CPU once the image runs from RAM (read by `entry.S`).
 #[no_mangle]
 pub static IMAGE_READY: AtomicU64 = AtomicU64::new(0);
+
+/// CPU features, read once by the primary CPU.
+pub static FEATURES: spin::Once<Features> = spin::Once::new();
+
+/// The CPU features (the same on every CPU of the machine).
+pub fn features() -> &'static Features {
+    FEATURES.call_once(Features::read)
+}
 
 /// One CPU's saved worlds.
 pub struct PerCpu {
@@ -45,21 +56,13 @@ pub fn cpu_index() -> usize {
 /// # Safety
 /// The caller must not hold another reference obtained from this function
 /// (one live `&mut` per CPU at a time), and must run at EL3 with exceptions
-/// masked so no other code on this CPU can observe the slot meanwhile.
+/// masked so no other code on this CPU can observe the slot meanwhile. The
+/// assembly only touches a slot inside `el3_enter_world`, through the
+/// `&mut WorldContext` lent to it.
 pub unsafe fn this_cpu() -> &'static mut PerCpu {
     let i = cpu_index();
     // SAFETY: `i < CPU_COUNT` because `entry.S` parks CPUs with a larger index; exclusivity is the caller's contract.
     unsafe { &mut (*SLOTS.0.get())[i] }
-}
-
-/// Top of the calling CPU's EL3 stack.
-pub fn stack_top() -> u64 {
-    extern "C" {
-        static __stacks_start: u8;
-    }
-    // SAFETY: only the address of the linker symbol is taken.
-    let base = core::ptr::addr_of!(__stacks_start) as u64;
-    base + ((cpu_index() as u64) + 1) * crate::platform::STACK_SIZE as u64
 }
 
 /// Physical address of the secure OS's vector table (0 = no secure OS).

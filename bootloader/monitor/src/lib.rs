@@ -4,6 +4,7 @@
 
 pub mod psci;
 pub mod route;
+pub mod runloop;
 
 /// The security state an SMC came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

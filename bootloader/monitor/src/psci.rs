@@ -171,6 +171,78 @@ impl PowerStates {
     }
 }
 
+/// A PSCI call, decoded from the caller's x0..x3. The arguments of SMC32
+/// calls are the low 32 bits of their registers (SMCCC: the upper halves are
+/// not part of the call).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// `PSCI_VERSION`.
+    Version,
+    /// `PSCI_FEATURES(fid)`.
+    Features {
+        /// The function asked about.
+        fid: u64,
+    },
+    /// `CPU_SUSPEND` (treated as standby whatever the power state).
+    CpuSuspend,
+    /// `CPU_ON(target, entry)`.
+    CpuOn {
+        /// MPIDR of the CPU to start.
+        target: u64,
+        /// Where it enters the normal world.
+        entry: EntryPoint,
+    },
+    /// `CPU_OFF` of the calling CPU.
+    CpuOff,
+    /// `AFFINITY_INFO(target, lowest level)`.
+    AffinityInfo {
+        /// MPIDR asked about.
+        target: u64,
+        /// Lowest affinity level.
+        level: u64,
+    },
+    /// `MIGRATE_INFO_TYPE`.
+    MigrateInfoType,
+    /// `SYSTEM_OFF`.
+    SystemOff,
+    /// `SYSTEM_RESET`.
+    SystemReset,
+    /// Any other function: `NOT_SUPPORTED`.
+    NotSupported,
+}
+
+impl Call {
+    /// Decodes the call in `x` (x0 = function ID).
+    pub fn decode(x: [u64; 4]) -> Self {
+        let Ok(fid) = u32::try_from(x[0]) else {
+            return Self::NotSupported;
+        };
+        let smc32 = fid & smccc::SMC64 == 0;
+        let arg = |i: usize| if smc32 { x[i] & 0xffff_ffff } else { x[i] };
+        match fid {
+            psci::PSCI_VERSION => Self::Version,
+            psci::PSCI_FEATURES => Self::Features { fid: x[1] },
+            psci::CPU_SUSPEND_32 | psci::CPU_SUSPEND_64 => Self::CpuSuspend,
+            psci::CPU_ON_32 | psci::CPU_ON_64 => Self::CpuOn {
+                target: arg(1),
+                entry: EntryPoint {
+                    pc: arg(2),
+                    context_id: arg(3),
+                },
+            },
+            psci::CPU_OFF => Self::CpuOff,
+            psci::AFFINITY_INFO_32 | psci::AFFINITY_INFO_64 => Self::AffinityInfo {
+                target: arg(1),
+                level: arg(2),
+            },
+            psci::MIGRATE_INFO_TYPE => Self::MigrateInfoType,
+            psci::SYSTEM_OFF => Self::SystemOff,
+            psci::SYSTEM_RESET => Self::SystemReset,
+            _ => Self::NotSupported,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,5 +299,77 @@ mod tests {
         assert_eq!(mpidr_to_index(1, 2), Some(1));
         assert_eq!(mpidr_to_index(0x1_0000_0001, 2), None);
         assert_eq!(mpidr_to_index(0x0001_0000, 2), None);
+    }
+
+    #[test]
+    fn calls_are_decoded_with_smc32_arguments_truncated() {
+        let hi = 0xdead_beef_0000_0000u64;
+        let on32 = Call::decode([u64::from(psci::CPU_ON_32), hi | 1, hi | 0x4000, hi | 7]);
+        assert_eq!(
+            on32,
+            Call::CpuOn {
+                target: 1,
+                entry: EntryPoint {
+                    pc: 0x4000,
+                    context_id: 7
+                }
+            }
+        );
+        let on64 = Call::decode([u64::from(psci::CPU_ON_64), 1, hi | 0x4000, hi | 7]);
+        assert_eq!(
+            on64,
+            Call::CpuOn {
+                target: 1,
+                entry: EntryPoint {
+                    pc: hi | 0x4000,
+                    context_id: hi | 7
+                }
+            }
+        );
+        assert_eq!(
+            Call::decode([u64::from(psci::AFFINITY_INFO_32), hi | 1, hi, 0]),
+            Call::AffinityInfo {
+                target: 1,
+                level: 0
+            }
+        );
+        assert_eq!(
+            Call::decode([u64::from(psci::AFFINITY_INFO_64), hi | 1, 0, 0]),
+            Call::AffinityInfo {
+                target: hi | 1,
+                level: 0
+            }
+        );
+        // PSCI_FEATURES sees the whole register: junk above bit 31 is an
+        // unknown function, not a truncated known one.
+        assert_eq!(
+            Call::decode([u64::from(psci::PSCI_FEATURES), hi | 0x8400_0000, 0, 0]),
+            Call::Features {
+                fid: hi | 0x8400_0000
+            }
+        );
+        let simple = [
+            (psci::PSCI_VERSION, Call::Version),
+            (psci::CPU_SUSPEND_32, Call::CpuSuspend),
+            (psci::CPU_SUSPEND_64, Call::CpuSuspend),
+            (psci::CPU_OFF, Call::CpuOff),
+            (psci::MIGRATE_INFO_TYPE, Call::MigrateInfoType),
+            (psci::SYSTEM_OFF, Call::SystemOff),
+            (psci::SYSTEM_RESET, Call::SystemReset),
+            (0x8400_00FF, Call::NotSupported),
+        ];
+        for (fid, want) in simple {
+            assert_eq!(Call::decode([u64::from(fid), 0, 0, 0]), want, "{fid:#x}");
+        }
+        // Bits above 31 in x0 name no function at all.
+        let wide = (1u64 << 32) | u64::from(psci::SYSTEM_OFF);
+        assert_eq!(Call::decode([wide, 0, 0, 0]), Call::NotSupported);
+        // Every function `is_psci` accepts decodes to a supported call.
+        for fid in 0x8400_0000u32..0x8400_0020 {
+            for f in [fid, fid | smccc::SMC64] {
+                let supported = Call::decode([u64::from(f), 0, 0, 0]) != Call::NotSupported;
+                assert_eq!(supported, is_psci(f), "{f:#x}");
+            }
+        }
     }
 }

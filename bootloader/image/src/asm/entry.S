@@ -67,10 +67,3 @@ common_start:
     bl      {rust_entry}
 4:  wfe
     b       4b
-
-// fn el3_restart(cpu: usize) -> !: re-enters the CPU's start-up path on a
-// fresh stack (after PSCI CPU_OFF).
-.global el3_restart
-el3_restart:
-    mov     x19, x0
-    b       common_start

@@ -1,9 +1,13 @@
-// EL3 exception vectors and world entry/exit.
+// EL3 exception vectors and the world switch.
 //
-// While a lower EL runs, SP_EL3 points at the `WorldContext` it will be saved
-// into (the same trick TF-A uses). On entry the general registers, SP_EL0,
-// ELR_EL3 and SPSR_EL3 are stored there, the CPU moves to the EL3 stack
-// recorded in the context, and Rust decides which context to resume.
+// `el3_enter_world(ctx)` is called from Rust like a coroutine switch: it
+// pushes the callee-saved registers on the EL3 stack, records that stack in
+// the context, points SP_EL3 at the context (the same trick TF-A uses) and
+// ERETs into the world the context describes. When that world comes back to
+// EL3, the lower-EL vector stores its general registers, SP_EL0, ELR_EL3 and
+// SPSR_EL3 into the context, switches back to the recorded stack and returns
+// from `el3_enter_world` with the number of the vector taken. No vector calls
+// into Rust: every decision is made by the Rust caller after the return.
 
 .macro save_lower_el_state
     stp     x0, x1, [sp, #0]
@@ -26,9 +30,16 @@
     mrs     x0, elr_el3
     mrs     x1, spsr_el3
     stp     x0, x1, [sp, #{ctx_elr}]
-    mov     x0, sp
-    ldr     x1, [x0, #{ctx_runtime_sp}]
+    ldr     x1, [sp, #{ctx_el3_sp}]
     mov     sp, x1
+.endm
+
+// Saves the world that trapped and returns `\vector` from `el3_enter_world`.
+.macro lower_el_exit vector
+    .balign 0x80
+    save_lower_el_state
+    mov     x0, #\vector
+    b       el3_world_exit
 .endm
 
 .macro unexpected kind
@@ -55,26 +66,10 @@ el3_vectors:
     unexpected 6
     unexpected 7
     // Lower EL, AArch64.
-    .balign 0x80
-lower_sync:
-    save_lower_el_state
-    bl      {sync_handler}
-    b       el3_exit
-    .balign 0x80
-lower_irq:
-    save_lower_el_state
-    bl      {irq_handler}
-    b       el3_exit
-    .balign 0x80
-lower_fiq:
-    save_lower_el_state
-    bl      {fiq_handler}
-    b       el3_exit
-    .balign 0x80
-lower_serror:
-    save_lower_el_state
-    bl      {serror_handler}
-    b       el3_exit
+    lower_el_exit {vector_sync}
+    lower_el_exit {vector_irq}
+    lower_el_exit {vector_fiq}
+    lower_el_exit {vector_serror}
     // Lower EL, AArch32: not supported (SCR_EL3.RW = 1 everywhere).
     unexpected 12
     unexpected 13
@@ -82,10 +77,20 @@ lower_serror:
     unexpected 15
 
 .section .text
-// fn el3_exit(ctx: *mut WorldContext) -> !
-// Resumes the lower EL described by `ctx`.
-.global el3_exit
-el3_exit:
+// fn el3_enter_world(ctx: *mut WorldContext) -> u64
+// Runs the world described by `ctx` until it comes back to EL3; returns the
+// vector taken (`Vector::raw`). Callee-saved registers survive the call.
+.global el3_enter_world
+el3_enter_world:
+    sub     sp, sp, #0x60
+    stp     x19, x20, [sp, #0x00]
+    stp     x21, x22, [sp, #0x10]
+    stp     x23, x24, [sp, #0x20]
+    stp     x25, x26, [sp, #0x30]
+    stp     x27, x28, [sp, #0x40]
+    stp     x29, x30, [sp, #0x50]
+    mov     x1, sp
+    str     x1, [x0, #{ctx_el3_sp}]
     mov     sp, x0
     ldp     x1, x2, [sp, #{ctx_elr}]
     msr     elr_el3, x1
@@ -113,29 +118,9 @@ el3_exit:
     dsb     nsh
     isb
 
-// fn el3_enter_sync(ctx: *mut WorldContext) -> u64
-// Runs a lower EL synchronously (boot and power hooks of the secure OS, like
-// TF-A's opteed_enter_sp): callee-saved registers are pushed, the context's
-// exception stack becomes the current SP, and `el3_exit_sync` later returns
-// here with a value.
-.global el3_enter_sync
-el3_enter_sync:
-    sub     sp, sp, #0x60
-    stp     x19, x20, [sp, #0x00]
-    stp     x21, x22, [sp, #0x10]
-    stp     x23, x24, [sp, #0x20]
-    stp     x25, x26, [sp, #0x30]
-    stp     x27, x28, [sp, #0x40]
-    stp     x29, x30, [sp, #0x50]
-    mov     x1, sp
-    str     x1, [x0, #{ctx_runtime_sp}]
-    b       el3_exit
-
-// fn el3_exit_sync(sync_sp: u64, value: u64) -> !
-.global el3_exit_sync
-el3_exit_sync:
-    mov     sp, x0
-    mov     x0, x1
+// The second half of `el3_enter_world`, reached from a lower-EL vector on the
+// stack `el3_enter_world` recorded, with the vector number in x0.
+el3_world_exit:
     ldp     x19, x20, [sp, #0x00]
     ldp     x21, x22, [sp, #0x10]
     ldp     x23, x24, [sp, #0x20]
