@@ -159,7 +159,7 @@ fn run_normal_world(cpu: &mut PerCpu, pc: u64, arg0: u64, f: &Features) -> CpuOf
     cpu.ns.reset_entry(pc, [arg0, 0, 0, 0]);
     cpu.ns.el1 = cpu.reset_el1;
     cpu.ns.scr_el3 = scr_for(false, f);
-    cpu.ns.fp.clear();
+    world::clear_fp(&mut cpu.ns);
     // SAFETY: no lower EL runs on this CPU; the normal world starts fresh and is entered next.
     unsafe { world::load_live(&cpu.ns) };
     monitor::run(cpu)

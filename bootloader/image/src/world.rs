@@ -1,11 +1,18 @@
 //! The world switch: running one lower EL until it comes back to EL3, and
-//! handing the EL1 system registers and the FP/SIMD/SVE register file from
-//! one world to the other.
+//! handing the EL1 system registers from one world to the other.
 //!
-//! The CPU's EL1 and FP registers always hold the state of the world that
-//! ran last (or is about to run); the saved copies in `WorldContext` are
-//! only current for the world that is not live. Every hand-over of that live
-//! state goes through the functions here, so the FP policy is in one place.
+//! The CPU's EL1 registers always hold the state of the world that ran last
+//! (or is about to run); the saved copies in `WorldContext` are only current
+//! for the world that is not live.
+//!
+//! FP policy: the FP/SIMD/SVE register file is not switched between worlds,
+//! exactly as TF-A's `opteed` does. SMCCC makes the secure OS preserve the
+//! caller's FP/SIMD registers, and both secure OSes we run do it themselves
+//! (the oxtee core lazily, on a TA's first FP use; OP-TEE likewise), so a
+//! second copy here only cost every SMC two saves and two loads of the whole
+//! register file (8 KiB each with 2048-bit SVE) and hid bugs that appear
+//! behind TF-A. The register file is only zeroed when a CPU first enters the
+//! normal world, so nothing the boot left there is seen.
 
 use oxtee_monitor::runloop::{Exit, Vector};
 use oxtee_monitor::World;
@@ -70,7 +77,7 @@ pub unsafe fn enter_world(ctx: &mut WorldContext) -> Exit {
     }
 }
 
-/// Saves the live EL1 and FP state into `from` and loads `to`'s: a full world
+/// Saves the live EL1 state into `from` and loads `to`'s: a full world
 /// switch (a call or a FIQ forwarded to the secure OS, `CALL_DONE`).
 pub fn switch_state(from: &mut WorldContext, to: &WorldContext) {
     save_live(from);
@@ -78,28 +85,29 @@ pub fn switch_state(from: &mut WorldContext, to: &WorldContext) {
     unsafe { load_live(to) };
 }
 
-/// Saves the live EL1 and FP state into `ctx`.
+/// Saves the live EL1 state into `ctx`.
 pub fn save_live(ctx: &mut WorldContext) {
-    let f = features();
-    el1::save(&mut ctx.el1, f);
-    // FP: the world's whole register file, at the maximum vector length.
-    fp::save(&mut ctx.fp, f);
+    el1::save(&mut ctx.el1, features());
 }
 
-/// Loads `ctx`'s EL1 and FP state into the CPU.
+/// Zeroes the FP/SIMD/SVE register file (a CPU's first entry into the normal
+/// world); `ctx.fp` is the zeroed image loaded.
+pub fn clear_fp(ctx: &mut WorldContext) {
+    ctx.fp.clear();
+    fp::restore(&ctx.fp, features());
+}
+
+/// Loads `ctx`'s EL1 state into the CPU.
 ///
 /// # Safety
 /// Must run at EL3 while no lower EL runs on this CPU, before entering the
 /// world `ctx` belongs to (until then the lower EL's registers are wrong).
 pub unsafe fn load_live(ctx: &WorldContext) {
-    let f = features();
     // SAFETY: the caller guarantees no lower EL runs; `ctx`'s world runs next.
-    unsafe { el1::restore(&ctx.el1, f) };
-    // FP: the world's whole register file.
-    fp::restore(&ctx.fp, f);
+    unsafe { el1::restore(&ctx.el1, features()) };
 }
 
-/// After `FIQ_DONE`: like `opteed`, the secure OS's EL1 and FP state are not
+/// After `FIQ_DONE`: like `opteed`, the secure OS's EL1 state is not
 /// saved (they stay as at its last `CALL_DONE`), except the
 /// pointer-authentication keys, which TF-A saves with the general registers
 /// on every entry and OP-TEE relies on. The normal world's state is loaded.

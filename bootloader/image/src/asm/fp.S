@@ -1,31 +1,10 @@
-// FP/SIMD and SVE register file save/restore for world switches.
+// FP/SIMD and SVE register file loads (the zeroed image of a fresh normal world).
 // Layout (see `FpState` in context.rs): Z (or Q) registers from offset 0 with a
 // stride of one vector length, P registers at FP_P_OFF, FFR at FP_FFR_OFF,
 // FPSR/FPCR at FP_FPSR_OFF.
 
 .arch_extension sve
 .section .text
-
-// fn fp_save_simd(area: *mut FpState)
-.global fp_save_simd
-fp_save_simd:
-    stp     q0, q1, [x0, #0]
-    stp     q2, q3, [x0, #32]
-    stp     q4, q5, [x0, #64]
-    stp     q6, q7, [x0, #96]
-    stp     q8, q9, [x0, #128]
-    stp     q10, q11, [x0, #160]
-    stp     q12, q13, [x0, #192]
-    stp     q14, q15, [x0, #224]
-    stp     q16, q17, [x0, #256]
-    stp     q18, q19, [x0, #288]
-    stp     q20, q21, [x0, #320]
-    stp     q22, q23, [x0, #352]
-    stp     q24, q25, [x0, #384]
-    stp     q26, q27, [x0, #416]
-    stp     q28, q29, [x0, #448]
-    stp     q30, q31, [x0, #480]
-    b       save_status
 
 // fn fp_restore_simd(area: *const FpState)
 .global fp_restore_simd
@@ -47,66 +26,6 @@ fp_restore_simd:
     ldp     q28, q29, [x0, #448]
     ldp     q30, q31, [x0, #480]
     b       restore_status
-
-// fn fp_save_sve(area: *mut FpState, with_ffr: u64)
-.global fp_save_sve
-fp_save_sve:
-    str     z0, [x0, #0, mul vl]
-    str     z1, [x0, #1, mul vl]
-    str     z2, [x0, #2, mul vl]
-    str     z3, [x0, #3, mul vl]
-    str     z4, [x0, #4, mul vl]
-    str     z5, [x0, #5, mul vl]
-    str     z6, [x0, #6, mul vl]
-    str     z7, [x0, #7, mul vl]
-    str     z8, [x0, #8, mul vl]
-    str     z9, [x0, #9, mul vl]
-    str     z10, [x0, #10, mul vl]
-    str     z11, [x0, #11, mul vl]
-    str     z12, [x0, #12, mul vl]
-    str     z13, [x0, #13, mul vl]
-    str     z14, [x0, #14, mul vl]
-    str     z15, [x0, #15, mul vl]
-    str     z16, [x0, #16, mul vl]
-    str     z17, [x0, #17, mul vl]
-    str     z18, [x0, #18, mul vl]
-    str     z19, [x0, #19, mul vl]
-    str     z20, [x0, #20, mul vl]
-    str     z21, [x0, #21, mul vl]
-    str     z22, [x0, #22, mul vl]
-    str     z23, [x0, #23, mul vl]
-    str     z24, [x0, #24, mul vl]
-    str     z25, [x0, #25, mul vl]
-    str     z26, [x0, #26, mul vl]
-    str     z27, [x0, #27, mul vl]
-    str     z28, [x0, #28, mul vl]
-    str     z29, [x0, #29, mul vl]
-    str     z30, [x0, #30, mul vl]
-    str     z31, [x0, #31, mul vl]
-    add     x2, x0, #{p_off}
-    str     p0, [x2, #0, mul vl]
-    str     p1, [x2, #1, mul vl]
-    str     p2, [x2, #2, mul vl]
-    str     p3, [x2, #3, mul vl]
-    str     p4, [x2, #4, mul vl]
-    str     p5, [x2, #5, mul vl]
-    str     p6, [x2, #6, mul vl]
-    str     p7, [x2, #7, mul vl]
-    str     p8, [x2, #8, mul vl]
-    str     p9, [x2, #9, mul vl]
-    str     p10, [x2, #10, mul vl]
-    str     p11, [x2, #11, mul vl]
-    str     p12, [x2, #12, mul vl]
-    str     p13, [x2, #13, mul vl]
-    str     p14, [x2, #14, mul vl]
-    str     p15, [x2, #15, mul vl]
-    cbz     x1, save_status
-    // FFR goes through P0, which is already saved.
-    add     x3, x2, #{ffr_rel}
-    rdffr   p0.b
-    str     p0, [x3]
-    ldr     p0, [x2, #0, mul vl]
-    b       save_status
 
 // fn fp_restore_sve(area: *const FpState, with_ffr: u64)
 .global fp_restore_sve
@@ -165,14 +84,6 @@ fp_restore_sve:
     ldr     z30, [x0, #30, mul vl]
     ldr     z31, [x0, #31, mul vl]
     b       restore_status
-
-save_status:
-    add     x3, x0, #{p_off}
-    add     x3, x3, #{fpsr_rel}
-    mrs     x1, fpsr
-    mrs     x2, fpcr
-    stp     x1, x2, [x3]
-    ret
 
 restore_status:
     add     x3, x0, #{p_off}
