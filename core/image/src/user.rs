@@ -4,7 +4,7 @@
 use alloc::sync::Arc;
 
 use oxtee_frames::FrameRange;
-use oxtee_kernel::user_ta::hw::{Trap, UserHw, UserRegs};
+use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserHw, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
 use oxtee_pta::rng::SharedRng;
 use spin::Once;
@@ -107,7 +107,10 @@ impl UserHw for Machine {
             }
             core::arch::asm!("msr ttbr0_el1, {}", "isb", in(reg) ttbr0, options(nostack));
         }
-        // SAFETY: `regs` is the TA's full register set; user_enter returns here at its next exception with the registers saved back.
+        // The return state is forced to EL0t here, at the last step before
+        // `eret`, so no caller can enter a TA at EL1 or with interrupts masked.
+        regs.spsr = el0_spsr(regs.spsr);
+        // SAFETY: `regs` is the TA's full register set with an EL0 return state; user_enter returns here at its next exception with the registers saved back.
         let kind = unsafe { user_enter(regs) };
         let (esr, far): (u64, u64);
         // SAFETY: back to the kernel's own root; reading the syndrome registers has no side effect.

@@ -1,0 +1,33 @@
+//! Review tests of the image's hardware seams, where QEMU cannot show the fault: an EL1 return
+//! state, a stale instruction cache on another CPU, a torn read of normal-world memory. Each
+//! checks that the code keeps the one construct that makes the seam sound.
+
+const USER: &str = include_str!("../src/user.rs");
+
+/// The text of the first `fn name(` in `src`, up to the closing brace at its indentation.
+fn body<'a>(src: &'a str, name: &str) -> &'a str {
+    let start = src
+        .find(&format!("fn {name}("))
+        .unwrap_or_else(|| panic!("no fn {name}"));
+    let line = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let close = format!("\n{}}}\n", &src[line..start].replace("pub ", ""));
+    let end = src[start..]
+        .find(&close)
+        .unwrap_or_else(|| panic!("fn {name} has no end"));
+    &src[start..start + end]
+}
+
+/// Where `needle` first occurs in `hay`, or a failure naming it.
+fn at(hay: &str, needle: &str) -> usize {
+    hay.find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` missing"))
+}
+
+#[test]
+fn ta_entry_forces_an_el0_return_state() {
+    let run = body(USER, "run");
+    assert!(
+        at(run, "regs.spsr = el0_spsr(regs.spsr)") < at(run, "user_enter(regs)"),
+        "the SPSR must be sanitised right before entering the TA"
+    );
+}
