@@ -31,3 +31,15 @@ fn ta_entry_forces_an_el0_return_state() {
         "the SPSR must be sanitised right before entering the TA"
     );
 }
+
+#[test]
+fn ta_code_reaches_every_cpus_instruction_fetch() {
+    let sync = body(USER, "sync_code");
+    let clean = at(sync, "dc cvau");
+    let inval = at(sync, "\"ic ialluis\"");
+    assert!(clean < inval);
+    assert!(at(sync, "dcache_line()") < clean, "stride from CTR_EL0");
+    assert!(sync[inval..].contains("\"dsb ish\", \"isb\""));
+    assert!(!USER.contains("\"ic iallu\""), "local-only invalidate");
+    assert!(at(body(USER, "dcache_line"), "ctr_el0") > 0);
+}
