@@ -3,6 +3,7 @@
 //! checks that the code keeps the one construct that makes the seam sound.
 
 const USER: &str = include_str!("../src/user.rs");
+const SERVICES: &str = include_str!("../src/services.rs");
 
 /// The text of the first `fn name(` in `src`, up to the closing brace at its indentation.
 fn body<'a>(src: &'a str, name: &str) -> &'a str {
@@ -42,4 +43,13 @@ fn ta_code_reaches_every_cpus_instruction_fetch() {
     assert!(sync[inval..].contains("\"dsb ish\", \"isb\""));
     assert!(!USER.contains("\"ic iallu\""), "local-only invalidate");
     assert!(at(body(USER, "dcache_line"), "ctr_el0") > 0);
+}
+
+#[test]
+fn normal_world_memory_is_copied_with_volatile_accesses() {
+    let ns = &SERVICES[at(SERVICES, "impl PhysMem for NsMemory")..at(SERVICES, "pub struct Rndr")];
+    assert!(ns.contains("oxtee_drivers::foreign::copy_from("));
+    assert!(ns.contains("oxtee_drivers::foreign::copy_to("));
+    assert!(!ns.contains("copy_nonoverlapping"));
+    assert!(!SERVICES.contains("MMU is off"), "stale comment");
 }
