@@ -4,6 +4,7 @@
 
 const USER: &str = include_str!("../src/user.rs");
 const SERVICES: &str = include_str!("../src/services.rs");
+const DT: &str = include_str!("../src/dt.rs");
 
 /// The text of the first `fn name(` in `src`, up to the closing brace at its indentation.
 fn body<'a>(src: &'a str, name: &str) -> &'a str {
@@ -52,4 +53,15 @@ fn normal_world_memory_is_copied_with_volatile_accesses() {
     assert!(ns.contains("oxtee_drivers::foreign::copy_to("));
     assert!(!ns.contains("copy_nonoverlapping"));
     assert!(!SERVICES.contains("MMU is off"), "stale comment");
+}
+
+#[test]
+fn the_dt_address_is_checked_before_its_memory_is_used() {
+    let update = body(DT, "update");
+    let slice = at(update, "from_raw_parts_mut(dtb as *mut u8, room)");
+    let read = at(update, "foreign::copy_from(dtb");
+    assert!(at(update, "oxtee_fdt::blob_room(") < read);
+    assert!(read < at(update, "oxtee_fdt::blob_total_size(&header, room)?"));
+    assert!(at(update, "blob_total_size") < slice);
+    assert_eq!(update.matches("from_raw_parts").count(), 1);
 }
