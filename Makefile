@@ -15,7 +15,7 @@ RUN_TIMEOUT ?= 900
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test debian-file-test secure-boot-test smoke ratchet ta-verify-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
@@ -31,7 +31,7 @@ xtest: all
 	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test secure-boot-test smoke ratchet ta-verify-test
+test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -41,6 +41,7 @@ clippy: deps
 	OXTEE_BL_PUBKEY=$(abspath bootloader/keys/dev-ed25519.pub.bin) \
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-core --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
@@ -59,6 +60,11 @@ debian-file-test: $(O)/debian/.stamp
 	qemu-system-aarch64 -machine virt,secure=on,virtualization=off,gic-version=3,dumpdtb=$(QEMU_RAW_DTB) \
 		-cpu max,pauth-impdef=on -smp 2 -m 1024 -nographic -nic none -monitor none
 	OXTEE_FDT_RAW_DTB=$(QEMU_RAW_DTB) $(CARGO) test -q -p oxtee-fdt --test qemu_virt -- --ignored
+
+# On-QEMU test of the drivers (platform/qemu-smoke): both CPUs' GIC set-up,
+# fw_cfg DMA (and its refusal for secure RAM), flash, power-off.
+driver-smoke: deps
+	CARGO=$(CARGO) CROSS_COMPILE=$(CROSS_COMPILE) sh platform/qemu-smoke/run.sh
 
 secure-boot-test: $(O)/bootloader/bl.bin $(O)/debian/.stamp tools
 	bash tools/secure-boot-tests.sh $(O)
