@@ -15,7 +15,7 @@ RUN_TIMEOUT ?= 900
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
@@ -31,7 +31,7 @@ xtest: all
 	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test
+test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -41,9 +41,30 @@ clippy: deps
 	OXTEE_BL_PUBKEY=$(abspath bootloader/keys/dev-ed25519.pub.bin) \
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-core --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
+
+# The host tests on real files (#[ignore]d in plain `cargo test`, where the
+# files are absent): Debian's signed TAs with the TA dev kit's key, and the
+# DT straight from QEMU's machine model. A missing file fails them.
+DEBIAN_TA_DIR = $(call bench_pkg,optee-test-qemu)/usr/lib/optee_armtz
+QEMU_RAW_DTB := $(abspath $(O)/qemu-virt-raw.dtb)
+debian-file-test: $(O)/debian/.stamp
+	OXTEE_DEBIAN_TA_DIR=$(DEBIAN_TA_DIR) \
+		$(CARGO) test -q -p oxtee-elf --test debian -- --ignored
+	OXTEE_DEBIAN_TA_DIR=$(DEBIAN_TA_DIR) OXTEE_TA_KEY_PEM=$(abspath $(O)/debian/optee-os-dev/keys/default.pem) \
+		$(CARGO) test -q -p oxtee-ta-verify --test debian -- --ignored
+	rm -f $(QEMU_RAW_DTB)
+	qemu-system-aarch64 -machine virt,secure=on,virtualization=off,gic-version=3,dumpdtb=$(QEMU_RAW_DTB) \
+		-cpu max,pauth-impdef=on -smp 2 -m 1024 -nographic -nic none -monitor none
+	OXTEE_FDT_RAW_DTB=$(QEMU_RAW_DTB) $(CARGO) test -q -p oxtee-fdt --test qemu_virt -- --ignored
+
+# On-QEMU test of the drivers (platform/qemu-smoke): both CPUs' GIC set-up,
+# fw_cfg DMA (and its refusal for secure RAM), flash, power-off.
+driver-smoke: deps
+	CARGO=$(CARGO) CROSS_COMPILE=$(CROSS_COMPILE) sh platform/qemu-smoke/run.sh
 
 secure-boot-test: $(O)/bootloader/bl.bin $(O)/debian/.stamp tools
 	bash tools/secure-boot-tests.sh $(O)

@@ -1,16 +1,17 @@
 #!/bin/sh
 # Builds the smoke image and runs it under QEMU; fails if any check fails.
 set -eu
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../.."
+target_triple=aarch64-unknown-none-softfloat
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --release
-elf="$target/aarch64-unknown-none/release/oxtee-qemu-smoke"
+${CARGO:-cargo} build --release -q -p oxtee-qemu-smoke --target "$target_triple"
+elf="$target/$target_triple/release/oxtee-qemu-smoke"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-llvm-objcopy -O binary "$elf" "$work/bios.bin" 2>/dev/null ||
-    rust-objcopy -O binary "$elf" "$work/bios.bin"
+"${CROSS_COMPILE:-aarch64-linux-gnu-}objcopy" -O binary "$elf" "$work/bios.bin"
 head -c 16777217 /dev/urandom >"$work/payload.bin"
-crc="$(python3 -c 'import sys, zlib; print(hex(zlib.crc32(open(sys.argv[1], "rb").read())))' "$work/payload.bin")"
+# CRC-32 of the payload: the first word of gzip's trailer (little-endian, as `od` reads it here).
+crc="0x$(gzip -c "$work/payload.bin" | tail -c 8 | head -c 4 | od -An -tx4 | tr -d ' \n')"
 status=0
 timeout 120 qemu-system-aarch64 -nographic \
     -machine virt,secure=on,virtualization=off,gic-version=3 \

@@ -4,6 +4,7 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use zeroize::Zeroize;
 
 use crate::error::{TeeError, TeeResult};
 
@@ -18,8 +19,10 @@ pub fn huk_subkey_derive(huk: &[u8], usage: u32, data: &[u8], out: &mut [u8]) ->
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(huk).map_err(|_| TeeError::Generic)?;
     mac.update(&usage.to_le_bytes());
     mac.update(data);
-    let tag = mac.finalize().into_bytes();
+    let mut tag = mac.finalize().into_bytes();
     out.copy_from_slice(&tag[..out.len()]);
+    // The whole tag is key material, also the part past `out`.
+    tag.as_mut_slice().zeroize();
     Ok(())
 }
 

@@ -5,13 +5,21 @@
 use core::ops::Range;
 
 /// Room the DT may grow into (OP-TEE's `CFG_DTB_MAX_SIZE`).
-const DTB_MAX_SIZE: usize = 0x10_0000;
+const DTB_MAX_SIZE: usize = oxtee_qemu_virt::DTB.size;
 
 /// Adds `/firmware/optee` to the DT at `dtb` and returns the normal world's
-/// RAM (first `/memory` range).
+/// RAM (first `/memory` range). The address comes from EL3 and is checked
+/// before any of its memory is read: aligned, inside the normal world's RAM
+/// (never secure RAM), with a header whose size fits the room there.
 pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
-    // SAFETY: EL3 passes the DT address in normal RAM with DTB_MAX_SIZE bytes reserved for it; no other CPU runs during cold boot and Linux has not started, so nothing else accesses it.
-    let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, DTB_MAX_SIZE) };
+    let ns = oxtee_qemu_virt::NS_RAM;
+    let room = oxtee_fdt::blob_room(dtb, &(ns.base as u64..ns.end() as u64), DTB_MAX_SIZE)?;
+    let mut header = [0u8; oxtee_fdt::HEADER_SIZE];
+    // SAFETY: `blob_room` checked that the header lies, aligned, in normal-world RAM, mapped flat during cold boot; no Rust object lives there.
+    unsafe { oxtee_drivers::foreign::copy_from(dtb as *const u8, &mut header) };
+    oxtee_fdt::blob_total_size(&header, room)?;
+    // SAFETY: [dtb, dtb + room) is normal-world RAM (checked above) that EL3 reserves for the DT; no other CPU runs during cold boot and Linux has not started, so nothing else accesses it.
+    let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, room) };
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
     // The whole of the core's TZDRAM, as OP-TEE's `optee_core` node: Linux

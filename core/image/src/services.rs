@@ -9,8 +9,10 @@ use oxtee_pta::stats::{AllocStats, StatsSource, TeeTime, ThreadStats};
 use oxtee_pta::TeeError;
 use oxtee_shm::{MemError, PhysMem};
 
-/// Normal-world RAM accessed by physical address (the MMU is off at S-EL1:
-/// physical = virtual). Only ranges inside `ram` are touched.
+/// Normal-world RAM accessed by physical address (identity mapped: virtual =
+/// physical, non-secure). Only ranges inside `ram` are touched. The normal
+/// world may write this memory at any time, so every access is a volatile
+/// copy (`oxtee_drivers::foreign`): a plain copy would be a data race.
 pub struct NsMemory {
     ram: Range<u64>,
 }
@@ -33,15 +35,15 @@ impl NsMemory {
 impl PhysMem for NsMemory {
     fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
         self.check(pa, buf.len())?;
-        // SAFETY: [pa, pa+len) is normal-world RAM (checked above), mapped flat; it is read into our own buffer without forming a reference to it. The normal world may change it concurrently: every caller copies once and then validates the copy.
-        unsafe { core::ptr::copy_nonoverlapping(pa as *const u8, buf.as_mut_ptr(), buf.len()) };
+        // SAFETY: [pa, pa+len) is normal-world RAM (checked above), mapped flat, holding no Rust object; it is read with volatile loads into our own buffer. The normal world may change it concurrently: every caller copies once and then validates the copy.
+        unsafe { oxtee_drivers::foreign::copy_from(pa as *const u8, buf) };
         Ok(())
     }
 
     fn write(&mut self, pa: u64, data: &[u8]) -> Result<(), MemError> {
         self.check(pa, data.len())?;
-        // SAFETY: as for `read`; normal-world RAM holds no secure data.
-        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), pa as *mut u8, data.len()) };
+        // SAFETY: as for `read`, with volatile stores; normal-world RAM holds no secure data.
+        unsafe { oxtee_drivers::foreign::copy_to(pa as *mut u8, data) };
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use alloc::sync::Arc;
 
 use oxtee_frames::FrameRange;
-use oxtee_kernel::user_ta::hw::{Trap, UserHw, UserRegs};
+use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserHw, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
 use oxtee_pta::rng::SharedRng;
 use spin::Once;
@@ -20,8 +20,6 @@ extern "C" {
 pub const FRAMES: core::ops::Range<u64> = 0x0e50_0000..0x0f00_0000;
 /// Exception class of `svc` from AArch64.
 const EC_SVC64: u64 = 0x15;
-/// Cache line size used for maintenance (QEMU and every Armv8 core: >= 64).
-const LINE: u64 = 64;
 
 /// The core's random source (the RNG PTA's DRBG), set at boot.
 static RNG: Once<Arc<SharedRng>> = Once::new();
@@ -35,6 +33,15 @@ pub static MACHINE: Machine = Machine;
 /// Makes `rng` the source of TA randomness (ASLR, `TEE_GenerateRandom`).
 pub fn set_rng(rng: Arc<SharedRng>) {
     RNG.call_once(|| rng);
+}
+
+/// Smallest data cache line of any cache this CPU's maintenance reaches
+/// (CTR_EL0.DminLine, log2 of 4-byte words), the safe stride for `dc cvau`.
+fn dcache_line() -> u64 {
+    let ctr: u64;
+    // SAFETY: reading CTR_EL0 has no side effect.
+    unsafe { core::arch::asm!("mrs {}, ctr_el0", out(reg) ctr, options(nomem, nostack)) };
+    4 << ((ctr >> 16) & 0xf)
 }
 
 /// The range is TA frame memory (the only memory this interface touches).
@@ -71,14 +78,23 @@ impl UserHw for Machine {
     }
 
     fn sync_code(&self, pa: u64, len: u64) {
-        let mut line = pa & !(LINE - 1);
-        while line < pa + len {
-            // SAFETY: cleaning a data cache line to the point of unification has no effect on memory contents.
-            unsafe { core::arch::asm!("dc cvau, {}", in(reg) line, options(nostack)) };
-            line += LINE;
+        if !frames_range(pa, len) {
+            error!("TA code sync outside the frame pool: {:#x}", pa);
+            return;
+        }
+        // The frames may have held another TA's code, fetched on any CPU:
+        // clean the new code to the point of unification, then invalidate
+        // every CPU's instruction cache (inner shareable), not just this
+        // one's. A whole-cache invalidate also covers aliasing VIPT caches.
+        let line = dcache_line();
+        let mut at = pa & !(line - 1);
+        while at < pa + len {
+            // SAFETY: cleaning a data cache line to the point of unification has no effect on memory contents; `at` is identity mapped frame memory.
+            unsafe { core::arch::asm!("dc cvau, {}", in(reg) at, options(nostack)) };
+            at += line;
         }
         // SAFETY: cache and barrier maintenance only.
-        unsafe { core::arch::asm!("dsb ish", "ic iallu", "dsb ish", "isb", options(nostack)) };
+        unsafe { core::arch::asm!("dsb ish", "ic ialluis", "dsb ish", "isb", options(nostack)) };
     }
 
     fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
@@ -109,8 +125,11 @@ impl UserHw for Machine {
         }
         let cpu = crate::entry::cpu_index();
         let (kind, esr, far) = loop {
+            // The return state is forced to EL0t here, at the last step before
+            // `eret`, so no caller can enter a TA at EL1 or with interrupts masked.
+            regs.spsr = el0_spsr(regs.spsr);
             let fp = crate::fp::ta_owns_fp(cpu);
-            // SAFETY: `regs` is the TA's full register set; user_enter returns here at its next exception with the registers saved back (FP/SIMD only when `fp`, see fp.rs).
+            // SAFETY: `regs` is the TA's full register set with an EL0 return state; user_enter returns here at its next exception with the registers saved back (FP/SIMD only when `fp`, see fp.rs).
             let kind = unsafe { user_enter(regs, u64::from(fp)) };
             let (esr, far): (u64, u64);
             // SAFETY: reading the syndrome registers has no side effect.

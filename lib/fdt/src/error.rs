@@ -21,6 +21,8 @@ pub enum Block {
 pub enum FdtError {
     /// The input is shorter than the header or than the header's `totalsize`.
     Truncated,
+    /// A blob handed over by address is misaligned or does not lie in the memory allowed for it.
+    BadAddress,
     /// The header does not start with `0xd00dfeed`.
     BadMagic(u32),
     /// The header version is older than 17 or `last_comp_version` is newer than 17.
@@ -78,6 +80,7 @@ impl fmt::Display for FdtError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Truncated => write!(f, "device tree truncated"),
+            Self::BadAddress => write!(f, "device tree address misaligned or outside its memory"),
             Self::BadMagic(m) => write!(f, "bad device tree magic {m:#010x}"),
             Self::UnsupportedVersion {
                 version,

@@ -9,6 +9,7 @@ mod error;
 mod fixup;
 mod parse;
 mod tree;
+mod window;
 mod write;
 
 pub use error::{Block, FdtError};
@@ -21,3 +22,4 @@ pub use parse::{
     FDT_VERSION, HEADER_SIZE, MAX_NAME_LEN,
 };
 pub use tree::{Fdt, Node, Property, ReserveEntry, MAX_DEPTH};
+pub use window::{blob_room, blob_total_size, BLOB_ALIGN};

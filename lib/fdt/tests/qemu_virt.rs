@@ -91,14 +91,19 @@ fn padded_window_like_qemu_ram() {
 }
 
 #[test]
-fn raw_qemu_dump_if_available() {
-    // Optional: the uncompacted dump straight from QEMU, when a path is given.
-    let Ok(path) = std::env::var("OXTEE_FDT_RAW_DTB") else {
-        return;
-    };
-    let raw = std::fs::read(path).unwrap();
+#[ignore = "needs a DT dumped by QEMU in OXTEE_FDT_RAW_DTB: make debian-file-test"]
+fn raw_qemu_dump() {
+    // The uncompacted dump straight from QEMU (1 MiB totalsize, zero padding).
+    let path = std::env::var("OXTEE_FDT_RAW_DTB")
+        .expect("OXTEE_FDT_RAW_DTB must name a DT dumped by QEMU (dumpdtb=)");
+    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let f = Fdt::parse(&raw).unwrap();
     assert!(f.node("/cpus/cpu@0").is_some());
+    assert!(f.node("/cpus/cpu@1").is_some());
+    assert_eq!(
+        f.node("/secram@e000000").map(|n| n.name()),
+        Some("secram@e000000")
+    );
 }
 
 #[test]

@@ -3,6 +3,8 @@
 #![deny(unsafe_code)]
 
 #[allow(unsafe_code)]
+pub mod foreign;
+#[allow(unsafe_code)]
 pub mod mmio;
 #[allow(unsafe_code)]
 pub mod sysreg;

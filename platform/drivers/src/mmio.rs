@@ -1,7 +1,8 @@
 //! Volatile register access: the [`RegisterIo`] trait every driver is generic over, and [`Mmio`],
 //! its implementation for a real memory-mapped device window.
 //!
-//! This module and [`crate::sysreg`] are the only places in the crate allowed to use `unsafe`.
+//! This module, [`crate::foreign`] and [`crate::sysreg`] are the only places in the crate allowed
+//! to use `unsafe`.
 
 use core::ptr;
 

@@ -1290,6 +1290,8 @@ pub fn derive_ta_unique_key(
     let mut key = alloc::vec![0u8; key_len];
     oxtee_crypto::huk::huk_subkey_derive(&HW_UNIQUE_KEY, HUK_SUBKEY_UNIQUE_TA, &data, &mut key)
         .map_err(code)?;
+    // The memref owns the key from here on and wipes it when the call's
+    // parameters are dropped, after the copy into the TA's buffer.
     params[1] = Param::MemrefOutput(Memref::new(key));
     Ok(())
 }

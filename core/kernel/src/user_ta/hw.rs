@@ -37,6 +37,20 @@ const _: () = assert!(core::mem::offset_of!(UserRegs, fpsr) == 280);
 const _: () = assert!(core::mem::offset_of!(UserRegs, q) == 304);
 const _: () = assert!(core::mem::size_of::<UserRegs>() == 816);
 
+/// SPSR bits a TA owns and may carry from one exception to its next entry:
+/// NZCV (31:28), DIT (24), SSBS (12) and BTYPE (11:10). Everything else
+/// (M[4:0] mode and execution state, DAIF, IL, SS, PAN, UAO...) is the
+/// kernel's to choose.
+pub const SPSR_EL0_TA_BITS: u64 = 0xf000_0000 | 1 << 24 | 1 << 12 | 0b11 << 10;
+
+/// The SPSR to `eret` to a TA with: AArch64 EL0t (M[4:0] = 0) and DAIF
+/// clear, so native and foreign interrupts reach the core while the TA
+/// runs, whatever a kernel bug left in `spsr` (never EL1, never a TA with
+/// interrupts masked); only the TA's own flags are kept.
+pub const fn el0_spsr(spsr: u64) -> u64 {
+    spsr & SPSR_EL0_TA_BITS
+}
+
 /// Why a TA stopped running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trap {
@@ -79,4 +93,33 @@ pub trait UserHw: Sync {
     fn random(&self, buf: &mut [u8]);
     /// Writes a line on the secure console.
     fn log(&self, args: core::fmt::Arguments<'_>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODE: u64 = 0x1f;
+    const DAIF: u64 = 0xf << 6;
+
+    #[test]
+    fn el0_spsr_never_enters_el1_or_masks_interrupts() {
+        // EL1t, EL1h, EL2h, EL3h, AArch32 modes, with every DAIF and other bit set.
+        for mode in 0..=MODE {
+            let given = !MODE | mode;
+            let s = el0_spsr(given);
+            assert_eq!(s & MODE, 0, "mode {mode:#x} kept");
+            assert_eq!(s & DAIF, 0, "DAIF kept for mode {mode:#x}");
+            assert_eq!(s & !SPSR_EL0_TA_BITS, 0);
+        }
+        assert_eq!(el0_spsr(0x3c5), 0, "EL1h, all masked");
+    }
+
+    #[test]
+    fn el0_spsr_keeps_the_ta_flags() {
+        assert_eq!(el0_spsr(0), 0);
+        for flags in [0x8000_0000, 0x6000_0000, 1 << 24, 1 << 12, 0b10 << 10] {
+            assert_eq!(el0_spsr(flags | 0x3c5), flags);
+        }
+    }
 }

@@ -1,0 +1,67 @@
+//! Review tests of the image's hardware seams, where QEMU cannot show the fault: an EL1 return
+//! state, a stale instruction cache on another CPU, a torn read of normal-world memory. Each
+//! checks that the code keeps the one construct that makes the seam sound.
+
+const USER: &str = include_str!("../src/user.rs");
+const SERVICES: &str = include_str!("../src/services.rs");
+const DT: &str = include_str!("../src/dt.rs");
+
+/// The text of the first `fn name(` in `src`, up to the closing brace at its indentation.
+fn body<'a>(src: &'a str, name: &str) -> &'a str {
+    let start = src
+        .find(&format!("fn {name}("))
+        .unwrap_or_else(|| panic!("no fn {name}"));
+    let line = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let close = format!("\n{}}}\n", &src[line..start].replace("pub ", ""));
+    let end = src[start..]
+        .find(&close)
+        .unwrap_or_else(|| panic!("fn {name} has no end"));
+    &src[start..start + end]
+}
+
+/// Where `needle` first occurs in `hay`, or a failure naming it.
+fn at(hay: &str, needle: &str) -> usize {
+    hay.find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` missing"))
+}
+
+#[test]
+fn ta_entry_forces_an_el0_return_state() {
+    let run = body(USER, "run");
+    assert!(
+        at(run, "regs.spsr = el0_spsr(regs.spsr)") < at(run, "user_enter(regs,"),
+        "the SPSR must be sanitised right before entering the TA"
+    );
+}
+
+#[test]
+fn ta_code_reaches_every_cpus_instruction_fetch() {
+    let sync = body(USER, "sync_code");
+    let clean = at(sync, "dc cvau");
+    let inval = at(sync, "\"ic ialluis\"");
+    assert!(clean < inval);
+    assert!(at(sync, "dcache_line()") < clean, "stride from CTR_EL0");
+    assert!(sync[inval..].contains("\"dsb ish\", \"isb\""));
+    assert!(!USER.contains("\"ic iallu\""), "local-only invalidate");
+    assert!(at(body(USER, "dcache_line"), "ctr_el0") > 0);
+}
+
+#[test]
+fn normal_world_memory_is_copied_with_volatile_accesses() {
+    let ns = &SERVICES[at(SERVICES, "impl PhysMem for NsMemory")..at(SERVICES, "pub struct Rndr")];
+    assert!(ns.contains("oxtee_drivers::foreign::copy_from("));
+    assert!(ns.contains("oxtee_drivers::foreign::copy_to("));
+    assert!(!ns.contains("copy_nonoverlapping"));
+    assert!(!SERVICES.contains("MMU is off"), "stale comment");
+}
+
+#[test]
+fn the_dt_address_is_checked_before_its_memory_is_used() {
+    let update = body(DT, "update");
+    let slice = at(update, "from_raw_parts_mut(dtb as *mut u8, room)");
+    let read = at(update, "foreign::copy_from(dtb");
+    assert!(at(update, "oxtee_fdt::blob_room(") < read);
+    assert!(read < at(update, "oxtee_fdt::blob_total_size(&header, room)?"));
+    assert!(at(update, "blob_total_size") < slice);
+    assert_eq!(update.matches("from_raw_parts").count(), 1);
+}
