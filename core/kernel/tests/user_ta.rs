@@ -1527,10 +1527,7 @@ fn no_entropy_fails_closed() {
     w.close(id).unwrap();
     // Loading a TA needs randomness: refused, nothing left behind.
     w.hw.set_script(|ta| ta.ret(0));
-    assert_eq!(
-        w.open0(UUID_MULTI),
-        Err((TEE_ERROR_GENERIC, ORIGIN_TEE))
-    );
+    assert_eq!(w.open0(UUID_MULTI), Err((TEE_ERROR_GENERIC, ORIGIN_TEE)));
     let s = w.k.users.stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     // With entropy back, the same TA loads.

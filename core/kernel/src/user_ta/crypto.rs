@@ -211,9 +211,7 @@ struct CoreRng<'a>(&'a dyn UserHw);
 
 impl oxtee_crypto::Rng for CoreRng<'_> {
     fn fill(&mut self, dest: &mut [u8]) -> oxtee_crypto::TeeResult<()> {
-        self.0
-            .random(dest)
-            .map_err(|_| TeeError::Generic)
+        self.0.random(dest).map_err(|_| TeeError::Generic)
     }
 }
 
@@ -1493,7 +1491,10 @@ mod tests {
         pub(super) fn setup() -> (Hw, Space) {
             let frames = Frames::default();
             frames.lock().init(POOL, POOL_SIZE).unwrap();
-            let hw = Hw(Mutex::new(vec![0; POOL_SIZE as usize]), AtomicBool::new(false));
+            let hw = Hw(
+                Mutex::new(vec![0; POOL_SIZE as usize]),
+                AtomicBool::new(false),
+            );
             let mut space = Space::new(Owner(5), 3);
             let f = space.alloc_frames(&frames, &hw, SIZE).unwrap();
             space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
