@@ -1,19 +1,56 @@
-//! The normal world's DT handed over in x2 at cold boot: read its memory and
-//! announce the TEE to Linux (`/firmware/optee`, `reserved-memory`), as
-//! OP-TEE does.
+//! The normal world's DT handed over in x2 at cold boot: read its memory,
+//! take the boot seeds for the DRBG (handing Linux fresh ones), and announce
+//! the TEE to Linux (`/firmware/optee`, `reserved-memory`), as OP-TEE does.
 
+use alloc::sync::Arc;
 use core::ops::Range;
+
+use oxtee_fdt::seed::{take_boot_seeds, BootSeeds};
+use oxtee_pta::rng::{BootSeed, SharedRng};
+
+use crate::console::info;
 
 /// Room the DT may grow into (OP-TEE's `CFG_DTB_MAX_SIZE`).
 const DTB_MAX_SIZE: usize = 0x10_0000;
 
-/// Adds `/firmware/optee` to the DT at `dtb` and returns the normal world's
-/// RAM (first `/memory` range).
-pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
+/// What the core takes from the DT.
+pub struct FromDt {
+    /// The normal world's RAM (first `/memory` range).
+    pub ram: Range<u64>,
+    /// The DRBG, seeded from the DT's seeds and `RNDR`; `None` with neither.
+    pub rng: Option<Arc<SharedRng>>,
+}
+
+/// Takes the boot seeds out of the DT at `dtb` (Linux gets fresh ones from
+/// the DRBG), announces the TEE and returns RAM and DRBG.
+pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
     // SAFETY: EL3 passes the DT address in normal RAM with DTB_MAX_SIZE bytes reserved for it; no other CPU runs during cold boot and Linux has not started, so nothing else accesses it.
     let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, DTB_MAX_SIZE) };
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
+    // Parsed, so the header's totalsize is in bounds.
+    let old_len = buf
+        .get(4..8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, |b| u32::from_be_bytes(b) as usize)
+        .min(buf.len());
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
+    let seeds = take_boot_seeds(&mut fdt);
+    let rng = crate::services::seed_rng(&boot_seeds(&seeds)).map(Arc::new);
+    let handed = seeds.give_fresh_to_normal_world(&mut fdt, |name, out| {
+        let domain: &[u8] = match name {
+            "kaslr-seed" => b"oxtee-dt-kaslr-seed",
+            _ => b"oxtee-dt-rng-seed",
+        };
+        rng.as_ref()
+            .is_some_and(|r| r.fill_for(domain, out).is_ok())
+    })?;
+    drop(seeds);
+    if handed > 0 {
+        info!(
+            "DT: {} seed(s) replaced with fresh ones for the normal world",
+            handed
+        );
+    }
     // The whole of the core's TZDRAM, as OP-TEE's `optee_core` node: Linux
     // must never map it, wherever the board puts it. There is no reserved
     // shared-memory window to list (dynamic shared memory only).
@@ -23,8 +60,24 @@ pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
         size: oxtee_qemu_virt::BL32_RAM.size as u64,
     }];
     oxtee_fdt::announce_optee(&mut fdt, &core)?;
-    fdt.write_into(buf)?;
-    Ok(ram)
+    let len = fdt.write_into(buf)?;
+    // The old blob's tail may still hold the seeds we took.
+    if let Some(tail) = buf.get_mut(len..old_len) {
+        tail.fill(0);
+    }
+    Ok(FromDt { ram, rng })
+}
+
+fn boot_seeds(seeds: &BootSeeds) -> alloc::vec::Vec<BootSeed<'_>> {
+    seeds
+        .taken()
+        .iter()
+        .map(|t| BootSeed {
+            origin: t.node,
+            name: t.name,
+            bytes: &t.value,
+        })
+        .collect()
 }
 
 fn normal_ram(fdt: &oxtee_fdt::Fdt) -> Option<Range<u64>> {

@@ -17,6 +17,7 @@ use rand_core::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 use spin::Mutex;
 use supplicant_proto::pta::*;
+use zeroize::Zeroize;
 
 /// Output bytes after which the generator is re-seeded from the entropy source.
 pub const RESEED_INTERVAL: u64 = 64 * 1024;
@@ -24,6 +25,17 @@ pub const RESEED_INTERVAL: u64 = 64 * 1024;
 pub const SEED_ENTROPY_BYTES: usize = 48;
 /// Fewest boot-seed bytes accepted as the only input (256 bits, as a full-entropy seed).
 pub const MIN_BOOT_SEED_BYTES: usize = 32;
+
+/// Random bytes handed over by the boot firmware (e.g. the DT's `rng-seed`).
+#[derive(Clone, Copy)]
+pub struct BootSeed<'a> {
+    /// Where it was found (e.g. the DT node).
+    pub origin: &'a str,
+    /// Its name there (e.g. the property).
+    pub name: &'a str,
+    /// The bytes.
+    pub bytes: &'a [u8],
+}
 
 /// The entropy source failed (no data, or its health test failed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,25 +74,34 @@ impl SharedRng {
         Self::with_sources(Some(source), &[])
     }
 
-    /// Seeds a generator from `source` (if any) and `boot_seed` together. Fails with
-    /// `TEE_ERROR_HEALTH_TEST_FAIL` when a given source fails, and with `TEE_ERROR_NOT_SUPPORTED`
-    /// when there is no source and fewer than [`MIN_BOOT_SEED_BYTES`] of seed.
+    /// Seeds a generator from `source` (if any) and the boot seeds together. Fails with
+    /// `TEE_ERROR_HEALTH_TEST_FAIL` when a given source fails, and with
+    /// `TEE_ERROR_NOT_SUPPORTED` when there is no source and the seeds hold fewer than
+    /// [`MIN_BOOT_SEED_BYTES`].
     pub fn with_sources(
         source: Option<Arc<dyn EntropySource>>,
-        boot_seed: &[u8],
+        seeds: &[BootSeed<'_>],
     ) -> Result<Self, TeeError> {
         let mut h = Sha256::new();
         h.update(b"oxtee-rng-init");
-        h.update((boot_seed.len() as u64).to_le_bytes());
-        h.update(boot_seed);
+        let mut seed_bytes = 0usize;
+        for s in seeds {
+            // Labelled and length-prefixed: bytes cannot move between seeds unnoticed.
+            for part in [s.origin.as_bytes(), b"\0", s.name.as_bytes(), b"\0"] {
+                h.update(part);
+            }
+            h.update((s.bytes.len() as u64).to_le_bytes());
+            h.update(s.bytes);
+            seed_bytes = seed_bytes.saturating_add(s.bytes.len());
+        }
         match &source {
             Some(src) => {
                 let mut e = [0u8; SEED_ENTROPY_BYTES];
                 src.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
                 h.update(e);
-                e.fill(0);
+                e.zeroize();
             }
-            None if boot_seed.len() < MIN_BOOT_SEED_BYTES => return Err(TeeError::NotSupported),
+            None if seed_bytes < MIN_BOOT_SEED_BYTES => return Err(TeeError::NotSupported),
             None => {}
         }
         Ok(Self {
@@ -101,7 +122,7 @@ impl SharedRng {
         let mut cur = [0u8; 32];
         state.rng.fill_bytes(&mut cur);
         state.rng = ChaCha20Rng::from_seed(derive_seed(domain, &cur, extra));
-        cur.fill(0);
+        cur.zeroize();
     }
 
     /// Fills `out` with conditioned random bytes; on failure `out` is left untouched.
@@ -113,7 +134,7 @@ impl SharedRng {
                 let mut e = [0u8; SEED_ENTROPY_BYTES];
                 src.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
                 Self::reseed(&mut st, b"oxtee-rng-reseed", &e);
-                e.fill(0);
+                e.zeroize();
                 st.since_reseed = 0;
             }
         }
@@ -131,7 +152,7 @@ impl SharedRng {
         let mut k = [0u8; 32];
         self.fill(&mut k)?;
         let mut g = ChaCha20Rng::from_seed(derive_seed(b"oxtee-rng-domain", &k, domain));
-        k.fill(0);
+        k.zeroize();
         g.fill_bytes(out);
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use oxtee_pta::invoke_tests::{InvokeTestsPta, TestRwLock};
 use oxtee_pta::result::*;
-use oxtee_pta::rng::{EntropyError, EntropySource, RngPta, SharedRng};
+use oxtee_pta::rng::{BootSeed, EntropyError, EntropySource, RngPta, SharedRng};
 use oxtee_pta::stats::*;
 use oxtee_pta::system::SystemPta;
 use oxtee_pta::*;
@@ -699,6 +699,14 @@ fn fake_entropy() -> Arc<FakeEntropy> {
     })
 }
 
+fn dt_seed(bytes: &[u8]) -> [BootSeed<'_>; 1] {
+    [BootSeed {
+        origin: "/chosen",
+        name: "rng-seed",
+        bytes,
+    }]
+}
+
 fn draw(rng: &SharedRng, n: usize) -> Vec<u8> {
     let mut v = vec![0u8; n];
     rng.fill(&mut v).unwrap();
@@ -713,21 +721,21 @@ fn seed_only_rng_needs_a_full_seed() {
         Some(TeeError::NotSupported)
     );
     assert_eq!(
-        SharedRng::with_sources(None, &[7; MIN_BOOT_SEED_BYTES - 1]).err(),
+        SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES - 1])).err(),
         Some(TeeError::NotSupported)
     );
-    let rng = SharedRng::with_sources(None, &[7; MIN_BOOT_SEED_BYTES]).unwrap();
+    let rng = SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES])).unwrap();
     assert!(!rng.has_source());
 }
 
 #[test]
 fn seed_only_rng_keeps_going_and_rekeys() {
     let seed: Vec<u8> = (0..32u8).collect();
-    let a = SharedRng::with_sources(None, &seed).unwrap();
-    let b = SharedRng::with_sources(None, &seed).unwrap();
+    let a = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    let b = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
     let mut other = seed.clone();
     other[31] ^= 1;
-    let c = SharedRng::with_sources(None, &other).unwrap();
+    let c = SharedRng::with_sources(None, &dt_seed(&other)).unwrap();
     // Deterministic in the seed, different for a different seed, never the seed itself.
     let first = draw(&a, 64);
     assert_eq!(first, draw(&b, 64));
@@ -746,14 +754,14 @@ fn seed_only_rng_keeps_going_and_rekeys() {
 #[test]
 fn sources_are_mixed() {
     let seed = [0x33u8; 32];
-    let only_seed = SharedRng::with_sources(None, &seed).unwrap();
+    let only_seed = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
     let only_src = SharedRng::with_sources(Some(fake_entropy()), &[]).unwrap();
-    let both = SharedRng::with_sources(Some(fake_entropy()), &seed).unwrap();
+    let both = SharedRng::with_sources(Some(fake_entropy()), &dt_seed(&seed)).unwrap();
     assert!(both.has_source());
     let (x, y, z) = (draw(&only_seed, 32), draw(&only_src, 32), draw(&both, 32));
     assert!(x != y && y != z && x != z);
     // A short seed still counts when a hardware source is there too.
-    assert!(SharedRng::with_sources(Some(fake_entropy()), &[1]).is_ok());
+    assert!(SharedRng::with_sources(Some(fake_entropy()), &dt_seed(&[1])).is_ok());
 }
 
 #[test]
@@ -762,11 +770,11 @@ fn failing_source_is_an_error_never_zeros() {
     src.fail.store(true, Ordering::SeqCst);
     // A failing source is refused at seeding even with a boot seed beside it.
     assert_eq!(
-        SharedRng::with_sources(Some(src.clone()), &[5; 64]).err(),
+        SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).err(),
         Some(TeeError::HealthTestFail)
     );
     src.fail.store(false, Ordering::SeqCst);
-    let rng = SharedRng::with_sources(Some(src.clone()), &[5; 64]).unwrap();
+    let rng = SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).unwrap();
     src.fail.store(true, Ordering::SeqCst);
     // It fails at the first re-seed, leaving the buffer as it was.
     let mut failed = false;
@@ -791,15 +799,41 @@ fn failing_source_is_an_error_never_zeros() {
 #[test]
 fn domain_outputs_are_separated() {
     let seed = [9u8; 32];
-    let a = SharedRng::with_sources(None, &seed).unwrap();
-    let b = SharedRng::with_sources(None, &seed).unwrap();
+    let a = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    let b = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
     let mut x = [0u8; 32];
     let mut y = [0u8; 32];
     a.fill_for(b"linux-rng-seed", &mut x).unwrap();
     b.fill_for(b"linux-kaslr-seed", &mut y).unwrap();
     assert_ne!(x, y);
     // Not what a plain request would have returned from the same state.
-    let c = SharedRng::with_sources(None, &seed).unwrap();
+    let c = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
     assert_ne!(x.to_vec(), draw(&c, 32));
     assert_ne!(x, [0; 32]);
+}
+
+#[test]
+fn seeds_are_labelled() {
+    let two = |a: &[u8], b: &[u8]| {
+        let s = [
+            BootSeed {
+                origin: "/secure-chosen",
+                name: "rng-seed",
+                bytes: a,
+            },
+            BootSeed {
+                origin: "/chosen",
+                name: "rng-seed",
+                bytes: b,
+            },
+        ];
+        draw(&SharedRng::with_sources(None, &s).unwrap(), 32)
+    };
+    let a: Vec<u8> = (0..40).collect();
+    // The same bytes split differently between the seeds give different generators.
+    assert_ne!(two(&a[..20], &a[20..]), two(&a[..21], &a[21..]));
+    // Two seeds that only together reach the minimum are enough.
+    assert_eq!(two(&a[..16], &a[16..32]).len(), 32);
+    // A short seed still adds to a hardware source.
+    assert!(SharedRng::with_sources(Some(fake_entropy()), &dt_seed(&[1])).is_ok());
 }
