@@ -6,12 +6,15 @@
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
-# binary through the same firmware.
+# binary through the same firmware. QEMU_CPU= sets QEMU's -cpu (default
+# max,pauth-impdef=on; e.g. cortex-a57 has no RNDR, SVE or PAuth).
 
 TEE ?= oxtee
 CMD ?=
 XTEST_ARGS ?=
 RUN_TIMEOUT ?= 900
+QEMU_CPU ?= max,pauth-impdef=on
+export QEMU_CPU
 
 include build.mk
 
@@ -21,14 +24,15 @@ all: $(O)/flash-$(TEE).img initramfs
 
 run: all
 ifeq ($(strip $(CMD)),)
-	$(XTC) run --interactive --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE)
+	$(XTC) run --interactive --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) \
+		--log-dir $(O)/run/$(TEE)
 else
-	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE) \
+	$(XTC) run --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE) \
 		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(value CMD))'
 endif
 
 xtest: all
-	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
+	$(XTC) xtest --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
 test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test
