@@ -18,7 +18,7 @@ export QEMU_CPU
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test clean
+.PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
@@ -35,7 +35,7 @@ xtest: all
 	$(XTC) xtest --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test
+test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -107,6 +107,17 @@ $(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined -lpthread
+
+# Entropy without RNDR: on a CPU without FEAT_RNG the core seeds its DRBG from
+# the DT's boot seed. Two boots must read different, non-zero bytes from
+# /dev/hwrng, and the cases that generate keys and random numbers must pass.
+ENTROPY_CPU ?= cortex-a57
+ENTROPY_CASES := regression_4006 regression_4007_symmetric regression_4007_ecc \
+	regression_4007_x25519 regression_4007_ed25519 regression_4011
+entropy-test: $(O)/flash-oxtee.img initramfs tools
+	XTC=$(XTC) bash tools/entropy-test.sh $(O) $(O)/flash-oxtee.img $(ENTROPY_CPU)
+	$(XTC) xtest --cpu $(ENTROPY_CPU) --flash $(O)/flash-oxtee.img --tee oxtee-$(ENTROPY_CPU) \
+		--out $(O) --xtest-args '$(ENTROPY_CASES)'
 
 clean:
 	rm -rf $(O)
