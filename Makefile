@@ -112,8 +112,9 @@ $(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
 # the DT's boot seed. Two boots must read different, non-zero bytes from
 # /dev/hwrng, and the cases that generate keys and random numbers must pass.
 ENTROPY_CPU ?= cortex-a57
-ENTROPY_CASES := regression_4006 regression_4007_symmetric regression_4007_ecc \
-	regression_4007_x25519 regression_4007_ed25519 regression_4011
+ENTROPY_CASES := regression_4006 regression_4007_symmetric regression_4007_rsa \
+	regression_4007_dh regression_4007_dsa regression_4007_ecc regression_4007_x25519 \
+	regression_4007_ed25519 regression_4011
 entropy-test: $(O)/flash-oxtee.img initramfs tools
 	XTC=$(XTC) bash tools/entropy-test.sh $(O) $(O)/flash-oxtee.img $(ENTROPY_CPU)
 	$(XTC) xtest --cpu $(ENTROPY_CPU) --flash $(O)/flash-oxtee.img --tee oxtee-$(ENTROPY_CPU) \
