@@ -27,12 +27,6 @@ pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
     // SAFETY: EL3 passes the DT address in normal RAM with DTB_MAX_SIZE bytes reserved for it; no other CPU runs during cold boot and Linux has not started, so nothing else accesses it.
     let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, DTB_MAX_SIZE) };
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
-    // Parsed, so the header's totalsize is in bounds.
-    let old_len = buf
-        .get(4..8)
-        .and_then(|b| b.try_into().ok())
-        .map_or(0, |b| u32::from_be_bytes(b) as usize)
-        .min(buf.len());
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
     let seeds = take_boot_seeds(&mut fdt);
     let rng = crate::services::seed_rng(&boot_seeds(&seeds)).map(Arc::new);
@@ -60,11 +54,8 @@ pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
         size: oxtee_qemu_virt::BL32_RAM.size as u64,
     }];
     oxtee_fdt::announce_optee(&mut fdt, &core)?;
-    let len = fdt.write_into(buf)?;
-    // The old blob's tail may still hold the seeds we took.
-    if let Some(tail) = buf.get_mut(len..old_len) {
-        tail.fill(0);
-    }
+    // Wipes the old blob's tail too: it may still hold the seeds we took.
+    fdt.replace_in(buf)?;
     Ok(FromDt { ram, rng })
 }
 
