@@ -6,32 +6,36 @@
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
-# binary through the same firmware.
+# binary through the same firmware. QEMU_CPU= sets QEMU's -cpu (default
+# max,pauth-impdef=on; e.g. cortex-a57 has no RNDR, SVE or PAuth).
 
 TEE ?= oxtee
 CMD ?=
 XTEST_ARGS ?=
 RUN_TIMEOUT ?= 900
+QEMU_CPU ?= max,pauth-impdef=on
+export QEMU_CPU
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
 run: all
 ifeq ($(strip $(CMD)),)
-	$(XTC) run --interactive --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE)
+	$(XTC) run --interactive --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) \
+		--log-dir $(O)/run/$(TEE)
 else
-	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE) \
+	$(XTC) run --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE) \
 		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(value CMD))'
 endif
 
 xtest: all
-	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
+	$(XTC) xtest --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test
+test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -114,7 +118,7 @@ FP_CHECK := $(O)/guest/oxtee-fp-check
 FP_CHECK_CALLS ?= 1500
 FP_CHECK_FP_CALLS ?= 4
 fp-test: $(O)/flash-$(TEE).img initramfs $(FP_CHECK)
-	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/fp-test/$(TEE) --timeout 900 \
+	$(XTC) run --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/fp-test/$(TEE) --timeout 900 \
 		--extra-file $(FP_CHECK):/usr/bin/oxtee-fp-check \
 		--cmd 'oxtee-fp-check $(FP_CHECK_CALLS) $(FP_CHECK_FP_CALLS)'
 
@@ -124,6 +128,18 @@ $(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined -lpthread
+
+# Entropy without RNDR: on a CPU without FEAT_RNG the core seeds its DRBG from
+# the DT's boot seed. Two boots must read different, non-zero bytes from
+# /dev/hwrng, and the cases that generate keys and random numbers must pass.
+ENTROPY_CPU ?= cortex-a57
+ENTROPY_CASES := regression_4006 regression_4007_symmetric regression_4007_rsa \
+	regression_4007_dh regression_4007_dsa regression_4007_ecc regression_4007_x25519 \
+	regression_4007_ed25519 regression_4011
+entropy-test: $(O)/flash-oxtee.img initramfs tools
+	XTC=$(XTC) bash tools/entropy-test.sh $(O) $(O)/flash-oxtee.img $(ENTROPY_CPU)
+	$(XTC) xtest --cpu $(ENTROPY_CPU) --flash $(O)/flash-oxtee.img --tee oxtee-$(ENTROPY_CPU) \
+		--out $(O) --xtest-args '$(ENTROPY_CASES)'
 
 clean:
 	rm -rf $(O)

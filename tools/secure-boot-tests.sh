@@ -20,7 +20,7 @@ fails=0
 boot() { # flash log
     timeout 60 qemu-system-aarch64 -nographic \
         -machine virt,secure=on,virtualization=off,gic-version=3 \
-        -cpu max,pauth-impdef=on -smp 2 -m 1024 \
+        -cpu "${QEMU_CPU:-max,pauth-impdef=on}" -smp 2 -m 1024 \
         -drive if=pflash,unit=0,format=raw,file="$1" \
         -semihosting-config enable=on,target=native \
         -serial null -serial file:"$2" -nic none -monitor none </dev/null >/dev/null 2>&1

@@ -63,6 +63,8 @@ pub struct RunArgs {
     pub out: PathBuf,
     /// Kernel command line.
     pub append: String,
+    /// QEMU `-cpu`.
+    pub cpu: String,
     /// Host files copied into the run's initrd: (host path, guest path).
     pub extra_files: Vec<(PathBuf, String)>,
 }
@@ -126,7 +128,12 @@ fn config(
     no_firmware: bool,
     log_dir: &Path,
     initrd: &Path,
+    cpu: &str,
 ) -> Result<QemuConfig> {
+    ensure!(
+        !cpu.is_empty() && !cpu.contains(char::is_whitespace),
+        "bad -cpu value {cpu:?}"
+    );
     let kernel = out.join("debian").join("Image");
     ensure!(
         kernel.exists(),
@@ -152,6 +159,7 @@ fn config(
         initrd: initrd.to_path_buf(),
         flash,
         append: qemu::DEFAULT_APPEND.into(),
+        cpu: cpu.into(),
         log_dir: log_dir.to_path_buf(),
         timeout: None,
         interactive: false,
@@ -208,7 +216,7 @@ pub fn run(a: &RunArgs) -> Result<u8> {
         files.push(("etc/oxtee/cmd", 0o644, &cmd_bytes));
     }
     let initrd = make_initrd(&a.out, &log_dir, &files)?;
-    let mut cfg = config(&a.out, &a.flash, a.no_firmware, &log_dir, &initrd)?;
+    let mut cfg = config(&a.out, &a.flash, a.no_firmware, &log_dir, &initrd, &a.cpu)?;
     cfg.append = a.append.clone();
     cfg.interactive = a.interactive;
     cfg.echo = true;
@@ -259,6 +267,8 @@ pub struct XtestArgs {
     pub no_firmware: bool,
     /// Echo the console.
     pub verbose: bool,
+    /// QEMU `-cpu`.
+    pub cpu: String,
 }
 
 /// Parses the case list data file (one id per line, `#` comments).
@@ -330,7 +340,7 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
             &boot_dir,
             &[("etc/oxtee/cmd", 0o644, script.as_bytes())],
         )?;
-        let mut cfg = config(&a.out, &a.flash, a.no_firmware, &boot_dir, &initrd)?;
+        let mut cfg = config(&a.out, &a.flash, a.no_firmware, &boot_dir, &initrd, &a.cpu)?;
         cfg.echo = a.verbose;
         cfg.timeout = Some(Duration::from_secs(a.timeout));
         let done_before = parser.results().len();

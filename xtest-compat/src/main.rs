@@ -68,6 +68,9 @@ enum Cmd {
         #[arg(long = "extra-file", value_name = "HOST_PATH:GUEST_PATH",
               value_parser = commands::parse_extra_file)]
         extra_files: Vec<(PathBuf, String)>,
+        /// QEMU `-cpu` model and options (e.g. cortex-a57: no RNDR, SVE, PAuth).
+        #[arg(long, default_value = xtest_compat::qemu::DEFAULT_CPU)]
+        cpu: String,
     },
     /// Run xtest (default: regression + pkcs11, one time-bounded case at a time).
     Xtest {
@@ -95,6 +98,9 @@ enum Cmd {
         /// Echo the guest console.
         #[arg(long)]
         verbose: bool,
+        /// QEMU `-cpu` model and options (e.g. cortex-a57: no RNDR, SVE, PAuth).
+        #[arg(long, default_value = xtest_compat::qemu::DEFAULT_CPU)]
+        cpu: String,
     },
     /// Print cases passing in the baseline but not in the results; exit 1 if any.
     Compare {
@@ -122,6 +128,7 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
+            cpu,
         } => commands::run(&commands::RunArgs {
             flash,
             cmd,
@@ -132,6 +139,7 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
+            cpu,
         }),
         Cmd::Xtest {
             flash,
@@ -142,6 +150,7 @@ fn main() -> ExitCode {
             out,
             no_firmware,
             verbose,
+            cpu,
         } => commands::xtest(&commands::XtestArgs {
             flash,
             tee,
@@ -151,6 +160,7 @@ fn main() -> ExitCode {
             out,
             no_firmware,
             verbose,
+            cpu,
         }),
         Cmd::Compare { baseline, results } => commands::compare(&baseline, &results),
     };

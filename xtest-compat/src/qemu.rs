@@ -63,6 +63,8 @@ pub struct QemuConfig {
     pub flash: Option<PathBuf>,
     /// Kernel command line (must not contain `"`).
     pub append: String,
+    /// `-cpu` model and options.
+    pub cpu: String,
     /// Directory for `normal.log` and `secure.log`.
     pub log_dir: PathBuf,
     /// Whole-run time bound.
@@ -72,6 +74,9 @@ pub struct QemuConfig {
     /// Copy the normal console to our stdout.
     pub echo: bool,
 }
+
+/// The default `-cpu` (FEAT_RNG, SVE, PAuth with QEMU's fast algorithm).
+pub const DEFAULT_CPU: &str = "max,pauth-impdef=on";
 
 /// The default kernel command line.
 pub const DEFAULT_APPEND: &str = "console=ttyAMA0 quiet panic=-1";
@@ -84,7 +89,7 @@ impl QemuConfig {
             Some(_) => a.push("virt,secure=on,virtualization=off,gic-version=3".into()),
             None => a.push("virt,gic-version=3".into()),
         }
-        for s in ["-cpu", "max,pauth-impdef=on", "-smp", "2", "-m", "1024"] {
+        for s in ["-cpu", &self.cpu, "-smp", "2", "-m", "1024"] {
             a.push(s.into());
         }
         if let Some(flash) = &self.flash {
@@ -355,6 +360,7 @@ mod tests {
             initrd: "i.cpio.gz".into(),
             flash: Some("flash.bin".into()),
             append: DEFAULT_APPEND.into(),
+            cpu: DEFAULT_CPU.into(),
             log_dir: "logs".into(),
             timeout: None,
             interactive: false,
@@ -373,5 +379,7 @@ mod tests {
         assert!(!a.contains("pflash"));
         assert!(a.contains("-serial mon:stdio"));
         assert!(!a.contains("-monitor none"));
+        cfg.cpu = "cortex-a57".into();
+        assert!(cfg.args().join(" ").contains("-cpu cortex-a57 -smp 2"));
     }
 }

@@ -1,17 +1,32 @@
-//! The normal world's DT handed over in x2 at cold boot: read its memory and
-//! announce the TEE to Linux (`/firmware/optee`, `reserved-memory`), as
-//! OP-TEE does.
+//! The normal world's DT handed over in x2 at cold boot: read its memory,
+//! take the boot seeds for the DRBG (handing Linux fresh ones), and announce
+//! the TEE to Linux (`/firmware/optee`, `reserved-memory`), as OP-TEE does.
 
+use alloc::sync::Arc;
 use core::ops::Range;
+
+use oxtee_fdt::seed::{take_boot_seeds, BootSeeds};
+use oxtee_pta::rng::{BootSeed, SharedRng};
+
+use crate::console::info;
 
 /// Room the DT may grow into (OP-TEE's `CFG_DTB_MAX_SIZE`).
 const DTB_MAX_SIZE: usize = oxtee_qemu_virt::DTB.size;
 
-/// Adds `/firmware/optee` to the DT at `dtb` and returns the normal world's
-/// RAM (first `/memory` range). The address comes from EL3 and is checked
-/// before any of its memory is read: aligned, inside the normal world's RAM
-/// (never secure RAM), with a header whose size fits the room there.
-pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
+/// What the core takes from the DT.
+pub struct FromDt {
+    /// The normal world's RAM (first `/memory` range).
+    pub ram: Range<u64>,
+    /// The DRBG, seeded from the DT's seeds and `RNDR`; `None` with neither.
+    pub rng: Option<Arc<SharedRng>>,
+}
+
+/// Takes the boot seeds out of the DT at `dtb` (Linux gets fresh ones from
+/// the DRBG), announces the TEE and returns RAM and DRBG. The address comes
+/// from EL3 and is checked before any of its memory is read: aligned, inside
+/// the normal world's RAM (never secure RAM), with a header whose size fits
+/// the room there.
+pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
     let ns = oxtee_qemu_virt::NS_RAM;
     let room = oxtee_fdt::blob_room(dtb, &(ns.base as u64..ns.end() as u64), DTB_MAX_SIZE)?;
     let mut header = [0u8; oxtee_fdt::HEADER_SIZE];
@@ -22,6 +37,23 @@ pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
     let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, room) };
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
+    let seeds = take_boot_seeds(&mut fdt);
+    let rng = crate::services::seed_rng(&boot_seeds(&seeds)).map(Arc::new);
+    let handed = seeds.give_fresh_to_normal_world(&mut fdt, |name, out| {
+        let domain: &[u8] = match name {
+            "kaslr-seed" => b"oxtee-dt-kaslr-seed",
+            _ => b"oxtee-dt-rng-seed",
+        };
+        rng.as_ref()
+            .is_some_and(|r| r.fill_for(domain, out).is_ok())
+    })?;
+    drop(seeds);
+    if handed > 0 {
+        info!(
+            "DT: {} seed(s) replaced with fresh ones for the normal world",
+            handed
+        );
+    }
     // The whole of the core's TZDRAM, as OP-TEE's `optee_core` node: Linux
     // must never map it, wherever the board puts it. There is no reserved
     // shared-memory window to list (dynamic shared memory only).
@@ -31,8 +63,21 @@ pub fn update(dtb: u64) -> Result<Range<u64>, oxtee_fdt::FdtError> {
         size: oxtee_qemu_virt::BL32_RAM.size as u64,
     }];
     oxtee_fdt::announce_optee(&mut fdt, &core)?;
-    fdt.write_into(buf)?;
-    Ok(ram)
+    // Wipes the old blob's tail too: it may still hold the seeds we took.
+    fdt.replace_in(buf)?;
+    Ok(FromDt { ram, rng })
+}
+
+fn boot_seeds(seeds: &BootSeeds) -> alloc::vec::Vec<BootSeed<'_>> {
+    seeds
+        .taken()
+        .iter()
+        .map(|t| BootSeed {
+            origin: t.node,
+            name: t.name,
+            bytes: &t.value,
+        })
+        .collect()
 }
 
 fn normal_ram(fdt: &oxtee_fdt::Fdt) -> Option<Range<u64>> {

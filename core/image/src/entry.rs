@@ -17,7 +17,7 @@ use spin::{Mutex, Once};
 use supplicant_proto::opteed::*;
 
 use crate::console::{debug, error, info};
-use crate::services::{CoreRwLock, CoreStats, CoreTests, NsMemory, Rndr};
+use crate::services::{CoreRwLock, CoreStats, CoreTests, NsMemory};
 
 /// Stack size per CPU (must match the linker script).
 const STACK_SIZE: usize = 0x10000;
@@ -74,7 +74,7 @@ pub fn serve_call(args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4] {
     yielding_call(kernel, args, &mut mem, rpc)
 }
 
-fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
+fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kernel {
     let layout = MemLayout {
         ns_ram: ram,
         secure_ram: SECURE_RAM,
@@ -82,16 +82,6 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
     };
     let shm = Mutex::new(ShmRegistry::new(layout, RegistryLimits::default()));
     let mut ptas = PtaRegistry::new();
-    let rng = Rndr::probe()
-        .ok_or("the CPU has no RNDR")
-        .and_then(|src| SharedRng::new(Arc::new(src)).map_err(|_| "RNDR failed its first use"));
-    let rng = match rng {
-        Ok(r) => Some(Arc::new(r)),
-        Err(why) => {
-            error!("no hardware RNG PTA: {}", why);
-            None
-        }
-    };
     let lock = Arc::new(CoreRwLock::default());
     let stats = Arc::new(CoreStats {
         threads: CONFIG.thread_count,
@@ -101,6 +91,7 @@ fn build_kernel(ram: core::ops::Range<u64>) -> Kernel {
             error!("duplicate pseudo-TA");
         }
     };
+    // No randomness, no RNG or system PTA (never zeros): said once at seeding.
     if let Some(rng) = &rng {
         crate::user::set_rng(rng.clone());
         add(Arc::new(RngPta::new(rng.clone())));
@@ -182,7 +173,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
         dtb
     );
     match crate::dt::update(dtb) {
-        Ok(ram) => {
+        Ok(crate::dt::FromDt { ram, rng }) => {
             NS_RAM.store(ram.start, Ordering::Relaxed);
             NS_RAM_END.store(ram.end, Ordering::Relaxed);
             info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
@@ -193,7 +184,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
             crate::mmu::enable_this_cpu();
             info!("MMU on: identity map, W^X");
             crate::interrupt::init_this_cpu();
-            KERNEL.call_once(|| build_kernel(ram));
+            KERNEL.call_once(|| build_kernel(ram, rng));
         }
         Err(e) => {
             error!("cannot update the DT: {}", e);

@@ -3,8 +3,11 @@
 
 use core::ops::Range;
 
+use alloc::sync::Arc;
 use oxtee_pta::invoke_tests::{CoreSelfTests, TestRwLock};
-use oxtee_pta::rng::{EntropyError, EntropySource};
+use oxtee_pta::rng::{BootSeed, EntropyError, EntropySource, SharedRng};
+
+use crate::console::{error, info};
 use oxtee_pta::stats::{AllocStats, StatsSource, TeeTime, ThreadStats};
 use oxtee_pta::TeeError;
 use oxtee_shm::{MemError, PhysMem};
@@ -88,6 +91,31 @@ impl EntropySource for Rndr {
         }
         Ok(())
     }
+}
+
+/// Seeds the DRBG from every source present: `RNDR` and the boot seeds.
+/// `None` (said once on the console) when there is none: then nothing
+/// random is handed out at all.
+pub fn seed_rng(seeds: &[BootSeed<'_>]) -> Option<SharedRng> {
+    let seed_bytes: usize = seeds.iter().map(|s| s.bytes.len()).sum();
+    let rndr = Rndr::probe().map(|r| Arc::new(r) as Arc<dyn EntropySource>);
+    let has_rndr = rndr.is_some();
+    let rng = match SharedRng::with_sources(rndr, seeds) {
+        Err(_) if has_rndr => {
+            error!("RNDR failed its first use; not used");
+            SharedRng::with_sources(None, seeds)
+        }
+        r => r,
+    };
+    match &rng {
+        Ok(r) if r.has_source() => info!("RNG: RNDR and {} byte(s) of boot seed", seed_bytes),
+        Ok(_) => info!("RNG: {} byte(s) of boot seed, no RNDR", seed_bytes),
+        Err(_) => error!(
+            "no entropy source (no RNDR, {} byte(s) of DT rng-seed): no RNG PTA, TA random and TA loading fail",
+            seed_bytes
+        ),
+    }
+    rng.ok()
 }
 
 /// A reader/writer lock. Calls run to completion one CPU at a time today, so

@@ -4,7 +4,7 @@
 use alloc::sync::Arc;
 
 use oxtee_frames::FrameRange;
-use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserHw, UserRegs};
+use oxtee_kernel::user_ta::hw::{el0_spsr, NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
 use oxtee_pta::rng::SharedRng;
 use spin::Once;
@@ -164,13 +164,13 @@ impl UserHw for Machine {
         (cnt, freq)
     }
 
-    fn random(&self, buf: &mut [u8]) {
-        let ok = RNG.get().is_some_and(|r| r.fill(buf).is_ok());
-        if !ok {
-            // No entropy source: never hand out predictable "random" bytes silently.
-            error!("TA random request without an RNG");
-            buf.fill(0);
-        }
+    fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy> {
+        // No entropy source: the caller fails; never predictable bytes.
+        let rng = RNG.get().ok_or(NoEntropy)?;
+        rng.fill(buf).map_err(|_| {
+            error!("TA random request: the RNG failed");
+            NoEntropy
+        })
     }
 
     fn log(&self, args: core::fmt::Arguments<'_>) {

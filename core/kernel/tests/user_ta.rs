@@ -1498,3 +1498,41 @@ fn through_the_optee_msg_path() {
     assert_eq!(w.frames_used(), 0);
     w.assert_clean();
 }
+
+/// Without an entropy source the random system call fails and leaves the
+/// buffer alone, and no TA can be loaded (its ASLR offset needs randomness).
+#[test]
+fn no_entropy_fails_closed() {
+    let mut w = World::new();
+    let id = w.open0(UUID_MULTI).unwrap();
+    w.hw.no_entropy.store(true, Ordering::Relaxed);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    let steps: Vec<Step> = vec![
+        Box::new(|ta| {
+            assert!(ta.write(SCRATCH, &[0xaa; 64]));
+            ta.syscall(SYS_RANDOM, &[SCRATCH, 64])
+        }),
+        Box::new(move |ta| {
+            *seen2.lock().unwrap() = ta.read(SCRATCH, 64).unwrap();
+            ta.ret(0)
+        }),
+    ];
+    w.hw.set_script(program(steps));
+    w.hw.take_results();
+    w.invoke0(id, CMD_PROGRAM).unwrap();
+    let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x0)| x0).collect();
+    assert_eq!(got, vec![r(TEE_ERROR_GENERIC)]);
+    assert_eq!(*seen.lock().unwrap(), vec![0xaa; 64]);
+    w.close(id).unwrap();
+    // Loading a TA needs randomness: refused, nothing left behind.
+    w.hw.set_script(|ta| ta.ret(0));
+    assert_eq!(w.open0(UUID_MULTI), Err((TEE_ERROR_GENERIC, ORIGIN_TEE)));
+    let s = w.k.users.stats();
+    assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
+    // With entropy back, the same TA loads.
+    w.hw.no_entropy.store(false, Ordering::Relaxed);
+    let id = w.open0(UUID_MULTI).unwrap();
+    w.close(id).unwrap();
+    w.assert_clean();
+}

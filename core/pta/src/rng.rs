@@ -1,10 +1,12 @@
 //! Hardware RNG PTA (`PTA_RNG_UUID`, bound by Linux's `optee-rng`) and the DRBG behind it.
 //!
-//! Raw entropy comes from an [`EntropySource`] (the core implements it with `RNDR`); it is
-//! never handed out directly. It seeds a ChaCha20 generator (`rand_chacha`), which is
-//! re-seeded from the source every [`RESEED_INTERVAL`] output bytes and re-keyed from its own
-//! output after every request (so a later state compromise does not reveal earlier output).
-//! Seeds are `SHA-256(domain || current generator output || fresh entropy)`, so extra input
+//! The DRBG is a ChaCha20 generator (`rand_chacha`) seeded once from everything the boot gives:
+//! an [`EntropySource`] (the core implements it with `RNDR`) and/or a seed handed over by the
+//! boot firmware (the DT's `rng-seed`). Raw input is never handed out directly. With a source,
+//! the generator is re-seeded from it every [`RESEED_INTERVAL`] output bytes; seed-only, it is
+//! never re-seeded. Either way it re-keys from its own output after every request (so a later
+//! state compromise does not reveal earlier output). Seeds are
+//! `SHA-256(domain || current generator output || input)`, so extra input
 //! (`PTA_SYSTEM_ADD_RNG_ENTROPY`) can only add to, never replace, what is in the state.
 
 use crate::params::*;
@@ -15,11 +17,25 @@ use rand_core::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 use spin::Mutex;
 use supplicant_proto::pta::*;
+use zeroize::Zeroize;
 
 /// Output bytes after which the generator is re-seeded from the entropy source.
 pub const RESEED_INTERVAL: u64 = 64 * 1024;
 /// Raw entropy bytes drawn per (re)seed.
 pub const SEED_ENTROPY_BYTES: usize = 48;
+/// Fewest boot-seed bytes accepted as the only input (256 bits, as a full-entropy seed).
+pub const MIN_BOOT_SEED_BYTES: usize = 32;
+
+/// Random bytes handed over by the boot firmware (e.g. the DT's `rng-seed`).
+#[derive(Clone, Copy)]
+pub struct BootSeed<'a> {
+    /// Where it was found (e.g. the DT node).
+    pub origin: &'a str,
+    /// Its name there (e.g. the property).
+    pub name: &'a str,
+    /// The bytes.
+    pub bytes: &'a [u8],
+}
 
 /// The entropy source failed (no data, or its health test failed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +54,8 @@ struct State {
 
 /// The conditioned random generator shared by the RNG and system PTAs.
 pub struct SharedRng {
-    source: Arc<dyn EntropySource>,
+    /// `None`: seed-only (no periodic re-seed).
+    source: Option<Arc<dyn EntropySource>>,
     state: Mutex<State>,
 }
 
@@ -51,43 +68,92 @@ fn derive_seed(domain: &[u8], current: &[u8; 32], extra: &[u8]) -> [u8; 32] {
 }
 
 impl SharedRng {
-    /// Seeds a generator from `source`. Fails with `TEE_ERROR_HEALTH_TEST_FAIL` when the source
-    /// gives nothing.
+    /// Seeds a generator from `source` alone. Fails with `TEE_ERROR_HEALTH_TEST_FAIL` when the
+    /// source gives nothing.
     pub fn new(source: Arc<dyn EntropySource>) -> Result<Self, TeeError> {
-        let mut e = [0u8; SEED_ENTROPY_BYTES];
-        source.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
-        let seed = derive_seed(b"oxtee-rng-init", &[0; 32], &e);
+        Self::with_sources(Some(source), &[])
+    }
+
+    /// Seeds a generator from `source` (if any) and the boot seeds together. Fails with
+    /// `TEE_ERROR_HEALTH_TEST_FAIL` when a given source fails, and with
+    /// `TEE_ERROR_NOT_SUPPORTED` when there is no source and the seeds hold fewer than
+    /// [`MIN_BOOT_SEED_BYTES`].
+    pub fn with_sources(
+        source: Option<Arc<dyn EntropySource>>,
+        seeds: &[BootSeed<'_>],
+    ) -> Result<Self, TeeError> {
+        let mut h = Sha256::new();
+        h.update(b"oxtee-rng-init");
+        let mut seed_bytes = 0usize;
+        for s in seeds {
+            // Labelled and length-prefixed: bytes cannot move between seeds unnoticed.
+            for part in [s.origin.as_bytes(), b"\0", s.name.as_bytes(), b"\0"] {
+                h.update(part);
+            }
+            h.update((s.bytes.len() as u64).to_le_bytes());
+            h.update(s.bytes);
+            seed_bytes = seed_bytes.saturating_add(s.bytes.len());
+        }
+        match &source {
+            Some(src) => {
+                let mut e = [0u8; SEED_ENTROPY_BYTES];
+                src.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
+                h.update(e);
+                e.zeroize();
+            }
+            None if seed_bytes < MIN_BOOT_SEED_BYTES => return Err(TeeError::NotSupported),
+            None => {}
+        }
         Ok(Self {
             source,
             state: Mutex::new(State {
-                rng: ChaCha20Rng::from_seed(seed),
+                rng: ChaCha20Rng::from_seed(h.finalize().into()),
                 since_reseed: 0,
             }),
         })
+    }
+
+    /// Whether the generator re-seeds from a hardware source.
+    pub fn has_source(&self) -> bool {
+        self.source.is_some()
     }
 
     fn reseed(state: &mut State, domain: &[u8], extra: &[u8]) {
         let mut cur = [0u8; 32];
         state.rng.fill_bytes(&mut cur);
         state.rng = ChaCha20Rng::from_seed(derive_seed(domain, &cur, extra));
+        cur.zeroize();
     }
 
-    /// Fills `out` with conditioned random bytes.
+    /// Fills `out` with conditioned random bytes; on failure `out` is left untouched.
     pub fn fill(&self, out: &mut [u8]) -> Result<(), TeeError> {
         let mut st = self.state.lock();
         let len = out.len() as u64;
-        if st.since_reseed.saturating_add(len) > RESEED_INTERVAL {
-            let mut e = [0u8; SEED_ENTROPY_BYTES];
-            self.source
-                .fill(&mut e)
-                .map_err(|_| TeeError::HealthTestFail)?;
-            Self::reseed(&mut st, b"oxtee-rng-reseed", &e);
-            st.since_reseed = 0;
+        if let Some(src) = &self.source {
+            if st.since_reseed.saturating_add(len) > RESEED_INTERVAL {
+                let mut e = [0u8; SEED_ENTROPY_BYTES];
+                src.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
+                Self::reseed(&mut st, b"oxtee-rng-reseed", &e);
+                e.zeroize();
+                st.since_reseed = 0;
+            }
         }
         st.rng.fill_bytes(out);
         st.since_reseed = st.since_reseed.saturating_add(len);
         // Backtracking resistance: forget the key that produced `out`.
         Self::reseed(&mut st, b"oxtee-rng-rekey", &[]);
+        Ok(())
+    }
+
+    /// Fills `out` for a consumer named by `domain` (e.g. the seed handed on to the normal
+    /// world): a generator keyed by `SHA-256(domain || DRBG output)`, so these bytes are
+    /// unrelated to what any other consumer gets.
+    pub fn fill_for(&self, domain: &[u8], out: &mut [u8]) -> Result<(), TeeError> {
+        let mut k = [0u8; 32];
+        self.fill(&mut k)?;
+        let mut g = ChaCha20Rng::from_seed(derive_seed(b"oxtee-rng-domain", &k, domain));
+        k.zeroize();
+        g.fill_bytes(out);
         Ok(())
     }
 

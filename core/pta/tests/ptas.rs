@@ -2,7 +2,7 @@
 
 use oxtee_pta::invoke_tests::{InvokeTestsPta, TestRwLock};
 use oxtee_pta::result::*;
-use oxtee_pta::rng::{EntropyError, EntropySource, RngPta, SharedRng};
+use oxtee_pta::rng::{BootSeed, EntropyError, EntropySource, RngPta, SharedRng};
 use oxtee_pta::stats::*;
 use oxtee_pta::system::SystemPta;
 use oxtee_pta::*;
@@ -688,4 +688,152 @@ fn stats_other_commands() {
         e.reg.invoke(s, 77, &mut no_params()),
         Err(TeeError::BadParameters)
     );
+}
+
+// ---------- DRBG seeding ----------
+
+fn fake_entropy() -> Arc<FakeEntropy> {
+    Arc::new(FakeEntropy {
+        counter: AtomicU8::new(0),
+        fail: AtomicBool::new(false),
+    })
+}
+
+fn dt_seed(bytes: &[u8]) -> [BootSeed<'_>; 1] {
+    [BootSeed {
+        origin: "/chosen",
+        name: "rng-seed",
+        bytes,
+    }]
+}
+
+fn draw(rng: &SharedRng, n: usize) -> Vec<u8> {
+    let mut v = vec![0u8; n];
+    rng.fill(&mut v).unwrap();
+    v
+}
+
+#[test]
+fn seed_only_rng_needs_a_full_seed() {
+    use oxtee_pta::rng::MIN_BOOT_SEED_BYTES;
+    assert_eq!(
+        SharedRng::with_sources(None, &[]).err(),
+        Some(TeeError::NotSupported)
+    );
+    assert_eq!(
+        SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES - 1])).err(),
+        Some(TeeError::NotSupported)
+    );
+    let rng = SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES])).unwrap();
+    assert!(!rng.has_source());
+}
+
+#[test]
+fn seed_only_rng_keeps_going_and_rekeys() {
+    let seed: Vec<u8> = (0..32u8).collect();
+    let a = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    let b = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    let mut other = seed.clone();
+    other[31] ^= 1;
+    let c = SharedRng::with_sources(None, &dt_seed(&other)).unwrap();
+    // Deterministic in the seed, different for a different seed, never the seed itself.
+    let first = draw(&a, 64);
+    assert_eq!(first, draw(&b, 64));
+    assert_ne!(first, draw(&c, 64));
+    assert!(!first.windows(seed.len()).any(|w| w == seed.as_slice()));
+    // Well past the re-seed interval: no source is asked, every request differs, none is zero.
+    let mut prev = first;
+    for _ in 0..(oxtee_pta::rng::RESEED_INTERVAL as usize / MAX_ENTROPY_REQ_SZ + 4) {
+        let next = draw(&a, MAX_ENTROPY_REQ_SZ);
+        assert_ne!(next[..64], prev[..64]);
+        assert!(next.iter().filter(|&&x| x == 0).count() < MAX_ENTROPY_REQ_SZ / 64);
+        prev = next;
+    }
+}
+
+#[test]
+fn sources_are_mixed() {
+    let seed = [0x33u8; 32];
+    let only_seed = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    let only_src = SharedRng::with_sources(Some(fake_entropy()), &[]).unwrap();
+    let both = SharedRng::with_sources(Some(fake_entropy()), &dt_seed(&seed)).unwrap();
+    assert!(both.has_source());
+    let (x, y, z) = (draw(&only_seed, 32), draw(&only_src, 32), draw(&both, 32));
+    assert!(x != y && y != z && x != z);
+    // A short seed still counts when a hardware source is there too.
+    assert!(SharedRng::with_sources(Some(fake_entropy()), &dt_seed(&[1])).is_ok());
+}
+
+#[test]
+fn failing_source_is_an_error_never_zeros() {
+    let src = fake_entropy();
+    src.fail.store(true, Ordering::SeqCst);
+    // A failing source is refused at seeding even with a boot seed beside it.
+    assert_eq!(
+        SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).err(),
+        Some(TeeError::HealthTestFail)
+    );
+    src.fail.store(false, Ordering::SeqCst);
+    let rng = SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).unwrap();
+    src.fail.store(true, Ordering::SeqCst);
+    // It fails at the first re-seed, leaving the buffer as it was.
+    let mut failed = false;
+    for _ in 0..(oxtee_pta::rng::RESEED_INTERVAL as usize / MAX_ENTROPY_REQ_SZ + 2) {
+        let mut buf = vec![0xa5u8; MAX_ENTROPY_REQ_SZ];
+        match rng.fill(&mut buf) {
+            Ok(()) => assert!(buf.iter().filter(|&&x| x == 0).count() < MAX_ENTROPY_REQ_SZ / 64),
+            Err(e) => {
+                assert_eq!(e, TeeError::HealthTestFail);
+                assert!(buf.iter().all(|&x| x == 0xa5));
+                failed = true;
+                break;
+            }
+        }
+    }
+    assert!(failed);
+    let mut d = [0u8; 16];
+    assert_eq!(rng.fill_for(b"x", &mut d), Err(TeeError::HealthTestFail));
+    assert_eq!(d, [0; 16]);
+}
+
+#[test]
+fn domain_outputs_are_separated() {
+    let seed = [9u8; 32];
+    let a = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    let b = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    let mut x = [0u8; 32];
+    let mut y = [0u8; 32];
+    a.fill_for(b"linux-rng-seed", &mut x).unwrap();
+    b.fill_for(b"linux-kaslr-seed", &mut y).unwrap();
+    assert_ne!(x, y);
+    // Not what a plain request would have returned from the same state.
+    let c = SharedRng::with_sources(None, &dt_seed(&seed)).unwrap();
+    assert_ne!(x.to_vec(), draw(&c, 32));
+    assert_ne!(x, [0; 32]);
+}
+
+#[test]
+fn seeds_are_labelled() {
+    let two = |a: &[u8], b: &[u8]| {
+        let s = [
+            BootSeed {
+                origin: "/secure-chosen",
+                name: "rng-seed",
+                bytes: a,
+            },
+            BootSeed {
+                origin: "/chosen",
+                name: "rng-seed",
+                bytes: b,
+            },
+        ];
+        draw(&SharedRng::with_sources(None, &s).unwrap(), 32)
+    };
+    let a: Vec<u8> = (0..40).collect();
+    // The same bytes split differently between the seeds give different generators.
+    assert_ne!(two(&a[..20], &a[20..]), two(&a[..21], &a[21..]));
+    // Two seeds that only together reach the minimum are enough.
+    assert_eq!(two(&a[..16], &a[16..32]).len(), 32);
+    // A short seed still adds to a hardware source.
+    assert!(SharedRng::with_sources(Some(fake_entropy()), &dt_seed(&[1])).is_ok());
 }

@@ -8,6 +8,7 @@ pub mod cells;
 mod error;
 mod fixup;
 mod parse;
+pub mod seed;
 mod tree;
 mod window;
 mod write;

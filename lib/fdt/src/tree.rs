@@ -208,6 +208,21 @@ impl Node {
         self.properties.len() != before
     }
 
+    /// Removes every property with this name and returns their values (moved, not copied, so
+    /// that the caller can wipe them).
+    pub fn take_properties(&mut self, name: &str) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.properties.len() {
+            if self.properties[i].name == name {
+                out.push(self.properties.remove(i).value);
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
     /// Removes all properties and children, keeping the name.
     pub fn clear(&mut self) {
         self.properties.clear();

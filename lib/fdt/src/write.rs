@@ -148,6 +148,22 @@ impl Fdt {
         dst.copy_from_slice(&bytes);
         Ok(bytes.len())
     }
+
+    /// As [`Fdt::write_into`] over the blob already in `buf`, and zeroes what is left of the
+    /// old blob after the new one (the old `totalsize`, read from `buf`'s header, bounded by
+    /// `buf`), so that removed properties do not linger in memory.
+    pub fn replace_in(&self, buf: &mut [u8]) -> Result<usize, FdtError> {
+        let old_len = buf
+            .get(4..8)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u32::from_be_bytes(b) as usize);
+        let len = self.write_into(buf)?;
+        let end = old_len.min(buf.len());
+        if let Some(tail) = buf.get_mut(len..end) {
+            tail.fill(0);
+        }
+        Ok(len)
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +195,36 @@ mod tests {
         assert_eq!(word(32), 12);
         assert_eq!(&b[b.len() - 12..], b"#size-cells\0");
         assert_eq!(Fdt::parse(&b).unwrap(), f);
+    }
+
+    #[test]
+    fn replace_in_wipes_the_old_tail() {
+        let mut big = Fdt::new();
+        big.ensure_node("/chosen")
+            .unwrap()
+            .set_property("rng-seed", &[0x77; 40])
+            .unwrap();
+        let old = big.to_bytes().unwrap();
+        let mut buf = vec![0xaau8; old.len() + 16];
+        big.write_into(&mut buf).unwrap();
+        let mut small = Fdt::parse(&buf).unwrap();
+        small.remove_property("/chosen", "rng-seed").unwrap();
+        let n = small.replace_in(&mut buf).unwrap();
+        assert!(n < old.len());
+        assert!(buf[n..old.len()].iter().all(|&b| b == 0));
+        // Bytes past the old blob are not ours to touch.
+        assert!(buf[old.len()..].iter().all(|&b| b == 0xaa));
+        assert!(!buf.windows(4).any(|w| w == [0x77; 4]));
+        assert_eq!(Fdt::parse(&buf).unwrap(), small);
+        // A header claiming more than the buffer is bounded by it.
+        let mut buf2 = old.clone();
+        buf2[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(small.replace_in(&mut buf2), Ok(n));
+        assert!(buf2[n..].iter().all(|&b| b == 0));
+        // Too small: nothing written, nothing wiped.
+        let mut tiny = vec![0x55u8; n - 1];
+        assert!(small.replace_in(&mut tiny).is_err());
+        assert!(tiny.iter().all(|&b| b == 0x55));
     }
 
     #[test]

@@ -435,3 +435,51 @@ fn secure_os_announces_itself_and_reserves_its_memory() {
     assert_eq!(announce_optee(&mut bad, &wrong), Err(FdtError::BadName));
     assert_eq!(bad.to_bytes().unwrap(), before);
 }
+
+#[test]
+fn boot_seeds_taken_from_qemu_tree() {
+    use oxtee_fdt::seed::take_boot_seeds;
+    let mut f = Fdt::parse(VIRT).unwrap();
+    let original: Vec<Vec<u8>> = ["/secure-chosen", "/chosen"]
+        .iter()
+        .flat_map(|n| ["rng-seed", "kaslr-seed"].map(|p| f.property(n, p).unwrap().to_vec()))
+        .collect();
+    assert_eq!(
+        original.iter().map(Vec::len).collect::<Vec<_>>(),
+        [32, 8, 32, 8]
+    );
+    let seeds = take_boot_seeds(&mut f);
+    assert_eq!(seeds.total_len(), 80);
+    let mut n = 0u8;
+    let written = seeds
+        .give_fresh_to_normal_world(&mut f, |_, b| {
+            for x in b.iter_mut() {
+                n = n.wrapping_add(0x3b);
+                *x = n;
+            }
+            true
+        })
+        .unwrap();
+    assert_eq!(written, 2);
+    assert_eq!(f.property("/chosen", "rng-seed").unwrap().len(), 32);
+    assert_eq!(f.property("/chosen", "kaslr-seed").unwrap().len(), 8);
+    assert!(f.property("/secure-chosen", "rng-seed").is_none());
+    assert!(f.property("/secure-chosen", "kaslr-seed").is_none());
+    // None of the original seed bytes is left in what Linux gets.
+    let out = f.to_bytes().unwrap();
+    for s in &original {
+        assert!(!out.windows(s.len()).any(|w| w == s.as_slice()));
+    }
+    // Everything else is as before.
+    let mut g = Fdt::parse(VIRT).unwrap();
+    for n in ["/secure-chosen", "/chosen"] {
+        for p in ["rng-seed", "kaslr-seed"] {
+            g.remove_property(n, p).unwrap();
+        }
+    }
+    for p in ["rng-seed", "kaslr-seed"] {
+        let v = f.property("/chosen", p).unwrap().to_vec();
+        g.set_property("/chosen", p, &v).unwrap();
+    }
+    assert_eq!(f, g);
+}

@@ -211,8 +211,7 @@ struct CoreRng<'a>(&'a dyn UserHw);
 
 impl oxtee_crypto::Rng for CoreRng<'_> {
     fn fill(&mut self, dest: &mut [u8]) -> oxtee_crypto::TeeResult<()> {
-        self.0.random(dest);
-        Ok(())
+        self.0.random(dest).map_err(|_| TeeError::Generic)
     }
 }
 
@@ -1440,11 +1439,12 @@ mod tests {
 
     /// A fake TA: one read-write page run at `VA` backed by a vector.
     mod ta {
-        use super::super::super::hw::{Trap, UserHw, UserRegs};
+        use super::super::super::hw::{NoEntropy, Trap, UserHw, UserRegs};
         use super::super::super::space::{Space, Use, PAGE};
         use super::super::super::Frames;
         use oxtee_frames::{FrameRange, Owner};
         use oxtee_mm::{UserKind, UserMapping};
+        use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::Mutex;
 
         const POOL: u64 = 0x1000_0000;
@@ -1454,7 +1454,8 @@ mod tests {
         /// A page standing for normal-world shared memory.
         pub(super) const NS_VA: u64 = 0xa000_0000;
 
-        pub(super) struct Hw(Mutex<Vec<u8>>);
+        /// Memory, and whether `random` fails.
+        pub(super) struct Hw(Mutex<Vec<u8>>, pub(super) AtomicBool);
 
         impl UserHw for Hw {
             fn read(&self, pa: u64, dst: &mut [u8]) {
@@ -1479,8 +1480,12 @@ mod tests {
             fn counter(&self) -> (u64, u64) {
                 (0, 1)
             }
-            fn random(&self, buf: &mut [u8]) {
+            fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy> {
+                if self.1.load(Ordering::Relaxed) {
+                    return Err(NoEntropy);
+                }
                 buf.fill(0x5a);
+                Ok(())
             }
             fn log(&self, _: core::fmt::Arguments<'_>) {}
         }
@@ -1488,7 +1493,10 @@ mod tests {
         pub(super) fn setup() -> (Hw, Space) {
             let frames = Frames::default();
             frames.lock().init(POOL, POOL_SIZE).unwrap();
-            let hw = Hw(Mutex::new(vec![0; POOL_SIZE as usize]));
+            let hw = Hw(
+                Mutex::new(vec![0; POOL_SIZE as usize]),
+                AtomicBool::new(false),
+            );
             let mut space = Space::new(Owner(5), 3);
             let f = space.alloc_frames(&frames, &hw, SIZE).unwrap();
             space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
@@ -1518,6 +1526,24 @@ mod tests {
     const ATTRS: u64 = ta::VA + 0x2000;
     const BUF: u64 = ta::VA + 0x3000;
     const UNMAPPED: u64 = ta::VA + ta::SIZE + 0x10;
+
+    #[test]
+    fn key_generation_fails_without_entropy() {
+        let (hw, space) = ta::setup();
+        hw.1.store(true, std::sync::atomic::Ordering::Relaxed);
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        for (ty, bits) in [(TEE_TYPE_AES, 128), (TEE_TYPE_X25519_KEYPAIR, 256)] {
+            obj_alloc(&m, &mut cs, ty, bits, OUT).unwrap();
+            let h = u32_at(&m, OUT);
+            assert_eq!(
+                obj_generate(&m, &mut cs, h, bits, 0, 0),
+                Err(TEE_ERROR_GENERIC),
+                "type {ty:#x}"
+            );
+            assert!(!cs.object(h).unwrap().key.is_initialized());
+        }
+    }
 
     #[test]
     fn digest_through_the_syscall_layer() {

@@ -4,6 +4,10 @@
 use oxtee_frames::FrameRange;
 use oxtee_mm::UserMapping;
 
+/// The core has no random source (or it failed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoEntropy;
+
 /// Registers of a TA between two of its exceptions: general registers,
 /// return state, thread pointer and FP/SIMD state (saved on every exit
 /// because another TA may run on this CPU before this one resumes).
@@ -89,8 +93,9 @@ pub trait UserHw: Sync {
     fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap;
     /// Generic counter value and frequency (Hz).
     fn counter(&self) -> (u64, u64);
-    /// Fills `buf` from the core's random source.
-    fn random(&self, buf: &mut [u8]);
+    /// Fills `buf` from the core's random source, or fails when there is
+    /// none (the caller must then fail too: never use `buf`).
+    fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy>;
     /// Writes a line on the secure console.
     fn log(&self, args: core::fmt::Arguments<'_>);
 }

@@ -79,7 +79,8 @@ pub fn load(
 ) -> Result<Loaded, u32> {
     let head = main.elf.ta_head.ok_or(TEE_ERROR_BAD_FORMAT)?;
     let mut rnd = [0u8; 8];
-    hw.random(&mut rnd);
+    // No randomness, no TA: a fixed layout would defeat ASLR silently.
+    hw.random(&mut rnd).map_err(|_| TEE_ERROR_GENERIC)?;
     let start = IMAGE_START + (u64::from_le_bytes(rnd) % ASLR_PAGES) * PAGE;
     // The TLSDESC resolver page comes first, the modules after it.
     let tlsdesc = start;

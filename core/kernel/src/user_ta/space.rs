@@ -418,8 +418,9 @@ mod tests {
         fn counter(&self) -> (u64, u64) {
             (0, 1)
         }
-        fn random(&self, buf: &mut [u8]) {
+        fn random(&self, buf: &mut [u8]) -> Result<(), super::super::hw::NoEntropy> {
             buf.fill(7);
+            Ok(())
         }
         fn log(&self, _args: core::fmt::Arguments<'_>) {}
     }

@@ -278,7 +278,9 @@ fn random(cx: &Cx<'_>, ctx: &Ctx, va: u64, len: u64) -> Result<(), u32> {
     let mut off = 0;
     while off < len {
         let n = (len - off).min(chunk.len() as u64) as usize;
-        cx.hw.random(&mut chunk[..n]);
+        cx.hw
+            .random(&mut chunk[..n])
+            .map_err(|_| TEE_ERROR_GENERIC)?;
         ctx.space.write(cx.hw, va + off, &chunk[..n])?;
         off += n as u64;
     }

@@ -10,13 +10,13 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use oxtee_frames::FrameRange;
 use oxtee_kernel::call::Kernel;
 use oxtee_kernel::rpc::{Rpc, RpcArgArea};
-use oxtee_kernel::user_ta::hw::{Trap, UserHw, UserRegs};
+use oxtee_kernel::user_ta::hw::{NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_kernel::user_ta::params::{UteeParams, UTEE_PARAMS_SIZE};
 use oxtee_kernel::user_ta::{Cx, Failure, UserTas};
 use oxtee_mm::{UserKind, UserMapping, TA_WINDOW};
@@ -103,6 +103,8 @@ pub struct FakeHw {
     pub irq_every: AtomicU64,
     /// ELR of the latest entry (the main module's entry point).
     pub last_entry: AtomicU64,
+    /// `random` fails (a machine without any entropy source).
+    pub no_entropy: AtomicBool,
 }
 
 impl FakeHw {
@@ -120,6 +122,7 @@ impl FakeHw {
             runs: AtomicU64::new(0),
             irq_every: AtomicU64::new(0),
             last_entry: AtomicU64::new(0),
+            no_entropy: AtomicBool::new(false),
         }
     }
 
@@ -140,6 +143,7 @@ impl FakeHw {
         self.runs.store(0, Ordering::Relaxed);
         self.irq_every.store(0, Ordering::Relaxed);
         self.last_entry.store(0, Ordering::Relaxed);
+        self.no_entropy.store(false, Ordering::Relaxed);
         self.set_script(|ta| ta.ret(0));
     }
 
@@ -288,8 +292,13 @@ impl UserHw for FakeHw {
     fn counter(&self) -> (u64, u64) {
         (self.clock.load(Ordering::Relaxed), FREQ)
     }
-    fn random(&self, buf: &mut [u8]) {
+    fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy> {
+        if self.no_entropy.load(Ordering::Relaxed) {
+            return Err(NoEntropy);
+        }
+        // Fixed bytes keep TA addresses reproducible across runs.
         buf.fill(0);
+        Ok(())
     }
     fn log(&self, args: core::fmt::Arguments<'_>) {
         self.log.lock().unwrap().push(args.to_string());

@@ -1,8 +1,9 @@
 //! Parse arbitrary bytes; whatever parses must serialize, re-parse to the same tree, and
-//! survive the boot fix-ups.
+//! survive the boot fix-ups and the boot-seed hand-over.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use oxtee_fdt::seed::{take_boot_seeds, MAX_REPLACEMENT, SEED_NODES, SEED_PROPERTIES};
 use oxtee_fdt::{fixup_for_boot, BootParams, Fdt, Initrd, ReservedRegion};
 
 fuzz_target!(|data: &[u8]| {
@@ -12,6 +13,30 @@ fuzz_target!(|data: &[u8]| {
     let bytes = fdt.to_bytes().expect("a parsed tree serializes");
     let again = Fdt::parse(&bytes).expect("our own output parses");
     assert_eq!(again, fdt);
+
+    // Boot seeds: all taken, none left in the secure node, fresh ones bounded in size.
+    let mut seeded = fdt.clone();
+    let seeds = take_boot_seeds(&mut seeded);
+    for node in SEED_NODES {
+        for name in SEED_PROPERTIES {
+            assert!(seeded.property(node, name).is_none());
+        }
+    }
+    if seeds
+        .give_fresh_to_normal_world(&mut seeded, |_, b| {
+            b.fill(0x5a);
+            true
+        })
+        .is_ok()
+    {
+        assert!(seeded.property(SEED_NODES[0], SEED_PROPERTIES[0]).is_none());
+        for name in SEED_PROPERTIES {
+            let v = seeded.property("/chosen", name).map_or(0, <[u8]>::len);
+            assert!(v <= MAX_REPLACEMENT);
+        }
+        let bytes = seeded.to_bytes().expect("a re-seeded tree serializes");
+        assert_eq!(Fdt::parse(&bytes).expect("re-seeded output parses"), seeded);
+    }
 
     let mut fixed = fdt;
     let regions = [ReservedRegion {
