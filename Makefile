@@ -18,7 +18,7 @@ export QEMU_CPU
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test clean
 
 all: $(O)/flash-$(TEE).img initramfs
 
@@ -35,7 +35,7 @@ xtest: all
 	$(XTC) xtest --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test
+test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -110,6 +110,15 @@ ta-verify-test: $(O)/flash-oxtee.img initramfs tools
 		--extra-file $(TA_RESIGN)/crypt-v2.ta:/etc/oxtee/crypt-v2.ta \
 		--extra-file $(TA_RESIGN)/crypt-v1.ta:/etc/oxtee/crypt-v1.ta \
 		--cmd 'sh /etc/oxtee/ta-tamper-check'
+
+# What Linux sees of the TEE besides calls: asynchronous notifications on
+# (and their interrupt delivered once: the first bottom half), the core's
+# memory reserved in the DT.
+probe-test: $(O)/flash-oxtee.img initramfs
+	$(XTC) run --cpu '$(QEMU_CPU)' --flash $(O)/flash-oxtee.img --out $(O) --log-dir $(O)/probe-test --timeout 600 \
+		--cmd 'set -e; dmesg | grep "optee: Asynchronous notifications enabled"; \
+			grep optee_notification /proc/interrupts | awk "{ n = 0; for (i = 2; i <= 3; i++) n += \$$i } END { exit !(n > 0) }"; \
+			ls /proc/device-tree/reserved-memory/optee_core@e100000'
 
 # FP/SIMD registers of the normal world survive TA calls on every CPU
 # (tools/guest/oxtee-fp-check.c): d8-d15 across each call, v0-v31 and FPCR

@@ -10,6 +10,8 @@ use oxtee_pta::rng::{BootSeed, SharedRng};
 
 use crate::console::info;
 
+/// `IRQ_TYPE_EDGE_RISING` of the GIC binding's third interrupt cell.
+const IRQ_TYPE_EDGE_RISING: u32 = 1;
 /// Room the DT may grow into (OP-TEE's `CFG_DTB_MAX_SIZE`).
 const DTB_MAX_SIZE: usize = oxtee_qemu_virt::DTB.size;
 
@@ -62,7 +64,13 @@ pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
         base: oxtee_qemu_virt::BL32_RAM.base as u64,
         size: oxtee_qemu_virt::BL32_RAM.size as u64,
     }];
-    oxtee_fdt::announce_optee(&mut fdt, &core)?;
+    // The asynchronous-notification SPI, edge rising, as OP-TEE announces it.
+    let notif = [
+        0,
+        oxtee_qemu_virt::intid::ASYNC_NOTIF - 32,
+        IRQ_TYPE_EDGE_RISING,
+    ];
+    oxtee_fdt::announce_optee(&mut fdt, &core, Some(notif))?;
     // Wipes the old blob's tail too: it may still hold the seeds we took.
     fdt.replace_in(buf)?;
     Ok(FromDt { ram, rng })

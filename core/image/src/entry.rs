@@ -5,6 +5,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
+use oxtee_kernel::notif::Notifications;
 use oxtee_kernel::rpc::Rpc;
 use oxtee_pta::invoke_tests::InvokeTestsPta;
 use oxtee_pta::rng::{RngPta, SharedRng};
@@ -121,6 +122,7 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
         ta_versions: Default::default(),
         users,
         user_hw: Some(&crate::user::MACHINE),
+        notif: Some(&NOTIF),
     }
 }
 
@@ -211,9 +213,16 @@ pub fn cpu_index() -> usize {
     (mpidr & 0xff) as usize
 }
 
+/// Asynchronous notifications for the normal world (SPI `intid::ASYNC_NOTIF`).
+static NOTIF: Notifications = Notifications::new();
+
 /// Fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
 extern "C" fn fast_smc(regs: &mut Regs) {
-    let out = fast_call(&CONFIG, regs);
+    let out = fast_call(
+        &CONFIG,
+        Some((&NOTIF, &crate::interrupt::AsyncNotifIrq)),
+        regs,
+    );
     regs[..4].copy_from_slice(&out);
     crate::fp::leave_secure_world(cpu_index());
 }

@@ -62,6 +62,18 @@ pub fn init_this_cpu() {
     }
 }
 
+/// The normal world's asynchronous-notification interrupt (an SPI of the
+/// Non-secure group, which Linux configures): the core only makes it pending.
+pub struct AsyncNotifIrq;
+
+impl oxtee_kernel::notif::NotifIrq for AsyncNotifIrq {
+    fn raise(&self) {
+        if let Err(e) = gic().set_pending(oxtee_qemu_virt::intid::ASYNC_NOTIF) {
+            crate::console::error!("async notification interrupt: {:?}", e);
+        }
+    }
+}
+
 /// Called from the IRQ vector (interrupts while the core runs) and from
 /// `fiq_entry` (secure interrupts while the normal world ran): acknowledge,
 /// handle, end.

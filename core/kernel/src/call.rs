@@ -40,6 +40,8 @@ pub struct Kernel {
     /// The machine side of running TAs at S-EL0 (absent: user TAs are
     /// fetched and verified but not run).
     pub user_hw: Option<&'static dyn UserHw>,
+    /// Asynchronous notifications, when offered.
+    pub notif: Option<&'static crate::notif::Notifications>,
 }
 
 /// Where the argument of a call lives and how much of it may be read.
@@ -279,10 +281,19 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 status(TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_TEE)
             }
         }
-        // Asynchronous notifications are not offered.
-        Request::DoBottomHalf | Request::StopAsyncNotif => {
-            status(TEE_ERROR_NOT_SUPPORTED, TEE_ORIGIN_TEE)
-        }
+        // No secure driver defers work to a bottom half yet: the call that
+        // carries it has nothing more to do.
+        Request::DoBottomHalf => match k.notif {
+            Some(_) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+            None => status(TEE_ERROR_NOT_SUPPORTED, TEE_ORIGIN_TEE),
+        },
+        Request::StopAsyncNotif => match k.notif {
+            Some(n) => {
+                n.stop();
+                status(TEE_SUCCESS, TEE_ORIGIN_TEE)
+            }
+            None => status(TEE_ERROR_NOT_SUPPORTED, TEE_ORIGIN_TEE),
+        },
     }
 }
 

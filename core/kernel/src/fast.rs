@@ -6,6 +6,11 @@ pub type Regs = [u64; 8];
 use supplicant_proto::optee_msg::{OPTEE_MSG_OS_OPTEE_UUID, OPTEE_MSG_UID};
 use supplicant_proto::optee_smc::*;
 
+use crate::notif::{NotifIrq, Notifications, ASYNC_VALUES};
+
+/// Asynchronous notifications, when the board has an interrupt for them.
+pub type Notif<'a> = Option<(&'a Notifications, &'a dyn NotifIrq)>;
+
 /// What the core offers, decided by the image at boot.
 #[derive(Clone, Copy, Debug)]
 pub struct Config {
@@ -38,7 +43,7 @@ fn words(w: [u32; 4]) -> [u64; 4] {
 }
 
 /// Answers a fast call; returns the normal world's a0..a3.
-pub fn fast_call(cfg: &Config, regs: &Regs) -> [u64; 4] {
+pub fn fast_call(cfg: &Config, notif: Notif<'_>, regs: &Regs) -> [u64; 4] {
     let Ok(fid) = u32::try_from(regs[0]) else {
         return [UNKNOWN, 0, 0, 0];
     };
@@ -61,8 +66,35 @@ pub fn fast_call(cfg: &Config, regs: &Regs) -> [u64; 4] {
             } else {
                 OK
             };
-            [status, SEC_CAPS, 0, RPC_ARG_PARAMS]
+            match notif {
+                // Values from ASYNC_VALUES on are OP-TEE's per-thread ones.
+                Some(_) => [
+                    status,
+                    SEC_CAPS | u64::from(OPTEE_SMC_SEC_CAP_ASYNC_NOTIF),
+                    u64::from(ASYNC_VALUES + cfg.thread_count),
+                    RPC_ARG_PARAMS,
+                ],
+                None => [status, SEC_CAPS, 0, RPC_ARG_PARAMS],
+            }
         }
+        OPTEE_SMC_ENABLE_ASYNC_NOTIF => match notif {
+            Some((n, irq)) => {
+                n.enable(irq);
+                [OK, 0, 0, 0]
+            }
+            None => [UNKNOWN, 0, 0, 0],
+        },
+        OPTEE_SMC_GET_ASYNC_NOTIF_VALUE => match notif.map(|(n, _)| n.take()) {
+            None => [UNKNOWN, 0, 0, 0],
+            Some(None) => [OK, 0, 0, 0],
+            Some(Some((value, more))) => {
+                let mut flags = OPTEE_SMC_ASYNC_NOTIF_VALUE_VALID;
+                if more {
+                    flags |= OPTEE_SMC_ASYNC_NOTIF_VALUE_PENDING;
+                }
+                [OK, u64::from(value), u64::from(flags), 0]
+            }
+        },
         // The RPC-argument cache is never used (RPC_ARG is offered): always empty.
         OPTEE_SMC_DISABLE_SHM_CACHE => [ENOTAVAIL, 0, 0, 0],
         OPTEE_SMC_ENABLE_SHM_CACHE => [OK, 0, 0, 0],
@@ -82,7 +114,42 @@ mod tests {
     };
 
     fn call(fid: u64, a1: u64) -> [u64; 4] {
-        fast_call(&CFG, &[fid, a1, 0, 0, 0, 0, 0, 0])
+        fast_call(&CFG, None, &[fid, a1, 0, 0, 0, 0, 0, 0])
+    }
+
+    struct Irq(core::sync::atomic::AtomicU32);
+    impl NotifIrq for Irq {
+        fn raise(&self) {
+            self.0.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn async_notifications() {
+        let n = Notifications::new();
+        let irq = Irq(core::sync::atomic::AtomicU32::new(0));
+        let on =
+            |fid: u64, a1: u64| fast_call(&CFG, Some((&n, &irq)), &[fid, a1, 0, 0, 0, 0, 0, 0]);
+        let caps = on(0xB200_0009, 0);
+        assert_ne!(caps[1] & (1 << 5), 0, "ASYNC_NOTIF offered");
+        assert_eq!(
+            caps[2],
+            64 + 8,
+            "max value: async values, then one per thread"
+        );
+        assert_eq!(on(0xB200_0011, 0), [0, 0, 0, 0], "nothing pending");
+        assert_eq!(on(0xB200_0010, 0)[0], 0, "enabled");
+        assert_eq!(irq.0.load(core::sync::atomic::Ordering::Relaxed), 1);
+        assert_eq!(
+            on(0xB200_0011, 0),
+            [0, 0, 1, 0],
+            "DO_BOTTOM_HALF, valid, no more"
+        );
+        assert_eq!(on(0xB200_0011, 0), [0, 0, 0, 0]);
+        // Without notifications: not offered, both calls unknown.
+        assert_eq!(call(0xB200_0009, 0)[1] & (1 << 5), 0);
+        assert_eq!(call(0xB200_0010, 0)[0], 0xFFFF_FFFF);
+        assert_eq!(call(0xB200_0011, 0)[0], 0xFFFF_FFFF);
     }
 
     #[test]

@@ -176,6 +176,7 @@ fn kernel() -> Kernel {
         ta_versions: Default::default(),
         users: oxtee_kernel::user_ta::UserTas::new(),
         user_hw: None,
+        notif: None,
     }
 }
 

@@ -172,16 +172,24 @@ fn reserve_regions(
 
 /// What the secure OS adds to the normal world's device tree, as OP-TEE
 /// does: `/firmware/optee` (`compatible = "linaro,optee-tz"`,
-/// `method = "smc"`; an existing node is kept as it is) and its memory under
+/// `method = "smc"`, and `interrupts` when it offers asynchronous
+/// notifications; an existing node is kept as it is) and its memory under
 /// `/reserved-memory` with `no-map`, so that a board whose secure RAM lies
 /// inside the DRAM Linux sees never maps it. All or nothing: on error `fdt`
 /// is unchanged.
-pub fn announce_optee(fdt: &mut Fdt, reserved: &[ReservedRegion<'_>]) -> Result<(), FdtError> {
+pub fn announce_optee(
+    fdt: &mut Fdt,
+    reserved: &[ReservedRegion<'_>],
+    interrupt: Option<[u32; 3]>,
+) -> Result<(), FdtError> {
     let mut work = fdt.clone();
     if work.node("/firmware/optee").is_none() {
         let node = work.ensure_node("/firmware/optee")?;
         node.set_property_str("compatible", "linaro,optee-tz")?;
         node.set_property_str("method", "smc")?;
+        if let Some(cells) = interrupt {
+            node.set_property_cells("interrupts", &cells)?;
+        }
     }
     reserve_regions(&mut work, reserved)?;
     *fdt = work;

@@ -388,12 +388,16 @@ fn secure_os_announces_itself_and_reserves_its_memory() {
         base: 0x0e10_0000,
         size: 0x00f0_0000,
     }];
-    announce_optee(&mut f, &core).unwrap();
+    announce_optee(&mut f, &core, Some([0, 187, 1])).unwrap();
     let bytes = f.to_bytes().unwrap();
     let f = Fdt::parse(&bytes).unwrap();
     let optee = f.node("/firmware/optee").unwrap();
     assert_eq!(optee.property_str("compatible"), Some("linaro,optee-tz"));
     assert_eq!(optee.property_str("method"), Some("smc"));
+    assert_eq!(
+        optee.property("interrupts"),
+        Some(&cells::encode_cells(&[0, 187, 1])[..])
+    );
     let rm = f.node("/reserved-memory").unwrap();
     assert_eq!(rm.property_u32("#address-cells"), Some(2));
     assert_eq!(rm.property_u32("#size-cells"), Some(2));
@@ -407,7 +411,7 @@ fn secure_os_announces_itself_and_reserves_its_memory() {
 
     // Announcing twice changes nothing; an existing node is left as it is.
     let mut again = f.clone();
-    announce_optee(&mut again, &core).unwrap();
+    announce_optee(&mut again, &core, Some([0, 187, 1])).unwrap();
     assert_eq!(again.to_bytes().unwrap(), bytes);
     let mut custom = Fdt::parse(VIRT).unwrap();
     custom
@@ -415,7 +419,7 @@ fn secure_os_announces_itself_and_reserves_its_memory() {
         .unwrap()
         .set_property_str("method", "hvc")
         .unwrap();
-    announce_optee(&mut custom, &[]).unwrap();
+    announce_optee(&mut custom, &[], Some([0, 187, 1])).unwrap();
     assert_eq!(
         custom
             .node("/firmware/optee")
@@ -424,6 +428,11 @@ fn secure_os_announces_itself_and_reserves_its_memory() {
         Some("hvc")
     );
     assert!(custom.node("/reserved-memory").is_none());
+    assert!(custom
+        .node("/firmware/optee")
+        .unwrap()
+        .property("interrupts")
+        .is_none());
 
     // A bad region name leaves the tree untouched.
     let mut bad = Fdt::parse(VIRT).unwrap();
@@ -432,7 +441,10 @@ fn secure_os_announces_itself_and_reserves_its_memory() {
         name: "a@b",
         ..core[0]
     }];
-    assert_eq!(announce_optee(&mut bad, &wrong), Err(FdtError::BadName));
+    assert_eq!(
+        announce_optee(&mut bad, &wrong, None),
+        Err(FdtError::BadName)
+    );
     assert_eq!(bad.to_bytes().unwrap(), before);
 }
 

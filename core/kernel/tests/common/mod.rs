@@ -747,6 +747,7 @@ pub fn kernel(hw: &'static FakeHw) -> Kernel {
         ta_versions: Default::default(),
         users,
         user_hw: Some(hw),
+        notif: None,
     }
 }
 
