@@ -7,8 +7,12 @@
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
 # binary through the same firmware.
+# FIRMWARE=oxtee (default) boots through oxtee's own EL3 firmware;
+# FIRMWARE=tf-a through TF-A (BL1, BL2, BL31 with SPD=opteed, built from
+# Debian's source package) and U-Boot, as a Yocto or Buildroot image does.
 
 TEE ?= oxtee
+FIRMWARE ?= oxtee
 CMD ?=
 XTEST_ARGS ?=
 RUN_TIMEOUT ?= 900
@@ -17,18 +21,18 @@ include build.mk
 
 .PHONY: all run xtest test fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test clean
 
-all: $(O)/flash-$(TEE).img initramfs
+all: $(FLASH) initramfs
 
 run: all
 ifeq ($(strip $(CMD)),)
-	$(XTC) run --interactive --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE)
+	$(XTC) run --interactive $(FW_ARGS) --out $(O) --log-dir $(O)/run/$(RUN_NAME)
 else
-	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE) \
+	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/run/$(RUN_NAME) \
 		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(value CMD))'
 endif
 
 xtest: all
-	$(XTC) xtest --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
+	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
 test: fmt-check clippy host-test secure-boot-test smoke ratchet ta-verify-test fp-test
@@ -92,8 +96,8 @@ ta-verify-test: $(O)/flash-oxtee.img initramfs tools
 FP_CHECK := $(O)/guest/oxtee-fp-check
 FP_CHECK_CALLS ?= 1500
 FP_CHECK_FP_CALLS ?= 4
-fp-test: $(O)/flash-$(TEE).img initramfs $(FP_CHECK)
-	$(XTC) run --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/fp-test/$(TEE) --timeout 900 \
+fp-test: $(FLASH) initramfs $(FP_CHECK)
+	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/fp-test/$(RUN_NAME) --timeout 900 \
 		--extra-file $(FP_CHECK):/usr/bin/oxtee-fp-check \
 		--cmd 'oxtee-fp-check $(FP_CHECK_CALLS) $(FP_CHECK_FP_CALLS)'
 
@@ -118,12 +122,12 @@ BENCH_CLIENT := $(O)/bench/oxtee-bench
 bench_pkg = $(shell awk -F '\t' '$$1 == "pkg:$(1)" { print $$2 }' $(O)/debian/manifest.tsv)
 
 .PHONY: bench
-bench: $(O)/flash-optee.img initramfs $(BENCH_CLIENT)
-	@if $(MAKE) --no-print-directory $(O)/flash-oxtee.img; then b=ok; \
+bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT)
+	@if $(MAKE) --no-print-directory $(call flash_of,oxtee); then b=ok; \
 	else b=failed; echo "bench: oxtee image did not build, reporting n/a"; fi; \
 	O=$(O) XTC=$(XTC) CLIENT=$(BENCH_CLIENT) RESULTS=$(BENCH_RESULTS) \
 		ITERATIONS=$(BENCH_ITERATIONS) INVOKES=$(BENCH_INVOKES) OXTEE_BUILD=$$b \
-		bash tools/bench.sh
+		FIRMWARE=$(FIRMWARE) bash tools/bench.sh
 
 $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)

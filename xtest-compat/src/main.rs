@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtest_compat::commands;
+use xtest_compat::qemu::Firmware;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,25 @@ enum Cmd {
         /// Output directory.
         #[arg(long, default_value = "out")]
         out: PathBuf,
+    },
+    /// Build TF-A (once, from Debian's source package) and the flash images
+    /// that boot a TEE behind TF-A + U-Boot: <out>/tf-a/<tee>/flash.img and
+    /// <out>/tf-a/uboot-env.img.
+    #[command(name = "tf-a")]
+    TfA {
+        /// Cache directory (default: $OXTEE_CACHE or ~/.cache/oxtee).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// Output directory (holds debian/u-boot.bin).
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Name of the TEE (names the output directory).
+        #[arg(long)]
+        tee: String,
+        /// Directory with the TEE's tee-header_v2.bin, tee-pager_v2.bin and
+        /// tee-pageable_v2.bin.
+        #[arg(long)]
+        bl32_dir: PathBuf,
     },
     /// Boot the normal world under QEMU and run one command in it.
     Run {
@@ -68,6 +88,13 @@ enum Cmd {
         #[arg(long = "extra-file", value_name = "HOST_PATH:GUEST_PATH",
               value_parser = commands::parse_extra_file)]
         extra_files: Vec<(PathBuf, String)>,
+        /// The EL3 firmware in the flash image.
+        #[arg(long, value_enum, default_value_t = Firmware::Oxtee)]
+        firmware: Firmware,
+        /// Non-secure flash image (pflash1): U-Boot's environment, needed
+        /// with --firmware tf-a.
+        #[arg(long)]
+        flash1: Option<PathBuf>,
     },
     /// Run xtest (default: regression + pkcs11, one time-bounded case at a time).
     Xtest {
@@ -95,6 +122,13 @@ enum Cmd {
         /// Echo the guest console.
         #[arg(long)]
         verbose: bool,
+        /// The EL3 firmware in the flash image.
+        #[arg(long, value_enum, default_value_t = Firmware::Oxtee)]
+        firmware: Firmware,
+        /// Non-secure flash image (pflash1): U-Boot's environment, needed
+        /// with --firmware tf-a.
+        #[arg(long)]
+        flash1: Option<PathBuf>,
     },
     /// Print cases passing in the baseline but not in the results; exit 1 if any.
     Compare {
@@ -112,6 +146,12 @@ fn main() -> ExitCode {
     let res = match cli.command {
         Cmd::Fetch { cache, out } => commands::fetch(cache, &out),
         Cmd::Initramfs { cache, out } => commands::initramfs(cache, &out),
+        Cmd::TfA {
+            cache,
+            out,
+            tee,
+            bl32_dir,
+        } => commands::tf_a(cache, &out, &tee, &bl32_dir),
         Cmd::Run {
             flash,
             cmd,
@@ -122,6 +162,8 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
+            firmware,
+            flash1,
         } => commands::run(&commands::RunArgs {
             flash,
             cmd,
@@ -132,6 +174,8 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
+            firmware,
+            flash1,
         }),
         Cmd::Xtest {
             flash,
@@ -142,6 +186,8 @@ fn main() -> ExitCode {
             out,
             no_firmware,
             verbose,
+            firmware,
+            flash1,
         } => commands::xtest(&commands::XtestArgs {
             flash,
             tee,
@@ -151,6 +197,8 @@ fn main() -> ExitCode {
             out,
             no_firmware,
             verbose,
+            firmware,
+            flash1,
         }),
         Cmd::Compare { baseline, results } => commands::compare(&baseline, &results),
     };
