@@ -116,7 +116,7 @@ clean:
 # (bench/README.md). A failing oxtee build or boot leaves the OP-TEE half intact.
 BENCH_ITERATIONS ?= 200
 BENCH_INVOKES ?= 1000
-BENCH_RESULTS ?= bench/results.md
+BENCH_RESULTS ?= $(if $(filter tf-a,$(FIRMWARE)),bench/results-tf-a.md,bench/results.md)
 BENCH_CLIENT := $(O)/bench/oxtee-bench
 # Extract directory of a fetched Debian package (from the manifest).
 bench_pkg = $(shell awk -F '\t' '$$1 == "pkg:$(1)" { print $$2 }' $(O)/debian/manifest.tsv)

@@ -283,6 +283,10 @@ pub fn build(cache: &Path, out: &Path, tee: &str, bl32_dir: &Path, bl33: &Path) 
     write_atomic(&flash, &flash_image(&bl1, &std::fs::read(&fip)?)?)?;
     let env = out.join("tf-a").join("uboot-env.img");
     write_atomic(&env, &env_flash_image()?)?;
+    write_atomic(
+        &out.join("tf-a").join("tf-a-version"),
+        format!("{}\n", src.version).as_bytes(),
+    )?;
     Ok(Images { flash, env })
 }
 
