@@ -128,6 +128,18 @@ pub fn flash_image(bl1: &[u8], fip: &[u8]) -> Result<Vec<u8>> {
     Ok(img)
 }
 
+/// (option, size) of each image listed by `fiptool info`
+/// (`Name: offset=0x…, size=0x…, cmdline="--opt"`).
+pub fn parse_fip_info(text: &str) -> Vec<(String, u64)> {
+    text.lines()
+        .filter_map(|l| {
+            let size = l.split("size=0x").nth(1)?.split(',').next()?;
+            let opt = l.split("cmdline=\"").nth(1)?.split('"').next()?;
+            Some((opt.to_string(), u64::from_str_radix(size, 16).ok()?))
+        })
+        .collect()
+}
+
 fn run(cmd: &mut Command) -> Result<()> {
     // A make above us (the top-level Makefile) must not pass its variables
     // and jobserver to TF-A's make.
@@ -276,6 +288,34 @@ pub fn build(cache: &Path, out: &Path, tee: &str, bl32_dir: &Path, bl33: &Path) 
         .status()
         .with_context(|| format!("running {}", fiptool.display()))?;
     ensure!(status.success(), "fiptool update failed ({status})");
+    // The FIP must now hold exactly these images (an empty file leaves its
+    // entry out, as TF-A's own build does).
+    let info = Command::new(&fiptool)
+        .arg("info")
+        .arg(&fip)
+        .output()
+        .with_context(|| format!("running {}", fiptool.display()))?;
+    ensure!(
+        info.status.success(),
+        "fiptool info failed ({})",
+        info.status
+    );
+    let sizes = parse_fip_info(&String::from_utf8_lossy(&info.stdout));
+    for (opt, file) in [
+        ("--tos-fw", &bl32[0]),
+        ("--tos-fw-extra1", &bl32[1]),
+        ("--tos-fw-extra2", &bl32[2]),
+        ("--nt-fw", &bl33.to_path_buf()),
+    ] {
+        let want = std::fs::metadata(file)?.len();
+        let have = sizes.iter().find(|(o, _)| o == opt).map_or(0, |(_, s)| *s);
+        ensure!(
+            have == want,
+            "{}: {opt} is {have} bytes, {} is {want}",
+            fip.display(),
+            file.display()
+        );
+    }
 
     let bl1 = std::fs::read(plat.join("bl1.bin"))
         .with_context(|| format!("reading {}", plat.join("bl1.bin").display()))?;
@@ -344,6 +384,22 @@ mod tests {
         };
         assert!(addr("kernel_addr_r") >= 0x4220_0000);
         assert!(addr("kernel_addr_r") + (37 << 20) < addr("ramdisk_addr_r"));
+    }
+
+    #[test]
+    fn fip_info() {
+        let text = "Trusted Boot Firmware BL2: offset=0x128, size=0x6429, cmdline=\"--tb-fw\"\n\
+                    Secure Payload BL32 (Trusted OS): offset=0x135BD, size=0x1C, cmdline=\"--tos-fw\"\n\
+                    Non-Trusted Firmware BL33: offset=0x93981, size=0x11A730, cmdline=\"--nt-fw\"\n";
+        assert_eq!(
+            parse_fip_info(text),
+            [
+                ("--tb-fw".to_string(), 0x6429),
+                ("--tos-fw".to_string(), 0x1c),
+                ("--nt-fw".to_string(), 0x11a730)
+            ]
+        );
+        assert!(parse_fip_info("garbage\n").is_empty());
     }
 
     #[test]
