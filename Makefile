@@ -6,10 +6,15 @@
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
-# binary through the same firmware. QEMU_CPU= sets QEMU's -cpu (default
-# max,pauth-impdef=on; e.g. cortex-a57 has no RNDR, SVE or PAuth).
+# binary through the same firmware.
+# FIRMWARE=oxtee (default) boots through oxtee's own EL3 firmware;
+# FIRMWARE=tf-a through TF-A (BL1, BL2, BL31 with SPD=opteed, built from
+# Debian's source package) and U-Boot, as a Yocto or Buildroot image does.
+# QEMU_CPU= sets QEMU's -cpu (default max,pauth-impdef=on; e.g. cortex-a57
+# has no RNDR, SVE or PAuth).
 
 TEE ?= oxtee
+FIRMWARE ?= oxtee
 CMD ?=
 XTEST_ARGS ?=
 RUN_TIMEOUT ?= 900
@@ -18,24 +23,23 @@ export QEMU_CPU
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test tf-a-test clean
 
-all: $(O)/flash-$(TEE).img initramfs
+all: $(FLASH) initramfs
 
 run: all
 ifeq ($(strip $(CMD)),)
-	$(XTC) run --interactive --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) \
-		--log-dir $(O)/run/$(TEE)
+	$(XTC) run --interactive $(FW_ARGS) --out $(O) --log-dir $(O)/run/$(RUN_NAME)
 else
-	$(XTC) run --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/run/$(TEE) \
+	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/run/$(RUN_NAME) \
 		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(value CMD))'
 endif
 
 xtest: all
-	$(XTC) xtest --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --tee $(TEE) --out $(O) \
+	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test
+test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test tf-a-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -126,8 +130,8 @@ probe-test: $(O)/flash-oxtee.img initramfs
 FP_CHECK := $(O)/guest/oxtee-fp-check
 FP_CHECK_CALLS ?= 1500
 FP_CHECK_FP_CALLS ?= 4
-fp-test: $(O)/flash-$(TEE).img initramfs $(FP_CHECK)
-	$(XTC) run --cpu '$(QEMU_CPU)' --flash $(O)/flash-$(TEE).img --out $(O) --log-dir $(O)/fp-test/$(TEE) --timeout 900 \
+fp-test: $(FLASH) initramfs $(FP_CHECK)
+	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/fp-test/$(RUN_NAME) --timeout 900 \
 		--extra-file $(FP_CHECK):/usr/bin/oxtee-fp-check \
 		--cmd 'oxtee-fp-check $(FP_CHECK_CALLS) $(FP_CHECK_FP_CALLS)'
 
@@ -137,6 +141,15 @@ $(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined -lpthread
+
+# Behind TF-A + U-Boot (what a Yocto/Buildroot image boots): a subset of
+# the ratchet (FP users, the timer self test, sockets, crypto) and the FP
+# check. `make xtest FIRMWARE=tf-a` runs the whole suite.
+TFA_CASES ?= regression_1001 regression_1004 regression_1006 regression_1008 regression_1012 \
+	regression_1013 regression_2001 regression_4001 regression_4006 regression_4011
+tf-a-test:
+	$(MAKE) --no-print-directory xtest FIRMWARE=tf-a XTEST_ARGS='$(TFA_CASES)'
+	$(MAKE) --no-print-directory fp-test FIRMWARE=tf-a
 
 # Entropy without RNDR: on a CPU without FEAT_RNG the core seeds its DRBG from
 # the DT's boot seed. Two boots must read different, non-zero bytes from
@@ -158,18 +171,18 @@ clean:
 # (bench/README.md). A failing oxtee build or boot leaves the OP-TEE half intact.
 BENCH_ITERATIONS ?= 200
 BENCH_INVOKES ?= 1000
-BENCH_RESULTS ?= bench/results.md
+BENCH_RESULTS ?= $(if $(filter tf-a,$(FIRMWARE)),bench/results-tf-a.md,bench/results.md)
 BENCH_CLIENT := $(O)/bench/oxtee-bench
 # Extract directory of a fetched Debian package (from the manifest).
 bench_pkg = $(shell awk -F '\t' '$$1 == "pkg:$(1)" { print $$2 }' $(O)/debian/manifest.tsv)
 
 .PHONY: bench
-bench: $(O)/flash-optee.img initramfs $(BENCH_CLIENT)
-	@if $(MAKE) --no-print-directory $(O)/flash-oxtee.img; then b=ok; \
+bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT)
+	@if $(MAKE) --no-print-directory $(call flash_of,oxtee); then b=ok; \
 	else b=failed; echo "bench: oxtee image did not build, reporting n/a"; fi; \
 	O=$(O) XTC=$(XTC) CLIENT=$(BENCH_CLIENT) RESULTS=$(BENCH_RESULTS) \
 		ITERATIONS=$(BENCH_ITERATIONS) INVOKES=$(BENCH_INVOKES) OXTEE_BUILD=$$b \
-		bash tools/bench.sh
+		FIRMWARE=$(FIRMWARE) bash tools/bench.sh
 
 $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)

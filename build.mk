@@ -115,4 +115,34 @@ $(O)/tee/oxtee/package.bin: $(CORE_OUT)/tee-header_v2.bin $(SIGN_KEY) tools
 $(O)/flash-%.img: $(O)/bootloader/bl.bin $(O)/tee/%/package.bin
 	$(SIGN) flash --firmware $(O)/bootloader/bl.bin --package $(O)/tee/$*/package.bin -o $@
 
+# Behind TF-A + U-Boot (FIRMWARE=tf-a): pflash0 = TF-A's bl1.bin, then the
+# FIP (BL2, BL31, the TEE's three images as BL32, Debian's U-Boot as BL33)
+# at 0x40000; pflash1 = U-Boot's environment. TF-A is built once from
+# Debian's source package in the harness cache; a TEE change only rebuilds
+# the FIP.
+TFA_BL32_oxtee := $(CORE_OUT)
+TFA_BL32_optee := $(O)/debian/optee
+$(O)/tf-a/oxtee/flash.img: $(CORE_OUT)/tee-header_v2.bin
+$(O)/tf-a/optee/flash.img: $(O)/debian/.stamp
+$(O)/.deps-tf-a-installed: tools/install-deps.sh
+	bash tools/install-deps.sh tf-a
+	@mkdir -p $(O) && touch $@
+$(O)/tf-a/%/flash.img: $(O)/.deps-tf-a-installed $(O)/debian/.stamp tools FORCE
+	CROSS_COMPILE=$(CROSS_COMPILE) $(XTC) tf-a --out $(O) --tee $* --bl32-dir $(TFA_BL32_$*)
+
+FIRMWARE ?= oxtee
+ifeq ($(FIRMWARE),oxtee)
+flash_of = $(O)/flash-$(1).img
+fw_args_of = --flash $(call flash_of,$(1))
+RUN_NAME = $(TEE)
+else ifeq ($(FIRMWARE),tf-a)
+flash_of = $(O)/tf-a/$(1)/flash.img
+fw_args_of = --firmware tf-a --flash $(call flash_of,$(1)) --flash1 $(O)/tf-a/uboot-env.img
+RUN_NAME = tf-a-$(TEE)
+else
+$(error FIRMWARE=$(FIRMWARE): use oxtee or tf-a)
+endif
+FLASH = $(call flash_of,$(TEE))
+FW_ARGS = --cpu '$(QEMU_CPU)' $(call fw_args_of,$(TEE))
+
 FORCE:

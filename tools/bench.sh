@@ -18,6 +18,10 @@
 #                          in the same boot; 0 skips them
 #   PERF_TIMEOUT=150       seconds per perf applet in the guest
 #   <TEE>_BUILD=failed     (e.g. OXTEE_BUILD) that TEE's image did not build
+#   FIRMWARE=oxtee         the firmware in front of the TEEs: oxtee (our EL3
+#                          firmware, $O/flash-<tee>.img) or tf-a (TF-A + U-Boot,
+#                          $O/tf-a/<tee>/flash.img and $O/tf-a/uboot-env.img);
+#                          per-TEE logs in $O/bench/<tee> or $O/bench/tf-a/<tee>
 # A TEE that fails to build, boot or answer is reported as n/a; the others
 # are still measured. Exit status: 0 when the OP-TEE half produced numbers.
 set -u
@@ -33,6 +37,12 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 XTEST_PERF=${XTEST_PERF:-1}
 PERF_TIMEOUT=${PERF_TIMEOUT:-150}
 QEMU=${QEMU:-qemu-system-aarch64}
+FIRMWARE=${FIRMWARE:-oxtee}
+case "$FIRMWARE" in
+oxtee) BENCH_DIR=$O/bench ;;
+tf-a) BENCH_DIR=$O/bench/tf-a ;;
+*) echo "bench: FIRMWARE=$FIRMWARE: use oxtee or tf-a" >&2; exit 2 ;;
+esac
 
 # Client operations, in table order, with their descriptions.
 OPS="ctx_init ctx_final open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop"
@@ -179,10 +189,14 @@ perf_metrics() {
 	}'
 }
 
-# Boots one TEE and writes $O/bench/<tee>/metrics.txt ("key value" lines).
+# Boots one TEE and writes $BENCH_DIR/<tee>/metrics.txt ("key value" lines).
 measure() {
-	local tee=$1 dir=$O/bench/$1 flash=$O/flash-$1.img
+	local tee=$1 dir=$BENCH_DIR/$1 flash=$O/flash-$1.img fw=()
 	local m=$dir/metrics.txt build_var
+	if [ "$FIRMWARE" = tf-a ]; then
+		flash=$O/tf-a/$1/flash.img
+		fw=(--firmware tf-a --flash1 "$O/tf-a/uboot-env.img")
+	fi
 	mkdir -p "$dir"
 	: >"$m"
 	build_var="$(echo "$tee" | tr '[:lower:]' '[:upper:]')_BUILD"
@@ -202,14 +216,19 @@ measure() {
 		extra=(--extra-file "$dir/xtest-perf.sh:/usr/bin/oxtee-xtest-perf")
 		cmd="$cmd; rc=\$?; sh /usr/bin/oxtee-xtest-perf; exit \$rc"
 	fi
-	"$XTC" run --flash "$flash" --out "$O" --log-dir "$dir" --timeout "$RUN_TIMEOUT" \
+	"$XTC" run --flash "$flash" "${fw[@]}" --out "$O" --log-dir "$dir" --timeout "$RUN_TIMEOUT" \
 		--extra-file "$CLIENT:/usr/bin/oxtee-bench" "${extra[@]}" \
 		--cmd "$cmd" >"$dir/run.txt" 2>&1
 	echo "exit $?" >>"$m"
 	local t
-	# The firmware's own reading of the guest counter.
-	t=$(grep -a -o 'oxtee-bl: ENTRY_DONE: .*([0-9.]* s)' "$dir/secure.log" 2>/dev/null |
-		sed -n 's/.*(\([0-9.]*\) s)$/\1/p' | head -n1)
+	if [ "$FIRMWARE" = tf-a ]; then
+		# TF-A prints no time: the host saw the secure OS's hand-over line.
+		t=$(sed -n 's/^secure: ENTRY_DONE after \([0-9.]*\) s$/\1/p' "$dir/run.txt" | head -n1)
+	else
+		# The firmware's own reading of the guest counter.
+		t=$(grep -a -o 'oxtee-bl: ENTRY_DONE: .*([0-9.]* s)' "$dir/secure.log" 2>/dev/null |
+			sed -n 's/.*(\([0-9.]*\) s)$/\1/p' | head -n1)
+	fi
 	[ -n "$t" ] && echo "entry_done_s $t" >>"$m"
 	t=$(sed -n 's/^boot: \/init after \([0-9.]*\) s$/\1/p' "$dir/run.txt" | head -n1)
 	if [ -n "$t" ]; then
@@ -246,7 +265,7 @@ size_of() {
 
 # cell TEE KEY: a table cell for a client number or a boot time.
 cell() {
-	local m=$O/bench/$1/metrics.txt key=$2 op state v
+	local m=$BENCH_DIR/$1/metrics.txt key=$2 op state v
 	state=$(value "$m" state)
 	case "$state" in
 	build-failed) echo "n/a (build failed)"; return ;;
@@ -264,7 +283,7 @@ cell() {
 
 # perf_cell TEE KEY FIELD: a table cell for an xtest perf applet.
 perf_cell() {
-	local m=$O/bench/$1/metrics.txt p=perf.$2 state s v
+	local m=$BENCH_DIR/$1/metrics.txt p=perf.$2 state s v
 	state=$(value "$m" state)
 	case "$state" in
 	build-failed) echo "n/a (build failed)"; return ;;
@@ -317,6 +336,11 @@ row() {
 	echo "- QEMU: $($QEMU --version | head -n1)"
 	echo "- Host CPUs: $(nproc)"
 	echo "- Guest: QEMU virt, secure=on, GICv3, -cpu max, 2 CPUs, 1 GiB; Linux $(manifest kernel-version)"
+	if [ "$FIRMWARE" = tf-a ]; then
+		echo "- Firmware: TF-A $(cat "$O/tf-a/tf-a-version" 2>/dev/null) (Debian source package; BL1, BL2, BL31 with SPD=opteed) + U-Boot $(manifest version:u-boot-qemu) (Debian u-boot-qemu), the same for both TEEs"
+	else
+		echo "- Firmware: oxtee's EL3 firmware, the same for both TEEs"
+	fi
 	echo "- OP-TEE: Debian optee-os $(manifest version:optee-os); client: libteec2 $(manifest version:libteec2)"
 	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and the user TA; one boot per TEE"
 	[ "$XTEST_PERF" = 1 ] &&
@@ -324,7 +348,11 @@ row() {
 	echo
 	echo "| metric | OP-TEE | oxtee | ratio oxtee/OP-TEE |"
 	echo "|---|---:|---:|---:|"
-	row "secure OS entry done, guest counter (s)" "$(cell optee entry_done_s)" "$(cell oxtee entry_done_s)"
+	if [ "$FIRMWARE" = tf-a ]; then
+		row "secure OS hand-over line, host clock (s)" "$(cell optee entry_done_s)" "$(cell oxtee entry_done_s)"
+	else
+		row "secure OS entry done, guest counter (s)" "$(cell optee entry_done_s)" "$(cell oxtee entry_done_s)"
+	fi
 	row "/init reached, host clock (s)" "$(cell optee init_s)" "$(cell oxtee init_s)"
 	row "tee-supplicant ready, host clock (s)" "$(cell optee ready_s)" "$(cell oxtee ready_s)"
 	for op in $OPS; do
@@ -355,11 +383,13 @@ row() {
 	a=$(size_of "$O/debian/optee/tee-pageable_v2.bin")
 	b=$(size_of "$O/core/tee-pageable_v2.bin")
 	row "tee-pageable_v2.bin (bytes)" "${a:-n/a}" "${b:-n/a}"
-	a=$(size_of "$O/bootloader/bl.bin")
-	row "EL3 firmware bl.bin, same for both (bytes)" "${a:-n/a}" "${a:-n/a}"
+	if [ "$FIRMWARE" = oxtee ]; then
+		a=$(size_of "$O/bootloader/bl.bin")
+		row "EL3 firmware bl.bin, same for both (bytes)" "${a:-n/a}" "${a:-n/a}"
+	fi
 	echo
 	for tee in $TEES; do
-		m=$O/bench/$tee/metrics.txt
+		m=$BENCH_DIR/$tee/metrics.txt
 		d=$(value "$m" done)
 		echo "- $tee: $(value "$m" state), client: ${d:-no result}"
 		if [ "$(value "$m" state)" = booted ] && [ -z "$(value "$m" ready_s)" ]; then
@@ -389,4 +419,4 @@ row() {
 } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
 
 cat "$RESULTS"
-[ "$(value "$O/bench/optee/metrics.txt" done)" = OK ]
+[ "$(value "$BENCH_DIR/optee/metrics.txt" done)" = OK ]

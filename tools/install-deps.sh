@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and running oxtee needs on a fresh Debian machine
 # that has only the Rust toolchain. Idempotent: does nothing when all is there.
+#
+#   install-deps.sh          what every build and run needs
+#   install-deps.sh tf-a     also what building TF-A from Debian's source
+#                            package needs (FIRMWARE=tf-a)
 set -euo pipefail
 
 need_pkgs=()
@@ -16,6 +20,14 @@ have dtc || need_pkgs+=(device-tree-compiler)
 have cpio || need_pkgs+=(cpio)
 have xz || need_pkgs+=(xz-utils)
 [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need_pkgs+=(debian-archive-keyring)
+if [ "${1:-}" = tf-a ]; then
+    # apt-get source unpacks with dpkg-source; TF-A's host tool (fiptool)
+    # needs a host compiler and OpenSSL's headers.
+    have dpkg-source || need_pkgs+=(dpkg-dev)
+    have make || need_pkgs+=(make)
+    have gcc || need_pkgs+=(gcc)
+    [ -f /usr/include/openssl/sha.h ] || need_pkgs+=(libssl-dev)
+fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "install-deps: installing ${need_pkgs[*]}"

@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 
 use crate::initramfs::{per_run_initrd, write_atomic};
-use crate::qemu::{self, Control, QemuConfig};
+use crate::qemu::{self, Control, Firmware, QemuConfig};
 use crate::xtest::{self, CaseResult, Status, XtestParser};
 
 /// QEMU binary.
@@ -67,6 +67,25 @@ pub struct RunArgs {
     pub cpu: String,
     /// Host files copied into the run's initrd: (host path, guest path).
     pub extra_files: Vec<(PathBuf, String)>,
+    /// The EL3 firmware in the flash image.
+    pub firmware: Firmware,
+    /// Non-secure flash image (U-Boot's environment behind TF-A).
+    pub flash1: Option<PathBuf>,
+}
+
+/// `tf-a`: TF-A built from Debian's source package (once, in the cache),
+/// the FIP with the TEE in `bl32_dir` and U-Boot from `<out>/debian/`, and
+/// the flash images under `<out>/tf-a/`.
+pub fn tf_a(cache: Option<PathBuf>, out: &Path, tee: &str, bl32_dir: &Path) -> Result<u8> {
+    let cache = cache.unwrap_or_else(crate::fetch::default_cache);
+    let bl33 = out.join("debian").join("u-boot.bin");
+    let images = crate::tfa::build(&cache, out, tee, bl32_dir, &bl33)?;
+    println!(
+        "wrote {} and {}",
+        images.flash.display(),
+        images.env.display()
+    );
+    Ok(0)
 }
 
 /// Parses `HOST_PATH:GUEST_PATH` (the guest path absolute, without `..`)
@@ -122,6 +141,28 @@ fn read_extra_files(files: &[(PathBuf, String)]) -> Result<Vec<(String, u32, Vec
         .collect()
 }
 
+/// The firmware side of a boot: which EL3 firmware, and the non-secure
+/// flash image it needs.
+#[derive(Debug, Clone, Default)]
+pub struct FirmwareArgs {
+    /// The EL3 firmware in the secure flash.
+    pub firmware: Firmware,
+    /// Non-secure flash image (U-Boot's environment behind TF-A).
+    pub flash1: Option<PathBuf>,
+}
+
+fn flash_64m(path: &Path) -> Result<PathBuf> {
+    let len = std::fs::metadata(path)
+        .with_context(|| format!("flash image {}", path.display()))?
+        .len();
+    ensure!(
+        len == 64 << 20,
+        "flash image {} is {len} bytes, not 64 MiB",
+        path.display()
+    );
+    Ok(path.to_path_buf())
+}
+
 fn config(
     out: &Path,
     flash: &Path,
@@ -129,6 +170,7 @@ fn config(
     log_dir: &Path,
     initrd: &Path,
     cpu: &str,
+    fw: &FirmwareArgs,
 ) -> Result<QemuConfig> {
     ensure!(
         !cpu.is_empty() && !cpu.contains(char::is_whitespace),
@@ -143,15 +185,15 @@ fn config(
     let flash = if no_firmware {
         None
     } else {
-        let len = std::fs::metadata(flash)
-            .with_context(|| format!("flash image {}", flash.display()))?
-            .len();
-        ensure!(
-            len == 64 << 20,
-            "flash image {} is {len} bytes, not 64 MiB",
-            flash.display()
-        );
-        Some(flash.to_path_buf())
+        Some(flash_64m(flash)?)
+    };
+    ensure!(
+        no_firmware || fw.firmware != Firmware::TfA || fw.flash1.is_some(),
+        "booting behind TF-A needs U-Boot's environment image (--flash1)"
+    );
+    let flash1 = match &fw.flash1 {
+        Some(p) if !no_firmware => Some(flash_64m(p)?),
+        _ => None,
     };
     Ok(QemuConfig {
         qemu: QEMU.into(),
@@ -164,6 +206,8 @@ fn config(
         timeout: None,
         interactive: false,
         echo: false,
+        firmware: fw.firmware,
+        flash1,
     })
 }
 
@@ -216,7 +260,19 @@ pub fn run(a: &RunArgs) -> Result<u8> {
         files.push(("etc/oxtee/cmd", 0o644, &cmd_bytes));
     }
     let initrd = make_initrd(&a.out, &log_dir, &files)?;
-    let mut cfg = config(&a.out, &a.flash, a.no_firmware, &log_dir, &initrd, &a.cpu)?;
+    let fw = FirmwareArgs {
+        firmware: a.firmware,
+        flash1: a.flash1.clone(),
+    };
+    let mut cfg = config(
+        &a.out,
+        &a.flash,
+        a.no_firmware,
+        &log_dir,
+        &initrd,
+        &a.cpu,
+        &fw,
+    )?;
     cfg.append = a.append.clone();
     cfg.interactive = a.interactive;
     cfg.echo = true;
@@ -269,6 +325,10 @@ pub struct XtestArgs {
     pub verbose: bool,
     /// QEMU `-cpu`.
     pub cpu: String,
+    /// The EL3 firmware in the flash image.
+    pub firmware: Firmware,
+    /// Non-secure flash image (U-Boot's environment behind TF-A).
+    pub flash1: Option<PathBuf>,
 }
 
 /// Parses the case list data file (one id per line, `#` comments).
@@ -340,7 +400,19 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
             &boot_dir,
             &[("etc/oxtee/cmd", 0o644, script.as_bytes())],
         )?;
-        let mut cfg = config(&a.out, &a.flash, a.no_firmware, &boot_dir, &initrd, &a.cpu)?;
+        let fw = FirmwareArgs {
+            firmware: a.firmware,
+            flash1: a.flash1.clone(),
+        };
+        let mut cfg = config(
+            &a.out,
+            &a.flash,
+            a.no_firmware,
+            &boot_dir,
+            &initrd,
+            &a.cpu,
+            &fw,
+        )?;
         cfg.echo = a.verbose;
         cfg.timeout = Some(Duration::from_secs(a.timeout));
         let done_before = parser.results().len();

@@ -30,7 +30,15 @@ pub const ROOTFS_PACKAGES: &[&str] = &[
 ];
 /// Packages only mined for single files (`optee-client-dev`: the client API
 /// header for building guest programs, e.g. the benchmark client).
-pub const OTHER_PACKAGES: &[&str] = &["optee-os", "optee-os-dev", "optee-client-dev"];
+/// `u-boot-qemu`: U-Boot for QEMU virt, the BL33 of boots behind TF-A.
+pub const OTHER_PACKAGES: &[&str] = &[
+    "optee-os",
+    "optee-os-dev",
+    "optee-client-dev",
+    "u-boot-qemu",
+];
+/// U-Boot image (BL33) inside `u-boot-qemu`.
+pub const UBOOT_BIN: &str = "usr/lib/u-boot/qemu_arm64/u-boot.bin";
 /// Platform directory of the OP-TEE build for QEMU armv8a.
 pub const OPTEE_PLATFORM: &str = "vexpress-qemu_armv8a";
 /// Lists older than this are refreshed.
@@ -125,16 +133,29 @@ fn run_checked(cmd: &mut Command) -> Result<String> {
 }
 
 impl Apt {
-    /// Prepares `<cache>/apt` for the archive at `uri`.
+    /// Prepares `<cache>/apt` for the binary packages of the archive at `uri`.
     pub fn new(cache: &Path, uri: &str) -> Result<Self> {
-        let dir = cache.join("apt");
+        Self::with_sources(
+            &cache.join("apt"),
+            &format!("deb [arch=arm64 signed-by={KEYRING}] {uri} {SUITE} main\n"),
+        )
+    }
+
+    /// Prepares `<cache>/apt-src` for the source packages of the archive at
+    /// `uri` (same suite, same options; a state of its own so that the
+    /// binary lists are not refreshed whenever one or the other is used).
+    pub fn new_source(cache: &Path, uri: &str) -> Result<Self> {
+        Self::with_sources(&cache.join("apt-src"), &source_line(uri))
+    }
+
+    fn with_sources(dir: &Path, line: &str) -> Result<Self> {
+        let dir = dir.to_path_buf();
         for d in ["lists/partial", "cache/archives/partial"] {
             std::fs::create_dir_all(dir.join(d))?;
         }
         let sources = dir.join("sources.list");
-        let line = format!("deb [arch=arm64 signed-by={KEYRING}] {uri} {SUITE} main\n");
-        if std::fs::read_to_string(&sources).ok().as_deref() != Some(line.as_str()) {
-            std::fs::write(&sources, &line)?;
+        if std::fs::read_to_string(&sources).ok().as_deref() != Some(line) {
+            std::fs::write(&sources, line)?;
         }
         let status = dir.join("status");
         if !status.exists() {
@@ -221,6 +242,27 @@ impl Apt {
         Ok(infos)
     }
 
+    /// The candidate version of source package `pkg`.
+    pub fn source_version(&self, pkg: &str) -> Result<String> {
+        let text = run_checked(self.command("apt-cache").args(["showsrc", pkg]))?;
+        parse_showsrc_version(&text, pkg)
+            .with_context(|| format!("source package {pkg} not found in {SUITE}"))
+    }
+
+    /// Downloads source package `pkg` at `version` (.dsc and tarballs,
+    /// checked against the signed index) into `dir`, unpacked by
+    /// `dpkg-source` into `dir/<pkg>-<upstream version>`.
+    pub fn source(&self, dir: &Path, pkg: &str, version: &str) -> Result<()> {
+        run_checked(
+            self.command("apt-get")
+                .current_dir(dir)
+                .arg("-q")
+                .arg("source")
+                .arg(format!("{pkg}={version}")),
+        )?;
+        Ok(())
+    }
+
     /// Downloads `packages` into `dir`.
     pub fn download(&self, dir: &Path, packages: &[String]) -> Result<()> {
         run_checked(
@@ -232,6 +274,43 @@ impl Apt {
         )?;
         Ok(())
     }
+}
+
+/// The `deb-src` line of the private source state.
+pub fn source_line(uri: &str) -> String {
+    format!("deb-src [signed-by={KEYRING}] {uri} {SUITE} main\n")
+}
+
+/// The version in `apt-cache showsrc` output for source package `pkg`
+/// (the highest, when several stanzas are listed).
+pub fn parse_showsrc_version(text: &str, pkg: &str) -> Option<String> {
+    let mut best: Option<String> = None;
+    for stanza in text.split("\n\n") {
+        let field = |name: &str| {
+            stanza.lines().find_map(|l| {
+                l.strip_prefix(name)
+                    .and_then(|r| r.strip_prefix(':'))
+                    .map(|v| v.trim().to_string())
+            })
+        };
+        if field("Package").as_deref() != Some(pkg) {
+            continue;
+        }
+        if let Some(v) = field("Version") {
+            if best.as_ref().is_none_or(|b| version_newer(&v, b)) {
+                best = Some(v);
+            }
+        }
+    }
+    best
+}
+
+/// Whether `a` is a newer Debian version than `b` (`dpkg --compare-versions`).
+fn version_newer(a: &str, b: &str) -> bool {
+    Command::new("dpkg")
+        .args(["--compare-versions", a, "gt", b])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Extracts `deb` into `<extract>/<pkg>` unless already extracted from the same file.
@@ -394,6 +473,11 @@ pub fn fetch(cache: &Path, out: &Path) -> Result<Manifest> {
     ] {
         copy_file(&optee.join(f), &debian.join("optee").join(f))?;
     }
+    // U-Boot, the BL33 of boots behind TF-A.
+    copy_file(
+        &extract_root.join("u-boot-qemu").join(UBOOT_BIN),
+        &debian.join("u-boot.bin"),
+    )?;
     // Dev kit TAs and signing key.
     let devkit = extract_root
         .join("optee-os-dev")

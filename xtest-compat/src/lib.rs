@@ -7,4 +7,5 @@ pub mod fetch;
 pub mod initramfs;
 pub mod qemu;
 pub mod sources;
+pub mod tfa;
 pub mod xtest;

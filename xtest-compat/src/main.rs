@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtest_compat::commands;
+use xtest_compat::qemu::Firmware;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,25 @@ enum Cmd {
         /// Output directory.
         #[arg(long, default_value = "out")]
         out: PathBuf,
+    },
+    /// Build TF-A (once, from Debian's source package) and the flash images
+    /// that boot a TEE behind TF-A + U-Boot: <out>/tf-a/<tee>/flash.img and
+    /// <out>/tf-a/uboot-env.img.
+    #[command(name = "tf-a")]
+    TfA {
+        /// Cache directory (default: $OXTEE_CACHE or ~/.cache/oxtee).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// Output directory (holds debian/u-boot.bin).
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Name of the TEE (names the output directory).
+        #[arg(long)]
+        tee: String,
+        /// Directory with the TEE's tee-header_v2.bin, tee-pager_v2.bin and
+        /// tee-pageable_v2.bin.
+        #[arg(long)]
+        bl32_dir: PathBuf,
     },
     /// Boot the normal world under QEMU and run one command in it.
     Run {
@@ -71,6 +91,13 @@ enum Cmd {
         /// QEMU `-cpu` model and options (e.g. cortex-a57: no RNDR, SVE, PAuth).
         #[arg(long, default_value = xtest_compat::qemu::DEFAULT_CPU)]
         cpu: String,
+        /// The EL3 firmware in the flash image.
+        #[arg(long, value_enum, default_value_t = Firmware::Oxtee)]
+        firmware: Firmware,
+        /// Non-secure flash image (pflash1): U-Boot's environment, needed
+        /// with --firmware tf-a.
+        #[arg(long)]
+        flash1: Option<PathBuf>,
     },
     /// Run xtest (default: regression + pkcs11, one time-bounded case at a time).
     Xtest {
@@ -101,6 +128,13 @@ enum Cmd {
         /// QEMU `-cpu` model and options (e.g. cortex-a57: no RNDR, SVE, PAuth).
         #[arg(long, default_value = xtest_compat::qemu::DEFAULT_CPU)]
         cpu: String,
+        /// The EL3 firmware in the flash image.
+        #[arg(long, value_enum, default_value_t = Firmware::Oxtee)]
+        firmware: Firmware,
+        /// Non-secure flash image (pflash1): U-Boot's environment, needed
+        /// with --firmware tf-a.
+        #[arg(long)]
+        flash1: Option<PathBuf>,
     },
     /// Print cases passing in the baseline but not in the results; exit 1 if any.
     Compare {
@@ -118,6 +152,12 @@ fn main() -> ExitCode {
     let res = match cli.command {
         Cmd::Fetch { cache, out } => commands::fetch(cache, &out),
         Cmd::Initramfs { cache, out } => commands::initramfs(cache, &out),
+        Cmd::TfA {
+            cache,
+            out,
+            tee,
+            bl32_dir,
+        } => commands::tf_a(cache, &out, &tee, &bl32_dir),
         Cmd::Run {
             flash,
             cmd,
@@ -129,6 +169,8 @@ fn main() -> ExitCode {
             append,
             extra_files,
             cpu,
+            firmware,
+            flash1,
         } => commands::run(&commands::RunArgs {
             flash,
             cmd,
@@ -140,6 +182,8 @@ fn main() -> ExitCode {
             append,
             extra_files,
             cpu,
+            firmware,
+            flash1,
         }),
         Cmd::Xtest {
             flash,
@@ -151,6 +195,8 @@ fn main() -> ExitCode {
             no_firmware,
             verbose,
             cpu,
+            firmware,
+            flash1,
         } => commands::xtest(&commands::XtestArgs {
             flash,
             tee,
@@ -161,6 +207,8 @@ fn main() -> ExitCode {
             no_firmware,
             verbose,
             cpu,
+            firmware,
+            flash1,
         }),
         Cmd::Compare { baseline, results } => commands::compare(&baseline, &results),
     };

@@ -73,6 +73,22 @@ pub struct QemuConfig {
     pub interactive: bool,
     /// Copy the normal console to our stdout.
     pub echo: bool,
+    /// The EL3 firmware in `flash`.
+    pub firmware: Firmware,
+    /// Non-secure flash (pflash unit 1), 64 MiB: U-Boot's environment when
+    /// booting behind TF-A + U-Boot.
+    pub flash1: Option<PathBuf>,
+}
+
+/// Which EL3 firmware the secure flash holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Firmware {
+    /// oxtee's own EL3 firmware (signed package in flash0).
+    #[default]
+    Oxtee,
+    /// TF-A BL1 + FIP (BL2, BL31, BL32, U-Boot as BL33) in flash0.
+    #[value(name = "tf-a")]
+    TfA,
 }
 
 /// The default `-cpu` (FEAT_RNG, SVE, PAuth with QEMU's fast algorithm).
@@ -98,10 +114,19 @@ impl QemuConfig {
                 "if=pflash,unit=0,format=raw,file={}",
                 flash.display()
             ));
-            // Lets the firmware end QEMU with a failure status when it
-            // refuses to boot (semihosting exit from EL3).
-            a.push("-semihosting-config".into());
-            a.push("enable=on,target=native".into());
+            if self.firmware == Firmware::Oxtee {
+                // Lets the firmware end QEMU with a failure status when it
+                // refuses to boot (semihosting exit from EL3).
+                a.push("-semihosting-config".into());
+                a.push("enable=on,target=native".into());
+            }
+        }
+        if let Some(flash1) = &self.flash1 {
+            a.push("-drive".into());
+            a.push(format!(
+                "if=pflash,unit=1,format=raw,readonly=on,file={}",
+                flash1.display()
+            ));
         }
         a.push("-kernel".into());
         a.push(self.kernel.display().to_string());
@@ -158,7 +183,8 @@ pub struct Outcome {
     pub init_at: Option<f64>,
     /// When `OXTEE-READY` appeared.
     pub ready_at: Option<f64>,
-    /// When the secure console printed a line containing `ENTRY_DONE`.
+    /// When the secure console first printed one of [`HANDOVER_MARKERS`]:
+    /// the secure OS has booted and hands over to the normal world.
     pub entry_done_at: Option<f64>,
     /// Whether `OXTEE-NO-TEE` appeared.
     pub no_tee: bool,
@@ -166,7 +192,19 @@ pub struct Outcome {
     pub end_at: f64,
 }
 
-/// Scans the secure log file for `ENTRY_DONE`, reading only new bytes.
+/// Secure-console words that tell the secure OS has finished its boot:
+/// our firmware's `ENTRY_DONE` line, and the line each secure OS prints just
+/// before it returns `ENTRY_DONE` (the only ones behind TF-A, whose own
+/// messages go to the normal console): oxtee's "primary CPU ready,
+/// switching to the normal world" and OP-TEE's "Primary CPU switching to
+/// normal world boot".
+pub const HANDOVER_MARKERS: &[&[u8]] = &[
+    b"ENTRY_DONE",
+    b"switching to the normal world",
+    b"switching to normal world",
+];
+
+/// Scans the secure log file for [`HANDOVER_MARKERS`], reading only new bytes.
 struct SecureWatch {
     path: PathBuf,
     offset: u64,
@@ -187,9 +225,12 @@ impl SecureWatch {
         }
         self.offset = self.offset.saturating_add(buf.len() as u64);
         self.partial.extend_from_slice(&buf);
-        let found = self.partial.windows(10).any(|w| w == b"ENTRY_DONE");
+        let found = HANDOVER_MARKERS
+            .iter()
+            .any(|m| self.partial.windows(m.len()).any(|w| w == *m));
         // Keep a tail so a word split across reads is still seen.
-        let keep = self.partial.len().saturating_sub(16);
+        let longest = HANDOVER_MARKERS.iter().map(|m| m.len()).max().unwrap_or(0);
+        let keep = self.partial.len().saturating_sub(longest);
         self.partial.drain(..keep);
         found
     }
@@ -365,6 +406,8 @@ mod tests {
             timeout: None,
             interactive: false,
             echo: true,
+            firmware: Firmware::Oxtee,
+            flash1: None,
         };
         let a = cfg.args().join(" ");
         assert!(a.contains("-machine virt,secure=on,virtualization=off,gic-version=3"));
@@ -381,5 +424,63 @@ mod tests {
         assert!(!a.contains("-monitor none"));
         cfg.cpu = "cortex-a57".into();
         assert!(cfg.args().join(" ").contains("-cpu cortex-a57 -smp 2"));
+    }
+
+    #[test]
+    fn command_line_behind_tf_a() {
+        let cfg = QemuConfig {
+            qemu: "qemu-system-aarch64".into(),
+            kernel: "Image".into(),
+            initrd: "i.cpio.gz".into(),
+            flash: Some("tf-a/flash.img".into()),
+            append: DEFAULT_APPEND.into(),
+            log_dir: "logs".into(),
+            timeout: None,
+            interactive: false,
+            echo: false,
+            cpu: DEFAULT_CPU.into(),
+            firmware: Firmware::TfA,
+            flash1: Some("env.img".into()),
+        };
+        let a = cfg.args().join(" ");
+        assert!(a.contains("-machine virt,secure=on,virtualization=off,gic-version=3"));
+        assert!(a.contains("-drive if=pflash,unit=0,format=raw,file=tf-a/flash.img"));
+        assert!(a.contains("-drive if=pflash,unit=1,format=raw,readonly=on,file=env.img"));
+        assert!(!a.contains("semihosting"));
+        // U-Boot loads what QEMU holds in fw_cfg; the command line reaches
+        // Linux through the DT's /chosen/bootargs.
+        assert!(a.contains("-kernel Image -initrd i.cpio.gz -append console=ttyAMA0"));
+    }
+
+    #[test]
+    fn handover_seen_across_reads() {
+        let dir = std::env::temp_dir().join(format!("xtc-secure-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("secure.log");
+        for (first, second) in [
+            ("oxtee-bl: ENTRY_", "DONE: secure OS vectors\n"),
+            (
+                "I/oxtee: primary CPU ready, switching to the nor",
+                "mal world\n",
+            ),
+            ("I/TC: Primary CPU switching to norm", "al world boot\n"),
+        ] {
+            std::fs::write(&path, "I/TC: booting\n").unwrap();
+            let mut w = SecureWatch {
+                path: path.clone(),
+                offset: 0,
+                partial: Vec::new(),
+            };
+            assert!(!w.poll());
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap();
+            f.write_all(first.as_bytes()).unwrap();
+            assert!(!w.poll(), "{first}");
+            f.write_all(second.as_bytes()).unwrap();
+            assert!(w.poll(), "{first}{second}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
