@@ -63,14 +63,10 @@ pub struct RunArgs {
     pub out: PathBuf,
     /// Kernel command line.
     pub append: String,
-    /// QEMU `-cpu`.
-    pub cpu: String,
     /// Host files copied into the run's initrd: (host path, guest path).
     pub extra_files: Vec<(PathBuf, String)>,
-    /// The EL3 firmware in the flash image.
-    pub firmware: Firmware,
-    /// Non-secure flash image (U-Boot's environment behind TF-A).
-    pub flash1: Option<PathBuf>,
+    /// CPU and firmware.
+    pub machine: Machine,
 }
 
 /// `tf-a`: TF-A built from Debian's source package (once, in the cache),
@@ -141,13 +137,19 @@ fn read_extra_files(files: &[(PathBuf, String)]) -> Result<Vec<(String, u32, Vec
         .collect()
 }
 
-/// The firmware side of a boot: which EL3 firmware, and the non-secure
-/// flash image it needs.
-#[derive(Debug, Clone, Default)]
-pub struct FirmwareArgs {
-    /// The EL3 firmware in the secure flash.
+/// The machine a boot runs on: QEMU's CPU, which EL3 firmware, and the
+/// non-secure flash image that firmware needs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Machine {
+    /// QEMU `-cpu` model and options (e.g. cortex-a57: no RNDR, SVE, PAuth).
+    #[arg(long, default_value = crate::qemu::DEFAULT_CPU)]
+    pub cpu: String,
+    /// The EL3 firmware in the flash image.
+    #[arg(long, value_enum, default_value_t = Firmware::Oxtee)]
     pub firmware: Firmware,
-    /// Non-secure flash image (U-Boot's environment behind TF-A).
+    /// Non-secure flash image (pflash1): U-Boot's environment, needed with
+    /// --firmware tf-a.
+    #[arg(long)]
     pub flash1: Option<PathBuf>,
 }
 
@@ -169,9 +171,9 @@ fn config(
     no_firmware: bool,
     log_dir: &Path,
     initrd: &Path,
-    cpu: &str,
-    fw: &FirmwareArgs,
+    machine: &Machine,
 ) -> Result<QemuConfig> {
+    let cpu = &machine.cpu;
     ensure!(
         !cpu.is_empty() && !cpu.contains(char::is_whitespace),
         "bad -cpu value {cpu:?}"
@@ -188,10 +190,10 @@ fn config(
         Some(flash_64m(flash)?)
     };
     ensure!(
-        no_firmware || fw.firmware != Firmware::TfA || fw.flash1.is_some(),
+        no_firmware || machine.firmware != Firmware::TfA || machine.flash1.is_some(),
         "booting behind TF-A needs U-Boot's environment image (--flash1)"
     );
-    let flash1 = match &fw.flash1 {
+    let flash1 = match &machine.flash1 {
         Some(p) if !no_firmware => Some(flash_64m(p)?),
         _ => None,
     };
@@ -206,7 +208,7 @@ fn config(
         timeout: None,
         interactive: false,
         echo: false,
-        firmware: fw.firmware,
+        firmware: machine.firmware,
         flash1,
     })
 }
@@ -260,18 +262,13 @@ pub fn run(a: &RunArgs) -> Result<u8> {
         files.push(("etc/oxtee/cmd", 0o644, &cmd_bytes));
     }
     let initrd = make_initrd(&a.out, &log_dir, &files)?;
-    let fw = FirmwareArgs {
-        firmware: a.firmware,
-        flash1: a.flash1.clone(),
-    };
     let mut cfg = config(
         &a.out,
         &a.flash,
         a.no_firmware,
         &log_dir,
         &initrd,
-        &a.cpu,
-        &fw,
+        &a.machine,
     )?;
     cfg.append = a.append.clone();
     cfg.interactive = a.interactive;
@@ -323,12 +320,8 @@ pub struct XtestArgs {
     pub no_firmware: bool,
     /// Echo the console.
     pub verbose: bool,
-    /// QEMU `-cpu`.
-    pub cpu: String,
-    /// The EL3 firmware in the flash image.
-    pub firmware: Firmware,
-    /// Non-secure flash image (U-Boot's environment behind TF-A).
-    pub flash1: Option<PathBuf>,
+    /// CPU and firmware.
+    pub machine: Machine,
 }
 
 /// Parses the case list data file (one id per line, `#` comments).
@@ -400,18 +393,13 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
             &boot_dir,
             &[("etc/oxtee/cmd", 0o644, script.as_bytes())],
         )?;
-        let fw = FirmwareArgs {
-            firmware: a.firmware,
-            flash1: a.flash1.clone(),
-        };
         let mut cfg = config(
             &a.out,
             &a.flash,
             a.no_firmware,
             &boot_dir,
             &initrd,
-            &a.cpu,
-            &fw,
+            &a.machine,
         )?;
         cfg.echo = a.verbose;
         cfg.timeout = Some(Duration::from_secs(a.timeout));

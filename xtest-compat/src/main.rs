@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtest_compat::commands;
-use xtest_compat::qemu::Firmware;
 
 #[derive(Parser)]
 #[command(
@@ -88,16 +87,8 @@ enum Cmd {
         #[arg(long = "extra-file", value_name = "HOST_PATH:GUEST_PATH",
               value_parser = commands::parse_extra_file)]
         extra_files: Vec<(PathBuf, String)>,
-        /// QEMU `-cpu` model and options (e.g. cortex-a57: no RNDR, SVE, PAuth).
-        #[arg(long, default_value = xtest_compat::qemu::DEFAULT_CPU)]
-        cpu: String,
-        /// The EL3 firmware in the flash image.
-        #[arg(long, value_enum, default_value_t = Firmware::Oxtee)]
-        firmware: Firmware,
-        /// Non-secure flash image (pflash1): U-Boot's environment, needed
-        /// with --firmware tf-a.
-        #[arg(long)]
-        flash1: Option<PathBuf>,
+        #[command(flatten)]
+        machine: commands::Machine,
     },
     /// Run xtest (default: regression + pkcs11, one time-bounded case at a time).
     Xtest {
@@ -125,16 +116,8 @@ enum Cmd {
         /// Echo the guest console.
         #[arg(long)]
         verbose: bool,
-        /// QEMU `-cpu` model and options (e.g. cortex-a57: no RNDR, SVE, PAuth).
-        #[arg(long, default_value = xtest_compat::qemu::DEFAULT_CPU)]
-        cpu: String,
-        /// The EL3 firmware in the flash image.
-        #[arg(long, value_enum, default_value_t = Firmware::Oxtee)]
-        firmware: Firmware,
-        /// Non-secure flash image (pflash1): U-Boot's environment, needed
-        /// with --firmware tf-a.
-        #[arg(long)]
-        flash1: Option<PathBuf>,
+        #[command(flatten)]
+        machine: commands::Machine,
     },
     /// Print cases passing in the baseline but not in the results; exit 1 if any.
     Compare {
@@ -168,9 +151,7 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
-            cpu,
-            firmware,
-            flash1,
+            machine,
         } => commands::run(&commands::RunArgs {
             flash,
             cmd,
@@ -181,9 +162,7 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
-            cpu,
-            firmware,
-            flash1,
+            machine,
         }),
         Cmd::Xtest {
             flash,
@@ -194,9 +173,7 @@ fn main() -> ExitCode {
             out,
             no_firmware,
             verbose,
-            cpu,
-            firmware,
-            flash1,
+            machine,
         } => commands::xtest(&commands::XtestArgs {
             flash,
             tee,
@@ -206,9 +183,7 @@ fn main() -> ExitCode {
             out,
             no_firmware,
             verbose,
-            cpu,
-            firmware,
-            flash1,
+            machine,
         }),
         Cmd::Compare { baseline, results } => commands::compare(&baseline, &results),
     };

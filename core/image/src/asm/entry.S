@@ -229,24 +229,29 @@ install_vectors:
     \op    x28, x29, [\base, #224]
 .endm
 
+// \op (stp or ldp) of q0..q31, 32 bytes a pair, from \base + \off.
+.macro fp_pairs op, base, off
+    \op    q0, q1, [\base, #(\off + 0)]
+    \op    q2, q3, [\base, #(\off + 32)]
+    \op    q4, q5, [\base, #(\off + 64)]
+    \op    q6, q7, [\base, #(\off + 96)]
+    \op    q8, q9, [\base, #(\off + 128)]
+    \op    q10, q11, [\base, #(\off + 160)]
+    \op    q12, q13, [\base, #(\off + 192)]
+    \op    q14, q15, [\base, #(\off + 224)]
+    \op    q16, q17, [\base, #(\off + 256)]
+    \op    q18, q19, [\base, #(\off + 288)]
+    \op    q20, q21, [\base, #(\off + 320)]
+    \op    q22, q23, [\base, #(\off + 352)]
+    \op    q24, q25, [\base, #(\off + 384)]
+    \op    q26, q27, [\base, #(\off + 416)]
+    \op    q28, q29, [\base, #(\off + 448)]
+    \op    q30, q31, [\base, #(\off + 480)]
+.endm
+
 // \op (stp or ldp) of q0..q31 at their UserRegs offsets from \base.
 .macro user_fp op, base
-    \op    q0, q1, [\base, #304]
-    \op    q2, q3, [\base, #336]
-    \op    q4, q5, [\base, #368]
-    \op    q6, q7, [\base, #400]
-    \op    q8, q9, [\base, #432]
-    \op    q10, q11, [\base, #464]
-    \op    q12, q13, [\base, #496]
-    \op    q14, q15, [\base, #528]
-    \op    q16, q17, [\base, #560]
-    \op    q18, q19, [\base, #592]
-    \op    q20, q21, [\base, #624]
-    \op    q22, q23, [\base, #656]
-    \op    q24, q25, [\base, #688]
-    \op    q26, q27, [\base, #720]
-    \op    q28, q29, [\base, #752]
-    \op    q30, q31, [\base, #784]
+    fp_pairs \op, \base, 304
 .endm
 
 // \op (stp or ldp) of the kernel's callee-saved x19..x30 at sp.
@@ -348,22 +353,7 @@ user_exit:
 // fn fp_save_ns(area: *mut NsFpState)
 .global fp_save_ns
 fp_save_ns:
-    stp     q0, q1, [x0, #0]
-    stp     q2, q3, [x0, #32]
-    stp     q4, q5, [x0, #64]
-    stp     q6, q7, [x0, #96]
-    stp     q8, q9, [x0, #128]
-    stp     q10, q11, [x0, #160]
-    stp     q12, q13, [x0, #192]
-    stp     q14, q15, [x0, #224]
-    stp     q16, q17, [x0, #256]
-    stp     q18, q19, [x0, #288]
-    stp     q20, q21, [x0, #320]
-    stp     q22, q23, [x0, #352]
-    stp     q24, q25, [x0, #384]
-    stp     q26, q27, [x0, #416]
-    stp     q28, q29, [x0, #448]
-    stp     q30, q31, [x0, #480]
+    fp_pairs stp, x0, 0
     mrs     x9, fpsr
     mrs     x10, fpcr
     add     x11, x0, #512
@@ -373,22 +363,7 @@ fp_save_ns:
 // fn fp_load_ns(area: *const NsFpState)
 .global fp_load_ns
 fp_load_ns:
-    ldp     q0, q1, [x0, #0]
-    ldp     q2, q3, [x0, #32]
-    ldp     q4, q5, [x0, #64]
-    ldp     q6, q7, [x0, #96]
-    ldp     q8, q9, [x0, #128]
-    ldp     q10, q11, [x0, #160]
-    ldp     q12, q13, [x0, #192]
-    ldp     q14, q15, [x0, #224]
-    ldp     q16, q17, [x0, #256]
-    ldp     q18, q19, [x0, #288]
-    ldp     q20, q21, [x0, #320]
-    ldp     q22, q23, [x0, #352]
-    ldp     q24, q25, [x0, #384]
-    ldp     q26, q27, [x0, #416]
-    ldp     q28, q29, [x0, #448]
-    ldp     q30, q31, [x0, #480]
+    fp_pairs ldp, x0, 0
     add     x11, x0, #512
     ldp     x9, x10, [x11]
     msr     fpsr, x9

@@ -90,6 +90,26 @@ fn exchange(
     })
 }
 
+/// SEND, RECV and IOCTL: the socket value, the buffer as parameter 1 and
+/// one value (`a` in the direction `attr` says) as parameter 2.
+fn buffer_op(
+    cx: &mut Cx<'_>,
+    op: u32,
+    instance: u32,
+    handle: u32,
+    (attr, a): (u64, u32),
+    data: &[u8],
+    dir: Dir,
+) -> Result<(u32, [OpteeMsgParam; 4], Vec<u8>), u32> {
+    let p = [
+        socket_value(op, instance, handle),
+        OpteeMsgParam::default(),
+        value_param(attr, u64::from(a), 0, 0),
+        OpteeMsgParam::default(),
+    ];
+    exchange(cx, p, 3, 1, data, dir)
+}
+
 fn done(ret: u32) -> Result<(), u32> {
     match ret {
         TEE_SUCCESS => Ok(()),
@@ -149,13 +169,9 @@ pub(super) fn invoke(
                 .map(Memref::bytes)
                 .unwrap_or(&[])
                 .to_vec();
-            let p = [
-                socket_value(OPTEE_RPC_SOCKET_SEND, instance, handle),
-                OpteeMsgParam::default(), // the data
-                value_param(OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, u64::from(timeout), 0, 0),
-                OpteeMsgParam::default(),
-            ];
-            let (ret, p, _) = exchange(cx, p, 3, 1, &data, Dir::In)?;
+            let timeout = (OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, timeout);
+            let op = OPTEE_RPC_SOCKET_SEND;
+            let (ret, p, _) = buffer_op(cx, op, instance, handle, timeout, &data, Dir::In)?;
             // Bytes sent, reported even when the send timed out part way.
             let sent = (p[2].u1 as u32).min(data.len() as u32);
             set_value(&mut params[2], sent, 0);
@@ -165,13 +181,10 @@ pub(super) fn invoke(
             expect(params, [V_IN, M_OUT, NONE, NONE])?;
             let (handle, timeout) = value(&params[0]);
             let cap = memref(&params[1]).map_or(0, Memref::capacity);
-            let p = [
-                socket_value(OPTEE_RPC_SOCKET_RECV, instance, handle),
-                OpteeMsgParam::default(), // the data
-                value_param(OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, u64::from(timeout), 0, 0),
-                OpteeMsgParam::default(),
-            ];
-            let (ret, p, out) = exchange(cx, p, 3, 1, &vec![0; cap], Dir::Out)?;
+            let timeout = (OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, timeout);
+            let op = OPTEE_RPC_SOCKET_RECV;
+            let room = vec![0; cap];
+            let (ret, p, out) = buffer_op(cx, op, instance, handle, timeout, &room, Dir::Out)?;
             let got = usize::try_from(p[1].u1).unwrap_or(usize::MAX);
             if let Some(m) = memref_mut(&mut params[1]) {
                 if let Some(b) = m.buf.as_mut() {
@@ -189,13 +202,9 @@ pub(super) fn invoke(
                 .map(Memref::bytes)
                 .unwrap_or(&[])
                 .to_vec();
-            let p = [
-                socket_value(OPTEE_RPC_SOCKET_IOCTL, instance, handle),
-                OpteeMsgParam::default(), // the data
-                value_param(OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, u64::from(command), 0, 0),
-                OpteeMsgParam::default(),
-            ];
-            let (ret, p, out) = exchange(cx, p, 3, 1, &data, Dir::InOut)?;
+            let command = (OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, command);
+            let op = OPTEE_RPC_SOCKET_IOCTL;
+            let (ret, p, out) = buffer_op(cx, op, instance, handle, command, &data, Dir::InOut)?;
             let got = usize::try_from(p[1].u1).unwrap_or(usize::MAX);
             if let Some(m) = memref_mut(&mut params[1]) {
                 // Copied back only when it fits, as OP-TEE does.
