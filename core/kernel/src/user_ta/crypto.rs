@@ -33,6 +33,7 @@ use supplicant_proto::pta::{
 use super::hw::UserHw;
 use super::params::UteeParams;
 use super::space::{Space, Use, PAGE};
+use super::uptr::UserPtr;
 use super::{Ctx, Cx, Instance};
 
 /// Objects and states one instance may hold at once (a TA that needs
@@ -129,6 +130,16 @@ impl CryptoState {
     pub fn remove_object(&mut self, h: u32) -> Option<Obj> {
         let i = self.objects.iter().position(|(k, _)| *k == h)?;
         Some(self.objects.swap_remove(i).1)
+    }
+
+    /// Adds a state, returning its handle.
+    fn add_state(&mut self, s: State) -> Result<u32, u32> {
+        let h = self.new_handle()?;
+        self.states
+            .try_reserve(1)
+            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        self.states.push((h, s));
+        Ok(h)
     }
 
     fn state(&self, h: u32) -> Option<&State> {
@@ -253,16 +264,15 @@ impl Mem<'_> {
             Err(TEE_ERROR_ACCESS_DENIED)
         }
     }
-    /// A `uint64_t *` length (in/out) as a host size.
+    /// A `uint64_t *` in/out length: it is written back, so it must be
+    /// writable before the call does anything.
     fn get_len(&self, va: u64) -> Result<u64, u32> {
-        self.space
-            .read_u64(self.hw, va)
-            .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+        let p = UserPtr::<u64>::new(va);
+        let v = p.read(self.space, self.hw)?;
+        p.writable(self.space)?;
+        Ok(v)
     }
     fn put_len(&self, va: u64, v: u64) -> Result<(), u32> {
-        self.write(va, &v.to_le_bytes())
-    }
-    fn put_u32(&self, va: u64, v: u32) -> Result<(), u32> {
         self.write(va, &v.to_le_bytes())
     }
     /// Calls `f` on `[va, va + len)` in pieces of at most [`CHUNK`]
@@ -575,28 +585,22 @@ fn state_alloc(
         }
         _ => return Err(TEE_ERROR_NOT_SUPPORTED),
     };
-    let h = cs.new_handle()?;
-    cs.states
-        .try_reserve(1)
-        .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
-    mem.put_u32(state_va, h)?;
-    cs.states.push((
-        h,
-        State {
-            algo,
-            mode,
-            key1,
-            key2,
-            initialized: false,
-            op,
-        },
-    ));
+    // The handle goes out only once the state is recorded.
+    let out = UserPtr::<u32>::new(state_va).writable(mem.space)?;
+    let h = cs.add_state(State {
+        algo,
+        mode,
+        key1,
+        key2,
+        initialized: false,
+        op,
+    })?;
     for k in [key1, key2] {
         if let Some(o) = cs.object_mut(k) {
             o.busy = true;
         }
     }
-    Ok(())
+    out.write(mem.space, mem.hw, &h)
 }
 
 /// `_utee_cryp_state_copy(dst, src)`.
@@ -879,7 +883,8 @@ fn obj_get_attr(
 ) -> Result<(), u32> {
     let key = &cs.object(h).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?.key;
     let attr = key.attribute(id).map_err(code)?;
-    let s = mem.get_len(size_va)?;
+    // Only read for a value attribute, so not checked writable here.
+    let s = UserPtr::<u64>::new(size_va).read(mem.space, mem.hw)?;
     let bytes = match attr {
         AttrValue::Value(v) => {
             if s < 8 || buf == 0 {
@@ -904,12 +909,9 @@ fn obj_get_attr(
 /// `_utee_cryp_obj_alloc(type, max_size, *obj)`.
 fn obj_alloc(mem: &Mem<'_>, cs: &mut CryptoState, ty: u32, max: u32, va: u64) -> Result<(), u32> {
     let key = KeyObject::new(ty, max).map_err(code)?;
+    let out = UserPtr::<u32>::new(va).writable(mem.space)?;
     let h = cs.add_object(key)?;
-    if let Err(e) = mem.put_u32(va, h) {
-        cs.remove_object(h);
-        return Err(e);
-    }
-    Ok(())
+    out.write(mem.space, mem.hw, &h)
 }
 
 /// `_utee_cryp_obj_populate(obj, attrs, attr_count)`.
@@ -964,17 +966,25 @@ fn derive_key(
     let out_max = cs.key(derived)?.max_key_size();
     let key2 = if k2 != 0 { Some(cs.key(k2)?) } else { None };
     let d = asym_op::derive_key(algo, key1, key2, &attrs.list(), out_max).map_err(code)?;
-    if let Some((n, conf)) = d.confirmation_out {
-        // The confirmation value goes back into the TA's
-        // TEE_ATTR_SM2_KEP_CONFIRMATION_OUT buffer.
-        let r = attrs.raw[n];
-        if r.b < conf.len() as u64 {
-            return Err(TEE_ERROR_SHORT_BUFFER);
+    // The confirmation value goes back into the TA's
+    // TEE_ATTR_SM2_KEP_CONFIRMATION_OUT buffer, once the key is set.
+    let conf = match &d.confirmation_out {
+        Some((n, conf)) => {
+            let r = attrs.raw[*n];
+            if r.b < conf.len() as u64 {
+                return Err(TEE_ERROR_SHORT_BUFFER);
+            }
+            mem.writable(r.a, conf.len() as u64)?;
+            Some((r.a, conf))
         }
-        mem.write(r.a, &conf)?;
-    }
+        None => None,
+    };
     let o = cs.object_mut(derived).ok_or(TEE_ERROR_BAD_STATE)?;
-    o.key.set_derived_secret(&d.secret).map_err(code)
+    o.key.set_derived_secret(&d.secret).map_err(code)?;
+    match conf {
+        Some((va, conf)) => mem.write(va, conf),
+        None => Ok(()),
+    }
 }
 
 /// `_utee_authenc_init(state, nonce, nonce_len, tag_len, aad_len,
@@ -1081,6 +1091,7 @@ fn ae_final_start<'c>(
     src_len: u64,
     len_va: u64,
     dst: u64,
+    tag_len_va: Option<u64>,
 ) -> Result<(&'c mut Operation, u64), u32> {
     let s = cs.state_mut(h)?;
     if !s.initialized {
@@ -1093,6 +1104,10 @@ fn ae_final_start<'c>(
     mem.readable(src, src_len)?;
     let dlen = final_dlen(mem, dst, len_va)?;
     if dlen < src_len {
+        // Every length written back must be writable before the first is.
+        if let Some(va) = tag_len_va {
+            mem.writable(va, 8)?;
+        }
         if len_va != 0 {
             mem.put_len(len_va, dlen)?;
         }
@@ -1115,7 +1130,17 @@ fn authenc_enc_final(
     tag: u64,
     tag_len_va: u64,
 ) -> Result<(), u32> {
-    let (op, dlen) = match ae_final_start(mem, cs, h, TEE_MODE_ENCRYPT, src, src_len, len_va, dst) {
+    let (op, dlen) = match ae_final_start(
+        mem,
+        cs,
+        h,
+        TEE_MODE_ENCRYPT,
+        src,
+        src_len,
+        len_va,
+        dst,
+        Some(tag_len_va),
+    ) {
         Err(TEE_ERROR_SHORT_BUFFER) => {
             mem.put_len(tag_len_va, 0)?;
             return Err(TEE_ERROR_SHORT_BUFFER);
@@ -1160,7 +1185,17 @@ fn authenc_dec_final(
     tag: u64,
     tag_len: u64,
 ) -> Result<(), u32> {
-    let (op, _) = ae_final_start(mem, cs, h, TEE_MODE_DECRYPT, src, src_len, len_va, dst)?;
+    let (op, _) = ae_final_start(
+        mem,
+        cs,
+        h,
+        TEE_MODE_DECRYPT,
+        src,
+        src_len,
+        len_va,
+        dst,
+        None,
+    )?;
     let tag = mem.read_vec(tag, tag_len)?;
     let input = mem.read_vec(src, src_len)?;
     let mut out = zeroed(input.len())?;
