@@ -18,6 +18,7 @@ pub mod space;
 pub mod syscall;
 mod system;
 pub mod uptr;
+pub mod uuid;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;

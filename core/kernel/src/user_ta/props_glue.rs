@@ -14,8 +14,8 @@ const MAX_NAME: u64 = 256;
 fn with_context<R>(inst: &Instance, s: &Session, f: impl FnOnce(&PropContext<'_>) -> R) -> R {
     let ctx = PropContext {
         client_login: s.client.login,
-        client_uuid: props::tee_uuid_from_octets(s.client.uuid.0),
-        ta_uuid: props::tee_uuid_from_octets(inst.uuid),
+        client_uuid: super::uuid::to_tee_struct(s.client.uuid.0),
+        ta_uuid: super::uuid::to_tee_struct(inst.uuid),
         device_id: DEVICE_ID,
         trustedos_version: env!("CARGO_PKG_VERSION"),
         trustedos_binary_version: 1,

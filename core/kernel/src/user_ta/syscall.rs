@@ -320,7 +320,7 @@ fn open_ta_session(
 ) -> Result<(), u32> {
     // Decode.
     let dest = UserPtr::<[u8; 16]>::new(a[0]).read(&ctx.space, cx.hw)?;
-    let dest = oxtee_elf::TeeUuid::from_le_struct(&dest).to_octets();
+    let dest = super::uuid::from_tee_struct(dest);
     let up = decode_params(cx, ctx, a[2])?;
     let sess = UserPtr::<u32>::new(a[3]).writable(&ctx.space)?;
     let orig = decode_origin(ctx, a[4])?;

@@ -1,6 +1,6 @@
 //! The cryptographic system calls (`TEE_SCN_CRYP_*`, hash, cipher, MAC,
 //! AE, asymmetric, derive, transient objects) on `oxtee-crypto`, with
-//! per-instance handle tables.
+//! per-instance handle tables ([`handles`]).
 //!
 //! As in OP-TEE, libutee inside the TA owns the operation's key objects:
 //! `TEE_AllocateOperation` allocates transient objects and passes their
@@ -22,7 +22,8 @@ use oxtee_crypto::object::AttrValue;
 use oxtee_crypto::{Attribute, KeyObject, Operation, TeeError, Zeroizing};
 use supplicant_proto::tee_crypto::*;
 use supplicant_proto::tee_result::*;
-use supplicant_proto::tee_syscall::Sysnum;
+use supplicant_proto::tee_syscall::{Sysnum, UteeAttribute, UteeObjectInfo};
+use zerocopy::FromBytes;
 
 use oxtee_pta::{Memref, Param, Params};
 use supplicant_proto::pta::{
@@ -35,6 +36,9 @@ use super::params::UteeParams;
 use super::space::{Space, Use, PAGE};
 use super::uptr::UserPtr;
 use super::{Ctx, Cx, Instance};
+use handles::HandleMap;
+
+pub mod handles;
 
 /// Objects and states one instance may hold at once (a TA that needs
 /// more gets `TEE_ERROR_OUT_OF_MEMORY`, as when OP-TEE's heap runs out).
@@ -42,9 +46,7 @@ const MAX_HANDLES: usize = 4096;
 /// Most attributes one call may pass.
 const MAX_ATTRS: u64 = 256;
 /// Size of one `struct utee_attribute`.
-pub const UTEE_ATTRIBUTE_SIZE: usize = 24;
-/// Size of `struct utee_object_info`.
-pub const UTEE_OBJECT_INFO_SIZE: usize = 28;
+pub const UTEE_ATTRIBUTE_SIZE: usize = core::mem::size_of::<UteeAttribute>();
 /// Streamed data is copied in pieces of this size.
 const CHUNK: usize = 4096;
 /// First handle given out.
@@ -74,16 +76,16 @@ struct State {
 /// The cryptographic states and transient objects of one TA instance.
 pub struct CryptoState {
     next: u32,
-    objects: Vec<(u32, Obj)>,
-    states: Vec<(u32, State)>,
+    objects: HandleMap<Obj>,
+    states: HandleMap<State>,
 }
 
 impl Default for CryptoState {
     fn default() -> Self {
         Self {
             next: FIRST_HANDLE,
-            objects: Vec::new(),
-            states: Vec::new(),
+            objects: HandleMap::default(),
+            states: HandleMap::default(),
         }
     }
 }
@@ -97,7 +99,7 @@ impl CryptoState {
         loop {
             let h = self.next;
             self.next = self.next.wrapping_add(1);
-            if h != 0 && self.object(h).is_none() && self.state(h).is_none() {
+            if h != 0 && !self.objects.contains(h) && !self.states.contains(h) {
                 return Ok(h);
             }
         }
@@ -105,53 +107,39 @@ impl CryptoState {
 
     /// The object behind handle `h`.
     pub fn object(&self, h: u32) -> Option<&Obj> {
-        self.objects.iter().find(|(k, _)| *k == h).map(|(_, o)| o)
+        self.objects.get(h)
     }
 
     /// The object behind handle `h`, mutable.
     pub fn object_mut(&mut self, h: u32) -> Option<&mut Obj> {
-        self.objects
-            .iter_mut()
-            .find(|(k, _)| *k == h)
-            .map(|(_, o)| o)
+        self.objects.get_mut(h)
     }
 
     /// Adds an object, returning its handle.
     pub fn add_object(&mut self, key: KeyObject) -> Result<u32, u32> {
         let h = self.new_handle()?;
-        self.objects
-            .try_reserve(1)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
-        self.objects.push((h, Obj { key, busy: false }));
+        self.objects.insert(h, Obj { key, busy: false })?;
         Ok(h)
     }
 
     /// Removes (and wipes) the object behind `h`.
     pub fn remove_object(&mut self, h: u32) -> Option<Obj> {
-        let i = self.objects.iter().position(|(k, _)| *k == h)?;
-        Some(self.objects.swap_remove(i).1)
+        self.objects.remove(h)
     }
 
     /// Adds a state, returning its handle.
     fn add_state(&mut self, s: State) -> Result<u32, u32> {
         let h = self.new_handle()?;
-        self.states
-            .try_reserve(1)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
-        self.states.push((h, s));
+        self.states.insert(h, s)?;
         Ok(h)
     }
 
     fn state(&self, h: u32) -> Option<&State> {
-        self.states.iter().find(|(k, _)| *k == h).map(|(_, s)| s)
+        self.states.get(h)
     }
 
     fn state_mut(&mut self, h: u32) -> Result<&mut State, u32> {
-        self.states
-            .iter_mut()
-            .find(|(k, _)| *k == h)
-            .map(|(_, s)| s)
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)
+        self.states.get_mut(h).ok_or(TEE_ERROR_BAD_PARAMETERS)
     }
 
     fn get_state(&self, h: u32) -> Result<&State, u32> {
@@ -164,8 +152,7 @@ impl CryptoState {
 
     /// Frees a state and the key objects it holds.
     fn free_state(&mut self, h: u32) {
-        if let Some(i) = self.states.iter().position(|(k, _)| *k == h) {
-            let (_, s) = self.states.swap_remove(i);
+        if let Some(s) = self.states.remove(h) {
             if s.key1 != 0 {
                 self.remove_object(s.key1);
             }
@@ -309,21 +296,15 @@ pub struct RawAttr {
     pub b: u64,
 }
 
-/// Decodes an array of `struct utee_attribute` (24 bytes each: a u64,
-/// b u64, attribute_id u32, padding).
+/// Decodes an array of `struct utee_attribute` (a trailing partial record
+/// is ignored: callers read whole records).
 pub fn decode_attrs(raw: &[u8]) -> Vec<RawAttr> {
     raw.chunks_exact(UTEE_ATTRIBUTE_SIZE)
-        .map(|c| {
-            let u64_at = |o: usize| {
-                let mut b = [0u8; 8];
-                b.copy_from_slice(&c[o..o + 8]);
-                u64::from_le_bytes(b)
-            };
-            RawAttr {
-                a: u64_at(0),
-                b: u64_at(8),
-                id: u32::from_le_bytes([c[16], c[17], c[18], c[19]]),
-            }
+        .filter_map(|c| UteeAttribute::read_from_bytes(c).ok())
+        .map(|u| RawAttr {
+            id: u.attribute_id,
+            a: u.a,
+            b: u.b,
         })
         .collect()
 }
@@ -850,26 +831,21 @@ fn cipher_update(
 
 /// `_utee_cryp_obj_get_info(obj, *info)`: `struct utee_object_info`.
 fn obj_get_info(mem: &Mem<'_>, cs: &CryptoState, h: u32, va: u64) -> Result<(), u32> {
-    let i = cs.key(h)?.info();
-    mem.write(va, &object_info_bytes(&i))
+    let i = object_info(&cs.key(h)?.info());
+    UserPtr::<UteeObjectInfo>::new(va).write(mem.space, mem.hw, &i)
 }
 
 /// `struct utee_object_info` for a transient object (no data stream).
-pub fn object_info_bytes(i: &oxtee_crypto::ObjectInfo) -> [u8; UTEE_OBJECT_INFO_SIZE] {
-    let mut b = [0u8; UTEE_OBJECT_INFO_SIZE];
-    let fields = [
-        i.object_type,
-        i.key_size,
-        i.max_key_size,
-        i.object_usage,
-        0,
-        0,
-        i.handle_flags,
-    ];
-    for (n, f) in fields.iter().enumerate() {
-        b[n * 4..n * 4 + 4].copy_from_slice(&f.to_le_bytes());
+pub fn object_info(i: &oxtee_crypto::ObjectInfo) -> UteeObjectInfo {
+    UteeObjectInfo {
+        obj_type: i.object_type,
+        obj_size: i.key_size,
+        max_obj_size: i.max_key_size,
+        obj_usage: i.object_usage,
+        data_size: 0,
+        data_pos: 0,
+        handle_flags: i.handle_flags,
     }
-    b
 }
 
 /// `_utee_cryp_obj_get_attr(obj, attr_id, buffer, *size)`.
@@ -1319,7 +1295,7 @@ pub fn derive_ta_unique_key(
     let mut data = Zeroizing::new(Vec::new());
     data.try_reserve(16 + extra.len())
         .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
-    data.extend_from_slice(&tee_uuid_struct(uuid));
+    data.extend_from_slice(&super::uuid::to_tee_struct(uuid));
     data.extend_from_slice(extra);
     let mut key = alloc::vec![0u8; key_len];
     oxtee_crypto::huk::huk_subkey_derive(&HW_UNIQUE_KEY, HUK_SUBKEY_UNIQUE_TA, &data, &mut key)
@@ -1350,16 +1326,6 @@ fn secure_writable(space: &Space, va: u64, len: u64) -> bool {
         at += PAGE;
     }
     true
-}
-
-/// A UUID's `TEE_UUID` struct bytes (little-endian fields) from its RFC 4122
-/// octets.
-fn tee_uuid_struct(o: [u8; 16]) -> [u8; 16] {
-    let mut b = o;
-    b[0..4].reverse();
-    b[4..6].reverse();
-    b[6..8].reverse();
-    b
 }
 
 #[cfg(test)]
@@ -1840,16 +1806,13 @@ mod tests {
             derive_ta_unique_key(&space, uuid, &up(0, UNMAPPED, 32), &mut params(b"", 32)),
             Err(TEE_ERROR_SECURITY)
         );
-        assert_eq!(
-            tee_uuid_struct([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]),
-            [4, 3, 2, 1, 6, 5, 8, 7, 9, 10, 11, 12, 13, 14, 15, 16]
-        );
     }
 
     #[test]
     fn object_info_layout() {
         let k = KeyObject::new(TEE_TYPE_AES, 256).unwrap();
-        let b = object_info_bytes(&k.info());
+        let info = object_info(&k.info());
+        let b = zerocopy::IntoBytes::as_bytes(&info);
         assert_eq!(&b[0..4], &TEE_TYPE_AES.to_le_bytes());
         assert_eq!(&b[8..12], &256u32.to_le_bytes());
         assert_eq!(&b[12..16], &TEE_USAGE_DEFAULT.to_le_bytes());
