@@ -1536,3 +1536,167 @@ fn no_entropy_fails_closed() {
     w.close(id).unwrap();
     w.assert_clean();
 }
+
+/// Bytes the out-pointer tests put where a call must not write.
+const UNTOUCHED: u32 = 0xa5a5_a5a5;
+
+/// A TA-to-TA open whose session out-pointer is read-only is refused
+/// before anything is opened, and its origin word is left alone.
+#[test]
+fn ta_open_checks_out_pointers_before_opening() {
+    let mut w = World::new();
+    let (uuid, orig) = (SCRATCH, SCRATCH + 20);
+    let steps: Vec<Step> = vec![Box::new(move |ta| {
+        assert!(ta.write(uuid, &le_struct(UUID_MULTI)));
+        assert!(ta.write(orig, &UNTOUCHED.to_le_bytes()));
+        // The read-only zero page above the stack.
+        ta.syscall(SYS_OPEN_TA_SESSION, &[uuid, INFINITE, 0, STACK_END, orig])
+    })];
+    w.hw.set_script(program(steps));
+    let id = w.open0(UUID_MULTI).unwrap();
+    w.hw.take_results();
+    w.invoke0(id, CMD_PROGRAM).unwrap();
+    let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
+    assert_eq!(got, [r(TEE_ERROR_ACCESS_DENIED)]);
+    let s = w.k.users.stats();
+    assert_eq!((s.instances, s.sessions), (1, 1), "no child was opened");
+    // The scratch area is the TA's stack: read it back through a new run.
+    let seen = Arc::new(Mutex::new(None));
+    let seen2 = seen.clone();
+    w.hw.set_script(move |ta| {
+        *seen2.lock().unwrap() = ta.read_u32(orig);
+        ta.ret(0)
+    });
+    w.invoke0(id, 1).unwrap();
+    assert_eq!(*seen.lock().unwrap(), Some(UNTOUCHED));
+    w.close(id).unwrap();
+    w.assert_clean();
+}
+
+/// Calls rejected while their arguments are decoded (an unknown session,
+/// unreadable or read-only `utee_params`) write nothing to the TA: its
+/// origin word keeps what it held.
+#[test]
+fn ta_invoke_rejected_at_decode_writes_nothing() {
+    let mut w = World::new();
+    let id = w.open0(UUID_MULTI).unwrap();
+    let (uuid, sess, orig, up) = (SCRATCH, SCRATCH + 16, SCRATCH + 20, SCRATCH + 0x100);
+    let origins = Arc::new(Mutex::new(Vec::new()));
+    let seen = origins.clone();
+    let fresh = move |ta: &Ta<'_>| assert!(ta.write(orig, &UNTOUCHED.to_le_bytes()));
+    let record = Arc::new(move |ta: &Ta<'_>| seen.lock().unwrap().push(ta.read_u32(orig).unwrap()));
+    let pta = move |ta: &Ta<'_>| u64::from(ta.read_u32(sess).unwrap());
+    let steps: Vec<Step> = vec![
+        Box::new(move |ta| {
+            assert!(ta.write(uuid, &le_struct(PTA_SYSTEM)));
+            ta.syscall(SYS_OPEN_TA_SESSION, &[uuid, INFINITE, 0, sess, orig])
+        }),
+        // No such session.
+        Box::new(move |ta| {
+            assert_eq!(ta.last(), 0);
+            fresh(ta);
+            ta.syscall(SYS_INVOKE_TA_COMMAND, &[0x1234, INFINITE, 2, up, orig])
+        }),
+        // utee_params in kernel memory.
+        Box::new({
+            let record = record.clone();
+            move |ta| {
+                record(ta);
+                fresh(ta);
+                let s = pta(ta);
+                ta.syscall(SYS_INVOKE_TA_COMMAND, &[s, INFINITE, 2, KERNEL_VA, orig])
+            }
+        }),
+        // utee_params readable but read-only: the outputs could not go back.
+        Box::new({
+            let record = record.clone();
+            move |ta| {
+                record(ta);
+                fresh(ta);
+                let s = pta(ta);
+                ta.syscall(SYS_INVOKE_TA_COMMAND, &[s, INFINITE, 2, STACK_END, orig])
+            }
+        }),
+        // A valid call still reports its origin.
+        Box::new({
+            let record = record.clone();
+            move |ta| {
+                record(ta);
+                fresh(ta);
+                let s = pta(ta);
+                ta.syscall(SYS_INVOKE_TA_COMMAND, &[s, INFINITE, 2, 0, orig])
+            }
+        }),
+        Box::new({
+            let record = record.clone();
+            move |ta| {
+                record(ta);
+                ta.syscall(SYS_CLOSE_TA_SESSION, &[pta(ta)])
+            }
+        }),
+    ];
+    w.hw.set_script(program(steps));
+    w.hw.take_results();
+    w.invoke0(id, CMD_PROGRAM).unwrap();
+    let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
+    assert_eq!(
+        got,
+        [
+            0,
+            r(TEE_ERROR_BAD_PARAMETERS),
+            r(TEE_ERROR_ACCESS_DENIED),
+            r(TEE_ERROR_ACCESS_DENIED),
+            r(TEE_ERROR_BAD_PARAMETERS),
+            0
+        ]
+    );
+    assert_eq!(
+        *origins.lock().unwrap(),
+        [UNTOUCHED, UNTOUCHED, UNTOUCHED, ORIGIN_TA]
+    );
+    w.close(id).unwrap();
+    w.assert_clean();
+}
+
+const SYS_CRYP_STATE_ALLOC: u64 = 15;
+const SYS_CRYP_OBJ_ALLOC: u64 = 27;
+
+/// A crypto allocation whose handle out-pointer is read-only leaves no
+/// trace: nothing recorded, so the next allocation gets the first handle.
+#[test]
+fn crypto_alloc_checks_the_handle_pointer_first() {
+    let mut w = World::new();
+    let id = w.open0(UUID_MULTI).unwrap();
+    let out = SCRATCH;
+    let handles = Arc::new(Mutex::new(Vec::new()));
+    let seen = handles.clone();
+    let sha256 = u64::from(supplicant_proto::tee_crypto::TEE_ALG_SHA256);
+    let digest = u64::from(supplicant_proto::tee_crypto::TEE_MODE_DIGEST);
+    let aes = u64::from(supplicant_proto::tee_crypto::TEE_TYPE_AES);
+    let steps: Vec<Step> = vec![
+        sc(SYS_CRYP_STATE_ALLOC, &[sha256, digest, 0, 0, STACK_END]),
+        sc(SYS_CRYP_OBJ_ALLOC, &[aes, 128, STACK_END]),
+        sc(SYS_CRYP_STATE_ALLOC, &[sha256, digest, 0, 0, out]),
+        Box::new(move |ta| {
+            seen.lock().unwrap().push(ta.read_u32(out).unwrap());
+            ta.syscall(SYS_CRYP_OBJ_ALLOC, &[aes, 128, out])
+        }),
+        {
+            let seen = handles.clone();
+            Box::new(move |ta| {
+                seen.lock().unwrap().push(ta.read_u32(out).unwrap());
+                ta.ret(0)
+            })
+        },
+    ];
+    w.hw.set_script(program(steps));
+    w.hw.take_results();
+    w.invoke0(id, CMD_PROGRAM).unwrap();
+    let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
+    let denied = r(TEE_ERROR_ACCESS_DENIED);
+    assert_eq!(got, [denied, denied, 0, 0]);
+    // Handles count from 0x10 in a fresh instance.
+    assert_eq!(*handles.lock().unwrap(), [0x10, 0x11]);
+    w.close(id).unwrap();
+    w.assert_clean();
+}

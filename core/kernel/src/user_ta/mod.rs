@@ -17,6 +17,8 @@ mod socket;
 pub mod space;
 pub mod syscall;
 mod system;
+pub mod uptr;
+pub mod uuid;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -61,7 +63,8 @@ const PARAMS_FRAME: u64 = 128;
 /// world count from 1 below this).
 const FIRST_SESSION: u32 = 0x8000_0001;
 
-fn tee(code: u32) -> Failure {
+/// A failure of the core (origin TEE).
+pub(crate) fn tee(code: u32) -> Failure {
     (code, TEE_ORIGIN_TEE)
 }
 
@@ -867,12 +870,12 @@ pub fn params_from_ta(ctx: &Ctx, hw: &dyn UserHw, up: &UteeParams) -> Result<Par
     Ok(params)
 }
 
-/// Writes a call's outputs back into the calling TA: values and sizes into
-/// its `utee_params` at `up_va`, data into its buffers.
+/// Writes a call's outputs back into the calling TA: data into its
+/// buffers, values and sizes into its `utee_params` at `up_ptr`.
 pub fn params_to_ta(
     ctx: &Ctx,
     hw: &dyn UserHw,
-    up_va: u64,
+    up_ptr: uptr::UserPtr<supplicant_proto::tee_syscall::UteeParams>,
     up: &UteeParams,
     params: &Params,
 ) -> Result<(), u32> {
@@ -893,7 +896,7 @@ pub fn params_to_ta(
             _ => {}
         }
     }
-    ctx.space.write(hw, up_va, &out.encode())
+    up_ptr.write(&ctx.space, hw, &out.to_abi())
 }
 
 /// Page-aligned size helper for the syscall layer.

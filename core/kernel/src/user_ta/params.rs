@@ -3,9 +3,11 @@
 
 use oxtee_pta::{Memref, Param, Params};
 use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_syscall;
+use zerocopy::{FromBytes, IntoBytes};
 
 /// Size of `struct utee_params`.
-pub const UTEE_PARAMS_SIZE: usize = 72;
+pub const UTEE_PARAMS_SIZE: usize = core::mem::size_of::<tee_syscall::UteeParams>();
 
 /// Decoded `utee_params`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -19,40 +21,50 @@ pub struct UteeParams {
 }
 
 impl UteeParams {
-    /// Decodes the TA's bytes; unknown parameter types are refused.
-    pub fn decode(raw: &[u8; UTEE_PARAMS_SIZE]) -> Result<Self, u32> {
-        let word =
-            |i: usize| u64::from_le_bytes(raw[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
-        let packed = word(0);
-        if packed >> 16 != 0 {
+    /// Decodes the ABI struct; unknown parameter types are refused.
+    pub fn from_abi(raw: &tee_syscall::UteeParams) -> Result<Self, u32> {
+        if raw.types >> 16 != 0 {
             return Err(TEE_ERROR_BAD_PARAMETERS);
         }
         let mut p = Self::default();
         for n in 0..4 {
-            let t = ((packed >> (4 * n)) & 0xf) as u32;
+            let t = ((raw.types >> (4 * n)) & 0xf) as u32;
             if !matches!(t, 0..=3 | 5..=7) {
                 return Err(TEE_ERROR_BAD_PARAMETERS);
             }
             p.types[n] = t;
-            p.a[n] = word(1 + 2 * n);
-            p.b[n] = word(2 + 2 * n);
+            p.a[n] = raw.vals[2 * n];
+            p.b[n] = raw.vals[2 * n + 1];
         }
         Ok(p)
+    }
+
+    /// The ABI struct the TA reads.
+    pub fn to_abi(&self) -> tee_syscall::UteeParams {
+        let types = self
+            .types
+            .iter()
+            .enumerate()
+            .fold(0u64, |acc, (n, t)| acc | (u64::from(*t & 0xf) << (4 * n)));
+        let mut vals = [0u64; 8];
+        for n in 0..4 {
+            vals[2 * n] = self.a[n];
+            vals[2 * n + 1] = self.b[n];
+        }
+        tee_syscall::UteeParams { types, vals }
+    }
+
+    /// Decodes the TA's bytes; unknown parameter types are refused.
+    pub fn decode(raw: &[u8; UTEE_PARAMS_SIZE]) -> Result<Self, u32> {
+        let abi =
+            tee_syscall::UteeParams::read_from_bytes(raw).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+        Self::from_abi(&abi)
     }
 
     /// The bytes the TA reads.
     pub fn encode(&self) -> [u8; UTEE_PARAMS_SIZE] {
         let mut out = [0u8; UTEE_PARAMS_SIZE];
-        let packed = self
-            .types
-            .iter()
-            .enumerate()
-            .fold(0u64, |acc, (n, t)| acc | (u64::from(*t & 0xf) << (4 * n)));
-        out[0..8].copy_from_slice(&packed.to_le_bytes());
-        for n in 0..4 {
-            out[8 + 16 * n..16 + 16 * n].copy_from_slice(&self.a[n].to_le_bytes());
-            out[16 + 16 * n..24 + 16 * n].copy_from_slice(&self.b[n].to_le_bytes());
-        }
+        out.copy_from_slice(self.to_abi().as_bytes());
         out
     }
 

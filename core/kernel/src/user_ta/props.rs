@@ -47,7 +47,7 @@ pub const FIRMWARE_VERSION: &str = "FW_IMPL_UNDEF";
 pub const FIRMWARE_MANUFACTURER: &str = "FW_MAN_UNDEF";
 
 /// The session- and build-dependent values of the three sets.
-/// UUIDs are in the native `TEE_UUID` layout (see [`tee_uuid_from_octets`]).
+/// UUIDs are in the native `TEE_UUID` layout (see [`super::uuid`]).
 #[derive(Debug, Clone, Copy)]
 pub struct PropContext<'a> {
     /// `TEE_LOGIN_*` of the session's client.
@@ -186,15 +186,6 @@ fn set_table(set: u64) -> Option<&'static [Entry]> {
         Ok(TEE_PROPSET_TEE_IMPLEMENTATION) => Some(&TEE_SET),
         _ => None,
     }
-}
-
-/// Converts RFC 4122 octets (the OPTEE_MSG / `oxtee_pta::Uuid` encoding) to
-/// the native little-endian `TEE_UUID` bytes a TA reads.
-pub const fn tee_uuid_from_octets(o: [u8; 16]) -> [u8; 16] {
-    [
-        o[3], o[2], o[1], o[0], o[5], o[4], o[7], o[6], o[8], o[9], o[10], o[11], o[12], o[13],
-        o[14], o[15],
-    ]
 }
 
 fn string_bytes(s: &str) -> Vec<u8> {
@@ -732,7 +723,7 @@ mod tests {
             0x8a, 0xaa, 0xf2, 0x00, 0x24, 0x50, 0x11, 0xe4, 0xab, 0xe2, 0x00, 0x02, 0xa5, 0xd5,
             0xc5, 0x1b,
         ];
-        let native = tee_uuid_from_octets(octets);
+        let native = super::super::uuid::to_tee_struct(octets);
         assert_eq!(native[..4], 0x8aaa_f200u32.to_le_bytes());
         assert_eq!(native[4..6], 0x2450u16.to_le_bytes());
         assert_eq!(native[6..8], 0x11e4u16.to_le_bytes());

@@ -1,7 +1,8 @@
 //! GET_PROPERTY / GET_PROPERTY_NAME_TO_INDEX: the TA's buffers in and out
 //! around the property tables of [`super::props`], in OP-TEE's order.
 
-use super::props::{self, PropContext};
+use super::props::{self, PropContext, Reply};
+use super::uptr::UserPtr;
 use super::{Ctx, Cx, Instance, Session};
 use supplicant_proto::tee_result::*;
 
@@ -13,8 +14,8 @@ const MAX_NAME: u64 = 256;
 fn with_context<R>(inst: &Instance, s: &Session, f: impl FnOnce(&PropContext<'_>) -> R) -> R {
     let ctx = PropContext {
         client_login: s.client.login,
-        client_uuid: props::tee_uuid_from_octets(s.client.uuid.0),
-        ta_uuid: props::tee_uuid_from_octets(inst.uuid),
+        client_uuid: super::uuid::to_tee_struct(s.client.uuid.0),
+        ta_uuid: super::uuid::to_tee_struct(inst.uuid),
         device_id: DEVICE_ID,
         trustedos_version: env!("CARGO_PKG_VERSION"),
         trustedos_binary_version: 1,
@@ -22,16 +23,51 @@ fn with_context<R>(inst: &Instance, s: &Session, f: impl FnOnce(&PropContext<'_>
     f(&ctx)
 }
 
-fn read_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<u32, u32> {
-    ctx.space
-        .read_u32(cx.hw, va)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
-}
-
 fn write(cx: &Cx<'_>, ctx: &Ctx, va: u64, bytes: &[u8]) -> Result<(), u32> {
     ctx.space
         .write(cx.hw, va, bytes)
         .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+}
+
+/// One `(buffer, *length)` answer: the length pointer and buffer are
+/// checked before anything is written.
+struct Answer {
+    len: UserPtr<u32>,
+    buf: u64,
+    reply: Reply,
+}
+
+impl Answer {
+    fn decode(
+        cx: &Cx<'_>,
+        ctx: &Ctx,
+        buf: u64,
+        len_va: u64,
+        reply: impl FnOnce(u32) -> Reply,
+    ) -> Result<Self, u32> {
+        let len = UserPtr::<u32>::new(len_va);
+        let reply = reply(len.read(&ctx.space, cx.hw)?);
+        len.writable(&ctx.space)?;
+        if let Some(d) = &reply.data {
+            if !ctx.space.check(buf, d.len() as u64, true) {
+                return Err(TEE_ERROR_ACCESS_DENIED);
+            }
+        }
+        Ok(Self { len, buf, reply })
+    }
+
+    /// Writes the length, then the data or `SHORT_BUFFER`.
+    fn encode(&self, cx: &Cx<'_>, ctx: &Ctx) -> Result<(), u32> {
+        self.len.write(&ctx.space, cx.hw, &self.reply.len)?;
+        match &self.reply.data {
+            Some(d) => write(cx, ctx, self.buf, d),
+            None => Err(TEE_ERROR_SHORT_BUFFER),
+        }
+    }
+
+    fn short(&self) -> bool {
+        self.reply.data.is_none()
+    }
 }
 
 /// `(prop_set, index, name, *name_len, buf, *blen, *prop_type)`.
@@ -46,25 +82,25 @@ pub(super) fn get_property(
         (a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
     with_context(inst, s, |pc| {
         let p = props::lookup(set, index, pc)?;
-        // Every out-pointer is optional: all NULL probes whether `index` exists.
-        if type_va != 0 {
-            write(cx, ctx, type_va, &p.prop_type().to_le_bytes())?;
+        // Every out-pointer is optional: all NULL probes whether `index`
+        // exists. A short value buffer ends the call before the name.
+        let ty = UserPtr::<u32>::optional(type_va)
+            .map(|t| t.writable(&ctx.space))
+            .transpose()?;
+        let value = (buf != 0 && blen != 0)
+            .then(|| Answer::decode(cx, ctx, buf, blen, |cap| p.value_reply(cap)))
+            .transpose()?;
+        let name = (name != 0 && name_len != 0 && !value.as_ref().is_some_and(Answer::short))
+            .then(|| Answer::decode(cx, ctx, name, name_len, |cap| p.name_reply(cap)))
+            .transpose()?;
+        if let Some(t) = ty {
+            t.write(&ctx.space, cx.hw, &p.prop_type())?;
         }
-        if buf != 0 && blen != 0 {
-            let r = p.value_reply(read_u32(cx, ctx, blen)?);
-            write(cx, ctx, blen, &r.len.to_le_bytes())?;
-            match &r.data {
-                Some(d) => write(cx, ctx, buf, d)?,
-                None => return Err(TEE_ERROR_SHORT_BUFFER),
-            }
+        if let Some(v) = &value {
+            v.encode(cx, ctx)?;
         }
-        if name != 0 && name_len != 0 {
-            let r = p.name_reply(read_u32(cx, ctx, name_len)?);
-            write(cx, ctx, name_len, &r.len.to_le_bytes())?;
-            match &r.data {
-                Some(d) => write(cx, ctx, name, d)?,
-                None => return Err(TEE_ERROR_SHORT_BUFFER),
-            }
+        if let Some(n) = &name {
+            n.encode(cx, ctx)?;
         }
         Ok(())
     })
@@ -88,5 +124,5 @@ pub(super) fn name_to_index(
         .read_vec(cx.hw, name, len)
         .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
     let index = props::name_to_index(set, &bytes)?;
-    write(cx, ctx, index_va, &index.to_le_bytes())
+    UserPtr::<u32>::new(index_va).write(&ctx.space, cx.hw, &index)
 }

@@ -10,9 +10,13 @@ use oxtee_pta::{ClientIdentity, Params, Uuid};
 use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall::*;
 
-use super::params::{UteeParams, UTEE_PARAMS_SIZE};
+use super::params::UteeParams;
 use super::space::Use;
-use super::{Ctx, Cx, Flow, Instance, Session, Target};
+use super::uptr::UserPtr;
+use super::{Ctx, Cx, Failure, Flow, Instance, Session, Target};
+
+/// The ABI layout of `struct utee_params`.
+type AbiParams = supplicant_proto::tee_syscall::UteeParams;
 
 /// Log every system call (debugging aid).
 const TRACE: bool = false;
@@ -115,24 +119,9 @@ fn done(ctx: &mut Ctx, code: u32) -> Flow {
     Flow::Continue
 }
 
+/// Writes a `uint32_t *` out-argument.
 fn put_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64, v: u32) -> Result<(), u32> {
-    ctx.space
-        .write(cx.hw, va, &v.to_le_bytes())
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
-}
-
-/// Writes an optional `uint32_t *` out-argument (NULL: nothing to write).
-fn put_opt_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64, v: u32) -> Result<(), u32> {
-    if va == 0 {
-        return Ok(());
-    }
-    put_u32(cx, ctx, va, v)
-}
-
-fn get_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<u32, u32> {
-    ctx.space
-        .read_u32(cx.hw, va)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+    UserPtr::<u32>::new(va).write(&ctx.space, cx.hw, &v)
 }
 
 /// `TEE_CheckMemoryAccessRights`: the range must be mapped with the asked
@@ -204,12 +193,11 @@ pub fn system_time(cx: &Cx<'_>) -> (u64, u32) {
 }
 
 fn put_time(cx: &Cx<'_>, ctx: &Ctx, va: u64, secs: u64, millis: u32) -> Result<(), u32> {
-    let mut b = [0u8; 8];
-    b[..4].copy_from_slice(&(secs as u32).to_le_bytes());
-    b[4..].copy_from_slice(&millis.to_le_bytes());
-    ctx.space
-        .write(cx.hw, va, &b)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+    let t = TeeTime {
+        seconds: secs as u32,
+        millis,
+    };
+    UserPtr::<TeeTime>::new(va).write(&ctx.space, cx.hw, &t)
 }
 
 fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> Result<(), u32> {
@@ -251,12 +239,10 @@ fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> R
 }
 
 fn set_ta_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, va: u64) -> Result<(), u32> {
-    let mut b = [0u8; 8];
-    ctx.space
-        .read(cx.hw, va, &mut b)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
-    let secs = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    let millis = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+    let TeeTime {
+        seconds: secs,
+        millis,
+    } = UserPtr::<TeeTime>::new(va).read(&ctx.space, cx.hw)?;
     if millis >= 1000 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
@@ -292,111 +278,145 @@ fn timeout(to: u64) -> Option<u64> {
     (to as u32 != TIMEOUT_INFINITE as u32).then_some(u64::from(to as u32))
 }
 
-fn read_params(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<UteeParams, u32> {
-    if va == 0 {
-        return Ok(UteeParams::default());
+/// A `struct utee_params *` argument, decoded: its pointer (checked
+/// writable, as the call's outputs go back into it) and its contents.
+type ParamsArg = Option<(UserPtr<AbiParams>, UteeParams)>;
+
+fn decode_params(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<ParamsArg, u32> {
+    let Some(p) = UserPtr::<AbiParams>::optional(va) else {
+        return Ok(None);
+    };
+    let up = UteeParams::from_abi(&p.read(&ctx.space, cx.hw)?)?;
+    Ok(Some((p.writable(&ctx.space)?, up)))
+}
+
+/// The values of a decoded parameters argument (all `NONE` without one).
+fn param_values(p: &ParamsArg) -> UteeParams {
+    p.map(|(_, up)| up).unwrap_or_default()
+}
+
+/// Decodes an optional `uint32_t *ret_orig`: checked writable, not written.
+fn decode_origin(ctx: &Ctx, va: u64) -> Result<Option<UserPtr<u32>>, u32> {
+    UserPtr::optional(va)
+        .map(|p| p.writable(&ctx.space))
+        .transpose()
+}
+
+fn encode_origin(cx: &Cx<'_>, ctx: &Ctx, p: Option<UserPtr<u32>>, origin: u32) -> Result<(), u32> {
+    match p {
+        Some(p) => p.write(&ctx.space, cx.hw, &origin),
+        None => Ok(()),
     }
-    let mut raw = [0u8; UTEE_PARAMS_SIZE];
-    ctx.space
-        .read(cx.hw, va, &mut raw)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
-    UteeParams::decode(&raw)
 }
 
 /// `_utee_open_ta_session(dest, cancel_req_to, params, sess, ret_orig)`.
+/// Decoded in full (every out-pointer checked writable) before anything is
+/// opened; nothing is written to the TA before the outcome is known.
 fn open_ta_session(
     cx: &mut Cx<'_>,
     inst: &Arc<Instance>,
     ctx: &mut Ctx,
     a: &[u64; 31],
 ) -> Result<(), u32> {
-    let mut raw = [0u8; 16];
-    ctx.space
-        .read(cx.hw, a[0], &mut raw)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
-    let dest = oxtee_elf::TeeUuid::from_le_struct(&raw).to_octets();
-    let up = read_params(cx, ctx, a[2])?;
-    let (sess_va, orig_va) = (a[3], a[4]);
-    // The out-pointers must be writable before anything is opened.
-    get_u32(cx, ctx, sess_va)?;
-    put_opt_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
-    let mut params = super::params_from_ta(ctx, cx.hw, &up)?;
+    // Decode.
+    let dest = UserPtr::<[u8; 16]>::new(a[0]).read(&ctx.space, cx.hw)?;
+    let dest = super::uuid::from_tee_struct(dest);
+    let up = decode_params(cx, ctx, a[2])?;
+    let sess = UserPtr::<u32>::new(a[3]).writable(&ctx.space)?;
+    let orig = decode_origin(ctx, a[4])?;
+    // Invoke.
     let client = ClientIdentity {
         login: TEE_LOGIN_TRUSTED_APP,
         uuid: Uuid(inst.uuid),
     };
-    let r = if cx.k.ptas.find(&Uuid(dest)).is_some() {
-        super::system::open_pta(cx, dest, client, inst.id, &mut params)
-    } else {
-        cx.timeout_ms = timeout(a[1]);
-        super::open_session(cx, dest, client, Some(inst.id), &mut params)
-    };
-    cx.timeout_ms = None;
+    let values = param_values(&up);
+    let mut params = super::params_from_ta(ctx, cx.hw, &values).map_err(super::tee);
+    let r = params.as_mut().map_err(|f| *f).and_then(|params| {
+        let r = if cx.k.ptas.find(&Uuid(dest)).is_some() {
+            super::system::open_pta(cx, dest, client, inst.id, params)
+        } else {
+            cx.timeout_ms = timeout(a[1]);
+            super::open_session(cx, dest, client, Some(inst.id), params)
+        };
+        cx.timeout_ms = None;
+        r
+    });
+    // Encode.
     match r {
         Ok(id) => {
             ctx.children.push(id);
-            if a[2] != 0 {
-                super::params_to_ta(ctx, cx.hw, a[2], &up, &params)?;
+            if let (Some((p, up)), Ok(params)) = (up, &params) {
+                super::params_to_ta(ctx, cx.hw, p, &up, params)?;
             }
-            put_u32(cx, ctx, sess_va, id)?;
-            put_opt_u32(cx, ctx, orig_va, TEE_ORIGIN_TRUSTED_APP)?;
-            Ok(())
+            sess.write(&ctx.space, cx.hw, &id)?;
+            encode_origin(cx, ctx, orig, TEE_ORIGIN_TRUSTED_APP)
         }
         Err((code, origin)) => {
-            if a[2] != 0 && origin == TEE_ORIGIN_TRUSTED_APP {
-                let _ = super::params_to_ta(ctx, cx.hw, a[2], &up, &params);
+            if let (Some((p, up)), Ok(params)) = (up, &params) {
+                if origin == TEE_ORIGIN_TRUSTED_APP {
+                    let _ = super::params_to_ta(ctx, cx.hw, p, &up, params);
+                }
             }
-            put_opt_u32(cx, ctx, orig_va, origin)?;
+            encode_origin(cx, ctx, orig, origin)?;
             Err(code)
         }
     }
 }
 
 /// `_utee_invoke_ta_command(sess, cancel_req_to, cmd, params, ret_orig)`.
+/// As for opening: decode (the session must be the caller's), invoke,
+/// then write the outcome.
 fn invoke_ta_command(
     cx: &mut Cx<'_>,
     inst: &Arc<Instance>,
     ctx: &mut Ctx,
     a: &[u64; 31],
 ) -> Result<(), u32> {
-    let (id, cmd, up_va, orig_va) = (a[0] as u32, a[2] as u32, a[3], a[4]);
-    put_opt_u32(cx, ctx, orig_va, TEE_ORIGIN_TEE)?;
-    let up = read_params(cx, ctx, up_va)?;
-    let mut params: Params = super::params_from_ta(ctx, cx.hw, &up)?;
+    // Decode.
+    let (id, cmd) = (a[0] as u32, a[2] as u32);
+    let orig = decode_origin(ctx, a[4])?;
+    let up = decode_params(cx, ctx, a[3])?;
     let session =
         cx.k.users
             .session(id, Some(inst.id))
             .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
-    let r = match &session.target {
-        // Needs the caller's UUID and where its key buffer lives.
-        Target::Pta { uuid, .. }
-            if *uuid == supplicant_proto::pta::PTA_SYSTEM_UUID
-                && cmd == supplicant_proto::pta::PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY =>
-        {
-            super::crypto::derive_ta_unique_key(&ctx.space, inst.uuid, &up, &mut params)
-                .map_err(|e| (e, TEE_ORIGIN_TRUSTED_APP))
-        }
-        Target::Pta { id: pid, uuid } => {
-            super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, &mut params)
-        }
-        Target::User(_) => {
-            cx.timeout_ms = timeout(a[1]);
-            super::invoke(cx, id, Some(inst.id), cmd, &mut params)
-        }
-    };
-    cx.timeout_ms = None;
+    // Invoke.
+    let values = param_values(&up);
+    let mut params: Result<Params, Failure> =
+        super::params_from_ta(ctx, cx.hw, &values).map_err(super::tee);
+    let r = params.as_mut().map_err(|f| *f).and_then(|params| {
+        let r = match &session.target {
+            // Needs the caller's UUID and where its key buffer lives.
+            Target::Pta { uuid, .. }
+                if *uuid == supplicant_proto::pta::PTA_SYSTEM_UUID
+                    && cmd == supplicant_proto::pta::PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY =>
+            {
+                super::crypto::derive_ta_unique_key(&ctx.space, inst.uuid, &values, params)
+                    .map_err(|e| (e, TEE_ORIGIN_TRUSTED_APP))
+            }
+            Target::Pta { id: pid, uuid } => {
+                super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, params)
+            }
+            Target::User(_) => {
+                cx.timeout_ms = timeout(a[1]);
+                super::invoke(cx, id, Some(inst.id), cmd, params)
+            }
+        };
+        cx.timeout_ms = None;
+        r
+    });
+    // Encode.
     let (code, origin) = match r {
         Ok(()) => (TEE_SUCCESS, TEE_ORIGIN_TRUSTED_APP),
         Err(f) => f,
     };
-    if up_va != 0
-        && (code == TEE_SUCCESS
-            || code == TEE_ERROR_SHORT_BUFFER
-            || origin == TEE_ORIGIN_TRUSTED_APP)
-    {
-        super::params_to_ta(ctx, cx.hw, up_va, &up, &params)?;
+    if let (Some((p, up)), Ok(params)) = (up, &params) {
+        if code == TEE_SUCCESS || code == TEE_ERROR_SHORT_BUFFER || origin == TEE_ORIGIN_TRUSTED_APP
+        {
+            super::params_to_ta(ctx, cx.hw, p, &up, params)?;
+        }
     }
-    put_opt_u32(cx, ctx, orig_va, origin)?;
+    encode_origin(cx, ctx, orig, origin)?;
     if code == TEE_SUCCESS {
         Ok(())
     } else {

@@ -154,7 +154,7 @@ fn uuid_param(p: &Param) -> Result<[u8; 16], u32> {
         .filter(|_| m.size == 16)
         .and_then(|b| b.try_into().ok())
         .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
-    Ok(oxtee_elf::TeeUuid::from_le_struct(&raw).to_octets())
+    Ok(super::uuid::from_tee_struct(raw))
 }
 
 /// `PTA_SYSTEM_DLOPEN`: m0 = library UUID, v1.a = flags. Loads the library

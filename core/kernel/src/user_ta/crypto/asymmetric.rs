@@ -1,0 +1,71 @@
+//! Asymmetric ciphers and signatures: `ASYMM_OPERATE`, `ASYMM_VERIFY`.
+
+use super::*;
+
+/// `_utee_asymm_operate(state, params, num_params, src, src_len, dst,
+/// *dst_len)`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn asymm_operate(
+    mem: &Mem<'_>,
+    cs: &mut CryptoState,
+    h: u32,
+    pva: u64,
+    pn: u64,
+    src: u64,
+    src_len: u64,
+    dst: u64,
+    len_va: u64,
+) -> Result<(), u32> {
+    let s = cs.get_state(h)?;
+    mem.readable(src, src_len)?;
+    let dlen = mem.get_len(len_va)?;
+    mem.writable(dst, dlen)?;
+    let attrs = Attrs::copy_in(mem, pva, pn)?;
+    let key = cs.key(s.key1)?;
+    if !key.is_initialized() {
+        return Err(TEE_ERROR_GENERIC);
+    }
+    let input = mem.read_vec(src, src_len)?;
+    let mut rng = CoreRng(mem.hw);
+    let out = asym_op::asymmetric_operate(s.algo, s.mode, key, &attrs.list(), &input, &mut rng)
+        .map_err(|e| match e {
+            TeeError::ShortBuffer { required } => {
+                let _ = mem.put_len(len_va, required as u64);
+                TEE_ERROR_SHORT_BUFFER
+            }
+            e => code(e),
+        })?;
+    mem.put_len(len_va, out.len() as u64)?;
+    if (out.len() as u64) > dlen {
+        return Err(TEE_ERROR_SHORT_BUFFER);
+    }
+    mem.write(dst, &out)
+}
+
+/// `_utee_asymm_verify(state, params, num_params, data, data_len, sig,
+/// sig_len)`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn asymm_verify(
+    mem: &Mem<'_>,
+    cs: &mut CryptoState,
+    h: u32,
+    pva: u64,
+    pn: u64,
+    data: u64,
+    data_len: u64,
+    sig: u64,
+    sig_len: u64,
+) -> Result<(), u32> {
+    let s = cs.get_state(h)?;
+    if s.mode != TEE_MODE_VERIFY {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    let data = mem.read_vec(data, data_len)?;
+    let sig = mem.read_vec(sig, sig_len)?;
+    let attrs = Attrs::copy_in(mem, pva, pn)?;
+    let key = cs.key(s.key1)?;
+    if !key.is_initialized() {
+        return Err(TEE_ERROR_BAD_PARAMETERS);
+    }
+    asym_op::asymmetric_verify(s.algo, key, &attrs.list(), &data, &sig).map_err(code)
+}

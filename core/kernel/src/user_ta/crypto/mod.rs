@@ -1,0 +1,666 @@
+//! The cryptographic system calls (`TEE_SCN_CRYP_*`, hash, cipher, MAC,
+//! AE, asymmetric, derive, transient objects) on `oxtee-crypto`, with
+//! per-instance handle tables ([`handles`]).
+//!
+//! As in OP-TEE, libutee inside the TA owns the operation's key objects:
+//! `TEE_AllocateOperation` allocates transient objects and passes their
+//! handles to `CRYP_STATE_ALLOC`, which marks them busy (the TA can no
+//! longer close them; freeing the state closes them). Key material is read
+//! from those objects when an operation is initialized (`HASH_INIT` for
+//! MACs, `CIPHER_INIT`, `AUTHENC_INIT`) or used (asymmetric, derive).
+//! libutee buffers partial cipher blocks itself. Handles are nonzero,
+//! per instance, shared by objects and states, and never reused while the
+//! instance lives on; an unknown object handle gives
+//! `TEE_ERROR_BAD_STATE`, an unknown state handle
+//! `TEE_ERROR_BAD_PARAMETERS`, as OP-TEE answers. Errors go back to the
+//! TA, which (libutee) panics itself where GP says so.
+
+use alloc::vec::Vec;
+
+use oxtee_crypto::asym_op;
+use oxtee_crypto::object::AttrValue;
+use oxtee_crypto::{Attribute, KeyObject, Operation, TeeError, Zeroizing};
+use supplicant_proto::tee_crypto::*;
+use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_syscall::{Sysnum, UteeAttribute, UteeObjectInfo};
+use zerocopy::FromBytes;
+
+use oxtee_pta::{Memref, Param, Params};
+use supplicant_proto::pta::{
+    HUK_SUBKEY_UNIQUE_TA, TA_DERIVED_EXTRA_DATA_MAX_SIZE, TA_DERIVED_KEY_MAX_SIZE,
+    TA_DERIVED_KEY_MIN_SIZE,
+};
+
+use super::hw::UserHw;
+use super::params::UteeParams;
+use super::space::{Space, Use, PAGE};
+use super::uptr::UserPtr;
+use super::{Ctx, Cx, Instance};
+use handles::HandleMap;
+
+mod ae;
+mod asymmetric;
+mod cipher;
+mod derive;
+mod digest;
+pub mod handles;
+mod mem;
+mod objects;
+mod state;
+
+use ae::*;
+use asymmetric::*;
+use cipher::*;
+use derive::*;
+use digest::*;
+use mem::*;
+use objects::*;
+use state::*;
+
+pub use derive::derive_ta_unique_key;
+pub use objects::{decode_attrs, object_info, RawAttr, UTEE_ATTRIBUTE_SIZE};
+pub use state::{CryptoState, Obj};
+
+/// True for the system calls this module serves.
+pub fn handles(nr: Sysnum) -> bool {
+    matches!(
+        nr,
+        Sysnum::CrypStateAlloc
+            | Sysnum::CrypStateCopy
+            | Sysnum::CrypStateFree
+            | Sysnum::HashInit
+            | Sysnum::HashUpdate
+            | Sysnum::HashFinal
+            | Sysnum::CipherInit
+            | Sysnum::CipherUpdate
+            | Sysnum::CipherFinal
+            | Sysnum::CrypObjGetInfo
+            | Sysnum::CrypObjRestrictUsage
+            | Sysnum::CrypObjGetAttr
+            | Sysnum::CrypObjAlloc
+            | Sysnum::CrypObjClose
+            | Sysnum::CrypObjReset
+            | Sysnum::CrypObjPopulate
+            | Sysnum::CrypObjCopy
+            | Sysnum::CrypDeriveKey
+            | Sysnum::AuthencInit
+            | Sysnum::AuthencUpdateAad
+            | Sysnum::AuthencUpdatePayload
+            | Sysnum::AuthencEncFinal
+            | Sysnum::AuthencDecFinal
+            | Sysnum::AsymmOperate
+            | Sysnum::AsymmVerify
+            | Sysnum::CrypObjGenerateKey
+    )
+}
+
+/// What a crypto system call asks of the run loop.
+pub enum Outcome {
+    /// Answer the TA with this result.
+    Done(Result<(), u32>),
+    /// The TA broke a rule GP makes a panic: end it.
+    Panic,
+}
+
+fn code(e: TeeError) -> u32 {
+    e.code()
+}
+
+/// Serves system call `nr` with arguments `a` for the running instance.
+/// `Err(code)` goes back to the TA in x0. As in OP-TEE, the core answers
+/// every misuse with an error code (the crate's `TaPanic` cases give
+/// `TEE_ERROR_BAD_STATE`) and libutee panics the TA where GP says so; the
+/// core never ends the TA itself here.
+pub fn dispatch(
+    cx: &mut Cx<'_>,
+    _inst: &Instance,
+    ctx: &mut Ctx,
+    nr: Sysnum,
+    a: &[u64; 31],
+) -> Outcome {
+    let mem = Mem {
+        hw: cx.hw,
+        space: &ctx.space,
+    };
+    let cs = &mut ctx.crypto;
+    let h = |i: usize| a[i] as u32;
+    let r = match nr {
+        Sysnum::CrypStateAlloc => state_alloc(&mem, cs, h(0), h(1), h(2), h(3), a[4]),
+        Sysnum::CrypStateCopy => state_copy(cs, h(0), h(1)),
+        Sysnum::CrypStateFree => cs.get_state(h(0)).map(|_| ()).map(|()| cs.free_state(h(0))),
+        Sysnum::HashInit => hash_init(cs, h(0)),
+        Sysnum::HashUpdate => hash_update(&mem, cs, h(0), a[1], a[2]),
+        Sysnum::HashFinal => hash_final(&mem, cs, h(0), a[1], a[2], a[3], a[4]),
+        Sysnum::CipherInit => cipher_init(&mem, cs, h(0), a[1], a[2]),
+        Sysnum::CipherUpdate => cipher_update(&mem, cs, h(0), false, a[1], a[2], a[3], a[4]),
+        Sysnum::CipherFinal => cipher_update(&mem, cs, h(0), true, a[1], a[2], a[3], a[4]),
+        Sysnum::CrypObjGetInfo => obj_get_info(&mem, cs, h(0), a[1]),
+        Sysnum::CrypObjRestrictUsage => cs
+            .object_mut(h(0))
+            .map(|o| o.key.restrict_usage(a[1] as u32))
+            .ok_or(TEE_ERROR_BAD_STATE),
+        Sysnum::CrypObjGetAttr => obj_get_attr(&mem, cs, h(0), h(1), a[2], a[3]),
+        Sysnum::CrypObjAlloc => obj_alloc(&mem, cs, h(0), h(1), a[2]),
+        Sysnum::CrypObjClose => match cs.object(h(0)) {
+            None => Err(TEE_ERROR_BAD_STATE),
+            Some(o) if o.busy => Err(TEE_ERROR_ITEM_NOT_FOUND),
+            Some(_) => {
+                cs.remove_object(h(0));
+                Ok(())
+            }
+        },
+        Sysnum::CrypObjReset => cs
+            .object_mut(h(0))
+            .map(|o| o.key.reset())
+            .ok_or(TEE_ERROR_BAD_STATE),
+        Sysnum::CrypObjPopulate => obj_populate(&mem, cs, h(0), a[1], a[2]),
+        Sysnum::CrypObjCopy => obj_copy(cs, h(0), h(1)),
+        Sysnum::CrypObjGenerateKey => obj_generate(&mem, cs, h(0), h(1), a[2], a[3]),
+        Sysnum::CrypDeriveKey => derive_key(&mem, cs, h(0), a[1], a[2], h(3)),
+        Sysnum::AuthencInit => authenc_init(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5]),
+        Sysnum::AuthencUpdateAad => authenc_update_aad(&mem, cs, h(0), a[1], a[2]),
+        Sysnum::AuthencUpdatePayload => authenc_update(&mem, cs, h(0), a[1], a[2], a[3], a[4]),
+        Sysnum::AuthencEncFinal => {
+            authenc_enc_final(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5], a[6])
+        }
+        Sysnum::AuthencDecFinal => {
+            authenc_dec_final(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5], a[6])
+        }
+        Sysnum::AsymmOperate => asymm_operate(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5], a[6]),
+        Sysnum::AsymmVerify => asymm_verify(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5], a[6]),
+        _ => Err(TEE_ERROR_NOT_SUPPORTED),
+    };
+    Outcome::Done(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr_bytes(a: u64, b: u64, id: u32) -> [u8; 24] {
+        let mut r = [0u8; 24];
+        r[..8].copy_from_slice(&a.to_le_bytes());
+        r[8..16].copy_from_slice(&b.to_le_bytes());
+        r[16..20].copy_from_slice(&id.to_le_bytes());
+        r[20..].copy_from_slice(&[0xAA; 4]);
+        r
+    }
+
+    #[test]
+    fn utee_attribute_arrays_decode() {
+        let mut raw = Vec::new();
+        raw.extend_from_slice(&attr_bytes(0x8000_1000, 16, TEE_ATTR_SECRET_VALUE));
+        raw.extend_from_slice(&attr_bytes(3, 7, TEE_ATTR_ECC_CURVE));
+        let v = decode_attrs(&raw);
+        assert_eq!(
+            v,
+            [
+                RawAttr {
+                    id: TEE_ATTR_SECRET_VALUE,
+                    a: 0x8000_1000,
+                    b: 16
+                },
+                RawAttr {
+                    id: TEE_ATTR_ECC_CURVE,
+                    a: 3,
+                    b: 7
+                }
+            ]
+        );
+        assert!(tee_attr_is_value(v[1].id) && !tee_attr_is_value(v[0].id));
+        // A trailing partial record is ignored (callers read whole records).
+        assert_eq!(decode_attrs(&raw[..30]).len(), 1);
+        assert!(decode_attrs(&[]).is_empty());
+    }
+
+    #[test]
+    fn handles_are_nonzero_unique_and_typed() {
+        let mut cs = CryptoState::default();
+        let a = cs
+            .add_object(KeyObject::new(TEE_TYPE_AES, 128).unwrap())
+            .unwrap();
+        let b = cs
+            .add_object(KeyObject::new(TEE_TYPE_AES, 256).unwrap())
+            .unwrap();
+        assert!(a != 0 && b != 0 && a != b);
+        // An object handle is not a state handle and vice versa.
+        assert_eq!(cs.get_state(a).err(), Some(TEE_ERROR_BAD_PARAMETERS));
+        assert!(cs.remove_object(a).is_some());
+        assert!(cs.object(a).is_none());
+        assert_eq!(cs.key(a).err(), Some(TEE_ERROR_BAD_STATE));
+        // Freed handles are not given out again.
+        let c = cs
+            .add_object(KeyObject::new(TEE_TYPE_AES, 128).unwrap())
+            .unwrap();
+        assert!(c != a && c != b);
+        // Wrap-around skips 0 and handles in use.
+        cs.next = u32::MAX;
+        let d = cs
+            .add_object(KeyObject::new(TEE_TYPE_AES, 128).unwrap())
+            .unwrap();
+        assert_eq!(d, u32::MAX);
+        cs.next = b;
+        let e = cs
+            .add_object(KeyObject::new(TEE_TYPE_AES, 128).unwrap())
+            .unwrap();
+        assert!(e != 0 && e != b && e != c);
+    }
+
+    #[test]
+    fn handle_table_is_bounded() {
+        let mut cs = CryptoState::default();
+        for _ in 0..MAX_HANDLES {
+            cs.add_object(KeyObject::new(TEE_TYPE_GENERIC_SECRET, 8).unwrap())
+                .unwrap();
+        }
+        assert_eq!(
+            cs.add_object(KeyObject::new(TEE_TYPE_GENERIC_SECRET, 8).unwrap())
+                .err(),
+            Some(TEE_ERROR_OUT_OF_MEMORY)
+        );
+    }
+
+    #[test]
+    fn key_types_follow_optee() {
+        assert!(check_key_type(TEE_TYPE_AES, TEE_ALG_AES_GCM, TEE_MODE_ENCRYPT).is_ok());
+        assert!(check_key_type(TEE_TYPE_DES, TEE_ALG_AES_GCM, TEE_MODE_ENCRYPT).is_err());
+        assert!(check_key_type(
+            TEE_TYPE_RSA_PUBLIC_KEY,
+            TEE_ALG_RSASSA_PKCS1_V1_5_SHA256,
+            TEE_MODE_VERIFY
+        )
+        .is_ok());
+        assert!(check_key_type(
+            TEE_TYPE_RSA_PUBLIC_KEY,
+            TEE_ALG_RSASSA_PKCS1_V1_5_SHA256,
+            TEE_MODE_SIGN
+        )
+        .is_err());
+        assert!(check_key_type(TEE_TYPE_HMAC_SHA256, TEE_ALG_HMAC_SHA256, TEE_MODE_MAC).is_ok());
+        assert_eq!(
+            translate_compat_algo(__OPTEE_ALG_ECDH_P256),
+            TEE_ALG_ECDH_DERIVE_SHARED_SECRET
+        );
+    }
+
+    /// A fake TA: one read-write page run at `VA` backed by a vector.
+    mod ta {
+        use super::super::super::hw::{NoEntropy, Trap, UserHw, UserRegs};
+        use super::super::super::space::{Space, Use, PAGE};
+        use super::super::super::Frames;
+        use oxtee_frames::{FrameRange, Owner};
+        use oxtee_mm::{UserKind, UserMapping};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Mutex;
+
+        const POOL: u64 = 0x1000_0000;
+        const POOL_SIZE: u64 = 1 << 20;
+        pub(super) const VA: u64 = 0x8010_0000;
+        pub(super) const SIZE: u64 = 16 * PAGE;
+        /// A page standing for normal-world shared memory.
+        pub(super) const NS_VA: u64 = 0xa000_0000;
+
+        /// Memory, and whether `random` fails.
+        pub(super) struct Hw(Mutex<Vec<u8>>, pub(super) AtomicBool);
+
+        impl UserHw for Hw {
+            fn read(&self, pa: u64, dst: &mut [u8]) {
+                let o = (pa - POOL) as usize;
+                dst.copy_from_slice(&self.0.lock().unwrap()[o..o + dst.len()]);
+            }
+            fn write(&self, pa: u64, src: &[u8]) {
+                let o = (pa - POOL) as usize;
+                self.0.lock().unwrap()[o..o + src.len()].copy_from_slice(src);
+            }
+            fn zero(&self, pa: u64, len: u64) {
+                let o = (pa - POOL) as usize;
+                self.0.lock().unwrap()[o..o + len as usize].fill(0);
+            }
+            fn sync_code(&self, _: u64, _: u64) {}
+            fn build_tables(&self, a: FrameRange, _: &[UserMapping]) -> Result<u64, u32> {
+                Ok(a.start())
+            }
+            fn run(&self, _: u64, _: bool, _: &mut UserRegs) -> Trap {
+                unreachable!()
+            }
+            fn counter(&self) -> (u64, u64) {
+                (0, 1)
+            }
+            fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy> {
+                if self.1.load(Ordering::Relaxed) {
+                    return Err(NoEntropy);
+                }
+                buf.fill(0x5a);
+                Ok(())
+            }
+            fn log(&self, _: core::fmt::Arguments<'_>) {}
+        }
+
+        pub(super) fn setup() -> (Hw, Space) {
+            let frames = Frames::default();
+            frames.lock().init(POOL, POOL_SIZE).unwrap();
+            let hw = Hw(
+                Mutex::new(vec![0; POOL_SIZE as usize]),
+                AtomicBool::new(false),
+            );
+            let mut space = Space::new(Owner(5), 3);
+            let f = space.alloc_frames(&frames, &hw, SIZE).unwrap();
+            space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
+            let g = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+            space
+                .map(NS_VA, g, UserKind::Rw, Use::Param { nonsecure: true })
+                .unwrap();
+            (hw, space)
+        }
+    }
+
+    fn mem<'a>(hw: &'a ta::Hw, space: &'a Space) -> Mem<'a> {
+        Mem { hw, space }
+    }
+
+    fn u64_at(m: &Mem<'_>, va: u64) -> u64 {
+        m.get_len(va).unwrap()
+    }
+
+    fn u32_at(m: &Mem<'_>, va: u64) -> u32 {
+        m.space.read_u32(m.hw, va).unwrap()
+    }
+
+    const OUT: u64 = ta::VA;
+    const LEN: u64 = ta::VA + 0x100;
+    const DATA: u64 = ta::VA + 0x1000;
+    const ATTRS: u64 = ta::VA + 0x2000;
+    const BUF: u64 = ta::VA + 0x3000;
+    const UNMAPPED: u64 = ta::VA + ta::SIZE + 0x10;
+
+    #[test]
+    fn key_generation_fails_without_entropy() {
+        let (hw, space) = ta::setup();
+        hw.1.store(true, std::sync::atomic::Ordering::Relaxed);
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        for (ty, bits) in [(TEE_TYPE_AES, 128), (TEE_TYPE_X25519_KEYPAIR, 256)] {
+            obj_alloc(&m, &mut cs, ty, bits, OUT).unwrap();
+            let h = u32_at(&m, OUT);
+            assert_eq!(
+                obj_generate(&m, &mut cs, h, bits, 0, 0),
+                Err(TEE_ERROR_GENERIC),
+                "type {ty:#x}"
+            );
+            assert!(!cs.object(h).unwrap().key.is_initialized());
+        }
+    }
+
+    #[test]
+    fn digest_through_the_syscall_layer() {
+        let (hw, space) = ta::setup();
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        state_alloc(&m, &mut cs, TEE_ALG_SHA256, TEE_MODE_DIGEST, 0, 0, OUT).unwrap();
+        let st = u32_at(&m, OUT);
+        assert_ne!(st, 0);
+        // Not initialized yet (libutee calls HASH_INIT right after the alloc).
+        assert_eq!(
+            hash_update(&m, &mut cs, st, DATA, 3),
+            Err(TEE_ERROR_BAD_STATE)
+        );
+        hash_init(&mut cs, st).unwrap();
+        m.write(DATA, b"abc").unwrap();
+        // NULL with a size, unmapped data, unknown state.
+        assert_eq!(
+            hash_update(&m, &mut cs, st, 0, 3),
+            Err(TEE_ERROR_BAD_PARAMETERS)
+        );
+        assert_eq!(
+            hash_update(&m, &mut cs, st, UNMAPPED, 3),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        assert_eq!(
+            hash_update(&m, &mut cs, st + 1, DATA, 3),
+            Err(TEE_ERROR_BAD_PARAMETERS)
+        );
+        hash_update(&m, &mut cs, st, DATA, 3).unwrap();
+        // Too small: SHORT_BUFFER with the needed size, data kept.
+        m.put_len(LEN, 31).unwrap();
+        assert_eq!(
+            hash_final(&m, &mut cs, st, 0, 0, BUF, LEN),
+            Err(TEE_ERROR_SHORT_BUFFER)
+        );
+        assert_eq!(u64_at(&m, LEN), 32);
+        hash_final(&m, &mut cs, st, 0, 0, BUF, LEN).unwrap();
+        let mut d = [0u8; 32];
+        space.read(&hw, BUF, &mut d).unwrap();
+        assert_eq!(
+            d[..4],
+            [0xba, 0x78, 0x16, 0xbf],
+            "SHA-256(abc) starts ba7816bf"
+        );
+        // Freed states are gone.
+        assert!(cs.get_state(st).is_ok());
+        cs.free_state(st);
+        assert_eq!(hash_init(&mut cs, st), Err(TEE_ERROR_BAD_PARAMETERS));
+    }
+
+    fn write_attr(m: &Mem<'_>, at: u64, id: u32, a: u64, b: u64) {
+        let mut r = [0u8; UTEE_ATTRIBUTE_SIZE];
+        r[..8].copy_from_slice(&a.to_le_bytes());
+        r[8..16].copy_from_slice(&b.to_le_bytes());
+        r[16..20].copy_from_slice(&id.to_le_bytes());
+        m.write(at, &r).unwrap();
+    }
+
+    #[test]
+    fn objects_and_a_mac_through_the_syscall_layer() {
+        let (hw, space) = ta::setup();
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        // Allocate, populate from a utee_attribute array, read back.
+        obj_alloc(&m, &mut cs, TEE_TYPE_HMAC_SHA256, 256, OUT).unwrap();
+        let user_key = u32_at(&m, OUT);
+        m.write(DATA, &[0x0b; 32]).unwrap();
+        write_attr(&m, ATTRS, TEE_ATTR_SECRET_VALUE, DATA, 32);
+        // Attribute buffer outside the TA, and too many attributes.
+        write_attr(&m, ATTRS + 24, TEE_ATTR_SECRET_VALUE, UNMAPPED, 32);
+        assert_eq!(
+            obj_populate(&m, &mut cs, user_key, ATTRS + 24, 1),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        assert_eq!(
+            obj_populate(&m, &mut cs, user_key, ATTRS, MAX_ATTRS + 1),
+            Err(TEE_ERROR_OUT_OF_MEMORY)
+        );
+        obj_populate(&m, &mut cs, user_key, ATTRS, 1).unwrap();
+        m.put_len(LEN, 4).unwrap();
+        assert_eq!(
+            obj_get_attr(&m, &cs, user_key, TEE_ATTR_SECRET_VALUE, BUF, LEN),
+            Err(TEE_ERROR_SHORT_BUFFER)
+        );
+        assert_eq!(u64_at(&m, LEN), 32);
+        obj_get_attr(&m, &cs, user_key, TEE_ATTR_SECRET_VALUE, BUF, LEN).unwrap();
+        obj_get_info(&m, &cs, user_key, BUF).unwrap();
+        assert_eq!(u32_at(&m, BUF + 4), 256);
+        assert_eq!(
+            u32_at(&m, BUF + 24) & TEE_HANDLE_FLAG_INITIALIZED,
+            TEE_HANDLE_FLAG_INITIALIZED
+        );
+        // libutee's operation: its own key object, busy once the state has it.
+        obj_alloc(&m, &mut cs, TEE_TYPE_HMAC_SHA256, 256, OUT).unwrap();
+        let op_key = u32_at(&m, OUT);
+        state_alloc(
+            &m,
+            &mut cs,
+            TEE_ALG_HMAC_SHA256,
+            TEE_MODE_MAC,
+            op_key,
+            0,
+            OUT,
+        )
+        .unwrap();
+        let st = u32_at(&m, OUT);
+        assert!(cs.object(op_key).unwrap().busy);
+        // A busy key cannot be given to a second state, nor closed by the TA.
+        assert_eq!(
+            state_alloc(
+                &m,
+                &mut cs,
+                TEE_ALG_HMAC_SHA256,
+                TEE_MODE_MAC,
+                op_key,
+                0,
+                OUT
+            ),
+            Err(TEE_ERROR_BAD_PARAMETERS)
+        );
+        // Wrong key type for the algorithm.
+        assert_eq!(
+            state_alloc(
+                &m,
+                &mut cs,
+                TEE_ALG_AES_CMAC,
+                TEE_MODE_MAC,
+                user_key,
+                0,
+                OUT
+            ),
+            Err(TEE_ERROR_BAD_PARAMETERS)
+        );
+        // The key is read at HASH_INIT: uninitialized → BAD_PARAMETERS.
+        assert_eq!(hash_init(&mut cs, st), Err(TEE_ERROR_BAD_PARAMETERS));
+        obj_copy(&mut cs, op_key, user_key).unwrap();
+        hash_init(&mut cs, st).unwrap();
+        m.write(DATA, b"Hi There").unwrap();
+        hash_update(&m, &mut cs, st, DATA, 8).unwrap();
+        m.put_len(LEN, 64).unwrap();
+        hash_final(&m, &mut cs, st, 0, 0, BUF, LEN).unwrap();
+        assert_eq!(u64_at(&m, LEN), 32);
+        // Unknown objects: BAD_STATE, except GET_ATTR (ITEM_NOT_FOUND).
+        assert_eq!(obj_get_info(&m, &cs, 0xdead, BUF), Err(TEE_ERROR_BAD_STATE));
+        assert_eq!(
+            obj_get_attr(&m, &cs, 0xdead, TEE_ATTR_SECRET_VALUE, BUF, LEN),
+            Err(TEE_ERROR_ITEM_NOT_FOUND)
+        );
+        // A state handle is not an object handle.
+        assert_eq!(obj_get_info(&m, &cs, st, BUF), Err(TEE_ERROR_BAD_STATE));
+        // Freeing the state closes its key objects.
+        cs.free_state(st);
+        assert!(cs.object(op_key).is_none());
+        assert!(cs.object(user_key).is_some());
+    }
+
+    #[test]
+    fn cipher_lengths_through_the_syscall_layer() {
+        let (hw, space) = ta::setup();
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        obj_alloc(&m, &mut cs, TEE_TYPE_AES, 128, OUT).unwrap();
+        let k = u32_at(&m, OUT);
+        m.write(DATA, &[1; 16]).unwrap();
+        write_attr(&m, ATTRS, TEE_ATTR_SECRET_VALUE, DATA, 16);
+        obj_populate(&m, &mut cs, k, ATTRS, 1).unwrap();
+        // XTS needs two keys, CBC exactly one.
+        assert_eq!(
+            state_alloc(&m, &mut cs, TEE_ALG_AES_XTS, TEE_MODE_ENCRYPT, k, 0, OUT),
+            Err(TEE_ERROR_BAD_PARAMETERS)
+        );
+        state_alloc(
+            &m,
+            &mut cs,
+            TEE_ALG_AES_CBC_NOPAD,
+            TEE_MODE_ENCRYPT,
+            k,
+            0,
+            OUT,
+        )
+        .unwrap();
+        let st = u32_at(&m, OUT);
+        assert_eq!(
+            cipher_update(&m, &mut cs, st, false, DATA, 16, BUF, LEN),
+            Err(TEE_ERROR_BAD_STATE)
+        );
+        m.write(DATA + 0x100, &[0; 16]).unwrap();
+        assert_eq!(
+            cipher_init(&m, &mut cs, st, DATA + 0x100, 15),
+            Err(TEE_ERROR_BAD_PARAMETERS)
+        );
+        cipher_init(&m, &mut cs, st, DATA + 0x100, 16).unwrap();
+        m.put_len(LEN, 16).unwrap();
+        assert_eq!(
+            cipher_update(&m, &mut cs, st, false, DATA, 32, BUF, LEN),
+            Err(TEE_ERROR_SHORT_BUFFER)
+        );
+        assert_eq!(u64_at(&m, LEN), 32);
+        // Output pointer outside the TA.
+        assert_eq!(
+            cipher_update(&m, &mut cs, st, false, DATA, 32, UNMAPPED, LEN),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+        cipher_update(&m, &mut cs, st, false, DATA, 32, BUF, LEN).unwrap();
+        assert_eq!(u64_at(&m, LEN), 32);
+        m.put_len(LEN, 16).unwrap();
+        cipher_update(&m, &mut cs, st, true, DATA, 16, BUF, LEN).unwrap();
+        assert_eq!(u64_at(&m, LEN), 16);
+    }
+
+    #[test]
+    fn ta_unique_keys() {
+        let (_hw, space) = ta::setup();
+        let up = |extra: u64, key_va: u64, key_len: u64| UteeParams {
+            types: [
+                TEE_PARAM_TYPE_MEMREF_INPUT,
+                TEE_PARAM_TYPE_MEMREF_OUTPUT,
+                TEE_PARAM_TYPE_NONE,
+                TEE_PARAM_TYPE_NONE,
+            ],
+            a: [DATA, key_va, 0, 0],
+            b: [extra, key_len, 0, 0],
+        };
+        let params = |extra: &[u8], key_len: usize| -> Params {
+            let mut p: Params = Default::default();
+            p[0] = Param::MemrefInput(Memref::new(extra.to_vec()));
+            p[1] = Param::MemrefOutput(Memref::new(vec![0; key_len]));
+            p
+        };
+        let key = |p: &Params| match &p[1] {
+            Param::MemrefOutput(m) => m.buf.clone().unwrap(),
+            _ => panic!("no key"),
+        };
+        let uuid = [7u8; 16];
+        let mut p1 = params(b"", 32);
+        derive_ta_unique_key(&space, uuid, &up(0, BUF, 32), &mut p1).unwrap();
+        let mut p2 = params(b"", 32);
+        derive_ta_unique_key(&space, uuid, &up(0, BUF, 32), &mut p2).unwrap();
+        assert_eq!(key(&p1), key(&p2));
+        let mut p3 = params(b"x", 32);
+        derive_ta_unique_key(&space, uuid, &up(1, BUF, 32), &mut p3).unwrap();
+        assert_ne!(key(&p1), key(&p3));
+        let mut p4 = params(b"", 32);
+        derive_ta_unique_key(&space, [8; 16], &up(0, BUF, 32), &mut p4).unwrap();
+        assert_ne!(key(&p1), key(&p4), "keys are per TA");
+        for (extra, len) in [(1025, 32), (0, 15), (0, 33)] {
+            assert_eq!(
+                derive_ta_unique_key(&space, uuid, &up(extra, BUF, len), &mut params(b"", 0)),
+                Err(TEE_ERROR_BAD_PARAMETERS)
+            );
+        }
+        // Never into normal-world memory.
+        assert_eq!(
+            derive_ta_unique_key(&space, uuid, &up(0, ta::NS_VA, 32), &mut params(b"", 32)),
+            Err(TEE_ERROR_SECURITY)
+        );
+        assert_eq!(
+            derive_ta_unique_key(&space, uuid, &up(0, UNMAPPED, 32), &mut params(b"", 32)),
+            Err(TEE_ERROR_SECURITY)
+        );
+    }
+
+    #[test]
+    fn object_info_layout() {
+        let k = KeyObject::new(TEE_TYPE_AES, 256).unwrap();
+        let info = object_info(&k.info());
+        let b = zerocopy::IntoBytes::as_bytes(&info);
+        assert_eq!(&b[0..4], &TEE_TYPE_AES.to_le_bytes());
+        assert_eq!(&b[8..12], &256u32.to_le_bytes());
+        assert_eq!(&b[12..16], &TEE_USAGE_DEFAULT.to_le_bytes());
+        assert_eq!(&b[24..28], &0u32.to_le_bytes());
+    }
+}
