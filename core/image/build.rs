@@ -1,24 +1,18 @@
-//! Passes the linker script, with the memory regions of the board's secure-OS layout, and the
+//! Passes the linker script, with the core region and sizes of the board's secure-OS layout, and
 //! TA-signing public keys to the secure OS build.
-use oxtee_qemu_virt::secure_os::{CORE_HEAP, CORE_IMAGE, CPU_STACKS};
+use oxtee_qemu_virt::secure_os::{CORE_RAM, CPU_STACKS_SIZE, MIN_CORE_HEAP};
 
 fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    // The regions the linker script places sections in, taken from the one description of
-    // the board so the image, its stacks and heap cannot drift from the TA frame pool.
-    let mut layout = String::from("/* Written by build.rs from oxtee-qemu-virt. */\nMEMORY\n{\n");
-    for (name, attrs, region) in [
-        ("IMAGE", "rwx", CORE_IMAGE),
-        ("STACKS", "rw", CPU_STACKS),
-        ("HEAP", "rw", CORE_HEAP),
-    ] {
-        layout += &format!(
-            "    {name} ({attrs}) : ORIGIN = {:#x}, LENGTH = {:#x}\n",
-            region.base, region.size
-        );
-    }
-    layout += "}\n";
+    // The numbers the linker script uses, from the one description of the board, so the
+    // image, its stacks and heap cannot drift from the TA frame pool above them.
+    let layout = format!(
+        "/* Written by build.rs from oxtee-qemu-virt's secure_os layout. */\n\
+         MEMORY\n{{\n    CORE (rwx) : ORIGIN = {:#x}, LENGTH = {:#x}\n}}\n\
+         CPU_STACKS_SIZE = {CPU_STACKS_SIZE:#x};\nMIN_CORE_HEAP = {MIN_CORE_HEAP:#x};\n",
+        CORE_RAM.base, CORE_RAM.size
+    );
     std::fs::write(format!("{out}/layout.ld"), layout).expect("write layout.ld");
     if std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default() == "none" {
         println!("cargo:rustc-link-arg=-L{out}");
