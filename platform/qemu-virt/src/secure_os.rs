@@ -36,8 +36,8 @@ pub const THREAD_COUNT: usize = 8;
 /// Stack of each secure thread, above its own unmapped guard page (in the image's `.bss`).
 pub const THREAD_STACK_SIZE: usize = 0x8000;
 
-/// Smallest heap the link accepts. Today's image leaves about 2.6 MiB; with 2.4 MiB xtest's
-/// `regression_1013` already sees `TEE_ERROR_OUT_OF_MEMORY` for its large TA (and skips it).
+/// Smallest heap the link accepts (today's image leaves about 2.6 MiB): growth of the image
+/// shows up as a link error, not as a heap that silently shrinks.
 pub const MIN_CORE_HEAP: usize = 2 * MIB;
 
 /// Frames for TA images, stacks, heaps and page tables: the rest of [`BL32_RAM`].
