@@ -70,7 +70,9 @@ $(O)/tee/optee/package.bin: $(O)/debian/.stamp $(SIGN_KEY) tools
 # The oxtee core, with OP-TEE's artifact names so the same files work under
 # TF-A's BL31 (SPD=opteed) and under our firmware.
 CORE_OUT := $(O)/core
-CORE_LOAD_ADDR := 0x0e100000
+# The load address is the image's first byte, which the linker takes from the
+# board crate (oxtee-qemu-virt secure_os::LOAD_ADDR).
+CORE_LOAD_ADDR = 0x$$($(CROSS_COMPILE)nm $(CORE_OUT)/tee.elf | sed -n 's/^\([0-9a-f]*\) T __text_start$$/\1/p')
 # RSA keys TA signatures must chain to: the public half of the TA dev kit's
 # key from Debian's optee-os-dev (what Debian's TAs are signed with) and
 # oxtee's own development key (ta/keys/README.md). OXTEE_TA_KEY= (empty)

@@ -1,8 +1,21 @@
-//! Passes the linker script and the TA-signing public keys to the secure OS build.
+//! Passes the linker script, with the core region and sizes of the board's secure-OS layout, and
+//! TA-signing public keys to the secure OS build.
+use oxtee_qemu_virt::secure_os::{CORE_RAM, CPU_STACKS_SIZE, MIN_CORE_HEAP};
+
 fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    // The numbers the linker script uses, from the one description of the board, so the
+    // image, its stacks and heap cannot drift from the TA frame pool above them.
+    let layout = format!(
+        "/* Written by build.rs from oxtee-qemu-virt's secure_os layout. */\n\
+         MEMORY\n{{\n    CORE (rwx) : ORIGIN = {:#x}, LENGTH = {:#x}\n}}\n\
+         CPU_STACKS_SIZE = {CPU_STACKS_SIZE:#x};\nMIN_CORE_HEAP = {MIN_CORE_HEAP:#x};\n",
+        CORE_RAM.base, CORE_RAM.size
+    );
+    std::fs::write(format!("{out}/layout.ld"), layout).expect("write layout.ld");
     if std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default() == "none" {
+        println!("cargo:rustc-link-arg=-L{out}");
         println!("cargo:rustc-link-arg=-T{dir}/linker.ld");
     }
     println!("cargo:rerun-if-changed=linker.ld");

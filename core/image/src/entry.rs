@@ -13,6 +13,7 @@ use oxtee_pta::socket::SocketPta;
 use oxtee_pta::stats::StatsPta;
 use oxtee_pta::system::SystemPta;
 use oxtee_pta::PtaRegistry;
+use oxtee_qemu_virt::secure_os::{CPU_STACK_SIZE, THREAD_COUNT};
 use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
 use spin::{Mutex, Once};
 use supplicant_proto::opteed::*;
@@ -20,21 +21,18 @@ use supplicant_proto::opteed::*;
 use crate::console::{debug, error, info};
 use crate::services::{CoreRwLock, CoreStats, CoreTests, NsMemory};
 
-/// Stack size per CPU (must match the linker script).
-const STACK_SIZE: usize = 0x10000;
-
 /// The lowest page of every CPU's entry stack (left unmapped as a guard).
 pub fn stack_guards() -> [u64; MAX_CPUS] {
     let start = core::ptr::addr_of!(__stacks_start) as u64;
-    core::array::from_fn(|i| start + (i * STACK_SIZE) as u64)
+    core::array::from_fn(|i| start + (i * CPU_STACK_SIZE) as u64)
 }
-/// CPUs of QEMU `virt` with `-smp 2`.
+/// CPUs of QEMU `virt` with `-smp 2` (one entry stack each).
 pub const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
 
 const CONFIG: Config = Config {
     revision: (0, 1),
     build_id: 0,
-    thread_count: 8,
+    thread_count: THREAD_COUNT as u32,
 };
 
 /// Normal-world RAM, from the DT.
@@ -132,7 +130,7 @@ core::arch::global_asm!(
     bss_end = sym __bss_end,
     stacks_start = sym __stacks_start,
     max_cpus = const MAX_CPUS,
-    stack_size = const STACK_SIZE,
+    stack_size = const CPU_STACK_SIZE,
     cold_boot = sym cold_boot,
     cpu_on = sym cpu_on,
     yield_handler = sym yield_smc,

@@ -6,7 +6,9 @@ use core::ops::Range;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use oxtee_mm::regs::{mair, pa_bits_from_mmfr0, sctlr_enable, tcr};
-use oxtee_mm::{build, qemu_virt_regions, ImageLayout, Layout, Table, QEMU_VIRT_ARENA_TABLES};
+use oxtee_mm::{build, kernel_regions, ImageLayout, Layout, Table, QEMU_VIRT_ARENA_TABLES};
+use oxtee_qemu_virt::secure_os::CORE_DEVICE_WINDOWS;
+use oxtee_qemu_virt::BL32_RAM;
 
 #[repr(C, align(4096))]
 struct Arena(UnsafeCell<[Table; QEMU_VIRT_ARENA_TABLES]>);
@@ -28,13 +30,15 @@ extern "C" {
 
 /// Builds the tables (primary CPU, cold boot, MMU still off).
 pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
-    let image = ImageLayout::qemu_virt(
-        core::ptr::addr_of!(__text_start) as u64,
-        core::ptr::addr_of!(__text_end) as u64,
-        core::ptr::addr_of!(__rodata_start) as u64,
-        core::ptr::addr_of!(__rodata_end) as u64,
-    );
-    let regions = qemu_virt_regions(&image, ns_ram);
+    let image = ImageLayout {
+        text_start: core::ptr::addr_of!(__text_start) as u64,
+        text_end: core::ptr::addr_of!(__text_end) as u64,
+        rodata_start: core::ptr::addr_of!(__rodata_start) as u64,
+        rodata_end: core::ptr::addr_of!(__rodata_end) as u64,
+        tzdram_end: BL32_RAM.end() as u64,
+    };
+    let devices = CORE_DEVICE_WINDOWS.map(|w| w.base as u64..w.end() as u64);
+    let regions = kernel_regions(&image, ns_ram, devices);
     // The lowest page of every stack stays unmapped: an overflow faults.
     let mut guards = [0u64; crate::entry::MAX_CPUS + crate::thread::THREAD_COUNT];
     for (g, v) in guards.iter_mut().zip(

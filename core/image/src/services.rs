@@ -198,7 +198,8 @@ impl CoreSelfTests for CoreTests {
         // Normal-world memory outside the RAM the DT gave is refused.
         let mem = crate::entry::ns_memory();
         let mut b = [0u8; 1];
-        if mem.read(0x0e10_0000, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {
+        let core = oxtee_qemu_virt::secure_os::LOAD_ADDR as u64;
+        if mem.read(core, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {
             crate::console::error!("self test: secure memory readable as normal-world memory");
             return Err(TeeError::Generic);
         }

@@ -15,10 +15,8 @@ use supplicant_proto::optee_smc::{
     OPTEE_SMC_CALL_RETURN_FROM_RPC, OPTEE_SMC_RETURN_ERESUME, OPTEE_SMC_RETURN_ETHREAD_LIMIT,
 };
 
-/// Number of secure threads (`GET_THREAD_COUNT`).
-pub const THREAD_COUNT: usize = 8;
-/// Stack of each secure thread.
-const THREAD_STACK_SIZE: usize = 0x8000;
+pub use oxtee_qemu_virt::secure_os::THREAD_COUNT;
+use oxtee_qemu_virt::secure_os::THREAD_STACK_SIZE;
 /// CPUs of QEMU `virt` with `-smp 2`.
 const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
 

@@ -16,8 +16,11 @@ extern "C" {
     fn user_enter(regs: *mut UserRegs, fp: u64) -> u64;
 }
 
-/// Free TZDRAM after the core heap: frames for TA images, stacks, tables.
-pub const FRAMES: core::ops::Range<u64> = 0x0e50_0000..0x0f00_0000;
+/// TZDRAM above the core heap: frames for TA images, stacks, tables.
+pub const FRAMES: core::ops::Range<u64> = {
+    use oxtee_qemu_virt::secure_os::TA_FRAMES;
+    TA_FRAMES.base as u64..TA_FRAMES.end() as u64
+};
 /// Exception class of `svc` from AArch64.
 const EC_SVC64: u64 = 0x15;
 

@@ -1,7 +1,6 @@
 use core::ops::Range;
 
 use crate::MmError;
-use oxtee_qemu_virt as virt;
 
 /// How a region is mapped. Every mapping is global, EL1-only (no EL0 access), with the access
 /// flag set.
@@ -50,38 +49,19 @@ pub struct ImageLayout {
     pub rodata_start: u64,
     /// `__rodata_end` (= start of `.data`).
     pub rodata_end: u64,
-    /// End of the secure OS's RAM (TZDRAM), 0x0f00_0000 on QEMU.
+    /// End of the secure OS's RAM (TZDRAM), from the board's layout.
     pub tzdram_end: u64,
 }
 
-impl ImageLayout {
-    /// The layout with `tzdram_end` at the end of QEMU `virt`'s BL32 carve-out.
-    pub const fn qemu_virt(
-        text_start: u64,
-        text_end: u64,
-        rodata_start: u64,
-        rodata_end: u64,
-    ) -> Self {
-        Self {
-            text_start,
-            text_end,
-            rodata_start,
-            rodata_end,
-            tzdram_end: virt::BL32_RAM.end() as u64,
-        }
-    }
-}
-
-/// Size of the window mapped for the UARTs: UART0, fw_cfg, the secure UART and the secure
-/// GPIO all lie in its 1 MiB.
-const UART_WINDOW: u64 = 0x10_0000;
-
-/// The regions the oxtee core maps on QEMU `virt`: the image's sections (W^X), the rest of
-/// TZDRAM read-write, normal-world RAM `ns_ram` (from the DT) as non-secure, the GIC
-/// (GICD + GICR, 16 MiB) and the UART window as devices.
-pub fn qemu_virt_regions(image: &ImageLayout, ns_ram: Range<u64>) -> [Region; 6] {
-    let gic = virt::GICD.base as u64..virt::GICR.end() as u64;
-    let uart = virt::UART0.base as u64..virt::UART0.base as u64 + UART_WINDOW;
+/// The regions the oxtee core maps: the image's sections (W^X), the rest of TZDRAM
+/// read-write, normal-world RAM `ns_ram` (from the DT) as non-secure, and the board's two
+/// device windows (on QEMU `virt` the GIC and the 1 MiB holding the UARTs).
+pub fn kernel_regions(
+    image: &ImageLayout,
+    ns_ram: Range<u64>,
+    devices: [Range<u64>; 2],
+) -> [Region; 6] {
+    let [gic, uart] = devices;
     [
         Region {
             range: image.text_start..image.text_end,

@@ -12,7 +12,7 @@ mod walk;
 
 pub use build::{build, TableRoot};
 pub use error::MmError;
-pub use layout::{punch_holes, qemu_virt_regions, ImageLayout, Layout, MemKind, Region};
+pub use layout::{kernel_regions, punch_holes, ImageLayout, Layout, MemKind, Region};
 pub use user::{build_user_window, UserKind, UserMapping, TA_WINDOW};
 pub use walk::{walk, walk_arenas, Leaf, WalkFault};
 
@@ -32,9 +32,10 @@ pub const VA_BITS: u32 = 39;
 /// Translation level of the root table for [`VA_BITS`] with a 4 KiB granule.
 pub const ROOT_LEVEL: u8 = 1;
 
-/// Tables enough for the QEMU `virt` layout made by [`qemu_virt_regions`]. It needs 4 for an
-/// image below 1 MiB (the root, a level-2 table for the first GiB, level-3 tables for the 1 MiB
-/// UART window and for the 2 MiB holding the image) and at most 10 in any case: one level-3
-/// table per section boundary not 2 MiB aligned, plus level-2/3 tables for normal-world RAM
-/// not aligned to 1 GiB.
+/// Tables enough for the layout [`kernel_regions`] makes with QEMU `virt`'s image and device
+/// windows (a board needing more gets [`MmError::OutOfTables`] from [`build`]). It needs 4 for
+/// an image below 1 MiB (the root, a level-2 table for the first GiB, level-3 tables for the
+/// 1 MiB UART window and for the 2 MiB holding the image) and at most 10 in any case: one
+/// level-3 table per section boundary not 2 MiB aligned, plus level-2/3 tables for
+/// normal-world RAM not aligned to 1 GiB.
 pub const QEMU_VIRT_ARENA_TABLES: usize = 16;

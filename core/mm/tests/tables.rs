@@ -1,13 +1,16 @@
 //! Builds the tables and checks them with the software walker.
 
 use oxtee_mm::{
-    build, qemu_virt_regions, walk, ImageLayout, Layout, Leaf, MemKind, MmError, Region, Table,
+    build, kernel_regions, walk, ImageLayout, Layout, Leaf, MemKind, MmError, Region, Table,
     WalkFault, PAGE_SIZE, QEMU_VIRT_ARENA_TABLES,
 };
 
 /// Where the arena pretends to live (inside TZDRAM's .bss).
 const ARENA_PA: u64 = 0x0e18_0000;
 const NS_RAM: core::ops::Range<u64> = 0x4000_0000..0x8000_0000;
+
+/// QEMU `virt`'s GIC and UART windows.
+const DEVICES: [core::ops::Range<u64>; 2] = [0x0800_0000..0x0900_0000, 0x0900_0000..0x0910_0000];
 
 const IMAGE: ImageLayout = ImageLayout {
     text_start: 0x0e10_0000,
@@ -16,6 +19,17 @@ const IMAGE: ImageLayout = ImageLayout {
     rodata_end: 0x0e15_1000,
     tzdram_end: 0x0f00_0000,
 };
+
+/// An image with the given sections in QEMU `virt`'s TZDRAM.
+fn image(text_start: u64, text_end: u64, rodata_start: u64, rodata_end: u64) -> ImageLayout {
+    ImageLayout {
+        text_start,
+        text_end,
+        rodata_start,
+        rodata_end,
+        tzdram_end: IMAGE.tzdram_end,
+    }
+}
 
 struct Built {
     arena: Vec<Table>,
@@ -35,7 +49,7 @@ impl Built {
     }
 
     fn qemu() -> Self {
-        let regions = qemu_virt_regions(&IMAGE, NS_RAM);
+        let regions = kernel_regions(&IMAGE, NS_RAM, DEVICES);
         Self::new(&regions, QEMU_VIRT_ARENA_TABLES).expect("build")
     }
 
@@ -181,7 +195,7 @@ fn unmapped_addresses_fault() {
 /// region fault.
 #[test]
 fn every_page_matches_its_region() {
-    let regions = qemu_virt_regions(&IMAGE, NS_RAM);
+    let regions = kernel_regions(&IMAGE, NS_RAM, DEVICES);
     let b = Built::new(&regions, QEMU_VIRT_ARENA_TABLES).unwrap();
     let mut va = 0;
     while va < 0x8000_0000 {
@@ -211,8 +225,8 @@ fn every_page_matches_its_region() {
 
 #[test]
 fn ns_ram_of_odd_size_uses_smaller_blocks() {
-    let image = ImageLayout::qemu_virt(0x0e10_0000, 0x0e11_0000, 0x0e11_0000, 0x0e12_0000);
-    let regions = qemu_virt_regions(&image, 0x4000_0000..0x5fe0_3000);
+    let image = image(0x0e10_0000, 0x0e11_0000, 0x0e11_0000, 0x0e12_0000);
+    let regions = kernel_regions(&image, 0x4000_0000..0x5fe0_3000, DEVICES);
     let b = Built::new(&regions, QEMU_VIRT_ARENA_TABLES).unwrap();
     assert_eq!(b.leaf(0x4000_0000).level, 2);
     assert_eq!(b.leaf(0x5fc0_0000).level, 2);
@@ -312,8 +326,8 @@ fn errors() {
 }
 
 #[test]
-fn qemu_regions_follow_platform_map() {
-    let regions = qemu_virt_regions(&IMAGE, NS_RAM);
+fn device_windows_are_mapped_as_given() {
+    let regions = kernel_regions(&IMAGE, NS_RAM, DEVICES);
     let devices: Vec<_> = regions
         .iter()
         .filter(|r| r.kind == MemKind::Device)
@@ -323,7 +337,6 @@ fn qemu_regions_follow_platform_map() {
         devices,
         vec![0x0800_0000..0x0900_0000, 0x0900_0000..0x0910_0000]
     );
-    assert_eq!(ImageLayout::qemu_virt(0, 0, 0, 0).tzdram_end, 0x0f00_0000);
 }
 
 #[test]
@@ -379,8 +392,8 @@ fn walker_decodes_hand_made_tables() {
 #[test]
 fn worst_case_qemu_layout_fits_arena() {
     // Every section boundary in its own 2 MiB block, NS RAM aligned to neither 1 GiB nor 2 MiB.
-    let image = ImageLayout::qemu_virt(0x0e10_0000, 0x0e30_1000, 0x0e30_1000, 0x0e50_3000);
-    let regions = qemu_virt_regions(&image, 0x4010_0000..0xffe0_1000);
+    let image = image(0x0e10_0000, 0x0e30_1000, 0x0e30_1000, 0x0e50_3000);
+    let regions = kernel_regions(&image, 0x4010_0000..0xffe0_1000, DEVICES);
     let b = Built::new(&regions, QEMU_VIRT_ARENA_TABLES).unwrap();
     assert_eq!(b.used, 10);
     assert!(!b.leaf(0x0e30_0ff8).pxn && b.leaf(0x0e30_1000).pxn);

@@ -4,7 +4,7 @@
 use oxtee_mm::desc::{leaf_attrs, user_leaf_attrs};
 use oxtee_mm::regs::{tcr, ttbr0_with_asid};
 use oxtee_mm::{
-    build, build_user_window, qemu_virt_regions, walk, walk_arenas, ImageLayout, Layout, Leaf,
+    build, build_user_window, kernel_regions, walk, walk_arenas, ImageLayout, Layout, Leaf,
     MemKind, MmError, Table, UserKind, UserMapping, WalkFault, PAGE_SIZE, QEMU_VIRT_ARENA_TABLES,
     TA_WINDOW,
 };
@@ -12,6 +12,9 @@ use oxtee_mm::{
 const KERNEL_ARENA_PA: u64 = 0x0e18_0000;
 const USER_ARENA_PA: u64 = 0x0e30_0000;
 const USER_TABLES: usize = 8;
+
+/// QEMU `virt`'s GIC and UART windows.
+const DEVICES: [core::ops::Range<u64>; 2] = [0x0800_0000..0x0900_0000, 0x0900_0000..0x0910_0000];
 
 const IMAGE: ImageLayout = ImageLayout {
     text_start: 0x0e10_0000,
@@ -31,7 +34,7 @@ const BIT_PXN: u64 = 1 << 53;
 const BIT_UXN: u64 = 1 << 54;
 
 fn kernel(ns_ram: core::ops::Range<u64>) -> Vec<Table> {
-    let regions = qemu_virt_regions(&IMAGE, ns_ram);
+    let regions = kernel_regions(&IMAGE, ns_ram, DEVICES);
     let mut arena = vec![[0u64; 512]; QEMU_VIRT_ARENA_TABLES];
     let root = build(&Layout { regions: &regions }, &mut arena, KERNEL_ARENA_PA).unwrap();
     assert_eq!(root.ttbr0, KERNEL_ARENA_PA);

@@ -17,14 +17,6 @@ pub struct MemLayout {
 }
 
 impl MemLayout {
-    /// QEMU `virt` with 1 GiB of RAM: NS RAM `0x4000_0000..0x8000_0000`, secure RAM
-    /// `0x0e00_0000..0x0f00_0000`, static SHM `0x4200_0000` + 2 MiB.
-    pub const QEMU_VIRT: MemLayout = MemLayout {
-        ns_ram: 0x4000_0000..0x8000_0000,
-        secure_ram: 0x0e00_0000..0x0f00_0000,
-        static_shm: Some(0x4200_0000..0x4220_0000),
-    };
-
     /// Checks that `[pa, pa + len)` lies inside normal-world RAM or the static SHM and does not
     /// touch secure RAM. `len` must be non-zero.
     pub fn check_ns(&self, pa: u64, len: u64) -> Result<(), ShmError> {

@@ -38,13 +38,20 @@ impl PhysMem for FakeRam {
     }
 }
 
+/// QEMU `virt` with 1 GiB of RAM and OP-TEE's static SHM.
+const QEMU_VIRT: MemLayout = MemLayout {
+    ns_ram: 0x4000_0000..0x8000_0000,
+    secure_ram: 0x0e00_0000..0x0f00_0000,
+    static_shm: Some(0x4200_0000..0x4220_0000),
+};
+
 fn reg() -> ShmRegistry {
-    ShmRegistry::new(MemLayout::QEMU_VIRT, RegistryLimits::default())
+    ShmRegistry::new(QEMU_VIRT, RegistryLimits::default())
 }
 
 fn small_reg(max_buffers: usize, per: usize, total: usize) -> ShmRegistry {
     ShmRegistry::new(
-        MemLayout::QEMU_VIRT,
+        QEMU_VIRT,
         RegistryLimits {
             max_buffers,
             max_pages_per_buffer: per,

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod map;
+pub mod secure_os;
 
 pub use map::*;
 

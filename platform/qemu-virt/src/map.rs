@@ -40,7 +40,7 @@ pub struct Region {
 const _: () = assert!(usize::BITS == 64, "physical addresses are held in usize");
 
 impl Region {
-    const fn new(
+    pub(crate) const fn new(
         name: &'static str,
         base: usize,
         size: usize,
@@ -85,7 +85,7 @@ impl Region {
     }
 }
 
-const MIB: usize = 1024 * 1024;
+pub(crate) const MIB: usize = 1024 * 1024;
 
 /// Secure flash bank 0 (`-bios` image; holds our firmware).
 pub const FLASH0: Region = Region::new(
