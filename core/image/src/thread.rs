@@ -54,12 +54,18 @@ struct Stack {
 
 struct Threads {
     threads: [UnsafeCell<Thread>; THREAD_COUNT],
-    stacks: [UnsafeCell<Stack>; THREAD_COUNT],
     entry: [UnsafeCell<SwitchCtx>; MAX_CPUS],
 }
 
 // SAFETY: a thread's slot is only touched by the CPU that runs it: the pool (behind its lock) hands a thread to one CPU at a time, and an entry context belongs to its CPU.
 unsafe impl Sync for Threads {}
+
+/// The threads' stacks, apart from `Threads` so that this all-zero static
+/// goes to `.bss` rather than into the image (`Threads` has non-zero bits).
+struct Stacks([UnsafeCell<Stack>; THREAD_COUNT]);
+
+// SAFETY: a stack is only used by the thread that owns it, which runs on one CPU at a time (see `Threads`); the core never forms references to stack memory, only its address.
+unsafe impl Sync for Stacks {}
 
 const IDLE: Thread = Thread {
     ctx: SwitchCtx {
@@ -74,14 +80,17 @@ const IDLE: Thread = Thread {
     area: None,
 };
 
-static THREADS: Threads = Threads {
-    threads: [const { UnsafeCell::new(IDLE) }; THREAD_COUNT],
-    stacks: [const {
+static STACKS: Stacks = Stacks(
+    [const {
         UnsafeCell::new(Stack {
             guard: [0; 4096],
             bytes: [0; THREAD_STACK_SIZE],
         })
     }; THREAD_COUNT],
+);
+
+static THREADS: Threads = Threads {
+    threads: [const { UnsafeCell::new(IDLE) }; THREAD_COUNT],
     entry: [const {
         UnsafeCell::new(SwitchCtx {
             x19_x30: [0; 12],
@@ -141,8 +150,7 @@ pub fn yielding_smc(regs: &mut Regs, cpu: usize) {
             return;
         };
         IN_USE.fetch_add(1, Ordering::Relaxed);
-        let stack_top =
-            THREADS.stacks[tid.index()].get() as u64 + core::mem::size_of::<Stack>() as u64;
+        let stack_top = STACKS.0[tid.index()].get() as u64 + core::mem::size_of::<Stack>() as u64;
         // SAFETY: the pool just handed the free thread `tid` to this CPU.
         let t = unsafe { &mut *thread(tid) };
         t.args = *regs;
@@ -243,5 +251,5 @@ pub fn current_rpc(cpu: usize) -> Option<ThreadRpc> {
 
 /// The guard page of every thread stack.
 pub fn stack_guards() -> [u64; THREAD_COUNT] {
-    core::array::from_fn(|i| THREADS.stacks[i].get() as u64)
+    core::array::from_fn(|i| STACKS.0[i].get() as u64)
 }
