@@ -23,13 +23,14 @@ use crate::world::{self, enter_world, scr_for};
 /// exceptions masked and `args` in x0..x3.
 ///
 /// # Safety
-/// The CPU's live EL1 and FP state must be the secure OS's.
+/// The CPU's live EL1 state must be the secure OS's.
+// SAFETY: an `unsafe fn` because of the contract above; callers load the secure OS's EL1 state first.
 unsafe fn call_hook(cpu: &mut PerCpu, entry: u64, args: [u64; 4]) -> u64 {
     let s = &mut cpu.s;
     s.reset_entry(entry, args);
     s.scr_el3 = scr_for(true, features());
     loop {
-        // SAFETY: the caller made the secure OS's EL1/FP state live and nothing in this loop switches it; `s` was prepared above for an S-EL1h entry with the secure SCR_EL3.
+        // SAFETY: the caller made the secure OS's EL1 state live and nothing in this loop switches it; `s` was prepared above for an S-EL1h entry with the secure SCR_EL3.
         let exit = unsafe { enter_world(s) };
         match decide(Running::SecureHook, exit, secure_vectors()) {
             Action::HookDone(_) => return s.x[1],
@@ -93,7 +94,7 @@ pub fn cpu_on(cpu: &mut PerCpu) {
 pub fn power_hook(cpu: &mut PerCpu, offset: u64) -> Option<u64> {
     let vectors = secure_vectors()?;
     world::save_live(&mut cpu.ns);
-    // SAFETY: the normal world on this CPU is stopped in a PSCI call; the secure OS runs its hook next, with its own saved EL1/FP state.
+    // SAFETY: the normal world on this CPU is stopped in a PSCI call; the secure OS runs its hook next, with its own saved EL1 state.
     unsafe { world::load_live(&cpu.s) };
     // SAFETY: the secure OS's state was just made live.
     let status = unsafe { call_hook(cpu, vectors + offset, [0; 4]) };

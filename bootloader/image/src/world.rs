@@ -65,6 +65,7 @@ pub fn scr_for(secure: bool, f: &Features) -> u64 {
 /// The CPU's EL1 system registers and FP registers must hold the state of
 /// the world `ctx` belongs to (restored by the caller), and `ctx.scr_el3`
 /// and `ctx.spsr_el3` must describe that world at a lower EL.
+// SAFETY: an `unsafe fn` because of the contract above; the run loop and the synchronous hooks keep it.
 pub unsafe fn enter_world(ctx: &mut WorldContext) -> Exit {
     // SAFETY: `ctx` is exclusively borrowed for the whole run of the lower EL, which is the only time the assembly reads or writes it; the assembly preserves the callee-saved registers and returns on this stack (a coroutine switch, not a long jump). The caller vouches for the live EL1/FP state and the target.
     let raw = unsafe { el3_enter_world(ctx) };
@@ -102,6 +103,7 @@ pub fn clear_fp(ctx: &mut WorldContext) {
 /// # Safety
 /// Must run at EL3 while no lower EL runs on this CPU, before entering the
 /// world `ctx` belongs to (until then the lower EL's registers are wrong).
+// SAFETY: an `unsafe fn` because of the contract above; only called at EL3 between two lower-EL runs.
 pub unsafe fn load_live(ctx: &WorldContext) {
     // SAFETY: the caller guarantees no lower EL runs; `ctx`'s world runs next.
     unsafe { el1::restore(&ctx.el1, features()) };

@@ -18,6 +18,7 @@ const WORD: usize = core::mem::size_of::<u64>();
 ///
 /// `[src, src + dst.len())` must be valid for reads (mapped as Normal memory) for the whole
 /// call and must not be part of any Rust object; another agent may write it concurrently.
+// SAFETY: an `unsafe fn` because of the contract above; callers pass checked normal-world ranges.
 pub unsafe fn copy_from(src: *const u8, dst: &mut [u8]) {
     let len = dst.len();
     let head = src.align_offset(WORD).min(len);
@@ -47,6 +48,7 @@ pub unsafe fn copy_from(src: *const u8, dst: &mut [u8]) {
 ///
 /// `[dst, dst + src.len())` must be valid for writes (mapped as Normal memory) for the whole
 /// call and must not be part of any Rust object; another agent may access it concurrently.
+// SAFETY: an `unsafe fn` because of the contract above; callers pass checked normal-world ranges.
 pub unsafe fn copy_to(dst: *mut u8, src: &[u8]) {
     let len = src.len();
     let head = dst.align_offset(WORD).min(len);
