@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+mod env;
+mod store;
+
+pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
+pub use store::{FileId, ReeStore};
+
+/// A `TEE_Result` error code (never `TEE_SUCCESS`).
+pub type TeeResult<T> = Result<T, u32>;
+
+/// A `TEE_UUID` in its memory layout (as OP-TEE feeds it to HMAC and
+/// stores it in `dirf.db`).
+pub type TaUuid = [u8; 16];
+
+/// Longest object identifier (`TEE_OBJECT_ID_MAX_LEN`).
+pub const OBJECT_ID_MAX_LEN: usize = 64;
