@@ -8,7 +8,7 @@ mod env;
 mod store;
 
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
-pub use store::{FileId, ReeStore};
+pub use store::{FileId, ObjectStore, ReeStore};
 
 /// A `TEE_Result` error code (never `TEE_SUCCESS`).
 pub type TeeResult<T> = Result<T, u32>;
