@@ -6,6 +6,7 @@ extern crate alloc;
 
 mod env;
 mod store;
+pub mod ta_ver;
 
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
 pub use store::{FileId, ObjectStore, ReeStore};
