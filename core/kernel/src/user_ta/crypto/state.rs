@@ -16,6 +16,8 @@ pub struct Obj {
     pub key: KeyObject,
     /// Used by an operation (`CRYP_STATE_ALLOC` took it as key1/key2).
     pub busy: bool,
+    /// The persistent side of a persistent object.
+    pub persist: Option<super::super::storage::Persist>,
 }
 
 /// One cryptographic state (`TEE_OperationHandle` in the core).
@@ -76,8 +78,24 @@ impl CryptoState {
     /// Adds an object, returning its handle.
     pub fn add_object(&mut self, key: KeyObject) -> Result<u32, u32> {
         let h = self.new_handle()?;
-        self.objects.insert(h, Obj { key, busy: false })?;
+        self.objects.insert(
+            h,
+            Obj {
+                key,
+                busy: false,
+                persist: None,
+            },
+        )?;
         Ok(h)
+    }
+
+    /// The handles of persistent objects.
+    pub fn persistent_handles(&self) -> Vec<u32> {
+        self.objects
+            .iter()
+            .filter(|(_, o)| o.persist.is_some())
+            .map(|(h, _)| h)
+            .collect()
     }
 
     /// Removes (and wipes) the object behind `h`.
