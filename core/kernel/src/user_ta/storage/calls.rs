@@ -113,6 +113,16 @@ pub(super) fn object_id(call: &Call<'_>, va: u64, len: u64) -> Result<Vec<u8>, u
     call.space.read_vec(call.hw, va, len)
 }
 
+/// A `uint32_t *` out-argument in the TA's own memory (OP-TEE copies
+/// handles out with `copy_to_user_private`).
+pub(super) fn out_u32(call: &Call<'_>, va: u64) -> Result<UserPtr<u32>, u32> {
+    if private(call.space, va, 4, true) {
+        Ok(UserPtr::new(va))
+    } else {
+        Err(TEE_ERROR_ACCESS_DENIED)
+    }
+}
+
 /// The persistent side of handle `h`.
 pub(super) fn persist_of(cs: &CryptoState, h: u32) -> Result<Persist, u32> {
     cs.object(h)
@@ -193,7 +203,7 @@ fn open(
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
     let id = object_id(call, id_va, id_len)?;
-    let out = UserPtr::<u32>::new(out).writable(call.space)?;
+    let out = out_u32(call, out)?;
     let key = st.pobjs.get(&call.ta, backend, &id, flags, Usage::Open)?;
     let f = match st.store.open(&mut st.env, &call.ta, &id) {
         Ok(f) => f,
@@ -259,9 +269,10 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
     if data_len > TEE_DATA_MAX_POSITION {
         return Err(TEE_ERROR_OVERFLOW);
     }
-    let out = UserPtr::<u32>::optional(out_va)
-        .map(|p| p.writable(call.space))
-        .transpose()?;
+    let out = match out_va {
+        0 => None,
+        va => Some(out_u32(call, va)?),
+    };
     let template = if attr_h != 0 {
         let o = call.cs.object(attr_h).ok_or(TEE_ERROR_BAD_STATE)?;
         if !o.key.is_initialized() {

@@ -14,6 +14,8 @@ use super::{backend_of, Call, Locked};
 use crate::user_ta::crypto::handles::HandleMap;
 use crate::user_ta::uptr::UserPtr;
 
+/// Size of `struct utee_object_info`.
+const UTEE_OBJECT_INFO_SIZE: u64 = core::mem::size_of::<UteeObjectInfo>() as u64;
 /// Enumerators one instance may hold.
 const MAX_ENUMS: usize = 1024;
 
@@ -37,7 +39,7 @@ pub(super) fn alloc(call: &mut Call<'_>, out: u64) -> Result<(), u32> {
     if out == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
-    let out = UserPtr::<u32>::new(out).writable(call.space)?;
+    let out = super::calls::out_u32(call, out)?;
     let e = &mut *call.enums;
     if e.map.len() >= MAX_ENUMS {
         return Err(TEE_ERROR_OUT_OF_MEMORY);
@@ -98,8 +100,11 @@ pub(super) fn next(
     if !call.enums.map.contains(h) {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
-    let info = UserPtr::<UteeObjectInfo>::new(info_va).writable(call.space)?;
-    if !call.space.check(id_va, TEE_OBJECT_ID_MAX_LEN as u64, true) {
+    // All three in the TA's own memory, as OP-TEE checks them.
+    let info = UserPtr::<UteeObjectInfo>::new(info_va);
+    if !private(call.space, info_va, UTEE_OBJECT_INFO_SIZE, true)
+        || !private(call.space, id_va, TEE_OBJECT_ID_MAX_LEN as u64, true)
+    {
         return Err(TEE_ERROR_ACCESS_DENIED);
     }
     if !private(call.space, len_va, 8, true) {

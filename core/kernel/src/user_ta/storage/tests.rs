@@ -959,6 +959,25 @@ fn hostile_arguments_never_panic() {
         w.sys(&mut ta, Sysnum::StorageObjSeek, &[h.into(), 0, u64::MAX]),
         Err(TEE_ERROR_BAD_PARAMETERS)
     );
+    // Outputs must be the TA's own memory.
+    ta.put(ID, b"x");
+    assert_eq!(
+        w.sys(
+            &mut ta,
+            Sysnum::StorageObjOpen,
+            &[1, ID, 1, R.into(), NS_VA]
+        ),
+        Err(TEE_ERROR_ACCESS_DENIED)
+    );
+    w.sys(&mut ta, Sysnum::StorageEnumAlloc, &[OUT]).unwrap();
+    let e = u64::from(ta.u32_at(OUT));
+    w.sys(&mut ta, Sysnum::StorageEnumStart, &[e, 1]).unwrap();
+    for (info, id, len) in [(NS_VA, ID2, LEN), (INFO, NS_VA, LEN), (INFO, ID2, UNMAPPED)] {
+        assert_eq!(
+            w.sys(&mut ta, Sysnum::StorageEnumNext, &[e, info, id, len]),
+            Err(TEE_ERROR_ACCESS_DENIED)
+        );
+    }
     // Nothing moved: the object is intact.
     assert_eq!(w.read(&mut ta, h, 10).unwrap(), b"abc");
 }
