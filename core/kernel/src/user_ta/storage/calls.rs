@@ -261,11 +261,10 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
     if id_len > TEE_OBJECT_ID_MAX_LEN as u64 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
-    let id = object_id(call, id_va, id_len)?;
-    // The initial data may come from anywhere the TA can read.
     if data_len != 0 && data_va == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
+    let id = object_id(call, id_va, id_len)?;
     if data_len > TEE_DATA_MAX_POSITION {
         return Err(TEE_ERROR_OVERFLOW);
     }
@@ -282,6 +281,7 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
     } else {
         None
     };
+    // The initial data may come from anywhere the TA can read.
     let data = Zeroizing::new(if data_len == 0 {
         Vec::new()
     } else {
@@ -411,7 +411,11 @@ fn read(
     if p.flags & TEE_DATA_FLAG_ACCESS_READ == 0 {
         return Err(TEE_ERROR_ACCESS_CONFLICT);
     }
-    if !private(call.space, va, len, true) {
+    // Never more than the stream holds; that much of the buffer must be
+    // writable (any TA memory, as OP-TEE's copy_to_user), the count the
+    // TA's own.
+    let len = len.min(p.size.saturating_sub(p.pos));
+    if !call.space.check(va, len, true) {
         return Err(TEE_ERROR_ACCESS_DENIED);
     }
     let count = UserPtr::<u64>::new(count_va);
@@ -419,8 +423,6 @@ fn read(
         return Err(TEE_ERROR_ACCESS_DENIED);
     }
     let start = p.ds_pos.checked_add(p.pos).ok_or(TEE_ERROR_OVERFLOW)?;
-    // Never more than the stream holds.
-    let len = len.min(p.size.saturating_sub(p.pos));
     let mut buf = Zeroizing::new(vec![0u8; CHUNK.min(len as usize)]);
     let mut done = 0u64;
     while done < len {
@@ -467,9 +469,7 @@ fn write(
     if end > TEE_DATA_MAX_POSITION {
         return Err(TEE_ERROR_OVERFLOW);
     }
-    if !private(call.space, va, len, false) {
-        return Err(TEE_ERROR_ACCESS_DENIED);
-    }
+    // Any TA memory, as OP-TEE's copy_from_user.
     let data = Zeroizing::new(call.space.read_vec(call.hw, va, len)?);
     match st.store.write(&mut st.env, p.file, p.ds_pos + p.pos, &data) {
         Ok(()) => {}

@@ -918,12 +918,15 @@ fn hostile_arguments_never_panic() {
             Err(want)
         );
     }
-    // Huge or bad buffers for read and write.
+    // Huge or bad buffers for read and write. A huge read asks only for
+    // what the stream holds (3 bytes here, at a buffer that ends 2 bytes
+    // later: refused before anything is written).
+    let end = VA + SIZE;
     assert_eq!(
         w.sys(
             &mut ta,
             Sysnum::StorageObjRead,
-            &[h.into(), BUF, u64::MAX, COUNT]
+            &[h.into(), end - 2, u64::MAX, COUNT]
         ),
         Err(TEE_ERROR_ACCESS_DENIED)
     );
@@ -931,10 +934,31 @@ fn hostile_arguments_never_panic() {
         w.sys(
             &mut ta,
             Sysnum::StorageObjRead,
-            &[h.into(), NS_VA, 4, COUNT]
+            &[h.into(), UNMAPPED, 4, COUNT]
         ),
         Err(TEE_ERROR_ACCESS_DENIED)
     );
+    w.sys(
+        &mut ta,
+        Sysnum::StorageObjRead,
+        &[h.into(), end - 3, u64::MAX, COUNT],
+    )
+    .unwrap();
+    assert_eq!(ta.u64_at(COUNT), 3);
+    // Data may live in client memory (the count may not).
+    w.seek(&mut ta, h, 0, TEE_DATA_SEEK_SET).unwrap();
+    w.sys(
+        &mut ta,
+        Sysnum::StorageObjRead,
+        &[h.into(), NS_VA, 2, COUNT],
+    )
+    .unwrap();
+    assert_eq!(ta.get(NS_VA, 2), b"ab");
+    assert_eq!(
+        w.sys(&mut ta, Sysnum::StorageObjRead, &[h.into(), BUF, 2, NS_VA]),
+        Err(TEE_ERROR_ACCESS_DENIED)
+    );
+    w.seek(&mut ta, h, 0, TEE_DATA_SEEK_SET).unwrap();
     assert_eq!(
         w.sys(
             &mut ta,
