@@ -565,8 +565,14 @@ fn restrict_usage(
         Err(TEE_ERROR_CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
         Err(e) => return Err(e),
     }
-    if let Some(o) = call.cs.object_mut(h) {
-        o.key.restrict_usage(usage);
+    // Every handle of this object in the instance sees the new usage (the
+    // usage belongs to the object, as OP-TEE keeps it in the pobj).
+    for other in call.cs.persistent_handles() {
+        if let Some(o) = call.cs.object_mut(other) {
+            if o.persist.is_some_and(|q| q.pobj == p.pobj) {
+                o.key.restrict_usage(usage);
+            }
+        }
     }
     Ok(())
 }

@@ -718,26 +718,32 @@ fn key_objects_persist_with_their_usage() {
     )
     .unwrap();
     w.close(&mut ta, h).unwrap();
-    let h = w.open(&mut ta, b"key", R | W).unwrap();
+    let h = w.open(&mut ta, b"key", R | W | SR | SW).unwrap();
     let after = w.info(&mut ta, h);
     assert_eq!(
         after.obj_usage, !TEE_USAGE_EXTRACTABLE,
         "restriction persisted"
     );
     assert_eq!(
-        (
-            after.obj_type,
-            after.obj_size,
-            after.max_obj_size,
-            after.handle_flags
-        ),
-        (
-            before.obj_type,
-            before.obj_size,
-            before.max_obj_size,
-            before.handle_flags
-        )
+        (after.obj_type, after.obj_size, after.max_obj_size),
+        (before.obj_type, before.obj_size, before.max_obj_size)
     );
+    assert_eq!(
+        after.handle_flags,
+        TEE_HANDLE_FLAG_PERSISTENT | TEE_HANDLE_FLAG_INITIALIZED | R | W | SR | SW
+    );
+    // A second handle on the same object: a restriction through it shows
+    // through the first.
+    let h2 = w.open(&mut ta, b"key", R | W | SR | SW).unwrap();
+    let less = !(TEE_USAGE_EXTRACTABLE | TEE_USAGE_ENCRYPT);
+    w.sys(
+        &mut ta,
+        Sysnum::CrypObjRestrictUsage,
+        &[h2.into(), less.into()],
+    )
+    .unwrap();
+    w.close(&mut ta, h2).unwrap();
+    assert_eq!(w.info(&mut ta, h).obj_usage, less);
     assert_eq!(ta.cs.object(h).unwrap().key.secret(), Some(&[9u8; 32][..]));
     // Usable as a key: copied into an operation's transient object.
     let op_key = ta
