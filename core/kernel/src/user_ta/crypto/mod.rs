@@ -61,6 +61,28 @@ pub use derive::derive_ta_unique_key;
 pub use objects::{decode_attrs, object_info, RawAttr, UTEE_ATTRIBUTE_SIZE};
 pub use state::{CryptoState, Obj};
 
+/// `CRYP_STATE_ALLOC` of AES-CBC encryption with key `key` (tests of
+/// other modules).
+#[cfg(test)]
+pub(crate) fn state_alloc_for_tests(
+    space: &Space,
+    hw: &dyn UserHw,
+    cs: &mut CryptoState,
+    key: u32,
+    out: u64,
+) -> Result<(), u32> {
+    let mem = Mem { hw, space };
+    state_alloc(
+        &mem,
+        cs,
+        TEE_ALG_AES_CBC_NOPAD,
+        TEE_MODE_ENCRYPT,
+        key,
+        0,
+        out,
+    )
+}
+
 /// True for the system calls this module serves.
 pub fn handles(nr: Sysnum) -> bool {
     matches!(

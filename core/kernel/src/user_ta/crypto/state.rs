@@ -221,7 +221,9 @@ pub(super) fn state_alloc(
     for k in [key1, key2] {
         if k != 0 {
             let o = cs.object(k).ok_or(TEE_ERROR_BAD_STATE)?;
-            if o.busy {
+            // libutee hands in its own transient objects; a persistent one
+            // would be dropped with the state without closing its file.
+            if o.busy || o.persist.is_some() {
                 return Err(TEE_ERROR_BAD_PARAMETERS);
             }
             check_key_type(o.key.object_type(), algo, mode)?;

@@ -757,6 +757,12 @@ fn key_objects_persist_with_their_usage() {
         .key
         .copy_attributes_from(&src)
         .unwrap();
+    // An operation takes only transient keys (libutee copies a persistent
+    // key into one).
+    assert_eq!(
+        crate::user_ta::crypto::state_alloc_for_tests(&ta.space, &ta.hw, &mut ta.cs, h, OUT),
+        Err(TEE_ERROR_BAD_PARAMETERS)
+    );
     // Transient-only calls refuse a persistent object.
     assert_eq!(
         w.sys(&mut ta, Sysnum::CrypObjPopulate, &[h.into(), 0, 0]),
