@@ -115,6 +115,9 @@ impl RemoteFs for RpcFs<'_> {
     }
 
     fn read(&mut self, fd: u32, offset: u64, out: &mut [u8]) -> TeeResult<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
         self.ensure_buf()?;
         let mut done = 0usize;
         while done < out.len() {
