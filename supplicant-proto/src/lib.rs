@@ -14,4 +14,5 @@ pub mod ta_shdr;
 pub mod tee_crypto;
 pub mod tee_header;
 pub mod tee_result;
+pub mod tee_storage;
 pub mod tee_syscall;

@@ -30,6 +30,8 @@ pub const TA_FLAG_CONCURRENT: u32 = 1 << 8;
 pub const TA_FLAG_DEVICE_ENUM: u32 = 1 << 9;
 /// Reported by `PTA_CMD_GET_DEVICES_SUPP` (bus device needing tee-supplicant).
 pub const TA_FLAG_DEVICE_ENUM_SUPP: u32 = 1 << 10;
+/// A corrupt persistent object is removed but its handle stays open.
+pub const TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT: u32 = 1 << 11;
 /// Device needs `TEE_STORAGE_PRIVATE` (reported with `_SUPP` when REE FS backs it).
 pub const TA_FLAG_DEVICE_ENUM_TEE_STORAGE_PRIVATE: u32 = 1 << 12;
 /// Flags every pseudo-TA carries (`PTA_DEFAULT_FLAGS`).

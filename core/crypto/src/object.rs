@@ -254,6 +254,52 @@ fn type_props(obj_type: u32) -> Option<TypeProps> {
     }
 }
 
+/// How an attribute is held, as the persistent-object format encodes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrKind {
+    /// A secret value of up to [`TypeLayout::secret_bytes`] bytes.
+    Secret,
+    /// A big-endian integer without leading zero bytes.
+    Bignum,
+    /// A value attribute (only `a` is kept).
+    Value,
+    /// A 32-byte Curve25519 key.
+    Raw32,
+}
+
+/// The attributes of an object type in OP-TEE's table order (the order its
+/// persistent objects serialise them in).
+#[derive(Debug, Clone)]
+pub struct TypeLayout {
+    /// Bytes a secret attribute of the type may hold.
+    pub secret_bytes: usize,
+    /// Attribute IDs and how each is held.
+    pub attrs: Vec<(u32, AttrKind)>,
+}
+
+/// The attribute layout of `obj_type` (`None` for an unknown type or
+/// `TEE_TYPE_DATA`).
+pub fn type_layout(obj_type: u32) -> Option<TypeLayout> {
+    let p = type_props(obj_type)?;
+    let attrs = p
+        .attrs
+        .iter()
+        .map(|a| {
+            let k = match a.kind {
+                Kind::Secret => AttrKind::Secret,
+                Kind::Bignum => AttrKind::Bignum,
+                Kind::Value => AttrKind::Value,
+                Kind::Raw32 => AttrKind::Raw32,
+            };
+            (a.id, k)
+        })
+        .collect();
+    Some(TypeLayout {
+        secret_bytes: p.secret_bytes,
+        attrs,
+    })
+}
+
 /// Size rule of a symmetric (secret-value) object type, `None` for any other type.
 pub fn secret_type_rule(obj_type: u32) -> Option<SizeRule> {
     type_props(obj_type)

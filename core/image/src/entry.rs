@@ -7,6 +7,7 @@ use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
 use oxtee_kernel::notif::Notifications;
 use oxtee_kernel::rpc::Rpc;
+use oxtee_kernel::user_ta::hw::UserHw;
 use oxtee_pta::invoke_tests::InvokeTestsPta;
 use oxtee_pta::rng::{RngPta, SharedRng};
 use oxtee_pta::socket::SocketPta;
@@ -105,6 +106,9 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     add(Arc::new(SocketPta));
     let ta_keys = crate::ta_keys::trusted();
     info!("{} key(s) trusted for TA signatures", ta_keys.len());
+    if crate::user::MACHINE.hw_unique_key().is_test_key {
+        info!("hardware unique key: the platform's is a public test key (storage keys not secret)");
+    }
     let users = oxtee_kernel::user_ta::UserTas::new();
     let pool = crate::user::FRAMES;
     if users

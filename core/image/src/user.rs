@@ -4,7 +4,7 @@
 use alloc::sync::Arc;
 
 use oxtee_frames::FrameRange;
-use oxtee_kernel::user_ta::hw::{el0_spsr, NoEntropy, Trap, UserHw, UserRegs};
+use oxtee_kernel::user_ta::hw::{el0_spsr, HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
 use oxtee_pta::rng::SharedRng;
 use spin::Once;
@@ -178,5 +178,10 @@ impl UserHw for Machine {
 
     fn log(&self, args: core::fmt::Arguments<'_>) {
         info!("{}", args);
+    }
+
+    fn hw_unique_key(&self) -> HwUniqueKey {
+        // The QEMU platform has no OTP: OP-TEE's all-zero test key.
+        HwUniqueKey::TEST
     }
 }

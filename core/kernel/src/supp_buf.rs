@@ -37,6 +37,18 @@ impl SuppBuf {
         }
     }
 
+    /// The memref for its first `len` bytes (at most the buffer's size).
+    pub fn param_len(&self, dir: u64, len: u64) -> OpteeMsgParam {
+        let mut p = self.param(dir);
+        p.u1 = len.min(self.size);
+        p
+    }
+
+    /// The buffer's size.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
     /// A checked view of the buffer (to be released to `shm` after use).
     pub fn view(&self, shm: &spin::Mutex<ShmRegistry>) -> Result<NsBuf, u32> {
         let mut reg = shm.lock();
@@ -75,14 +87,14 @@ impl SuppBuf {
     }
 }
 
-/// Runs `f` with a supplicant buffer of `size` bytes (at least 1).
-pub fn with_supp_buf<R>(
+/// Asks tee-supplicant for a buffer of `size` bytes (at least 1); give it
+/// back with [`free_supp_buf`].
+pub fn alloc_supp_buf(
     rpc: &mut dyn Rpc,
     mem: &mut dyn PhysMem,
     shm: &spin::Mutex<ShmRegistry>,
     size: u64,
-    f: impl FnOnce(&mut dyn Rpc, &mut dyn PhysMem, &SuppBuf) -> Result<R, u32>,
-) -> Result<R, u32> {
+) -> Result<SuppBuf, u32> {
     let size = size.max(1);
     let mut a = [value_param(
         OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
@@ -93,38 +105,36 @@ pub fn with_supp_buf<R>(
     rpc_cmd(rpc, mem, OPTEE_RPC_CMD_SHM_ALLOC, &mut a)?;
     let (attr, buf_ptr, got, cookie) = (a[0].attr, a[0].u0, a[0].u1, a[0].u2);
     let noncontig = attr & OPTEE_MSG_ATTR_NONCONTIG != 0;
-    let result = if attr & OPTEE_MSG_ATTR_TYPE_MASK != OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT
+    let buf = SuppBuf {
+        buf_ptr,
+        size,
+        cookie,
+        noncontig,
+    };
+    if attr & OPTEE_MSG_ATTR_TYPE_MASK != OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT
         || cookie == 0
         || got < size
     {
-        Err(TEE_ERROR_OUT_OF_MEMORY)
-    } else {
-        let registered = if noncontig {
-            // A page list: registered for the exchange, passed by reference.
-            let mut reg = shm.lock();
-            reg.read_page_list(mem, buf_ptr, size)
-                .and_then(|(pages, offset)| reg.register(cookie, pages, offset, size))
-                .map_err(|e| e.tee_result())
-        } else {
-            Ok(())
-        };
-        let r = registered.and_then(|()| {
-            f(
-                rpc,
-                mem,
-                &SuppBuf {
-                    buf_ptr,
-                    size,
-                    cookie,
-                    noncontig,
-                },
-            )
-        });
-        if noncontig {
-            let _ = shm.lock().unregister(cookie);
+        release(rpc, mem, cookie);
+        return Err(TEE_ERROR_OUT_OF_MEMORY);
+    }
+    if noncontig {
+        // A page list: registered while the buffer lives, passed by reference.
+        let mut reg = shm.lock();
+        let r = reg
+            .read_page_list(mem, buf_ptr, size)
+            .and_then(|(pages, offset)| reg.register(cookie, pages, offset, size))
+            .map_err(|e| e.tee_result());
+        drop(reg);
+        if let Err(e) = r {
+            release(rpc, mem, cookie);
+            return Err(e);
         }
-        r
-    };
+    }
+    Ok(buf)
+}
+
+fn release(rpc: &mut dyn Rpc, mem: &mut dyn PhysMem, cookie: u64) {
     let mut p = [value_param(
         OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
         OPTEE_RPC_SHM_TYPE_APPL.into(),
@@ -132,5 +142,31 @@ pub fn with_supp_buf<R>(
         0,
     )];
     let _ = rpc_cmd(rpc, mem, OPTEE_RPC_CMD_SHM_FREE, &mut p);
-    result
+}
+
+/// Gives a buffer of [`alloc_supp_buf`] back.
+pub fn free_supp_buf(
+    rpc: &mut dyn Rpc,
+    mem: &mut dyn PhysMem,
+    shm: &spin::Mutex<ShmRegistry>,
+    buf: SuppBuf,
+) {
+    if buf.noncontig {
+        let _ = shm.lock().unregister(buf.cookie);
+    }
+    release(rpc, mem, buf.cookie);
+}
+
+/// Runs `f` with a supplicant buffer of `size` bytes (at least 1).
+pub fn with_supp_buf<R>(
+    rpc: &mut dyn Rpc,
+    mem: &mut dyn PhysMem,
+    shm: &spin::Mutex<ShmRegistry>,
+    size: u64,
+    f: impl FnOnce(&mut dyn Rpc, &mut dyn PhysMem, &SuppBuf) -> Result<R, u32>,
+) -> Result<R, u32> {
+    let buf = alloc_supp_buf(rpc, mem, shm, size)?;
+    let r = f(rpc, mem, &buf);
+    free_supp_buf(rpc, mem, shm, buf);
+    r
 }

@@ -4,6 +4,27 @@
 use oxtee_frames::FrameRange;
 use oxtee_mm::UserMapping;
 
+/// The platform's hardware unique key: the root of the storage keys and
+/// of TA unique keys.
+#[derive(Clone, Copy)]
+pub struct HwUniqueKey {
+    /// The 16 key bytes.
+    pub key: [u8; 16],
+    /// A well-known test key (not secret): fine for emulators and
+    /// development boards, never for a product.
+    pub is_test_key: bool,
+}
+
+impl HwUniqueKey {
+    /// OP-TEE's key on platforms without OTP (QEMU): all zeros. Sharing it
+    /// keeps objects and TA unique keys portable between OP-TEE and oxtee
+    /// there.
+    pub const TEST: Self = Self {
+        key: [0; 16],
+        is_test_key: true,
+    };
+}
+
 /// The core has no random source (or it failed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NoEntropy;
@@ -98,6 +119,15 @@ pub trait UserHw: Sync {
     fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy>;
     /// Writes a line on the secure console.
     fn log(&self, args: core::fmt::Arguments<'_>);
+    /// The platform's hardware unique key.
+    fn hw_unique_key(&self) -> HwUniqueKey;
+    /// A counter only the secure world advances (secure flash, RPMB), which
+    /// the store uses against rollback; `None` when the platform has none.
+    fn rollback_anchor(
+        &self,
+    ) -> Option<alloc::boxed::Box<dyn oxtee_storage::RollbackAnchor + Send>> {
+        None
+    }
 }
 
 #[cfg(test)]

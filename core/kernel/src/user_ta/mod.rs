@@ -15,6 +15,7 @@ pub mod props;
 mod props_glue;
 mod socket;
 pub mod space;
+pub mod storage;
 pub mod syscall;
 mod system;
 pub mod uptr;
@@ -80,6 +81,8 @@ pub struct Ctx {
     pub children: Vec<u32>,
     /// Cryptographic states and transient objects.
     pub crypto: crypto::CryptoState,
+    /// Persistent-object enumerators.
+    pub storage: storage::Enums,
 }
 
 #[derive(Default)]
@@ -181,6 +184,8 @@ pub struct UserTas {
     /// TA persistent time offsets (UUID, seconds and milliseconds to add to
     /// the system time), kept in memory.
     pub ta_time: Mutex<Vec<([u8; 16], i64)>>,
+    /// GP persistent objects of every TA.
+    pub storage: storage::Storage,
 }
 
 impl Default for UserTas {
@@ -246,6 +251,7 @@ impl UserTas {
                 ..Table::default()
             }),
             ta_time: Mutex::new(Vec::new()),
+            storage: storage::Storage::new(),
         }
     }
 
@@ -362,6 +368,7 @@ impl UserTas {
             loaded: Loaded::empty(),
             children: Vec::new(),
             crypto: crypto::CryptoState::default(),
+            storage: storage::Enums::default(),
         }));
         t.instances.push(inst.clone());
         Ok((inst, true))
@@ -567,6 +574,10 @@ fn session_gone(cx: &mut Cx<'_>, inst: &Arc<Instance>) {
         st.dead = true;
         inst.ctx.lock().take()
     };
+    let mut ctx = ctx;
+    if let Some(c) = ctx.as_deref_mut() {
+        storage::close_all(cx, c);
+    }
     close_children(
         cx,
         ctx.as_deref()
@@ -614,8 +625,9 @@ fn release(inst: &Arc<Instance>, ctx: Box<Ctx>) {
 
 /// A TA panicked or faulted: it is dead for every session; its memory goes
 /// now, the sessions when their clients close them.
-fn kill(cx: &mut Cx<'_>, inst: &Arc<Instance>, ctx: Box<Ctx>) {
+fn kill(cx: &mut Cx<'_>, inst: &Arc<Instance>, mut ctx: Box<Ctx>) {
     inst.state.lock().dead = true;
+    storage::close_all(cx, &mut ctx);
     let children = ctx.children.clone();
     cx.k.users.destroy(inst, Some(ctx));
     close_children(cx, children, inst.id);

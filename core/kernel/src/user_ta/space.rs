@@ -423,6 +423,9 @@ mod tests {
             Ok(())
         }
         fn log(&self, _args: core::fmt::Arguments<'_>) {}
+        fn hw_unique_key(&self) -> crate::user_ta::hw::HwUniqueKey {
+            crate::user_ta::hw::HwUniqueKey::TEST
+        }
     }
 
     fn setup() -> (Hw, Frames, Space) {

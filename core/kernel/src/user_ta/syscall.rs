@@ -81,12 +81,15 @@ pub fn dispatch(
         Sysnum::GetTime => get_time(cx, inst, ctx, a[0], a[1]),
         Sysnum::SetTaTime => set_ta_time(cx, inst, ctx, a[0]),
         Sysnum::CrypRandomNumberGenerate => random(cx, ctx, a[0], a[1]),
+        nr if super::storage::handles(nr, &ctx.crypto, &a) => {
+            super::storage::dispatch(cx, inst, ctx, nr, &a)
+        }
         nr if super::crypto::handles(nr) => match super::crypto::dispatch(cx, inst, ctx, nr, &a) {
             super::crypto::Outcome::Done(r) => r,
             super::crypto::Outcome::Panic => return Flow::Kill,
         },
-        // Cryptography, storage and cache maintenance come with their own
-        // work; the deprecated SE API is gone in 4.5.
+        // Cache maintenance comes with its own work; the deprecated SE API
+        // is gone in 4.5.
         _ => {
             cx.hw
                 .log(format_args!("TA system call {} not supported", nr.name()));
@@ -391,8 +394,14 @@ fn invoke_ta_command(
                 if *uuid == supplicant_proto::pta::PTA_SYSTEM_UUID
                     && cmd == supplicant_proto::pta::PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY =>
             {
-                super::crypto::derive_ta_unique_key(&ctx.space, inst.uuid, &values, params)
-                    .map_err(|e| (e, TEE_ORIGIN_TRUSTED_APP))
+                super::crypto::derive_ta_unique_key(
+                    &ctx.space,
+                    &cx.hw.hw_unique_key().key,
+                    inst.uuid,
+                    &values,
+                    params,
+                )
+                .map_err(|e| (e, TEE_ORIGIN_TRUSTED_APP))
             }
             Target::Pta { id: pid, uuid } => {
                 super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, params)

@@ -303,6 +303,9 @@ impl UserHw for FakeHw {
     fn log(&self, args: core::fmt::Arguments<'_>) {
         self.log.lock().unwrap().push(args.to_string());
     }
+    fn hw_unique_key(&self) -> oxtee_kernel::user_ta::hw::HwUniqueKey {
+        oxtee_kernel::user_ta::hw::HwUniqueKey::TEST
+    }
 }
 
 /// The running TA as its script sees it.

@@ -39,12 +39,6 @@ pub(super) fn derive_key(
     }
 }
 
-/// The hardware unique key. The QEMU platform has no OTP key; this is
-/// OP-TEE's answer there too (`tee_otp_get_hw_unique_key` stub: zeros), so
-/// TA unique keys match OP-TEE's on the same platform. A real platform must
-/// supply its own.
-pub(super) const HW_UNIQUE_KEY: [u8; 16] = [0; 16];
-
 /// `PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY` for the calling TA (`uuid`, RFC 4122
 /// octets): m0 IN extra data (at most 1024 bytes), m1 OUT the key (16..=32
 /// bytes) = HMAC-SHA256(HUK, `HUK_SUBKEY_UNIQUE_TA` ‖ `TEE_UUID` ‖ extra)
@@ -52,6 +46,7 @@ pub(super) const HW_UNIQUE_KEY: [u8; 16] = [0; 16];
 /// (`TEE_ERROR_SECURITY` otherwise: never into normal-world memory).
 pub fn derive_ta_unique_key(
     space: &Space,
+    huk: &[u8; 16],
     uuid: [u8; 16],
     up: &UteeParams,
     params: &mut Params,
@@ -86,7 +81,7 @@ pub fn derive_ta_unique_key(
     data.extend_from_slice(&super::super::uuid::to_tee_struct(uuid));
     data.extend_from_slice(extra);
     let mut key = alloc::vec![0u8; key_len];
-    oxtee_crypto::huk::huk_subkey_derive(&HW_UNIQUE_KEY, HUK_SUBKEY_UNIQUE_TA, &data, &mut key)
+    oxtee_crypto::huk::huk_subkey_derive(huk, HUK_SUBKEY_UNIQUE_TA, &data, &mut key)
         .map_err(code)?;
     // The memref owns the key from here on and wipes it when the call's
     // parameters are dropped, after the copy into the TA's buffer.

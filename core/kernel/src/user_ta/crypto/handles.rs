@@ -65,6 +65,11 @@ impl<V> HandleMap<V> {
         Ok(())
     }
 
+    /// Handles and values, in handle order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &V)> {
+        self.entries.iter().map(|(h, v)| (*h, v))
+    }
+
     /// Takes `h` out.
     pub fn remove(&mut self, h: u32) -> Option<V> {
         let i = self.find(h).ok()?;

@@ -61,6 +61,28 @@ pub use derive::derive_ta_unique_key;
 pub use objects::{decode_attrs, object_info, RawAttr, UTEE_ATTRIBUTE_SIZE};
 pub use state::{CryptoState, Obj};
 
+/// `CRYP_STATE_ALLOC` of AES-CBC encryption with key `key` (tests of
+/// other modules).
+#[cfg(test)]
+pub(crate) fn state_alloc_for_tests(
+    space: &Space,
+    hw: &dyn UserHw,
+    cs: &mut CryptoState,
+    key: u32,
+    out: u64,
+) -> Result<(), u32> {
+    let mem = Mem { hw, space };
+    state_alloc(
+        &mem,
+        cs,
+        TEE_ALG_AES_CBC_NOPAD,
+        TEE_MODE_ENCRYPT,
+        key,
+        0,
+        out,
+    )
+}
+
 /// True for the system calls this module serves.
 pub fn handles(nr: Sysnum) -> bool {
     matches!(
@@ -334,6 +356,9 @@ mod tests {
                 Ok(())
             }
             fn log(&self, _: core::fmt::Arguments<'_>) {}
+            fn hw_unique_key(&self) -> super::super::super::hw::HwUniqueKey {
+                super::super::super::hw::HwUniqueKey::TEST
+            }
         }
 
         pub(super) fn setup() -> (Hw, Space) {
@@ -626,29 +651,47 @@ mod tests {
         };
         let uuid = [7u8; 16];
         let mut p1 = params(b"", 32);
-        derive_ta_unique_key(&space, uuid, &up(0, BUF, 32), &mut p1).unwrap();
+        derive_ta_unique_key(&space, &[0; 16], uuid, &up(0, BUF, 32), &mut p1).unwrap();
         let mut p2 = params(b"", 32);
-        derive_ta_unique_key(&space, uuid, &up(0, BUF, 32), &mut p2).unwrap();
+        derive_ta_unique_key(&space, &[0; 16], uuid, &up(0, BUF, 32), &mut p2).unwrap();
         assert_eq!(key(&p1), key(&p2));
         let mut p3 = params(b"x", 32);
-        derive_ta_unique_key(&space, uuid, &up(1, BUF, 32), &mut p3).unwrap();
+        derive_ta_unique_key(&space, &[0; 16], uuid, &up(1, BUF, 32), &mut p3).unwrap();
         assert_ne!(key(&p1), key(&p3));
         let mut p4 = params(b"", 32);
-        derive_ta_unique_key(&space, [8; 16], &up(0, BUF, 32), &mut p4).unwrap();
+        derive_ta_unique_key(&space, &[0; 16], [8; 16], &up(0, BUF, 32), &mut p4).unwrap();
         assert_ne!(key(&p1), key(&p4), "keys are per TA");
         for (extra, len) in [(1025, 32), (0, 15), (0, 33)] {
             assert_eq!(
-                derive_ta_unique_key(&space, uuid, &up(extra, BUF, len), &mut params(b"", 0)),
+                derive_ta_unique_key(
+                    &space,
+                    &[0; 16],
+                    uuid,
+                    &up(extra, BUF, len),
+                    &mut params(b"", 0)
+                ),
                 Err(TEE_ERROR_BAD_PARAMETERS)
             );
         }
         // Never into normal-world memory.
         assert_eq!(
-            derive_ta_unique_key(&space, uuid, &up(0, ta::NS_VA, 32), &mut params(b"", 32)),
+            derive_ta_unique_key(
+                &space,
+                &[0; 16],
+                uuid,
+                &up(0, ta::NS_VA, 32),
+                &mut params(b"", 32)
+            ),
             Err(TEE_ERROR_SECURITY)
         );
         assert_eq!(
-            derive_ta_unique_key(&space, uuid, &up(0, UNMAPPED, 32), &mut params(b"", 32)),
+            derive_ta_unique_key(
+                &space,
+                &[0; 16],
+                uuid,
+                &up(0, UNMAPPED, 32),
+                &mut params(b"", 32)
+            ),
             Err(TEE_ERROR_SECURITY)
         );
     }

@@ -16,6 +16,8 @@ pub struct Obj {
     pub key: KeyObject,
     /// Used by an operation (`CRYP_STATE_ALLOC` took it as key1/key2).
     pub busy: bool,
+    /// The persistent side of a persistent object.
+    pub persist: Option<super::super::storage::Persist>,
 }
 
 /// One cryptographic state (`TEE_OperationHandle` in the core).
@@ -76,8 +78,24 @@ impl CryptoState {
     /// Adds an object, returning its handle.
     pub fn add_object(&mut self, key: KeyObject) -> Result<u32, u32> {
         let h = self.new_handle()?;
-        self.objects.insert(h, Obj { key, busy: false })?;
+        self.objects.insert(
+            h,
+            Obj {
+                key,
+                busy: false,
+                persist: None,
+            },
+        )?;
         Ok(h)
+    }
+
+    /// The handles of persistent objects.
+    pub fn persistent_handles(&self) -> Vec<u32> {
+        self.objects
+            .iter()
+            .filter(|(_, o)| o.persist.is_some())
+            .map(|(h, _)| h)
+            .collect()
     }
 
     /// Removes (and wipes) the object behind `h`.
@@ -203,7 +221,9 @@ pub(super) fn state_alloc(
     for k in [key1, key2] {
         if k != 0 {
             let o = cs.object(k).ok_or(TEE_ERROR_BAD_STATE)?;
-            if o.busy {
+            // libutee hands in its own transient objects; a persistent one
+            // would be dropped with the state without closing its file.
+            if o.busy || o.persist.is_some() {
                 return Err(TEE_ERROR_BAD_PARAMETERS);
             }
             check_key_type(o.key.object_type(), algo, mode)?;

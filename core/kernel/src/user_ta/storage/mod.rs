@@ -1,0 +1,306 @@
+//! GlobalPlatform persistent objects: the storage system calls
+//! (`TEE_SCN_STORAGE_*`, OP-TEE 4.5 numbers and error codes) over an
+//! `oxtee-storage` backend.
+//!
+//! A persistent object is an object handle like a transient one (the
+//! crypto module's table), with a [`Persist`] part: the open file, its
+//! data position and size, and the access flags it was opened with. The
+//! crypto calls that behave differently on a persistent object (info,
+//! restrict usage, close, reset, populate, generate, copy) come here.
+//!
+//! One store serves every thread; a call holds it across its RPCs under a
+//! sleeping lock ([`lock`]). TAs see only their own objects: the TA's UUID
+//! keys the store.
+
+mod calls;
+mod enumerate;
+mod format;
+pub mod lock;
+mod pobj;
+pub mod rpc_fs;
+#[cfg(test)]
+mod tests;
+
+use alloc::boxed::Box;
+
+use oxtee_storage::{Entropy, Env, FileId, ObjectStore, ReeStore, RollbackAnchor, TaUuid};
+use supplicant_proto::pta::TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
+use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_storage::*;
+use supplicant_proto::tee_syscall::Sysnum;
+
+use super::crypto::CryptoState;
+use super::hw::UserHw;
+use super::space::Space;
+use super::{Ctx, Cx, Instance};
+use lock::SleepLock;
+use pobj::{Backend, Pobjs};
+use rpc_fs::{RpcFs, RpcSleeper};
+
+pub use enumerate::Enums;
+
+/// Waiter keys of the store lock (at least the number of secure threads).
+const LOCK_SLOTS: u32 = 64;
+
+/// The persistent side of an object handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Persist {
+    /// The open object in the backend.
+    pub file: FileId,
+    /// Its entry in the open-object table.
+    pub pobj: u32,
+    /// `TEE_DATA_FLAG_*` it was opened or created with.
+    pub flags: u32,
+    /// Data position.
+    pub pos: u64,
+    /// Data stream size.
+    pub size: u64,
+    /// Where the data stream starts (head and attributes before it).
+    pub ds_pos: u64,
+}
+
+impl Persist {
+    /// `handleFlags` as OP-TEE reports them.
+    pub fn handle_flags(&self) -> u32 {
+        supplicant_proto::tee_crypto::TEE_HANDLE_FLAG_PERSISTENT
+            | supplicant_proto::tee_crypto::TEE_HANDLE_FLAG_INITIALIZED
+            | self.flags
+    }
+}
+
+/// The backend behind a storage id: the REE FS for `PRIVATE` and
+/// `PRIVATE_REE`; none for anything else (RPMB is not built), which
+/// OP-TEE answers with `TEE_ERROR_ITEM_NOT_FOUND` (xtest then skips it).
+fn backend_of(storage_id: u64) -> Option<Backend> {
+    match u32::try_from(storage_id).ok()? {
+        TEE_STORAGE_PRIVATE | TEE_STORAGE_PRIVATE_REE => Some(Backend::Ree),
+        _ => None,
+    }
+}
+
+/// The store and the table of open objects (only the lock holder
+/// touches them).
+pub struct Shared {
+    store: Box<dyn ObjectStore + Send>,
+    anchor: Option<Box<dyn RollbackAnchor + Send>>,
+    pobjs: Pobjs,
+}
+
+enum Slot {
+    /// Not built yet (built at the first storage call).
+    Unset,
+    Ready(Shared),
+    /// The backend could not be built: storage is unavailable.
+    Failed,
+}
+
+/// The store of the core.
+pub struct Storage {
+    lock: SleepLock,
+    shared: spin::Mutex<Slot>,
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Storage {
+    /// Built at first use from the platform's key.
+    pub fn new() -> Self {
+        Self {
+            lock: SleepLock::new(LOCK_SLOTS),
+            shared: spin::Mutex::new(Slot::Unset),
+        }
+    }
+
+    /// A store on `backend` (tests, or a platform with its own).
+    pub fn with_backend(backend: Box<dyn ObjectStore + Send>) -> Self {
+        Self {
+            lock: SleepLock::new(LOCK_SLOTS),
+            shared: spin::Mutex::new(Slot::Ready(Shared {
+                store: backend,
+                anchor: None,
+                pobjs: Pobjs::default(),
+            })),
+        }
+    }
+}
+
+/// The core's random source for the store (fails closed).
+struct HwEntropy<'a>(&'a dyn UserHw);
+
+impl Entropy for HwEntropy<'_> {
+    fn fill(&mut self, out: &mut [u8]) -> oxtee_storage::TeeResult<()> {
+        self.0.random(out).map_err(|_| TEE_ERROR_GENERIC)
+    }
+}
+
+/// The TA's side of a storage call.
+pub(super) struct Call<'a> {
+    pub space: &'a Space,
+    pub hw: &'a dyn UserHw,
+    pub cs: &'a mut CryptoState,
+    pub enums: &'a mut Enums,
+    /// The TA's UUID as `TEE_UUID` (keys its objects).
+    pub ta: TaUuid,
+    /// `ta_head.flags`.
+    pub ta_flags: u32,
+}
+
+impl Call<'_> {
+    fn close_on_corrupt(&self) -> bool {
+        self.ta_flags & TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT == 0
+    }
+}
+
+/// The store, locked for one call.
+pub(super) struct Locked<'a, 'e> {
+    pub store: &'a mut dyn ObjectStore,
+    pub env: Env<'e>,
+    pub pobjs: &'a mut Pobjs,
+}
+
+/// True for the system calls this module serves: the storage ones, and
+/// object calls on a persistent object.
+pub fn handles(nr: Sysnum, cs: &CryptoState, a: &[u64; 31]) -> bool {
+    use Sysnum::*;
+    match nr {
+        StorageObjOpen | StorageObjCreate | StorageObjDel | StorageObjRename | StorageEnumAlloc
+        | StorageEnumFree | StorageEnumReset | StorageEnumStart | StorageEnumNext
+        | StorageObjRead | StorageObjWrite | StorageObjTrunc | StorageObjSeek => true,
+        CrypObjGetInfo | CrypObjRestrictUsage | CrypObjClose | CrypObjReset | CrypObjPopulate
+        | CrypObjGenerateKey | CrypObjCopy => {
+            cs.object(a[0] as u32).is_some_and(|o| o.persist.is_some())
+        }
+        _ => false,
+    }
+}
+
+/// Does the call need the store?
+fn needs_store(nr: Sysnum) -> bool {
+    use Sysnum::*;
+    matches!(
+        nr,
+        StorageObjOpen
+            | StorageObjCreate
+            | StorageObjDel
+            | StorageObjRename
+            | StorageEnumStart
+            | StorageEnumNext
+            | StorageObjRead
+            | StorageObjWrite
+            | StorageObjTrunc
+            | CrypObjRestrictUsage
+            | CrypObjClose
+    )
+}
+
+/// Serves storage system call `nr` for the running instance.
+pub fn dispatch(
+    cx: &mut Cx<'_>,
+    inst: &Instance,
+    ctx: &mut Ctx,
+    nr: Sysnum,
+    a: &[u64; 31],
+) -> Result<(), u32> {
+    let Ctx {
+        space,
+        crypto,
+        storage,
+        ..
+    } = ctx;
+    let mut call = Call {
+        space,
+        hw: cx.hw,
+        cs: crypto,
+        enums: storage,
+        ta: super::uuid::to_tee_struct(inst.uuid),
+        ta_flags: inst.flags(),
+    };
+    if !needs_store(nr) {
+        return calls::without_store(&mut call, nr, a);
+    }
+    with_store(cx, |locked| calls::with_store(&mut call, locked, nr, a))
+}
+
+/// Runs `f` with the store locked and a file system over RPC.
+fn with_store<R>(
+    cx: &mut Cx<'_>,
+    f: impl FnOnce(&mut Locked<'_, '_>) -> Result<R, u32>,
+) -> Result<R, u32> {
+    let k = cx.k;
+    let st = &k.users.storage;
+    st.lock.acquire(&mut RpcSleeper {
+        rpc: &mut *cx.rpc,
+        mem: &mut *cx.mem,
+    })?;
+    let r = {
+        let mut slot = st.shared.lock();
+        if matches!(*slot, Slot::Unset) {
+            *slot = build(cx.hw);
+        }
+        match &mut *slot {
+            Slot::Ready(sh) => {
+                let mut fs = RpcFs::new(&mut *cx.rpc, &mut *cx.mem, &k.shm);
+                let mut rng = HwEntropy(cx.hw);
+                let r = {
+                    let mut locked = Locked {
+                        store: &mut *sh.store,
+                        env: Env {
+                            fs: &mut fs,
+                            rng: &mut rng,
+                            anchor: sh
+                                .anchor
+                                .as_deref_mut()
+                                .map(|a| a as &mut dyn RollbackAnchor),
+                        },
+                        pobjs: &mut sh.pobjs,
+                    };
+                    f(&mut locked)
+                };
+                fs.finish();
+                r
+            }
+            _ => Err(TEE_ERROR_STORAGE_NOT_AVAILABLE),
+        }
+    };
+    st.lock.release(&mut RpcSleeper {
+        rpc: &mut *cx.rpc,
+        mem: &mut *cx.mem,
+    });
+    r
+}
+
+/// The REE FS store on the platform's key.
+fn build(hw: &dyn UserHw) -> Slot {
+    let huk = hw.hw_unique_key();
+    match ReeStore::new(&huk.key) {
+        Ok(store) => Slot::Ready(Shared {
+            store: Box::new(store),
+            anchor: hw.rollback_anchor(),
+            pobjs: Pobjs::default(),
+        }),
+        Err(e) => {
+            hw.log(format_args!("secure storage unavailable ({e:#x})"));
+            Slot::Failed
+        }
+    }
+}
+
+/// Closes the persistent objects of a dying instance, so their names are
+/// free again.
+pub fn close_all(cx: &mut Cx<'_>, ctx: &mut Ctx) {
+    let handles = ctx.crypto.persistent_handles();
+    if handles.is_empty() {
+        return;
+    }
+    let cs = &mut ctx.crypto;
+    let _ = with_store(cx, |locked| {
+        for h in handles {
+            calls::close_persistent(cs, locked, h);
+        }
+        Ok(())
+    });
+}
