@@ -4,8 +4,15 @@
 
 extern crate alloc;
 
+mod crypto;
+mod dirf;
 mod env;
+pub mod htree;
+mod keys;
+pub mod selftest;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
 pub use store::{FileId, ObjectStore, ReeStore};

@@ -1,0 +1,1 @@
+//! Hash-tree self test (xtest 1015).
