@@ -7,11 +7,11 @@ extern crate alloc;
 mod crypto;
 mod dirf;
 mod env;
-pub mod htree;
+mod htree;
 mod keys;
 pub mod selftest;
 mod store;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};

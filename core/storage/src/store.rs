@@ -50,9 +50,6 @@ impl FileIo for FsFile<'_> {
     fn write_at(&mut self, off: u64, data: &[u8]) -> TeeResult<()> {
         self.fs.write(self.fd, off, data)
     }
-    fn set_len(&mut self, len: u64) -> TeeResult<()> {
-        self.fs.truncate(self.fd, len)
-    }
 }
 
 fn file_name(num: u32) -> String {

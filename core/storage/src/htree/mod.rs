@@ -27,17 +27,15 @@ use layout::*;
 pub(crate) use content::shrink_file_len;
 
 /// Byte access to the file that holds one tree.
-pub trait FileIo {
+pub(crate) trait FileIo {
     /// Reads at `off`; returns the bytes read (short at the end of file).
     fn read_at(&mut self, off: u64, buf: &mut [u8]) -> TeeResult<usize>;
     /// Writes `data` at `off`.
     fn write_at(&mut self, off: u64, data: &[u8]) -> TeeResult<()>;
-    /// Sets the file length.
-    fn set_len(&mut self, len: u64) -> TeeResult<()>;
 }
 
 /// Root hash of a tree (`TEE_FS_HTREE_HASH_SIZE`).
-pub type Hash = [u8; 32];
+pub(crate) type Hash = [u8; 32];
 
 #[derive(Clone, Default)]
 struct Node {
@@ -190,18 +188,16 @@ impl HashTree {
         gcm_decrypt(&fek, &head.iv, &aad, &mut imeta, &head.tag)?;
         let (length, max_node_id) = imeta_decode(&imeta);
 
-        // Every block of the content has a node, and OP-TEE never keeps
-        // more than one node past the content; anything else is corrupt.
+        // Every block of the content needs a node. (The node count itself is
+        // authenticated; nodes are read one node block at a time, so a count
+        // the file does not back fails on a short read, not an allocation.)
         let n = u64::from(max_node_id.max(1));
-        let blocks = blocks_for(length);
-        if blocks > n || n > blocks + 1 {
+        if blocks_for(length) > n {
             return Err(TEE_ERROR_CORRUPT_OBJECT);
         }
         let n = usize::try_from(n).map_err(|_| TEE_ERROR_CORRUPT_OBJECT)?;
         let mut nodes: Vec<Node> = Vec::new();
-        nodes
-            .try_reserve_exact(n)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        nodes.try_reserve(1).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
         nodes.push(Node {
             cur: root_img,
             disk: Some((root_img, vers)),
@@ -249,6 +245,9 @@ impl HashTree {
             let vers = u8::from(parent.flags & committed_child(id & 1) != 0);
             let at = (node_offset(id, vers) - pb * BLOCK_SIZE as u64) as usize;
             let img = NodeImage::decode(slot::<NODE_SIZE>(&buf[..], got, at)?);
+            self.nodes
+                .try_reserve(1)
+                .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
             self.nodes.push(Node {
                 cur: img,
                 disk: Some((img, vers)),
@@ -456,7 +455,16 @@ impl HashTree {
             imeta,
             counter,
         };
-        io.write_at(head_offset((counter & 1) as u8), &head.encode())?;
+        if counter == 1 {
+            // First commit of a new file: slot 0 gets a zero header (as
+            // OP-TEE's dummy head) in the same write, so whatever the file
+            // held there before cannot outrank counter 1.
+            let mut both = [0u8; 2 * HEAD_SIZE];
+            both[HEAD_SIZE..].copy_from_slice(&head.encode());
+            io.write_at(0, &both)?;
+        } else {
+            io.write_at(head_offset((counter & 1) as u8), &head.encode())?;
+        }
         self.head = head;
         for &(id, vers) in &written {
             let n = self.node_mut(id)?;
