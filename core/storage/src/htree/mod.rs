@@ -8,6 +8,7 @@
 
 mod content;
 pub(crate) mod layout;
+mod plan;
 
 use alloc::vec::Vec;
 
@@ -23,6 +24,7 @@ use crate::crypto::{gcm_decrypt, gcm_encrypt};
 use crate::keys::Tsk;
 use crate::{Entropy, TeeResult};
 use layout::*;
+use plan::Piece;
 
 pub(crate) use content::shrink_file_len;
 
@@ -59,7 +61,18 @@ pub(crate) struct HashTree {
     /// Plaintext of recently used blocks (see `content`).
     cache: Vec<(u32, Zeroizing<[u8; BLOCK_SIZE]>)>,
     cache_cap: usize,
+    /// New block versions not yet written: (block, version, ciphertext).
+    pending: Vec<(u32, u8, Vec<u8>)>,
+    /// Committed ciphertext of block 0 and its version, when known: lets a
+    /// commit write the root node and block 0 in one go (see `plan`).
+    ct0: Option<(u8, Vec<u8>)>,
+    new_ct0: Option<(u8, Vec<u8>)>,
+    /// Nodes in the last committed tree.
+    committed_nodes: u32,
 }
+
+/// New block versions kept before they are written together.
+const MAX_PENDING: usize = 16;
 
 /// Blocks needed for `len` bytes.
 fn blocks_for(len: u64) -> u64 {
@@ -137,6 +150,10 @@ impl HashTree {
             dirty: true,
             cache: Vec::new(),
             cache_cap,
+            pending: Vec::new(),
+            ct0: None,
+            new_ct0: None,
+            committed_nodes: 0,
         })
     }
 
@@ -212,8 +229,13 @@ impl HashTree {
             dirty: false,
             cache: Vec::new(),
             cache_cap,
+            pending: Vec::new(),
+            ct0: None,
+            new_ct0: None,
+            committed_nodes: 0,
         };
         t.load_nodes(io, n, &first[..], got)?;
+        t.committed_nodes = t.count();
         t.verify()?;
         Ok(t)
     }
@@ -328,7 +350,10 @@ impl HashTree {
         let id = b.checked_add(1).ok_or(TEE_ERROR_GENERIC)?;
         let n = self.node(id)?.cur;
         let vers = u8::from(n.flags & COMMITTED_BLOCK != 0);
-        read_exact(io, block_offset(b, vers), &mut out[..])?;
+        match self.pending.iter().find(|p| p.0 == b && p.1 == vers) {
+            Some((_, _, ct)) if ct.len() == BLOCK_SIZE => out.copy_from_slice(ct),
+            _ => read_exact(io, block_offset(b, vers), &mut out[..])?,
+        }
         let aad = block_aad(&self.head.enc_fek, &n.iv);
         gcm_decrypt(&self.fek, &n.iv, &aad, &mut out[..], &n.tag)
     }
@@ -360,7 +385,10 @@ impl HashTree {
         self.ensure_node(id)?;
         let mut iv = [0u8; 16];
         rng.fill(&mut iv)?;
-        let mut ct = Zeroizing::new(*plain);
+        let mut ct = Vec::new();
+        ct.try_reserve_exact(BLOCK_SIZE)
+            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        ct.extend_from_slice(plain);
         let tag = gcm_encrypt(
             &self.fek,
             &iv,
@@ -377,7 +405,31 @@ impl HashTree {
         n.cur.iv = iv;
         n.cur.tag = tag;
         self.dirty = true;
-        io.write_at(block_offset(b, vers), &ct[..])
+        if b == 0 {
+            self.new_ct0 = Some((vers, ct.clone()));
+        }
+        self.pending.retain(|p| p.0 != b);
+        self.pending
+            .try_reserve(1)
+            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        self.pending.push((b, vers, ct));
+        if self.pending.len() >= MAX_PENDING {
+            self.flush_pending(io)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending block versions (still uncommitted).
+    fn flush_pending(&mut self, io: &mut dyn FileIo) -> TeeResult<()> {
+        let pieces = self
+            .pending
+            .drain(..)
+            .map(|(b, v, data)| Piece {
+                off: block_offset(b, v),
+                data,
+            })
+            .collect();
+        self.write_pieces(io, pieces)
     }
 
     /// Drops nodes past block `b` (OP-TEE's `tee_fs_htree_truncate`).
@@ -437,7 +489,23 @@ impl HashTree {
                 .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
             written.push((id, vers));
         }
-        self.write_nodes(io, &written)?;
+        let mut pieces = Vec::new();
+        pieces
+            .try_reserve(written.len() + self.pending.len())
+            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        for &(id, vers) in &written {
+            pieces.push(Piece {
+                off: node_offset(id, vers),
+                data: self.node(id)?.cur.encode().to_vec(),
+            });
+        }
+        for (b, v, data) in self.pending.drain(..) {
+            pieces.push(Piece {
+                off: block_offset(b, v),
+                data,
+            });
+        }
+        self.write_pieces(io, pieces)?;
 
         let counter = self.head.counter.checked_add(1).ok_or(TEE_ERROR_OVERFLOW)?;
         let mut iv = [0u8; 16];
@@ -470,61 +538,11 @@ impl HashTree {
             let n = self.node_mut(id)?;
             n.disk = Some((n.cur, vers));
         }
-        self.dirty = false;
-        Ok(())
-    }
-
-    /// Writes the new node versions, one write per node block: the slots
-    /// between two new versions are filled with what the disk already holds
-    /// there (the committed image) or, for slots no commit refers to, zeros,
-    /// so a torn write cannot harm a committed node.
-    fn write_nodes(&self, io: &mut dyn FileIo, written: &[(u32, u8)]) -> TeeResult<()> {
-        let mut i = 0;
-        while let Some(&(first_id, _)) = written.get(i) {
-            let pb = node_block(first_id);
-            // `written` is in descending id order; gather this node block.
-            let mut j = i;
-            while written.get(j).is_some_and(|&(id, _)| node_block(id) == pb) {
-                j += 1;
-            }
-            let group = written.get(i..j).unwrap_or(&[]);
-            let lo = group
-                .iter()
-                .map(|&(id, v)| node_offset(id, v))
-                .min()
-                .unwrap_or(0);
-            let hi = group
-                .iter()
-                .map(|&(id, v)| node_offset(id, v) + NODE_SIZE as u64)
-                .max()
-                .unwrap_or(0);
-            let mut buf = [0u8; BLOCK_SIZE];
-            let len = (hi - lo) as usize;
-            let lo_id = group.iter().map(|g| g.0).min().unwrap_or(1);
-            let hi_id = group.iter().map(|g| g.0).max().unwrap_or(1);
-            for id in lo_id..=hi_id {
-                let n = self.node(id)?;
-                for v in 0..2u8 {
-                    let off = node_offset(id, v);
-                    if off < lo || off >= hi {
-                        continue;
-                    }
-                    let img = if group.contains(&(id, v)) {
-                        Some(n.cur)
-                    } else {
-                        n.disk.filter(|d| d.1 == v).map(|d| d.0)
-                    };
-                    if let (Some(img), Some(dst)) = (
-                        img,
-                        buf.get_mut((off - lo) as usize..(off - lo) as usize + NODE_SIZE),
-                    ) {
-                        dst.copy_from_slice(&img.encode());
-                    }
-                }
-            }
-            io.write_at(lo, buf.get(..len).unwrap_or(&[]))?;
-            i = j;
+        if let Some(c) = self.new_ct0.take() {
+            self.ct0 = Some(c);
         }
+        self.committed_nodes = self.count();
+        self.dirty = false;
         Ok(())
     }
 }
