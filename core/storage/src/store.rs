@@ -33,9 +33,9 @@ pub struct FileId(pub u32);
 
 /// Name of the directory file.
 const DIRF_NAME: &str = "/dirf.db";
-/// Plaintext blocks cached per open object (the 4 KiB block a run of small
-/// writes or reads keeps touching, plus neighbours).
-const OBJ_CACHE_BLOCKS: usize = 4;
+/// Plaintext blocks cached per open object: the block a run of small
+/// writes or reads keeps touching, and blocks read ahead together.
+const OBJ_CACHE_BLOCKS: usize = 8;
 
 /// A `RemoteFs` file as the byte store of one tree.
 struct FsFile<'a> {

@@ -483,3 +483,34 @@ fn small_write_costs_four_writes_and_no_read() {
     want.extend([4; 1024]);
     assert_eq!(t.read_all(f).unwrap(), want);
 }
+
+#[test]
+fn large_read_fetches_blocks_together() {
+    let mut t = T::new();
+    let f = t.create(&TA, b"big", &pattern(640 * 1024, 3)).unwrap();
+    t.close(f);
+    t.reboot();
+    let f = t.open(&TA, b"big").unwrap();
+    let before = t.fs.stats;
+    let d = t.read_all(f).unwrap();
+    assert_eq!(d, pattern(640 * 1024, 3));
+    // 160 blocks, eight per read (OP-TEE: one read per block).
+    assert_eq!(t.fs.stats.read - before.read, 20);
+}
+
+#[test]
+fn two_handles_share_one_object() {
+    let mut t = T::new();
+    let a = t.create(&TA, b"o", b"12345").unwrap();
+    let b = t.open(&TA, b"o").unwrap();
+    t.write(a, 0, b"ab").unwrap();
+    assert_eq!(t.read_all(b).unwrap(), b"ab345");
+    t.write(b, 5, b"cd").unwrap();
+    assert_eq!(t.read_all(a).unwrap(), b"ab345cd");
+    t.close(a);
+    assert_eq!(t.read_all(b).unwrap(), b"ab345cd");
+    t.close(b);
+    assert_eq!(t.fs.open_fds(), 0);
+    t.reboot();
+    assert_eq!(t.get(&TA, b"o").unwrap(), b"ab345cd");
+}

@@ -8,10 +8,13 @@ use supplicant_proto::tee_result::{TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_OUT_OF_ME
 use zeroize::Zeroizing;
 
 use super::layout::{block_offset, BLOCK_SIZE};
-use super::{FileIo, HashTree};
+use super::plan::MAX_WRITE;
+use super::{read_some, FileIo, HashTree};
 use crate::{Entropy, TeeResult};
 
 const BS: u64 = BLOCK_SIZE as u64;
+/// Most blocks fetched by one file read when a read spans several.
+const READ_AHEAD: usize = 8;
 
 /// The file length OP-TEE truncates to after shrinking content to `len`
 /// (the end of version 1 of the first block past the content).
@@ -65,6 +68,54 @@ impl HashTree {
         Ok(())
     }
 
+    /// Fetches blocks `b..=last` (those not cached or pending, at most
+    /// `READ_AHEAD` and the cache size) with one file read into the cache.
+    /// Anything short or unverifiable is left to the block-by-block path,
+    /// which reports it.
+    fn read_ahead(&mut self, io: &mut dyn FileIo, b: u32, last: u32) -> TeeResult<()> {
+        let mut run: Vec<(u32, u64)> = Vec::new();
+        let max = READ_AHEAD.min(self.cache_cap);
+        let mut x = b;
+        while x <= last && run.len() < max {
+            let busy =
+                self.cache.iter().any(|(k, _)| *k == x) || self.pending.iter().any(|p| p.0 == x);
+            if busy {
+                break;
+            }
+            let at = self.block_at(x)?;
+            let lo = run.iter().map(|r| r.1).chain([at]).min().unwrap_or(at);
+            let hi = run.iter().map(|r| r.1).chain([at]).max().unwrap_or(at) + BS;
+            if (hi - lo) as usize > MAX_WRITE {
+                break;
+            }
+            run.push((x, at));
+            x += 1;
+        }
+        if run.len() < 2 {
+            return Ok(());
+        }
+        let lo = run.iter().map(|r| r.1).min().unwrap_or(0);
+        let hi = run.iter().map(|r| r.1).max().unwrap_or(0) + BS;
+        let mut buf = Vec::new(); // ciphertext
+        buf.try_reserve_exact((hi - lo) as usize)
+            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        buf.resize((hi - lo) as usize, 0);
+        let got = read_some(io, lo, &mut buf)?;
+        let mut block = Zeroizing::new([0u8; BLOCK_SIZE]);
+        for (x, at) in run {
+            let from = (at - lo) as usize;
+            match buf.get(from..from + BLOCK_SIZE) {
+                Some(src) if from + BLOCK_SIZE <= got => block.copy_from_slice(src),
+                _ => break,
+            }
+            if self.open_block(x, &mut block[..]).is_err() {
+                break;
+            }
+            self.cache_put(x, &block);
+        }
+        Ok(())
+    }
+
     /// Reads content at `pos`; returns the bytes read (short at the end).
     pub(crate) fn read(
         &mut self,
@@ -83,7 +134,12 @@ impl HashTree {
             let p = pos + done as u64;
             let off = (p % BS) as usize;
             let n = (BLOCK_SIZE - off).min((avail - done as u64) as usize);
-            self.get_block(io, block_of(p)?, &mut block)?;
+            let b = block_of(p)?;
+            if !self.cache.iter().any(|(k, _)| *k == b) {
+                let last = block_of(pos + avail - 1)?;
+                self.read_ahead(io, b, last)?;
+            }
+            self.get_block(io, b, &mut block)?;
             if let (Some(d), Some(s)) = (buf.get_mut(done..done + n), block.get(off..off + n)) {
                 d.copy_from_slice(s);
             }

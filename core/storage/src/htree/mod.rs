@@ -96,7 +96,7 @@ fn idx_from_counters(c0: u32, c1: u32) -> Option<u8> {
 }
 
 /// Reads as much as the file has of `[off, off + buf.len())`.
-fn read_some(io: &mut dyn FileIo, off: u64, buf: &mut [u8]) -> TeeResult<usize> {
+pub(crate) fn read_some(io: &mut dyn FileIo, off: u64, buf: &mut [u8]) -> TeeResult<usize> {
     let n = io.read_at(off, buf)?;
     // A supplicant claiming more than asked is lying; treat as corrupt.
     if n > buf.len() {
@@ -338,6 +338,19 @@ impl HashTree {
     /// Root hash of the last commit (what `dirf.db` records).
     pub(crate) fn root_hash(&self) -> Hash {
         self.nodes.first().map(|n| n.cur.hash).unwrap_or_default()
+    }
+
+    /// Where the current version of block `b` lives.
+    fn block_at(&self, b: u32) -> TeeResult<u64> {
+        let n = self.node(b.checked_add(1).ok_or(TEE_ERROR_GENERIC)?)?.cur;
+        Ok(block_offset(b, u8::from(n.flags & COMMITTED_BLOCK != 0)))
+    }
+
+    /// Authenticates and decrypts the ciphertext of block `b` in place.
+    fn open_block(&self, b: u32, data: &mut [u8]) -> TeeResult<()> {
+        let n = self.node(b.checked_add(1).ok_or(TEE_ERROR_GENERIC)?)?.cur;
+        let aad = block_aad(&self.head.enc_fek, &n.iv);
+        gcm_decrypt(&self.fek, &n.iv, &aad, data, &n.tag)
     }
 
     /// Reads and authenticates block `b`.
