@@ -194,7 +194,15 @@ impl ReeStore {
     /// Ends a call: on error the cached directory is dropped; with no handle
     /// open, the directory file is closed too (as OP-TEE does).
     fn finish<T>(&mut self, env: &mut Env<'_>, r: TeeResult<T>) -> TeeResult<T> {
-        if r.is_err() || self.handles.is_empty() {
+        let keep = match &r {
+            Ok(_) => true,
+            // Refusals decided on the cached directory before changing it.
+            Err(
+                TEE_ERROR_ITEM_NOT_FOUND | TEE_ERROR_ACCESS_CONFLICT | TEE_ERROR_BAD_PARAMETERS,
+            ) => self.dirf.as_ref().is_some_and(|d| d.pending.is_empty()),
+            Err(_) => false,
+        };
+        if !keep || self.handles.is_empty() {
             self.drop_dirf(env);
         }
         r

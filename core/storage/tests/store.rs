@@ -514,3 +514,18 @@ fn two_handles_share_one_object() {
     t.reboot();
     assert_eq!(t.get(&TA, b"o").unwrap(), b"ab345cd");
 }
+
+#[test]
+fn refusals_do_not_reload_the_directory() {
+    let mut t = T::new();
+    let f = t.create(&TA, b"a", b"1").unwrap();
+    let before = t.fs.stats;
+    assert_eq!(t.open(&TA, b"missing"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(t.create(&TA, b"a", b"2"), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(
+        t.fs.stats.total(),
+        before.total(),
+        "answered from the cache"
+    );
+    t.close(f);
+}
