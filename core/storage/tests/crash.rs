@@ -198,6 +198,17 @@ fn observe(files: &Files, anchor: Option<u32>) -> Result<Model, String> {
     if fs.open_fds() != 0 {
         return Err("fd leaked".into());
     }
+    // And what was done after recovery survives the next restart.
+    let mut st = ReeStore::new(&HUK).unwrap();
+    let mut env = Env {
+        fs: &mut fs,
+        rng: &mut rng,
+        anchor: a.as_mut().map(|a| a as &mut dyn RollbackAnchor),
+    };
+    let f = st
+        .open(&mut env, &TAS[1], b"probe")
+        .map_err(|e| format!("probe after restart {e:#x}"))?;
+    st.close(&mut env, f);
     Ok(m)
 }
 
