@@ -5,7 +5,10 @@ use crate::TeeResult;
 /// The normal world's file system as tee-supplicant serves it
 /// (`OPTEE_RPC_CMD_FS`). Names are `/dirf.db` or `/<file number in hex>`.
 /// Errors are `TEE_Result` codes as the supplicant answers them
-/// (`TEE_ERROR_ITEM_NOT_FOUND` for a missing file).
+/// (`TEE_ERROR_ITEM_NOT_FOUND` for a missing file); the store passes them
+/// on. A single `read` or `write` moves at most 64 KiB; an implementation
+/// may split it into several RPCs (the store's crash safety does not rely
+/// on one write landing whole).
 pub trait RemoteFs {
     /// Opens an existing file.
     fn open(&mut self, name: &str) -> TeeResult<u32>;

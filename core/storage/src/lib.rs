@@ -4,9 +4,16 @@
 
 extern crate alloc;
 
+mod crypto;
+mod dirf;
 mod env;
+mod htree;
+mod keys;
+pub mod selftest;
 mod store;
 pub mod ta_ver;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
 pub use store::{FileId, ObjectStore, ReeStore};
