@@ -238,14 +238,61 @@ fn object_ids_in_client_memory_are_refused() {
 }
 
 #[test]
-fn without_a_backend_storage_is_unavailable() {
-    // Today's REE FS store is not built yet: every call says so.
+fn the_ree_fs_store_works_through_tee_supplicant() {
+    // The real store over the RPC file service: a missing object is
+    // ITEM_NOT_FOUND; one created, written and reopened in a later session
+    // reads back, and the supplicant holds OP-TEE's files (dirf.db and one
+    // numbered file), never the plaintext.
     let mut w = World::new();
     let id = w.open0(UUID_MULTI).unwrap();
-    w.hw.set_script(program(vec![open_obj(1)]));
+    let steps: Vec<Step> = vec![
+        open_obj(1),
+        Box::new(|ta| {
+            assert!(ta.write(ID, b"obj"));
+            assert!(ta.write(BUF, b"plaintext-abc"));
+            ta.syscall(
+                SYS_STORAGE_OBJ_CREATE,
+                &[STORAGE_PRIVATE, ID, 3, RWM, 0, BUF, 13, OUT],
+            )
+        }),
+        Box::new(|ta| {
+            let h = handle(ta);
+            ta.syscall(SYS_CRYP_OBJ_CLOSE, &[h])
+        }),
+    ];
+    w.hw.set_script(program(steps));
     w.hw.take_results();
     w.invoke0(id, CMD_PROGRAM).unwrap();
     let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
-    assert_eq!(got[..1], [u64::from(TEE_ERROR_STORAGE_NOT_AVAILABLE)]);
+    assert_eq!(got[..3], [u64::from(TEE_ERROR_ITEM_NOT_FOUND), 0, 0]);
     w.close(id).unwrap();
+    let names: Vec<String> = w.rpc.fs.files.keys().cloned().collect();
+    assert_eq!(names, ["/0", "/dirf.db"]);
+    for f in w.rpc.fs.files.values() {
+        assert!(!f.windows(9).any(|x| x == b"plaintext"));
+    }
+
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    let steps: Vec<Step> = vec![
+        open_obj(1),
+        Box::new(|ta| {
+            let h = handle(ta);
+            ta.syscall(SYS_STORAGE_OBJ_READ, &[h, BUF, 100, COUNT])
+        }),
+        Box::new(move |ta| {
+            let n = ta.read_u64(COUNT).unwrap() as usize;
+            *seen2.lock().unwrap() = ta.read(BUF, n).unwrap();
+            let h = handle(ta);
+            ta.syscall(SYS_CRYP_OBJ_CLOSE, &[h])
+        }),
+    ];
+    w.hw.set_script(program(steps));
+    let id = w.open0(UUID_MULTI).unwrap();
+    w.invoke0(id, CMD_PROGRAM).unwrap();
+    let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
+    assert_eq!(got[..3], [0, 0, 0]);
+    assert_eq!(*seen.lock().unwrap(), b"plaintext-abc");
+    w.close(id).unwrap();
+    w.assert_clean();
 }

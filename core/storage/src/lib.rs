@@ -25,5 +25,8 @@ pub type TeeResult<T> = Result<T, u32>;
 /// stores it in `dirf.db`).
 pub type TaUuid = [u8; 16];
 
+/// Largest single `RemoteFs` read or write the store issues.
+pub const MAX_IO: usize = htree::MAX_WRITE;
+
 /// Longest object identifier (`TEE_OBJECT_ID_MAX_LEN`).
 pub const OBJECT_ID_MAX_LEN: usize = 64;

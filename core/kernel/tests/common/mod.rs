@@ -474,6 +474,17 @@ pub struct FakeRpc {
     pub irqs: u32,
     /// Milliseconds slept through SUSPEND.
     pub slept_ms: u64,
+    /// tee-supplicant's REE FS.
+    pub fs: FakeFs,
+}
+
+/// tee-supplicant's REE FS: files by name, open files by fd.
+#[derive(Default)]
+pub struct FakeFs {
+    /// Files by name.
+    pub files: BTreeMap<String, Vec<u8>>,
+    fds: BTreeMap<u64, String>,
+    next_fd: u64,
 }
 
 impl Rpc for FakeRpc {
@@ -493,6 +504,77 @@ impl Rpc for FakeRpc {
     }
     fn set_arg_area(&mut self, a: Option<RpcArgArea>) -> Option<RpcArgArea> {
         std::mem::replace(&mut self.area, a)
+    }
+}
+
+impl FakeFs {
+    /// tee-supplicant's file service (`OPTEE_RPC_CMD_FS`), in memory.
+    fn serve(&mut self, ram: &mut Ram, msg: &mut [u8]) -> u32 {
+        let w = |m: &[u8], o: usize| u64::from_le_bytes(m[o..o + 8].try_into().unwrap());
+        let p = |i: usize| 32 + 32 * i;
+        let (op, fd, off) = (w(msg, p(0) + 8), w(msg, p(0) + 16), w(msg, p(0) + 24));
+        let attr = w(msg, p(1));
+        let (ptr, size) = (w(msg, p(1) + 8), w(msg, p(1) + 16));
+        // RMEM: an offset into the SHM_ALLOC buffer; TMEM: an address.
+        let ptr = if (supplicant_proto::optee_msg::OPTEE_MSG_ATTR_TYPE_RMEM_INPUT
+            ..=supplicant_proto::optee_msg::OPTEE_MSG_ATTR_TYPE_RMEM_INOUT)
+            .contains(&attr)
+        {
+            SUPP_BUF + ptr
+        } else {
+            ptr
+        };
+        let mut bytes = vec![0u8; size as usize];
+        let name = |ram: &Ram, b: &mut Vec<u8>| {
+            ram.read(ptr, b).unwrap();
+            assert_eq!(b.pop(), Some(0), "names are NUL-terminated");
+            String::from_utf8(b.clone()).unwrap()
+        };
+        const NOT_FOUND: u32 = 0xffff_0008;
+        match op {
+            0 | 1 => {
+                let n = name(ram, &mut bytes);
+                if op == 1 {
+                    self.files.insert(n.clone(), Vec::new());
+                } else if !self.files.contains_key(&n) {
+                    return NOT_FOUND;
+                }
+                self.next_fd += 1;
+                self.fds.insert(self.next_fd, n);
+                msg[p(2) + 8..p(2) + 16].copy_from_slice(&self.next_fd.to_le_bytes());
+            }
+            2 => {
+                self.fds.remove(&fd);
+            }
+            3 => {
+                let f = &self.files[&self.fds[&fd]];
+                let s = (off as usize).min(f.len());
+                let n = (size as usize).min(f.len() - s);
+                ram.write(ptr, &f[s..s + n]).unwrap();
+                msg[p(1) + 16..p(1) + 24].copy_from_slice(&(n as u64).to_le_bytes());
+            }
+            4 => {
+                ram.read(ptr, &mut bytes).unwrap();
+                let f = self.files.get_mut(&self.fds[&fd]).unwrap();
+                let end = off as usize + bytes.len();
+                if f.len() < end {
+                    f.resize(end, 0);
+                }
+                f[off as usize..end].copy_from_slice(&bytes);
+            }
+            5 => {
+                let f = self.files.get_mut(&self.fds[&fd]).unwrap();
+                f.resize(off as usize, 0);
+            }
+            6 => {
+                let n = name(ram, &mut bytes);
+                if self.files.remove(&n).is_none() {
+                    return NOT_FOUND;
+                }
+            }
+            other => panic!("unexpected FS sub-command {other}"),
+        }
+        0
     }
 }
 
@@ -560,6 +642,8 @@ impl FakeRpc {
             }
             // SHM_FREE.
             7 => {}
+            // FS: v[0] = {sub-command, fd, offset}, m[1] = name or data.
+            2 => ret = self.fs.serve(&mut ram, &mut msg),
             other => panic!("unexpected RPC command {other}"),
         }
         msg[20..24].copy_from_slice(&ret.to_le_bytes());
@@ -800,6 +884,7 @@ impl World {
             cmds: Vec::new(),
             irqs: 0,
             slept_ms: 0,
+            fs: FakeFs::default(),
         };
         Self { k, hw, ram, rpc }
     }

@@ -27,6 +27,7 @@ use layout::*;
 use plan::Piece;
 
 pub(crate) use content::shrink_file_len;
+pub(crate) use plan::MAX_WRITE;
 
 /// Byte access to the file that holds one tree.
 pub(crate) trait FileIo {

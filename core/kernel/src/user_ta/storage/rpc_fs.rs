@@ -15,8 +15,9 @@ use super::lock::Sleeper;
 use crate::rpc::{rpc_cmd, value_param, Rpc};
 use crate::supp_buf::{alloc_supp_buf, free_supp_buf, SuppBuf};
 
-/// Size of the supplicant buffer (one hash-tree block).
-pub const FS_BUF_SIZE: u64 = 4096;
+/// Size of the supplicant buffer: the store's largest joined write, so a
+/// commit's nodes and blocks cross in one RPC each.
+pub const FS_BUF_SIZE: u64 = oxtee_storage::MAX_IO as u64;
 /// Longest file name tee-supplicant takes (`TEE_FS_NAME_MAX`, with the NUL).
 const NAME_MAX: usize = 350;
 
