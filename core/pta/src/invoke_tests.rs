@@ -62,6 +62,22 @@ impl InvokeTestsPta {
         }
     }
 
+    /// `PTA_INVOKE_TESTS_CMD_FS_HTREE` (xtest 1015): the storage hash tree's
+    /// corner cases (every range, every corrupted header, node and block
+    /// version) on the core's own implementation over an in-memory file
+    /// system, with IVs and file keys from the core's RNG.
+    fn fs_htree(&self) -> Result<(), TeeError> {
+        struct Source<'a>(&'a SharedRng);
+        impl oxtee_storage::Entropy for Source<'_> {
+            fn fill(&mut self, out: &mut [u8]) -> oxtee_storage::TeeResult<()> {
+                self.0.fill(out).map_err(TeeError::code)
+            }
+        }
+        let rng = self.rng.as_ref().ok_or(TeeError::NotSupported)?;
+        oxtee_storage::selftest::htree_corner_cases(&mut Source(rng))
+            .map_err(|_| TeeError::Security)
+    }
+
     /// `PTA_INVOKE_TESTS_CMD_SELF_TESTS`: params are neither used nor checked.
     pub fn self_tests(&self) -> Result<(), TeeError> {
         selftest::arithmetic()?;
@@ -264,8 +280,11 @@ impl Pta for InvokeTestsPta {
             PTA_INVOKE_TESTS_CMD_MEMREF_NULL => test_memref_null(params),
             // No embedded DT-driver tests: OP-TEE answers success in that configuration.
             PTA_INVOKE_TESTS_CMD_DT_DRIVER_TESTS => Ok(()),
-            PTA_INVOKE_TESTS_CMD_FS_HTREE
-            | PTA_INVOKE_TESTS_CMD_LOCKDEP
+            PTA_INVOKE_TESTS_CMD_FS_HTREE => {
+                expect_types(params, pt(N, N, N, N))?;
+                self.fs_htree()
+            }
+            PTA_INVOKE_TESTS_CMD_LOCKDEP
             | PTA_INVOKE_TEST_CMD_AES_PERF
             | PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS => Err(TeeError::NotSupported),
             _ => Err(TeeError::BadParameters),

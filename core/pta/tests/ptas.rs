@@ -334,6 +334,17 @@ fn invoke_self_tests_pass() {
             .invoke(s, PTA_INVOKE_TESTS_CMD_DT_DRIVER_TESTS, &mut no_params()),
         Ok(())
     );
+    // xtest 1015: the hash-tree corner cases run on the storage crate.
+    assert_eq!(
+        e.reg
+            .invoke(s, PTA_INVOKE_TESTS_CMD_FS_HTREE, &mut no_params()),
+        Ok(())
+    );
+    let mut p = p1(Param::ValueInput { a: 0, b: 0 });
+    assert_eq!(
+        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_FS_HTREE, &mut p),
+        Err(TeeError::BadParameters)
+    );
     assert_eq!(
         e.reg
             .invoke(s, PTA_INVOKE_TESTS_CMD_TRACE, &mut no_params()),

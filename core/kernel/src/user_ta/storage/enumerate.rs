@@ -83,6 +83,10 @@ pub(super) fn start(
     *e = Enumerator::default();
     backend_of(storage_id).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
     let ids = st.store.list(&mut st.env, &call.ta)?;
+    // OP-TEE's REE FS refuses to start over a TA with no object at all.
+    if ids.is_empty() {
+        return Err(TEE_ERROR_ITEM_NOT_FOUND);
+    }
     e.ids = Some(ids);
     Ok(())
 }
