@@ -25,6 +25,16 @@ pub(super) fn asymm_operate(
     if !key.is_initialized() {
         return Err(TEE_ERROR_GENERIC);
     }
+    // RSA encryption answers a too-small output with the modulus size
+    // before looking at the message (OP-TEE's order: a size query with a
+    // message too long for the padding still learns the size).
+    if s.mode == TEE_MODE_ENCRYPT && tee_alg_get_main_alg(s.algo) == TEE_MAIN_ALGO_RSA {
+        let modulus = u64::from(key.key_size()).div_ceil(8);
+        if dlen < modulus {
+            mem.put_len(len_va, modulus)?;
+            return Err(TEE_ERROR_SHORT_BUFFER);
+        }
+    }
     let input = mem.read_vec(src, src_len)?;
     let mut rng = CoreRng(mem.hw);
     let out = asym_op::asymmetric_operate(s.algo, s.mode, key, &attrs.list(), &input, &mut rng)

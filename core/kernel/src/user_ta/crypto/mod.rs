@@ -417,6 +417,40 @@ mod tests {
     }
 
     #[test]
+    fn rsa_encryption_size_query_comes_before_the_message_check() {
+        // xtest pkcs11 1023: OAEP-SHA512 under a 1024-bit key fits no
+        // message, yet the size query (no output buffer) learns the modulus
+        // size, as on OP-TEE; the real call then refuses the message.
+        let (hw, space) = ta::setup();
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        // A public key is all encryption needs; any odd 1024-bit modulus.
+        obj_alloc(&m, &mut cs, TEE_TYPE_RSA_PUBLIC_KEY, 1024, OUT).unwrap();
+        let key = u32_at(&m, OUT);
+        let mut n = [0xc5u8; 128];
+        n[127] = 0x01;
+        m.write(BUF, &n).unwrap();
+        m.write(BUF + 0x100, &[1, 0, 1]).unwrap();
+        write_attr(&m, ATTRS, TEE_ATTR_RSA_MODULUS, BUF, 128);
+        write_attr(&m, ATTRS + 24, TEE_ATTR_RSA_PUBLIC_EXPONENT, BUF + 0x100, 3);
+        obj_populate(&m, &mut cs, key, ATTRS, 2).unwrap();
+        let algo = TEE_ALG_RSAES_PKCS1_OAEP_MGF1_SHA512;
+        state_alloc(&m, &mut cs, algo, TEE_MODE_ENCRYPT, key, 0, OUT).unwrap();
+        let st = u32_at(&m, OUT);
+        m.write(DATA, b"Hello World\0").unwrap();
+        m.put_len(LEN, 0).unwrap();
+        assert_eq!(
+            asymm_operate(&m, &mut cs, st, 0, 0, DATA, 12, 0, LEN),
+            Err(TEE_ERROR_SHORT_BUFFER)
+        );
+        assert_eq!(u64_at(&m, LEN), 128);
+        assert_eq!(
+            asymm_operate(&m, &mut cs, st, 0, 0, DATA, 12, BUF + 0x200, LEN),
+            Err(TEE_ERROR_BAD_PARAMETERS)
+        );
+    }
+
+    #[test]
     fn digest_through_the_syscall_layer() {
         let (hw, space) = ta::setup();
         let m = mem(&hw, &space);
