@@ -1,0 +1,175 @@
+//! The storage rollback anchor (`oxtee_storage::RollbackAnchor`): a
+//! monotonic counter in two sectors of the secure flash
+//! (`oxtee_qemu_virt::secure_os::ROLLBACK_ANCHOR_FLASH`), which the normal
+//! world cannot reach. The record log is the firmware's
+//! (`oxtee_flash_counter`), kept in two sectors so that recycling a full one
+//! never loses the value.
+//!
+//! The flash may only leave read-array mode once no CPU executes from it:
+//! behind TF-A a CPU not yet started by the normal world waits in BL1's
+//! holding pen, which runs from this flash. So the anchor is only programmed
+//! once every CPU has entered the core; before that `advance_to` fails with
+//! `TEE_ERROR_STORAGE_NOT_AVAILABLE` (reading is always safe).
+//!
+//! The core is the flash's only writer, so the value read once is kept and
+//! the flash is scanned again only after a failed raise.
+
+use oxtee_flash_counter::{CounterError, FlashSector, PairedCounter};
+use oxtee_storage::{RollbackAnchor, TeeResult};
+use supplicant_proto::tee_result::{TEE_ERROR_GENERIC, TEE_ERROR_STORAGE_NOT_AVAILABLE};
+
+/// The anchor over two flash sectors.
+pub struct FlashAnchor<F> {
+    counter: PairedCounter<F>,
+    /// The value in flash, once read (`None`: scan again).
+    known: Option<u32>,
+    /// Whether the flash may be programmed now.
+    may_program: fn() -> bool,
+}
+
+impl<F: FlashSector> FlashAnchor<F> {
+    /// The anchor in sectors `a` and `b`, programmed only while `may_program` says so.
+    pub fn new(a: F, b: F, may_program: fn() -> bool) -> Self {
+        Self {
+            counter: PairedCounter::new(a, b),
+            known: None,
+            may_program,
+        }
+    }
+}
+
+/// `TEE_Result` of a failed raise: the device failed (or is locked), or it
+/// accepted a record it does not hold.
+fn tee_error(e: CounterError) -> u32 {
+    match e {
+        CounterError::Flash(_) => TEE_ERROR_STORAGE_NOT_AVAILABLE,
+        CounterError::VerifyFailed | CounterError::SectorTooSmall => TEE_ERROR_GENERIC,
+    }
+}
+
+impl<F: FlashSector> RollbackAnchor for FlashAnchor<F> {
+    fn get(&mut self) -> TeeResult<u32> {
+        let v = match self.known {
+            Some(v) => v,
+            None => self.counter.current(),
+        };
+        self.known = Some(v);
+        Ok(v)
+    }
+
+    fn advance_to(&mut self, v: u32) -> TeeResult<()> {
+        if v <= self.get()? {
+            return Ok(());
+        }
+        if !(self.may_program)() {
+            return Err(TEE_ERROR_STORAGE_NOT_AVAILABLE);
+        }
+        // Whatever happens next, the flash is read again before it is trusted.
+        self.known = None;
+        self.counter.raise(v).map_err(tee_error)?;
+        let now = self.counter.current();
+        if now < v {
+            return Err(TEE_ERROR_GENERIC);
+        }
+        self.known = Some(now);
+        Ok(())
+    }
+}
+
+#[cfg(target_os = "none")]
+pub use hw::{init, self_check};
+
+/// The anchor on QEMU `virt`'s secure flash, shared by every CPU.
+#[cfg(target_os = "none")]
+mod hw {
+    use super::FlashAnchor;
+    use oxtee_drivers::cfi_flash::CfiFlash;
+    use oxtee_drivers::mmio::Mmio;
+    use oxtee_flash_counter::CfiSector;
+    use oxtee_qemu_virt::secure_os::{FLASH_SECTOR_SIZE, ROLLBACK_ANCHOR_FLASH};
+    use oxtee_storage::RollbackAnchor;
+    use spin::{Mutex, Once};
+    use supplicant_proto::tee_result::TEE_ERROR_OVERFLOW;
+
+    use crate::console::{error, info};
+
+    type Anchor = FlashAnchor<CfiSector<Mmio>>;
+
+    static ANCHOR: Once<Option<Mutex<Anchor>>> = Once::new();
+
+    fn sector(index: usize) -> Option<CfiSector<Mmio>> {
+        let base = ROLLBACK_ANCHOR_FLASH.base + index * FLASH_SECTOR_SIZE;
+        // SAFETY: one erase sector of the secure flash0 inside ROLLBACK_ANCHOR_FLASH, mapped as device memory by `mmu::build_tables`; only this module touches it (under the ANCHOR lock), and neither firmware uses these sectors.
+        let io = unsafe { Mmio::new(base, FLASH_SECTOR_SIZE) };
+        CfiSector::new(CfiFlash::new(io, FLASH_SECTOR_SIZE), 0)
+    }
+
+    /// Finds the anchor and logs its value (primary CPU, cold boot, MMU on).
+    pub fn init() {
+        let anchor = ANCHOR.call_once(|| match (sector(0), sector(1)) {
+            (Some(a), Some(b)) => Some(Mutex::new(FlashAnchor::new(
+                a,
+                b,
+                crate::entry::all_cpus_started,
+            ))),
+            _ => None,
+        });
+        match anchor {
+            Some(a) => match a.lock().get() {
+                Ok(v) => info!(
+                    "rollback anchor: {} (secure flash {:#x}..{:#x})",
+                    v,
+                    ROLLBACK_ANCHOR_FLASH.base,
+                    ROLLBACK_ANCHOR_FLASH.end()
+                ),
+                Err(e) => error!("rollback anchor unreadable: {:#x}", e),
+            },
+            None => error!("rollback anchor: no flash sectors"),
+        }
+    }
+
+    /// Runs `f` with the anchor (`None` before [`init`] or without one),
+    /// holding its lock: what the storage's `Env::anchor` takes. The kernel's
+    /// storage hook (`Hw`) calls it once the store is wired in.
+    #[allow(dead_code)]
+    pub fn with_anchor<R>(f: impl FnOnce(Option<&mut dyn RollbackAnchor>) -> R) -> R {
+        match ANCHOR.get().and_then(Option::as_ref) {
+            Some(m) => {
+                let mut a = m.lock();
+                f(Some(&mut *a))
+            }
+            None => f(None),
+        }
+    }
+
+    /// Debug self-check (build with `OXTEE_ANCHOR_SELFTEST=1`): once every
+    /// CPU has started, raises the anchor by one and reads it back. This
+    /// changes the stored value for good; off in normal builds.
+    pub fn self_check() {
+        if option_env!("OXTEE_ANCHOR_SELFTEST").is_none() {
+            return;
+        }
+        with_anchor(|a| {
+            let Some(a) = a else {
+                error!("rollback anchor self-check: no anchor");
+                return;
+            };
+            let r = a.get().and_then(|v| {
+                let next = v.checked_add(1).ok_or(TEE_ERROR_OVERFLOW)?;
+                a.advance_to(next)?;
+                a.advance_to(v)?; // never lowers
+                Ok((v, a.get()?))
+            });
+            match r {
+                Ok((was, now)) if now == was + 1 => {
+                    info!("rollback anchor self-check: {} -> {} ok", was, now)
+                }
+                Ok((was, now)) => error!("rollback anchor self-check: {} -> {} wrong", was, now),
+                Err(e) => error!("rollback anchor self-check failed: {:#x}", e),
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
