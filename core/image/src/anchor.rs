@@ -11,8 +11,8 @@
 //! once every CPU has entered the core; before that `advance_to` fails with
 //! `TEE_ERROR_STORAGE_NOT_AVAILABLE` (reading is always safe).
 //!
-//! The core is the flash's only writer, so the value read once is kept and
-//! the flash is scanned again only after a failed raise.
+//! The core is the flash's only writer, so the counter remembers where its
+//! logs end and scans the flash again only after a failed raise.
 
 use oxtee_flash_counter::{CounterError, FlashSector, PairedCounter};
 use oxtee_storage::{RollbackAnchor, TeeResult};
@@ -21,8 +21,6 @@ use supplicant_proto::tee_result::{TEE_ERROR_GENERIC, TEE_ERROR_STORAGE_NOT_AVAI
 /// The anchor over two flash sectors.
 pub struct FlashAnchor<F> {
     counter: PairedCounter<F>,
-    /// The value in flash, once read (`None`: scan again).
-    known: Option<u32>,
     /// Whether the flash may be programmed now.
     may_program: fn() -> bool,
 }
@@ -32,7 +30,6 @@ impl<F: FlashSector> FlashAnchor<F> {
     pub fn new(a: F, b: F, may_program: fn() -> bool) -> Self {
         Self {
             counter: PairedCounter::new(a, b),
-            known: None,
             may_program,
         }
     }
@@ -49,29 +46,22 @@ fn tee_error(e: CounterError) -> u32 {
 
 impl<F: FlashSector> RollbackAnchor for FlashAnchor<F> {
     fn get(&mut self) -> TeeResult<u32> {
-        let v = match self.known {
-            Some(v) => v,
-            None => self.counter.current(),
-        };
-        self.known = Some(v);
-        Ok(v)
+        Ok(self.counter.current())
     }
 
     fn advance_to(&mut self, v: u32) -> TeeResult<()> {
-        if v <= self.get()? {
+        if v <= self.counter.current() {
             return Ok(());
         }
         if !(self.may_program)() {
             return Err(TEE_ERROR_STORAGE_NOT_AVAILABLE);
         }
-        // Whatever happens next, the flash is read again before it is trusted.
-        self.known = None;
+        // The raise reads its record back; a failure leaves the value as it
+        // was and makes the next use scan the flash again.
         self.counter.raise(v).map_err(tee_error)?;
-        let now = self.counter.current();
-        if now < v {
+        if self.counter.current() < v {
             return Err(TEE_ERROR_GENERIC);
         }
-        self.known = Some(now);
         Ok(())
     }
 }
@@ -142,6 +132,17 @@ mod hw {
         }
     }
 
+    /// Microseconds of the generic timer (for the self-check's report).
+    fn micros() -> u64 {
+        let (cnt, frq): (u64, u64);
+        // SAFETY: reading the generic timer's counter and frequency has no side effect.
+        unsafe {
+            core::arch::asm!("mrs {}, cntpct_el0", out(reg) cnt, options(nomem, nostack));
+            core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
+        }
+        cnt.saturating_mul(1_000_000) / frq.max(1)
+    }
+
     /// Debug self-check (build with `OXTEE_ANCHOR_SELFTEST=1`): once every
     /// CPU has started, raises the anchor by one and reads it back. This
     /// changes the stored value for good; off in normal builds.
@@ -154,6 +155,7 @@ mod hw {
                 error!("rollback anchor self-check: no anchor");
                 return;
             };
+            let start = micros();
             let r = a.get().and_then(|v| {
                 let next = v.checked_add(1).ok_or(TEE_ERROR_OVERFLOW)?;
                 a.advance_to(next)?;
@@ -161,9 +163,12 @@ mod hw {
                 Ok((v, a.get()?))
             });
             match r {
-                Ok((was, now)) if now == was + 1 => {
-                    info!("rollback anchor self-check: {} -> {} ok", was, now)
-                }
+                Ok((was, now)) if now == was + 1 => info!(
+                    "rollback anchor self-check: {} -> {} ok ({} us)",
+                    was,
+                    now,
+                    micros().saturating_sub(start)
+                ),
                 Ok((was, now)) => error!("rollback anchor self-check: {} -> {} wrong", was, now),
                 Err(e) => error!("rollback anchor self-check failed: {:#x}", e),
             }

@@ -15,6 +15,10 @@
 //!   have to gain bits);
 //! - the sector being recycled never holds the only copy of the value.
 //!
+//! The counter remembers where each log ends after its first scan (it is
+//! meant to be the flash's only writer), so a raise costs one program and a
+//! 16-byte read-back rather than a scan; any error forgets it.
+//!
 //! What remains: a failed erase or program returns an error (the caller
 //! fails its operation, the value is unchanged); a sector that can no longer
 //! be erased or programmed makes every later raise fail, never succeed
@@ -22,11 +26,14 @@
 //! `2 × slots` raises (16 384 records of 16 bytes per 256 KiB sector).
 
 use crate::counter::{CounterError, FlashSector, Raised, RollbackCounter, Scan};
+use supplicant_proto::secure_package::ROLLBACK_RECORD_SIZE;
 
 /// The counter over two sectors of the same kind.
 #[derive(Debug)]
 pub struct PairedCounter<F> {
     halves: [RollbackCounter<F>; 2],
+    /// Both logs as last scanned or written (`None`: scan before use).
+    known: Option<[Scan; 2]>,
 }
 
 impl<F: FlashSector> PairedCounter<F> {
@@ -34,6 +41,7 @@ impl<F: FlashSector> PairedCounter<F> {
     pub fn new(a: F, b: F) -> Self {
         Self {
             halves: [RollbackCounter::new(a), RollbackCounter::new(b)],
+            known: None,
         }
     }
 
@@ -43,12 +51,22 @@ impl<F: FlashSector> PairedCounter<F> {
         (a.into_inner(), b.into_inner())
     }
 
-    fn scans(&self) -> [Scan; 2] {
-        [self.halves[0].scan(), self.halves[1].scan()]
+    fn scans(&mut self) -> [Scan; 2] {
+        let scans = match self.known {
+            Some(k) => k,
+            None => [self.halves[0].scan(), self.halves[1].scan()],
+        };
+        self.known = Some(scans);
+        scans
+    }
+
+    /// Forgets what the last scan found: the next use reads the flash again.
+    pub fn forget(&mut self) {
+        self.known = None;
     }
 
     /// The current value: the highest valid record in either sector, or 0.
-    pub fn current(&self) -> u32 {
+    pub fn current(&mut self) -> u32 {
         let [a, b] = self.scans();
         a.current.max(b.current)
     }
@@ -64,6 +82,26 @@ impl<F: FlashSector> PairedCounter<F> {
         if new <= current {
             return Ok(Raised::Unchanged);
         }
+        // Until this raise has succeeded, nothing known is trusted.
+        self.known = None;
+        let (i, raised) = self.write(scans, new)?;
+        let mut after = scans;
+        let offset = match raised {
+            Raised::Appended { offset } => offset,
+            _ => {
+                after[i].current = 0;
+                0
+            }
+        };
+        let next = offset + ROLLBACK_RECORD_SIZE;
+        after[i].current = after[i].current.max(new);
+        after[i].next_free = (next < self.halves[i].slots() * ROLLBACK_RECORD_SIZE).then_some(next);
+        self.known = Some(after);
+        Ok(raised)
+    }
+
+    /// Writes the record of `new` given the logs' state; returns the sector written.
+    fn write(&mut self, scans: [Scan; 2], new: u32) -> Result<(usize, Raised), CounterError> {
         // Append where there is room, preferring the sector holding the
         // current value (its log stays in order).
         let order = if scans[1].current > scans[0].current {
@@ -74,7 +112,7 @@ impl<F: FlashSector> PairedCounter<F> {
         for i in order {
             if let Some(offset) = scans[i].next_free {
                 self.halves[i].write_record(offset, new)?;
-                return Ok(Raised::Appended { offset });
+                return Ok((i, Raised::Appended { offset }));
             }
         }
         // Both full: recycle the sector whose best is not above the other's,
@@ -82,7 +120,7 @@ impl<F: FlashSector> PairedCounter<F> {
         let victim = usize::from(scans[0].current > scans[1].current);
         self.halves[victim].erase()?;
         self.halves[victim].write_record(0, new)?;
-        Ok(Raised::Compacted)
+        Ok((victim, Raised::Compacted))
     }
 }
 

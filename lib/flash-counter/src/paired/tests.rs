@@ -69,7 +69,7 @@ fn power_loss_during_recycle_never_lowers_the_value() {
     // Cut right after the erase: emulate by erasing A by hand.
     let (mut a, b) = full().into_inner();
     a.erase().unwrap();
-    let c = PairedCounter::new(a, b);
+    let mut c = PairedCounter::new(a, b);
     assert_eq!(c.current(), 2 * SLOTS as u32);
     // Torn record after the erase.
     for tear in 0..ROLLBACK_RECORD_SIZE {
@@ -97,7 +97,7 @@ fn torn_erase_leaves_no_new_value() {
     for byte in a.bytes.iter_mut().take(16).step_by(3) {
         *byte = 0xFF;
     }
-    let c = PairedCounter::new(a, b);
+    let mut c = PairedCounter::new(a, b);
     assert_eq!(
         c.current(),
         0,
@@ -142,4 +142,36 @@ fn failures_are_reported_not_hidden() {
     assert_eq!(c.current(), 0);
     let mut tiny = PairedCounter::new(FakeSector::new(8), FakeSector::new(SIZE));
     assert_eq!(tiny.raise(1), Err(CounterError::SectorTooSmall));
+}
+
+/// What the counter remembers between raises is what a fresh scan finds:
+/// raising with and without forgetting in between writes the same bytes.
+#[test]
+fn remembered_logs_match_a_fresh_scan() {
+    let mut kept = pair();
+    let mut fresh = pair();
+    for v in 1..=(5 * SLOTS as u32) {
+        let a = kept.raise(v * 3);
+        fresh.forget();
+        let b = fresh.raise(v * 3);
+        assert_eq!(a, b, "raise {v}");
+        assert_eq!(kept.current(), v * 3);
+    }
+    let (ka, kb) = kept.into_inner();
+    let (fa, fb) = fresh.into_inner();
+    assert_eq!((ka.bytes, kb.bytes), (fa.bytes, fb.bytes));
+}
+
+#[test]
+fn a_failed_raise_forgets_and_rescans() {
+    let mut c = pair();
+    c.raise(1).unwrap();
+    let (mut a, b) = c.into_inner();
+    a.tear_after = Some(3);
+    let mut c = PairedCounter::new(a, b);
+    assert_eq!(c.current(), 1);
+    assert!(c.raise(2).is_err());
+    // The torn slot is found by the rescan: the next record goes after it.
+    assert_eq!(c.raise(2), Ok(Raised::Appended { offset: 32 }));
+    assert_eq!(c.current(), 2);
 }
