@@ -1,5 +1,4 @@
-//! Monotonic counters kept in NOR flash, which only the secure world can
-//! write.
+#![doc = include_str!("../README.md")]
 //!
 //! - [`RollbackCounter`]: an append-only log of `RollbackRecord`s
 //!   (`supplicant_proto::secure_package`) in one erase sector; the EL3
