@@ -6,17 +6,30 @@ use super::uptr::UserPtr;
 use super::{Ctx, Cx, Instance, Session};
 use supplicant_proto::tee_result::*;
 
-/// This TEE's device identifier (QEMU `virt` has no per-device identity).
-const DEVICE_ID: [u8; 16] = *b"oxtee-qemu-virt\0";
 /// Largest property name accepted by NAME_TO_INDEX.
 const MAX_NAME: u64 = 256;
 
-fn with_context<R>(inst: &Instance, s: &Session, f: impl FnOnce(&PropContext<'_>) -> R) -> R {
+/// `gpd.tee.deviceID`, derived once from the HUK (`None`: derivation failed).
+static DEVICE_ID: spin::Once<Option<[u8; 16]>> = spin::Once::new();
+
+fn device_id() -> Result<[u8; 16], u32> {
+    DEVICE_ID
+        .call_once(|| oxtee_crypto::huk::tee_device_id(&super::crypto::HW_UNIQUE_KEY).ok())
+        .ok_or(TEE_ERROR_BAD_STATE)
+}
+
+/// The session's property context; `TEE_ERROR_BAD_STATE` (as OP-TEE's
+/// deviceID getter) if the device ID cannot be derived.
+fn with_context<R>(
+    inst: &Instance,
+    s: &Session,
+    f: impl FnOnce(&PropContext<'_>) -> Result<R, u32>,
+) -> Result<R, u32> {
     let ctx = PropContext {
         client_login: s.client.login,
         client_uuid: super::uuid::to_tee_struct(s.client.uuid.0),
         ta_uuid: super::uuid::to_tee_struct(inst.uuid),
-        device_id: DEVICE_ID,
+        device_id: device_id()?,
         trustedos_version: env!("CARGO_PKG_VERSION"),
         trustedos_binary_version: 1,
     };

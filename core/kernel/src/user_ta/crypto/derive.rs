@@ -43,7 +43,7 @@ pub(super) fn derive_key(
 /// OP-TEE's answer there too (`tee_otp_get_hw_unique_key` stub: zeros), so
 /// TA unique keys match OP-TEE's on the same platform. A real platform must
 /// supply its own.
-pub(super) const HW_UNIQUE_KEY: [u8; 16] = [0; 16];
+pub(in crate::user_ta) const HW_UNIQUE_KEY: [u8; 16] = [0; 16];
 
 /// `PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY` for the calling TA (`uuid`, RFC 4122
 /// octets): m0 IN extra data (at most 1024 bytes), m1 OUT the key (16..=32

@@ -58,6 +58,7 @@ use objects::*;
 use state::*;
 
 pub use derive::derive_ta_unique_key;
+pub(in crate::user_ta) use derive::HW_UNIQUE_KEY;
 pub use objects::{decode_attrs, object_info, RawAttr, UTEE_ATTRIBUTE_SIZE};
 pub use state::{CryptoState, Obj};
 
