@@ -27,6 +27,8 @@ pub const FLASH0_BASE: usize = FLASH0.base;
 pub enum BootError {
     /// The package was refused.
     Refused(Refusal),
+    /// The anti-rollback counter sector is not one erase sector of flash0.
+    NoCounter,
 }
 
 impl From<Refusal> for BootError {
@@ -39,6 +41,7 @@ impl fmt::Display for BootError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Refused(r) => write!(f, "{}", r),
+            Self::NoCounter => write!(f, "secure boot: refused: no anti-rollback counter sector"),
         }
     }
 }
@@ -48,15 +51,11 @@ use oxtee_qemu_virt::{FLASH0, GICD, GICR, SECURE_GPIO};
 /// The anti-rollback counter sector of secure flash, through the CFI driver.
 pub type CounterSector = CfiSector<Mmio>;
 
-/// The counter sector.
-pub fn counter_sector() -> CounterSector {
+/// The counter sector (`None` only if the layout put it outside flash0).
+pub fn counter_sector() -> Option<CounterSector> {
     // SAFETY: flash0 (64 MiB at 0) is the secure flash, owned by EL3; the monitor runs from RAM, so the array may leave read mode while it programs the counter sector.
     let io = unsafe { Mmio::new(FLASH0.base, FLASH0.size) };
-    match CfiSector::new(CfiFlash::new(io, FLASH0.size), COUNTER_SECTOR_OFFSET) {
-        Some(sector) => sector,
-        // The layout constants are checked at compile time to be one sector inside flash0.
-        None => unreachable!("counter sector outside flash0"),
-    }
+    CfiSector::new(CfiFlash::new(io, FLASH0.size), COUNTER_SECTOR_OFFSET)
 }
 
 fn gic() -> Gicv3<Mmio, Mmio> {
