@@ -163,6 +163,14 @@ pub const TA_DERIVED_KEY_MAX_SIZE: usize = 32;
 pub const TA_DERIVED_EXTRA_DATA_MAX_SIZE: usize = 1024;
 /// `enum huk_subkey_usage` value of TA unique keys (`HUK_SUBKEY_UNIQUE_TA`).
 pub const HUK_SUBKEY_UNIQUE_TA: u32 = 3;
+/// `enum huk_subkey_usage` value of the die ID (`HUK_SUBKEY_DIE_ID`), the
+/// default `tee_otp_get_die_id()`.
+pub const HUK_SUBKEY_DIE_ID: u32 = 2;
+/// Bytes of die ID behind `gpd.tee.deviceID` (`FVR_DIE_ID_NUM_REGS` × 4; 12 in
+/// Debian's OP-TEE 4.5 for QEMU).
+pub const DEVICE_ID_DIE_ID_LEN: usize = 12;
+/// What `gpd.tee.deviceID` hashes before the die ID (`get_prop_tee_dev_id`).
+pub const DEVICE_ID_PREFIX: &[u8; 5] = b"OPTEE";
 
 // ---- stats (`pta_stats.h`) ----
 /// Stats PTA `d96a5b40-e2c7-b1af-8794-1002a5d5c61b`.

@@ -35,7 +35,10 @@ pub const BL32_FILES: [&str; 3] = [
     "tee-pageable_v2.bin",
 ];
 /// Where BL1 looks for the FIP in flash0 (TF-A's `PLAT_QEMU_FIP_BASE`).
-pub const FIP_OFFSET: usize = 0x4_0000;
+pub const FIP_OFFSET: usize = oxtee_qemu_virt::secure_os::TFA_FIP_OFFSET;
+/// The core's rollback anchor in flash0: the FIP must end below it, and the
+/// image holds it erased (the value 0).
+const ANCHOR: oxtee_qemu_virt::Region = oxtee_qemu_virt::secure_os::ROLLBACK_ANCHOR_FLASH;
 /// Size of each QEMU virt flash bank.
 pub const FLASH_SIZE: usize = 64 << 20;
 /// U-Boot's environment at the start of flash1 (`CONFIG_ENV_SIZE` of
@@ -110,7 +113,8 @@ pub fn env_flash_image() -> Result<Vec<u8>> {
     Ok(img)
 }
 
-/// The secure flash (pflash0) image: BL1 at 0, the FIP at [`FIP_OFFSET`].
+/// The secure flash (pflash0) image: BL1 at 0, the FIP at [`FIP_OFFSET`],
+/// the core's rollback anchor erased (a new image starts it at 0).
 pub fn flash_image(bl1: &[u8], fip: &[u8]) -> Result<Vec<u8>> {
     ensure!(
         bl1.len() <= FIP_OFFSET,
@@ -118,13 +122,15 @@ pub fn flash_image(bl1: &[u8], fip: &[u8]) -> Result<Vec<u8>> {
         bl1.len()
     );
     ensure!(
-        FIP_OFFSET + fip.len() <= FLASH_SIZE,
-        "fip.bin ({} bytes) does not fit in the flash",
-        fip.len()
+        FIP_OFFSET + fip.len() <= ANCHOR.base,
+        "fip.bin ({} bytes) runs into the rollback anchor at {:#x}",
+        fip.len(),
+        ANCHOR.base
     );
     let mut img = vec![0u8; FLASH_SIZE];
     img[..bl1.len()].copy_from_slice(bl1);
     img[FIP_OFFSET..FIP_OFFSET + fip.len()].copy_from_slice(fip);
+    img[ANCHOR.base..ANCHOR.end()].fill(0xff);
     Ok(img)
 }
 
@@ -410,5 +416,9 @@ mod tests {
         assert_eq!(&img[FIP_OFFSET..FIP_OFFSET + 3], b"FIP");
         assert!(flash_image(&vec![0; FIP_OFFSET + 1], b"F").is_err());
         assert!(flash_image(b"B", &vec![0; FLASH_SIZE]).is_err());
+        assert!(img[ANCHOR.base..ANCHOR.end()].iter().all(|&b| b == 0xff));
+        assert_eq!(img[ANCHOR.base - 1], 0);
+        assert!(flash_image(b"B", &vec![0; ANCHOR.base - FIP_OFFSET]).is_ok());
+        assert!(flash_image(b"B", &vec![0; ANCHOR.base - FIP_OFFSET + 1]).is_err());
     }
 }

@@ -2,8 +2,9 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
-pub mod rollback;
 pub mod verify;
 
-pub use rollback::{CounterError, FlashError, FlashSector, Raised, RollbackCounter};
+/// The anti-rollback counter (moved to `oxtee-flash-counter`, which the core shares).
+pub use oxtee_flash_counter::counter as rollback;
+pub use oxtee_flash_counter::{CounterError, FlashError, FlashSector, Raised, RollbackCounter};
 pub use verify::{check_payload, verify, verify_header, Policy, Refusal, Verified, VerifiedHeader};

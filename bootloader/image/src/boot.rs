@@ -116,7 +116,7 @@ fn secure_boot() -> Result<u64, hw::BootError> {
     let slot_base = hw::FLASH0_BASE + SLOT_A_OFFSET;
     // SAFETY: slot A lies inside secure flash0, which is mapped (MMU off, physical addresses) and readable; nothing writes that range while the slice lives (only the counter sector is ever programmed).
     let slot = unsafe { core::slice::from_raw_parts(slot_base as *const u8, SLOT_SIZE) };
-    let mut counter = RollbackCounter::new(hw::counter_sector());
+    let mut counter = RollbackCounter::new(hw::counter_sector().ok_or(hw::BootError::NoCounter)?);
     let min_version = counter.current();
     let policy = Policy::bl32(TRUSTED_KEY, min_version);
     let header = verify_header(&slot[..HEADER_SIZE], &policy)?;

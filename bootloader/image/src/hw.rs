@@ -2,11 +2,16 @@
 
 use core::fmt;
 
-use oxtee_boot::rollback::{FlashError, FlashSector};
 use oxtee_boot::verify::Refusal;
+use oxtee_flash_counter::CfiSector;
 use supplicant_proto::secure_package::{COUNTER_SECTOR_OFFSET, COUNTER_SECTOR_SIZE};
 
-use oxtee_drivers::cfi_flash::{CfiFlash, FlashError as CfiError};
+const _: () = assert!(
+    COUNTER_SECTOR_SIZE == oxtee_drivers::cfi_flash::SECTOR_SIZE
+        && COUNTER_SECTOR_OFFSET + COUNTER_SECTOR_SIZE <= FLASH0.size
+);
+
+use oxtee_drivers::cfi_flash::CfiFlash;
 use oxtee_drivers::gicv3::{
     cpu_interface_init_el3, init_icc_sre_el1, Gicv3, DEFAULT_SECURE_PRIVATE,
 };
@@ -22,6 +27,8 @@ pub const FLASH0_BASE: usize = FLASH0.base;
 pub enum BootError {
     /// The package was refused.
     Refused(Refusal),
+    /// The anti-rollback counter sector is not one erase sector of flash0.
+    NoCounter,
 }
 
 impl From<Refusal> for BootError {
@@ -34,6 +41,7 @@ impl fmt::Display for BootError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Refused(r) => write!(f, "{}", r),
+            Self::NoCounter => write!(f, "secure boot: refused: no anti-rollback counter sector"),
         }
     }
 }
@@ -41,51 +49,13 @@ impl fmt::Display for BootError {
 use oxtee_qemu_virt::{FLASH0, GICD, GICR, SECURE_GPIO};
 
 /// The anti-rollback counter sector of secure flash, through the CFI driver.
-pub struct CounterSector(CfiFlash<Mmio>);
+pub type CounterSector = CfiSector<Mmio>;
 
-/// The counter sector.
-pub fn counter_sector() -> CounterSector {
+/// The counter sector (`None` only if the layout put it outside flash0).
+pub fn counter_sector() -> Option<CounterSector> {
     // SAFETY: flash0 (64 MiB at 0) is the secure flash, owned by EL3; the monitor runs from RAM, so the array may leave read mode while it programs the counter sector.
     let io = unsafe { Mmio::new(FLASH0.base, FLASH0.size) };
-    CounterSector(CfiFlash::new(io, FLASH0.size))
-}
-
-fn flash_error(e: CfiError) -> FlashError {
-    match e {
-        CfiError::Misaligned(_) | CfiError::OutOfRange => FlashError::OutOfRange,
-        CfiError::Timeout => FlashError::Timeout,
-        CfiError::Device(status) if status & 0x20 != 0 => FlashError::EraseFailed,
-        CfiError::Device(status) if status & 0x02 != 0 => FlashError::Locked,
-        CfiError::Device(_) => FlashError::ProgramFailed,
-    }
-}
-
-impl FlashSector for CounterSector {
-    fn read(&self, offset: usize, buf: &mut [u8]) {
-        if self.0.read(COUNTER_SECTOR_OFFSET + offset, buf).is_err() {
-            // Out of the sector: read as erased (never a valid record).
-            buf.fill(0xff);
-        }
-    }
-    fn program(&mut self, offset: usize, data: &[u8]) -> Result<(), FlashError> {
-        let end = offset
-            .checked_add(data.len())
-            .ok_or(FlashError::OutOfRange)?;
-        if end > COUNTER_SECTOR_SIZE {
-            return Err(FlashError::OutOfRange);
-        }
-        self.0
-            .program(COUNTER_SECTOR_OFFSET + offset, data)
-            .map_err(flash_error)
-    }
-    fn erase(&mut self) -> Result<(), FlashError> {
-        self.0
-            .erase_sector(COUNTER_SECTOR_OFFSET)
-            .map_err(flash_error)
-    }
-    fn size(&self) -> usize {
-        COUNTER_SECTOR_SIZE
-    }
+    CfiSector::new(CfiFlash::new(io, FLASH0.size), COUNTER_SECTOR_OFFSET)
 }
 
 fn gic() -> Gicv3<Mmio, Mmio> {

@@ -109,6 +109,9 @@ mod tests {
         assert_eq!(&img[SLOT_A_OFFSET..SLOT_A_OFFSET + pkg.len()], &pkg[..]);
         assert!(img[SLOT_A_OFFSET + pkg.len()..].iter().all(|&b| b == 0xFF));
         assert_eq!(counter(&img), 0);
+        // The core's rollback anchor starts erased: the value 0.
+        let anchor = oxtee_qemu_virt::secure_os::ROLLBACK_ANCHOR_FLASH;
+        assert!(img[anchor.base..anchor.end()].iter().all(|&b| b == 0xFF));
 
         let c = FlashContents {
             slot_b: Some(&pkg),

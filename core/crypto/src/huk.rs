@@ -26,9 +26,54 @@ pub fn huk_subkey_derive(huk: &[u8], usage: u32, data: &[u8], out: &mut [u8]) ->
     Ok(())
 }
 
+/// `gpd.tee.deviceID` of the device whose hardware unique key is `huk`, as
+/// OP-TEE 4.5 derives it without a platform die ID: die ID = the first 12
+/// bytes of the `HUK_SUBKEY_DIE_ID` subkey; ID = SHA-256("OPTEE" ‖ die ID)
+/// truncated to a `TEE_UUID` (memory layout), made an RFC 4122 version-5
+/// UUID (`timeHiAndVersion` = 5 in its top nibble, variant bits `10` in
+/// `clockSeqAndNode[0]`). One HUK per device: stable per device, different
+/// across devices, and equal to OP-TEE's where the HUK is (QEMU: zeros).
+pub fn tee_device_id(huk: &[u8]) -> TeeResult<[u8; 16]> {
+    use sha2::Digest;
+    use supplicant_proto::pta::{DEVICE_ID_DIE_ID_LEN, DEVICE_ID_PREFIX, HUK_SUBKEY_DIE_ID};
+    let mut die_id = [0u8; DEVICE_ID_DIE_ID_LEN];
+    huk_subkey_derive(huk, HUK_SUBKEY_DIE_ID, &[], &mut die_id)?;
+    let mut h = Sha256::new();
+    h.update(DEVICE_ID_PREFIX);
+    h.update(die_id);
+    die_id.zeroize();
+    let digest = h.finalize();
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    // timeHiAndVersion is a little-endian u16 at bytes 6..8: version in byte 7.
+    id[7] = (id[7] & 0x0f) | 0x50;
+    id[8] = (id[8] & 0x3f) | 0x80;
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn device_id_is_optee_4_5s_on_qemu_and_follows_the_huk() {
+        // Reference: HMAC-SHA256(16 zero bytes, LE32 2)[..12] → SHA-256("OPTEE" ‖ it)[..16],
+        // version and variant bits set (computed outside this crate).
+        let zero = tee_device_id(&[0; 16]).unwrap();
+        assert_eq!(
+            zero,
+            [
+                0x89, 0xab, 0xe9, 0x94, 0x43, 0x4c, 0xea, 0x56, 0x8b, 0x35, 0x45, 0xdc, 0x07, 0x22,
+                0x68, 0x30
+            ]
+        );
+        assert_eq!(zero[7] >> 4, 5, "version 5");
+        assert_eq!(zero[8] >> 6, 0b10, "RFC 4122 variant");
+        assert_eq!(tee_device_id(&[0; 16]).unwrap(), zero, "stable");
+        let mut other = [0u8; 16];
+        other[15] = 1;
+        assert_ne!(tee_device_id(&other).unwrap(), zero, "one per HUK");
+    }
 
     #[test]
     fn truncates_the_hmac_and_bounds_the_length() {

@@ -1,7 +1,7 @@
 //! Entry points called from `asm/entry.S`, and the image's global state.
 
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
@@ -44,6 +44,22 @@ const SECURE_RAM: core::ops::Range<u64> =
     oxtee_qemu_virt::SECURE_RAM.base as u64..oxtee_qemu_virt::SECURE_RAM.end() as u64;
 /// Sessions, shared memory and pseudo-TAs.
 static KERNEL: Once<Kernel> = Once::new();
+
+/// CPUs that have entered the core (bit per CPU index).
+static CPUS_STARTED: AtomicU32 = AtomicU32::new(0);
+const ALL_CPUS: u32 = (1 << MAX_CPUS) - 1;
+
+fn cpu_started() -> bool {
+    let bit = 1u32.checked_shl(cpu_index() as u32).unwrap_or(0) & ALL_CPUS;
+    let before = CPUS_STARTED.fetch_or(bit, Ordering::AcqRel);
+    before != ALL_CPUS && before | bit == ALL_CPUS
+}
+
+/// Whether every CPU has entered the core at least once: none still runs
+/// boot code from the secure flash (TF-A's BL1 holding pen).
+pub fn all_cpus_started() -> bool {
+    CPUS_STARTED.load(Ordering::Acquire) == ALL_CPUS
+}
 
 /// Heap statistics.
 pub fn heap_stats(reset: bool) -> crate::heap::HeapStats {
@@ -188,12 +204,16 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
             crate::mmu::enable_this_cpu();
             info!("MMU on: identity map, W^X");
             crate::interrupt::init_this_cpu();
+            crate::anchor::init();
             KERNEL.call_once(|| build_kernel(ram, rng));
         }
         Err(e) => {
             error!("cannot update the DT: {}", e);
             return 0;
         }
+    }
+    if cpu_started() {
+        crate::anchor::self_check();
     }
     info!("primary CPU ready, switching to the normal world");
     core::ptr::addr_of!(oxtee_vectors) as u64
@@ -204,6 +224,9 @@ extern "C" fn cpu_on() -> u64 {
     crate::mmu::enable_this_cpu();
     crate::interrupt::init_this_cpu();
     info!("secondary CPU {} ready", cpu_index());
+    if cpu_started() {
+        crate::anchor::self_check();
+    }
     0
 }
 

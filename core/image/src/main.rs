@@ -9,6 +9,10 @@
 #[cfg(target_os = "none")]
 extern crate alloc;
 
+// Host-tested logic; its hardware part is for the firmware target only.
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod anchor;
+
 #[cfg(target_os = "none")]
 mod console;
 #[cfg(target_os = "none")]

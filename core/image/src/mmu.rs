@@ -7,7 +7,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use oxtee_mm::regs::{mair, pa_bits_from_mmfr0, sctlr_enable, tcr};
 use oxtee_mm::{build, kernel_regions, ImageLayout, Layout, Table, QEMU_VIRT_ARENA_TABLES};
-use oxtee_qemu_virt::secure_os::CORE_DEVICE_WINDOWS;
+use oxtee_qemu_virt::secure_os::{CORE_DEVICE_WINDOWS, ROLLBACK_ANCHOR_FLASH};
 use oxtee_qemu_virt::BL32_RAM;
 
 #[repr(C, align(4096))]
@@ -38,7 +38,22 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
         tzdram_end: BL32_RAM.end() as u64,
     };
     let devices = CORE_DEVICE_WINDOWS.map(|w| w.base as u64..w.end() as u64);
-    let regions = kernel_regions(&image, ns_ram, devices);
+    let base = kernel_regions(&image, ns_ram, devices);
+    // Plus the rollback anchor's secure flash sectors, as device memory:
+    // commands are writes, status and data are reads (anchor.rs).
+    let anchor = oxtee_mm::Region {
+        range: ROLLBACK_ANCHOR_FLASH.base as u64..ROLLBACK_ANCHOR_FLASH.end() as u64,
+        kind: oxtee_mm::MemKind::Device,
+    };
+    let mut regions = [const {
+        oxtee_mm::Region {
+            range: 0..0,
+            kind: oxtee_mm::MemKind::Data,
+        }
+    }; 7];
+    for (r, b) in regions.iter_mut().zip(base.into_iter().chain([anchor])) {
+        *r = b;
+    }
     // The lowest page of every stack stays unmapped: an overflow faults.
     let mut guards = [0u64; crate::entry::MAX_CPUS + crate::thread::THREAD_COUNT];
     for (g, v) in guards.iter_mut().zip(

@@ -4,6 +4,7 @@
 use alloc::sync::Arc;
 
 use oxtee_frames::FrameRange;
+use oxtee_storage::RollbackAnchor;
 use oxtee_kernel::user_ta::hw::{el0_spsr, HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
 use oxtee_pta::rng::SharedRng;
@@ -183,5 +184,9 @@ impl UserHw for Machine {
     fn hw_unique_key(&self) -> HwUniqueKey {
         // The QEMU platform has no OTP: OP-TEE's all-zero test key.
         HwUniqueKey::TEST
+    }
+
+    fn rollback_anchor(&self) -> Option<alloc::boxed::Box<dyn RollbackAnchor + Send>> {
+        Some(alloc::boxed::Box::new(crate::anchor::SharedAnchor))
     }
 }

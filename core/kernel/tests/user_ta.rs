@@ -1700,3 +1700,72 @@ fn crypto_alloc_checks_the_handle_pointer_first() {
     w.close(id).unwrap();
     w.assert_clean();
 }
+
+/// What `GET_PROPERTY` (3) puts in a TA's 64-byte buffer for `(set, index)`.
+fn property_bytes(w: &mut World, id: u32, set: u64, index: u64) -> (u64, Vec<u8>) {
+    const LEN: u64 = SCRATCH;
+    const BUF: u64 = SCRATCH + 64;
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let seen = got.clone();
+    let steps: Vec<Step> = vec![
+        Box::new(move |ta| {
+            assert!(ta.write(LEN, &64u32.to_le_bytes()));
+            ta.syscall(3, &[set, index, 0, 0, BUF, LEN, 0])
+        }),
+        Box::new(move |ta| {
+            let len = ta.read_u32(LEN).unwrap() as usize;
+            *seen.lock().unwrap() = ta.read(BUF, len).unwrap();
+            ta.ret(0)
+        }),
+    ];
+    w.hw.set_script(program(steps));
+    w.hw.take_results();
+    w.invoke0(id, CMD_PROGRAM).unwrap();
+    let x0 = w.hw.take_results()[0].1;
+    let bytes = got.lock().unwrap().clone();
+    (x0, bytes)
+}
+
+/// The login and UUID Linux sends in OPEN_SESSION's meta parameters (here a
+/// `TEE_LOGIN_USER` UUIDv5, what `CKTEEC_LOGIN_TYPE=user` gives) reach
+/// `gpd.client.identity` as `TEE_Identity` (login, then the UUID in
+/// `TEE_UUID` layout); `gpd.tee.deviceID` is the HUK-derived UUID.
+#[test]
+fn client_identity_and_device_id_properties() {
+    use oxtee_pta::{ClientIdentity, Uuid};
+    let mut w = World::new();
+    let octets = [
+        0x6c, 0x1f, 0x8a, 0x52, 0x3e, 0x01, 0x5b, 0x7d, 0x9a, 0x10, 0x00, 0x11, 0x22, 0x33, 0x44,
+        0x55,
+    ];
+    for (login, uuid) in [
+        (TEE_LOGIN_USER, octets),
+        (TEE_LOGIN_GROUP, octets),
+        (0, [0; 16]),
+    ] {
+        let client = ClientIdentity {
+            login,
+            uuid: Uuid(uuid),
+        };
+        let id = oxtee_kernel::user_ta::open_session(
+            &mut w.cx(),
+            UUID_MULTI,
+            client,
+            None,
+            &mut Params::default(),
+        )
+        .unwrap();
+        let (x0, identity) = property_bytes(&mut w, id, 0xffff_fffe, 0);
+        assert_eq!(x0, r(TEE_SUCCESS));
+        let mut want = login.to_le_bytes().to_vec();
+        want.extend_from_slice(&le_struct(uuid));
+        assert_eq!(identity, want, "login {login:#x}");
+        let (x0, dev) = property_bytes(&mut w, id, 0xffff_fffd, 2);
+        assert_eq!(x0, r(TEE_SUCCESS));
+        assert_eq!(
+            dev,
+            oxtee_crypto::huk::tee_device_id(&[0; 16]).unwrap().to_vec()
+        );
+        w.close(id).unwrap();
+    }
+}

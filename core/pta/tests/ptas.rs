@@ -848,3 +848,39 @@ fn seeds_are_labelled() {
     // A short seed still adds to a hardware source.
     assert!(SharedRng::with_sources(Some(fake_entropy()), &dt_seed(&[1])).is_ok());
 }
+
+/// `PTA_SYSTEM_ADD_RNG_ENTROPY` input is mixed into the DRBG, never
+/// replaces what is there: the same input fed to two generators seeded
+/// differently leaves them different, and it changes the stream of the one
+/// that received it.
+#[test]
+fn added_entropy_mixes_in_and_never_replaces_the_state() {
+    let seed_a: Vec<u8> = (0..32u8).collect();
+    let mut seed_b = seed_a.clone();
+    seed_b[0] ^= 1;
+    let a = SharedRng::with_sources(None, &dt_seed(&seed_a)).unwrap();
+    let a_twin = SharedRng::with_sources(None, &dt_seed(&seed_a)).unwrap();
+    let b = SharedRng::with_sources(None, &dt_seed(&seed_b)).unwrap();
+    let input = [0x5au8; 64];
+    a.add_entropy(&input);
+    b.add_entropy(&input);
+    let from_a = draw(&a, 64);
+    assert_ne!(from_a, draw(&b, 64), "the input did not replace the state");
+    assert_ne!(from_a, draw(&a_twin, 64), "the input changed the stream");
+    assert!(!from_a.windows(16).any(|w| w == &input[..16]));
+    // Through the PTA: the same bytes, a memref of 1..n bytes, any size.
+    let e = env();
+    let s = open(&e, PTA_SYSTEM_UUID, &TA);
+    for n in [1usize, 32, 4096] {
+        let mut p = p1(Param::MemrefInput(Memref::new(vec![7; n])));
+        assert_eq!(e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p), Ok(()));
+    }
+    // Wrong types in the other slots are refused.
+    let mut p: Params = Default::default();
+    p[0] = Param::MemrefInput(Memref::new(vec![1]));
+    p[1] = Param::ValueInput { a: 0, b: 0 };
+    assert_eq!(
+        e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
+        Err(TeeError::BadParameters)
+    );
+}

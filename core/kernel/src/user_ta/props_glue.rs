@@ -6,17 +6,31 @@ use super::uptr::UserPtr;
 use super::{Ctx, Cx, Instance, Session};
 use supplicant_proto::tee_result::*;
 
-/// This TEE's device identifier (QEMU `virt` has no per-device identity).
-const DEVICE_ID: [u8; 16] = *b"oxtee-qemu-virt\0";
 /// Largest property name accepted by NAME_TO_INDEX.
 const MAX_NAME: u64 = 256;
 
-fn with_context<R>(inst: &Instance, s: &Session, f: impl FnOnce(&PropContext<'_>) -> R) -> R {
+/// `gpd.tee.deviceID`, derived once from the HUK (`None`: derivation failed).
+static DEVICE_ID: spin::Once<Option<[u8; 16]>> = spin::Once::new();
+
+fn device_id(hw: &dyn super::hw::UserHw) -> Result<[u8; 16], u32> {
+    DEVICE_ID
+        .call_once(|| oxtee_crypto::huk::tee_device_id(&hw.hw_unique_key().key).ok())
+        .ok_or(TEE_ERROR_BAD_STATE)
+}
+
+/// The session's property context; `TEE_ERROR_BAD_STATE` (as OP-TEE's
+/// deviceID getter) if the device ID cannot be derived.
+fn with_context<R>(
+    hw: &dyn super::hw::UserHw,
+    inst: &Instance,
+    s: &Session,
+    f: impl FnOnce(&PropContext<'_>) -> Result<R, u32>,
+) -> Result<R, u32> {
     let ctx = PropContext {
         client_login: s.client.login,
         client_uuid: super::uuid::to_tee_struct(s.client.uuid.0),
         ta_uuid: super::uuid::to_tee_struct(inst.uuid),
-        device_id: DEVICE_ID,
+        device_id: device_id(hw)?,
         trustedos_version: env!("CARGO_PKG_VERSION"),
         trustedos_binary_version: 1,
     };
@@ -80,7 +94,7 @@ pub(super) fn get_property(
 ) -> Result<(), u32> {
     let (set, index, name, name_len, buf, blen, type_va) =
         (a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
-    with_context(inst, s, |pc| {
+    with_context(cx.hw, inst, s, |pc| {
         let p = props::lookup(set, index, pc)?;
         // Every out-pointer is optional: all NULL probes whether `index`
         // exists. A short value buffer ends the call before the name.

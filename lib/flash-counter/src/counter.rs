@@ -10,8 +10,10 @@
 //! When the sector is full, `raise` erases it and writes a single record.
 //! A power loss between that erase and that write leaves no record, so the
 //! minimum falls back to 0 until the next raise. With 16-byte records in a
-//! 256 KiB sector this happens once every 16 384 raises; the risk is
-//! accepted and documented in `bootloader/README.md`.
+//! 256 KiB sector this happens once every 16 384 raises; the firmware
+//! accepts the risk (`bootloader/README.md`). A counter that is raised
+//! often uses [`crate::PairedCounter`] instead: the same records in two
+//! sectors, so that one always holds the current value.
 
 use supplicant_proto::secure_package::{RollbackRecord, ERASED_BYTE, ROLLBACK_RECORD_SIZE};
 
@@ -78,11 +80,11 @@ pub enum Raised {
 
 /// Result of scanning the sector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Scan {
+pub(crate) struct Scan {
     /// Highest valid version (0 if none).
-    current: u32,
+    pub(crate) current: u32,
     /// Offset of the first slot after the last non-erased one, if it fits.
-    next_free: Option<usize>,
+    pub(crate) next_free: Option<usize>,
 }
 
 /// Records read per flash access while scanning.
@@ -106,11 +108,11 @@ impl<F: FlashSector> RollbackCounter<F> {
     }
 
     /// Number of record slots in the sector.
-    fn slots(&self) -> usize {
+    pub(crate) fn slots(&self) -> usize {
         self.flash.size() / ROLLBACK_RECORD_SIZE
     }
 
-    fn scan(&self) -> Scan {
+    pub(crate) fn scan(&self) -> Scan {
         let slots = self.slots();
         let mut current = 0u32;
         let mut used_end = 0usize; // slot index after the last non-erased slot
@@ -148,7 +150,6 @@ impl<F: FlashSector> RollbackCounter<F> {
         if new <= scan.current {
             return Ok(Raised::Unchanged);
         }
-        let record = RollbackRecord::encode(new);
         let (offset, outcome) = match scan.next_free {
             Some(offset) => (offset, Raised::Appended { offset }),
             None => {
@@ -156,13 +157,25 @@ impl<F: FlashSector> RollbackCounter<F> {
                 (0, Raised::Compacted)
             }
         };
+        self.write_record(offset, new)?;
+        Ok(outcome)
+    }
+
+    /// Programs the record of `version` at `offset` (an erased slot) and reads it back.
+    pub(crate) fn write_record(&mut self, offset: usize, version: u32) -> Result<(), CounterError> {
+        let record = RollbackRecord::encode(version);
         self.flash.program(offset, &record)?;
         let mut back = [0u8; ROLLBACK_RECORD_SIZE];
         self.flash.read(offset, &mut back);
         if back != record {
             return Err(CounterError::VerifyFailed);
         }
-        Ok(outcome)
+        Ok(())
+    }
+
+    /// Erases the whole sector.
+    pub(crate) fn erase(&mut self) -> Result<(), CounterError> {
+        Ok(self.flash.erase()?)
     }
 }
 
