@@ -20,6 +20,9 @@ XTEST_ARGS ?=
 RUN_TIMEOUT ?= 900
 QEMU_CPU ?= max,pauth-impdef=on
 export QEMU_CPU
+# STORAGE=<host dir>: tee-supplicant's storage root (the REE FS) kept in
+# that directory across boots (virtio-9p); empty: a tmpfs per boot.
+STORAGE ?=
 
 include build.mk
 

@@ -151,6 +151,26 @@ pub struct Machine {
     /// --firmware tf-a.
     #[arg(long)]
     pub flash1: Option<PathBuf>,
+    /// Host directory kept across boots as tee-supplicant's storage root
+    /// (the guest's /var/lib/optee-client, over virtio-9p); created if
+    /// missing. Without it the REE FS lives in a tmpfs.
+    #[arg(long)]
+    pub storage: Option<PathBuf>,
+}
+
+/// Creates the storage directory if needed and returns its absolute path.
+fn storage_dir(dir: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating storage directory {}", dir.display()))?;
+    let abs = dir
+        .canonicalize()
+        .with_context(|| format!("storage directory {}", dir.display()))?;
+    ensure!(
+        abs.is_dir(),
+        "storage path {} is not a directory",
+        abs.display()
+    );
+    Ok(abs)
 }
 
 fn flash_64m(path: &Path) -> Result<PathBuf> {
@@ -197,6 +217,7 @@ fn config(
         Some(p) if !no_firmware => Some(flash_64m(p)?),
         _ => None,
     };
+    let storage = machine.storage.as_deref().map(storage_dir).transpose()?;
     Ok(QemuConfig {
         qemu: QEMU.into(),
         kernel,
@@ -210,6 +231,7 @@ fn config(
         echo: false,
         firmware: machine.firmware,
         flash1,
+        storage,
     })
 }
 
@@ -555,6 +577,20 @@ mod tests {
         assert!(read_extra_files(&[(dir.join("missing"), "x".into())]).is_err());
         assert!(read_extra_files(&[(dir.clone(), "x".into())]).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn storage_dir_is_created_and_absolute() {
+        let base = std::env::temp_dir().join(format!("xtc-storage-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("a").join("b");
+        let abs = storage_dir(&dir).unwrap();
+        assert!(abs.is_absolute() && abs.is_dir());
+        assert_eq!(abs, dir.canonicalize().unwrap());
+        let file = base.join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(storage_dir(&file).is_err());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
