@@ -145,6 +145,16 @@ $(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined -lpthread
 
+# Guest client of the storage TA (tools/guest/oxtee-storage-check.c):
+# deterministic objects written, checked, removed, rewritten in a loop.
+STORAGE_CHECK := $(O)/guest/oxtee-storage-check
+$(STORAGE_CHECK): tools/guest/oxtee-storage-check.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
+
 # Behind TF-A + U-Boot (what a Yocto/Buildroot image boots): a subset of
 # the ratchet (FP users, the timer self test, sockets, crypto) and the FP
 # check. `make xtest FIRMWARE=tf-a` runs the whole suite.

@@ -65,8 +65,31 @@ pub struct RunArgs {
     pub append: String,
     /// Host files copied into the run's initrd: (host path, guest path).
     pub extra_files: Vec<(PathBuf, String)>,
+    /// Kill QEMU (SIGKILL: a power cut) once a normal-console line
+    /// contains this text, `kill_delay_ms` later.
+    pub kill_on: Option<String>,
+    /// Delay between the `kill_on` line and the kill.
+    pub kill_delay_ms: u64,
     /// CPU and firmware.
     pub machine: Machine,
+}
+
+/// The observer of a `run` with `--kill-on`: asks for the kill `delay` s
+/// after the first line containing `text`.
+pub fn power_cut(text: String, delay: f64) -> impl FnMut(f64, Option<&str>) -> Control {
+    let mut seen_at: Option<f64> = None;
+    move |t, line| {
+        if seen_at.is_none() && line.is_some_and(|l| l.contains(text.as_str())) {
+            seen_at = Some(t);
+        }
+        match seen_at {
+            Some(t0) if t - t0 >= delay => Control::Kill(format!(
+                "power cut {:.0} ms after a line with {text:?}",
+                delay * 1000.0
+            )),
+            _ => Control::Continue,
+        }
+    }
 }
 
 /// `tf-a`: TF-A built from Debian's source package (once, in the cache),
@@ -296,9 +319,24 @@ pub fn run(a: &RunArgs) -> Result<u8> {
     cfg.interactive = a.interactive;
     cfg.echo = true;
     cfg.timeout = (!a.interactive && a.timeout > 0).then(|| Duration::from_secs(a.timeout));
-    let o = qemu::run(&cfg, |_, _| Control::Continue)?;
+    let o = match &a.kill_on {
+        Some(text) => qemu::run(
+            &cfg,
+            power_cut(text.clone(), a.kill_delay_ms as f64 / 1000.0),
+        )?,
+        None => qemu::run(&cfg, |_, _| Control::Continue)?,
+    };
     println!();
     print_boot_times(&o);
+    if let Some(text) = &a.kill_on {
+        // The cut is the expected end; anything else is a failure.
+        if let Some(reason) = &o.killed {
+            println!("xtest-compat: QEMU killed: {reason}");
+            return Ok(0);
+        }
+        println!("xtest-compat: no line with {text:?} before the run ended; QEMU not killed");
+        return Ok(1);
+    }
     if o.timed_out {
         println!("xtest-compat: timeout after {} s", a.timeout);
         return Ok(124);
@@ -591,6 +629,18 @@ mod tests {
         std::fs::write(&file, b"x").unwrap();
         assert!(storage_dir(&file).is_err());
         std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn power_cut_after_the_line_and_the_delay() {
+        let mut cut = power_cut("acked 3".into(), 0.5);
+        assert_eq!(cut(1.0, Some("STORAGE loop a acked 2")), Control::Continue);
+        assert_eq!(cut(1.1, None), Control::Continue);
+        assert_eq!(cut(1.2, Some("STORAGE loop a acked 3")), Control::Continue);
+        assert_eq!(cut(1.5, None), Control::Continue);
+        assert!(matches!(cut(1.7, None), Control::Kill(r) if r.contains("500 ms")));
+        let mut now = power_cut("x".into(), 0.0);
+        assert!(matches!(now(3.0, Some("axb")), Control::Kill(_)));
     }
 
     #[test]
