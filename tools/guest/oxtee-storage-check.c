@@ -18,7 +18,8 @@
  * by s. "check <id> any <len>" accepts any seed whose stream matches and
  * names it, which tells which generation a loop left behind.
  * "loop" creates (or replaces) <id> with generation 1, then rewrites it in
- * place (seek to 0, one TEE_WriteObjectData of len bytes) with generations
+ * place (seek to 0, one TEE_WriteObjectData of len bytes, at most 16 KiB,
+ * which the TA copies through its heap) with generations
  * 2, 3, ...; after each write the TA acknowledged it prints
  * "STORAGE loop <id> acked <g>".
  *
@@ -60,6 +61,9 @@ static const TEEC_UUID storage_uuid = {
 #define SEEK_FROM_SET 0u
 #define ERR_ITEM_NOT_FOUND 0xFFFF0008u
 #define OBJECT_ID_MAX 64
+/* Bytes per read or write command (the storage TA mallocs a copy). */
+#define READ_CHUNK 8192
+#define LOOP_LEN_MAX 16384
 
 enum { EXIT_OK = 0, EXIT_DIFF = 1, EXIT_TEE = 2, EXIT_LOCAL = 3 };
 
@@ -325,10 +329,20 @@ static int do_check(const uint32_t *want, size_t len)
 		free(buf);
 		return fail("open", r, o);
 	}
-	r = obj_read(h, buf, len + 1, &got, &o);
-	if (r != TEEC_SUCCESS) {
-		free(buf);
-		return fail("read", r, o);
+	/* In chunks: the TA copies each one through its own small heap. */
+	for (;;) {
+		size_t want_now = len + 1 - got, n = 0;
+
+		if (want_now > READ_CHUNK)
+			want_now = READ_CHUNK;
+		r = obj_read(h, buf + got, want_now, &n, &o);
+		if (r != TEEC_SUCCESS) {
+			free(buf);
+			return fail("read", r, o);
+		}
+		got += n;
+		if (n < want_now || got == len + 1)
+			break;
 	}
 	r = obj_handle_cmd(CMD_CLOSE, h, &o);
 	if (r != TEEC_SUCCESS) {
@@ -464,8 +478,10 @@ int main(int argc, char *argv[])
 	} else {
 		return usage();
 	}
-	if (len > 1024 * 1024) {
-		fprintf(stderr, "len must be at most 1 MiB\n");
+	if (len > 1024 * 1024 ||
+	    (!strcmp(cmd_name, "loop") && len > LOOP_LEN_MAX)) {
+		fprintf(stderr, "len must be at most 1 MiB (loop: %d bytes)\n",
+			LOOP_LEN_MAX);
 		return EXIT_LOCAL;
 	}
 
