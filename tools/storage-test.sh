@@ -214,6 +214,11 @@ leg_rollback() {
 		cp -a "$leg/store" "$leg/store-gen1"
 		boot "$leg" 2-gen2 "$tee" "\$c write R 2 3000; \$c check R 2 3000"
 		want "$leg" 2-gen2 check R "^STORAGE check R OK seed=2 " "rollback/$tee boot 2: write generation 2"
+		if ! [[ $(line "$leg" 1-gen1 write R) =~ OK\ seed=1 ]] ||
+			! [[ $(line "$leg" 2-gen2 check R) =~ OK\ seed=2 ]]; then
+			report FAIL "rollback/$tee boot 3: not run (generations 1 and 2 were not both written)"
+			continue
+		fi
 		rm -rf "$leg/store"
 		cp -a "$leg/store-gen1" "$leg/store"
 		boot "$leg" 3-restored "$tee" "\$c check R any 3000"
