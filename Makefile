@@ -23,6 +23,10 @@ export QEMU_CPU
 # STORAGE=<host dir>: tee-supplicant's storage root (the REE FS) kept in
 # that directory across boots (virtio-9p); empty: a tmpfs per boot.
 STORAGE ?=
+# With STORAGE=, the secure-flash region kept in <dir>.secure-nv across
+# boots and rebuilt flash images (make rewrites flash-<tee>.img): the core's
+# rollback anchor, ROLLBACK_ANCHOR_FLASH of platform/qemu-virt (secure_os.rs).
+STORAGE_NV_REGION ?= 0x3f40000:0x80000
 
 include build.mk
 

@@ -179,6 +179,89 @@ pub struct Machine {
     /// missing. Without it the REE FS lives in a tmpfs.
     #[arg(long)]
     pub storage: Option<PathBuf>,
+    /// With --storage: a region of the secure flash image (OFFSET:SIZE, e.g.
+    /// the core's rollback anchor) kept with the storage directory, in
+    /// `<DIR>.secure-nv`: written into the flash image before each boot
+    /// and saved from it after, so a rebuilt image keeps the secure state
+    /// that belongs to the storage. Not inside DIR: the normal world sees DIR.
+    #[arg(long, value_parser = parse_region, requires = "storage")]
+    pub nv_region: Option<(u64, u64)>,
+}
+
+/// Parses `OFFSET:SIZE` (decimal or 0x-hex), SIZE > 0.
+pub fn parse_region(spec: &str) -> Result<(u64, u64)> {
+    let num = |t: &str| -> Result<u64> {
+        let t = t.trim();
+        let v = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            Some(h) => u64::from_str_radix(h, 16),
+            None => t.parse(),
+        };
+        v.with_context(|| format!("bad number {t:?} in region {spec:?}"))
+    };
+    let (off, size) = spec
+        .split_once(':')
+        .with_context(|| format!("region {spec:?}: expected OFFSET:SIZE"))?;
+    let (off, size) = (num(off)?, num(size)?);
+    ensure!(
+        size > 0 && off.checked_add(size).is_some(),
+        "region {spec:?}: empty or out of range"
+    );
+    Ok((off, size))
+}
+
+/// Where the `--nv-region` bytes of a storage directory are kept.
+fn nv_path(storage: &Path) -> PathBuf {
+    let mut name = storage.as_os_str().to_os_string();
+    name.push(".secure-nv");
+    PathBuf::from(name)
+}
+
+/// Before a boot: writes the saved `--nv-region` bytes (if any) into the
+/// flash image.
+fn nv_restore(flash: &Path, machine: &Machine) -> Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    let (Some((off, size)), Some(dir)) = (machine.nv_region, machine.storage.as_deref()) else {
+        return Ok(());
+    };
+    let saved = nv_path(&storage_dir(dir)?);
+    let Ok(data) = std::fs::read(&saved) else {
+        return Ok(());
+    };
+    ensure!(
+        data.len() as u64 == size,
+        "{} holds {} bytes, the region is {size}",
+        saved.display(),
+        data.len()
+    );
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(flash)
+        .with_context(|| format!("opening {}", flash.display()))?;
+    ensure!(
+        f.metadata()?.len() >= off + size,
+        "region {off:#x}:{size:#x} is beyond {}",
+        flash.display()
+    );
+    f.seek(SeekFrom::Start(off))?;
+    f.write_all(&data)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// After a boot: saves the `--nv-region` bytes of the flash image.
+fn nv_save(flash: &Path, machine: &Machine) -> Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let (Some((off, size)), Some(dir)) = (machine.nv_region, machine.storage.as_deref()) else {
+        return Ok(());
+    };
+    let mut f =
+        std::fs::File::open(flash).with_context(|| format!("opening {}", flash.display()))?;
+    let len = usize::try_from(size).context("region too large")?;
+    let mut data = vec![0u8; len];
+    f.seek(SeekFrom::Start(off))?;
+    f.read_exact(&mut data)
+        .with_context(|| format!("reading {off:#x}:{size:#x} of {}", flash.display()))?;
+    write_atomic(&nv_path(&storage_dir(dir)?), &data)
 }
 
 /// Creates the storage directory if needed and returns its absolute path.
@@ -307,6 +390,9 @@ pub fn run(a: &RunArgs) -> Result<u8> {
         files.push(("etc/oxtee/cmd", 0o644, &cmd_bytes));
     }
     let initrd = make_initrd(&a.out, &log_dir, &files)?;
+    if !a.no_firmware {
+        nv_restore(&a.flash, &a.machine)?;
+    }
     let mut cfg = config(
         &a.out,
         &a.flash,
@@ -326,6 +412,9 @@ pub fn run(a: &RunArgs) -> Result<u8> {
         )?,
         None => qemu::run(&cfg, |_, _| Control::Continue)?,
     };
+    if !a.no_firmware {
+        nv_save(&a.flash, &a.machine)?;
+    }
     println!();
     print_boot_times(&o);
     if let Some(text) = &a.kill_on {
@@ -464,6 +553,9 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
         cfg.echo = a.verbose;
         cfg.timeout = Some(Duration::from_secs(a.timeout));
         let done_before = parser.results().len();
+        if !a.no_firmware {
+            nv_restore(&a.flash, &a.machine)?;
+        }
         let mut printed = done_before;
         let o = qemu::run(&cfg, |t, line| {
             if let Some(line) = line {
@@ -483,6 +575,9 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
             }
         })?;
         let _ = std::fs::remove_file(&initrd);
+        if !a.no_firmware {
+            nv_save(&a.flash, &a.machine)?;
+        }
         if let Ok(text) = std::fs::read_to_string(boot_dir.join("normal.log")) {
             full_log.push_str(&format!("===== boot {boots} =====\n{text}\n"));
         }
@@ -641,6 +736,56 @@ mod tests {
         assert!(matches!(cut(1.7, None), Control::Kill(r) if r.contains("500 ms")));
         let mut now = power_cut("x".into(), 0.0);
         assert!(matches!(now(3.0, Some("axb")), Control::Kill(_)));
+    }
+
+    #[test]
+    fn regions() {
+        assert_eq!(
+            parse_region("0x3f40000:0x80000").unwrap(),
+            (0x3f4_0000, 0x8_0000)
+        );
+        assert_eq!(parse_region("16:32").unwrap(), (16, 32));
+        for bad in ["", "16", "16:0", "x:1", "1:0x", "0xffffffffffffffff:2"] {
+            assert!(parse_region(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn nv_region_follows_the_storage_directory() {
+        let base = std::env::temp_dir().join(format!("xtc-nv-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let flash = base.join("flash.img");
+        let store = base.join("store");
+        let machine = Machine {
+            cpu: crate::qemu::DEFAULT_CPU.into(),
+            firmware: Firmware::Oxtee,
+            flash1: None,
+            storage: Some(store.clone()),
+            nv_region: Some((4, 3)),
+        };
+        // No saved state yet: the image is left alone.
+        std::fs::write(&flash, b"0123456789").unwrap();
+        nv_restore(&flash, &machine).unwrap();
+        assert_eq!(std::fs::read(&flash).unwrap(), b"0123456789");
+        // The secure world changed the region; it is saved beside the store.
+        std::fs::write(&flash, b"0123abc789").unwrap();
+        nv_save(&flash, &machine).unwrap();
+        let saved = nv_path(&store.canonicalize().unwrap());
+        assert_eq!(std::fs::read(&saved).unwrap(), b"abc");
+        assert!(!store.join(".secure-nv").exists());
+        // A rebuilt image gets it back, and nothing else changes.
+        std::fs::write(&flash, b"ABCDEFGHIJ").unwrap();
+        nv_restore(&flash, &machine).unwrap();
+        assert_eq!(std::fs::read(&flash).unwrap(), b"ABCDabcHIJ");
+        // A region beyond the image is an error, not a short write.
+        let far = Machine {
+            nv_region: Some((9, 3)),
+            ..machine.clone()
+        };
+        assert!(nv_restore(&flash, &far).is_err());
+        assert!(nv_save(&flash, &far).is_err());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
