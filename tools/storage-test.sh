@@ -30,7 +30,8 @@
 #                              runs when both are listed
 #   LEGS="persist compat rollback powercut"
 #   ROLLBACK_TEES=oxtee        (optee: checks that OP-TEE accepts the rollback)
-#   CUT_AFTER=6 CUT_DELAY_MS=150   the cut: this long after "acked <n>"
+#   CUTS="6:150"               power cuts, each "<n>:<ms>": <ms> after the
+#                              client printed "acked <n>" (one leg each)
 #   LOOP_LEN=9000              object size in the loop (3 blocks of 4 KiB)
 #   RUN_TIMEOUT=400            seconds per boot
 #   QEMU_CPU=max,pauth-impdef=on
@@ -45,8 +46,7 @@ DIR=${DIR:-$O/storage-test}
 TEES=${TEES:-optee oxtee}
 LEGS=${LEGS:-persist compat rollback powercut}
 ROLLBACK_TEES=${ROLLBACK_TEES:-oxtee}
-CUT_AFTER=${CUT_AFTER:-6}
-CUT_DELAY_MS=${CUT_DELAY_MS:-150}
+CUTS=${CUTS:-6:150}
 LOOP_LEN=${LOOP_LEN:-9000}
 RUN_TIMEOUT=${RUN_TIMEOUT:-400}
 QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
@@ -241,32 +241,41 @@ leg_rollback() {
 }
 
 leg_powercut() {
-	local tee leg g s l rc
+	local tee cut
 	for tee in $TEES; do
-		leg=$(new_leg "powercut-$tee" "$tee")
-		echo "storage-test: == power cut on $tee: ${CUT_DELAY_MS} ms after generation $CUT_AFTER of a $LOOP_LEN B object"
-		boot "$leg" 1-loop "$tee" "\$c loop L 0 $LOOP_LEN" \
-			--kill-on "STORAGE loop L acked $CUT_AFTER" --kill-delay-ms "$CUT_DELAY_MS"
-		rc=$?
-		g=$(sed -n 's/^STORAGE loop L acked \([0-9]*\)$/\1/p' "$leg/1-loop/storage.txt" | tail -n1)
-		if [ "$rc" = 0 ] && [ -n "$g" ]; then
-			report PASS "powercut/$tee boot 1: QEMU killed mid-loop, last acknowledged generation $g"
-		else
-			l=$(grep -a -m1 '^STORAGE loop L FAIL' "$leg/1-loop/storage.txt")
-			report FAIL "powercut/$tee boot 1: loop did not reach generation $CUT_AFTER" "${l:-$(why "$leg" 1-loop)}"
-			continue
-		fi
-		boot "$leg" 2-after "$tee" "\$c check L any $LOOP_LEN; \$c loop L 3 $LOOP_LEN; \$c check L 3 $LOOP_LEN; \$c write Z 5 1000; \$c check Z 5 1000"
-		l=$(line "$leg" 2-after check L)
-		s=$(echo "$l" | sed -n 's/^STORAGE check L OK seed=\([0-9]*\) .*/\1/p')
-		if [ -n "$s" ] && { [ "$s" = "$g" ] || [ "$s" = "$((g + 1))" ]; }; then
-			report PASS "powercut/$tee boot 2: object holds generation $s (acknowledged: $g)"
-		else
-			report FAIL "powercut/$tee boot 2: expected generation $g or $((g + 1))" "${l:-$(why "$leg" 2-after)}"
-		fi
-		want "$leg" 2-after check L "^STORAGE check L OK seed=3 " "powercut/$tee boot 2: rewrite after the cut" 2
-		want "$leg" 2-after check Z "^STORAGE check Z OK seed=5 " "powercut/$tee boot 2: new object after the cut"
+		for cut in $CUTS; do
+			[[ $cut =~ ^[0-9]+:[0-9]+$ ]] || die "CUTS: $cut is not <n>:<ms>"
+			CUT_AFTER=${cut%%:*} CUT_DELAY_MS=${cut##*:} powercut_one "$tee"
+		done
 	done
+}
+
+# powercut_one TEE, with CUT_AFTER and CUT_DELAY_MS set.
+powercut_one() {
+	local tee=$1 leg g s l rc
+	leg=$(new_leg "powercut-$tee-$CUT_AFTER-$CUT_DELAY_MS" "$tee")
+	echo "storage-test: == power cut on $tee: ${CUT_DELAY_MS} ms after generation $CUT_AFTER of a $LOOP_LEN B object"
+	boot "$leg" 1-loop "$tee" "\$c loop L 0 $LOOP_LEN" \
+		--kill-on "STORAGE loop L acked $CUT_AFTER" --kill-delay-ms "$CUT_DELAY_MS"
+	rc=$?
+	g=$(sed -n 's/^STORAGE loop L acked \([0-9]*\)$/\1/p' "$leg/1-loop/storage.txt" | tail -n1)
+	if [ "$rc" = 0 ] && [ -n "$g" ]; then
+		report PASS "powercut/$tee@$CUT_AFTER+${CUT_DELAY_MS}ms boot 1: QEMU killed mid-loop, last acknowledged generation $g"
+	else
+		l=$(grep -a -m1 '^STORAGE loop L FAIL' "$leg/1-loop/storage.txt")
+		report FAIL "powercut/$tee@$CUT_AFTER+${CUT_DELAY_MS}ms boot 1: loop did not reach generation $CUT_AFTER" "${l:-$(why "$leg" 1-loop)}"
+		return
+	fi
+	boot "$leg" 2-after "$tee" "\$c check L any $LOOP_LEN; \$c loop L 3 $LOOP_LEN; \$c check L 3 $LOOP_LEN; \$c write Z 5 1000; \$c check Z 5 1000"
+	l=$(line "$leg" 2-after check L)
+	s=$(echo "$l" | sed -n 's/^STORAGE check L OK seed=\([0-9]*\) .*/\1/p')
+	if [ -n "$s" ] && { [ "$s" = "$g" ] || [ "$s" = "$((g + 1))" ]; }; then
+		report PASS "powercut/$tee@$CUT_AFTER+${CUT_DELAY_MS}ms boot 2: object holds generation $s (acknowledged: $g)"
+	else
+		report FAIL "powercut/$tee@$CUT_AFTER+${CUT_DELAY_MS}ms boot 2: expected generation $g or $((g + 1))" "${l:-$(why "$leg" 2-after)}"
+	fi
+	want "$leg" 2-after check L "^STORAGE check L OK seed=3 " "powercut/$tee@$CUT_AFTER+${CUT_DELAY_MS}ms boot 2: rewrite after the cut" 2
+	want "$leg" 2-after check Z "^STORAGE check Z OK seed=5 " "powercut/$tee@$CUT_AFTER+${CUT_DELAY_MS}ms boot 2: new object after the cut"
 }
 
 mkdir -p "$DIR"
