@@ -20,10 +20,17 @@ XTEST_ARGS ?=
 RUN_TIMEOUT ?= 900
 QEMU_CPU ?= max,pauth-impdef=on
 export QEMU_CPU
+# STORAGE=<host dir>: tee-supplicant's storage root (the REE FS) kept in
+# that directory across boots (virtio-9p); empty: a tmpfs per boot.
+STORAGE ?=
+# With STORAGE=, the secure-flash region kept in <dir>.secure-nv across
+# boots and rebuilt flash images (make rewrites flash-<tee>.img): the core's
+# rollback anchor, ROLLBACK_ANCHOR_FLASH of platform/qemu-virt (secure_os.rs).
+STORAGE_NV_REGION ?= 0x3f40000:0x80000
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test tf-a-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test tf-a-test storage-test clean
 
 all: $(FLASH) initramfs
 
@@ -141,6 +148,31 @@ $(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined -lpthread
+
+# Guest client of the storage TA (tools/guest/oxtee-storage-check.c):
+# deterministic objects written, checked, removed, rewritten in a loop.
+STORAGE_CHECK := $(O)/guest/oxtee-storage-check
+$(STORAGE_CHECK): tools/guest/oxtee-storage-check.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
+
+# Secure storage on QEMU with the REE FS in host directories
+# (tools/storage-test.sh): persistence across boots on each TEE, OP-TEE <->
+# oxtee format compatibility both ways, rollback refusal (oxtee's anchor is
+# in the secure flash: each leg reuses one copy of the flash image) and a
+# power cut mid-rewrite. A failing oxtee build fails only oxtee's steps.
+STORAGE_TEST_TEES ?= optee oxtee
+STORAGE_TEST_LEGS ?= persist compat rollback powercut
+STORAGE_TEST_ROLLBACK_TEES ?= oxtee
+storage-test: $(O)/flash-optee.img initramfs $(STORAGE_CHECK) tools
+	@if $(MAKE) --no-print-directory $(O)/flash-oxtee.img; then b=ok; \
+	else b=failed; echo "storage-test: oxtee image did not build"; fi; \
+	O=$(O) XTC=$(XTC) CLIENT=$(STORAGE_CHECK) OXTEE_BUILD=$$b \
+		TEES='$(STORAGE_TEST_TEES)' LEGS='$(STORAGE_TEST_LEGS)' \
+		ROLLBACK_TEES='$(STORAGE_TEST_ROLLBACK_TEES)' bash tools/storage-test.sh
 
 # Behind TF-A + U-Boot (what a Yocto/Buildroot image boots): a subset of
 # the ratchet (FP users, the timer self test, sockets, crypto) and the FP

@@ -17,6 +17,16 @@
 #                          --aes-perf, --asym-perf) against the crypto_perf TA
 #                          in the same boot; 0 skips them
 #   PERF_TIMEOUT=150       seconds per perf applet in the guest
+#   STORAGE_BENCH=1        also run xtest's secure-storage benchmarks
+#                          (benchmark_1001/1002/1003: write, read, rewrite of
+#                          objects up to 1 MiB in 1 KiB chunks, storage_benchmark
+#                          TA, REE FS on the guest's tmpfs) after the perf
+#                          applets; a failing or hanging one is reported as
+#                          failed in its row (after a timeout the rest are
+#                          skipped); 0 skips them
+#   STORAGE_TIMEOUT=900    seconds per storage benchmark in the guest (each
+#                          takes about 40 s on an idle host, several times
+#                          that on a loaded one)
 #   <TEE>_BUILD=failed     (e.g. OXTEE_BUILD) that TEE's image did not build
 #   FIRMWARE=oxtee         the firmware in front of the TEEs: oxtee (our EL3
 #                          firmware, $O/flash-<tee>.img) or tf-a (TF-A + U-Boot,
@@ -33,9 +43,11 @@ RESULTS=${RESULTS:-bench/results.md}
 ITERATIONS=${ITERATIONS:-200}
 INVOKES=${INVOKES:-1000}
 TEES=${TEES:-optee oxtee}
-RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 XTEST_PERF=${XTEST_PERF:-1}
 PERF_TIMEOUT=${PERF_TIMEOUT:-150}
+STORAGE_BENCH=${STORAGE_BENCH:-1}
+STORAGE_TIMEOUT=${STORAGE_TIMEOUT:-900}
+RUN_TIMEOUT=${RUN_TIMEOUT:-$([ "$STORAGE_BENCH" = 1 ] && echo 3600 || echo 600)}
 QEMU=${QEMU:-qemu-system-aarch64}
 FIRMWARE=${FIRMWARE:-oxtee}
 case "$FIRMWARE" in
@@ -80,6 +92,15 @@ PERF_RUNS=(
 	"dh_ms|--asym-perf -a DH -n 10 -w 0|xtest --asym-perf -a DH (2048-bit key generation, 10 ops)"
 )
 
+# xtest's storage benchmarks, after the perf applets (STORAGE_BENCH=1):
+# "key|xtest arguments|row label". Each prints a table of object sizes; the
+# row shows the 1 MiB line's kB/s (higher is better).
+STORAGE_RUNS=(
+	"stor_write|-t benchmark benchmark_1001|xtest benchmark_1001, secure storage write (1 MiB object in 1 KiB chunks, REE FS)"
+	"stor_read|-t benchmark benchmark_1002|xtest benchmark_1002, secure storage read (1 MiB object in 1 KiB chunks, REE FS)"
+	"stor_rewrite|-t benchmark benchmark_1003|xtest benchmark_1003, secure storage rewrite (1 MiB object in 1 KiB chunks, REE FS)"
+)
+
 die() {
 	echo "bench: $*" >&2
 	exit 2
@@ -106,12 +127,31 @@ perf_script() {
 	echo '	while IFS= read -r l; do echo "PERF $k out $l"; done <"$d/out"'
 	echo '	echo "PERF $k rc $rc"'
 	echo '}'
-	for r in "${PERF_RUNS[@]}"; do
-		key=${r%%|*}
-		args=${r#*|}
-		args=${args%%|*}
-		echo "perf $key $args"
-	done
+	if [ "$XTEST_PERF" = 1 ]; then
+		for r in "${PERF_RUNS[@]}"; do
+			key=${r%%|*}
+			args=${r#*|}
+			args=${args%%|*}
+			echo "perf $key $args"
+		done
+	fi
+	if [ "$STORAGE_BENCH" = 1 ]; then
+		# A storage benchmark that times out skips the others (a TEE whose
+		# storage hangs costs one timeout, not three).
+		echo 'if [ -n "$to" ]; then to="timeout '"$STORAGE_TIMEOUT"'"; fi'
+		echo 'skip='
+		echo 'sto() {'
+		echo '	if [ -n "$skip" ]; then echo "PERF $1 begin"; echo "PERF $1 rc skip"; return; fi'
+		echo '	perf "$@"'
+		echo '	case "$rc" in 124 | 143) skip=1 ;; esac'
+		echo '}'
+		for r in "${STORAGE_RUNS[@]}"; do
+			key=${r%%|*}
+			args=${r#*|}
+			args=${args%%|*}
+			echo "sto $key $args"
+		done
+	fi
 }
 
 # perf_metrics KEY...: "perf.KEY.*" metric lines from the PERF lines on stdin.
@@ -128,6 +168,10 @@ perf_metrics() {
 		if (h == "0xffff0009") return "TEE_ERROR_NOT_IMPLEMENTED"
 		if (h == "0xffff000a") return "TEE_ERROR_NOT_SUPPORTED"
 		if (h == "0xffff000c") return "TEE_ERROR_OUT_OF_MEMORY"
+		if (h == "0xffff000f") return "TEE_ERROR_SECURITY"
+		if (h == "0xf0100001") return "TEE_ERROR_CORRUPT_OBJECT"
+		if (h == "0xf0100003") return "TEE_ERROR_STORAGE_NOT_AVAILABLE"
+		if (h == "0xffff3041") return "TEE_ERROR_STORAGE_NO_SPACE"
 		if (h == "0xffff0010") return "TEE_ERROR_SHORT_BUFFER"
 		if (h == "0xffff3024") return "TEE_ERROR_TARGET_DEAD"
 		if (h == "0xffff3072") return "TEE_ERROR_SIGNATURE_INVALID"
@@ -140,19 +184,29 @@ perf_metrics() {
 		if (o == 4) return "TA"
 		return o
 	}
-	$1 == "PERF" && $3 == "begin" { k = $2; ms[k] = ""; st[k] = ""; last[k] = ""; seen[k] = 1; order[++n] = k; next }
+	$1 == "PERF" && $3 == "begin" { k = $2; ms[k] = ""; st[k] = ""; last[k] = ""; kb[k] = ""; err[k] = ""; seen[k] = 1; order[++n] = k; next }
 	$1 == "PERF" && $3 == "out" {
 		k = $2
 		line = $0
 		sub(/^PERF [^ ]* out ?/, "", line)
 		if (line ~ /^[0-9.]+ ms\/op$/) { split(line, f, " "); ms[k] = f[1]; next }
 		if (line ~ /^min=[0-9.e+-]+us max=/) { st[k] = line; next }
+		# Storage benchmarks: the 1 MiB line of the size table.
+		if (k ~ /^stor_/ && line ~ /^ *1048576[ \t]*\|/) {
+			split(line, f, "|"); v = f[3]; gsub(/[ \t]/, "", v); kb[k] = v; next
+		}
+		if (k ~ /^stor_/ && err[k] == "" && line ~ /0x[0-9a-fA-F]+/) err[k] = line
 		if (line != "") last[k] = line
 		next
 	}
 	$1 == "PERF" && $3 == "rc" {
 		k = $2; rc = $4; p = "perf." k
-		if (rc == 0 && st[k] != "") {
+		if (k ~ /^stor_/ && rc == 0 && kb[k] != "") {
+			print p ".status ok"
+			print p ".kbps " kb[k]
+		} else if (rc == "skip") {
+			print p ".status failed skipped after an earlier storage benchmark timed out"
+		} else if (k !~ /^stor_/ && rc == 0 && st[k] != "") {
 			line = st[k]
 			min = line; sub(/^min=/, "", min); sub(/us .*/, "", min)
 			mean = line; sub(/.* mean=/, "", mean); sub(/us .*/, "", mean)
@@ -168,6 +222,8 @@ perf_metrics() {
 			print p ".status failed timed out after " timeout " s"
 		} else {
 			r = last[k]
+			if (err[k] != "") r = err[k]
+			gsub(/^[ \t]+/, "", r)
 			if (match(r, /0x[0-9a-fA-F]+/)) {
 				h = substr(r, RSTART, RLENGTH)
 				r = substr(r, 1, RSTART - 1) errname(h) substr(r, RSTART + RLENGTH)
@@ -208,10 +264,10 @@ measure() {
 		echo "state no-image" >>"$m"
 		return
 	fi
-	echo "bench: $tee: booting ($ITERATIONS cycles, $INVOKES invokes$([ "$XTEST_PERF" = 1 ] && echo ", xtest perf applets"))" >&2
+	echo "bench: $tee: booting ($ITERATIONS cycles, $INVOKES invokes$([ "$XTEST_PERF" = 1 ] && echo ", xtest perf applets")$([ "$STORAGE_BENCH" = 1 ] && echo ", storage benchmarks"))" >&2
 	rm -f "$dir/normal.log" "$dir/secure.log"
 	local cmd="oxtee-bench $ITERATIONS $INVOKES" extra=()
-	if [ "$XTEST_PERF" = 1 ]; then
+	if [ "$XTEST_PERF" = 1 ] || [ "$STORAGE_BENCH" = 1 ]; then
 		perf_script >"$dir/xtest-perf.sh"
 		extra=(--extra-file "$dir/xtest-perf.sh:/usr/bin/oxtee-xtest-perf")
 		cmd="$cmd; rc=\$?; sh /usr/bin/oxtee-xtest-perf; exit \$rc"
@@ -245,7 +301,7 @@ measure() {
 	# Client lines; the console may end them with CR.
 	tr -d '\r' <"$dir/normal.log" 2>/dev/null | sed -n 's/^BENCH //p' >>"$m"
 	# xtest perf applets: their output, then the parsed numbers.
-	if [ "$XTEST_PERF" = 1 ]; then
+	if [ "$XTEST_PERF" = 1 ] || [ "$STORAGE_BENCH" = 1 ]; then
 		tr -d '\r' <"$dir/normal.log" 2>/dev/null | grep -a '^PERF ' >"$dir/xtest-perf.txt"
 		perf_metrics <"$dir/xtest-perf.txt" >>"$m"
 	fi
@@ -308,6 +364,18 @@ perf_cell() {
 	echo "${v:-n/a}"
 }
 
+# stor_cell TEE KEY: a storage benchmark's kB/s, or "failed (why)" when the
+# TEE booted but the benchmark did not give a number.
+stor_cell() {
+	local c
+	c=$(perf_cell "$1" "$2" kbps)
+	case "$c" in
+	"n/a (build failed)" | "n/a (no image)" | "n/a (boot failed)" | "n/a (not run)") echo "$c" ;;
+	"n/a ("*) echo "failed ${c#n/a }" ;;
+	*) echo "$c" ;;
+	esac
+}
+
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) {
@@ -345,6 +413,8 @@ row() {
 	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and the user TA; one boot per TEE"
 	[ "$XTEST_PERF" = 1 ] &&
 		echo "- xtest perf applets (Debian optee-test-qemu $(manifest version:optee-test-qemu), crypto_perf TA) in the same boot, after the client; ratio oxtee/OP-TEE above 1 is faster for MiB/s rows, below 1 for ms/op and µs rows"
+	[ "$STORAGE_BENCH" = 1 ] &&
+		echo "- xtest storage benchmarks (storage_benchmark TA; tee-supplicant's REE FS on the guest's tmpfs) in the same boot, last; ratio above 1 is faster for kB/s rows"
 	echo
 	echo "| metric | OP-TEE | oxtee | ratio oxtee/OP-TEE |"
 	echo "|---|---:|---:|---:|"
@@ -377,6 +447,13 @@ row() {
 			esac
 		done
 	fi
+	if [ "$STORAGE_BENCH" = 1 ]; then
+		for r in "${STORAGE_RUNS[@]}"; do
+			key=${r%%|*}
+			row "${r##*|}: kB/s, higher is better" \
+				"$(stor_cell optee "$key")" "$(stor_cell oxtee "$key")"
+		done
+	fi
 	a=$(size_of "$O/debian/optee/tee-pager_v2.bin")
 	b=$(size_of "$O/core/tee-pager_v2.bin")
 	row "tee-pager_v2.bin (bytes)" "${a:-n/a}" "${b:-n/a}"
@@ -406,6 +483,17 @@ row() {
 		done
 		if [ "$XTEST_PERF" = 1 ] && [ "$(value "$m" state)" = booted ]; then
 			for r in "${PERF_RUNS[@]}"; do
+				key=${r%%|*}
+				s=$(value "$m" "perf.$key.status")
+				case "$s" in
+				ok) ;;
+				"") echo "  - xtest $(echo "$r" | cut -d'|' -f2): not run" ;;
+				*) echo "  - xtest $(echo "$r" | cut -d'|' -f2): ${s#failed }" ;;
+				esac
+			done
+		fi
+		if [ "$STORAGE_BENCH" = 1 ] && [ "$(value "$m" state)" = booted ]; then
+			for r in "${STORAGE_RUNS[@]}"; do
 				key=${r%%|*}
 				s=$(value "$m" "perf.$key.status")
 				case "$s" in

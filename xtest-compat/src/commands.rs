@@ -65,8 +65,31 @@ pub struct RunArgs {
     pub append: String,
     /// Host files copied into the run's initrd: (host path, guest path).
     pub extra_files: Vec<(PathBuf, String)>,
+    /// Kill QEMU (SIGKILL: a power cut) once a normal-console line
+    /// contains this text, `kill_delay_ms` later.
+    pub kill_on: Option<String>,
+    /// Delay between the `kill_on` line and the kill.
+    pub kill_delay_ms: u64,
     /// CPU and firmware.
     pub machine: Machine,
+}
+
+/// The observer of a `run` with `--kill-on`: asks for the kill `delay` s
+/// after the first line containing `text`.
+pub fn power_cut(text: String, delay: f64) -> impl FnMut(f64, Option<&str>) -> Control {
+    let mut seen_at: Option<f64> = None;
+    move |t, line| {
+        if seen_at.is_none() && line.is_some_and(|l| l.contains(text.as_str())) {
+            seen_at = Some(t);
+        }
+        match seen_at {
+            Some(t0) if t - t0 >= delay => Control::Kill(format!(
+                "power cut {:.0} ms after a line with {text:?}",
+                delay * 1000.0
+            )),
+            _ => Control::Continue,
+        }
+    }
 }
 
 /// `tf-a`: TF-A built from Debian's source package (once, in the cache),
@@ -151,6 +174,109 @@ pub struct Machine {
     /// --firmware tf-a.
     #[arg(long)]
     pub flash1: Option<PathBuf>,
+    /// Host directory kept across boots as tee-supplicant's storage root
+    /// (the guest's /var/lib/optee-client, over virtio-9p); created if
+    /// missing. Without it the REE FS lives in a tmpfs.
+    #[arg(long)]
+    pub storage: Option<PathBuf>,
+    /// With --storage: a region of the secure flash image (OFFSET:SIZE, e.g.
+    /// the core's rollback anchor) kept with the storage directory, in
+    /// `<DIR>.secure-nv`: written into the flash image before each boot
+    /// and saved from it after, so a rebuilt image keeps the secure state
+    /// that belongs to the storage. Not inside DIR: the normal world sees DIR.
+    #[arg(long, value_parser = parse_region, requires = "storage")]
+    pub nv_region: Option<(u64, u64)>,
+}
+
+/// Parses `OFFSET:SIZE` (decimal or 0x-hex), SIZE > 0.
+pub fn parse_region(spec: &str) -> Result<(u64, u64)> {
+    let num = |t: &str| -> Result<u64> {
+        let t = t.trim();
+        let v = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            Some(h) => u64::from_str_radix(h, 16),
+            None => t.parse(),
+        };
+        v.with_context(|| format!("bad number {t:?} in region {spec:?}"))
+    };
+    let (off, size) = spec
+        .split_once(':')
+        .with_context(|| format!("region {spec:?}: expected OFFSET:SIZE"))?;
+    let (off, size) = (num(off)?, num(size)?);
+    ensure!(
+        size > 0 && off.checked_add(size).is_some(),
+        "region {spec:?}: empty or out of range"
+    );
+    Ok((off, size))
+}
+
+/// Where the `--nv-region` bytes of a storage directory are kept.
+fn nv_path(storage: &Path) -> PathBuf {
+    let mut name = storage.as_os_str().to_os_string();
+    name.push(".secure-nv");
+    PathBuf::from(name)
+}
+
+/// Before a boot: writes the saved `--nv-region` bytes (if any) into the
+/// flash image.
+fn nv_restore(flash: &Path, machine: &Machine) -> Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    let (Some((off, size)), Some(dir)) = (machine.nv_region, machine.storage.as_deref()) else {
+        return Ok(());
+    };
+    let saved = nv_path(&storage_dir(dir)?);
+    let Ok(data) = std::fs::read(&saved) else {
+        return Ok(());
+    };
+    ensure!(
+        data.len() as u64 == size,
+        "{} holds {} bytes, the region is {size}",
+        saved.display(),
+        data.len()
+    );
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(flash)
+        .with_context(|| format!("opening {}", flash.display()))?;
+    ensure!(
+        f.metadata()?.len() >= off + size,
+        "region {off:#x}:{size:#x} is beyond {}",
+        flash.display()
+    );
+    f.seek(SeekFrom::Start(off))?;
+    f.write_all(&data)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// After a boot: saves the `--nv-region` bytes of the flash image.
+fn nv_save(flash: &Path, machine: &Machine) -> Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let (Some((off, size)), Some(dir)) = (machine.nv_region, machine.storage.as_deref()) else {
+        return Ok(());
+    };
+    let mut f =
+        std::fs::File::open(flash).with_context(|| format!("opening {}", flash.display()))?;
+    let len = usize::try_from(size).context("region too large")?;
+    let mut data = vec![0u8; len];
+    f.seek(SeekFrom::Start(off))?;
+    f.read_exact(&mut data)
+        .with_context(|| format!("reading {off:#x}:{size:#x} of {}", flash.display()))?;
+    write_atomic(&nv_path(&storage_dir(dir)?), &data)
+}
+
+/// Creates the storage directory if needed and returns its absolute path.
+fn storage_dir(dir: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating storage directory {}", dir.display()))?;
+    let abs = dir
+        .canonicalize()
+        .with_context(|| format!("storage directory {}", dir.display()))?;
+    ensure!(
+        abs.is_dir(),
+        "storage path {} is not a directory",
+        abs.display()
+    );
+    Ok(abs)
 }
 
 fn flash_64m(path: &Path) -> Result<PathBuf> {
@@ -197,6 +323,7 @@ fn config(
         Some(p) if !no_firmware => Some(flash_64m(p)?),
         _ => None,
     };
+    let storage = machine.storage.as_deref().map(storage_dir).transpose()?;
     Ok(QemuConfig {
         qemu: QEMU.into(),
         kernel,
@@ -210,6 +337,7 @@ fn config(
         echo: false,
         firmware: machine.firmware,
         flash1,
+        storage,
     })
 }
 
@@ -262,6 +390,9 @@ pub fn run(a: &RunArgs) -> Result<u8> {
         files.push(("etc/oxtee/cmd", 0o644, &cmd_bytes));
     }
     let initrd = make_initrd(&a.out, &log_dir, &files)?;
+    if !a.no_firmware {
+        nv_restore(&a.flash, &a.machine)?;
+    }
     let mut cfg = config(
         &a.out,
         &a.flash,
@@ -274,9 +405,27 @@ pub fn run(a: &RunArgs) -> Result<u8> {
     cfg.interactive = a.interactive;
     cfg.echo = true;
     cfg.timeout = (!a.interactive && a.timeout > 0).then(|| Duration::from_secs(a.timeout));
-    let o = qemu::run(&cfg, |_, _| Control::Continue)?;
+    let o = match &a.kill_on {
+        Some(text) => qemu::run(
+            &cfg,
+            power_cut(text.clone(), a.kill_delay_ms as f64 / 1000.0),
+        )?,
+        None => qemu::run(&cfg, |_, _| Control::Continue)?,
+    };
+    if !a.no_firmware {
+        nv_save(&a.flash, &a.machine)?;
+    }
     println!();
     print_boot_times(&o);
+    if let Some(text) = &a.kill_on {
+        // The cut is the expected end; anything else is a failure.
+        if let Some(reason) = &o.killed {
+            println!("xtest-compat: QEMU killed: {reason}");
+            return Ok(0);
+        }
+        println!("xtest-compat: no line with {text:?} before the run ended; QEMU not killed");
+        return Ok(1);
+    }
     if o.timed_out {
         println!("xtest-compat: timeout after {} s", a.timeout);
         return Ok(124);
@@ -404,6 +553,9 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
         cfg.echo = a.verbose;
         cfg.timeout = Some(Duration::from_secs(a.timeout));
         let done_before = parser.results().len();
+        if !a.no_firmware {
+            nv_restore(&a.flash, &a.machine)?;
+        }
         let mut printed = done_before;
         let o = qemu::run(&cfg, |t, line| {
             if let Some(line) = line {
@@ -423,6 +575,9 @@ pub fn xtest(a: &XtestArgs) -> Result<u8> {
             }
         })?;
         let _ = std::fs::remove_file(&initrd);
+        if !a.no_firmware {
+            nv_save(&a.flash, &a.machine)?;
+        }
         if let Ok(text) = std::fs::read_to_string(boot_dir.join("normal.log")) {
             full_log.push_str(&format!("===== boot {boots} =====\n{text}\n"));
         }
@@ -555,6 +710,82 @@ mod tests {
         assert!(read_extra_files(&[(dir.join("missing"), "x".into())]).is_err());
         assert!(read_extra_files(&[(dir.clone(), "x".into())]).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn storage_dir_is_created_and_absolute() {
+        let base = std::env::temp_dir().join(format!("xtc-storage-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("a").join("b");
+        let abs = storage_dir(&dir).unwrap();
+        assert!(abs.is_absolute() && abs.is_dir());
+        assert_eq!(abs, dir.canonicalize().unwrap());
+        let file = base.join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(storage_dir(&file).is_err());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn power_cut_after_the_line_and_the_delay() {
+        let mut cut = power_cut("acked 3".into(), 0.5);
+        assert_eq!(cut(1.0, Some("STORAGE loop a acked 2")), Control::Continue);
+        assert_eq!(cut(1.1, None), Control::Continue);
+        assert_eq!(cut(1.2, Some("STORAGE loop a acked 3")), Control::Continue);
+        assert_eq!(cut(1.5, None), Control::Continue);
+        assert!(matches!(cut(1.7, None), Control::Kill(r) if r.contains("500 ms")));
+        let mut now = power_cut("x".into(), 0.0);
+        assert!(matches!(now(3.0, Some("axb")), Control::Kill(_)));
+    }
+
+    #[test]
+    fn regions() {
+        assert_eq!(
+            parse_region("0x3f40000:0x80000").unwrap(),
+            (0x3f4_0000, 0x8_0000)
+        );
+        assert_eq!(parse_region("16:32").unwrap(), (16, 32));
+        for bad in ["", "16", "16:0", "x:1", "1:0x", "0xffffffffffffffff:2"] {
+            assert!(parse_region(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn nv_region_follows_the_storage_directory() {
+        let base = std::env::temp_dir().join(format!("xtc-nv-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let flash = base.join("flash.img");
+        let store = base.join("store");
+        let machine = Machine {
+            cpu: crate::qemu::DEFAULT_CPU.into(),
+            firmware: Firmware::Oxtee,
+            flash1: None,
+            storage: Some(store.clone()),
+            nv_region: Some((4, 3)),
+        };
+        // No saved state yet: the image is left alone.
+        std::fs::write(&flash, b"0123456789").unwrap();
+        nv_restore(&flash, &machine).unwrap();
+        assert_eq!(std::fs::read(&flash).unwrap(), b"0123456789");
+        // The secure world changed the region; it is saved beside the store.
+        std::fs::write(&flash, b"0123abc789").unwrap();
+        nv_save(&flash, &machine).unwrap();
+        let saved = nv_path(&store.canonicalize().unwrap());
+        assert_eq!(std::fs::read(&saved).unwrap(), b"abc");
+        assert!(!store.join(".secure-nv").exists());
+        // A rebuilt image gets it back, and nothing else changes.
+        std::fs::write(&flash, b"ABCDEFGHIJ").unwrap();
+        nv_restore(&flash, &machine).unwrap();
+        assert_eq!(std::fs::read(&flash).unwrap(), b"ABCDabcHIJ");
+        // A region beyond the image is an error, not a short write.
+        let far = Machine {
+            nv_region: Some((9, 3)),
+            ..machine.clone()
+        };
+        assert!(nv_restore(&flash, &far).is_err());
+        assert!(nv_save(&flash, &far).is_err());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

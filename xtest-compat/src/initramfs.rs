@@ -21,6 +21,12 @@ pub const MODULES: &[(&str, &str)] = &[
     ("tee", "drivers/tee/tee.ko.xz"),
     ("optee", "drivers/tee/optee/optee.ko.xz"),
     ("optee-rng", "drivers/char/hw_random/optee-rng.ko.xz"),
+    // virtio-9p, for a storage directory kept on the host (`--storage`);
+    // loaded by `/init` only when the kernel command line asks for it.
+    ("netfs", "fs/netfs/netfs.ko.xz"),
+    ("9pnet", "net/9p/9pnet.ko.xz"),
+    ("9pnet_virtio", "net/9p/9pnet_virtio.ko.xz"),
+    ("9p", "fs/9p/9p.ko.xz"),
 ];
 /// Where tee-supplicant looks for TAs.
 pub const TA_DIR: &str = "usr/lib/optee_armtz";

@@ -87,6 +87,13 @@ enum Cmd {
         #[arg(long = "extra-file", value_name = "HOST_PATH:GUEST_PATH",
               value_parser = commands::parse_extra_file)]
         extra_files: Vec<(PathBuf, String)>,
+        /// Power cut: SIGKILL QEMU once a normal-console line contains this
+        /// text (exit 0 when that happened, 1 when the run ended first).
+        #[arg(long)]
+        kill_on: Option<String>,
+        /// Milliseconds between the --kill-on line and the kill.
+        #[arg(long, default_value_t = 0)]
+        kill_delay_ms: u64,
         #[command(flatten)]
         machine: commands::Machine,
     },
@@ -151,6 +158,8 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
+            kill_on,
+            kill_delay_ms,
             machine,
         } => commands::run(&commands::RunArgs {
             flash,
@@ -162,6 +171,8 @@ fn main() -> ExitCode {
             out,
             append,
             extra_files,
+            kill_on,
+            kill_delay_ms,
             machine,
         }),
         Cmd::Xtest {

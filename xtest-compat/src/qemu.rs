@@ -78,6 +78,21 @@ pub struct QemuConfig {
     /// Non-secure flash (pflash unit 1), 64 MiB: U-Boot's environment when
     /// booting behind TF-A + U-Boot.
     pub flash1: Option<PathBuf>,
+    /// Host directory given to the guest over virtio-9p as tee-supplicant's
+    /// storage root (`/var/lib/optee-client`), so the REE FS survives
+    /// boots; `None` keeps it in a tmpfs. Must be an absolute path.
+    pub storage: Option<PathBuf>,
+}
+
+/// The 9p mount tag of the storage directory (the guest's `/init` mounts it).
+pub const STORAGE_TAG: &str = "oxtee-storage";
+/// Kernel command-line word telling the guest's `/init` to mount
+/// [`STORAGE_TAG`] instead of a tmpfs.
+pub const STORAGE_CMDLINE: &str = "oxtee.storage=9p";
+
+/// Escapes a value for QEMU's `key=value,...` option syntax (`,` doubled).
+pub fn qemu_opt_escape(v: &str) -> String {
+    v.replace(',', ",,")
 }
 
 /// Which EL3 firmware the secure flash holds.
@@ -128,12 +143,31 @@ impl QemuConfig {
                 flash1.display()
             ));
         }
+        if let Some(dir) = &self.storage {
+            // Local 9p export with the host user's own permissions
+            // (security_model=none); the guest mounts it with cache=none, so
+            // every write reaches the host file before the guest's write()
+            // returns and a killed QEMU loses nothing that was acknowledged.
+            a.push("-fsdev".into());
+            a.push(format!(
+                "local,id=storage0,path={},security_model=none",
+                qemu_opt_escape(&dir.display().to_string())
+            ));
+            a.push("-device".into());
+            a.push(format!(
+                "virtio-9p-pci,fsdev=storage0,mount_tag={STORAGE_TAG}"
+            ));
+        }
         a.push("-kernel".into());
         a.push(self.kernel.display().to_string());
         a.push("-initrd".into());
         a.push(self.initrd.display().to_string());
         a.push("-append".into());
-        a.push(self.append.clone());
+        a.push(if self.storage.is_some() {
+            format!("{} {STORAGE_CMDLINE}", self.append)
+        } else {
+            self.append.clone()
+        });
         a.push("-serial".into());
         a.push(
             if self.interactive {
@@ -408,6 +442,7 @@ mod tests {
             echo: true,
             firmware: Firmware::Oxtee,
             flash1: None,
+            storage: None,
         };
         let a = cfg.args().join(" ");
         assert!(a.contains("-machine virt,secure=on,virtualization=off,gic-version=3"));
@@ -424,6 +459,34 @@ mod tests {
         assert!(!a.contains("-monitor none"));
         cfg.cpu = "cortex-a57".into();
         assert!(cfg.args().join(" ").contains("-cpu cortex-a57 -smp 2"));
+        assert!(!cfg.args().join(" ").contains("9p"));
+    }
+
+    #[test]
+    fn command_line_with_storage() {
+        let cfg = QemuConfig {
+            qemu: "qemu-system-aarch64".into(),
+            kernel: "Image".into(),
+            initrd: "i.cpio.gz".into(),
+            flash: Some("flash.img".into()),
+            append: DEFAULT_APPEND.into(),
+            cpu: DEFAULT_CPU.into(),
+            log_dir: "logs".into(),
+            timeout: None,
+            interactive: false,
+            echo: false,
+            firmware: Firmware::Oxtee,
+            flash1: None,
+            storage: Some("/srv/a,b/store".into()),
+        };
+        let a = cfg.args();
+        let joined = a.join(" ");
+        assert!(joined.contains(
+            "-fsdev local,id=storage0,path=/srv/a,,b/store,security_model=none \
+             -device virtio-9p-pci,fsdev=storage0,mount_tag=oxtee-storage"
+        ));
+        let i = a.iter().position(|w| w == "-append").unwrap();
+        assert_eq!(a[i + 1], format!("{DEFAULT_APPEND} oxtee.storage=9p"));
     }
 
     #[test]
@@ -441,6 +504,7 @@ mod tests {
             cpu: DEFAULT_CPU.into(),
             firmware: Firmware::TfA,
             flash1: Some("env.img".into()),
+            storage: None,
         };
         let a = cfg.args().join(" ");
         assert!(a.contains("-machine virt,secure=on,virtualization=off,gic-version=3"));
