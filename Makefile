@@ -23,10 +23,11 @@ export QEMU_CPU
 # STORAGE=<host dir>: tee-supplicant's storage root (the REE FS) kept in
 # that directory across boots (virtio-9p); empty: a tmpfs per boot.
 STORAGE ?=
-# With STORAGE=, the secure-flash region kept in <dir>.secure-nv across
-# boots and rebuilt flash images (make rewrites flash-<tee>.img): the core's
-# rollback anchor, ROLLBACK_ANCHOR_FLASH of platform/qemu-virt (secure_os.rs).
-STORAGE_NV_REGION ?= 0x3f40000:0x80000
+# The secure-flash state that belongs to the REE FS (OFFSET:SIZE; empty:
+# the core's rollback anchor, ROLLBACK_ANCHOR_FLASH of platform/qemu-virt).
+# With STORAGE= it is kept in <dir>.secure-nv across boots and rebuilt flash
+# images; without, it is erased before every boot, like the REE FS itself.
+STORAGE_NV_REGION ?=
 
 include build.mk
 

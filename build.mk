@@ -146,7 +146,7 @@ $(error FIRMWARE=$(FIRMWARE): use oxtee or tf-a)
 endif
 FLASH = $(call flash_of,$(TEE))
 FW_ARGS = --cpu '$(QEMU_CPU)' $(call fw_args_of,$(TEE)) \
-	$(if $(strip $(STORAGE)),--storage '$(abspath $(STORAGE))' \
-		$(if $(strip $(STORAGE_NV_REGION)),--nv-region $(STORAGE_NV_REGION)))
+	$(if $(strip $(STORAGE)),--storage '$(abspath $(STORAGE))') \
+	$(if $(strip $(STORAGE_NV_REGION)),--nv-region $(STORAGE_NV_REGION))
 
 FORCE:

@@ -179,12 +179,15 @@ pub struct Machine {
     /// missing. Without it the REE FS lives in a tmpfs.
     #[arg(long)]
     pub storage: Option<PathBuf>,
-    /// With --storage: a region of the secure flash image (OFFSET:SIZE, e.g.
-    /// the core's rollback anchor) kept with the storage directory, in
-    /// `<DIR>.secure-nv`: written into the flash image before each boot
-    /// and saved from it after, so a rebuilt image keeps the secure state
-    /// that belongs to the storage. Not inside DIR: the normal world sees DIR.
-    #[arg(long, value_parser = parse_region, requires = "storage")]
+    /// The secure state that belongs to the REE FS (OFFSET:SIZE of the
+    /// secure flash image; default: the core's rollback anchor). With
+    /// --storage it is kept with the storage directory, in
+    /// `<DIR>.secure-nv` (not inside DIR: the normal world sees DIR),
+    /// written into the flash image before each boot and saved after, so a
+    /// rebuilt image keeps it. Without --storage, or for a directory with no
+    /// saved state yet, it is erased before each boot: a fresh REE FS is a
+    /// fresh device.
+    #[arg(long, value_parser = parse_region)]
     pub nv_region: Option<(u64, u64)>,
 }
 
@@ -209,6 +212,14 @@ pub fn parse_region(spec: &str) -> Result<(u64, u64)> {
     Ok((off, size))
 }
 
+/// The `--nv-region`, by default the core's rollback anchor in flash0.
+fn nv_region(machine: &Machine) -> (u64, u64) {
+    machine.nv_region.unwrap_or_else(|| {
+        let r = oxtee_qemu_virt::secure_os::ROLLBACK_ANCHOR_FLASH;
+        (r.base as u64, r.size as u64)
+    })
+}
+
 /// Where the `--nv-region` bytes of a storage directory are kept.
 fn nv_path(storage: &Path) -> PathBuf {
     let mut name = storage.as_os_str().to_os_string();
@@ -220,19 +231,22 @@ fn nv_path(storage: &Path) -> PathBuf {
 /// flash image.
 fn nv_restore(flash: &Path, machine: &Machine) -> Result<()> {
     use std::io::{Seek, SeekFrom, Write};
-    let (Some((off, size)), Some(dir)) = (machine.nv_region, machine.storage.as_deref()) else {
-        return Ok(());
-    };
-    let saved = nv_path(&storage_dir(dir)?);
-    let Ok(data) = std::fs::read(&saved) else {
-        return Ok(());
-    };
-    ensure!(
-        data.len() as u64 == size,
-        "{} holds {} bytes, the region is {size}",
-        saved.display(),
-        data.len()
-    );
+    let (off, size) = nv_region(machine);
+    let len = usize::try_from(size).context("region too large")?;
+    // Erased NOR flash reads 0xff: no anchor record.
+    let mut data = vec![0xffu8; len];
+    if let Some(dir) = machine.storage.as_deref() {
+        let saved = nv_path(&storage_dir(dir)?);
+        if let Ok(d) = std::fs::read(&saved) {
+            ensure!(
+                d.len() as u64 == size,
+                "{} holds {} bytes, the region is {size}",
+                saved.display(),
+                d.len()
+            );
+            data = d;
+        }
+    }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .open(flash)
@@ -251,9 +265,10 @@ fn nv_restore(flash: &Path, machine: &Machine) -> Result<()> {
 /// After a boot: saves the `--nv-region` bytes of the flash image.
 fn nv_save(flash: &Path, machine: &Machine) -> Result<()> {
     use std::io::{Read, Seek, SeekFrom};
-    let (Some((off, size)), Some(dir)) = (machine.nv_region, machine.storage.as_deref()) else {
+    let Some(dir) = machine.storage.as_deref() else {
         return Ok(());
     };
+    let (off, size) = nv_region(machine);
     let mut f =
         std::fs::File::open(flash).with_context(|| format!("opening {}", flash.display()))?;
     let len = usize::try_from(size).context("region too large")?;
@@ -764,10 +779,19 @@ mod tests {
             storage: Some(store.clone()),
             nv_region: Some((4, 3)),
         };
-        // No saved state yet: the image is left alone.
+        // No saved state yet: a fresh device, the region erased.
         std::fs::write(&flash, b"0123456789").unwrap();
         nv_restore(&flash, &machine).unwrap();
-        assert_eq!(std::fs::read(&flash).unwrap(), b"0123456789");
+        assert_eq!(std::fs::read(&flash).unwrap(), b"0123\xff\xff\xff789");
+        // Without a storage directory the REE FS starts empty at every
+        // boot, and so does the secure state.
+        let ephemeral = Machine {
+            storage: None,
+            ..machine.clone()
+        };
+        std::fs::write(&flash, b"0123abc789").unwrap();
+        nv_restore(&flash, &ephemeral).unwrap();
+        assert_eq!(std::fs::read(&flash).unwrap(), b"0123\xff\xff\xff789");
         // The secure world changed the region; it is saved beside the store.
         std::fs::write(&flash, b"0123abc789").unwrap();
         nv_save(&flash, &machine).unwrap();
