@@ -98,7 +98,8 @@ ratchet: $(O)/flash-oxtee.img initramfs
 
 # Signed-TA verification in the oxtee core: tampered TAs are refused; xtest's
 # crypt TA re-signed with oxtee's key (OXTEE_TA_KEY) is accepted, re-signed
-# with a key generated here (never trusted, never committed) is refused.
+# with a key generated here (never trusted, never committed) is refused; a
+# TA version floor survives a reboot on a kept REE FS (ta_ver.db).
 CRYPT_TA_UUID := cb3e5ba0-adf1-11e0-998b-0002a5d5c51b
 TA_RESIGN := $(O)/ta-resign
 ta-verify-test: $(O)/flash-oxtee.img initramfs tools
@@ -122,6 +123,15 @@ ta-verify-test: $(O)/flash-oxtee.img initramfs tools
 		--extra-file $(TA_RESIGN)/crypt-v2.ta:/etc/oxtee/crypt-v2.ta \
 		--extra-file $(TA_RESIGN)/crypt-v1.ta:/etc/oxtee/crypt-v1.ta \
 		--cmd 'sh /etc/oxtee/ta-tamper-check'
+	rm -rf $(O)/ta-floor/store $(O)/ta-floor/store.secure-nv
+	for step in raise check; do \
+		$(XTC) run --flash $(O)/flash-oxtee.img --storage $(O)/ta-floor/store \
+			--out $(O) --log-dir $(O)/ta-floor/$$step --timeout 600 \
+			--extra-file tools/ta-floor-check.sh:/etc/oxtee/ta-floor-check \
+			--extra-file $(TA_RESIGN)/crypt-v2.ta:/etc/oxtee/crypt-v2.ta \
+			--extra-file $(TA_RESIGN)/crypt-v1.ta:/etc/oxtee/crypt-v1.ta \
+			--cmd "sh /etc/oxtee/ta-floor-check $$step" || exit 1; \
+	done
 
 # What Linux sees of the TEE besides calls: asynchronous notifications on
 # (and their interrupt delivered once: the first bottom half), the core's

@@ -230,7 +230,9 @@ leg_rollback() {
 			else
 				report FAIL "rollback/optee boot 3: expected OP-TEE to accept generation 1" "${l:-$(why "$leg" 3-restored)}"
 			fi
-		elif [[ $l =~ ^STORAGE\ check\ R\ FAIL\ (open|read)\ 0x(ffff000f|f0100001)\  ]]; then
+		# Refused when the TA opens the object, or already when the TA
+		# loads: its version floor (ta_ver.db) is in the refused store.
+		elif [[ $l =~ ^STORAGE\ check\ R\ FAIL\ (session|open|read)\ 0x(ffff000f|f0100001)\  ]]; then
 			report PASS "rollback/$tee boot 3: old store refused" "$l"
 		elif [[ $l =~ OK\ seed=1 ]]; then
 			report FAIL "rollback/$tee boot 3: ROLLBACK ACCEPTED (generation 1 read back)" "$l"

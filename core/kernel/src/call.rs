@@ -311,7 +311,11 @@ fn pta_failure(e: TeeError) -> Failure {
 /// (signature, UUID, ELF), then refused with `TEE_ERROR_NOT_IMPLEMENTED`; a
 /// TA that fails a check gets OP-TEE's code.
 fn verify_only(k: &Kernel, uuid: [u8; 16], mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
-    match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys, &k.ta_versions) {
+    let versions = crate::ta_load::Versions {
+        cache: &k.ta_versions,
+        store: None,
+    };
+    match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys, &versions) {
         Ok(_) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
         Err(code) => status(code, TEE_ORIGIN_TEE),
     }

@@ -20,11 +20,33 @@ use crate::supp_buf::with_supp_buf;
 pub const MAX_TA_SIZE: u64 = 8 * 1024 * 1024;
 
 /// The highest `ta_version` seen per TA UUID: a bootstrap TA older than
-/// one already loaded is refused (`TEE_ERROR_ACCESS_CONFLICT`). Kept in
-/// memory, so the floor holds until the next boot; persisting it needs
-/// secure storage.
+/// one already loaded is refused (`TEE_ERROR_ACCESS_CONFLICT`). A cache of
+/// the floor kept in secure storage ([`VersionStore`]): a load whose
+/// version equals the cached floor needs no storage access.
 #[derive(Default)]
 pub struct TaVersions(spin::Mutex<Vec<([u8; 16], u32)>>);
+
+/// Where the version floor outlives a reboot: OP-TEE's `ta_ver.db`.
+pub trait VersionStore {
+    /// Checks `version` of TA `uuid` (octets) against the stored floor and
+    /// raises it; `TEE_ERROR_ACCESS_CONFLICT` for a downgrade.
+    fn check_update(
+        &self,
+        rpc: &mut dyn Rpc,
+        mem: &mut dyn PhysMem,
+        uuid: [u8; 16],
+        version: u32,
+    ) -> Result<(), u32>;
+}
+
+/// The version floor of a load: the cache, and the store behind it (none
+/// in host builds that only verify).
+pub struct Versions<'a> {
+    /// The in-memory floors.
+    pub cache: &'a TaVersions,
+    /// The persistent floors.
+    pub store: Option<&'a dyn VersionStore>,
+}
 
 impl TaVersions {
     fn floor(&self, uuid: [u8; 16]) -> Option<u32> {
@@ -41,6 +63,29 @@ impl TaVersions {
             Some(e) => e.1 = e.1.max(version),
             None => t.push((uuid, version)),
         }
+    }
+}
+
+impl Versions<'_> {
+    /// Accepts `version` of `uuid` or refuses a downgrade, raising the
+    /// floor in storage first, then in the cache.
+    fn check_update(
+        &self,
+        rpc: &mut dyn Rpc,
+        mem: &mut dyn PhysMem,
+        uuid: [u8; 16],
+        version: u32,
+    ) -> Result<(), u32> {
+        match self.cache.floor(uuid) {
+            Some(f) if f > version => return Err(TEE_ERROR_ACCESS_CONFLICT),
+            Some(f) if f == version => return Ok(()),
+            _ => {}
+        }
+        if let Some(store) = self.store {
+            store.check_update(rpc, mem, uuid, version)?;
+        }
+        self.cache.raise(uuid, version);
+        Ok(())
     }
 }
 
@@ -64,7 +109,7 @@ pub fn load_ta(
     shm: &spin::Mutex<ShmRegistry>,
     uuid: [u8; 16],
     trusted: &[RsaPublicKey],
-    versions: &TaVersions,
+    versions: &Versions<'_>,
 ) -> Result<LoadedTa, u32> {
     let ta = load_module(rpc, mem, shm, uuid, trusted, versions)?;
     if ta.elf.ta_head.is_none() {
@@ -82,13 +127,13 @@ pub fn load_module(
     shm: &spin::Mutex<ShmRegistry>,
     uuid: [u8; 16],
     trusted: &[RsaPublicKey],
-    versions: &TaVersions,
+    versions: &Versions<'_>,
 ) -> Result<LoadedTa, u32> {
     let file = fetch(rpc, mem, shm, uuid)?;
     let verified =
-        verify_ta(&file, uuid, trusted, versions.floor(uuid)).map_err(|e| e.tee_result())?;
+        verify_ta(&file, uuid, trusted, versions.cache.floor(uuid)).map_err(|e| e.tee_result())?;
     if let Some(v) = verified.version {
-        versions.raise(uuid, v);
+        versions.check_update(rpc, mem, uuid, v)?;
     }
     let elf_offset = file.len() - verified.elf.len();
     let elf = oxtee_elf::parse(verified.elf).map_err(|e| e.tee_result())?;

@@ -300,15 +300,17 @@ fn linux_like_session_and_rpc() {
     assert_eq!((secs, nanos), (1_795_000_000, 123_000_000));
     // A user TA that the store does not have: its answer comes back.
     let missing = [7u8; 16];
-    let r =
-        oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, missing, &[], &k.ta_versions);
+    let versions = oxtee_kernel::ta_load::Versions {
+        cache: &k.ta_versions,
+        store: None,
+    };
+    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, missing, &[], &versions);
     assert_eq!(r.err(), Some(TEE_ERROR_ITEM_NOT_FOUND));
     // A file that is not a signed TA: fetched through the full exchange
     // (size query, SHM_ALLOC, load, SHM_FREE), then refused.
     rpc.store.insert([9u8; 16], vec![0xa5; 3000]);
     rpc.cmds.clear();
-    let r =
-        oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, [9u8; 16], &[], &k.ta_versions);
+    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, [9u8; 16], &[], &versions);
     assert_eq!(r.err(), Some(TEE_ERROR_SECURITY));
     assert_eq!(rpc.cmds, vec![0, 6, 0, 7]);
     // GET_TIME, then LOAD_TA (missing), then LOAD_TA, SHM_ALLOC, LOAD_TA, SHM_FREE.

@@ -469,11 +469,13 @@ pub fn open_session(
 /// threads use it.
 fn load_instance(cx: &mut Cx<'_>, inst: &Arc<Instance>, uuid: [u8; 16]) -> Result<(), u32> {
     let k = cx.k;
-    let main = crate::ta_load::load_ta(cx.rpc, cx.mem, &k.shm, uuid, &k.ta_keys, &k.ta_versions)?;
+    let db = storage::TaVersionDb { k, hw: cx.hw };
+    let versions = db.versions();
+    let main = crate::ta_load::load_ta(cx.rpc, cx.mem, &k.shm, uuid, &k.ta_keys, &versions)?;
     let mut ctx = inst.ctx.lock().take().ok_or(TEE_ERROR_GENERIC)?;
     let (rpc, mem) = (&mut *cx.rpc, &mut *cx.mem);
     let mut fetch =
-        |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys, &k.ta_versions);
+        |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys, &versions);
     let r = loader::load(main, &mut fetch, &mut ctx.space, &k.users.frames, cx.hw);
     match r {
         Ok(loaded) => {

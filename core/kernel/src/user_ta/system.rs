@@ -174,9 +174,11 @@ fn dlopen(cx: &mut Cx<'_>, ctx: &mut Ctx, params: &mut Params) -> Result<(), u32
         return Ok(());
     }
     let k = cx.k;
+    let db = super::storage::TaVersionDb { k, hw: cx.hw };
+    let versions = db.versions();
     let (rpc, mem) = (&mut *cx.rpc, &mut *cx.mem);
     let mut fetch =
-        |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys, &k.ta_versions);
+        |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys, &versions);
     let lib = fetch(uuid)?;
     let hw = cx.hw;
     super::loader::add_modules(

@@ -222,7 +222,16 @@ pub fn dispatch(
     if !needs_store(nr) {
         return calls::without_store(&mut call, nr, a);
     }
-    with_store(cx, |locked| calls::with_store(&mut call, locked, nr, a))
+    // A store that fails its rollback check reaches TAs as OP-TEE's
+    // RPMB-anchored store reports it, CORRUPT_OBJECT (libutee panics a TA on
+    // SECURITY); mapped here, past the calls, so no object is removed for it.
+    with_store(cx, |locked| calls::with_store(&mut call, locked, nr, a)).map_err(|e| {
+        if e == TEE_ERROR_SECURITY {
+            TEE_ERROR_CORRUPT_OBJECT
+        } else {
+            e
+        }
+    })
 }
 
 /// Runs `f` with the store locked and a file system over RPC.
@@ -271,6 +280,75 @@ fn with_store<R>(
         mem: &mut *cx.mem,
     });
     r
+}
+
+/// The TA version floors in `ta_ver.db` (OP-TEE's form, so they survive a
+/// reboot and an OP-TEE ⇄ oxtee swap), in `TEE_STORAGE_PRIVATE`.
+pub struct TaVersionDb<'k> {
+    /// The kernel (its store).
+    pub k: &'k crate::call::Kernel,
+    /// Machine services.
+    pub hw: &'k dyn UserHw,
+}
+
+/// Largest `ta_ver.db` read (about 50 000 TAs).
+const MAX_TA_VER_DB: u64 = 1 << 20;
+
+impl TaVersionDb<'_> {
+    /// The version floor of a load: the kernel's cache over this database.
+    pub fn versions(&self) -> crate::ta_load::Versions<'_> {
+        crate::ta_load::Versions {
+            cache: &self.k.ta_versions,
+            store: Some(self),
+        }
+    }
+}
+
+impl crate::ta_load::VersionStore for TaVersionDb<'_> {
+    fn check_update(
+        &self,
+        rpc: &mut dyn crate::rpc::Rpc,
+        mem: &mut dyn oxtee_shm::PhysMem,
+        uuid: [u8; 16],
+        version: u32,
+    ) -> Result<(), u32> {
+        use oxtee_storage::ta_ver::{self, Update, TA_VER_DB_ID, VER_DB_OWNER};
+        let mut cx = Cx::new(self.k, self.hw, mem, rpc);
+        with_store(&mut cx, |locked| {
+            let (store, env) = (&mut *locked.store, &mut locked.env);
+            let f = match store.open(env, &VER_DB_OWNER, TA_VER_DB_ID) {
+                Ok(f) => f,
+                // First use: the header of an empty database, as OP-TEE.
+                Err(TEE_ERROR_ITEM_NOT_FOUND) => {
+                    store.create(env, &VER_DB_OWNER, TA_VER_DB_ID, &[0; 8], false)?
+                }
+                Err(e) => return Err(e),
+            };
+            let r = (|| {
+                let size = store.size(f)?;
+                if size > MAX_TA_VER_DB {
+                    return Err(TEE_ERROR_BAD_STATE);
+                }
+                let mut db = alloc::vec![0u8; size as usize];
+                let n = store.read(env, f, 0, &mut db)?;
+                db.truncate(n);
+                match ta_ver::check(&db, &uuid, version)? {
+                    Update::None => Ok(()),
+                    Update::Raise { offset, entry } => store.write(env, f, offset, &entry),
+                    Update::Append {
+                        offset,
+                        entry,
+                        header,
+                    } => {
+                        store.write(env, f, offset, &entry)?;
+                        store.write(env, f, 0, &header)
+                    }
+                }
+            })();
+            store.close(env, f);
+            r
+        })
+    }
 }
 
 /// The REE FS store on the platform's key.
