@@ -241,8 +241,8 @@ fn object_ids_in_client_memory_are_refused() {
 fn the_ree_fs_store_works_through_tee_supplicant() {
     // The real store over the RPC file service: a missing object is
     // ITEM_NOT_FOUND; one created, written and reopened in a later session
-    // reads back, and the supplicant holds OP-TEE's files (dirf.db and one
-    // numbered file), never the plaintext.
+    // reads back, and the supplicant holds OP-TEE's files (dirf.db and
+    // numbered files), never the plaintext.
     let mut w = World::new();
     let id = w.open0(UUID_MULTI).unwrap();
     let steps: Vec<Step> = vec![
@@ -266,8 +266,9 @@ fn the_ree_fs_store_works_through_tee_supplicant() {
     let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
     assert_eq!(got[..3], [u64::from(TEE_ERROR_ITEM_NOT_FOUND), 0, 0]);
     w.close(id).unwrap();
+    // The TA's version floor (ta_ver.db), its object, the directory.
     let names: Vec<String> = w.rpc.fs.files.keys().cloned().collect();
-    assert_eq!(names, ["/0", "/dirf.db"]);
+    assert_eq!(names, ["/0", "/1", "/dirf.db"]);
     for f in w.rpc.fs.files.values() {
         assert!(!f.windows(9).any(|x| x == b"plaintext"));
     }
