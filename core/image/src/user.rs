@@ -4,10 +4,10 @@
 use alloc::sync::Arc;
 
 use oxtee_frames::FrameRange;
-use oxtee_storage::RollbackAnchor;
 use oxtee_kernel::user_ta::hw::{el0_spsr, HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
 use oxtee_pta::rng::SharedRng;
+use oxtee_storage::RollbackAnchor;
 use spin::Once;
 use supplicant_proto::tee_result::*;
 
