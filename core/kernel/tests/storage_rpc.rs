@@ -188,8 +188,9 @@ fn setup() -> (Box<Ram>, spin::Mutex<ShmRegistry>, Supplicant) {
 fn files_through_one_buffer() {
     let (mut ram, shm, mut sup) = setup();
     let data: Vec<u8> = (0..10_000u32).map(|i| i as u8).collect();
+    let mut kept = None;
     {
-        let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm);
+        let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept);
         assert_eq!(fs.open("/1"), Err(TEE_ERROR_ITEM_NOT_FOUND));
         let fd = fs.create("/1").unwrap();
         fs.write(fd, 5, &data).unwrap();
@@ -204,14 +205,22 @@ fn files_through_one_buffer() {
         assert_eq!(fs.remove("/1"), Err(TEE_ERROR_ITEM_NOT_FOUND));
         // A name longer than tee-supplicant takes: refused here.
         assert_eq!(fs.open(&"x".repeat(400)), Err(TEE_ERROR_BAD_PARAMETERS));
-        fs.finish();
     }
+    // A later call reuses the kept buffer; it goes back only with the store.
+    {
+        let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept);
+        let fd = fs.create("/3").unwrap();
+        fs.close(fd).unwrap();
+        fs.remove("/3").unwrap();
+        fs.release_buffer();
+    }
+    assert!(kept.is_none());
     let allocs = sup
         .cmds
         .iter()
         .filter(|&&c| c == u64::from(OPTEE_RPC_CMD_SHM_ALLOC))
         .count();
-    assert_eq!(allocs, 1, "one buffer for the whole call");
+    assert_eq!(allocs, 1, "one buffer for both calls");
     assert_eq!(sup.cmds.last(), Some(&u64::from(OPTEE_RPC_CMD_SHM_FREE)));
     // 10 000 bytes in buffer-sized writes.
     let writes = sup.cmds.iter().filter(|&&c| c == 104).count() as u64;
@@ -223,13 +232,14 @@ fn files_through_one_buffer() {
 fn a_supplicant_claiming_more_than_asked_is_refused() {
     let (mut ram, shm, mut sup) = setup();
     sup.lie = true;
-    let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm);
+    let mut kept = None;
+    let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept);
     let fd = fs.create("/2").unwrap();
     fs.write(fd, 0, b"abc").unwrap();
     let mut b = [0u8; 8];
     assert_eq!(fs.read(fd, 0, &mut b), Err(TEE_ERROR_GENERIC));
     assert_eq!(b, [0; 8], "nothing copied");
-    fs.finish();
+    fs.release_buffer();
 }
 
 #[test]

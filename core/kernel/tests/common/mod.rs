@@ -476,6 +476,8 @@ pub struct FakeRpc {
     pub slept_ms: u64,
     /// tee-supplicant's REE FS.
     pub fs: FakeFs,
+    /// Supplicant buffers handed out.
+    cookies: u64,
 }
 
 /// tee-supplicant's REE FS: files by name, open files by fd.
@@ -638,7 +640,11 @@ impl FakeRpc {
                 msg[p(0)..p(0) + 8].copy_from_slice(&attr.to_le_bytes());
                 msg[p(0) + 8..p(0) + 16].copy_from_slice(&SUPP_LIST.to_le_bytes());
                 msg[p(0) + 16..p(0) + 24].copy_from_slice(&size.to_le_bytes());
-                msg[p(0) + 24..p(0) + 32].copy_from_slice(&0x5eed_u64.to_le_bytes());
+                // A fresh cookie per buffer, as the driver gives (the store
+                // keeps its buffer while others come and go).
+                self.cookies += 1;
+                let cookie = 0x5eed_u64 + self.cookies;
+                msg[p(0) + 24..p(0) + 32].copy_from_slice(&cookie.to_le_bytes());
             }
             // SHM_FREE.
             7 => {}
@@ -885,6 +891,7 @@ impl World {
             irqs: 0,
             slept_ms: 0,
             fs: FakeFs::default(),
+            cookies: 0,
         };
         Self { k, hw, ram, rpc }
     }

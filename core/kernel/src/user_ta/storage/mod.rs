@@ -82,6 +82,8 @@ fn backend_of(storage_id: u64) -> Option<Backend> {
 /// touches them).
 pub struct Shared {
     store: Box<dyn ObjectStore + Send>,
+    /// The supplicant buffer file operations go through, kept across calls.
+    fs_buf: Option<crate::supp_buf::SuppBuf>,
     anchor: Option<Box<dyn RollbackAnchor + Send>>,
     pobjs: Pobjs,
 }
@@ -121,6 +123,7 @@ impl Storage {
             lock: SleepLock::new(LOCK_SLOTS),
             shared: spin::Mutex::new(Slot::Ready(Shared {
                 store: backend,
+                fs_buf: None,
                 anchor: None,
                 pobjs: Pobjs::default(),
             })),
@@ -252,7 +255,7 @@ fn with_store<R>(
         }
         match &mut *slot {
             Slot::Ready(sh) => {
-                let mut fs = RpcFs::new(&mut *cx.rpc, &mut *cx.mem, &k.shm);
+                let mut fs = RpcFs::new(&mut *cx.rpc, &mut *cx.mem, &k.shm, &mut sh.fs_buf);
                 let mut rng = HwEntropy(cx.hw);
                 let r = {
                     let mut locked = Locked {
@@ -269,7 +272,6 @@ fn with_store<R>(
                     };
                     f(&mut locked)
                 };
-                fs.finish();
                 r
             }
             _ => Err(TEE_ERROR_STORAGE_NOT_AVAILABLE),
@@ -357,6 +359,7 @@ fn build(hw: &dyn UserHw) -> Slot {
     match ReeStore::new(&huk.key) {
         Ok(store) => Slot::Ready(Shared {
             store: Box::new(store),
+            fs_buf: None,
             anchor: hw.rollback_anchor(),
             pobjs: Pobjs::default(),
         }),

@@ -1,9 +1,10 @@
 //! The store's file system and sleeps over RPC: tee-supplicant's
 //! `OPTEE_RPC_CMD_FS` for files, the driver's `OPTEE_RPC_CMD_NOTIFICATION`
 //! for the store lock. Names and data go through one supplicant buffer,
-//! allocated at the first file operation of a storage call and given back
-//! when the call ends; every size the supplicant returns is checked against
-//! what was asked.
+//! allocated at the first file operation and then kept by the store for
+//! later calls (as OP-TEE keeps its per-thread RPC buffer cache): an
+//! allocation and a free are two supplicant round trips per call saved.
+//! Every size the supplicant returns is checked against what was asked.
 
 use oxtee_shm::{PhysMem, ShmRegistry};
 use oxtee_storage::{RemoteFs, TeeResult};
@@ -26,7 +27,7 @@ pub struct RpcFs<'a> {
     rpc: &'a mut dyn Rpc,
     mem: &'a mut dyn PhysMem,
     shm: &'a spin::Mutex<ShmRegistry>,
-    buf: Option<SuppBuf>,
+    buf: &'a mut Option<SuppBuf>,
 }
 
 fn value_in(a: u32, b: u64, c: u64) -> OpteeMsgParam {
@@ -34,22 +35,19 @@ fn value_in(a: u32, b: u64, c: u64) -> OpteeMsgParam {
 }
 
 impl<'a> RpcFs<'a> {
-    /// No buffer yet.
+    /// The file system over `buf`, the store's kept supplicant buffer
+    /// (allocated at the first file operation when `None`).
     pub fn new(
         rpc: &'a mut dyn Rpc,
         mem: &'a mut dyn PhysMem,
         shm: &'a spin::Mutex<ShmRegistry>,
+        buf: &'a mut Option<SuppBuf>,
     ) -> Self {
-        Self {
-            rpc,
-            mem,
-            shm,
-            buf: None,
-        }
+        Self { rpc, mem, shm, buf }
     }
 
-    /// Gives the buffer back (end of the storage call).
-    pub fn finish(mut self) {
+    /// Gives the buffer back to the supplicant (the store is dropped).
+    pub fn release_buffer(self) {
         if let Some(b) = self.buf.take() {
             free_supp_buf(self.rpc, self.mem, self.shm, b);
         }
@@ -57,7 +55,7 @@ impl<'a> RpcFs<'a> {
 
     fn ensure_buf(&mut self) -> Result<(), u32> {
         if self.buf.is_none() {
-            self.buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, FS_BUF_SIZE)?);
+            *self.buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, FS_BUF_SIZE)?);
         }
         Ok(())
     }
