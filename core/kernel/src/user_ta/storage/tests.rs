@@ -296,6 +296,7 @@ impl World {
                 fs: &mut fs,
                 rng: &mut rng,
                 anchor: None,
+                rpmb: None,
             },
             pobjs: &mut self.pobjs,
         };
@@ -1076,6 +1077,7 @@ fn closing_every_handle_frees_the_names() {
             fs: &mut fs,
             rng: &mut rng,
             anchor: None,
+            rpmb: None,
         },
         pobjs: &mut w.pobjs,
     };
