@@ -23,10 +23,12 @@ const NAME_MAX: usize = 350;
 
 /// The RPC side of one storage call.
 pub struct RpcFs<'a> {
-    rpc: &'a mut dyn Rpc,
-    mem: &'a mut dyn PhysMem,
-    shm: &'a spin::Mutex<ShmRegistry>,
-    buf: Option<SuppBuf>,
+    pub(super) rpc: &'a mut dyn Rpc,
+    pub(super) mem: &'a mut dyn PhysMem,
+    pub(super) shm: &'a spin::Mutex<ShmRegistry>,
+    pub(super) buf: Option<SuppBuf>,
+    /// The RPMB response buffer (the request goes through `buf`).
+    pub(super) rpmb_buf: Option<SuppBuf>,
 }
 
 fn value_in(a: u32, b: u64, c: u64) -> OpteeMsgParam {
@@ -45,6 +47,7 @@ impl<'a> RpcFs<'a> {
             mem,
             shm,
             buf: None,
+            rpmb_buf: None,
         }
     }
 
@@ -53,9 +56,12 @@ impl<'a> RpcFs<'a> {
         if let Some(b) = self.buf.take() {
             free_supp_buf(self.rpc, self.mem, self.shm, b);
         }
+        if let Some(b) = self.rpmb_buf.take() {
+            free_supp_buf(self.rpc, self.mem, self.shm, b);
+        }
     }
 
-    fn ensure_buf(&mut self) -> Result<(), u32> {
+    pub(super) fn ensure_buf(&mut self) -> Result<(), u32> {
         if self.buf.is_none() {
             self.buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, FS_BUF_SIZE)?);
         }
