@@ -87,13 +87,16 @@ fn writes_carry_the_counter_and_reads_come_back() {
     let mut w = World::new();
     let mut rng = TestRng::new(3);
     let mut c = RpmbClient::open(&mut w.dev, &mut rng, &HUK, true).unwrap();
-    assert_eq!(c.max_write_blocks(), 2);
-    c.write_blocks(&mut w.dev, &mut rng, 100, &[[5; 256], [6; 256]])
+    assert_eq!(c.max_write_blocks(), 1);
+    c.write_blocks(&mut w.dev, &mut rng, 100, &[[5; 256]])
         .unwrap();
-    assert_eq!(w.dev.counter(), 1);
+    c.write_blocks(&mut w.dev, &mut rng, 101, &[[6; 256]])
+        .unwrap();
+    assert_eq!(w.dev.counter(), 2);
     assert_eq!(c.read_block(&mut w.dev, &mut rng, 101).unwrap(), [6; 256]);
+    assert_eq!(c.read_block(&mut w.dev, &mut rng, 100).unwrap(), [5; 256]);
     assert_eq!(
-        c.write_blocks(&mut w.dev, &mut rng, 0, &[[0; 256]; 3])
+        c.write_blocks(&mut w.dev, &mut rng, 0, &[[0; 256]; 2])
             .err(),
         Some(TEE_ERROR_BAD_PARAMETERS)
     );

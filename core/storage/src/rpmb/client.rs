@@ -33,8 +33,8 @@ pub struct RpmbClient {
     key: Zeroizing<[u8; 32]>,
     /// Blocks of the partition.
     blocks: u32,
-    /// Blocks one reliable write covers.
-    rel_wr_blocks: usize,
+    /// Blocks one write request carries.
+    write_blocks: usize,
     /// The write counter, when known.
     counter: Option<u32>,
 }
@@ -71,8 +71,10 @@ impl RpmbClient {
         let mut c = RpmbClient {
             key: derive_key(huk, &info.cid),
             blocks: blocks.min(u32::from(u16::MAX) + 1),
-            // A 512-byte sector holds two 256-byte RPMB blocks.
-            rel_wr_blocks: usize::from(info.rel_wr_sec_c) * 2,
+            // One block per write: atomic on every device, and the only
+            // size on which devices agree about the counter (JEDEC adds 1
+            // per write, tee-supplicant's emulation 1 per block).
+            write_blocks: 1,
             counter: None,
         };
         match c.read_counter(dev, rng) {
@@ -94,7 +96,7 @@ impl RpmbClient {
 
     /// Blocks one write request may carry (atomically).
     pub fn max_write_blocks(&self) -> usize {
-        self.rel_wr_blocks
+        self.write_blocks
     }
 
     fn program_key(&mut self, dev: &mut dyn RpmbDevice) -> TeeResult<()> {
@@ -184,7 +186,7 @@ impl RpmbClient {
         data: &[Block],
     ) -> TeeResult<()> {
         let n = data.len();
-        if n == 0 || n > self.rel_wr_blocks || u32::from(addr) + n as u32 > self.blocks {
+        if n == 0 || n > self.write_blocks || u32::from(addr) + n as u32 > self.blocks {
             return Err(TEE_ERROR_BAD_PARAMETERS);
         }
         let counter = match self.counter {
