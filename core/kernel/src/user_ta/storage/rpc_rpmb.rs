@@ -20,8 +20,9 @@ use super::rpc_fs::{RpcFs, FS_BUF_SIZE};
 use crate::rpc::rpc_cmd;
 use crate::supp_buf::alloc_supp_buf;
 
-/// Response frames one request may ask for.
-const MAX_RESP_FRAMES: usize = 8;
+/// Response frames one request may ask for (the client reads one block
+/// at a time; kept small: the frames cross the kernel stack).
+const MAX_RESP_FRAMES: usize = 1;
 /// The response buffer.
 const RPMB_BUF_SIZE: u64 = (MAX_RESP_FRAMES * RPMB_DATA_FRAME_SIZE) as u64;
 /// Device id tee-supplicant serves (`CFG_RPMB_FS_DEV_ID`).
@@ -51,11 +52,8 @@ impl RpcFs<'_> {
         };
         rb.write(self.mem, self.shm, req)?;
         // Stale bytes must not pass for an answer.
-        ob.write(
-            self.mem,
-            self.shm,
-            &[0u8; RPMB_BUF_SIZE as usize][..out.len()],
-        )?;
+        out.fill(0);
+        ob.write(self.mem, self.shm, out)?;
         let mut p = [
             rb.param_len(0, req.len() as u64),
             ob.param_len(1, out.len() as u64),
