@@ -8,6 +8,7 @@ pub mod optee_smc;
 pub mod opteed;
 pub mod psci;
 pub mod pta;
+pub mod rpmb;
 pub mod secure_package;
 pub mod smccc;
 pub mod ta_shdr;

@@ -189,4 +189,10 @@ impl UserHw for Machine {
     fn rollback_anchor(&self) -> Option<alloc::boxed::Box<dyn RollbackAnchor + Send>> {
         Some(alloc::boxed::Box::new(crate::anchor::SharedAnchor))
     }
+
+    fn rpmb_key_write_allowed(&self) -> bool {
+        // The test HUK above: nothing to protect, and the emulated RPMB of
+        // tee-supplicant forgets its key at every start.
+        true
+    }
 }

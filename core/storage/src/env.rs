@@ -50,4 +50,7 @@ pub struct Env<'a> {
     pub rng: &'a mut dyn Entropy,
     /// The rollback anchor, when the platform has one.
     pub anchor: Option<&'a mut dyn RollbackAnchor>,
+    /// The RPMB device, when the normal world offers one (only the RPMB
+    /// store uses it).
+    pub rpmb: Option<&'a mut dyn crate::rpmb::RpmbDevice>,
 }

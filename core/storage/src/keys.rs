@@ -13,7 +13,7 @@ const CHIP_ID: [u8; 32] = *b"BEEFBEEFBEEFBEEFBEEFBEEFBEEFBEEF";
 /// The compat SSK label, including its C string terminator.
 const SSK_LABEL: &[u8] = b"ONLY_FOR_tee_fs_ssk\0";
 
-fn hmac256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC accepts keys of any length; the error branch cannot happen.
     let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(key) {
         Ok(m) => m,

@@ -9,6 +9,7 @@ mod dirf;
 mod env;
 mod htree;
 mod keys;
+pub mod rpmb;
 pub mod selftest;
 mod store;
 pub mod ta_ver;
@@ -16,6 +17,7 @@ pub mod ta_ver;
 pub mod testing;
 
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
+pub use rpmb::{RpmbDevice, RpmbStore};
 pub use store::{FileId, ObjectStore, ReeStore};
 
 /// A `TEE_Result` error code (never `TEE_SUCCESS`).

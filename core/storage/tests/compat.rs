@@ -46,6 +46,7 @@ fn optee_written_directory_opens() {
         fs: &mut fs,
         rng: &mut rng,
         anchor: None,
+        rpmb: None,
     };
     assert_eq!(
         st.list(&mut env, &TA).unwrap(),
@@ -87,6 +88,7 @@ fn optee_directory_under_another_huk_is_unreadable() {
         fs: &mut fs,
         rng: &mut rng,
         anchor: None,
+        rpmb: None,
     };
     // No anchor: treated as no directory (OP-TEE 4.10 behaviour).
     assert_eq!(st.list(&mut env, &TA).unwrap(), Vec::<Vec<u8>>::new());

@@ -51,6 +51,7 @@ impl Driver {
                 fs: &mut self.fs,
                 rng: &mut self.rng,
                 anchor: Some(&mut self.anchor),
+                rpmb: None,
             },
         )
     }
@@ -162,6 +163,7 @@ fn observe(files: &Files, anchor: Option<u32>) -> Result<Model, String> {
             fs: &mut fs,
             rng: &mut rng,
             anchor: a.as_mut().map(|a| a as &mut dyn RollbackAnchor),
+            rpmb: None,
         };
         for (ti, ta) in TAS.iter().enumerate() {
             let ids = st.list(&mut env, ta).map_err(|e| format!("list {e:#x}"))?;
@@ -204,6 +206,7 @@ fn observe(files: &Files, anchor: Option<u32>) -> Result<Model, String> {
         fs: &mut fs,
         rng: &mut rng,
         anchor: a.as_mut().map(|a| a as &mut dyn RollbackAnchor),
+        rpmb: None,
     };
     let f = st
         .open(&mut env, &TAS[1], b"probe")

@@ -50,6 +50,7 @@ impl T {
                 fs: &mut self.fs,
                 rng: &mut self.rng,
                 anchor,
+                rpmb: None,
             },
         )
     }

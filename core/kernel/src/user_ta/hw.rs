@@ -128,6 +128,12 @@ pub trait UserHw: Sync {
     ) -> Option<alloc::boxed::Box<dyn oxtee_storage::RollbackAnchor + Send>> {
         None
     }
+    /// May the RPMB store program a blank device's authentication key? The
+    /// key then crosses the normal world in clear (OP-TEE's
+    /// `CFG_RPMB_WRITE_KEY`): only platforms with a test key allow it.
+    fn rpmb_key_write_allowed(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ fn valid_store(fs: &mut MemFs, anchor: &mut MemAnchor) {
         fs,
         rng: &mut rng,
         anchor: Some(anchor),
+        rpmb: None,
     };
     let a = st
         .create(&mut env, &TA, b"a", &[0x11; 5000], false)
@@ -77,6 +78,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             None
         },
+        rpmb: None,
     };
     let ids = match st.list(&mut env, &TA) {
         Ok(ids) => ids,

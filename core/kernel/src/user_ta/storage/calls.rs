@@ -242,6 +242,7 @@ fn open(
             pos: 0,
             size,
             ds_pos,
+            backend,
         },
     );
     out.write(call.space, call.hw, &h)
@@ -323,6 +324,7 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
         pos: 0,
         size: data.len() as u64,
         ds_pos,
+        backend,
     };
     match (out, template) {
         (None, Some((_, false))) => {
@@ -384,7 +386,7 @@ fn rename(
     // Reserve the new name: nobody may have it open.
     let reserved = st.pobjs.get(
         &call.ta,
-        super::pobj::Backend::Ree,
+        p.backend,
         &id,
         TEE_DATA_FLAG_ACCESS_WRITE_META,
         Usage::Rename,

@@ -9,7 +9,7 @@ use supplicant_proto::tee_storage::TEE_OBJECT_ID_MAX_LEN;
 use supplicant_proto::tee_syscall::UteeObjectInfo;
 
 use super::calls::{private, read_head};
-use super::pobj::Usage;
+use super::pobj::{Backend, Usage};
 use super::{backend_of, Call, Locked};
 use crate::user_ta::crypto::handles::HandleMap;
 use crate::user_ta::uptr::UserPtr;
@@ -25,6 +25,8 @@ struct Enumerator {
     /// Ids still to visit (started), or `None`.
     ids: Option<Vec<Vec<u8>>>,
     next: usize,
+    /// The store it was started on.
+    backend: Option<Backend>,
 }
 
 /// The enumerators of an instance.
@@ -81,14 +83,20 @@ pub(super) fn start(
 ) -> Result<(), u32> {
     let e = call.enums.map.get_mut(h).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
     *e = Enumerator::default();
-    backend_of(storage_id).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+    let backend = backend_of(storage_id).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
     let ids = st.store.list(&mut st.env, &call.ta)?;
     // OP-TEE's REE FS refuses to start over a TA with no object at all.
     if ids.is_empty() {
         return Err(TEE_ERROR_ITEM_NOT_FOUND);
     }
     e.ids = Some(ids);
+    e.backend = Some(backend);
     Ok(())
+}
+
+/// The store enumerator `h` was started on.
+pub(super) fn backend(enums: &Enums, h: u32) -> Option<Backend> {
+    enums.map.get(h).and_then(|e| e.backend)
 }
 
 /// `_utee_storage_next_enum(enum, *info, obj_id, *len)`: the next object's
@@ -115,7 +123,7 @@ pub(super) fn next(
         return Err(TEE_ERROR_ACCESS_DENIED);
     }
     let len = UserPtr::<u64>::new(len_va);
-    let backend = super::pobj::Backend::Ree;
+    let backend = backend(call.enums, h).unwrap_or(Backend::Ree);
     loop {
         let e = call.enums.map.get_mut(h).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
         let Some(id) = e.ids.as_ref().and_then(|ids| ids.get(e.next)).cloned() else {

@@ -18,12 +18,17 @@ mod format;
 pub mod lock;
 mod pobj;
 pub mod rpc_fs;
+mod rpc_rpmb;
 #[cfg(test)]
 mod tests;
 
 use alloc::boxed::Box;
 
-use oxtee_storage::{Entropy, Env, FileId, ObjectStore, ReeStore, RollbackAnchor, TaUuid};
+use core::cell::RefCell;
+
+use oxtee_storage::{
+    Entropy, Env, FileId, ObjectStore, ReeStore, RollbackAnchor, RpmbStore, TaUuid,
+};
 use supplicant_proto::pta::TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
 use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_storage::*;
@@ -36,6 +41,7 @@ use super::{Ctx, Cx, Instance};
 use lock::SleepLock;
 use pobj::{Backend, Pobjs};
 use rpc_fs::{RpcFs, RpcSleeper};
+use rpc_rpmb::{FsPort, RpmbPort};
 
 pub use enumerate::Enums;
 
@@ -57,6 +63,8 @@ pub struct Persist {
     pub size: u64,
     /// Where the data stream starts (head and attributes before it).
     pub ds_pos: u64,
+    /// The store it lives in.
+    pub(crate) backend: Backend,
 }
 
 impl Persist {
@@ -69,11 +77,14 @@ impl Persist {
 }
 
 /// The backend behind a storage id: the REE FS for `PRIVATE` and
-/// `PRIVATE_REE`; none for anything else (RPMB is not built), which
-/// OP-TEE answers with `TEE_ERROR_ITEM_NOT_FOUND` (xtest then skips it).
+/// `PRIVATE_REE`, the RPMB store for `PRIVATE_RPMB`; none for anything
+/// else, which OP-TEE answers with `TEE_ERROR_ITEM_NOT_FOUND`. Without an
+/// RPMB device (or a key for it) the RPMB store answers the same, and
+/// xtest skips it.
 fn backend_of(storage_id: u64) -> Option<Backend> {
     match u32::try_from(storage_id).ok()? {
         TEE_STORAGE_PRIVATE | TEE_STORAGE_PRIVATE_REE => Some(Backend::Ree),
+        TEE_STORAGE_PRIVATE_RPMB => Some(Backend::Rpmb),
         _ => None,
     }
 }
@@ -84,6 +95,8 @@ pub struct Shared {
     store: Box<dyn ObjectStore + Send>,
     /// The supplicant buffer file operations go through, kept across calls.
     fs_buf: Option<crate::supp_buf::SuppBuf>,
+    /// The RPMB store, when the platform builds one.
+    rpmb: Option<Box<dyn ObjectStore + Send>>,
     anchor: Option<Box<dyn RollbackAnchor + Send>>,
     pobjs: Pobjs,
 }
@@ -124,6 +137,7 @@ impl Storage {
             shared: spin::Mutex::new(Slot::Ready(Shared {
                 store: backend,
                 fs_buf: None,
+                rpmb: None,
                 anchor: None,
                 pobjs: Pobjs::default(),
             })),
@@ -225,10 +239,14 @@ pub fn dispatch(
     if !needs_store(nr) {
         return calls::without_store(&mut call, nr, a);
     }
+    let backend = backend_for(&call, nr, a);
     // A store that fails its rollback check reaches TAs as OP-TEE's
     // RPMB-anchored store reports it, CORRUPT_OBJECT (libutee panics a TA on
     // SECURITY); mapped here, past the calls, so no object is removed for it.
-    with_store(cx, |locked| calls::with_store(&mut call, locked, nr, a)).map_err(|e| {
+    with_store(cx, backend, |locked| {
+        calls::with_store(&mut call, locked, nr, a)
+    })
+    .map_err(|e| {
         if e == TEE_ERROR_SECURITY {
             TEE_ERROR_CORRUPT_OBJECT
         } else {
@@ -237,9 +255,27 @@ pub fn dispatch(
     })
 }
 
-/// Runs `f` with the store locked and a file system over RPC.
+/// The store a call goes to: named by its storage id (open, create,
+/// enumerator start), else the one of its enumerator or object; the REE
+/// store when there is none (the call then fails on its own).
+fn backend_for(call: &Call<'_>, nr: Sysnum, a: &[u64; 31]) -> Backend {
+    use Sysnum::*;
+    match nr {
+        StorageObjOpen | StorageObjCreate => backend_of(a[0]),
+        StorageEnumStart => backend_of(a[1]),
+        StorageEnumNext => enumerate::backend(call.enums, a[0] as u32),
+        _ => calls::persist_of(call.cs, a[0] as u32)
+            .ok()
+            .map(|p| p.backend),
+    }
+    .unwrap_or(Backend::Ree)
+}
+
+/// Runs `f` with the store of `backend` locked, and a file system and the
+/// RPMB device over RPC.
 fn with_store<R>(
     cx: &mut Cx<'_>,
+    backend: Backend,
     f: impl FnOnce(&mut Locked<'_, '_>) -> Result<R, u32>,
 ) -> Result<R, u32> {
     let k = cx.k;
@@ -255,11 +291,27 @@ fn with_store<R>(
         }
         match &mut *slot {
             Slot::Ready(sh) => {
-                let mut fs = RpcFs::new(&mut *cx.rpc, &mut *cx.mem, &k.shm, &mut sh.fs_buf);
+                let store: Option<&mut dyn ObjectStore> = match backend {
+                    Backend::Ree => Some(&mut *sh.store),
+                    Backend::Rpmb => sh.rpmb.as_deref_mut().map(|s| s as &mut dyn ObjectStore),
+                };
+                // No RPMB store: the id is absent, as OP-TEE without RPMB.
+                let Some(store) = store else {
+                    drop(slot);
+                    return release(cx, Err(TEE_ERROR_ITEM_NOT_FOUND));
+                };
+                let link = RefCell::new(RpcFs::new(
+                    &mut *cx.rpc,
+                    &mut *cx.mem,
+                    &k.shm,
+                    &mut sh.fs_buf,
+                ));
+                let mut fs = FsPort(&link);
+                let mut dev = RpmbPort(&link);
                 let mut rng = HwEntropy(cx.hw);
                 let r = {
                     let mut locked = Locked {
-                        store: &mut *sh.store,
+                        store,
                         env: Env {
                             fs: &mut fs,
                             rng: &mut rng,
@@ -267,17 +319,24 @@ fn with_store<R>(
                                 .anchor
                                 .as_deref_mut()
                                 .map(|a| a as &mut dyn RollbackAnchor),
+                            rpmb: Some(&mut dev),
                         },
                         pobjs: &mut sh.pobjs,
                     };
                     f(&mut locked)
                 };
+                link.into_inner().finish();
                 r
             }
             _ => Err(TEE_ERROR_STORAGE_NOT_AVAILABLE),
         }
     };
-    st.lock.release(&mut RpcSleeper {
+    release(cx, r)
+}
+
+/// Releases the store lock, passing `r` on.
+fn release<R>(cx: &mut Cx<'_>, r: Result<R, u32>) -> Result<R, u32> {
+    cx.k.users.storage.lock.release(&mut RpcSleeper {
         rpc: &mut *cx.rpc,
         mem: &mut *cx.mem,
     });
@@ -316,7 +375,7 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
     ) -> Result<(), u32> {
         use oxtee_storage::ta_ver::{self, Update, TA_VER_DB_ID, VER_DB_OWNER};
         let mut cx = Cx::new(self.k, self.hw, mem, rpc);
-        with_store(&mut cx, |locked| {
+        with_store(&mut cx, Backend::Ree, |locked| {
             let (store, env) = (&mut *locked.store, &mut locked.env);
             let f = match store.open(env, &VER_DB_OWNER, TA_VER_DB_ID) {
                 Ok(f) => f,
@@ -353,13 +412,20 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
     }
 }
 
-/// The REE FS store on the platform's key.
+/// The REE FS and RPMB stores on the platform's key.
 fn build(hw: &dyn UserHw) -> Slot {
     let huk = hw.hw_unique_key();
+    let may_program_key = hw.rpmb_key_write_allowed();
+    if may_program_key {
+        hw.log(format_args!(
+            "RPMB: a blank device gets its key through the normal world (insecure: test platforms only)"
+        ));
+    }
     match ReeStore::new(&huk.key) {
         Ok(store) => Slot::Ready(Shared {
             store: Box::new(store),
             fs_buf: None,
+            rpmb: Some(Box::new(RpmbStore::new(&huk.key, may_program_key))),
             anchor: hw.rollback_anchor(),
             pobjs: Pobjs::default(),
         }),
@@ -378,10 +444,20 @@ pub fn close_all(cx: &mut Cx<'_>, ctx: &mut Ctx) {
         return;
     }
     let cs = &mut ctx.crypto;
-    let _ = with_store(cx, |locked| {
-        for h in handles {
-            calls::close_persistent(cs, locked, h);
+    for backend in [Backend::Ree, Backend::Rpmb] {
+        let mine: alloc::vec::Vec<u32> = handles
+            .iter()
+            .copied()
+            .filter(|h| calls::persist_of(cs, *h).is_ok_and(|p| p.backend == backend))
+            .collect();
+        if mine.is_empty() {
+            continue;
         }
-        Ok(())
-    });
+        let _ = with_store(cx, backend, |locked| {
+            for h in mine {
+                calls::close_persistent(cs, locked, h);
+            }
+            Ok(())
+        });
+    }
 }

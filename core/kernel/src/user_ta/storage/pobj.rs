@@ -28,6 +28,8 @@ pub(crate) enum Usage {
 pub(crate) enum Backend {
     /// The REE FS store.
     Ree,
+    /// The RPMB store.
+    Rpmb,
 }
 
 struct Entry {

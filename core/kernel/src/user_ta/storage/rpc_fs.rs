@@ -24,10 +24,14 @@ const NAME_MAX: usize = 350;
 
 /// The RPC side of one storage call.
 pub struct RpcFs<'a> {
-    rpc: &'a mut dyn Rpc,
-    mem: &'a mut dyn PhysMem,
-    shm: &'a spin::Mutex<ShmRegistry>,
-    buf: &'a mut Option<SuppBuf>,
+    pub(super) rpc: &'a mut dyn Rpc,
+    pub(super) mem: &'a mut dyn PhysMem,
+    pub(super) shm: &'a spin::Mutex<ShmRegistry>,
+    /// The store's kept buffer.
+    pub(super) buf: &'a mut Option<SuppBuf>,
+    /// The RPMB response buffer (the request goes through `buf`), given
+    /// back at the end of the call.
+    pub(super) rpmb_buf: Option<SuppBuf>,
 }
 
 fn value_in(a: u32, b: u64, c: u64) -> OpteeMsgParam {
@@ -43,17 +47,34 @@ impl<'a> RpcFs<'a> {
         shm: &'a spin::Mutex<ShmRegistry>,
         buf: &'a mut Option<SuppBuf>,
     ) -> Self {
-        Self { rpc, mem, shm, buf }
+        Self {
+            rpc,
+            mem,
+            shm,
+            buf,
+            rpmb_buf: None,
+        }
     }
 
-    /// Gives the buffer back to the supplicant (the store is dropped).
-    pub fn release_buffer(self) {
-        if let Some(b) = self.buf.take() {
+    /// Ends a storage call: the RPMB response buffer goes back, the kept
+    /// buffer stays with the store.
+    pub fn finish(mut self) {
+        if let Some(b) = self.rpmb_buf.take() {
             free_supp_buf(self.rpc, self.mem, self.shm, b);
         }
     }
 
-    fn ensure_buf(&mut self) -> Result<(), u32> {
+    /// Gives every buffer back to the supplicant (the store is dropped).
+    pub fn release_buffer(mut self) {
+        if let Some(b) = self.buf.take() {
+            free_supp_buf(self.rpc, self.mem, self.shm, b);
+        }
+        if let Some(b) = self.rpmb_buf.take() {
+            free_supp_buf(self.rpc, self.mem, self.shm, b);
+        }
+    }
+
+    pub(super) fn ensure_buf(&mut self) -> Result<(), u32> {
         if self.buf.is_none() {
             *self.buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, FS_BUF_SIZE)?);
         }

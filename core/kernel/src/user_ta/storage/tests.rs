@@ -15,7 +15,7 @@ use supplicant_proto::tee_storage::*;
 use supplicant_proto::tee_syscall::{Sysnum, UteeObjectInfo};
 use zerocopy::FromBytes;
 
-use super::pobj::Pobjs;
+use super::pobj::{Backend, Pobjs};
 use super::{calls, Call, Enums, Locked};
 use crate::user_ta::crypto::CryptoState;
 use crate::user_ta::hw::{HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
@@ -271,6 +271,8 @@ impl Ta {
 #[derive(Default)]
 struct World {
     store: MemStore,
+    /// The RPMB store, when the world has one.
+    rpmb: Option<MemStore>,
     pobjs: Pobjs,
 }
 
@@ -289,13 +291,21 @@ impl World {
         if !super::needs_store(nr) {
             return calls::without_store(&mut call, nr, &a);
         }
+        let store = match super::backend_for(&call, nr, &a) {
+            Backend::Ree => &mut self.store,
+            Backend::Rpmb => match self.rpmb.as_mut() {
+                Some(s) => s,
+                None => return Err(TEE_ERROR_ITEM_NOT_FOUND),
+            },
+        };
         let (mut fs, mut rng) = (NoFs, NoRng);
         let mut locked = Locked {
-            store: &mut self.store,
+            store,
             env: Env {
                 fs: &mut fs,
                 rng: &mut rng,
                 anchor: None,
+                rpmb: None,
             },
             pobjs: &mut self.pobjs,
         };
@@ -1076,6 +1086,7 @@ fn closing_every_handle_frees_the_names() {
             fs: &mut fs,
             rng: &mut rng,
             anchor: None,
+            rpmb: None,
         },
         pobjs: &mut w.pobjs,
     };
@@ -1085,4 +1096,40 @@ fn closing_every_handle_frees_the_names() {
     assert_eq!(w.pobjs.len(), 0);
     assert!(w.store.open.is_empty());
     assert!(w.open(&mut ta, b"a", R | M).is_ok());
+}
+
+#[test]
+fn rpmb_id_goes_to_its_own_store() {
+    let mut w = World {
+        rpmb: Some(MemStore::default()),
+        ..World::default()
+    };
+    let mut ta = Ta::new(1);
+    ta.put(ID, b"r");
+    ta.put(DATA, b"in rpmb");
+    w.sys(
+        &mut ta,
+        Sysnum::StorageObjCreate,
+        &[
+            u64::from(TEE_STORAGE_PRIVATE_RPMB),
+            ID,
+            1,
+            u64::from(R | W | M),
+            0,
+            DATA,
+            7,
+            OUT,
+        ],
+    )
+    .unwrap();
+    let h = ta.u32_at(OUT);
+    // Not in the REE store; in the RPMB one, and writes through the handle
+    // go there.
+    assert_eq!(w.open(&mut ta, b"r", R), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    w.sys(&mut ta, Sysnum::StorageObjWrite, &[h.into(), DATA, 2])
+        .unwrap();
+    assert_eq!(w.rpmb.as_ref().unwrap().objects.len(), 1);
+    assert!(w.store.objects.is_empty());
+    w.sys(&mut ta, Sysnum::StorageObjDel, &[h.into()]).unwrap();
+    assert!(w.rpmb.as_ref().unwrap().objects.is_empty());
 }
