@@ -8,6 +8,8 @@
 //! world (RPC `SUSPEND`) until it is free.
 
 pub mod crypto;
+#[cfg(test)]
+mod fake_ta;
 pub mod hw;
 pub mod loader;
 pub mod params;

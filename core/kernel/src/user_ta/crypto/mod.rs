@@ -305,79 +305,7 @@ mod tests {
         );
     }
 
-    /// A fake TA: one read-write page run at `VA` backed by a vector.
-    mod ta {
-        use super::super::super::hw::{NoEntropy, Trap, UserHw, UserRegs};
-        use super::super::super::space::{Space, Use, PAGE};
-        use super::super::super::Frames;
-        use oxtee_frames::{FrameRange, Owner};
-        use oxtee_mm::{UserKind, UserMapping};
-        use std::sync::atomic::{AtomicBool, Ordering};
-        use std::sync::Mutex;
-
-        const POOL: u64 = 0x1000_0000;
-        const POOL_SIZE: u64 = 1 << 20;
-        pub(super) const VA: u64 = 0x8010_0000;
-        pub(super) const SIZE: u64 = 16 * PAGE;
-        /// A page standing for normal-world shared memory.
-        pub(super) const NS_VA: u64 = 0xa000_0000;
-
-        /// Memory, and whether `random` fails.
-        pub(super) struct Hw(Mutex<Vec<u8>>, pub(super) AtomicBool);
-
-        impl UserHw for Hw {
-            fn read(&self, pa: u64, dst: &mut [u8]) {
-                let o = (pa - POOL) as usize;
-                dst.copy_from_slice(&self.0.lock().unwrap()[o..o + dst.len()]);
-            }
-            fn write(&self, pa: u64, src: &[u8]) {
-                let o = (pa - POOL) as usize;
-                self.0.lock().unwrap()[o..o + src.len()].copy_from_slice(src);
-            }
-            fn zero(&self, pa: u64, len: u64) {
-                let o = (pa - POOL) as usize;
-                self.0.lock().unwrap()[o..o + len as usize].fill(0);
-            }
-            fn sync_code(&self, _: u64, _: u64) {}
-            fn build_tables(&self, a: FrameRange, _: &[UserMapping]) -> Result<u64, u32> {
-                Ok(a.start())
-            }
-            fn run(&self, _: u64, _: bool, _: &mut UserRegs) -> Trap {
-                unreachable!()
-            }
-            fn counter(&self) -> (u64, u64) {
-                (0, 1)
-            }
-            fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy> {
-                if self.1.load(Ordering::Relaxed) {
-                    return Err(NoEntropy);
-                }
-                buf.fill(0x5a);
-                Ok(())
-            }
-            fn log(&self, _: core::fmt::Arguments<'_>) {}
-            fn hw_unique_key(&self) -> super::super::super::hw::HwUniqueKey {
-                super::super::super::hw::HwUniqueKey::TEST
-            }
-        }
-
-        pub(super) fn setup() -> (Hw, Space) {
-            let frames = Frames::default();
-            frames.lock().init(POOL, POOL_SIZE).unwrap();
-            let hw = Hw(
-                Mutex::new(vec![0; POOL_SIZE as usize]),
-                AtomicBool::new(false),
-            );
-            let mut space = Space::new(Owner(5), 3);
-            let f = space.alloc_frames(&frames, &hw, SIZE).unwrap();
-            space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
-            let g = space.alloc_frames(&frames, &hw, PAGE).unwrap();
-            space
-                .map(NS_VA, g, UserKind::Rw, Use::Param { nonsecure: true })
-                .unwrap();
-            (hw, space)
-        }
-    }
+    use crate::user_ta::fake_ta as ta;
 
     fn mem<'a>(hw: &'a ta::Hw, space: &'a Space) -> Mem<'a> {
         Mem { hw, space }
@@ -400,7 +328,7 @@ mod tests {
 
     #[test]
     fn key_generation_fails_without_entropy() {
-        let (hw, space) = ta::setup();
+        let (hw, space, _frames) = ta::setup();
         hw.1.store(true, std::sync::atomic::Ordering::Relaxed);
         let m = mem(&hw, &space);
         let mut cs = CryptoState::default();
@@ -421,7 +349,7 @@ mod tests {
         // xtest pkcs11 1023: OAEP-SHA512 under a 1024-bit key fits no
         // message, yet the size query (no output buffer) learns the modulus
         // size, as on OP-TEE; the real call then refuses the message.
-        let (hw, space) = ta::setup();
+        let (hw, space, _frames) = ta::setup();
         let m = mem(&hw, &space);
         let mut cs = CryptoState::default();
         // A public key is all encryption needs; any odd 1024-bit modulus.
@@ -452,7 +380,7 @@ mod tests {
 
     #[test]
     fn digest_through_the_syscall_layer() {
-        let (hw, space) = ta::setup();
+        let (hw, space, _frames) = ta::setup();
         let m = mem(&hw, &space);
         let mut cs = CryptoState::default();
         state_alloc(&m, &mut cs, TEE_ALG_SHA256, TEE_MODE_DIGEST, 0, 0, OUT).unwrap();
@@ -510,7 +438,7 @@ mod tests {
 
     #[test]
     fn objects_and_a_mac_through_the_syscall_layer() {
-        let (hw, space) = ta::setup();
+        let (hw, space, _frames) = ta::setup();
         let m = mem(&hw, &space);
         let mut cs = CryptoState::default();
         // Allocate, populate from a utee_attribute array, read back.
@@ -608,7 +536,7 @@ mod tests {
 
     #[test]
     fn cipher_lengths_through_the_syscall_layer() {
-        let (hw, space) = ta::setup();
+        let (hw, space, _frames) = ta::setup();
         let m = mem(&hw, &space);
         let mut cs = CryptoState::default();
         obj_alloc(&m, &mut cs, TEE_TYPE_AES, 128, OUT).unwrap();
@@ -662,7 +590,7 @@ mod tests {
 
     #[test]
     fn ta_unique_keys() {
-        let (_hw, space) = ta::setup();
+        let (_hw, space, _frames) = ta::setup();
         let up = |extra: u64, key_va: u64, key_len: u64| UteeParams {
             types: [
                 TEE_PARAM_TYPE_MEMREF_INPUT,

@@ -2,11 +2,8 @@
 //! error codes, and hostile arguments (never a panic).
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use oxtee_crypto::{Attribute, KeyObject};
-use oxtee_frames::{FrameRange, Owner};
-use oxtee_mm::{UserKind, UserMapping};
 use oxtee_storage::{Entropy, Env, FileId, ObjectStore, RemoteFs, TaUuid, TeeResult};
 use supplicant_proto::pta::TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
 use supplicant_proto::tee_crypto::*;
@@ -18,8 +15,8 @@ use zerocopy::FromBytes;
 use super::pobj::{Backend, Pobjs};
 use super::{calls, Call, Enums, Locked};
 use crate::user_ta::crypto::CryptoState;
-use crate::user_ta::hw::{HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
-use crate::user_ta::space::{Space, Use, PAGE};
+use crate::user_ta::fake_ta::{self, Hw, NS_VA, SIZE, VA};
+use crate::user_ta::space::Space;
 use crate::user_ta::Frames;
 
 /// Objects by (TA, id); `corrupt` ids fail every access after open.
@@ -165,12 +162,6 @@ impl Entropy for NoRng {
     }
 }
 
-const POOL: u64 = 0x1000_0000;
-const POOL_SIZE: u64 = 1 << 20;
-const VA: u64 = 0x8010_0000;
-const SIZE: u64 = 16 * PAGE;
-/// A page standing for memory a client shared.
-const NS_VA: u64 = 0xa000_0000;
 const UNMAPPED: u64 = VA + SIZE + 0x10;
 
 const ID: u64 = VA;
@@ -181,41 +172,6 @@ const INFO: u64 = VA + 0x200;
 const ID2: u64 = VA + 0x300;
 const DATA: u64 = VA + 0x1000;
 const BUF: u64 = VA + 0x4000;
-
-struct Hw(Mutex<Vec<u8>>);
-
-impl UserHw for Hw {
-    fn read(&self, pa: u64, dst: &mut [u8]) {
-        let o = (pa - POOL) as usize;
-        dst.copy_from_slice(&self.0.lock().unwrap()[o..o + dst.len()]);
-    }
-    fn write(&self, pa: u64, src: &[u8]) {
-        let o = (pa - POOL) as usize;
-        self.0.lock().unwrap()[o..o + src.len()].copy_from_slice(src);
-    }
-    fn zero(&self, pa: u64, len: u64) {
-        let o = (pa - POOL) as usize;
-        self.0.lock().unwrap()[o..o + len as usize].fill(0);
-    }
-    fn sync_code(&self, _: u64, _: u64) {}
-    fn build_tables(&self, a: FrameRange, _: &[UserMapping]) -> Result<u64, u32> {
-        Ok(a.start())
-    }
-    fn run(&self, _: u64, _: bool, _: &mut UserRegs) -> Trap {
-        unreachable!()
-    }
-    fn counter(&self) -> (u64, u64) {
-        (0, 1)
-    }
-    fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy> {
-        buf.fill(0x5a);
-        Ok(())
-    }
-    fn log(&self, _: core::fmt::Arguments<'_>) {}
-    fn hw_unique_key(&self) -> HwUniqueKey {
-        HwUniqueKey::TEST
-    }
-}
 
 /// One TA instance: memory, handles, enumerators.
 struct Ta {
@@ -230,16 +186,7 @@ struct Ta {
 
 impl Ta {
     fn new(uuid: u8) -> Self {
-        let frames = Frames::default();
-        frames.lock().init(POOL, POOL_SIZE).unwrap();
-        let hw = Hw(Mutex::new(vec![0; POOL_SIZE as usize]));
-        let mut space = Space::new(Owner(5), 3);
-        let f = space.alloc_frames(&frames, &hw, SIZE).unwrap();
-        space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
-        let g = space.alloc_frames(&frames, &hw, PAGE).unwrap();
-        space
-            .map(NS_VA, g, UserKind::Rw, Use::Param { nonsecure: true })
-            .unwrap();
+        let (hw, space, frames) = fake_ta::setup();
         Self {
             hw,
             space,
