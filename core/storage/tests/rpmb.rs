@@ -441,3 +441,25 @@ fn a_write_dropped_by_the_device_is_detected() {
     let r = ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"b"));
     assert!(r.is_err(), "a dropped anchor write was accepted");
 }
+
+#[test]
+fn a_garbage_anchor_block_is_a_security_error_not_a_corrupt_object() {
+    let mut w = World::new();
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"a")).unwrap();
+    // The device signs whatever it holds: the MAC passes, the content is
+    // not an anchor.
+    w.dev.data[usize::from(ANCHOR_BLOCK)][100] = 1;
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Err(TEE_ERROR_SECURITY)
+    );
+    // Nothing was removed for it: with the block repaired the object reads.
+    w.dev.data[usize::from(ANCHOR_BLOCK)][100] = 0;
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Ok(b"a".to_vec())
+    );
+}

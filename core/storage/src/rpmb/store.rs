@@ -432,8 +432,9 @@ impl RpmbStore {
     }
 }
 
-/// The anchor block's value: 0 for a block never written (all zeros);
-/// anything else that is not an anchor is corrupt.
+/// The anchor block's value: 0 for a block never written (all zeros).
+/// Anything else is a device we cannot trust to anchor anything
+/// (`SECURITY`, not `CORRUPT_OBJECT`: no object is at fault).
 fn decode_anchor(b: &Block) -> TeeResult<u32> {
     if b[0..4] == ANCHOR_MAGIC && b[8..].iter().all(|x| *x == 0) {
         return Ok(u32::from_le_bytes([b[4], b[5], b[6], b[7]]));
@@ -441,7 +442,7 @@ fn decode_anchor(b: &Block) -> TeeResult<u32> {
     if b.iter().all(|x| *x == 0) {
         return Ok(0);
     }
-    Err(TEE_ERROR_CORRUPT_OBJECT)
+    Err(TEE_ERROR_SECURITY)
 }
 
 /// The REE FS rollback anchor in RPMB: a counter only the holder of the
