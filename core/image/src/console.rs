@@ -13,16 +13,7 @@ static UART: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(unsafe {
     Mmio::new(SECURE_UART.base, SECURE_UART.size)
 }));
 
-/// Log levels, as OP-TEE's `E/I/D`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Errors.
-    Error = 1,
-    /// Information.
-    Info = 2,
-    /// Debug.
-    Debug = 3,
-}
+pub use oxtee_arch::log::Level;
 
 /// Messages above this level are dropped.
 pub const LOG_LEVEL: Level = Level::Info;
@@ -47,9 +38,5 @@ macro_rules! info {
 macro_rules! error {
     ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Error, format_args!($($arg)*)) };
 }
-macro_rules! debug {
-    ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Debug, format_args!($($arg)*)) };
-}
-pub(crate) use debug;
 pub(crate) use error;
 pub(crate) use info;

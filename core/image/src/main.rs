@@ -20,21 +20,11 @@ mod dt;
 #[cfg(target_os = "none")]
 mod entry;
 #[cfg(target_os = "none")]
-mod fp;
-#[cfg(target_os = "none")]
-mod heap;
-#[cfg(target_os = "none")]
-mod interrupt;
-#[cfg(target_os = "none")]
-mod mmu;
+mod machine;
 #[cfg(target_os = "none")]
 mod services;
 #[cfg(target_os = "none")]
 mod ta_keys;
-#[cfg(target_os = "none")]
-mod thread;
-#[cfg(target_os = "none")]
-mod user;
 
 /// Host builds compile an empty program; the image exists for
 /// `aarch64-unknown-none-softfloat` only.

@@ -173,8 +173,8 @@ impl StatsSource for CoreStats {
         })
     }
     fn ree_time(&self) -> Result<TeeTime, TeeError> {
-        let cpu = crate::entry::cpu_index();
-        let mut rpc = crate::thread::current_rpc(cpu).ok_or(TeeError::BadState)?;
+        let cpu = oxtee_arch::entry::cpu_index();
+        let mut rpc = oxtee_arch::thread::current_rpc(cpu).ok_or(TeeError::BadState)?;
         let mut mem = crate::entry::ns_memory();
         let (secs, nanos) =
             oxtee_kernel::rpc::get_ree_time(&mut rpc, &mut mem).map_err(|_| TeeError::Generic)?;
@@ -191,7 +191,7 @@ pub struct CoreTests;
 impl CoreSelfTests for CoreTests {
     fn run(&self) -> Result<(), TeeError> {
         // A native interrupt (the secure timer) reaches the core and returns.
-        if !crate::interrupt::timer_self_test() {
+        if !oxtee_arch::interrupt::timer_self_test() {
             crate::console::error!("self test: the secure timer interrupt did not arrive");
             return Err(TeeError::Generic);
         }

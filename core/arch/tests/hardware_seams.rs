@@ -3,8 +3,8 @@
 //! checks that the code keeps the one construct that makes the seam sound.
 
 const USER: &str = include_str!("../src/user.rs");
-const SERVICES: &str = include_str!("../src/services.rs");
-const DT: &str = include_str!("../src/dt.rs");
+const SERVICES: &str = include_str!("../../image/src/services.rs");
+const DT: &str = include_str!("../../image/src/dt.rs");
 
 /// The text of the first `fn name(` in `src`, up to the closing brace at its indentation.
 fn body<'a>(src: &'a str, name: &str) -> &'a str {

@@ -58,7 +58,7 @@ pub fn init_this_cpu() {
         .redistributor_offset(mpidr())
         .and_then(|rd| g.claim_private_secure(rd, SECURE_TIMER_INTID, SECURE_PRIORITY));
     if let Err(e) = claimed {
-        crate::console::error!("secure timer interrupt not claimed: {:?}", e);
+        crate::log::error!("secure timer interrupt not claimed: {:?}", e);
     }
 }
 
@@ -69,7 +69,7 @@ pub struct AsyncNotifIrq;
 impl oxtee_kernel::notif::NotifIrq for AsyncNotifIrq {
     fn raise(&self) {
         if let Err(e) = gic().set_pending(oxtee_qemu_virt::intid::ASYNC_NOTIF) {
-            crate::console::error!("async notification interrupt: {:?}", e);
+            crate::log::error!("async notification interrupt: {:?}", e);
         }
     }
 }

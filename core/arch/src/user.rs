@@ -1,17 +1,12 @@
 //! The machine side of running trusted applications at S-EL0: TA frame
 //! memory, translation tables, and the enter/leave path (asm/entry.S).
 
-use alloc::sync::Arc;
-
 use oxtee_frames::FrameRange;
-use oxtee_kernel::user_ta::hw::{el0_spsr, HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
+use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
-use oxtee_pta::rng::SharedRng;
-use oxtee_storage::RollbackAnchor;
-use spin::Once;
 use supplicant_proto::tee_result::*;
 
-use crate::console::{error, info};
+use crate::log::error;
 
 extern "C" {
     fn user_enter(regs: *mut UserRegs, fp: u64) -> u64;
@@ -25,19 +20,10 @@ pub const FRAMES: core::ops::Range<u64> = {
 /// Exception class of `svc` from AArch64.
 const EC_SVC64: u64 = 0x15;
 
-/// The core's random source (the RNG PTA's DRBG), set at boot.
-static RNG: Once<Arc<SharedRng>> = Once::new();
-
-/// The TA machine services of this image.
-pub struct Machine;
-
-/// The one instance handed to the kernel.
-pub static MACHINE: Machine = Machine;
-
-/// Makes `rng` the source of TA randomness (ASLR, `TEE_GenerateRandom`).
-pub fn set_rng(rng: Arc<SharedRng>) {
-    RNG.call_once(|| rng);
-}
+/// The hardware half of the TA runtime's `UserHw`: TA frame memory, user
+/// translation tables, caches and the S-EL0 entry; the image adds the
+/// platform's policy (random source, keys, anchor, log).
+pub struct UserCpu;
 
 /// Smallest data cache line of any cache this CPU's maintenance reaches
 /// (CTR_EL0.DminLine, log2 of 4-byte words), the safe stride for `dc cvau`.
@@ -53,8 +39,9 @@ fn frames_range(pa: u64, len: u64) -> bool {
     pa >= FRAMES.start && pa.checked_add(len).is_some_and(|e| e <= FRAMES.end)
 }
 
-impl UserHw for Machine {
-    fn read(&self, pa: u64, dst: &mut [u8]) {
+impl UserCpu {
+    /// See `UserHw::read`.
+    pub fn read(&self, pa: u64, dst: &mut [u8]) {
         if !frames_range(pa, dst.len() as u64) {
             error!("TA read outside the frame pool: {:#x}", pa);
             return;
@@ -63,7 +50,8 @@ impl UserHw for Machine {
         unsafe { core::ptr::copy_nonoverlapping(pa as *const u8, dst.as_mut_ptr(), dst.len()) };
     }
 
-    fn write(&self, pa: u64, src: &[u8]) {
+    /// See `UserHw::write`.
+    pub fn write(&self, pa: u64, src: &[u8]) {
         if !frames_range(pa, src.len() as u64) {
             error!("TA write outside the frame pool: {:#x}", pa);
             return;
@@ -72,7 +60,8 @@ impl UserHw for Machine {
         unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), pa as *mut u8, src.len()) };
     }
 
-    fn zero(&self, pa: u64, len: u64) {
+    /// See `UserHw::zero`.
+    pub fn zero(&self, pa: u64, len: u64) {
         if !frames_range(pa, len) {
             error!("TA zero outside the frame pool: {:#x}", pa);
             return;
@@ -81,7 +70,8 @@ impl UserHw for Machine {
         unsafe { core::ptr::write_bytes(pa as *mut u8, 0, len as usize) };
     }
 
-    fn sync_code(&self, pa: u64, len: u64) {
+    /// See `UserHw::sync_code`.
+    pub fn sync_code(&self, pa: u64, len: u64) {
         if !frames_range(pa, len) {
             error!("TA code sync outside the frame pool: {:#x}", pa);
             return;
@@ -101,7 +91,8 @@ impl UserHw for Machine {
         unsafe { core::arch::asm!("dsb ish", "ic ialluis", "dsb ish", "isb", options(nostack)) };
     }
 
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
+    /// See `UserHw::build_tables`.
+    pub fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
         if !frames_range(arena.start(), arena.size()) {
             return Err(TEE_ERROR_GENERIC);
         }
@@ -117,7 +108,8 @@ impl UserHw for Machine {
             })
     }
 
-    fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap {
+    /// See `UserHw::run`.
+    pub fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap {
         let (_, kernel_ttbr0) = crate::mmu::kernel_root();
         let asid = ttbr0 & (0xffff << 48);
         // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window, so switching TTBR0 keeps this code and stack mapped; stale TLB entries of the ASID are dropped when its tables changed.
@@ -159,40 +151,13 @@ impl UserHw for Machine {
         }
     }
 
-    fn counter(&self) -> (u64, u64) {
+    /// See `UserHw::counter`.
+    pub fn counter(&self) -> (u64, u64) {
         let (cnt, freq): (u64, u64);
         // SAFETY: reading the generic timer's counter and frequency has no side effect.
         unsafe {
             core::arch::asm!("isb", "mrs {}, cntpct_el0", "mrs {}, cntfrq_el0", out(reg) cnt, out(reg) freq, options(nomem, nostack));
         }
         (cnt, freq)
-    }
-
-    fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy> {
-        // No entropy source: the caller fails; never predictable bytes.
-        let rng = RNG.get().ok_or(NoEntropy)?;
-        rng.fill(buf).map_err(|_| {
-            error!("TA random request: the RNG failed");
-            NoEntropy
-        })
-    }
-
-    fn log(&self, args: core::fmt::Arguments<'_>) {
-        info!("{}", args);
-    }
-
-    fn hw_unique_key(&self) -> HwUniqueKey {
-        // The QEMU platform has no OTP: OP-TEE's all-zero test key.
-        HwUniqueKey::TEST
-    }
-
-    fn rollback_anchor(&self) -> Option<alloc::boxed::Box<dyn RollbackAnchor + Send>> {
-        Some(alloc::boxed::Box::new(crate::anchor::SharedAnchor))
-    }
-
-    fn rpmb_key_write_allowed(&self) -> bool {
-        // The test HUK above: nothing to protect, and the emulated RPMB of
-        // tee-supplicant forgets its key at every start.
-        true
     }
 }
