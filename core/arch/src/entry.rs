@@ -97,10 +97,7 @@ extern "C" fn cpu_on() -> u64 {
 
 /// Index of the calling CPU (Aff0 on QEMU `virt`).
 pub fn cpu_index() -> usize {
-    let mpidr: u64;
-    // SAFETY: reading MPIDR_EL1 has no side effect.
-    unsafe { core::arch::asm!("mrs {}, mpidr_el1", out(reg) mpidr, options(nomem, nostack)) };
-    (mpidr & 0xff) as usize
+    (crate::sysreg::mpidr_el1() & 0xff) as usize
 }
 
 /// Fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
@@ -128,7 +125,6 @@ extern "C" fn exception(kind: u64, esr: u64, elr: u64, far: u64) -> ! {
 /// Stops this CPU for good (after a panic).
 pub fn halt() -> ! {
     loop {
-        // SAFETY: waiting for an interrupt has no memory effect.
-        unsafe { core::arch::asm!("wfi", options(nomem, nostack)) };
+        crate::sysreg::wfi();
     }
 }

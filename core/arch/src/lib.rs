@@ -7,12 +7,14 @@
 //! The image (`oxtee-core`) is the composition root: it hands this crate
 //! its [`entry::Core`] hooks once, and everything else it needs from the
 //! machine goes through the narrow, safe functions and types here.
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(target_os = "none", no_std)]
 
 #[cfg(target_os = "none")]
 extern crate alloc;
 
+pub mod cache;
 pub mod log;
+pub mod sysreg;
 
 #[cfg(target_os = "none")]
 pub mod entry;

@@ -10,6 +10,8 @@ use oxtee_mm::{build, kernel_regions, ImageLayout, Layout, Table, QEMU_VIRT_AREN
 use oxtee_qemu_virt::secure_os::{CORE_DEVICE_WINDOWS, ROLLBACK_ANCHOR_FLASH};
 use oxtee_qemu_virt::BL32_RAM;
 
+use crate::sysreg;
+
 #[repr(C, align(4096))]
 struct Arena(UnsafeCell<[Table; QEMU_VIRT_ARENA_TABLES]>);
 
@@ -80,11 +82,7 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
         arena,
         arena_pa,
     )?;
-    let mmfr0: u64;
-    // SAFETY: reading an ID register has no side effect.
-    unsafe {
-        core::arch::asm!("mrs {}, id_aa64mmfr0_el1", out(reg) mmfr0, options(nomem, nostack))
-    };
+    let mmfr0 = sysreg::id_aa64mmfr0_el1();
     TCR.store(tcr(pa_bits_from_mmfr0(mmfr0))?, Ordering::Relaxed);
     TTBR0.store(root.ttbr0, Ordering::Release);
     Ok(())
@@ -97,53 +95,29 @@ pub fn enable_this_cpu() {
         return;
     }
     let tcr = TCR.load(Ordering::Relaxed);
-    let sctlr: u64;
-    // SAFETY: reading SCTLR_EL1 has no side effect.
-    unsafe { core::arch::asm!("mrs {}, sctlr_el1", out(reg) sctlr, options(nomem, nostack)) };
     // UMA clear: EL0 (TAs) may not change their interrupt masks.
-    let mut sctlr = sctlr_enable(sctlr) & !(1 << 9);
-    let mmfr1: u64;
-    // SAFETY: reading an ID register has no side effect.
-    unsafe {
-        core::arch::asm!("mrs {}, id_aa64mmfr1_el1", out(reg) mmfr1, options(nomem, nostack))
-    };
-    let pan = (mmfr1 >> 20) & 0xf != 0;
+    let mut sctlr = sctlr_enable(sysreg::sctlr_el1()) & !(1 << 9);
+    let pan = (sysreg::id_aa64mmfr1_el1() >> 20) & 0xf != 0;
     if pan {
         // SPAN clear: every exception taken to EL1 sets PSTATE.PAN, so the
         // core can never touch TA pages through their EL0 mappings (it
         // reaches TA memory only through its own map of the TA frames).
         sctlr &= !(1 << 23);
     }
-    // SAFETY: the tables map this code, its stack and data at their physical addresses (identity), so execution continues unchanged once translation is on; TLBs are invalidated before use.
-    unsafe {
-        core::arch::asm!(
-            "msr mair_el1, {mair}",
-            "msr tcr_el1, {tcr}",
-            "msr ttbr0_el1, {ttbr0}",
-            "isb",
-            "tlbi vmalle1",
-            "dsb nsh",
-            "ic iallu",
-            "dsb nsh",
-            "isb",
-            "msr sctlr_el1, {sctlr}",
-            // CPACR_EL1.FPEN: a TA's first FP/SIMD use traps, so the core
-            // can save the normal world's registers first (fp.rs).
-            "msr cpacr_el1, {cpacr}",
-            "isb",
-            mair = in(reg) mair(),
-            tcr = in(reg) tcr,
-            ttbr0 = in(reg) ttbr0,
-            sctlr = in(reg) sctlr,
-            cpacr = in(reg) crate::fp::CPACR_AT_BOOT,
-            options(nostack)
-        )
+    let regs = sysreg::MmuRegs {
+        mair: mair(),
+        tcr,
+        ttbr0,
+        sctlr,
+        // CPACR_EL1.FPEN: a TA's first FP/SIMD use traps, so the core
+        // can save the normal world's registers first (fp.rs).
+        cpacr: crate::fp::CPACR_AT_BOOT,
     };
+    // SAFETY: the tables map this code, its stack and data at their physical addresses (identity), and `regs` were computed by `oxtee_mm::regs` for them; execution continues unchanged once translation is on.
+    unsafe { sysreg::enable_mmu(&regs) };
     if pan {
-        // SAFETY: sets PSTATE.PAN (the PAN system register, bit 22) for the code running now; only EL0-accessible pages become unreachable from EL1.
-        unsafe {
-            core::arch::asm!("msr S3_0_C4_C2_3, {}", "isb", in(reg) 1u64 << 22, options(nostack))
-        };
+        // SAFETY: FEAT_PAN is present (checked above), and the core reaches TA memory only through its own map of the TA frames, never through EL0 mappings.
+        unsafe { sysreg::set_pan() };
     }
 }
 

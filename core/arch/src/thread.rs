@@ -206,9 +206,7 @@ pub struct ThreadRpc {
 
 impl Rpc for ThreadRpc {
     fn foreign_intr_pending(&self) -> bool {
-        let isr: u64;
-        // SAFETY: reading ISR_EL1 has no side effect.
-        unsafe { core::arch::asm!("mrs {}, isr_el1", out(reg) isr, options(nomem, nostack)) };
+        let isr = crate::sysreg::isr_el1();
         // Foreign (normal-world) interrupts reach S-EL1 as FIQ (GICv3).
         isr & (1 << 6) != 0
     }

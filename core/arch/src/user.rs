@@ -7,6 +7,7 @@ use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
 use supplicant_proto::tee_result::*;
 
 use crate::log::error;
+use crate::sysreg;
 
 extern "C" {
     fn user_enter(regs: *mut UserRegs, fp: u64) -> u64;
@@ -24,15 +25,6 @@ const EC_SVC64: u64 = 0x15;
 /// translation tables, caches and the S-EL0 entry; the image adds the
 /// platform's policy (random source, keys, anchor, log).
 pub struct UserCpu;
-
-/// Smallest data cache line of any cache this CPU's maintenance reaches
-/// (CTR_EL0.DminLine, log2 of 4-byte words), the safe stride for `dc cvau`.
-fn dcache_line() -> u64 {
-    let ctr: u64;
-    // SAFETY: reading CTR_EL0 has no side effect.
-    unsafe { core::arch::asm!("mrs {}, ctr_el0", out(reg) ctr, options(nomem, nostack)) };
-    4 << ((ctr >> 16) & 0xf)
-}
 
 /// The range is TA frame memory (the only memory this interface touches).
 fn frames_range(pa: u64, len: u64) -> bool {
@@ -76,19 +68,9 @@ impl UserCpu {
             error!("TA code sync outside the frame pool: {:#x}", pa);
             return;
         }
-        // The frames may have held another TA's code, fetched on any CPU:
-        // clean the new code to the point of unification, then invalidate
-        // every CPU's instruction cache (inner shareable), not just this
-        // one's. A whole-cache invalidate also covers aliasing VIPT caches.
-        let line = dcache_line();
-        let mut at = pa & !(line - 1);
-        while at < pa + len {
-            // SAFETY: cleaning a data cache line to the point of unification has no effect on memory contents; `at` is identity mapped frame memory.
-            unsafe { core::arch::asm!("dc cvau, {}", in(reg) at, options(nostack)) };
-            at += line;
-        }
-        // SAFETY: cache and barrier maintenance only.
-        unsafe { core::arch::asm!("dsb ish", "ic ialluis", "dsb ish", "isb", options(nostack)) };
+        // The frames may have held another TA's code, fetched on any CPU
+        // (identity mapped: the physical address is the core's VA).
+        crate::cache::sync_code(pa, len);
     }
 
     /// See `UserHw::build_tables`.
@@ -112,13 +94,12 @@ impl UserCpu {
     pub fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap {
         let (_, kernel_ttbr0) = crate::mmu::kernel_root();
         let asid = ttbr0 & (0xffff << 48);
-        // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window, so switching TTBR0 keeps this code and stack mapped; stale TLB entries of the ASID are dropped when its tables changed.
-        unsafe {
-            if flush {
-                core::arch::asm!("dsb ishst", "tlbi aside1is, {}", "dsb ish", in(reg) asid, options(nostack));
-            }
-            core::arch::asm!("msr ttbr0_el1, {}", "isb", in(reg) ttbr0, options(nostack));
+        if flush {
+            // Stale TLB entries of the ASID go when its tables changed.
+            sysreg::tlbi_aside1is(asid);
         }
+        // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window, so switching TTBR0 keeps this code and stack mapped.
+        unsafe { sysreg::set_ttbr0_el1(ttbr0) };
         let cpu = crate::entry::cpu_index();
         let (kind, esr, far) = loop {
             // The return state is forced to EL0t here, at the last step before
@@ -127,11 +108,7 @@ impl UserCpu {
             let fp = crate::fp::ta_owns_fp(cpu);
             // SAFETY: `regs` is the TA's full register set with an EL0 return state; user_enter returns here at its next exception with the registers saved back (FP/SIMD only when `fp`, see fp.rs).
             let kind = unsafe { user_enter(regs, u64::from(fp)) };
-            let (esr, far): (u64, u64);
-            // SAFETY: reading the syndrome registers has no side effect.
-            unsafe {
-                core::arch::asm!("mrs {}, esr_el1", "mrs {}, far_el1", out(reg) esr, out(reg) far, options(nomem, nostack));
-            }
+            let (esr, far) = (sysreg::esr_el1(), sysreg::far_el1());
             if kind == 0 && esr >> 26 == crate::fp::EC_FP_ACCESS && !fp {
                 // First FP/SIMD use in this visit of the secure world: the
                 // TA resumes at the same instruction with its own registers.
@@ -141,9 +118,7 @@ impl UserCpu {
             break (kind, esr, far);
         };
         // SAFETY: back to the kernel's own root, which maps this code and stack as the user root did.
-        unsafe {
-            core::arch::asm!("msr ttbr0_el1, {}", "isb", in(reg) kernel_ttbr0, options(nostack));
-        }
+        unsafe { sysreg::set_ttbr0_el1(kernel_ttbr0) };
         match kind {
             1 => Trap::ForeignInterrupt,
             _ if esr >> 26 == EC_SVC64 => Trap::Syscall,
@@ -153,11 +128,6 @@ impl UserCpu {
 
     /// See `UserHw::counter`.
     pub fn counter(&self) -> (u64, u64) {
-        let (cnt, freq): (u64, u64);
-        // SAFETY: reading the generic timer's counter and frequency has no side effect.
-        unsafe {
-            core::arch::asm!("isb", "mrs {}, cntpct_el0", "mrs {}, cntfrq_el0", out(reg) cnt, out(reg) freq, options(nomem, nostack));
-        }
-        (cnt, freq)
+        (sysreg::cntpct_el0(), sysreg::cntfrq_el0())
     }
 }

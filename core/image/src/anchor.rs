@@ -147,12 +147,8 @@ mod hw {
 
     /// Microseconds of the generic timer (for the self-check's report).
     fn micros() -> u64 {
-        let (cnt, frq): (u64, u64);
-        // SAFETY: reading the generic timer's counter and frequency has no side effect.
-        unsafe {
-            core::arch::asm!("mrs {}, cntpct_el0", out(reg) cnt, options(nomem, nostack));
-            core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
-        }
+        let cnt = oxtee_arch::sysreg::cntpct_el0();
+        let frq = oxtee_arch::sysreg::cntfrq_el0();
         cnt.saturating_mul(1_000_000) / frq.max(1)
     }
 

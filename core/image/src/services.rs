@@ -57,28 +57,8 @@ pub struct Rndr;
 impl Rndr {
     /// `Some` when the CPU implements FEAT_RNG.
     pub fn probe() -> Option<Self> {
-        let isar0: u64;
-        // SAFETY: reading an ID register has no side effect.
-        unsafe {
-            core::arch::asm!("mrs {}, id_aa64isar0_el1", out(reg) isar0, options(nomem, nostack))
-        };
+        let isar0 = oxtee_arch::sysreg::id_aa64isar0_el1();
         ((isar0 >> 60) & 0xf != 0).then_some(Self)
-    }
-
-    fn next() -> Option<u64> {
-        let value: u64;
-        let ok: u64;
-        // SAFETY: RNDR only reads the hardware generator; NZCV tells success.
-        unsafe {
-            core::arch::asm!(
-                "mrs {v}, s3_3_c2_c4_0",
-                "cset {ok}, ne",
-                v = out(reg) value,
-                ok = out(reg) ok,
-                options(nomem, nostack)
-            )
-        };
-        (ok != 0).then_some(value)
     }
 }
 
@@ -86,7 +66,9 @@ impl EntropySource for Rndr {
     fn fill(&self, out: &mut [u8]) -> Result<(), EntropyError> {
         for chunk in out.chunks_mut(8) {
             // Retry a few times: RNDR may transiently fail.
-            let v = (0..16).find_map(|_| Self::next()).ok_or(EntropyError)?;
+            let v = (0..16)
+                .find_map(|_| oxtee_arch::sysreg::rndr())
+                .ok_or(EntropyError)?;
             chunk.copy_from_slice(&v.to_le_bytes()[..chunk.len()]);
         }
         Ok(())
@@ -160,13 +142,8 @@ impl StatsSource for CoreStats {
         }
     }
     fn tee_time(&self) -> Result<TeeTime, TeeError> {
-        let (cnt, frq): (u64, u64);
-        // SAFETY: reading the generic timer's counter and frequency has no side effect.
-        unsafe {
-            core::arch::asm!("mrs {}, cntpct_el0", out(reg) cnt, options(nomem, nostack));
-            core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
-        }
-        let frq = frq.max(1);
+        let cnt = oxtee_arch::sysreg::cntpct_el0();
+        let frq = oxtee_arch::sysreg::cntfrq_el0().max(1);
         Ok(TeeTime {
             seconds: (cnt / frq) as u32,
             millis: ((cnt % frq) * 1000 / frq) as u32,
