@@ -13,7 +13,9 @@
 extern crate alloc;
 
 pub mod cache;
+pub mod devices;
 pub mod log;
+pub mod ns_memory;
 pub mod sysreg;
 
 #[cfg(target_os = "none")]

@@ -9,8 +9,7 @@ const INTERRUPT: &str = include_str!("../src/interrupt.rs");
 const THREAD: &str = include_str!("../src/thread.rs");
 const ENTRY: &str = include_str!("../src/entry.rs");
 const SYSREG: &str = include_str!("../src/sysreg.rs");
-const SERVICES: &str = include_str!("../../image/src/services.rs");
-const DT: &str = include_str!("../../image/src/dt.rs");
+const NS_MEMORY: &str = include_str!("../src/ns_memory.rs");
 
 /// The text of the first `fn name(` in `src`, up to the closing brace at its indentation.
 fn body<'a>(src: &'a str, name: &str) -> &'a str {
@@ -78,20 +77,22 @@ fn registers_are_reached_only_through_sysreg() {
 
 #[test]
 fn normal_world_memory_is_copied_with_volatile_accesses() {
-    let ns = &SERVICES[at(SERVICES, "impl PhysMem for NsMemory")..at(SERVICES, "pub struct Rndr")];
+    let ns = &NS_MEMORY
+        [at(NS_MEMORY, "impl PhysMem for NsMemory")..at(NS_MEMORY, "pub fn take_boot_dt")];
     assert!(ns.contains("oxtee_drivers::foreign::copy_from("));
     assert!(ns.contains("oxtee_drivers::foreign::copy_to("));
     assert!(!ns.contains("copy_nonoverlapping"));
-    assert!(!SERVICES.contains("MMU is off"), "stale comment");
+    assert!(!NS_MEMORY.contains("MMU is off"), "stale comment");
 }
 
 #[test]
 fn the_dt_address_is_checked_before_its_memory_is_used() {
-    let update = body(DT, "update");
-    let slice = at(update, "from_raw_parts_mut(dtb as *mut u8, room)");
-    let read = at(update, "foreign::copy_from(dtb");
-    assert!(at(update, "oxtee_fdt::blob_room(") < read);
-    assert!(read < at(update, "oxtee_fdt::blob_total_size(&header, room)?"));
-    assert!(at(update, "blob_total_size") < slice);
-    assert_eq!(update.matches("from_raw_parts").count(), 1);
+    let take = body(NS_MEMORY, "take_boot_dt");
+    let slice = at(take, "from_raw_parts_mut(dtb as *mut u8, room)");
+    let read = at(take, "foreign::copy_from(dtb");
+    assert!(at(take, "oxtee_fdt::blob_room(") < read);
+    assert!(read < at(take, "oxtee_fdt::blob_total_size(&header, room)?"));
+    assert!(at(take, "blob_total_size") < at(take, "TAKEN.swap("));
+    assert!(at(take, "TAKEN.swap(") < slice, "handed out once");
+    assert_eq!(take.matches("from_raw_parts").count(), 1);
 }

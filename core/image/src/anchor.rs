@@ -89,8 +89,10 @@ mod hw {
 
     fn sector(index: usize) -> Option<CfiSector<Mmio>> {
         let base = ROLLBACK_ANCHOR_FLASH.base + index * FLASH_SECTOR_SIZE;
-        // SAFETY: one erase sector of the secure flash0 inside ROLLBACK_ANCHOR_FLASH, mapped as device memory by `mmu::build_tables`; only this module touches it (under the ANCHOR lock), and neither firmware uses these sectors.
-        let io = unsafe { Mmio::new(base, FLASH_SECTOR_SIZE) };
+        // One erase sector of the secure flash inside ROLLBACK_ANCHOR_FLASH;
+        // only this module touches it (under the ANCHOR lock), and neither
+        // firmware uses these sectors.
+        let io = oxtee_arch::devices::device(base, FLASH_SECTOR_SIZE)?;
         CfiSector::new(CfiFlash::new(io, FLASH_SECTOR_SIZE), 0)
     }
 

@@ -8,10 +8,13 @@ use oxtee_drivers::pl011::Pl011;
 use oxtee_qemu_virt::SECURE_UART;
 use spin::Mutex;
 
-// SAFETY: the secure UART's MMIO frame is a device only the secure world uses, mapped at its physical address (identity map, or MMU off).
-static UART: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(unsafe {
-    Mmio::new(SECURE_UART.base, SECURE_UART.size)
-}));
+/// The secure UART: a device only the secure world uses.
+static UART: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(
+    match oxtee_arch::devices::device(SECURE_UART.base, SECURE_UART.size) {
+        Some(io) => io,
+        None => panic!("the secure UART is not a mapped device"),
+    },
+));
 
 pub use oxtee_arch::log::Level;
 

@@ -20,7 +20,8 @@ use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
 use spin::{Mutex, Once};
 
 use crate::console::{error, info};
-use crate::services::{CoreRwLock, CoreStats, CoreTests, NsMemory};
+use crate::services::{CoreRwLock, CoreStats, CoreTests};
+use oxtee_arch::ns_memory::NsMemory;
 
 use oxtee_arch::entry::{cpu_index, Core, MAX_CPUS};
 
@@ -138,11 +139,6 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     }
 }
 
-extern "C" {
-    static __heap_start: u8;
-    static __heap_end: u8;
-}
-
 #[global_allocator]
 static HEAP: oxtee_arch::heap::CountingHeap = oxtee_arch::heap::CountingHeap::empty();
 
@@ -186,10 +182,9 @@ impl Core for Image {
 
 /// Cold boot on the primary CPU (MMU off); `false` reports failure to EL3.
 fn cold_boot(dtb: u64) -> bool {
-    let start = core::ptr::addr_of!(__heap_start) as usize;
-    let end = core::ptr::addr_of!(__heap_end) as usize;
-    // SAFETY: the linker script reserves [__heap_start, __heap_end) inside TZDRAM for the heap only; initialised once, before any allocation.
-    unsafe { HEAP.init(start, end - start) };
+    if !HEAP.init_from_linker() {
+        return false;
+    }
     info!(
         "oxtee {} (QEMU virt) starting, DT at {:#x}",
         env!("CARGO_PKG_VERSION"),

@@ -4,7 +4,7 @@
 #![cfg_attr(target_os = "none", no_std, no_main)]
 // A firmware binary exports nothing: `pub` only marks what modules share.
 #![allow(unreachable_pub)]
-#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_code)]
 
 #[cfg(target_os = "none")]
 extern crate alloc;

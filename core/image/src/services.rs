@@ -1,7 +1,5 @@
-//! Kernel services the host-tested crates need from the hardware: normal-world
-//! memory access, the CPU's random number generator, locks and statistics.
-
-use core::ops::Range;
+//! Kernel services the host-tested crates need from the machine: the CPU's
+//! random number generator, locks, statistics and the core self test.
 
 use alloc::sync::Arc;
 use oxtee_pta::invoke_tests::{CoreSelfTests, TestRwLock};
@@ -10,46 +8,7 @@ use oxtee_pta::rng::{BootSeed, EntropyError, EntropySource, SharedRng};
 use crate::console::{error, info};
 use oxtee_pta::stats::{AllocStats, StatsSource, TeeTime, ThreadStats};
 use oxtee_pta::TeeError;
-use oxtee_shm::{MemError, PhysMem};
-
-/// Normal-world RAM accessed by physical address (identity mapped: virtual =
-/// physical, non-secure). Only ranges inside `ram` are touched. The normal
-/// world may write this memory at any time, so every access is a volatile
-/// copy (`oxtee_drivers::foreign`): a plain copy would be a data race.
-pub struct NsMemory {
-    ram: Range<u64>,
-}
-
-impl NsMemory {
-    /// Access to `ram` only.
-    pub fn new(ram: Range<u64>) -> Self {
-        Self { ram }
-    }
-
-    fn check(&self, pa: u64, len: usize) -> Result<(), MemError> {
-        let end = pa.checked_add(len as u64).ok_or(MemError::OutOfRange)?;
-        if pa < self.ram.start || end > self.ram.end {
-            return Err(MemError::OutOfRange);
-        }
-        Ok(())
-    }
-}
-
-impl PhysMem for NsMemory {
-    fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
-        self.check(pa, buf.len())?;
-        // SAFETY: [pa, pa+len) is normal-world RAM (checked above), mapped flat, holding no Rust object; it is read with volatile loads into our own buffer. The normal world may change it concurrently: every caller copies once and then validates the copy.
-        unsafe { oxtee_drivers::foreign::copy_from(pa as *const u8, buf) };
-        Ok(())
-    }
-
-    fn write(&mut self, pa: u64, data: &[u8]) -> Result<(), MemError> {
-        self.check(pa, data.len())?;
-        // SAFETY: as for `read`, with volatile stores; normal-world RAM holds no secure data.
-        unsafe { oxtee_drivers::foreign::copy_to(pa as *mut u8, data) };
-        Ok(())
-    }
-}
+use oxtee_shm::PhysMem;
 
 /// The CPU's `RNDR` instruction (FEAT_RNG).
 pub struct Rndr;
