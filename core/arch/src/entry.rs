@@ -1,44 +1,12 @@
 //! The secure OS's entry points (`asm/entry.S`, TF-A's `opteed` protocol)
-//! and the hand-over to the image, which supplies the [`Core`] hooks.
+//! and the hand-over to the image's [`crate::hooks::Core`].
 
 use oxtee_kernel::fast::Regs;
-use oxtee_kernel::rpc::Rpc;
 use oxtee_qemu_virt::secure_os::CPU_STACK_SIZE;
 use supplicant_proto::opteed::*;
 
-use crate::log::Level;
-
-/// CPUs of QEMU `virt` with `-smp 2` (one entry stack each).
-pub const MAX_CPUS: usize = oxtee_qemu_virt::NUM_CPUS;
-
-/// What this layer calls in the secure OS proper: the image's composition
-/// root. Every entry from EL3 ends in one of these, on the calling CPU's
-/// stack, with exceptions masked.
-pub trait Core: Sync {
-    /// Cold boot on the primary CPU (MMU off, caches off, `.bss` zeroed):
-    /// set everything up; `false` reports a failed boot to EL3.
-    fn cold_boot(&self, dtb: u64) -> bool;
-    /// A secondary CPU was started; its MMU and GIC interface are on.
-    fn cpu_on(&self, cpu: usize);
-    /// A fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
-    fn fast_call(&self, regs: &mut Regs);
-    /// Serves one yielding call on the current secure thread.
-    fn yielding_call(&self, args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4];
-    /// Writes one console line.
-    fn log(&self, level: Level, args: core::fmt::Arguments<'_>);
-}
-
-extern "Rust" {
-    /// The image's hooks: the one symbol it defines for this crate
-    /// (`#[no_mangle] static OXTEE_CORE: &dyn Core`).
-    static OXTEE_CORE: &'static dyn Core;
-}
-
-/// The image's hooks.
-pub(crate) fn core_hooks() -> &'static dyn Core {
-    // SAFETY: the image defines `OXTEE_CORE` with exactly this type (it is named through this crate's trait), as an immutable static initialised at link time; the linker fails if it is missing.
-    unsafe { OXTEE_CORE }
-}
+use crate::cpu::{cpu_index, MAX_CPUS};
+use crate::hooks::core_hooks;
 
 core::arch::global_asm!(
     include_str!("asm/entry.S"),
@@ -71,12 +39,6 @@ extern "C" {
     static oxtee_vectors: u8;
 }
 
-/// The lowest page of every CPU's entry stack (left unmapped as a guard).
-pub fn stack_guards() -> [u64; MAX_CPUS] {
-    let start = core::ptr::addr_of!(__stacks_start) as u64;
-    core::array::from_fn(|i| start + (i * CPU_STACK_SIZE) as u64)
-}
-
 /// Cold boot on the primary CPU; returns the vector table's physical address
 /// for `ENTRY_DONE` (0 = failure).
 extern "C" fn cold_boot(dtb: u64) -> u64 {
@@ -93,11 +55,6 @@ extern "C" fn cpu_on() -> u64 {
     crate::interrupt::init_this_cpu();
     core_hooks().cpu_on(cpu_index());
     0
-}
-
-/// Index of the calling CPU (Aff0 on QEMU `virt`).
-pub fn cpu_index() -> usize {
-    (crate::sysreg::mpidr_el1() & 0xff) as usize
 }
 
 /// Fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
@@ -120,11 +77,4 @@ extern "C" fn exception(kind: u64, esr: u64, elr: u64, far: u64) -> ! {
         "exception {} at S-EL1: ESR {:#x} ELR {:#x} FAR {:#x}",
         kind, esr, elr, far
     );
-}
-
-/// Stops this CPU for good (after a panic).
-pub fn halt() -> ! {
-    loop {
-        crate::sysreg::wfi();
-    }
 }

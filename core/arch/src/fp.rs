@@ -24,7 +24,7 @@
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use crate::entry::MAX_CPUS;
+use crate::cpu::MAX_CPUS;
 
 /// ESR_EL1 exception class of an FP/SIMD access trapped by CPACR_EL1.
 pub const EC_FP_ACCESS: u64 = 0x07;

@@ -5,7 +5,7 @@
 //! memory Rust does not own (normal-world RAM, TA frames, device windows).
 //!
 //! The image (`oxtee-core`) is the composition root: it hands this crate
-//! its [`entry::Core`] hooks once, and everything else it needs from the
+//! its [`hooks::Core`] once, and everything else it needs from the
 //! machine goes through the narrow, safe functions and types here.
 #![cfg_attr(target_os = "none", no_std)]
 
@@ -13,7 +13,9 @@
 extern crate alloc;
 
 pub mod cache;
+pub mod cpu;
 pub mod devices;
+pub mod hooks;
 pub mod log;
 pub mod ns_memory;
 pub mod sysreg;

@@ -57,9 +57,9 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
         *r = b;
     }
     // The lowest page of every stack stays unmapped: an overflow faults.
-    let mut guards = [0u64; crate::entry::MAX_CPUS + crate::thread::THREAD_COUNT];
+    let mut guards = [0u64; crate::cpu::MAX_CPUS + crate::thread::THREAD_COUNT];
     for (g, v) in guards.iter_mut().zip(
-        crate::entry::stack_guards()
+        crate::cpu::stack_guards()
             .into_iter()
             .chain(crate::thread::stack_guards()),
     ) {

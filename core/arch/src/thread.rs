@@ -189,7 +189,7 @@ extern "C" fn thread_main(index: usize) -> ! {
     // SAFETY: this thread's slot is ours while it runs.
     let args = unsafe { (*t).args };
     let mut rpc = ThreadRpc { tid };
-    let exit = crate::entry::core_hooks().yielding_call(&args, &mut rpc);
+    let exit = crate::hooks::core_hooks().yielding_call(&args, &mut rpc);
     // SAFETY: as above; after the switch this stack is never used again.
     unsafe {
         (*t).exit = exit;

@@ -100,7 +100,7 @@ impl UserCpu {
         }
         // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window, so switching TTBR0 keeps this code and stack mapped.
         unsafe { sysreg::set_ttbr0_el1(ttbr0) };
-        let cpu = crate::entry::cpu_index();
+        let cpu = crate::cpu::cpu_index();
         let (kind, esr, far) = loop {
             // The return state is forced to EL0t here, at the last step before
             // `eret`, so no caller can enter a TA at EL1 or with interrupts masked.

@@ -102,7 +102,7 @@ mod hw {
             (Some(a), Some(b)) => Some(Mutex::new(FlashAnchor::new(
                 a,
                 b,
-                crate::entry::all_cpus_started,
+                oxtee_arch::cpu::all_started,
             ))),
             _ => None,
         });

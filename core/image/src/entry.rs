@@ -2,7 +2,6 @@
 //! boot, the wiring of the kernel, and the image's global state.
 
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
@@ -21,9 +20,8 @@ use spin::{Mutex, Once};
 
 use crate::console::{error, info};
 use crate::services::{CoreRwLock, CoreStats, CoreTests};
-use oxtee_arch::ns_memory::NsMemory;
-
-use oxtee_arch::entry::{cpu_index, Core, MAX_CPUS};
+use oxtee_arch::cpu::mark_started;
+use oxtee_arch::hooks::Core;
 
 const CONFIG: Config = Config {
     revision: (0, 1),
@@ -31,45 +29,11 @@ const CONFIG: Config = Config {
     thread_count: THREAD_COUNT as u32,
 };
 
-/// Normal-world RAM, from the DT.
-static NS_RAM: AtomicU64 = AtomicU64::new(0);
-static NS_RAM_END: AtomicU64 = AtomicU64::new(0);
 /// Secure RAM of QEMU virt (the monitor's and ours).
 const SECURE_RAM: core::ops::Range<u64> =
     oxtee_qemu_virt::SECURE_RAM.base as u64..oxtee_qemu_virt::SECURE_RAM.end() as u64;
 /// Sessions, shared memory and pseudo-TAs.
 static KERNEL: Once<Kernel> = Once::new();
-
-/// CPUs that have entered the core (bit per CPU index).
-static CPUS_STARTED: AtomicU32 = AtomicU32::new(0);
-const ALL_CPUS: u32 = (1 << MAX_CPUS) - 1;
-
-fn cpu_started() -> bool {
-    let bit = 1u32.checked_shl(cpu_index() as u32).unwrap_or(0) & ALL_CPUS;
-    let before = CPUS_STARTED.fetch_or(bit, Ordering::AcqRel);
-    before != ALL_CPUS && before | bit == ALL_CPUS
-}
-
-/// Whether every CPU has entered the core at least once: none still runs
-/// boot code from the secure flash (TF-A's BL1 holding pen).
-pub fn all_cpus_started() -> bool {
-    CPUS_STARTED.load(Ordering::Acquire) == ALL_CPUS
-}
-
-/// Heap statistics.
-pub fn heap_stats(reset: bool) -> oxtee_arch::heap::HeapStats {
-    HEAP.stats(reset)
-}
-
-/// Secure threads serving a call.
-pub fn threads_in_use() -> u32 {
-    oxtee_arch::thread::in_use()
-}
-
-/// The normal world's RAM, as accessible memory.
-pub fn ns_memory() -> NsMemory {
-    NsMemory::new(NS_RAM.load(Ordering::Relaxed)..NS_RAM_END.load(Ordering::Relaxed))
-}
 
 /// Serves one yielding call on the current secure thread.
 pub fn serve_call(args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4] {
@@ -81,7 +45,7 @@ pub fn serve_call(args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4] {
             0,
         ];
     };
-    let mut mem = ns_memory();
+    let mut mem = crate::memory::ns_memory();
     yielding_call(kernel, args, &mut mem, rpc)
 }
 
@@ -139,9 +103,6 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     }
 }
 
-#[global_allocator]
-static HEAP: oxtee_arch::heap::CountingHeap = oxtee_arch::heap::CountingHeap::empty();
-
 /// The image's side of the entry points.
 struct Image;
 
@@ -157,7 +118,7 @@ impl Core for Image {
 
     fn cpu_on(&self, cpu: usize) {
         info!("secondary CPU {} ready", cpu);
-        if cpu_started() {
+        if mark_started() {
             crate::anchor::self_check();
         }
     }
@@ -182,7 +143,7 @@ impl Core for Image {
 
 /// Cold boot on the primary CPU (MMU off); `false` reports failure to EL3.
 fn cold_boot(dtb: u64) -> bool {
-    if !HEAP.init_from_linker() {
+    if !crate::memory::HEAP.init_from_linker() {
         return false;
     }
     info!(
@@ -192,8 +153,7 @@ fn cold_boot(dtb: u64) -> bool {
     );
     match crate::dt::update(dtb) {
         Ok(crate::dt::FromDt { ram, rng }) => {
-            NS_RAM.store(ram.start, Ordering::Relaxed);
-            NS_RAM_END.store(ram.end, Ordering::Relaxed);
+            crate::memory::set_ns_ram(ram.clone());
             info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
             if let Err(e) = oxtee_arch::mmu::build_tables(ram.clone()) {
                 error!("cannot build translation tables: {:?}", e);
@@ -210,7 +170,7 @@ fn cold_boot(dtb: u64) -> bool {
             return false;
         }
     }
-    if cpu_started() {
+    if mark_started() {
         crate::anchor::self_check();
     }
     info!("primary CPU ready, switching to the normal world");
@@ -223,5 +183,5 @@ static NOTIF: Notifications = Notifications::new();
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     error!("PANIC: {}", info);
-    oxtee_arch::entry::halt()
+    oxtee_arch::cpu::halt()
 }

@@ -22,6 +22,8 @@ mod entry;
 #[cfg(target_os = "none")]
 mod machine;
 #[cfg(target_os = "none")]
+mod memory;
+#[cfg(target_os = "none")]
 mod services;
 #[cfg(target_os = "none")]
 mod ta_keys;

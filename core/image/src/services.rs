@@ -83,7 +83,7 @@ pub struct CoreStats {
 
 impl StatsSource for CoreStats {
     fn heap(&self, reset: bool) -> AllocStats {
-        let s = crate::entry::heap_stats(reset);
+        let s = crate::memory::heap_stats(reset);
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
         AllocStats {
             allocated: clamp(s.used),
@@ -96,7 +96,7 @@ impl StatsSource for CoreStats {
     }
     fn threads(&self) -> ThreadStats {
         ThreadStats {
-            in_use: crate::entry::threads_in_use(),
+            in_use: oxtee_arch::thread::in_use(),
             total: self.threads,
         }
     }
@@ -109,9 +109,9 @@ impl StatsSource for CoreStats {
         })
     }
     fn ree_time(&self) -> Result<TeeTime, TeeError> {
-        let cpu = oxtee_arch::entry::cpu_index();
+        let cpu = oxtee_arch::cpu::cpu_index();
         let mut rpc = oxtee_arch::thread::current_rpc(cpu).ok_or(TeeError::BadState)?;
-        let mut mem = crate::entry::ns_memory();
+        let mut mem = crate::memory::ns_memory();
         let (secs, nanos) =
             oxtee_kernel::rpc::get_ree_time(&mut rpc, &mut mem).map_err(|_| TeeError::Generic)?;
         Ok(TeeTime {
@@ -132,7 +132,7 @@ impl CoreSelfTests for CoreTests {
             return Err(TeeError::Generic);
         }
         // Normal-world memory outside the RAM the DT gave is refused.
-        let mem = crate::entry::ns_memory();
+        let mem = crate::memory::ns_memory();
         let mut b = [0u8; 1];
         let core = oxtee_qemu_virt::secure_os::LOAD_ADDR as u64;
         if mem.read(core, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {
