@@ -1,12 +1,23 @@
 //! The secure OS's entry points (`asm/entry.S`, TF-A's `opteed` protocol)
 //! and the hand-over to the image's [`crate::hooks::Core`].
 
+use core::mem::offset_of;
+
 use oxtee_kernel::fast::Regs;
+use oxtee_kernel::user_ta::hw::UserRegs;
 use oxtee_qemu_virt::secure_os::CPU_STACK_SIZE;
 use supplicant_proto::opteed::*;
 
 use crate::cpu::{cpu_index, MAX_CPUS};
 use crate::hooks::core_hooks;
+
+// The layout facts the assembly relies on beyond the offsets it is given:
+// x0..x29 in pairs from 0 (`user_x2_x29`), and the pairs it moves with one
+// `ldp`/`stp` (ELR+SPSR, FPSR+FPCR); q0..q31 16-byte aligned.
+const _: () = assert!(offset_of!(UserRegs, x) == 0);
+const _: () = assert!(offset_of!(UserRegs, spsr) == offset_of!(UserRegs, elr) + 8);
+const _: () = assert!(offset_of!(UserRegs, fpcr) == offset_of!(UserRegs, fpsr) + 8);
+const _: () = assert!(offset_of!(UserRegs, q) % 16 == 0);
 
 core::arch::global_asm!(
     include_str!("asm/entry.S"),
@@ -21,6 +32,12 @@ core::arch::global_asm!(
     fast_handler = sym fast_smc,
     exception = sym exception,
     native_irq = sym crate::interrupt::native_irq,
+    regs_x30 = const offset_of!(UserRegs, x) + 30 * 8,
+    regs_sp = const offset_of!(UserRegs, sp),
+    regs_elr = const offset_of!(UserRegs, elr),
+    regs_tpidr = const offset_of!(UserRegs, tpidr),
+    regs_fpsr = const offset_of!(UserRegs, fpsr),
+    regs_q = const offset_of!(UserRegs, q),
     entry_done = const TEESMC_OPTEED_RETURN_ENTRY_DONE,
     on_done = const TEESMC_OPTEED_RETURN_ON_DONE,
     off_done = const TEESMC_OPTEED_RETURN_OFF_DONE,

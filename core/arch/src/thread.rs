@@ -108,7 +108,14 @@ extern "C" {
     fn thread_start();
 }
 
-core::arch::global_asm!(include_str!("asm/switch.S"), thread_main = sym thread_main);
+// x19..x30 are stored in pairs from offset 0; SP's offset goes to the assembly.
+const _: () = assert!(core::mem::offset_of!(SwitchCtx, x19_x30) == 0);
+
+core::arch::global_asm!(
+    include_str!("asm/switch.S"),
+    thread_main = sym thread_main,
+    ctx_sp = const core::mem::offset_of!(SwitchCtx, sp),
+);
 
 fn pool() -> &'static Mutex<ThreadPool> {
     POOL.call_once(|| {
