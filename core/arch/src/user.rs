@@ -3,7 +3,7 @@
 
 use oxtee_frames::FrameRange;
 use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserRegs};
-use oxtee_mm::{build_user_window, Table, UserMapping, TA_WINDOW};
+use oxtee_mm::{build_user_window, Table, UserMapping, UserRoot, TA_WINDOW};
 use supplicant_proto::tee_result::*;
 
 use crate::log::error;
@@ -74,7 +74,7 @@ impl UserCpu {
     }
 
     /// See `UserHw::build_tables`.
-    pub fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
+    pub fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
         if !frames_range(arena.start(), arena.size()) {
             return Err(TEE_ERROR_GENERIC);
         }
@@ -82,16 +82,15 @@ impl UserCpu {
         // SAFETY: the arena is zeroed frames of the pool, owned by the TA runtime and used for nothing else.
         let tables = unsafe { core::slice::from_raw_parts_mut(arena.start() as *mut Table, n) };
         let (kroot, _) = crate::mmu::kernel_root();
-        build_user_window(kroot, TA_WINDOW, maps, tables, arena.start())
-            .map(|root| root.ttbr0)
-            .map_err(|e| {
-                error!("TA map: {:?}", e);
-                TEE_ERROR_OUT_OF_MEMORY
-            })
+        build_user_window(kroot, TA_WINDOW, maps, tables, arena.start()).map_err(|e| {
+            error!("TA map: {:?}", e);
+            TEE_ERROR_OUT_OF_MEMORY
+        })
     }
 
     /// See `UserHw::run`.
-    pub fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap {
+    pub fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap {
+        let ttbr0 = root.ttbr0();
         let (_, kernel_ttbr0) = crate::mmu::kernel_root();
         let asid = ttbr0 & (0xffff << 48);
         if flush {

@@ -8,7 +8,7 @@ use alloc::sync::Arc;
 use oxtee_arch::user::UserCpu;
 use oxtee_frames::FrameRange;
 use oxtee_kernel::user_ta::hw::{HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
-use oxtee_mm::UserMapping;
+use oxtee_mm::{UserMapping, UserRoot};
 use oxtee_pta::rng::SharedRng;
 use oxtee_storage::RollbackAnchor;
 use spin::Once;
@@ -46,12 +46,12 @@ impl UserHw for Machine {
         UserCpu.sync_code(pa, len)
     }
 
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
         UserCpu.build_tables(arena, maps)
     }
 
-    fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap {
-        UserCpu.run(ttbr0, flush, regs)
+    fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap {
+        UserCpu.run(root, flush, regs)
     }
 
     fn counter(&self) -> (u64, u64) {
