@@ -79,6 +79,7 @@ read!(ctr_el0, "CTR_EL0", "ctr_el0");
 read!(esr_el1, "ESR_EL1", "esr_el1");
 read!(far_el1, "FAR_EL1", "far_el1");
 read!(sctlr_el1, "SCTLR_EL1", "sctlr_el1");
+read!(cpacr_el1, "CPACR_EL1", "cpacr_el1");
 read!(cntfrq_el0, "CNTFRQ_EL0", "cntfrq_el0");
 read!(id_aa64mmfr0_el1, "ID_AA64MMFR0_EL1", "id_aa64mmfr0_el1");
 read!(id_aa64mmfr1_el1, "ID_AA64MMFR1_EL1", "id_aa64mmfr1_el1");
@@ -219,6 +220,24 @@ pub unsafe fn set_ttbr0_el1(ttbr0: u64) {
     };
     #[cfg(not(target_os = "none"))]
     fake::write("TTBR0_EL1", ttbr0);
+}
+
+/// Writes `CPACR_EL1` (then `isb`): which FP/SIMD accesses trap.
+///
+/// # Safety
+/// Whatever EL0 may access untrapped from now on must hold only state the
+/// code running there may see (the normal world's registers saved away and
+/// the TA's own loaded before it runs); the core itself, built soft-float,
+/// must not rely on the access.
+#[inline]
+pub unsafe fn set_cpacr_el1(v: u64) {
+    #[cfg(target_os = "none")]
+    // SAFETY: the caller's contract.
+    unsafe {
+        core::arch::asm!("msr cpacr_el1, {}", "isb", in(reg) v, options(nostack, preserves_flags))
+    };
+    #[cfg(not(target_os = "none"))]
+    fake::write("CPACR_EL1", v);
 }
 
 /// Sets `PSTATE.PAN` (through the PAN register, then `isb`): EL1 can no

@@ -8,6 +8,7 @@ const MMU: &str = include_str!("../src/mmu.rs");
 const INTERRUPT: &str = include_str!("../src/interrupt.rs");
 const THREAD: &str = include_str!("../src/thread.rs");
 const ENTRY: &str = include_str!("../src/entry.rs");
+const FP: &str = include_str!("../src/fp.rs");
 const SYSREG: &str = include_str!("../src/sysreg.rs");
 const NS_MEMORY: &str = include_str!("../src/ns_memory.rs");
 
@@ -60,6 +61,7 @@ fn registers_are_reached_only_through_sysreg() {
         ("interrupt.rs", INTERRUPT),
         ("thread.rs", THREAD),
         ("entry.rs", ENTRY),
+        ("fp.rs", FP),
     ] {
         assert!(
             !src.contains("asm!(\""),
@@ -67,7 +69,13 @@ fn registers_are_reached_only_through_sysreg() {
         );
     }
     // Writes that change translation, permissions or masking are `unsafe fn`.
-    for f in ["set_ttbr0_el1", "set_pan", "unmask_irq", "enable_mmu"] {
+    for f in [
+        "set_ttbr0_el1",
+        "set_pan",
+        "unmask_irq",
+        "enable_mmu",
+        "set_cpacr_el1",
+    ] {
         assert!(
             SYSREG.contains(&format!("pub unsafe fn {f}(")),
             "{f} is safe"
