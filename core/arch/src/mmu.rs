@@ -3,7 +3,7 @@
 
 use core::cell::UnsafeCell;
 use core::ops::Range;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use oxtee_mm::regs::{mair, pa_bits_from_mmfr0, sctlr_enable, tcr};
 use oxtee_mm::{build, kernel_regions, ImageLayout, Layout, Table, QEMU_VIRT_ARENA_TABLES};
@@ -19,6 +19,8 @@ struct Arena(UnsafeCell<[Table; QEMU_VIRT_ARENA_TABLES]>);
 unsafe impl Sync for Arena {}
 
 static ARENA: Arena = Arena(UnsafeCell::new([[0; 512]; QEMU_VIRT_ARENA_TABLES]));
+/// The arena has been handed to the builder (once only).
+static BUILT: AtomicBool = AtomicBool::new(false);
 /// TTBR0 value (0 until the tables exist).
 static TTBR0: AtomicU64 = AtomicU64::new(0);
 static TCR: AtomicU64 = AtomicU64::new(0);
@@ -30,8 +32,13 @@ extern "C" {
     static __rodata_end: u8;
 }
 
-/// Builds the tables (primary CPU, cold boot, MMU still off).
+/// Builds the tables (primary CPU, cold boot, MMU still off). The arena is
+/// written once: a second call changes nothing and fails with `OutOfTables`
+/// (the tables may be in use by then, and `kernel_root` hands them out).
 pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
+    if BUILT.swap(true, Ordering::AcqRel) {
+        return Err(oxtee_mm::MmError::OutOfTables);
+    }
     let image = ImageLayout {
         text_start: core::ptr::addr_of!(__text_start) as u64,
         text_end: core::ptr::addr_of!(__text_end) as u64,
@@ -73,7 +80,7 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
     }; 24];
     let n = oxtee_mm::punch_holes(&regions, &guards, &mut pieces)?;
     let arena_pa = ARENA.0.get() as u64;
-    // SAFETY: cold boot on the primary CPU: nobody else uses the arena yet.
+    // SAFETY: BUILT lets only the first call here, and `kernel_root` hands out no reference to the arena before TTBR0 is stored below: this is the only reference to it now.
     let arena = unsafe { &mut *ARENA.0.get() };
     let root = build(
         &Layout {
@@ -121,9 +128,17 @@ pub fn enable_this_cpu() {
     }
 }
 
-/// The kernel's root table (read-only view) and the current kernel TTBR0.
-pub fn kernel_root() -> (&'static Table, u64) {
-    // SAFETY: the tables are only written during cold boot, before any caller exists; afterwards they are read-only.
+/// The kernel's root table (read-only view), once the tables exist.
+pub(crate) fn kernel_root() -> Option<&'static Table> {
+    if TTBR0.load(Ordering::Acquire) == 0 {
+        return None;
+    }
+    // SAFETY: TTBR0 is set (Release) after the last write to the arena, and BUILT keeps `build_tables` from writing it again: from here on the arena is read-only.
     let arena = unsafe { &*ARENA.0.get() };
-    (&arena[0], TTBR0.load(Ordering::Acquire))
+    Some(&arena[0])
+}
+
+/// The kernel's TTBR0 value (0 until the tables exist).
+pub(crate) fn kernel_ttbr0() -> u64 {
+    TTBR0.load(Ordering::Acquire)
 }

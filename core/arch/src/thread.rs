@@ -135,7 +135,7 @@ fn thread(tid: ThreadId) -> *mut Thread {
 /// Entry of a yielding SMC on `cpu`: starts a new thread for a call, or
 /// resumes the thread named by `RETURN_FROM_RPC`. Returns when that thread
 /// finishes or leaves for the normal world; `regs[0..4]` get the answer.
-pub fn yielding_smc(regs: &mut Regs, cpu: usize) {
+pub(crate) fn yielding_smc(regs: &mut Regs, cpu: usize) {
     let tid = if regs[0] == u64::from(OPTEE_SMC_CALL_RETURN_FROM_RPC) {
         let resumed = pool().lock().resume(regs[3], cpu);
         match resumed {

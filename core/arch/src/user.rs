@@ -81,7 +81,7 @@ impl UserCpu {
         let n = (arena.size() / 4096) as usize;
         // SAFETY: the arena is zeroed frames of the pool, owned by the TA runtime and used for nothing else.
         let tables = unsafe { core::slice::from_raw_parts_mut(arena.start() as *mut Table, n) };
-        let (kroot, _) = crate::mmu::kernel_root();
+        let kroot = crate::mmu::kernel_root().ok_or(TEE_ERROR_BAD_STATE)?;
         build_user_window(kroot, TA_WINDOW, maps, tables, arena.start()).map_err(|e| {
             error!("TA map: {:?}", e);
             TEE_ERROR_OUT_OF_MEMORY
@@ -91,7 +91,12 @@ impl UserCpu {
     /// See `UserHw::run`.
     pub fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap {
         let ttbr0 = root.ttbr0();
-        let (_, kernel_ttbr0) = crate::mmu::kernel_root();
+        let kernel_ttbr0 = crate::mmu::kernel_ttbr0();
+        // Only roots `build_tables` put in TA frames, over the kernel's map.
+        if kernel_ttbr0 == 0 || !frames_range(ttbr0 & oxtee_mm::desc::ADDR_MASK, 4096) {
+            error!("TA run with a root outside the frame pool: {:#x}", ttbr0);
+            return Trap::Fault { esr: 0, far: 0 };
+        }
         let asid = ttbr0 & (0xffff << 48);
         if flush {
             // Stale TLB entries of the ASID go when its tables changed.
