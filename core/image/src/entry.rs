@@ -1,4 +1,4 @@
-//! The image's side of the entry points (`oxtee_arch::entry::Core`): cold
+//! The image's side of the entry points (`oxtee_arch::hooks::Core`): cold
 //! boot, the wiring of the kernel, and the image's global state.
 
 use alloc::sync::Arc;
@@ -18,10 +18,11 @@ use oxtee_qemu_virt::secure_os::THREAD_COUNT;
 use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
 use spin::{Mutex, Once};
 
-use crate::console::{error, info};
-use crate::services::{CoreRwLock, CoreStats, CoreTests};
 use oxtee_arch::cpu::mark_started;
 use oxtee_arch::hooks::Core;
+
+use crate::console::{error, info};
+use crate::services::{CoreRwLock, CoreStats, CoreTests};
 
 const CONFIG: Config = Config {
     revision: (0, 1),
