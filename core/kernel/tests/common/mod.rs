@@ -655,6 +655,8 @@ impl FakeRpc {
             7 => {}
             // FS: v[0] = {sub-command, fd, offset}, m[1] = name or data.
             2 => ret = self.fs.serve(&mut ram, &mut msg),
+            // RPMB: this normal world has no device.
+            1 => ret = 0xffff_0008, // ITEM_NOT_FOUND
             other => panic!("unexpected RPC command {other}"),
         }
         msg[20..24].copy_from_slice(&ret.to_le_bytes());
