@@ -202,6 +202,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
                 return 0;
             }
             crate::mmu::enable_this_cpu();
+            crate::fp_regs::init_this_cpu();
             info!("MMU on: identity map, W^X");
             crate::interrupt::init_this_cpu();
             crate::anchor::init();
@@ -222,6 +223,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
 /// `cpu_on_entry`: per-CPU set-up of a secondary CPU; returns 0 on success.
 extern "C" fn cpu_on() -> u64 {
     crate::mmu::enable_this_cpu();
+    crate::fp_regs::init_this_cpu();
     crate::interrupt::init_this_cpu();
     info!("secondary CPU {} ready", cpu_index());
     if cpu_started() {
@@ -243,6 +245,7 @@ static NOTIF: Notifications = Notifications::new();
 
 /// Fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
 extern "C" fn fast_smc(regs: &mut Regs) {
+    crate::fp::enter_secure_world(cpu_index(), &mut regs[0]);
     let out = fast_call(
         &CONFIG,
         Some((&NOTIF, &crate::interrupt::AsyncNotifIrq)),
@@ -256,6 +259,7 @@ extern "C" fn fast_smc(regs: &mut Regs) {
 extern "C" fn yield_smc(regs: &mut Regs) {
     debug!("yielding call {:#x} on CPU {}", regs[0], cpu_index());
     let cpu = cpu_index();
+    crate::fp::enter_secure_world(cpu, &mut regs[0]);
     crate::thread::yielding_smc(regs, cpu);
     // Every way out of a yielding call (done, RPC, foreign interrupt) ends here.
     crate::fp::leave_secure_world(cpu);

@@ -22,6 +22,8 @@ mod entry;
 #[cfg(target_os = "none")]
 mod fp;
 #[cfg(target_os = "none")]
+mod fp_regs;
+#[cfg(target_os = "none")]
 mod heap;
 #[cfg(target_os = "none")]
 mod interrupt;

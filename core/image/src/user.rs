@@ -140,10 +140,13 @@ impl UserHw for Machine {
             unsafe {
                 core::arch::asm!("mrs {}, esr_el1", "mrs {}, far_el1", out(reg) esr, out(reg) far, options(nomem, nostack));
             }
-            if kind == 0 && esr >> 26 == crate::fp::EC_FP_ACCESS && !fp {
+            if kind == 0
+                && esr >> 26 == crate::fp::EC_FP_ACCESS
+                && !fp
+                && crate::fp::claim_for_ta(cpu)
+            {
                 // First FP/SIMD use in this visit of the secure world: the
                 // TA resumes at the same instruction with its own registers.
-                crate::fp::claim_for_ta(cpu);
                 continue;
             }
             break (kind, esr, far);
