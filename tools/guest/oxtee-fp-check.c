@@ -21,8 +21,9 @@
  * - SVE_SPINNERS threads (default: one per CPU where the CPU has SVE) do the
  *   same with the whole SVE state: Z0..Z31 at the task's vector length,
  *   P0..P15 and FFR. Linux keeps the state of such a task live in the
- *   registers like any other, and since it no longer sets SMCCC 1.3's
- *   "no live SVE state" hint the secure world must keep all of it. Asking
+ *   registers like any other, and the secure OS never sees SMCCC 1.3's
+ *   "no live SVE state" hint here (TF-A masks it off, oxtee's firmware
+ *   announces SMCCC 1.2), so it must keep all of it. Asking
  *   for SVE spinners on a CPU without SVE is a failure, not a skip.
  *
  * - Then each caller drives the FP probe TA (tools/guest/fp-probe-ta): a TA
