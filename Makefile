@@ -31,7 +31,7 @@ STORAGE_NV_REGION ?=
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test tf-a-test storage-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test clean
 
 all: $(FLASH) initramfs
 
@@ -144,16 +144,39 @@ probe-test: $(O)/flash-oxtee.img initramfs
 
 # FP/SIMD registers of the normal world survive TA calls on every CPU
 # (tools/guest/oxtee-fp-check.c): d8-d15 across each call, v0-v31 and FPCR
-# of threads that never call. TEE=optee runs the same check on OP-TEE.
+# of threads that never call, and (QEMU's max CPU has SVE) the whole SVE
+# state of such threads. TEE=optee runs the same check on OP-TEE.
 FP_CHECK := $(O)/guest/oxtee-fp-check
 FP_CHECK_CALLS ?= 1500
 FP_CHECK_FP_CALLS ?= 4
-fp-test: $(FLASH) initramfs $(FP_CHECK)
+FP_CHECK_SPINNERS ?= 2
+FP_CHECK_SVE_SPINNERS ?= 2
+fp-test: $(FLASH) initramfs $(FP_CHECK) $(FP_PROBE_TA)
 	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/fp-test/$(RUN_NAME) --timeout 900 \
 		--extra-file $(FP_CHECK):/usr/bin/oxtee-fp-check \
-		--cmd 'oxtee-fp-check $(FP_CHECK_CALLS) $(FP_CHECK_FP_CALLS)'
+		--extra-file $(FP_PROBE_TA):/lib/optee_armtz/$(notdir $(FP_PROBE_TA)) \
+		--cmd 'oxtee-fp-check $(FP_CHECK_CALLS) $(FP_CHECK_FP_CALLS) $(FP_CHECK_SPINNERS) $(FP_CHECK_SVE_SPINNERS)'
 
-$(FP_CHECK): tools/guest/oxtee-fp-check.c $(O)/debian/.stamp
+# What lazy FP costs a call: the probe TA's command that touches no FP/SIMD
+# register against the one that runs one FP instruction.
+FP_BENCH_CALLS ?= 3000
+fp-bench: $(FLASH) initramfs $(FP_CHECK) $(FP_PROBE_TA)
+	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/fp-bench/$(RUN_NAME) --timeout 900 \
+		--extra-file $(FP_CHECK):/usr/bin/oxtee-fp-check \
+		--extra-file $(FP_PROBE_TA):/lib/optee_armtz/$(notdir $(FP_PROBE_TA)) \
+		--cmd 'oxtee-fp-check bench $(FP_BENCH_CALLS)'
+
+# The FP probe TA (tools/guest/fp-probe-ta), built with the TA dev kit of
+# Debian's optee-os-dev and signed with its key, like xtest's TAs.
+FP_PROBE_UUID := b5c09ff4-56a2-4037-9e1c-283e2418455b
+FP_PROBE_TA := $(O)/guest/fp-probe-ta/$(FP_PROBE_UUID).ta
+$(FP_PROBE_TA): $(wildcard tools/guest/fp-probe-ta/*) $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(MAKE) --no-print-directory -s -C tools/guest/fp-probe-ta \
+		TA_DEV_KIT_DIR=$(call bench_pkg,optee-os-dev)/usr/lib/optee-os-dev/vexpress-qemu_armv8a \
+		CROSS_COMPILE=$(CROSS_COMPILE) O=$(abspath $(dir $@))
+
+$(FP_CHECK): tools/guest/oxtee-fp-check.c tools/guest/fp-probe-ta/fp_probe_ta.h $(O)/debian/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \

@@ -18,6 +18,9 @@ have dpkg-deb || need_pkgs+=(dpkg)
 have apt-get || { echo "install-deps: apt-get is required (Debian host)" >&2; exit 1; }
 have dtc || need_pkgs+=(device-tree-compiler)
 have cpio || need_pkgs+=(cpio)
+# The TA dev kit's signing script (the FP probe TA of `make fp-test`).
+have make || need_pkgs+=(make)
+python3 -c 'import cryptography' 2>/dev/null || need_pkgs+=(python3-cryptography)
 have xz || need_pkgs+=(xz-utils)
 [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need_pkgs+=(debian-archive-keyring)
 if [ "${1:-}" = tf-a ]; then

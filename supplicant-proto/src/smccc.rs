@@ -4,6 +4,11 @@
 pub const FAST_CALL: u32 = 1 << 31;
 /// Bit 30: 1 = SMC64 convention, 0 = SMC32.
 pub const SMC64: u32 = 1 << 30;
+/// Bit 16 (SMCCC 1.3): the caller has no live SVE state, so the callee
+/// need only preserve the FP/SIMD view of the registers (V0-V31, FPSR,
+/// FPCR), not the Z bits above 128, P0-P15 or FFR. Not part of the call's
+/// identity: it is masked off before the call is recognised.
+pub const SVE_HINT: u32 = 1 << 16;
 /// Shift of the 6-bit owning-entity number (bits 29:24).
 pub const OEN_SHIFT: u32 = 24;
 /// Mask of the owning-entity number after shifting.

@@ -69,6 +69,7 @@ extern "C" fn cold_boot(dtb: u64) -> u64 {
 /// `cpu_on_entry`: per-CPU set-up of a secondary CPU; returns 0 on success.
 extern "C" fn cpu_on() -> u64 {
     crate::mmu::enable_this_cpu();
+    crate::fp_regs::init_this_cpu();
     crate::interrupt::init_this_cpu();
     core_hooks().cpu_on(cpu_index());
     0
@@ -76,6 +77,7 @@ extern "C" fn cpu_on() -> u64 {
 
 /// Fast SMC: `regs` holds a0..a7 in and receives a0..a3 out.
 extern "C" fn fast_smc(regs: &mut Regs) {
+    crate::fp::enter_secure_world(cpu_index(), &mut regs[0]);
     core_hooks().fast_call(regs);
     crate::fp::leave_secure_world(cpu_index());
 }
@@ -83,6 +85,7 @@ extern "C" fn fast_smc(regs: &mut Regs) {
 /// Yielding SMC: a secure thread serves it (or is resumed by it).
 extern "C" fn yield_smc(regs: &mut Regs) {
     let cpu = cpu_index();
+    crate::fp::enter_secure_world(cpu, &mut regs[0]);
     crate::thread::yielding_smc(regs, cpu);
     // Every way out of a yielding call (done, RPC, foreign interrupt) ends here.
     crate::fp::leave_secure_world(cpu);

@@ -17,107 +17,60 @@
 //!   the save area belongs to the CPU, the TA's registers to the TA.
 //!
 //! The core itself is built soft-float and never uses these registers.
-//! With SVE, loading a V register zeroes the bits of its Z register above
-//! 128: as OP-TEE does, the core keeps the low 128 bits the SMCCC asks for
-//! when the caller has no live SVE state (Linux's case in its SMC calls).
+//! The rules live in `oxtee_kernel::lazy_fp` (host-tested), the registers
+//! in `fp_regs.rs`. With SVE, loading a V register zeroes the bits of its Z
+//! register above 128, so unless the caller sets SMCCC 1.3's "no live SVE
+//! state" hint the whole SVE state is kept (neither TF-A, which masks the
+//! hint off, nor Linux, which no longer sets it, gives the core the hint).
 
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicBool, Ordering};
+
+use oxtee_kernel::lazy_fp::{call_id, LazyFp};
 
 use crate::cpu::MAX_CPUS;
+use crate::fp_regs::{cpu_has_sve, CpuRegs, FPEN_TRAP_EL0};
 
 /// ESR_EL1 exception class of an FP/SIMD access trapped by CPACR_EL1.
 pub const EC_FP_ACCESS: u64 = 0x07;
 
-/// CPACR_EL1.FPEN: EL0 accesses trap, EL1 accesses do not.
-const FPEN_TRAP_EL0: u64 = 0b01 << 20;
-/// CPACR_EL1.FPEN: no trap.
-const FPEN_NO_TRAP: u64 = 0b11 << 20;
-const FPEN_MASK: u64 = 0b11 << 20;
-
-/// The normal world's FP/SIMD registers (layout used by `fp_save_ns`).
-#[repr(C, align(16))]
-struct NsFpState {
-    q: [u128; 32],
-    fpsr: u64,
-    fpcr: u64,
-}
-
-const _: () = assert!(core::mem::offset_of!(NsFpState, fpsr) == 512);
-const _: () = assert!(core::mem::offset_of!(NsFpState, fpcr) == 520);
-
-struct PerCpu {
-    /// The save area holds this CPU's normal-world registers, and the
-    /// hardware registers belong to the secure world until [`leave_secure_world`].
-    saved: AtomicBool,
-    area: UnsafeCell<NsFpState>,
-}
-
-struct Areas([PerCpu; MAX_CPUS]);
+struct States([UnsafeCell<LazyFp>; MAX_CPUS]);
 
 // SAFETY: each CPU touches only its own slot, from code that runs with exceptions masked or from a TA exit on that same CPU, never concurrently with itself.
-unsafe impl Sync for Areas {}
+unsafe impl Sync for States {}
 
-static AREAS: Areas = Areas(
-    [const {
-        PerCpu {
-            saved: AtomicBool::new(false),
-            area: UnsafeCell::new(NsFpState {
-                q: [0; 32],
-                fpsr: 0,
-                fpcr: 0,
-            }),
-        }
-    }; MAX_CPUS],
-);
+static STATES: States = States([const { UnsafeCell::new(LazyFp::new()) }; MAX_CPUS]);
 
-extern "C" {
-    fn fp_save_ns(area: *mut NsFpState);
-    fn fp_load_ns(area: *const NsFpState);
+/// Runs `f` on `cpu`'s ownership state and registers.
+fn with_cpu<R>(cpu: usize, f: impl FnOnce(&mut LazyFp, &mut CpuRegs) -> R) -> R {
+    // SAFETY: `cpu` is the calling CPU (every caller passes `cpu_index()`), so no other reference to this slot exists while `f` runs.
+    let state = unsafe { &mut *STATES.0[cpu].get() };
+    f(state, &mut CpuRegs::this_cpu(cpu))
 }
 
-fn slot(cpu: usize) -> &'static PerCpu {
-    &AREAS.0[cpu]
-}
-
-/// Sets CPACR_EL1.FPEN to `fpen` if it differs.
-fn set_fpen(fpen: u64) {
-    let cpacr = crate::sysreg::cpacr_el1();
-    if cpacr & FPEN_MASK != fpen {
-        // SAFETY: FPEN only decides whether FP/SIMD accesses trap; EL1 (the core) is never trapped by either value used here, and EL0 runs untrapped only once `ta_owns_fp` found the normal world's registers saved (user_enter then loads the TA's own).
-        unsafe { crate::sysreg::set_cpacr_el1((cpacr & !FPEN_MASK) | fpen) };
-    }
+/// An SMC entered the secure world on `cpu`: what SMCCC asks to keep
+/// follows from its function ID, whose SVE hint is masked off here.
+pub fn enter_secure_world(cpu: usize, fid: &mut u64) {
+    with_cpu(cpu, |s, _| s.enter(*fid, cpu_has_sve()));
+    *fid = call_id(*fid);
 }
 
 /// Before a TA runs on `cpu`: whether it gets its own FP/SIMD registers
 /// loaded (the normal world's are already saved), or must trap on first use.
 pub fn ta_owns_fp(cpu: usize) -> bool {
-    let owned = slot(cpu).saved.load(Ordering::Relaxed);
-    set_fpen(if owned { FPEN_NO_TRAP } else { FPEN_TRAP_EL0 });
-    owned
+    with_cpu(cpu, |s, r| s.before_ta_run(r))
 }
 
 /// A TA on `cpu` trapped on its first FP/SIMD use: keep the normal world's
-/// registers aside so the TA's can be loaded.
-pub fn claim_for_ta(cpu: usize) {
-    let s = slot(cpu);
-    if !s.saved.load(Ordering::Relaxed) {
-        // SAFETY: the area is this CPU's and nothing else uses it now; the hardware registers still hold the normal world's values (nothing in the secure world loaded any since entry).
-        unsafe { fp_save_ns(s.area.get()) };
-        s.saved.store(true, Ordering::Relaxed);
-    }
+/// registers aside so the TA's can be loaded. False: refused (the caller
+/// is in SME streaming mode), the TA's FP use is a fault.
+pub fn claim_for_ta(cpu: usize) -> bool {
+    with_cpu(cpu, |s, r| s.claim(r))
 }
 
 /// Before `cpu` returns to EL3: give the normal world its registers back
 /// (which also clears any TA values from them) and trap TAs' FP again.
 pub fn leave_secure_world(cpu: usize) {
-    let s = slot(cpu);
-    if s.saved.load(Ordering::Relaxed) {
-        // SAFETY: the area holds this CPU's normal-world registers, saved by `claim_for_ta` in this visit of the secure world.
-        unsafe { fp_load_ns(s.area.get()) };
-        s.saved.store(false, Ordering::Relaxed);
-        set_fpen(FPEN_TRAP_EL0);
-    }
+    with_cpu(cpu, |s, r| s.leave(r));
 }
 
 /// CPACR_EL1 at boot: TAs trap on FP/SIMD until the first use is handled.

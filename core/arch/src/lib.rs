@@ -25,6 +25,8 @@ pub mod entry;
 #[cfg(target_os = "none")]
 pub mod fp;
 #[cfg(target_os = "none")]
+pub mod fp_regs;
+#[cfg(target_os = "none")]
 pub mod heap;
 #[cfg(target_os = "none")]
 pub mod interrupt;

@@ -84,6 +84,9 @@ read!(cntfrq_el0, "CNTFRQ_EL0", "cntfrq_el0");
 read!(id_aa64mmfr0_el1, "ID_AA64MMFR0_EL1", "id_aa64mmfr0_el1");
 read!(id_aa64mmfr1_el1, "ID_AA64MMFR1_EL1", "id_aa64mmfr1_el1");
 read!(id_aa64isar0_el1, "ID_AA64ISAR0_EL1", "id_aa64isar0_el1");
+read!(id_aa64pfr0_el1, "ID_AA64PFR0_EL1", "id_aa64pfr0_el1");
+read!(id_aa64pfr1_el1, "ID_AA64PFR1_EL1", "id_aa64pfr1_el1");
+read!(svcr, "SVCR", "S3_3_C4_C2_2");
 
 write!(icc_bpr1_el1, "ICC_BPR1_EL1", "S3_0_C12_C12_3");
 write!(icc_igrpen1_el1, "ICC_IGRPEN1_EL1", "S3_0_C12_C12_7");
@@ -238,6 +241,23 @@ pub unsafe fn set_cpacr_el1(v: u64) {
     };
     #[cfg(not(target_os = "none"))]
     fake::write("CPACR_EL1", v);
+}
+
+/// Writes `ZCR_EL1` (then `isb`): the SVE vector length of EL1 and EL0.
+///
+/// # Safety
+/// Only with SVE usable at EL1 (`CPACR_EL1.ZEN`), and only while no SVE
+/// state that must be kept is live in the registers (a shorter length
+/// drops the bits above it).
+#[inline]
+pub unsafe fn set_zcr_el1(v: u64) {
+    #[cfg(target_os = "none")]
+    // SAFETY: the caller's contract.
+    unsafe {
+        core::arch::asm!("msr S3_0_C1_C2_0, {}", "isb", in(reg) v, options(nostack, preserves_flags))
+    };
+    #[cfg(not(target_os = "none"))]
+    fake::write("ZCR_EL1", v);
 }
 
 /// Sets `PSTATE.PAN` (through the PAN register, then `isb`): EL1 can no

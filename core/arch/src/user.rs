@@ -113,10 +113,13 @@ impl UserCpu {
             // SAFETY: `regs` is the TA's full register set with an EL0 return state; user_enter returns here at its next exception with the registers saved back (FP/SIMD only when `fp`, see fp.rs).
             let kind = unsafe { user_enter(regs, u64::from(fp)) };
             let (esr, far) = (sysreg::esr_el1(), sysreg::far_el1());
-            if kind == 0 && esr >> 26 == crate::fp::EC_FP_ACCESS && !fp {
+            if kind == 0
+                && esr >> 26 == crate::fp::EC_FP_ACCESS
+                && !fp
+                && crate::fp::claim_for_ta(cpu)
+            {
                 // First FP/SIMD use in this visit of the secure world: the
                 // TA resumes at the same instruction with its own registers.
-                crate::fp::claim_for_ta(cpu);
                 continue;
             }
             break (kind, esr, far);

@@ -161,6 +161,7 @@ fn cold_boot(dtb: u64) -> bool {
                 return false;
             }
             oxtee_arch::mmu::enable_this_cpu();
+            oxtee_arch::fp_regs::init_this_cpu();
             info!("MMU on: identity map, W^X");
             oxtee_arch::interrupt::init_this_cpu();
             crate::anchor::init();

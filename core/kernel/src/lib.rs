@@ -6,6 +6,7 @@ extern crate alloc;
 
 pub mod call;
 pub mod fast;
+pub mod lazy_fp;
 pub mod notif;
 pub mod rpc;
 pub mod supp_buf;

@@ -1,0 +1,2 @@
+global-incdirs-y += .
+srcs-y += fp_probe_ta.c
