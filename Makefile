@@ -147,6 +147,8 @@ probe-test: $(O)/flash-oxtee.img initramfs
 # of threads that never call, and (QEMU's max CPU has SVE) the whole SVE
 # state of such threads. TEE=optee runs the same check on OP-TEE.
 FP_CHECK := $(O)/guest/oxtee-fp-check
+FP_PROBE_UUID := b5c09ff4-56a2-4037-9e1c-283e2418455b
+FP_PROBE_TA := $(O)/guest/fp-probe-ta/$(FP_PROBE_UUID).ta
 FP_CHECK_CALLS ?= 1500
 FP_CHECK_FP_CALLS ?= 4
 FP_CHECK_SPINNERS ?= 2
@@ -168,8 +170,6 @@ fp-bench: $(FLASH) initramfs $(FP_CHECK) $(FP_PROBE_TA)
 
 # The FP probe TA (tools/guest/fp-probe-ta), built with the TA dev kit of
 # Debian's optee-os-dev and signed with its key, like xtest's TAs.
-FP_PROBE_UUID := b5c09ff4-56a2-4037-9e1c-283e2418455b
-FP_PROBE_TA := $(O)/guest/fp-probe-ta/$(FP_PROBE_UUID).ta
 $(FP_PROBE_TA): $(wildcard tools/guest/fp-probe-ta/*) $(O)/debian/.stamp
 	@mkdir -p $(dir $@)
 	$(MAKE) --no-print-directory -s -C tools/guest/fp-probe-ta \
