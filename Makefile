@@ -31,6 +31,7 @@ STORAGE_NV_REGION ?=
 
 include build.mk
 
+.PHONY: sdk-ta sdk-test
 .PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test tf-a-test storage-test clean
 
 all: $(FLASH) initramfs
@@ -228,6 +229,38 @@ bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT)
 		FIRMWARE=$(FIRMWARE) bash tools/bench.sh
 
 $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
+
+# TA SDK (docs/ta-sdk.md): the example TA built by `cargo xtask build-ta`,
+# signed with oxtee's development key for oxtee and with the TA dev kit's
+# key (TA_SIGN_KEY) for OP-TEE 4.5, then driven by its client
+# (ta/examples/hello/client/hello-client.c) on each TEE.
+SDK_HELLO_UUID := a7b321a8-0a28-4992-83bd-b757bbc3d4cd
+SDK_TEES ?= oxtee optee
+HELLO_CLIENT := $(O)/guest/hello-client
+SDK_KEY_oxtee = $(OXTEE_TA_KEY)
+SDK_KEY_optee = $(TA_SIGN_KEY)
+sdk-ta: $(O)/debian/.stamp
+	@for tee in $(SDK_TEES); do \
+		case $$tee in oxtee) key='$(SDK_KEY_oxtee)';; optee) key='$(SDK_KEY_optee)';; esac; \
+		test -n "$$key" || { echo "sdk-ta: no TA key for $$tee"; exit 1; }; \
+		$(CARGO) xtask build-ta ta/examples/hello/ta --key "$$key" --out-dir $(O)/sdk/$$tee || exit 1; \
+	done
+
+sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) sdk-ta
+	@for tee in $(SDK_TEES); do \
+		echo "sdk-test: $$tee"; \
+		$(XTC) run --flash $(O)/flash-$$tee.img --out $(O) --log-dir $(O)/sdk-test/$$tee --timeout 600 \
+			--extra-file $(O)/sdk/$$tee/$(SDK_HELLO_UUID).ta:/lib/optee_armtz/$(SDK_HELLO_UUID).ta \
+			--extra-file $(HELLO_CLIENT):/usr/bin/hello-client \
+			--cmd 'hello-client' || exit 1; \
+	done
+
+$(HELLO_CLIENT): ta/examples/hello/client/hello-client.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
