@@ -59,6 +59,7 @@ clippy: deps
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-hello-ta --target aarch64-unknown-none -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace

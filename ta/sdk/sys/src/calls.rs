@@ -4,10 +4,10 @@
 
 use supplicant_proto::tee_syscall::{
     TeeTime, UteeObjectInfo, TEE_SCN_CHECK_ACCESS_RIGHTS, TEE_SCN_CRYP_OBJ_CLOSE,
-    TEE_SCN_CRYP_OBJ_GET_INFO, TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE, TEE_SCN_GET_TIME,
-    TEE_SCN_LOG, TEE_SCN_PANIC, TEE_SCN_RETURN, TEE_SCN_STORAGE_OBJ_CREATE,
-    TEE_SCN_STORAGE_OBJ_DEL, TEE_SCN_STORAGE_OBJ_OPEN, TEE_SCN_STORAGE_OBJ_READ,
-    TEE_SCN_STORAGE_OBJ_SEEK, TEE_SCN_STORAGE_OBJ_TRUNC, TEE_SCN_STORAGE_OBJ_WRITE,
+    TEE_SCN_CRYP_OBJ_GET_INFO, TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE, TEE_SCN_GET_TIME, TEE_SCN_LOG,
+    TEE_SCN_PANIC, TEE_SCN_RETURN, TEE_SCN_STORAGE_OBJ_CREATE, TEE_SCN_STORAGE_OBJ_DEL,
+    TEE_SCN_STORAGE_OBJ_OPEN, TEE_SCN_STORAGE_OBJ_READ, TEE_SCN_STORAGE_OBJ_SEEK,
+    TEE_SCN_STORAGE_OBJ_TRUNC, TEE_SCN_STORAGE_OBJ_WRITE,
 };
 
 use crate::raw::syscall;
@@ -71,7 +71,12 @@ pub fn utee_check_access_rights(flags: u32, buf: usize, len: usize) -> u32 {
 /// `time` must be writable.
 pub unsafe fn utee_get_time(cat: u32, time: *mut TeeTime) -> u32 {
     // SAFETY: forwarded from the caller.
-    unsafe { syscall(TEE_SCN_GET_TIME, [u64::from(cat), p(time), 0, 0, 0, 0, 0, 0]) }
+    unsafe {
+        syscall(
+            TEE_SCN_GET_TIME,
+            [u64::from(cat), p(time), 0, 0, 0, 0, 0, 0],
+        )
+    }
 }
 
 /// `_utee_cryp_random_number_generate`: fills `len` bytes at `buf`.
@@ -202,7 +207,16 @@ pub fn utee_storage_obj_seek(obj: u32, offset: i32, whence: u32) -> u32 {
         syscall(
             TEE_SCN_STORAGE_OBJ_SEEK,
             // The kernel reads the offset as a 32-bit signed value.
-            [u64::from(obj), offset as u32 as u64, u64::from(whence), 0, 0, 0, 0, 0],
+            [
+                u64::from(obj),
+                offset as u32 as u64,
+                u64::from(whence),
+                0,
+                0,
+                0,
+                0,
+                0,
+            ],
         )
     }
 }
@@ -210,7 +224,12 @@ pub fn utee_storage_obj_seek(obj: u32, offset: i32, whence: u32) -> u32 {
 /// `_utee_storage_obj_del`: deletes the object and closes its handle.
 pub fn utee_storage_obj_del(obj: u32) -> u32 {
     // SAFETY: no pointer argument.
-    unsafe { syscall(TEE_SCN_STORAGE_OBJ_DEL, [u64::from(obj), 0, 0, 0, 0, 0, 0, 0]) }
+    unsafe {
+        syscall(
+            TEE_SCN_STORAGE_OBJ_DEL,
+            [u64::from(obj), 0, 0, 0, 0, 0, 0, 0],
+        )
+    }
 }
 
 /// `_utee_cryp_obj_get_info`: the object's `utee_object_info`.
@@ -231,5 +250,10 @@ pub unsafe fn utee_cryp_obj_get_info(obj: u32, info: *mut UteeObjectInfo) -> u32
 /// `_utee_cryp_obj_close`: closes an object handle.
 pub fn utee_cryp_obj_close(obj: u32) -> u32 {
     // SAFETY: no pointer argument.
-    unsafe { syscall(TEE_SCN_CRYP_OBJ_CLOSE, [u64::from(obj), 0, 0, 0, 0, 0, 0, 0]) }
+    unsafe {
+        syscall(
+            TEE_SCN_CRYP_OBJ_CLOSE,
+            [u64::from(obj), 0, 0, 0, 0, 0, 0, 0],
+        )
+    }
 }

@@ -86,3 +86,70 @@ pub unsafe fn handle<T: TrustedApp>(
     }
     res
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Error, Result};
+    use crate::ParamType;
+
+    struct Doubler;
+
+    impl TrustedApp for Doubler {
+        type Session = ();
+        fn create() -> Result<Self> {
+            Ok(Doubler)
+        }
+        fn open_session(&mut self, _: &mut Parameters) -> Result<()> {
+            Ok(())
+        }
+        fn invoke(&mut self, _: &mut (), _: u32, p: &mut Parameters) -> Result<()> {
+            p.expect([
+                ParamType::ValueInout,
+                ParamType::None,
+                ParamType::None,
+                ParamType::None,
+            ])?;
+            let (a, b) = p.value(0)?;
+            p.set_value(0, a.checked_mul(2).ok_or(Error::OVERFLOW)?, b)
+        }
+    }
+
+    fn params(types: u64, a: u64) -> UteeParams {
+        let mut p = UteeParams {
+            types,
+            ..Default::default()
+        };
+        p.set(0, a, 9);
+        p
+    }
+
+    static CELL: RuntimeCell<Doubler> = RuntimeCell::new(false);
+
+    fn call(func: u64, p: *mut UteeParams) -> u32 {
+        // SAFETY: the tests pass live UteeParams or null; no memref is accepted.
+        unsafe { handle(&CELL, func, 5, p, 0, &|_, _, _| false) }
+    }
+
+    #[test]
+    fn entry_reads_dispatches_and_writes_back() {
+        let mut p = UteeParams::default();
+        assert_eq!(call(0, &mut p), 0);
+        let mut p = params(3, 21);
+        assert_eq!(call(2, &mut p), 0);
+        assert_eq!(p.get(0), Some((42, 9)));
+        // Overflow: error returned, value left as it was.
+        let mut p = params(3, u64::from(u32::MAX));
+        assert_eq!(call(2, &mut p), 0xFFFF_300F);
+        assert_eq!(p.get(0), Some((u64::from(u32::MAX), 9)));
+        // Undecodable types never reach the TA and change nothing.
+        let mut p = params(0x4, 1);
+        assert_eq!(call(2, &mut p), 0xFFFF_0006);
+        assert_eq!(p, params(0x4, 1));
+        // A null parameter pointer reads as no parameters.
+        let r = call(2, core::ptr::null_mut());
+        assert_eq!(r, 0xFFFF_0006, "the TA wants a value");
+        assert_eq!(call(1, &mut UteeParams::default()), 0);
+        assert!(!CELL.with(|rt| rt.is_created()));
+    }
+}

@@ -91,7 +91,10 @@ mod tests {
     #[test]
     fn success_is_never_an_error() {
         assert_eq!(Error::check(0), Ok(()));
-        assert_eq!(Error::check(r::TEE_ERROR_SHORT_BUFFER), Err(Error::SHORT_BUFFER));
+        assert_eq!(
+            Error::check(r::TEE_ERROR_SHORT_BUFFER),
+            Err(Error::SHORT_BUFFER)
+        );
         assert_eq!(Error::from_code(0), Error::GENERIC);
         assert_eq!(Error::from_code(0xFFFF_0006).code(), 0xFFFF_0006);
         assert_eq!(result_code(Ok(())), 0);

@@ -92,3 +92,54 @@ unsafe impl<const N: usize> GlobalAlloc for TaAllocator<N> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    #[test]
+    fn allocates_until_full_then_refuses_and_recovers() {
+        static HEAP: TaAllocator<8192> = TaAllocator::new();
+        let layout = Layout::from_size_align(256, 16).unwrap();
+        let mut blocks = Vec::new();
+        loop {
+            // SAFETY: non-zero layout; blocks are freed below with it.
+            let p = unsafe { HEAP.alloc(layout) };
+            if p.is_null() {
+                break;
+            }
+            assert_eq!(p as usize % 16, 0, "alignment");
+            // SAFETY: the block is 256 writable bytes.
+            unsafe { p.write_bytes(blocks.len() as u8, 256) };
+            blocks.push(p);
+        }
+        assert!(
+            blocks.len() >= 20 && blocks.len() <= 32,
+            "{} blocks",
+            blocks.len()
+        );
+        let arena = HEAP.arena.get() as usize..HEAP.arena.get() as usize + 8192;
+        for (i, &p) in blocks.iter().enumerate() {
+            assert!(arena.contains(&(p as usize)) && arena.contains(&(p as usize + 255)));
+            // SAFETY: still allocated; no block overlapped another's pattern.
+            assert!(unsafe { core::slice::from_raw_parts(p, 256) }
+                .iter()
+                .all(|&b| b == i as u8));
+        }
+        for p in blocks.drain(..) {
+            // SAFETY: allocated above with `layout`.
+            unsafe { HEAP.dealloc(p, layout) };
+        }
+        assert_eq!(HEAP.free(), HEAP.size(), "everything returned");
+        let big = Layout::from_size_align(4096, 8).unwrap();
+        // SAFETY: non-zero layout, freed right after.
+        let p = unsafe { HEAP.alloc(big) };
+        assert!(!p.is_null(), "coalesced after freeing");
+        // SAFETY: allocated above with `big`.
+        unsafe { HEAP.dealloc(p, big) };
+        let too_big = Layout::from_size_align(8193, 8).unwrap();
+        // SAFETY: non-zero layout.
+        assert!(unsafe { HEAP.alloc(too_big) }.is_null());
+    }
+}

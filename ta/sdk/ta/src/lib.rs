@@ -1,5 +1,5 @@
 #![doc = include_str!("../README.md")]
-#![no_std]
+#![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
@@ -30,7 +30,7 @@ pub mod __private {
 /// `TA_FLAG_*` for [`ta!`]'s `flags`.
 pub mod flags {
     pub use supplicant_proto::pta::{
-        TA_FLAG_INSTANCE_KEEP_ALIVE as INSTANCE_KEEP_ALIVE,
-        TA_FLAG_MULTI_SESSION as MULTI_SESSION, TA_FLAG_SINGLE_INSTANCE as SINGLE_INSTANCE,
+        TA_FLAG_INSTANCE_KEEP_ALIVE as INSTANCE_KEEP_ALIVE, TA_FLAG_MULTI_SESSION as MULTI_SESSION,
+        TA_FLAG_SINGLE_INSTANCE as SINGLE_INSTANCE,
     };
 }

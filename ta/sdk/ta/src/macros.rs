@@ -3,7 +3,7 @@
 /// Declares the TA: its type (implementing [`crate::TrustedApp`]), UUID, flags,
 /// stack and heap sizes, version and description.
 ///
-/// ```ignore
+/// ```text
 /// oxtee_ta::ta! {
 ///     app: Hello,
 ///     uuid: "5b9e0e40-2636-11e1-ad9e-0002a5d5c51b",
@@ -46,7 +46,10 @@ macro_rules! ta {
             const __STACK: usize = $stack;
             const __HEAP: usize = $heap;
             assert!(__FLAGS & !__h::TA_FLAGS_MASK == 0, "ta!: unknown flag bits");
-            assert!(__STACK > 0 && __STACK <= u32::MAX as usize, "ta!: stack_size");
+            assert!(
+                __STACK > 0 && __STACK <= u32::MAX as usize,
+                "ta!: stack_size"
+            );
             assert!(__HEAP > 0 && __HEAP <= u32::MAX as usize, "ta!: heap_size");
 
             #[cfg(target_os = "none")]

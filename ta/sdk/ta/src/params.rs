@@ -91,10 +91,17 @@ impl ParamType {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Param {
     None,
-    Value { a: u32, b: u32 },
+    Value {
+        a: u32,
+        b: u32,
+    },
     // `capacity`: the mapped size; `size`: what is reported back (may exceed the
     // capacity when a handler asks for a larger buffer).
-    Memref { addr: usize, capacity: usize, size: usize },
+    Memref {
+        addr: usize,
+        capacity: usize,
+        size: usize,
+    },
 }
 
 /// Answers whether the TA may access `[addr, addr + len)` with `TEE_MEMORY_ACCESS_*`
@@ -284,5 +291,318 @@ fn check_range(t: ParamType, addr: usize, size: usize, access: AccessCheck<'_>) 
         Ok(())
     } else {
         Err(Error::BAD_PARAMETERS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::vec;
+    use supplicant_proto::tee_result::tee_param_types;
+
+    const VI: u32 = TEE_PARAM_TYPE_VALUE_INPUT;
+    const VO: u32 = TEE_PARAM_TYPE_VALUE_OUTPUT;
+    const VIO: u32 = TEE_PARAM_TYPE_VALUE_INOUT;
+    const MI: u32 = TEE_PARAM_TYPE_MEMREF_INPUT;
+    const MO: u32 = TEE_PARAM_TYPE_MEMREF_OUTPUT;
+    const MIO: u32 = TEE_PARAM_TYPE_MEMREF_INOUT;
+    const NO: u32 = TEE_PARAM_TYPE_NONE;
+
+    fn raw(types: u32, vals: [(u64, u64); 4]) -> UteeParams {
+        let mut p = UteeParams {
+            types: u64::from(types),
+            ..Default::default()
+        };
+        for (i, (a, b)) in vals.into_iter().enumerate() {
+            assert!(p.set(i, a, b));
+        }
+        p
+    }
+
+    /// An access check that accepts exactly the ranges inside `buf`.
+    fn inside(buf: &[u8]) -> impl Fn(u32, usize, usize) -> bool + '_ {
+        move |_, addr, len| {
+            let start = buf.as_ptr() as usize;
+            addr >= start
+                && addr
+                    .checked_add(len)
+                    .is_some_and(|e| e <= start + buf.len())
+        }
+    }
+
+    fn decode(raw: &UteeParams, access: AccessCheck<'_>) -> Result<Parameters> {
+        // SAFETY: every access check used in these tests only accepts ranges of
+        // live test buffers that outlive the decoded parameters.
+        unsafe { Parameters::decode(raw, access) }
+    }
+
+    #[test]
+    fn values_decode_and_write_back() {
+        let r = raw(
+            tee_param_types(VI, VO, VIO, NO),
+            [(0x1_0000_0005, 6), (7, 8), (9, 10), (11, 12)],
+        );
+        let mut p = decode(&r, &|_, _, _| false).unwrap();
+        // GP values are 32-bit: the upper half of the kernel's word is dropped.
+        assert_eq!(p.value(0), Ok((5, 6)));
+        assert_eq!(
+            p.value(1),
+            Err(Error::BAD_PARAMETERS),
+            "output is not readable"
+        );
+        assert_eq!(p.value(2), Ok((9, 10)));
+        assert_eq!(
+            p.set_value(0, 1, 1),
+            Err(Error::BAD_PARAMETERS),
+            "input is not writable"
+        );
+        p.set_value(1, 100, 200).unwrap();
+        p.set_value(2, 300, 400).unwrap();
+        assert_eq!(p.set_value(3, 1, 1), Err(Error::BAD_PARAMETERS));
+        assert_eq!(p.value(4), Err(Error::BAD_PARAMETERS));
+        assert_eq!(p.value(usize::MAX), Err(Error::BAD_PARAMETERS));
+        let mut out = r;
+        p.write_back(&mut out);
+        assert_eq!(out.get(0), Some((0x1_0000_0005, 6)), "inputs untouched");
+        assert_eq!(out.get(1), Some((100, 200)));
+        assert_eq!(out.get(2), Some((300, 400)));
+        assert_eq!(out.get(3), Some((11, 12)), "NONE untouched");
+        assert_eq!(out.types, r.types);
+    }
+
+    #[test]
+    fn unknown_type_nibbles_are_refused_in_every_slot() {
+        for slot in 0..4 {
+            for t in [4u32, 8, 9, 10, 11, 12, 13, 14, 15] {
+                let r = raw(t << (4 * slot), [(0, 0); 4]);
+                assert_eq!(
+                    decode(&r, &|_, _, _| true).map(|_| ()),
+                    Err(Error::BAD_PARAMETERS),
+                    "type {t} in slot {slot}"
+                );
+            }
+        }
+        for bit in 16..64 {
+            let r = raw(0, [(0, 0); 4]);
+            let r = UteeParams {
+                types: r.types | 1 << bit,
+                ..r
+            };
+            assert!(decode(&r, &|_, _, _| true).is_err(), "bit {bit}");
+        }
+    }
+
+    #[test]
+    fn hostile_memref_ranges_are_refused() {
+        let buf = [0u8; 64];
+        let base = buf.as_ptr() as u64;
+        let cases: &[(u64, u64)] = &[
+            (0, 1),                          // null with a size
+            (u64::MAX, 2),                   // wraps
+            (u64::MAX - 10, 11),             // ends exactly past the address space
+            (base, u64::MAX),                // larger than the address space
+            (base, (isize::MAX as u64) + 1), // beyond isize::MAX
+            (base, 65),                      // one byte past what the check allows
+            (base + 1, 64),
+            (base - 1, 2),
+        ];
+        for &(addr, size) in cases {
+            for t in [MI, MO, MIO] {
+                let r = raw(
+                    tee_param_types(NO, t, NO, NO),
+                    [(0, 0), (addr, size), (0, 0), (0, 0)],
+                );
+                assert_eq!(
+                    decode(&r, &inside(&buf)).map(|_| ()),
+                    Err(Error::BAD_PARAMETERS),
+                    "type {t} addr {addr:#x} size {size:#x}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn access_check_gets_the_direction() {
+        let buf = [0u8; 16];
+        let seen = RefCell::new(vec![]);
+        let check = |flags: u32, addr: usize, len: usize| {
+            seen.borrow_mut().push((flags, addr, len));
+            true
+        };
+        let a = buf.as_ptr() as u64;
+        let r = raw(
+            tee_param_types(MI, MO, MIO, NO),
+            [(a, 1), (a, 2), (a, 3), (0, 0)],
+        );
+        decode(&r, &check).unwrap();
+        let any = TEE_MEMORY_ACCESS_ANY_OWNER;
+        let (rd, wr) = (TEE_MEMORY_ACCESS_READ, TEE_MEMORY_ACCESS_WRITE);
+        assert_eq!(
+            *seen.borrow(),
+            vec![
+                (any | rd, a as usize, 1),
+                (any | wr, a as usize, 2),
+                (any | rd | wr, a as usize, 3)
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_memrefs_need_no_address() {
+        // Size 0: the address is never used, whatever it is.
+        let r = raw(
+            tee_param_types(MI, MO, NO, NO),
+            [(0, 0), (0xdead_beef, 0), (0, 0), (0, 0)],
+        );
+        let mut p = decode(&r, &|_, _, _| false).unwrap();
+        assert_eq!(p.read_memref(0).unwrap(), Vec::<u8>::new());
+        p.write_memref(1, &[]).unwrap();
+        assert_eq!(p.write_memref(1, &[1]), Err(Error::SHORT_BUFFER));
+        let mut out = r;
+        p.write_back(&mut out);
+        assert_eq!(out.get(1), Some((0xdead_beef, 1)), "needed size reported");
+    }
+
+    #[test]
+    fn memref_copies_and_short_buffer() {
+        let mut input = *b"0123456789";
+        let mut output = [0xAAu8; 4];
+        let arena = [
+            input.as_ptr() as usize..input.as_ptr() as usize + input.len(),
+            output.as_ptr() as usize..output.as_ptr() as usize + output.len(),
+        ];
+        let check =
+            |_: u32, a: usize, l: usize| arena.iter().any(|r| a >= r.start && a + l <= r.end);
+        let r = raw(
+            tee_param_types(MIO, MO, NO, NO),
+            [
+                (input.as_mut_ptr() as u64, 10),
+                (output.as_mut_ptr() as u64, 4),
+                (0, 0),
+                (0, 0),
+            ],
+        );
+        let mut p = decode(&r, &check).unwrap();
+        assert_eq!(p.memref_capacity(1), Ok(4));
+        assert_eq!(p.read_memref(1), Err(Error::BAD_PARAMETERS), "output-only");
+        let copy = p.read_memref(0).unwrap();
+        assert_eq!(copy, b"0123456789");
+        assert_eq!(p.write_memref(1, b"too long"), Err(Error::SHORT_BUFFER));
+        assert_eq!(output, [0xAA; 4], "nothing written on SHORT_BUFFER");
+        p.write_memref(1, b"ok").unwrap();
+        assert_eq!(&output[..2], b"ok");
+        assert_eq!(output[2], 0xAA);
+        p.write_memref(0, b"abc").unwrap();
+        assert_eq!(&input[..4], b"abc3");
+        let mut out = r;
+        p.write_back(&mut out);
+        assert_eq!(out.get(0).unwrap().1, 3);
+        assert_eq!(out.get(1).unwrap().1, 2);
+        assert_eq!(
+            p.value(0),
+            Err(Error::BAD_PARAMETERS),
+            "memref is not a value"
+        );
+    }
+
+    #[test]
+    fn expect_compares_all_four() {
+        let r = raw(
+            tee_param_types(VI, NO, NO, NO),
+            [(1, 2), (0, 0), (0, 0), (0, 0)],
+        );
+        let p = decode(&r, &|_, _, _| false).unwrap();
+        assert_eq!(
+            p.expect([
+                ParamType::ValueInput,
+                ParamType::None,
+                ParamType::None,
+                ParamType::None
+            ]),
+            Ok(())
+        );
+        assert_eq!(
+            p.expect([
+                ParamType::ValueInout,
+                ParamType::None,
+                ParamType::None,
+                ParamType::None
+            ]),
+            Err(Error::BAD_PARAMETERS)
+        );
+        for t in 0..16 {
+            match ParamType::from_raw(t) {
+                Some(pt) => assert_eq!(pt.raw(), t),
+                None => assert!(t == 4 || t >= 8),
+            }
+        }
+    }
+
+    /// Random words from a fixed-seed generator: whatever decode accepts stays
+    /// inside the one buffer the access check allows, and copies through it
+    /// never touch the guard bytes around it.
+    #[test]
+    fn random_params_never_escape_the_checked_range() {
+        let mut mem = vec![0x5Au8; 4096];
+        let (lo, hi) = (1024usize, 3072usize);
+        let base = mem.as_mut_ptr() as usize;
+        let inner_start = base + lo;
+        let check = move |_: u32, a: usize, l: usize| {
+            a >= inner_start && a.checked_add(l).is_some_and(|e| e <= base + hi)
+        };
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut accepted = 0;
+        for _ in 0..20_000 {
+            let pick = |v: u64, n: u64| -> u64 {
+                match v % 4 {
+                    0 => (inner_start as u64)
+                        .wrapping_add(n % 4096)
+                        .wrapping_sub(1024),
+                    1 => n,
+                    2 => 0,
+                    _ => u64::MAX - (n % 16),
+                }
+            };
+            let types = next() & 0xFFFF | if next() % 50 == 0 { next() << 16 } else { 0 };
+            let mut r = UteeParams {
+                types,
+                ..Default::default()
+            };
+            for i in 0..4 {
+                let (s1, s2, s3) = (next(), next(), next());
+                r.set(i, pick(s1, s2), pick(s3 >> 2, next() % 3000));
+            }
+            let Ok(mut p) = decode(&r, &check) else {
+                continue;
+            };
+            accepted += 1;
+            for i in 0..4 {
+                if let Ok(v) = p.read_memref(i) {
+                    assert!(v.len() <= hi - lo);
+                }
+                let cap = p.memref_capacity(i).unwrap_or(0);
+                let _ = p.write_memref(i, &vec![0xC3; cap]);
+            }
+        }
+        assert!(
+            accepted > 100,
+            "too few accepted cases ({accepted}) to mean anything"
+        );
+        assert!(
+            mem[..lo].iter().all(|&b| b == 0x5A),
+            "write below the range"
+        );
+        assert!(
+            mem[hi..].iter().all(|&b| b == 0x5A),
+            "write above the range"
+        );
+        assert!(mem[lo..hi].contains(&0xC3), "no accepted write landed");
     }
 }

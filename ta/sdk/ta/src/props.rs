@@ -68,3 +68,48 @@ names! {
 
 /// Number of entries [`crate::ta!`] puts in `ta_props`.
 pub const STANDARD_PROPS: usize = 8;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_nul_terminated_copies() {
+        for (name, konst) in [
+            (&NAME_SINGLE_INSTANCE[..], TA_PROP_STR_SINGLE_INSTANCE),
+            (&NAME_MULTI_SESSION[..], TA_PROP_STR_MULTI_SESSION),
+            (&NAME_KEEP_ALIVE[..], TA_PROP_STR_KEEP_ALIVE),
+            (&NAME_DATA_SIZE[..], TA_PROP_STR_DATA_SIZE),
+            (&NAME_STACK_SIZE[..], TA_PROP_STR_STACK_SIZE),
+            (&NAME_VERSION[..], TA_PROP_STR_VERSION),
+            (&NAME_DESCRIPTION[..], TA_PROP_STR_DESCRIPTION),
+            (&NAME_ENDIAN[..], TA_PROP_STR_ENDIAN),
+        ] {
+            assert_eq!(&name[..name.len() - 1], konst.as_bytes());
+            assert_eq!(name.last(), Some(&0));
+        }
+        assert_eq!(NAME_DATA_SIZE, *b"gpd.ta.dataSize\0");
+        let a: [u8; 3] = nul_terminated("ab");
+        assert_eq!(a, *b"ab\0");
+    }
+
+    #[test]
+    #[should_panic(expected = "length mismatch")]
+    fn wrong_length_is_refused() {
+        let _: [u8; 3] = nul_terminated("abc");
+    }
+
+    #[test]
+    fn property_entry_layout() {
+        static V: u32 = 0x1234;
+        let e = UserTaProperty {
+            name: NAME_DATA_SIZE.as_ptr(),
+            prop_type: supplicant_proto::tee_syscall::USER_TA_PROP_TYPE_U32,
+            value: &V as *const u32 as *const u8,
+        };
+        let base = &e as *const UserTaProperty as usize;
+        assert_eq!(core::ptr::addr_of!(e.prop_type) as usize - base, 8);
+        assert_eq!(core::ptr::addr_of!(e.value) as usize - base, 16);
+        assert_eq!(core::mem::size_of::<UserTaProperty>(), 24);
+    }
+}

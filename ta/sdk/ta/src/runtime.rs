@@ -141,3 +141,157 @@ impl<T: TrustedApp> Runtime<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use std::cell::RefCell;
+    use std::string::{String, ToString};
+    use std::vec;
+
+    std::thread_local! {
+        static EVENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn event(e: impl Into<String>) {
+        EVENTS.with(|v| v.borrow_mut().push(e.into()));
+    }
+
+    fn events() -> Vec<String> {
+        EVENTS.with(|v| core::mem::take(&mut *v.borrow_mut()))
+    }
+
+    struct Fake;
+
+    impl TrustedApp for Fake {
+        type Session = u32;
+
+        fn create() -> Result<Self> {
+            event("create");
+            Ok(Fake)
+        }
+
+        fn open_session(&mut self, params: &mut Parameters) -> Result<u32> {
+            // A client asking with a value parameter is refused.
+            if params.types()[0] != crate::ParamType::None {
+                event("open refused");
+                return Err(Error::ACCESS_DENIED);
+            }
+            event("open");
+            Ok(0)
+        }
+
+        fn invoke(&mut self, session: &mut u32, command: u32, _: &mut Parameters) -> Result<()> {
+            *session += 1;
+            event(std::format!("invoke {command} #{session}"));
+            if command == 7 {
+                Err(Error::SHORT_BUFFER)
+            } else {
+                Ok(())
+            }
+        }
+
+        fn close_session(&mut self, session: u32) {
+            event(std::format!("close after {session}"));
+        }
+
+        fn destroy(self) {
+            event("destroy");
+        }
+    }
+
+    fn none() -> Parameters {
+        Parameters::none()
+    }
+
+    fn value_in() -> Parameters {
+        let raw = supplicant_proto::tee_syscall::UteeParams {
+            types: 1,
+            ..Default::default()
+        };
+        // SAFETY: no memory reference is present; the check is never asked.
+        unsafe { Parameters::decode(&raw, &|_, _, _| false) }.unwrap()
+    }
+
+    const OPEN: u64 = 0;
+    const CLOSE: u64 = 1;
+    const INVOKE: u64 = 2;
+
+    #[test]
+    fn lifecycle_follows_libutee() {
+        let mut rt = Runtime::<Fake>::new(false);
+        assert_eq!(rt.dispatch(OPEN, 0x1_0000_0010, 0, &mut none()), 0);
+        assert_eq!(rt.dispatch(OPEN, 0x20, 0, &mut none()), 0);
+        assert_eq!(
+            rt.dispatch(INVOKE, 0x10, 5, &mut none()),
+            0,
+            "low 32 bits name the session"
+        );
+        assert_eq!(rt.dispatch(INVOKE, 0x20, 7, &mut none()), 0xFFFF_0010);
+        assert_eq!(rt.dispatch(INVOKE, 0x10, 0x1_0000_0006, &mut none()), 0);
+        assert_eq!(rt.dispatch(CLOSE, 0x10, 0, &mut none()), 0);
+        assert!(rt.is_created(), "one session left");
+        assert_eq!(rt.dispatch(CLOSE, 0x20, 0, &mut none()), 0);
+        assert!(!rt.is_created());
+        assert_eq!(
+            events(),
+            [
+                "create",
+                "open",
+                "open",
+                "invoke 5 #1",
+                "invoke 7 #1",
+                "invoke 6 #2",
+                "close after 2",
+                "close after 1",
+                "destroy"
+            ]
+            .map(|s| s.to_string())
+        );
+    }
+
+    #[test]
+    fn unknown_sessions_and_functions() {
+        let mut rt = Runtime::<Fake>::new(false);
+        assert_eq!(rt.dispatch(INVOKE, 1, 0, &mut none()), TEE_ERROR_BAD_STATE);
+        assert_eq!(rt.dispatch(CLOSE, 1, 0, &mut none()), TEE_ERROR_BAD_STATE);
+        assert_eq!(rt.dispatch(3, 1, 0, &mut none()), TEE_ERROR_NOT_SUPPORTED);
+        assert_eq!(rt.dispatch(4, 1, 0, &mut none()), TEE_ERROR_NOT_SUPPORTED);
+        assert_eq!(
+            rt.dispatch(u64::MAX, 1, 0, &mut none()),
+            TEE_ERROR_NOT_SUPPORTED
+        );
+        assert_eq!(rt.dispatch(OPEN, 1, 0, &mut none()), 0);
+        assert_eq!(
+            rt.dispatch(OPEN, 1, 0, &mut none()),
+            TEE_ERROR_BAD_STATE,
+            "duplicate id"
+        );
+        assert_eq!(rt.dispatch(INVOKE, 2, 0, &mut none()), TEE_ERROR_BAD_STATE);
+        assert_eq!(rt.session_count(), 1);
+        events();
+    }
+
+    #[test]
+    fn failed_first_open_destroys_the_instance() {
+        let mut rt = Runtime::<Fake>::new(false);
+        assert_eq!(rt.dispatch(OPEN, 1, 0, &mut value_in()), 0xFFFF_0001);
+        assert!(!rt.is_created());
+        assert_eq!(rt.session_count(), 0);
+        assert_eq!(
+            events(),
+            ["create", "open refused", "destroy"].map(|s| s.to_string())
+        );
+    }
+
+    #[test]
+    fn keep_alive_instance_survives_its_sessions() {
+        let mut rt = Runtime::<Fake>::new(true);
+        assert_eq!(rt.dispatch(OPEN, 1, 0, &mut none()), 0);
+        assert_eq!(rt.dispatch(CLOSE, 1, 0, &mut none()), 0);
+        assert!(rt.is_created());
+        assert_eq!(rt.dispatch(OPEN, 2, 0, &mut none()), 0);
+        assert_eq!(events(), vec!["create", "open", "close after 0", "open"]);
+    }
+}

@@ -93,18 +93,24 @@ pub(crate) fn build_ta(
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--target", TA_TARGET, "--manifest-path"])
+        .args([
+            "build",
+            "--release",
+            "--target",
+            TA_TARGET,
+            "--manifest-path",
+        ])
         .arg(&manifest_path)
         .args(["--bin", &bin])
-        .env("CARGO_TARGET_AARCH64_UNKNOWN_NONE_RUSTFLAGS", ta_rustflags(&root))
+        .env(
+            "CARGO_TARGET_AARCH64_UNKNOWN_NONE_RUSTFLAGS",
+            ta_rustflags(&root),
+        )
         .status()
         .context("running cargo")?;
     ensure!(status.success(), "cargo build of the TA failed");
 
-    let elf_path = target_dir(&root)
-        .join(TA_TARGET)
-        .join("release")
-        .join(&bin);
+    let elf_path = target_dir(&root).join(TA_TARGET).join("release").join(&bin);
     let elf = std::fs::read(&elf_path).with_context(|| format!("{}", elf_path.display()))?;
     let report = check_ta_elf(&elf).with_context(|| format!("{}", elf_path.display()))?;
     let uuid = format_uuid(&report.uuid);

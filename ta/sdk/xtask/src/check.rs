@@ -5,11 +5,11 @@ use std::fmt;
 
 use anyhow::{bail, ensure, Context, Result};
 use oxtee_elf::{parse, R_AARCH64_RELATIVE};
-use zerocopy::FromBytes;
 use supplicant_proto::ta_head::{
     TaHead, TA_HEAD_NO_DEPR_ENTRY, TA_PROP_STR_DATA_SIZE, TA_PROP_STR_STACK_SIZE,
 };
 use supplicant_proto::tee_syscall::USER_TA_PROP_TYPE_U32;
+use zerocopy::FromBytes;
 
 /// What the checks found.
 #[derive(Debug)]
@@ -45,7 +45,10 @@ pub(crate) fn check_ta_elf(elf: &[u8]) -> Result<Report> {
     let first = ta.segments.first().context("no load segment")?;
     ensure!(first.vaddr == 0, "first load segment does not start at 0");
     // OP-TEE 3.x loaders took an entry of 0x20 (just after ta_head) for a legacy TA.
-    ensure!(ta.entry != 0x20, "entry point at 0x20 looks like a legacy TA");
+    ensure!(
+        ta.entry != 0x20,
+        "entry point at 0x20 looks like a legacy TA"
+    );
     ensure!(
         ta.dynamic.needed.is_empty(),
         "TA needs shared libraries, which the SDK does not build"
@@ -62,7 +65,10 @@ pub(crate) fn check_ta_elf(elf: &[u8]) -> Result<Report> {
     // The raw ta_head must say the same as the parsed one.
     let raw_head = raw_ta_head(elf, first.offset)?;
     ensure!(raw_head.depr_entry == TA_HEAD_NO_DEPR_ENTRY, "depr_entry");
-    ensure!(raw_head.stack_size == head.stack_size, "stack size mismatch");
+    ensure!(
+        raw_head.stack_size == head.stack_size,
+        "stack size mismatch"
+    );
     ensure!(raw_head.flags == head.flags, "flags mismatch");
 
     // Properties, read after relocating at an arbitrary base as a loader would.
@@ -81,7 +87,10 @@ pub(crate) fn check_ta_elf(elf: &[u8]) -> Result<Report> {
             .iter()
             .find(|p| p.name == name)
             .with_context(|| format!("property {name} missing"))?;
-        ensure!(p.kind == USER_TA_PROP_TYPE_U32, "property {name} is not a u32");
+        ensure!(
+            p.kind == USER_TA_PROP_TYPE_U32,
+            "property {name} is not a u32"
+        );
         let b: [u8; 4] = p.value.as_slice().try_into().context("u32 property size")?;
         Ok(u32::from_le_bytes(b))
     };

@@ -81,3 +81,99 @@ fn zeroed(n: usize) -> Result<Vec<u8>> {
     v.resize(n, 0);
     Ok(v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxtee_ta::__private::tee_syscall::{UteeParams, TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE};
+
+    fn decode(raw: &UteeParams) -> Parameters {
+        // SAFETY: the tests only pass memrefs of buffers that outlive the result,
+        // and accept exactly those.
+        unsafe { Parameters::decode(raw, &|_, _, _| true) }.unwrap()
+    }
+
+    fn raw(types: u64, vals: &[(u64, u64)]) -> UteeParams {
+        let mut p = UteeParams {
+            types,
+            ..Default::default()
+        };
+        for (i, &(a, b)) in vals.iter().enumerate() {
+            p.set(i, a, b);
+        }
+        p
+    }
+
+    #[test]
+    fn inc_counts_and_refuses_overflow() {
+        let mut p = decode(&raw(3, &[(41, 0)]));
+        run(CMD_INC_VALUE, &mut p, 7).unwrap();
+        assert_eq!(p.value(0), Ok((42, 7)));
+        let mut p = decode(&raw(3, &[(u64::from(u32::MAX), 0)]));
+        assert_eq!(run(CMD_INC_VALUE, &mut p, 1), Err(Error::OVERFLOW));
+        let mut p = decode(&raw(1, &[(1, 0)]));
+        assert_eq!(run(CMD_INC_VALUE, &mut p, 1), Err(Error::BAD_PARAMETERS));
+    }
+
+    #[test]
+    fn reverse_and_echo() {
+        let mut text = *b"abcdef";
+        let mut p = decode(&raw(7, &[(text.as_mut_ptr() as u64, 6)]));
+        run(CMD_REVERSE, &mut p, 1).unwrap();
+        assert_eq!(&text, b"fedcba");
+
+        let input = *b"hello";
+        let mut out = [0u8; 3];
+        let r = raw(
+            0x65,
+            &[(input.as_ptr() as u64, 5), (out.as_mut_ptr() as u64, 3)],
+        );
+        let mut p = decode(&r);
+        assert_eq!(run(CMD_ECHO, &mut p, 1), Err(Error::SHORT_BUFFER));
+        let mut back = r;
+        p.write_back(&mut back);
+        assert_eq!(back.get(1).map(|v| v.1), Some(5), "needed size");
+        assert_eq!(out, [0; 3]);
+        assert_eq!(
+            run(99, &mut decode(&raw(0, &[])), 1),
+            Err(Error::NOT_SUPPORTED)
+        );
+    }
+
+    fn fake_kernel(num: u32, args: &[u64; 8]) -> u64 {
+        if num == TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE {
+            // SAFETY: the SDK passes a writable buffer of args[1] bytes.
+            let buf =
+                unsafe { core::slice::from_raw_parts_mut(args[0] as *mut u8, args[1] as usize) };
+            buf.iter_mut()
+                .enumerate()
+                .for_each(|(i, b)| *b = i as u8 ^ 0x5A);
+            0
+        } else {
+            0xFFFF_000A
+        }
+    }
+
+    #[test]
+    fn random_goes_through_the_system_call() {
+        oxtee_ta_sys::set_host_handler(fake_kernel);
+        let mut out = [0u8; 4];
+        let mut p = decode(&raw(6, &[(out.as_mut_ptr() as u64, 4)]));
+        run(CMD_RANDOM, &mut p, 1).unwrap();
+        assert_eq!(out, [0x5A, 0x5B, 0x58, 0x59]);
+        // A kernel error reaches the client unchanged.
+        let mut p = decode(&raw(2, &[]));
+        assert_eq!(run(CMD_TIME, &mut p, 1), Err(Error::NOT_SUPPORTED));
+    }
+
+    #[test]
+    fn alloc_refuses_what_does_not_fit() {
+        let mut p = decode(&raw(0x21, &[(1000, 0)]));
+        run(CMD_ALLOC, &mut p, 1).unwrap();
+        let want = (0..1000u32).fold(0u32, |s, i| s + (i as u8) as u32);
+        assert_eq!(p.value(1), Err(Error::BAD_PARAMETERS), "output only");
+        let mut back = raw(0x21, &[(1000, 0)]);
+        p.write_back(&mut back);
+        assert_eq!(back.get(1).map(|v| v.0), Some(u64::from(want)));
+    }
+}

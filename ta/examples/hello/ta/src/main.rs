@@ -34,13 +34,21 @@ impl TrustedApp for Hello {
         Ok(Session { invocations: 0 })
     }
 
-    fn invoke(&mut self, session: &mut Session, command: u32, params: &mut Parameters) -> Result<()> {
+    fn invoke(
+        &mut self,
+        session: &mut Session,
+        command: u32,
+        params: &mut Parameters,
+    ) -> Result<()> {
         session.invocations = session.invocations.saturating_add(1);
         commands::run(command, params, session.invocations)
     }
 
     fn destroy(self) {
-        oxtee_ta::trace!("hello TA: destroyed after {} session(s)", self.sessions_opened);
+        oxtee_ta::trace!(
+            "hello TA: destroyed after {} session(s)",
+            self.sessions_opened
+        );
     }
 }
 
