@@ -30,6 +30,9 @@ static const TEEC_UUID hello_uuid = {
 #define CMD_TIME 4
 #define CMD_PANIC 5
 #define CMD_ALLOC 6
+#define CMD_STORE 7
+#define CMD_LOAD 8
+#define CMD_DELETE 9
 
 static TEEC_Context ctx;
 static int passed, failed;
@@ -192,6 +195,62 @@ static void test_services(TEEC_Session *s)
 	check(r == TEEC_SUCCESS && op.params[1].value.a == sum, "alloc-after-refusal", "r=%#x", r);
 }
 
+static TEEC_Result id_data(TEEC_Session *s, uint32_t cmd, const char *id, size_t id_len,
+			   void *data, size_t *len, uint32_t data_type)
+{
+	TEEC_Operation op = { 0 };
+	uint32_t origin = 0;
+	TEEC_Result r;
+
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, data_type, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = (void *)id;
+	op.params[0].tmpref.size = id_len;
+	op.params[1].tmpref.buffer = data;
+	op.params[1].tmpref.size = len ? *len : 0;
+	r = invoke(s, cmd, &op, &origin);
+	if (len)
+		*len = op.params[1].tmpref.size;
+	return r;
+}
+
+static void test_storage(TEEC_Session *s)
+{
+	static const char id[] = "sdk-hello-object";
+	char value[] = "persistent hello from the SDK";
+	char back[64], tiny[4];
+	char long_id[65];
+	size_t len;
+	TEEC_Result r;
+
+	len = strlen(value);
+	r = id_data(s, CMD_STORE, id, strlen(id), value, &len, TEEC_MEMREF_TEMP_INPUT);
+	check(r == TEEC_SUCCESS, "store", "r=%#x", r);
+
+	memset(back, 0, sizeof(back));
+	len = sizeof(back);
+	r = id_data(s, CMD_LOAD, id, strlen(id), back, &len, TEEC_MEMREF_TEMP_OUTPUT);
+	check(r == TEEC_SUCCESS && len == strlen(value) && !memcmp(back, value, len), "load",
+	      "r=%#x len=%zu", r, len);
+
+	len = sizeof(tiny);
+	r = id_data(s, CMD_LOAD, id, strlen(id), tiny, &len, TEEC_MEMREF_TEMP_OUTPUT);
+	check(r == TEEC_ERROR_SHORT_BUFFER && len == strlen(value), "load-short-buffer",
+	      "r=%#x len=%zu", r, len);
+
+	r = id_data(s, CMD_DELETE, id, strlen(id), NULL, NULL, TEEC_NONE);
+	check(r == TEEC_SUCCESS, "delete", "r=%#x", r);
+	len = sizeof(back);
+	r = id_data(s, CMD_LOAD, id, strlen(id), back, &len, TEEC_MEMREF_TEMP_OUTPUT);
+	check(r == TEEC_ERROR_ITEM_NOT_FOUND, "load-deleted", "r=%#x", r);
+	r = id_data(s, CMD_DELETE, id, strlen(id), NULL, NULL, TEEC_NONE);
+	check(r == TEEC_ERROR_ITEM_NOT_FOUND, "delete-again", "r=%#x", r);
+
+	memset(long_id, 'x', sizeof(long_id));
+	len = strlen(value);
+	r = id_data(s, CMD_STORE, long_id, sizeof(long_id), value, &len, TEEC_MEMREF_TEMP_INPUT);
+	check(r == TEEC_ERROR_BAD_PARAMETERS, "store-id-too-long", "r=%#x", r);
+}
+
 int main(void)
 {
 	TEEC_Session s1, s2, s3;
@@ -220,6 +279,7 @@ int main(void)
 	test_inc(&s1);
 	test_buffers(&s1);
 	test_services(&s1);
+	test_storage(&s1);
 
 	/* A second session of the same (multi-instance) TA counts on its own. */
 	memset(&op, 0, sizeof(op));

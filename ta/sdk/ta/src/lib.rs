@@ -12,6 +12,7 @@ pub mod params;
 pub mod props;
 pub mod random;
 pub mod runtime;
+pub mod storage;
 pub mod time;
 pub mod trace;
 mod user_mem;

@@ -3,6 +3,7 @@
 
 use alloc::vec::Vec;
 
+use oxtee_ta::storage::{flags, PersistentObject};
 use oxtee_ta::{Error, ParamType as T, Parameters, Result};
 
 /// The TA's UUID (also the file name `<uuid>.ta`).
@@ -25,6 +26,13 @@ pub(crate) const CMD_PANIC: u32 = 5;
 /// value[0] (input) `a` bytes allocated on the heap and filled; value[1] (output):
 /// `a` = byte sum. More than the heap holds: `TEE_ERROR_OUT_OF_MEMORY`.
 pub(crate) const CMD_ALLOC: u32 = 6;
+
+/// memref[0] (input) object id, memref[1] (input) data: stored (replacing).
+pub(crate) const CMD_STORE: u32 = 7;
+/// memref[0] (input) object id, memref[1] (output) its data.
+pub(crate) const CMD_LOAD: u32 = 8;
+/// memref[0] (input) object id: deleted.
+pub(crate) const CMD_DELETE: u32 = 9;
 
 const NONE: T = T::None;
 
@@ -70,6 +78,24 @@ pub(crate) fn run(command: u32, params: &mut Parameters, invocations: u32) -> Re
             }
             let sum = data.iter().fold(0u32, |s, &b| s.wrapping_add(u32::from(b)));
             params.set_value(1, sum, 0)
+        }
+        CMD_STORE => {
+            params.expect([T::MemrefInput, T::MemrefInput, NONE, NONE])?;
+            let id = params.read_memref(0)?;
+            let data = params.read_memref(1)?;
+            PersistentObject::create(&id, flags::ACCESS_READ | flags::OVERWRITE, &data)?;
+            Ok(())
+        }
+        CMD_LOAD => {
+            params.expect([T::MemrefInput, T::MemrefOutput, NONE, NONE])?;
+            let id = params.read_memref(0)?;
+            let data = PersistentObject::open(&id, flags::ACCESS_READ)?.read_to_end()?;
+            params.write_memref(1, &data)
+        }
+        CMD_DELETE => {
+            params.expect([T::MemrefInput, NONE, NONE, NONE])?;
+            let id = params.read_memref(0)?;
+            PersistentObject::open(&id, flags::ACCESS_WRITE_META)?.delete()
         }
         _ => Err(Error::NOT_SUPPORTED),
     }
