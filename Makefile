@@ -4,6 +4,7 @@
 #   make run CMD='...'       boot, run CMD after tee-supplicant is up, power off
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
+#   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
 # binary through the same firmware.
@@ -48,7 +49,7 @@ xtest: all
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test
+test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -243,7 +244,7 @@ $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
 SDK_HELLO_UUID := a7b321a8-0a28-4992-83bd-b757bbc3d4cd
 SDK_TEES ?= oxtee optee
 HELLO_CLIENT := $(O)/guest/hello-client
-SDK_KEY_oxtee = $(OXTEE_TA_KEY)
+SDK_KEY_oxtee = $(or $(strip $(OXTEE_TA_KEY)),$(TA_SIGN_KEY))
 SDK_KEY_optee = $(TA_SIGN_KEY)
 sdk-ta: $(O)/debian/.stamp
 	@for tee in $(SDK_TEES); do \
