@@ -252,6 +252,8 @@ sdk-ta: $(O)/debian/.stamp
 		test -n "$$key" || { echo "sdk-ta: no TA key for $$tee"; exit 1; }; \
 		$(CARGO) xtask build-ta ta/examples/hello/ta --key "$$key" --out-dir $(O)/sdk/$$tee || exit 1; \
 	done
+	OXTEE_SDK_TA_ELF=$(abspath $(O)/sdk/$(firstword $(SDK_TEES))/$(SDK_HELLO_UUID).elf) \
+		$(CARGO) test -q -p xtask -- --ignored
 
 sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) sdk-ta
 	@for tee in $(SDK_TEES); do \
