@@ -240,7 +240,6 @@ $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
 # signed with oxtee's development key for oxtee and with the TA dev kit's
 # key (TA_SIGN_KEY) for OP-TEE 4.5, then driven by its client
 # (ta/examples/hello/client/hello-client.c) on each TEE.
-
 .PHONY: sdk-ta sdk-test
 SDK_HELLO_UUID := a7b321a8-0a28-4992-83bd-b757bbc3d4cd
 SDK_TEES ?= oxtee optee
