@@ -4,6 +4,7 @@
 #   make run CMD='...'       boot, run CMD after tee-supplicant is up, power off
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
+#   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
 # binary through the same firmware.
@@ -47,7 +48,7 @@ xtest: all
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test
+test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -58,6 +59,7 @@ clippy: deps
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-hello-ta --target aarch64-unknown-none -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
@@ -251,6 +253,41 @@ bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT)
 		FIRMWARE=$(FIRMWARE) bash tools/bench.sh
 
 $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
+
+# TA SDK (docs/ta-sdk.md): the example TA built by `cargo xtask build-ta`,
+# signed with oxtee's development key for oxtee and with the TA dev kit's
+# key (TA_SIGN_KEY) for OP-TEE 4.5, then driven by its client
+# (ta/examples/hello/client/hello-client.c) on each TEE.
+.PHONY: sdk-ta sdk-test
+SDK_HELLO_UUID := a7b321a8-0a28-4992-83bd-b757bbc3d4cd
+SDK_TEES ?= oxtee optee
+HELLO_CLIENT := $(O)/guest/hello-client
+SDK_KEY_oxtee = $(or $(strip $(OXTEE_TA_KEY)),$(TA_SIGN_KEY))
+SDK_KEY_optee = $(TA_SIGN_KEY)
+sdk-ta: $(O)/debian/.stamp
+	@for tee in $(SDK_TEES); do \
+		case $$tee in oxtee) key='$(SDK_KEY_oxtee)';; optee) key='$(SDK_KEY_optee)';; esac; \
+		test -n "$$key" || { echo "sdk-ta: no TA key for $$tee"; exit 1; }; \
+		$(CARGO) xtask build-ta ta/examples/hello/ta --key "$$key" --out-dir $(O)/sdk/$$tee || exit 1; \
+	done
+	OXTEE_SDK_TA_ELF=$(abspath $(O)/sdk/$(firstword $(SDK_TEES))/$(SDK_HELLO_UUID).elf) \
+		$(CARGO) test -q -p xtask -- --ignored
+
+sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) sdk-ta
+	@for tee in $(SDK_TEES); do \
+		echo "sdk-test: $$tee"; \
+		$(XTC) run --flash $(O)/flash-$$tee.img --out $(O) --log-dir $(O)/sdk-test/$$tee --timeout 600 \
+			--extra-file $(O)/sdk/$$tee/$(SDK_HELLO_UUID).ta:/lib/optee_armtz/$(SDK_HELLO_UUID).ta \
+			--extra-file $(HELLO_CLIENT):/usr/bin/hello-client \
+			--cmd 'hello-client' || exit 1; \
+	done
+
+$(HELLO_CLIENT): ta/examples/hello/client/hello-client.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \

@@ -1,0 +1,179 @@
+//! Persistent objects in the TEE's trusted storage (`TEE_CreatePersistentObject`,
+//! `TEE_OpenPersistentObject`, `TEE_ReadObjectData`, ...), data stream only (no
+//! attributes yet). Handles are closed when dropped.
+
+use alloc::vec::Vec;
+
+use supplicant_proto::tee_storage::{
+    TEE_DATA_SEEK_CUR, TEE_DATA_SEEK_END, TEE_DATA_SEEK_SET, TEE_OBJECT_ID_MAX_LEN,
+    TEE_STORAGE_PRIVATE,
+};
+use supplicant_proto::tee_syscall::UteeObjectInfo;
+
+use crate::error::{Error, Result};
+
+/// `TEE_DATA_FLAG_*` for [`PersistentObject::create`] and [`PersistentObject::open`].
+pub mod flags {
+    pub use supplicant_proto::tee_storage::{
+        TEE_DATA_FLAG_ACCESS_READ as ACCESS_READ, TEE_DATA_FLAG_ACCESS_WRITE as ACCESS_WRITE,
+        TEE_DATA_FLAG_ACCESS_WRITE_META as ACCESS_WRITE_META, TEE_DATA_FLAG_OVERWRITE as OVERWRITE,
+        TEE_DATA_FLAG_SHARE_READ as SHARE_READ, TEE_DATA_FLAG_SHARE_WRITE as SHARE_WRITE,
+    };
+}
+
+/// Where [`PersistentObject::seek`] counts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Whence {
+    /// From the start (`TEE_DATA_SEEK_SET`).
+    Start,
+    /// From the current position (`TEE_DATA_SEEK_CUR`).
+    Current,
+    /// From the end (`TEE_DATA_SEEK_END`).
+    End,
+}
+
+/// An open persistent object of `TEE_STORAGE_PRIVATE`.
+#[derive(Debug)]
+pub struct PersistentObject {
+    handle: u32,
+}
+
+fn check_id(id: &[u8]) -> Result<()> {
+    // GP makes an over-long id a TA panic; the SDK answers an error instead, since
+    // ids often come from clients.
+    if id.len() > TEE_OBJECT_ID_MAX_LEN {
+        Err(Error::BAD_PARAMETERS)
+    } else {
+        Ok(())
+    }
+}
+
+impl PersistentObject {
+    /// Creates object `id` with `initial` data (with `flags::OVERWRITE`, replacing
+    /// an existing one; without, `TEE_ERROR_ACCESS_CONFLICT` if it exists).
+    pub fn create(id: &[u8], flags: u32, initial: &[u8]) -> Result<PersistentObject> {
+        check_id(id)?;
+        let mut handle = 0u32;
+        // SAFETY: `id` and `initial` are live slices of the given lengths; `handle`
+        // is writable. Attribute handle 0: none.
+        Error::check(unsafe {
+            oxtee_ta_sys::utee_storage_obj_create(
+                TEE_STORAGE_PRIVATE,
+                id.as_ptr(),
+                id.len(),
+                flags,
+                0,
+                initial.as_ptr(),
+                initial.len(),
+                &mut handle,
+            )
+        })?;
+        Ok(PersistentObject { handle })
+    }
+
+    /// Opens object `id` (`TEE_ERROR_ITEM_NOT_FOUND` if there is none).
+    pub fn open(id: &[u8], flags: u32) -> Result<PersistentObject> {
+        check_id(id)?;
+        let mut handle = 0u32;
+        // SAFETY: `id` is a live slice of `id.len()` bytes; `handle` is writable.
+        Error::check(unsafe {
+            oxtee_ta_sys::utee_storage_obj_open(
+                TEE_STORAGE_PRIVATE,
+                id.as_ptr(),
+                id.len(),
+                flags,
+                &mut handle,
+            )
+        })?;
+        Ok(PersistentObject { handle })
+    }
+
+    /// Reads up to `buf.len()` bytes at the data position; returns how many.
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        let mut count = 0u64;
+        // SAFETY: `buf` is writable for its length; `count` is writable.
+        Error::check(unsafe {
+            oxtee_ta_sys::utee_storage_obj_read(
+                self.handle,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut count,
+            )
+        })?;
+        let n = usize::try_from(count).map_err(|_| Error::GENERIC)?;
+        // The kernel never reports more than it was given room for.
+        if n > buf.len() {
+            return Err(Error::GENERIC);
+        }
+        Ok(n)
+    }
+
+    /// Reads from the data position to the end of the stream.
+    pub fn read_to_end(&mut self) -> Result<Vec<u8>> {
+        let info = self.info()?;
+        let left = info.data_size.saturating_sub(info.data_pos) as usize;
+        let mut v = Vec::new();
+        v.try_reserve_exact(left)
+            .map_err(|_| Error::OUT_OF_MEMORY)?;
+        v.resize(left, 0);
+        let n = self.read(&mut v)?;
+        v.truncate(n);
+        Ok(v)
+    }
+
+    /// Writes `data` at the data position.
+    pub fn write(&mut self, data: &[u8]) -> Result<()> {
+        // SAFETY: `data` is a live slice of `data.len()` bytes.
+        Error::check(unsafe {
+            oxtee_ta_sys::utee_storage_obj_write(self.handle, data.as_ptr(), data.len())
+        })
+    }
+
+    /// Moves the data position.
+    pub fn seek(&mut self, offset: i32, whence: Whence) -> Result<()> {
+        let w = match whence {
+            Whence::Start => TEE_DATA_SEEK_SET,
+            Whence::Current => TEE_DATA_SEEK_CUR,
+            Whence::End => TEE_DATA_SEEK_END,
+        };
+        Error::check(oxtee_ta_sys::utee_storage_obj_seek(self.handle, offset, w))
+    }
+
+    /// Sets the data stream's length.
+    pub fn truncate(&mut self, len: usize) -> Result<()> {
+        Error::check(oxtee_ta_sys::utee_storage_obj_trunc(self.handle, len))
+    }
+
+    /// Length of the data stream.
+    pub fn len(&self) -> Result<u32> {
+        Ok(self.info()?.data_size)
+    }
+
+    /// Whether the data stream is empty.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    fn info(&self) -> Result<UteeObjectInfo> {
+        let mut info = UteeObjectInfo::default();
+        // SAFETY: `info` is a writable `utee_object_info`.
+        Error::check(unsafe { oxtee_ta_sys::utee_cryp_obj_get_info(self.handle, &mut info) })?;
+        Ok(info)
+    }
+
+    /// Deletes the object (opened with `flags::ACCESS_WRITE_META`) and closes it.
+    pub fn delete(self) -> Result<()> {
+        let handle = self.handle;
+        // The kernel closes the handle on success; on failure it stays open and
+        // is closed by Drop.
+        Error::check(oxtee_ta_sys::utee_storage_obj_del(handle))?;
+        core::mem::forget(self);
+        Ok(())
+    }
+}
+
+impl Drop for PersistentObject {
+    fn drop(&mut self) {
+        let _ = oxtee_ta_sys::utee_cryp_obj_close(self.handle);
+    }
+}
