@@ -174,10 +174,10 @@ impl StatsSource for CoreStats {
     }
     fn ree_time(&self) -> Result<TeeTime, TeeError> {
         let cpu = crate::entry::cpu_index();
-        let mut rpc = crate::thread::current_rpc(cpu).ok_or(TeeError::BadState)?;
+        let mut rpc = crate::thread::current_rpc(cpu).ok_or(TeeError::BAD_STATE)?;
         let mut mem = crate::entry::ns_memory();
         let (secs, nanos) =
-            oxtee_kernel::rpc::get_ree_time(&mut rpc, &mut mem).map_err(|_| TeeError::Generic)?;
+            oxtee_kernel::rpc::get_ree_time(&mut rpc, &mut mem).map_err(|_| TeeError::GENERIC)?;
         Ok(TeeTime {
             seconds: secs as u32,
             millis: (nanos / 1_000_000) as u32,
@@ -193,7 +193,7 @@ impl CoreSelfTests for CoreTests {
         // A native interrupt (the secure timer) reaches the core and returns.
         if !crate::interrupt::timer_self_test() {
             crate::console::error!("self test: the secure timer interrupt did not arrive");
-            return Err(TeeError::Generic);
+            return Err(TeeError::GENERIC);
         }
         // Normal-world memory outside the RAM the DT gave is refused.
         let mem = crate::entry::ns_memory();
@@ -201,7 +201,7 @@ impl CoreSelfTests for CoreTests {
         let core = oxtee_qemu_virt::secure_os::LOAD_ADDR as u64;
         if mem.read(core, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {
             crate::console::error!("self test: secure memory readable as normal-world memory");
-            return Err(TeeError::Generic);
+            return Err(TeeError::GENERIC);
         }
         Ok(())
     }

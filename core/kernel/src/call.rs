@@ -299,7 +299,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
 
 /// A PTA's error with the origin OP-TEE reports for it.
 fn pta_failure(e: TeeError) -> Failure {
-    let origin = if e == TeeError::ItemNotFound {
+    let origin = if e == TeeError::ITEM_NOT_FOUND {
         TEE_ORIGIN_TEE
     } else {
         TEE_ORIGIN_TRUSTED_APP

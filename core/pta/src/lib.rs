@@ -4,7 +4,6 @@
 
 extern crate alloc;
 
-mod error;
 mod params;
 mod registry;
 pub mod result;
@@ -16,9 +15,9 @@ pub mod socket;
 pub mod stats;
 pub mod system;
 
-pub use error::{tee_result, TeeError};
 pub use params::*;
 pub use registry::{PtaRegistry, SessionId, MAX_SESSIONS};
+pub use supplicant_proto::tee_error::{tee_result, Origin, TeeError};
 
 /// A UUID as its 16 RFC 4122 octets (the OPTEE_MSG / device-list encoding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

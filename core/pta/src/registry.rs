@@ -62,7 +62,7 @@ impl PtaRegistry {
     pub fn register(&mut self, pta: Arc<dyn Pta>) -> Result<(), TeeError> {
         let uuid = pta.uuid();
         if self.find(&uuid).is_some() {
-            return Err(TeeError::BadState);
+            return Err(TeeError::BAD_STATE);
         }
         self.devices.add(uuid, pta.flags());
         self.ptas.push(pta);
@@ -91,9 +91,9 @@ impl PtaRegistry {
             .ptas
             .iter()
             .position(|p| p.uuid() == *uuid)
-            .ok_or(TeeError::ItemNotFound)?;
+            .ok_or(TeeError::ITEM_NOT_FOUND)?;
         if self.sessions.lock().map.len() >= MAX_SESSIONS {
-            return Err(TeeError::OutOfMemory);
+            return Err(TeeError::OUT_OF_MEMORY);
         }
         let pta = &self.ptas[index];
         let ctx = pta.open_session(client, params)?;
@@ -101,7 +101,7 @@ impl PtaRegistry {
         if s.map.len() >= MAX_SESSIONS {
             drop(s);
             pta.close_session(ctx);
-            return Err(TeeError::OutOfMemory);
+            return Err(TeeError::OUT_OF_MEMORY);
         }
         let mut id = s.next;
         while id == 0 || s.map.contains_key(&id) {
@@ -124,7 +124,7 @@ impl PtaRegistry {
     pub fn invoke(&self, id: SessionId, cmd: u32, params: &mut Params) -> Result<(), TeeError> {
         let (index, ctx, client) = {
             let s = self.sessions.lock();
-            let sess = s.map.get(&id).ok_or(TeeError::BadParameters)?;
+            let sess = s.map.get(&id).ok_or(TeeError::BAD_PARAMETERS)?;
             (sess.pta, sess.ctx, sess.client)
         };
         self.ptas[index].invoke(ctx, &client, cmd, params)
@@ -137,7 +137,7 @@ impl PtaRegistry {
             .lock()
             .map
             .remove(&id)
-            .ok_or(TeeError::BadParameters)?;
+            .ok_or(TeeError::BAD_PARAMETERS)?;
         self.ptas[sess.pta].close_session(sess.ctx);
         Ok(())
     }

@@ -31,7 +31,7 @@ impl Pta for SocketPta {
         _params: &mut Params,
     ) -> Result<SessionCtx, TeeError> {
         if client.login != TEE_LOGIN_TRUSTED_APP {
-            return Err(TeeError::AccessDenied);
+            return Err(TeeError::ACCESS_DENIED);
         }
         Ok(SessionCtx(0))
     }
@@ -44,7 +44,7 @@ impl Pta for SocketPta {
         _params: &mut Params,
     ) -> Result<(), TeeError> {
         // Reached only if a caller bypassed the TA runtime's socket path.
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     }
 }
 
@@ -61,7 +61,7 @@ mod tests {
             login: 0,
             uuid: Uuid::default(),
         };
-        assert_eq!(pta.open_session(&ns, &mut p), Err(TeeError::AccessDenied));
+        assert_eq!(pta.open_session(&ns, &mut p), Err(TeeError::ACCESS_DENIED));
         let ta = ClientIdentity {
             login: TEE_LOGIN_TRUSTED_APP,
             uuid: Uuid([1; 16]),
@@ -70,7 +70,7 @@ mod tests {
         assert_eq!(pta.flags() & TA_FLAG_CONCURRENT, TA_FLAG_CONCURRENT);
         assert_eq!(
             pta.invoke(SessionCtx(0), &ta, 1, &mut p),
-            Err(TeeError::NotSupported)
+            Err(TeeError::NOT_SUPPORTED)
         );
     }
 }

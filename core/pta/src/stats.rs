@@ -56,11 +56,11 @@ pub trait StatsSource: Send + Sync {
     fn threads(&self) -> ThreadStats;
     /// Secure system time.
     fn tee_time(&self) -> Result<TeeTime, TeeError> {
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     }
     /// Normal-world time (needs an RPC).
     fn ree_time(&self) -> Result<TeeTime, TeeError> {
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     }
 }
 
@@ -104,9 +104,9 @@ impl StatsPta {
                 N,
             ),
         )?;
-        let (pool, reset) = p[0].value().ok_or(TeeError::BadParameters)?;
+        let (pool, reset) = p[0].value().ok_or(TeeError::BAD_PARAMETERS)?;
         if pool > STATS_NB_POOLS {
-            return Err(TeeError::BadParameters);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         let count = if pool == ALLOC_ID_ALL {
             STATS_NB_POOLS as usize
@@ -114,10 +114,10 @@ impl StatsPta {
             1
         };
         let need = PTA_STATS_ALLOC_SIZE * count;
-        let m = p[1].memref_out().ok_or(TeeError::BadParameters)?;
+        let m = p[1].memref_out().ok_or(TeeError::BAD_PARAMETERS)?;
         if m.size < need || m.capacity() < need {
             m.size = need;
-            return Err(TeeError::ShortBuffer);
+            return Err(TeeError::SHORT_BUFFER);
         }
         let mut out = Vec::with_capacity(need);
         for id in ALLOC_ID_HEAP..=STATS_NB_POOLS {
@@ -171,7 +171,7 @@ impl Pta for StatsPta {
             // Per-TA statistics are not collected (OP-TEE without CFG_TA_STATS).
             STATS_CMD_TA_STATS => {
                 expect_types(p, param_types(TEE_PARAM_TYPE_MEMREF_OUTPUT, N, N, N))?;
-                Err(TeeError::NotSupported)
+                Err(TeeError::NOT_SUPPORTED)
             }
             STATS_CMD_GET_TIME => {
                 expect_types(p, param_types(vo, vo, N, N))?;
@@ -185,7 +185,7 @@ impl Pta for StatsPta {
                 expect_types(p, param_types(TEE_PARAM_TYPE_VALUE_INPUT, N, N, N))?;
                 match p[0].value() {
                     Some((STATS_DRIVER_TYPE_CLOCK | STATS_DRIVER_TYPE_REGULATOR, _)) => Ok(()),
-                    _ => Err(TeeError::BadParameters),
+                    _ => Err(TeeError::BAD_PARAMETERS),
                 }
             }
             OXTEE_STATS_CMD_THREAD_STATS => {
@@ -194,7 +194,7 @@ impl Pta for StatsPta {
                 p[0].set_value(t.in_use, t.total);
                 Ok(())
             }
-            _ => Err(TeeError::BadParameters),
+            _ => Err(TeeError::BAD_PARAMETERS),
         }
     }
 }

@@ -40,7 +40,7 @@ impl Pta for SystemPta {
         if client.login == TEE_LOGIN_TRUSTED_APP {
             Ok(SessionCtx(0))
         } else {
-            Err(TeeError::AccessDenied)
+            Err(TeeError::ACCESS_DENIED)
         }
     }
 
@@ -62,11 +62,11 @@ impl Pta for SystemPta {
                         TEE_PARAM_TYPE_NONE,
                     ),
                 )?;
-                let m = params[0].memref().ok_or(TeeError::BadParameters)?;
-                let data = m.buf.as_deref().ok_or(TeeError::BadParameters)?;
+                let m = params[0].memref().ok_or(TeeError::BAD_PARAMETERS)?;
+                let data = m.buf.as_deref().ok_or(TeeError::BAD_PARAMETERS)?;
                 let n = m.size.min(data.len());
                 if n == 0 {
-                    return Err(TeeError::BadParameters);
+                    return Err(TeeError::BAD_PARAMETERS);
                 }
                 self.rng.add_entropy(&data[..n]);
                 Ok(())
@@ -77,8 +77,8 @@ impl Pta for SystemPta {
             | PTA_SYSTEM_DLOPEN
             | PTA_SYSTEM_DLSYM
             | PTA_SYSTEM_GET_TPM_EVENT_LOG
-            | PTA_SYSTEM_SUPP_PLUGIN_INVOKE => Err(TeeError::NotSupported),
-            _ => Err(TeeError::NotImplemented),
+            | PTA_SYSTEM_SUPP_PLUGIN_INVOKE => Err(TeeError::NOT_SUPPORTED),
+            _ => Err(TeeError::NOT_IMPLEMENTED),
         }
     }
 }

@@ -112,7 +112,7 @@ fn p1(p: Param) -> Params {
     [p, Param::None, Param::None, Param::None]
 }
 fn code(r: Result<(), TeeError>) -> u32 {
-    tee_result(r)
+    tee_result(&r)
 }
 
 // ---------- registry ----------
@@ -123,17 +123,17 @@ fn registry_unknown_uuid_and_sessions() {
     let r = e
         .reg
         .open_session(&Uuid([1; 16]), &PUBLIC, &mut no_params());
-    assert_eq!(r, Err(TeeError::ItemNotFound));
+    assert_eq!(r, Err(TeeError::ITEM_NOT_FOUND));
     let a = open(&e, PTA_DEVICE_UUID, &KERNEL);
     let b = open(&e, PTA_DEVICE_UUID, &KERNEL);
     assert_ne!(a, b);
     assert_ne!(a, 0);
     assert_eq!(e.reg.session_count(), 2);
     assert_eq!(e.reg.close_session(a), Ok(()));
-    assert_eq!(e.reg.close_session(a), Err(TeeError::BadParameters));
+    assert_eq!(e.reg.close_session(a), Err(TeeError::BAD_PARAMETERS));
     assert_eq!(
         e.reg.invoke(a, 0, &mut no_params()),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert!(e.reg.has_session(b));
 }
@@ -145,7 +145,7 @@ fn registry_refuses_duplicate_uuid() {
     let rng = Arc::new(SharedRng::new(ent).unwrap());
     assert_eq!(
         e.reg.register(Arc::new(RngPta::new(rng))),
-        Err(TeeError::BadState)
+        Err(TeeError::BAD_STATE)
     );
 }
 
@@ -169,7 +169,7 @@ fn device_get_devices_null_then_real_buffer() {
     let mut p = p1(Param::MemrefOutput(Memref::null(0)));
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::ShortBuffer)
+        Err(TeeError::SHORT_BUFFER)
     );
     let need = p[0].memref().unwrap().size;
     assert_eq!(need, 32, "RNG and invoke-tests PTAs carry DEVICE_ENUM");
@@ -189,14 +189,14 @@ fn device_short_and_bad_params() {
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(16)));
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::ShortBuffer)
+        Err(TeeError::SHORT_BUFFER)
     );
     assert_eq!(p[0].memref().unwrap().size, 32);
     // NULL buffer with a non-zero size.
     let mut p = p1(Param::MemrefOutput(Memref::null(16)));
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::zeroed(64)));
     assert_eq!(
@@ -211,11 +211,11 @@ fn device_short_and_bad_params() {
     ];
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         e.reg.invoke(s, 3, &mut no_params()),
-        Err(TeeError::NotImplemented)
+        Err(TeeError::NOT_IMPLEMENTED)
     );
 }
 
@@ -278,26 +278,26 @@ fn rng_bad_params_and_limits() {
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(16)));
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::null(0)));
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ + 1)));
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     );
     let mut p = p1(Param::ValueInout { a: 0, b: 0 });
     assert_eq!(
         e.reg.invoke(s, PTA_CMD_GET_RNG_INFO, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         e.reg.invoke(s, 2, &mut no_params()),
-        Err(TeeError::NotImplemented)
+        Err(TeeError::NOT_IMPLEMENTED)
     );
 }
 
@@ -343,7 +343,7 @@ fn invoke_self_tests_pass() {
     let mut p = p1(Param::ValueInput { a: 0, b: 0 });
     assert_eq!(
         e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_FS_HTREE, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         e.reg
@@ -356,11 +356,11 @@ fn invoke_self_tests_pass() {
             PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS,
             &mut no_params()
         ),
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     );
     assert_eq!(
         e.reg.invoke(s, 99, &mut no_params()),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -369,11 +369,11 @@ fn invoke_self_tests_fail_with_failing_core_hook() {
     struct Bad;
     impl oxtee_pta::invoke_tests::CoreSelfTests for Bad {
         fn run(&self) -> Result<(), TeeError> {
-            Err(TeeError::Generic)
+            Err(TeeError::GENERIC)
         }
     }
     let pta = InvokeTestsPta::new(Arc::new(NoLock), None, Some(Arc::new(Bad)));
-    assert_eq!(pta.self_tests(), Err(TeeError::Generic));
+    assert_eq!(pta.self_tests(), Err(TeeError::GENERIC));
 }
 
 #[test]
@@ -433,7 +433,7 @@ fn invoke_params_like_xtest_1002() {
     ] {
         assert_eq!(
             e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p),
-            Err(TeeError::BadParameters)
+            Err(TeeError::BAD_PARAMETERS)
         );
     }
 }
@@ -450,12 +450,12 @@ fn invoke_memref_null_like_xtest_1025() {
     let mut p = p1(Param::MemrefInout(Memref::zeroed(4)));
     assert_eq!(
         e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInput(Memref::null(0)));
     assert_eq!(
         e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -475,20 +475,20 @@ fn invoke_sdp_commands() {
     assert_eq!(
         e.reg
             .invoke(s, PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC, &mut p),
-        Err(TeeError::ShortBuffer)
+        Err(TeeError::SHORT_BUFFER)
     );
     assert_eq!(p[1].memref().unwrap().size, 8);
     let mut p = mk(8);
     assert_eq!(
         e.reg
             .invoke(s, PTA_INVOKE_TESTS_CMD_COPY_SEC_TO_NSEC, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::zeroed(8)));
     assert_eq!(
         e.reg
             .invoke(s, PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -519,7 +519,7 @@ fn run_1003(e: Arc<Env>) -> Vec<Result<(), TeeError>> {
                 let (r, (_, during)) = mutex_call(&e, s, kind, 64 * 1024);
                 out.push(r);
                 if kind == PTA_MUTEX_TEST_WRITER && during != 1 {
-                    out.push(Err(TeeError::BadState));
+                    out.push(Err(TeeError::BAD_STATE));
                 }
             }
             e.reg.close_session(s).unwrap();
@@ -557,11 +557,11 @@ fn invoke_mutex_detects_broken_lock() {
 fn invoke_mutex_bad_params() {
     let e = env();
     let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
-    assert_eq!(mutex_call(&e, s, 2, 1).0, Err(TeeError::BadParameters));
+    assert_eq!(mutex_call(&e, s, 2, 1).0, Err(TeeError::BAD_PARAMETERS));
     let mut p = p1(Param::ValueInput { a: 0, b: 1 });
     assert_eq!(
         e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MUTEX, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         mutex_call(&e, s, PTA_MUTEX_TEST_WRITER, 3),
@@ -578,7 +578,7 @@ fn system_only_for_tas() {
         let r = e
             .reg
             .open_session(&Uuid(PTA_SYSTEM_UUID), &c, &mut no_params());
-        assert_eq!(r, Err(TeeError::AccessDenied));
+        assert_eq!(r, Err(TeeError::ACCESS_DENIED));
     }
     let s = open(&e, PTA_SYSTEM_UUID, &TA);
     let mut p = p1(Param::MemrefInput(Memref::new(vec![1, 2, 3])));
@@ -586,24 +586,24 @@ fn system_only_for_tas() {
     let mut p = p1(Param::MemrefInput(Memref::null(0)));
     assert_eq!(
         e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::new(vec![1])));
     assert_eq!(
         e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     for cmd in [1, 2, 3, 10, 11, 12, 13] {
         assert_eq!(
             e.reg.invoke(s, cmd, &mut no_params()),
-            Err(TeeError::NotSupported),
+            Err(TeeError::NOT_SUPPORTED),
             "cmd {cmd}"
         );
     }
     for cmd in [4, 9, 14] {
         assert_eq!(
             e.reg.invoke(s, cmd, &mut no_params()),
-            Err(TeeError::NotImplemented),
+            Err(TeeError::NOT_IMPLEMENTED),
             "cmd {cmd}"
         );
     }
@@ -626,7 +626,7 @@ fn stats_alloc() {
     let mut p = mk(ALLOC_ID_ALL, Memref::null(0));
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
-        Err(TeeError::ShortBuffer)
+        Err(TeeError::SHORT_BUFFER)
     );
     assert_eq!(p[1].memref().unwrap().size, 5 * 56);
     let mut p = mk(ALLOC_ID_HEAP, Memref::zeroed(56));
@@ -639,12 +639,12 @@ fn stats_alloc() {
     let mut p = mk(6, Memref::zeroed(56));
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::ValueInput { a: 1, b: 0 });
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -658,7 +658,7 @@ fn stats_other_commands() {
     assert_eq!(p[2].value(), Some((0, 0)));
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_PAGER_STATS, &mut no_params()),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut no_params()),
@@ -667,17 +667,17 @@ fn stats_other_commands() {
     let mut p = p1(vo());
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(64)));
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_TA_STATS, &mut p),
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     );
     let mut p = [vo(), vo(), Param::None, Param::None];
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_GET_TIME, &mut p),
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     );
     let mut p = p1(Param::ValueInput {
         a: STATS_DRIVER_TYPE_REGULATOR,
@@ -687,7 +687,7 @@ fn stats_other_commands() {
     let mut p = p1(Param::ValueInput { a: 2, b: 0 });
     assert_eq!(
         e.reg.invoke(s, STATS_CMD_PRINT_DRIVER_INFO, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(vo());
     assert_eq!(
@@ -697,7 +697,7 @@ fn stats_other_commands() {
     assert_eq!(p[0].value(), Some((1, 8)));
     assert_eq!(
         e.reg.invoke(s, 77, &mut no_params()),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -729,11 +729,11 @@ fn seed_only_rng_needs_a_full_seed() {
     use oxtee_pta::rng::MIN_BOOT_SEED_BYTES;
     assert_eq!(
         SharedRng::with_sources(None, &[]).err(),
-        Some(TeeError::NotSupported)
+        Some(TeeError::NOT_SUPPORTED)
     );
     assert_eq!(
         SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES - 1])).err(),
-        Some(TeeError::NotSupported)
+        Some(TeeError::NOT_SUPPORTED)
     );
     let rng = SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES])).unwrap();
     assert!(!rng.has_source());
@@ -782,7 +782,7 @@ fn failing_source_is_an_error_never_zeros() {
     // A failing source is refused at seeding even with a boot seed beside it.
     assert_eq!(
         SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).err(),
-        Some(TeeError::HealthTestFail)
+        Some(TeeError::HEALTH_TEST_FAIL)
     );
     src.fail.store(false, Ordering::SeqCst);
     let rng = SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).unwrap();
@@ -794,7 +794,7 @@ fn failing_source_is_an_error_never_zeros() {
         match rng.fill(&mut buf) {
             Ok(()) => assert!(buf.iter().filter(|&&x| x == 0).count() < MAX_ENTROPY_REQ_SZ / 64),
             Err(e) => {
-                assert_eq!(e, TeeError::HealthTestFail);
+                assert_eq!(e, TeeError::HEALTH_TEST_FAIL);
                 assert!(buf.iter().all(|&x| x == 0xa5));
                 failed = true;
                 break;
@@ -803,7 +803,7 @@ fn failing_source_is_an_error_never_zeros() {
     }
     assert!(failed);
     let mut d = [0u8; 16];
-    assert_eq!(rng.fill_for(b"x", &mut d), Err(TeeError::HealthTestFail));
+    assert_eq!(rng.fill_for(b"x", &mut d), Err(TeeError::HEALTH_TEST_FAIL));
     assert_eq!(d, [0; 16]);
 }
 
@@ -881,6 +881,6 @@ fn added_entropy_mixes_in_and_never_replaces_the_state() {
     p[1] = Param::ValueInput { a: 0, b: 0 };
     assert_eq!(
         e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        Err(TeeError::BAD_PARAMETERS)
     );
 }

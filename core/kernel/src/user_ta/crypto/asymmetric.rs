@@ -39,7 +39,7 @@ pub(super) fn asymm_operate(
     let mut rng = CoreRng(mem.hw);
     let out = asym_op::asymmetric_operate(s.algo, s.mode, key, &attrs.list(), &input, &mut rng)
         .map_err(|e| match e {
-            TeeError::ShortBuffer { required } => {
+            CryptoError::ShortBuffer { required } => {
                 let _ = mem.put_len(len_va, required as u64);
                 TEE_ERROR_SHORT_BUFFER
             }

@@ -9,8 +9,8 @@ pub(super) const CHUNK: usize = 4096;
 pub(super) struct CoreRng<'a>(pub(super) &'a dyn UserHw);
 
 impl oxtee_crypto::Rng for CoreRng<'_> {
-    fn fill(&mut self, dest: &mut [u8]) -> oxtee_crypto::TeeResult<()> {
-        self.0.random(dest).map_err(|_| TeeError::Generic)
+    fn fill(&mut self, dest: &mut [u8]) -> oxtee_crypto::CryptoResult<()> {
+        self.0.random(dest).map_err(|_| CryptoError::Generic)
     }
 }
 

@@ -19,7 +19,7 @@ use alloc::vec::Vec;
 
 use oxtee_crypto::asym_op;
 use oxtee_crypto::object::AttrValue;
-use oxtee_crypto::{Attribute, KeyObject, Operation, TeeError, Zeroizing};
+use oxtee_crypto::{Attribute, CryptoError, KeyObject, Operation, Zeroizing};
 use supplicant_proto::tee_crypto::*;
 use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall::{Sysnum, UteeAttribute, UteeObjectInfo};
@@ -124,7 +124,7 @@ pub enum Outcome {
     Panic,
 }
 
-fn code(e: TeeError) -> u32 {
+fn code(e: CryptoError) -> u32 {
     e.code()
 }
 
