@@ -111,7 +111,8 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     if let Some(rng) = &rng {
         crate::user::set_rng(rng.clone());
         add(Arc::new(RngPta::new(rng.clone())));
-        add(Arc::new(SystemPta::new(rng.clone())));
+        let huk = crate::user::MACHINE.hw_unique_key().key;
+        add(Arc::new(SystemPta::new(rng.clone(), huk)));
     }
     add(Arc::new(InvokeTestsPta::new(
         lock,

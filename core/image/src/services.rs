@@ -172,17 +172,6 @@ impl StatsSource for CoreStats {
             millis: ((cnt % frq) * 1000 / frq) as u32,
         })
     }
-    fn ree_time(&self) -> Result<TeeTime, TeeError> {
-        let cpu = crate::entry::cpu_index();
-        let mut rpc = crate::thread::current_rpc(cpu).ok_or(TeeError::BAD_STATE)?;
-        let mut mem = crate::entry::ns_memory();
-        let (secs, nanos) =
-            oxtee_kernel::rpc::get_ree_time(&mut rpc, &mut mem).map_err(|_| TeeError::GENERIC)?;
-        Ok(TeeTime {
-            seconds: secs as u32,
-            millis: (nanos / 1_000_000) as u32,
-        })
-    }
 }
 
 /// Core self tests run by `PTA_INVOKE_TESTS_CMD_SELF_TESTS` (xtest 1001).

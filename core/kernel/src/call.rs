@@ -8,13 +8,16 @@ use alloc::vec::Vec;
 use oxtee_msg::{
     decode, encode_error, encode_result, rpc_arg_offset, Answer, Completion, Dir, ParamOut, Request,
 };
-use oxtee_pta::{ClientIdentity, Memref, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid};
+use oxtee_pta::{
+    Caller, ClientIdentity, Memref, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid,
+};
 use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
 use supplicant_proto::optee_msg::OPTEE_MSG_MAX_NUM_PARAMS;
 use supplicant_proto::optee_smc::*;
 use supplicant_proto::tee_result::*;
 
 use crate::fast::Regs;
+use crate::pta_services::NormalWorldServices;
 use crate::rpc::{preemption_point, release_arg_area, Rpc, RpcArgArea};
 use crate::user_ta::hw::UserHw;
 use crate::user_ta::{Cx, Failure, UserTas};
@@ -231,9 +234,14 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                         .map(|id| (id, TEE_ORIGIN_TRUSTED_APP))
                 });
             }
-            with_params(k, mem, rpc, params.slots(), |k, _, _, p| {
+            with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
+                let mut services = NormalWorldServices {
+                    rpc,
+                    mem,
+                    shm: &k.shm,
+                };
                 k.ptas
-                    .open_session(&Uuid(uuid), &client, p)
+                    .open_session(&Uuid(uuid), &client, Caller::NormalWorld, p, &mut services)
                     .map(|id| (id, TEE_ORIGIN_TEE))
                     .map_err(pta_failure)
             })
@@ -250,9 +258,14 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                     .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
             })
             .without_session(),
-            None => with_params(k, mem, rpc, params.slots(), |k, _, _, p| {
+            None => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
+                let mut services = NormalWorldServices {
+                    rpc,
+                    mem,
+                    shm: &k.shm,
+                };
                 k.ptas
-                    .invoke(session, func, p)
+                    .invoke(session, Caller::NormalWorld, func, p, &mut services)
                     .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
                     .map_err(pta_failure)
             })
@@ -267,10 +280,20 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                         Err((code, origin)) => status(code, origin),
                     }
                 }
-                None => match k.ptas.close_session(session) {
-                    Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
-                    Err(e) => status(e.code(), TEE_ORIGIN_TEE),
-                },
+                None => {
+                    let mut services = NormalWorldServices {
+                        rpc,
+                        mem,
+                        shm: &k.shm,
+                    };
+                    match k
+                        .ptas
+                        .close_session(session, Caller::NormalWorld, &mut services)
+                    {
+                        Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+                        Err(e) => status(e.code(), TEE_ORIGIN_TEE),
+                    }
+                }
             }
         }
         Request::Cancel { session, .. } => {

@@ -7,6 +7,7 @@ extern crate alloc;
 pub mod call;
 pub mod fast;
 pub mod notif;
+pub mod pta_services;
 pub mod rpc;
 pub mod supp_buf;
 pub mod ta_load;

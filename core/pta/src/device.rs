@@ -1,7 +1,7 @@
 //! Device-enumeration PTA (`PTA_DEVICE_UUID`): tells Linux which TEE-bus devices exist.
 
 use crate::params::*;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use spin::RwLock;
@@ -81,9 +81,9 @@ impl Pta for DevicePta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         params: &mut Params,
+        _cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         let rflags = match cmd {
             PTA_CMD_GET_DEVICES => TA_FLAG_DEVICE_ENUM,

@@ -2,7 +2,7 @@
 
 use crate::params::*;
 use crate::rng::SharedRng;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -261,9 +261,9 @@ impl Pta for InvokeTestsPta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         params: &mut Params,
+        _cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         match cmd {
             PTA_INVOKE_TESTS_CMD_TRACE => Ok(()),

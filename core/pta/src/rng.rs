@@ -10,7 +10,7 @@
 //! (`PTA_SYSTEM_ADD_RNG_ENTROPY`) can only add to, never replace, what is in the state.
 
 use crate::params::*;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -242,9 +242,9 @@ impl Pta for RngPta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         params: &mut Params,
+        _cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         match cmd {
             PTA_CMD_GET_ENTROPY => self.get_entropy(params),

@@ -1,7 +1,7 @@
 //! Stats PTA (`STATS_UUID`) fed by a [`StatsSource`].
 
 use crate::params::*;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use supplicant_proto::pta::*;
@@ -58,10 +58,34 @@ pub trait StatsSource: Send + Sync {
     fn tee_time(&self) -> Result<TeeTime, TeeError> {
         Err(TeeError::NOT_SUPPORTED)
     }
-    /// Normal-world time (needs an RPC).
-    fn ree_time(&self) -> Result<TeeTime, TeeError> {
-        Err(TeeError::NOT_SUPPORTED)
+}
+
+/// The normal world's wall-clock time, asked of it by the calling thread
+/// (`OPTEE_RPC_CMD_GET_TIME`). Any failure is `TEE_ERROR_GENERIC`.
+fn ree_time(cx: &mut CallContext<'_>) -> Result<TeeTime, TeeError> {
+    use supplicant_proto::optee_msg::{
+        OpteeMsgParam, OPTEE_MSG_ATTR_TYPE_MASK, OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
+    };
+    let mut p = [OpteeMsgParam {
+        attr: OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
+        ..Default::default()
+    }];
+    cx.rpc(
+        supplicant_proto::optee_rpc::OPTEE_RPC_CMD_GET_TIME,
+        &mut p,
+        None,
+    )
+    .map_err(|_| TeeError::GENERIC)?;
+    let (secs, nanos) = (p[0].u0, p[0].u1);
+    if p[0].attr & OPTEE_MSG_ATTR_TYPE_MASK != OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT
+        || nanos >= 1_000_000_000
+    {
+        return Err(TeeError::GENERIC);
     }
+    Ok(TeeTime {
+        seconds: secs as u32,
+        millis: (nanos / 1_000_000) as u32,
+    })
 }
 
 /// The stats PTA.
@@ -152,9 +176,9 @@ impl Pta for StatsPta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         p: &mut Params,
+        cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         let vo = TEE_PARAM_TYPE_VALUE_OUTPUT;
         match cmd {
@@ -176,7 +200,7 @@ impl Pta for StatsPta {
             STATS_CMD_GET_TIME => {
                 expect_types(p, param_types(vo, vo, N, N))?;
                 let tee = self.source.tee_time()?;
-                let ree = self.source.ree_time()?;
+                let ree = ree_time(cx)?;
                 p[0].set_value(ree.seconds, ree.millis);
                 p[1].set_value(tee.seconds, tee.millis);
                 Ok(())

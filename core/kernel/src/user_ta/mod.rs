@@ -15,7 +15,6 @@ pub mod loader;
 pub mod params;
 pub mod props;
 mod props_glue;
-mod socket;
 pub mod space;
 pub mod storage;
 pub mod syscall;
@@ -124,8 +123,6 @@ pub enum Target {
     Pta {
         /// Registry session id.
         id: u32,
-        /// PTA UUID octets.
-        uuid: [u8; 16],
     },
 }
 
@@ -538,13 +535,10 @@ pub fn close_session(cx: &mut Cx<'_>, id: u32, caller: Option<u32>) -> Result<()
     }
     .ok_or(tee(TEE_ERROR_BAD_PARAMETERS))?;
     match &session.target {
-        Target::Pta { id, uuid } => {
-            if *uuid == supplicant_proto::pta::PTA_SOCKET_UUID {
-                if let Some(instance) = caller {
-                    socket::close_all(cx, instance);
-                }
-            }
-            cx.k.ptas.close_session(*id).map_err(|e| tee(e.code()))
+        Target::Pta { id } => {
+            // Only a TA opens PTA sessions through this runtime.
+            let instance = caller.ok_or(tee(TEE_ERROR_BAD_PARAMETERS))?;
+            system::close_pta(cx, *id, instance, &session.client)
         }
         Target::User(inst) => {
             let inst = inst.clone();

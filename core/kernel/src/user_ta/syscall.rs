@@ -336,7 +336,7 @@ fn open_ta_session(
     let mut params = super::params_from_ta(ctx, cx.hw, &values).map_err(super::tee);
     let r = params.as_mut().map_err(|f| *f).and_then(|params| {
         let r = if cx.k.ptas.find(&Uuid(dest)).is_some() {
-            super::system::open_pta(cx, dest, client, inst.id, params)
+            super::system::open_pta(cx, ctx, dest, client, inst.id, params)
         } else {
             cx.timeout_ms = timeout(a[1]);
             super::open_session(cx, dest, client, Some(inst.id), params)
@@ -389,22 +389,9 @@ fn invoke_ta_command(
         super::params_from_ta(ctx, cx.hw, &values).map_err(super::tee);
     let r = params.as_mut().map_err(|f| *f).and_then(|params| {
         let r = match &session.target {
-            // Needs the caller's UUID and where its key buffer lives.
-            Target::Pta { uuid, .. }
-                if *uuid == supplicant_proto::pta::PTA_SYSTEM_UUID
-                    && cmd == supplicant_proto::pta::PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY =>
-            {
-                super::crypto::derive_ta_unique_key(
-                    &ctx.space,
-                    &cx.hw.hw_unique_key().key,
-                    inst.uuid,
-                    &values,
-                    params,
-                )
-                .map_err(|e| (e, TEE_ORIGIN_TRUSTED_APP))
-            }
-            Target::Pta { id: pid, uuid } => {
-                super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, params)
+            Target::Pta { id: pid } => {
+                let pta = (*pid, inst.id, &session.client);
+                super::system::invoke_pta(cx, ctx, &values, pta, cmd, params)
             }
             Target::User(_) => {
                 cx.timeout_ms = timeout(a[1]);

@@ -830,7 +830,8 @@ pub fn kernel(hw: &'static FakeHw) -> Kernel {
     };
     let mut ptas = PtaRegistry::new();
     let rng = Arc::new(SharedRng::new(Arc::new(Entropy)).unwrap());
-    ptas.register(Arc::new(SystemPta::new(rng))).unwrap();
+    let huk = hw.hw_unique_key().key;
+    ptas.register(Arc::new(SystemPta::new(rng, huk))).unwrap();
     let users = UserTas::new();
     users.init_frames(POOL, POOL_SIZE).unwrap();
     Kernel {

@@ -25,15 +25,8 @@ use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall::{Sysnum, UteeAttribute, UteeObjectInfo};
 use zerocopy::FromBytes;
 
-use oxtee_pta::{Memref, Param, Params};
-use supplicant_proto::pta::{
-    HUK_SUBKEY_UNIQUE_TA, TA_DERIVED_EXTRA_DATA_MAX_SIZE, TA_DERIVED_KEY_MAX_SIZE,
-    TA_DERIVED_KEY_MIN_SIZE,
-};
-
 use super::hw::UserHw;
-use super::params::UteeParams;
-use super::space::{Space, Use, PAGE};
+use super::space::Space;
 use super::uptr::UserPtr;
 use super::{Ctx, Cx, Instance};
 use handles::HandleMap;
@@ -57,7 +50,6 @@ use mem::*;
 use objects::*;
 use state::*;
 
-pub use derive::derive_ta_unique_key;
 pub use objects::{decode_attrs, object_info, RawAttr, UTEE_ATTRIBUTE_SIZE};
 pub use state::{CryptoState, Obj};
 
@@ -586,76 +578,6 @@ mod tests {
         m.put_len(LEN, 16).unwrap();
         cipher_update(&m, &mut cs, st, true, DATA, 16, BUF, LEN).unwrap();
         assert_eq!(u64_at(&m, LEN), 16);
-    }
-
-    #[test]
-    fn ta_unique_keys() {
-        let (_hw, space, _frames) = ta::setup();
-        let up = |extra: u64, key_va: u64, key_len: u64| UteeParams {
-            types: [
-                TEE_PARAM_TYPE_MEMREF_INPUT,
-                TEE_PARAM_TYPE_MEMREF_OUTPUT,
-                TEE_PARAM_TYPE_NONE,
-                TEE_PARAM_TYPE_NONE,
-            ],
-            a: [DATA, key_va, 0, 0],
-            b: [extra, key_len, 0, 0],
-        };
-        let params = |extra: &[u8], key_len: usize| -> Params {
-            let mut p: Params = Default::default();
-            p[0] = Param::MemrefInput(Memref::new(extra.to_vec()));
-            p[1] = Param::MemrefOutput(Memref::new(vec![0; key_len]));
-            p
-        };
-        let key = |p: &Params| match &p[1] {
-            Param::MemrefOutput(m) => m.buf.clone().unwrap(),
-            _ => panic!("no key"),
-        };
-        let uuid = [7u8; 16];
-        let mut p1 = params(b"", 32);
-        derive_ta_unique_key(&space, &[0; 16], uuid, &up(0, BUF, 32), &mut p1).unwrap();
-        let mut p2 = params(b"", 32);
-        derive_ta_unique_key(&space, &[0; 16], uuid, &up(0, BUF, 32), &mut p2).unwrap();
-        assert_eq!(key(&p1), key(&p2));
-        let mut p3 = params(b"x", 32);
-        derive_ta_unique_key(&space, &[0; 16], uuid, &up(1, BUF, 32), &mut p3).unwrap();
-        assert_ne!(key(&p1), key(&p3));
-        let mut p4 = params(b"", 32);
-        derive_ta_unique_key(&space, &[0; 16], [8; 16], &up(0, BUF, 32), &mut p4).unwrap();
-        assert_ne!(key(&p1), key(&p4), "keys are per TA");
-        for (extra, len) in [(1025, 32), (0, 15), (0, 33)] {
-            assert_eq!(
-                derive_ta_unique_key(
-                    &space,
-                    &[0; 16],
-                    uuid,
-                    &up(extra, BUF, len),
-                    &mut params(b"", 0)
-                ),
-                Err(TEE_ERROR_BAD_PARAMETERS)
-            );
-        }
-        // Never into normal-world memory.
-        assert_eq!(
-            derive_ta_unique_key(
-                &space,
-                &[0; 16],
-                uuid,
-                &up(0, ta::NS_VA, 32),
-                &mut params(b"", 32)
-            ),
-            Err(TEE_ERROR_SECURITY)
-        );
-        assert_eq!(
-            derive_ta_unique_key(
-                &space,
-                &[0; 16],
-                uuid,
-                &up(0, UNMAPPED, 32),
-                &mut params(b"", 32)
-            ),
-            Err(TEE_ERROR_SECURITY)
-        );
     }
 
     #[test]
