@@ -16,7 +16,7 @@ use oxtee_pta::system::SystemPta;
 use oxtee_pta::PtaRegistry;
 use oxtee_qemu_virt::secure_os::{CPU_STACK_SIZE, THREAD_COUNT};
 use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
-use spin::{Mutex, Once};
+use spin::Once;
 use supplicant_proto::opteed::*;
 
 use crate::console::{debug, error, info};
@@ -96,7 +96,7 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
         secure_ram: SECURE_RAM,
         static_shm: None,
     };
-    let shm = Mutex::new(ShmRegistry::new(layout, RegistryLimits::default()));
+    let shm = ShmRegistry::new(layout, RegistryLimits::default());
     let mut ptas = PtaRegistry::new();
     let lock = Arc::new(CoreRwLock::default());
     let stats = Arc::new(CoreStats {
@@ -134,15 +134,9 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     {
         error!("TA frame pool unusable");
     }
-    Kernel {
-        shm,
-        ptas,
-        ta_keys,
-        ta_versions: Default::default(),
-        users,
-        user_hw: Some(&crate::user::MACHINE),
-        notif: Some(&NOTIF),
-    }
+    Kernel::new(shm, ptas, ta_keys)
+        .with_user_tas(&crate::user::MACHINE, users)
+        .with_notifications(&NOTIF)
 }
 
 core::arch::global_asm!(

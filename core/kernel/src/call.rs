@@ -20,7 +20,7 @@ use crate::fast::Regs;
 use crate::pta_services::NormalWorldServices;
 use crate::rpc::{preemption_point, release_arg_area, Rpc, RpcArgArea};
 use crate::user_ta::hw::UserHw;
-use crate::user_ta::{Cx, Failure, UserTas};
+use crate::user_ta::{Cx, Failure, Services, UserTas};
 
 /// Largest `optee_msg_arg` plus the RPC argument that may follow it.
 const MAX_ARG_BYTES: usize = 32 + 32 * OPTEE_MSG_MAX_NUM_PARAMS as usize + 160;
@@ -30,21 +30,74 @@ const PAGE: u64 = 4096;
 /// Sessions and shared memory of the normal world. Shared by all secure
 /// threads: each part has its own lock, never held across an RPC.
 pub struct Kernel {
-    /// Registered shared memory.
-    pub shm: spin::Mutex<ShmRegistry>,
-    /// Pseudo-TAs and their sessions (internally synchronised).
-    pub ptas: PtaRegistry,
-    /// Keys a user TA's signature must chain to.
-    pub ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
-    /// Highest TA versions seen (anti-rollback).
-    pub ta_versions: crate::ta_load::TaVersions,
-    /// User TA instances and their sessions.
-    pub users: UserTas,
+    /// Shared memory, PTAs, the TA store and TA instances (what the TA
+    /// runtime is lent for each call).
+    services: Services,
     /// The machine side of running TAs at S-EL0 (absent: user TAs are
     /// fetched and verified but not run).
-    pub user_hw: Option<&'static dyn UserHw>,
+    user_hw: Option<&'static dyn UserHw>,
     /// Asynchronous notifications, when offered.
-    pub notif: Option<&'static crate::notif::Notifications>,
+    notif: Option<&'static crate::notif::Notifications>,
+}
+
+impl Kernel {
+    /// A kernel over `shm` with the pseudo-TAs of `ptas`, trusting TA
+    /// signatures that chain to `ta_keys`. Without
+    /// [`Kernel::with_user_tas`] user TAs are verified, never run.
+    pub fn new(
+        shm: ShmRegistry,
+        ptas: PtaRegistry,
+        ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
+    ) -> Self {
+        Self {
+            services: Services::new(shm, ptas, ta_keys, UserTas::new()),
+            user_hw: None,
+            notif: None,
+        }
+    }
+
+    /// Runs user TAs on `hw`, with the instances (and frame pool) of `users`.
+    pub fn with_user_tas(mut self, hw: &'static dyn UserHw, users: UserTas) -> Self {
+        self.services.users = users;
+        self.user_hw = Some(hw);
+        self
+    }
+
+    /// Offers asynchronous notifications through `notif`.
+    pub fn with_notifications(mut self, notif: &'static crate::notif::Notifications) -> Self {
+        self.notif = Some(notif);
+        self
+    }
+
+    /// Registered shared memory.
+    pub fn shm(&self) -> &spin::Mutex<ShmRegistry> {
+        &self.services.shm
+    }
+
+    /// Pseudo-TAs and their sessions.
+    pub fn ptas(&self) -> &PtaRegistry {
+        &self.services.ptas
+    }
+
+    /// User TA instances and their sessions.
+    pub fn users(&self) -> &UserTas {
+        &self.services.users
+    }
+
+    /// The same, to be changed before the kernel is shared (boot, tests).
+    pub fn users_mut(&mut self) -> &mut UserTas {
+        &mut self.services.users
+    }
+
+    /// The TA version floors seen so far.
+    pub fn ta_versions(&self) -> &crate::ta_load::TaVersions {
+        &self.services.ta_versions
+    }
+
+    /// What the TA runtime is lent for a call.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
 }
 
 /// Where the argument of a call lives and how much of it may be read.
@@ -95,14 +148,14 @@ pub fn yielding_call(
         return [u64::from(OPTEE_SMC_RETURN_UNKNOWN_FUNCTION), 0, 0, 0];
     };
     preemption_point(rpc);
-    let argbuf = match locate_arg(&mut k.shm.lock(), fid, regs) {
+    let argbuf = match locate_arg(&mut k.services.shm.lock(), fid, regs) {
         Ok(b) => b,
         Err(a0) => return [u64::from(a0), 0, 0, 0],
     };
     let has_rpc_arg = fid != OPTEE_SMC_CALL_WITH_ARG;
     let (a0, argbuf) = serve(k, argbuf, has_rpc_arg, mem, rpc);
     if argbuf.cookie().is_some() {
-        let _ = k.shm.lock().release(argbuf);
+        let _ = k.services.shm.lock().release(argbuf);
     }
     [u64::from(a0), 0, 0, 0]
 }
@@ -158,7 +211,7 @@ fn serve(
             // Without an RPC argument in the call's buffer, one is asked for
             // when needed (plain CALL_WITH_ARG, as U-Boot and older kernels
             // make it) and given back before the answer.
-            let layout = k.shm.lock().layout().clone();
+            let layout = k.services.shm.lock().layout().clone();
             rpc.set_arg_area(Some(RpcArgArea::OnDemand { layout }));
             let completion = execute(k, &req, mem, rpc);
             release_arg_area(rpc);
@@ -200,7 +253,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             page_offset,
             ..
         } => {
-            let mut shm = k.shm.lock();
+            let mut shm = k.services.shm.lock();
             let r = shm
                 .read_page_list(mem, buf_ptr | page_offset, size)
                 .and_then(|(pages, offset)| shm.register(shm_ref, pages, offset, size));
@@ -209,7 +262,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
             }
         }
-        Request::UnregisterShm { shm_ref } => match k.shm.lock().unregister(shm_ref) {
+        Request::UnregisterShm { shm_ref } => match k.services.shm.lock().unregister(shm_ref) {
             Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
             Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
         },
@@ -224,12 +277,12 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 login,
                 uuid: Uuid(client_uuid),
             };
-            if k.ptas.find(&Uuid(uuid)).is_none() {
+            if k.services.ptas.find(&Uuid(uuid)).is_none() {
                 let Some(hw) = k.user_hw else {
                     return verify_only(k, uuid, mem, rpc);
                 };
                 return with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                    let mut cx = Cx::new(k, hw, mem, rpc);
+                    let mut cx = Cx::new(&k.services, hw, mem, rpc);
                     crate::user_ta::open_session(&mut cx, uuid, client, None, p)
                         .map(|id| (id, TEE_ORIGIN_TRUSTED_APP))
                 });
@@ -238,9 +291,10 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 let mut services = NormalWorldServices {
                     rpc,
                     mem,
-                    shm: &k.shm,
+                    shm: &k.services.shm,
                 };
-                k.ptas
+                k.services
+                    .ptas
                     .open_session(&Uuid(uuid), &client, Caller::NormalWorld, p, &mut services)
                     .map(|id| (id, TEE_ORIGIN_TEE))
                     .map_err(pta_failure)
@@ -251,9 +305,9 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             func,
             ref params,
             ..
-        } => match k.user_hw.filter(|_| k.users.has_session(session)) {
+        } => match k.user_hw.filter(|_| k.services.users.has_session(session)) {
             Some(hw) => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                let mut cx = Cx::new(k, hw, mem, rpc);
+                let mut cx = Cx::new(&k.services, hw, mem, rpc);
                 crate::user_ta::invoke(&mut cx, session, None, func, p)
                     .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
             })
@@ -262,9 +316,10 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 let mut services = NormalWorldServices {
                     rpc,
                     mem,
-                    shm: &k.shm,
+                    shm: &k.services.shm,
                 };
-                k.ptas
+                k.services
+                    .ptas
                     .invoke(session, Caller::NormalWorld, func, p, &mut services)
                     .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
                     .map_err(pta_failure)
@@ -272,9 +327,9 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             .without_session(),
         },
         Request::CloseSession { session } => {
-            match k.user_hw.filter(|_| k.users.has_session(session)) {
+            match k.user_hw.filter(|_| k.services.users.has_session(session)) {
                 Some(hw) => {
-                    let mut cx = Cx::new(k, hw, mem, rpc);
+                    let mut cx = Cx::new(&k.services, hw, mem, rpc);
                     match crate::user_ta::close_session(&mut cx, session, None) {
                         Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
                         Err((code, origin)) => status(code, origin),
@@ -284,9 +339,10 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                     let mut services = NormalWorldServices {
                         rpc,
                         mem,
-                        shm: &k.shm,
+                        shm: &k.services.shm,
                     };
                     match k
+                        .services
                         .ptas
                         .close_session(session, Caller::NormalWorld, &mut services)
                     {
@@ -298,7 +354,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
         }
         Request::Cancel { session, .. } => {
             // Pseudo-TA calls run to completion: only user TAs see it.
-            if k.users.cancel(session) || k.ptas.has_session(session) {
+            if k.services.users.cancel(session) || k.services.ptas.has_session(session) {
                 status(TEE_SUCCESS, TEE_ORIGIN_TEE)
             } else {
                 status(TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_TEE)
@@ -335,10 +391,17 @@ fn pta_failure(e: TeeError) -> Failure {
 /// TA that fails a check gets OP-TEE's code.
 fn verify_only(k: &Kernel, uuid: [u8; 16], mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
     let versions = crate::ta_load::Versions {
-        cache: &k.ta_versions,
+        cache: &k.services.ta_versions,
         store: None,
     };
-    match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys, &versions) {
+    match crate::ta_load::load_ta(
+        rpc,
+        mem,
+        &k.services.shm,
+        uuid,
+        &k.services.ta_keys,
+        &versions,
+    ) {
         Ok(_) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
         Err(code) => status(code, TEE_ORIGIN_TEE),
     }
@@ -415,7 +478,7 @@ fn with_params(
     };
     for v in views.0.into_iter().flatten() {
         if v.cookie().is_some() {
-            let _ = k.shm.lock().release(v);
+            let _ = k.services.shm.lock().release(v);
         }
     }
     completion
@@ -485,6 +548,7 @@ fn to_gp(
             ..
         } => {
             let v = k
+                .services
                 .shm
                 .lock()
                 .contiguous(buf_ptr, size)
@@ -499,6 +563,7 @@ fn to_gp(
             shm_ref,
         } => {
             let v = k
+                .services
                 .shm
                 .lock()
                 .lookup(shm_ref, offs, size)
@@ -517,7 +582,7 @@ fn to_gp(
             Err(e) => {
                 let code = e.tee_result();
                 if let Some(v) = view {
-                    let _ = k.shm.lock().release(v);
+                    let _ = k.services.shm.lock().release(v);
                 }
                 return Err(code);
             }

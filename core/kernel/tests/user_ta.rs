@@ -192,7 +192,7 @@ fn open_invoke_close_with_values_and_memrefs() {
     assert!(w.rpc.cmds[5..].iter().all(|&c| c == 2));
     assert!(w.rpc.fs.files.contains_key("/dirf.db"));
     assert!(w.frames_used() > 0);
-    let stats = w.k.users.stats();
+    let stats = w.k.users().stats();
     assert_eq!((stats.instances, stats.sessions), (1, 1));
 
     let mut p: Params = [
@@ -237,7 +237,7 @@ fn open_invoke_close_with_values_and_memrefs() {
         vec![(0, id, 0), (2, id, 1), (2, id, 2), (2, id, 3), (1, id, 0)]
     );
     assert_eq!(w.frames_used(), 0);
-    let stats = w.k.users.stats();
+    let stats = w.k.users().stats();
     assert_eq!((stats.instances, stats.sessions), (0, 0));
     assert!(w.rpc.irqs > 0, "foreign interrupts were let in");
     // A closed session is gone.
@@ -275,7 +275,7 @@ fn open_failures() {
         w.open0(UUID_KEEP),
         Err((TEE_ERROR_OUT_OF_MEMORY, ORIGIN_TEE))
     );
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -300,7 +300,7 @@ fn panic_kills_the_instance() {
     );
     // Memory is released at once; the session stays until closed.
     assert_eq!(w.frames_used(), 0);
-    assert_eq!(w.k.users.stats().sessions, 1);
+    assert_eq!(w.k.users().stats().sessions, 1);
     w.hw.take_entries();
     assert_eq!(w.invoke0(id, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
     assert!(w.hw.take_entries().is_empty(), "a dead TA is not entered");
@@ -309,7 +309,7 @@ fn panic_kills_the_instance() {
         w.hw.take_entries().is_empty(),
         "no close entry for a dead TA"
     );
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     // A new open gets a fresh instance.
     let id = w.open0(UUID_MULTI).unwrap();
@@ -366,7 +366,7 @@ fn panic_in_open_and_close_entries() {
         w.open0(UUID_MULTI),
         Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
     );
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.hw.set_script(|ta| {
         if ta.func() == 1 {
@@ -377,7 +377,7 @@ fn panic_in_open_and_close_entries() {
     });
     let id = w.open0(UUID_MULTI).unwrap();
     assert_eq!(w.close(id), Ok(()));
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -421,12 +421,12 @@ fn single_instance_shared_and_panic_for_all_sessions() {
     let s1 = w.open0(UUID_SINGLE).unwrap();
     let s2 = w.open0(UUID_SINGLE).unwrap();
     assert_ne!(s1, s2);
-    assert_eq!(w.k.users.stats().instances, 1);
+    assert_eq!(w.k.users().stats().instances, 1);
     assert_eq!(counter(&mut w, s1), Ok(2));
     // Multi-instance TAs get one instance per session.
     let m1 = w.open0(UUID_MULTI).unwrap();
     let m2 = w.open0(UUID_MULTI).unwrap();
-    assert_eq!(w.k.users.stats().instances, 3);
+    assert_eq!(w.k.users().stats().instances, 3);
     assert_eq!(counter(&mut w, m1), Ok(1));
     assert_eq!(counter(&mut w, m2), Ok(1));
     // A panic through s2 kills the instance for s1 too.
@@ -444,7 +444,7 @@ fn single_instance_shared_and_panic_for_all_sessions() {
     for id in [s3, m1, m2] {
         w.close(id).unwrap();
     }
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -457,7 +457,7 @@ fn keep_alive_survives_close_but_not_panic() {
     w.close(s1).unwrap();
     let kept = w.frames_used();
     assert!(kept > 0);
-    assert_eq!(w.k.users.stats().instances, 1);
+    assert_eq!(w.k.users().stats().instances, 1);
     let s2 = w.open0(UUID_KEEP).unwrap();
     assert_eq!(counter(&mut w, s2), Ok(2));
     assert_eq!(w.invoke0(s2, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
@@ -537,7 +537,7 @@ fn hostile_pointers_are_refused() {
     }
     assert_eq!(got[24..], [ok; 6]);
     assert_eq!(w.frames_used(), before);
-    assert_eq!(w.k.users.stats().sessions, 1);
+    assert_eq!(w.k.users().stats().sessions, 1);
     w.close(id).unwrap();
     assert_eq!(w.frames_used(), 0);
     w.assert_clean();
@@ -884,8 +884,8 @@ fn system_pta_map_zi_and_unmap() {
     assert_ne!(got[15], 0, "unknown PTA command");
     assert_eq!(got[16], 0, "close of the PTA session");
     assert_eq!(w.frames_used(), start);
-    assert_eq!(w.k.users.stats().sessions, 1);
-    assert_eq!(w.k.ptas.session_count(), 0);
+    assert_eq!(w.k.users().stats().sessions, 1);
+    assert_eq!(w.k.ptas().session_count(), 0);
     w.close(id).unwrap();
     assert_eq!(w.frames_used(), 0);
     w.assert_clean();
@@ -1022,7 +1022,7 @@ fn ta_to_ta() {
     parent.store(id, Ordering::Relaxed);
     w.invoke0(id, 1).unwrap();
     let c = child.load(Ordering::Relaxed);
-    assert_eq!(w.k.users.stats().instances, 2);
+    assert_eq!(w.k.users().stats().instances, 2);
     // The normal world cannot use or close the TA's session.
     assert_eq!(w.invoke0(c, 1), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
     assert_eq!(w.close(c), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
@@ -1046,14 +1046,14 @@ fn ta_to_ta() {
         ],
     );
     assert!(got.iter().all(|&x| x != 0), "{got:x?}");
-    assert!(w.k.users.has_session(c) && w.k.users.has_session(id));
+    assert!(w.k.users().has_session(c) && w.k.users().has_session(id));
     w.close(other).unwrap();
     // Back to the parent: its child is still usable, then panics.
     w.hw.set_script(parent_child_script(parent.clone(), child.clone()));
     w.invoke0(id, 2).unwrap();
-    assert!(!w.k.users.has_session(c));
+    assert!(!w.k.users().has_session(c));
     w.close(id).unwrap();
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -1072,7 +1072,7 @@ fn children_close_with_their_parent() {
     w.close(id).unwrap();
     // The child's close entry ran for the session the parent left open.
     assert!(w.hw.take_entries().contains(&(1, c, 0)));
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -1104,9 +1104,9 @@ fn nesting_is_limited() {
     assert_ne!(seen[0], 0);
     assert!(seen[1..].iter().all(|&x| x == 0));
     let depth = seen.len();
-    assert_eq!(w.k.users.stats().instances, depth);
+    assert_eq!(w.k.users().stats().instances, depth);
     w.close(id).unwrap();
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -1181,7 +1181,7 @@ fn cancellation_mask_and_flag() {
     };
     flag(&mut w, id);
     // A cancelled session with cancellation unmasked: TEE_Wait ends early.
-    w.k.users.cancel(id);
+    w.k.users().cancel(id);
     let got = run_calls(
         &mut w,
         id,
@@ -1204,7 +1204,7 @@ fn cancellation_mask_and_flag() {
 fn cancel_does_not_carry_over() {
     let mut w = World::new();
     let id = w.open0(UUID_MULTI).unwrap();
-    w.k.users.cancel(id);
+    w.k.users().cancel(id);
     run_calls(&mut w, id, &[(SYS_WAIT, vec![0])]);
     let got = run_calls(
         &mut w,
@@ -1326,7 +1326,7 @@ fn normal_world_cannot_cancel_ta_sessions() {
     });
     let id = w.open0(UUID_MULTI).unwrap();
     w.invoke0(id, 1).unwrap();
-    w.k.users.cancel(child.load(Ordering::Relaxed));
+    w.k.users().cancel(child.load(Ordering::Relaxed));
     w.invoke0(id, 2).unwrap();
     assert_eq!(flag.load(Ordering::Relaxed), 0);
 }
@@ -1533,7 +1533,7 @@ fn no_entropy_fails_closed() {
     // Loading a TA needs randomness: refused, nothing left behind.
     w.hw.set_script(|ta| ta.ret(0));
     assert_eq!(w.open0(UUID_MULTI), Err((TEE_ERROR_GENERIC, ORIGIN_TEE)));
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     // With entropy back, the same TA loads.
     w.hw.no_entropy.store(false, Ordering::Relaxed);
@@ -1563,7 +1563,7 @@ fn ta_open_checks_out_pointers_before_opening() {
     w.invoke0(id, CMD_PROGRAM).unwrap();
     let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
     assert_eq!(got, [r(TEE_ERROR_ACCESS_DENIED)]);
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions), (1, 1), "no child was opened");
     // The scratch area is the TA's stack: read it back through a new run.
     let seen = Arc::new(Mutex::new(None));

@@ -15,6 +15,7 @@ pub mod loader;
 pub mod params;
 pub mod props;
 mod props_glue;
+mod services;
 pub mod space;
 pub mod storage;
 pub mod syscall;
@@ -40,11 +41,11 @@ use supplicant_proto::pta::{
 use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall::*;
 
-use crate::call::Kernel;
 use crate::rpc::{rpc_cmd, value_param, Rpc};
 use hw::{Trap, UserHw, UserRegs};
 use loader::Loaded;
 use params::{memref_param, UteeParams, UTEE_PARAMS_SIZE};
+pub use services::Services;
 use space::{page_up, Space, Use, PAGE};
 
 /// The TA frame pool: free secure RAM after the core, in 4 KiB frames
@@ -195,8 +196,8 @@ impl Default for UserTas {
 
 /// Everything a call into a TA needs from its thread.
 pub struct Cx<'a> {
-    /// The kernel.
-    pub k: &'a Kernel,
+    /// What the runtime needs of the kernel.
+    pub k: &'a Services,
     /// Machine services.
     pub hw: &'a dyn UserHw,
     /// Normal-world memory.
@@ -212,7 +213,7 @@ pub struct Cx<'a> {
 impl<'a> Cx<'a> {
     /// A call context of the normal world (no TA entered yet).
     pub fn new(
-        k: &'a Kernel,
+        k: &'a Services,
         hw: &'a dyn UserHw,
         mem: &'a mut dyn PhysMem,
         rpc: &'a mut dyn Rpc,

@@ -30,14 +30,14 @@ fn caller(instance: u32, client: &ClientIdentity) -> Caller {
 
 /// The thread's services for a PTA call of a TA: RPC through `cx`, and
 /// the instance itself while it is alive (`ctx`).
-struct TaServices<'c, 'a> {
+struct TaCallServices<'c, 'a> {
     cx: &'c mut Cx<'a>,
     ctx: Option<&'c mut Ctx>,
     /// The TA's own view of the call's parameters (its buffer addresses).
     up: UteeParams,
 }
 
-impl CallServices for TaServices<'_, '_> {
+impl CallServices for TaCallServices<'_, '_> {
     fn rpc(
         &mut self,
         cmd: u32,
@@ -79,7 +79,7 @@ fn secure_writable(space: &Space, va: u64, len: u64) -> bool {
     true
 }
 
-impl CallerTa for TaServices<'_, '_> {
+impl CallerTa for TaCallServices<'_, '_> {
     fn map_zeroed(&mut self, bytes: u64, pad_before: u64, pad_after: u64) -> Result<u64, TeeError> {
         let (frames, hw) = (&self.cx.k.users.frames, self.cx.hw);
         let ctx = self.ctx.as_deref_mut().ok_or(TeeError::BAD_STATE)?;
@@ -170,7 +170,7 @@ pub(super) fn open_pta(
     params: &mut Params,
 ) -> Result<u32, Failure> {
     let k = cx.k;
-    let mut services = TaServices {
+    let mut services = TaCallServices {
         cx,
         ctx: Some(ctx),
         up: UteeParams::default(),
@@ -202,7 +202,7 @@ pub(super) fn invoke_pta(
     params: &mut Params,
 ) -> Result<(), Failure> {
     let k = cx.k;
-    let mut services = TaServices {
+    let mut services = TaCallServices {
         cx,
         ctx: Some(ctx),
         up: *up,
@@ -227,7 +227,7 @@ pub(super) fn close_pta(
     client: &ClientIdentity,
 ) -> Result<(), Failure> {
     let k = cx.k;
-    let mut services = TaServices {
+    let mut services = TaCallServices {
         cx,
         ctx: None,
         up: UteeParams::default(),

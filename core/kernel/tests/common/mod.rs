@@ -834,15 +834,8 @@ pub fn kernel(hw: &'static FakeHw) -> Kernel {
     ptas.register(Arc::new(SystemPta::new(rng, huk))).unwrap();
     let users = UserTas::new();
     users.init_frames(POOL, POOL_SIZE).unwrap();
-    Kernel {
-        shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
-        ptas,
-        ta_keys: vec![dev_public_key()],
-        ta_versions: Default::default(),
-        users,
-        user_hw: Some(hw),
-        notif: None,
-    }
+    let shm = ShmRegistry::new(layout, RegistryLimits::default());
+    Kernel::new(shm, ptas, vec![dev_public_key()]).with_user_tas(hw, users)
 }
 
 /// Kernel, machine and normal world; TAs of [`UUID_MULTI`] (multi-instance),
@@ -870,7 +863,7 @@ impl World {
         let k = kernel(hw);
         let ram = Ram::default();
         let area = RpcArgArea::Supplied {
-            buf: k.shm.lock().contiguous(RPC_ARG, 4096).unwrap(),
+            buf: k.shm().lock().contiguous(RPC_ARG, 4096).unwrap(),
             offset: 0,
         };
         let mut store = BTreeMap::new();
@@ -898,14 +891,7 @@ impl World {
     }
 
     pub fn cx(&mut self) -> Cx<'_> {
-        Cx {
-            k: &self.k,
-            hw: self.hw,
-            mem: &mut self.ram,
-            rpc: &mut self.rpc,
-            chain: Vec::new(),
-            timeout_ms: None,
-        }
+        Cx::new(self.k.services(), self.hw, &mut self.ram, &mut self.rpc)
     }
 
     pub fn open(&mut self, uuid: [u8; 16], params: &mut Params) -> Result<u32, Failure> {
@@ -934,7 +920,7 @@ impl World {
     }
 
     pub fn frames_used(&self) -> u64 {
-        self.k.users.stats().frames_used
+        self.k.users().stats().frames_used
     }
 
     /// No machine rule was broken.
@@ -1128,8 +1114,8 @@ pub fn fuzz_one(hw: &'static FakeHw, data: &[u8]) {
     let _ = w.invoke(id, 1, &mut p);
     let _ = w.invoke(id, 2, &mut Params::default());
     w.close(id).expect("close always succeeds");
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0), "leak");
-    assert_eq!(w.k.ptas.session_count(), 0, "PTA session leak");
+    assert_eq!(w.k.ptas().session_count(), 0, "PTA session leak");
     w.assert_clean();
 }

@@ -346,8 +346,8 @@ fn release<R>(cx: &mut Cx<'_>, r: Result<R, u32>) -> Result<R, u32> {
 /// The TA version floors in `ta_ver.db` (OP-TEE's form, so they survive a
 /// reboot and an OP-TEE ⇄ oxtee swap), in `TEE_STORAGE_PRIVATE`.
 pub struct TaVersionDb<'k> {
-    /// The kernel (its store).
-    pub k: &'k crate::call::Kernel,
+    /// The runtime's services (its TA store).
+    pub k: &'k super::Services,
     /// Machine services.
     pub hw: &'k dyn UserHw,
 }
