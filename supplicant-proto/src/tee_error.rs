@@ -159,6 +159,22 @@ impl fmt::Debug for TeeError {
     }
 }
 
+/// A raw `TEE_Result` that is known to be a failure (an answer of the
+/// normal world, a code from a layer not yet typed), origin TEE.
+impl From<u32> for TeeError {
+    fn from(code: u32) -> Self {
+        Self::from_code(code)
+    }
+}
+
+/// The wire value, where a bare code is what the other side reads (a
+/// register, an `optee_msg_arg.ret`); the origin travels separately there.
+impl From<TeeError> for u32 {
+    fn from(e: TeeError) -> Self {
+        e.code
+    }
+}
+
 /// The `TEE_Result` of an outcome (`TEE_SUCCESS` for `Ok`).
 pub const fn tee_result<T>(r: &Result<T, TeeError>) -> u32 {
     match r {

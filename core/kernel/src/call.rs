@@ -9,7 +9,7 @@ use oxtee_msg::{
     decode, encode_error, encode_result, rpc_arg_offset, Answer, Completion, Dir, ParamOut, Request,
 };
 use oxtee_pta::{
-    Caller, ClientIdentity, Memref, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid,
+    Caller, ClientIdentity, Memref, Origin, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid,
 };
 use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
 use supplicant_proto::optee_msg::OPTEE_MSG_MAX_NUM_PARAMS;
@@ -20,7 +20,7 @@ use crate::fast::Regs;
 use crate::pta_services::NormalWorldServices;
 use crate::rpc::{preemption_point, release_arg_area, Rpc, RpcArgArea};
 use crate::user_ta::hw::UserHw;
-use crate::user_ta::{Cx, Failure, Services, UserTas};
+use crate::user_ta::{Cx, Services, UserTas};
 
 /// Largest `optee_msg_arg` plus the RPC argument that may follow it.
 const MAX_ARG_BYTES: usize = 32 + 32 * OPTEE_MSG_MAX_NUM_PARAMS as usize + 160;
@@ -243,6 +243,11 @@ fn status(ret: u32, origin: u32) -> Completion {
     Completion::status(ret, origin)
 }
 
+/// The completion of a failed call: its code and who reports it.
+fn failed(e: TeeError) -> Completion {
+    status(e.code(), e.origin().value())
+}
+
 /// Runs a decoded request.
 fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
     match *req {
@@ -284,7 +289,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 return with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
                     let mut cx = Cx::new(&k.services, hw, mem, rpc);
                     crate::user_ta::open_session(&mut cx, uuid, client, None, p)
-                        .map(|id| (id, TEE_ORIGIN_TRUSTED_APP))
+                        .map(|id| (id, Origin::TrustedApp))
                 });
             }
             with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
@@ -296,7 +301,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 k.services
                     .ptas
                     .open_session(&Uuid(uuid), &client, Caller::NormalWorld, p, &mut services)
-                    .map(|id| (id, TEE_ORIGIN_TEE))
+                    .map(|id| (id, Origin::Tee))
                     .map_err(pta_failure)
             })
         }
@@ -309,7 +314,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             Some(hw) => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
                 let mut cx = Cx::new(&k.services, hw, mem, rpc);
                 crate::user_ta::invoke(&mut cx, session, None, func, p)
-                    .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
+                    .map(|()| (session, Origin::TrustedApp))
             })
             .without_session(),
             None => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
@@ -321,7 +326,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 k.services
                     .ptas
                     .invoke(session, Caller::NormalWorld, func, p, &mut services)
-                    .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
+                    .map(|()| (session, Origin::TrustedApp))
                     .map_err(pta_failure)
             })
             .without_session(),
@@ -332,7 +337,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                     let mut cx = Cx::new(&k.services, hw, mem, rpc);
                     match crate::user_ta::close_session(&mut cx, session, None) {
                         Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
-                        Err((code, origin)) => status(code, origin),
+                        Err(e) => failed(e),
                     }
                 }
                 None => {
@@ -347,7 +352,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                         .close_session(session, Caller::NormalWorld, &mut services)
                     {
                         Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
-                        Err(e) => status(e.code(), TEE_ORIGIN_TEE),
+                        Err(e) => failed(e),
                     }
                 }
             }
@@ -377,13 +382,12 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
 }
 
 /// A PTA's error with the origin OP-TEE reports for it.
-fn pta_failure(e: TeeError) -> Failure {
-    let origin = if e == TeeError::ITEM_NOT_FOUND {
-        TEE_ORIGIN_TEE
+fn pta_failure(e: TeeError) -> TeeError {
+    if e.is(TeeError::ITEM_NOT_FOUND) {
+        e.with_origin(Origin::Tee)
     } else {
-        TEE_ORIGIN_TRUSTED_APP
-    };
-    (e.code(), origin)
+        e.with_origin(Origin::TrustedApp)
+    }
 }
 
 /// Without a way to run TAs (host builds): the TA is fetched and verified
@@ -403,7 +407,7 @@ fn verify_only(k: &Kernel, uuid: [u8; 16], mem: &mut dyn PhysMem, rpc: &mut dyn 
         &versions,
     ) {
         Ok(_) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
-        Err(code) => status(code, TEE_ORIGIN_TEE),
+        Err(e) => failed(e),
     }
 }
 
@@ -427,11 +431,16 @@ fn with_params(
     mem: &mut dyn PhysMem,
     rpc: &mut dyn Rpc,
     slots: &[oxtee_msg::Param; 4],
-    f: impl FnOnce(&Kernel, &mut dyn PhysMem, &mut dyn Rpc, &mut Params) -> Result<(u32, u32), Failure>,
+    f: impl FnOnce(
+        &Kernel,
+        &mut dyn PhysMem,
+        &mut dyn Rpc,
+        &mut Params,
+    ) -> Result<(u32, Origin), TeeError>,
 ) -> Completion {
     let mut params: Params = Default::default();
     let mut views = Views(Vec::with_capacity(4));
-    let mut failed = None;
+    let mut refused = None;
     for (i, slot) in slots.iter().enumerate() {
         match to_gp(k, mem, slot) {
             Ok((p, view)) => {
@@ -440,13 +449,13 @@ fn with_params(
             }
             Err(e) => {
                 views.0.push(None);
-                failed = Some(e);
+                refused = Some(e);
                 break;
             }
         }
     }
-    let completion = match failed {
-        Some(code) => status(code, TEE_ORIGIN_TEE),
+    let completion = match refused {
+        Some(e) => failed(e),
         None => {
             // No lock is held here: a pending normal-world interrupt may
             // come in before and after the call runs.
@@ -454,8 +463,8 @@ fn with_params(
             let r = f(k, mem, rpc, &mut params);
             preemption_point(rpc);
             let (ret, origin, session) = match r {
-                Ok((session, origin)) => (TEE_SUCCESS, origin, session),
-                Err((code, origin)) => (code, origin, 0),
+                Ok((session, origin)) => (TEE_SUCCESS, origin.value(), session),
+                Err(e) => (e.code(), e.origin().value(), 0),
             };
             let mut c = status(ret, origin);
             c.session = session;
@@ -520,7 +529,7 @@ fn to_gp(
     k: &Kernel,
     mem: &mut dyn PhysMem,
     slot: &oxtee_msg::Param,
-) -> Result<(PtaParam, Option<NsBuf>), u32> {
+) -> Result<(PtaParam, Option<NsBuf>), TeeError> {
     use oxtee_msg::Param as M;
     let (dir, view, size) = match *slot {
         M::None => return Ok((PtaParam::None, None)),
@@ -552,10 +561,10 @@ fn to_gp(
                 .shm
                 .lock()
                 .contiguous(buf_ptr, size)
-                .map_err(|e| e.tee_result())?;
+                .map_err(|e| TeeError::from_code(e.tee_result()))?;
             (dir, Some(v), size)
         }
-        M::Tmem { .. } => return Err(TEE_ERROR_BAD_PARAMETERS),
+        M::Tmem { .. } => return Err(TeeError::BAD_PARAMETERS),
         M::Rmem {
             dir,
             offs,
@@ -567,11 +576,11 @@ fn to_gp(
                 .shm
                 .lock()
                 .lookup(shm_ref, offs, size)
-                .map_err(|e| e.tee_result())?;
+                .map_err(|e| TeeError::from_code(e.tee_result()))?;
             (dir, Some(v), size)
         }
     };
-    let size = usize::try_from(size).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+    let size = usize::try_from(size).map_err(|_| TeeError::BAD_PARAMETERS)?;
     let memref = match &view {
         None => Memref::null(size),
         // Output buffers are copied in too: with OP-TEE the TA works on the
@@ -584,7 +593,7 @@ fn to_gp(
                 if let Some(v) = view {
                     let _ = k.services.shm.lock().release(v);
                 }
-                return Err(code);
+                return Err(TeeError::from_code(code));
             }
         },
     };

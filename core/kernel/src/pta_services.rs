@@ -22,7 +22,7 @@ pub fn rpc_with_buffer(
     buffer: Option<RpcBuffer<'_>>,
 ) -> Result<u32, TeeError> {
     let Some(RpcBuffer { param, dir, data }) = buffer else {
-        return rpc_cmd_answer(rpc, mem, cmd, params).map_err(TeeError::from_code);
+        return rpc_cmd_answer(rpc, mem, cmd, params);
     };
     if param >= params.len() {
         return Err(TeeError::BAD_PARAMETERS);
@@ -38,7 +38,6 @@ pub fn rpc_with_buffer(
         }
         Ok(ret)
     })
-    .map_err(TeeError::from_code)
 }
 
 /// Services of a call from the normal world: RPC only, no TA.

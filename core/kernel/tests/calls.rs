@@ -7,7 +7,7 @@ use std::sync::Arc;
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::rpc::{get_ree_time, release_arg_area, Rpc, RpcArgArea};
 use oxtee_pta::invoke_tests::{InvokeTestsPta, TestRwLock};
-use oxtee_pta::PtaRegistry;
+use oxtee_pta::{PtaRegistry, TeeError};
 use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
 use oxtee_thread::RpcKind;
 use supplicant_proto::optee_msg::*;
@@ -301,13 +301,13 @@ fn linux_like_session_and_rpc() {
         store: None,
     };
     let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, k.shm(), missing, &[], &versions);
-    assert_eq!(r.err(), Some(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(r.err(), Some(TeeError::ITEM_NOT_FOUND));
     // A file that is not a signed TA: fetched through the full exchange
     // (size query, SHM_ALLOC, load, SHM_FREE), then refused.
     rpc.store.insert([9u8; 16], vec![0xa5; 3000]);
     rpc.cmds.clear();
     let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, k.shm(), [9u8; 16], &[], &versions);
-    assert_eq!(r.err(), Some(TEE_ERROR_SECURITY));
+    assert_eq!(r.err(), Some(TeeError::SECURITY));
     assert_eq!(rpc.cmds, vec![0, 6, 0, 7]);
     // GET_TIME, then LOAD_TA (missing), then LOAD_TA, SHM_ALLOC, LOAD_TA, SHM_FREE.
     assert_eq!(rpc.exits, vec![RpcKind::Cmd { cookie: 0 }; 6]);
@@ -515,7 +515,11 @@ fn rpc_argument_allocated_on_demand() {
         rpc.set_arg_area(Some(RpcArgArea::OnDemand {
             layout: layout.clone(),
         }));
-        assert_eq!(get_ree_time(&mut rpc, &mut ram), Err(want), "PA {pa:#x}");
+        assert_eq!(
+            get_ree_time(&mut rpc, &mut ram),
+            Err(TeeError::from_code(want)),
+            "PA {pa:#x}"
+        );
         let mut expect = vec![RpcKind::Alloc { size: 160 }];
         if pa != 0 {
             expect.push(RpcKind::Free { cookie: 0x78 });
@@ -529,7 +533,7 @@ fn rpc_argument_allocated_on_demand() {
     rpc.set_arg_area(None);
     assert_eq!(
         get_ree_time(&mut rpc, &mut ram),
-        Err(TEE_ERROR_NOT_SUPPORTED)
+        Err(TeeError::NOT_SUPPORTED)
     );
     assert!(rpc.exits.is_empty());
 }

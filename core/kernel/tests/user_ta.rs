@@ -224,7 +224,7 @@ fn open_invoke_close_with_values_and_memrefs() {
     ];
     assert_eq!(
         w.invoke(id, 2, &mut p),
-        Err((TEE_ERROR_SHORT_BUFFER, ORIGIN_TA))
+        Err(TeeError::SHORT_BUFFER.with_origin(Origin::TrustedApp))
     );
     assert_eq!(p[0].memref().unwrap().size, 100);
     w.invoke0(id, 3).unwrap();
@@ -241,11 +241,8 @@ fn open_invoke_close_with_values_and_memrefs() {
     assert_eq!((stats.instances, stats.sessions), (0, 0));
     assert!(w.rpc.irqs > 0, "foreign interrupts were let in");
     // A closed session is gone.
-    assert_eq!(
-        w.invoke0(id, 1),
-        Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE))
-    );
-    assert_eq!(w.close(id), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 1), Err(TeeError::BAD_PARAMETERS));
+    assert_eq!(w.close(id), Err(TeeError::BAD_PARAMETERS));
     w.assert_clean();
 }
 
@@ -253,28 +250,22 @@ fn open_invoke_close_with_values_and_memrefs() {
 fn open_failures() {
     let mut w = World::new();
     // Not in the store: tee-supplicant's answer, origin TEE.
-    assert_eq!(
-        w.open0([9; 16]),
-        Err((TEE_ERROR_ITEM_NOT_FOUND, ORIGIN_TEE))
-    );
+    assert_eq!(w.open0([9; 16]), Err(TeeError::ITEM_NOT_FOUND));
     // Signed for another UUID.
     let other = signed_ta(UUID_MULTI, STACK_SIZE as u32, 0);
     w.rpc.store.insert([8; 16], other);
-    assert_eq!(w.open0([8; 16]), Err((TEE_ERROR_SECURITY, ORIGIN_TEE)));
+    assert_eq!(w.open0([8; 16]), Err(TeeError::SECURITY));
     // The TA refuses the open: its code, origin TA, no session left.
     w.hw.set_script(|ta| ta.ret(TEE_ERROR_ACCESS_DENIED));
     assert_eq!(
         w.open0(UUID_MULTI),
-        Err((TEE_ERROR_ACCESS_DENIED, ORIGIN_TA))
+        Err(TeeError::ACCESS_DENIED.with_origin(Origin::TrustedApp))
     );
     // A stack too large for the runtime.
     w.rpc
         .store
         .insert(UUID_KEEP, signed_ta(UUID_KEEP, 0x20_0000, 0x1c));
-    assert_eq!(
-        w.open0(UUID_KEEP),
-        Err((TEE_ERROR_OUT_OF_MEMORY, ORIGIN_TEE))
-    );
+    assert_eq!(w.open0(UUID_KEEP), Err(TeeError::OUT_OF_MEMORY));
     let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
@@ -294,15 +285,12 @@ fn panic_kills_the_instance() {
         Param::None,
         Param::None,
     ];
-    assert_eq!(
-        w.invoke(id, 1, &mut p),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke(id, 1, &mut p), Err(TeeError::TARGET_DEAD));
     // Memory is released at once; the session stays until closed.
     assert_eq!(w.frames_used(), 0);
     assert_eq!(w.k.users().stats().sessions, 1);
     w.hw.take_entries();
-    assert_eq!(w.invoke0(id, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 2), Err(TeeError::TARGET_DEAD));
     assert!(w.hw.take_entries().is_empty(), "a dead TA is not entered");
     assert_eq!(w.close(id), Ok(()));
     assert!(
@@ -336,9 +324,9 @@ fn fault_kills_the_instance() {
         _ => ta.ret(0),
     });
     let id = w.open0(UUID_MULTI).unwrap();
-    assert_eq!(w.invoke0(id, 1), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 1), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.frames_used(), 0);
-    assert_eq!(w.invoke0(id, 1), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 1), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.close(id), Ok(()));
     assert!(w.hw.log.lock().unwrap().iter().any(|l| l.contains("fault")));
 
@@ -349,10 +337,7 @@ fn fault_kills_the_instance() {
         Param::None,
         Param::None,
     ];
-    assert_eq!(
-        w.invoke(id, 2, &mut p),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke(id, 2, &mut p), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.close(id), Ok(()));
     assert_eq!(w.frames_used(), 0);
     w.assert_clean();
@@ -362,10 +347,7 @@ fn fault_kills_the_instance() {
 fn panic_in_open_and_close_entries() {
     let mut w = World::new();
     w.hw.set_script(|ta| ta.panic());
-    assert_eq!(
-        w.open0(UUID_MULTI),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
+    assert_eq!(w.open0(UUID_MULTI), Err(TeeError::TARGET_DEAD));
     let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.hw.set_script(|ta| {
@@ -403,7 +385,7 @@ fn counting_ta(ta: &mut Ta<'_>) -> Trap {
     }
 }
 
-fn counter(w: &mut World, id: u32) -> Result<u32, (u32, u32)> {
+fn counter(w: &mut World, id: u32) -> Result<u32, TeeError> {
     let mut p: Params = [
         Param::ValueOutput { a: 0, b: 0 },
         Param::None,
@@ -430,11 +412,8 @@ fn single_instance_shared_and_panic_for_all_sessions() {
     assert_eq!(counter(&mut w, m1), Ok(1));
     assert_eq!(counter(&mut w, m2), Ok(1));
     // A panic through s2 kills the instance for s1 too.
-    assert_eq!(w.invoke0(s2, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
-    assert_eq!(
-        counter(&mut w, s1),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke0(s2, 2), Err(TeeError::TARGET_DEAD));
+    assert_eq!(counter(&mut w, s1), Err(TeeError::TARGET_DEAD));
     // A new open gets a fresh instance while the dead sessions linger.
     let s3 = w.open0(UUID_SINGLE).unwrap();
     assert_eq!(counter(&mut w, s3), Ok(1));
@@ -460,7 +439,7 @@ fn keep_alive_survives_close_but_not_panic() {
     assert_eq!(w.k.users().stats().instances, 1);
     let s2 = w.open0(UUID_KEEP).unwrap();
     assert_eq!(counter(&mut w, s2), Ok(2));
-    assert_eq!(w.invoke0(s2, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(s2, 2), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.frames_used(), 0);
     w.close(s2).unwrap();
     let s3 = w.open0(UUID_KEEP).unwrap();
@@ -1024,8 +1003,8 @@ fn ta_to_ta() {
     let c = child.load(Ordering::Relaxed);
     assert_eq!(w.k.users().stats().instances, 2);
     // The normal world cannot use or close the TA's session.
-    assert_eq!(w.invoke0(c, 1), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
-    assert_eq!(w.close(c), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(c, 1), Err(TeeError::BAD_PARAMETERS));
+    assert_eq!(w.close(c), Err(TeeError::BAD_PARAMETERS));
     // Another instance cannot either.
     w.hw.set_script(|ta| ta.ret(0));
     let other = w.open0(UUID_MULTI).unwrap();
@@ -1409,10 +1388,7 @@ fn many_sessions_and_param_churn_do_not_leak() {
         Param::None,
         Param::None,
     ];
-    assert_eq!(
-        w.invoke(ids[0], 1, &mut p),
-        Err((TEE_ERROR_OUT_OF_MEMORY, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke(ids[0], 1, &mut p), Err(TeeError::OUT_OF_MEMORY));
     assert_eq!(w.frames_used(), used);
     w.invoke0(ids[0], 1).unwrap();
     for id in ids {
@@ -1532,7 +1508,7 @@ fn no_entropy_fails_closed() {
     w.close(id).unwrap();
     // Loading a TA needs randomness: refused, nothing left behind.
     w.hw.set_script(|ta| ta.ret(0));
-    assert_eq!(w.open0(UUID_MULTI), Err((TEE_ERROR_GENERIC, ORIGIN_TEE)));
+    assert_eq!(w.open0(UUID_MULTI), Err(TeeError::GENERIC));
     let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     // With entropy back, the same TA loads.

@@ -165,10 +165,7 @@ fn objects_outlive_sessions_and_dying_tas_release_them() {
     ];
     w.hw.set_script(program(steps));
     w.hw.take_results();
-    assert_eq!(
-        w.invoke0(id, CMD_PROGRAM),
-        Err((TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke0(id, CMD_PROGRAM), Err(TeeError::TARGET_DEAD));
     let got: Vec<(u64, u64)> = w.hw.take_results();
     assert_eq!(
         got[..3],

@@ -5,19 +5,18 @@
 
 use oxtee_mm::UserKind;
 use oxtee_pta::{
-    CallServices, Caller, CallerTa, ClientIdentity, Params, RpcBuffer, TeeError, Uuid,
+    CallServices, Caller, CallerTa, ClientIdentity, Origin, Params, RpcBuffer, TeeError, Uuid,
 };
 use supplicant_proto::optee_msg::OpteeMsgParam;
-use supplicant_proto::tee_result::*;
 
 use super::params::UteeParams;
 use super::space::{page_up, Space, Use, PAGE};
-use super::{Ctx, Cx, Failure, Target};
+use super::{Ctx, Cx, Target};
 use crate::pta_services::rpc_with_buffer;
 
 /// An error of a pseudo-TA: like any TA's, its origin is the TA.
-fn pta(e: TeeError) -> Failure {
-    (e.code(), TEE_ORIGIN_TRUSTED_APP)
+fn pta(e: TeeError) -> TeeError {
+    e.with_origin(Origin::TrustedApp)
 }
 
 /// The calling TA instance, as its session records it.
@@ -91,13 +90,10 @@ impl CallerTa for TaCallServices<'_, '_> {
             .find_free(size + pads)
             .ok_or(TeeError::OUT_OF_MEMORY)?
             + before;
-        let f = ctx
-            .space
-            .alloc_frames(frames, hw, size)
-            .map_err(TeeError::from_code)?;
+        let f = ctx.space.alloc_frames(frames, hw, size)?;
         if let Err(e) = ctx.space.map(va, f, UserKind::Rw, Use::ZeroFill) {
             let _ = frames.lock().free(f);
-            return Err(TeeError::from_code(e));
+            return Err(e);
         }
         Ok(va)
     }
@@ -125,7 +121,7 @@ impl CallerTa for TaCallServices<'_, '_> {
         let (rpc, mem) = (&mut *cx.rpc, &mut *cx.mem);
         let mut fetch =
             |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys, &versions);
-        let lib = fetch(uuid).map_err(TeeError::from_code)?;
+        let lib = fetch(uuid)?;
         super::loader::add_modules(
             &mut ctx.loaded,
             alloc::vec![(uuid, lib)],
@@ -134,7 +130,6 @@ impl CallerTa for TaCallServices<'_, '_> {
             &k.users.frames,
             cx.hw,
         )
-        .map_err(TeeError::from_code)
     }
 
     fn find_symbol(&self, module: Option<[u8; 16]>, name: &str) -> Result<u64, TeeError> {
@@ -168,7 +163,7 @@ pub(super) fn open_pta(
     client: ClientIdentity,
     instance: u32,
     params: &mut Params,
-) -> Result<u32, Failure> {
+) -> Result<u32, TeeError> {
     let k = cx.k;
     let mut services = TaCallServices {
         cx,
@@ -200,7 +195,7 @@ pub(super) fn invoke_pta(
     (pta_session, instance, client): (u32, u32, &ClientIdentity),
     cmd: u32,
     params: &mut Params,
-) -> Result<(), Failure> {
+) -> Result<(), TeeError> {
     let k = cx.k;
     let mut services = TaCallServices {
         cx,
@@ -225,7 +220,7 @@ pub(super) fn close_pta(
     pta_session: u32,
     instance: u32,
     client: &ClientIdentity,
-) -> Result<(), Failure> {
+) -> Result<(), TeeError> {
     let k = cx.k;
     let mut services = TaCallServices {
         cx,
@@ -234,7 +229,6 @@ pub(super) fn close_pta(
     };
     k.ptas
         .close_session(pta_session, caller(instance, client), &mut services)
-        .map_err(|e| super::tee(e.code()))
 }
 
 #[cfg(test)]

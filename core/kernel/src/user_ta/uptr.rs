@@ -4,8 +4,8 @@
 //! writing it only when the call's outcome is known.
 
 use core::marker::PhantomData;
+use supplicant_proto::tee_error::TeeError;
 
-use supplicant_proto::tee_result::TEE_ERROR_ACCESS_DENIED;
 use zerocopy::{FromBytes, Immutable, IntoBytes};
 
 use super::hw::UserHw;
@@ -48,28 +48,28 @@ impl<T: FromBytes + IntoBytes + Immutable> UserPtr<T> {
     }
 
     /// Copies the `T` in (every byte must be mapped).
-    pub fn read(self, space: &Space, hw: &dyn UserHw) -> Result<T, u32> {
+    pub fn read(self, space: &Space, hw: &dyn UserHw) -> Result<T, TeeError> {
         let mut v = T::new_zeroed();
         space
             .read(hw, self.va, v.as_mut_bytes())
-            .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
+            .map_err(|_| TeeError::ACCESS_DENIED)?;
         Ok(v)
     }
 
     /// The pointer, once every byte of it is mapped writable (an
     /// out-argument checked at decode time).
-    pub fn writable(self, space: &Space) -> Result<Self, u32> {
+    pub fn writable(self, space: &Space) -> Result<Self, TeeError> {
         if space.check(self.va, Self::len(), true) {
             Ok(self)
         } else {
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         }
     }
 
     /// Copies `v` out.
-    pub fn write(self, space: &Space, hw: &dyn UserHw, v: &T) -> Result<(), u32> {
+    pub fn write(self, space: &Space, hw: &dyn UserHw, v: &T) -> Result<(), TeeError> {
         space
             .write(hw, self.va, v.as_bytes())
-            .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+            .map_err(|_| TeeError::ACCESS_DENIED)
     }
 }

@@ -18,7 +18,7 @@ use oxtee_kernel::call::Kernel;
 use oxtee_kernel::rpc::{Rpc, RpcArgArea};
 use oxtee_kernel::user_ta::hw::{NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_kernel::user_ta::params::{UteeParams, UTEE_PARAMS_SIZE};
-use oxtee_kernel::user_ta::{Cx, Failure, UserTas};
+use oxtee_kernel::user_ta::{Cx, UserTas};
 use oxtee_mm::{UserKind, UserMapping, TA_WINDOW};
 use oxtee_pta::rng::{EntropyError, EntropySource, SharedRng};
 use oxtee_pta::system::SystemPta;
@@ -28,6 +28,8 @@ use oxtee_thread::RpcKind;
 use supplicant_proto::optee_msg::{
     OPTEE_MSG_ATTR_NONCONTIG, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
 };
+#[allow(unused_imports)]
+pub use supplicant_proto::tee_error::{Origin, TeeError};
 
 // ---------------------------------------------------------------------------
 // Addresses
@@ -894,23 +896,23 @@ impl World {
         Cx::new(self.k.services(), self.hw, &mut self.ram, &mut self.rpc)
     }
 
-    pub fn open(&mut self, uuid: [u8; 16], params: &mut Params) -> Result<u32, Failure> {
+    pub fn open(&mut self, uuid: [u8; 16], params: &mut Params) -> Result<u32, TeeError> {
         oxtee_kernel::user_ta::open_session(&mut self.cx(), uuid, PUBLIC, None, params)
     }
 
-    pub fn open0(&mut self, uuid: [u8; 16]) -> Result<u32, Failure> {
+    pub fn open0(&mut self, uuid: [u8; 16]) -> Result<u32, TeeError> {
         self.open(uuid, &mut Params::default())
     }
 
-    pub fn invoke(&mut self, id: u32, cmd: u32, params: &mut Params) -> Result<(), Failure> {
+    pub fn invoke(&mut self, id: u32, cmd: u32, params: &mut Params) -> Result<(), TeeError> {
         oxtee_kernel::user_ta::invoke(&mut self.cx(), id, None, cmd, params)
     }
 
-    pub fn invoke0(&mut self, id: u32, cmd: u32) -> Result<(), Failure> {
+    pub fn invoke0(&mut self, id: u32, cmd: u32) -> Result<(), TeeError> {
         self.invoke(id, cmd, &mut Params::default())
     }
 
-    pub fn close(&mut self, id: u32) -> Result<(), Failure> {
+    pub fn close(&mut self, id: u32) -> Result<(), TeeError> {
         oxtee_kernel::user_ta::close_session(&mut self.cx(), id, None)
     }
 

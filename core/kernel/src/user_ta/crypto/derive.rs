@@ -1,6 +1,7 @@
 //! Key derivation: `CRYP_DERIVE_KEY`.
 
 use super::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// `_utee_cryp_derive_key(state, params, param_count, derived_key)`.
 pub(super) fn derive_key(
@@ -10,7 +11,7 @@ pub(super) fn derive_key(
     va: u64,
     n: u64,
     derived: u32,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let s = cs.get_state(h)?;
     let (algo, k1, k2) = (s.algo, s.key1, s.key2);
     let attrs = Attrs::copy_in(mem, va, n)?;
@@ -24,14 +25,14 @@ pub(super) fn derive_key(
         Some((n, conf)) => {
             let r = attrs.raw[*n];
             if r.b < conf.len() as u64 {
-                return Err(TEE_ERROR_SHORT_BUFFER);
+                return Err(TeeError::SHORT_BUFFER);
             }
             mem.writable(r.a, conf.len() as u64)?;
             Some((r.a, conf))
         }
         None => None,
     };
-    let o = cs.object_mut(derived).ok_or(TEE_ERROR_BAD_STATE)?;
+    let o = cs.object_mut(derived).ok_or(TeeError::BAD_STATE)?;
     o.key.set_derived_secret(&d.secret).map_err(code)?;
     match conf {
         Some((va, conf)) => mem.write(va, conf),

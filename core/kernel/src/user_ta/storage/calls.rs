@@ -110,7 +110,7 @@ pub(super) fn object_id(call: &Call<'_>, va: u64, len: u64) -> Result<Vec<u8>, u
     if !private(call.space, va, len, false) {
         return Err(TEE_ERROR_ACCESS_DENIED);
     }
-    call.space.read_vec(call.hw, va, len)
+    Ok(call.space.read_vec(call.hw, va, len)?)
 }
 
 /// A `uint32_t *` out-argument in the TA's own memory (OP-TEE copies
@@ -229,7 +229,7 @@ fn open(
         Err(e) => {
             st.store.close(&mut st.env, f);
             st.pobjs.release(key);
-            return Err(e);
+            return Err(e.into());
         }
     };
     set_persist(
@@ -245,7 +245,7 @@ fn open(
             backend,
         },
     );
-    out.write(call.space, call.hw, &h)
+    Ok(out.write(call.space, call.hw, &h)?)
 }
 
 /// `_utee_storage_obj_create(storage_id, id, id_len, flags, attr, data,
@@ -342,11 +342,11 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
                 Err(e) => {
                     st.store.close(&mut st.env, f);
                     st.pobjs.release(key);
-                    return Err(e);
+                    return Err(e.into());
                 }
             };
             set_persist(call.cs, h, persist);
-            out.write(call.space, call.hw, &h)
+            Ok(out.write(call.space, call.hw, &h)?)
         }
     }
 }
@@ -451,7 +451,7 @@ fn read(
             ..p
         },
     );
-    count.write(call.space, call.hw, &done)
+    Ok(count.write(call.space, call.hw, &done)?)
 }
 
 /// `_utee_storage_obj_write(obj, data, len)`: at the data position; a
@@ -545,7 +545,7 @@ fn info(call: &mut Call<'_>, h: u32, va: u64) -> Result<(), u32> {
         data_pos: p.pos as u32,
         handle_flags: p.handle_flags(),
     };
-    UserPtr::<UteeObjectInfo>::new(va).write(call.space, call.hw, &info)
+    Ok(UserPtr::<UteeObjectInfo>::new(va).write(call.space, call.hw, &info)?)
 }
 
 /// `_utee_cryp_obj_restrict_usage` of a persistent object: the new usage

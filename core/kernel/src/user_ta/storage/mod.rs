@@ -372,7 +372,7 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
         mem: &mut dyn oxtee_shm::PhysMem,
         uuid: [u8; 16],
         version: u32,
-    ) -> Result<(), u32> {
+    ) -> Result<(), supplicant_proto::tee_error::TeeError> {
         use oxtee_storage::ta_ver::{self, Update, TA_VER_DB_ID, VER_DB_OWNER};
         let mut cx = Cx::new(self.k, self.hw, mem, rpc);
         with_store(&mut cx, Backend::Ree, |locked| {
@@ -409,6 +409,7 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
             store.close(env, f);
             r
         })
+        .map_err(Into::into)
     }
 }
 
