@@ -2,7 +2,7 @@
 //! around the property tables of [`super::props`], in OP-TEE's order.
 
 use super::props::{self, PropContext, Reply};
-use super::uptr::UserPtr;
+use super::uptr::{UserPtr, UserSlice};
 use super::{Ctx, Cx, Instance, Session};
 use supplicant_proto::tee_error::TeeError;
 
@@ -37,17 +37,12 @@ fn with_context<R>(
     f(&ctx)
 }
 
-fn write(cx: &Cx<'_>, ctx: &Ctx, va: u64, bytes: &[u8]) -> Result<(), TeeError> {
-    ctx.space
-        .write(cx.hw, va, bytes)
-        .map_err(|_| TeeError::ACCESS_DENIED)
-}
-
 /// One `(buffer, *length)` answer: the length pointer and buffer are
 /// checked before anything is written.
 struct Answer {
     len: UserPtr<u32>,
-    buf: u64,
+    /// Where the data goes (checked writable), when it fits.
+    buf: Option<UserSlice>,
     reply: Reply,
 }
 
@@ -62,20 +57,19 @@ impl Answer {
         let len = UserPtr::<u32>::new(len_va);
         let reply = reply(len.read(&ctx.space, cx.hw)?);
         len.writable(&ctx.space)?;
-        if let Some(d) = &reply.data {
-            if !ctx.space.check(buf, d.len() as u64, true) {
-                return Err(TeeError::ACCESS_DENIED);
-            }
-        }
+        let buf = match &reply.data {
+            Some(d) => Some(UserSlice::new(buf, d.len() as u64).writable(&ctx.space)?),
+            None => None,
+        };
         Ok(Self { len, buf, reply })
     }
 
     /// Writes the length, then the data or `SHORT_BUFFER`.
     fn encode(&self, cx: &Cx<'_>, ctx: &Ctx) -> Result<(), TeeError> {
         self.len.write(&ctx.space, cx.hw, &self.reply.len)?;
-        match &self.reply.data {
-            Some(d) => write(cx, ctx, self.buf, d),
-            None => Err(TeeError::SHORT_BUFFER),
+        match (&self.reply.data, self.buf) {
+            (Some(d), Some(buf)) => buf.write(&ctx.space, cx.hw, d),
+            _ => Err(TeeError::SHORT_BUFFER),
         }
     }
 
@@ -133,9 +127,8 @@ pub(super) fn name_to_index(
     if len > MAX_NAME {
         return Err(TeeError::OUT_OF_MEMORY);
     }
-    let bytes = ctx
-        .space
-        .read_vec(cx.hw, name, len)
+    let bytes = UserSlice::new(name, len)
+        .read(&ctx.space, cx.hw)
         .map_err(|_| TeeError::ACCESS_DENIED)?;
     let index = props::name_to_index(set, &bytes)?;
     UserPtr::<u32>::new(index_va).write(&ctx.space, cx.hw, &index)

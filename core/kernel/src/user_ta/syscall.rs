@@ -13,7 +13,7 @@ use supplicant_proto::tee_syscall::*;
 
 use super::params::UteeParams;
 use super::space::Use;
-use super::uptr::UserPtr;
+use super::uptr::{UserPtr, UserSlice};
 use super::{Ctx, Cx, Flow, Instance, Session, Target};
 
 /// The ABI layout of `struct utee_params`.
@@ -47,8 +47,8 @@ pub fn dispatch(
             return Flow::Kill;
         }
         Sysnum::Log => {
-            let len = a[1].min(MAX_LOG);
-            if let Ok(text) = ctx.space.read_vec(cx.hw, a[0], len) {
+            let line = UserSlice::new(a[0], a[1]).prefix(MAX_LOG);
+            if let Ok(text) = line.read(&ctx.space, cx.hw) {
                 let s = core::str::from_utf8(&text).unwrap_or("<binary>");
                 cx.hw.log(format_args!("{}", s.trim_end()));
             }
@@ -267,18 +267,12 @@ fn set_ta_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, va: u64) -> Result<(
 }
 
 fn random(cx: &Cx<'_>, ctx: &Ctx, va: u64, len: u64) -> Result<(), TeeError> {
-    if !ctx.space.check(va, len, true) {
-        return Err(TeeError::ACCESS_DENIED);
-    }
+    let out = UserSlice::new(va, len).writable(&ctx.space)?;
     let mut chunk = [0u8; 256];
-    let mut off = 0;
-    while off < len {
-        let n = (len - off).min(chunk.len() as u64) as usize;
-        cx.hw
-            .random(&mut chunk[..n])
-            .map_err(|_| TeeError::GENERIC)?;
-        ctx.space.write(cx.hw, va + off, &chunk[..n])?;
-        off += n as u64;
+    for piece in out.chunks(chunk.len() as u64) {
+        let bytes = &mut chunk[..piece.len() as usize];
+        cx.hw.random(bytes).map_err(|_| TeeError::GENERIC)?;
+        piece.write(&ctx.space, cx.hw, bytes)?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The TA's memory as the crypto calls use it (checked copies, in/out
 //! lengths, streaming in chunks) and the core's random source.
 
+use super::super::uptr::UserSlice;
 use super::*;
 use supplicant_proto::tee_error::TeeError;
 
@@ -23,8 +24,8 @@ pub(super) struct Mem<'a> {
 
 impl Mem<'_> {
     pub(super) fn read_vec(&self, va: u64, len: u64) -> Result<Zeroizing<Vec<u8>>, TeeError> {
-        self.space
-            .read_vec(self.hw, va, len)
+        UserSlice::new(va, len)
+            .read(self.space, self.hw)
             .map(Zeroizing::new)
             .map_err(|e| {
                 if e.is(TeeError::OUT_OF_MEMORY) {
@@ -34,24 +35,15 @@ impl Mem<'_> {
                 }
             })
     }
+    /// Copies `data` to `va` (the caller bounds it by the TA's length).
     pub(super) fn write(&self, va: u64, data: &[u8]) -> Result<(), TeeError> {
-        self.space
-            .write(self.hw, va, data)
-            .map_err(|_| TeeError::ACCESS_DENIED)
+        UserSlice::new(va, data.len() as u64).write(self.space, self.hw, data)
     }
     pub(super) fn readable(&self, va: u64, len: u64) -> Result<(), TeeError> {
-        if self.space.check(va, len, false) {
-            Ok(())
-        } else {
-            Err(TeeError::ACCESS_DENIED)
-        }
+        UserSlice::new(va, len).readable(self.space).map(drop)
     }
     pub(super) fn writable(&self, va: u64, len: u64) -> Result<(), TeeError> {
-        if self.space.check(va, len, true) {
-            Ok(())
-        } else {
-            Err(TeeError::ACCESS_DENIED)
-        }
+        UserSlice::new(va, len).writable(self.space).map(drop)
     }
     /// A `uint64_t *` in/out length: it is written back, so it must be
     /// writable before the call does anything.
@@ -74,14 +66,11 @@ impl Mem<'_> {
     ) -> Result<(), TeeError> {
         let mut buf = Zeroizing::new(alloc::vec![0u8; CHUNK.min(len as usize)]);
         let mut off = 0u64;
-        while off < len {
-            let n = (len - off).min(CHUNK as u64) as usize;
-            let at = va.checked_add(off).ok_or(TeeError::ACCESS_DENIED)?;
-            self.space
-                .read(self.hw, at, &mut buf[..n])
-                .map_err(|_| TeeError::ACCESS_DENIED)?;
-            f(off, &buf[..n])?;
-            off += n as u64;
+        for piece in UserSlice::new(va, len).chunks(CHUNK as u64) {
+            let bytes = &mut buf[..piece.len() as usize];
+            piece.read_into(self.space, self.hw, bytes)?;
+            f(off, bytes)?;
+            off += piece.len();
         }
         Ok(())
     }
