@@ -59,9 +59,10 @@ pub trait CallerTa {
     fn load_library(&mut self, uuid: [u8; 16]) -> Result<(), TeeError>;
     /// Address of symbol `name` in module `module` (any module for `None`).
     fn find_symbol(&self, module: Option<[u8; 16]>, name: &str) -> Result<u64, TeeError>;
-    /// True when the TA's own buffer behind memref parameter `index` is
-    /// writable secure memory of the TA (not memory a client shared).
-    fn buffer_is_private(&self, index: usize) -> bool;
+    /// True when the TA's buffer behind memref parameter `index` is
+    /// writable and secure: never memory the normal world shared (OP-TEE's
+    /// `WRITE | ANY_OWNER | SECURE` access check).
+    fn buffer_is_secure_writable(&self, index: usize) -> bool;
 }
 
 /// The calling thread's services for one PTA call.

@@ -60,9 +60,9 @@ impl SystemPta {
 
     /// m0 IN extra data (at most 1024 bytes), m1 OUT the key (16..=32
     /// bytes) = HMAC-SHA256(HUK, `HUK_SUBKEY_UNIQUE_TA` ‖ `TEE_UUID` ‖
-    /// extra), as OP-TEE derives it. The key buffer must be the TA's own
-    /// secure memory (`TEE_ERROR_SECURITY` otherwise: never into memory a
-    /// client shared).
+    /// extra), as OP-TEE derives it. The key buffer must be secure memory
+    /// of the TA (`TEE_ERROR_SECURITY` otherwise: never into normal-world
+    /// memory).
     fn derive_unique_key(
         &self,
         ta: &dyn CallerTa,
@@ -88,7 +88,7 @@ impl SystemPta {
         {
             return Err(TeeError::BAD_PARAMETERS);
         }
-        if !ta.buffer_is_private(1) {
+        if !ta.buffer_is_secure_writable(1) {
             return Err(TeeError::SECURITY);
         }
         let mut data = Zeroizing::new(alloc::vec::Vec::new());

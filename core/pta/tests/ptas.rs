@@ -926,7 +926,7 @@ struct FakeTa {
     mapped: Vec<(u64, u64, u64)>,
     unmapped: Vec<(u64, u64)>,
     loaded: Vec<[u8; 16]>,
-    private_key_buffer: bool,
+    secure_key_buffer: bool,
 }
 
 impl CallerTa for FakeTa {
@@ -948,8 +948,8 @@ impl CallerTa for FakeTa {
             _ => Err(TeeError::ITEM_NOT_FOUND),
         }
     }
-    fn buffer_is_private(&self, index: usize) -> bool {
-        index == 1 && self.private_key_buffer
+    fn buffer_is_secure_writable(&self, index: usize) -> bool {
+        index == 1 && self.secure_key_buffer
     }
 }
 
@@ -1042,7 +1042,7 @@ fn system_acts_on_the_calling_ta() {
 }
 
 #[test]
-fn unique_key_depends_on_the_caller_and_needs_a_private_buffer() {
+fn unique_key_depends_on_the_caller_and_needs_a_secure_buffer() {
     let key_params = || -> Params {
         [
             Param::MemrefInput(Memref::new(b"extra".to_vec())),
@@ -1051,14 +1051,14 @@ fn unique_key_depends_on_the_caller_and_needs_a_private_buffer() {
             Param::None,
         ]
     };
-    // Into memory a client shared: refused.
+    // Into memory the normal world shared: refused.
     let mut ta = TaServices(FakeTa::default());
     let mut p = key_params();
     assert_eq!(
         system_call(&mut ta, PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY, &mut p),
         Err(TeeError::SECURITY)
     );
-    ta.0.private_key_buffer = true;
+    ta.0.secure_key_buffer = true;
     let mut p = key_params();
     system_call(&mut ta, PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY, &mut p).unwrap();
     let key = p[1].memref().unwrap().bytes().to_vec();

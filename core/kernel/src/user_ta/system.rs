@@ -142,7 +142,7 @@ impl CallerTa for TaCallServices<'_, '_> {
             .ok_or(TeeError::ITEM_NOT_FOUND)
     }
 
-    fn buffer_is_private(&self, index: usize) -> bool {
+    fn buffer_is_secure_writable(&self, index: usize) -> bool {
         let (Some(ctx), Some(&va), Some(&len)) = (
             self.ctx.as_deref(),
             self.up.a.get(index),
@@ -237,7 +237,7 @@ mod tests {
     use crate::user_ta::fake_ta as ta;
 
     #[test]
-    fn key_buffers_must_be_private_ta_memory() {
+    fn key_buffers_must_be_secure_ta_memory() {
         let (_hw, space, _frames) = ta::setup();
         assert!(secure_writable(&space, ta::VA + 0x3000, 32));
         // Never into normal-world memory, unmapped memory or NULL.
