@@ -56,7 +56,7 @@ clippy: deps
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	OXTEE_BL_PUBKEY=$(abspath bootloader/keys/dev-ed25519.pub.bin) \
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
-	$(CARGO) clippy -q -p oxtee-core --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
 
 host-test: deps

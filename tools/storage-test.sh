@@ -13,6 +13,10 @@
 #             TEE_ERROR_SECURITY or TEE_ERROR_CORRUPT_OBJECT. OP-TEE 4.5
 #             has no rollback anchor on QEMU and accepts the old store:
 #             for it the leg checks that it does (so the leg can see one).
+#             oxtee also gets a live rollback: the same swap of the files
+#             behind the running TEE's back, within one boot, where the
+#             anchors it checks (secure flash, and the RPMB device that
+#             tee-supplicant emulates) have not been reset by a reboot.
 #   powercut  for each TEE: rewrite an object in a loop, kill QEMU (SIGKILL)
 #             mid-loop, boot again: the object holds the last acknowledged
 #             generation or the next one, and the store still works.
@@ -239,7 +243,34 @@ leg_rollback() {
 		else
 			report FAIL "rollback/$tee boot 3: expected TEE_ERROR_SECURITY or CORRUPT_OBJECT" "${l:-$(why "$leg" 3-restored)}"
 		fi
+		[ "$tee" = optee ] || rollback_live "$tee"
 	done
+}
+
+# rollback_live TEE: generation 1 copied aside in the guest, generation 2
+# written, generation 1 put back, all in one boot.
+rollback_live() {
+	local tee=$1 leg l d=/var/lib/optee-client/data/tee
+	leg=$(new_leg "rollback-live-$tee" "$tee")
+	echo "storage-test: == live rollback on $tee: the files swapped back within one boot"
+	boot "$leg" 1-live "$tee" "\$c write Q 1 3000; cp -a $d /tmp/gen1; \$c write Q 2 3000; \$c check Q 2 3000; rm -rf $d/*; cp -a /tmp/gen1/. $d/; \$c check Q any 3000"
+	want "$leg" 1-live check Q "^STORAGE check Q OK seed=2 " "rollback-live/$tee: write generations 1 and 2"
+	if [ "$tee" = oxtee ]; then
+		l=$(grep -a -m1 'REE FS anchored in RPMB' "$leg/1-live/secure.log" 2>/dev/null | tr -d '\r')
+		if [ -n "$l" ]; then
+			report PASS "rollback-live/oxtee: the REE FS is anchored in (emulated) RPMB too" "$l"
+		else
+			report FAIL "rollback-live/oxtee: no RPMB anchor in the secure log" "$(why "$leg" 1-live)"
+		fi
+	fi
+	l=$(line "$leg" 1-live check Q 2)
+	if [[ $l =~ ^STORAGE\ check\ Q\ FAIL\ (session|open|read)\ 0x(ffff000f|f0100001)\  ]]; then
+		report PASS "rollback-live/$tee: old files refused" "$l"
+	elif [[ $l =~ OK\ seed=1 ]]; then
+		report FAIL "rollback-live/$tee: ROLLBACK ACCEPTED (generation 1 read back)" "$l"
+	else
+		report FAIL "rollback-live/$tee: expected TEE_ERROR_SECURITY or CORRUPT_OBJECT" "${l:-$(why "$leg" 1-live)}"
+	fi
 }
 
 leg_powercut() {

@@ -89,8 +89,10 @@ mod hw {
 
     fn sector(index: usize) -> Option<CfiSector<Mmio>> {
         let base = ROLLBACK_ANCHOR_FLASH.base + index * FLASH_SECTOR_SIZE;
-        // SAFETY: one erase sector of the secure flash0 inside ROLLBACK_ANCHOR_FLASH, mapped as device memory by `mmu::build_tables`; only this module touches it (under the ANCHOR lock), and neither firmware uses these sectors.
-        let io = unsafe { Mmio::new(base, FLASH_SECTOR_SIZE) };
+        // One erase sector of the secure flash inside ROLLBACK_ANCHOR_FLASH;
+        // only this module touches it (under the ANCHOR lock), and neither
+        // firmware uses these sectors.
+        let io = oxtee_arch::devices::device(base, FLASH_SECTOR_SIZE)?;
         CfiSector::new(CfiFlash::new(io, FLASH_SECTOR_SIZE), 0)
     }
 
@@ -100,7 +102,7 @@ mod hw {
             (Some(a), Some(b)) => Some(Mutex::new(FlashAnchor::new(
                 a,
                 b,
-                crate::entry::all_cpus_started,
+                oxtee_arch::cpu::all_started,
             ))),
             _ => None,
         });
@@ -147,12 +149,8 @@ mod hw {
 
     /// Microseconds of the generic timer (for the self-check's report).
     fn micros() -> u64 {
-        let (cnt, frq): (u64, u64);
-        // SAFETY: reading the generic timer's counter and frequency has no side effect.
-        unsafe {
-            core::arch::asm!("mrs {}, cntpct_el0", out(reg) cnt, options(nomem, nostack));
-            core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
-        }
+        let cnt = oxtee_arch::sysreg::cntpct_el0();
+        let frq = oxtee_arch::sysreg::cntfrq_el0();
         cnt.saturating_mul(1_000_000) / frq.max(1)
     }
 

@@ -8,21 +8,15 @@ use oxtee_drivers::pl011::Pl011;
 use oxtee_qemu_virt::SECURE_UART;
 use spin::Mutex;
 
-// SAFETY: the secure UART's MMIO frame is a device only the secure world uses, mapped at its physical address (identity map, or MMU off).
-static UART: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(unsafe {
-    Mmio::new(SECURE_UART.base, SECURE_UART.size)
-}));
+/// The secure UART: a device only the secure world uses.
+static UART: Mutex<Pl011<Mmio>> = Mutex::new(Pl011::new(
+    match oxtee_arch::devices::device(SECURE_UART.base, SECURE_UART.size) {
+        Some(io) => io,
+        None => panic!("the secure UART is not a mapped device"),
+    },
+));
 
-/// Log levels, as OP-TEE's `E/I/D`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Errors.
-    Error = 1,
-    /// Information.
-    Info = 2,
-    /// Debug.
-    Debug = 3,
-}
+pub use oxtee_arch::log::Level;
 
 /// Messages above this level are dropped.
 pub const LOG_LEVEL: Level = Level::Info;
@@ -47,9 +41,5 @@ macro_rules! info {
 macro_rules! error {
     ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Error, format_args!($($arg)*)) };
 }
-macro_rules! debug {
-    ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Debug, format_args!($($arg)*)) };
-}
-pub(crate) use debug;
 pub(crate) use error;
 pub(crate) use info;

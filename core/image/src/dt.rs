@@ -25,18 +25,9 @@ pub struct FromDt {
 
 /// Takes the boot seeds out of the DT at `dtb` (Linux gets fresh ones from
 /// the DRBG), announces the TEE and returns RAM and DRBG. The address comes
-/// from EL3 and is checked before any of its memory is read: aligned, inside
-/// the normal world's RAM (never secure RAM), with a header whose size fits
-/// the room there.
+/// from EL3: `take_boot_dt` checks it before any of its memory is read.
 pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
-    let ns = oxtee_qemu_virt::NS_RAM;
-    let room = oxtee_fdt::blob_room(dtb, &(ns.base as u64..ns.end() as u64), DTB_MAX_SIZE)?;
-    let mut header = [0u8; oxtee_fdt::HEADER_SIZE];
-    // SAFETY: `blob_room` checked that the header lies, aligned, in normal-world RAM, mapped flat during cold boot; no Rust object lives there.
-    unsafe { oxtee_drivers::foreign::copy_from(dtb as *const u8, &mut header) };
-    oxtee_fdt::blob_total_size(&header, room)?;
-    // SAFETY: [dtb, dtb + room) is normal-world RAM (checked above) that EL3 reserves for the DT; no other CPU runs during cold boot and Linux has not started, so nothing else accesses it.
-    let buf = unsafe { core::slice::from_raw_parts_mut(dtb as *mut u8, room) };
+    let buf = oxtee_arch::ns_memory::take_boot_dt(dtb, DTB_MAX_SIZE)?;
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
     let seeds = take_boot_seeds(&mut fdt);

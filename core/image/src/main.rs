@@ -4,7 +4,7 @@
 #![cfg_attr(target_os = "none", no_std, no_main)]
 // A firmware binary exports nothing: `pub` only marks what modules share.
 #![allow(unreachable_pub)]
-#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_code)]
 
 #[cfg(target_os = "none")]
 extern crate alloc;
@@ -20,21 +20,13 @@ mod dt;
 #[cfg(target_os = "none")]
 mod entry;
 #[cfg(target_os = "none")]
-mod fp;
+mod machine;
 #[cfg(target_os = "none")]
-mod heap;
-#[cfg(target_os = "none")]
-mod interrupt;
-#[cfg(target_os = "none")]
-mod mmu;
+mod memory;
 #[cfg(target_os = "none")]
 mod services;
 #[cfg(target_os = "none")]
 mod ta_keys;
-#[cfg(target_os = "none")]
-mod thread;
-#[cfg(target_os = "none")]
-mod user;
 
 /// Host builds compile an empty program; the image exists for
 /// `aarch64-unknown-none-softfloat` only.

@@ -1,7 +1,5 @@
-//! Kernel services the host-tested crates need from the hardware: normal-world
-//! memory access, the CPU's random number generator, locks and statistics.
-
-use core::ops::Range;
+//! Kernel services the host-tested crates need from the machine: the CPU's
+//! random number generator, locks, statistics and the core self test.
 
 use alloc::sync::Arc;
 use oxtee_pta::invoke_tests::{CoreSelfTests, TestRwLock};
@@ -10,46 +8,7 @@ use oxtee_pta::rng::{BootSeed, EntropyError, EntropySource, SharedRng};
 use crate::console::{error, info};
 use oxtee_pta::stats::{AllocStats, StatsSource, TeeTime, ThreadStats};
 use oxtee_pta::TeeError;
-use oxtee_shm::{MemError, PhysMem};
-
-/// Normal-world RAM accessed by physical address (identity mapped: virtual =
-/// physical, non-secure). Only ranges inside `ram` are touched. The normal
-/// world may write this memory at any time, so every access is a volatile
-/// copy (`oxtee_drivers::foreign`): a plain copy would be a data race.
-pub struct NsMemory {
-    ram: Range<u64>,
-}
-
-impl NsMemory {
-    /// Access to `ram` only.
-    pub fn new(ram: Range<u64>) -> Self {
-        Self { ram }
-    }
-
-    fn check(&self, pa: u64, len: usize) -> Result<(), MemError> {
-        let end = pa.checked_add(len as u64).ok_or(MemError::OutOfRange)?;
-        if pa < self.ram.start || end > self.ram.end {
-            return Err(MemError::OutOfRange);
-        }
-        Ok(())
-    }
-}
-
-impl PhysMem for NsMemory {
-    fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
-        self.check(pa, buf.len())?;
-        // SAFETY: [pa, pa+len) is normal-world RAM (checked above), mapped flat, holding no Rust object; it is read with volatile loads into our own buffer. The normal world may change it concurrently: every caller copies once and then validates the copy.
-        unsafe { oxtee_drivers::foreign::copy_from(pa as *const u8, buf) };
-        Ok(())
-    }
-
-    fn write(&mut self, pa: u64, data: &[u8]) -> Result<(), MemError> {
-        self.check(pa, data.len())?;
-        // SAFETY: as for `read`, with volatile stores; normal-world RAM holds no secure data.
-        unsafe { oxtee_drivers::foreign::copy_to(pa as *mut u8, data) };
-        Ok(())
-    }
-}
+use oxtee_shm::PhysMem;
 
 /// The CPU's `RNDR` instruction (FEAT_RNG).
 pub struct Rndr;
@@ -57,28 +16,8 @@ pub struct Rndr;
 impl Rndr {
     /// `Some` when the CPU implements FEAT_RNG.
     pub fn probe() -> Option<Self> {
-        let isar0: u64;
-        // SAFETY: reading an ID register has no side effect.
-        unsafe {
-            core::arch::asm!("mrs {}, id_aa64isar0_el1", out(reg) isar0, options(nomem, nostack))
-        };
+        let isar0 = oxtee_arch::sysreg::id_aa64isar0_el1();
         ((isar0 >> 60) & 0xf != 0).then_some(Self)
-    }
-
-    fn next() -> Option<u64> {
-        let value: u64;
-        let ok: u64;
-        // SAFETY: RNDR only reads the hardware generator; NZCV tells success.
-        unsafe {
-            core::arch::asm!(
-                "mrs {v}, s3_3_c2_c4_0",
-                "cset {ok}, ne",
-                v = out(reg) value,
-                ok = out(reg) ok,
-                options(nomem, nostack)
-            )
-        };
-        (ok != 0).then_some(value)
     }
 }
 
@@ -86,7 +25,9 @@ impl EntropySource for Rndr {
     fn fill(&self, out: &mut [u8]) -> Result<(), EntropyError> {
         for chunk in out.chunks_mut(8) {
             // Retry a few times: RNDR may transiently fail.
-            let v = (0..16).find_map(|_| Self::next()).ok_or(EntropyError)?;
+            let v = (0..16)
+                .find_map(|_| oxtee_arch::sysreg::rndr())
+                .ok_or(EntropyError)?;
             chunk.copy_from_slice(&v.to_le_bytes()[..chunk.len()]);
         }
         Ok(())
@@ -142,7 +83,7 @@ pub struct CoreStats {
 
 impl StatsSource for CoreStats {
     fn heap(&self, reset: bool) -> AllocStats {
-        let s = crate::entry::heap_stats(reset);
+        let s = crate::memory::heap_stats(reset);
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
         AllocStats {
             allocated: clamp(s.used),
@@ -155,18 +96,13 @@ impl StatsSource for CoreStats {
     }
     fn threads(&self) -> ThreadStats {
         ThreadStats {
-            in_use: crate::entry::threads_in_use(),
+            in_use: oxtee_arch::thread::in_use(),
             total: self.threads,
         }
     }
     fn tee_time(&self) -> Result<TeeTime, TeeError> {
-        let (cnt, frq): (u64, u64);
-        // SAFETY: reading the generic timer's counter and frequency has no side effect.
-        unsafe {
-            core::arch::asm!("mrs {}, cntpct_el0", out(reg) cnt, options(nomem, nostack));
-            core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
-        }
-        let frq = frq.max(1);
+        let cnt = oxtee_arch::sysreg::cntpct_el0();
+        let frq = oxtee_arch::sysreg::cntfrq_el0().max(1);
         Ok(TeeTime {
             seconds: (cnt / frq) as u32,
             millis: ((cnt % frq) * 1000 / frq) as u32,
@@ -180,12 +116,12 @@ pub struct CoreTests;
 impl CoreSelfTests for CoreTests {
     fn run(&self) -> Result<(), TeeError> {
         // A native interrupt (the secure timer) reaches the core and returns.
-        if !crate::interrupt::timer_self_test() {
+        if !oxtee_arch::interrupt::timer_self_test() {
             crate::console::error!("self test: the secure timer interrupt did not arrive");
             return Err(TeeError::GENERIC);
         }
         // Normal-world memory outside the RAM the DT gave is refused.
-        let mem = crate::entry::ns_memory();
+        let mem = crate::memory::ns_memory();
         let mut b = [0u8; 1];
         let core = oxtee_qemu_virt::secure_os::LOAD_ADDR as u64;
         if mem.read(core, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {

@@ -188,9 +188,9 @@ fn setup() -> (Box<Ram>, spin::Mutex<ShmRegistry>, Supplicant) {
 fn files_through_one_buffer() {
     let (mut ram, shm, mut sup) = setup();
     let data: Vec<u8> = (0..10_000u32).map(|i| i as u8).collect();
-    let mut kept = None;
+    let (mut kept, mut kept_rpmb) = (None, None);
     {
-        let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept);
+        let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept, &mut kept_rpmb);
         assert_eq!(fs.open("/1"), Err(TEE_ERROR_ITEM_NOT_FOUND));
         let fd = fs.create("/1").unwrap();
         fs.write(fd, 5, &data).unwrap();
@@ -208,7 +208,7 @@ fn files_through_one_buffer() {
     }
     // A later call reuses the kept buffer; it goes back only with the store.
     {
-        let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept);
+        let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept, &mut kept_rpmb);
         let fd = fs.create("/3").unwrap();
         fs.close(fd).unwrap();
         fs.remove("/3").unwrap();
@@ -232,8 +232,8 @@ fn files_through_one_buffer() {
 fn a_supplicant_claiming_more_than_asked_is_refused() {
     let (mut ram, shm, mut sup) = setup();
     sup.lie = true;
-    let mut kept = None;
-    let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept);
+    let (mut kept, mut kept_rpmb) = (None, None);
+    let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept, &mut kept_rpmb);
     let fd = fs.create("/2").unwrap();
     fs.write(fd, 0, b"abc").unwrap();
     let mut b = [0u8; 8];

@@ -13,7 +13,7 @@ mod walk;
 pub use build::{build, TableRoot};
 pub use error::MmError;
 pub use layout::{kernel_regions, punch_holes, ImageLayout, Layout, MemKind, Region};
-pub use user::{build_user_window, UserKind, UserMapping, TA_WINDOW};
+pub use user::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
 pub use walk::{walk, walk_arenas, Leaf, WalkFault};
 
 /// Size of a translation granule, a page and a translation table (4 KiB).

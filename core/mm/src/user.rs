@@ -2,9 +2,10 @@
 
 use core::ops::Range;
 
-use crate::build::{check_arena_pa, entry_index, entry_shift, Builder, LeafSpec, TableRoot};
+use crate::build::{check_arena_pa, entry_index, entry_shift, Builder, LeafSpec};
 use crate::desc::{user_leaf_attrs, ADDR_MASK, VALID};
 use crate::error::MmError;
+use crate::regs::{ttbr0_with_asid, TTBR_ASID_SHIFT};
 use crate::{Table, PAGE_SIZE, ROOT_LEVEL, VA_BITS};
 
 /// How a user page is mapped. Every user mapping is secure Normal WB memory, inner shareable,
@@ -33,6 +34,46 @@ pub struct UserMapping {
     pub kind: UserKind,
 }
 
+/// The root of a user address space built by [`build_user_window`], the only
+/// way to get one: its tables hold the kernel's map plus checked user
+/// mappings, so it is the one kind of value a TA may be run with. It can be
+/// tagged with an ASID ([`UserRoot::with_asid`]) and read as the
+/// `TTBR0_EL1` value, but never made from a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserRoot {
+    ttbr0: u64,
+    tables_used: usize,
+}
+
+impl UserRoot {
+    /// The value for `TTBR0_EL1`: root table address, ASID in bits 63:48.
+    pub const fn ttbr0(&self) -> u64 {
+        self.ttbr0
+    }
+
+    /// The ASID this root is tagged with (0 until [`UserRoot::with_asid`]).
+    pub const fn asid(&self) -> u16 {
+        (self.ttbr0 >> TTBR_ASID_SHIFT) as u16
+    }
+
+    /// Tables of the arena in use (from index 0, the root).
+    pub const fn tables_used(&self) -> usize {
+        self.tables_used
+    }
+
+    /// The same tables tagged with `asid` (at most [`crate::regs::MAX_ASID`]).
+    pub const fn with_asid(self, asid: u16) -> Result<Self, MmError> {
+        let base = self.ttbr0 & !(0xffff << TTBR_ASID_SHIFT);
+        match ttbr0_with_asid(base, asid) {
+            Ok(ttbr0) => Ok(Self {
+                ttbr0,
+                tables_used: self.tables_used,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// The user window of the TA runtime plan: level-1 entry 2 (VA 0x8000_0000..0xC000_0000).
 pub const TA_WINDOW: Range<u64> = 0x8000_0000..0xc000_0000;
 
@@ -57,7 +98,7 @@ pub fn build_user_window(
     mappings: &[UserMapping],
     arena: &mut [Table],
     arena_pa: u64,
-) -> Result<TableRoot, MmError> {
+) -> Result<UserRoot, MmError> {
     check_arena_pa(arena_pa)?;
     check_window(kernel_root, &window)?;
     for m in mappings {
@@ -86,7 +127,7 @@ pub fn build_user_window(
                 .ok_or(MmError::OutOfRange { end: u64::MAX })?;
         builder.map(root, ROOT_LEVEL, m.va, end, &spec)?;
     }
-    Ok(TableRoot {
+    Ok(UserRoot {
         ttbr0: builder.table_pa(root)?,
         tables_used: builder.used,
     })

@@ -72,8 +72,8 @@ impl Space {
         Ok(Self {
             kernel,
             user,
-            ttbr0: root.ttbr0,
-            used: root.tables_used,
+            ttbr0: root.ttbr0(),
+            used: root.tables_used(),
         })
     }
 
@@ -273,16 +273,16 @@ fn two_tas_share_the_kernel_but_not_each_other() {
         (&kernel[..], KERNEL_ARENA_PA),
     ];
     assert_eq!(
-        walk_arenas(&all, ra.ttbr0, 0x8000_0000).unwrap().pa,
+        walk_arenas(&all, ra.ttbr0(), 0x8000_0000).unwrap().pa,
         0x0e50_0000
     );
-    assert!(walk_arenas(&all, ra.ttbr0, 0x8000_1000).is_err());
+    assert!(walk_arenas(&all, ra.ttbr0(), 0x8000_1000).is_err());
     assert_eq!(
-        walk_arenas(&all, rb.ttbr0, 0x8000_1000).unwrap().pa,
+        walk_arenas(&all, rb.ttbr0(), 0x8000_1000).unwrap().pa,
         0x0e60_0000
     );
-    assert!(walk_arenas(&all, rb.ttbr0, 0x8000_0000).is_err());
-    for root in [ra.ttbr0, rb.ttbr0] {
+    assert!(walk_arenas(&all, rb.ttbr0(), 0x8000_0000).is_err());
+    for root in [ra.ttbr0(), rb.ttbr0()] {
         assert_eq!(
             walk_arenas(&all, root, 0x0e10_0000),
             walk(&kernel, KERNEL_ARENA_PA, KERNEL_ARENA_PA, 0x0e10_0000)
@@ -290,8 +290,39 @@ fn two_tas_share_the_kernel_but_not_each_other() {
     }
     // Without the kernel arena the shared tables cannot be found: they really are shared.
     assert_eq!(
-        walk_arenas(&[(&a[..], pa_a)], ra.ttbr0, 0x0e10_0000),
+        walk_arenas(&[(&a[..], pa_a)], ra.ttbr0(), 0x0e10_0000),
         Err(WalkFault::BadDescriptor { level: 2 })
+    );
+}
+
+#[test]
+fn a_user_root_takes_an_asid_and_keeps_its_tables() {
+    let s = Space::new(&ta_mappings()).unwrap();
+    let kernel = kernel(0x4000_0000..0x8000_0000);
+    let mut user = vec![[0u64; 512]; USER_TABLES];
+    let root = build_user_window(
+        &kernel[0],
+        TA_WINDOW,
+        &ta_mappings(),
+        &mut user,
+        USER_ARENA_PA,
+    )
+    .unwrap();
+    assert_eq!((root.ttbr0(), root.asid()), (s.ttbr0, 0));
+    let tagged = root.with_asid(9).unwrap();
+    assert_eq!(tagged.ttbr0(), USER_ARENA_PA | 9 << 48);
+    assert_eq!(
+        (tagged.asid(), tagged.tables_used()),
+        (9, root.tables_used())
+    );
+    // Retagging replaces the ASID; one beyond the 8-bit ASIDs of TCR_EL1 is refused.
+    assert_eq!(
+        tagged.with_asid(3).unwrap().ttbr0(),
+        USER_ARENA_PA | 3 << 48
+    );
+    assert_eq!(
+        tagged.with_asid(0x100),
+        Err(MmError::BadAsid { asid: 0x100 })
     );
 }
 

@@ -4,6 +4,7 @@
 
 extern crate alloc;
 
+mod anchor;
 mod crypto;
 mod dirf;
 mod env;
@@ -16,8 +17,9 @@ pub mod ta_ver;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use anchor::AllAnchors;
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
-pub use rpmb::{RpmbDevice, RpmbStore};
+pub use rpmb::{RpmbAnchor, RpmbDevice, RpmbStore};
 pub use store::{FileId, ObjectStore, ReeStore};
 
 /// A `TEE_Result` error code (never `TEE_SUCCESS`).

@@ -1,9 +1,9 @@
 //! The RPMB client and store over the in-memory device model.
 
 use oxtee_storage::rpmb::model::{RpmbModel, Tamper};
-use oxtee_storage::rpmb::{derive_key, RpmbClient, RpmbStore};
+use oxtee_storage::rpmb::{derive_key, RpmbClient, RpmbStore, ANCHOR_BLOCK};
 use oxtee_storage::testing::{MemFs, TestRng};
-use oxtee_storage::{Env, FileId, ObjectStore};
+use oxtee_storage::{AllAnchors, Env, FileId, ObjectStore, ReeStore, RollbackAnchor};
 use supplicant_proto::rpmb::*;
 use supplicant_proto::tee_result::*;
 
@@ -300,4 +300,166 @@ fn power_cut_at_every_write_keeps_old_or_new() {
         let seen = observe(&mut w);
         assert!(states.contains(&seen), "cut {cut}: {seen:?}");
     }
+}
+
+/// The REE FS store with the RPMB device as its only rollback anchor.
+fn ree_with_rpmb_anchor<R>(
+    ree: &mut ReeStore,
+    rpmb: &mut RpmbStore,
+    w: &mut World,
+    f: impl FnOnce(&mut ReeStore, &mut Env<'_>) -> R,
+) -> R {
+    let mut anchor_rng = TestRng::new(9);
+    let mut anchor = rpmb.anchor(&mut w.dev, &mut anchor_rng);
+    let mut list: [&mut dyn RollbackAnchor; 1] = [&mut anchor];
+    let mut all = AllAnchors(&mut list);
+    let mut env = Env {
+        fs: &mut w.fs,
+        rng: &mut w.rng,
+        anchor: Some(&mut all),
+        rpmb: None,
+    };
+    f(ree, &mut env)
+}
+
+fn ree_write(ree: &mut ReeStore, env: &mut Env<'_>, data: &[u8]) -> Result<(), u32> {
+    let f = ree.create(env, &TA, b"pin", data, true)?;
+    ree.close(env, f);
+    Ok(())
+}
+
+fn ree_read(ree: &mut ReeStore, env: &mut Env<'_>) -> Result<Vec<u8>, u32> {
+    let f = ree.open(env, &TA, b"pin")?;
+    let mut b = vec![0u8; 64];
+    let n = ree.read(env, f, 0, &mut b);
+    ree.close(env, f);
+    b.truncate(n?);
+    Ok(b)
+}
+
+#[test]
+fn rpmb_anchor_refuses_an_older_ree_directory() {
+    let mut w = World::new();
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| {
+        ree_write(s, e, b"tries=3")
+    })
+    .unwrap();
+    let old = w.fs.snapshot();
+    ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| {
+        ree_write(s, e, b"tries=2")
+    })
+    .unwrap();
+    // The anchor block holds a counter now, authenticated like any block.
+    let mut rng = TestRng::new(3);
+    let mut c = RpmbClient::open(&mut w.dev, &mut rng, &HUK, false).unwrap();
+    let b = c.read_block(&mut w.dev, &mut rng, ANCHOR_BLOCK).unwrap();
+    assert_eq!(&b[0..4], b"OXAN");
+    assert!(u32::from_le_bytes([b[4], b[5], b[6], b[7]]) > 0);
+
+    // After a reboot (fresh stores on the same device and files) the new
+    // state reads back; the old copy of the files is refused.
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Ok(b"tries=2".to_vec())
+    );
+    let new = w.fs.snapshot();
+    w.fs.restore(old);
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Err(TEE_ERROR_SECURITY)
+    );
+    // Deleting the files is no way out either.
+    w.fs.restore(Default::default());
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Err(TEE_ERROR_SECURITY)
+    );
+    w.fs.restore(new);
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Ok(b"tries=2".to_vec())
+    );
+}
+
+#[test]
+fn rpmb_anchor_and_objects_share_the_device() {
+    let mut w = World::new();
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    let f = rpmb
+        .create(&mut w.env(), &TA, b"o", &[5; 600], false)
+        .unwrap();
+    ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"x")).unwrap();
+    // The object's extent never covers the anchor block, and the object
+    // survives the anchor's writes (same session and after a reboot).
+    assert_eq!(read_all(&mut rpmb, &mut w, f).unwrap(), vec![5; 600]);
+    let mut rpmb = RpmbStore::new(&HUK, true);
+    let f = rpmb.open(&mut w.env(), &TA, b"o").unwrap();
+    assert_eq!(read_all(&mut rpmb, &mut w, f).unwrap(), vec![5; 600]);
+    let b = w.dev.data[usize::from(ANCHOR_BLOCK)];
+    assert_eq!(&b[0..4], b"OXAN");
+}
+
+#[test]
+fn absent_or_blank_rpmb_anchors_nothing_but_a_hostile_one_fails_closed() {
+    // No key and no right to program one: the REE FS works, unanchored.
+    let mut w = World::new();
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, false));
+    ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"a")).unwrap();
+    assert_eq!(w.dev.key(), None);
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Ok(b"a".to_vec())
+    );
+
+    // A device that answers reads with forged or replayed data.
+    for tamper in [Tamper::FlipData, Tamper::WrongNonce, Tamper::Replay] {
+        let mut w = World::new();
+        let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"a")).unwrap();
+        let old = w.fs.snapshot();
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"b")).unwrap();
+        w.fs.restore(old);
+        w.dev.tamper = tamper;
+        let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+        let r = ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read);
+        assert!(r.is_err(), "{tamper:?}: old store accepted: {r:?}");
+        assert_ne!(r, Err(TEE_ERROR_ITEM_NOT_FOUND), "{tamper:?}");
+    }
+}
+
+#[test]
+fn a_write_dropped_by_the_device_is_detected() {
+    let mut w = World::new();
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"a")).unwrap();
+    w.dev.tamper = Tamper::FakeWriteOk;
+    let r = ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"b"));
+    assert!(r.is_err(), "a dropped anchor write was accepted");
+}
+
+#[test]
+fn a_garbage_anchor_block_is_a_security_error_not_a_corrupt_object() {
+    let mut w = World::new();
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, |s, e| ree_write(s, e, b"a")).unwrap();
+    // The device signs whatever it holds: the MAC passes, the content is
+    // not an anchor.
+    w.dev.data[usize::from(ANCHOR_BLOCK)][100] = 1;
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Err(TEE_ERROR_SECURITY)
+    );
+    // Nothing was removed for it: with the block repaired the object reads.
+    w.dev.data[usize::from(ANCHOR_BLOCK)][100] = 0;
+    let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
+    assert_eq!(
+        ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
+        Ok(b"a".to_vec())
+    );
 }

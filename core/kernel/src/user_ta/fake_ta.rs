@@ -6,7 +6,7 @@ use super::hw::{NoEntropy, Trap, UserHw, UserRegs};
 use super::space::{Space, Use, PAGE};
 use super::Frames;
 use oxtee_frames::{FrameRange, Owner};
-use oxtee_mm::{UserKind, UserMapping};
+use oxtee_mm::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -34,10 +34,12 @@ impl UserHw for Hw {
         self.0.lock().unwrap()[o..o + len as usize].fill(0);
     }
     fn sync_code(&self, _: u64, _: u64) {}
-    fn build_tables(&self, a: FrameRange, _: &[UserMapping]) -> Result<u64, u32> {
-        Ok(a.start())
+    fn build_tables(&self, a: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
+        let mut tables = vec![[0u64; 512]; (a.size() / 4096) as usize];
+        build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, a.start())
+            .map_err(|_| supplicant_proto::tee_result::TEE_ERROR_OUT_OF_MEMORY)
     }
-    fn run(&self, _: u64, _: bool, _: &mut UserRegs) -> Trap {
+    fn run(&self, _: UserRoot, _: bool, _: &mut UserRegs) -> Trap {
         unreachable!()
     }
     fn counter(&self) -> (u64, u64) {

@@ -2,7 +2,7 @@
 //! translation tables, and running S-EL0 until its next exception.
 
 use oxtee_frames::FrameRange;
-use oxtee_mm::UserMapping;
+use oxtee_mm::{UserMapping, UserRoot};
 
 /// The platform's hardware unique key: the root of the storage keys and
 /// of TA unique keys.
@@ -106,12 +106,13 @@ pub trait UserHw: Sync {
     /// Makes code written into TA frames at `pa` visible to instruction fetch.
     fn sync_code(&self, pa: u64, len: u64);
     /// Builds translation tables for `maps` (kernel map shared, TA window
-    /// added) in `arena`; returns the TTBR0 base address.
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32>;
-    /// Runs the TA on this CPU with `ttbr0` (base | ASID << 48) until its
-    /// next exception; `flush` invalidates the ASID's TLB entries first
-    /// (after its tables changed).
-    fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap;
+    /// added) in `arena` with `oxtee_mm::build_user_window`, the only maker
+    /// of a [`UserRoot`].
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32>;
+    /// Runs the TA on this CPU in the address space `root` (tagged with its
+    /// ASID) until its next exception; `flush` invalidates the ASID's TLB
+    /// entries first (after its tables changed).
+    fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap;
     /// Generic counter value and frequency (Hz).
     fn counter(&self) -> (u64, u64);
     /// Fills `buf` from the core's random source, or fails when there is

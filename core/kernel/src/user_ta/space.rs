@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use supplicant_proto::tee_error::TeeError;
 
 use oxtee_frames::{FrameRange, Owner, FRAME_SIZE};
-use oxtee_mm::{UserKind, UserMapping, TA_WINDOW};
+use oxtee_mm::{UserKind, UserMapping, UserRoot, TA_WINDOW};
 
 use super::hw::UserHw;
 use super::Frames;
@@ -69,7 +69,7 @@ pub struct Space {
     /// e.g. the text and data of an ELF image in one frame run).
     views: Vec<UserMapping>,
     tables: Option<FrameRange>,
-    ttbr: u64,
+    root: Option<UserRoot>,
     stale: bool,
 }
 
@@ -82,7 +82,7 @@ impl Space {
             regions: Vec::new(),
             views: Vec::new(),
             tables: None,
-            ttbr: 0,
+            root: None,
             stale: true,
         }
     }
@@ -320,11 +320,15 @@ impl Space {
         v
     }
 
-    /// TTBR0 for running this space, rebuilding the tables when the
+    /// The root to run this space with, rebuilding the tables when the
     /// mappings changed. The flag says the ASID's TLB entries are stale.
-    pub fn ttbr0(&mut self, frames: &Frames, hw: &dyn UserHw) -> Result<(u64, bool), TeeError> {
-        if !self.stale {
-            return Ok((self.ttbr, false));
+    pub fn ttbr0(
+        &mut self,
+        frames: &Frames,
+        hw: &dyn UserHw,
+    ) -> Result<(UserRoot, bool), TeeError> {
+        if let (false, Some(root)) = (self.stale, self.root) {
+            return Ok((root, false));
         }
         let maps = self.mappings();
         // Root + window level 2 + one level 3 per 2 MiB slot touched.
@@ -351,10 +355,12 @@ impl Space {
             .ok_or(TeeError::OUT_OF_MEMORY)?;
         hw.zero(arena.start(), arena.size());
         self.tables = Some(arena);
-        let base = hw.build_tables(arena, &maps)?;
-        self.ttbr = base | (u64::from(self.asid) << 48);
+        self.root = None;
+        let root = hw.build_tables(arena, &maps)?;
+        let root = root.with_asid(self.asid).map_err(|_| TeeError::GENERIC)?;
+        self.root = Some(root);
         self.stale = false;
-        Ok((self.ttbr, true))
+        Ok((root, true))
     }
 }
 
@@ -403,13 +409,15 @@ mod tests {
             self.fill(pa, len as usize, 0);
         }
         fn sync_code(&self, _pa: u64, _len: u64) {}
-        fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
+        fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
             self.built.lock().unwrap().push((arena, maps.to_vec()));
-            Ok(arena.start())
+            let mut tables = vec![[0u64; 512]; (arena.size() / PAGE) as usize];
+            oxtee_mm::build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, arena.start())
+                .map_err(|_| TeeError::OUT_OF_MEMORY.code())
         }
         fn run(
             &self,
-            _: u64,
+            _: UserRoot,
             _: bool,
             _: &mut super::super::hw::UserRegs,
         ) -> super::super::hw::Trap {
@@ -770,14 +778,14 @@ mod tests {
             .unwrap();
         let (ttbr, stale) = space.ttbr0(&frames, &hw).unwrap();
         assert!(stale);
-        assert_eq!(ttbr >> 48, 9);
+        assert_eq!(ttbr.asid(), 9);
         let owned = frames.lock().owned_frames(Owner(3));
         // Tables: root + level 2 + one level 3 per 2 MiB slot (two slots here).
         assert_eq!(owned, 5 + 1 + 4);
         {
             let built = hw.built.lock().unwrap();
             let (arena, maps) = built.last().unwrap();
-            assert_eq!(arena.start(), ttbr & ((1 << 48) - 1));
+            assert_eq!(arena.start(), ttbr.ttbr0() & ((1 << 48) - 1));
             // Views of the container plus the plain region; never the container itself.
             assert_eq!(maps.len(), 4);
             assert!(maps.iter().all(|m| m.va != VA || m.kind == UserKind::Text));
@@ -802,7 +810,7 @@ mod tests {
         frames.lock().free(g).unwrap();
         let (ttbr2, stale) = space.ttbr0(&frames, &hw).unwrap();
         assert!(stale);
-        assert_eq!(ttbr2 >> 48, 9);
+        assert_eq!(ttbr2.asid(), 9);
         assert_eq!(hw.built.lock().unwrap().len(), 2);
         assert_eq!(frames.lock().owned_frames(Owner(3)), 5 + 3);
         assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (ttbr2, false));

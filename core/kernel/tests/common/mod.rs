@@ -19,7 +19,7 @@ use oxtee_kernel::rpc::{Rpc, RpcArgArea};
 use oxtee_kernel::user_ta::hw::{NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_kernel::user_ta::params::{UteeParams, UTEE_PARAMS_SIZE};
 use oxtee_kernel::user_ta::{Cx, UserTas};
-use oxtee_mm::{UserKind, UserMapping, TA_WINDOW};
+use oxtee_mm::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
 use oxtee_pta::rng::{EntropyError, EntropySource, SharedRng};
 use oxtee_pta::system::SystemPta;
 use oxtee_pta::{ClientIdentity, Params, PtaRegistry, Uuid};
@@ -205,7 +205,7 @@ impl UserHw for FakeHw {
     fn sync_code(&self, pa: u64, len: u64) {
         let _ = self.range(pa, len);
     }
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<u64, u32> {
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
         let _ = self.range(arena.start(), arena.size());
         let mut sorted = maps.to_vec();
         sorted.sort_by_key(|m| m.va);
@@ -229,9 +229,14 @@ impl UserHw for FakeHw {
             }
         }
         self.tables.lock().unwrap().insert(arena.start(), sorted);
-        Ok(arena.start())
+        let mut tables = vec![[0u64; 512]; (arena.size() / 4096) as usize];
+        build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, arena.start()).map_err(|e| {
+            self.violation(format!("tables not built: {e:?}"));
+            supplicant_proto::tee_result::TEE_ERROR_OUT_OF_MEMORY
+        })
     }
-    fn run(&self, ttbr0: u64, flush: bool, regs: &mut UserRegs) -> Trap {
+    fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap {
+        let ttbr0 = root.ttbr0();
         let base = ttbr0 & ((1 << 48) - 1);
         let asid = (ttbr0 >> 48) as u16;
         let Some(maps) = self.maps(base) else {
@@ -652,6 +657,8 @@ impl FakeRpc {
             7 => {}
             // FS: v[0] = {sub-command, fd, offset}, m[1] = name or data.
             2 => ret = self.fs.serve(&mut ram, &mut msg),
+            // RPMB: this normal world has no device.
+            1 => ret = 0xffff_0008, // ITEM_NOT_FOUND
             other => panic!("unexpected RPC command {other}"),
         }
         msg[20..24].copy_from_slice(&ret.to_le_bytes());

@@ -11,4 +11,4 @@ mod store;
 pub use client::{derive_key, Block, RpmbClient};
 pub use device::{DevInfo, RpmbDevice};
 pub use frame::{frames_mac, sign, verify, Frame, RawFrame};
-pub use store::{RpmbStore, FAT_BLOCKS};
+pub use store::{RpmbAnchor, RpmbStore, ANCHOR_BLOCK, FAT_BLOCKS};

@@ -8,6 +8,9 @@
 //!   entry {magic "OXFE", TA UUID, id length and id, size, first block and
 //!   block count of its extent, FEK wrapped with the TA's storage key, GCM
 //!   IV and tag}; any block without the magic is free;
+//! - block `ANCHOR_BLOCK` (right after the table): the REE FS rollback
+//!   anchor {magic "OXAN", counter}, one block so that raising it is one
+//!   reliable write;
 //! - the rest: extents, allocated first-fit, each object's data sealed with
 //!   AES-128-GCM under its FEK (fresh IV per change, the TA UUID as AAD).
 //!
@@ -30,7 +33,7 @@ use zeroize::Zeroizing;
 use super::client::{Block, RpmbClient};
 use super::device::RpmbDevice;
 use crate::crypto::{gcm_decrypt, gcm_encrypt};
-use crate::env::{Entropy, Env};
+use crate::env::{Entropy, Env, RollbackAnchor};
 use crate::keys::Ssk;
 use crate::store::{FileId, ObjectStore};
 use crate::{TaUuid, TeeResult, OBJECT_ID_MAX_LEN};
@@ -38,6 +41,11 @@ use crate::{TaUuid, TeeResult, OBJECT_ID_MAX_LEN};
 /// Blocks (entries) of the object table: at most this many objects.
 pub const FAT_BLOCKS: u16 = 64;
 const MAGIC: [u8; 4] = *b"OXFE";
+/// The block holding the REE FS rollback anchor.
+pub const ANCHOR_BLOCK: u16 = FAT_BLOCKS;
+const ANCHOR_MAGIC: [u8; 4] = *b"OXAN";
+/// First block of the extent area.
+const DATA_START: u16 = ANCHOR_BLOCK + 1;
 
 #[derive(Clone)]
 struct Entry {
@@ -89,7 +97,7 @@ impl Entry {
         let end = u32::from(start) + u32::from(nblocks);
         if id_len > OBJECT_ID_MAX_LEN
             || blocks_for(size as usize) != usize::from(nblocks)
-            || (nblocks > 0 && (start < FAT_BLOCKS || end > blocks))
+            || (nblocks > 0 && (start < DATA_START || end > blocks))
         {
             return Err(TEE_ERROR_CORRUPT_OBJECT);
         }
@@ -122,6 +130,11 @@ pub struct RpmbStore {
     next_handle: u32,
     /// Plaintext of open objects by slot.
     cache: BTreeMap<usize, Vec<u8>>,
+    /// The REE FS anchor as last read or written.
+    anchor: Option<u32>,
+    /// The device was absent (or blank and not ours) when the anchor was
+    /// first needed: the anchor is not asked for again until a restart.
+    anchor_absent: bool,
 }
 
 type Dev<'b> = (&'b mut dyn RpmbDevice, &'b mut dyn Entropy);
@@ -146,23 +159,36 @@ impl RpmbStore {
             handles: BTreeMap::new(),
             next_handle: 1,
             cache: BTreeMap::new(),
+            anchor: None,
+            anchor_absent: false,
         }
+    }
+
+    /// Opens the device unless done: the client, with the device's key.
+    fn client(
+        &mut self,
+        d: &mut dyn RpmbDevice,
+        rng: &mut dyn Entropy,
+    ) -> TeeResult<&mut RpmbClient> {
+        if self.client.is_none() {
+            let c = RpmbClient::open(d, rng, &self.huk, self.may_program_key)?;
+            if c.blocks() <= u32::from(DATA_START) {
+                return Err(TEE_ERROR_STORAGE_NO_SPACE);
+            }
+            self.client = Some(c);
+        }
+        self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)
     }
 
     /// Opens the device and reads the object table, unless done.
     fn ensure(&mut self, env: &mut Env<'_>) -> TeeResult<()> {
         let (d, rng) = dev(env)?;
-        if self.client.is_none() {
-            self.client = Some(RpmbClient::open(d, rng, &self.huk, self.may_program_key)?);
-        }
+        self.client(d, rng)?;
         if self.fat.is_some() {
             return Ok(());
         }
         let c = self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)?;
         let blocks = c.blocks();
-        if blocks <= u32::from(FAT_BLOCKS) {
-            return Err(TEE_ERROR_STORAGE_NO_SPACE);
-        }
         let mut fat: Vec<Option<Entry>> = Vec::with_capacity(usize::from(FAT_BLOCKS));
         for a in 0..FAT_BLOCKS {
             let b = c.read_block(d, rng, a)?;
@@ -185,8 +211,57 @@ impl RpmbStore {
             self.client = None;
             self.fat = None;
             self.cache.clear();
+            self.anchor = None;
         }
         r
+    }
+
+    /// The REE FS rollback anchor kept in this device (see [`RpmbAnchor`]).
+    pub fn anchor<'b>(
+        &'b mut self,
+        dev: &'b mut dyn RpmbDevice,
+        rng: &'b mut dyn Entropy,
+    ) -> RpmbAnchor<'b> {
+        RpmbAnchor {
+            store: self,
+            dev,
+            rng,
+        }
+    }
+
+    /// The REE FS anchor as this store last read or wrote it: `None` before
+    /// that, or with no device to keep it.
+    pub fn anchored(&self) -> Option<u32> {
+        self.anchor.filter(|_| !self.anchor_absent)
+    }
+
+    /// The anchor's value, read once per session with the device.
+    fn anchor_value(&mut self, d: &mut dyn RpmbDevice, rng: &mut dyn Entropy) -> TeeResult<u32> {
+        if let Some(v) = self.anchor {
+            return Ok(v);
+        }
+        let b = self.client(d, rng)?.read_block(d, rng, ANCHOR_BLOCK)?;
+        let v = decode_anchor(&b)?;
+        self.anchor = Some(v);
+        Ok(v)
+    }
+
+    fn raise_anchor(
+        &mut self,
+        d: &mut dyn RpmbDevice,
+        rng: &mut dyn Entropy,
+        v: u32,
+    ) -> TeeResult<()> {
+        if v <= self.anchor_value(d, rng)? {
+            return Ok(());
+        }
+        let mut b = [0u8; RPMB_DATA_SIZE];
+        b[0..4].copy_from_slice(&ANCHOR_MAGIC);
+        b[4..8].copy_from_slice(&v.to_le_bytes());
+        self.client(d, rng)?
+            .write_blocks(d, rng, ANCHOR_BLOCK, &[b])?;
+        self.anchor = Some(v);
+        Ok(())
     }
 
     fn fat(&self) -> TeeResult<&Vec<Option<Entry>>> {
@@ -248,7 +323,7 @@ impl RpmbStore {
         }
         let mut used: Vec<_> = self.fat()?.iter().flatten().map(Entry::range).collect();
         used.sort_by_key(|r| r.start);
-        let mut at = u32::from(FAT_BLOCKS);
+        let mut at = u32::from(DATA_START);
         for r in used.iter().filter(|r| !r.is_empty()) {
             if r.start >= at + n as u32 {
                 break;
@@ -353,6 +428,77 @@ impl RpmbStore {
         if let Ok(slot) = self.slot_of(f) {
             let r = self.ensure(env).and_then(|()| self.load(env, slot));
             let _ = self.finish(r);
+        }
+    }
+}
+
+/// The anchor block's value: 0 for a block never written (all zeros).
+/// Anything else is a device we cannot trust to anchor anything
+/// (`SECURITY`, not `CORRUPT_OBJECT`: no object is at fault).
+fn decode_anchor(b: &Block) -> TeeResult<u32> {
+    if b[0..4] == ANCHOR_MAGIC && b[8..].iter().all(|x| *x == 0) {
+        return Ok(u32::from_le_bytes([b[4], b[5], b[6], b[7]]));
+    }
+    if b.iter().all(|x| *x == 0) {
+        return Ok(0);
+    }
+    Err(TEE_ERROR_SECURITY)
+}
+
+/// The REE FS rollback anchor in RPMB: a counter only the holder of the
+/// device key can raise, read back authenticated (MAC and fresh nonce), so
+/// neither an old copy of the files nor a replayed RPMB answer rolls the
+/// store back.
+///
+/// A device that is absent, or blank and not ours to program, anchors
+/// nothing (0, and raising it does nothing): the platform's other anchor
+/// (secure flash) still holds. Any other failure of the device fails the
+/// storage call.
+pub struct RpmbAnchor<'b> {
+    store: &'b mut RpmbStore,
+    dev: &'b mut dyn RpmbDevice,
+    rng: &'b mut dyn Entropy,
+}
+
+impl RpmbAnchor<'_> {
+    /// After a failure the device session and the anchor are read again
+    /// (a write may or may not have landed); the objects' state is not
+    /// touched by the anchor and stays.
+    fn finish<T>(&mut self, r: TeeResult<T>) -> TeeResult<T> {
+        if r.is_err() {
+            self.store.client = None;
+            self.store.anchor = None;
+        }
+        r
+    }
+}
+
+impl RollbackAnchor for RpmbAnchor<'_> {
+    fn get(&mut self) -> TeeResult<u32> {
+        if self.store.anchor_absent {
+            return Ok(0);
+        }
+        let r = self.store.anchor_value(self.dev, self.rng);
+        match self.finish(r) {
+            Err(TEE_ERROR_ITEM_NOT_FOUND) => {
+                self.store.anchor_absent = true;
+                Ok(0)
+            }
+            r => r,
+        }
+    }
+
+    fn advance_to(&mut self, v: u32) -> TeeResult<()> {
+        if self.store.anchor_absent {
+            return Ok(());
+        }
+        let r = self.store.raise_anchor(self.dev, self.rng, v);
+        match self.finish(r) {
+            Err(TEE_ERROR_ITEM_NOT_FOUND) => {
+                self.store.anchor_absent = true;
+                Ok(())
+            }
+            r => r,
         }
     }
 }

@@ -27,7 +27,7 @@ use alloc::boxed::Box;
 use core::cell::RefCell;
 
 use oxtee_storage::{
-    Entropy, Env, FileId, ObjectStore, ReeStore, RollbackAnchor, RpmbStore, TaUuid,
+    AllAnchors, Entropy, Env, FileId, ObjectStore, ReeStore, RollbackAnchor, RpmbStore, TaUuid,
 };
 use supplicant_proto::pta::TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
 use supplicant_proto::tee_result::*;
@@ -95,9 +95,15 @@ pub struct Shared {
     store: Box<dyn ObjectStore + Send>,
     /// The supplicant buffer file operations go through, kept across calls.
     fs_buf: Option<crate::supp_buf::SuppBuf>,
-    /// The RPMB store, when the platform builds one.
-    rpmb: Option<Box<dyn ObjectStore + Send>>,
+    /// The buffer RPMB answers come back in, kept likewise.
+    rpmb_buf: Option<crate::supp_buf::SuppBuf>,
+    /// The RPMB store, when the platform builds one (it also keeps the
+    /// REE FS rollback anchor).
+    rpmb: Option<Box<RpmbStore>>,
+    /// The platform's own anchor (secure flash).
     anchor: Option<Box<dyn RollbackAnchor + Send>>,
+    /// The RPMB anchor has been reported in the log.
+    rpmb_anchor_seen: bool,
     pobjs: Pobjs,
 }
 
@@ -137,8 +143,10 @@ impl Storage {
             shared: spin::Mutex::new(Slot::Ready(Shared {
                 store: backend,
                 fs_buf: None,
+                rpmb_buf: None,
                 rpmb: None,
                 anchor: None,
+                rpmb_anchor_seen: false,
                 pobjs: Pobjs::default(),
             })),
         }
@@ -291,41 +299,73 @@ fn with_store<R>(
         }
         match &mut *slot {
             Slot::Ready(sh) => {
-                let store: Option<&mut dyn ObjectStore> = match backend {
-                    Backend::Ree => Some(&mut *sh.store),
-                    Backend::Rpmb => sh.rpmb.as_deref_mut().map(|s| s as &mut dyn ObjectStore),
-                };
-                // No RPMB store: the id is absent, as OP-TEE without RPMB.
-                let Some(store) = store else {
-                    drop(slot);
-                    return release(cx, Err(TEE_ERROR_ITEM_NOT_FOUND));
-                };
                 let link = RefCell::new(RpcFs::new(
                     &mut *cx.rpc,
                     &mut *cx.mem,
                     &k.shm,
                     &mut sh.fs_buf,
+                    &mut sh.rpmb_buf,
                 ));
                 let mut fs = FsPort(&link);
                 let mut dev = RpmbPort(&link);
                 let mut rng = HwEntropy(cx.hw);
-                let r = {
-                    let mut locked = Locked {
-                        store,
-                        env: Env {
-                            fs: &mut fs,
-                            rng: &mut rng,
-                            anchor: sh
-                                .anchor
-                                .as_deref_mut()
-                                .map(|a| a as &mut dyn RollbackAnchor),
-                            rpmb: Some(&mut dev),
-                        },
-                        pobjs: &mut sh.pobjs,
-                    };
-                    f(&mut locked)
+                let r = match backend {
+                    Backend::Ree => {
+                        // The REE FS is anchored in every anchor there is:
+                        // the platform's and the RPMB device's.
+                        let mut anchor_dev = RpmbPort(&link);
+                        let mut anchor_rng = HwEntropy(cx.hw);
+                        let mut rpmb_anchor = sh
+                            .rpmb
+                            .as_deref_mut()
+                            .map(|r| r.anchor(&mut anchor_dev, &mut anchor_rng));
+                        let mut list: alloc::vec::Vec<&mut dyn RollbackAnchor> =
+                            alloc::vec::Vec::with_capacity(2);
+                        if let Some(a) = sh.anchor.as_deref_mut() {
+                            list.push(a);
+                        }
+                        if let Some(a) = rpmb_anchor.as_mut() {
+                            list.push(a);
+                        }
+                        let mut all = AllAnchors(&mut list);
+                        let mut locked = Locked {
+                            store: &mut *sh.store,
+                            env: Env {
+                                fs: &mut fs,
+                                rng: &mut rng,
+                                anchor: Some(&mut all),
+                                rpmb: None,
+                            },
+                            pobjs: &mut sh.pobjs,
+                        };
+                        let r = f(&mut locked);
+                        let now = sh.rpmb.as_deref().and_then(RpmbStore::anchored);
+                        if let (false, Some(v @ 1..)) = (sh.rpmb_anchor_seen, now) {
+                            sh.rpmb_anchor_seen = true;
+                            cx.hw.log(format_args!(
+                                "storage: REE FS anchored in RPMB too (counter {v})"
+                            ));
+                        }
+                        r
+                    }
+                    // No RPMB store: the id is absent, as OP-TEE without RPMB.
+                    Backend::Rpmb => match sh.rpmb.as_deref_mut() {
+                        None => Err(TEE_ERROR_ITEM_NOT_FOUND),
+                        Some(store) => {
+                            let mut locked = Locked {
+                                store,
+                                env: Env {
+                                    fs: &mut fs,
+                                    rng: &mut rng,
+                                    anchor: None,
+                                    rpmb: Some(&mut dev),
+                                },
+                                pobjs: &mut sh.pobjs,
+                            };
+                            f(&mut locked)
+                        }
+                    },
                 };
-                link.into_inner().finish();
                 r
             }
             _ => Err(TEE_ERROR_STORAGE_NOT_AVAILABLE),
@@ -426,8 +466,10 @@ fn build(hw: &dyn UserHw) -> Slot {
         Ok(store) => Slot::Ready(Shared {
             store: Box::new(store),
             fs_buf: None,
+            rpmb_buf: None,
             rpmb: Some(Box::new(RpmbStore::new(&huk.key, may_program_key))),
             anchor: hw.rollback_anchor(),
+            rpmb_anchor_seen: false,
             pobjs: Pobjs::default(),
         }),
         Err(e) => {

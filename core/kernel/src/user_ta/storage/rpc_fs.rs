@@ -29,9 +29,9 @@ pub struct RpcFs<'a> {
     pub(super) shm: &'a spin::Mutex<ShmRegistry>,
     /// The store's kept buffer.
     pub(super) buf: &'a mut Option<SuppBuf>,
-    /// The RPMB response buffer (the request goes through `buf`), given
-    /// back at the end of the call.
-    pub(super) rpmb_buf: Option<SuppBuf>,
+    /// The store's kept RPMB response buffer (the request goes through
+    /// `buf`).
+    pub(super) rpmb_buf: &'a mut Option<SuppBuf>,
 }
 
 fn value_in(a: u32, b: u64, c: u64) -> OpteeMsgParam {
@@ -39,33 +39,26 @@ fn value_in(a: u32, b: u64, c: u64) -> OpteeMsgParam {
 }
 
 impl<'a> RpcFs<'a> {
-    /// The file system over `buf`, the store's kept supplicant buffer
-    /// (allocated at the first file operation when `None`).
+    /// The file system over `buf` and `rpmb_buf`, the store's kept
+    /// supplicant buffers (each allocated at its first use when `None`).
     pub fn new(
         rpc: &'a mut dyn Rpc,
         mem: &'a mut dyn PhysMem,
         shm: &'a spin::Mutex<ShmRegistry>,
         buf: &'a mut Option<SuppBuf>,
+        rpmb_buf: &'a mut Option<SuppBuf>,
     ) -> Self {
         Self {
             rpc,
             mem,
             shm,
             buf,
-            rpmb_buf: None,
-        }
-    }
-
-    /// Ends a storage call: the RPMB response buffer goes back, the kept
-    /// buffer stays with the store.
-    pub fn finish(mut self) {
-        if let Some(b) = self.rpmb_buf.take() {
-            free_supp_buf(self.rpc, self.mem, self.shm, b);
+            rpmb_buf,
         }
     }
 
     /// Gives every buffer back to the supplicant (the store is dropped).
-    pub fn release_buffer(mut self) {
+    pub fn release_buffer(self) {
         if let Some(b) = self.buf.take() {
             free_supp_buf(self.rpc, self.mem, self.shm, b);
         }

@@ -45,7 +45,7 @@ impl RpcFs<'_> {
         }
         self.ensure_buf()?;
         if self.rpmb_buf.is_none() {
-            self.rpmb_buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, RPMB_BUF_SIZE)?);
+            *self.rpmb_buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, RPMB_BUF_SIZE)?);
         }
         let (Some(rb), Some(ob)) = (self.buf.as_ref(), self.rpmb_buf.as_ref()) else {
             return Err(TEE_ERROR_GENERIC);

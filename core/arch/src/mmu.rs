@@ -3,12 +3,14 @@
 
 use core::cell::UnsafeCell;
 use core::ops::Range;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use oxtee_mm::regs::{mair, pa_bits_from_mmfr0, sctlr_enable, tcr};
 use oxtee_mm::{build, kernel_regions, ImageLayout, Layout, Table, QEMU_VIRT_ARENA_TABLES};
 use oxtee_qemu_virt::secure_os::{CORE_DEVICE_WINDOWS, ROLLBACK_ANCHOR_FLASH};
 use oxtee_qemu_virt::BL32_RAM;
+
+use crate::sysreg;
 
 #[repr(C, align(4096))]
 struct Arena(UnsafeCell<[Table; QEMU_VIRT_ARENA_TABLES]>);
@@ -17,6 +19,8 @@ struct Arena(UnsafeCell<[Table; QEMU_VIRT_ARENA_TABLES]>);
 unsafe impl Sync for Arena {}
 
 static ARENA: Arena = Arena(UnsafeCell::new([[0; 512]; QEMU_VIRT_ARENA_TABLES]));
+/// The arena has been handed to the builder (once only).
+static BUILT: AtomicBool = AtomicBool::new(false);
 /// TTBR0 value (0 until the tables exist).
 static TTBR0: AtomicU64 = AtomicU64::new(0);
 static TCR: AtomicU64 = AtomicU64::new(0);
@@ -28,8 +32,13 @@ extern "C" {
     static __rodata_end: u8;
 }
 
-/// Builds the tables (primary CPU, cold boot, MMU still off).
+/// Builds the tables (primary CPU, cold boot, MMU still off). The arena is
+/// written once: a second call changes nothing and fails with `OutOfTables`
+/// (the tables may be in use by then, and `kernel_root` hands them out).
 pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
+    if BUILT.swap(true, Ordering::AcqRel) {
+        return Err(oxtee_mm::MmError::OutOfTables);
+    }
     let image = ImageLayout {
         text_start: core::ptr::addr_of!(__text_start) as u64,
         text_end: core::ptr::addr_of!(__text_end) as u64,
@@ -55,9 +64,9 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
         *r = b;
     }
     // The lowest page of every stack stays unmapped: an overflow faults.
-    let mut guards = [0u64; crate::entry::MAX_CPUS + crate::thread::THREAD_COUNT];
+    let mut guards = [0u64; crate::cpu::MAX_CPUS + crate::thread::THREAD_COUNT];
     for (g, v) in guards.iter_mut().zip(
-        crate::entry::stack_guards()
+        crate::cpu::stack_guards()
             .into_iter()
             .chain(crate::thread::stack_guards()),
     ) {
@@ -71,7 +80,7 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
     }; 24];
     let n = oxtee_mm::punch_holes(&regions, &guards, &mut pieces)?;
     let arena_pa = ARENA.0.get() as u64;
-    // SAFETY: cold boot on the primary CPU: nobody else uses the arena yet.
+    // SAFETY: BUILT lets only the first call here, and `kernel_root` hands out no reference to the arena before TTBR0 is stored below: this is the only reference to it now.
     let arena = unsafe { &mut *ARENA.0.get() };
     let root = build(
         &Layout {
@@ -80,11 +89,7 @@ pub fn build_tables(ns_ram: Range<u64>) -> Result<(), oxtee_mm::MmError> {
         arena,
         arena_pa,
     )?;
-    let mmfr0: u64;
-    // SAFETY: reading an ID register has no side effect.
-    unsafe {
-        core::arch::asm!("mrs {}, id_aa64mmfr0_el1", out(reg) mmfr0, options(nomem, nostack))
-    };
+    let mmfr0 = sysreg::id_aa64mmfr0_el1();
     TCR.store(tcr(pa_bits_from_mmfr0(mmfr0))?, Ordering::Relaxed);
     TTBR0.store(root.ttbr0, Ordering::Release);
     Ok(())
@@ -97,59 +102,43 @@ pub fn enable_this_cpu() {
         return;
     }
     let tcr = TCR.load(Ordering::Relaxed);
-    let sctlr: u64;
-    // SAFETY: reading SCTLR_EL1 has no side effect.
-    unsafe { core::arch::asm!("mrs {}, sctlr_el1", out(reg) sctlr, options(nomem, nostack)) };
     // UMA clear: EL0 (TAs) may not change their interrupt masks.
-    let mut sctlr = sctlr_enable(sctlr) & !(1 << 9);
-    let mmfr1: u64;
-    // SAFETY: reading an ID register has no side effect.
-    unsafe {
-        core::arch::asm!("mrs {}, id_aa64mmfr1_el1", out(reg) mmfr1, options(nomem, nostack))
-    };
-    let pan = (mmfr1 >> 20) & 0xf != 0;
+    let mut sctlr = sctlr_enable(sysreg::sctlr_el1()) & !(1 << 9);
+    let pan = (sysreg::id_aa64mmfr1_el1() >> 20) & 0xf != 0;
     if pan {
         // SPAN clear: every exception taken to EL1 sets PSTATE.PAN, so the
         // core can never touch TA pages through their EL0 mappings (it
         // reaches TA memory only through its own map of the TA frames).
         sctlr &= !(1 << 23);
     }
-    // SAFETY: the tables map this code, its stack and data at their physical addresses (identity), so execution continues unchanged once translation is on; TLBs are invalidated before use.
-    unsafe {
-        core::arch::asm!(
-            "msr mair_el1, {mair}",
-            "msr tcr_el1, {tcr}",
-            "msr ttbr0_el1, {ttbr0}",
-            "isb",
-            "tlbi vmalle1",
-            "dsb nsh",
-            "ic iallu",
-            "dsb nsh",
-            "isb",
-            "msr sctlr_el1, {sctlr}",
-            // CPACR_EL1.FPEN: a TA's first FP/SIMD use traps, so the core
-            // can save the normal world's registers first (fp.rs).
-            "msr cpacr_el1, {cpacr}",
-            "isb",
-            mair = in(reg) mair(),
-            tcr = in(reg) tcr,
-            ttbr0 = in(reg) ttbr0,
-            sctlr = in(reg) sctlr,
-            cpacr = in(reg) crate::fp::CPACR_AT_BOOT,
-            options(nostack)
-        )
+    let regs = sysreg::MmuRegs {
+        mair: mair(),
+        tcr,
+        ttbr0,
+        sctlr,
+        // CPACR_EL1.FPEN: a TA's first FP/SIMD use traps, so the core
+        // can save the normal world's registers first (fp.rs).
+        cpacr: crate::fp::CPACR_AT_BOOT,
     };
+    // SAFETY: the tables map this code, its stack and data at their physical addresses (identity), and `regs` were computed by `oxtee_mm::regs` for them; execution continues unchanged once translation is on.
+    unsafe { sysreg::enable_mmu(&regs) };
     if pan {
-        // SAFETY: sets PSTATE.PAN (the PAN system register, bit 22) for the code running now; only EL0-accessible pages become unreachable from EL1.
-        unsafe {
-            core::arch::asm!("msr S3_0_C4_C2_3, {}", "isb", in(reg) 1u64 << 22, options(nostack))
-        };
+        // SAFETY: FEAT_PAN is present (checked above), and the core reaches TA memory only through its own map of the TA frames, never through EL0 mappings.
+        unsafe { sysreg::set_pan() };
     }
 }
 
-/// The kernel's root table (read-only view) and the current kernel TTBR0.
-pub fn kernel_root() -> (&'static Table, u64) {
-    // SAFETY: the tables are only written during cold boot, before any caller exists; afterwards they are read-only.
+/// The kernel's root table (read-only view), once the tables exist.
+pub(crate) fn kernel_root() -> Option<&'static Table> {
+    if TTBR0.load(Ordering::Acquire) == 0 {
+        return None;
+    }
+    // SAFETY: TTBR0 is set (Release) after the last write to the arena, and BUILT keeps `build_tables` from writing it again: from here on the arena is read-only.
     let arena = unsafe { &*ARENA.0.get() };
-    (&arena[0], TTBR0.load(Ordering::Acquire))
+    Some(&arena[0])
+}
+
+/// The kernel's TTBR0 value (0 until the tables exist).
+pub(crate) fn kernel_ttbr0() -> u64 {
+    TTBR0.load(Ordering::Acquire)
 }

@@ -2,9 +2,14 @@
 //! stats pseudo-TA reports (current and peak use, failed allocations).
 
 use core::alloc::{GlobalAlloc, Layout};
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use linked_list_allocator::LockedHeap;
+
+extern "C" {
+    static __heap_start: u8;
+    static __heap_end: u8;
+}
 
 /// The allocator and its statistics.
 pub struct CountingHeap {
@@ -35,7 +40,7 @@ pub struct HeapStats {
 }
 
 impl CountingHeap {
-    /// An empty heap (see [`CountingHeap::init`]).
+    /// An empty heap (see [`CountingHeap::init_from_linker`]).
     pub const fn empty() -> Self {
         Self {
             heap: LockedHeap::empty(),
@@ -53,11 +58,27 @@ impl CountingHeap {
     /// # Safety
     /// The range must be unused memory reserved for the heap, and this must be
     /// called once, before any allocation.
-    // SAFETY: an `unsafe fn` because of the contract above; the only caller (boot) keeps it.
-    pub unsafe fn init(&self, start: usize, size: usize) {
+    // SAFETY: an `unsafe fn` because of the contract above; the only caller (`init_from_linker`) keeps it.
+    unsafe fn init(&self, start: usize, size: usize) {
         // SAFETY: the caller's contract.
         unsafe { self.heap.lock().init(start as *mut u8, size) };
         self.size.store(size, Ordering::Relaxed);
+    }
+
+    /// Hands the heap region the linker script reserves
+    /// (`[__heap_start, __heap_end)`) to this allocator. Only the first call
+    /// in the program gets it (whichever heap makes it); later calls return
+    /// `false` and change nothing.
+    pub fn init_from_linker(&self) -> bool {
+        static GIVEN: AtomicBool = AtomicBool::new(false);
+        if GIVEN.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        let start = core::ptr::addr_of!(__heap_start) as usize;
+        let end = core::ptr::addr_of!(__heap_end) as usize;
+        // SAFETY: the linker script reserves [__heap_start, __heap_end) inside TZDRAM for the heap only, and GIVEN hands it out once, before this heap has allocated anything (an empty heap fails every allocation).
+        unsafe { self.init(start, end - start) };
+        true
     }
 
     /// Current statistics; `reset` restarts the peak and failure counters.

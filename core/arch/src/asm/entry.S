@@ -208,8 +208,9 @@ install_vectors:
 // normal-world save area below touch FP/SIMD registers.
 .arch_extension fp
 .arch_extension simd
-// UserRegs layout: x0..x30 at 0, SP_EL0 248, ELR 256, SPSR 264, TPIDR_EL0
-// 272, FPSR 280, FPCR 288, q0..q31 from 304.
+// UserRegs layout: x0..x30 from 0; the other offsets come from Rust
+// (`offset_of!`, see entry.rs): SP_EL0 {regs_sp}, ELR {regs_elr} then SPSR,
+// TPIDR_EL0 {regs_tpidr}, FPSR {regs_fpsr} then FPCR, q0..q31 from {regs_q}.
 
 // \op (stp or ldp) of x2..x29 at their UserRegs offsets from \base.
 .macro user_x2_x29 op, base
@@ -251,7 +252,7 @@ install_vectors:
 
 // \op (stp or ldp) of q0..q31 at their UserRegs offsets from \base.
 .macro user_fp op, base
-    fp_pairs \op, \base, 304
+    fp_pairs \op, \base, {regs_q}
 .endm
 
 // \op (stp or ldp) of the kernel's callee-saved x19..x30 at sp.
@@ -283,18 +284,18 @@ user_enter:
     msr     tpidr_el1, x9
     cbz     x1, 1f
     user_fp ldp, x0
-    ldp     x9, x10, [x0, #280]
+    ldp     x9, x10, [x0, #{regs_fpsr}]
     msr     fpsr, x9
     msr     fpcr, x10
-1:  ldr     x9, [x0, #272]
+1:  ldr     x9, [x0, #{regs_tpidr}]
     msr     tpidr_el0, x9
-    ldr     x9, [x0, #248]
+    ldr     x9, [x0, #{regs_sp}]
     msr     sp_el0, x9
-    ldp     x9, x10, [x0, #256]
+    ldp     x9, x10, [x0, #{regs_elr}]
     msr     elr_el1, x9
     msr     spsr_el1, x10
     user_x2_x29 ldp, x0
-    ldr     x30, [x0, #240]
+    ldr     x30, [x0, #{regs_x30}]
     ldp     x0, x1, [x0, #0]
     eret
 
@@ -305,23 +306,23 @@ user_enter:
     mrs     x0, tpidr_el1
     ldr     x0, [x0, #96]
     user_x2_x29 stp, x0
-    str     x30, [x0, #240]
+    str     x30, [x0, #{regs_x30}]
     ldp     x2, x3, [sp]
     add     sp, sp, #16
     stp     x2, x3, [x0, #0]
     mrs     x1, sp_el0
-    str     x1, [x0, #248]
+    str     x1, [x0, #{regs_sp}]
     mrs     x1, elr_el1
     mrs     x2, spsr_el1
-    stp     x1, x2, [x0, #256]
+    stp     x1, x2, [x0, #{regs_elr}]
     mrs     x1, tpidr_el0
-    str     x1, [x0, #272]
+    str     x1, [x0, #{regs_tpidr}]
     mrs     x1, tpidr_el1
     ldr     x1, [x1, #104]
     cbz     x1, 1f
     mrs     x1, fpsr
     mrs     x2, fpcr
-    stp     x1, x2, [x0, #280]
+    stp     x1, x2, [x0, #{regs_fpsr}]
     user_fp stp, x0
 1:  mov     x0, #\kind
     b       user_exit

@@ -108,7 +108,14 @@ extern "C" {
     fn thread_start();
 }
 
-core::arch::global_asm!(include_str!("asm/switch.S"), thread_main = sym thread_main);
+// x19..x30 are stored in pairs from offset 0; SP's offset goes to the assembly.
+const _: () = assert!(core::mem::offset_of!(SwitchCtx, x19_x30) == 0);
+
+core::arch::global_asm!(
+    include_str!("asm/switch.S"),
+    thread_main = sym thread_main,
+    ctx_sp = const core::mem::offset_of!(SwitchCtx, sp),
+);
 
 fn pool() -> &'static Mutex<ThreadPool> {
     POOL.call_once(|| {
@@ -128,7 +135,7 @@ fn thread(tid: ThreadId) -> *mut Thread {
 /// Entry of a yielding SMC on `cpu`: starts a new thread for a call, or
 /// resumes the thread named by `RETURN_FROM_RPC`. Returns when that thread
 /// finishes or leaves for the normal world; `regs[0..4]` get the answer.
-pub fn yielding_smc(regs: &mut Regs, cpu: usize) {
+pub(crate) fn yielding_smc(regs: &mut Regs, cpu: usize) {
     let tid = if regs[0] == u64::from(OPTEE_SMC_CALL_RETURN_FROM_RPC) {
         let resumed = pool().lock().resume(regs[3], cpu);
         match resumed {
@@ -189,7 +196,7 @@ extern "C" fn thread_main(index: usize) -> ! {
     // SAFETY: this thread's slot is ours while it runs.
     let args = unsafe { (*t).args };
     let mut rpc = ThreadRpc { tid };
-    let exit = crate::entry::serve_call(&args, &mut rpc);
+    let exit = crate::hooks::core_hooks().yielding_call(&args, &mut rpc);
     // SAFETY: as above; after the switch this stack is never used again.
     unsafe {
         (*t).exit = exit;
@@ -206,9 +213,7 @@ pub struct ThreadRpc {
 
 impl Rpc for ThreadRpc {
     fn foreign_intr_pending(&self) -> bool {
-        let isr: u64;
-        // SAFETY: reading ISR_EL1 has no side effect.
-        unsafe { core::arch::asm!("mrs {}, isr_el1", out(reg) isr, options(nomem, nostack)) };
+        let isr = crate::sysreg::isr_el1();
         // Foreign (normal-world) interrupts reach S-EL1 as FIQ (GICv3).
         isr & (1 << 6) != 0
     }

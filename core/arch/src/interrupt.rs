@@ -8,6 +8,8 @@ use oxtee_drivers::gicv3::Gicv3;
 use oxtee_drivers::mmio::Mmio;
 use oxtee_qemu_virt::{GICD, GICR};
 
+use crate::sysreg;
+
 /// Secure physical timer interrupt (PPI).
 pub const SECURE_TIMER_INTID: u32 = 29;
 /// Priority of the core's interrupts: in the secure half, above the
@@ -30,35 +32,23 @@ fn gic() -> Gicv3<Mmio, Mmio> {
     Gicv3::new(d, r, GICR.size)
 }
 
-fn mpidr() -> u64 {
-    let v: u64;
-    // SAFETY: reading MPIDR_EL1 has no side effect.
-    unsafe { core::arch::asm!("mrs {}, mpidr_el1", out(reg) v, options(nomem, nostack)) };
-    v
-}
-
 /// Per-CPU set-up: Secure Group 1 on in this CPU's interface, the secure
 /// timer's PPI made Secure Group 1 and enabled in its redistributor (the
 /// timer itself stays off).
 pub fn init_this_cpu() {
-    // SAFETY: ICC_IGRPEN1_EL1 (secure bank) and ICC_BPR1_EL1 only affect how Secure Group 1 interrupts reach this CPU at S-EL1.
-    unsafe {
-        core::arch::asm!(
-            "msr S3_0_C12_C12_3, xzr", // ICC_BPR1_EL1
-            "msr S3_0_C12_C12_7, {one}", // ICC_IGRPEN1_EL1
-            "isb",
-            one = in(reg) 1u64,
-            options(nostack)
-        )
-    };
+    // ICC_IGRPEN1_EL1 (secure bank) and ICC_BPR1_EL1 only affect how
+    // Secure Group 1 interrupts reach this CPU at S-EL1.
+    sysreg::icc_bpr1_el1(0);
+    sysreg::icc_igrpen1_el1(1);
+    sysreg::isb();
     // The core sets group, priority and enable of its own interrupts: the
     // firmware in front of it may have left them Non-secure (TF-A does).
     let g = gic();
     let claimed = g
-        .redistributor_offset(mpidr())
+        .redistributor_offset(sysreg::mpidr_el1())
         .and_then(|rd| g.claim_private_secure(rd, SECURE_TIMER_INTID, SECURE_PRIORITY));
     if let Err(e) = claimed {
-        crate::console::error!("secure timer interrupt not claimed: {:?}", e);
+        crate::log::error!("secure timer interrupt not claimed: {:?}", e);
     }
 }
 
@@ -69,7 +59,7 @@ pub struct AsyncNotifIrq;
 impl oxtee_kernel::notif::NotifIrq for AsyncNotifIrq {
     fn raise(&self) {
         if let Err(e) = gic().set_pending(oxtee_qemu_virt::intid::ASYNC_NOTIF) {
-            crate::console::error!("async notification interrupt: {:?}", e);
+            crate::log::error!("async notification interrupt: {:?}", e);
         }
     }
 }
@@ -80,9 +70,7 @@ impl oxtee_kernel::notif::NotifIrq for AsyncNotifIrq {
 #[no_mangle]
 pub extern "C" fn native_irq() {
     loop {
-        let iar: u64;
-        // SAFETY: reading ICC_IAR1_EL1 acknowledges the highest-priority pending Secure Group 1 interrupt of this CPU.
-        unsafe { core::arch::asm!("mrs {}, S3_0_C12_C12_0", out(reg) iar, options(nostack)) };
+        let iar = sysreg::icc_iar1_el1();
         let intid = iar & 0xff_ffff;
         if intid >= SPURIOUS {
             return;
@@ -91,41 +79,30 @@ pub extern "C" fn native_irq() {
             stop_timer();
             TIMER_TICKS.fetch_add(1, Ordering::Relaxed);
         }
-        // SAFETY: ends the interrupt just acknowledged (EOImode 0: this also deactivates it).
-        unsafe { core::arch::asm!("msr S3_0_C12_C12_1, {}", in(reg) iar, options(nostack)) };
+        // Ends the interrupt just acknowledged (EOImode 0: this also deactivates it).
+        sysreg::icc_eoir1_el1(iar);
     }
 }
 
 fn counter() -> (u64, u64) {
-    let (cnt, frq): (u64, u64);
-    // SAFETY: reading the generic timer's counter and frequency has no side effect.
-    unsafe {
-        core::arch::asm!("isb", "mrs {}, cntpct_el0", out(reg) cnt, options(nostack));
-        core::arch::asm!("mrs {}, cntfrq_el0", out(reg) frq, options(nomem, nostack));
-    }
-    (cnt, frq.max(1))
+    (sysreg::cntpct_el0(), sysreg::cntfrq_el0().max(1))
 }
 
 /// Arms the secure physical timer to fire after `micros`.
 fn arm_timer(micros: u64) {
     let (_, frq) = counter();
     let ticks = (frq / 1_000_000).max(1) * micros;
-    // SAFETY: the secure physical timer belongs to the secure world (SCR_EL3.ST lets S-EL1 program it); ENABLE = 1, IMASK = 0.
-    unsafe {
-        core::arch::asm!(
-            "msr cntps_tval_el1, {t}",
-            "msr cntps_ctl_el1, {one}",
-            "isb",
-            t = in(reg) ticks,
-            one = in(reg) 1u64,
-            options(nostack)
-        )
-    };
+    // The secure physical timer belongs to the secure world (SCR_EL3.ST
+    // lets S-EL1 program it); ENABLE = 1, IMASK = 0.
+    sysreg::cntps_tval_el1(ticks);
+    sysreg::cntps_ctl_el1(1);
+    sysreg::isb();
 }
 
 fn stop_timer() {
-    // SAFETY: disables the secure physical timer (ENABLE = 0).
-    unsafe { core::arch::asm!("msr cntps_ctl_el1, xzr", "isb", options(nostack)) };
+    // ENABLE = 0.
+    sysreg::cntps_ctl_el1(0);
+    sysreg::isb();
 }
 
 /// Self test of the native-interrupt path: the secure timer, armed for
@@ -135,13 +112,12 @@ pub fn timer_self_test() -> bool {
     arm_timer(1000);
     let (start, frq) = counter();
     let deadline = start + frq / 10;
-    // SAFETY: opens the window for native (IRQ) interrupts only; the IRQ vector saves and restores everything it touches. FIQ (normal-world interrupts) stays masked.
-    unsafe { core::arch::asm!("msr daifclr, #2", options(nostack)) };
+    // SAFETY: the core's vectors are installed (cold boot or CPU_ON did it); their IRQ entry saves and restores everything it touches, and the window closes below. FIQ (normal-world interrupts) stays masked.
+    unsafe { sysreg::unmask_irq() };
     while TIMER_TICKS.load(Ordering::Relaxed) == before && counter().0 < deadline {
         core::hint::spin_loop();
     }
-    // SAFETY: closes the window again.
-    unsafe { core::arch::asm!("msr daifset, #2", options(nostack)) };
+    sysreg::mask_irq();
     stop_timer();
     TIMER_TICKS.load(Ordering::Relaxed) != before
 }

@@ -24,7 +24,7 @@
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use crate::entry::MAX_CPUS;
+use crate::cpu::MAX_CPUS;
 
 /// ESR_EL1 exception class of an FP/SIMD access trapped by CPACR_EL1.
 pub const EC_FP_ACCESS: u64 = 0x07;
@@ -82,14 +82,10 @@ fn slot(cpu: usize) -> &'static PerCpu {
 
 /// Sets CPACR_EL1.FPEN to `fpen` if it differs.
 fn set_fpen(fpen: u64) {
-    let cpacr: u64;
-    // SAFETY: reading CPACR_EL1 has no side effect.
-    unsafe { core::arch::asm!("mrs {}, cpacr_el1", out(reg) cpacr, options(nomem, nostack)) };
+    let cpacr = crate::sysreg::cpacr_el1();
     if cpacr & FPEN_MASK != fpen {
-        // SAFETY: FPEN only decides whether FP/SIMD accesses trap; EL1 (the core) is never trapped by either value used here.
-        unsafe {
-            core::arch::asm!("msr cpacr_el1, {}", "isb", in(reg) (cpacr & !FPEN_MASK) | fpen, options(nostack))
-        };
+        // SAFETY: FPEN only decides whether FP/SIMD accesses trap; EL1 (the core) is never trapped by either value used here, and EL0 runs untrapped only once `ta_owns_fp` found the normal world's registers saved (user_enter then loads the TA's own).
+        unsafe { crate::sysreg::set_cpacr_el1((cpacr & !FPEN_MASK) | fpen) };
     }
 }
 

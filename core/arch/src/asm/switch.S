@@ -1,5 +1,6 @@
 // Secure-thread context switch. Only callee-saved state moves: everything
 // else was saved by the Rust caller (the core never uses FP registers).
+// SwitchCtx (thread.rs): x19..x30 from 0, SP at {ctx_sp} (`offset_of!`).
 
 .section .text
 // fn ctx_switch(save: *mut SwitchCtx, load: *const SwitchCtx)
@@ -12,14 +13,14 @@ ctx_switch:
     stp     x27, x28, [x0, #64]
     stp     x29, x30, [x0, #80]
     mov     x9, sp
-    str     x9, [x0, #96]
+    str     x9, [x0, #{ctx_sp}]
     ldp     x19, x20, [x1, #0]
     ldp     x21, x22, [x1, #16]
     ldp     x23, x24, [x1, #32]
     ldp     x25, x26, [x1, #48]
     ldp     x27, x28, [x1, #64]
     ldp     x29, x30, [x1, #80]
-    ldr     x9, [x1, #96]
+    ldr     x9, [x1, #{ctx_sp}]
     mov     sp, x9
     ret
 
