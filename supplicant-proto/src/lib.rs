@@ -14,6 +14,7 @@ pub mod smccc;
 pub mod ta_head;
 pub mod ta_shdr;
 pub mod tee_crypto;
+pub mod tee_error;
 pub mod tee_header;
 pub mod tee_result;
 pub mod tee_storage;

@@ -243,17 +243,6 @@ impl Rpc for ThreadRpc {
     }
 }
 
-/// The RPC handle of the thread running on this CPU, if any (for services
-/// such as REE time that pseudo-TAs reach through traits).
-pub fn current_rpc(cpu: usize) -> Option<ThreadRpc> {
-    match CURRENT.get(cpu)?.load(Ordering::Relaxed) {
-        0 => None,
-        n => Some(ThreadRpc {
-            tid: ThreadId::from_index(n - 1),
-        }),
-    }
-}
-
 /// The guard page of every thread stack.
 pub fn stack_guards() -> [u64; THREAD_COUNT] {
     core::array::from_fn(|i| STACKS.0[i].get() as u64)

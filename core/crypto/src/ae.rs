@@ -14,15 +14,15 @@ use ghash::GHash;
 use zeroize::Zeroize;
 
 use crate::block::Cipher;
-use crate::error::{TeeError, TeeResult};
+use crate::error::{CryptoError, CryptoResult};
 
 /// A keyed, nonce-initialized AE computation in one direction.
 pub(crate) trait AeMode: Send {
-    fn update_aad(&mut self, aad: &[u8]) -> TeeResult<()>;
+    fn update_aad(&mut self, aad: &[u8]) -> CryptoResult<()>;
     /// Encrypt or decrypt `data` in place and authenticate it.
-    fn update(&mut self, data: &mut [u8]) -> TeeResult<()>;
+    fn update(&mut self, data: &mut [u8]) -> CryptoResult<()>;
     /// Finish and write the first `tag.len()` bytes of the tag.
-    fn tag(&mut self, tag: &mut [u8]) -> TeeResult<()>;
+    fn tag(&mut self, tag: &mut [u8]) -> CryptoResult<()>;
     fn box_clone(&self) -> Box<dyn AeMode>;
 }
 
@@ -82,19 +82,19 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> Gcm<C> {
 }
 
 impl<C: Cipher + BlockCipher<BlockSize = U16>> AeMode for Gcm<C> {
-    fn update_aad(&mut self, aad: &[u8]) -> TeeResult<()> {
+    fn update_aad(&mut self, aad: &[u8]) -> CryptoResult<()> {
         if self.in_data {
-            return Err(TeeError::BadState);
+            return Err(CryptoError::BadState);
         }
         self.aad_len = self
             .aad_len
             .checked_add(aad.len() as u64)
-            .ok_or(TeeError::BadParameters)?;
+            .ok_or(CryptoError::BadParameters)?;
         Self::hash(&mut self.ghash, &mut self.blocker, aad);
         Ok(())
     }
 
-    fn update(&mut self, data: &mut [u8]) -> TeeResult<()> {
+    fn update(&mut self, data: &mut [u8]) -> CryptoResult<()> {
         if !self.in_data {
             let g = &mut self.ghash;
             self.blocker
@@ -105,7 +105,7 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> AeMode for Gcm<C> {
             .data_len
             .checked_add(data.len() as u64)
             .filter(|l| *l <= (1u64 << 36) - 32)
-            .ok_or(TeeError::BadParameters)?;
+            .ok_or(CryptoError::BadParameters)?;
         if self.encrypt {
             self.ctr.apply_keystream(data);
             Self::hash(&mut self.ghash, &mut self.blocker, data);
@@ -116,7 +116,7 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> AeMode for Gcm<C> {
         Ok(())
     }
 
-    fn tag(&mut self, tag: &mut [u8]) -> TeeResult<()> {
+    fn tag(&mut self, tag: &mut [u8]) -> CryptoResult<()> {
         let g = &mut self.ghash;
         self.blocker
             .flush(|b| g.update(&[*GenericArray::from_slice(b)]));
@@ -156,11 +156,11 @@ pub(crate) fn new_gcm<C: Cipher + BlockCipher<BlockSize = U16>>(
     key: &[u8],
     nonce: &[u8],
     encrypt: bool,
-) -> TeeResult<Box<dyn AeMode>> {
+) -> CryptoResult<Box<dyn AeMode>> {
     if nonce.is_empty() {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
-    let cipher = C::new_from_slice(key).map_err(|_| TeeError::BadParameters)?;
+    let cipher = C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
     let mut h = GenericArray::default();
     cipher.encrypt_block(&mut h);
     let ghash = GHash::new(&h);
@@ -236,12 +236,12 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> Ccm<C> {
 }
 
 impl<C: Cipher + BlockCipher<BlockSize = U16>> AeMode for Ccm<C> {
-    fn update_aad(&mut self, aad: &[u8]) -> TeeResult<()> {
+    fn update_aad(&mut self, aad: &[u8]) -> CryptoResult<()> {
         let seen = self
             .aad_seen
             .checked_add(aad.len() as u64)
             .filter(|s| *s <= self.aad_len)
-            .ok_or(TeeError::BadParameters)?;
+            .ok_or(CryptoError::BadParameters)?;
         self.mac(aad);
         self.aad_seen = seen;
         if seen == self.aad_len {
@@ -250,15 +250,15 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> AeMode for Ccm<C> {
         Ok(())
     }
 
-    fn update(&mut self, data: &mut [u8]) -> TeeResult<()> {
+    fn update(&mut self, data: &mut [u8]) -> CryptoResult<()> {
         if self.aad_seen != self.aad_len {
-            return Err(TeeError::BadState);
+            return Err(CryptoError::BadState);
         }
         self.payload_seen = self
             .payload_seen
             .checked_add(data.len() as u64)
             .filter(|s| *s <= self.payload_len)
-            .ok_or(TeeError::BadParameters)?;
+            .ok_or(CryptoError::BadParameters)?;
         if self.encrypt {
             self.mac(data);
             self.ctr.apply_keystream(data);
@@ -269,9 +269,9 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> AeMode for Ccm<C> {
         Ok(())
     }
 
-    fn tag(&mut self, tag: &mut [u8]) -> TeeResult<()> {
+    fn tag(&mut self, tag: &mut [u8]) -> CryptoResult<()> {
         if self.aad_seen != self.aad_len || self.payload_seen != self.payload_len {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         self.mac_flush();
         for (i, t) in tag.iter_mut().enumerate() {
@@ -300,15 +300,15 @@ pub(crate) fn new_ccm<C: Cipher + BlockCipher<BlockSize = U16>>(
     aad_len: u64,
     payload_len: u64,
     encrypt: bool,
-) -> TeeResult<Box<dyn AeMode>> {
+) -> CryptoResult<Box<dyn AeMode>> {
     if !(7..=13).contains(&nonce.len()) || !matches!(tag_len, 4 | 6 | 8 | 10 | 12 | 14 | 16) {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
     let q = 15 - nonce.len();
     if q < 8 && payload_len >> (8 * q) != 0 {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
-    let cipher = C::new_from_slice(key).map_err(|_| TeeError::BadParameters)?;
+    let cipher = C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
 
     // B0 = flags | N | Q.
     let mut b0 = [0u8; 16];

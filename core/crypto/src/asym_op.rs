@@ -16,20 +16,20 @@ use crate::asym::kdf;
 use crate::asym::rsa::{RsaCipherScheme, RsaKeyPair, RsaPublicKey, RsaSignScheme};
 use crate::asym::sm2::{sm2_kep, Sm2KepParams, Sm2KepRole, Sm2KeyPair, Sm2PublicKey};
 use crate::asym::x25519::X25519KeyPair;
-use crate::error::{TeeError, TeeResult};
+use crate::error::{CryptoError, CryptoResult};
 use crate::object::{Attribute, KeyObject};
 use crate::rng::{RandCoreAdapter, Rng};
 
-const BAD: TeeError = TeeError::BadParameters;
+const BAD: CryptoError = CryptoError::BadParameters;
 
-fn rsa_public(k: &KeyObject) -> TeeResult<RsaPublicKey> {
+fn rsa_public(k: &KeyObject) -> CryptoResult<RsaPublicKey> {
     RsaPublicKey::from_components(
         k.need(TEE_ATTR_RSA_MODULUS)?,
         k.need(TEE_ATTR_RSA_PUBLIC_EXPONENT)?,
     )
 }
 
-fn rsa_pair(k: &KeyObject) -> TeeResult<RsaKeyPair> {
+fn rsa_pair(k: &KeyObject) -> CryptoResult<RsaKeyPair> {
     let n = k.need(TEE_ATTR_RSA_MODULUS)?;
     let e = k.need(TEE_ATTR_RSA_PUBLIC_EXPONENT)?;
     let d = k.need(TEE_ATTR_RSA_PRIVATE_EXPONENT)?;
@@ -48,11 +48,11 @@ fn rsa_pair(k: &KeyObject) -> TeeResult<RsaKeyPair> {
     }
 }
 
-fn curve_of(k: &KeyObject) -> TeeResult<EccCurve> {
+fn curve_of(k: &KeyObject) -> CryptoResult<EccCurve> {
     EccCurve::from_tee(k.value(TEE_ATTR_ECC_CURVE).ok_or(BAD)?)
 }
 
-fn ecc_public(k: &KeyObject) -> TeeResult<EccPublicKey> {
+fn ecc_public(k: &KeyObject) -> CryptoResult<EccPublicKey> {
     EccPublicKey::from_coords(
         curve_of(k)?,
         k.need(TEE_ATTR_ECC_PUBLIC_VALUE_X)?,
@@ -60,7 +60,7 @@ fn ecc_public(k: &KeyObject) -> TeeResult<EccPublicKey> {
     )
 }
 
-fn ecc_pair(k: &KeyObject) -> TeeResult<EccKeyPair> {
+fn ecc_pair(k: &KeyObject) -> CryptoResult<EccKeyPair> {
     EccKeyPair::from_components(
         curve_of(k)?,
         k.need(TEE_ATTR_ECC_PRIVATE_VALUE)?,
@@ -69,14 +69,14 @@ fn ecc_pair(k: &KeyObject) -> TeeResult<EccKeyPair> {
     )
 }
 
-fn sm2_public(k: &KeyObject) -> TeeResult<Sm2PublicKey> {
+fn sm2_public(k: &KeyObject) -> CryptoResult<Sm2PublicKey> {
     Sm2PublicKey::from_coords(
         k.need(TEE_ATTR_ECC_PUBLIC_VALUE_X)?,
         k.need(TEE_ATTR_ECC_PUBLIC_VALUE_Y)?,
     )
 }
 
-fn sm2_pair(k: &KeyObject) -> TeeResult<Sm2KeyPair> {
+fn sm2_pair(k: &KeyObject) -> CryptoResult<Sm2KeyPair> {
     Sm2KeyPair::from_components(
         k.need(TEE_ATTR_ECC_PRIVATE_VALUE)?,
         k.need(TEE_ATTR_ECC_PUBLIC_VALUE_X)?,
@@ -84,7 +84,7 @@ fn sm2_pair(k: &KeyObject) -> TeeResult<Sm2KeyPair> {
     )
 }
 
-fn dsa_public(k: &KeyObject) -> TeeResult<DsaPublicKey> {
+fn dsa_public(k: &KeyObject) -> CryptoResult<DsaPublicKey> {
     DsaPublicKey::from_components(
         k.need(TEE_ATTR_DSA_PRIME)?,
         k.need(TEE_ATTR_DSA_SUBPRIME)?,
@@ -93,7 +93,7 @@ fn dsa_public(k: &KeyObject) -> TeeResult<DsaPublicKey> {
     )
 }
 
-fn dsa_pair(k: &KeyObject) -> TeeResult<DsaKeyPair> {
+fn dsa_pair(k: &KeyObject) -> CryptoResult<DsaKeyPair> {
     DsaKeyPair::from_components(
         k.need(TEE_ATTR_DSA_PRIME)?,
         k.need(TEE_ATTR_DSA_SUBPRIME)?,
@@ -105,7 +105,7 @@ fn dsa_pair(k: &KeyObject) -> TeeResult<DsaKeyPair> {
 
 /// `TEE_ATTR_EDDSA_PREHASH` / `TEE_ATTR_EDDSA_CTX` as OP-TEE parses them; anything else →
 /// `BAD_PARAMETERS`.
-fn eddsa_params<'a>(params: &[Attribute<'a>]) -> TeeResult<EddsaParams<'a>> {
+fn eddsa_params<'a>(params: &[Attribute<'a>]) -> CryptoResult<EddsaParams<'a>> {
     let mut out = EddsaParams::default();
     let mut have_ctx = false;
     for p in params {
@@ -192,7 +192,7 @@ fn is_ecdsa(algo: u32) -> bool {
 
 /// The OAEP label and MGF1 hash parameters (`TEE_ATTR_RSA_OAEP_LABEL`,
 /// `TEE_ATTR_RSA_OAEP_MGF_HASH`, a 4-byte buffer holding the digest algorithm ID).
-fn rsaes_scheme(algo: u32, params: &[Attribute<'_>]) -> TeeResult<RsaCipherScheme> {
+fn rsaes_scheme(algo: u32, params: &[Attribute<'_>]) -> CryptoResult<RsaCipherScheme> {
     let mut label: &[u8] = &[];
     let mut mgf = None;
     for p in params {
@@ -220,7 +220,7 @@ pub fn asymmetric_operate(
     params: &[Attribute<'_>],
     src: &[u8],
     rng: &mut dyn Rng,
-) -> TeeResult<Zeroizing<Vec<u8>>> {
+) -> CryptoResult<Zeroizing<Vec<u8>>> {
     let mut adapter = RandCoreAdapter::new(rng);
     let r = &mut adapter;
     let out: Vec<u8> = match algo {
@@ -232,12 +232,12 @@ pub fn asymmetric_operate(
                     &adapter,
                 )
             }
-            _ => return Err(TeeError::Generic),
+            _ => return Err(CryptoError::Generic),
         },
         TEE_ALG_SM2_PKE => match mode {
             TEE_MODE_ENCRYPT => sm2_public(key)?.encrypt(src, r)?,
             TEE_MODE_DECRYPT => return sm2_pair(key)?.decrypt(src),
-            _ => return Err(TeeError::Generic),
+            _ => return Err(CryptoError::Generic),
         },
         a if is_rsaes(a) => {
             let scheme = rsaes_scheme(a, params)?;
@@ -275,11 +275,11 @@ pub fn asymmetric_operate(
 }
 
 fn finish(
-    r: TeeResult<Zeroizing<Vec<u8>>>,
+    r: CryptoResult<Zeroizing<Vec<u8>>>,
     rng: &RandCoreAdapter<'_>,
-) -> TeeResult<Zeroizing<Vec<u8>>> {
+) -> CryptoResult<Zeroizing<Vec<u8>>> {
     if rng.failed() {
-        return Err(TeeError::Generic);
+        return Err(CryptoError::Generic);
     }
     r
 }
@@ -291,14 +291,14 @@ pub fn asymmetric_verify(
     params: &[Attribute<'_>],
     digest: &[u8],
     sig: &[u8],
-) -> TeeResult<()> {
+) -> CryptoResult<()> {
     match tee_alg_get_main_alg(algo) {
         TEE_MAIN_ALGO_RSA => {
             let scheme = RsaSignScheme::from_alg(algo, pss_salt_len(params))?;
             if algo != TEE_ALG_RSASSA_PKCS1_V1_5 {
                 let want = HashAlg::from_sig_alg(algo)
                     .map(|h| h.output_len())
-                    .map_err(|_| TeeError::NotSupported)?;
+                    .map_err(|_| CryptoError::NotSupported)?;
                 if digest.len() != want && algo != TEE_ALG_RSASSA_PKCS1_V1_5_MD5SHA1 {
                     return Err(BAD);
                 }
@@ -313,7 +313,7 @@ pub fn asymmetric_verify(
         }
         TEE_MAIN_ALGO_ECDSA => ecc_public(key)?.ecdsa_verify(digest, sig),
         TEE_MAIN_ALGO_SM2_DSA => sm2_public(key)?.verify(digest, sig),
-        _ => Err(TeeError::NotSupported),
+        _ => Err(CryptoError::NotSupported),
     }
 }
 
@@ -338,7 +338,7 @@ pub fn derive_key(
     key2: Option<&KeyObject>,
     params: &[Attribute<'_>],
     out_max_bits: u32,
-) -> TeeResult<Derived> {
+) -> CryptoResult<Derived> {
     let plain = |secret| {
         Ok(Derived {
             secret,
@@ -377,7 +377,7 @@ pub fn derive_key(
             };
             let curve = key1.value(TEE_ATTR_ECC_CURVE).ok_or(BAD)?;
             if EccCurve::from_tee(curve).is_err() {
-                return Err(TeeError::NotImplemented);
+                return Err(CryptoError::NotImplemented);
             }
             plain(ecc_pair(key1)?.ecdh(x, y)?)
         }
@@ -489,7 +489,7 @@ pub fn derive_key(
             }
             plain(kdf::pbkdf2_hmac(hash, pw, salt.unwrap_or(&[]), count, len)?)
         }
-        _ => Err(TeeError::NotSupported),
+        _ => Err(CryptoError::NotSupported),
     }
 }
 
@@ -498,7 +498,7 @@ fn sm2_kep_derive(
     key2: &KeyObject,
     params: &[Attribute<'_>],
     out_max_bits: u32,
-) -> TeeResult<Derived> {
+) -> CryptoResult<Derived> {
     let (mut role, mut px, mut py, mut ex, mut ey) = (None, None, None, None, None);
     let (mut id_i, mut id_r, mut conf_in, mut conf_out) = (None, None, None, None);
     for (n, p) in params.iter().enumerate() {

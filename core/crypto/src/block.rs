@@ -17,7 +17,7 @@ use cipher::{
 use cts::{Decrypt as _, Encrypt as _};
 use zeroize::Zeroize;
 
-use crate::error::{TeeError, TeeResult};
+use crate::error::{CryptoError, CryptoResult};
 
 /// Bounds every block cipher used here satisfies.
 pub(crate) trait Cipher:
@@ -39,7 +39,7 @@ macro_rules! dispatch_any {
             (TEE_MAIN_ALGO_DES3, 16) => $f::<des::TdesEde2>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES3, 24) => $f::<des::TdesEde3>($key $(, $arg)*),
             (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
-            _ => Err($crate::error::TeeError::BadParameters),
+            _ => Err($crate::error::CryptoError::BadParameters),
         }
     }};
 }
@@ -53,7 +53,7 @@ macro_rules! dispatch_128 {
             (TEE_MAIN_ALGO_AES, 24) => $f::<aes::Aes192>($key $(, $arg)*),
             (TEE_MAIN_ALGO_AES, 32) => $f::<aes::Aes256>($key $(, $arg)*),
             (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
-            _ => Err($crate::error::TeeError::BadParameters),
+            _ => Err($crate::error::CryptoError::BadParameters),
         }
     }};
 }
@@ -133,8 +133,8 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> BlockMode for ctr::Ctr128BE<C> {
     }
 }
 
-pub(crate) fn new_ecb<C: Cipher>(key: &[u8], encrypt: bool) -> TeeResult<Box<dyn BlockMode>> {
-    let c = C::new_from_slice(key).map_err(|_| TeeError::BadParameters)?;
+pub(crate) fn new_ecb<C: Cipher>(key: &[u8], encrypt: bool) -> CryptoResult<Box<dyn BlockMode>> {
+    let c = C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
     Ok(if encrypt {
         Box::new(EcbEnc(c))
     } else {
@@ -146,10 +146,10 @@ pub(crate) fn new_cbc<C: Cipher>(
     key: &[u8],
     iv: &[u8],
     encrypt: bool,
-) -> TeeResult<Box<dyn BlockMode>> {
-    let c = C::new_from_slice(key).map_err(|_| TeeError::BadParameters)?;
+) -> CryptoResult<Box<dyn BlockMode>> {
+    let c = C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
     if iv.len() != C::block_size() {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
     let iv = GenericArray::from_slice(iv);
     Ok(if encrypt {
@@ -162,11 +162,11 @@ pub(crate) fn new_cbc<C: Cipher>(
 pub(crate) fn new_ctr<C: Cipher + BlockCipher<BlockSize = U16>>(
     key: &[u8],
     iv: &[u8],
-) -> TeeResult<Box<dyn BlockMode>> {
+) -> CryptoResult<Box<dyn BlockMode>> {
     if iv.len() != 16 {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
-    let c = C::new_from_slice(key).map_err(|_| TeeError::BadParameters)?;
+    let c = C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
     Ok(Box::new(ctr::Ctr128BE::<C>::from_core(
         ctr::CtrCore::inner_iv_init(c, GenericArray::from_slice(iv)),
     )))
@@ -178,7 +178,7 @@ pub(crate) trait StealMode: Send {
     /// Transform whole blocks.
     fn blocks(&mut self, data: &mut [u8]);
     /// Transform the final 16..=32 bytes.
-    fn tail(&mut self, data: &mut [u8]) -> TeeResult<()>;
+    fn tail(&mut self, data: &mut [u8]) -> CryptoResult<()>;
     fn box_clone(&self) -> Box<dyn StealMode>;
 }
 
@@ -206,7 +206,7 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> StealMode for Cts<C> {
         }
     }
 
-    fn tail(&mut self, data: &mut [u8]) -> TeeResult<()> {
+    fn tail(&mut self, data: &mut [u8]) -> CryptoResult<()> {
         if data.len() == 16 {
             self.blocks(data);
             return Ok(());
@@ -216,7 +216,7 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> StealMode for Cts<C> {
         } else {
             cts::CbcCs3Dec::<C>::inner_iv_init(self.cipher.clone(), &self.iv).decrypt(data)
         };
-        r.map_err(|_| TeeError::BadParameters)
+        r.map_err(|_| CryptoError::BadParameters)
     }
 
     fn box_clone(&self) -> Box<dyn StealMode> {
@@ -228,11 +228,11 @@ pub(crate) fn new_cts<C: Cipher + BlockCipher<BlockSize = U16>>(
     key: &[u8],
     iv: &[u8],
     encrypt: bool,
-) -> TeeResult<Box<dyn StealMode>> {
+) -> CryptoResult<Box<dyn StealMode>> {
     if iv.len() != 16 {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
-    let cipher = C::new_from_slice(key).map_err(|_| TeeError::BadParameters)?;
+    let cipher = C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
     Ok(Box::new(Cts::<C> {
         cipher,
         iv: GenericArray::clone_from_slice(iv),
@@ -283,10 +283,10 @@ impl<C: Cipher + BlockCipher<BlockSize = U16>> StealMode for Xts<C> {
         }
     }
 
-    fn tail(&mut self, data: &mut [u8]) -> TeeResult<()> {
+    fn tail(&mut self, data: &mut [u8]) -> CryptoResult<()> {
         let len = data.len();
         if !(16..=32).contains(&len) {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         if len == 16 || len == 32 {
             self.blocks(data);
@@ -330,13 +330,13 @@ pub(crate) fn new_xts<C: Cipher + BlockCipher<BlockSize = U16>>(
     key: &[u8],
     iv: &[u8],
     encrypt: bool,
-) -> TeeResult<Box<dyn StealMode>> {
+) -> CryptoResult<Box<dyn StealMode>> {
     if iv.len() != 16 {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
     let half = key.len() / 2;
-    let data_key = C::new_from_slice(&key[..half]).map_err(|_| TeeError::BadParameters)?;
-    let tweak_key = C::new_from_slice(&key[half..]).map_err(|_| TeeError::BadParameters)?;
+    let data_key = C::new_from_slice(&key[..half]).map_err(|_| CryptoError::BadParameters)?;
+    let tweak_key = C::new_from_slice(&key[half..]).map_err(|_| CryptoError::BadParameters)?;
     let mut t = GenericArray::clone_from_slice(iv);
     tweak_key.encrypt_block(&mut t);
     Ok(Box::new(Xts::<C> {
@@ -368,8 +368,8 @@ impl<C: Cipher> BlockEnc for Raw<C> {
     }
 }
 
-pub(crate) fn new_raw<C: Cipher>(key: &[u8]) -> TeeResult<Box<dyn BlockEnc>> {
+pub(crate) fn new_raw<C: Cipher>(key: &[u8]) -> CryptoResult<Box<dyn BlockEnc>> {
     Ok(Box::new(Raw(
-        C::new_from_slice(key).map_err(|_| TeeError::BadParameters)?
+        C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?
     )))
 }

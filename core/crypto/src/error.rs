@@ -10,11 +10,11 @@ use supplicant_proto::tee_result::{
 
 /// Failure of a GlobalPlatform cryptographic call.
 ///
-/// Every variant except [`TeeError::TaPanic`] maps to a `TEE_Result` code via [`TeeError::code`].
+/// Every variant except [`CryptoError::TaPanic`] maps to a `TEE_Result` code via [`CryptoError::code`].
 /// `TaPanic` means the GP specification requires the calling TA to be panicked; the syscall layer
 /// decides how (OP-TEE's core returns an error that libutee turns into `TEE_Panic`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TeeError {
+pub enum CryptoError {
     /// `TEE_ERROR_BAD_PARAMETERS`.
     BadParameters,
     /// `TEE_ERROR_BAD_STATE`.
@@ -50,36 +50,44 @@ pub enum TeeError {
     TaPanic(&'static str),
 }
 
-impl TeeError {
-    /// The `TEE_Result` value for this error (`TEE_ERROR_BAD_STATE` for [`TeeError::TaPanic`], which
+impl CryptoError {
+    /// The `TEE_Result` value for this error (`TEE_ERROR_BAD_STATE` for [`CryptoError::TaPanic`], which
     /// is what OP-TEE's core returns before libutee panics the TA).
     pub const fn code(self) -> u32 {
         match self {
-            TeeError::BadParameters => TEE_ERROR_BAD_PARAMETERS,
-            TeeError::BadState | TeeError::TaPanic(_) => TEE_ERROR_BAD_STATE,
-            TeeError::NotSupported => TEE_ERROR_NOT_SUPPORTED,
-            TeeError::ItemNotFound => TEE_ERROR_ITEM_NOT_FOUND,
-            TeeError::ShortBuffer { .. } => TEE_ERROR_SHORT_BUFFER,
-            TeeError::MacInvalid => TEE_ERROR_MAC_INVALID,
-            TeeError::SignatureInvalid => TEE_ERROR_SIGNATURE_INVALID,
-            TeeError::Security => TEE_ERROR_SECURITY,
-            TeeError::CiphertextInvalid => TEE_ERROR_CIPHERTEXT_INVALID,
-            TeeError::OutOfMemory => TEE_ERROR_OUT_OF_MEMORY,
-            TeeError::Generic => TEE_ERROR_GENERIC,
-            TeeError::ExcessData => TEE_ERROR_EXCESS_DATA,
-            TeeError::BadFormat => TEE_ERROR_BAD_FORMAT,
-            TeeError::NotImplemented => TEE_ERROR_NOT_IMPLEMENTED,
+            CryptoError::BadParameters => TEE_ERROR_BAD_PARAMETERS,
+            CryptoError::BadState | CryptoError::TaPanic(_) => TEE_ERROR_BAD_STATE,
+            CryptoError::NotSupported => TEE_ERROR_NOT_SUPPORTED,
+            CryptoError::ItemNotFound => TEE_ERROR_ITEM_NOT_FOUND,
+            CryptoError::ShortBuffer { .. } => TEE_ERROR_SHORT_BUFFER,
+            CryptoError::MacInvalid => TEE_ERROR_MAC_INVALID,
+            CryptoError::SignatureInvalid => TEE_ERROR_SIGNATURE_INVALID,
+            CryptoError::Security => TEE_ERROR_SECURITY,
+            CryptoError::CiphertextInvalid => TEE_ERROR_CIPHERTEXT_INVALID,
+            CryptoError::OutOfMemory => TEE_ERROR_OUT_OF_MEMORY,
+            CryptoError::Generic => TEE_ERROR_GENERIC,
+            CryptoError::ExcessData => TEE_ERROR_EXCESS_DATA,
+            CryptoError::BadFormat => TEE_ERROR_BAD_FORMAT,
+            CryptoError::NotImplemented => TEE_ERROR_NOT_IMPLEMENTED,
         }
     }
 }
 
+impl From<CryptoError> for supplicant_proto::tee_error::TeeError {
+    /// The wire code of a cryptographic failure (origin TEE), at the
+    /// boundary where the core answers the TA.
+    fn from(e: CryptoError) -> Self {
+        Self::from_code(e.code())
+    }
+}
+
 /// Result alias used throughout the crate.
-pub type TeeResult<T> = Result<T, TeeError>;
+pub type CryptoResult<T> = Result<T, CryptoError>;
 
 /// Check that `out` can hold `needed` bytes.
-pub(crate) fn check_out(out: &[u8], needed: usize) -> TeeResult<()> {
+pub(crate) fn check_out(out: &[u8], needed: usize) -> CryptoResult<()> {
     if out.len() < needed {
-        Err(TeeError::ShortBuffer { required: needed })
+        Err(CryptoError::ShortBuffer { required: needed })
     } else {
         Ok(())
     }

@@ -6,17 +6,17 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use zeroize::Zeroize;
 
-use crate::error::{TeeError, TeeResult};
+use crate::error::{CryptoError, CryptoResult};
 
 /// Longest subkey (`HUK_SUBKEY_MAX_LEN`).
 pub const HUK_SUBKEY_MAX_LEN: usize = 32;
 
 /// Fills `out` (at most 32 bytes) with the subkey of `huk` for `usage` and `data`.
-pub fn huk_subkey_derive(huk: &[u8], usage: u32, data: &[u8], out: &mut [u8]) -> TeeResult<()> {
+pub fn huk_subkey_derive(huk: &[u8], usage: u32, data: &[u8], out: &mut [u8]) -> CryptoResult<()> {
     if out.len() > HUK_SUBKEY_MAX_LEN {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(huk).map_err(|_| TeeError::Generic)?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(huk).map_err(|_| CryptoError::Generic)?;
     mac.update(&usage.to_le_bytes());
     mac.update(data);
     let mut tag = mac.finalize().into_bytes();
@@ -33,7 +33,7 @@ pub fn huk_subkey_derive(huk: &[u8], usage: u32, data: &[u8], out: &mut [u8]) ->
 /// UUID (`timeHiAndVersion` = 5 in its top nibble, variant bits `10` in
 /// `clockSeqAndNode[0]`). One HUK per device: stable per device, different
 /// across devices, and equal to OP-TEE's where the HUK is (QEMU: zeros).
-pub fn tee_device_id(huk: &[u8]) -> TeeResult<[u8; 16]> {
+pub fn tee_device_id(huk: &[u8]) -> CryptoResult<[u8; 16]> {
     use sha2::Digest;
     use supplicant_proto::pta::{DEVICE_ID_DIE_ID_LEN, DEVICE_ID_PREFIX, HUK_SUBKEY_DIE_ID};
     let mut die_id = [0u8; DEVICE_ID_DIE_ID_LEN];
@@ -87,7 +87,7 @@ mod tests {
         assert_ne!(a, c);
         assert_eq!(
             huk_subkey_derive(&[0; 16], 3, b"", &mut [0u8; 33]),
-            Err(TeeError::BadParameters)
+            Err(CryptoError::BadParameters)
         );
     }
 }

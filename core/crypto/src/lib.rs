@@ -17,7 +17,7 @@ pub mod rng;
 
 pub mod asym;
 
-pub use error::{TeeError, TeeResult};
+pub use error::{CryptoError, CryptoResult};
 pub use object::{Attribute, KeyObject, ObjectInfo};
 pub use operation::{Operation, OperationInfo};
 pub use rng::Rng;

@@ -9,12 +9,12 @@ use supplicant_proto::tee_crypto::*;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::block::{dispatch_any, new_raw, BlockEnc, Cipher};
-use crate::error::{TeeError, TeeResult};
+use crate::error::{CryptoError, CryptoResult};
 
 /// A keyed MAC computation.
 pub(crate) trait MacState: Send {
     /// Restart with `iv` (used by CBC-MAC only; others ignore it).
-    fn init(&mut self, iv: &[u8]) -> TeeResult<()>;
+    fn init(&mut self, iv: &[u8]) -> CryptoResult<()>;
     fn update(&mut self, data: &[u8]);
     /// Whether the data absorbed so far may be finalized (NOPAD CBC-MAC needs whole blocks).
     fn can_finalize(&self) -> bool {
@@ -33,7 +33,7 @@ struct RustCryptoMac<M: Clone> {
 }
 
 impl<M: Mac + Clone + Send + 'static> MacState for RustCryptoMac<M> {
-    fn init(&mut self, _iv: &[u8]) -> TeeResult<()> {
+    fn init(&mut self, _iv: &[u8]) -> CryptoResult<()> {
         self.cur = self.fresh.clone();
         Ok(())
     }
@@ -53,8 +53,8 @@ impl<M: Mac + Clone + Send + 'static> MacState for RustCryptoMac<M> {
     }
 }
 
-fn keyed<M: Mac + KeyInit + Clone + Send + 'static>(key: &[u8]) -> TeeResult<Box<dyn MacState>> {
-    let m = <M as KeyInit>::new_from_slice(key).map_err(|_| TeeError::BadParameters)?;
+fn keyed<M: Mac + KeyInit + Clone + Send + 'static>(key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
+    let m = <M as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
     Ok(Box::new(RustCryptoMac {
         fresh: m.clone(),
         cur: m,
@@ -79,10 +79,10 @@ impl CbcMac {
 }
 
 impl MacState for CbcMac {
-    fn init(&mut self, iv: &[u8]) -> TeeResult<()> {
+    fn init(&mut self, iv: &[u8]) -> CryptoResult<()> {
         let bs = self.cipher.block_size();
         if !iv.is_empty() && iv.len() != bs {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         self.state.clear();
         if iv.is_empty() {
@@ -142,7 +142,7 @@ impl MacState for CbcMac {
     }
 }
 
-fn new_cbc_mac<C: Cipher>(key: &[u8], pkcs5: bool) -> TeeResult<Box<dyn MacState>> {
+fn new_cbc_mac<C: Cipher>(key: &[u8], pkcs5: bool) -> CryptoResult<Box<dyn MacState>> {
     let cipher = new_raw::<C>(key)?;
     let bs = cipher.block_size();
     Ok(Box::new(CbcMac {
@@ -154,7 +154,7 @@ fn new_cbc_mac<C: Cipher>(key: &[u8], pkcs5: bool) -> TeeResult<Box<dyn MacState
 }
 
 /// A MAC engine for a MAC algorithm ID and key; `NOT_SUPPORTED` for a non-MAC ID.
-pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> TeeResult<Box<dyn MacState>> {
+pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
     let main = tee_alg_get_main_alg(algorithm);
     match algorithm {
         TEE_ALG_HMAC_MD5 => keyed::<Hmac<md5::Md5>>(key),
@@ -174,7 +174,7 @@ pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> TeeResult<Box<dyn MacState>
             (TEE_MAIN_ALGO_AES, 32) => keyed::<cmac::Cmac<aes::Aes256>>(key),
             (TEE_MAIN_ALGO_DES3, 16) => keyed::<cmac::Cmac<des::TdesEde2>>(key),
             (TEE_MAIN_ALGO_DES3, 24) => keyed::<cmac::Cmac<des::TdesEde3>>(key),
-            _ => Err(TeeError::BadParameters),
+            _ => Err(CryptoError::BadParameters),
         },
         TEE_ALG_AES_CBC_MAC_NOPAD
         | TEE_ALG_AES_CBC_MAC_PKCS5
@@ -185,6 +185,6 @@ pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> TeeResult<Box<dyn MacState>
             let pkcs5 = tee_alg_get_chain_mode(algorithm) == TEE_CHAIN_MODE_CBC_MAC_PKCS5;
             dispatch_any!(main, key, new_cbc_mac(pkcs5))
         }
-        _ => Err(TeeError::NotSupported),
+        _ => Err(CryptoError::NotSupported),
     }
 }

@@ -17,7 +17,7 @@ use crate::asym::{
     sm2::Sm2KeyPair,
     x25519::X25519KeyPair,
 };
-use crate::error::{check_out, TeeError, TeeResult};
+use crate::error::{check_out, CryptoError, CryptoResult};
 use crate::rng::{RandCoreAdapter, Rng};
 
 /// One attribute passed to [`KeyObject::populate`] or [`KeyObject::generate`] (`TEE_Attribute`).
@@ -314,27 +314,27 @@ fn is_legacy_des_size(obj_type: u32, bits: u32) -> bool {
         || (obj_type == TEE_TYPE_DES3 && (bits == 112 || bits == 168))
 }
 
-fn check_rule(obj_type: u32, r: &SizeRule, bits: u32) -> TeeResult<()> {
+fn check_rule(obj_type: u32, r: &SizeRule, bits: u32) -> CryptoResult<()> {
     let sz = if is_legacy_des_size(obj_type, bits) {
         bits + bits / 7
     } else {
         bits
     };
     if sz % r.quanta != 0 || sz < r.min || sz > r.max {
-        return Err(TeeError::NotSupported);
+        return Err(CryptoError::NotSupported);
     }
     Ok(())
 }
 
 /// Check `bits` against the size rule of `obj_type` (`TEE_ERROR_NOT_SUPPORTED` if invalid or if
 /// the type is unknown).
-pub fn check_key_size(obj_type: u32, bits: u32) -> TeeResult<()> {
-    let p = type_props(obj_type).ok_or(TeeError::NotSupported)?;
+pub fn check_key_size(obj_type: u32, bits: u32) -> CryptoResult<()> {
+    let p = type_props(obj_type).ok_or(CryptoError::NotSupported)?;
     check_rule(obj_type, &p.rule, bits)
 }
 
 /// Key size in bits of a `TEE_ECC_CURVE_*` value.
-pub fn ecc_curve_bits(curve: u32) -> TeeResult<u32> {
+pub fn ecc_curve_bits(curve: u32) -> CryptoResult<u32> {
     Ok(match curve {
         TEE_ECC_CURVE_NIST_P192 => 192,
         TEE_ECC_CURVE_NIST_P224 => 224,
@@ -342,7 +342,7 @@ pub fn ecc_curve_bits(curve: u32) -> TeeResult<u32> {
         TEE_ECC_CURVE_NIST_P384 => 384,
         TEE_ECC_CURVE_NIST_P521 => 521,
         TEE_ECC_CURVE_SM2 | TEE_ECC_CURVE_25519 => 256,
-        _ => return Err(TeeError::NotSupported),
+        _ => return Err(CryptoError::NotSupported),
     })
 }
 
@@ -420,7 +420,7 @@ fn find_idx(p: &TypeProps, id: u32) -> Option<usize> {
 impl KeyObject {
     /// `TEE_AllocateTransientObject`: `TEE_ERROR_NOT_SUPPORTED` for an unknown type or a maximum
     /// size the type does not allow.
-    pub fn new(obj_type: u32, max_key_size: u32) -> TeeResult<Self> {
+    pub fn new(obj_type: u32, max_key_size: u32) -> CryptoResult<Self> {
         check_key_size(obj_type, max_key_size)?;
         Ok(Self::from_parts(obj_type, max_key_size))
     }
@@ -495,14 +495,14 @@ impl KeyObject {
         self.attrs.clear();
     }
 
-    fn props(&self) -> TeeResult<TypeProps> {
-        type_props(self.obj_type).ok_or(TeeError::NotSupported)
+    fn props(&self) -> CryptoResult<TypeProps> {
+        type_props(self.obj_type).ok_or(CryptoError::NotSupported)
     }
 
     /// OP-TEE's attribute-set check: every attribute belongs to the type and to the required or
     /// optional set of the use, none repeats, the required ones are there, and for populate an
     /// optional group is given whole or not at all. Any violation: `ITEM_NOT_FOUND`.
-    fn check_attrs(p: &TypeProps, usage: Usage, attrs: &[Attribute<'_>]) -> TeeResult<()> {
+    fn check_attrs(p: &TypeProps, usage: Usage, attrs: &[Attribute<'_>]) -> CryptoResult<()> {
         let (req_flag, opt_flag, all_opt) = match usage {
             Usage::Populate => (REQ, OPT_GROUP, true),
             Usage::Generate => (GEN_REQ, GEN_OPT, false),
@@ -518,35 +518,35 @@ impl KeyObject {
         }
         let mut found = 0u32;
         for a in attrs {
-            let bit = 1u32 << find_idx(p, a.id()).ok_or(TeeError::ItemNotFound)?;
+            let bit = 1u32 << find_idx(p, a.id()).ok_or(CryptoError::ItemNotFound)?;
             if found & bit != 0 || bit & (req | opt) == 0 {
-                return Err(TeeError::ItemNotFound);
+                return Err(CryptoError::ItemNotFound);
             }
             found |= bit;
         }
         if found & req != req {
-            return Err(TeeError::ItemNotFound);
+            return Err(CryptoError::ItemNotFound);
         }
         if all_opt && found & opt != 0 && found & opt != opt {
-            return Err(TeeError::ItemNotFound);
+            return Err(CryptoError::ItemNotFound);
         }
         Ok(())
     }
 
     /// Store `attrs` (already checked against the type) the way OP-TEE's `populate_type` does,
     /// returning the object size the size-indicating attribute gives (0 if none).
-    fn store_attrs(&mut self, p: &TypeProps, attrs: &[Attribute<'_>]) -> TeeResult<u32> {
+    fn store_attrs(&mut self, p: &TypeProps, attrs: &[Attribute<'_>]) -> CryptoResult<u32> {
         let mut stored: Vec<(u32, Stored)> = Vec::new();
         let mut obj_size = 0u32;
         for a in attrs {
-            let idx = find_idx(p, a.id()).ok_or(TeeError::ItemNotFound)?;
+            let idx = find_idx(p, a.id()).ok_or(CryptoError::ItemNotFound)?;
             let t = &p.attrs[idx];
             let value = match (t.kind, a) {
                 (Kind::Value, _) => Stored::Value(a.value_a()),
-                (_, Attribute::Value { .. }) => return Err(TeeError::BadParameters),
+                (_, Attribute::Value { .. }) => return Err(CryptoError::BadParameters),
                 (Kind::Secret, Attribute::Ref { data, .. }) => {
                     if data.len() > p.secret_bytes {
-                        return Err(TeeError::Security);
+                        return Err(CryptoError::Security);
                     }
                     Stored::Bytes(Zeroizing::new(data.to_vec()))
                 }
@@ -555,14 +555,14 @@ impl KeyObject {
                 }
                 (Kind::Raw32, Attribute::Ref { data, .. }) => {
                     if data.len() != 32 {
-                        return Err(TeeError::Security);
+                        return Err(CryptoError::Security);
                     }
                     Stored::Bytes(Zeroizing::new(data.to_vec()))
                 }
             };
             if t.flags & SIZE != 0 {
                 if obj_size != 0 {
-                    return Err(TeeError::BadState);
+                    return Err(CryptoError::BadState);
                 }
                 obj_size = if a.id() == TEE_ATTR_ECC_CURVE {
                     ecc_curve_bits(a.value_a())?
@@ -570,7 +570,7 @@ impl KeyObject {
                     let bits = u32::try_from(a.data().len())
                         .ok()
                         .and_then(|l| l.checked_mul(8))
-                        .ok_or(TeeError::BadState)?;
+                        .ok_or(CryptoError::BadState)?;
                     if is_legacy_des_size(self.obj_type, self.max_key_size) {
                         bits - bits / 8
                     } else {
@@ -578,14 +578,14 @@ impl KeyObject {
                     }
                 };
                 if obj_size > self.max_key_size {
-                    return Err(TeeError::BadState);
+                    return Err(CryptoError::BadState);
                 }
                 if check_rule(self.obj_type, &p.rule, obj_size).is_err() {
-                    return Err(TeeError::BadParameters);
+                    return Err(CryptoError::BadParameters);
                 }
             }
             if t.flags & MAXBITS != 0 && num_bits(a.data()) > self.max_key_size {
-                return Err(TeeError::BadState);
+                return Err(CryptoError::BadState);
             }
             stored.retain(|(i, _)| *i != t.id);
             stored.push((t.id, value));
@@ -601,9 +601,9 @@ impl KeyObject {
     /// the type, repeated or missing → `ITEM_NOT_FOUND`; secret larger than the type stores →
     /// `SECURITY`; larger than the object's maximum size → `BAD_STATE`; a size the type does not
     /// allow → `BAD_PARAMETERS`.
-    pub fn populate(&mut self, attrs: &[Attribute<'_>]) -> TeeResult<()> {
+    pub fn populate(&mut self, attrs: &[Attribute<'_>]) -> CryptoResult<()> {
         if self.is_initialized() {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         let p = self.props()?;
         Self::check_attrs(&p, Usage::Populate, attrs)?;
@@ -622,9 +622,9 @@ impl KeyObject {
         key_size: u32,
         params: &[Attribute<'_>],
         rng: &mut dyn Rng,
-    ) -> TeeResult<()> {
+    ) -> CryptoResult<()> {
         if self.is_initialized() {
-            return Err(TeeError::BadState);
+            return Err(CryptoError::BadState);
         }
         let p = self.props()?;
         check_rule(self.obj_type, &p.rule, key_size)?;
@@ -637,7 +637,7 @@ impl KeyObject {
             };
             let bytes = (bits / 8) as usize;
             if bytes > p.secret_bytes {
-                return Err(TeeError::ExcessData);
+                return Err(CryptoError::ExcessData);
             }
             let mut key = Zeroizing::new(alloc::vec![0u8; bytes]);
             rng.fill(&mut key)?;
@@ -656,7 +656,7 @@ impl KeyObject {
         Ok(())
     }
 
-    fn generate_asym(&mut self, key_size: u32, rng: &mut dyn Rng) -> TeeResult<()> {
+    fn generate_asym(&mut self, key_size: u32, rng: &mut dyn Rng) -> CryptoResult<()> {
         let mut adapter = RandCoreAdapter::new(rng);
         let r = &mut adapter;
         match self.obj_type {
@@ -710,9 +710,9 @@ impl KeyObject {
             TEE_TYPE_ECDSA_KEYPAIR | TEE_TYPE_ECDH_KEYPAIR => {
                 let curve = self
                     .value(TEE_ATTR_ECC_CURVE)
-                    .ok_or(TeeError::ItemNotFound)?;
+                    .ok_or(CryptoError::ItemNotFound)?;
                 if ecc_curve_bits(curve)? != key_size {
-                    return Err(TeeError::BadParameters);
+                    return Err(CryptoError::BadParameters);
                 }
                 let k = EccKeyPair::generate(EccCurve::from_tee(curve)?, r);
                 let (x, y) = (k.public_key().x().to_vec(), k.public_key().y().to_vec());
@@ -737,10 +737,10 @@ impl KeyObject {
                 self.put_raw(TEE_ATTR_ED25519_PRIVATE_VALUE, &k.seed()[..]);
                 self.put_raw(TEE_ATTR_ED25519_PUBLIC_VALUE, &k.public_key().to_bytes());
             }
-            _ => return Err(TeeError::BadFormat),
+            _ => return Err(CryptoError::BadFormat),
         }
         if adapter.failed() {
-            return Err(TeeError::Generic);
+            return Err(CryptoError::Generic);
         }
         Ok(())
     }
@@ -772,8 +772,8 @@ impl KeyObject {
     }
 
     /// Like [`KeyObject::bytes`], `ITEM_NOT_FOUND` when absent.
-    pub fn need(&self, id: u32) -> TeeResult<&[u8]> {
-        self.bytes(id).ok_or(TeeError::ItemNotFound)
+    pub fn need(&self, id: u32) -> CryptoResult<&[u8]> {
+        self.bytes(id).ok_or(CryptoError::ItemNotFound)
     }
 
     /// Value `a` of a value attribute regardless of extractability.
@@ -787,33 +787,33 @@ impl KeyObject {
     /// `TEE_GetObjectBufferAttribute` / `TEE_GetObjectValueAttribute` checks as OP-TEE's core:
     /// uninitialized object, or a protected attribute of a non-extractable object →
     /// `BAD_PARAMETERS`; attribute not part of the type or not set → `ITEM_NOT_FOUND`.
-    pub fn attribute(&self, id: u32) -> TeeResult<AttrValue<'_>> {
+    pub fn attribute(&self, id: u32) -> CryptoResult<AttrValue<'_>> {
         if !self.is_initialized() {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         if !tee_attr_is_public(id) && self.usage & TEE_USAGE_EXTRACTABLE == 0 {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
-        let p = self.props().map_err(|_| TeeError::BadState)?;
-        let t = &p.attrs[find_idx(&p, id).ok_or(TeeError::ItemNotFound)?];
+        let p = self.props().map_err(|_| CryptoError::BadState)?;
+        let t = &p.attrs[find_idx(&p, id).ok_or(CryptoError::ItemNotFound)?];
         Ok(match (self.find(id), t.kind) {
             (Some(Stored::Value(v)), _) => AttrValue::Value(*v),
             (Some(Stored::Bytes(b)), Kind::Secret) => AttrValue::Secret(b),
             (Some(Stored::Bytes(b)), Kind::Raw32) => AttrValue::Raw(b),
             (Some(Stored::Bytes(b)), _) => AttrValue::Bignum(b),
-            (None, _) => return Err(TeeError::ItemNotFound),
+            (None, _) => return Err(CryptoError::ItemNotFound),
         })
     }
 
     /// `TEE_GetObjectBufferAttribute`: copy a buffer attribute into `out`, returning its length.
     /// A value attribute → `BAD_PARAMETERS`; `out` too small → `SHORT_BUFFER` with the length.
-    pub fn get_buffer_attribute(&self, id: u32, out: &mut [u8]) -> TeeResult<usize> {
+    pub fn get_buffer_attribute(&self, id: u32, out: &mut [u8]) -> CryptoResult<usize> {
         if tee_attr_is_value(id) {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         let v = match self.attribute(id)? {
             AttrValue::Secret(b) | AttrValue::Bignum(b) | AttrValue::Raw(b) => b,
-            AttrValue::Value(_) => return Err(TeeError::BadParameters),
+            AttrValue::Value(_) => return Err(CryptoError::BadParameters),
         };
         check_out(out, v.len())?;
         out[..v.len()].copy_from_slice(v);
@@ -821,29 +821,29 @@ impl KeyObject {
     }
 
     /// `TEE_GetObjectValueAttribute`.
-    pub fn get_value_attribute(&self, id: u32) -> TeeResult<(u32, u32)> {
+    pub fn get_value_attribute(&self, id: u32) -> CryptoResult<(u32, u32)> {
         if !tee_attr_is_value(id) {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         match self.attribute(id)? {
             AttrValue::Value(a) => Ok((a, 0)),
-            _ => Err(TeeError::BadParameters),
+            _ => Err(CryptoError::BadParameters),
         }
     }
 
     /// `TEE_CopyObjectAttributes1` into this (uninitialized) object: same type, or the public key
     /// type from its key pair type; anything else → `BAD_PARAMETERS`. Key size and usage come
     /// along.
-    pub fn copy_attributes_from(&mut self, src: &KeyObject) -> TeeResult<()> {
+    pub fn copy_attributes_from(&mut self, src: &KeyObject) -> CryptoResult<()> {
         if !src.is_initialized() || self.is_initialized() {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
-        let p = self.props().map_err(|_| TeeError::BadState)?;
+        let p = self.props().map_err(|_| CryptoError::BadState)?;
         if src.obj_type == self.obj_type {
             if p.attrs[0].kind == Kind::Secret {
                 if let Some(s) = src.bytes(p.attrs[0].id) {
                     if s.len() > p.secret_bytes {
-                        return Err(TeeError::BadState);
+                        return Err(CryptoError::BadState);
                     }
                 }
             }
@@ -859,10 +859,10 @@ impl KeyObject {
                 TEE_TYPE_SM2_PKE_PUBLIC_KEY => TEE_TYPE_SM2_PKE_KEYPAIR,
                 TEE_TYPE_SM2_KEP_PUBLIC_KEY => TEE_TYPE_SM2_KEP_KEYPAIR,
                 TEE_TYPE_ED25519_PUBLIC_KEY => TEE_TYPE_ED25519_KEYPAIR,
-                _ => return Err(TeeError::BadParameters),
+                _ => return Err(CryptoError::BadParameters),
             };
             if src.obj_type != pair {
-                return Err(TeeError::BadParameters);
+                return Err(CryptoError::BadParameters);
             }
             let mut attrs = Vec::new();
             for t in p.attrs {
@@ -881,11 +881,11 @@ impl KeyObject {
 
     /// Store a secret as the result of a key derivation (`TEE_DeriveKey` into a
     /// generic-secret object): `BAD_PARAMETERS` if it does not fit the type.
-    pub fn set_derived_secret(&mut self, secret: &[u8]) -> TeeResult<()> {
+    pub fn set_derived_secret(&mut self, secret: &[u8]) -> CryptoResult<()> {
         let p = self.props()?;
         let t = &p.attrs[0];
         if t.kind != Kind::Secret || secret.len() > p.secret_bytes {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         self.wipe();
         self.attrs
@@ -933,16 +933,16 @@ impl KeyObject {
 
 /// NIST SP 800-56B public exponent rule OP-TEE applies to a caller-given exponent at key
 /// generation: odd, at least 65537, at most 256 bits.
-fn check_rsa_public_exponent(e: &[u8]) -> TeeResult<()> {
+fn check_rsa_public_exponent(e: &[u8]) -> CryptoResult<()> {
     let e = minimal(e);
     if e.len() > 32 || e.len() < 3 {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
     if e[e.len() - 1] & 1 == 0 {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
     if e.len() == 3 && u32::from_be_bytes([0, e[0], e[1], e[2]]) < 65537 {
-        return Err(TeeError::BadParameters);
+        return Err(CryptoError::BadParameters);
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::block::{
     dispatch_128, dispatch_any, new_cbc, new_ctr, new_cts, new_ecb, new_xts, BlockMode, StealMode,
 };
 use crate::digest::{digest_len, is_xof, new_hasher, Hasher};
-use crate::error::{check_out, TeeError, TeeResult};
+use crate::error::{check_out, CryptoError, CryptoResult};
 use crate::mac::{new_mac, MacState};
 use crate::object::{check_key_size, KeyObject};
 
@@ -180,8 +180,8 @@ impl Clone for Engine {
 /// A GP cryptographic operation (one `TEE_OperationHandle`) of a symmetric algorithm.
 ///
 /// Method names follow the GP functions (`TEE_CipherInit` → [`Operation::cipher_init`], ...).
-/// Calls that GP says panic the TA return [`TeeError::TaPanic`]; a short output buffer returns
-/// [`TeeError::ShortBuffer`] with the needed size and leaves the operation unchanged.
+/// Calls that GP says panic the TA return [`CryptoError::TaPanic`]; a short output buffer returns
+/// [`CryptoError::ShortBuffer`] with the needed size and leaves the operation unchanged.
 #[derive(Clone)]
 pub struct Operation {
     algorithm: u32,
@@ -195,22 +195,23 @@ pub struct Operation {
     engine: Engine,
 }
 
-const PANIC_CLASS: TeeError = TeeError::TaPanic("function does not match the operation class");
-const PANIC_NOT_INIT: TeeError = TeeError::TaPanic("operation not initialized");
-const PANIC_NO_KEY: TeeError = TeeError::TaPanic("operation has no key");
+const PANIC_CLASS: CryptoError =
+    CryptoError::TaPanic("function does not match the operation class");
+const PANIC_NOT_INIT: CryptoError = CryptoError::TaPanic("operation not initialized");
+const PANIC_NO_KEY: CryptoError = CryptoError::TaPanic("operation has no key");
 
 impl Operation {
     /// `TEE_AllocateOperation`: `NOT_SUPPORTED` for an unknown algorithm, a mode that does not fit
     /// it, or a maximum key size the key type does not allow.
-    pub fn new(algorithm: u32, mode: u32, max_key_size: u32) -> TeeResult<Self> {
-        let info = alg_info(algorithm).ok_or(TeeError::NotSupported)?;
+    pub fn new(algorithm: u32, mode: u32, max_key_size: u32) -> CryptoResult<Self> {
+        let info = alg_info(algorithm).ok_or(CryptoError::NotSupported)?;
         let mode_ok = match info.class {
             TEE_OPERATION_DIGEST => mode == TEE_MODE_DIGEST,
             TEE_OPERATION_MAC => mode == TEE_MODE_MAC,
             _ => mode == TEE_MODE_ENCRYPT || mode == TEE_MODE_DECRYPT,
         };
         if !mode_ok {
-            return Err(TeeError::NotSupported);
+            return Err(CryptoError::NotSupported);
         }
         if let Some(t) = info.key_type {
             // Two-key (XTS) operations: the maximum covers both keys together.
@@ -222,7 +223,7 @@ impl Operation {
             check_key_size(t, per_key)?;
         }
         let engine = if info.class == TEE_OPERATION_DIGEST {
-            Engine::Digest(new_hasher(algorithm).ok_or(TeeError::NotSupported)?)
+            Engine::Digest(new_hasher(algorithm).ok_or(CryptoError::NotSupported)?)
         } else {
             Engine::None
         };
@@ -308,7 +309,7 @@ impl Operation {
         self.active
     }
 
-    fn check_key_object(&self, key: &KeyObject) -> TeeResult<()> {
+    fn check_key_object(&self, key: &KeyObject) -> CryptoResult<()> {
         let expected = self.info.key_type.ok_or(PANIC_CLASS)?;
         let type_ok = key.object_type() == expected
             || (self.info.class == TEE_OPERATION_MAC
@@ -317,10 +318,12 @@ impl Operation {
                 && expected != TEE_TYPE_DES3
                 && key.object_type() == TEE_TYPE_GENERIC_SECRET);
         if !type_ok {
-            return Err(TeeError::TaPanic("key type does not match the algorithm"));
+            return Err(CryptoError::TaPanic(
+                "key type does not match the algorithm",
+            ));
         }
         if !key.is_initialized() {
-            return Err(TeeError::TaPanic("key object not initialized"));
+            return Err(CryptoError::TaPanic("key object not initialized"));
         }
         let max = if self.info.two_keys {
             self.max_key_size / 2
@@ -328,25 +331,29 @@ impl Operation {
             self.max_key_size
         };
         if key.key_size() > max {
-            return Err(TeeError::TaPanic("key larger than the operation maximum"));
+            return Err(CryptoError::TaPanic(
+                "key larger than the operation maximum",
+            ));
         }
         let need = self.required_usage();
         if key.usage() & need != need {
-            return Err(TeeError::TaPanic("key usage does not allow the operation"));
+            return Err(CryptoError::TaPanic(
+                "key usage does not allow the operation",
+            ));
         }
         Ok(())
     }
 
     /// `TEE_SetOperationKey`; `None` clears the key. The operation must be in the initial state.
-    pub fn set_key(&mut self, key: Option<&KeyObject>) -> TeeResult<()> {
+    pub fn set_key(&mut self, key: Option<&KeyObject>) -> CryptoResult<()> {
         if self.info.class == TEE_OPERATION_DIGEST {
             return Err(PANIC_CLASS);
         }
         if self.info.two_keys {
-            return Err(TeeError::TaPanic("algorithm needs two keys"));
+            return Err(CryptoError::TaPanic("algorithm needs two keys"));
         }
         if self.active {
-            return Err(TeeError::TaPanic("operation not in initial state"));
+            return Err(CryptoError::TaPanic("operation not in initial state"));
         }
         self.engine = Engine::None;
         let Some(key) = key else {
@@ -357,25 +364,25 @@ impl Operation {
         self.check_key_object(key)?;
         let secret = key
             .secret()
-            .ok_or(TeeError::TaPanic("key has no secret value"))?;
+            .ok_or(CryptoError::TaPanic("key has no secret value"))?;
         self.key = Some(Zeroizing::new(secret.to_vec()));
         self.key_size = key.key_size();
         Ok(())
     }
 
     /// `TEE_SetOperationKey2` for XTS: data key and tweak key, of equal size.
-    pub fn set_key2(&mut self, key1: &KeyObject, key2: &KeyObject) -> TeeResult<()> {
+    pub fn set_key2(&mut self, key1: &KeyObject, key2: &KeyObject) -> CryptoResult<()> {
         if !self.info.two_keys {
-            return Err(TeeError::TaPanic("algorithm takes one key"));
+            return Err(CryptoError::TaPanic("algorithm takes one key"));
         }
         if self.active {
-            return Err(TeeError::TaPanic("operation not in initial state"));
+            return Err(CryptoError::TaPanic("operation not in initial state"));
         }
         self.check_key_object(key1)?;
         self.check_key_object(key2)?;
         let (s1, s2) = match (key1.secret(), key2.secret()) {
             (Some(a), Some(b)) if a.len() == b.len() => (a, b),
-            _ => return Err(TeeError::BadParameters),
+            _ => return Err(CryptoError::BadParameters),
         };
         let mut k = Zeroizing::new(Vec::with_capacity(s1.len() * 2));
         k.extend_from_slice(s1);
@@ -388,7 +395,7 @@ impl Operation {
 
     /// `TEE_ResetOperation`: back to the initial state, keeping the key. Panics (GP) when a
     /// non-digest operation has no key.
-    pub fn reset(&mut self) -> TeeResult<()> {
+    pub fn reset(&mut self) -> CryptoResult<()> {
         let digest = self.info.class == TEE_OPERATION_DIGEST;
         if !digest && self.key.is_none() {
             return Err(PANIC_NO_KEY);
@@ -402,14 +409,14 @@ impl Operation {
     }
 
     /// `TEE_CopyOperation`: make `self` a copy of `src` (same algorithm and mode required).
-    pub fn copy_from(&mut self, src: &Operation) -> TeeResult<()> {
+    pub fn copy_from(&mut self, src: &Operation) -> CryptoResult<()> {
         if src.algorithm != self.algorithm || src.mode != self.mode {
-            return Err(TeeError::TaPanic(
+            return Err(CryptoError::TaPanic(
                 "copy between different algorithms or modes",
             ));
         }
         if src.key_size > self.max_key_size {
-            return Err(TeeError::TaPanic(
+            return Err(CryptoError::TaPanic(
                 "source key larger than destination maximum",
             ));
         }
@@ -419,7 +426,7 @@ impl Operation {
         Ok(())
     }
 
-    fn key(&self) -> TeeResult<&[u8]> {
+    fn key(&self) -> CryptoResult<&[u8]> {
         self.key
             .as_deref()
             .map(|k| k.as_slice())
@@ -428,7 +435,7 @@ impl Operation {
 
     // ---- digests ----
 
-    fn hasher(&mut self) -> TeeResult<&mut Box<dyn Hasher>> {
+    fn hasher(&mut self) -> CryptoResult<&mut Box<dyn Hasher>> {
         match &mut self.engine {
             Engine::Digest(h) => Ok(h),
             _ => Err(PANIC_CLASS),
@@ -436,7 +443,7 @@ impl Operation {
     }
 
     /// `TEE_DigestUpdate`.
-    pub fn digest_update(&mut self, chunk: &[u8]) -> TeeResult<()> {
+    pub fn digest_update(&mut self, chunk: &[u8]) -> CryptoResult<()> {
         self.hasher()?.update(chunk);
         self.active = true;
         Ok(())
@@ -445,13 +452,13 @@ impl Operation {
     /// `TEE_DigestDoFinal`: hash `chunk` and write the digest to `out`, returning its length, then
     /// restart. A too-small `out` gives `SHORT_BUFFER` without touching the state. SHAKE writes
     /// `out.len()` bytes (an empty `out` is `SHORT_BUFFER` with the default length).
-    pub fn digest_final(&mut self, chunk: &[u8], out: &mut [u8]) -> TeeResult<usize> {
+    pub fn digest_final(&mut self, chunk: &[u8], out: &mut [u8]) -> CryptoResult<usize> {
         let dlen = digest_len(self.algorithm).ok_or(PANIC_CLASS)?;
         let xof = is_xof(self.algorithm);
         self.hasher()?;
         if xof {
             if out.is_empty() {
-                return Err(TeeError::ShortBuffer { required: dlen });
+                return Err(CryptoError::ShortBuffer { required: dlen });
             }
         } else {
             check_out(out, dlen)?;
@@ -467,7 +474,7 @@ impl Operation {
     /// `TEE_DigestExtract` for SHAKE128/256 (OP-TEE's `hash_final` on an XOF): absorb `chunk`
     /// on the first call, then write the next `out.len()` bytes of output; each further call
     /// continues the output stream until the operation is reset.
-    pub fn digest_extract(&mut self, chunk: &[u8], out: &mut [u8]) -> TeeResult<usize> {
+    pub fn digest_extract(&mut self, chunk: &[u8], out: &mut [u8]) -> CryptoResult<usize> {
         if !is_xof(self.algorithm) {
             return Err(PANIC_CLASS);
         }
@@ -482,7 +489,7 @@ impl Operation {
 
     /// `TEE_CipherInit` with the IV (ignored by ECB; one block for CBC/CTR/CTS; the 16-byte tweak
     /// for XTS). May be called again on an active operation to restart it.
-    pub fn cipher_init(&mut self, iv: &[u8]) -> TeeResult<()> {
+    pub fn cipher_init(&mut self, iv: &[u8]) -> CryptoResult<()> {
         if self.info.class != TEE_OPERATION_CIPHER {
             return Err(PANIC_CLASS);
         }
@@ -525,7 +532,7 @@ impl Operation {
                     (main, half),
                     (TEE_MAIN_ALGO_AES, 16 | 24 | 32) | (TEE_MAIN_ALGO_SM4, 16)
                 ) {
-                    return Err(TeeError::BadParameters);
+                    return Err(CryptoError::BadParameters);
                 }
                 let kt = &key[..half];
                 // Select the cipher from one half's length, then pass both halves.
@@ -540,7 +547,7 @@ impl Operation {
                     buf: new_buf(),
                 }
             }
-            _ => return Err(TeeError::NotSupported),
+            _ => return Err(CryptoError::NotSupported),
         };
         self.engine = engine;
         self.active = true;
@@ -550,7 +557,7 @@ impl Operation {
     /// `TEE_CipherUpdate`: returns the bytes written to `out`. ECB/CBC output whole blocks and
     /// keep the rest; CTR outputs everything; CTS and XTS keep the last 17..=32 bytes (see
     /// [`Operation::set_caller_buffers`] for the syscall-level behaviour).
-    pub fn cipher_update(&mut self, input: &[u8], out: &mut [u8]) -> TeeResult<usize> {
+    pub fn cipher_update(&mut self, input: &[u8], out: &mut [u8]) -> CryptoResult<usize> {
         if self.info.class != TEE_OPERATION_CIPHER {
             return Err(PANIC_CLASS);
         }
@@ -574,9 +581,9 @@ impl Operation {
                 let total = buf
                     .len()
                     .checked_add(input.len())
-                    .ok_or(TeeError::BadParameters)?;
+                    .ok_or(CryptoError::BadParameters)?;
                 if caller_buffers && total % *bs != 0 {
-                    return Err(TeeError::BadParameters);
+                    return Err(CryptoError::BadParameters);
                 }
                 let n = total - total % *bs;
                 emit(mode.as_mut(), buf, input, n, out)
@@ -585,10 +592,10 @@ impl Operation {
                 let total = buf
                     .len()
                     .checked_add(input.len())
-                    .ok_or(TeeError::BadParameters)?;
+                    .ok_or(CryptoError::BadParameters)?;
                 let n = if caller_buffers {
                     if total % 16 != 0 {
-                        return Err(TeeError::BadParameters);
+                        return Err(CryptoError::BadParameters);
                     }
                     total
                 } else if total > 32 {
@@ -606,7 +613,7 @@ impl Operation {
     /// `TEE_CipherDoFinal`: process the remaining data, return the bytes written, and go back to
     /// the initial state. NOPAD modes with a total that is not a whole number of blocks →
     /// `BAD_PARAMETERS`.
-    pub fn cipher_final(&mut self, input: &[u8], out: &mut [u8]) -> TeeResult<usize> {
+    pub fn cipher_final(&mut self, input: &[u8], out: &mut [u8]) -> CryptoResult<usize> {
         if self.info.class != TEE_OPERATION_CIPHER {
             return Err(PANIC_CLASS);
         }
@@ -629,9 +636,9 @@ impl Operation {
                     let total = buf
                         .len()
                         .checked_add(input.len())
-                        .ok_or(TeeError::BadParameters)?;
+                        .ok_or(CryptoError::BadParameters)?;
                     if total % *bs != 0 {
-                        return Err(TeeError::BadParameters);
+                        return Err(CryptoError::BadParameters);
                     }
                     emit(mode.as_mut(), buf, input, total, out)?
                 }
@@ -640,12 +647,12 @@ impl Operation {
                 let total = buf
                     .len()
                     .checked_add(input.len())
-                    .ok_or(TeeError::BadParameters)?;
+                    .ok_or(CryptoError::BadParameters)?;
                 if total == 0 && self.algorithm == TEE_ALG_AES_CTS {
                     0
                 } else {
                     if total < 16 {
-                        return Err(TeeError::BadParameters);
+                        return Err(CryptoError::BadParameters);
                     }
                     check_out(out, total)?;
                     out[..buf.len()].copy_from_slice(buf);
@@ -673,7 +680,7 @@ impl Operation {
     // ---- MACs ----
 
     /// `TEE_MACInit`; `iv` is used by CBC-MAC (empty = zero IV) and ignored otherwise.
-    pub fn mac_init(&mut self, iv: &[u8]) -> TeeResult<()> {
+    pub fn mac_init(&mut self, iv: &[u8]) -> CryptoResult<()> {
         if self.info.class != TEE_OPERATION_MAC {
             return Err(PANIC_CLASS);
         }
@@ -684,7 +691,7 @@ impl Operation {
         Ok(())
     }
 
-    fn mac_engine(&mut self) -> TeeResult<&mut Box<dyn MacState>> {
+    fn mac_engine(&mut self) -> CryptoResult<&mut Box<dyn MacState>> {
         if self.info.class != TEE_OPERATION_MAC {
             return Err(PANIC_CLASS);
         }
@@ -695,17 +702,17 @@ impl Operation {
     }
 
     /// `TEE_MACUpdate`.
-    pub fn mac_update(&mut self, chunk: &[u8]) -> TeeResult<()> {
+    pub fn mac_update(&mut self, chunk: &[u8]) -> CryptoResult<()> {
         self.mac_engine()?.update(chunk);
         Ok(())
     }
 
-    fn mac_finish(&mut self, chunk: &[u8], tag: &mut [u8]) -> TeeResult<()> {
+    fn mac_finish(&mut self, chunk: &[u8], tag: &mut [u8]) -> CryptoResult<()> {
         let m = self.mac_engine()?;
         let mut trial = m.box_clone();
         trial.update(chunk);
         if !trial.can_finalize() {
-            return Err(TeeError::BadParameters);
+            return Err(CryptoError::BadParameters);
         }
         trial.finalize(tag);
         *m = trial;
@@ -714,7 +721,7 @@ impl Operation {
     }
 
     /// `TEE_MACComputeFinal`: returns the MAC length written to `out`.
-    pub fn mac_compute_final(&mut self, chunk: &[u8], out: &mut [u8]) -> TeeResult<usize> {
+    pub fn mac_compute_final(&mut self, chunk: &[u8], out: &mut [u8]) -> CryptoResult<usize> {
         let len = self.mac_engine()?.mac_len();
         check_out(out, len)?;
         self.mac_finish(chunk, &mut out[..len])?;
@@ -722,14 +729,14 @@ impl Operation {
     }
 
     /// `TEE_MACCompareFinal`: `MAC_INVALID` unless `expected` equals the MAC (constant time).
-    pub fn mac_compare_final(&mut self, chunk: &[u8], expected: &[u8]) -> TeeResult<()> {
+    pub fn mac_compare_final(&mut self, chunk: &[u8], expected: &[u8]) -> CryptoResult<()> {
         let len = self.mac_engine()?.mac_len();
         let mut tag = Zeroizing::new(alloc::vec![0u8; len]);
         self.mac_finish(chunk, &mut tag)?;
         if expected.len() == len && bool::from(tag.ct_eq(expected)) {
             Ok(())
         } else {
-            Err(TeeError::MacInvalid)
+            Err(CryptoError::MacInvalid)
         }
     }
 
@@ -743,7 +750,7 @@ impl Operation {
         tag_len_bits: u32,
         aad_len: usize,
         payload_len: usize,
-    ) -> TeeResult<()> {
+    ) -> CryptoResult<()> {
         if self.info.class != TEE_OPERATION_AE {
             return Err(PANIC_CLASS);
         }
@@ -753,12 +760,12 @@ impl Operation {
         let tag_len = (tag_len_bits / 8) as usize;
         let mode = if self.algorithm == TEE_ALG_AES_GCM {
             if !gcm_tag_ok(tag_len_bits) {
-                return Err(TeeError::NotSupported);
+                return Err(CryptoError::NotSupported);
             }
             dispatch_128!(main, key, new_gcm(nonce, enc))?
         } else {
             if !ccm_tag_ok(tag_len_bits) {
-                return Err(TeeError::NotSupported);
+                return Err(CryptoError::NotSupported);
             }
             dispatch_128!(
                 main,
@@ -771,7 +778,7 @@ impl Operation {
         Ok(())
     }
 
-    fn ae_engine(&mut self) -> TeeResult<(&mut Box<dyn AeMode>, usize)> {
+    fn ae_engine(&mut self) -> CryptoResult<(&mut Box<dyn AeMode>, usize)> {
         if self.info.class != TEE_OPERATION_AE {
             return Err(PANIC_CLASS);
         }
@@ -783,16 +790,16 @@ impl Operation {
 
     /// `TEE_AEUpdateAAD`. AAD after payload data (GCM), or more AAD than announced (CCM), is
     /// rejected.
-    pub fn ae_update_aad(&mut self, aad: &[u8]) -> TeeResult<()> {
+    pub fn ae_update_aad(&mut self, aad: &[u8]) -> CryptoResult<()> {
         let (m, _) = self.ae_engine()?;
         m.update_aad(aad).map_err(|e| match e {
-            TeeError::BadState => TeeError::TaPanic("AAD after payload"),
+            CryptoError::BadState => CryptoError::TaPanic("AAD after payload"),
             e => e,
         })
     }
 
     /// `TEE_AEUpdate`: outputs exactly `input.len()` bytes.
-    pub fn ae_update(&mut self, input: &[u8], out: &mut [u8]) -> TeeResult<usize> {
+    pub fn ae_update(&mut self, input: &[u8], out: &mut [u8]) -> CryptoResult<usize> {
         let (m, _) = self.ae_engine()?;
         check_out(out, input.len())?;
         let o = &mut out[..input.len()];
@@ -807,9 +814,9 @@ impl Operation {
         input: &[u8],
         out: &mut [u8],
         tag: &mut [u8],
-    ) -> TeeResult<(usize, usize)> {
+    ) -> CryptoResult<(usize, usize)> {
         if self.mode != TEE_MODE_ENCRYPT {
-            return Err(TeeError::TaPanic("encrypt final on a decrypt operation"));
+            return Err(CryptoError::TaPanic("encrypt final on a decrypt operation"));
         }
         let (m, tag_len) = self.ae_engine()?;
         check_out(out, input.len())?;
@@ -831,9 +838,11 @@ impl Operation {
         input: &[u8],
         out: &mut [u8],
         tag: &[u8],
-    ) -> TeeResult<usize> {
+    ) -> CryptoResult<usize> {
         if self.mode != TEE_MODE_DECRYPT {
-            return Err(TeeError::TaPanic("decrypt final on an encrypt operation"));
+            return Err(CryptoError::TaPanic(
+                "decrypt final on an encrypt operation",
+            ));
         }
         let (m, tag_len) = self.ae_engine()?;
         check_out(out, input.len())?;
@@ -845,7 +854,7 @@ impl Operation {
         *m = trial;
         self.active = false;
         if tag.len() != tag_len || !bool::from(computed.ct_eq(tag)) {
-            return Err(TeeError::MacInvalid);
+            return Err(CryptoError::MacInvalid);
         }
         out[..input.len()].copy_from_slice(&plain);
         Ok(input.len())
@@ -878,7 +887,7 @@ fn emit(
     input: &[u8],
     n: usize,
     out: &mut [u8],
-) -> TeeResult<usize> {
+) -> CryptoResult<usize> {
     emit_with(buf, input, n, out, |d| mode.process(d))
 }
 
@@ -888,7 +897,7 @@ fn emit_with(
     n: usize,
     out: &mut [u8],
     mut f: impl FnMut(&mut [u8]),
-) -> TeeResult<usize> {
+) -> CryptoResult<usize> {
     check_out(out, n)?;
     if n == 0 {
         buf.extend_from_slice(input);

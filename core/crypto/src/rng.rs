@@ -1,11 +1,11 @@
 //! Randomness source supplied by the core.
 
-use crate::error::{TeeError, TeeResult};
+use crate::error::{CryptoError, CryptoResult};
 
 /// The core's cryptographically secure random number generator.
 pub trait Rng {
     /// Fill `dest` with random bytes.
-    fn fill(&mut self, dest: &mut [u8]) -> TeeResult<()>;
+    fn fill(&mut self, dest: &mut [u8]) -> CryptoResult<()>;
 }
 
 /// Adapter exposing an [`Rng`] as a `rand_core` CSPRNG, for RustCrypto APIs that take one.
@@ -64,8 +64,8 @@ impl rand_core::RngCore for RandCoreAdapter<'_> {
 
 impl rand_core::CryptoRng for RandCoreAdapter<'_> {}
 
-impl From<rand_core::Error> for TeeError {
+impl From<rand_core::Error> for CryptoError {
     fn from(_: rand_core::Error) -> Self {
-        TeeError::Generic
+        CryptoError::Generic
     }
 }

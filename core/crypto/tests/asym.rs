@@ -16,7 +16,7 @@ use oxtee_crypto::asym::kdf::{concat_kdf, hkdf, kdf_from_alg, pbkdf2_hmac, KdfKi
 use oxtee_crypto::asym::rsa::{RsaCipherScheme, RsaKeyPair, RsaPublicKey, RsaSignScheme};
 use oxtee_crypto::asym::sm2::{sm2_kep, sm2_z, Sm2KepParams, Sm2KepRole, Sm2KeyPair};
 use oxtee_crypto::asym::x25519::X25519KeyPair;
-use oxtee_crypto::error::TeeError;
+use oxtee_crypto::error::CryptoError;
 use rand_core::{CryptoRng, RngCore};
 use sha2::Digest;
 
@@ -123,7 +123,7 @@ fn rsa_pkcs1v15_sign_matches_openssl_for_every_digest() {
         bad[5] ^= 1;
         assert_eq!(
             public.verify(scheme, &digest, &bad),
-            Err(TeeError::SignatureInvalid)
+            Err(CryptoError::SignatureInvalid)
         );
     }
 }
@@ -148,7 +148,7 @@ fn rsa_pss_verifies_openssl_signatures_and_roundtrips() {
         let other = RsaSignScheme::from_alg(alg, Some(21)).unwrap();
         assert_eq!(
             public.verify(other, &digest, &h(sig)),
-            Err(TeeError::SignatureInvalid)
+            Err(CryptoError::SignatureInvalid)
         );
         // Default salt length = digest length.
         assert_eq!(
@@ -168,7 +168,7 @@ fn rsa_pss_verifies_openssl_signatures_and_roundtrips() {
     let scheme = RsaSignScheme::from_alg(0x7061_6930, Some(63)).unwrap();
     assert_eq!(
         key.sign(scheme, &digest, &mut rng),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 }
 
@@ -189,7 +189,7 @@ fn rsa_pkcs1v15_raw_and_md5sha1() {
     public.verify(raw, &info, &sig).unwrap();
     assert_eq!(
         public.verify(raw, &info[1..], &sig),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
     let md5sha1 = RsaSignScheme::from_alg(0x7000_F830, None).unwrap();
     assert_eq!(md5sha1, RsaSignScheme::Pkcs1v15Md5Sha1);
@@ -198,7 +198,7 @@ fn rsa_pkcs1v15_raw_and_md5sha1() {
     public.verify(md5sha1, &d, &sig).unwrap();
     assert_eq!(
         key.sign(md5sha1, &d[..35], &mut rng),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 }
 
@@ -209,16 +209,16 @@ fn rsa_wrong_digest_length_is_bad_parameters() {
     let scheme = RsaSignScheme::Pkcs1v15(HashAlg::Sha256);
     assert_eq!(
         key.sign(scheme, &[0u8; 20], &mut rng),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     assert_eq!(
         key.public_key().verify(scheme, &[0u8; 31], &[0u8; 128]),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     // Signature of the wrong length: invalid, not an error of the parameters.
     assert_eq!(
         key.public_key().verify(scheme, &[0u8; 32], &[0u8; 127]),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
 }
 
@@ -237,7 +237,7 @@ fn rsa_oaep_and_pkcs1_decrypt_openssl_ciphertexts() {
     assert_eq!(
         key.decrypt(&wrong, &h(RSA_OAEP_SHA256_MGF1_SHA1), &mut rng)
             .map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     let scheme = RsaCipherScheme::from_alg(0x6051_0230, &[], None).unwrap();
     let pt = key.decrypt(&scheme, &h(RSA_OAEP_SHA384), &mut rng).unwrap();
@@ -251,7 +251,7 @@ fn rsa_oaep_and_pkcs1_decrypt_openssl_ciphertexts() {
     bad[100] ^= 0x40;
     assert_eq!(
         key.decrypt(&scheme, &bad, &mut rng).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 }
 
@@ -273,7 +273,7 @@ fn rsa_encrypt_decrypt_roundtrips() {
     let scheme = RsaCipherScheme::from_alg(0x6061_0230, &[], None).unwrap();
     assert_eq!(
         public.encrypt(&scheme, b"x", &mut rng),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 }
 
@@ -298,7 +298,7 @@ fn rsa_nopad_is_raw_exponentiation_without_leading_zeros() {
     // Input ≥ modulus is rejected.
     assert_eq!(
         public.encrypt(&RsaCipherScheme::NoPad, &h(RSA_N), &mut rng),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     assert_eq!(
         public
@@ -337,7 +337,7 @@ fn rsa_bleichenbacher_forgery_is_rejected() {
         for candidate in [&forged[..], &padded[..]] {
             assert_eq!(
                 public.verify(scheme, &digest, candidate),
-                Err(TeeError::SignatureInvalid),
+                Err(CryptoError::SignatureInvalid),
                 "iteration {i}"
             );
         }
@@ -383,15 +383,15 @@ fn rsa_keygen_sizes_and_components() {
     }
     assert_eq!(
         RsaKeyPair::generate(128, None, &mut rng).map(|_| ()),
-        Err(TeeError::NotSupported)
+        Err(CryptoError::NotSupported)
     );
     assert_eq!(
         RsaKeyPair::generate(4097, None, &mut rng).map(|_| ()),
-        Err(TeeError::NotSupported)
+        Err(CryptoError::NotSupported)
     );
     assert_eq!(
         RsaKeyPair::generate(512, Some(&[4]), &mut rng).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     let k3 = RsaKeyPair::generate(512, Some(&[3]), &mut rng).unwrap();
     let c3 = k3.components();
@@ -433,7 +433,7 @@ fn rsa_inconsistent_components_are_rejected() {
     assert!(RsaPublicKey::from_components(&h(RSA_N), &[2]).is_err());
     assert_eq!(
         RsaSignScheme::from_alg(0x6000_0130, None),
-        Err(TeeError::NotSupported)
+        Err(CryptoError::NotSupported)
     );
 }
 
@@ -544,7 +544,7 @@ fn ecdsa_verifies_openssl_signatures_on_every_curve_incl_short_digests() {
         public.ecdsa_verify(&d512, &h(v.sig_sha512)).unwrap();
         assert_eq!(
             public.ecdsa_verify(&d512, &h(v.sig_sha1)),
-            Err(TeeError::SignatureInvalid),
+            Err(CryptoError::SignatureInvalid),
             "{:?}",
             v.curve
         );
@@ -552,7 +552,7 @@ fn ecdsa_verifies_openssl_signatures_on_every_curve_incl_short_digests() {
         bad.pop();
         assert_eq!(
             public.ecdsa_verify(&d1, &bad),
-            Err(TeeError::SignatureInvalid)
+            Err(CryptoError::SignatureInvalid)
         );
     }
 }
@@ -569,7 +569,7 @@ fn ecdsa_sign_roundtrips_and_ecdh_matches_openssl() {
             kp.public_key().ecdsa_verify(&dg, &sig).unwrap();
             assert_eq!(
                 kp.public_key().ecdsa_verify(&hash.digest(b"other"), &sig),
-                Err(TeeError::SignatureInvalid)
+                Err(CryptoError::SignatureInvalid)
             );
         }
         let z = kp.ecdh(&h(v.px), &h(v.py)).unwrap();
@@ -616,28 +616,28 @@ fn ecc_rejects_bad_points_scalars_and_curves() {
     y[31] ^= 1;
     assert_eq!(
         EccPublicKey::from_coords(EccCurve::P256, &h(v.x), &y).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     let kp = EccKeyPair::from_components(EccCurve::P256, &h(v.d), &h(v.x), &h(v.y)).unwrap();
     assert_eq!(
         kp.ecdh(&h(v.px), &y).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     // Zero and ≥ n private values.
     assert!(EccKeyPair::from_private(EccCurve::P256, &[0u8; 32]).is_err());
     assert!(EccKeyPair::from_private(EccCurve::P256, &[0xffu8; 32]).is_err());
     // Too-long coordinates.
     assert!(EccPublicKey::from_coords(EccCurve::P256, &[1u8; 33], &h(v.y)).is_err());
-    assert_eq!(EccCurve::from_tee(0x300), Err(TeeError::NotSupported));
+    assert_eq!(EccCurve::from_tee(0x300), Err(CryptoError::NotSupported));
     assert_eq!(EccCurve::from_legacy_alg(0x7000_5041), Ok(EccCurve::P521));
     assert_eq!(EccCurve::from_legacy_alg(0x8000_1042), Ok(EccCurve::P192));
     assert_eq!(
         EccCurve::from_legacy_alg(0x8000_0042),
-        Err(TeeError::NotSupported)
+        Err(CryptoError::NotSupported)
     );
     assert_eq!(ecdsa_alg_hash(0x7000_3042), Ok(HashAlg::Sha256));
     assert_eq!(ecdsa_alg_hash(0x7000_9042), Ok(HashAlg::Sha3_512));
-    assert_eq!(ecdsa_alg_hash(0x7000_3041), Err(TeeError::NotSupported));
+    assert_eq!(ecdsa_alg_hash(0x7000_3041), Err(CryptoError::NotSupported));
     assert_eq!(EccCurve::P521.coord_len(), 66);
 }
 
@@ -688,15 +688,15 @@ fn ed25519_rfc8032_pure_ctx_ph() {
     pk.verify(&msg, &sig_foo, foo).unwrap();
     assert_eq!(
         pk.verify(&msg, &sig_foo, bar),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
     assert_eq!(
         pk.verify(&msg, &sig_foo, EddsaParams::default()),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
     assert_eq!(
         pk.verify(b"other", &sig_foo, foo),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
 
     // RFC 8032 §7.3 Ed25519ph "abc" (the message is hashed here).
@@ -714,7 +714,7 @@ fn ed25519_rfc8032_pure_ctx_ph() {
     kp.public_key().verify(b"abc", &sig, ph).unwrap();
     assert_eq!(
         kp.public_key().verify(b"abc", &sig, EddsaParams::default()),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
 }
 
@@ -732,7 +732,7 @@ fn ed25519_negative_and_keygen() {
         prehash: false,
         ctx: Some(&long_ctx),
     };
-    assert_eq!(kp.sign(b"m", p), Err(TeeError::BadParameters));
+    assert_eq!(kp.sign(b"m", p), Err(CryptoError::BadParameters));
     let ctx = EddsaParams {
         prehash: false,
         ctx: Some(b"c"),
@@ -742,11 +742,11 @@ fn ed25519_negative_and_keygen() {
     sig[40] ^= 1;
     assert_eq!(
         kp.public_key().verify(b"m", &sig, ctx),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
     assert_eq!(
         kp.public_key().verify(b"m", &sig[..63], ctx),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
     assert!(Ed25519PublicKey::from_bytes(&[0u8; 33]).is_err());
 }
@@ -817,11 +817,11 @@ fn dsa_verifies_openssl_and_roundtrips() {
         bad[3] ^= 1;
         assert_eq!(
             public.verify(hash, &digest, &bad),
-            Err(TeeError::SignatureInvalid)
+            Err(CryptoError::SignatureInvalid)
         );
         assert_eq!(
             public.verify(hash, &digest[1..], &h(sig)),
-            Err(TeeError::BadParameters)
+            Err(CryptoError::BadParameters)
         );
         // The digest truncated to |q| (as xtest 4006 passes it) is accepted.
         let qn = q.len();
@@ -839,7 +839,7 @@ fn dsa_verifies_openssl_and_roundtrips() {
         gen.public_key().verify(hash, &digest, &s).unwrap();
         assert_eq!(
             public.verify(hash, &digest, &s),
-            Err(TeeError::SignatureInvalid)
+            Err(CryptoError::SignatureInvalid)
         );
         assert_eq!(gen.public_key().components()[0], p);
         // Wrong private value for y.
@@ -864,7 +864,7 @@ fn dsa_verifies_openssl_and_roundtrips() {
         .unwrap();
     assert_eq!(
         kp.public_key().verify(HashAlg::Sha256, &digest[..21], &sig),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     // g = 1 and q ≥ p are rejected.
     let (p, q) = (h(DSA1024_P), h(DSA1024_Q));
@@ -916,7 +916,7 @@ fn dh_shared_secret_matches_openssl_and_keygen_honours_x_bits() {
     assert!(DhKeyPair::generate(&p, &g, None, Some(513), &mut rng).is_err());
     assert_eq!(
         DhKeyPair::generate(&[0xff; 16], &g, None, None, &mut rng).map(|_| ()),
-        Err(TeeError::NotSupported)
+        Err(CryptoError::NotSupported)
     );
 }
 
@@ -961,7 +961,7 @@ fn sm2_dsa_roundtrip_and_negative() {
     again.public_key().verify(&e, &sig).unwrap();
     let mut bad = sig.clone();
     bad[63] ^= 1;
-    assert_eq!(public.verify(&e, &bad), Err(TeeError::SignatureInvalid));
+    assert_eq!(public.verify(&e, &bad), Err(CryptoError::SignatureInvalid));
     // e is an integer: a shorter e with a leading zero byte stripped is the same value.
     let mut e0 = e.clone();
     e0[0] = 0;
@@ -973,9 +973,9 @@ fn sm2_dsa_roundtrip_and_negative() {
     public.verify(&e64, &sig64).unwrap();
     assert_eq!(
         public.verify(&e64[..63], &sig64),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
-    assert_eq!(public.verify(&[], &sig), Err(TeeError::BadParameters));
+    assert_eq!(public.verify(&[], &sig), Err(CryptoError::BadParameters));
 }
 
 /// Cross-implementation vectors (gmssl): the GM/T 0003.5 example key pair, a `C1 || C2 || C3`
@@ -996,18 +996,18 @@ fn sm2_pke_and_dsa_cross_vectors() {
         // The MAC (C3) no longer matches: OP-TEE's CIPHERTEXT_INVALID.
         assert_eq!(
             kp.decrypt(&bad).map(|_| ()),
-            Err(TeeError::CiphertextInvalid)
+            Err(CryptoError::CiphertextInvalid)
         );
     }
     let mut compressed = ct;
     compressed[0] = 0x02;
     assert_eq!(
         kp.decrypt(&compressed).map(|_| ()),
-        Err(TeeError::NotSupported)
+        Err(CryptoError::NotSupported)
     );
     assert_eq!(
         kp.decrypt(&ct[..97]).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 
     let e: Vec<u8> = (0u8..32).collect();
@@ -1041,7 +1041,7 @@ fn sm2_z_matches_crate_signer() {
     let e = HashAlg::Sm3.digest(&[&z_other[..], b"message digest"].concat());
     assert_eq!(
         kp.public_key().verify(&e, &sig.to_bytes()),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
 }
 
@@ -1179,7 +1179,7 @@ fn sm2_kep_both_roles_agree_and_confirm() {
     params.confirmation_in = Some(&bad);
     assert_eq!(
         sm2_kep(&b, &rb, &params, 16).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     // Different IDs give a different key.
     params.confirmation_in = None;
@@ -1222,11 +1222,11 @@ fn hkdf_rfc5869() {
     );
     assert_eq!(
         hkdf(HashAlg::Sha256, b"k", b"", b"", 255 * 32 + 1).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     assert_eq!(
         hkdf(HashAlg::Sha256, b"k", b"", b"", 0).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     assert_eq!(
         kdf_from_alg(0x8000_40C0),
@@ -1237,8 +1237,8 @@ fn hkdf_rfc5869() {
         kdf_from_alg(0x8000_20C2),
         Ok((KdfKind::Pbkdf2, HashAlg::Sha1))
     );
-    assert_eq!(kdf_from_alg(0x8000_10C1), Err(TeeError::NotSupported));
-    assert_eq!(kdf_from_alg(0x8000_0047), Err(TeeError::NotSupported));
+    assert_eq!(kdf_from_alg(0x8000_10C1), Err(CryptoError::NotSupported));
+    assert_eq!(kdf_from_alg(0x8000_0047), Err(CryptoError::NotSupported));
 }
 
 #[test]
@@ -1253,7 +1253,7 @@ fn pbkdf2_rfc6070() {
     }
     assert_eq!(
         pbkdf2_hmac(HashAlg::Sha1, b"p", b"s", 0, 20).map(|_| ()),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 }
 

@@ -3,13 +3,13 @@
 
 use oxtee_crypto::asym_op::{asymmetric_operate, asymmetric_verify, derive_key};
 use oxtee_crypto::object::AttrValue;
-use oxtee_crypto::{Attribute, KeyObject, Rng, TeeError, TeeResult};
+use oxtee_crypto::{Attribute, CryptoError, CryptoResult, KeyObject, Rng};
 use supplicant_proto::tee_crypto::*;
 
 struct CounterRng(u8);
 
 impl Rng for CounterRng {
-    fn fill(&mut self, dest: &mut [u8]) -> TeeResult<()> {
+    fn fill(&mut self, dest: &mut [u8]) -> CryptoResult<()> {
         for b in dest {
             self.0 = self.0.wrapping_mul(75).wrapping_add(74);
             *b = self.0;
@@ -34,7 +34,7 @@ fn populate_rules_follow_optee() {
     // Missing exponent, foreign attribute, repeated modulus.
     assert_eq!(
         o.populate(&[r(TEE_ATTR_RSA_MODULUS, &n)]),
-        Err(TeeError::ItemNotFound)
+        Err(CryptoError::ItemNotFound)
     );
     assert_eq!(
         o.populate(&[
@@ -42,7 +42,7 @@ fn populate_rules_follow_optee() {
             r(TEE_ATTR_RSA_PUBLIC_EXPONENT, &e),
             r(TEE_ATTR_SECRET_VALUE, &e)
         ]),
-        Err(TeeError::ItemNotFound)
+        Err(CryptoError::ItemNotFound)
     );
     // Larger than the object maximum.
     assert_eq!(
@@ -50,7 +50,7 @@ fn populate_rules_follow_optee() {
             r(TEE_ATTR_RSA_MODULUS, &[1; 257]),
             r(TEE_ATTR_RSA_PUBLIC_EXPONENT, &e)
         ]),
-        Err(TeeError::BadState)
+        Err(CryptoError::BadState)
     );
     o.populate(&[
         r(TEE_ATTR_RSA_MODULUS, &n),
@@ -73,7 +73,7 @@ fn populate_rules_follow_optee() {
             r(TEE_ATTR_RSA_PRIVATE_EXPONENT, &n),
             r(TEE_ATTR_RSA_PRIME1, &e),
         ]),
-        Err(TeeError::ItemNotFound)
+        Err(CryptoError::ItemNotFound)
     );
     // ECC: the curve gives the size; value attributes read back with b = 0.
     let mut ec = KeyObject::new(TEE_TYPE_ECDSA_PUBLIC_KEY, 256).unwrap();
@@ -83,7 +83,7 @@ fn populate_rules_follow_optee() {
             r(TEE_ATTR_ECC_PUBLIC_VALUE_Y, &[1; 32]),
             v(TEE_ATTR_ECC_CURVE, TEE_ECC_CURVE_NIST_P384),
         ]),
-        Err(TeeError::BadState)
+        Err(CryptoError::BadState)
     );
     ec.populate(&[
         r(TEE_ATTR_ECC_PUBLIC_VALUE_X, &[1; 32]),
@@ -103,7 +103,7 @@ fn populate_rules_follow_optee() {
             r(TEE_ATTR_X25519_PRIVATE_VALUE, &[1; 31]),
             r(TEE_ATTR_X25519_PUBLIC_VALUE, &[1; 32]),
         ]),
-        Err(TeeError::Security)
+        Err(CryptoError::Security)
     );
 }
 
@@ -111,7 +111,10 @@ fn populate_rules_follow_optee() {
 fn generated_keys_work_and_copy_to_public() {
     let mut rng = CounterRng(3);
     let mut kp = KeyObject::new(TEE_TYPE_ECDSA_KEYPAIR, 256).unwrap();
-    assert_eq!(kp.generate(256, &[], &mut rng), Err(TeeError::ItemNotFound));
+    assert_eq!(
+        kp.generate(256, &[], &mut rng),
+        Err(CryptoError::ItemNotFound)
+    );
     kp.generate(
         256,
         &[v(TEE_ATTR_ECC_CURVE, TEE_ECC_CURVE_NIST_P256)],
@@ -137,13 +140,13 @@ fn generated_keys_work_and_copy_to_public() {
     bad[3] ^= 1;
     assert_eq!(
         asymmetric_verify(TEE_ALG_ECDSA_SHA256, &public, &[], &digest, &bad),
-        Err(TeeError::SignatureInvalid)
+        Err(CryptoError::SignatureInvalid)
     );
     // A key pair cannot be copied from its public half, nor across families.
     let mut kp2 = KeyObject::new(TEE_TYPE_ECDSA_KEYPAIR, 256).unwrap();
     assert_eq!(
         kp2.copy_attributes_from(&public),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 
     // X25519 both ways gives the same secret.
@@ -172,7 +175,7 @@ fn generated_keys_work_and_copy_to_public() {
     assert_eq!(*s1.secret, *s2.secret);
     assert_eq!(
         derive_key(TEE_ALG_X25519, &a, None, &[], 256).err(),
-        Some(TeeError::BadParameters)
+        Some(CryptoError::BadParameters)
     );
 }
 

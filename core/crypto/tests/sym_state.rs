@@ -3,7 +3,7 @@
 mod sym_support;
 
 use hex_literal::hex;
-use oxtee_crypto::{Attribute, KeyObject, Operation, TeeError};
+use oxtee_crypto::{Attribute, CryptoError, KeyObject, Operation};
 use supplicant_proto::tee_crypto::*;
 use supplicant_proto::tee_result::*;
 use sym_support::*;
@@ -12,52 +12,52 @@ const ENC: u32 = TEE_MODE_ENCRYPT;
 const DEC: u32 = TEE_MODE_DECRYPT;
 const K128: [u8; 16] = hex!("2b7e151628aed2a6abf7158809cf4f3c");
 
-fn is_panic<T: core::fmt::Debug>(r: Result<T, TeeError>) -> bool {
-    matches!(r, Err(TeeError::TaPanic(_)))
+fn is_panic<T: core::fmt::Debug>(r: Result<T, CryptoError>) -> bool {
+    matches!(r, Err(CryptoError::TaPanic(_)))
 }
 
 #[test]
 fn error_codes() {
     assert_eq!(
-        TeeError::ShortBuffer { required: 3 }.code(),
+        CryptoError::ShortBuffer { required: 3 }.code(),
         TEE_ERROR_SHORT_BUFFER
     );
-    assert_eq!(TeeError::MacInvalid.code(), TEE_ERROR_MAC_INVALID);
-    assert_eq!(TeeError::TaPanic("x").code(), TEE_ERROR_BAD_STATE);
-    assert_eq!(TeeError::NotSupported.code(), TEE_ERROR_NOT_SUPPORTED);
+    assert_eq!(CryptoError::MacInvalid.code(), TEE_ERROR_MAC_INVALID);
+    assert_eq!(CryptoError::TaPanic("x").code(), TEE_ERROR_BAD_STATE);
+    assert_eq!(CryptoError::NotSupported.code(), TEE_ERROR_NOT_SUPPORTED);
 }
 
 #[test]
 fn allocate_operation_validation() {
     assert_eq!(
         Operation::new(0x1234_5678, ENC, 128).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         Operation::new(TEE_ALG_AES_CBC_NOPAD, TEE_MODE_MAC, 128).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         Operation::new(TEE_ALG_SHA256, ENC, 0).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         Operation::new(TEE_ALG_AES_CBC_NOPAD, ENC, 100).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         Operation::new(TEE_ALG_HMAC_SHA256, TEE_MODE_MAC, 160).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     // Unsupported by this implementation, as by OP-TEE: PKCS#5 cipher modes.
     assert_eq!(
         Operation::new(TEE_ALG_SM4_CBC_PKCS5, ENC, 128).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     // XTS: the maximum is the sum of both keys; 2 x 100 bits is not allowed.
     assert_eq!(
         Operation::new(TEE_ALG_AES_XTS, ENC, 200).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     let d = Operation::new(TEE_ALG_SHA3_256, TEE_MODE_DIGEST, 0)
         .unwrap()
@@ -91,7 +91,7 @@ fn digest_short_buffer_keeps_state() {
     let mut small = [0u8; 31];
     assert_eq!(
         op.digest_final(b"bc", &mut small),
-        Err(TeeError::ShortBuffer { required: 32 })
+        Err(CryptoError::ShortBuffer { required: 32 })
     );
     let mut out = [0u8; 32];
     assert_eq!(op.digest_final(b"bc", &mut out), Ok(32));
@@ -140,7 +140,7 @@ fn cipher_state_errors() {
     assert!(is_panic(op.cipher_update(&[0; 16], &mut out)));
     assert!(is_panic(op.cipher_final(&[], &mut out)));
     // Bad IV length.
-    assert_eq!(op.cipher_init(&[0; 8]), Err(TeeError::BadParameters));
+    assert_eq!(op.cipher_init(&[0; 8]), Err(CryptoError::BadParameters));
     op.cipher_init(&[0; 16]).unwrap();
     assert!(op.info().handle_state & TEE_HANDLE_FLAG_INITIALIZED != 0);
     // Setting a key on an active operation panics.
@@ -148,11 +148,14 @@ fn cipher_state_errors() {
     // Short output buffer for update: needs one block, state unchanged.
     assert_eq!(
         op.cipher_update(&[0; 20], &mut out[..15]),
-        Err(TeeError::ShortBuffer { required: 16 })
+        Err(CryptoError::ShortBuffer { required: 16 })
     );
     assert_eq!(op.cipher_update(&[0; 20], &mut out), Ok(16));
     // 4 bytes left over: NOPAD final fails.
-    assert_eq!(op.cipher_final(&[], &mut out), Err(TeeError::BadParameters));
+    assert_eq!(
+        op.cipher_final(&[], &mut out),
+        Err(CryptoError::BadParameters)
+    );
     assert_eq!(op.cipher_final(&[0; 12], &mut out), Ok(16));
     // Back in the initial state after final.
     assert!(is_panic(op.cipher_update(&[0; 16], &mut out)));
@@ -191,7 +194,10 @@ fn cipher_key_checks() {
     x.cipher_init(&[0; 16]).unwrap();
     let mut out = [0u8; 32];
     assert_eq!(x.cipher_update(&[0; 15], &mut out), Ok(0));
-    assert_eq!(x.cipher_final(&[], &mut out), Err(TeeError::BadParameters));
+    assert_eq!(
+        x.cipher_final(&[], &mut out),
+        Err(CryptoError::BadParameters)
+    );
 }
 
 #[test]
@@ -201,7 +207,7 @@ fn cts_too_short() {
     let mut out = [0u8; 32];
     assert_eq!(
         op.cipher_final(&[0; 15], &mut out),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 }
 
@@ -213,7 +219,7 @@ fn mac_final_semantics() {
     op.mac_init(&[]).unwrap();
     assert_eq!(
         op.mac_compute_final(&[], &mut out[..8]),
-        Err(TeeError::ShortBuffer { required: 16 })
+        Err(CryptoError::ShortBuffer { required: 16 })
     );
     assert_eq!(op.mac_compute_final(&[], &mut out), Ok(16));
     assert_eq!(out, hex!("bb1d6929e95937287fa37d129b756746"));
@@ -222,11 +228,14 @@ fn mac_final_semantics() {
     op.mac_init(&[]).unwrap();
     let mut bad = out;
     bad[15] ^= 1;
-    assert_eq!(op.mac_compare_final(&[], &bad), Err(TeeError::MacInvalid));
+    assert_eq!(
+        op.mac_compare_final(&[], &bad),
+        Err(CryptoError::MacInvalid)
+    );
     op.mac_init(&[]).unwrap();
     assert_eq!(
         op.mac_compare_final(&[], &out[..15]),
-        Err(TeeError::MacInvalid)
+        Err(CryptoError::MacInvalid)
     );
     // CBC-MAC NOPAD with a partial block.
     let mut cm = keyed_op(TEE_ALG_AES_CBC_MAC_NOPAD, TEE_MODE_MAC, TEE_TYPE_AES, &K128);
@@ -234,7 +243,7 @@ fn mac_final_semantics() {
     cm.mac_update(&[0; 17]).unwrap();
     assert_eq!(
         cm.mac_compute_final(&[], &mut out),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     // Completing the block is still possible: the failed final changed nothing.
     assert_eq!(cm.mac_compute_final(&[0; 15], &mut out), Ok(16));
@@ -254,34 +263,34 @@ fn ae_tag_lengths_and_state() {
     for bits in [32, 64, 88, 136] {
         assert_eq!(
             op.ae_init(&[0; 12], bits, 0, 0),
-            Err(TeeError::NotSupported)
+            Err(CryptoError::NotSupported)
         );
     }
     for bits in [96, 104, 112, 120, 128] {
         op.ae_init(&[0; 12], bits, 0, 0).unwrap();
     }
-    assert_eq!(op.ae_init(&[], 128, 0, 0), Err(TeeError::BadParameters));
+    assert_eq!(op.ae_init(&[], 128, 0, 0), Err(CryptoError::BadParameters));
     let mut ccm = keyed_op(TEE_ALG_AES_CCM, ENC, TEE_TYPE_AES, &[0; 16]);
     for bits in [0, 40, 136] {
         assert_eq!(
             ccm.ae_init(&[0; 12], bits, 0, 0),
-            Err(TeeError::NotSupported)
+            Err(CryptoError::NotSupported)
         );
     }
     assert_eq!(
         ccm.ae_init(&[0; 6], 128, 0, 0),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     assert_eq!(
         ccm.ae_init(&[0; 14], 128, 0, 0),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     // CCM: payload shorter than announced → BAD_PARAMETERS at final.
     ccm.ae_init(&[0; 12], 128, 0, 16).unwrap();
     let (mut out, mut tag) = ([0u8; 32], [0u8; 16]);
     assert_eq!(
         ccm.ae_encrypt_final(&[0; 8], &mut out, &mut tag),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     // GCM: AAD after payload panics; short tag buffer reports the size.
     op.ae_init(&[0; 12], 128, 0, 0).unwrap();
@@ -289,7 +298,7 @@ fn ae_tag_lengths_and_state() {
     assert!(is_panic(op.ae_update_aad(b"late")));
     assert_eq!(
         op.ae_encrypt_final(&[0; 12], &mut out, &mut tag[..15]),
-        Err(TeeError::ShortBuffer { required: 16 })
+        Err(CryptoError::ShortBuffer { required: 16 })
     );
     let (n, t) = op.ae_encrypt_final(&[0; 12], &mut out, &mut tag).unwrap();
     assert_eq!((n, t), (12, 16));
@@ -310,7 +319,7 @@ fn ae_bad_tag_releases_nothing() {
     let mut out = [0xAAu8; 16];
     assert_eq!(
         op.ae_decrypt_final(&ct, &mut out, &tag),
-        Err(TeeError::MacInvalid)
+        Err(CryptoError::MacInvalid)
     );
     assert_eq!(out, [0xAA; 16]);
     // Truncated tag is also invalid.
@@ -318,7 +327,7 @@ fn ae_bad_tag_releases_nothing() {
     tag[0] ^= 0x80;
     assert_eq!(
         op.ae_decrypt_final(&ct, &mut out, &tag[..12]),
-        Err(TeeError::MacInvalid)
+        Err(CryptoError::MacInvalid)
     );
     assert_eq!(out, [0xAA; 16]);
     // CCM as well.
@@ -333,7 +342,7 @@ fn ae_bad_tag_releases_nothing() {
     let mut o = [0x55u8; 4];
     assert_eq!(
         c.ae_decrypt_final(&hex!("7162015b"), &mut o, &hex!("4dac255e")),
-        Err(TeeError::MacInvalid)
+        Err(CryptoError::MacInvalid)
     );
     assert_eq!(o, [0x55; 4]);
 }
@@ -366,27 +375,27 @@ fn gcm_16_byte_nonce_cross_checked() {
 fn key_object_allocation_and_populate() {
     assert_eq!(
         KeyObject::new(TEE_TYPE_AES, 100).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         KeyObject::new(TEE_TYPE_AES, 512).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         KeyObject::new(TEE_TYPE_DES3, 64).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         KeyObject::new(TEE_TYPE_HMAC_SHA1, 72).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         KeyObject::new(TEE_TYPE_HMAC_SHA1, 81).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     assert_eq!(
         KeyObject::new(0xA000_00FF, 128).err(),
-        Some(TeeError::NotSupported)
+        Some(CryptoError::NotSupported)
     );
     for (t, s) in [
         (TEE_TYPE_AES, 192),
@@ -405,28 +414,28 @@ fn key_object_allocation_and_populate() {
         id: TEE_ATTR_SECRET_VALUE,
         data: d,
     };
-    assert_eq!(o.populate(&[]), Err(TeeError::ItemNotFound));
+    assert_eq!(o.populate(&[]), Err(CryptoError::ItemNotFound));
     assert_eq!(
         o.populate(&[Attribute::Value {
             id: TEE_ATTR_ECC_CURVE,
             a: 1,
             b: 0
         }]),
-        Err(TeeError::ItemNotFound)
+        Err(CryptoError::ItemNotFound)
     );
     assert_eq!(
         o.populate(&[sv(&[0; 16]), sv(&[0; 16])]),
-        Err(TeeError::ItemNotFound)
+        Err(CryptoError::ItemNotFound)
     );
-    assert_eq!(o.populate(&[sv(&[0; 24])]), Err(TeeError::BadState));
-    assert_eq!(o.populate(&[sv(&[0; 40])]), Err(TeeError::Security));
+    assert_eq!(o.populate(&[sv(&[0; 24])]), Err(CryptoError::BadState));
+    assert_eq!(o.populate(&[sv(&[0; 40])]), Err(CryptoError::Security));
     o.populate(&[sv(&K128)]).unwrap();
     assert_eq!(o.key_size(), 128);
-    assert_eq!(o.populate(&[sv(&K128)]), Err(TeeError::BadParameters));
+    assert_eq!(o.populate(&[sv(&K128)]), Err(CryptoError::BadParameters));
     let mut out = [0u8; 16];
     assert_eq!(
         o.get_buffer_attribute(TEE_ATTR_SECRET_VALUE, &mut out[..4]),
-        Err(TeeError::ShortBuffer { required: 16 })
+        Err(CryptoError::ShortBuffer { required: 16 })
     );
     assert_eq!(
         o.get_buffer_attribute(TEE_ATTR_SECRET_VALUE, &mut out),
@@ -435,12 +444,12 @@ fn key_object_allocation_and_populate() {
     assert_eq!(out, K128);
     assert_eq!(
         o.get_buffer_attribute(TEE_ATTR_RSA_MODULUS, &mut out),
-        Err(TeeError::ItemNotFound)
+        Err(CryptoError::ItemNotFound)
     );
     o.restrict_usage(!TEE_USAGE_EXTRACTABLE);
     assert_eq!(
         o.get_buffer_attribute(TEE_ATTR_SECRET_VALUE, &mut out),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
     o.reset();
     assert!(!o.is_initialized());
@@ -459,7 +468,7 @@ fn key_object_allocation_and_populate() {
     let mut small = KeyObject::new(TEE_TYPE_HMAC_SHA256, 256).unwrap();
     assert_eq!(
         small.copy_attributes_from(&src),
-        Err(TeeError::BadParameters)
+        Err(CryptoError::BadParameters)
     );
 }
 
@@ -467,12 +476,15 @@ fn key_object_allocation_and_populate() {
 fn key_generation() {
     let mut rng = CounterRng(1);
     let mut o = KeyObject::new(TEE_TYPE_AES, 256).unwrap();
-    assert_eq!(o.generate(100, &[], &mut rng), Err(TeeError::NotSupported));
+    assert_eq!(
+        o.generate(100, &[], &mut rng),
+        Err(CryptoError::NotSupported)
+    );
     o.generate(192, &[], &mut rng).unwrap();
     assert_eq!(o.key_size(), 192);
     assert_eq!(o.secret().unwrap().len(), 24);
     assert_eq!(o.secret().unwrap()[..3], [1, 2, 3]);
-    assert_eq!(o.generate(192, &[], &mut rng), Err(TeeError::BadState));
+    assert_eq!(o.generate(192, &[], &mut rng), Err(CryptoError::BadState));
 
     // As OP-TEE: the size is checked against the type, not the object maximum (the storage
     // of an AES object holds 256 bits); secret types take no parameters (ITEM_NOT_FOUND).
@@ -481,7 +493,10 @@ fn key_generation() {
         id: TEE_ATTR_SECRET_VALUE,
         data: &[0; 16],
     };
-    assert_eq!(s.generate(128, &[p], &mut rng), Err(TeeError::ItemNotFound));
+    assert_eq!(
+        s.generate(128, &[p], &mut rng),
+        Err(CryptoError::ItemNotFound)
+    );
     s.generate(256, &[], &mut rng).unwrap();
     assert_eq!(s.key_size(), 256);
 

@@ -554,7 +554,7 @@ fn caller_buffered_cts_and_xts() {
     let mut out = [0u8; 64];
     assert_eq!(
         op.cipher_update(&msg[..5], &mut out),
-        Err(oxtee_crypto::TeeError::BadParameters)
+        Err(oxtee_crypto::CryptoError::BadParameters)
     );
     assert_eq!(op.cipher_update(&msg[..16], &mut out), Ok(16));
     assert_eq!(op.cipher_final(&msg[16..47], &mut out[16..]), Ok(31));

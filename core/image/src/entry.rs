@@ -16,7 +16,7 @@ use oxtee_pta::system::SystemPta;
 use oxtee_pta::PtaRegistry;
 use oxtee_qemu_virt::secure_os::THREAD_COUNT;
 use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
-use spin::{Mutex, Once};
+use spin::Once;
 
 use oxtee_arch::cpu::mark_started;
 use oxtee_arch::hooks::Core;
@@ -56,7 +56,7 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
         secure_ram: SECURE_RAM,
         static_shm: None,
     };
-    let shm = Mutex::new(ShmRegistry::new(layout, RegistryLimits::default()));
+    let shm = ShmRegistry::new(layout, RegistryLimits::default());
     let mut ptas = PtaRegistry::new();
     let lock = Arc::new(CoreRwLock::default());
     let stats = Arc::new(CoreStats {
@@ -71,7 +71,8 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     if let Some(rng) = &rng {
         crate::machine::set_rng(rng.clone());
         add(Arc::new(RngPta::new(rng.clone())));
-        add(Arc::new(SystemPta::new(rng.clone())));
+        let huk = crate::machine::MACHINE.hw_unique_key().key;
+        add(Arc::new(SystemPta::new(rng.clone(), huk)));
     }
     add(Arc::new(InvokeTestsPta::new(
         lock,
@@ -93,15 +94,9 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     {
         error!("TA frame pool unusable");
     }
-    Kernel {
-        shm,
-        ptas,
-        ta_keys,
-        ta_versions: Default::default(),
-        users,
-        user_hw: Some(&crate::machine::MACHINE),
-        notif: Some(&NOTIF),
-    }
+    Kernel::new(shm, ptas, ta_keys)
+        .with_user_tas(&crate::machine::MACHINE, users)
+        .with_notifications(&NOTIF)
 }
 
 /// The image's side of the entry points.

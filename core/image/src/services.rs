@@ -108,17 +108,6 @@ impl StatsSource for CoreStats {
             millis: ((cnt % frq) * 1000 / frq) as u32,
         })
     }
-    fn ree_time(&self) -> Result<TeeTime, TeeError> {
-        let cpu = oxtee_arch::cpu::cpu_index();
-        let mut rpc = oxtee_arch::thread::current_rpc(cpu).ok_or(TeeError::BadState)?;
-        let mut mem = crate::memory::ns_memory();
-        let (secs, nanos) =
-            oxtee_kernel::rpc::get_ree_time(&mut rpc, &mut mem).map_err(|_| TeeError::Generic)?;
-        Ok(TeeTime {
-            seconds: secs as u32,
-            millis: (nanos / 1_000_000) as u32,
-        })
-    }
 }
 
 /// Core self tests run by `PTA_INVOKE_TESTS_CMD_SELF_TESTS` (xtest 1001).
@@ -129,7 +118,7 @@ impl CoreSelfTests for CoreTests {
         // A native interrupt (the secure timer) reaches the core and returns.
         if !oxtee_arch::interrupt::timer_self_test() {
             crate::console::error!("self test: the secure timer interrupt did not arrive");
-            return Err(TeeError::Generic);
+            return Err(TeeError::GENERIC);
         }
         // Normal-world memory outside the RAM the DT gave is refused.
         let mem = crate::memory::ns_memory();
@@ -137,7 +126,7 @@ impl CoreSelfTests for CoreTests {
         let core = oxtee_qemu_virt::secure_os::LOAD_ADDR as u64;
         if mem.read(core, &mut b).is_ok() || mem.read(u64::MAX, &mut b).is_ok() {
             crate::console::error!("self test: secure memory readable as normal-world memory");
-            return Err(TeeError::Generic);
+            return Err(TeeError::GENERIC);
         }
         Ok(())
     }

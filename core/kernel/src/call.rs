@@ -8,16 +8,19 @@ use alloc::vec::Vec;
 use oxtee_msg::{
     decode, encode_error, encode_result, rpc_arg_offset, Answer, Completion, Dir, ParamOut, Request,
 };
-use oxtee_pta::{ClientIdentity, Memref, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid};
+use oxtee_pta::{
+    Caller, ClientIdentity, Memref, Origin, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid,
+};
 use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
 use supplicant_proto::optee_msg::OPTEE_MSG_MAX_NUM_PARAMS;
 use supplicant_proto::optee_smc::*;
 use supplicant_proto::tee_result::*;
 
 use crate::fast::Regs;
+use crate::pta_services::NormalWorldServices;
 use crate::rpc::{preemption_point, release_arg_area, Rpc, RpcArgArea};
 use crate::user_ta::hw::UserHw;
-use crate::user_ta::{Cx, Failure, UserTas};
+use crate::user_ta::{Cx, Services, UserTas};
 
 /// Largest `optee_msg_arg` plus the RPC argument that may follow it.
 const MAX_ARG_BYTES: usize = 32 + 32 * OPTEE_MSG_MAX_NUM_PARAMS as usize + 160;
@@ -27,21 +30,74 @@ const PAGE: u64 = 4096;
 /// Sessions and shared memory of the normal world. Shared by all secure
 /// threads: each part has its own lock, never held across an RPC.
 pub struct Kernel {
-    /// Registered shared memory.
-    pub shm: spin::Mutex<ShmRegistry>,
-    /// Pseudo-TAs and their sessions (internally synchronised).
-    pub ptas: PtaRegistry,
-    /// Keys a user TA's signature must chain to.
-    pub ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
-    /// Highest TA versions seen (anti-rollback).
-    pub ta_versions: crate::ta_load::TaVersions,
-    /// User TA instances and their sessions.
-    pub users: UserTas,
+    /// Shared memory, PTAs, the TA store and TA instances (what the TA
+    /// runtime is lent for each call).
+    services: Services,
     /// The machine side of running TAs at S-EL0 (absent: user TAs are
     /// fetched and verified but not run).
-    pub user_hw: Option<&'static dyn UserHw>,
+    user_hw: Option<&'static dyn UserHw>,
     /// Asynchronous notifications, when offered.
-    pub notif: Option<&'static crate::notif::Notifications>,
+    notif: Option<&'static crate::notif::Notifications>,
+}
+
+impl Kernel {
+    /// A kernel over `shm` with the pseudo-TAs of `ptas`, trusting TA
+    /// signatures that chain to `ta_keys`. Without
+    /// [`Kernel::with_user_tas`] user TAs are verified, never run.
+    pub fn new(
+        shm: ShmRegistry,
+        ptas: PtaRegistry,
+        ta_keys: Vec<oxtee_ta_verify::RsaPublicKey>,
+    ) -> Self {
+        Self {
+            services: Services::new(shm, ptas, ta_keys, UserTas::new()),
+            user_hw: None,
+            notif: None,
+        }
+    }
+
+    /// Runs user TAs on `hw`, with the instances (and frame pool) of `users`.
+    pub fn with_user_tas(mut self, hw: &'static dyn UserHw, users: UserTas) -> Self {
+        self.services.users = users;
+        self.user_hw = Some(hw);
+        self
+    }
+
+    /// Offers asynchronous notifications through `notif`.
+    pub fn with_notifications(mut self, notif: &'static crate::notif::Notifications) -> Self {
+        self.notif = Some(notif);
+        self
+    }
+
+    /// Registered shared memory.
+    pub fn shm(&self) -> &spin::Mutex<ShmRegistry> {
+        &self.services.shm
+    }
+
+    /// Pseudo-TAs and their sessions.
+    pub fn ptas(&self) -> &PtaRegistry {
+        &self.services.ptas
+    }
+
+    /// User TA instances and their sessions.
+    pub fn users(&self) -> &UserTas {
+        &self.services.users
+    }
+
+    /// The same, to be changed before the kernel is shared (boot, tests).
+    pub fn users_mut(&mut self) -> &mut UserTas {
+        &mut self.services.users
+    }
+
+    /// The TA version floors seen so far.
+    pub fn ta_versions(&self) -> &crate::ta_load::TaVersions {
+        &self.services.ta_versions
+    }
+
+    /// What the TA runtime is lent for a call.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
 }
 
 /// Where the argument of a call lives and how much of it may be read.
@@ -92,14 +148,14 @@ pub fn yielding_call(
         return [u64::from(OPTEE_SMC_RETURN_UNKNOWN_FUNCTION), 0, 0, 0];
     };
     preemption_point(rpc);
-    let argbuf = match locate_arg(&mut k.shm.lock(), fid, regs) {
+    let argbuf = match locate_arg(&mut k.services.shm.lock(), fid, regs) {
         Ok(b) => b,
         Err(a0) => return [u64::from(a0), 0, 0, 0],
     };
     let has_rpc_arg = fid != OPTEE_SMC_CALL_WITH_ARG;
     let (a0, argbuf) = serve(k, argbuf, has_rpc_arg, mem, rpc);
     if argbuf.cookie().is_some() {
-        let _ = k.shm.lock().release(argbuf);
+        let _ = k.services.shm.lock().release(argbuf);
     }
     [u64::from(a0), 0, 0, 0]
 }
@@ -155,7 +211,7 @@ fn serve(
             // Without an RPC argument in the call's buffer, one is asked for
             // when needed (plain CALL_WITH_ARG, as U-Boot and older kernels
             // make it) and given back before the answer.
-            let layout = k.shm.lock().layout().clone();
+            let layout = k.services.shm.lock().layout().clone();
             rpc.set_arg_area(Some(RpcArgArea::OnDemand { layout }));
             let completion = execute(k, &req, mem, rpc);
             release_arg_area(rpc);
@@ -187,6 +243,11 @@ fn status(ret: u32, origin: u32) -> Completion {
     Completion::status(ret, origin)
 }
 
+/// The completion of a failed call: its code and who reports it.
+fn failed(e: TeeError) -> Completion {
+    status(e.code(), e.origin().value())
+}
+
 /// Runs a decoded request.
 fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
     match *req {
@@ -197,7 +258,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             page_offset,
             ..
         } => {
-            let mut shm = k.shm.lock();
+            let mut shm = k.services.shm.lock();
             let r = shm
                 .read_page_list(mem, buf_ptr | page_offset, size)
                 .and_then(|(pages, offset)| shm.register(shm_ref, pages, offset, size));
@@ -206,7 +267,7 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
             }
         }
-        Request::UnregisterShm { shm_ref } => match k.shm.lock().unregister(shm_ref) {
+        Request::UnregisterShm { shm_ref } => match k.services.shm.lock().unregister(shm_ref) {
             Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
             Err(e) => status(e.tee_result(), TEE_ORIGIN_TEE),
         },
@@ -221,20 +282,26 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 login,
                 uuid: Uuid(client_uuid),
             };
-            if k.ptas.find(&Uuid(uuid)).is_none() {
+            if k.services.ptas.find(&Uuid(uuid)).is_none() {
                 let Some(hw) = k.user_hw else {
                     return verify_only(k, uuid, mem, rpc);
                 };
                 return with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                    let mut cx = Cx::new(k, hw, mem, rpc);
+                    let mut cx = Cx::new(&k.services, hw, mem, rpc);
                     crate::user_ta::open_session(&mut cx, uuid, client, None, p)
-                        .map(|id| (id, TEE_ORIGIN_TRUSTED_APP))
+                        .map(|id| (id, Origin::TrustedApp))
                 });
             }
-            with_params(k, mem, rpc, params.slots(), |k, _, _, p| {
-                k.ptas
-                    .open_session(&Uuid(uuid), &client, p)
-                    .map(|id| (id, TEE_ORIGIN_TEE))
+            with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
+                let mut services = NormalWorldServices {
+                    rpc,
+                    mem,
+                    shm: &k.services.shm,
+                };
+                k.services
+                    .ptas
+                    .open_session(&Uuid(uuid), &client, Caller::NormalWorld, p, &mut services)
+                    .map(|id| (id, Origin::Tee))
                     .map_err(pta_failure)
             })
         }
@@ -243,39 +310,56 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
             func,
             ref params,
             ..
-        } => match k.user_hw.filter(|_| k.users.has_session(session)) {
+        } => match k.user_hw.filter(|_| k.services.users.has_session(session)) {
             Some(hw) => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                let mut cx = Cx::new(k, hw, mem, rpc);
+                let mut cx = Cx::new(&k.services, hw, mem, rpc);
                 crate::user_ta::invoke(&mut cx, session, None, func, p)
-                    .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
+                    .map(|()| (session, Origin::TrustedApp))
             })
             .without_session(),
-            None => with_params(k, mem, rpc, params.slots(), |k, _, _, p| {
-                k.ptas
-                    .invoke(session, func, p)
-                    .map(|()| (session, TEE_ORIGIN_TRUSTED_APP))
+            None => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
+                let mut services = NormalWorldServices {
+                    rpc,
+                    mem,
+                    shm: &k.services.shm,
+                };
+                k.services
+                    .ptas
+                    .invoke(session, Caller::NormalWorld, func, p, &mut services)
+                    .map(|()| (session, Origin::TrustedApp))
                     .map_err(pta_failure)
             })
             .without_session(),
         },
         Request::CloseSession { session } => {
-            match k.user_hw.filter(|_| k.users.has_session(session)) {
+            match k.user_hw.filter(|_| k.services.users.has_session(session)) {
                 Some(hw) => {
-                    let mut cx = Cx::new(k, hw, mem, rpc);
+                    let mut cx = Cx::new(&k.services, hw, mem, rpc);
                     match crate::user_ta::close_session(&mut cx, session, None) {
                         Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
-                        Err((code, origin)) => status(code, origin),
+                        Err(e) => failed(e),
                     }
                 }
-                None => match k.ptas.close_session(session) {
-                    Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
-                    Err(e) => status(e.code(), TEE_ORIGIN_TEE),
-                },
+                None => {
+                    let mut services = NormalWorldServices {
+                        rpc,
+                        mem,
+                        shm: &k.services.shm,
+                    };
+                    match k
+                        .services
+                        .ptas
+                        .close_session(session, Caller::NormalWorld, &mut services)
+                    {
+                        Ok(()) => status(TEE_SUCCESS, TEE_ORIGIN_TEE),
+                        Err(e) => failed(e),
+                    }
+                }
             }
         }
         Request::Cancel { session, .. } => {
             // Pseudo-TA calls run to completion: only user TAs see it.
-            if k.users.cancel(session) || k.ptas.has_session(session) {
+            if k.services.users.cancel(session) || k.services.ptas.has_session(session) {
                 status(TEE_SUCCESS, TEE_ORIGIN_TEE)
             } else {
                 status(TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_TEE)
@@ -298,13 +382,12 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
 }
 
 /// A PTA's error with the origin OP-TEE reports for it.
-fn pta_failure(e: TeeError) -> Failure {
-    let origin = if e == TeeError::ItemNotFound {
-        TEE_ORIGIN_TEE
+fn pta_failure(e: TeeError) -> TeeError {
+    if e.is(TeeError::ITEM_NOT_FOUND) {
+        e.with_origin(Origin::Tee)
     } else {
-        TEE_ORIGIN_TRUSTED_APP
-    };
-    (e.code(), origin)
+        e.with_origin(Origin::TrustedApp)
+    }
 }
 
 /// Without a way to run TAs (host builds): the TA is fetched and verified
@@ -312,12 +395,19 @@ fn pta_failure(e: TeeError) -> Failure {
 /// TA that fails a check gets OP-TEE's code.
 fn verify_only(k: &Kernel, uuid: [u8; 16], mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) -> Completion {
     let versions = crate::ta_load::Versions {
-        cache: &k.ta_versions,
+        cache: &k.services.ta_versions,
         store: None,
     };
-    match crate::ta_load::load_ta(rpc, mem, &k.shm, uuid, &k.ta_keys, &versions) {
+    match crate::ta_load::load_ta(
+        rpc,
+        mem,
+        &k.services.shm,
+        uuid,
+        &k.services.ta_keys,
+        &versions,
+    ) {
         Ok(_) => status(TEE_ERROR_NOT_IMPLEMENTED, TEE_ORIGIN_TEE),
-        Err(code) => status(code, TEE_ORIGIN_TEE),
+        Err(e) => failed(e),
     }
 }
 
@@ -341,11 +431,16 @@ fn with_params(
     mem: &mut dyn PhysMem,
     rpc: &mut dyn Rpc,
     slots: &[oxtee_msg::Param; 4],
-    f: impl FnOnce(&Kernel, &mut dyn PhysMem, &mut dyn Rpc, &mut Params) -> Result<(u32, u32), Failure>,
+    f: impl FnOnce(
+        &Kernel,
+        &mut dyn PhysMem,
+        &mut dyn Rpc,
+        &mut Params,
+    ) -> Result<(u32, Origin), TeeError>,
 ) -> Completion {
     let mut params: Params = Default::default();
     let mut views = Views(Vec::with_capacity(4));
-    let mut failed = None;
+    let mut refused = None;
     for (i, slot) in slots.iter().enumerate() {
         match to_gp(k, mem, slot) {
             Ok((p, view)) => {
@@ -354,13 +449,13 @@ fn with_params(
             }
             Err(e) => {
                 views.0.push(None);
-                failed = Some(e);
+                refused = Some(e);
                 break;
             }
         }
     }
-    let completion = match failed {
-        Some(code) => status(code, TEE_ORIGIN_TEE),
+    let completion = match refused {
+        Some(e) => failed(e),
         None => {
             // No lock is held here: a pending normal-world interrupt may
             // come in before and after the call runs.
@@ -368,8 +463,8 @@ fn with_params(
             let r = f(k, mem, rpc, &mut params);
             preemption_point(rpc);
             let (ret, origin, session) = match r {
-                Ok((session, origin)) => (TEE_SUCCESS, origin, session),
-                Err((code, origin)) => (code, origin, 0),
+                Ok((session, origin)) => (TEE_SUCCESS, origin.value(), session),
+                Err(e) => (e.code(), e.origin().value(), 0),
             };
             let mut c = status(ret, origin);
             c.session = session;
@@ -392,7 +487,7 @@ fn with_params(
     };
     for v in views.0.into_iter().flatten() {
         if v.cookie().is_some() {
-            let _ = k.shm.lock().release(v);
+            let _ = k.services.shm.lock().release(v);
         }
     }
     completion
@@ -434,7 +529,7 @@ fn to_gp(
     k: &Kernel,
     mem: &mut dyn PhysMem,
     slot: &oxtee_msg::Param,
-) -> Result<(PtaParam, Option<NsBuf>), u32> {
+) -> Result<(PtaParam, Option<NsBuf>), TeeError> {
     use oxtee_msg::Param as M;
     let (dir, view, size) = match *slot {
         M::None => return Ok((PtaParam::None, None)),
@@ -462,13 +557,14 @@ fn to_gp(
             ..
         } => {
             let v = k
+                .services
                 .shm
                 .lock()
                 .contiguous(buf_ptr, size)
-                .map_err(|e| e.tee_result())?;
+                .map_err(|e| TeeError::from_code(e.tee_result()))?;
             (dir, Some(v), size)
         }
-        M::Tmem { .. } => return Err(TEE_ERROR_BAD_PARAMETERS),
+        M::Tmem { .. } => return Err(TeeError::BAD_PARAMETERS),
         M::Rmem {
             dir,
             offs,
@@ -476,14 +572,15 @@ fn to_gp(
             shm_ref,
         } => {
             let v = k
+                .services
                 .shm
                 .lock()
                 .lookup(shm_ref, offs, size)
-                .map_err(|e| e.tee_result())?;
+                .map_err(|e| TeeError::from_code(e.tee_result()))?;
             (dir, Some(v), size)
         }
     };
-    let size = usize::try_from(size).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+    let size = usize::try_from(size).map_err(|_| TeeError::BAD_PARAMETERS)?;
     let memref = match &view {
         None => Memref::null(size),
         // Output buffers are copied in too: with OP-TEE the TA works on the
@@ -494,9 +591,9 @@ fn to_gp(
             Err(e) => {
                 let code = e.tee_result();
                 if let Some(v) = view {
-                    let _ = k.shm.lock().release(v);
+                    let _ = k.services.shm.lock().release(v);
                 }
-                return Err(code);
+                return Err(TeeError::from_code(code));
             }
         },
     };

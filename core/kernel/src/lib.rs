@@ -8,6 +8,7 @@ pub mod call;
 pub mod fast;
 pub mod lazy_fp;
 pub mod notif;
+pub mod pta_services;
 pub mod rpc;
 pub mod supp_buf;
 pub mod ta_load;

@@ -7,7 +7,7 @@ use supplicant_proto::optee_msg::{
     OpteeMsgArg, OpteeMsgParam, OPTEE_MSG_ATTR_TYPE_MASK, OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
 };
 use supplicant_proto::optee_rpc::OPTEE_RPC_CMD_GET_TIME;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use zerocopy::{FromBytes, FromZeros, IntoBytes};
 
 /// Where the RPC `optee_msg_arg` of the running call lives.
@@ -52,25 +52,25 @@ impl RpcArgArea {
 
 /// Makes sure the running call has an RPC argument, asking the normal world
 /// for one if the call allows it. Returns the cookie of RPC commands.
-fn ensure_arg_area(rpc: &mut dyn Rpc) -> Result<u64, u32> {
+fn ensure_arg_area(rpc: &mut dyn Rpc) -> Result<u64, TeeError> {
     let layout = match rpc.arg_area() {
-        None => return Err(TEE_ERROR_NOT_SUPPORTED),
+        None => return Err(TeeError::NOT_SUPPORTED),
         Some(RpcArgArea::OnDemand { layout }) => layout.clone(),
-        Some(area) => return area.message().map(|(_, _, c)| c).ok_or(TEE_ERROR_GENERIC),
+        Some(area) => return area.message().map(|(_, _, c)| c).ok_or(TeeError::GENERIC),
     };
     let kind = RpcKind::Alloc {
         size: RPC_ARG_BYTES as u32,
     };
     let [a1, a2, a4, a5] = rpc.rpc(kind);
     let RpcResult::Alloc(Some(got)) = kind.decode_return(a1, a2, a4, a5) else {
-        return Err(TEE_ERROR_OUT_OF_MEMORY);
+        return Err(TeeError::OUT_OF_MEMORY);
     };
     // OP-TEE needs the message 8-byte aligned, in normal-world memory.
     let buf = match layout.contiguous(got.pa, RPC_ARG_BYTES as u64) {
         Ok(buf) if got.pa % 8 == 0 => buf,
         _ => {
             rpc.rpc(RpcKind::Free { cookie: got.cookie });
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
     };
     rpc.set_arg_area(Some(RpcArgArea::Allocated {
@@ -132,11 +132,8 @@ pub fn rpc_cmd(
     mem: &mut dyn PhysMem,
     cmd: u32,
     params: &mut [OpteeMsgParam],
-) -> Result<(), u32> {
-    match rpc_cmd_answer(rpc, mem, cmd, params)? {
-        TEE_SUCCESS => Ok(()),
-        ret => Err(ret),
-    }
+) -> Result<(), TeeError> {
+    TeeError::check(rpc_cmd_answer(rpc, mem, cmd, params)?)
 }
 
 /// Like [`rpc_cmd`], but the parameters come back whatever the normal
@@ -148,10 +145,10 @@ pub fn rpc_cmd_answer(
     mem: &mut dyn PhysMem,
     cmd: u32,
     params: &mut [OpteeMsgParam],
-) -> Result<u32, u32> {
+) -> Result<u32, TeeError> {
     let n = params.len();
     if n > RPC_MAX_PARAMS {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let mut msg = [0u8; ARG_HDR + PARAM * RPC_MAX_PARAMS];
     let len = ARG_HDR + PARAM * n;
@@ -169,22 +166,22 @@ pub fn rpc_cmd_answer(
         let (buf, offset, _) = rpc
             .arg_area()
             .and_then(RpcArgArea::message)
-            .ok_or(TEE_ERROR_GENERIC)?;
+            .ok_or(TeeError::GENERIC)?;
         buf.write_at(mem, offset, &msg[..len])
-            .map_err(|_| TEE_ERROR_GENERIC)?;
+            .map_err(|_| TeeError::GENERIC)?;
     }
     rpc.rpc(RpcKind::Cmd { cookie });
     let (buf, offset, _) = rpc
         .arg_area()
         .and_then(RpcArgArea::message)
-        .ok_or(TEE_ERROR_GENERIC)?;
+        .ok_or(TeeError::GENERIC)?;
     // One copy back, then only the copy is looked at.
     buf.read_at(mem, offset, &mut msg[..len])
-        .map_err(|_| TEE_ERROR_GENERIC)?;
-    let hdr = OpteeMsgArg::read_from_bytes(&msg[..ARG_HDR]).map_err(|_| TEE_ERROR_GENERIC)?;
+        .map_err(|_| TeeError::GENERIC)?;
+    let hdr = OpteeMsgArg::read_from_bytes(&msg[..ARG_HDR]).map_err(|_| TeeError::GENERIC)?;
     for (i, p) in params.iter_mut().enumerate() {
         let raw = &msg[ARG_HDR + PARAM * i..ARG_HDR + PARAM * (i + 1)];
-        *p = OpteeMsgParam::read_from_bytes(raw).map_err(|_| TEE_ERROR_GENERIC)?;
+        *p = OpteeMsgParam::read_from_bytes(raw).map_err(|_| TeeError::GENERIC)?;
     }
     Ok(hdr.ret)
 }
@@ -201,15 +198,15 @@ pub fn value_param(attr: u64, a: u64, b: u64, c: u64) -> OpteeMsgParam {
 
 /// `OPTEE_RPC_CMD_GET_TIME`: the normal world's wall-clock time
 /// (seconds, nanoseconds).
-pub fn get_ree_time(rpc: &mut dyn Rpc, mem: &mut dyn PhysMem) -> Result<(u64, u64), u32> {
+pub fn get_ree_time(rpc: &mut dyn Rpc, mem: &mut dyn PhysMem) -> Result<(u64, u64), TeeError> {
     let mut p = [value_param(OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0, 0)];
     rpc_cmd(rpc, mem, OPTEE_RPC_CMD_GET_TIME, &mut p)?;
     if p[0].attr & OPTEE_MSG_ATTR_TYPE_MASK != OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT {
-        return Err(TEE_ERROR_GENERIC);
+        return Err(TeeError::GENERIC);
     }
     let v = p[0].value();
     if v.b >= 1_000_000_000 {
-        return Err(TEE_ERROR_GENERIC);
+        return Err(TeeError::GENERIC);
     }
     Ok((v.a, v.b))
 }

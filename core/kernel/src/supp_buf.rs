@@ -5,7 +5,7 @@
 use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
 use supplicant_proto::optee_msg::*;
 use supplicant_proto::optee_rpc::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 use crate::rpc::{rpc_cmd, value_param, Rpc};
 
@@ -50,14 +50,14 @@ impl SuppBuf {
     }
 
     /// A checked view of the buffer (to be released to `shm` after use).
-    pub fn view(&self, shm: &spin::Mutex<ShmRegistry>) -> Result<NsBuf, u32> {
+    pub fn view(&self, shm: &spin::Mutex<ShmRegistry>) -> Result<NsBuf, TeeError> {
         let mut reg = shm.lock();
         if self.noncontig {
             reg.lookup(self.cookie, 0, self.size)
         } else {
             reg.contiguous(self.buf_ptr, self.size)
         }
-        .map_err(|e| e.tee_result())
+        .map_err(|e| TeeError::from_code(e.tee_result()))
     }
 
     /// Copies `data` into the buffer.
@@ -66,9 +66,11 @@ impl SuppBuf {
         mem: &mut dyn PhysMem,
         shm: &spin::Mutex<ShmRegistry>,
         data: &[u8],
-    ) -> Result<(), u32> {
+    ) -> Result<(), TeeError> {
         let v = self.view(shm)?;
-        let r = v.write_at(mem, 0, data).map_err(|e| e.tee_result());
+        let r = v
+            .write_at(mem, 0, data)
+            .map_err(|e| TeeError::from_code(e.tee_result()));
         let _ = shm.lock().release(v);
         r
     }
@@ -79,9 +81,11 @@ impl SuppBuf {
         mem: &mut dyn PhysMem,
         shm: &spin::Mutex<ShmRegistry>,
         out: &mut [u8],
-    ) -> Result<(), u32> {
+    ) -> Result<(), TeeError> {
         let v = self.view(shm)?;
-        let r = v.read_at(mem, 0, out).map_err(|e| e.tee_result());
+        let r = v
+            .read_at(mem, 0, out)
+            .map_err(|e| TeeError::from_code(e.tee_result()));
         let _ = shm.lock().release(v);
         r
     }
@@ -94,7 +98,7 @@ pub fn alloc_supp_buf(
     mem: &mut dyn PhysMem,
     shm: &spin::Mutex<ShmRegistry>,
     size: u64,
-) -> Result<SuppBuf, u32> {
+) -> Result<SuppBuf, TeeError> {
     let size = size.max(1);
     let mut a = [value_param(
         OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
@@ -116,7 +120,7 @@ pub fn alloc_supp_buf(
         || got < size
     {
         release(rpc, mem, cookie);
-        return Err(TEE_ERROR_OUT_OF_MEMORY);
+        return Err(TeeError::OUT_OF_MEMORY);
     }
     if noncontig {
         // A page list: registered while the buffer lives, passed by reference.
@@ -124,7 +128,7 @@ pub fn alloc_supp_buf(
         let r = reg
             .read_page_list(mem, buf_ptr, size)
             .and_then(|(pages, offset)| reg.register(cookie, pages, offset, size))
-            .map_err(|e| e.tee_result());
+            .map_err(|e| TeeError::from_code(e.tee_result()));
         drop(reg);
         if let Err(e) = r {
             release(rpc, mem, cookie);
@@ -163,8 +167,8 @@ pub fn with_supp_buf<R>(
     mem: &mut dyn PhysMem,
     shm: &spin::Mutex<ShmRegistry>,
     size: u64,
-    f: impl FnOnce(&mut dyn Rpc, &mut dyn PhysMem, &SuppBuf) -> Result<R, u32>,
-) -> Result<R, u32> {
+    f: impl FnOnce(&mut dyn Rpc, &mut dyn PhysMem, &SuppBuf) -> Result<R, TeeError>,
+) -> Result<R, TeeError> {
     let buf = alloc_supp_buf(rpc, mem, shm, size)?;
     let r = f(rpc, mem, &buf);
     free_supp_buf(rpc, mem, shm, buf);

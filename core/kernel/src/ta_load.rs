@@ -6,12 +6,12 @@
 //! again fills it; the bytes are copied into secure memory once; `SHM_FREE`.
 
 use alloc::vec::Vec;
+use supplicant_proto::tee_error::TeeError;
 
 use oxtee_shm::{PhysMem, ShmRegistry};
 use oxtee_ta_verify::{verify_ta, RsaPublicKey};
 use supplicant_proto::optee_msg::*;
 use supplicant_proto::optee_rpc::*;
-use supplicant_proto::tee_result::*;
 
 use crate::rpc::{rpc_cmd, value_param, Rpc};
 use crate::supp_buf::with_supp_buf;
@@ -36,7 +36,7 @@ pub trait VersionStore {
         mem: &mut dyn PhysMem,
         uuid: [u8; 16],
         version: u32,
-    ) -> Result<(), u32>;
+    ) -> Result<(), TeeError>;
 }
 
 /// The version floor of a load: the cache, and the store behind it (none
@@ -75,9 +75,9 @@ impl Versions<'_> {
         mem: &mut dyn PhysMem,
         uuid: [u8; 16],
         version: u32,
-    ) -> Result<(), u32> {
+    ) -> Result<(), TeeError> {
         match self.cache.floor(uuid) {
-            Some(f) if f > version => return Err(TEE_ERROR_ACCESS_CONFLICT),
+            Some(f) if f > version => return Err(TeeError::ACCESS_CONFLICT),
             Some(f) if f == version => return Ok(()),
             _ => {}
         }
@@ -110,11 +110,11 @@ pub fn load_ta(
     uuid: [u8; 16],
     trusted: &[RsaPublicKey],
     versions: &Versions<'_>,
-) -> Result<LoadedTa, u32> {
+) -> Result<LoadedTa, TeeError> {
     let ta = load_module(rpc, mem, shm, uuid, trusted, versions)?;
     if ta.elf.ta_head.is_none() {
         // A shared library cannot be opened as a TA.
-        return Err(TEE_ERROR_BAD_FORMAT);
+        return Err(TeeError::BAD_FORMAT);
     }
     Ok(ta)
 }
@@ -128,18 +128,18 @@ pub fn load_module(
     uuid: [u8; 16],
     trusted: &[RsaPublicKey],
     versions: &Versions<'_>,
-) -> Result<LoadedTa, u32> {
+) -> Result<LoadedTa, TeeError> {
     let file = fetch(rpc, mem, shm, uuid)?;
-    let verified =
-        verify_ta(&file, uuid, trusted, versions.cache.floor(uuid)).map_err(|e| e.tee_result())?;
+    let verified = verify_ta(&file, uuid, trusted, versions.cache.floor(uuid))
+        .map_err(|e| TeeError::from_code(e.tee_result()))?;
     if let Some(v) = verified.version {
         versions.check_update(rpc, mem, uuid, v)?;
     }
     let elf_offset = file.len() - verified.elf.len();
-    let elf = oxtee_elf::parse(verified.elf).map_err(|e| e.tee_result())?;
+    let elf = oxtee_elf::parse(verified.elf).map_err(|e| TeeError::from_code(e.tee_result()))?;
     match &elf.ta_head {
         // The signed UUID and the one the TA was built with must agree.
-        Some(head) if head.uuid.to_octets() != uuid => return Err(TEE_ERROR_SECURITY),
+        Some(head) if head.uuid.to_octets() != uuid => return Err(TeeError::SECURITY),
         _ => {}
     }
     Ok(LoadedTa {
@@ -161,7 +161,7 @@ fn fetch(
     mem: &mut dyn PhysMem,
     shm: &spin::Mutex<ShmRegistry>,
     uuid: [u8; 16],
-) -> Result<Vec<u8>, u32> {
+) -> Result<Vec<u8>, TeeError> {
     // 1. Size query: a NULL output buffer; tee-supplicant answers SUCCESS
     //    with the size it needs.
     let null = OpteeMsgParam {
@@ -174,13 +174,13 @@ fn fetch(
     rpc_cmd(rpc, mem, OPTEE_RPC_CMD_LOAD_TA, &mut p)?;
     let size = p[1].u1;
     if size == 0 || size > MAX_TA_SIZE {
-        return Err(TEE_ERROR_OUT_OF_MEMORY);
+        return Err(TeeError::OUT_OF_MEMORY);
     }
-    let len = usize::try_from(size).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+    let len = usize::try_from(size).map_err(|_| TeeError::OUT_OF_MEMORY)?;
     // The size comes from the normal world: allocate without aborting.
     let mut file = Vec::new();
     file.try_reserve_exact(len)
-        .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
     file.resize(len, 0);
     // 2. A buffer tee-supplicant can write, filled by LOAD_TA, copied into
     //    secure memory once; only the copy is checked afterwards.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::rpc::{get_ree_time, release_arg_area, Rpc, RpcArgArea};
 use oxtee_pta::invoke_tests::{InvokeTestsPta, TestRwLock};
-use oxtee_pta::PtaRegistry;
+use oxtee_pta::{PtaRegistry, TeeError};
 use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
 use oxtee_thread::RpcKind;
 use supplicant_proto::optee_msg::*;
@@ -169,15 +169,11 @@ fn kernel() -> Kernel {
     let mut ptas = PtaRegistry::new();
     ptas.register(Arc::new(InvokeTestsPta::new(Arc::new(NoLock), None, None)))
         .unwrap();
-    Kernel {
-        shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
+    Kernel::new(
+        ShmRegistry::new(layout, RegistryLimits::default()),
         ptas,
-        ta_keys: Vec::new(),
-        ta_versions: Default::default(),
-        users: oxtee_kernel::user_ta::UserTas::new(),
-        user_hw: None,
-        notif: None,
-    }
+        Vec::new(),
+    )
 }
 
 fn regs(fid: u32, a1: u64, a2: u64, a3: u64) -> [u64; 8] {
@@ -290,7 +286,7 @@ fn linux_like_session_and_rpc() {
     assert_eq!(ret_of(&ram, 0x4000_0000 + 768).0, TEE_SUCCESS);
     // An RPC from inside a call reaches the normal world through the RPC arg
     // right after the call's arg.
-    let area_buf = k.shm.lock().lookup(0xc0ffee, 0, 4096).unwrap();
+    let area_buf = k.shm().lock().lookup(0xc0ffee, 0, 4096).unwrap();
     rpc.ram = Some(&mut ram as *mut FakeRam);
     rpc.set_arg_area(Some(RpcArgArea::Supplied {
         buf: area_buf,
@@ -301,24 +297,24 @@ fn linux_like_session_and_rpc() {
     // A user TA that the store does not have: its answer comes back.
     let missing = [7u8; 16];
     let versions = oxtee_kernel::ta_load::Versions {
-        cache: &k.ta_versions,
+        cache: k.ta_versions(),
         store: None,
     };
-    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, missing, &[], &versions);
-    assert_eq!(r.err(), Some(TEE_ERROR_ITEM_NOT_FOUND));
+    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, k.shm(), missing, &[], &versions);
+    assert_eq!(r.err(), Some(TeeError::ITEM_NOT_FOUND));
     // A file that is not a signed TA: fetched through the full exchange
     // (size query, SHM_ALLOC, load, SHM_FREE), then refused.
     rpc.store.insert([9u8; 16], vec![0xa5; 3000]);
     rpc.cmds.clear();
-    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, &k.shm, [9u8; 16], &[], &versions);
-    assert_eq!(r.err(), Some(TEE_ERROR_SECURITY));
+    let r = oxtee_kernel::ta_load::load_ta(&mut rpc, &mut ram, k.shm(), [9u8; 16], &[], &versions);
+    assert_eq!(r.err(), Some(TeeError::SECURITY));
     assert_eq!(rpc.cmds, vec![0, 6, 0, 7]);
     // GET_TIME, then LOAD_TA (missing), then LOAD_TA, SHM_ALLOC, LOAD_TA, SHM_FREE.
     assert_eq!(rpc.exits, vec![RpcKind::Cmd { cookie: 0 }; 6]);
     let Some(RpcArgArea::Supplied { buf, .. }) = rpc.set_arg_area(None) else {
         panic!("the supplied RPC argument is gone")
     };
-    k.shm.lock().release(buf).unwrap();
+    k.shm().lock().release(buf).unwrap();
     // Close, then a second close of the same session is refused.
     let a = arg(OPTEE_MSG_CMD_CLOSE_SESSION, session, 0, &[]);
     ram.write(0x4000_0000 + 1152, &a).unwrap();
@@ -415,7 +411,7 @@ fn hostile_arguments() {
     let (a0, ret) = register(&k, &mut ram, &mut rpc, 5, 0x0e10_0000, 1);
     assert_eq!(a0, 0);
     assert_eq!(ret, TEE_ERROR_BAD_PARAMETERS);
-    assert!(k.shm.lock().is_empty());
+    assert!(k.shm().lock().is_empty());
     // Double unregister.
     assert_eq!(
         register(&k, &mut ram, &mut rpc, 6, 0x4020_0000, 2).1,
@@ -473,7 +469,7 @@ fn hostile_arguments() {
     );
     assert_ne!(ret_of(&ram, 0x4010_0000).0, TEE_SUCCESS);
     // Nothing leaked: the buffer is unused and can be unregistered.
-    assert_eq!(k.shm.lock().users(8), Some(0));
+    assert_eq!(k.shm().lock().users(8), Some(0));
 }
 
 /// Plain `CALL_WITH_ARG` (U-Boot, kernels without `SEC_CAP_RPC_ARG`): the RPC
@@ -488,7 +484,7 @@ fn rpc_argument_allocated_on_demand() {
         ..FakeRpc::default()
     };
     rpc.ram = Some(&mut ram as *mut FakeRam);
-    let layout = k.shm.lock().layout().clone();
+    let layout = k.shm().lock().layout().clone();
     rpc.set_arg_area(Some(RpcArgArea::OnDemand {
         layout: layout.clone(),
     }));
@@ -519,7 +515,11 @@ fn rpc_argument_allocated_on_demand() {
         rpc.set_arg_area(Some(RpcArgArea::OnDemand {
             layout: layout.clone(),
         }));
-        assert_eq!(get_ree_time(&mut rpc, &mut ram), Err(want), "PA {pa:#x}");
+        assert_eq!(
+            get_ree_time(&mut rpc, &mut ram),
+            Err(TeeError::from_code(want)),
+            "PA {pa:#x}"
+        );
         let mut expect = vec![RpcKind::Alloc { size: 160 }];
         if pa != 0 {
             expect.push(RpcKind::Free { cookie: 0x78 });
@@ -533,7 +533,7 @@ fn rpc_argument_allocated_on_demand() {
     rpc.set_arg_area(None);
     assert_eq!(
         get_ree_time(&mut rpc, &mut ram),
-        Err(TEE_ERROR_NOT_SUPPORTED)
+        Err(TeeError::NOT_SUPPORTED)
     );
     assert!(rpc.exits.is_empty());
 }

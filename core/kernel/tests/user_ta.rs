@@ -192,7 +192,7 @@ fn open_invoke_close_with_values_and_memrefs() {
     assert!(w.rpc.cmds[7..].iter().all(|&c| c == 2), "{:?}", w.rpc.cmds);
     assert!(w.rpc.fs.files.contains_key("/dirf.db"));
     assert!(w.frames_used() > 0);
-    let stats = w.k.users.stats();
+    let stats = w.k.users().stats();
     assert_eq!((stats.instances, stats.sessions), (1, 1));
 
     let mut p: Params = [
@@ -224,7 +224,7 @@ fn open_invoke_close_with_values_and_memrefs() {
     ];
     assert_eq!(
         w.invoke(id, 2, &mut p),
-        Err((TEE_ERROR_SHORT_BUFFER, ORIGIN_TA))
+        Err(TeeError::SHORT_BUFFER.with_origin(Origin::TrustedApp))
     );
     assert_eq!(p[0].memref().unwrap().size, 100);
     w.invoke0(id, 3).unwrap();
@@ -237,15 +237,12 @@ fn open_invoke_close_with_values_and_memrefs() {
         vec![(0, id, 0), (2, id, 1), (2, id, 2), (2, id, 3), (1, id, 0)]
     );
     assert_eq!(w.frames_used(), 0);
-    let stats = w.k.users.stats();
+    let stats = w.k.users().stats();
     assert_eq!((stats.instances, stats.sessions), (0, 0));
     assert!(w.rpc.irqs > 0, "foreign interrupts were let in");
     // A closed session is gone.
-    assert_eq!(
-        w.invoke0(id, 1),
-        Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE))
-    );
-    assert_eq!(w.close(id), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 1), Err(TeeError::BAD_PARAMETERS));
+    assert_eq!(w.close(id), Err(TeeError::BAD_PARAMETERS));
     w.assert_clean();
 }
 
@@ -253,29 +250,23 @@ fn open_invoke_close_with_values_and_memrefs() {
 fn open_failures() {
     let mut w = World::new();
     // Not in the store: tee-supplicant's answer, origin TEE.
-    assert_eq!(
-        w.open0([9; 16]),
-        Err((TEE_ERROR_ITEM_NOT_FOUND, ORIGIN_TEE))
-    );
+    assert_eq!(w.open0([9; 16]), Err(TeeError::ITEM_NOT_FOUND));
     // Signed for another UUID.
     let other = signed_ta(UUID_MULTI, STACK_SIZE as u32, 0);
     w.rpc.store.insert([8; 16], other);
-    assert_eq!(w.open0([8; 16]), Err((TEE_ERROR_SECURITY, ORIGIN_TEE)));
+    assert_eq!(w.open0([8; 16]), Err(TeeError::SECURITY));
     // The TA refuses the open: its code, origin TA, no session left.
     w.hw.set_script(|ta| ta.ret(TEE_ERROR_ACCESS_DENIED));
     assert_eq!(
         w.open0(UUID_MULTI),
-        Err((TEE_ERROR_ACCESS_DENIED, ORIGIN_TA))
+        Err(TeeError::ACCESS_DENIED.with_origin(Origin::TrustedApp))
     );
     // A stack too large for the runtime.
     w.rpc
         .store
         .insert(UUID_KEEP, signed_ta(UUID_KEEP, 0x20_0000, 0x1c));
-    assert_eq!(
-        w.open0(UUID_KEEP),
-        Err((TEE_ERROR_OUT_OF_MEMORY, ORIGIN_TEE))
-    );
-    let s = w.k.users.stats();
+    assert_eq!(w.open0(UUID_KEEP), Err(TeeError::OUT_OF_MEMORY));
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -294,22 +285,19 @@ fn panic_kills_the_instance() {
         Param::None,
         Param::None,
     ];
-    assert_eq!(
-        w.invoke(id, 1, &mut p),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke(id, 1, &mut p), Err(TeeError::TARGET_DEAD));
     // Memory is released at once; the session stays until closed.
     assert_eq!(w.frames_used(), 0);
-    assert_eq!(w.k.users.stats().sessions, 1);
+    assert_eq!(w.k.users().stats().sessions, 1);
     w.hw.take_entries();
-    assert_eq!(w.invoke0(id, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 2), Err(TeeError::TARGET_DEAD));
     assert!(w.hw.take_entries().is_empty(), "a dead TA is not entered");
     assert_eq!(w.close(id), Ok(()));
     assert!(
         w.hw.take_entries().is_empty(),
         "no close entry for a dead TA"
     );
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     // A new open gets a fresh instance.
     let id = w.open0(UUID_MULTI).unwrap();
@@ -336,9 +324,9 @@ fn fault_kills_the_instance() {
         _ => ta.ret(0),
     });
     let id = w.open0(UUID_MULTI).unwrap();
-    assert_eq!(w.invoke0(id, 1), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 1), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.frames_used(), 0);
-    assert_eq!(w.invoke0(id, 1), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(id, 1), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.close(id), Ok(()));
     assert!(w.hw.log.lock().unwrap().iter().any(|l| l.contains("fault")));
 
@@ -349,10 +337,7 @@ fn fault_kills_the_instance() {
         Param::None,
         Param::None,
     ];
-    assert_eq!(
-        w.invoke(id, 2, &mut p),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke(id, 2, &mut p), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.close(id), Ok(()));
     assert_eq!(w.frames_used(), 0);
     w.assert_clean();
@@ -362,11 +347,8 @@ fn fault_kills_the_instance() {
 fn panic_in_open_and_close_entries() {
     let mut w = World::new();
     w.hw.set_script(|ta| ta.panic());
-    assert_eq!(
-        w.open0(UUID_MULTI),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
-    let s = w.k.users.stats();
+    assert_eq!(w.open0(UUID_MULTI), Err(TeeError::TARGET_DEAD));
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.hw.set_script(|ta| {
         if ta.func() == 1 {
@@ -377,7 +359,7 @@ fn panic_in_open_and_close_entries() {
     });
     let id = w.open0(UUID_MULTI).unwrap();
     assert_eq!(w.close(id), Ok(()));
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -403,7 +385,7 @@ fn counting_ta(ta: &mut Ta<'_>) -> Trap {
     }
 }
 
-fn counter(w: &mut World, id: u32) -> Result<u32, (u32, u32)> {
+fn counter(w: &mut World, id: u32) -> Result<u32, TeeError> {
     let mut p: Params = [
         Param::ValueOutput { a: 0, b: 0 },
         Param::None,
@@ -421,20 +403,17 @@ fn single_instance_shared_and_panic_for_all_sessions() {
     let s1 = w.open0(UUID_SINGLE).unwrap();
     let s2 = w.open0(UUID_SINGLE).unwrap();
     assert_ne!(s1, s2);
-    assert_eq!(w.k.users.stats().instances, 1);
+    assert_eq!(w.k.users().stats().instances, 1);
     assert_eq!(counter(&mut w, s1), Ok(2));
     // Multi-instance TAs get one instance per session.
     let m1 = w.open0(UUID_MULTI).unwrap();
     let m2 = w.open0(UUID_MULTI).unwrap();
-    assert_eq!(w.k.users.stats().instances, 3);
+    assert_eq!(w.k.users().stats().instances, 3);
     assert_eq!(counter(&mut w, m1), Ok(1));
     assert_eq!(counter(&mut w, m2), Ok(1));
     // A panic through s2 kills the instance for s1 too.
-    assert_eq!(w.invoke0(s2, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
-    assert_eq!(
-        counter(&mut w, s1),
-        Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke0(s2, 2), Err(TeeError::TARGET_DEAD));
+    assert_eq!(counter(&mut w, s1), Err(TeeError::TARGET_DEAD));
     // A new open gets a fresh instance while the dead sessions linger.
     let s3 = w.open0(UUID_SINGLE).unwrap();
     assert_eq!(counter(&mut w, s3), Ok(1));
@@ -444,7 +423,7 @@ fn single_instance_shared_and_panic_for_all_sessions() {
     for id in [s3, m1, m2] {
         w.close(id).unwrap();
     }
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -457,10 +436,10 @@ fn keep_alive_survives_close_but_not_panic() {
     w.close(s1).unwrap();
     let kept = w.frames_used();
     assert!(kept > 0);
-    assert_eq!(w.k.users.stats().instances, 1);
+    assert_eq!(w.k.users().stats().instances, 1);
     let s2 = w.open0(UUID_KEEP).unwrap();
     assert_eq!(counter(&mut w, s2), Ok(2));
-    assert_eq!(w.invoke0(s2, 2), Err((TEE_ERROR_TARGET_DEAD, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(s2, 2), Err(TeeError::TARGET_DEAD));
     assert_eq!(w.frames_used(), 0);
     w.close(s2).unwrap();
     let s3 = w.open0(UUID_KEEP).unwrap();
@@ -537,7 +516,7 @@ fn hostile_pointers_are_refused() {
     }
     assert_eq!(got[24..], [ok; 6]);
     assert_eq!(w.frames_used(), before);
-    assert_eq!(w.k.users.stats().sessions, 1);
+    assert_eq!(w.k.users().stats().sessions, 1);
     w.close(id).unwrap();
     assert_eq!(w.frames_used(), 0);
     w.assert_clean();
@@ -884,8 +863,8 @@ fn system_pta_map_zi_and_unmap() {
     assert_ne!(got[15], 0, "unknown PTA command");
     assert_eq!(got[16], 0, "close of the PTA session");
     assert_eq!(w.frames_used(), start);
-    assert_eq!(w.k.users.stats().sessions, 1);
-    assert_eq!(w.k.ptas.session_count(), 0);
+    assert_eq!(w.k.users().stats().sessions, 1);
+    assert_eq!(w.k.ptas().session_count(), 0);
     w.close(id).unwrap();
     assert_eq!(w.frames_used(), 0);
     w.assert_clean();
@@ -1022,10 +1001,10 @@ fn ta_to_ta() {
     parent.store(id, Ordering::Relaxed);
     w.invoke0(id, 1).unwrap();
     let c = child.load(Ordering::Relaxed);
-    assert_eq!(w.k.users.stats().instances, 2);
+    assert_eq!(w.k.users().stats().instances, 2);
     // The normal world cannot use or close the TA's session.
-    assert_eq!(w.invoke0(c, 1), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
-    assert_eq!(w.close(c), Err((TEE_ERROR_BAD_PARAMETERS, ORIGIN_TEE)));
+    assert_eq!(w.invoke0(c, 1), Err(TeeError::BAD_PARAMETERS));
+    assert_eq!(w.close(c), Err(TeeError::BAD_PARAMETERS));
     // Another instance cannot either.
     w.hw.set_script(|ta| ta.ret(0));
     let other = w.open0(UUID_MULTI).unwrap();
@@ -1046,14 +1025,14 @@ fn ta_to_ta() {
         ],
     );
     assert!(got.iter().all(|&x| x != 0), "{got:x?}");
-    assert!(w.k.users.has_session(c) && w.k.users.has_session(id));
+    assert!(w.k.users().has_session(c) && w.k.users().has_session(id));
     w.close(other).unwrap();
     // Back to the parent: its child is still usable, then panics.
     w.hw.set_script(parent_child_script(parent.clone(), child.clone()));
     w.invoke0(id, 2).unwrap();
-    assert!(!w.k.users.has_session(c));
+    assert!(!w.k.users().has_session(c));
     w.close(id).unwrap();
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -1072,7 +1051,7 @@ fn children_close_with_their_parent() {
     w.close(id).unwrap();
     // The child's close entry ran for the session the parent left open.
     assert!(w.hw.take_entries().contains(&(1, c, 0)));
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -1104,9 +1083,9 @@ fn nesting_is_limited() {
     assert_ne!(seen[0], 0);
     assert!(seen[1..].iter().all(|&x| x == 0));
     let depth = seen.len();
-    assert_eq!(w.k.users.stats().instances, depth);
+    assert_eq!(w.k.users().stats().instances, depth);
     w.close(id).unwrap();
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     w.assert_clean();
 }
@@ -1181,7 +1160,7 @@ fn cancellation_mask_and_flag() {
     };
     flag(&mut w, id);
     // A cancelled session with cancellation unmasked: TEE_Wait ends early.
-    w.k.users.cancel(id);
+    w.k.users().cancel(id);
     let got = run_calls(
         &mut w,
         id,
@@ -1204,7 +1183,7 @@ fn cancellation_mask_and_flag() {
 fn cancel_does_not_carry_over() {
     let mut w = World::new();
     let id = w.open0(UUID_MULTI).unwrap();
-    w.k.users.cancel(id);
+    w.k.users().cancel(id);
     run_calls(&mut w, id, &[(SYS_WAIT, vec![0])]);
     let got = run_calls(
         &mut w,
@@ -1326,7 +1305,7 @@ fn normal_world_cannot_cancel_ta_sessions() {
     });
     let id = w.open0(UUID_MULTI).unwrap();
     w.invoke0(id, 1).unwrap();
-    w.k.users.cancel(child.load(Ordering::Relaxed));
+    w.k.users().cancel(child.load(Ordering::Relaxed));
     w.invoke0(id, 2).unwrap();
     assert_eq!(flag.load(Ordering::Relaxed), 0);
 }
@@ -1409,10 +1388,7 @@ fn many_sessions_and_param_churn_do_not_leak() {
         Param::None,
         Param::None,
     ];
-    assert_eq!(
-        w.invoke(ids[0], 1, &mut p),
-        Err((TEE_ERROR_OUT_OF_MEMORY, ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke(ids[0], 1, &mut p), Err(TeeError::OUT_OF_MEMORY));
     assert_eq!(w.frames_used(), used);
     w.invoke0(ids[0], 1).unwrap();
     for id in ids {
@@ -1532,8 +1508,8 @@ fn no_entropy_fails_closed() {
     w.close(id).unwrap();
     // Loading a TA needs randomness: refused, nothing left behind.
     w.hw.set_script(|ta| ta.ret(0));
-    assert_eq!(w.open0(UUID_MULTI), Err((TEE_ERROR_GENERIC, ORIGIN_TEE)));
-    let s = w.k.users.stats();
+    assert_eq!(w.open0(UUID_MULTI), Err(TeeError::GENERIC));
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0));
     // With entropy back, the same TA loads.
     w.hw.no_entropy.store(false, Ordering::Relaxed);
@@ -1563,7 +1539,7 @@ fn ta_open_checks_out_pointers_before_opening() {
     w.invoke0(id, CMD_PROGRAM).unwrap();
     let got: Vec<u64> = w.hw.take_results().into_iter().map(|(_, x)| x).collect();
     assert_eq!(got, [r(TEE_ERROR_ACCESS_DENIED)]);
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions), (1, 1), "no child was opened");
     // The scratch area is the TA's stack: read it back through a new run.
     let seen = Arc::new(Mutex::new(None));

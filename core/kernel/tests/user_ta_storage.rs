@@ -142,7 +142,7 @@ fn handle(ta: &Ta<'_>) -> u64 {
 fn objects_outlive_sessions_and_dying_tas_release_them() {
     let mut w = World::new();
     let store = MemStore::default();
-    w.k.users.storage = Storage::with_backend(Box::new(store.clone()));
+    w.k.users_mut().storage = Storage::with_backend(Box::new(store.clone()));
     let id = w.open0(UUID_MULTI).unwrap();
     // Create with data, overwrite it, then die holding the exclusive handle.
     let steps: Vec<Step> = vec![
@@ -165,10 +165,7 @@ fn objects_outlive_sessions_and_dying_tas_release_them() {
     ];
     w.hw.set_script(program(steps));
     w.hw.take_results();
-    assert_eq!(
-        w.invoke0(id, CMD_PROGRAM),
-        Err((TEE_ERROR_TARGET_DEAD, TEE_ORIGIN_TEE))
-    );
+    assert_eq!(w.invoke0(id, CMD_PROGRAM), Err(TeeError::TARGET_DEAD));
     let got: Vec<(u64, u64)> = w.hw.take_results();
     assert_eq!(
         got[..3],
@@ -216,7 +213,7 @@ fn objects_outlive_sessions_and_dying_tas_release_them() {
 fn object_ids_in_client_memory_are_refused() {
     let mut w = World::new();
     let store = MemStore::default();
-    w.k.users.storage = Storage::with_backend(Box::new(store.clone()));
+    w.k.users_mut().storage = Storage::with_backend(Box::new(store.clone()));
     let id = w.open0(UUID_MULTI).unwrap();
     let steps: Vec<Step> = vec![Box::new(|ta| {
         let m = ta.params().a[0];

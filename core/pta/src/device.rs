@@ -1,7 +1,7 @@
 //! Device-enumeration PTA (`PTA_DEVICE_UUID`): tells Linux which TEE-bus devices exist.
 
 use crate::params::*;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use spin::RwLock;
@@ -43,9 +43,9 @@ impl DevicePta {
                 TEE_PARAM_TYPE_NONE,
             ),
         )?;
-        let m = params[0].memref_out().ok_or(TeeError::BadParameters)?;
+        let m = params[0].memref_out().ok_or(TeeError::BAD_PARAMETERS)?;
         if m.is_null() && m.size > 0 {
-            return Err(TeeError::BadParameters);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         let enum_mask = TA_FLAG_DEVICE_ENUM
             | TA_FLAG_DEVICE_ENUM_SUPP
@@ -64,7 +64,7 @@ impl DevicePta {
         let blen = m.capacity().min(m.size);
         m.size = out.len();
         if out.len() > blen {
-            return Err(TeeError::ShortBuffer);
+            return Err(TeeError::SHORT_BUFFER);
         }
         if let Some(buf) = m.buf.as_mut() {
             buf[..out.len()].copy_from_slice(&out);
@@ -81,9 +81,9 @@ impl Pta for DevicePta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         params: &mut Params,
+        _cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         let rflags = match cmd {
             PTA_CMD_GET_DEVICES => TA_FLAG_DEVICE_ENUM,
@@ -96,7 +96,7 @@ impl Pta for DevicePta {
             }
             // With REE FS, TEE_STORAGE_PRIVATE is not RPMB: empty list, success.
             PTA_CMD_GET_DEVICES_RPMB => 0,
-            _ => return Err(TeeError::NotImplemented),
+            _ => return Err(TeeError::NOT_IMPLEMENTED),
         };
         self.get_devices(params, rflags)
     }

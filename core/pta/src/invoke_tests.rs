@@ -2,7 +2,7 @@
 
 use crate::params::*;
 use crate::rng::SharedRng;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -73,9 +73,9 @@ impl InvokeTestsPta {
                 self.0.fill(out).map_err(TeeError::code)
             }
         }
-        let rng = self.rng.as_ref().ok_or(TeeError::NotSupported)?;
+        let rng = self.rng.as_ref().ok_or(TeeError::NOT_SUPPORTED)?;
         oxtee_storage::selftest::htree_corner_cases(&mut Source(rng))
-            .map_err(|_| TeeError::Security)
+            .map_err(|_| TeeError::SECURITY)
     }
 
     /// `PTA_INVOKE_TESTS_CMD_SELF_TESTS`: params are neither used nor checked.
@@ -104,11 +104,11 @@ impl InvokeTestsPta {
                 N,
             ),
         )?;
-        let (kind, rounds) = params[0].value().ok_or(TeeError::BadParameters)?;
+        let (kind, rounds) = params[0].value().ok_or(TeeError::BAD_PARAMETERS)?;
         let (before, during, res) = match kind {
             PTA_MUTEX_TEST_WRITER => self.mutex_writer(rounds),
             PTA_MUTEX_TEST_READER => self.mutex_reader(rounds),
-            _ => return Err(TeeError::BadParameters),
+            _ => return Err(TeeError::BAD_PARAMETERS),
         };
         params[1].set_value(before, during);
         res
@@ -155,7 +155,7 @@ impl InvokeTestsPta {
                 let v0 = self.val0.load(Ordering::Relaxed);
                 let v1 = self.val1.load(Ordering::Relaxed);
                 if v0.wrapping_mul(2) != v1 {
-                    res = Err(TeeError::BadState);
+                    res = Err(TeeError::BAD_STATE);
                 }
             }
             self.during_lock_readers.fetch_sub(1, Ordering::SeqCst);
@@ -174,7 +174,7 @@ pub fn test_params(params: &mut Params) -> Result<(), TeeError> {
     for i in 0..4 {
         let only = |t: u32| pt_single(i, t);
         if types == only(TEE_PARAM_TYPE_VALUE_INOUT) {
-            let (a, b) = params[i].value().ok_or(TeeError::BadParameters)?;
+            let (a, b) = params[i].value().ok_or(TeeError::BAD_PARAMETERS)?;
             params[i].set_value(a.wrapping_add(b), b);
             return Ok(());
         }
@@ -186,7 +186,7 @@ pub fn test_params(params: &mut Params) -> Result<(), TeeError> {
             let (mut sa, mut sb) = (0u32, 0u32);
             for (j, p) in params.iter().enumerate() {
                 if j != i {
-                    let (a, b) = p.value().ok_or(TeeError::BadParameters)?;
+                    let (a, b) = p.value().ok_or(TeeError::BAD_PARAMETERS)?;
                     sa = sa.wrapping_add(a);
                     sb = sb.wrapping_add(b);
                 }
@@ -197,20 +197,20 @@ pub fn test_params(params: &mut Params) -> Result<(), TeeError> {
     }
     for i in 0..4 {
         if types == pt_single(i, TEE_PARAM_TYPE_MEMREF_INOUT) {
-            let m = params[i].memref_out().ok_or(TeeError::BadParameters)?;
+            let m = params[i].memref_out().ok_or(TeeError::BAD_PARAMETERS)?;
             let n = m.size;
             // OP-TEE would write through a NULL pointer here; refuse instead.
             let buf = m
                 .buf
                 .as_mut()
                 .filter(|b| !b.is_empty())
-                .ok_or(TeeError::BadParameters)?;
+                .ok_or(TeeError::BAD_PARAMETERS)?;
             let sum = buf.iter().take(n).fold(0u8, |s, &x| s.wrapping_add(x));
             buf[0] = sum;
             return Ok(());
         }
     }
-    Err(TeeError::BadParameters)
+    Err(TeeError::BAD_PARAMETERS)
 }
 
 fn pt_single(i: usize, t: u32) -> u32 {
@@ -224,7 +224,7 @@ pub fn test_memref_null(params: &mut Params) -> Result<(), TeeError> {
     expect_types(params, pt(TEE_PARAM_TYPE_MEMREF_INOUT, N, N, N))?;
     match params[0].memref() {
         Some(m) if m.is_null() && m.size == 0 => Ok(()),
-        _ => Err(TeeError::BadParameters),
+        _ => Err(TeeError::BAD_PARAMETERS),
     }
 }
 
@@ -241,12 +241,12 @@ fn test_sdp_copy(params: &mut Params) -> Result<(), TeeError> {
         ),
     )?;
     let sz = params[0].memref().map_or(0, |m| m.size);
-    let out = params[1].memref_out().ok_or(TeeError::BadParameters)?;
+    let out = params[1].memref_out().ok_or(TeeError::BAD_PARAMETERS)?;
     if out.size < sz {
         out.size = sz;
-        return Err(TeeError::ShortBuffer);
+        return Err(TeeError::SHORT_BUFFER);
     }
-    Err(TeeError::BadParameters)
+    Err(TeeError::BAD_PARAMETERS)
 }
 
 impl Pta for InvokeTestsPta {
@@ -261,9 +261,9 @@ impl Pta for InvokeTestsPta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         params: &mut Params,
+        _cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         match cmd {
             PTA_INVOKE_TESTS_CMD_TRACE => Ok(()),
@@ -274,7 +274,7 @@ impl Pta for InvokeTestsPta {
             }
             PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC => {
                 expect_types(params, pt(TEE_PARAM_TYPE_MEMREF_INOUT, N, N, N))?;
-                Err(TeeError::BadParameters)
+                Err(TeeError::BAD_PARAMETERS)
             }
             PTA_INVOKE_TESTS_CMD_MUTEX => self.mutex(params),
             PTA_INVOKE_TESTS_CMD_MEMREF_NULL => test_memref_null(params),
@@ -286,8 +286,8 @@ impl Pta for InvokeTestsPta {
             }
             PTA_INVOKE_TESTS_CMD_LOCKDEP
             | PTA_INVOKE_TEST_CMD_AES_PERF
-            | PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS => Err(TeeError::NotSupported),
-            _ => Err(TeeError::BadParameters),
+            | PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS => Err(TeeError::NOT_SUPPORTED),
+            _ => Err(TeeError::BAD_PARAMETERS),
         }
     }
 }
@@ -303,7 +303,7 @@ mod selftest {
         if ok {
             Ok(())
         } else {
-            Err(TeeError::Generic)
+            Err(TeeError::GENERIC)
         }
     }
 
@@ -327,14 +327,15 @@ mod selftest {
         struct Aligned([u8; 64]);
         for &n in &[1usize, 15, 16, 4095, 4096, 65536] {
             let mut v: Vec<u8> = Vec::new();
-            v.try_reserve_exact(n).map_err(|_| TeeError::OutOfMemory)?;
+            v.try_reserve_exact(n)
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
             v.extend((0..n).map(|i| (i as u8) ^ 0x5a));
             v.try_reserve(n.saturating_mul(3))
-                .map_err(|_| TeeError::OutOfMemory)?;
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
             check(v.iter().enumerate().all(|(i, &x)| x == (i as u8) ^ 0x5a))?;
         }
         let mut a: Vec<Aligned> = Vec::new();
-        a.try_reserve(4).map_err(|_| TeeError::OutOfMemory)?;
+        a.try_reserve(4).map_err(|_| TeeError::OUT_OF_MEMORY)?;
         a.push(Aligned([1; 64]));
         check((a.as_ptr() as usize) & 63 == 0 && a[0].0[63] == 1)?;
         let mut huge: Vec<u8> = Vec::new();

@@ -4,7 +4,7 @@
 
 extern crate alloc;
 
-mod error;
+mod context;
 mod params;
 mod registry;
 pub mod result;
@@ -16,13 +16,36 @@ pub mod socket;
 pub mod stats;
 pub mod system;
 
-pub use error::{tee_result, TeeError};
+pub use context::{BufferDir, CallContext, CallServices, Caller, CallerTa, NoServices, RpcBuffer};
 pub use params::*;
 pub use registry::{PtaRegistry, SessionId, MAX_SESSIONS};
+pub use supplicant_proto::tee_error::{tee_result, Origin, TeeError};
 
 /// A UUID as its 16 RFC 4122 octets (the OPTEE_MSG / device-list encoding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Uuid(pub [u8; 16]);
+
+impl Uuid {
+    /// The UUID a TA passes as a native `TEE_UUID` struct (little-endian
+    /// `timeLow`, `timeMid`, `timeHiAndVersion`, then the clock/node bytes).
+    pub const fn from_tee_struct(raw: [u8; 16]) -> Self {
+        Self(swap_fields(raw))
+    }
+
+    /// The native `TEE_UUID` struct bytes a TA reads.
+    pub const fn to_tee_struct(self) -> [u8; 16] {
+        swap_fields(self.0)
+    }
+}
+
+/// Swaps the byte order of the three integer fields of a UUID; its own
+/// inverse. The one conversion between RFC 4122 octets and `TEE_UUID`.
+const fn swap_fields(b: [u8; 16]) -> [u8; 16] {
+    [
+        b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13],
+        b[14], b[15],
+    ]
+}
 
 /// Who opened a session: the GP login method and, for application/TA logins, the client UUID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,25 +74,25 @@ pub trait Pta: Send + Sync {
         supplicant_proto::pta::PTA_DEFAULT_FLAGS
     }
 
-    /// Opens a session. The default accepts any client and ignores params, as most OP-TEE PTAs
-    /// do.
+    /// Opens a session for `cx.caller`. The default accepts any client and ignores params, as
+    /// most OP-TEE PTAs do.
     fn open_session(
         &self,
-        _client: &ClientIdentity,
         _params: &mut Params,
+        _cx: &mut CallContext<'_>,
     ) -> Result<SessionCtx, TeeError> {
         Ok(SessionCtx(0))
     }
 
-    /// Runs command `cmd`.
+    /// Runs command `cmd` for `cx.caller` (the one that opened the session).
     fn invoke(
         &self,
         session: SessionCtx,
-        client: &ClientIdentity,
         cmd: u32,
         params: &mut Params,
+        cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError>;
 
     /// Closes a session (cannot fail).
-    fn close_session(&self, _session: SessionCtx) {}
+    fn close_session(&self, _session: SessionCtx, _cx: &mut CallContext<'_>) {}
 }

@@ -27,7 +27,7 @@ pub const fn param_type_get(types: u32, i: usize) -> u32 {
 ///   a true NULL memref; Linux's first device-enumeration call passes NULL with size 0).
 /// * On entry `size` equals the client's size (`buf.len()` when a buffer is present).
 /// * For OUTPUT/INOUT, the PTA sets `size` on return: bytes produced on success, or the size
-///   it needs with [`crate::TeeError::ShortBuffer`]. The core copies back
+///   it needs with [`crate::TeeError::SHORT_BUFFER`]. The core copies back
 ///   `min(size, buf.len())` bytes on success only, and always reports `size`.
 ///
 /// The buffer is wiped when the memref is dropped: memrefs carry secrets between
@@ -211,7 +211,7 @@ pub fn expect_types(params: &Params, expected: u32) -> Result<(), crate::TeeErro
     if types_of(params) == expected {
         Ok(())
     } else {
-        Err(crate::TeeError::BadParameters)
+        Err(crate::TeeError::BAD_PARAMETERS)
     }
 }
 

@@ -1,7 +1,9 @@
 //! Finding PTAs by UUID and tracking their sessions.
 
 use crate::device::{DeviceList, DevicePta};
-use crate::{ClientIdentity, Params, Pta, SessionCtx, TeeError, Uuid};
+use crate::{
+    CallContext, CallServices, Caller, ClientIdentity, Params, Pta, SessionCtx, TeeError, Uuid,
+};
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -17,6 +19,8 @@ struct Session {
     pta: usize,
     ctx: SessionCtx,
     client: ClientIdentity,
+    /// Who opened it: the only caller that may use it.
+    caller: Caller,
 }
 
 struct Sessions {
@@ -62,7 +66,7 @@ impl PtaRegistry {
     pub fn register(&mut self, pta: Arc<dyn Pta>) -> Result<(), TeeError> {
         let uuid = pta.uuid();
         if self.find(&uuid).is_some() {
-            return Err(TeeError::BadState);
+            return Err(TeeError::BAD_STATE);
         }
         self.devices.add(uuid, pta.flags());
         self.ptas.push(pta);
@@ -79,29 +83,36 @@ impl PtaRegistry {
         self.ptas.iter().find(|p| p.uuid() == *uuid)
     }
 
-    /// Opens a session. `TEE_ERROR_ITEM_NOT_FOUND` when no PTA has this UUID (the core then
-    /// tries user TAs).
+    /// Opens a session for `caller` (with `client`'s login and UUID).
+    /// `TEE_ERROR_ITEM_NOT_FOUND` when no PTA has this UUID (the core then tries user TAs).
     pub fn open_session(
         &self,
         uuid: &Uuid,
         client: &ClientIdentity,
+        caller: Caller,
         params: &mut Params,
+        services: &mut dyn CallServices,
     ) -> Result<SessionId, TeeError> {
         let index = self
             .ptas
             .iter()
             .position(|p| p.uuid() == *uuid)
-            .ok_or(TeeError::ItemNotFound)?;
+            .ok_or(TeeError::ITEM_NOT_FOUND)?;
         if self.sessions.lock().map.len() >= MAX_SESSIONS {
-            return Err(TeeError::OutOfMemory);
+            return Err(TeeError::OUT_OF_MEMORY);
         }
         let pta = &self.ptas[index];
-        let ctx = pta.open_session(client, params)?;
+        let mut cx = CallContext {
+            client: *client,
+            caller,
+            services,
+        };
+        let ctx = pta.open_session(params, &mut cx)?;
         let mut s = self.sessions.lock();
         if s.map.len() >= MAX_SESSIONS {
             drop(s);
-            pta.close_session(ctx);
-            return Err(TeeError::OutOfMemory);
+            pta.close_session(ctx, &mut cx);
+            return Err(TeeError::OUT_OF_MEMORY);
         }
         let mut id = s.next;
         while id == 0 || s.map.contains_key(&id) {
@@ -114,31 +125,63 @@ impl PtaRegistry {
                 pta: index,
                 ctx,
                 client: *client,
+                caller,
             },
         );
         Ok(id)
     }
 
-    /// Invokes `cmd` on an open session. Unknown session: `TEE_ERROR_BAD_PARAMETERS`, as
-    /// OP-TEE's `entry_invoke_command` answers.
-    pub fn invoke(&self, id: SessionId, cmd: u32, params: &mut Params) -> Result<(), TeeError> {
+    /// Invokes `cmd` on an open session of `caller`. Unknown session, or one another caller
+    /// opened: `TEE_ERROR_BAD_PARAMETERS`, as OP-TEE's `entry_invoke_command` answers.
+    pub fn invoke(
+        &self,
+        id: SessionId,
+        caller: Caller,
+        cmd: u32,
+        params: &mut Params,
+        services: &mut dyn CallServices,
+    ) -> Result<(), TeeError> {
         let (index, ctx, client) = {
             let s = self.sessions.lock();
-            let sess = s.map.get(&id).ok_or(TeeError::BadParameters)?;
+            let sess = s
+                .map
+                .get(&id)
+                .filter(|s| s.caller == caller)
+                .ok_or(TeeError::BAD_PARAMETERS)?;
             (sess.pta, sess.ctx, sess.client)
         };
-        self.ptas[index].invoke(ctx, &client, cmd, params)
+        let mut cx = CallContext {
+            client,
+            caller,
+            services,
+        };
+        self.ptas[index].invoke(ctx, cmd, params, &mut cx)
     }
 
-    /// Closes a session. Unknown session: `TEE_ERROR_BAD_PARAMETERS`.
-    pub fn close_session(&self, id: SessionId) -> Result<(), TeeError> {
-        let sess = self
-            .sessions
-            .lock()
-            .map
-            .remove(&id)
-            .ok_or(TeeError::BadParameters)?;
-        self.ptas[sess.pta].close_session(sess.ctx);
+    /// Closes a session of `caller`. Unknown session, or one another caller opened:
+    /// `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn close_session(
+        &self,
+        id: SessionId,
+        caller: Caller,
+        services: &mut dyn CallServices,
+    ) -> Result<(), TeeError> {
+        let sess = {
+            let mut s = self.sessions.lock();
+            let mine = s.map.get(&id).is_some_and(|sess| sess.caller == caller);
+            if mine {
+                s.map.remove(&id)
+            } else {
+                None
+            }
+        }
+        .ok_or(TeeError::BAD_PARAMETERS)?;
+        let mut cx = CallContext {
+            client: sess.client,
+            caller,
+            services,
+        };
+        self.ptas[sess.pta].close_session(sess.ctx, &mut cx);
         Ok(())
     }
 

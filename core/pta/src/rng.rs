@@ -10,7 +10,7 @@
 //! (`PTA_SYSTEM_ADD_RNG_ENTROPY`) can only add to, never replace, what is in the state.
 
 use crate::params::*;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -97,11 +97,11 @@ impl SharedRng {
         match &source {
             Some(src) => {
                 let mut e = [0u8; SEED_ENTROPY_BYTES];
-                src.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
+                src.fill(&mut e).map_err(|_| TeeError::HEALTH_TEST_FAIL)?;
                 h.update(e);
                 e.zeroize();
             }
-            None if seed_bytes < MIN_BOOT_SEED_BYTES => return Err(TeeError::NotSupported),
+            None if seed_bytes < MIN_BOOT_SEED_BYTES => return Err(TeeError::NOT_SUPPORTED),
             None => {}
         }
         Ok(Self {
@@ -132,7 +132,7 @@ impl SharedRng {
         if let Some(src) = &self.source {
             if st.since_reseed.saturating_add(len) > RESEED_INTERVAL {
                 let mut e = [0u8; SEED_ENTROPY_BYTES];
-                src.fill(&mut e).map_err(|_| TeeError::HealthTestFail)?;
+                src.fill(&mut e).map_err(|_| TeeError::HEALTH_TEST_FAIL)?;
                 Self::reseed(&mut st, b"oxtee-rng-reseed", &e);
                 e.zeroize();
                 st.since_reseed = 0;
@@ -203,11 +203,11 @@ impl RngPta {
                 TEE_PARAM_TYPE_NONE,
             ),
         )?;
-        let m = params[0].memref_out().ok_or(TeeError::BadParameters)?;
+        let m = params[0].memref_out().ok_or(TeeError::BAD_PARAMETERS)?;
         let size = m.size;
-        let buf = m.buf.as_mut().ok_or(TeeError::BadParameters)?;
+        let buf = m.buf.as_mut().ok_or(TeeError::BAD_PARAMETERS)?;
         if size > MAX_ENTROPY_REQ_SZ {
-            return Err(TeeError::NotSupported);
+            return Err(TeeError::NOT_SUPPORTED);
         }
         let n = size.min(buf.len());
         self.rng.fill(&mut buf[..n])?;
@@ -242,14 +242,14 @@ impl Pta for RngPta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         params: &mut Params,
+        _cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         match cmd {
             PTA_CMD_GET_ENTROPY => self.get_entropy(params),
             PTA_CMD_GET_RNG_INFO => self.get_info(params),
-            _ => Err(TeeError::NotImplemented),
+            _ => Err(TeeError::NOT_IMPLEMENTED),
         }
     }
 }

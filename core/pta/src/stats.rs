@@ -1,7 +1,7 @@
 //! Stats PTA (`STATS_UUID`) fed by a [`StatsSource`].
 
 use crate::params::*;
-use crate::{ClientIdentity, Pta, SessionCtx, TeeError, Uuid};
+use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use supplicant_proto::pta::*;
@@ -56,12 +56,36 @@ pub trait StatsSource: Send + Sync {
     fn threads(&self) -> ThreadStats;
     /// Secure system time.
     fn tee_time(&self) -> Result<TeeTime, TeeError> {
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     }
-    /// Normal-world time (needs an RPC).
-    fn ree_time(&self) -> Result<TeeTime, TeeError> {
-        Err(TeeError::NotSupported)
+}
+
+/// The normal world's wall-clock time, asked of it by the calling thread
+/// (`OPTEE_RPC_CMD_GET_TIME`). Any failure is `TEE_ERROR_GENERIC`.
+fn ree_time(cx: &mut CallContext<'_>) -> Result<TeeTime, TeeError> {
+    use supplicant_proto::optee_msg::{
+        OpteeMsgParam, OPTEE_MSG_ATTR_TYPE_MASK, OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
+    };
+    let mut p = [OpteeMsgParam {
+        attr: OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
+        ..Default::default()
+    }];
+    cx.rpc(
+        supplicant_proto::optee_rpc::OPTEE_RPC_CMD_GET_TIME,
+        &mut p,
+        None,
+    )
+    .map_err(|_| TeeError::GENERIC)?;
+    let (secs, nanos) = (p[0].u0, p[0].u1);
+    if p[0].attr & OPTEE_MSG_ATTR_TYPE_MASK != OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT
+        || nanos >= 1_000_000_000
+    {
+        return Err(TeeError::GENERIC);
     }
+    Ok(TeeTime {
+        seconds: secs as u32,
+        millis: (nanos / 1_000_000) as u32,
+    })
 }
 
 /// The stats PTA.
@@ -104,9 +128,9 @@ impl StatsPta {
                 N,
             ),
         )?;
-        let (pool, reset) = p[0].value().ok_or(TeeError::BadParameters)?;
+        let (pool, reset) = p[0].value().ok_or(TeeError::BAD_PARAMETERS)?;
         if pool > STATS_NB_POOLS {
-            return Err(TeeError::BadParameters);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         let count = if pool == ALLOC_ID_ALL {
             STATS_NB_POOLS as usize
@@ -114,10 +138,10 @@ impl StatsPta {
             1
         };
         let need = PTA_STATS_ALLOC_SIZE * count;
-        let m = p[1].memref_out().ok_or(TeeError::BadParameters)?;
+        let m = p[1].memref_out().ok_or(TeeError::BAD_PARAMETERS)?;
         if m.size < need || m.capacity() < need {
             m.size = need;
-            return Err(TeeError::ShortBuffer);
+            return Err(TeeError::SHORT_BUFFER);
         }
         let mut out = Vec::with_capacity(need);
         for id in ALLOC_ID_HEAP..=STATS_NB_POOLS {
@@ -152,9 +176,9 @@ impl Pta for StatsPta {
     fn invoke(
         &self,
         _session: SessionCtx,
-        _client: &ClientIdentity,
         cmd: u32,
         p: &mut Params,
+        cx: &mut CallContext<'_>,
     ) -> Result<(), TeeError> {
         let vo = TEE_PARAM_TYPE_VALUE_OUTPUT;
         match cmd {
@@ -171,12 +195,12 @@ impl Pta for StatsPta {
             // Per-TA statistics are not collected (OP-TEE without CFG_TA_STATS).
             STATS_CMD_TA_STATS => {
                 expect_types(p, param_types(TEE_PARAM_TYPE_MEMREF_OUTPUT, N, N, N))?;
-                Err(TeeError::NotSupported)
+                Err(TeeError::NOT_SUPPORTED)
             }
             STATS_CMD_GET_TIME => {
                 expect_types(p, param_types(vo, vo, N, N))?;
                 let tee = self.source.tee_time()?;
-                let ree = self.source.ree_time()?;
+                let ree = ree_time(cx)?;
                 p[0].set_value(ree.seconds, ree.millis);
                 p[1].set_value(tee.seconds, tee.millis);
                 Ok(())
@@ -185,7 +209,7 @@ impl Pta for StatsPta {
                 expect_types(p, param_types(TEE_PARAM_TYPE_VALUE_INPUT, N, N, N))?;
                 match p[0].value() {
                     Some((STATS_DRIVER_TYPE_CLOCK | STATS_DRIVER_TYPE_REGULATOR, _)) => Ok(()),
-                    _ => Err(TeeError::BadParameters),
+                    _ => Err(TeeError::BAD_PARAMETERS),
                 }
             }
             OXTEE_STATS_CMD_THREAD_STATS => {
@@ -194,7 +218,7 @@ impl Pta for StatsPta {
                 p[0].set_value(t.in_use, t.total);
                 Ok(())
             }
-            _ => Err(TeeError::BadParameters),
+            _ => Err(TeeError::BAD_PARAMETERS),
         }
     }
 }

@@ -6,8 +6,9 @@ use oxtee_pta::rng::{BootSeed, EntropyError, EntropySource, RngPta, SharedRng};
 use oxtee_pta::stats::*;
 use oxtee_pta::system::SystemPta;
 use oxtee_pta::*;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use supplicant_proto::pta::*;
 
 struct FakeEntropy {
@@ -69,6 +70,46 @@ impl StatsSource for FakeStats {
 struct Env {
     reg: PtaRegistry,
     entropy: Arc<FakeEntropy>,
+    /// Who opened each session (calls come from the same caller).
+    callers: Mutex<HashMap<SessionId, Caller>>,
+}
+
+/// The caller a client identity stands for here: a TA (instance 1) for the
+/// TA login, the normal world otherwise.
+fn caller_of(c: &ClientIdentity) -> Caller {
+    if c.login == TEE_LOGIN_TRUSTED_APP {
+        Caller::Ta {
+            instance: 1,
+            uuid: c.uuid,
+        }
+    } else {
+        Caller::NormalWorld
+    }
+}
+
+impl Env {
+    fn open_session(
+        &self,
+        uuid: &Uuid,
+        c: &ClientIdentity,
+        p: &mut Params,
+    ) -> Result<SessionId, TeeError> {
+        let caller = caller_of(c);
+        let id = self.reg.open_session(uuid, c, caller, p, &mut NoServices)?;
+        self.callers.lock().unwrap().insert(id, caller);
+        Ok(id)
+    }
+    fn caller(&self, id: SessionId) -> Caller {
+        let callers = self.callers.lock().unwrap();
+        callers.get(&id).copied().unwrap_or(Caller::NormalWorld)
+    }
+    fn invoke(&self, id: SessionId, cmd: u32, p: &mut Params) -> Result<(), TeeError> {
+        self.reg
+            .invoke(id, self.caller(id), cmd, p, &mut NoServices)
+    }
+    fn close_session(&self, id: SessionId) -> Result<(), TeeError> {
+        self.reg.close_session(id, self.caller(id), &mut NoServices)
+    }
 }
 
 fn env_with_lock(lock: Arc<dyn TestRwLock>) -> Env {
@@ -81,10 +122,15 @@ fn env_with_lock(lock: Arc<dyn TestRwLock>) -> Env {
     reg.register(Arc::new(RngPta::new(rng.clone()))).unwrap();
     reg.register(Arc::new(InvokeTestsPta::new(lock, Some(rng.clone()), None)))
         .unwrap();
-    reg.register(Arc::new(SystemPta::new(rng))).unwrap();
+    reg.register(Arc::new(SystemPta::new(rng, [0; 16])))
+        .unwrap();
     reg.register(Arc::new(StatsPta::new(Arc::new(FakeStats))))
         .unwrap();
-    Env { reg, entropy }
+    Env {
+        reg,
+        entropy,
+        callers: Mutex::new(HashMap::new()),
+    }
 }
 fn env() -> Env {
     env_with_lock(Arc::new(StdLock(RwLock::new(()))))
@@ -104,15 +150,13 @@ const TA: ClientIdentity = ClientIdentity {
 };
 
 fn open(e: &Env, uuid: [u8; 16], c: &ClientIdentity) -> SessionId {
-    e.reg
-        .open_session(&Uuid(uuid), c, &mut no_params())
-        .unwrap()
+    e.open_session(&Uuid(uuid), c, &mut no_params()).unwrap()
 }
 fn p1(p: Param) -> Params {
     [p, Param::None, Param::None, Param::None]
 }
 fn code(r: Result<(), TeeError>) -> u32 {
-    tee_result(r)
+    tee_result(&r)
 }
 
 // ---------- registry ----------
@@ -120,20 +164,18 @@ fn code(r: Result<(), TeeError>) -> u32 {
 #[test]
 fn registry_unknown_uuid_and_sessions() {
     let e = env();
-    let r = e
-        .reg
-        .open_session(&Uuid([1; 16]), &PUBLIC, &mut no_params());
-    assert_eq!(r, Err(TeeError::ItemNotFound));
+    let r = e.open_session(&Uuid([1; 16]), &PUBLIC, &mut no_params());
+    assert_eq!(r, Err(TeeError::ITEM_NOT_FOUND));
     let a = open(&e, PTA_DEVICE_UUID, &KERNEL);
     let b = open(&e, PTA_DEVICE_UUID, &KERNEL);
     assert_ne!(a, b);
     assert_ne!(a, 0);
     assert_eq!(e.reg.session_count(), 2);
-    assert_eq!(e.reg.close_session(a), Ok(()));
-    assert_eq!(e.reg.close_session(a), Err(TeeError::BadParameters));
+    assert_eq!(e.close_session(a), Ok(()));
+    assert_eq!(e.close_session(a), Err(TeeError::BAD_PARAMETERS));
     assert_eq!(
-        e.reg.invoke(a, 0, &mut no_params()),
-        Err(TeeError::BadParameters)
+        e.invoke(a, 0, &mut no_params()),
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert!(e.reg.has_session(b));
 }
@@ -145,7 +187,7 @@ fn registry_refuses_duplicate_uuid() {
     let rng = Arc::new(SharedRng::new(ent).unwrap());
     assert_eq!(
         e.reg.register(Arc::new(RngPta::new(rng))),
-        Err(TeeError::BadState)
+        Err(TeeError::BAD_STATE)
     );
 }
 
@@ -168,13 +210,13 @@ fn device_get_devices_null_then_real_buffer() {
     let s = open(&e, PTA_DEVICE_UUID, &KERNEL);
     let mut p = p1(Param::MemrefOutput(Memref::null(0)));
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::ShortBuffer)
+        e.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::SHORT_BUFFER)
     );
     let need = p[0].memref().unwrap().size;
     assert_eq!(need, 32, "RNG and invoke-tests PTAs carry DEVICE_ENUM");
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(need)));
-    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, PTA_CMD_GET_DEVICES, &mut p), Ok(()));
     let m = p[0].memref().unwrap();
     assert_eq!(m.size, 32);
     let list: Vec<&[u8]> = m.bytes().chunks(16).collect();
@@ -188,19 +230,19 @@ fn device_short_and_bad_params() {
     let s = open(&e, PTA_DEVICE_UUID, &PUBLIC);
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(16)));
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::ShortBuffer)
+        e.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::SHORT_BUFFER)
     );
     assert_eq!(p[0].memref().unwrap().size, 32);
     // NULL buffer with a non-zero size.
     let mut p = p1(Param::MemrefOutput(Memref::null(16)));
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::zeroed(64)));
     assert_eq!(
-        code(e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p)),
+        code(e.invoke(s, PTA_CMD_GET_DEVICES, &mut p)),
         TEE_ERROR_BAD_PARAMETERS
     );
     let mut p = [
@@ -210,12 +252,12 @@ fn device_short_and_bad_params() {
         Param::None,
     ];
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_CMD_GET_DEVICES, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
-        e.reg.invoke(s, 3, &mut no_params()),
-        Err(TeeError::NotImplemented)
+        e.invoke(s, 3, &mut no_params()),
+        Err(TeeError::NOT_IMPLEMENTED)
     );
 }
 
@@ -225,7 +267,7 @@ fn device_supp_and_rpmb_lists() {
     let s = open(&e, PTA_DEVICE_UUID, &KERNEL);
     for cmd in [PTA_CMD_GET_DEVICES_SUPP, PTA_CMD_GET_DEVICES_RPMB] {
         let mut p = p1(Param::MemrefOutput(Memref::null(0)));
-        assert_eq!(e.reg.invoke(s, cmd, &mut p), Ok(()), "cmd {cmd}");
+        assert_eq!(e.invoke(s, cmd, &mut p), Ok(()), "cmd {cmd}");
         assert_eq!(p[0].memref().unwrap().size, 0);
     }
     e.reg
@@ -235,7 +277,7 @@ fn device_supp_and_rpmb_lists() {
         TA_FLAG_DEVICE_ENUM | TA_FLAG_DEVICE_ENUM_SUPP,
     ); // inconsistent
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(64)));
-    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_DEVICES_SUPP, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, PTA_CMD_GET_DEVICES_SUPP, &mut p), Ok(()));
     assert_eq!(p[0].memref().unwrap().size, 16);
     assert_eq!(&p[0].memref().unwrap().bytes()[..16], &[9; 16]);
 }
@@ -247,11 +289,11 @@ fn rng_info_and_entropy() {
     let e = env();
     let s = open(&e, PTA_RNG_UUID, &PUBLIC);
     let mut p = p1(Param::ValueOutput { a: 0, b: 0 });
-    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_RNG_INFO, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, PTA_CMD_GET_RNG_INFO, &mut p), Ok(()));
     let (rate, quality) = p[0].value().unwrap();
     assert!(rate > 0 && quality <= 1024 && quality > 0);
     let mut p = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ)));
-    assert_eq!(e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, PTA_CMD_GET_ENTROPY, &mut p), Ok(()));
     let m = p[0].memref().unwrap();
     assert_eq!(m.size, MAX_ENTROPY_REQ_SZ);
     // Not the raw counter of the fake source, and not all zero.
@@ -264,7 +306,7 @@ fn rng_info_and_entropy() {
     );
     assert!(m.bytes().iter().filter(|&&b| b == 0).count() < 100);
     let mut p2 = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ)));
-    e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p2).unwrap();
+    e.invoke(s, PTA_CMD_GET_ENTROPY, &mut p2).unwrap();
     assert_ne!(
         p[0].memref().unwrap().bytes(),
         p2[0].memref().unwrap().bytes()
@@ -277,27 +319,27 @@ fn rng_bad_params_and_limits() {
     let s = open(&e, PTA_RNG_UUID, &KERNEL);
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(16)));
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::null(0)));
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ + 1)));
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
-        Err(TeeError::NotSupported)
+        e.invoke(s, PTA_CMD_GET_ENTROPY, &mut p),
+        Err(TeeError::NOT_SUPPORTED)
     );
     let mut p = p1(Param::ValueInout { a: 0, b: 0 });
     assert_eq!(
-        e.reg.invoke(s, PTA_CMD_GET_RNG_INFO, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_CMD_GET_RNG_INFO, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
-        e.reg.invoke(s, 2, &mut no_params()),
-        Err(TeeError::NotImplemented)
+        e.invoke(s, 2, &mut no_params()),
+        Err(TeeError::NOT_IMPLEMENTED)
     );
 }
 
@@ -309,7 +351,7 @@ fn rng_reports_source_failure_at_reseed() {
     let mut saw_failure = false;
     for _ in 0..(oxtee_pta::rng::RESEED_INTERVAL as usize / MAX_ENTROPY_REQ_SZ + 2) {
         let mut p = p1(Param::MemrefInout(Memref::zeroed(MAX_ENTROPY_REQ_SZ)));
-        if let Err(err) = e.reg.invoke(s, PTA_CMD_GET_ENTROPY, &mut p) {
+        if let Err(err) = e.invoke(s, PTA_CMD_GET_ENTROPY, &mut p) {
             assert_eq!(err.code(), TEE_ERROR_HEALTH_TEST_FAIL);
             saw_failure = true;
             break;
@@ -325,42 +367,38 @@ fn invoke_self_tests_pass() {
     let e = env();
     let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
     assert_eq!(
-        e.reg
-            .invoke(s, PTA_INVOKE_TESTS_CMD_SELF_TESTS, &mut no_params()),
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_SELF_TESTS, &mut no_params()),
         Ok(())
     );
     assert_eq!(
-        e.reg
-            .invoke(s, PTA_INVOKE_TESTS_CMD_DT_DRIVER_TESTS, &mut no_params()),
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_DT_DRIVER_TESTS, &mut no_params()),
         Ok(())
     );
     // xtest 1015: the hash-tree corner cases run on the storage crate.
     assert_eq!(
-        e.reg
-            .invoke(s, PTA_INVOKE_TESTS_CMD_FS_HTREE, &mut no_params()),
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_FS_HTREE, &mut no_params()),
         Ok(())
     );
     let mut p = p1(Param::ValueInput { a: 0, b: 0 });
     assert_eq!(
-        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_FS_HTREE, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_FS_HTREE, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
-        e.reg
-            .invoke(s, PTA_INVOKE_TESTS_CMD_TRACE, &mut no_params()),
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_TRACE, &mut no_params()),
         Ok(())
     );
     assert_eq!(
-        e.reg.invoke(
+        e.invoke(
             s,
             PTA_INVOKE_TESTS_CMD_TRANSFER_LIST_TESTS,
             &mut no_params()
         ),
-        Err(TeeError::NotSupported)
+        Err(TeeError::NOT_SUPPORTED)
     );
     assert_eq!(
-        e.reg.invoke(s, 99, &mut no_params()),
-        Err(TeeError::BadParameters)
+        e.invoke(s, 99, &mut no_params()),
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -369,11 +407,11 @@ fn invoke_self_tests_fail_with_failing_core_hook() {
     struct Bad;
     impl oxtee_pta::invoke_tests::CoreSelfTests for Bad {
         fn run(&self) -> Result<(), TeeError> {
-            Err(TeeError::Generic)
+            Err(TeeError::GENERIC)
         }
     }
     let pta = InvokeTestsPta::new(Arc::new(NoLock), None, Some(Arc::new(Bad)));
-    assert_eq!(pta.self_tests(), Err(TeeError::Generic));
+    assert_eq!(pta.self_tests(), Err(TeeError::GENERIC));
 }
 
 #[test]
@@ -383,7 +421,7 @@ fn invoke_params_like_xtest_1002() {
     let buf: Vec<u8> = (0..16 * 1024).map(|n| (n + 1) as u8).collect();
     let exp = buf.iter().fold(0u8, |a, &b| a.wrapping_add(b));
     let mut p = p1(Param::MemrefInout(Memref::new(buf)));
-    assert_eq!(e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p), Ok(()));
     assert_eq!(p[0].memref().unwrap().bytes()[0], exp);
     // memref in slot 2
     let mut p = [
@@ -392,9 +430,7 @@ fn invoke_params_like_xtest_1002() {
         Param::MemrefInout(Memref::new(vec![1, 2, 3])),
         Param::None,
     ];
-    e.reg
-        .invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p)
-        .unwrap();
+    e.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p).unwrap();
     assert_eq!(p[2].memref().unwrap().bytes(), &[6, 2, 3]);
     // value inout in slot 3
     let mut p = [
@@ -403,9 +439,7 @@ fn invoke_params_like_xtest_1002() {
         Param::None,
         Param::ValueInout { a: u32::MAX, b: 2 },
     ];
-    e.reg
-        .invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p)
-        .unwrap();
+    e.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p).unwrap();
     assert_eq!(p[3].value(), Some((1, 2)));
     // three inputs, one output in slot 1
     let mut p = [
@@ -414,9 +448,7 @@ fn invoke_params_like_xtest_1002() {
         Param::ValueInput { a: 2, b: 20 },
         Param::ValueInput { a: 3, b: 30 },
     ];
-    e.reg
-        .invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p)
-        .unwrap();
+    e.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p).unwrap();
     assert_eq!(p[1].value(), Some((6, 60)));
     // rejected patterns
     for mut p in [
@@ -432,8 +464,8 @@ fn invoke_params_like_xtest_1002() {
         p1(Param::MemrefInout(Memref::null(0))),
     ] {
         assert_eq!(
-            e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p),
-            Err(TeeError::BadParameters)
+            e.invoke(s, PTA_INVOKE_TESTS_CMD_PARAMS, &mut p),
+            Err(TeeError::BAD_PARAMETERS)
         );
     }
 }
@@ -444,18 +476,18 @@ fn invoke_memref_null_like_xtest_1025() {
     let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
     let mut p = p1(Param::MemrefInout(Memref::null(0)));
     assert_eq!(
-        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
         Ok(())
     );
     let mut p = p1(Param::MemrefInout(Memref::zeroed(4)));
     assert_eq!(
-        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInput(Memref::null(0)));
     assert_eq!(
-        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_MEMREF_NULL, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -473,22 +505,19 @@ fn invoke_sdp_commands() {
     };
     let mut p = mk(4);
     assert_eq!(
-        e.reg
-            .invoke(s, PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC, &mut p),
-        Err(TeeError::ShortBuffer)
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_COPY_NSEC_TO_SEC, &mut p),
+        Err(TeeError::SHORT_BUFFER)
     );
     assert_eq!(p[1].memref().unwrap().size, 8);
     let mut p = mk(8);
     assert_eq!(
-        e.reg
-            .invoke(s, PTA_INVOKE_TESTS_CMD_COPY_SEC_TO_NSEC, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_COPY_SEC_TO_NSEC, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::zeroed(8)));
     assert_eq!(
-        e.reg
-            .invoke(s, PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_READ_MODIFY_SEC, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -499,7 +528,7 @@ fn mutex_call(e: &Env, s: SessionId, kind: u32, rounds: u32) -> (Result<(), TeeE
         Param::None,
         Param::None,
     ];
-    let r = e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MUTEX, &mut p);
+    let r = e.invoke(s, PTA_INVOKE_TESTS_CMD_MUTEX, &mut p);
     (r, p[1].value().unwrap())
 }
 
@@ -519,10 +548,10 @@ fn run_1003(e: Arc<Env>) -> Vec<Result<(), TeeError>> {
                 let (r, (_, during)) = mutex_call(&e, s, kind, 64 * 1024);
                 out.push(r);
                 if kind == PTA_MUTEX_TEST_WRITER && during != 1 {
-                    out.push(Err(TeeError::BadState));
+                    out.push(Err(TeeError::BAD_STATE));
                 }
             }
-            e.reg.close_session(s).unwrap();
+            e.close_session(s).unwrap();
             out
         }));
     }
@@ -557,11 +586,11 @@ fn invoke_mutex_detects_broken_lock() {
 fn invoke_mutex_bad_params() {
     let e = env();
     let s = open(&e, PTA_INVOKE_TESTS_UUID, &PUBLIC);
-    assert_eq!(mutex_call(&e, s, 2, 1).0, Err(TeeError::BadParameters));
+    assert_eq!(mutex_call(&e, s, 2, 1).0, Err(TeeError::BAD_PARAMETERS));
     let mut p = p1(Param::ValueInput { a: 0, b: 1 });
     assert_eq!(
-        e.reg.invoke(s, PTA_INVOKE_TESTS_CMD_MUTEX, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_INVOKE_TESTS_CMD_MUTEX, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         mutex_call(&e, s, PTA_MUTEX_TEST_WRITER, 3),
@@ -575,35 +604,42 @@ fn invoke_mutex_bad_params() {
 fn system_only_for_tas() {
     let e = env();
     for c in [PUBLIC, KERNEL] {
-        let r = e
-            .reg
-            .open_session(&Uuid(PTA_SYSTEM_UUID), &c, &mut no_params());
-        assert_eq!(r, Err(TeeError::AccessDenied));
+        let r = e.open_session(&Uuid(PTA_SYSTEM_UUID), &c, &mut no_params());
+        assert_eq!(r, Err(TeeError::ACCESS_DENIED));
     }
     let s = open(&e, PTA_SYSTEM_UUID, &TA);
     let mut p = p1(Param::MemrefInput(Memref::new(vec![1, 2, 3])));
-    assert_eq!(e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p), Ok(()));
     let mut p = p1(Param::MemrefInput(Memref::null(0)));
     assert_eq!(
-        e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefInout(Memref::new(vec![1])));
     assert_eq!(
-        e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
-    for cmd in [1, 2, 3, 10, 11, 12, 13] {
+    // Commands on the calling instance need it alive (these services have none).
+    for cmd in [1, 2, 3, 10, 11] {
         assert_eq!(
-            e.reg.invoke(s, cmd, &mut no_params()),
-            Err(TeeError::NotSupported),
+            e.invoke(s, cmd, &mut no_params()),
+            Err(TeeError::BAD_STATE),
             "cmd {cmd}"
         );
     }
+    assert_eq!(
+        e.invoke(s, PTA_SYSTEM_GET_TPM_EVENT_LOG, &mut no_params()),
+        Err(TeeError::NOT_SUPPORTED)
+    );
+    assert_eq!(
+        e.invoke(s, PTA_SYSTEM_SUPP_PLUGIN_INVOKE, &mut no_params()),
+        Err(TeeError::BAD_PARAMETERS)
+    );
     for cmd in [4, 9, 14] {
         assert_eq!(
-            e.reg.invoke(s, cmd, &mut no_params()),
-            Err(TeeError::NotImplemented),
+            e.invoke(s, cmd, &mut no_params()),
+            Err(TeeError::NOT_IMPLEMENTED),
             "cmd {cmd}"
         );
     }
@@ -625,12 +661,12 @@ fn stats_alloc() {
     };
     let mut p = mk(ALLOC_ID_ALL, Memref::null(0));
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
-        Err(TeeError::ShortBuffer)
+        e.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
+        Err(TeeError::SHORT_BUFFER)
     );
     assert_eq!(p[1].memref().unwrap().size, 5 * 56);
     let mut p = mk(ALLOC_ID_HEAP, Memref::zeroed(56));
-    assert_eq!(e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, STATS_CMD_ALLOC_STATS, &mut p), Ok(()));
     let b = p[1].memref().unwrap().bytes();
     assert_eq!(&b[..5], b"Heap\0");
     assert_eq!(u32::from_le_bytes(b[32..36].try_into().unwrap()), 100);
@@ -638,13 +674,13 @@ fn stats_alloc() {
     assert_eq!(u32::from_le_bytes(b[40..44].try_into().unwrap()), 4096);
     let mut p = mk(6, Memref::zeroed(56));
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::ValueInput { a: 1, b: 0 });
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, STATS_CMD_ALLOC_STATS, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -654,50 +690,47 @@ fn stats_other_commands() {
     let s = open(&e, STATS_UUID, &PUBLIC);
     let vo = || Param::ValueOutput { a: 9, b: 9 };
     let mut p = [vo(), vo(), vo(), Param::None];
-    assert_eq!(e.reg.invoke(s, STATS_CMD_PAGER_STATS, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, STATS_CMD_PAGER_STATS, &mut p), Ok(()));
     assert_eq!(p[2].value(), Some((0, 0)));
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_PAGER_STATS, &mut no_params()),
-        Err(TeeError::BadParameters)
+        e.invoke(s, STATS_CMD_PAGER_STATS, &mut no_params()),
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut no_params()),
+        e.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut no_params()),
         Ok(())
     );
     let mut p = p1(vo());
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, STATS_CMD_MEMLEAK_STATS, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(Param::MemrefOutput(Memref::zeroed(64)));
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_TA_STATS, &mut p),
-        Err(TeeError::NotSupported)
+        e.invoke(s, STATS_CMD_TA_STATS, &mut p),
+        Err(TeeError::NOT_SUPPORTED)
     );
     let mut p = [vo(), vo(), Param::None, Param::None];
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_GET_TIME, &mut p),
-        Err(TeeError::NotSupported)
+        e.invoke(s, STATS_CMD_GET_TIME, &mut p),
+        Err(TeeError::NOT_SUPPORTED)
     );
     let mut p = p1(Param::ValueInput {
         a: STATS_DRIVER_TYPE_REGULATOR,
         b: 0,
     });
-    assert_eq!(e.reg.invoke(s, STATS_CMD_PRINT_DRIVER_INFO, &mut p), Ok(()));
+    assert_eq!(e.invoke(s, STATS_CMD_PRINT_DRIVER_INFO, &mut p), Ok(()));
     let mut p = p1(Param::ValueInput { a: 2, b: 0 });
     assert_eq!(
-        e.reg.invoke(s, STATS_CMD_PRINT_DRIVER_INFO, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, STATS_CMD_PRINT_DRIVER_INFO, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
     let mut p = p1(vo());
-    assert_eq!(
-        e.reg.invoke(s, OXTEE_STATS_CMD_THREAD_STATS, &mut p),
-        Ok(())
-    );
+    assert_eq!(e.invoke(s, OXTEE_STATS_CMD_THREAD_STATS, &mut p), Ok(()));
     assert_eq!(p[0].value(), Some((1, 8)));
     assert_eq!(
-        e.reg.invoke(s, 77, &mut no_params()),
-        Err(TeeError::BadParameters)
+        e.invoke(s, 77, &mut no_params()),
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -729,11 +762,11 @@ fn seed_only_rng_needs_a_full_seed() {
     use oxtee_pta::rng::MIN_BOOT_SEED_BYTES;
     assert_eq!(
         SharedRng::with_sources(None, &[]).err(),
-        Some(TeeError::NotSupported)
+        Some(TeeError::NOT_SUPPORTED)
     );
     assert_eq!(
         SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES - 1])).err(),
-        Some(TeeError::NotSupported)
+        Some(TeeError::NOT_SUPPORTED)
     );
     let rng = SharedRng::with_sources(None, &dt_seed(&[7; MIN_BOOT_SEED_BYTES])).unwrap();
     assert!(!rng.has_source());
@@ -782,7 +815,7 @@ fn failing_source_is_an_error_never_zeros() {
     // A failing source is refused at seeding even with a boot seed beside it.
     assert_eq!(
         SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).err(),
-        Some(TeeError::HealthTestFail)
+        Some(TeeError::HEALTH_TEST_FAIL)
     );
     src.fail.store(false, Ordering::SeqCst);
     let rng = SharedRng::with_sources(Some(src.clone()), &dt_seed(&[5; 64])).unwrap();
@@ -794,7 +827,7 @@ fn failing_source_is_an_error_never_zeros() {
         match rng.fill(&mut buf) {
             Ok(()) => assert!(buf.iter().filter(|&&x| x == 0).count() < MAX_ENTROPY_REQ_SZ / 64),
             Err(e) => {
-                assert_eq!(e, TeeError::HealthTestFail);
+                assert_eq!(e, TeeError::HEALTH_TEST_FAIL);
                 assert!(buf.iter().all(|&x| x == 0xa5));
                 failed = true;
                 break;
@@ -803,7 +836,7 @@ fn failing_source_is_an_error_never_zeros() {
     }
     assert!(failed);
     let mut d = [0u8; 16];
-    assert_eq!(rng.fill_for(b"x", &mut d), Err(TeeError::HealthTestFail));
+    assert_eq!(rng.fill_for(b"x", &mut d), Err(TeeError::HEALTH_TEST_FAIL));
     assert_eq!(d, [0; 16]);
 }
 
@@ -873,14 +906,280 @@ fn added_entropy_mixes_in_and_never_replaces_the_state() {
     let s = open(&e, PTA_SYSTEM_UUID, &TA);
     for n in [1usize, 32, 4096] {
         let mut p = p1(Param::MemrefInput(Memref::new(vec![7; n])));
-        assert_eq!(e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p), Ok(()));
+        assert_eq!(e.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p), Ok(()));
     }
     // Wrong types in the other slots are refused.
     let mut p: Params = Default::default();
     p[0] = Param::MemrefInput(Memref::new(vec![1]));
     p[1] = Param::ValueInput { a: 0, b: 0 };
     assert_eq!(
-        e.reg.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
-        Err(TeeError::BadParameters)
+        e.invoke(s, PTA_SYSTEM_ADD_RNG_ENTROPY, &mut p),
+        Err(TeeError::BAD_PARAMETERS)
     );
+}
+
+// ---------- call context ----------
+
+/// A calling TA: records what the system PTA asks of it.
+#[derive(Default)]
+struct FakeTa {
+    mapped: Vec<(u64, u64, u64)>,
+    unmapped: Vec<(u64, u64)>,
+    loaded: Vec<[u8; 16]>,
+    secure_key_buffer: bool,
+}
+
+impl CallerTa for FakeTa {
+    fn map_zeroed(&mut self, size: u64, before: u64, after: u64) -> Result<u64, TeeError> {
+        self.mapped.push((size, before, after));
+        Ok(0x1_2345_6000)
+    }
+    fn unmap(&mut self, va: u64, size: u64) -> Result<(), TeeError> {
+        self.unmapped.push((va, size));
+        Ok(())
+    }
+    fn load_library(&mut self, uuid: [u8; 16]) -> Result<(), TeeError> {
+        self.loaded.push(uuid);
+        Ok(())
+    }
+    fn find_symbol(&self, module: Option<[u8; 16]>, name: &str) -> Result<u64, TeeError> {
+        match (module, name) {
+            (None, "f") => Ok(0x4000_1000),
+            _ => Err(TeeError::ITEM_NOT_FOUND),
+        }
+    }
+    fn buffer_is_secure_writable(&self, index: usize) -> bool {
+        index == 1 && self.secure_key_buffer
+    }
+}
+
+/// Services of a TA caller: no RPC, the fake TA.
+struct TaServices(FakeTa);
+
+impl CallServices for TaServices {
+    fn rpc(
+        &mut self,
+        _cmd: u32,
+        _params: &mut [supplicant_proto::optee_msg::OpteeMsgParam],
+        _buffer: Option<RpcBuffer<'_>>,
+    ) -> Result<u32, TeeError> {
+        Err(TeeError::COMMUNICATION)
+    }
+    fn caller_ta(&mut self) -> Option<&mut dyn CallerTa> {
+        Some(&mut self.0)
+    }
+}
+
+const TA_CALLER: Caller = Caller::Ta {
+    instance: 3,
+    uuid: Uuid([7; 16]),
+};
+
+fn system() -> SystemPta {
+    let rng = Arc::new(
+        SharedRng::new(Arc::new(FakeEntropy {
+            counter: AtomicU8::new(0),
+            fail: AtomicBool::new(false),
+        }))
+        .unwrap(),
+    );
+    SystemPta::new(rng, [0x11; 16])
+}
+
+fn system_call(ta: &mut TaServices, cmd: u32, p: &mut Params) -> Result<(), TeeError> {
+    let mut cx = CallContext {
+        client: TA,
+        caller: TA_CALLER,
+        services: ta,
+    };
+    system().invoke(SessionCtx(0), cmd, p, &mut cx)
+}
+
+#[test]
+fn system_acts_on_the_calling_ta() {
+    let mut ta = TaServices(FakeTa::default());
+    let mut p: Params = [
+        Param::ValueInput { a: 5000, b: 0 },
+        Param::ValueInout { a: 0, b: 0 },
+        Param::ValueInput { a: 4096, b: 8192 },
+        Param::None,
+    ];
+    system_call(&mut ta, PTA_SYSTEM_MAP_ZI, &mut p).unwrap();
+    assert_eq!(ta.0.mapped, vec![(5000, 4096, 8192)]);
+    assert_eq!(p[1].value(), Some((1, 0x2345_6000)));
+    let mut p: Params = [
+        Param::ValueInput { a: 8192, b: 0 },
+        Param::ValueInput {
+            a: 1,
+            b: 0x2345_6000,
+        },
+        Param::None,
+        Param::None,
+    ];
+    system_call(&mut ta, PTA_SYSTEM_UNMAP, &mut p).unwrap();
+    assert_eq!(ta.0.unmapped, vec![(0x1_2345_6000, 8192)]);
+    // dlopen: the library's TEE_UUID struct becomes RFC 4122 octets.
+    let raw = [4, 3, 2, 1, 6, 5, 8, 7, 9, 10, 11, 12, 13, 14, 15, 16];
+    let mut p: Params = [
+        Param::MemrefInput(Memref::new(raw.to_vec())),
+        Param::ValueInput { a: 0x1102, b: 0 },
+        Param::None,
+        Param::None,
+    ];
+    system_call(&mut ta, PTA_SYSTEM_DLOPEN, &mut p).unwrap();
+    assert_eq!(
+        ta.0.loaded,
+        vec![[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]]
+    );
+    let mut p: Params = [
+        Param::MemrefInput(Memref::null(0)),
+        Param::MemrefInput(Memref::new(b"f\0".to_vec())),
+        Param::ValueOutput { a: 0, b: 0 },
+        Param::None,
+    ];
+    system_call(&mut ta, PTA_SYSTEM_DLSYM, &mut p).unwrap();
+    assert_eq!(p[2].value(), Some((0, 0x4000_1000)));
+}
+
+#[test]
+fn unique_key_depends_on_the_caller_and_needs_a_secure_buffer() {
+    let key_params = || -> Params {
+        [
+            Param::MemrefInput(Memref::new(b"extra".to_vec())),
+            Param::MemrefOutput(Memref::zeroed(32)),
+            Param::None,
+            Param::None,
+        ]
+    };
+    // Into memory the normal world shared: refused.
+    let mut ta = TaServices(FakeTa::default());
+    let mut p = key_params();
+    assert_eq!(
+        system_call(&mut ta, PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY, &mut p),
+        Err(TeeError::SECURITY)
+    );
+    ta.0.secure_key_buffer = true;
+    let mut p = key_params();
+    system_call(&mut ta, PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY, &mut p).unwrap();
+    let key = p[1].memref().unwrap().bytes().to_vec();
+    assert_eq!(key.len(), 32);
+    assert_ne!(key, vec![0; 32]);
+    // Another TA (another UUID) gets another key from the same input.
+    let other = Caller::Ta {
+        instance: 3,
+        uuid: Uuid([8; 16]),
+    };
+    let mut p = key_params();
+    let mut cx = CallContext {
+        client: TA,
+        caller: other,
+        services: &mut ta,
+    };
+    system()
+        .invoke(
+            SessionCtx(0),
+            PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY,
+            &mut p,
+            &mut cx,
+        )
+        .unwrap();
+    assert_ne!(p[1].memref().unwrap().bytes(), &key[..]);
+}
+
+/// A PTA that records who calls it.
+#[derive(Default)]
+struct Witness(Mutex<Vec<(&'static str, ClientIdentity, Caller)>>);
+
+impl Pta for Witness {
+    fn uuid(&self) -> Uuid {
+        Uuid([0x77; 16])
+    }
+    fn open_session(
+        &self,
+        _: &mut Params,
+        cx: &mut CallContext<'_>,
+    ) -> Result<SessionCtx, TeeError> {
+        self.0.lock().unwrap().push(("open", cx.client, cx.caller));
+        Ok(SessionCtx(0))
+    }
+    fn invoke(
+        &self,
+        _: SessionCtx,
+        _cmd: u32,
+        _: &mut Params,
+        cx: &mut CallContext<'_>,
+    ) -> Result<(), TeeError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(("invoke", cx.client, cx.caller));
+        Ok(())
+    }
+    fn close_session(&self, _: SessionCtx, cx: &mut CallContext<'_>) {
+        self.0.lock().unwrap().push(("close", cx.client, cx.caller));
+    }
+}
+
+#[test]
+fn a_pta_sees_its_caller_and_only_the_opener_may_use_a_session() {
+    let witness = Arc::new(Witness::default());
+    let mut reg = PtaRegistry::new();
+    reg.register(witness.clone()).unwrap();
+    let uuid = Uuid([0x77; 16]);
+    let mut p = no_params();
+    let ta = reg
+        .open_session(&uuid, &TA, TA_CALLER, &mut p, &mut NoServices)
+        .unwrap();
+    let nw = reg
+        .open_session(&uuid, &PUBLIC, Caller::NormalWorld, &mut p, &mut NoServices)
+        .unwrap();
+    let other_ta = Caller::Ta {
+        instance: 4,
+        uuid: Uuid([7; 16]),
+    };
+    // Another instance of the same TA, or the normal world, may not use the TA's session.
+    for caller in [other_ta, Caller::NormalWorld] {
+        assert_eq!(
+            reg.invoke(ta, caller, 0, &mut p, &mut NoServices),
+            Err(TeeError::BAD_PARAMETERS)
+        );
+        assert_eq!(
+            reg.close_session(ta, caller, &mut NoServices),
+            Err(TeeError::BAD_PARAMETERS)
+        );
+    }
+    assert_eq!(
+        reg.invoke(nw, TA_CALLER, 0, &mut p, &mut NoServices),
+        Err(TeeError::BAD_PARAMETERS)
+    );
+    reg.invoke(ta, TA_CALLER, 0, &mut p, &mut NoServices)
+        .unwrap();
+    reg.invoke(nw, Caller::NormalWorld, 0, &mut p, &mut NoServices)
+        .unwrap();
+    reg.close_session(ta, TA_CALLER, &mut NoServices).unwrap();
+    let seen = witness.0.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        vec![
+            ("open", TA, TA_CALLER),
+            ("open", PUBLIC, Caller::NormalWorld),
+            ("invoke", TA, TA_CALLER),
+            ("invoke", PUBLIC, Caller::NormalWorld),
+            ("close", TA, TA_CALLER),
+        ]
+    );
+}
+
+#[test]
+fn a_normal_world_client_with_the_ta_login_is_not_a_ta() {
+    let e = env();
+    // The login is what the client claims; the caller is who it is.
+    let r = e.reg.open_session(
+        &Uuid(PTA_SYSTEM_UUID),
+        &TA,
+        Caller::NormalWorld,
+        &mut no_params(),
+        &mut NoServices,
+    );
+    assert_eq!(r, Err(TeeError::ACCESS_DENIED));
 }

@@ -2,7 +2,7 @@
 //!
 //! Every function here is a plain, stateless building block: it takes key material (big-endian
 //! byte strings as GlobalPlatform attributes carry them) and algorithm parameters, and returns
-//! bytes or a [`TeeError`] ([`AsymResult`]). The GP `Operation`/`KeyObject` layer decides
+//! bytes or a [`CryptoError`] ([`AsymResult`]). The GP `Operation`/`KeyObject` layer decides
 //! which function to call from the `TEE_ALG_*` identifier, checks the operation mode and the
 //! output buffer size, and reports the errors unchanged.
 //!
@@ -21,18 +21,18 @@ pub mod x25519;
 
 pub use rand_core::CryptoRngCore;
 
-use crate::error::TeeError;
+use crate::error::CryptoError;
 
 /// Result of an asymmetric primitive. Errors are the GP codes these primitives can produce:
-/// [`TeeError::BadParameters`], [`TeeError::NotSupported`] and [`TeeError::SignatureInvalid`].
-pub type AsymResult<T> = Result<T, TeeError>;
+/// [`CryptoError::BadParameters`], [`CryptoError::NotSupported`] and [`CryptoError::SignatureInvalid`].
+pub type AsymResult<T> = Result<T, CryptoError>;
 
 /// `TEE_ERROR_BAD_PARAMETERS` shorthand.
-pub(crate) const BAD_PARAMS: TeeError = TeeError::BadParameters;
+pub(crate) const BAD_PARAMS: CryptoError = CryptoError::BadParameters;
 /// `TEE_ERROR_NOT_SUPPORTED` shorthand.
-pub(crate) const NOT_SUPPORTED: TeeError = TeeError::NotSupported;
+pub(crate) const NOT_SUPPORTED: CryptoError = CryptoError::NotSupported;
 /// `TEE_ERROR_SIGNATURE_INVALID` shorthand.
-pub(crate) const SIG_INVALID: TeeError = TeeError::SignatureInvalid;
+pub(crate) const SIG_INVALID: CryptoError = CryptoError::SignatureInvalid;
 
 /// Copies `src` right-aligned into a zero-filled buffer of `len` bytes (big-endian integer
 /// left padding). Fails with `TEE_ERROR_BAD_PARAMETERS` when `src` has significant bytes beyond

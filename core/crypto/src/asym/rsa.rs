@@ -182,7 +182,7 @@ fn uint(bytes: &[u8]) -> BigUint {
     BigUint::from_bytes_be(bytes)
 }
 
-fn map_key_err(_: rsa::Error) -> crate::error::TeeError {
+fn map_key_err(_: rsa::Error) -> crate::error::CryptoError {
     BAD_PARAMS
 }
 

@@ -245,7 +245,7 @@ impl Sm2KeyPair {
         if bool::from(u.ct_eq(c3_in)) {
             Ok(msg)
         } else {
-            Err(crate::error::TeeError::CiphertextInvalid)
+            Err(crate::error::CryptoError::CiphertextInvalid)
         }
     }
 }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use oxtee_crypto::object::secret_type_rule;
-use oxtee_crypto::{Attribute, KeyObject, Operation, Rng, TeeResult};
+use oxtee_crypto::{Attribute, CryptoResult, KeyObject, Operation, Rng};
 use supplicant_proto::tee_crypto::*;
 
 /// A populated secret key object of `obj_type`, allocated with the type's largest size.
@@ -64,7 +64,7 @@ pub(crate) fn cipher_chunked(
     iv: &[u8],
     data: &[u8],
     step: usize,
-) -> TeeResult<Vec<u8>> {
+) -> CryptoResult<Vec<u8>> {
     op.cipher_init(iv)?;
     let mut out = vec![0u8; data.len() + 64];
     let mut n = 0;
@@ -80,7 +80,7 @@ pub(crate) fn cipher_chunked(
 pub(crate) struct CounterRng(pub(crate) u8);
 
 impl Rng for CounterRng {
-    fn fill(&mut self, dest: &mut [u8]) -> TeeResult<()> {
+    fn fill(&mut self, dest: &mut [u8]) -> CryptoResult<()> {
         for b in dest {
             *b = self.0;
             self.0 = self.0.wrapping_add(1);

@@ -7,10 +7,10 @@
 //! on a verified copy (docs/decisions/0001-ta-loading-in-the-core.md).
 
 use alloc::vec::Vec;
+use supplicant_proto::tee_error::TeeError;
 
 use oxtee_elf::{ProgramHeader, RelocEnv, TaElf, TCB_HEAD_SIZE};
 use oxtee_mm::{UserKind, TA_WINDOW};
-use supplicant_proto::tee_result::*;
 
 use super::hw::UserHw;
 use super::space::{page_up, Space, Use, PAGE};
@@ -67,7 +67,7 @@ pub struct Loaded {
 }
 
 /// Fetches a module by UUID octets (verified, from the TA store).
-pub type Fetch<'f> = dyn FnMut([u8; 16]) -> Result<LoadedTa, u32> + 'f;
+pub type Fetch<'f> = dyn FnMut([u8; 16]) -> Result<LoadedTa, TeeError> + 'f;
 
 /// Loads `main` and every library it needs (breadth first, each once) into `space`.
 pub fn load(
@@ -76,11 +76,11 @@ pub fn load(
     space: &mut Space,
     frames: &Frames,
     hw: &dyn UserHw,
-) -> Result<Loaded, u32> {
-    let head = main.elf.ta_head.ok_or(TEE_ERROR_BAD_FORMAT)?;
+) -> Result<Loaded, TeeError> {
+    let head = main.elf.ta_head.ok_or(TeeError::BAD_FORMAT)?;
     let mut rnd = [0u8; 8];
     // No randomness, no TA: a fixed layout would defeat ASLR silently.
-    hw.random(&mut rnd).map_err(|_| TEE_ERROR_GENERIC)?;
+    hw.random(&mut rnd).map_err(|_| TeeError::GENERIC)?;
     let start = IMAGE_START + (u64::from_le_bytes(rnd) % ASLR_PAGES) * PAGE;
     // The TLSDESC resolver page comes first, the modules after it.
     let tlsdesc = start;
@@ -108,9 +108,9 @@ pub fn load(
         hw,
     )?;
     // Stack (ta_head.stack_size, as ldelf maps it).
-    let stack_size = page_up(u64::from(head.stack_size).max(PAGE)).ok_or(TEE_ERROR_BAD_FORMAT)?;
+    let stack_size = page_up(u64::from(head.stack_size).max(PAGE)).ok_or(TeeError::BAD_FORMAT)?;
     if stack_size > 0x10_0000 {
-        return Err(TEE_ERROR_OUT_OF_MEMORY);
+        return Err(TeeError::OUT_OF_MEMORY);
     }
     let f = space.alloc_frames(frames, hw, stack_size)?;
     space.map(STACK_END - stack_size, f, UserKind::Rw, Use::Fixed)?;
@@ -133,7 +133,7 @@ pub fn add_modules(
     space: &mut Space,
     frames: &Frames,
     hw: &dyn UserHw,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let known = |u: &[u8; 16], files: &[([u8; 16], LoadedTa)], loaded: &Loaded| {
         files.iter().any(|(x, _)| x == u) || loaded.modules.iter().any(|m| m.uuid == *u)
     };
@@ -159,7 +159,7 @@ pub fn add_modules(
                 continue;
             }
             if files.len() + loaded.modules.len() >= MAX_MODULES {
-                return Err(TEE_ERROR_OUT_OF_MEMORY);
+                return Err(TeeError::OUT_OF_MEMORY);
             }
             files.push((uuid, fetch(uuid)?));
         }
@@ -174,7 +174,7 @@ pub fn add_modules(
         let (tls_modid, tls_offset) = match &ta.elf.tls {
             Some(t) => {
                 let off = tls_end;
-                tls_end = tls_end.checked_add(t.memsz).ok_or(TEE_ERROR_BAD_FORMAT)?;
+                tls_end = tls_end.checked_add(t.memsz).ok_or(TeeError::BAD_FORMAT)?;
                 (index as u64 + 1, off)
             }
             None => (0, 0),
@@ -187,9 +187,9 @@ pub fn add_modules(
             tls_offset,
         });
         base = base
-            .checked_add(page_up(ta.elf.span).ok_or(TEE_ERROR_BAD_FORMAT)?)
+            .checked_add(page_up(ta.elf.span).ok_or(TeeError::BAD_FORMAT)?)
             .filter(|b| *b < STACK_END - 0x100_0000)
-            .ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+            .ok_or(TeeError::OUT_OF_MEMORY)?;
     }
     // Images: relocated in one global scope, main module first.
     let modules = &loaded.modules;
@@ -197,7 +197,7 @@ pub fn add_modules(
         let mut image = m
             .elf
             .load_image(&ta.file[ta.elf_offset..])
-            .map_err(|e| e.tee_result())?;
+            .map_err(|e| TeeError::from_code(e.tee_result()))?;
         let resolve = |name: &str| global_symbol(modules, name);
         let resolve_tls = |name: &str| global_tls_symbol(modules, name);
         m.elf
@@ -215,13 +215,13 @@ pub fn add_modules(
                     tlsdesc_resolver: Some(loaded.tlsdesc),
                 },
             )
-            .map_err(|e| e.tee_result())?;
+            .map_err(|e| TeeError::from_code(e.tee_result()))?;
         map_module(m, &image, space, frames, hw)?;
     }
     // Loader data: the dl_phdr_info array for all modules, read-only.
     let info_va = base;
     let info = phdr_info(modules, info_va)?;
-    let info_size = page_up(info.len() as u64).ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+    let info_size = page_up(info.len() as u64).ok_or(TeeError::OUT_OF_MEMORY)?;
     let f = space.alloc_frames(frames, hw, info_size)?;
     hw.write(f.start(), &info);
     space.map(info_va, f, UserKind::Ro, Use::Fixed)?;
@@ -267,8 +267,8 @@ fn map_module(
     space: &mut Space,
     frames: &Frames,
     hw: &dyn UserHw,
-) -> Result<(), u32> {
-    let span = page_up(image.len() as u64).ok_or(TEE_ERROR_BAD_FORMAT)?;
+) -> Result<(), TeeError> {
+    let span = page_up(image.len() as u64).ok_or(TeeError::BAD_FORMAT)?;
     let f = space.alloc_frames(frames, hw, span)?;
     hw.write(f.start(), image);
     hw.sync_code(f.start(), f.size());
@@ -284,7 +284,7 @@ fn map_module(
         };
         let first = (s.vaddr / PAGE) as usize;
         let last = ((s.vaddr + s.memsz.max(1) - 1) / PAGE) as usize;
-        for k in kinds.get_mut(first..=last).ok_or(TEE_ERROR_BAD_FORMAT)? {
+        for k in kinds.get_mut(first..=last).ok_or(TeeError::BAD_FORMAT)? {
             *k = Some(match (*k, kind) {
                 (None, k) => k,
                 (Some(a), b) if a == b => a,
@@ -296,7 +296,7 @@ fn map_module(
                     UserKind::Text
                 }
                 // Code and writable data in one page would break W^X.
-                _ => return Err(TEE_ERROR_BAD_FORMAT),
+                _ => return Err(TeeError::BAD_FORMAT),
             });
         }
     }
@@ -349,7 +349,7 @@ fn uuid_name(u: &[u8; 16]) -> [u8; 37] {
 
 /// The loader-data area: `dl_phdr_info` array, then per module its name
 /// and a copy of its program headers.
-pub fn phdr_info(modules: &[Module], va: u64) -> Result<Vec<u8>, u32> {
+pub fn phdr_info(modules: &[Module], va: u64) -> Result<Vec<u8>, TeeError> {
     let mut out = alloc::vec![0u8; DLPI_SIZE * modules.len()];
     for (i, m) in modules.iter().enumerate() {
         let name_va = va + out.len() as u64;
@@ -361,7 +361,7 @@ pub fn phdr_info(modules: &[Module], va: u64) -> Result<Vec<u8>, u32> {
         for p in &m.elf.program_headers {
             out.extend_from_slice(&phdr_bytes(p));
         }
-        let phnum = u16::try_from(m.elf.program_headers.len()).map_err(|_| TEE_ERROR_BAD_FORMAT)?;
+        let phnum = u16::try_from(m.elf.program_headers.len()).map_err(|_| TeeError::BAD_FORMAT)?;
         let d = &mut out[i * DLPI_SIZE..(i + 1) * DLPI_SIZE];
         d[0..8].copy_from_slice(&m.base.to_le_bytes());
         d[8..16].copy_from_slice(&name_va.to_le_bytes());

@@ -15,7 +15,7 @@ pub mod loader;
 pub mod params;
 pub mod props;
 mod props_glue;
-mod socket;
+mod services;
 pub mod space;
 pub mod storage;
 pub mod syscall;
@@ -28,6 +28,7 @@ use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use supplicant_proto::tee_error::{Origin, TeeError};
 
 use oxtee_frames::{FrameAllocator, Owner};
 use oxtee_pta::{ClientIdentity, Memref, Param, Params};
@@ -41,19 +42,16 @@ use supplicant_proto::pta::{
 use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall::*;
 
-use crate::call::Kernel;
 use crate::rpc::{rpc_cmd, value_param, Rpc};
 use hw::{Trap, UserHw, UserRegs};
 use loader::Loaded;
 use params::{memref_param, UteeParams, UTEE_PARAMS_SIZE};
+pub use services::Services;
 use space::{page_up, Space, Use, PAGE};
 
 /// The TA frame pool: free secure RAM after the core, in 4 KiB frames
 /// (boxed: the allocator's tables are too large for a boot stack).
 pub type Frames = Mutex<Box<FrameAllocator<44, 512>>>;
-
-/// A `TEE_Result` with its origin.
-pub type Failure = (u32, u32);
 
 /// Deepest nesting of TA-to-TA calls on one thread (OP-TEE's
 /// `CFG_CORE_MAX_SYSCALL_RECURSION`).
@@ -65,11 +63,6 @@ const PARAMS_FRAME: u64 = 128;
 /// First session id given to user-TA sessions (PTA sessions of the normal
 /// world count from 1 below this).
 const FIRST_SESSION: u32 = 0x8000_0001;
-
-/// A failure of the core (origin TEE).
-pub(crate) fn tee(code: u32) -> Failure {
-    (code, TEE_ORIGIN_TEE)
-}
 
 /// The running state of an instance, owned by the thread that runs it.
 pub struct Ctx {
@@ -124,8 +117,6 @@ pub enum Target {
     Pta {
         /// Registry session id.
         id: u32,
-        /// PTA UUID octets.
-        uuid: [u8; 16],
     },
 }
 
@@ -198,8 +189,8 @@ impl Default for UserTas {
 
 /// Everything a call into a TA needs from its thread.
 pub struct Cx<'a> {
-    /// The kernel.
-    pub k: &'a Kernel,
+    /// What the runtime needs of the kernel.
+    pub k: &'a Services,
     /// Machine services.
     pub hw: &'a dyn UserHw,
     /// Normal-world memory.
@@ -215,7 +206,7 @@ pub struct Cx<'a> {
 impl<'a> Cx<'a> {
     /// A call context of the normal world (no TA entered yet).
     pub fn new(
-        k: &'a Kernel,
+        k: &'a Services,
         hw: &'a dyn UserHw,
         mem: &'a mut dyn PhysMem,
         rpc: &'a mut dyn Rpc,
@@ -231,7 +222,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Sleeps `ms` milliseconds in the normal world (RPC `SUSPEND`).
-    pub fn suspend(&mut self, ms: u32) -> Result<(), u32> {
+    pub fn suspend(&mut self, ms: u32) -> Result<(), TeeError> {
         let mut p = [value_param(
             OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
             u64::from(ms),
@@ -324,7 +315,7 @@ impl UserTas {
 
     /// An existing single instance of `uuid`, or a new instance being loaded
     /// by the caller (`true`); `Err(None)` while another thread loads it.
-    fn claim_instance(&self, uuid: [u8; 16]) -> Result<(Arc<Instance>, bool), Option<Failure>> {
+    fn claim_instance(&self, uuid: [u8; 16]) -> Result<(Arc<Instance>, bool), Option<TeeError>> {
         let mut t = self.table.lock();
         for inst in &t.instances {
             if inst.uuid != uuid {
@@ -339,7 +330,7 @@ impl UserTas {
             }
             if inst.single() {
                 if inst.flags() & TA_FLAG_MULTI_SESSION == 0 && st.sessions > 0 {
-                    return Err(Some(tee(TEE_ERROR_BUSY)));
+                    return Err(Some(TeeError::BUSY));
                 }
                 st.sessions += 1;
                 drop(st);
@@ -347,7 +338,7 @@ impl UserTas {
             }
         }
         let Some(asid) = alloc_asid(&mut t.asids) else {
-            return Err(Some(tee(TEE_ERROR_OUT_OF_MEMORY)));
+            return Err(Some(TeeError::OUT_OF_MEMORY));
         };
         let id = t.next_instance;
         t.next_instance = t.next_instance.wrapping_add(1).max(1);
@@ -431,13 +422,13 @@ pub fn open_session(
     client: ClientIdentity,
     caller: Option<u32>,
     params: &mut Params,
-) -> Result<u32, Failure> {
+) -> Result<u32, TeeError> {
     let users = &cx.k.users;
     let (inst, fresh) = loop {
         match users.claim_instance(uuid) {
             Ok(v) => break v,
             Err(Some(f)) => return Err(f),
-            Err(None) => cx.suspend(1).map_err(tee)?,
+            Err(None) => cx.suspend(1)?,
         }
     };
     if fresh {
@@ -445,7 +436,7 @@ pub fn open_session(
             inst.state.lock().dead = true;
             let ctx = inst.ctx.lock().take();
             users.destroy(&inst, ctx);
-            return Err(tee(code));
+            return Err(code);
         }
         // A single instance that turned out not to allow a second session
         // is checked by later openers; this one is the first.
@@ -457,7 +448,7 @@ pub fn open_session(
         Ok(code) => {
             users.table.lock().sessions.remove(&session.id);
             session_gone(cx, &inst);
-            Err((code, TEE_ORIGIN_TRUSTED_APP))
+            Err(TeeError::from_code(code).with_origin(Origin::TrustedApp))
         }
         Err(f) => {
             users.table.lock().sessions.remove(&session.id);
@@ -469,12 +460,12 @@ pub fn open_session(
 
 /// Fetches, verifies and maps the TA of a new instance, then lets other
 /// threads use it.
-fn load_instance(cx: &mut Cx<'_>, inst: &Arc<Instance>, uuid: [u8; 16]) -> Result<(), u32> {
+fn load_instance(cx: &mut Cx<'_>, inst: &Arc<Instance>, uuid: [u8; 16]) -> Result<(), TeeError> {
     let k = cx.k;
     let db = storage::TaVersionDb { k, hw: cx.hw };
     let versions = db.versions();
     let main = crate::ta_load::load_ta(cx.rpc, cx.mem, &k.shm, uuid, &k.ta_keys, &versions)?;
-    let mut ctx = inst.ctx.lock().take().ok_or(TEE_ERROR_GENERIC)?;
+    let mut ctx = inst.ctx.lock().take().ok_or(TeeError::GENERIC)?;
     let (rpc, mem) = (&mut *cx.rpc, &mut *cx.mem);
     let mut fetch =
         |u: [u8; 16]| crate::ta_load::load_module(rpc, mem, &k.shm, u, &k.ta_keys, &versions);
@@ -503,13 +494,13 @@ pub fn invoke(
     caller: Option<u32>,
     cmd: u32,
     params: &mut Params,
-) -> Result<(), Failure> {
+) -> Result<(), TeeError> {
     let session =
         cx.k.users
             .session(id, caller)
-            .ok_or(tee(TEE_ERROR_BAD_PARAMETERS))?;
+            .ok_or(TeeError::BAD_PARAMETERS)?;
     let Target::User(inst) = &session.target else {
-        return Err(tee(TEE_ERROR_BAD_PARAMETERS));
+        return Err(TeeError::BAD_PARAMETERS);
     };
     let inst = inst.clone();
     match call_entry(
@@ -521,14 +512,14 @@ pub fn invoke(
         params,
     )? {
         TEE_SUCCESS => Ok(()),
-        code => Err((code, TEE_ORIGIN_TRUSTED_APP)),
+        code => Err(TeeError::from_code(code).with_origin(Origin::TrustedApp)),
     }
 }
 
 /// Closes session `id` (of `caller`): the TA's close entry runs if the
 /// instance is alive; the instance goes when its last session does (unless
 /// it is a keep-alive single instance).
-pub fn close_session(cx: &mut Cx<'_>, id: u32, caller: Option<u32>) -> Result<(), Failure> {
+pub fn close_session(cx: &mut Cx<'_>, id: u32, caller: Option<u32>) -> Result<(), TeeError> {
     let session = {
         let mut t = cx.k.users.table.lock();
         match t.sessions.get(&id) {
@@ -536,15 +527,12 @@ pub fn close_session(cx: &mut Cx<'_>, id: u32, caller: Option<u32>) -> Result<()
             _ => None,
         }
     }
-    .ok_or(tee(TEE_ERROR_BAD_PARAMETERS))?;
+    .ok_or(TeeError::BAD_PARAMETERS)?;
     match &session.target {
-        Target::Pta { id, uuid } => {
-            if *uuid == supplicant_proto::pta::PTA_SOCKET_UUID {
-                if let Some(instance) = caller {
-                    socket::close_all(cx, instance);
-                }
-            }
-            cx.k.ptas.close_session(*id).map_err(|e| tee(e.code()))
+        Target::Pta { id } => {
+            // Only a TA opens PTA sessions through this runtime.
+            let instance = caller.ok_or(TeeError::BAD_PARAMETERS)?;
+            system::close_pta(cx, *id, instance, &session.client)
         }
         Target::User(inst) => {
             let inst = inst.clone();
@@ -600,24 +588,24 @@ fn close_children(cx: &mut Cx<'_>, children: Vec<u32>, owner: u32) {
 }
 
 /// Takes `inst` for this thread, waiting while another thread runs it.
-fn acquire(cx: &mut Cx<'_>, inst: &Arc<Instance>) -> Result<Box<Ctx>, Failure> {
+fn acquire(cx: &mut Cx<'_>, inst: &Arc<Instance>) -> Result<Box<Ctx>, TeeError> {
     if cx.chain.contains(&inst.id) {
         // The instance is already running further up this thread's calls.
-        return Err(tee(TEE_ERROR_BUSY));
+        return Err(TeeError::BUSY);
     }
     loop {
         {
             let mut st = inst.state.lock();
             if st.dead {
-                return Err(tee(TEE_ERROR_TARGET_DEAD));
+                return Err(TeeError::TARGET_DEAD);
             }
             if !st.busy {
                 st.busy = true;
                 drop(st);
-                return inst.ctx.lock().take().ok_or(tee(TEE_ERROR_GENERIC));
+                return inst.ctx.lock().take().ok_or(TeeError::GENERIC);
             }
         }
-        cx.suspend(1).map_err(tee)?;
+        cx.suspend(1)?;
     }
 }
 
@@ -647,11 +635,11 @@ pub fn call_entry(
     func: u32,
     cmd: u32,
     params: &mut Params,
-) -> Result<u32, Failure> {
+) -> Result<u32, TeeError> {
     // At most MAX_NESTING TA entries on one thread (OP-TEE's recursion
     // limit answers OUT_OF_MEMORY).
     if cx.chain.len() >= MAX_NESTING {
-        return Err(tee(TEE_ERROR_OUT_OF_MEMORY));
+        return Err(TeeError::OUT_OF_MEMORY);
     }
     let deadline = match cx.timeout_ms.take() {
         Some(ms) => {
@@ -674,13 +662,13 @@ pub fn call_entry(
             release(inst, ctx);
             Ok(v)
         }
-        Err(Exit::Failed(code)) => {
+        Err(Exit::Failed(e)) => {
             release(inst, ctx);
-            Err(tee(code))
+            Err(e)
         }
         Err(Exit::Dead) => {
             kill(cx, inst, ctx);
-            Err(tee(TEE_ERROR_TARGET_DEAD))
+            Err(TeeError::TARGET_DEAD)
         }
     }
 }
@@ -690,7 +678,7 @@ pub enum Exit {
     /// The TA panicked or faulted.
     Dead,
     /// The core could not start the entry (e.g. out of memory).
-    Failed(u32),
+    Failed(TeeError),
 }
 
 /// What the syscall layer tells the run loop.
@@ -791,9 +779,9 @@ fn place_buffer(
     hw: &dyn UserHw,
     data: &[u8],
     nonsecure: bool,
-) -> Result<(u64, oxtee_frames::FrameRange), u32> {
-    let size = page_up(data.len().max(1) as u64).ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
-    let va = ctx.space.find_free(size).ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+) -> Result<(u64, oxtee_frames::FrameRange), TeeError> {
+    let size = page_up(data.len().max(1) as u64).ok_or(TeeError::OUT_OF_MEMORY)?;
+    let va = ctx.space.find_free(size).ok_or(TeeError::OUT_OF_MEMORY)?;
     let f = ctx.space.alloc_frames(frames, hw, size)?;
     hw.write(f.start(), data);
     let usage = Use::Param { nonsecure };
@@ -857,7 +845,7 @@ fn run_loop(
 
 /// Turns memory parameters of a calling TA into owned GP parameters (copied
 /// in once from its memory).
-pub fn params_from_ta(ctx: &Ctx, hw: &dyn UserHw, up: &UteeParams) -> Result<Params, u32> {
+pub fn params_from_ta(ctx: &Ctx, hw: &dyn UserHw, up: &UteeParams) -> Result<Params, TeeError> {
     let mut params: Params = Default::default();
     for (n, slot) in params.iter_mut().enumerate() {
         let t = up.types[n];
@@ -865,17 +853,17 @@ pub fn params_from_ta(ctx: &Ctx, hw: &dyn UserHw, up: &UteeParams) -> Result<Par
             TEE_PARAM_TYPE_NONE => Param::None,
             1..=3 => params::value_param(t, up.a[n] as u32, up.b[n] as u32),
             _ => {
-                let size = usize::try_from(up.b[n]).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+                let size = usize::try_from(up.b[n]).map_err(|_| TeeError::BAD_PARAMETERS)?;
                 let m = if up.a[n] == 0 {
                     // A NULL buffer with a size fails the access check.
                     if size != 0 {
-                        return Err(TEE_ERROR_ACCESS_DENIED);
+                        return Err(TeeError::ACCESS_DENIED);
                     }
                     Memref::null(size)
                 } else {
                     let write = t != TEE_PARAM_TYPE_MEMREF_INPUT;
                     if !ctx.space.check(up.a[n], up.b[n], write) {
-                        return Err(TEE_ERROR_ACCESS_DENIED);
+                        return Err(TeeError::ACCESS_DENIED);
                     }
                     Memref::new(ctx.space.read_vec(hw, up.a[n], up.b[n])?)
                 };
@@ -894,7 +882,7 @@ pub fn params_to_ta(
     up_ptr: uptr::UserPtr<supplicant_proto::tee_syscall::UteeParams>,
     up: &UteeParams,
     params: &Params,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let mut out = *up;
     for (n, p) in params.iter().enumerate() {
         match p {

@@ -2,6 +2,7 @@
 //! the packed types word, then a/b or VA/size per parameter).
 
 use oxtee_pta::{Memref, Param, Params};
+use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall;
 use zerocopy::{FromBytes, IntoBytes};
@@ -22,15 +23,15 @@ pub struct UteeParams {
 
 impl UteeParams {
     /// Decodes the ABI struct; unknown parameter types are refused.
-    pub fn from_abi(raw: &tee_syscall::UteeParams) -> Result<Self, u32> {
+    pub fn from_abi(raw: &tee_syscall::UteeParams) -> Result<Self, TeeError> {
         if raw.types >> 16 != 0 {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         let mut p = Self::default();
         for n in 0..4 {
             let t = ((raw.types >> (4 * n)) & 0xf) as u32;
             if !matches!(t, 0..=3 | 5..=7) {
-                return Err(TEE_ERROR_BAD_PARAMETERS);
+                return Err(TeeError::BAD_PARAMETERS);
             }
             p.types[n] = t;
             p.a[n] = raw.vals[2 * n];
@@ -55,9 +56,9 @@ impl UteeParams {
     }
 
     /// Decodes the TA's bytes; unknown parameter types are refused.
-    pub fn decode(raw: &[u8; UTEE_PARAMS_SIZE]) -> Result<Self, u32> {
+    pub fn decode(raw: &[u8; UTEE_PARAMS_SIZE]) -> Result<Self, TeeError> {
         let abi =
-            tee_syscall::UteeParams::read_from_bytes(raw).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+            tee_syscall::UteeParams::read_from_bytes(raw).map_err(|_| TeeError::BAD_PARAMETERS)?;
         Self::from_abi(&abi)
     }
 
@@ -145,13 +146,13 @@ mod tests {
     fn bad_types_refused() {
         let mut raw = [0u8; UTEE_PARAMS_SIZE];
         raw[0] = 4; // type 4 does not exist
-        assert_eq!(UteeParams::decode(&raw), Err(TEE_ERROR_BAD_PARAMETERS));
+        assert_eq!(UteeParams::decode(&raw), Err(TeeError::BAD_PARAMETERS));
         raw[0] = 0;
         raw[2] = 1; // bits beyond the four nibbles
-        assert_eq!(UteeParams::decode(&raw), Err(TEE_ERROR_BAD_PARAMETERS));
+        assert_eq!(UteeParams::decode(&raw), Err(TeeError::BAD_PARAMETERS));
         raw[2] = 0;
         raw[1] = 0x80; // type 8 in slot 3
-        assert_eq!(UteeParams::decode(&raw), Err(TEE_ERROR_BAD_PARAMETERS));
+        assert_eq!(UteeParams::decode(&raw), Err(TeeError::BAD_PARAMETERS));
     }
 
     #[test]

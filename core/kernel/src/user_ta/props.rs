@@ -18,9 +18,8 @@
 //! STRING the bytes and their NUL terminator.
 
 use alloc::vec::Vec;
-use supplicant_proto::tee_result::{
-    TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_SHORT_BUFFER, TEE_SUCCESS,
-};
+use supplicant_proto::tee_error::TeeError;
+use supplicant_proto::tee_result::{TEE_ERROR_SHORT_BUFFER, TEE_SUCCESS};
 use supplicant_proto::tee_syscall::{
     TEE_PROPSET_CURRENT_CLIENT, TEE_PROPSET_CURRENT_TA, TEE_PROPSET_TEE_IMPLEMENTATION,
     USER_TA_PROP_TYPE_BOOL, USER_TA_PROP_TYPE_IDENTITY, USER_TA_PROP_TYPE_STRING,
@@ -281,13 +280,17 @@ impl Property<'_> {
 ///
 /// An unknown set is an empty set, so it answers `TEE_ERROR_ITEM_NOT_FOUND`
 /// like an index past the end (`get_prop_struct`); nothing is written then.
-pub fn lookup<'c>(set: u64, index: u64, ctx: &'c PropContext<'c>) -> Result<Property<'c>, u32> {
-    let table = set_table(set).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+pub fn lookup<'c>(
+    set: u64,
+    index: u64,
+    ctx: &'c PropContext<'c>,
+) -> Result<Property<'c>, TeeError> {
+    let table = set_table(set).ok_or(TeeError::ITEM_NOT_FOUND)?;
     // The index is the full register: no truncation to 32 bits.
     let entry = usize::try_from(index)
         .ok()
         .and_then(|i| table.get(i))
-        .ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+        .ok_or(TeeError::ITEM_NOT_FOUND)?;
     Ok(Property { entry, ctx })
 }
 
@@ -327,7 +330,7 @@ pub fn get_property(
     ctx: &PropContext<'_>,
     name_cap: Option<u32>,
     value_cap: Option<u32>,
-) -> Result<PropAnswer, u32> {
+) -> Result<PropAnswer, TeeError> {
     let prop = lookup(set, index, ctx)?;
     let value = value_cap.map(|cap| prop.value_reply(cap));
     let value_result = value.as_ref().map_or(TEE_SUCCESS, Reply::result);
@@ -353,23 +356,23 @@ pub fn get_property(
 
 /// The checks `GET_PROPERTY_NAME_TO_INDEX` makes before it reads the name,
 /// in OP-TEE's order; the glue copies `name_len` bytes only after this.
-pub fn name_to_index_precheck(set: u64, name_addr: u64, name_len: u64) -> Result<(), u32> {
+pub fn name_to_index_precheck(set: u64, name_addr: u64, name_len: u64) -> Result<(), TeeError> {
     // An unknown set is reported before the arguments are looked at.
-    set_table(set).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+    set_table(set).ok_or(TeeError::ITEM_NOT_FOUND)?;
     // A NULL name or a zero length is a bad argument, not a missing name.
     if name_addr == 0 || name_len == 0 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     Ok(())
 }
 
 /// `GET_PROPERTY_NAME_TO_INDEX(set, name, name_len, &index)` on the `name_len`
 /// bytes copied from the TA; `Ok` is the index to store.
-pub fn name_to_index(set: u64, name: &[u8]) -> Result<u32, u32> {
-    let table = set_table(set).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+pub fn name_to_index(set: u64, name: &[u8]) -> Result<u32, TeeError> {
+    let table = set_table(set).ok_or(TeeError::ITEM_NOT_FOUND)?;
     // The last byte is replaced by a NUL, so it never takes part (libutee
     // passes strlen + 1; a name sent without its NUL loses its last char).
-    let (_, body) = name.split_last().ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+    let (_, body) = name.split_last().ok_or(TeeError::BAD_PARAMETERS)?;
     // Compared as C strings: anything after the first NUL is ignored.
     let key = body.split(|&b| b == 0).next().unwrap_or(body);
     // Exact, case-sensitive match (strcmp); the first match wins.
@@ -377,7 +380,7 @@ pub fn name_to_index(set: u64, name: &[u8]) -> Result<u32, u32> {
         .iter()
         .position(|e| e.name.as_bytes() == key)
         .and_then(|i| u32::try_from(i).ok())
-        .ok_or(TEE_ERROR_ITEM_NOT_FOUND)
+        .ok_or(TeeError::ITEM_NOT_FOUND)
 }
 
 #[cfg(test)]
@@ -532,7 +535,7 @@ mod tests {
         for (set, end) in sets {
             for index in [end, end + 1, 1 << 32, u64::MAX] {
                 let r = get_property(u64::from(set), index, &ctx, Some(64), Some(64));
-                assert_eq!(r, Err(TEE_ERROR_ITEM_NOT_FOUND));
+                assert_eq!(r, Err(TeeError::ITEM_NOT_FOUND));
             }
         }
     }
@@ -543,17 +546,17 @@ mod tests {
         for set in [0, 1, 0xFFFF_FFFC, 0x1_FFFF_FFFD, 0x1_FFFF_FFFF, u64::MAX] {
             assert_eq!(
                 get_property(set, 0, &ctx, None, None),
-                Err(TEE_ERROR_ITEM_NOT_FOUND)
+                Err(TeeError::ITEM_NOT_FOUND)
             );
             assert_eq!(
                 name_to_index(set, b"gpd.ta.appID\0"),
-                Err(TEE_ERROR_ITEM_NOT_FOUND)
+                Err(TeeError::ITEM_NOT_FOUND)
             );
             // Set before arguments.
-            assert_eq!(name_to_index(set, b""), Err(TEE_ERROR_ITEM_NOT_FOUND));
+            assert_eq!(name_to_index(set, b""), Err(TeeError::ITEM_NOT_FOUND));
             assert_eq!(
                 name_to_index_precheck(set, 0, 0),
-                Err(TEE_ERROR_ITEM_NOT_FOUND)
+                Err(TeeError::ITEM_NOT_FOUND)
             );
         }
     }
@@ -659,7 +662,7 @@ mod tests {
         // The last byte is always dropped: no NUL means the name is cut.
         assert_eq!(
             name_to_index(ta, b"gpd.ta.appID"),
-            Err(TEE_ERROR_ITEM_NOT_FOUND)
+            Err(TeeError::ITEM_NOT_FOUND)
         );
         assert_eq!(name_to_index(ta, b"gpd.ta.appIDx"), Ok(0));
         // Bytes after the first NUL do not count.
@@ -668,40 +671,40 @@ mod tests {
         // Exact, case-sensitive, no prefix match.
         assert_eq!(
             name_to_index(ta, b"GPD.TA.APPID\0"),
-            Err(TEE_ERROR_ITEM_NOT_FOUND)
+            Err(TeeError::ITEM_NOT_FOUND)
         );
         assert_eq!(
             name_to_index(tee, b"gpd.tee.\0"),
-            Err(TEE_ERROR_ITEM_NOT_FOUND)
+            Err(TeeError::ITEM_NOT_FOUND)
         );
         // Right name, wrong set; and names libutee answers itself.
         assert_eq!(
             name_to_index(tee, b"gpd.ta.appID\0"),
-            Err(TEE_ERROR_ITEM_NOT_FOUND)
+            Err(TeeError::ITEM_NOT_FOUND)
         );
         assert_eq!(
             name_to_index(tee, b"gpd.tee.arith.maxBigIntSize\0"),
-            Err(TEE_ERROR_ITEM_NOT_FOUND)
+            Err(TeeError::ITEM_NOT_FOUND)
         );
         assert_eq!(
             name_to_index(tee, b"gpd.tee.internalCore.version\0"),
-            Err(TEE_ERROR_ITEM_NOT_FOUND)
+            Err(TeeError::ITEM_NOT_FOUND)
         );
     }
 
     #[test]
     fn empty_name() {
         let tee = u64::from(TEE_PROPSET_TEE_IMPLEMENTATION);
-        assert_eq!(name_to_index(tee, b""), Err(TEE_ERROR_BAD_PARAMETERS));
-        assert_eq!(name_to_index(tee, b"\0"), Err(TEE_ERROR_ITEM_NOT_FOUND));
-        assert_eq!(name_to_index(tee, b"x"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+        assert_eq!(name_to_index(tee, b""), Err(TeeError::BAD_PARAMETERS));
+        assert_eq!(name_to_index(tee, b"\0"), Err(TeeError::ITEM_NOT_FOUND));
+        assert_eq!(name_to_index(tee, b"x"), Err(TeeError::ITEM_NOT_FOUND));
         assert_eq!(
             name_to_index_precheck(tee, 0x1000, 0),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         assert_eq!(
             name_to_index_precheck(tee, 0, 8),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         assert_eq!(name_to_index_precheck(tee, 0x1000, 8), Ok(()));
     }
@@ -710,7 +713,7 @@ mod tests {
     fn huge_name() {
         let tee = u64::from(TEE_PROPSET_TEE_IMPLEMENTATION);
         let mut name = vec![b'a'; 1 << 20];
-        assert_eq!(name_to_index(tee, &name), Err(TEE_ERROR_ITEM_NOT_FOUND));
+        assert_eq!(name_to_index(tee, &name), Err(TeeError::ITEM_NOT_FOUND));
         let real = b"gpd.tee.firmware.manufacturer\0";
         name[..real.len()].copy_from_slice(real);
         assert_eq!(name_to_index(tee, &name), Ok(12));

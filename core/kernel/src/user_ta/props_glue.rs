@@ -2,9 +2,9 @@
 //! around the property tables of [`super::props`], in OP-TEE's order.
 
 use super::props::{self, PropContext, Reply};
-use super::uptr::UserPtr;
+use super::uptr::{UserPtr, UserSlice};
 use super::{Ctx, Cx, Instance, Session};
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// Largest property name accepted by NAME_TO_INDEX.
 const MAX_NAME: u64 = 256;
@@ -12,10 +12,10 @@ const MAX_NAME: u64 = 256;
 /// `gpd.tee.deviceID`, derived once from the HUK (`None`: derivation failed).
 static DEVICE_ID: spin::Once<Option<[u8; 16]>> = spin::Once::new();
 
-fn device_id(hw: &dyn super::hw::UserHw) -> Result<[u8; 16], u32> {
+fn device_id(hw: &dyn super::hw::UserHw) -> Result<[u8; 16], TeeError> {
     DEVICE_ID
         .call_once(|| oxtee_crypto::huk::tee_device_id(&hw.hw_unique_key().key).ok())
-        .ok_or(TEE_ERROR_BAD_STATE)
+        .ok_or(TeeError::BAD_STATE)
 }
 
 /// The session's property context; `TEE_ERROR_BAD_STATE` (as OP-TEE's
@@ -24,8 +24,8 @@ fn with_context<R>(
     hw: &dyn super::hw::UserHw,
     inst: &Instance,
     s: &Session,
-    f: impl FnOnce(&PropContext<'_>) -> Result<R, u32>,
-) -> Result<R, u32> {
+    f: impl FnOnce(&PropContext<'_>) -> Result<R, TeeError>,
+) -> Result<R, TeeError> {
     let ctx = PropContext {
         client_login: s.client.login,
         client_uuid: super::uuid::to_tee_struct(s.client.uuid.0),
@@ -37,17 +37,12 @@ fn with_context<R>(
     f(&ctx)
 }
 
-fn write(cx: &Cx<'_>, ctx: &Ctx, va: u64, bytes: &[u8]) -> Result<(), u32> {
-    ctx.space
-        .write(cx.hw, va, bytes)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)
-}
-
 /// One `(buffer, *length)` answer: the length pointer and buffer are
 /// checked before anything is written.
 struct Answer {
     len: UserPtr<u32>,
-    buf: u64,
+    /// Where the data goes (checked writable), when it fits.
+    buf: Option<UserSlice>,
     reply: Reply,
 }
 
@@ -58,24 +53,23 @@ impl Answer {
         buf: u64,
         len_va: u64,
         reply: impl FnOnce(u32) -> Reply,
-    ) -> Result<Self, u32> {
+    ) -> Result<Self, TeeError> {
         let len = UserPtr::<u32>::new(len_va);
         let reply = reply(len.read(&ctx.space, cx.hw)?);
         len.writable(&ctx.space)?;
-        if let Some(d) = &reply.data {
-            if !ctx.space.check(buf, d.len() as u64, true) {
-                return Err(TEE_ERROR_ACCESS_DENIED);
-            }
-        }
+        let buf = match &reply.data {
+            Some(d) => Some(UserSlice::new(buf, d.len() as u64).writable(&ctx.space)?),
+            None => None,
+        };
         Ok(Self { len, buf, reply })
     }
 
     /// Writes the length, then the data or `SHORT_BUFFER`.
-    fn encode(&self, cx: &Cx<'_>, ctx: &Ctx) -> Result<(), u32> {
+    fn encode(&self, cx: &Cx<'_>, ctx: &Ctx) -> Result<(), TeeError> {
         self.len.write(&ctx.space, cx.hw, &self.reply.len)?;
-        match &self.reply.data {
-            Some(d) => write(cx, ctx, self.buf, d),
-            None => Err(TEE_ERROR_SHORT_BUFFER),
+        match (&self.reply.data, self.buf) {
+            (Some(d), Some(buf)) => buf.write(&ctx.space, cx.hw, d),
+            _ => Err(TeeError::SHORT_BUFFER),
         }
     }
 
@@ -91,7 +85,7 @@ pub(super) fn get_property(
     ctx: &Ctx,
     s: &Session,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let (set, index, name, name_len, buf, blen, type_va) =
         (a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
     with_context(cx.hw, inst, s, |pc| {
@@ -127,16 +121,15 @@ pub(super) fn name_to_index(
     ctx: &Ctx,
     _s: &Session,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let (set, name, len, index_va) = (a[0], a[1], a[2], a[3]);
     props::name_to_index_precheck(set, name, len)?;
     if len > MAX_NAME {
-        return Err(TEE_ERROR_OUT_OF_MEMORY);
+        return Err(TeeError::OUT_OF_MEMORY);
     }
-    let bytes = ctx
-        .space
-        .read_vec(cx.hw, name, len)
-        .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
+    let bytes = UserSlice::new(name, len)
+        .read(&ctx.space, cx.hw)
+        .map_err(|_| TeeError::ACCESS_DENIED)?;
     let index = props::name_to_index(set, &bytes)?;
     UserPtr::<u32>::new(index_va).write(&ctx.space, cx.hw, &index)
 }

@@ -3,10 +3,10 @@
 //! when the mappings change.
 
 use alloc::vec::Vec;
+use supplicant_proto::tee_error::TeeError;
 
 use oxtee_frames::{FrameRange, Owner, FRAME_SIZE};
 use oxtee_mm::{UserKind, UserMapping, UserRoot, TA_WINDOW};
-use supplicant_proto::tee_result::*;
 
 use super::hw::UserHw;
 use super::Frames;
@@ -103,12 +103,12 @@ impl Space {
         frames: &Frames,
         hw: &dyn UserHw,
         bytes: u64,
-    ) -> Result<FrameRange, u32> {
-        let size = page_up(bytes.max(1)).ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+    ) -> Result<FrameRange, TeeError> {
+        let size = page_up(bytes.max(1)).ok_or(TeeError::OUT_OF_MEMORY)?;
         let r = frames
             .lock()
             .alloc(self.owner, size / PAGE)
-            .ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+            .ok_or(TeeError::OUT_OF_MEMORY)?;
         hw.zero(r.start(), r.size());
         Ok(r)
     }
@@ -120,15 +120,15 @@ impl Space {
         frames: FrameRange,
         kind: UserKind,
         usage: Use,
-    ) -> Result<(), u32> {
+    ) -> Result<(), TeeError> {
         let end = va
             .checked_add(frames.size())
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+            .ok_or(TeeError::BAD_PARAMETERS)?;
         if !va.is_multiple_of(PAGE) || va < TA_WINDOW.start || end > TA_WINDOW.end {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         if self.regions.iter().any(|r| va < r.end() && r.va < end) {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         self.regions.push(Region {
             va,
@@ -149,7 +149,7 @@ impl Space {
         va: u64,
         frames: FrameRange,
         views: &[(u64, u64, UserKind)],
-    ) -> Result<(), u32> {
+    ) -> Result<(), TeeError> {
         self.map(va, frames, UserKind::Ro, Use::Fixed)?;
         // The region itself is only bookkeeping: its pages are mapped by views.
         if let Some(r) = self.regions.last_mut() {
@@ -160,7 +160,7 @@ impl Space {
                 && len % PAGE == 0
                 && off.checked_add(len).is_some_and(|e| e <= frames.size());
             if !ok {
-                return Err(TEE_ERROR_BAD_FORMAT);
+                return Err(TeeError::BAD_FORMAT);
             }
             self.views.push(UserMapping {
                 va: va + off,
@@ -228,11 +228,11 @@ impl Space {
         len: u64,
         write: bool,
         mut f: impl FnMut(u64, usize),
-    ) -> Result<(), u32> {
-        let end = va.checked_add(len).ok_or(TEE_ERROR_ACCESS_DENIED)?;
+    ) -> Result<(), TeeError> {
+        let end = va.checked_add(len).ok_or(TeeError::ACCESS_DENIED)?;
         let mut at = va;
         while at < end {
-            let (pa, avail) = self.translate(at, write).ok_or(TEE_ERROR_ACCESS_DENIED)?;
+            let (pa, avail) = self.translate(at, write).ok_or(TeeError::ACCESS_DENIED)?;
             let n = avail.min(end - at);
             f(pa, n as usize);
             at += n;
@@ -256,7 +256,7 @@ impl Space {
     }
 
     /// Copies TA memory at `va` into `dst` (every byte must be mapped).
-    pub fn read(&self, hw: &dyn UserHw, va: u64, dst: &mut [u8]) -> Result<(), u32> {
+    pub fn read(&self, hw: &dyn UserHw, va: u64, dst: &mut [u8]) -> Result<(), TeeError> {
         let mut off = 0;
         self.walk(va, dst.len() as u64, false, |pa, n| {
             hw.read(pa, &mut dst[off..off + n]);
@@ -265,7 +265,7 @@ impl Space {
     }
 
     /// Copies `src` into TA memory at `va` (every byte mapped writable).
-    pub fn write(&self, hw: &dyn UserHw, va: u64, src: &[u8]) -> Result<(), u32> {
+    pub fn write(&self, hw: &dyn UserHw, va: u64, src: &[u8]) -> Result<(), TeeError> {
         // Check the whole range first so a failed copy writes nothing.
         self.walk(va, src.len() as u64, true, |_, _| {})?;
         let mut off = 0;
@@ -276,28 +276,28 @@ impl Space {
     }
 
     /// Copies `len` bytes of TA memory into a new vector (fallible allocation).
-    pub fn read_vec(&self, hw: &dyn UserHw, va: u64, len: u64) -> Result<Vec<u8>, u32> {
+    pub fn read_vec(&self, hw: &dyn UserHw, va: u64, len: u64) -> Result<Vec<u8>, TeeError> {
         if !self.check(va, len, false) {
-            return Err(TEE_ERROR_ACCESS_DENIED);
+            return Err(TeeError::ACCESS_DENIED);
         }
-        let n = usize::try_from(len).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        let n = usize::try_from(len).map_err(|_| TeeError::OUT_OF_MEMORY)?;
         let mut v = Vec::new();
         v.try_reserve_exact(n)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         v.resize(n, 0);
         self.read(hw, va, &mut v)?;
         Ok(v)
     }
 
     /// Reads a little-endian u32 / u64 at `va`.
-    pub fn read_u32(&self, hw: &dyn UserHw, va: u64) -> Result<u32, u32> {
+    pub fn read_u32(&self, hw: &dyn UserHw, va: u64) -> Result<u32, TeeError> {
         let mut b = [0u8; 4];
         self.read(hw, va, &mut b)?;
         Ok(u32::from_le_bytes(b))
     }
 
     /// Reads a little-endian u64 at `va`.
-    pub fn read_u64(&self, hw: &dyn UserHw, va: u64) -> Result<u64, u32> {
+    pub fn read_u64(&self, hw: &dyn UserHw, va: u64) -> Result<u64, TeeError> {
         let mut b = [0u8; 8];
         self.read(hw, va, &mut b)?;
         Ok(u64::from_le_bytes(b))
@@ -322,7 +322,11 @@ impl Space {
 
     /// The root to run this space with, rebuilding the tables when the
     /// mappings changed. The flag says the ASID's TLB entries are stale.
-    pub fn ttbr0(&mut self, frames: &Frames, hw: &dyn UserHw) -> Result<(UserRoot, bool), u32> {
+    pub fn ttbr0(
+        &mut self,
+        frames: &Frames,
+        hw: &dyn UserHw,
+    ) -> Result<(UserRoot, bool), TeeError> {
         if let (false, Some(root)) = (self.stale, self.root) {
             return Ok((root, false));
         }
@@ -348,12 +352,12 @@ impl Space {
         let arena = frames
             .lock()
             .alloc(self.owner, need)
-            .ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+            .ok_or(TeeError::OUT_OF_MEMORY)?;
         hw.zero(arena.start(), arena.size());
         self.tables = Some(arena);
         self.root = None;
         let root = hw.build_tables(arena, &maps)?;
-        let root = root.with_asid(self.asid).map_err(|_| TEE_ERROR_GENERIC)?;
+        let root = root.with_asid(self.asid).map_err(|_| TeeError::GENERIC)?;
         self.root = Some(root);
         self.stale = false;
         Ok((root, true))
@@ -409,7 +413,7 @@ mod tests {
             self.built.lock().unwrap().push((arena, maps.to_vec()));
             let mut tables = vec![[0u64; 512]; (arena.size() / PAGE) as usize];
             oxtee_mm::build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, arena.start())
-                .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)
+                .map_err(|_| TeeError::OUT_OF_MEMORY.code())
         }
         fn run(
             &self,
@@ -459,11 +463,11 @@ mod tests {
         assert_eq!(space.alloc_frames(&frames, &hw, 0).unwrap().frames(), 1);
         assert_eq!(
             space.alloc_frames(&frames, &hw, u64::MAX).err(),
-            Some(TEE_ERROR_OUT_OF_MEMORY)
+            Some(TeeError::OUT_OF_MEMORY)
         );
         assert_eq!(
             space.alloc_frames(&frames, &hw, POOL_SIZE + PAGE).err(),
-            Some(TEE_ERROR_OUT_OF_MEMORY)
+            Some(TeeError::OUT_OF_MEMORY)
         );
         assert_eq!(frames.lock().free_all(Owner(3)), 3);
         assert_eq!(used(&frames), 0);
@@ -475,7 +479,7 @@ mod tests {
         let f = space.alloc_frames(&frames, &hw, 2 * PAGE).unwrap();
         let g = space.alloc_frames(&frames, &hw, PAGE).unwrap();
         space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
-        let bad = Err(TEE_ERROR_BAD_PARAMETERS);
+        let bad = Err(TeeError::BAD_PARAMETERS);
         // Same start, inside, straddling either end.
         assert_eq!(space.map(VA, g, UserKind::Rw, Use::Fixed), bad);
         assert_eq!(space.map(VA + PAGE, g, UserKind::Rw, Use::Fixed), bad);
@@ -569,7 +573,7 @@ mod tests {
     fn map_views_refuses_bad_views() {
         let (hw, frames, mut space) = setup();
         let f = space.alloc_frames(&frames, &hw, 2 * PAGE).unwrap();
-        let fmt = Err(TEE_ERROR_BAD_FORMAT);
+        let fmt = Err(TeeError::BAD_FORMAT);
         assert_eq!(space.map_views(VA, f, &[(0, 3 * PAGE, UserKind::Rw)]), fmt);
         let mut s2 = Space::new(Owner(3), 9);
         assert_eq!(s2.map_views(VA, f, &[(1, PAGE, UserKind::Rw)]), fmt);
@@ -618,11 +622,11 @@ mod tests {
         let mut big = vec![0u8; 2 * PAGE as usize + 1];
         assert_eq!(
             space.read(&hw, VA + PAGE, &mut big),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         assert_eq!(
             space.read_u64(&hw, VA + 3 * PAGE - 4),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         // Empty copies.
         space.write(&hw, VA, &[]).unwrap();
@@ -630,11 +634,11 @@ mod tests {
         // Huge lengths fail before any allocation.
         assert_eq!(
             space.read_vec(&hw, VA, 1 << 63),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         assert_eq!(
             space.read_vec(&hw, VA, u64::MAX),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
     }
 
@@ -651,20 +655,20 @@ mod tests {
         let src = vec![0xeeu8; 2 * PAGE as usize + 8];
         assert_eq!(
             space.write(&hw, VA + 3 * PAGE, &src),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         // Read-only start, writable end.
         assert_eq!(
             space.write(&hw, VA + 3 * PAGE - 8, &[0xee; 16]),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         // Into text, into the gap, unmapped.
-        assert_eq!(space.write(&hw, VA, &[1]), Err(TEE_ERROR_ACCESS_DENIED));
+        assert_eq!(space.write(&hw, VA, &[1]), Err(TeeError::ACCESS_DENIED));
         assert_eq!(
             space.write(&hw, VA + PAGE, &[1]),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
-        assert_eq!(space.write(&hw, 0, &[1]), Err(TEE_ERROR_ACCESS_DENIED));
+        assert_eq!(space.write(&hw, 0, &[1]), Err(TeeError::ACCESS_DENIED));
         assert_eq!(*hw.mem.lock().unwrap(), snapshot);
         // The writable part alone works.
         space.write(&hw, VA + 5 * PAGE - 4, &[9; 4]).unwrap();
@@ -822,8 +826,8 @@ mod tests {
         let f = space.alloc_frames(&frames, &hw, (all - 1) * PAGE).unwrap();
         space.map(VA, f, UserKind::Rw, Use::Fixed).unwrap();
         // Root + L2 + L3 for a 1023-page region need more than the one frame left.
-        assert_eq!(space.ttbr0(&frames, &hw), Err(TEE_ERROR_OUT_OF_MEMORY));
-        assert_eq!(space.ttbr0(&frames, &hw), Err(TEE_ERROR_OUT_OF_MEMORY));
+        assert_eq!(space.ttbr0(&frames, &hw), Err(TeeError::OUT_OF_MEMORY));
+        assert_eq!(space.ttbr0(&frames, &hw), Err(TeeError::OUT_OF_MEMORY));
         frames.lock().free(f).unwrap();
         assert!(space.ttbr0(&frames, &hw).unwrap().1);
     }

@@ -4,6 +4,7 @@
 
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
+use supplicant_proto::tee_error::{Origin, TeeError};
 
 use oxtee_pta::{ClientIdentity, Params, Uuid};
 
@@ -12,8 +13,8 @@ use supplicant_proto::tee_syscall::*;
 
 use super::params::UteeParams;
 use super::space::Use;
-use super::uptr::UserPtr;
-use super::{Ctx, Cx, Failure, Flow, Instance, Session, Target};
+use super::uptr::{UserPtr, UserSlice};
+use super::{Ctx, Cx, Flow, Instance, Session, Target};
 
 /// The ABI layout of `struct utee_params`.
 type AbiParams = supplicant_proto::tee_syscall::UteeParams;
@@ -39,15 +40,15 @@ pub fn dispatch(
     let Ok(nr) = Sysnum::try_from(a[8]) else {
         return done(ctx, TEE_ERROR_NOT_SUPPORTED);
     };
-    let r: Result<(), u32> = match nr {
+    let r: Result<(), TeeError> = match nr {
         Sysnum::Return => return Flow::Return(a[0]),
         Sysnum::Panic => {
             cx.hw.log(format_args!("TA panicked with code {:#x}", a[0]));
             return Flow::Kill;
         }
         Sysnum::Log => {
-            let len = a[1].min(MAX_LOG);
-            if let Ok(text) = ctx.space.read_vec(cx.hw, a[0], len) {
+            let line = UserSlice::new(a[0], a[1]).prefix(MAX_LOG);
+            if let Ok(text) = line.read(&ctx.space, cx.hw) {
                 let s = core::str::from_utf8(&text).unwrap_or("<binary>");
                 cx.hw.log(format_args!("{}", s.trim_end()));
             }
@@ -59,7 +60,7 @@ pub fn dispatch(
         Sysnum::CloseTaSession => {
             let id = a[0] as u32;
             ctx.children.retain(|c| *c != id);
-            super::close_session(cx, id, Some(inst.id)).map_err(|f| f.0)
+            super::close_session(cx, id, Some(inst.id))
         }
         Sysnum::InvokeTaCommand => invoke_ta_command(cx, inst, ctx, &a),
         Sysnum::CheckAccessRights => check_access_rights(ctx, a[0], a[1], a[2]),
@@ -82,7 +83,7 @@ pub fn dispatch(
         Sysnum::SetTaTime => set_ta_time(cx, inst, ctx, a[0]),
         Sysnum::CrypRandomNumberGenerate => random(cx, ctx, a[0], a[1]),
         nr if super::storage::handles(nr, &ctx.crypto, &a) => {
-            super::storage::dispatch(cx, inst, ctx, nr, &a)
+            super::storage::dispatch(cx, inst, ctx, nr, &a).map_err(TeeError::from_code)
         }
         nr if super::crypto::handles(nr) => match super::crypto::dispatch(cx, inst, ctx, nr, &a) {
             super::crypto::Outcome::Done(r) => r,
@@ -93,12 +94,12 @@ pub fn dispatch(
         _ => {
             cx.hw
                 .log(format_args!("TA system call {} not supported", nr.name()));
-            Err(TEE_ERROR_NOT_SUPPORTED)
+            Err(TeeError::NOT_SUPPORTED)
         }
     };
     let code = match r {
         Ok(()) => TEE_SUCCESS,
-        Err(e) => e,
+        Err(e) => e.code(),
     };
     if TRACE {
         cx.hw.log(format_args!(
@@ -123,42 +124,42 @@ fn done(ctx: &mut Ctx, code: u32) -> Flow {
 }
 
 /// Writes a `uint32_t *` out-argument.
-fn put_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64, v: u32) -> Result<(), u32> {
+fn put_u32(cx: &Cx<'_>, ctx: &Ctx, va: u64, v: u32) -> Result<(), TeeError> {
     UserPtr::<u32>::new(va).write(&ctx.space, cx.hw, &v)
 }
 
 /// `TEE_CheckMemoryAccessRights`: the range must be mapped with the asked
 /// rights; without `ANY_OWNER` it must not be memory shared by a client;
 /// `SECURE`/`NONSECURE` ask where it comes from.
-fn check_access_rights(ctx: &Ctx, flags: u64, va: u64, len: u64) -> Result<(), u32> {
+fn check_access_rights(ctx: &Ctx, flags: u64, va: u64, len: u64) -> Result<(), TeeError> {
     let flags = flags as u32;
     let write = flags & TEE_MEMORY_ACCESS_WRITE != 0;
     if flags & (TEE_MEMORY_ACCESS_SECURE | TEE_MEMORY_ACCESS_NONSECURE)
         == (TEE_MEMORY_ACCESS_SECURE | TEE_MEMORY_ACCESS_NONSECURE)
     {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     if len == 0 {
         return Ok(());
     }
     if !ctx.space.check(va, len, write) {
-        return Err(TEE_ERROR_ACCESS_DENIED);
+        return Err(TeeError::ACCESS_DENIED);
     }
     // Every page must be of the same kind of memory for the ownership rules.
-    let end = va.checked_add(len).ok_or(TEE_ERROR_ACCESS_DENIED)?;
+    let end = va.checked_add(len).ok_or(TeeError::ACCESS_DENIED)?;
     let mut at = va & !(super::space::PAGE - 1);
     while at < end {
-        let usage = ctx.space.usage_at(at).ok_or(TEE_ERROR_ACCESS_DENIED)?;
+        let usage = ctx.space.usage_at(at).ok_or(TeeError::ACCESS_DENIED)?;
         let shared = matches!(usage, Use::Param { .. });
         let nonsecure = matches!(usage, Use::Param { nonsecure: true });
         if shared && flags & TEE_MEMORY_ACCESS_ANY_OWNER == 0 {
-            return Err(TEE_ERROR_ACCESS_DENIED);
+            return Err(TeeError::ACCESS_DENIED);
         }
         if nonsecure && flags & TEE_MEMORY_ACCESS_SECURE != 0 {
-            return Err(TEE_ERROR_ACCESS_DENIED);
+            return Err(TeeError::ACCESS_DENIED);
         }
         if !nonsecure && flags & TEE_MEMORY_ACCESS_NONSECURE != 0 {
-            return Err(TEE_ERROR_ACCESS_DENIED);
+            return Err(TeeError::ACCESS_DENIED);
         }
         at += super::space::PAGE;
     }
@@ -167,13 +168,13 @@ fn check_access_rights(ctx: &Ctx, flags: u64, va: u64, len: u64) -> Result<(), u
 
 /// `TEE_Wait`: sleeps in the normal world in slices, ending early with
 /// `TEE_ERROR_CANCEL` when the session is cancelled (and unmasked).
-fn wait(cx: &mut Cx<'_>, session: &Arc<Session>, timeout: u64) -> Result<(), u32> {
+fn wait(cx: &mut Cx<'_>, session: &Arc<Session>, timeout: u64) -> Result<(), TeeError> {
     let (start, freq) = cx.hw.counter();
     let ms_since =
         |now: u64| (now.wrapping_sub(start) as u128 * 1000 / u128::from(freq.max(1))) as u64;
     loop {
         if session.cancelled(cx.hw.counter().0) {
-            return Err(TEE_ERROR_CANCEL);
+            return Err(TeeError::CANCEL);
         }
         let elapsed = ms_since(cx.hw.counter().0);
         if timeout != TIMEOUT_INFINITE && elapsed >= timeout {
@@ -195,7 +196,7 @@ pub fn system_time(cx: &Cx<'_>) -> (u64, u32) {
     (cnt / freq, ((cnt % freq) * 1000 / freq) as u32)
 }
 
-fn put_time(cx: &Cx<'_>, ctx: &Ctx, va: u64, secs: u64, millis: u32) -> Result<(), u32> {
+fn put_time(cx: &Cx<'_>, ctx: &Ctx, va: u64, secs: u64, millis: u32) -> Result<(), TeeError> {
     let t = TeeTime {
         seconds: secs as u32,
         millis,
@@ -203,10 +204,16 @@ fn put_time(cx: &Cx<'_>, ctx: &Ctx, va: u64, secs: u64, millis: u32) -> Result<(
     UserPtr::<TeeTime>::new(va).write(&ctx.space, cx.hw, &t)
 }
 
-fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> Result<(), u32> {
+fn get_time(
+    cx: &mut Cx<'_>,
+    inst: &Instance,
+    ctx: &Ctx,
+    cat: u64,
+    va: u64,
+) -> Result<(), TeeError> {
     // The whole register is the category: no truncation.
     let Ok(cat) = u32::try_from(cat) else {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     };
     match cat {
         UTEE_TIME_CAT_SYSTEM => {
@@ -221,7 +228,7 @@ fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> R
                     .iter()
                     .find(|(u, _)| *u == inst.uuid)
                     .map(|(_, o)| *o)
-                    .ok_or(TEE_ERROR_TIME_NOT_SET)?;
+                    .ok_or(TeeError::TIME_NOT_SET)?;
             let (s, ms) = system_time(cx);
             let now = (s as i64) * 1000 + i64::from(ms) + offset;
             let secs = now.div_euclid(1000);
@@ -229,7 +236,7 @@ fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> R
             if !(0..=i64::from(u32::MAX)).contains(&secs) {
                 // The time does not fit TEE_Time: report it truncated, as GP asks.
                 put_time(cx, ctx, va, secs as u64, millis)?;
-                return Err(TEE_ERROR_OVERFLOW);
+                return Err(TeeError::OVERFLOW);
             }
             put_time(cx, ctx, va, secs as u64, millis)
         }
@@ -237,17 +244,17 @@ fn get_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, cat: u64, va: u64) -> R
             let (s, ns) = crate::rpc::get_ree_time(cx.rpc, cx.mem)?;
             put_time(cx, ctx, va, s, (ns / 1_000_000) as u32)
         }
-        _ => Err(TEE_ERROR_BAD_PARAMETERS),
+        _ => Err(TeeError::BAD_PARAMETERS),
     }
 }
 
-fn set_ta_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, va: u64) -> Result<(), u32> {
+fn set_ta_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, va: u64) -> Result<(), TeeError> {
     let TeeTime {
         seconds: secs,
         millis,
     } = UserPtr::<TeeTime>::new(va).read(&ctx.space, cx.hw)?;
     if millis >= 1000 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let (s, ms) = system_time(cx);
     let offset = i64::from(secs) * 1000 + i64::from(millis) - ((s as i64) * 1000 + i64::from(ms));
@@ -259,19 +266,13 @@ fn set_ta_time(cx: &mut Cx<'_>, inst: &Instance, ctx: &Ctx, va: u64) -> Result<(
     Ok(())
 }
 
-fn random(cx: &Cx<'_>, ctx: &Ctx, va: u64, len: u64) -> Result<(), u32> {
-    if !ctx.space.check(va, len, true) {
-        return Err(TEE_ERROR_ACCESS_DENIED);
-    }
+fn random(cx: &Cx<'_>, ctx: &Ctx, va: u64, len: u64) -> Result<(), TeeError> {
+    let out = UserSlice::new(va, len).writable(&ctx.space)?;
     let mut chunk = [0u8; 256];
-    let mut off = 0;
-    while off < len {
-        let n = (len - off).min(chunk.len() as u64) as usize;
-        cx.hw
-            .random(&mut chunk[..n])
-            .map_err(|_| TEE_ERROR_GENERIC)?;
-        ctx.space.write(cx.hw, va + off, &chunk[..n])?;
-        off += n as u64;
+    for piece in out.chunks(chunk.len() as u64) {
+        let bytes = &mut chunk[..piece.len() as usize];
+        cx.hw.random(bytes).map_err(|_| TeeError::GENERIC)?;
+        piece.write(&ctx.space, cx.hw, bytes)?;
     }
     Ok(())
 }
@@ -285,7 +286,7 @@ fn timeout(to: u64) -> Option<u64> {
 /// writable, as the call's outputs go back into it) and its contents.
 type ParamsArg = Option<(UserPtr<AbiParams>, UteeParams)>;
 
-fn decode_params(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<ParamsArg, u32> {
+fn decode_params(cx: &Cx<'_>, ctx: &Ctx, va: u64) -> Result<ParamsArg, TeeError> {
     let Some(p) = UserPtr::<AbiParams>::optional(va) else {
         return Ok(None);
     };
@@ -299,13 +300,18 @@ fn param_values(p: &ParamsArg) -> UteeParams {
 }
 
 /// Decodes an optional `uint32_t *ret_orig`: checked writable, not written.
-fn decode_origin(ctx: &Ctx, va: u64) -> Result<Option<UserPtr<u32>>, u32> {
+fn decode_origin(ctx: &Ctx, va: u64) -> Result<Option<UserPtr<u32>>, TeeError> {
     UserPtr::optional(va)
         .map(|p| p.writable(&ctx.space))
         .transpose()
 }
 
-fn encode_origin(cx: &Cx<'_>, ctx: &Ctx, p: Option<UserPtr<u32>>, origin: u32) -> Result<(), u32> {
+fn encode_origin(
+    cx: &Cx<'_>,
+    ctx: &Ctx,
+    p: Option<UserPtr<u32>>,
+    origin: u32,
+) -> Result<(), TeeError> {
     match p {
         Some(p) => p.write(&ctx.space, cx.hw, &origin),
         None => Ok(()),
@@ -320,7 +326,7 @@ fn open_ta_session(
     inst: &Arc<Instance>,
     ctx: &mut Ctx,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     // Decode.
     let dest = UserPtr::<[u8; 16]>::new(a[0]).read(&ctx.space, cx.hw)?;
     let dest = super::uuid::from_tee_struct(dest);
@@ -333,10 +339,10 @@ fn open_ta_session(
         uuid: Uuid(inst.uuid),
     };
     let values = param_values(&up);
-    let mut params = super::params_from_ta(ctx, cx.hw, &values).map_err(super::tee);
+    let mut params = super::params_from_ta(ctx, cx.hw, &values);
     let r = params.as_mut().map_err(|f| *f).and_then(|params| {
         let r = if cx.k.ptas.find(&Uuid(dest)).is_some() {
-            super::system::open_pta(cx, dest, client, inst.id, params)
+            super::system::open_pta(cx, ctx, dest, client, inst.id, params)
         } else {
             cx.timeout_ms = timeout(a[1]);
             super::open_session(cx, dest, client, Some(inst.id), params)
@@ -354,14 +360,14 @@ fn open_ta_session(
             sess.write(&ctx.space, cx.hw, &id)?;
             encode_origin(cx, ctx, orig, TEE_ORIGIN_TRUSTED_APP)
         }
-        Err((code, origin)) => {
+        Err(e) => {
             if let (Some((p, up)), Ok(params)) = (up, &params) {
-                if origin == TEE_ORIGIN_TRUSTED_APP {
+                if e.origin() == Origin::TrustedApp {
                     let _ = super::params_to_ta(ctx, cx.hw, p, &up, params);
                 }
             }
-            encode_origin(cx, ctx, orig, origin)?;
-            Err(code)
+            encode_origin(cx, ctx, orig, e.origin().value())?;
+            Err(e)
         }
     }
 }
@@ -374,7 +380,7 @@ fn invoke_ta_command(
     inst: &Arc<Instance>,
     ctx: &mut Ctx,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     // Decode.
     let (id, cmd) = (a[0] as u32, a[2] as u32);
     let orig = decode_origin(ctx, a[4])?;
@@ -382,29 +388,15 @@ fn invoke_ta_command(
     let session =
         cx.k.users
             .session(id, Some(inst.id))
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+            .ok_or(TeeError::BAD_PARAMETERS)?;
     // Invoke.
     let values = param_values(&up);
-    let mut params: Result<Params, Failure> =
-        super::params_from_ta(ctx, cx.hw, &values).map_err(super::tee);
+    let mut params: Result<Params, TeeError> = super::params_from_ta(ctx, cx.hw, &values);
     let r = params.as_mut().map_err(|f| *f).and_then(|params| {
         let r = match &session.target {
-            // Needs the caller's UUID and where its key buffer lives.
-            Target::Pta { uuid, .. }
-                if *uuid == supplicant_proto::pta::PTA_SYSTEM_UUID
-                    && cmd == supplicant_proto::pta::PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY =>
-            {
-                super::crypto::derive_ta_unique_key(
-                    &ctx.space,
-                    &cx.hw.hw_unique_key().key,
-                    inst.uuid,
-                    &values,
-                    params,
-                )
-                .map_err(|e| (e, TEE_ORIGIN_TRUSTED_APP))
-            }
-            Target::Pta { id: pid, uuid } => {
-                super::system::invoke_pta(cx, ctx, *pid, *uuid, &session, cmd, params)
+            Target::Pta { id: pid } => {
+                let pta = (*pid, inst.id, &session.client);
+                super::system::invoke_pta(cx, ctx, &values, pta, cmd, params)
             }
             Target::User(_) => {
                 cx.timeout_ms = timeout(a[1]);
@@ -415,9 +407,9 @@ fn invoke_ta_command(
         r
     });
     // Encode.
-    let (code, origin) = match r {
+    let (code, origin) = match &r {
         Ok(()) => (TEE_SUCCESS, TEE_ORIGIN_TRUSTED_APP),
-        Err(f) => f,
+        Err(e) => (e.code(), e.origin().value()),
     };
     if let (Some((p, up)), Ok(params)) = (up, &params) {
         if code == TEE_SUCCESS || code == TEE_ERROR_SHORT_BUFFER || origin == TEE_ORIGIN_TRUSTED_APP
@@ -426,11 +418,7 @@ fn invoke_ta_command(
         }
     }
     encode_origin(cx, ctx, orig, origin)?;
-    if code == TEE_SUCCESS {
-        Ok(())
-    } else {
-        Err(code)
-    }
+    r
 }
 
 fn get_property(
@@ -439,7 +427,7 @@ fn get_property(
     ctx: &Ctx,
     session: &Session,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     super::props_glue::get_property(cx, inst, ctx, session, a)
 }
 
@@ -449,6 +437,6 @@ fn name_to_index(
     ctx: &Ctx,
     session: &Session,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     super::props_glue::name_to_index(cx, inst, ctx, session, a)
 }

@@ -1,24 +1,16 @@
-//! The one conversion between the two UUID encodings the runtime meets:
-//! RFC 4122 octets (OPTEE_MSG, `oxtee_pta::Uuid`, instance UUIDs) and the
-//! native `TEE_UUID` struct a TA passes and reads (little-endian
+//! The runtime's names for the one conversion (`oxtee_pta::Uuid`) between
+//! the two UUID encodings it meets: RFC 4122 octets (OPTEE_MSG, instance
+//! UUIDs) and the native `TEE_UUID` struct a TA passes and reads (little-endian
 //! `timeLow`, `timeMid`, `timeHiAndVersion`, then the clock/node bytes).
-
-/// Swaps the byte order of the three integer fields; its own inverse.
-const fn swap_fields(b: [u8; 16]) -> [u8; 16] {
-    [
-        b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13],
-        b[14], b[15],
-    ]
-}
 
 /// The `TEE_UUID` struct bytes of RFC 4122 octets.
 pub const fn to_tee_struct(octets: [u8; 16]) -> [u8; 16] {
-    swap_fields(octets)
+    oxtee_pta::Uuid(octets).to_tee_struct()
 }
 
 /// The RFC 4122 octets of `TEE_UUID` struct bytes.
 pub const fn from_tee_struct(raw: [u8; 16]) -> [u8; 16] {
-    swap_fields(raw)
+    oxtee_pta::Uuid::from_tee_struct(raw).0
 }
 
 #[cfg(test)]

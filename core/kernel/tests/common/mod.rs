@@ -18,7 +18,7 @@ use oxtee_kernel::call::Kernel;
 use oxtee_kernel::rpc::{Rpc, RpcArgArea};
 use oxtee_kernel::user_ta::hw::{NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_kernel::user_ta::params::{UteeParams, UTEE_PARAMS_SIZE};
-use oxtee_kernel::user_ta::{Cx, Failure, UserTas};
+use oxtee_kernel::user_ta::{Cx, UserTas};
 use oxtee_mm::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
 use oxtee_pta::rng::{EntropyError, EntropySource, SharedRng};
 use oxtee_pta::system::SystemPta;
@@ -28,6 +28,8 @@ use oxtee_thread::RpcKind;
 use supplicant_proto::optee_msg::{
     OPTEE_MSG_ATTR_NONCONTIG, OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT,
 };
+#[allow(unused_imports)]
+pub use supplicant_proto::tee_error::{Origin, TeeError};
 
 // ---------------------------------------------------------------------------
 // Addresses
@@ -837,18 +839,12 @@ pub fn kernel(hw: &'static FakeHw) -> Kernel {
     };
     let mut ptas = PtaRegistry::new();
     let rng = Arc::new(SharedRng::new(Arc::new(Entropy)).unwrap());
-    ptas.register(Arc::new(SystemPta::new(rng))).unwrap();
+    let huk = hw.hw_unique_key().key;
+    ptas.register(Arc::new(SystemPta::new(rng, huk))).unwrap();
     let users = UserTas::new();
     users.init_frames(POOL, POOL_SIZE).unwrap();
-    Kernel {
-        shm: spin::Mutex::new(ShmRegistry::new(layout, RegistryLimits::default())),
-        ptas,
-        ta_keys: vec![dev_public_key()],
-        ta_versions: Default::default(),
-        users,
-        user_hw: Some(hw),
-        notif: None,
-    }
+    let shm = ShmRegistry::new(layout, RegistryLimits::default());
+    Kernel::new(shm, ptas, vec![dev_public_key()]).with_user_tas(hw, users)
 }
 
 /// Kernel, machine and normal world; TAs of [`UUID_MULTI`] (multi-instance),
@@ -876,7 +872,7 @@ impl World {
         let k = kernel(hw);
         let ram = Ram::default();
         let area = RpcArgArea::Supplied {
-            buf: k.shm.lock().contiguous(RPC_ARG, 4096).unwrap(),
+            buf: k.shm().lock().contiguous(RPC_ARG, 4096).unwrap(),
             offset: 0,
         };
         let mut store = BTreeMap::new();
@@ -904,33 +900,26 @@ impl World {
     }
 
     pub fn cx(&mut self) -> Cx<'_> {
-        Cx {
-            k: &self.k,
-            hw: self.hw,
-            mem: &mut self.ram,
-            rpc: &mut self.rpc,
-            chain: Vec::new(),
-            timeout_ms: None,
-        }
+        Cx::new(self.k.services(), self.hw, &mut self.ram, &mut self.rpc)
     }
 
-    pub fn open(&mut self, uuid: [u8; 16], params: &mut Params) -> Result<u32, Failure> {
+    pub fn open(&mut self, uuid: [u8; 16], params: &mut Params) -> Result<u32, TeeError> {
         oxtee_kernel::user_ta::open_session(&mut self.cx(), uuid, PUBLIC, None, params)
     }
 
-    pub fn open0(&mut self, uuid: [u8; 16]) -> Result<u32, Failure> {
+    pub fn open0(&mut self, uuid: [u8; 16]) -> Result<u32, TeeError> {
         self.open(uuid, &mut Params::default())
     }
 
-    pub fn invoke(&mut self, id: u32, cmd: u32, params: &mut Params) -> Result<(), Failure> {
+    pub fn invoke(&mut self, id: u32, cmd: u32, params: &mut Params) -> Result<(), TeeError> {
         oxtee_kernel::user_ta::invoke(&mut self.cx(), id, None, cmd, params)
     }
 
-    pub fn invoke0(&mut self, id: u32, cmd: u32) -> Result<(), Failure> {
+    pub fn invoke0(&mut self, id: u32, cmd: u32) -> Result<(), TeeError> {
         self.invoke(id, cmd, &mut Params::default())
     }
 
-    pub fn close(&mut self, id: u32) -> Result<(), Failure> {
+    pub fn close(&mut self, id: u32) -> Result<(), TeeError> {
         oxtee_kernel::user_ta::close_session(&mut self.cx(), id, None)
     }
 
@@ -940,7 +929,7 @@ impl World {
     }
 
     pub fn frames_used(&self) -> u64 {
-        self.k.users.stats().frames_used
+        self.k.users().stats().frames_used
     }
 
     /// No machine rule was broken.
@@ -1134,8 +1123,8 @@ pub fn fuzz_one(hw: &'static FakeHw, data: &[u8]) {
     let _ = w.invoke(id, 1, &mut p);
     let _ = w.invoke(id, 2, &mut Params::default());
     w.close(id).expect("close always succeeds");
-    let s = w.k.users.stats();
+    let s = w.k.users().stats();
     assert_eq!((s.instances, s.sessions, s.frames_used), (0, 0, 0), "leak");
-    assert_eq!(w.k.ptas.session_count(), 0, "PTA session leak");
+    assert_eq!(w.k.ptas().session_count(), 0, "PTA session leak");
     w.assert_clean();
 }

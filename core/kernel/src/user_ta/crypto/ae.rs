@@ -1,6 +1,7 @@
 //! Authenticated encryption: the `AUTHENC_*` calls.
 
 use super::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// `_utee_authenc_init(state, nonce, nonce_len, tag_len, aad_len,
 /// payload_len)`; `tag_len` in bytes.
@@ -14,11 +15,11 @@ pub(super) fn authenc_init(
     tag_len: u64,
     aad_len: u64,
     payload_len: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let s = cs.get_state(h)?;
     let k = cs.key(s.key1)?;
     if !k.is_initialized() {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let nonce = mem.read_vec(nonce, nonce_len)?;
     load_key(cs, h)?;
@@ -35,10 +36,10 @@ pub(super) fn authenc_init(
 }
 
 /// An initialized AE state.
-pub(super) fn ae_state(cs: &mut CryptoState, h: u32) -> Result<&mut State, u32> {
+pub(super) fn ae_state(cs: &mut CryptoState, h: u32) -> Result<&mut State, TeeError> {
     let s = cs.state_mut(h)?;
     if !s.initialized || tee_alg_get_class(s.algo) != TEE_OPERATION_AE {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     Ok(s)
 }
@@ -50,7 +51,7 @@ pub(super) fn authenc_update_aad(
     h: u32,
     va: u64,
     len: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     mem.readable(va, len)?;
     let op = sym_op(ae_state(cs, h)?)?;
     mem.chunks(va, len, |_, c| op.ae_update_aad(c).map_err(code))
@@ -65,14 +66,14 @@ pub(super) fn authenc_update(
     src_len: u64,
     dst: u64,
     len_va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let op = sym_op(ae_state(cs, h)?)?;
     mem.readable(src, src_len)?;
     let dlen = mem.get_len(len_va)?;
     mem.writable(dst, dlen)?;
     if dlen < src_len {
         mem.put_len(len_va, dlen)?;
-        return Err(TEE_ERROR_SHORT_BUFFER);
+        return Err(TeeError::SHORT_BUFFER);
     }
     let mut out = zeroed(CHUNK.min(src_len as usize))?;
     mem.chunks(src, src_len, |off, c| {
@@ -83,7 +84,7 @@ pub(super) fn authenc_update(
 }
 
 /// Output buffer length of an AE final: 0 without a length pointer.
-pub(super) fn final_dlen(mem: &Mem<'_>, dst: u64, len_va: u64) -> Result<u64, u32> {
+pub(super) fn final_dlen(mem: &Mem<'_>, dst: u64, len_va: u64) -> Result<u64, TeeError> {
     if len_va == 0 {
         return Ok(0);
     }
@@ -107,13 +108,13 @@ pub(super) fn ae_final_start<'c>(
     len_va: u64,
     dst: u64,
     tag_len_va: Option<u64>,
-) -> Result<(&'c mut Operation, u64), u32> {
+) -> Result<(&'c mut Operation, u64), TeeError> {
     let s = cs.state_mut(h)?;
     if !s.initialized {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     if s.mode != mode {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let op = sym_op(ae_state(cs, h)?)?;
     mem.readable(src, src_len)?;
@@ -126,7 +127,7 @@ pub(super) fn ae_final_start<'c>(
         if len_va != 0 {
             mem.put_len(len_va, dlen)?;
         }
-        return Err(TEE_ERROR_SHORT_BUFFER);
+        return Err(TeeError::SHORT_BUFFER);
     }
     Ok((op, dlen))
 }
@@ -144,7 +145,7 @@ pub(super) fn authenc_enc_final(
     len_va: u64,
     tag: u64,
     tag_len_va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let (op, dlen) = match ae_final_start(
         mem,
         cs,
@@ -156,9 +157,9 @@ pub(super) fn authenc_enc_final(
         dst,
         Some(tag_len_va),
     ) {
-        Err(TEE_ERROR_SHORT_BUFFER) => {
+        Err(TeeError::SHORT_BUFFER) => {
             mem.put_len(tag_len_va, 0)?;
-            return Err(TEE_ERROR_SHORT_BUFFER);
+            return Err(TeeError::SHORT_BUFFER);
         }
         r => r?,
     };
@@ -170,7 +171,7 @@ pub(super) fn authenc_enc_final(
             mem.put_len(len_va, dlen)?;
         }
         mem.put_len(tag_len_va, need)?;
-        return Err(TEE_ERROR_SHORT_BUFFER);
+        return Err(TeeError::SHORT_BUFFER);
     }
     let input = mem.read_vec(src, src_len)?;
     let mut out = zeroed(input.len())?;
@@ -199,7 +200,7 @@ pub(super) fn authenc_dec_final(
     len_va: u64,
     tag: u64,
     tag_len: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let (op, _) = ae_final_start(
         mem,
         cs,

@@ -1,6 +1,7 @@
 //! Symmetric ciphers: `CIPHER_INIT`, `CIPHER_UPDATE`, `CIPHER_FINAL`.
 
 use super::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// `_utee_cipher_init(state, iv, iv_len)`.
 pub(super) fn cipher_init(
@@ -9,10 +10,10 @@ pub(super) fn cipher_init(
     h: u32,
     iv: u64,
     iv_len: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let s = cs.get_state(h)?;
     if tee_alg_get_class(s.algo) != TEE_OPERATION_CIPHER {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     let iv = mem.read_vec(iv, iv_len)?;
     load_key(cs, h)?;
@@ -34,10 +35,10 @@ pub(super) fn cipher_update(
     src_len: u64,
     dst: u64,
     len_va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let s = cs.state_mut(h)?;
     if !s.initialized {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     mem.readable(src, src_len)?;
     let dlen = if len_va == 0 {
@@ -56,7 +57,7 @@ pub(super) fn cipher_update(
     };
     if dlen < src_len {
         put(src_len)?;
-        return Err(TEE_ERROR_SHORT_BUFFER);
+        return Err(TeeError::SHORT_BUFFER);
     }
     let op = sym_op(s)?;
     if last {

@@ -1,10 +1,11 @@
 //! Digests and MACs: `HASH_INIT`, `HASH_UPDATE`, `HASH_FINAL`.
 
 use super::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// `_utee_hash_init(state, iv, iv_len)`: digests restart, MACs take their
 /// key (the IV is not used, as in OP-TEE).
-pub(super) fn hash_init(cs: &mut CryptoState, h: u32) -> Result<(), u32> {
+pub(super) fn hash_init(cs: &mut CryptoState, h: u32) -> Result<(), TeeError> {
     let class = tee_alg_get_class(cs.get_state(h)?.algo);
     match class {
         TEE_OPERATION_DIGEST => sym_op(cs.state_mut(h)?)?.reset().map_err(code)?,
@@ -12,19 +13,19 @@ pub(super) fn hash_init(cs: &mut CryptoState, h: u32) -> Result<(), u32> {
             load_key(cs, h)?;
             sym_op(cs.state_mut(h)?)?.mac_init(&[]).map_err(code)?;
         }
-        _ => return Err(TEE_ERROR_BAD_PARAMETERS),
+        _ => return Err(TeeError::BAD_PARAMETERS),
     }
     cs.state_mut(h)?.initialized = true;
     Ok(())
 }
 
-pub(super) fn digest_or_mac_update(s: &mut State, chunk: &[u8]) -> Result<(), u32> {
+pub(super) fn digest_or_mac_update(s: &mut State, chunk: &[u8]) -> Result<(), TeeError> {
     let class = tee_alg_get_class(s.algo);
     let op = sym_op(s)?;
     match class {
         TEE_OPERATION_DIGEST => op.digest_update(chunk),
         TEE_OPERATION_MAC => op.mac_update(chunk),
-        _ => return Err(TEE_ERROR_BAD_PARAMETERS),
+        _ => return Err(TeeError::BAD_PARAMETERS),
     }
     .map_err(code)
 }
@@ -36,9 +37,9 @@ pub(super) fn hash_update(
     h: u32,
     va: u64,
     len: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     if va == 0 && len != 0 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     if len == 0 {
         return Ok(());
@@ -46,13 +47,13 @@ pub(super) fn hash_update(
     mem.readable(va, len)?;
     let s = cs.state_mut(h)?;
     if !s.initialized {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     if !matches!(
         tee_alg_get_class(s.algo),
         TEE_OPERATION_DIGEST | TEE_OPERATION_MAC
     ) {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     mem.chunks(va, len, |_, c| digest_or_mac_update(s, c))
 }
@@ -71,21 +72,21 @@ pub(super) fn hash_final(
     len: u64,
     out_va: u64,
     len_va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     if va == 0 && len != 0 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     mem.readable(va, len)?;
     let hlen = mem.get_len(len_va)?;
     mem.writable(out_va, hlen)?;
     let s = cs.state_mut(h)?;
     if !s.initialized {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     let algo = s.algo;
     let class = tee_alg_get_class(algo);
     if class != TEE_OPERATION_DIGEST && class != TEE_OPERATION_MAC {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let xof = algo == TEE_ALG_SHAKE128 || algo == TEE_ALG_SHAKE256;
     let size = if xof {
@@ -95,7 +96,7 @@ pub(super) fn hash_final(
     };
     if !xof && hlen < size as u64 {
         mem.put_len(len_va, size as u64)?;
-        return Err(TEE_ERROR_SHORT_BUFFER);
+        return Err(TeeError::SHORT_BUFFER);
     }
     mem.chunks(va, len, |_, c| digest_or_mac_update(s, c))?;
     let mut out = zeroed(size)?;

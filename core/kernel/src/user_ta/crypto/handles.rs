@@ -3,8 +3,7 @@
 //! exhausts the heap gets `TEE_ERROR_OUT_OF_MEMORY`, not a core panic).
 
 use alloc::vec::Vec;
-
-use supplicant_proto::tee_result::TEE_ERROR_OUT_OF_MEMORY;
+use supplicant_proto::tee_error::TeeError;
 
 /// Values of type `V` by `u32` handle.
 pub struct HandleMap<V> {
@@ -50,7 +49,7 @@ impl<V> HandleMap<V> {
     }
 
     /// Adds `v` under the unused handle `h`.
-    pub fn insert(&mut self, h: u32, v: V) -> Result<(), u32> {
+    pub fn insert(&mut self, h: u32, v: V) -> Result<(), TeeError> {
         let i = match self.find(h) {
             Ok(i) => {
                 self.entries[i].1 = v;
@@ -60,7 +59,7 @@ impl<V> HandleMap<V> {
         };
         self.entries
             .try_reserve(1)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         self.entries.insert(i, (h, v));
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! The TA's memory as the crypto calls use it (checked copies, in/out
 //! lengths, streaming in chunks) and the core's random source.
 
+use super::super::uptr::UserSlice;
 use super::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// Streamed data is copied in pieces of this size.
 pub(super) const CHUNK: usize = 4096;
@@ -9,8 +11,8 @@ pub(super) const CHUNK: usize = 4096;
 pub(super) struct CoreRng<'a>(pub(super) &'a dyn UserHw);
 
 impl oxtee_crypto::Rng for CoreRng<'_> {
-    fn fill(&mut self, dest: &mut [u8]) -> oxtee_crypto::TeeResult<()> {
-        self.0.random(dest).map_err(|_| TeeError::Generic)
+    fn fill(&mut self, dest: &mut [u8]) -> oxtee_crypto::CryptoResult<()> {
+        self.0.random(dest).map_err(|_| CryptoError::Generic)
     }
 }
 
@@ -21,46 +23,37 @@ pub(super) struct Mem<'a> {
 }
 
 impl Mem<'_> {
-    pub(super) fn read_vec(&self, va: u64, len: u64) -> Result<Zeroizing<Vec<u8>>, u32> {
-        self.space
-            .read_vec(self.hw, va, len)
+    pub(super) fn read_vec(&self, va: u64, len: u64) -> Result<Zeroizing<Vec<u8>>, TeeError> {
+        UserSlice::new(va, len)
+            .read(self.space, self.hw)
             .map(Zeroizing::new)
             .map_err(|e| {
-                if e == TEE_ERROR_OUT_OF_MEMORY {
+                if e.is(TeeError::OUT_OF_MEMORY) {
                     e
                 } else {
-                    TEE_ERROR_ACCESS_DENIED
+                    TeeError::ACCESS_DENIED
                 }
             })
     }
-    pub(super) fn write(&self, va: u64, data: &[u8]) -> Result<(), u32> {
-        self.space
-            .write(self.hw, va, data)
-            .map_err(|_| TEE_ERROR_ACCESS_DENIED)
+    /// Copies `data` to `va` (the caller bounds it by the TA's length).
+    pub(super) fn write(&self, va: u64, data: &[u8]) -> Result<(), TeeError> {
+        UserSlice::new(va, data.len() as u64).write(self.space, self.hw, data)
     }
-    pub(super) fn readable(&self, va: u64, len: u64) -> Result<(), u32> {
-        if self.space.check(va, len, false) {
-            Ok(())
-        } else {
-            Err(TEE_ERROR_ACCESS_DENIED)
-        }
+    pub(super) fn readable(&self, va: u64, len: u64) -> Result<(), TeeError> {
+        UserSlice::new(va, len).readable(self.space).map(drop)
     }
-    pub(super) fn writable(&self, va: u64, len: u64) -> Result<(), u32> {
-        if self.space.check(va, len, true) {
-            Ok(())
-        } else {
-            Err(TEE_ERROR_ACCESS_DENIED)
-        }
+    pub(super) fn writable(&self, va: u64, len: u64) -> Result<(), TeeError> {
+        UserSlice::new(va, len).writable(self.space).map(drop)
     }
     /// A `uint64_t *` in/out length: it is written back, so it must be
     /// writable before the call does anything.
-    pub(super) fn get_len(&self, va: u64) -> Result<u64, u32> {
+    pub(super) fn get_len(&self, va: u64) -> Result<u64, TeeError> {
         let p = UserPtr::<u64>::new(va);
         let v = p.read(self.space, self.hw)?;
         p.writable(self.space)?;
         Ok(v)
     }
-    pub(super) fn put_len(&self, va: u64, v: u64) -> Result<(), u32> {
+    pub(super) fn put_len(&self, va: u64, v: u64) -> Result<(), TeeError> {
         self.write(va, &v.to_le_bytes())
     }
     /// Calls `f` on `[va, va + len)` in pieces of at most [`CHUNK`]
@@ -69,28 +62,25 @@ impl Mem<'_> {
         &self,
         va: u64,
         len: u64,
-        mut f: impl FnMut(u64, &[u8]) -> Result<(), u32>,
-    ) -> Result<(), u32> {
+        mut f: impl FnMut(u64, &[u8]) -> Result<(), TeeError>,
+    ) -> Result<(), TeeError> {
         let mut buf = Zeroizing::new(alloc::vec![0u8; CHUNK.min(len as usize)]);
         let mut off = 0u64;
-        while off < len {
-            let n = (len - off).min(CHUNK as u64) as usize;
-            let at = va.checked_add(off).ok_or(TEE_ERROR_ACCESS_DENIED)?;
-            self.space
-                .read(self.hw, at, &mut buf[..n])
-                .map_err(|_| TEE_ERROR_ACCESS_DENIED)?;
-            f(off, &buf[..n])?;
-            off += n as u64;
+        for piece in UserSlice::new(va, len).chunks(CHUNK as u64) {
+            let bytes = &mut buf[..piece.len() as usize];
+            piece.read_into(self.space, self.hw, bytes)?;
+            f(off, bytes)?;
+            off += piece.len();
         }
         Ok(())
     }
 }
 
 /// Writes `out` to the TA in one piece.
-pub(super) fn zeroed(len: usize) -> Result<Zeroizing<Vec<u8>>, u32> {
+pub(super) fn zeroed(len: usize) -> Result<Zeroizing<Vec<u8>>, TeeError> {
     let mut v = Vec::new();
     v.try_reserve_exact(len)
-        .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
     v.resize(len, 0);
     Ok(Zeroizing::new(v))
 }

@@ -16,24 +16,17 @@
 //! TA, which (libutee) panics itself where GP says so.
 
 use alloc::vec::Vec;
+use supplicant_proto::tee_error::TeeError;
 
 use oxtee_crypto::asym_op;
 use oxtee_crypto::object::AttrValue;
-use oxtee_crypto::{Attribute, KeyObject, Operation, TeeError, Zeroizing};
+use oxtee_crypto::{Attribute, CryptoError, KeyObject, Operation, Zeroizing};
 use supplicant_proto::tee_crypto::*;
-use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall::{Sysnum, UteeAttribute, UteeObjectInfo};
 use zerocopy::FromBytes;
 
-use oxtee_pta::{Memref, Param, Params};
-use supplicant_proto::pta::{
-    HUK_SUBKEY_UNIQUE_TA, TA_DERIVED_EXTRA_DATA_MAX_SIZE, TA_DERIVED_KEY_MAX_SIZE,
-    TA_DERIVED_KEY_MIN_SIZE,
-};
-
 use super::hw::UserHw;
-use super::params::UteeParams;
-use super::space::{Space, Use, PAGE};
+use super::space::Space;
 use super::uptr::UserPtr;
 use super::{Ctx, Cx, Instance};
 use handles::HandleMap;
@@ -57,7 +50,6 @@ use mem::*;
 use objects::*;
 use state::*;
 
-pub use derive::derive_ta_unique_key;
 pub use objects::{decode_attrs, object_info, RawAttr, UTEE_ATTRIBUTE_SIZE};
 pub use state::{CryptoState, Obj};
 
@@ -70,7 +62,7 @@ pub(crate) fn state_alloc_for_tests(
     cs: &mut CryptoState,
     key: u32,
     out: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let mem = Mem { hw, space };
     state_alloc(
         &mem,
@@ -119,13 +111,13 @@ pub fn handles(nr: Sysnum) -> bool {
 /// What a crypto system call asks of the run loop.
 pub enum Outcome {
     /// Answer the TA with this result.
-    Done(Result<(), u32>),
+    Done(Result<(), TeeError>),
     /// The TA broke a rule GP makes a panic: end it.
     Panic,
 }
 
-fn code(e: TeeError) -> u32 {
-    e.code()
+fn code(e: CryptoError) -> TeeError {
+    e.into()
 }
 
 /// Serves system call `nr` with arguments `a` for the running instance.
@@ -160,12 +152,12 @@ pub fn dispatch(
         Sysnum::CrypObjRestrictUsage => cs
             .object_mut(h(0))
             .map(|o| o.key.restrict_usage(a[1] as u32))
-            .ok_or(TEE_ERROR_BAD_STATE),
+            .ok_or(TeeError::BAD_STATE),
         Sysnum::CrypObjGetAttr => obj_get_attr(&mem, cs, h(0), h(1), a[2], a[3]),
         Sysnum::CrypObjAlloc => obj_alloc(&mem, cs, h(0), h(1), a[2]),
         Sysnum::CrypObjClose => match cs.object(h(0)) {
-            None => Err(TEE_ERROR_BAD_STATE),
-            Some(o) if o.busy => Err(TEE_ERROR_ITEM_NOT_FOUND),
+            None => Err(TeeError::BAD_STATE),
+            Some(o) if o.busy => Err(TeeError::ITEM_NOT_FOUND),
             Some(_) => {
                 cs.remove_object(h(0));
                 Ok(())
@@ -174,7 +166,7 @@ pub fn dispatch(
         Sysnum::CrypObjReset => cs
             .object_mut(h(0))
             .map(|o| o.key.reset())
-            .ok_or(TEE_ERROR_BAD_STATE),
+            .ok_or(TeeError::BAD_STATE),
         Sysnum::CrypObjPopulate => obj_populate(&mem, cs, h(0), a[1], a[2]),
         Sysnum::CrypObjCopy => obj_copy(cs, h(0), h(1)),
         Sysnum::CrypObjGenerateKey => obj_generate(&mem, cs, h(0), h(1), a[2], a[3]),
@@ -190,7 +182,7 @@ pub fn dispatch(
         }
         Sysnum::AsymmOperate => asymm_operate(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5], a[6]),
         Sysnum::AsymmVerify => asymm_verify(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5], a[6]),
-        _ => Err(TEE_ERROR_NOT_SUPPORTED),
+        _ => Err(TeeError::NOT_SUPPORTED),
     };
     Outcome::Done(r)
 }
@@ -246,10 +238,10 @@ mod tests {
             .unwrap();
         assert!(a != 0 && b != 0 && a != b);
         // An object handle is not a state handle and vice versa.
-        assert_eq!(cs.get_state(a).err(), Some(TEE_ERROR_BAD_PARAMETERS));
+        assert_eq!(cs.get_state(a).err(), Some(TeeError::BAD_PARAMETERS));
         assert!(cs.remove_object(a).is_some());
         assert!(cs.object(a).is_none());
-        assert_eq!(cs.key(a).err(), Some(TEE_ERROR_BAD_STATE));
+        assert_eq!(cs.key(a).err(), Some(TeeError::BAD_STATE));
         // Freed handles are not given out again.
         let c = cs
             .add_object(KeyObject::new(TEE_TYPE_AES, 128).unwrap())
@@ -278,7 +270,7 @@ mod tests {
         assert_eq!(
             cs.add_object(KeyObject::new(TEE_TYPE_GENERIC_SECRET, 8).unwrap())
                 .err(),
-            Some(TEE_ERROR_OUT_OF_MEMORY)
+            Some(TeeError::OUT_OF_MEMORY)
         );
     }
 
@@ -337,7 +329,7 @@ mod tests {
             let h = u32_at(&m, OUT);
             assert_eq!(
                 obj_generate(&m, &mut cs, h, bits, 0, 0),
-                Err(TEE_ERROR_GENERIC),
+                Err(TeeError::GENERIC),
                 "type {ty:#x}"
             );
             assert!(!cs.object(h).unwrap().key.is_initialized());
@@ -369,12 +361,12 @@ mod tests {
         m.put_len(LEN, 0).unwrap();
         assert_eq!(
             asymm_operate(&m, &mut cs, st, 0, 0, DATA, 12, 0, LEN),
-            Err(TEE_ERROR_SHORT_BUFFER)
+            Err(TeeError::SHORT_BUFFER)
         );
         assert_eq!(u64_at(&m, LEN), 128);
         assert_eq!(
             asymm_operate(&m, &mut cs, st, 0, 0, DATA, 12, BUF + 0x200, LEN),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
     }
 
@@ -389,29 +381,29 @@ mod tests {
         // Not initialized yet (libutee calls HASH_INIT right after the alloc).
         assert_eq!(
             hash_update(&m, &mut cs, st, DATA, 3),
-            Err(TEE_ERROR_BAD_STATE)
+            Err(TeeError::BAD_STATE)
         );
         hash_init(&mut cs, st).unwrap();
         m.write(DATA, b"abc").unwrap();
         // NULL with a size, unmapped data, unknown state.
         assert_eq!(
             hash_update(&m, &mut cs, st, 0, 3),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         assert_eq!(
             hash_update(&m, &mut cs, st, UNMAPPED, 3),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         assert_eq!(
             hash_update(&m, &mut cs, st + 1, DATA, 3),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         hash_update(&m, &mut cs, st, DATA, 3).unwrap();
         // Too small: SHORT_BUFFER with the needed size, data kept.
         m.put_len(LEN, 31).unwrap();
         assert_eq!(
             hash_final(&m, &mut cs, st, 0, 0, BUF, LEN),
-            Err(TEE_ERROR_SHORT_BUFFER)
+            Err(TeeError::SHORT_BUFFER)
         );
         assert_eq!(u64_at(&m, LEN), 32);
         hash_final(&m, &mut cs, st, 0, 0, BUF, LEN).unwrap();
@@ -425,7 +417,7 @@ mod tests {
         // Freed states are gone.
         assert!(cs.get_state(st).is_ok());
         cs.free_state(st);
-        assert_eq!(hash_init(&mut cs, st), Err(TEE_ERROR_BAD_PARAMETERS));
+        assert_eq!(hash_init(&mut cs, st), Err(TeeError::BAD_PARAMETERS));
     }
 
     fn write_attr(m: &Mem<'_>, at: u64, id: u32, a: u64, b: u64) {
@@ -450,17 +442,17 @@ mod tests {
         write_attr(&m, ATTRS + 24, TEE_ATTR_SECRET_VALUE, UNMAPPED, 32);
         assert_eq!(
             obj_populate(&m, &mut cs, user_key, ATTRS + 24, 1),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         assert_eq!(
             obj_populate(&m, &mut cs, user_key, ATTRS, MAX_ATTRS + 1),
-            Err(TEE_ERROR_OUT_OF_MEMORY)
+            Err(TeeError::OUT_OF_MEMORY)
         );
         obj_populate(&m, &mut cs, user_key, ATTRS, 1).unwrap();
         m.put_len(LEN, 4).unwrap();
         assert_eq!(
             obj_get_attr(&m, &cs, user_key, TEE_ATTR_SECRET_VALUE, BUF, LEN),
-            Err(TEE_ERROR_SHORT_BUFFER)
+            Err(TeeError::SHORT_BUFFER)
         );
         assert_eq!(u64_at(&m, LEN), 32);
         obj_get_attr(&m, &cs, user_key, TEE_ATTR_SECRET_VALUE, BUF, LEN).unwrap();
@@ -496,7 +488,7 @@ mod tests {
                 0,
                 OUT
             ),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         // Wrong key type for the algorithm.
         assert_eq!(
@@ -509,10 +501,10 @@ mod tests {
                 0,
                 OUT
             ),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         // The key is read at HASH_INIT: uninitialized → BAD_PARAMETERS.
-        assert_eq!(hash_init(&mut cs, st), Err(TEE_ERROR_BAD_PARAMETERS));
+        assert_eq!(hash_init(&mut cs, st), Err(TeeError::BAD_PARAMETERS));
         obj_copy(&mut cs, op_key, user_key).unwrap();
         hash_init(&mut cs, st).unwrap();
         m.write(DATA, b"Hi There").unwrap();
@@ -521,13 +513,13 @@ mod tests {
         hash_final(&m, &mut cs, st, 0, 0, BUF, LEN).unwrap();
         assert_eq!(u64_at(&m, LEN), 32);
         // Unknown objects: BAD_STATE, except GET_ATTR (ITEM_NOT_FOUND).
-        assert_eq!(obj_get_info(&m, &cs, 0xdead, BUF), Err(TEE_ERROR_BAD_STATE));
+        assert_eq!(obj_get_info(&m, &cs, 0xdead, BUF), Err(TeeError::BAD_STATE));
         assert_eq!(
             obj_get_attr(&m, &cs, 0xdead, TEE_ATTR_SECRET_VALUE, BUF, LEN),
-            Err(TEE_ERROR_ITEM_NOT_FOUND)
+            Err(TeeError::ITEM_NOT_FOUND)
         );
         // A state handle is not an object handle.
-        assert_eq!(obj_get_info(&m, &cs, st, BUF), Err(TEE_ERROR_BAD_STATE));
+        assert_eq!(obj_get_info(&m, &cs, st, BUF), Err(TeeError::BAD_STATE));
         // Freeing the state closes its key objects.
         cs.free_state(st);
         assert!(cs.object(op_key).is_none());
@@ -547,7 +539,7 @@ mod tests {
         // XTS needs two keys, CBC exactly one.
         assert_eq!(
             state_alloc(&m, &mut cs, TEE_ALG_AES_XTS, TEE_MODE_ENCRYPT, k, 0, OUT),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         state_alloc(
             &m,
@@ -562,100 +554,30 @@ mod tests {
         let st = u32_at(&m, OUT);
         assert_eq!(
             cipher_update(&m, &mut cs, st, false, DATA, 16, BUF, LEN),
-            Err(TEE_ERROR_BAD_STATE)
+            Err(TeeError::BAD_STATE)
         );
         m.write(DATA + 0x100, &[0; 16]).unwrap();
         assert_eq!(
             cipher_init(&m, &mut cs, st, DATA + 0x100, 15),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
         cipher_init(&m, &mut cs, st, DATA + 0x100, 16).unwrap();
         m.put_len(LEN, 16).unwrap();
         assert_eq!(
             cipher_update(&m, &mut cs, st, false, DATA, 32, BUF, LEN),
-            Err(TEE_ERROR_SHORT_BUFFER)
+            Err(TeeError::SHORT_BUFFER)
         );
         assert_eq!(u64_at(&m, LEN), 32);
         // Output pointer outside the TA.
         assert_eq!(
             cipher_update(&m, &mut cs, st, false, DATA, 32, UNMAPPED, LEN),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         cipher_update(&m, &mut cs, st, false, DATA, 32, BUF, LEN).unwrap();
         assert_eq!(u64_at(&m, LEN), 32);
         m.put_len(LEN, 16).unwrap();
         cipher_update(&m, &mut cs, st, true, DATA, 16, BUF, LEN).unwrap();
         assert_eq!(u64_at(&m, LEN), 16);
-    }
-
-    #[test]
-    fn ta_unique_keys() {
-        let (_hw, space, _frames) = ta::setup();
-        let up = |extra: u64, key_va: u64, key_len: u64| UteeParams {
-            types: [
-                TEE_PARAM_TYPE_MEMREF_INPUT,
-                TEE_PARAM_TYPE_MEMREF_OUTPUT,
-                TEE_PARAM_TYPE_NONE,
-                TEE_PARAM_TYPE_NONE,
-            ],
-            a: [DATA, key_va, 0, 0],
-            b: [extra, key_len, 0, 0],
-        };
-        let params = |extra: &[u8], key_len: usize| -> Params {
-            let mut p: Params = Default::default();
-            p[0] = Param::MemrefInput(Memref::new(extra.to_vec()));
-            p[1] = Param::MemrefOutput(Memref::new(vec![0; key_len]));
-            p
-        };
-        let key = |p: &Params| match &p[1] {
-            Param::MemrefOutput(m) => m.buf.clone().unwrap(),
-            _ => panic!("no key"),
-        };
-        let uuid = [7u8; 16];
-        let mut p1 = params(b"", 32);
-        derive_ta_unique_key(&space, &[0; 16], uuid, &up(0, BUF, 32), &mut p1).unwrap();
-        let mut p2 = params(b"", 32);
-        derive_ta_unique_key(&space, &[0; 16], uuid, &up(0, BUF, 32), &mut p2).unwrap();
-        assert_eq!(key(&p1), key(&p2));
-        let mut p3 = params(b"x", 32);
-        derive_ta_unique_key(&space, &[0; 16], uuid, &up(1, BUF, 32), &mut p3).unwrap();
-        assert_ne!(key(&p1), key(&p3));
-        let mut p4 = params(b"", 32);
-        derive_ta_unique_key(&space, &[0; 16], [8; 16], &up(0, BUF, 32), &mut p4).unwrap();
-        assert_ne!(key(&p1), key(&p4), "keys are per TA");
-        for (extra, len) in [(1025, 32), (0, 15), (0, 33)] {
-            assert_eq!(
-                derive_ta_unique_key(
-                    &space,
-                    &[0; 16],
-                    uuid,
-                    &up(extra, BUF, len),
-                    &mut params(b"", 0)
-                ),
-                Err(TEE_ERROR_BAD_PARAMETERS)
-            );
-        }
-        // Never into normal-world memory.
-        assert_eq!(
-            derive_ta_unique_key(
-                &space,
-                &[0; 16],
-                uuid,
-                &up(0, ta::NS_VA, 32),
-                &mut params(b"", 32)
-            ),
-            Err(TEE_ERROR_SECURITY)
-        );
-        assert_eq!(
-            derive_ta_unique_key(
-                &space,
-                &[0; 16],
-                uuid,
-                &up(0, UNMAPPED, 32),
-                &mut params(b"", 32)
-            ),
-            Err(TEE_ERROR_SECURITY)
-        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `struct utee_attribute` arrays the TA passes.
 
 use super::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// Most attributes one call may pass.
 pub(super) const MAX_ATTRS: u64 = 256;
@@ -40,14 +41,14 @@ pub(super) struct Attrs {
 impl Attrs {
     /// Copies `count` attributes at `va` and their buffers (OP-TEE's
     /// `copy_in_attrs`: every buffer must be readable).
-    pub(super) fn copy_in(mem: &Mem<'_>, va: u64, count: u64) -> Result<Self, u32> {
+    pub(super) fn copy_in(mem: &Mem<'_>, va: u64, count: u64) -> Result<Self, TeeError> {
         if count > MAX_ATTRS {
-            return Err(TEE_ERROR_OUT_OF_MEMORY);
+            return Err(TeeError::OUT_OF_MEMORY);
         }
         let raw = decode_attrs(&mem.read_vec(va, count * UTEE_ATTRIBUTE_SIZE as u64)?);
         let mut bufs = Vec::new();
         bufs.try_reserve(raw.len())
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         for r in &raw {
             if tee_attr_is_value(r.id) {
                 bufs.push(Zeroizing::new(Vec::new()));
@@ -78,7 +79,12 @@ impl Attrs {
 }
 
 /// `_utee_cryp_obj_get_info(obj, *info)`: `struct utee_object_info`.
-pub(super) fn obj_get_info(mem: &Mem<'_>, cs: &CryptoState, h: u32, va: u64) -> Result<(), u32> {
+pub(super) fn obj_get_info(
+    mem: &Mem<'_>,
+    cs: &CryptoState,
+    h: u32,
+    va: u64,
+) -> Result<(), TeeError> {
     let i = object_info(&cs.key(h)?.info());
     UserPtr::<UteeObjectInfo>::new(va).write(mem.space, mem.hw, &i)
 }
@@ -104,15 +110,15 @@ pub(super) fn obj_get_attr(
     id: u32,
     buf: u64,
     size_va: u64,
-) -> Result<(), u32> {
-    let key = &cs.object(h).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?.key;
+) -> Result<(), TeeError> {
+    let key = &cs.object(h).ok_or(TeeError::ITEM_NOT_FOUND)?.key;
     let attr = key.attribute(id).map_err(code)?;
     // Only read for a value attribute, so not checked writable here.
     let s = UserPtr::<u64>::new(size_va).read(mem.space, mem.hw)?;
     let bytes = match attr {
         AttrValue::Value(v) => {
             if s < 8 || buf == 0 {
-                return Err(TEE_ERROR_SHORT_BUFFER);
+                return Err(TeeError::SHORT_BUFFER);
             }
             let mut b = [0u8; 8];
             b[..4].copy_from_slice(&v.to_le_bytes());
@@ -125,7 +131,7 @@ pub(super) fn obj_get_attr(
         return Ok(());
     }
     if s < bytes.len() as u64 || buf == 0 {
-        return Err(TEE_ERROR_SHORT_BUFFER);
+        return Err(TeeError::SHORT_BUFFER);
     }
     mem.write(buf, bytes)
 }
@@ -137,7 +143,7 @@ pub(super) fn obj_alloc(
     ty: u32,
     max: u32,
     va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let key = KeyObject::new(ty, max).map_err(code)?;
     let out = UserPtr::<u32>::new(va).writable(mem.space)?;
     let h = cs.add_object(key)?;
@@ -151,20 +157,20 @@ pub(super) fn obj_populate(
     h: u32,
     va: u64,
     n: u64,
-) -> Result<(), u32> {
-    let o = cs.object_mut(h).ok_or(TEE_ERROR_BAD_STATE)?;
+) -> Result<(), TeeError> {
+    let o = cs.object_mut(h).ok_or(TeeError::BAD_STATE)?;
     if o.key.is_initialized() {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let attrs = Attrs::copy_in(mem, va, n)?;
     o.key.populate(&attrs.list()).map_err(code)
 }
 
 /// `_utee_cryp_obj_copy(dst, src)`.
-pub(super) fn obj_copy(cs: &mut CryptoState, dst: u32, src: u32) -> Result<(), u32> {
+pub(super) fn obj_copy(cs: &mut CryptoState, dst: u32, src: u32) -> Result<(), TeeError> {
     cs.key(dst)?;
     let src = cs.key(src)?.clone();
-    let d = cs.object_mut(dst).ok_or(TEE_ERROR_BAD_STATE)?;
+    let d = cs.object_mut(dst).ok_or(TeeError::BAD_STATE)?;
     d.key.copy_attributes_from(&src).map_err(code)
 }
 
@@ -176,10 +182,10 @@ pub(super) fn obj_generate(
     bits: u32,
     va: u64,
     n: u64,
-) -> Result<(), u32> {
-    let o = cs.object_mut(h).ok_or(TEE_ERROR_BAD_STATE)?;
+) -> Result<(), TeeError> {
+    let o = cs.object_mut(h).ok_or(TeeError::BAD_STATE)?;
     if o.key.is_initialized() {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     let attrs = Attrs::copy_in(mem, va, n)?;
     let mut rng = CoreRng(mem.hw);

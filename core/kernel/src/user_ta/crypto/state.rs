@@ -3,6 +3,7 @@
 //! loading a state's key at `*_INIT`.
 
 use super::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// Objects and states one instance may hold at once (a TA that needs
 /// more gets `TEE_ERROR_OUT_OF_MEMORY`, as when OP-TEE's heap runs out).
@@ -52,9 +53,9 @@ impl Default for CryptoState {
 
 impl CryptoState {
     /// A fresh handle, not 0 and not in use.
-    pub(super) fn new_handle(&mut self) -> Result<u32, u32> {
+    pub(super) fn new_handle(&mut self) -> Result<u32, TeeError> {
         if self.objects.len() + self.states.len() >= MAX_HANDLES {
-            return Err(TEE_ERROR_OUT_OF_MEMORY);
+            return Err(TeeError::OUT_OF_MEMORY);
         }
         loop {
             let h = self.next;
@@ -76,7 +77,7 @@ impl CryptoState {
     }
 
     /// Adds an object, returning its handle.
-    pub fn add_object(&mut self, key: KeyObject) -> Result<u32, u32> {
+    pub fn add_object(&mut self, key: KeyObject) -> Result<u32, TeeError> {
         let h = self.new_handle()?;
         self.objects.insert(
             h,
@@ -104,7 +105,7 @@ impl CryptoState {
     }
 
     /// Adds a state, returning its handle.
-    pub(super) fn add_state(&mut self, s: State) -> Result<u32, u32> {
+    pub(super) fn add_state(&mut self, s: State) -> Result<u32, TeeError> {
         let h = self.new_handle()?;
         self.states.insert(h, s)?;
         Ok(h)
@@ -114,16 +115,16 @@ impl CryptoState {
         self.states.get(h)
     }
 
-    pub(super) fn state_mut(&mut self, h: u32) -> Result<&mut State, u32> {
-        self.states.get_mut(h).ok_or(TEE_ERROR_BAD_PARAMETERS)
+    pub(super) fn state_mut(&mut self, h: u32) -> Result<&mut State, TeeError> {
+        self.states.get_mut(h).ok_or(TeeError::BAD_PARAMETERS)
     }
 
-    pub(super) fn get_state(&self, h: u32) -> Result<&State, u32> {
-        self.state(h).ok_or(TEE_ERROR_BAD_PARAMETERS)
+    pub(super) fn get_state(&self, h: u32) -> Result<&State, TeeError> {
+        self.state(h).ok_or(TeeError::BAD_PARAMETERS)
     }
 
-    pub(super) fn key(&self, h: u32) -> Result<&KeyObject, u32> {
-        self.object(h).map(|o| &o.key).ok_or(TEE_ERROR_BAD_STATE)
+    pub(super) fn key(&self, h: u32) -> Result<&KeyObject, TeeError> {
+        self.object(h).map(|o| &o.key).ok_or(TeeError::BAD_STATE)
     }
 
     /// Frees a state and the key objects it holds.
@@ -157,7 +158,7 @@ pub(super) fn translate_compat_algo(algo: u32) -> u32 {
 }
 
 /// The key types an algorithm accepts (OP-TEE's `tee_svc_cryp_check_key_type`).
-pub(super) fn check_key_type(obj_type: u32, algo: u32, mode: u32) -> Result<(), u32> {
+pub(super) fn check_key_type(obj_type: u32, algo: u32, mode: u32) -> Result<(), TeeError> {
     let public_ok = mode == TEE_MODE_ENCRYPT || mode == TEE_MODE_VERIFY;
     let (t1, t2) = match tee_alg_get_main_alg(algo) {
         TEE_MAIN_ALGO_MD5 => (TEE_TYPE_HMAC_MD5, 0),
@@ -198,12 +199,12 @@ pub(super) fn check_key_type(obj_type: u32, algo: u32, mode: u32) -> Result<(), 
         TEE_MAIN_ALGO_CONCAT_KDF => (TEE_TYPE_CONCAT_KDF_Z, 0),
         TEE_MAIN_ALGO_PBKDF2 => (TEE_TYPE_PBKDF2_PASSWORD, 0),
         TEE_MAIN_ALGO_X25519 => (TEE_TYPE_X25519_KEYPAIR, 0),
-        _ => return Err(TEE_ERROR_BAD_PARAMETERS),
+        _ => return Err(TeeError::BAD_PARAMETERS),
     };
     if obj_type == t1 || (t2 != 0 && obj_type == t2) {
         Ok(())
     } else {
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     }
 }
 
@@ -216,22 +217,22 @@ pub(super) fn state_alloc(
     key1: u32,
     key2: u32,
     state_va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let algo = translate_compat_algo(algo);
     for k in [key1, key2] {
         if k != 0 {
-            let o = cs.object(k).ok_or(TEE_ERROR_BAD_STATE)?;
+            let o = cs.object(k).ok_or(TeeError::BAD_STATE)?;
             // libutee hands in its own transient objects; a persistent one
             // would be dropped with the state without closing its file.
             if o.busy || o.persist.is_some() {
-                return Err(TEE_ERROR_BAD_PARAMETERS);
+                return Err(TeeError::BAD_PARAMETERS);
             }
             check_key_type(o.key.object_type(), algo, mode)?;
         }
     }
     let (has1, has2) = (key1 != 0, key2 != 0);
     let class = tee_alg_get_class(algo);
-    let sym = |cs: &CryptoState, max_factor: u32| -> Result<Option<Operation>, u32> {
+    let sym = |cs: &CryptoState, max_factor: u32| -> Result<Option<Operation>, TeeError> {
         let max = if key1 != 0 {
             cs.key(key1)?.max_key_size().saturating_mul(max_factor)
         } else {
@@ -246,25 +247,25 @@ pub(super) fn state_alloc(
             let xts = tee_alg_get_chain_mode(algo) == TEE_CHAIN_MODE_XTS;
             // XTS takes two keys, the other modes one.
             if !has1 || has2 != xts {
-                return Err(TEE_ERROR_BAD_PARAMETERS);
+                return Err(TeeError::BAD_PARAMETERS);
             }
             sym(cs, if xts { 2 } else { 1 })?
         }
         TEE_OPERATION_AE | TEE_OPERATION_MAC => {
             if !has1 || has2 {
-                return Err(TEE_ERROR_BAD_PARAMETERS);
+                return Err(TeeError::BAD_PARAMETERS);
             }
             sym(cs, 1)?
         }
         TEE_OPERATION_DIGEST => {
             if has1 || has2 {
-                return Err(TEE_ERROR_BAD_PARAMETERS);
+                return Err(TeeError::BAD_PARAMETERS);
             }
             sym(cs, 1)?
         }
         TEE_OPERATION_ASYMMETRIC_CIPHER | TEE_OPERATION_ASYMMETRIC_SIGNATURE => {
             if !has1 || has2 {
-                return Err(TEE_ERROR_BAD_PARAMETERS);
+                return Err(TeeError::BAD_PARAMETERS);
             }
             None
         }
@@ -275,11 +276,11 @@ pub(super) fn state_alloc(
                 has1 && !has2
             };
             if !ok {
-                return Err(TEE_ERROR_BAD_PARAMETERS);
+                return Err(TeeError::BAD_PARAMETERS);
             }
             None
         }
-        _ => return Err(TEE_ERROR_NOT_SUPPORTED),
+        _ => return Err(TeeError::NOT_SUPPORTED),
     };
     // The handle goes out only once the state is recorded.
     let out = UserPtr::<u32>::new(state_va).writable(mem.space)?;
@@ -300,17 +301,17 @@ pub(super) fn state_alloc(
 }
 
 /// `_utee_cryp_state_copy(dst, src)`.
-pub(super) fn state_copy(cs: &mut CryptoState, dst: u32, src: u32) -> Result<(), u32> {
+pub(super) fn state_copy(cs: &mut CryptoState, dst: u32, src: u32) -> Result<(), TeeError> {
     cs.get_state(dst)?;
     let s = cs.get_state(src)?;
     let (algo, mode, init) = (s.algo, s.mode, s.initialized);
     let op = s.op.clone();
     let d = cs.state_mut(dst)?;
     if d.algo != algo || d.mode != mode {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     if op.is_none() {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     d.op = op;
     d.initialized = init;
@@ -318,23 +319,23 @@ pub(super) fn state_copy(cs: &mut CryptoState, dst: u32, src: u32) -> Result<(),
 }
 
 /// The state's operation (a symmetric one).
-pub(super) fn sym_op(s: &mut State) -> Result<&mut Operation, u32> {
-    s.op.as_mut().ok_or(TEE_ERROR_BAD_PARAMETERS)
+pub(super) fn sym_op(s: &mut State) -> Result<&mut Operation, TeeError> {
+    s.op.as_mut().ok_or(TeeError::BAD_PARAMETERS)
 }
 
 /// Puts the key object(s) of state `h` into its operation, back in the
 /// initial state (OP-TEE reads the key at every `*_INIT`).
-pub(super) fn load_key(cs: &mut CryptoState, h: u32) -> Result<(), u32> {
+pub(super) fn load_key(cs: &mut CryptoState, h: u32) -> Result<(), TeeError> {
     let s = cs.get_state(h)?;
     let (k1, k2) = (s.key1, s.key2);
     let key1 = cs.key(k1)?.clone();
     if !key1.is_initialized() {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let key2 = if k2 != 0 {
         let k = cs.key(k2)?.clone();
         if !k.is_initialized() {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         Some(k)
     } else {

@@ -17,7 +17,7 @@ use super::pobj::Usage;
 use super::{backend_of, enumerate, Call, Locked, Persist};
 use crate::user_ta::crypto::CryptoState;
 use crate::user_ta::space::{Space, Use, PAGE};
-use crate::user_ta::uptr::UserPtr;
+use crate::user_ta::uptr::{UserPtr, UserSlice};
 
 /// Flags `TEE_OpenPersistentObject` takes.
 const OPEN_FLAGS: u32 = TEE_DATA_FLAG_ACCESS_READ
@@ -110,7 +110,7 @@ pub(super) fn object_id(call: &Call<'_>, va: u64, len: u64) -> Result<Vec<u8>, u
     if !private(call.space, va, len, false) {
         return Err(TEE_ERROR_ACCESS_DENIED);
     }
-    call.space.read_vec(call.hw, va, len)
+    Ok(UserSlice::new(va, len).read(call.space, call.hw)?)
 }
 
 /// A `uint32_t *` out-argument in the TA's own memory (OP-TEE copies
@@ -229,7 +229,7 @@ fn open(
         Err(e) => {
             st.store.close(&mut st.env, f);
             st.pobjs.release(key);
-            return Err(e);
+            return Err(e.into());
         }
     };
     set_persist(
@@ -245,7 +245,7 @@ fn open(
             backend,
         },
     );
-    out.write(call.space, call.hw, &h)
+    Ok(out.write(call.space, call.hw, &h)?)
 }
 
 /// `_utee_storage_obj_create(storage_id, id, id_len, flags, attr, data,
@@ -286,7 +286,7 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
     let data = Zeroizing::new(if data_len == 0 {
         Vec::new()
     } else {
-        call.space.read_vec(call.hw, data_va, data_len)?
+        UserSlice::new(data_va, data_len).read(call.space, call.hw)?
     });
     let obj = match &template {
         Some((k, _)) => k.clone(),
@@ -342,11 +342,11 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
                 Err(e) => {
                     st.store.close(&mut st.env, f);
                     st.pobjs.release(key);
-                    return Err(e);
+                    return Err(e.into());
                 }
             };
             set_persist(call.cs, h, persist);
-            out.write(call.space, call.hw, &h)
+            Ok(out.write(call.space, call.hw, &h)?)
         }
     }
 }
@@ -416,10 +416,10 @@ fn read(
     // Never more than the stream holds; that much of the buffer must be
     // writable (any TA memory, as OP-TEE's copy_to_user), the count the
     // TA's own.
-    let len = len.min(p.size.saturating_sub(p.pos));
-    if !call.space.check(va, len, true) {
-        return Err(TEE_ERROR_ACCESS_DENIED);
-    }
+    let out = UserSlice::new(va, len)
+        .prefix(p.size.saturating_sub(p.pos))
+        .writable(call.space)?;
+    let len = out.len();
     let count = UserPtr::<u64>::new(count_va);
     if !private(call.space, count_va, 8, true) {
         return Err(TEE_ERROR_ACCESS_DENIED);
@@ -437,7 +437,8 @@ fn read(
             Err(TEE_ERROR_CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
             Err(e) => return Err(e),
         };
-        call.space.write(call.hw, va + done, &buf[..n])?;
+        out.sub(done, n as u64)?
+            .write(call.space, call.hw, &buf[..n])?;
         done += n as u64;
         if n < want {
             break;
@@ -451,7 +452,7 @@ fn read(
             ..p
         },
     );
-    count.write(call.space, call.hw, &done)
+    Ok(count.write(call.space, call.hw, &done)?)
 }
 
 /// `_utee_storage_obj_write(obj, data, len)`: at the data position; a
@@ -472,7 +473,7 @@ fn write(
         return Err(TEE_ERROR_OVERFLOW);
     }
     // Any TA memory, as OP-TEE's copy_from_user.
-    let data = Zeroizing::new(call.space.read_vec(call.hw, va, len)?);
+    let data = Zeroizing::new(UserSlice::new(va, len).read(call.space, call.hw)?);
     match st.store.write(&mut st.env, p.file, p.ds_pos + p.pos, &data) {
         Ok(()) => {}
         Err(TEE_ERROR_CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
@@ -545,7 +546,7 @@ fn info(call: &mut Call<'_>, h: u32, va: u64) -> Result<(), u32> {
         data_pos: p.pos as u32,
         handle_flags: p.handle_flags(),
     };
-    UserPtr::<UteeObjectInfo>::new(va).write(call.space, call.hw, &info)
+    Ok(UserPtr::<UteeObjectInfo>::new(va).write(call.space, call.hw, &info)?)
 }
 
 /// `_utee_cryp_obj_restrict_usage` of a persistent object: the new usage

@@ -55,7 +55,7 @@ pub(super) fn alloc(call: &mut Call<'_>, out: u64) -> Result<(), u32> {
     }
     e.map.insert(h, Enumerator::default())?;
     e.last = h;
-    out.write(call.space, call.hw, &h)
+    Ok(out.write(call.space, call.hw, &h)?)
 }
 
 /// `_utee_storage_free_enum(enum)`.
@@ -162,6 +162,6 @@ pub(super) fn next(
         };
         info.write(call.space, call.hw, &v)?;
         call.space.write(call.hw, id_va, &id)?;
-        return len.write(call.space, call.hw, &(id.len() as u64));
+        return Ok(len.write(call.space, call.hw, &(id.len() as u64))?);
     }
 }

@@ -386,8 +386,8 @@ fn release<R>(cx: &mut Cx<'_>, r: Result<R, u32>) -> Result<R, u32> {
 /// The TA version floors in `ta_ver.db` (OP-TEE's form, so they survive a
 /// reboot and an OP-TEE ⇄ oxtee swap), in `TEE_STORAGE_PRIVATE`.
 pub struct TaVersionDb<'k> {
-    /// The kernel (its store).
-    pub k: &'k crate::call::Kernel,
+    /// The runtime's services (its TA store).
+    pub k: &'k super::Services,
     /// Machine services.
     pub hw: &'k dyn UserHw,
 }
@@ -412,7 +412,7 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
         mem: &mut dyn oxtee_shm::PhysMem,
         uuid: [u8; 16],
         version: u32,
-    ) -> Result<(), u32> {
+    ) -> Result<(), supplicant_proto::tee_error::TeeError> {
         use oxtee_storage::ta_ver::{self, Update, TA_VER_DB_ID, VER_DB_OWNER};
         let mut cx = Cx::new(self.k, self.hw, mem, rpc);
         with_store(&mut cx, Backend::Ree, |locked| {
@@ -449,6 +449,7 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
             store.close(env, f);
             r
         })
+        .map_err(Into::into)
     }
 }
 

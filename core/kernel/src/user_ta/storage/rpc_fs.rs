@@ -81,13 +81,13 @@ impl<'a> RpcFs<'a> {
             let b = self.buf.as_ref().ok_or(TEE_ERROR_GENERIC)?;
             p[1] = b.param_len(dir, len);
         }
-        rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_FS, p)
+        Ok(rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_FS, p)?)
     }
 
     fn put(&mut self, data: &[u8]) -> Result<(), u32> {
         self.ensure_buf()?;
         let b = self.buf.as_ref().ok_or(TEE_ERROR_GENERIC)?;
-        b.write(self.mem, self.shm, data)
+        Ok(b.write(self.mem, self.shm, data)?)
     }
 
     fn put_name(&mut self, name: &str) -> Result<u64, u32> {
@@ -201,7 +201,12 @@ impl RpcSleeper<'_> {
     fn notify(&mut self, op: u32, key: u32) -> Result<(), u32> {
         // value c: no timeout.
         let mut p = [value_in(op, key.into(), 0)];
-        rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_NOTIFICATION, &mut p)
+        Ok(rpc_cmd(
+            self.rpc,
+            self.mem,
+            OPTEE_RPC_CMD_NOTIFICATION,
+            &mut p,
+        )?)
     }
 }
 
@@ -221,6 +226,6 @@ impl Sleeper for RpcSleeper<'_> {
             0,
             0,
         )];
-        rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_SUSPEND, &mut p)
+        Ok(rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_SUSPEND, &mut p)?)
     }
 }

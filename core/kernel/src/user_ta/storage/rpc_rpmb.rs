@@ -59,7 +59,7 @@ impl RpcFs<'_> {
             ob.param_len(1, out.len() as u64),
         ];
         rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_RPMB, &mut p)?;
-        ob.read(self.mem, self.shm, out)
+        Ok(ob.read(self.mem, self.shm, out)?)
     }
 }
 

@@ -721,7 +721,7 @@ fn key_objects_persist_with_their_usage() {
     // key into one).
     assert_eq!(
         crate::user_ta::crypto::state_alloc_for_tests(&ta.space, &ta.hw, &mut ta.cs, h, OUT),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TEE_ERROR_BAD_PARAMETERS.into())
     );
     // Transient-only calls refuse a persistent object.
     assert_eq!(
