@@ -51,7 +51,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
+test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
