@@ -5,6 +5,8 @@
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
+#   make all                 the core alone, as OP-TEE's `all` (docs/buildroot.md)
+#   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
 # binary through the same firmware.
@@ -34,9 +36,10 @@ include build.mk
 
 .PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test clean
 
-all: $(FLASH) initramfs
+# OP-TEE's `all` (contract.mk): the core in $(O)/core, nothing downloaded.
+all: core
 
-run: all
+run: $(FLASH) initramfs
 ifeq ($(strip $(CMD)),)
 	$(XTC) run --interactive $(FW_ARGS) --out $(O) --log-dir $(O)/run/$(RUN_NAME)
 else
@@ -44,11 +47,11 @@ else
 		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(value CMD))'
 endif
 
-xtest: all
+xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
+test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -233,6 +236,12 @@ entropy-test: $(O)/flash-oxtee.img initramfs tools
 
 clean:
 	rm -rf $(O)
+
+# Buildroot's and meta-arm's make lines for OP-TEE, replayed on an export of
+# this tree with no network (tools/replay-test.sh; docs/buildroot.md).
+.PHONY: replay-test
+replay-test:
+	bash tools/replay-test.sh $(O)/replay
 
 # Benchmark: OP-TEE and oxtee booted in turn on the same QEMU, the client
 # bench/client/oxtee-bench.c run in each; table in bench/results.md

@@ -1,6 +1,7 @@
 # Build rules shared by the top-level Makefile. OP-TEE's conventions apply
 # where users script against them: O= is the output directory, PLATFORM= the
-# board, CROSS_COMPILE= the aarch64 binutils prefix.
+# board, CROSS_COMPILE= the aarch64 binutils prefix. The part Buildroot and
+# Yocto call (`all`, the core in $(O)/core) is in contract.mk.
 
 O ?= out
 PLATFORM ?= vexpress-qemu_armv8a
@@ -11,15 +12,16 @@ SIGN_KEY ?= bootloader/keys/dev-ed25519.pem
 # Anti-rollback version written into the package.
 TEE_VERSION ?= 1
 
-ifneq ($(PLATFORM),vexpress-qemu_armv8a)
-$(error PLATFORM=$(PLATFORM) is not supported; only vexpress-qemu_armv8a (QEMU virt))
-endif
+include contract.mk
 
 BL_TARGET := aarch64-unknown-none-softfloat
-HOST_BIN := target/release
+# Cargo's output directory (CARGO_TARGET_DIR when the environment sets one).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+HOST_BIN := $(TARGET_DIR)/release
 SIGN := $(HOST_BIN)/oxtee-sign
 XTC := $(HOST_BIN)/xtest-compat
 TA_SIGN_TOOL := $(HOST_BIN)/oxtee-ta-sign
+TA_PUBKEY := $(HOST_BIN)/ta-pubkey
 DEPS_STAMP := $(O)/.deps-installed
 
 .PHONY: deps tools bootloader debian initramfs flash FORCE
@@ -47,7 +49,7 @@ $(O)/bootloader/bl.bin: $(O)/keys/sign-key.pub FORCE
 	@mkdir -p $(dir $@)
 	OXTEE_BL_PUBKEY=$(abspath $(O)/keys/sign-key.pub) \
 		$(CARGO) build --release -q -p oxtee-bootloader --target $(BL_TARGET)
-	$(CROSS_COMPILE)objcopy -O binary target/$(BL_TARGET)/release/oxtee-bootloader $@
+	$(CROSS_COMPILE)objcopy -O binary $(TARGET_DIR)/$(BL_TARGET)/release/oxtee-bootloader $@
 
 # Normal world and OP-TEE's binaries from Debian (cached outside the tree).
 debian: $(O)/debian/.stamp
@@ -66,45 +68,6 @@ $(O)/tee/optee/package.bin: $(O)/debian/.stamp $(SIGN_KEY) tools
 		--header $(O)/debian/optee/tee-header_v2.bin \
 		--pager $(O)/debian/optee/tee-pager_v2.bin \
 		--pageable $(O)/debian/optee/tee-pageable_v2.bin -o $@
-
-# The oxtee core, with OP-TEE's artifact names so the same files work under
-# TF-A's BL31 (SPD=opteed) and under our firmware.
-CORE_OUT := $(O)/core
-# The load address is the image's first byte, which the linker takes from the
-# board crate (oxtee-qemu-virt secure_os::LOAD_ADDR).
-CORE_LOAD_ADDR = 0x$$($(CROSS_COMPILE)nm $(CORE_OUT)/tee.elf | sed -n 's/^\([0-9a-f]*\) T __text_start$$/\1/p')
-# RSA keys TA signatures must chain to: the public half of the TA dev kit's
-# key from Debian's optee-os-dev (what Debian's TAs are signed with) and
-# oxtee's own development key (ta/keys/README.md). OXTEE_TA_KEY= (empty)
-# trusts TA_SIGN_KEY alone. The file is `ta-pubkey --format raw` output for
-# each key in turn; it is rewritten only when it changes.
-# A product build that names its own TA_SIGN_KEY trusts that key alone unless
-# it also names OXTEE_TA_KEY: development keys are never trusted by accident.
-ifeq ($(origin TA_SIGN_KEY),undefined)
-OXTEE_TA_KEY ?= ta/keys/oxtee-ta-dev.pem
-else
-OXTEE_TA_KEY ?=
-endif
-TA_SIGN_KEY ?= $(O)/debian/optee-os-dev/keys/default.pem
-TA_PUBKEY = $(CARGO) run --release -q -p oxtee-ta-verify --features host-tools --bin ta-pubkey --
-$(CORE_OUT)/ta-keys.bin: $(O)/debian/.stamp FORCE
-	@mkdir -p $(CORE_OUT)
-	$(TA_PUBKEY) --pem $(TA_SIGN_KEY) --format raw -o $@.devkit
-	$(if $(strip $(OXTEE_TA_KEY)),$(TA_PUBKEY) --pem $(OXTEE_TA_KEY) --format raw -o $@.oxtee,: > $@.oxtee)
-	@cat $@.devkit $@.oxtee > $@.tmp && rm -f $@.devkit $@.oxtee
-	@cmp -s $@.tmp $@ 2>/dev/null && rm $@.tmp || mv $@.tmp $@
-
-.PHONY: core
-core: $(CORE_OUT)/tee-header_v2.bin
-$(CORE_OUT)/tee-header_v2.bin: $(CORE_OUT)/ta-keys.bin tools FORCE
-	@mkdir -p $(CORE_OUT)
-	OXTEE_TA_KEYS=$(abspath $(CORE_OUT)/ta-keys.bin) \
-		$(CARGO) build --release -q -p oxtee-core --target $(BL_TARGET)
-	cp target/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
-	$(CROSS_COMPILE)objcopy -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
-	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin
-	: > $(CORE_OUT)/tee-pageable_v2.bin
-	$(SIGN) tee-header --pager $(CORE_OUT)/tee-pager_v2.bin --load-addr $(CORE_LOAD_ADDR) -o $@
 
 $(O)/tee/oxtee/package.bin: $(CORE_OUT)/tee-header_v2.bin $(SIGN_KEY) tools
 	@mkdir -p $(dir $@)

@@ -1,5 +1,7 @@
 //! OP-TEE image header v2 (`tee-header_v2.bin`), as read by TF-A's
-//! `optee_utils.c`: a 12-byte header followed by 16 bytes per image.
+//! `optee_utils.c`: a 12-byte header followed by 16 bytes per image; and
+//! header v1, the 28-byte header that starts OP-TEE's single-file `tee.bin`
+//! (read by loaders that take one file, such as U-Boot's SPL).
 
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
@@ -7,6 +9,8 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 pub const OPTEE_MAGIC: u32 = 0x4554_504F;
 /// Header version 2.
 pub const OPTEE_IMAGE_HEADER_VERSION: u8 = 2;
+/// Header version 1 (`tee.bin`).
+pub const OPTEE_IMAGE_HEADER_V1_VERSION: u8 = 1;
 /// `arch` value for AArch64 images.
 pub const OPTEE_ARCH_ARM64: u8 = 1;
 /// `arch` value for AArch32 images.
@@ -48,6 +52,33 @@ pub struct OpteeImage {
     pub size: u32,
 }
 
+/// Header v1 (`tee.bin`): followed by the pager image, then the paged part.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, FromBytes, IntoBytes, Immutable, KnownLayout)]
+pub struct OpteeHeaderV1 {
+    /// [`OPTEE_MAGIC`].
+    pub magic: u32,
+    /// [`OPTEE_IMAGE_HEADER_V1_VERSION`].
+    pub version: u8,
+    /// [`OPTEE_ARCH_ARM64`] or [`OPTEE_ARCH_ARM32`].
+    pub arch: u8,
+    /// Unused, 0.
+    pub flags: u16,
+    /// Bytes after the header that are loaded at `init_load_addr`.
+    pub init_size: u32,
+    /// High 32 bits of the load (and entry) address.
+    pub init_load_addr_hi: u32,
+    /// Low 32 bits of the load address.
+    pub init_load_addr_lo: u32,
+    /// Memory the image uses from its load address while it initialises.
+    pub init_mem_usage: u32,
+    /// Bytes of the paged part after the init part (0 without a pager).
+    pub paged_size: u32,
+}
+
+const _: () = assert!(core::mem::size_of::<OpteeHeaderV1>() == 28);
+const _: () = assert!(core::mem::offset_of!(OpteeHeaderV1, init_size) == 8);
+const _: () = assert!(core::mem::offset_of!(OpteeHeaderV1, init_mem_usage) == 20);
 const _: () = assert!(core::mem::size_of::<OpteeHeader>() == 12);
 const _: () = assert!(core::mem::size_of::<OpteeImage>() == 16);
 const _: () = assert!(core::mem::offset_of!(OpteeHeader, nb_images) == 8);

@@ -127,6 +127,22 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
     },
+    /// Write OP-TEE's single-file image (`tee.bin`): header v1, then the
+    /// pager image (no paged part).
+    TeeBin {
+        /// The pager image (`tee-pager_v2.bin`).
+        #[arg(long)]
+        pager: PathBuf,
+        /// Load and entry address.
+        #[arg(long, value_parser = parse_u64)]
+        load_addr: u64,
+        /// Memory the image uses from the load address (image, stacks, heap).
+        #[arg(long, value_parser = parse_u64)]
+        mem_usage: u64,
+        /// Output file.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
 }
 
 /// Parses decimal or `0x` hexadecimal, with optional `_` separators.
@@ -281,6 +297,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let header = tee_header_v2(load_addr, size)?;
             std::fs::write(&out, header).with_context(|| format!("writing {}", out.display()))?;
         }
+        Command::TeeBin {
+            pager,
+            load_addr,
+            mem_usage,
+            out,
+        } => {
+            let image =
+                std::fs::read(&pager).with_context(|| format!("reading {}", pager.display()))?;
+            let mut file = tee_header_v1(load_addr, image.len() as u64, mem_usage)?;
+            file.extend_from_slice(&image);
+            std::fs::write(&out, file).with_context(|| format!("writing {}", out.display()))?;
+        }
         Command::Inspect {
             package,
             pubkey,
@@ -370,6 +398,30 @@ fn tee_header_v2(load_addr: u64, size: u64) -> anyhow::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The 28-byte header v1 that starts `tee.bin`, for one AArch64 pager image
+/// of `size` bytes at `load_addr` using `mem_usage` bytes from there.
+fn tee_header_v1(load_addr: u64, size: u64, mem_usage: u64) -> anyhow::Result<Vec<u8>> {
+    use supplicant_proto::tee_header::*;
+    use zerocopy::IntoBytes;
+    let init_size = u32::try_from(size).context("pager image larger than 4 GiB")?;
+    let init_mem_usage = u32::try_from(mem_usage).context("memory usage above 4 GiB")?;
+    if u64::from(init_mem_usage) < size {
+        bail!("memory usage {mem_usage:#x} is less than the image ({size:#x} bytes)");
+    }
+    let hdr = OpteeHeaderV1 {
+        magic: OPTEE_MAGIC,
+        version: OPTEE_IMAGE_HEADER_V1_VERSION,
+        arch: OPTEE_ARCH_ARM64,
+        flags: 0,
+        init_size,
+        init_load_addr_hi: (load_addr >> 32) as u32,
+        init_load_addr_lo: load_addr as u32,
+        init_mem_usage,
+        paged_size: 0,
+    };
+    Ok(hdr.as_bytes().to_vec())
+}
+
 #[cfg(test)]
 mod tee_header_tests {
     use super::*;
@@ -382,5 +434,24 @@ mod tee_header_tests {
         assert_eq!(p.load_addr, 0x0e10_0000);
         assert_eq!(p.size, 525_224);
         assert_eq!(p.paged_size, 0);
+    }
+
+    /// Byte for byte what OP-TEE's `gen_tee_bin.py` writes for a build
+    /// without pager: magic "OPTE", version 1, arch 1, flags 0, init_size,
+    /// load address high/low, init_mem_usage, paged_size 0 (all LE).
+    #[test]
+    fn v1_header_layout() {
+        let h = tee_header_v1(0x0e10_0000, 0x8_03a8, 0x20_0000).unwrap();
+        let expect: [u8; 28] = [
+            0x4f, 0x50, 0x54, 0x45, 0x01, 0x01, 0x00, 0x00, 0xa8, 0x03, 0x08, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x10, 0x0e, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00,
+        ];
+        assert_eq!(h, expect);
+    }
+
+    #[test]
+    fn v1_header_refuses_usage_below_image() {
+        assert!(tee_header_v1(0x0e10_0000, 0x2000, 0x1000).is_err());
+        assert!(tee_header_v1(0x0e10_0000, 0x2000, 1 << 32).is_err());
     }
 }

@@ -1,0 +1,140 @@
+# OP-TEE's make contract: what Buildroot's boot/optee-os package and
+# meta-arm's optee-os recipe run (docs/buildroot.md):
+#
+#   make -C <src> O=<dir> PLATFORM=vexpress-qemu_armv8a CFG_ARM64_core=y \
+#        CROSS_COMPILE_core=<prefix> ... all
+#
+# builds the core with no network and no download into $(O)/core, with
+# OP-TEE's file names. Build systems pass their own CC, CFLAGS, LD, OBJCOPY,
+# GIT_DIR... on the command line or in the environment; this file therefore
+# uses no variable of those names, and cargo runs with them removed.
+
+# --- Variables of OP-TEE's interface -----------------------------------------
+
+# OP-TEE splits PLATFORM=<platform>-<flavor>; vexpress with flavor qemu_armv8a
+# is the same board.
+ifneq ($(findstring -,$(PLATFORM)),)
+OXTEE_FLAVOR := $(word 2,$(subst -, ,$(PLATFORM)))
+OXTEE_PLATFORM := $(word 1,$(subst -, ,$(PLATFORM)))
+else
+OXTEE_FLAVOR := $(PLATFORM_FLAVOR)
+OXTEE_PLATFORM := $(PLATFORM)
+endif
+ifneq ($(OXTEE_PLATFORM)-$(OXTEE_FLAVOR),vexpress-qemu_armv8a)
+$(error PLATFORM=$(PLATFORM)$(if $(PLATFORM_FLAVOR), PLATFORM_FLAVOR=$(PLATFORM_FLAVOR)) is not supported: oxtee runs on QEMU virt only, PLATFORM=vexpress-qemu_armv8a)
+endif
+ifneq ($(filter-out arm,$(ARCH)),)
+$(error ARCH=$(ARCH) is not supported: oxtee is an AArch64 core, ARCH=arm CFG_ARM64_core=y)
+endif
+ifneq ($(filter-out y,$(CFG_ARM64_core)),)
+$(error CFG_ARM64_core=$(CFG_ARM64_core): oxtee has only an AArch64 core (CFG_ARM64_core=y))
+endif
+# Early TAs are linked into OP-TEE's core; oxtee cannot embed them, and
+# dropping one silently (meta-arm's fTPM) would ship an image without it.
+ifneq ($(strip $(EARLY_TA_PATHS)$(CFG_IN_TREE_EARLY_TAS)),)
+$(error EARLY_TA_PATHS/CFG_IN_TREE_EARLY_TAS: oxtee cannot embed early TAs yet; install the TA to /lib/optee_armtz instead (meta-arm: MACHINE_FEATURES:remove = "optee-ftpm"))
+endif
+
+# The core's binutils (objcopy, nm). Yocto passes CROSS_COMPILE_core only,
+# Buildroot both; OP-TEE's CROSS_COMPILE64 is the fallback for 64-bit parts.
+CROSS_COMPILE_core ?= $(or $(CROSS_COMPILE64),$(CROSS_COMPILE))
+OXTEE_OBJCOPY := $(CROSS_COMPILE_core)objcopy
+OXTEE_NM := $(CROSS_COMPILE_core)nm
+
+# Accepted and without effect (documented in docs/buildroot.md): DEBUG,
+# CFG_TEE_CORE_LOG_LEVEL, CFG_TEE_TA_LOG_LEVEL, CFG_USER_TA_TARGETS,
+# ta-targets, CROSS_COMPILE_ta_*, HOST_PREFIX, COMPILER, V, AFLAGS, PYTHON3,
+# OPTEE_CLIENT_EXPORT, TEEC_EXPORT, CFG_ARM_GICV3, CFG_CORE_HEAP_SIZE,
+# CFG_EARLY_TA, CFG_TA_BTI, CFG_CORE_PAUTH, CFG_TA_PAUTH, NOWERROR and other
+# CFG_* switches of OP-TEE's own code.
+
+# --- Goals --------------------------------------------------------------------
+
+# Goals of the contract need nothing downloaded. Any other goal is the QEMU
+# harness, whose core also trusts the TA key of Debian's OP-TEE dev kit.
+OXTEE_CONTRACT_GOALS := all ta_dev_kit core clean
+OXTEE_HARNESS := $(if $(filter-out $(OXTEE_CONTRACT_GOALS),$(MAKECMDGOALS)),y)
+
+# Cargo without what a build system meant for C compilers: cc-rs and build
+# scripts read CC, CFLAGS, AR, CROSS_COMPILE, their _<target> forms, and
+# GIT_DIR=. (Buildroot) redirects any git a build script runs; RUSTFLAGS and
+# CARGO_BUILD_TARGET (Yocto's cargo classes) would retarget the host tools.
+OXTEE_FOREIGN_VARS := CC CXX CPP AR AS LD NM OBJCOPY OBJDUMP RANLIB READELF STRIP \
+	CFLAGS CXXFLAGS CPPFLAGS LDFLAGS ASFLAGS AFLAGS ARFLAGS CROSS_COMPILE \
+	TARGET_CC TARGET_CXX TARGET_AR TARGET_CFLAGS TARGET_CXXFLAGS \
+	HOST_CC HOST_CXX HOST_AR HOST_CFLAGS HOST_CXXFLAGS GIT_DIR GIT_WORK_TREE \
+	RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_BUILD_TARGET \
+	$(filter CC_% CXX_% AR_% CFLAGS_% CXXFLAGS_% ARFLAGS_% CARGO_TARGET_%,$(.VARIABLES))
+OXTEE_CARGO := env $(addprefix -u ,$(sort $(filter-out CARGO_TARGET_DIR,$(OXTEE_FOREIGN_VARS)))) $(CARGO)
+
+# --- The core -----------------------------------------------------------------
+
+# The oxtee core, with OP-TEE's artifact names so the same files work under
+# TF-A's BL31 (SPD=opteed), under our firmware and in the recipes' copies.
+CORE_OUT := $(O)/core
+# The load address is the image's first byte, which the linker takes from the
+# board crate (oxtee-qemu-virt secure_os::LOAD_ADDR); the core uses memory
+# from there to the end of its heap.
+core_sym = 0x$$($(OXTEE_NM) $(CORE_OUT)/tee.elf | awk '$$3 == "$(1)" { print $$1 }')
+CORE_LOAD_ADDR = $(call core_sym,__text_start)
+CORE_MEM_END = $(call core_sym,__heap_end)
+
+# RSA keys TA signatures must chain to, as OP-TEE's TA_PUBLIC_KEY (default:
+# TA_SIGN_KEY). Contract goals: the key the build names, else oxtee's own
+# development key (ta/keys/README.md); nothing is downloaded. Harness goals:
+# also the TA dev kit key of Debian's optee-os-dev (what Debian's TAs are
+# signed with). OXTEE_TA_KEY adds oxtee's development key; a build that names
+# its own key trusts it alone unless it also names OXTEE_TA_KEY, so
+# development keys are never trusted by accident. The file is `ta-pubkey
+# --format raw` output per key, rewritten only when it changes; it stays out
+# of $(O)/core, whose *.bin the recipes copy.
+ifeq ($(origin TA_SIGN_KEY)$(origin TA_PUBLIC_KEY),undefinedundefined)
+ifeq ($(OXTEE_HARNESS),y)
+OXTEE_TA_KEY ?= ta/keys/oxtee-ta-dev.pem
+TA_SIGN_KEY ?= $(O)/debian/optee-os-dev/keys/default.pem
+OXTEE_TA_KEYS_NEED := $(O)/debian/.stamp
+else
+OXTEE_TA_KEY ?=
+TA_SIGN_KEY ?= ta/keys/oxtee-ta-dev.pem
+endif
+else
+OXTEE_TA_KEY ?=
+endif
+TA_PUBLIC_KEY ?= $(TA_SIGN_KEY)
+
+.PHONY: core-tools
+core-tools:
+	$(OXTEE_CARGO) build --release -q -p oxtee-sign -p oxtee-ta-verify --features oxtee-ta-verify/host-tools
+
+$(O)/keys/ta-keys.bin: $(OXTEE_TA_KEYS_NEED) core-tools FORCE
+	@mkdir -p $(dir $@)
+	$(TA_PUBKEY) --pem $(TA_PUBLIC_KEY) --format raw -o $@.public
+	$(if $(strip $(OXTEE_TA_KEY)),$(TA_PUBKEY) --pem $(OXTEE_TA_KEY) --format raw -o $@.oxtee,: > $@.oxtee)
+	@cat $@.public $@.oxtee > $@.tmp && rm -f $@.public $@.oxtee
+	@cmp -s $@.tmp $@ 2>/dev/null && rm $@.tmp || mv $@.tmp $@
+
+# tee-pager_v2.bin is the loaded image, tee-pageable_v2.bin is empty (no
+# pager), tee-raw.bin the same bytes as the pager image, tee.bin the image
+# behind OP-TEE's header v1 (single-file loaders).
+.PHONY: core
+core: $(CORE_OUT)/tee-header_v2.bin
+$(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
+	@mkdir -p $(CORE_OUT)
+	OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) \
+		$(OXTEE_CARGO) build --release -q -p oxtee-core --target $(BL_TARGET)
+	cp $(TARGET_DIR)/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
+	$(OXTEE_OBJCOPY) -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
+	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin
+	: > $(CORE_OUT)/tee-pageable_v2.bin
+	addr=$(CORE_LOAD_ADDR); end=$(CORE_MEM_END); \
+	$(SIGN) tee-bin --pager $(CORE_OUT)/tee-pager_v2.bin --load-addr $$addr \
+		--mem-usage $$(( end - addr )) -o $(CORE_OUT)/tee.bin && \
+	$(SIGN) tee-header --pager $(CORE_OUT)/tee-pager_v2.bin --load-addr $$addr -o $@
+
+# The TA dev kit (export-ta_arm64) is not provided yet: a partial one would
+# let the recipes copy it and fail later, in optee-examples or optee-test.
+.PHONY: ta_dev_kit
+ta_dev_kit:
+	@echo "ta_dev_kit: oxtee does not provide a TA dev kit (export-ta_arm64) yet;" >&2
+	@echo "ta_dev_kit: build C TAs with OP-TEE's dev kit (OP-TEE's TAs run unchanged on oxtee)." >&2
+	@exit 2
