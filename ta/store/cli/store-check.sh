@@ -48,11 +48,11 @@ check refuse-over-1mib status_is 1 sh -c 'oxtee-store put big </tmp/too-big'
 check big-kept sh -c 'oxtee-store get big | cmp /tmp/big -'
 check delete-1mib oxtee-store delete big
 
-# Hostile names: empty, too long (45 > 64 - 20), space, control character.
+# Hostile names: empty, too long (44 > 64 - 20 - 1), space, control character.
 check refuse-empty-name status_is 1 oxtee-store put '' x
-check refuse-long-name status_is 1 oxtee-store put "$(printf '%045d' 0)" x
-check longest-name oxtee-store put "$(printf '%044d' 0)" x
-check longest-name-delete oxtee-store delete "$(printf '%044d' 0)"
+check refuse-long-name status_is 1 oxtee-store put "$(printf '%044d' 0)" x
+check longest-name oxtee-store put "$(printf '%043d' 0)" x
+check longest-name-delete oxtee-store delete "$(printf '%043d' 0)"
 check refuse-space status_is 1 oxtee-store get 'a b'
 check refuse-control status_is 1 oxtee-store get "$(printf 'a\tb')"
 check alive-after-hostile same "$(oxtee-store get db-password)" 'correct horse'

@@ -197,6 +197,7 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
             .storage
             .seek(a[0] as u32, a[1] as u32 as i32, a[2] as u32),
         Sysnum::StorageObjDel => tee.storage.delete(a[0] as u32),
+        Sysnum::StorageObjRename => tee.storage.rename(a[0] as u32, bytes_in(a[1], a[2])?),
         Sysnum::CrypObjGetInfo => {
             let i = tee.storage.info(a[0] as u32)?;
             let info = UteeObjectInfo {

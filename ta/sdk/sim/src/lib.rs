@@ -162,6 +162,12 @@ impl<T: TrustedApp> Simulator<T> {
         kernel::with(|t| f(&t.storage)).expect("the simulator's TEE is installed")
     }
 
+    /// Runs `f` on the simulated storage with write access (for putting it in
+    /// a state to test from, e.g. what an interrupted operation leaves).
+    pub fn storage_mut<R>(&mut self, f: impl FnOnce(&mut Storage) -> R) -> R {
+        kernel::with(|t| f(&mut t.storage)).expect("the simulator's TEE is installed")
+    }
+
     /// What the TA logged so far (`trace!`), one string per call.
     pub fn log(&self) -> Vec<String> {
         kernel::with(|t| t.log.clone()).unwrap_or_default()

@@ -295,6 +295,28 @@ impl Storage {
         Ok(())
     }
 
+    /// `STORAGE_OBJ_RENAME`: needs `ACCESS_WRITE_META`; the new id must be free.
+    pub fn rename(&mut self, h: u32, new_id: &[u8]) -> Result<(), u32> {
+        check_id(new_id)?;
+        let hd = self.handle(h)?;
+        if hd.flags & TEE_DATA_FLAG_ACCESS_WRITE_META == 0 {
+            return Err(TEE_ERROR_BAD_STATE);
+        }
+        if hd.id == new_id {
+            return Ok(());
+        }
+        if self.objects.contains_key(new_id) || self.handles.values().any(|o| o.id == new_id) {
+            return Err(TEE_ERROR_ACCESS_CONFLICT);
+        }
+        let old = hd.id.clone();
+        let data = self.objects.remove(&old).ok_or(TEE_ERROR_BAD_STATE)?;
+        self.objects.insert(new_id.to_vec(), data);
+        for o in self.handles.values_mut().filter(|o| o.id == old) {
+            o.id = new_id.to_vec();
+        }
+        Ok(())
+    }
+
     /// `CRYP_OBJ_CLOSE` of a persistent handle.
     pub fn close(&mut self, h: u32) -> Result<(), u32> {
         self.handles
@@ -445,5 +467,19 @@ mod tests {
         assert_eq!(s.enum_next(e), Err(TEE_ERROR_ITEM_NOT_FOUND));
         s.enum_free(e).unwrap();
         assert_eq!(s.enum_free(e), Err(TEE_ERROR_BAD_PARAMETERS));
+    }
+
+    #[test]
+    fn rename() {
+        let mut s = Storage::default();
+        let a = s.create(b"a", R | M, b"1").unwrap();
+        let b = s.create(b"b", R, b"2").unwrap();
+        assert_eq!(s.rename(b, b"c"), Err(TEE_ERROR_BAD_STATE), "no WRITE_META");
+        assert_eq!(s.rename(a, b"b"), Err(TEE_ERROR_ACCESS_CONFLICT), "taken");
+        assert_eq!(s.rename(a, &[0; 65]), Err(TEE_ERROR_BAD_PARAMETERS));
+        s.rename(a, b"c").unwrap();
+        assert_eq!(s.data(b"a"), None);
+        assert_eq!(s.data(b"c").unwrap(), b"1");
+        assert_eq!(s.read(a, 1).unwrap(), b"1", "the handle follows");
     }
 }

@@ -9,7 +9,8 @@ use supplicant_proto::tee_syscall::{
     TEE_SCN_RETURN, TEE_SCN_STORAGE_ENUM_ALLOC, TEE_SCN_STORAGE_ENUM_FREE,
     TEE_SCN_STORAGE_ENUM_NEXT, TEE_SCN_STORAGE_ENUM_START, TEE_SCN_STORAGE_OBJ_CREATE,
     TEE_SCN_STORAGE_OBJ_DEL, TEE_SCN_STORAGE_OBJ_OPEN, TEE_SCN_STORAGE_OBJ_READ,
-    TEE_SCN_STORAGE_OBJ_SEEK, TEE_SCN_STORAGE_OBJ_TRUNC, TEE_SCN_STORAGE_OBJ_WRITE,
+    TEE_SCN_STORAGE_OBJ_RENAME, TEE_SCN_STORAGE_OBJ_SEEK, TEE_SCN_STORAGE_OBJ_TRUNC,
+    TEE_SCN_STORAGE_OBJ_WRITE,
 };
 
 use crate::raw::syscall;
@@ -376,6 +377,22 @@ pub unsafe fn utee_storage_next_enum(
         syscall(
             TEE_SCN_STORAGE_ENUM_NEXT,
             [u64::from(obj_enum), p(info), p(obj_id), p(len), 0, 0, 0, 0],
+        )
+    }
+}
+
+/// `_utee_storage_obj_rename`: gives the object (opened with
+/// `ACCESS_WRITE_META`) the id `new_id`, which must not exist.
+///
+/// # Safety
+///
+/// `new_id` readable for `len` bytes.
+pub unsafe fn utee_storage_obj_rename(obj: u32, new_id: *const u8, len: usize) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        syscall(
+            TEE_SCN_STORAGE_OBJ_RENAME,
+            [u64::from(obj), p(new_id), n(len), 0, 0, 0, 0, 0],
         )
     }
 }

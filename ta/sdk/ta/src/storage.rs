@@ -1,5 +1,5 @@
 //! Persistent objects in the TEE's trusted storage (`TEE_CreatePersistentObject`,
-//! `TEE_OpenPersistentObject`, `TEE_ReadObjectData`, ...), data stream only (no
+//! `TEE_OpenPersistentObject`, `TEE_ReadObjectData`, `TEE_RenamePersistentObject`, ...), data stream only (no
 //! attributes yet), and their enumeration (`TEE_StartPersistentObjectEnumerator`,
 //! `TEE_GetNextPersistentObject`). Handles are closed when dropped.
 
@@ -160,6 +160,16 @@ impl PersistentObject {
         // SAFETY: `info` is a writable `utee_object_info`.
         Error::check(unsafe { oxtee_ta_sys::utee_cryp_obj_get_info(self.handle, &mut info) })?;
         Ok(info)
+    }
+
+    /// Gives the object (opened with `flags::ACCESS_WRITE_META`) the id
+    /// `new_id` (`TEE_ERROR_ACCESS_CONFLICT` if that id exists).
+    pub fn rename(&mut self, new_id: &[u8]) -> Result<()> {
+        check_id(new_id)?;
+        // SAFETY: `new_id` is a live slice of `new_id.len()` bytes.
+        Error::check(unsafe {
+            oxtee_ta_sys::utee_storage_obj_rename(self.handle, new_id.as_ptr(), new_id.len())
+        })
     }
 
     /// Deletes the object (opened with `flags::ACCESS_WRITE_META`) and closes it.

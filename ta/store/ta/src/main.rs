@@ -40,7 +40,9 @@ impl TrustedApp for Store {
 oxtee_ta::ta! {
     app: Store,
     uuid: commands::UUID,
-    flags: 0,
+    // One instance for every client: entries never overlap, so one put's
+    // stages are never seen half-done by another entry.
+    flags: oxtee_ta::flags::SINGLE_INSTANCE | oxtee_ta::flags::MULTI_SESSION,
     stack_size: 16 * 1024,
     // A 1 MiB value is held once in the heap, plus the list and small buffers.
     heap_size: 1536 * 1024,

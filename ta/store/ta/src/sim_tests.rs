@@ -224,3 +224,60 @@ fn hostile_parameters_get_gp_errors() {
     assert_eq!(c.get(b"k").unwrap(), b"v");
     assert!(sim.is_created());
 }
+
+/// Plants object `id` with `data` (closed), as a TA stopped mid-put leaves it.
+fn plant(sim: &mut Simulator<Store>, id: &[u8], data: &[u8]) {
+    sim.storage_mut(|s| {
+        let h = s.create(id, 0, data).unwrap();
+        s.close(h).unwrap();
+    });
+}
+
+fn stage_id(who: Identity, stage: u8, name: &[u8]) -> Vec<u8> {
+    let mut id = who.encode().to_vec();
+    id.push(stage);
+    id.extend_from_slice(name);
+    id
+}
+
+#[test]
+fn a_put_stopped_while_writing_keeps_the_old_value() {
+    let mut sim = Simulator::<Store>::new();
+    connect(&mut sim, user(1000)).put(b"k", b"old").unwrap();
+    plant(&mut sim, &stage_id(user(1000), 1, b"k"), b"half of the n");
+    plant(&mut sim, &stage_id(user(1000), 1, b"fresh"), b"partial");
+    let mut c = connect(&mut sim, user(1000));
+    assert_eq!(c.get(b"k").unwrap(), b"old");
+    assert_eq!(c.get(b"fresh"), Err(Error::ITEM_NOT_FOUND));
+    assert_eq!(c.list().unwrap(), ["k"], "partial values are not names");
+    c.put(b"k", b"new").unwrap();
+    assert_eq!(c.get(b"k").unwrap(), b"new");
+    assert_eq!(
+        sim.storage(|s| s.ids().len()),
+        2,
+        "k and the leftover of fresh"
+    );
+}
+
+#[test]
+fn a_put_stopped_after_writing_completes_on_next_access() {
+    let mut sim = Simulator::<Store>::new();
+    connect(&mut sim, user(1000)).put(b"k", b"old").unwrap();
+    plant(&mut sim, &stage_id(user(1000), 2, b"k"), b"new");
+    plant(&mut sim, &stage_id(user(1000), 2, b"only-staged"), b"v");
+    // Another user's staged value is none of this client's business.
+    plant(&mut sim, &stage_id(user(1001), 2, b"k"), b"bob's");
+    let mut c = connect(&mut sim, user(1000));
+    assert_eq!(c.get(b"k").unwrap(), b"new");
+    assert_eq!(c.list().unwrap(), ["k", "only-staged"]);
+    assert_eq!(c.get(b"only-staged").unwrap(), b"v");
+    let ids = sim.storage(|s| s.ids());
+    assert_eq!(ids.len(), 3, "two settled names and bob's stage: {ids:?}");
+    let mut bob = connect(&mut sim, user(1001));
+    assert_eq!(bob.get(b"k").unwrap(), b"bob's");
+    // A delete settles first: the new value is the one deleted.
+    plant(&mut sim, &stage_id(user(1000), 2, b"k"), b"newer");
+    let mut c = connect(&mut sim, user(1000));
+    c.delete(b"k").unwrap();
+    assert_eq!(c.get(b"k"), Err(Error::ITEM_NOT_FOUND));
+}
