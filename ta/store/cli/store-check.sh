@@ -25,6 +25,10 @@ status_is() { # <want> <command...>: the command's exit status must be <want>
 	got=$?
 	[ "$got" = "$want" ] || { echo "  status $got, want $want: $(cat /tmp/store.err)"; return 1; }
 }
+refused() { # <command...>: must fail with TEE_ERROR_BAD_PARAMETERS
+	status_is 1 "$@" && grep -q 0xffff0006 /tmp/store.err ||
+		{ echo "  not refused as bad parameters: $(cat /tmp/store.err)"; return 1; }
+}
 same() { [ "$1" = "$2" ] || { echo "  got '$1', want '$2'"; return 1; }; }
 
 check put oxtee-store put db-password hunter2
@@ -41,20 +45,25 @@ check delete-missing status_is 3 oxtee-store delete note
 
 # Values up to 1 MiB, and not one byte more.
 head -c 1048576 /dev/urandom >/tmp/big
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+t0=$(uptime_s)
 check put-1mib sh -c 'oxtee-store put big </tmp/big'
+t1=$(uptime_s)
 check get-1mib sh -c 'oxtee-store get big >/tmp/big.out && cmp /tmp/big /tmp/big.out'
+t2=$(uptime_s)
+echo "STORE time put-1mib $(awk "BEGIN { print $t1 - $t0 }") s get-1mib $(awk "BEGIN { print $t2 - $t1 }") s"
 head -c 1048577 /dev/urandom >/tmp/too-big
-check refuse-over-1mib status_is 1 sh -c 'oxtee-store put big </tmp/too-big'
+check refuse-over-1mib refused sh -c 'oxtee-store put big </tmp/too-big'
 check big-kept sh -c 'oxtee-store get big | cmp /tmp/big -'
 check delete-1mib oxtee-store delete big
 
 # Hostile names: empty, too long (44 > 64 - 20 - 1), space, control character.
-check refuse-empty-name status_is 1 oxtee-store put '' x
-check refuse-long-name status_is 1 oxtee-store put "$(printf '%044d' 0)" x
+check refuse-empty-name refused oxtee-store put '' x
+check refuse-long-name refused oxtee-store put "$(printf '%044d' 0)" x
 check longest-name oxtee-store put "$(printf '%043d' 0)" x
 check longest-name-delete oxtee-store delete "$(printf '%043d' 0)"
-check refuse-space status_is 1 oxtee-store get 'a b'
-check refuse-control status_is 1 oxtee-store get "$(printf 'a\tb')"
+check refuse-space refused oxtee-store get 'a b'
+check refuse-control refused oxtee-store get "$(printf 'a\tb')"
 check alive-after-hostile same "$(oxtee-store get db-password)" 'correct horse'
 
 # A second Linux user: the kernel reports another identity for its uid, so
