@@ -281,3 +281,88 @@ fn a_put_stopped_after_writing_completes_on_next_access() {
     c.delete(b"k").unwrap();
     assert_eq!(c.get(b"k"), Err(Error::ITEM_NOT_FOUND));
 }
+
+/// Thousands of random parameter sets against every command: each answer is
+/// success or a GP error, the TA never dies, and a stored secret survives.
+#[test]
+fn random_parameters_never_kill_the_ta() {
+    let mut sim = Simulator::<Store>::seeded(1);
+    let mut c = connect(&mut sim, user(1000));
+    c.put(b"keep", b"precious").unwrap();
+    let s = c.s;
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let (mut rejected, mut accepted) = (0, 0);
+    for _ in 0..3000 {
+        // Random names cannot spell "keep" (the alphabet has no e, k, p).
+        let cmd = [CMD_PUT, CMD_GET, CMD_LIST, CMD_DELETE, 4, u32::MAX][next(6) as usize];
+        let random = |next: &mut dyn FnMut(u64) -> u64| {
+            let len = match next(4) {
+                0 => 0,
+                1 => next(8) as usize + 1,
+                2 => MAX_NAME_LEN + next(3) as usize - 1,
+                _ => next(300) as usize,
+            };
+            let bytes: Vec<u8> = (0..len).map(|_| b"ab-?\0 \x7f"[next(7) as usize]).collect();
+            (len, bytes)
+        };
+        let mut p = none();
+        if next(2) == 0 {
+            // The right types for the command, random contents.
+            let (len, bytes) = random(&mut next);
+            let (len2, bytes2) = random(&mut next);
+            let name = if next(8) == 0 {
+                Param::Unmapped(ParamType::MemrefInput, len)
+            } else {
+                Param::MemrefIn(bytes)
+            };
+            p = match cmd {
+                CMD_PUT => p2(name, Param::MemrefIn(bytes2)),
+                CMD_GET => p2(name, Param::out(len2)),
+                CMD_LIST => p2(Param::out(len2), Param::None),
+                _ => p2(name, Param::None),
+            };
+        } else {
+            for slot in p.iter_mut() {
+                let (len, bytes) = random(&mut next);
+                *slot = match next(9) {
+                    0 => Param::None,
+                    1 => Param::ValueIn(next(u64::from(u32::MAX)) as u32, 0),
+                    2 => Param::ValueOut(0, 0),
+                    3 => Param::ValueInout(1, 2),
+                    4 => Param::MemrefIn(bytes),
+                    5 => Param::out(len),
+                    6 => Param::inout(&bytes),
+                    7 => Param::Unmapped(ParamType::MemrefInput, len),
+                    _ => Param::Unmapped(ParamType::MemrefOutput, len),
+                };
+            }
+        }
+        match sim.invoke(s, cmd, &mut p) {
+            Ok(()) => accepted += 1,
+            Err(e) => {
+                assert!(
+                    [
+                        Error::BAD_PARAMETERS,
+                        Error::ITEM_NOT_FOUND,
+                        Error::SHORT_BUFFER,
+                        Error::NOT_SUPPORTED
+                    ]
+                    .contains(&e),
+                    "{cmd} {p:?}: {e:?}"
+                );
+                rejected += 1;
+            }
+        }
+        assert!(sim.is_created(), "the TA died on {cmd} {p:?}");
+    }
+    assert!(rejected > 1000, "many random sets are refused: {rejected}");
+    assert!(accepted > 100, "and many are well formed: {accepted}");
+    let mut c = Client { sim: &mut sim, s };
+    assert_eq!(c.get(b"keep").unwrap(), b"precious");
+}
