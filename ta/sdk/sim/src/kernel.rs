@@ -161,23 +161,20 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
             put(a[3], index)
         }
         Sysnum::GetProperty => get_property(tee, a),
-        Sysnum::StorageObjOpen | Sysnum::StorageObjCreate => {
-            if a[0] != u64::from(TEE_STORAGE_PRIVATE) {
-                return Err(TEE_ERROR_ITEM_NOT_FOUND);
+        Sysnum::StorageObjOpen => {
+            private_storage(a[0])?;
+            let h = tee.storage.open(bytes_in(a[1], a[2])?, a[3] as u32)?;
+            put(a[4], h)
+        }
+        Sysnum::StorageObjCreate => {
+            private_storage(a[0])?;
+            if a[4] != 0 {
+                // Attribute objects do not exist in the simulator.
+                return Err(TEE_ERROR_BAD_PARAMETERS);
             }
-            let id = bytes_in(a[1], a[2])?;
-            let flags = a[3] as u32;
-            let h = if sys == Sysnum::StorageObjOpen {
-                let h = tee.storage.open(id, flags)?;
-                put(a[4], h)?;
-                return Ok(());
-            } else {
-                if a[4] != 0 {
-                    // Attribute objects do not exist in the simulator.
-                    return Err(TEE_ERROR_BAD_PARAMETERS);
-                }
-                tee.storage.create(id, flags, bytes_in(a[5], a[6])?)?
-            };
+            let h =
+                tee.storage
+                    .create(bytes_in(a[1], a[2])?, a[3] as u32, bytes_in(a[5], a[6])?)?;
             if a[7] == 0 {
                 // No handle wanted: the object stays created, the handle closed.
                 tee.storage.close(h)
@@ -216,9 +213,7 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
         }
         Sysnum::StorageEnumFree => tee.storage.enum_free(a[0] as u32),
         Sysnum::StorageEnumStart => {
-            if a[1] != u64::from(TEE_STORAGE_PRIVATE) {
-                return Err(TEE_ERROR_ITEM_NOT_FOUND);
-            }
+            private_storage(a[1])?;
             tee.storage.enum_start(a[0] as u32)
         }
         Sysnum::StorageEnumNext => {
@@ -240,6 +235,15 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
             put(a[3], id.len() as u64)
         }
         _ => Err(TEE_ERROR_NOT_SUPPORTED),
+    }
+}
+
+/// The only storage simulated is `TEE_STORAGE_PRIVATE`; others are absent.
+fn private_storage(storage_id: u64) -> Result<(), u32> {
+    if storage_id == u64::from(TEE_STORAGE_PRIVATE) {
+        Ok(())
+    } else {
+        Err(TEE_ERROR_ITEM_NOT_FOUND)
     }
 }
 
