@@ -4,10 +4,13 @@
 
 use supplicant_proto::tee_syscall::{
     TeeTime, UteeObjectInfo, TEE_SCN_CHECK_ACCESS_RIGHTS, TEE_SCN_CRYP_OBJ_CLOSE,
-    TEE_SCN_CRYP_OBJ_GET_INFO, TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE, TEE_SCN_GET_TIME, TEE_SCN_LOG,
-    TEE_SCN_PANIC, TEE_SCN_RETURN, TEE_SCN_STORAGE_OBJ_CREATE, TEE_SCN_STORAGE_OBJ_DEL,
-    TEE_SCN_STORAGE_OBJ_OPEN, TEE_SCN_STORAGE_OBJ_READ, TEE_SCN_STORAGE_OBJ_SEEK,
-    TEE_SCN_STORAGE_OBJ_TRUNC, TEE_SCN_STORAGE_OBJ_WRITE,
+    TEE_SCN_CRYP_OBJ_GET_INFO, TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE, TEE_SCN_GET_PROPERTY,
+    TEE_SCN_GET_PROPERTY_NAME_TO_INDEX, TEE_SCN_GET_TIME, TEE_SCN_LOG, TEE_SCN_PANIC,
+    TEE_SCN_RETURN, TEE_SCN_STORAGE_ENUM_ALLOC, TEE_SCN_STORAGE_ENUM_FREE,
+    TEE_SCN_STORAGE_ENUM_NEXT, TEE_SCN_STORAGE_ENUM_START, TEE_SCN_STORAGE_OBJ_CREATE,
+    TEE_SCN_STORAGE_OBJ_DEL, TEE_SCN_STORAGE_OBJ_OPEN, TEE_SCN_STORAGE_OBJ_READ,
+    TEE_SCN_STORAGE_OBJ_RENAME, TEE_SCN_STORAGE_OBJ_SEEK, TEE_SCN_STORAGE_OBJ_TRUNC,
+    TEE_SCN_STORAGE_OBJ_WRITE,
 };
 
 use crate::raw::syscall;
@@ -254,6 +257,142 @@ pub fn utee_cryp_obj_close(obj: u32) -> u32 {
         syscall(
             TEE_SCN_CRYP_OBJ_CLOSE,
             [u64::from(obj), 0, 0, 0, 0, 0, 0, 0],
+        )
+    }
+}
+
+/// `_utee_get_property_name_to_index`: index of property `name` (`name_len`
+/// bytes, the last of which the kernel treats as the terminator) in `prop_set`.
+///
+/// # Safety
+///
+/// `name` readable for `name_len` bytes, `index` writable.
+pub unsafe fn utee_get_property_name_to_index(
+    prop_set: u32,
+    name: *const u8,
+    name_len: usize,
+    index: *mut u32,
+) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        syscall(
+            TEE_SCN_GET_PROPERTY_NAME_TO_INDEX,
+            [
+                u64::from(prop_set),
+                p(name),
+                n(name_len),
+                p(index),
+                0,
+                0,
+                0,
+                0,
+            ],
+        )
+    }
+}
+
+/// `_utee_get_property`: the value of property `index` of `prop_set` into `buf`
+/// (`*blen` in: capacity, out: size) and its `USER_TA_PROP_TYPE_*`; the name is
+/// not asked for.
+///
+/// # Safety
+///
+/// `buf` writable for `*blen` bytes, `blen` and `prop_type` writable.
+pub unsafe fn utee_get_property(
+    prop_set: u32,
+    index: u32,
+    buf: *mut u8,
+    blen: *mut u32,
+    prop_type: *mut u32,
+) -> u32 {
+    // SAFETY: forwarded from the caller; null name and name length skip the name.
+    unsafe {
+        syscall(
+            TEE_SCN_GET_PROPERTY,
+            [
+                u64::from(prop_set),
+                u64::from(index),
+                0,
+                0,
+                p(buf),
+                p(blen),
+                p(prop_type),
+                0,
+            ],
+        )
+    }
+}
+
+/// `_utee_storage_alloc_enum`: a new persistent-object enumerator.
+///
+/// # Safety
+///
+/// `obj_enum` writable.
+pub unsafe fn utee_storage_alloc_enum(obj_enum: *mut u32) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        syscall(
+            TEE_SCN_STORAGE_ENUM_ALLOC,
+            [p(obj_enum), 0, 0, 0, 0, 0, 0, 0],
+        )
+    }
+}
+
+/// `_utee_storage_free_enum`: frees an enumerator.
+pub fn utee_storage_free_enum(obj_enum: u32) -> u32 {
+    // SAFETY: no pointer argument.
+    unsafe {
+        syscall(
+            TEE_SCN_STORAGE_ENUM_FREE,
+            [u64::from(obj_enum), 0, 0, 0, 0, 0, 0, 0],
+        )
+    }
+}
+
+/// `_utee_storage_start_enum`: (re)starts an enumeration of `storage_id`.
+pub fn utee_storage_start_enum(obj_enum: u32, storage_id: u32) -> u32 {
+    // SAFETY: no pointer argument.
+    unsafe {
+        syscall(
+            TEE_SCN_STORAGE_ENUM_START,
+            [u64::from(obj_enum), u64::from(storage_id), 0, 0, 0, 0, 0, 0],
+        )
+    }
+}
+
+/// `_utee_storage_next_enum`: the next object's info and id (`*len` in:
+/// capacity of `obj_id`, out: the id's length).
+///
+/// # Safety
+///
+/// `info` writable, `obj_id` writable for `*len` bytes, `len` writable.
+pub unsafe fn utee_storage_next_enum(
+    obj_enum: u32,
+    info: *mut UteeObjectInfo,
+    obj_id: *mut u8,
+    len: *mut u64,
+) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        syscall(
+            TEE_SCN_STORAGE_ENUM_NEXT,
+            [u64::from(obj_enum), p(info), p(obj_id), p(len), 0, 0, 0, 0],
+        )
+    }
+}
+
+/// `_utee_storage_obj_rename`: gives the object (opened with
+/// `ACCESS_WRITE_META`) the id `new_id`, which must not exist.
+///
+/// # Safety
+///
+/// `new_id` readable for `len` bytes.
+pub unsafe fn utee_storage_obj_rename(obj: u32, new_id: *const u8, len: usize) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        syscall(
+            TEE_SCN_STORAGE_OBJ_RENAME,
+            [u64::from(obj), p(new_id), n(len), 0, 0, 0, 0, 0],
         )
     }
 }

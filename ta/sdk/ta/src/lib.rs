@@ -3,6 +3,7 @@
 
 extern crate alloc;
 
+pub mod client;
 pub mod entry;
 pub mod error;
 pub mod heap;

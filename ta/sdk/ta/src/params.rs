@@ -256,6 +256,26 @@ impl Parameters {
         Ok(())
     }
 
+    /// Answers that memory reference `index` (output or inout) needs `needed`
+    /// bytes, without producing them: nothing is written, the size reported is
+    /// `needed` and the result is `TEE_ERROR_SHORT_BUFFER` (or `Ok` if the
+    /// buffer is large enough after all, with the size left as it was).
+    pub fn report_short_buffer(&mut self, index: usize, needed: usize) -> Result<()> {
+        let (addr, capacity) = match self.slot(index)? {
+            (t, Param::Memref { addr, capacity, .. }) if t.is_output() => (addr, capacity),
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        if needed <= capacity {
+            return Ok(());
+        }
+        self.params[index] = Param::Memref {
+            addr,
+            capacity,
+            size: needed,
+        };
+        Err(Error::SHORT_BUFFER)
+    }
+
     /// Writes output values and memref sizes back into `raw` (input parameters and
     /// types are left as they are).
     pub fn write_back(&self, raw: &mut UteeParams) {
@@ -499,6 +519,12 @@ mod tests {
         p.write_back(&mut out);
         assert_eq!(out.get(0).unwrap().1, 3);
         assert_eq!(out.get(1).unwrap().1, 2);
+        assert_eq!(p.report_short_buffer(1, 4), Ok(()), "fits");
+        assert_eq!(p.report_short_buffer(1, 9), Err(Error::SHORT_BUFFER));
+        p.write_back(&mut out);
+        assert_eq!(out.get(1).unwrap().1, 9, "needed size reported");
+        assert_eq!(&output[..2], b"ok", "nothing written");
+        assert_eq!(p.report_short_buffer(2, 1), Err(Error::BAD_PARAMETERS));
         assert_eq!(
             p.value(0),
             Err(Error::BAD_PARAMETERS),

@@ -1,6 +1,7 @@
 //! Persistent objects in the TEE's trusted storage (`TEE_CreatePersistentObject`,
-//! `TEE_OpenPersistentObject`, `TEE_ReadObjectData`, ...), data stream only (no
-//! attributes yet). Handles are closed when dropped.
+//! `TEE_OpenPersistentObject`, `TEE_ReadObjectData`, `TEE_RenamePersistentObject`, ...), data stream only (no
+//! attributes yet), and their enumeration (`TEE_StartPersistentObjectEnumerator`,
+//! `TEE_GetNextPersistentObject`). Handles are closed when dropped.
 
 use alloc::vec::Vec;
 
@@ -161,6 +162,16 @@ impl PersistentObject {
         Ok(info)
     }
 
+    /// Gives the object (opened with `flags::ACCESS_WRITE_META`) the id
+    /// `new_id` (`TEE_ERROR_ACCESS_CONFLICT` if that id exists).
+    pub fn rename(&mut self, new_id: &[u8]) -> Result<()> {
+        check_id(new_id)?;
+        // SAFETY: `new_id` is a live slice of `new_id.len()` bytes.
+        Error::check(unsafe {
+            oxtee_ta_sys::utee_storage_obj_rename(self.handle, new_id.as_ptr(), new_id.len())
+        })
+    }
+
     /// Deletes the object (opened with `flags::ACCESS_WRITE_META`) and closes it.
     pub fn delete(self) -> Result<()> {
         let handle = self.handle;
@@ -175,5 +186,75 @@ impl PersistentObject {
 impl Drop for PersistentObject {
     fn drop(&mut self) {
         let _ = oxtee_ta_sys::utee_cryp_obj_close(self.handle);
+    }
+}
+
+/// An enumerator of the TA's persistent objects (`TEE_ObjectEnumHandle`).
+#[derive(Debug)]
+pub struct ObjectEnumerator {
+    handle: u32,
+    started: bool,
+}
+
+impl ObjectEnumerator {
+    /// Allocates an enumerator (`TEE_AllocatePersistentObjectEnumerator`).
+    pub fn new() -> Result<ObjectEnumerator> {
+        let mut handle = 0u32;
+        // SAFETY: `handle` is writable.
+        Error::check(unsafe { oxtee_ta_sys::utee_storage_alloc_enum(&mut handle) })?;
+        Ok(ObjectEnumerator {
+            handle,
+            started: false,
+        })
+    }
+
+    /// (Re)starts the enumeration of `TEE_STORAGE_PRIVATE`. A TA without
+    /// objects is an empty enumeration (some TEEs answer `ITEM_NOT_FOUND` here).
+    pub fn start(&mut self) -> Result<()> {
+        match Error::check(oxtee_ta_sys::utee_storage_start_enum(
+            self.handle,
+            TEE_STORAGE_PRIVATE,
+        )) {
+            Ok(()) => {
+                self.started = true;
+                Ok(())
+            }
+            Err(Error::ITEM_NOT_FOUND) => {
+                self.started = false;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The next object's id, `None` at the end.
+    pub fn next_id(&mut self) -> Result<Option<Vec<u8>>> {
+        if !self.started {
+            return Ok(None);
+        }
+        let mut info = UteeObjectInfo::default();
+        let mut id = [0u8; TEE_OBJECT_ID_MAX_LEN];
+        let mut len = id.len() as u64;
+        // SAFETY: `info` and `len` are writable, `id` for `len` bytes.
+        match Error::check(unsafe {
+            oxtee_ta_sys::utee_storage_next_enum(self.handle, &mut info, id.as_mut_ptr(), &mut len)
+        }) {
+            Ok(()) => {
+                let n = usize::try_from(len).map_err(|_| Error::GENERIC)?;
+                let id = id.get(..n).ok_or(Error::GENERIC)?;
+                Ok(Some(id.to_vec()))
+            }
+            Err(Error::ITEM_NOT_FOUND) => {
+                self.started = false;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Drop for ObjectEnumerator {
+    fn drop(&mut self) {
+        let _ = oxtee_ta_sys::utee_storage_free_enum(self.handle);
     }
 }

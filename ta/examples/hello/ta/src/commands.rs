@@ -111,7 +111,7 @@ fn zeroed(n: usize) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxtee_ta::__private::tee_syscall::{UteeParams, TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE};
+    use oxtee_ta::__private::tee_syscall::UteeParams;
 
     fn decode(raw: &UteeParams) -> Parameters {
         // SAFETY: the tests only pass memrefs of buffers that outlive the result,
@@ -164,32 +164,6 @@ mod tests {
             run(99, &mut decode(&raw(0, &[])), 1),
             Err(Error::NOT_SUPPORTED)
         );
-    }
-
-    fn fake_kernel(num: u32, args: &[u64; 8]) -> u64 {
-        if num == TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE {
-            // SAFETY: the SDK passes a writable buffer of args[1] bytes.
-            let buf =
-                unsafe { core::slice::from_raw_parts_mut(args[0] as *mut u8, args[1] as usize) };
-            buf.iter_mut()
-                .enumerate()
-                .for_each(|(i, b)| *b = i as u8 ^ 0x5A);
-            0
-        } else {
-            0xFFFF_000A
-        }
-    }
-
-    #[test]
-    fn random_goes_through_the_system_call() {
-        oxtee_ta_sys::set_host_handler(fake_kernel);
-        let mut out = [0u8; 4];
-        let mut p = decode(&raw(6, &[(out.as_mut_ptr() as u64, 4)]));
-        run(CMD_RANDOM, &mut p, 1).unwrap();
-        assert_eq!(out, [0x5A, 0x5B, 0x58, 0x59]);
-        // A kernel error reaches the client unchanged.
-        let mut p = decode(&raw(2, &[]));
-        assert_eq!(run(CMD_TIME, &mut p, 1), Err(Error::NOT_SUPPORTED));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 extern crate alloc;
 
 mod commands;
+#[cfg(test)]
+mod sim_tests;
 
 use oxtee_ta::{Parameters, Result, TrustedApp};
 

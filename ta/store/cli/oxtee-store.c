@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * oxtee-store: command-line client of the secure store TA (ta/store/ta,
+ * UUID 588650c2-5723-471c-8032-d69fb51ffbf5), over libteec.
+ *
+ *   oxtee-store put NAME [VALUE]   store VALUE (or standard input) as NAME
+ *   oxtee-store get NAME           write NAME's value to standard output
+ *   oxtee-store list               print the names, one per line
+ *   oxtee-store delete NAME        delete NAME
+ *
+ * Sessions open with TEEC_LOGIN_USER: the Linux kernel derives the client
+ * identity from the caller's uid, and the TA keeps each identity's secrets
+ * apart. Nothing here names the user; the TA never trusts what a client says.
+ *
+ * Exit status: 0 done, 1 TEE error, 2 usage or local error, 3 no such name,
+ * 4 access denied.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tee_client_api.h>
+
+static const TEEC_UUID store_uuid = {
+	0x588650c2, 0x5723, 0x471c,
+	{ 0x80, 0x32, 0xd6, 0x9f, 0xb5, 0x1f, 0xfb, 0xf5 }
+};
+
+/* Command ids (ta/store/ta/src/commands.rs). */
+#define CMD_PUT 0
+#define CMD_GET 1
+#define CMD_LIST 2
+#define CMD_DELETE 3
+
+/* Standard input larger than this is not read (the TA takes 1 MiB). */
+#define STDIN_LIMIT (4u << 20)
+
+static TEEC_Context ctx;
+static TEEC_Session sess;
+
+static int fail(const char *what, TEEC_Result r, uint32_t origin)
+{
+	const char *why = "";
+
+	switch (r) {
+	case TEEC_ERROR_ITEM_NOT_FOUND:
+		why = " (no such name)";
+		break;
+	case TEEC_ERROR_ACCESS_DENIED:
+		why = " (access denied)";
+		break;
+	case TEEC_ERROR_BAD_PARAMETERS:
+		why = " (refused: bad name or value too large)";
+		break;
+	default:
+		break;
+	}
+	fprintf(stderr, "oxtee-store: %s: TEE error %#" PRIx32 " origin %" PRIu32 "%s\n",
+		what, r, origin, why);
+	if (r == TEEC_ERROR_ITEM_NOT_FOUND)
+		return 3;
+	if (r == TEEC_ERROR_ACCESS_DENIED)
+		return 4;
+	return 1;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: oxtee-store put NAME [VALUE]   (VALUE from stdin if absent)\n"
+		"       oxtee-store get NAME\n"
+		"       oxtee-store list\n"
+		"       oxtee-store delete NAME\n");
+	return 2;
+}
+
+static TEEC_Result invoke(uint32_t cmd, TEEC_Operation *op, uint32_t *origin)
+{
+	op->started = 0;
+	return TEEC_InvokeCommand(&sess, cmd, op, origin);
+}
+
+/* Reads all of standard input (at most STDIN_LIMIT + 1 bytes). */
+static uint8_t *read_stdin(size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	uint8_t *buf = malloc(cap);
+
+	while (buf) {
+		size_t got;
+
+		if (n == cap) {
+			uint8_t *more;
+
+			if (cap > STDIN_LIMIT)
+				break;
+			cap *= 2;
+			more = realloc(buf, cap);
+			if (!more) {
+				free(buf);
+				return NULL;
+			}
+			buf = more;
+		}
+		got = fread(buf + n, 1, cap - n, stdin);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (buf && ferror(stdin)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/*
+ * Runs an output command (GET or LIST) with the output in param `out`: asks
+ * for the size first, then reads; retries if the value grew in between.
+ */
+static TEEC_Result fetch(uint32_t cmd, const char *name, uint8_t **data, size_t *len,
+			 uint32_t *origin)
+{
+	size_t cap = 0;
+	uint8_t *buf = NULL;
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		TEEC_Operation op = { 0 };
+		TEEC_Result r;
+		int out = name ? 1 : 0;
+
+		if (name) {
+			op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
+							 TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+							 TEEC_NONE);
+			op.params[0].tmpref.buffer = (void *)name;
+			op.params[0].tmpref.size = strlen(name);
+		} else {
+			op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+							 TEEC_NONE, TEEC_NONE);
+		}
+		op.params[out].tmpref.buffer = buf;
+		op.params[out].tmpref.size = cap;
+		r = invoke(cmd, &op, origin);
+		if (r == TEEC_SUCCESS) {
+			*data = buf;
+			*len = op.params[out].tmpref.size;
+			return r;
+		}
+		free(buf);
+		buf = NULL;
+		if (r != TEEC_ERROR_SHORT_BUFFER)
+			return r;
+		cap = op.params[out].tmpref.size;
+		buf = malloc(cap ? cap : 1);
+		if (!buf)
+			return TEEC_ERROR_OUT_OF_MEMORY;
+	}
+	free(buf);
+	return TEEC_ERROR_SHORT_BUFFER;
+}
+
+static int run(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+	TEEC_Operation op = { 0 };
+	uint32_t origin = 0;
+	TEEC_Result r;
+
+	if (!strcmp(cmd, "put") && (argc == 3 || argc == 4)) {
+		uint8_t *value = NULL;
+		size_t len;
+
+		if (argc == 4) {
+			len = strlen(argv[3]);
+		} else {
+			value = read_stdin(&len);
+			if (!value) {
+				fprintf(stderr, "oxtee-store: reading stdin: %s\n",
+					strerror(errno ? errno : ENOMEM));
+				return 2;
+			}
+		}
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_INPUT,
+						 TEEC_NONE, TEEC_NONE);
+		op.params[0].tmpref.buffer = argv[2];
+		op.params[0].tmpref.size = strlen(argv[2]);
+		op.params[1].tmpref.buffer = value ? value : (uint8_t *)argv[3];
+		op.params[1].tmpref.size = len;
+		r = invoke(CMD_PUT, &op, &origin);
+		free(value);
+		return r == TEEC_SUCCESS ? 0 : fail("put", r, origin);
+	}
+	if (!strcmp(cmd, "get") && argc == 3) {
+		uint8_t *data = NULL;
+		size_t len = 0;
+
+		r = fetch(CMD_GET, argv[2], &data, &len, &origin);
+		if (r != TEEC_SUCCESS)
+			return fail("get", r, origin);
+		if (len && fwrite(data, 1, len, stdout) != len) {
+			free(data);
+			return 2;
+		}
+		free(data);
+		return fflush(stdout) ? 2 : 0;
+	}
+	if (!strcmp(cmd, "list") && argc == 2) {
+		uint8_t *data = NULL;
+		size_t len = 0, i;
+
+		r = fetch(CMD_LIST, NULL, &data, &len, &origin);
+		if (r != TEEC_SUCCESS)
+			return fail("list", r, origin);
+		/* Names come NUL-terminated; print one per line. */
+		for (i = 0; i < len; i++)
+			putchar(data[i] ? data[i] : '\n');
+		free(data);
+		return fflush(stdout) ? 2 : 0;
+	}
+	if (!strcmp(cmd, "delete") && argc == 3) {
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].tmpref.buffer = argv[2];
+		op.params[0].tmpref.size = strlen(argv[2]);
+		r = invoke(CMD_DELETE, &op, &origin);
+		return r == TEEC_SUCCESS ? 0 : fail("delete", r, origin);
+	}
+	return usage();
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t origin = 0;
+	TEEC_Result r;
+	int status;
+
+	if (argc < 2)
+		return usage();
+	r = TEEC_InitializeContext(NULL, &ctx);
+	if (r != TEEC_SUCCESS)
+		return fail("no TEE", r, 0);
+	r = TEEC_OpenSession(&ctx, &sess, &store_uuid, TEEC_LOGIN_USER, NULL, NULL, &origin);
+	if (r != TEEC_SUCCESS) {
+		TEEC_FinalizeContext(&ctx);
+		return fail("open session", r, origin);
+	}
+	status = run(argc, argv);
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+	return status;
+}
