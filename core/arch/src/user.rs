@@ -4,6 +4,7 @@
 use oxtee_frames::FrameRange;
 use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, UserRoot, TA_WINDOW};
+use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_result::*;
 
 use crate::log::error;
@@ -33,33 +34,36 @@ fn frames_range(pa: u64, len: u64) -> bool {
 
 impl UserCpu {
     /// See `UserHw::read`.
-    pub fn read(&self, pa: u64, dst: &mut [u8]) {
+    pub fn read(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError> {
         if !frames_range(pa, dst.len() as u64) {
             error!("TA read outside the frame pool: {:#x}", pa);
-            return;
+            return Err(TeeError::GENERIC);
         }
         // SAFETY: checked above to lie in the TA frame pool, identity mapped RW for the kernel; copied, never referenced.
         unsafe { core::ptr::copy_nonoverlapping(pa as *const u8, dst.as_mut_ptr(), dst.len()) };
+        Ok(())
     }
 
     /// See `UserHw::write`.
-    pub fn write(&self, pa: u64, src: &[u8]) {
+    pub fn write(&self, pa: u64, src: &[u8]) -> Result<(), TeeError> {
         if !frames_range(pa, src.len() as u64) {
             error!("TA write outside the frame pool: {:#x}", pa);
-            return;
+            return Err(TeeError::GENERIC);
         }
         // SAFETY: as in `read`; the frames belong to the TA runtime, which owns this write.
         unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), pa as *mut u8, src.len()) };
+        Ok(())
     }
 
     /// See `UserHw::zero`.
-    pub fn zero(&self, pa: u64, len: u64) {
+    pub fn zero(&self, pa: u64, len: u64) -> Result<(), TeeError> {
         if !frames_range(pa, len) {
             error!("TA zero outside the frame pool: {:#x}", pa);
-            return;
+            return Err(TeeError::GENERIC);
         }
         // SAFETY: as in `write`.
         unsafe { core::ptr::write_bytes(pa as *mut u8, 0, len as usize) };
+        Ok(())
     }
 
     /// See `UserHw::sync_code`.

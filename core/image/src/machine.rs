@@ -12,6 +12,7 @@ use oxtee_mm::{UserMapping, UserRoot};
 use oxtee_pta::rng::SharedRng;
 use oxtee_storage::RollbackAnchor;
 use spin::Once;
+use supplicant_proto::tee_error::TeeError;
 
 use crate::console::{error, info};
 
@@ -30,15 +31,15 @@ pub fn set_rng(rng: Arc<SharedRng>) {
 }
 
 impl UserHw for Machine {
-    fn read(&self, pa: u64, dst: &mut [u8]) {
+    fn read(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError> {
         UserCpu.read(pa, dst)
     }
 
-    fn write(&self, pa: u64, src: &[u8]) {
+    fn write(&self, pa: u64, src: &[u8]) -> Result<(), TeeError> {
         UserCpu.write(pa, src)
     }
 
-    fn zero(&self, pa: u64, len: u64) {
+    fn zero(&self, pa: u64, len: u64) -> Result<(), TeeError> {
         UserCpu.zero(pa, len)
     }
 

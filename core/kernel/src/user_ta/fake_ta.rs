@@ -21,17 +21,20 @@ pub(crate) const NS_VA: u64 = 0xa000_0000;
 pub(crate) struct Hw(Mutex<Vec<u8>>, pub(crate) AtomicBool);
 
 impl UserHw for Hw {
-    fn read(&self, pa: u64, dst: &mut [u8]) {
+    fn read(&self, pa: u64, dst: &mut [u8]) -> Result<(), supplicant_proto::tee_error::TeeError> {
         let o = (pa - POOL) as usize;
         dst.copy_from_slice(&self.0.lock().unwrap()[o..o + dst.len()]);
+        Ok(())
     }
-    fn write(&self, pa: u64, src: &[u8]) {
+    fn write(&self, pa: u64, src: &[u8]) -> Result<(), supplicant_proto::tee_error::TeeError> {
         let o = (pa - POOL) as usize;
         self.0.lock().unwrap()[o..o + src.len()].copy_from_slice(src);
+        Ok(())
     }
-    fn zero(&self, pa: u64, len: u64) {
+    fn zero(&self, pa: u64, len: u64) -> Result<(), supplicant_proto::tee_error::TeeError> {
         let o = (pa - POOL) as usize;
         self.0.lock().unwrap()[o..o + len as usize].fill(0);
+        Ok(())
     }
     fn sync_code(&self, _: u64, _: u64) {}
     fn build_tables(&self, a: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {

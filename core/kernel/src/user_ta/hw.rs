@@ -3,6 +3,7 @@
 
 use oxtee_frames::FrameRange;
 use oxtee_mm::{UserMapping, UserRoot};
+use supplicant_proto::tee_error::TeeError;
 
 /// The platform's hardware unique key: the root of the storage keys and
 /// of TA unique keys.
@@ -97,12 +98,15 @@ pub enum Trap {
 /// host tests). Addresses are physical addresses of TA frames handed out by
 /// the runtime's own frame allocator; implementations may refuse others.
 pub trait UserHw: Sync {
-    /// Copies TA-frame memory at `pa` into `dst`.
-    fn read(&self, pa: u64, dst: &mut [u8]);
-    /// Copies `src` into TA-frame memory at `pa`.
-    fn write(&self, pa: u64, src: &[u8]);
-    /// Zeroes `len` bytes of TA-frame memory at `pa`.
-    fn zero(&self, pa: u64, len: u64);
+    /// Copies TA-frame memory at `pa` into `dst`; fails, copying nothing,
+    /// for a range outside the TA frame pool.
+    fn read(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError>;
+    /// Copies `src` into TA-frame memory at `pa`; fails, writing nothing,
+    /// for a range outside the TA frame pool.
+    fn write(&self, pa: u64, src: &[u8]) -> Result<(), TeeError>;
+    /// Zeroes `len` bytes of TA-frame memory at `pa`; fails, writing
+    /// nothing, for a range outside the TA frame pool.
+    fn zero(&self, pa: u64, len: u64) -> Result<(), TeeError>;
     /// Makes code written into TA frames at `pa` visible to instruction fetch.
     fn sync_code(&self, pa: u64, len: u64);
     /// Builds translation tables for `maps` (kernel map shared, TA window

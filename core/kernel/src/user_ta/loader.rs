@@ -85,7 +85,7 @@ pub fn load(
     // The TLSDESC resolver page comes first, the modules after it.
     let tlsdesc = start;
     let f = space.alloc_frames(frames, hw, PAGE)?;
-    hw.write(f.start(), &tlsdesc_page());
+    hw.write(f.start(), &tlsdesc_page())?;
     hw.sync_code(f.start(), f.size());
     space.map(tlsdesc, f, UserKind::Text, Use::Fixed)?;
     let mut loaded = Loaded {
@@ -223,7 +223,7 @@ pub fn add_modules(
     let info = phdr_info(modules, info_va)?;
     let info_size = page_up(info.len() as u64).ok_or(TeeError::OUT_OF_MEMORY)?;
     let f = space.alloc_frames(frames, hw, info_size)?;
-    hw.write(f.start(), &info);
+    hw.write(f.start(), &info)?;
     space.map(info_va, f, UserKind::Ro, Use::Fixed)?;
     // __elf_phdr_info lives in libutee, linked into the main TA.
     if let Some(va) = global_symbol(modules, "__elf_phdr_info") {
@@ -270,7 +270,7 @@ fn map_module(
 ) -> Result<(), TeeError> {
     let span = page_up(image.len() as u64).ok_or(TeeError::BAD_FORMAT)?;
     let f = space.alloc_frames(frames, hw, span)?;
-    hw.write(f.start(), image);
+    hw.write(f.start(), image)?;
     hw.sync_code(f.start(), f.size());
     let pages = (span / PAGE) as usize;
     let mut kinds: Vec<Option<UserKind>> = alloc::vec![None; pages];

@@ -758,7 +758,11 @@ fn run_entry(
                 Param::MemrefOutput(m) | Param::MemrefInout(m) => {
                     m.size = usize::try_from(out.b[n]).unwrap_or(usize::MAX);
                     if let (Some(buf), Some((_, f))) = (m.buf.as_mut(), placed[n]) {
-                        hw.read(f.start(), buf);
+                        // Never hand back what the frames did not give.
+                        if hw.read(f.start(), buf).is_err() {
+                            buf.fill(0);
+                            m.size = 0;
+                        }
                     }
                 }
                 _ => {}
@@ -783,7 +787,10 @@ fn place_buffer(
     let size = page_up(data.len().max(1) as u64).ok_or(TeeError::OUT_OF_MEMORY)?;
     let va = ctx.space.find_free(size).ok_or(TeeError::OUT_OF_MEMORY)?;
     let f = ctx.space.alloc_frames(frames, hw, size)?;
-    hw.write(f.start(), data);
+    if let Err(e) = hw.write(f.start(), data) {
+        let _ = frames.lock().free(f);
+        return Err(e);
+    }
     let usage = Use::Param { nonsecure };
     if let Err(e) = ctx.space.map(va, f, oxtee_mm::UserKind::Rw, usage) {
         let _ = frames.lock().free(f);

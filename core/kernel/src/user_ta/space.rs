@@ -109,7 +109,10 @@ impl Space {
             .lock()
             .alloc(self.owner, size / PAGE)
             .ok_or(TeeError::OUT_OF_MEMORY)?;
-        hw.zero(r.start(), r.size());
+        if let Err(e) = hw.zero(r.start(), r.size()) {
+            let _ = frames.lock().free(r);
+            return Err(e);
+        }
         Ok(r)
     }
 
@@ -257,22 +260,28 @@ impl Space {
 
     /// Copies TA memory at `va` into `dst` (every byte must be mapped).
     pub fn read(&self, hw: &dyn UserHw, va: u64, dst: &mut [u8]) -> Result<(), TeeError> {
-        let mut off = 0;
+        let (mut off, mut copied) = (0, Ok(()));
         self.walk(va, dst.len() as u64, false, |pa, n| {
-            hw.read(pa, &mut dst[off..off + n]);
+            if copied.is_ok() {
+                copied = hw.read(pa, &mut dst[off..off + n]);
+            }
             off += n;
-        })
+        })?;
+        copied
     }
 
     /// Copies `src` into TA memory at `va` (every byte mapped writable).
     pub fn write(&self, hw: &dyn UserHw, va: u64, src: &[u8]) -> Result<(), TeeError> {
         // Check the whole range first so a failed copy writes nothing.
         self.walk(va, src.len() as u64, true, |_, _| {})?;
-        let mut off = 0;
+        let (mut off, mut copied) = (0, Ok(()));
         self.walk(va, src.len() as u64, true, |pa, n| {
-            hw.write(pa, &src[off..off + n]);
+            if copied.is_ok() {
+                copied = hw.write(pa, &src[off..off + n]);
+            }
             off += n;
-        })
+        })?;
+        copied
     }
 
     /// Copies `len` bytes of TA memory into a new vector (fallible allocation).
@@ -353,7 +362,10 @@ impl Space {
             .lock()
             .alloc(self.owner, need)
             .ok_or(TeeError::OUT_OF_MEMORY)?;
-        hw.zero(arena.start(), arena.size());
+        if let Err(e) = hw.zero(arena.start(), arena.size()) {
+            let _ = frames.lock().free(arena);
+            return Err(e);
+        }
         self.tables = Some(arena);
         self.root = None;
         let root = hw.build_tables(arena, &maps)?;
@@ -399,14 +411,17 @@ mod tests {
     }
 
     impl UserHw for Hw {
-        fn read(&self, pa: u64, dst: &mut [u8]) {
+        fn read(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError> {
             dst.copy_from_slice(&self.mem.lock().unwrap()[Self::at(pa, dst.len())]);
+            Ok(())
         }
-        fn write(&self, pa: u64, src: &[u8]) {
+        fn write(&self, pa: u64, src: &[u8]) -> Result<(), TeeError> {
             self.mem.lock().unwrap()[Self::at(pa, src.len())].copy_from_slice(src);
+            Ok(())
         }
-        fn zero(&self, pa: u64, len: u64) {
+        fn zero(&self, pa: u64, len: u64) -> Result<(), TeeError> {
             self.fill(pa, len as usize, 0);
+            Ok(())
         }
         fn sync_code(&self, _pa: u64, _len: u64) {}
         fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {

@@ -187,20 +187,26 @@ impl Default for FakeHw {
 }
 
 impl UserHw for FakeHw {
-    fn read(&self, pa: u64, dst: &mut [u8]) {
-        if let Some(r) = self.range(pa, dst.len() as u64) {
-            dst.copy_from_slice(&self.mem.lock().unwrap()[r]);
-        }
+    fn read(&self, pa: u64, dst: &mut [u8]) -> Result<(), supplicant_proto::tee_error::TeeError> {
+        let r = self
+            .range(pa, dst.len() as u64)
+            .ok_or(supplicant_proto::tee_error::TeeError::GENERIC)?;
+        dst.copy_from_slice(&self.mem.lock().unwrap()[r]);
+        Ok(())
     }
-    fn write(&self, pa: u64, src: &[u8]) {
-        if let Some(r) = self.range(pa, src.len() as u64) {
-            self.mem.lock().unwrap()[r].copy_from_slice(src);
-        }
+    fn write(&self, pa: u64, src: &[u8]) -> Result<(), supplicant_proto::tee_error::TeeError> {
+        let r = self
+            .range(pa, src.len() as u64)
+            .ok_or(supplicant_proto::tee_error::TeeError::GENERIC)?;
+        self.mem.lock().unwrap()[r].copy_from_slice(src);
+        Ok(())
     }
-    fn zero(&self, pa: u64, len: u64) {
-        if let Some(r) = self.range(pa, len) {
-            self.mem.lock().unwrap()[r].fill(0);
-        }
+    fn zero(&self, pa: u64, len: u64) -> Result<(), supplicant_proto::tee_error::TeeError> {
+        let r = self
+            .range(pa, len)
+            .ok_or(supplicant_proto::tee_error::TeeError::GENERIC)?;
+        self.mem.lock().unwrap()[r].fill(0);
+        Ok(())
     }
     fn sync_code(&self, pa: u64, len: u64) {
         let _ = self.range(pa, len);
