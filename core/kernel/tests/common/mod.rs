@@ -376,7 +376,7 @@ impl Ta<'_> {
         while done < len {
             let (pa, avail) = self.translate(va.checked_add(done as u64)?, false)?;
             let n = (avail as usize).min(len - done);
-            self.hw.read(pa, &mut out[done..done + n]);
+            self.hw.read(pa, &mut out[done..done + n]).ok()?;
             done += n;
         }
         Some(out)
@@ -397,10 +397,9 @@ impl Ta<'_> {
             pieces.push((pa, done, n));
             done += n;
         }
-        for (pa, off, n) in pieces {
-            self.hw.write(pa, &data[off..off + n]);
-        }
-        true
+        pieces
+            .into_iter()
+            .all(|(pa, off, n)| self.hw.write(pa, &data[off..off + n]).is_ok())
     }
 
     pub fn read_u32(&self, va: u64) -> Option<u32> {
