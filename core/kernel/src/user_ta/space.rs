@@ -471,7 +471,7 @@ mod tests {
         let r = space.alloc_frames(&frames, &hw, PAGE + 1).unwrap();
         assert_eq!(r.frames(), 2);
         let mut b = vec![0xffu8; 2 * PAGE as usize];
-        hw.read(r.start(), &mut b);
+        hw.read(r.start(), &mut b).unwrap();
         assert!(b.iter().all(|&x| x == 0));
         assert_eq!(frames.lock().owned_frames(Owner(3)), 2);
         // Zero bytes still take a page; absurd sizes fail cleanly.
@@ -620,10 +620,10 @@ mod tests {
         assert_eq!(space.read_vec(&hw, at, 3000).unwrap(), data);
         // The bytes landed in the right frames.
         let mut first = [0u8; 1000];
-        hw.read(a.start() + PAGE - 1000, &mut first);
+        hw.read(a.start() + PAGE - 1000, &mut first).unwrap();
         assert_eq!(&first[..], &data[..1000]);
         let mut second = [0u8; 2000];
-        hw.read(b.start(), &mut second);
+        hw.read(b.start(), &mut second).unwrap();
         assert_eq!(&second[..], &data[1000..]);
         assert_eq!(
             space.read_u32(&hw, at).unwrap(),
