@@ -12,6 +12,7 @@ use oxtee_mm::{UserMapping, UserRoot};
 use oxtee_pta::rng::SharedRng;
 use oxtee_storage::RollbackAnchor;
 use spin::Once;
+use supplicant_proto::tee_error::TeeError;
 
 use crate::console::{error, info};
 
@@ -46,7 +47,7 @@ impl UserHw for Machine {
         UserCpu.sync_code(pa, len)
     }
 
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError> {
         UserCpu.build_tables(arena, maps)
     }
 

@@ -21,9 +21,10 @@ pub use anchor::AllAnchors;
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
 pub use rpmb::{RpmbAnchor, RpmbDevice, RpmbStore};
 pub use store::{FileId, ObjectStore, ReeStore};
+pub use supplicant_proto::tee_error::TeeError;
 
 /// A `TEE_Result` error code (never `TEE_SUCCESS`).
-pub type TeeResult<T> = Result<T, u32>;
+pub type TeeResult<T> = Result<T, TeeError>;
 
 /// A `TEE_UUID` in its memory layout (as OP-TEE feeds it to HMAC and
 /// stores it in `dirf.db`).
