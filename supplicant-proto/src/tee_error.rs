@@ -5,6 +5,12 @@
 //! Codes are OP-TEE's numeric values (`tee_result`); the type only makes
 //! sure that an error is never `TEE_SUCCESS` and that the code and its
 //! origin travel together instead of as a `(u32, u32)` tuple.
+//!
+//! A raw code becomes an error only through [`TeeError::from_code`] or
+//! [`TeeError::check`] (where a number arrives: an RPC answer, a TA's
+//! return value) and leaves only through [`TeeError::code`] or
+//! [`tee_result()`] (where one is written to a register or a message); there
+//! is no `From` conversion to do either unseen.
 
 use core::fmt;
 
@@ -156,22 +162,6 @@ impl fmt::Debug for TeeError {
             write!(f, " from {:?}", self.origin)?;
         }
         Ok(())
-    }
-}
-
-/// A raw `TEE_Result` that is known to be a failure (an answer of the
-/// normal world, a code from a layer not yet typed), origin TEE.
-impl From<u32> for TeeError {
-    fn from(code: u32) -> Self {
-        Self::from_code(code)
-    }
-}
-
-/// The wire value, where a bare code is what the other side reads (a
-/// register, an `optee_msg_arg.ret`); the origin travels separately there.
-impl From<TeeError> for u32 {
-    fn from(e: TeeError) -> Self {
-        e.code
     }
 }
 

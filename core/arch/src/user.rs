@@ -5,7 +5,6 @@ use oxtee_frames::FrameRange;
 use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserRegs};
 use oxtee_mm::{build_user_window, Table, UserMapping, UserRoot, TA_WINDOW};
 use supplicant_proto::tee_error::TeeError;
-use supplicant_proto::tee_result::*;
 
 use crate::log::error;
 use crate::sysreg;
@@ -78,17 +77,21 @@ impl UserCpu {
     }
 
     /// See `UserHw::build_tables`.
-    pub fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
+    pub fn build_tables(
+        &self,
+        arena: FrameRange,
+        maps: &[UserMapping],
+    ) -> Result<UserRoot, TeeError> {
         if !frames_range(arena.start(), arena.size()) {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         let n = (arena.size() / 4096) as usize;
         // SAFETY: the arena is zeroed frames of the pool, owned by the TA runtime and used for nothing else.
         let tables = unsafe { core::slice::from_raw_parts_mut(arena.start() as *mut Table, n) };
-        let kroot = crate::mmu::kernel_root().ok_or(TEE_ERROR_BAD_STATE)?;
+        let kroot = crate::mmu::kernel_root().ok_or(TeeError::BAD_STATE)?;
         build_user_window(kroot, TA_WINDOW, maps, tables, arena.start()).map_err(|e| {
             error!("TA map: {:?}", e);
-            TEE_ERROR_OUT_OF_MEMORY
+            TeeError::OUT_OF_MEMORY
         })
     }
 

@@ -16,7 +16,7 @@
 
 use oxtee_flash_counter::{CounterError, FlashSector, PairedCounter};
 use oxtee_storage::{RollbackAnchor, TeeResult};
-use supplicant_proto::tee_result::{TEE_ERROR_GENERIC, TEE_ERROR_STORAGE_NOT_AVAILABLE};
+use supplicant_proto::tee_error::TeeError;
 
 /// The anchor over two flash sectors.
 pub struct FlashAnchor<F> {
@@ -37,10 +37,10 @@ impl<F: FlashSector> FlashAnchor<F> {
 
 /// `TEE_Result` of a failed raise: the device failed (or is locked), or it
 /// accepted a record it does not hold.
-fn tee_error(e: CounterError) -> u32 {
+fn tee_error(e: CounterError) -> TeeError {
     match e {
-        CounterError::Flash(_) => TEE_ERROR_STORAGE_NOT_AVAILABLE,
-        CounterError::VerifyFailed | CounterError::SectorTooSmall => TEE_ERROR_GENERIC,
+        CounterError::Flash(_) => TeeError::STORAGE_NOT_AVAILABLE,
+        CounterError::VerifyFailed | CounterError::SectorTooSmall => TeeError::GENERIC,
     }
 }
 
@@ -54,13 +54,13 @@ impl<F: FlashSector> RollbackAnchor for FlashAnchor<F> {
             return Ok(());
         }
         if !(self.may_program)() {
-            return Err(TEE_ERROR_STORAGE_NOT_AVAILABLE);
+            return Err(TeeError::STORAGE_NOT_AVAILABLE);
         }
         // The raise reads its record back; a failure leaves the value as it
         // was and makes the next use scan the flash again.
         self.counter.raise(v).map_err(tee_error)?;
         if self.counter.current() < v {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         Ok(())
     }
@@ -79,7 +79,7 @@ mod hw {
     use oxtee_qemu_virt::secure_os::{FLASH_SECTOR_SIZE, ROLLBACK_ANCHOR_FLASH};
     use oxtee_storage::RollbackAnchor;
     use spin::{Mutex, Once};
-    use supplicant_proto::tee_result::{TEE_ERROR_OVERFLOW, TEE_ERROR_STORAGE_NOT_AVAILABLE};
+    use supplicant_proto::tee_error::TeeError;
 
     use crate::console::{error, info};
 
@@ -114,7 +114,7 @@ mod hw {
                     ROLLBACK_ANCHOR_FLASH.base,
                     ROLLBACK_ANCHOR_FLASH.end()
                 ),
-                Err(e) => error!("rollback anchor unreadable: {:#x}", e),
+                Err(e) => error!("rollback anchor unreadable: {:#x}", e.code()),
             },
             None => error!("rollback anchor: no flash sectors"),
         }
@@ -139,11 +139,11 @@ mod hw {
 
     impl RollbackAnchor for SharedAnchor {
         fn get(&mut self) -> oxtee_storage::TeeResult<u32> {
-            with_anchor(|a| a.map_or(Err(TEE_ERROR_STORAGE_NOT_AVAILABLE), |a| a.get()))
+            with_anchor(|a| a.map_or(Err(TeeError::STORAGE_NOT_AVAILABLE), |a| a.get()))
         }
 
         fn advance_to(&mut self, v: u32) -> oxtee_storage::TeeResult<()> {
-            with_anchor(|a| a.map_or(Err(TEE_ERROR_STORAGE_NOT_AVAILABLE), |a| a.advance_to(v)))
+            with_anchor(|a| a.map_or(Err(TeeError::STORAGE_NOT_AVAILABLE), |a| a.advance_to(v)))
         }
     }
 
@@ -168,7 +168,7 @@ mod hw {
             };
             let start = micros();
             let r = a.get().and_then(|v| {
-                let next = v.checked_add(1).ok_or(TEE_ERROR_OVERFLOW)?;
+                let next = v.checked_add(1).ok_or(TeeError::OVERFLOW)?;
                 a.advance_to(next)?;
                 a.advance_to(v)?; // never lowers
                 Ok((v, a.get()?))
@@ -181,7 +181,7 @@ mod hw {
                     micros().saturating_sub(start)
                 ),
                 Ok((was, now)) => error!("rollback anchor self-check: {} -> {} wrong", was, now),
-                Err(e) => error!("rollback anchor self-check failed: {:#x}", e),
+                Err(e) => error!("rollback anchor self-check failed: {:#x}", e.code()),
             }
         });
     }

@@ -47,7 +47,7 @@ impl UserHw for Machine {
         UserCpu.sync_code(pa, len)
     }
 
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError> {
         UserCpu.build_tables(arena, maps)
     }
 

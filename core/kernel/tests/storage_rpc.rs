@@ -8,7 +8,7 @@ use oxtee_kernel::rpc::{Rpc, RpcArgArea};
 use oxtee_kernel::user_ta::storage::lock::Sleeper;
 use oxtee_kernel::user_ta::storage::rpc_fs::{RpcFs, RpcSleeper, FS_BUF_SIZE};
 use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
-use oxtee_storage::RemoteFs;
+use oxtee_storage::{RemoteFs, TeeError};
 use oxtee_thread::RpcKind;
 use supplicant_proto::optee_msg::*;
 use supplicant_proto::optee_rpc::*;
@@ -191,7 +191,7 @@ fn files_through_one_buffer() {
     let (mut kept, mut kept_rpmb) = (None, None);
     {
         let mut fs = RpcFs::new(&mut sup, &mut *ram, &shm, &mut kept, &mut kept_rpmb);
-        assert_eq!(fs.open("/1"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+        assert_eq!(fs.open("/1"), Err(TeeError::ITEM_NOT_FOUND));
         let fd = fs.create("/1").unwrap();
         fs.write(fd, 5, &data).unwrap();
         let mut back = vec![0xffu8; 12_000];
@@ -202,9 +202,9 @@ fn files_through_one_buffer() {
         assert_eq!(fs.read(fd, 0, &mut back).unwrap(), 3);
         fs.close(fd).unwrap();
         fs.remove("/1").unwrap();
-        assert_eq!(fs.remove("/1"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+        assert_eq!(fs.remove("/1"), Err(TeeError::ITEM_NOT_FOUND));
         // A name longer than tee-supplicant takes: refused here.
-        assert_eq!(fs.open(&"x".repeat(400)), Err(TEE_ERROR_BAD_PARAMETERS));
+        assert_eq!(fs.open(&"x".repeat(400)), Err(TeeError::BAD_PARAMETERS));
     }
     // A later call reuses the kept buffer; it goes back only with the store.
     {
@@ -237,7 +237,7 @@ fn a_supplicant_claiming_more_than_asked_is_refused() {
     let fd = fs.create("/2").unwrap();
     fs.write(fd, 0, b"abc").unwrap();
     let mut b = [0u8; 8];
-    assert_eq!(fs.read(fd, 0, &mut b), Err(TEE_ERROR_GENERIC));
+    assert_eq!(fs.read(fd, 0, &mut b), Err(TeeError::GENERIC));
     assert_eq!(b, [0; 8], "nothing copied");
     fs.release_buffer();
 }

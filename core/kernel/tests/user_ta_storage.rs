@@ -41,7 +41,7 @@ impl ObjectStore for MemStore {
         let mut m = self.0.lock().unwrap();
         let k = (*ta, id.to_vec());
         if !m.objects.contains_key(&k) {
-            return Err(TEE_ERROR_ITEM_NOT_FOUND);
+            return Err(TeeError::ITEM_NOT_FOUND);
         }
         m.next += 1;
         let n = m.next;
@@ -59,7 +59,7 @@ impl ObjectStore for MemStore {
         let mut m = self.0.lock().unwrap();
         let k = (*ta, id.to_vec());
         if m.objects.contains_key(&k) && !overwrite {
-            return Err(TEE_ERROR_ACCESS_CONFLICT);
+            return Err(TeeError::ACCESS_CONFLICT);
         }
         m.objects.insert(k.clone(), content.to_vec());
         m.next += 1;
@@ -72,12 +72,12 @@ impl ObjectStore for MemStore {
     }
     fn size(&self, f: FileId) -> TeeResult<u64> {
         let m = self.0.lock().unwrap();
-        let k = m.open.get(&f.0).ok_or(TEE_ERROR_BAD_STATE)?;
+        let k = m.open.get(&f.0).ok_or(TeeError::BAD_STATE)?;
         Ok(m.objects[k].len() as u64)
     }
     fn read(&mut self, _: &mut Env<'_>, f: FileId, pos: u64, buf: &mut [u8]) -> TeeResult<usize> {
         let m = self.0.lock().unwrap();
-        let c = &m.objects[m.open.get(&f.0).ok_or(TEE_ERROR_BAD_STATE)?];
+        let c = &m.objects[m.open.get(&f.0).ok_or(TeeError::BAD_STATE)?];
         let s = (pos as usize).min(c.len());
         let n = buf.len().min(c.len() - s);
         buf[..n].copy_from_slice(&c[s..s + n]);
@@ -85,7 +85,7 @@ impl ObjectStore for MemStore {
     }
     fn write(&mut self, _: &mut Env<'_>, f: FileId, pos: u64, data: &[u8]) -> TeeResult<()> {
         let mut m = self.0.lock().unwrap();
-        let k = m.open.get(&f.0).cloned().ok_or(TEE_ERROR_BAD_STATE)?;
+        let k = m.open.get(&f.0).cloned().ok_or(TeeError::BAD_STATE)?;
         let c = m.objects.get_mut(&k).unwrap();
         let end = pos as usize + data.len();
         if c.len() < end {
@@ -95,16 +95,16 @@ impl ObjectStore for MemStore {
         Ok(())
     }
     fn truncate(&mut self, _: &mut Env<'_>, _: FileId, _: u64) -> TeeResult<()> {
-        Err(TEE_ERROR_NOT_SUPPORTED)
+        Err(TeeError::NOT_SUPPORTED)
     }
     fn remove(&mut self, _: &mut Env<'_>, _: FileId) -> TeeResult<()> {
-        Err(TEE_ERROR_NOT_SUPPORTED)
+        Err(TeeError::NOT_SUPPORTED)
     }
     fn rename(&mut self, _: &mut Env<'_>, _: FileId, _: &[u8]) -> TeeResult<()> {
-        Err(TEE_ERROR_NOT_SUPPORTED)
+        Err(TeeError::NOT_SUPPORTED)
     }
     fn list(&mut self, _: &mut Env<'_>, _: &TaUuid) -> TeeResult<Vec<Vec<u8>>> {
-        Err(TEE_ERROR_NOT_SUPPORTED)
+        Err(TeeError::NOT_SUPPORTED)
     }
 }
 

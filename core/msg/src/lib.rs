@@ -16,15 +16,15 @@ pub use error::{Answer, BadParam, MsgError};
 pub use pagelist::{decode_page_list, num_pages, PageList, PageListError, PAGE_SIZE};
 pub use param::{Dir, Param, ParamList};
 
-use supplicant_proto::tee_result::TEE_ERROR_SECURITY;
+use supplicant_proto::tee_error::TeeError;
 
 /// Check an RMEM window `offs..offs+size` against the size of the
 /// registered buffer it names. OP-TEE 4.5 (`set_rmem_param`) answers an
 /// overflow or a window past the end with `TEE_ERROR_SECURITY` (after the
 /// cookie lookup, which fails with `TEE_ERROR_BAD_PARAMETERS`).
-pub fn check_rmem_range(offs: u64, size: u64, registered_size: u64) -> Result<(), u32> {
+pub fn check_rmem_range(offs: u64, size: u64, registered_size: u64) -> Result<(), TeeError> {
     match offs.checked_add(size) {
         Some(end) if end <= registered_size => Ok(()),
-        _ => Err(TEE_ERROR_SECURITY),
+        _ => Err(TeeError::SECURITY),
     }
 }

@@ -413,9 +413,12 @@ fn page_list_loop_is_bounded() {
 #[test]
 fn rmem_range_checks() {
     assert_eq!(check_rmem_range(0, 4096, 4096), Ok(()));
-    assert_eq!(check_rmem_range(1, 4096, 4096), Err(TEE_ERROR_SECURITY));
+    assert_eq!(
+        check_rmem_range(1, 4096, 4096),
+        Err(supplicant_proto::tee_error::TeeError::SECURITY)
+    );
     assert_eq!(
         check_rmem_range(u64::MAX, 2, u64::MAX),
-        Err(TEE_ERROR_SECURITY)
+        Err(supplicant_proto::tee_error::TeeError::SECURITY)
     );
 }

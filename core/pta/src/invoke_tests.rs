@@ -70,7 +70,7 @@ impl InvokeTestsPta {
         struct Source<'a>(&'a SharedRng);
         impl oxtee_storage::Entropy for Source<'_> {
             fn fill(&mut self, out: &mut [u8]) -> oxtee_storage::TeeResult<()> {
-                self.0.fill(out).map_err(TeeError::code)
+                self.0.fill(out)
             }
         }
         let rng = self.rng.as_ref().ok_or(TeeError::NOT_SUPPORTED)?;

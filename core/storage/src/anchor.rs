@@ -1,6 +1,6 @@
 //! Several rollback anchors read as one.
 
-use supplicant_proto::tee_result::{TEE_ERROR_CORRUPT_OBJECT, TEE_ERROR_SECURITY};
+use supplicant_proto::tee_error::TeeError;
 
 use crate::env::RollbackAnchor;
 use crate::TeeResult;
@@ -15,9 +15,9 @@ use crate::TeeResult;
 /// using: an anchor's fault is the device's, not the object's.
 pub struct AllAnchors<'a, 'b>(pub &'a mut [&'b mut dyn RollbackAnchor]);
 
-fn not_the_objects_fault(e: u32) -> u32 {
-    if e == TEE_ERROR_CORRUPT_OBJECT {
-        TEE_ERROR_SECURITY
+fn not_the_objects_fault(e: TeeError) -> TeeError {
+    if e == TeeError::CORRUPT_OBJECT {
+        TeeError::SECURITY
     } else {
         e
     }
@@ -44,9 +44,8 @@ impl RollbackAnchor for AllAnchors<'_, '_> {
 mod tests {
     use super::*;
     use crate::testing::MemAnchor;
-    use supplicant_proto::tee_result::TEE_ERROR_GENERIC;
 
-    struct Broken(u32);
+    struct Broken(TeeError);
     impl RollbackAnchor for Broken {
         fn get(&mut self) -> TeeResult<u32> {
             Err(self.0)
@@ -71,12 +70,12 @@ mod tests {
     #[test]
     fn a_failing_anchor_fails_the_store() {
         let mut a = MemAnchor::new(3);
-        let mut all = AllAnchors(&mut [&mut a, &mut Broken(TEE_ERROR_GENERIC)]);
-        assert_eq!(all.get(), Err(TEE_ERROR_GENERIC));
-        assert_eq!(all.advance_to(4), Err(TEE_ERROR_GENERIC));
+        let mut all = AllAnchors(&mut [&mut a, &mut Broken(TeeError::GENERIC)]);
+        assert_eq!(all.get(), Err(TeeError::GENERIC));
+        assert_eq!(all.advance_to(4), Err(TeeError::GENERIC));
         // Never as a corrupt object (the caller would remove it).
-        let mut all = AllAnchors(&mut [&mut Broken(TEE_ERROR_CORRUPT_OBJECT)]);
-        assert_eq!(all.get(), Err(TEE_ERROR_SECURITY));
-        assert_eq!(all.advance_to(4), Err(TEE_ERROR_SECURITY));
+        let mut all = AllAnchors(&mut [&mut Broken(TeeError::CORRUPT_OBJECT)]);
+        assert_eq!(all.get(), Err(TeeError::SECURITY));
+        assert_eq!(all.advance_to(4), Err(TeeError::SECURITY));
     }
 }

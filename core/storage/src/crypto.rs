@@ -10,7 +10,7 @@ use aes::{Aes128, Aes256};
 use ghash::universal_hash::UniversalHash;
 use ghash::GHash;
 use subtle::ConstantTimeEq;
-use supplicant_proto::tee_result::TEE_ERROR_CORRUPT_OBJECT;
+use supplicant_proto::tee_error::TeeError;
 use zeroize::Zeroize;
 
 use crate::TeeResult;
@@ -96,7 +96,7 @@ pub(crate) fn gcm_decrypt(
     let g = Gcm::new(key, iv);
     let t = g.tag(aad, data);
     if !bool::from(t.ct_eq(tag)) {
-        return Err(TEE_ERROR_CORRUPT_OBJECT);
+        return Err(TeeError::CORRUPT_OBJECT);
     }
     g.ctr(data);
     Ok(())
@@ -136,7 +136,7 @@ mod tests {
         f[3] ^= 1;
         assert_eq!(
             gcm_decrypt(&key, &iv, b"aad", &mut f, &tag),
-            Err(TEE_ERROR_CORRUPT_OBJECT)
+            Err(TeeError::CORRUPT_OBJECT)
         );
         assert_eq!(f[3], d[3] ^ 1, "data untouched on a bad tag");
         let mut g = d;

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 
-use supplicant_proto::tee_result::{TEE_ERROR_CORRUPT_OBJECT, TEE_ERROR_OUT_OF_MEMORY};
+use supplicant_proto::tee_error::TeeError;
 
 use crate::htree::Hash;
 use crate::{TaUuid, TeeResult, OBJECT_ID_MAX_LEN};
@@ -74,7 +74,7 @@ impl Entry {
         e.hash.copy_from_slice(&b[84..116]);
         e.file_number = u32::from_le_bytes([b[116], b[117], b[118], b[119]]);
         if e.oidlen as usize > OBJECT_ID_MAX_LEN {
-            return Err(TEE_ERROR_CORRUPT_OBJECT);
+            return Err(TeeError::CORRUPT_OBJECT);
         }
         Ok(e)
     }
@@ -107,13 +107,13 @@ impl Dirf {
         let mut used: Vec<u32> = Vec::new();
         d.entries
             .try_reserve_exact(content.len() / DIRF_ENTRY_SIZE)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         for (i, c) in content.chunks_exact(DIRF_ENTRY_SIZE).enumerate() {
-            let raw: &[u8; DIRF_ENTRY_SIZE] = c.try_into().map_err(|_| TEE_ERROR_CORRUPT_OBJECT)?;
+            let raw: &[u8; DIRF_ENTRY_SIZE] = c.try_into().map_err(|_| TeeError::CORRUPT_OBJECT)?;
             let mut e = Entry::decode(raw)?;
             if !e.is_free() {
                 if let Err(pos) = used.binary_search(&e.file_number) {
-                    used.try_reserve(1).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+                    used.try_reserve(1).map_err(|_| TeeError::OUT_OF_MEMORY)?;
                     used.insert(pos, e.file_number);
                 } else {
                     e = Entry::FREE;
@@ -174,7 +174,7 @@ impl Dirf {
         } else {
             self.entries
                 .try_reserve(1)
-                .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
             self.entries.push(e);
         }
         Ok(())
@@ -224,6 +224,6 @@ mod tests {
     fn oversized_oidlen_is_corrupt() {
         let mut b = Entry::new(&[1; 16], b"x", [0; 32], 0).encode();
         b[80] = 65;
-        assert_eq!(Dirf::decode(&b).err(), Some(TEE_ERROR_CORRUPT_OBJECT));
+        assert_eq!(Dirf::decode(&b).err(), Some(TeeError::CORRUPT_OBJECT));
     }
 }

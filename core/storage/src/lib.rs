@@ -21,9 +21,11 @@ pub use anchor::AllAnchors;
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
 pub use rpmb::{RpmbAnchor, RpmbDevice, RpmbStore};
 pub use store::{FileId, ObjectStore, ReeStore};
+pub use supplicant_proto::tee_error::TeeError;
 
-/// A `TEE_Result` error code (never `TEE_SUCCESS`).
-pub type TeeResult<T> = Result<T, u32>;
+/// An outcome of the store. Its errors are OP-TEE's codes with origin TEE,
+/// as TAs receive them (the kernel only turns SECURITY into CORRUPT_OBJECT).
+pub type TeeResult<T> = Result<T, TeeError>;
 
 /// A `TEE_UUID` in its memory layout (as OP-TEE feeds it to HMAC and
 /// stores it in `dirf.db`).

@@ -7,7 +7,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use supplicant_proto::tee_result::{TEE_ERROR_CORRUPT_OBJECT, TEE_ERROR_SECURITY};
+use supplicant_proto::tee_error::TeeError;
 
 use crate::htree::layout::{
     block_offset, head_offset, node_offset, BLOCK_SIZE, HEAD_SIZE, NODE_SIZE,
@@ -40,22 +40,22 @@ impl FileIo for MemFile {
         let src = self
             .data
             .get(off..off + n)
-            .ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+            .ok_or(TeeError::CORRUPT_OBJECT)?;
         buf.get_mut(..n)
-            .ok_or(TEE_ERROR_CORRUPT_OBJECT)?
+            .ok_or(TeeError::CORRUPT_OBJECT)?
             .copy_from_slice(src);
         Ok(n)
     }
 
     fn write_at(&mut self, off: u64, d: &[u8]) -> TeeResult<()> {
-        let off = usize::try_from(off).map_err(|_| TEE_ERROR_SECURITY)?;
-        let end = off.checked_add(d.len()).ok_or(TEE_ERROR_SECURITY)?;
+        let off = usize::try_from(off).map_err(|_| TeeError::SECURITY)?;
+        let end = off.checked_add(d.len()).ok_or(TeeError::SECURITY)?;
         if end > self.data.len() {
             self.data.resize(end, 0xce);
         }
         self.data
             .get_mut(off..end)
-            .ok_or(TEE_ERROR_SECURITY)?
+            .ok_or(TeeError::SECURITY)?
             .copy_from_slice(d);
         self.len = self.len.max(end);
         Ok(())
@@ -99,7 +99,7 @@ fn check(t: &HashTree, f: &mut MemFile, bns: impl Iterator<Item = u32>, salt: u8
     for bn in bns {
         t.read_block(f, bn, &mut b)?;
         if b != pattern(bn, salt) {
-            return Err(TEE_ERROR_SECURITY);
+            return Err(TeeError::SECURITY);
         }
     }
     Ok(())
@@ -144,7 +144,7 @@ fn detected(r: TeeResult<()>) -> TeeResult<bool> {
     match r {
         Ok(()) => Ok(false),
         // Data read back wrong: corruption got through.
-        Err(TEE_ERROR_SECURITY) => Err(TEE_ERROR_SECURITY),
+        Err(TeeError::SECURITY) => Err(TeeError::SECURITY),
         Err(_) => Ok(true),
     }
 }
@@ -166,7 +166,7 @@ fn corrupt_item(
             len: base.len,
         };
         for o in offs {
-            let at = usize::try_from(o).map_err(|_| TEE_ERROR_SECURITY)? + n;
+            let at = usize::try_from(o).map_err(|_| TeeError::SECURITY)? + n;
             if let Some(b) = f.data.get_mut(at) {
                 *b = b.wrapping_add(1);
             }
@@ -174,7 +174,7 @@ fn corrupt_item(
         let r = HashTree::open(&mut f, &c.tsk, Some(hash), 0)
             .and_then(|t| check(&t, &mut f, 0..blocks, 1));
         if !detected(r)? {
-            return Err(TEE_ERROR_SECURITY);
+            return Err(TeeError::SECURITY);
         }
         if n == size - 1 {
             return Ok(());
@@ -260,8 +260,8 @@ mod tests {
         let tsk = Ssk::derive(&[1; 16]).tsk(None);
         let mut t = HashTree::create(&tsk, &mut rng, 0).unwrap();
         t.write_block(&mut f, &mut rng, 0, &pattern(0, 1)).unwrap();
-        assert_eq!(check(&t, &mut f, 0..1, 2), Err(TEE_ERROR_SECURITY));
-        assert_eq!(detected(Err(TEE_ERROR_SECURITY)), Err(TEE_ERROR_SECURITY));
+        assert_eq!(check(&t, &mut f, 0..1, 2), Err(TeeError::SECURITY));
+        assert_eq!(detected(Err(TeeError::SECURITY)), Err(TeeError::SECURITY));
         assert_eq!(detected(Ok(())), Ok(false));
     }
 

@@ -17,10 +17,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use supplicant_proto::tee_result::{
-    TEE_ERROR_ACCESS_CONFLICT, TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_CORRUPT_OBJECT,
-    TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_OUT_OF_MEMORY, TEE_ERROR_SECURITY,
-};
+use supplicant_proto::tee_error::TeeError;
 
 use crate::dirf::{Dirf, Entry, DIRF_ENTRY_SIZE};
 use crate::htree::{shrink_file_len, FileIo, HashTree};
@@ -119,13 +116,13 @@ impl ReeStore {
         };
         let fd = match env.fs.open(DIRF_NAME) {
             Ok(fd) => fd,
-            Err(TEE_ERROR_ITEM_NOT_FOUND) if min == 0 => {
+            Err(TeeError::ITEM_NOT_FOUND) if min == 0 => {
                 self.dirf = Some(fresh);
                 return Ok(());
             }
             // With an anchor past zero a directory existed: its loss is a
             // rollback, not a first boot.
-            Err(TEE_ERROR_ITEM_NOT_FOUND) => return Err(TEE_ERROR_SECURITY),
+            Err(TeeError::ITEM_NOT_FOUND) => return Err(TeeError::SECURITY),
             Err(e) => return Err(e),
         };
         let tsk = self.ssk.tsk(None);
@@ -136,7 +133,7 @@ impl ReeStore {
             };
             let mut tree = HashTree::open(&mut io, &tsk, None, usize::MAX)?;
             if tree.counter() < min {
-                return Err(TEE_ERROR_SECURITY);
+                return Err(TeeError::SECURITY);
             }
             let content = tree.read_all(&mut io)?;
             let (dir, pending) = Dirf::decode(&content)?;
@@ -155,15 +152,15 @@ impl ReeStore {
             // what a cut during the first initialisation leaves (OP-TEE issues
             // 4619/7037/7512), so start afresh instead of bricking. The file
             // is recreated (truncated) by the first commit.
-            Err(TEE_ERROR_CORRUPT_OBJECT) | Err(TEE_ERROR_SECURITY) if min == 0 => {
+            Err(TeeError::CORRUPT_OBJECT) | Err(TeeError::SECURITY) if min == 0 => {
                 let _ = env.fs.close(fd);
                 self.dirf = Some(fresh);
                 Ok(())
             }
             // Anchored: whatever is there is not the state the anchor saw.
-            Err(TEE_ERROR_CORRUPT_OBJECT) => {
+            Err(TeeError::CORRUPT_OBJECT) => {
                 let _ = env.fs.close(fd);
-                Err(TEE_ERROR_SECURITY)
+                Err(TeeError::SECURITY)
             }
             Err(e) => {
                 let _ = env.fs.close(fd);
@@ -173,11 +170,11 @@ impl ReeStore {
     }
 
     fn dir(&self) -> TeeResult<&DirState> {
-        self.dirf.as_ref().ok_or(TEE_ERROR_CORRUPT_OBJECT)
+        self.dirf.as_ref().ok_or(TeeError::CORRUPT_OBJECT)
     }
 
     fn dir_mut(&mut self) -> TeeResult<&mut DirState> {
-        self.dirf.as_mut().ok_or(TEE_ERROR_CORRUPT_OBJECT)
+        self.dirf.as_mut().ok_or(TeeError::CORRUPT_OBJECT)
     }
 
     /// Forgets the loaded `dirf.db` (closing its file).
@@ -198,7 +195,7 @@ impl ReeStore {
             Ok(_) => true,
             // Refusals decided on the cached directory before changing it.
             Err(
-                TEE_ERROR_ITEM_NOT_FOUND | TEE_ERROR_ACCESS_CONFLICT | TEE_ERROR_BAD_PARAMETERS,
+                TeeError::ITEM_NOT_FOUND | TeeError::ACCESS_CONFLICT | TeeError::BAD_PARAMETERS,
             ) => self.dirf.as_ref().is_some_and(|d| d.pending.is_empty()),
             Err(_) => false,
         };
@@ -212,7 +209,7 @@ impl ReeStore {
     /// anchor to the new header counter.
     fn commit_dirf(&mut self, env: &mut Env<'_>) -> TeeResult<()> {
         let tsk = self.ssk.tsk(None);
-        let st = self.dirf.as_mut().ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+        let st = self.dirf.as_mut().ok_or(TeeError::CORRUPT_OBJECT)?;
         if st.file.is_none() {
             let fd = env.fs.create(DIRF_NAME)?;
             match HashTree::create(&tsk, &mut *env.rng, usize::MAX) {
@@ -225,7 +222,7 @@ impl ReeStore {
             // A fresh file holds every entry.
             st.pending = (0..st.dir.entries.len()).collect();
         }
-        let (fd, tree) = st.file.as_mut().ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+        let (fd, tree) = st.file.as_mut().ok_or(TeeError::CORRUPT_OBJECT)?;
         let mut io = FsFile {
             fs: &mut *env.fs,
             fd: *fd,
@@ -233,7 +230,7 @@ impl ReeStore {
         st.pending.sort_unstable();
         st.pending.dedup();
         for &i in &st.pending {
-            let e = st.dir.entries.get(i).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+            let e = st.dir.entries.get(i).ok_or(TeeError::CORRUPT_OBJECT)?;
             let pos = (i as u64) * DIRF_ENTRY_SIZE as u64;
             tree.write(&mut io, &mut *env.rng, pos, &e.encode())?;
         }
@@ -251,7 +248,7 @@ impl ReeStore {
         self.next_handle = self
             .next_handle
             .checked_add(1)
-            .ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+            .ok_or(TeeError::OUT_OF_MEMORY)?;
         self.handles.insert(h, num);
         if let Some(o) = self.objs.get_mut(&num) {
             o.refs = o.refs.saturating_add(1);
@@ -263,7 +260,7 @@ impl ReeStore {
         self.handles
             .get(&f.0)
             .copied()
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)
+            .ok_or(TeeError::BAD_PARAMETERS)
     }
 
     /// Closes the file of object `num` and every handle to it.
@@ -277,13 +274,13 @@ impl ReeStore {
     /// Opens object file `num` at the version `dirf.db` names.
     fn open_tree(&self, env: &mut Env<'_>, fd: u32, tsk: &Tsk, num: u32) -> TeeResult<HashTree> {
         let d = self.dir()?;
-        let i = d.dir.find_number(num).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+        let i = d.dir.find_number(num).ok_or(TeeError::ITEM_NOT_FOUND)?;
         let hash = d
             .dir
             .entries
             .get(i)
             .map(|e| e.hash)
-            .ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+            .ok_or(TeeError::CORRUPT_OBJECT)?;
         let mut io = FsFile {
             fs: &mut *env.fs,
             fd,
@@ -320,9 +317,9 @@ impl ReeStore {
         num: u32,
         op: &mut ChangeOp<'_>,
     ) -> TeeResult<()> {
-        let o = self.objs.get_mut(&num).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+        let o = self.objs.get_mut(&num).ok_or(TeeError::BAD_PARAMETERS)?;
         let fd = o.fd;
-        let tree = o.tree.as_mut().ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+        let tree = o.tree.as_mut().ok_or(TeeError::CORRUPT_OBJECT)?;
         let shrink = {
             let mut io = FsFile {
                 fs: &mut *env.fs,
@@ -334,7 +331,7 @@ impl ReeStore {
         };
         let hash = tree.root_hash();
         let st = self.dir_mut()?;
-        let i = st.dir.find_number(num).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+        let i = st.dir.find_number(num).ok_or(TeeError::CORRUPT_OBJECT)?;
         if let Some(e) = st.dir.entries.get_mut(i) {
             e.hash = hash;
         }
@@ -349,7 +346,7 @@ impl ReeStore {
 
     fn check_id(id: &[u8]) -> TeeResult<()> {
         if id.len() > OBJECT_ID_MAX_LEN {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         Ok(())
     }
@@ -358,20 +355,20 @@ impl ReeStore {
         Self::check_id(id)?;
         self.load_dirf(env)?;
         let d = self.dir()?;
-        let i = d.dir.find(ta, id).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+        let i = d.dir.find(ta, id).ok_or(TeeError::ITEM_NOT_FOUND)?;
         let num = d
             .dir
             .entries
             .get(i)
             .map(|e| e.file_number)
-            .ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+            .ok_or(TeeError::CORRUPT_OBJECT)?;
         if self.objs.contains_key(&num) {
             self.ready_num(env, num)?;
             return self.new_handle(num);
         }
         let fd = match env.fs.open(&file_name(num)) {
             // The directory names it, so a missing file is tampering.
-            Err(TEE_ERROR_ITEM_NOT_FOUND) => return Err(TEE_ERROR_CORRUPT_OBJECT),
+            Err(TeeError::ITEM_NOT_FOUND) => return Err(TeeError::CORRUPT_OBJECT),
             r => r?,
         };
         let tsk = self.ssk.tsk(Some(ta));
@@ -398,7 +395,7 @@ impl ReeStore {
 
     fn ready_num(&mut self, env: &mut Env<'_>, num: u32) -> TeeResult<()> {
         let (fd, tsk, loaded) = {
-            let o = self.objs.get(&num).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+            let o = self.objs.get(&num).ok_or(TeeError::BAD_PARAMETERS)?;
             (o.fd, o.tsk.clone(), o.tree.is_some())
         };
         if !loaded {
@@ -424,7 +421,7 @@ impl ReeStore {
             let d = self.dir()?;
             let old = d.dir.find(ta, id);
             if old.is_some() && !overwrite {
-                return Err(TEE_ERROR_ACCESS_CONFLICT);
+                return Err(TeeError::ACCESS_CONFLICT);
             }
             (old, d.dir.free_number())
         };
@@ -483,7 +480,7 @@ impl ReeStore {
         let num = self.num_of(f)?;
         self.load_dirf(env)?;
         let st = self.dir_mut()?;
-        let i = st.dir.find_number(num).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+        let i = st.dir.find_number(num).ok_or(TeeError::CORRUPT_OBJECT)?;
         st.dir.set(i, Entry::FREE)?;
         st.pending.push(i);
         self.commit_dirf(env)?;
@@ -500,12 +497,12 @@ impl ReeStore {
             .objs
             .get(&num)
             .map(|o| o.uuid)
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+            .ok_or(TeeError::BAD_PARAMETERS)?;
         let st = self.dir_mut()?;
         if st.dir.find(&uuid, new_id).is_some() {
-            return Err(TEE_ERROR_ACCESS_CONFLICT);
+            return Err(TeeError::ACCESS_CONFLICT);
         }
-        let i = st.dir.find_number(num).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+        let i = st.dir.find_number(num).ok_or(TeeError::CORRUPT_OBJECT)?;
         if let Some(e) = st.dir.entries.get_mut(i) {
             e.set_id(new_id);
         }
@@ -517,7 +514,7 @@ impl ReeStore {
         self.load_dirf(env)?;
         let mut out = Vec::new();
         for e in self.dir()?.dir.list(ta) {
-            out.try_reserve(1).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            out.try_reserve(1).map_err(|_| TeeError::OUT_OF_MEMORY)?;
             out.push(e.id().to_vec());
         }
         Ok(out)
@@ -594,18 +591,18 @@ impl ObjectStore for ReeStore {
 
     fn size(&self, f: FileId) -> TeeResult<u64> {
         let num = self.num_of(f)?;
-        let o = self.objs.get(&num).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+        let o = self.objs.get(&num).ok_or(TeeError::BAD_PARAMETERS)?;
         o.tree
             .as_ref()
             .map(HashTree::length)
-            .ok_or(TEE_ERROR_CORRUPT_OBJECT)
+            .ok_or(TeeError::CORRUPT_OBJECT)
     }
 
     fn read(&mut self, env: &mut Env<'_>, f: FileId, pos: u64, buf: &mut [u8]) -> TeeResult<usize> {
         let r = (|| {
             let num = self.ready(env, f)?;
-            let o = self.objs.get_mut(&num).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
-            let tree = o.tree.as_mut().ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+            let o = self.objs.get_mut(&num).ok_or(TeeError::BAD_PARAMETERS)?;
+            let tree = o.tree.as_mut().ok_or(TeeError::CORRUPT_OBJECT)?;
             let mut io = FsFile {
                 fs: &mut *env.fs,
                 fd: o.fd,

@@ -6,7 +6,7 @@
 //! `nb_entries` × `{u8 uuid[16] (octets, as in the signed header); u32
 //! version}`, little-endian.
 
-use supplicant_proto::tee_result::{TEE_ERROR_ACCESS_CONFLICT, TEE_ERROR_BAD_STATE};
+use supplicant_proto::tee_error::TeeError;
 
 use crate::TeeResult;
 
@@ -69,23 +69,23 @@ pub fn check(content: &[u8], uuid: &[u8; 16], version: u32) -> TeeResult<Update>
     } else {
         match (u32_at(content, 0), u32_at(content, 4)) {
             (Some(v), Some(n)) => (v, n),
-            _ => return Err(TEE_ERROR_BAD_STATE),
+            _ => return Err(TeeError::BAD_STATE),
         }
     };
     for i in 0..count {
         let at = (i as usize)
             .checked_mul(ENTRY_SIZE)
             .and_then(|o| o.checked_add(HEADER_SIZE))
-            .ok_or(TEE_ERROR_BAD_STATE)?;
+            .ok_or(TeeError::BAD_STATE)?;
         let e = content
             .get(at..at + ENTRY_SIZE)
-            .ok_or(TEE_ERROR_BAD_STATE)?;
+            .ok_or(TeeError::BAD_STATE)?;
         if e[..16] != uuid[..] {
             continue;
         }
-        let floor = u32_at(e, 16).ok_or(TEE_ERROR_BAD_STATE)?;
+        let floor = u32_at(e, 16).ok_or(TeeError::BAD_STATE)?;
         return if floor > version {
-            Err(TEE_ERROR_ACCESS_CONFLICT)
+            Err(TeeError::ACCESS_CONFLICT)
         } else if floor < version {
             Ok(Update::Raise {
                 offset: at as u64,
@@ -95,7 +95,7 @@ pub fn check(content: &[u8], uuid: &[u8; 16], version: u32) -> TeeResult<Update>
             Ok(Update::None)
         };
     }
-    let next = count.checked_add(1).ok_or(TEE_ERROR_BAD_STATE)?;
+    let next = count.checked_add(1).ok_or(TeeError::BAD_STATE)?;
     let mut header = [0u8; HEADER_SIZE];
     header[..4].copy_from_slice(&db_version.to_le_bytes());
     header[4..].copy_from_slice(&next.to_le_bytes());
@@ -142,9 +142,9 @@ mod tests {
         }
         assert_eq!(db.len(), HEADER_SIZE + 2 * ENTRY_SIZE);
         assert_eq!(u32_at(&db, 4), Some(2));
-        assert_eq!(check(&db, &a, 4), Err(TEE_ERROR_ACCESS_CONFLICT));
+        assert_eq!(check(&db, &a, 4), Err(TeeError::ACCESS_CONFLICT));
         assert_eq!(check(&db, &a, 5), Ok(Update::None));
-        assert_eq!(check(&db, &b, 0), Err(TEE_ERROR_ACCESS_CONFLICT));
+        assert_eq!(check(&db, &b, 0), Err(TeeError::ACCESS_CONFLICT));
         assert!(matches!(
             check(&db, &b, 2),
             Ok(Update::Raise { offset: 28, .. })
@@ -159,12 +159,12 @@ mod tests {
         for cut in 1..db.len() {
             assert_eq!(
                 check(&db[..cut], &[9; 16], 1),
-                Err(TEE_ERROR_BAD_STATE),
+                Err(TeeError::BAD_STATE),
                 "{cut}"
             );
         }
         let mut huge = db.clone();
         huge[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert_eq!(check(&huge, &[9; 16], 1), Err(TEE_ERROR_BAD_STATE));
+        assert_eq!(check(&huge, &[9; 16], 1), Err(TeeError::BAD_STATE));
     }
 }

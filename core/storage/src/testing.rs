@@ -8,9 +8,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use supplicant_proto::tee_result::{
-    TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_GENERIC, TEE_ERROR_ITEM_NOT_FOUND,
-};
+use supplicant_proto::tee_error::TeeError;
 
 use crate::{Entropy, RemoteFs, RollbackAnchor, TeeResult};
 
@@ -115,7 +113,7 @@ pub struct MemFs {
     next_fd: u32,
     log: Rc<RefCell<Vec<Op>>>,
     recording: bool,
-    faults: Vec<(Kind, u32, u32)>,
+    faults: Vec<(Kind, u32, TeeError)>,
     short_reads: u32,
     /// Calls served so far.
     pub stats: Stats,
@@ -141,7 +139,7 @@ impl MemFs {
     }
 
     /// Makes the `nth` (0 = next) call of `kind` fail with `err`.
-    pub fn inject(&mut self, kind: Kind, nth: u32, err: u32) {
+    pub fn inject(&mut self, kind: Kind, nth: u32, err: TeeError) {
         self.faults.push((kind, nth, err));
     }
 
@@ -188,7 +186,7 @@ impl MemFs {
     }
 
     fn name(&self, fd: u32) -> TeeResult<String> {
-        self.fds.get(&fd).cloned().ok_or(TEE_ERROR_BAD_PARAMETERS)
+        self.fds.get(&fd).cloned().ok_or(TeeError::BAD_PARAMETERS)
     }
 
     fn push(&mut self, op: Op) {
@@ -210,7 +208,7 @@ impl RemoteFs for MemFs {
         self.stats.open += 1;
         self.fault(Kind::Open)?;
         if !self.files.contains_key(name) {
-            return Err(TEE_ERROR_ITEM_NOT_FOUND);
+            return Err(TeeError::ITEM_NOT_FOUND);
         }
         Ok(self.new_fd(name))
     }
@@ -228,7 +226,7 @@ impl RemoteFs for MemFs {
         self.fds
             .remove(&fd)
             .map(|_| ())
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)
+            .ok_or(TeeError::BAD_PARAMETERS)
     }
 
     fn read(&mut self, fd: u32, offset: u64, buf: &mut [u8]) -> TeeResult<usize> {
@@ -253,7 +251,7 @@ impl RemoteFs for MemFs {
         self.fault(Kind::Write)?;
         let name = self.name(fd)?;
         if offset > (1 << 32) {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         write_into(self.files.entry(name.clone()).or_default(), offset, data);
         self.push(Op::Write(name, offset, data.to_vec()));
@@ -265,7 +263,7 @@ impl RemoteFs for MemFs {
         self.fault(Kind::Truncate)?;
         let name = self.name(fd)?;
         if len > (1 << 32) {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         self.files
             .entry(name.clone())
@@ -279,7 +277,7 @@ impl RemoteFs for MemFs {
         self.stats.remove += 1;
         self.fault(Kind::Remove)?;
         if self.files.remove(name).is_none() {
-            return Err(TEE_ERROR_ITEM_NOT_FOUND);
+            return Err(TeeError::ITEM_NOT_FOUND);
         }
         self.push(Op::Remove(name.to_string()));
         Ok(())
@@ -316,7 +314,7 @@ impl TestRng {
 impl Entropy for TestRng {
     fn fill(&mut self, out: &mut [u8]) -> TeeResult<()> {
         if self.broken {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         for c in out.chunks_mut(8) {
             let r = self.next_u64().to_le_bytes();

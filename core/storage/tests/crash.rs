@@ -166,16 +166,16 @@ fn observe(files: &Files, anchor: Option<u32>) -> Result<Model, String> {
             rpmb: None,
         };
         for (ti, ta) in TAS.iter().enumerate() {
-            let ids = st.list(&mut env, ta).map_err(|e| format!("list {e:#x}"))?;
+            let ids = st.list(&mut env, ta).map_err(|e| format!("list {e:?}"))?;
             for id in ids {
                 let f = st
                     .open(&mut env, ta, &id)
-                    .map_err(|e| format!("open {id:?}: {e:#x}"))?;
-                let n = st.size(f).map_err(|e| format!("size {e:#x}"))? as usize;
+                    .map_err(|e| format!("open {id:?}: {e:?}"))?;
+                let n = st.size(f).map_err(|e| format!("size {e:?}"))? as usize;
                 let mut b = vec![0u8; n];
                 let got = st
                     .read(&mut env, f, 0, &mut b)
-                    .map_err(|e| format!("read {id:?}: {e:#x}"))?;
+                    .map_err(|e| format!("read {id:?}: {e:?}"))?;
                 if got != n {
                     return Err(format!("short read {got} of {n}"));
                 }
@@ -188,10 +188,10 @@ fn observe(files: &Files, anchor: Option<u32>) -> Result<Model, String> {
         // Still usable: a new object commits and reads back.
         let f = st
             .create(&mut env, &TAS[1], b"probe", b"probe data", true)
-            .map_err(|e| format!("probe create {e:#x}"))?;
+            .map_err(|e| format!("probe create {e:?}"))?;
         let mut b = [0u8; 10];
         st.read(&mut env, f, 0, &mut b)
-            .map_err(|e| format!("probe read {e:#x}"))?;
+            .map_err(|e| format!("probe read {e:?}"))?;
         st.close(&mut env, f);
         if &b != b"probe data" {
             return Err("probe data".into());
@@ -210,7 +210,7 @@ fn observe(files: &Files, anchor: Option<u32>) -> Result<Model, String> {
     };
     let f = st
         .open(&mut env, &TAS[1], b"probe")
-        .map_err(|e| format!("probe after restart {e:#x}"))?;
+        .map_err(|e| format!("probe after restart {e:?}"))?;
     st.close(&mut env, f);
     Ok(m)
 }

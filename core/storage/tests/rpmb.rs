@@ -5,7 +5,7 @@ use oxtee_storage::rpmb::{derive_key, RpmbClient, RpmbStore, ANCHOR_BLOCK};
 use oxtee_storage::testing::{MemFs, TestRng};
 use oxtee_storage::{AllAnchors, Env, FileId, ObjectStore, ReeStore, RollbackAnchor};
 use supplicant_proto::rpmb::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 const HUK: [u8; 16] = [0x11; 16];
 const TA: [u8; 16] = [0xA1; 16];
@@ -35,7 +35,7 @@ impl World {
     }
 }
 
-fn read_all(st: &mut RpmbStore, w: &mut World, f: FileId) -> Result<Vec<u8>, u32> {
+fn read_all(st: &mut RpmbStore, w: &mut World, f: FileId) -> Result<Vec<u8>, TeeError> {
     let n = st.size(f)? as usize;
     let mut b = vec![0u8; n + 7];
     let got = st.read(&mut w.env(), f, 0, &mut b)?;
@@ -60,7 +60,7 @@ fn key_is_programmed_once_and_only_when_allowed() {
     let mut rng = TestRng::new(2);
     assert_eq!(
         RpmbClient::open(&mut w.dev, &mut rng, &HUK, false).err(),
-        Some(TEE_ERROR_ITEM_NOT_FOUND)
+        Some(TeeError::ITEM_NOT_FOUND)
     );
     assert_eq!(w.dev.key(), None);
     RpmbClient::open(&mut w.dev, &mut rng, &HUK, true).unwrap();
@@ -78,7 +78,7 @@ fn key_is_programmed_once_and_only_when_allowed() {
     // Another HUK: the device's key does not match, the counter read fails.
     assert_eq!(
         RpmbClient::open(&mut w.dev, &mut rng, &[0x22; 16], true).err(),
-        Some(TEE_ERROR_SECURITY)
+        Some(TeeError::SECURITY)
     );
 }
 
@@ -98,11 +98,11 @@ fn writes_carry_the_counter_and_reads_come_back() {
     assert_eq!(
         c.write_blocks(&mut w.dev, &mut rng, 0, &[[0; 256]; 2])
             .err(),
-        Some(TEE_ERROR_BAD_PARAMETERS)
+        Some(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         c.read_block(&mut w.dev, &mut rng, 1024).err(),
-        Some(TEE_ERROR_BAD_PARAMETERS)
+        Some(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -137,7 +137,7 @@ fn hostile_answers_are_refused() {
         } else {
             assert_eq!(
                 c.read_block(&mut w.dev, &mut rng, 80).err(),
-                Some(TEE_ERROR_SECURITY),
+                Some(TeeError::SECURITY),
                 "{t:?}"
             );
         }
@@ -153,7 +153,7 @@ fn store_round_trip_and_persistence() {
         .unwrap();
     assert_eq!(
         st.create(&mut w.env(), &TA, b"obj", b"x", false).err(),
-        Some(TEE_ERROR_ACCESS_CONFLICT)
+        Some(TeeError::ACCESS_CONFLICT)
     );
     st.write(&mut w.env(), f, 600, b"tail").unwrap();
     assert_eq!(st.size(f).unwrap(), 604);
@@ -183,7 +183,7 @@ fn store_round_trip_and_persistence() {
     assert_eq!(read_all(&mut st, &mut w, f).unwrap(), b"hel");
     assert_eq!(
         st.open(&mut w.env(), &TA, b"obj").err(),
-        Some(TEE_ERROR_ITEM_NOT_FOUND)
+        Some(TeeError::ITEM_NOT_FOUND)
     );
     st.remove(&mut w.env(), f).unwrap();
     assert_eq!(st.list(&mut w.env(), &TA).unwrap(), Vec::<Vec<u8>>::new());
@@ -203,7 +203,7 @@ fn no_device_or_no_key_reads_as_absent() {
     let mut st = RpmbStore::new(&HUK, false);
     assert_eq!(
         st.create(&mut w.env(), &TA, b"a", b"", false).err(),
-        Some(TEE_ERROR_ITEM_NOT_FOUND)
+        Some(TeeError::ITEM_NOT_FOUND)
     );
     let mut env = Env {
         fs: &mut w.fs,
@@ -213,7 +213,7 @@ fn no_device_or_no_key_reads_as_absent() {
     };
     assert_eq!(
         st.create(&mut env, &TA, b"a", b"", false).err(),
-        Some(TEE_ERROR_ITEM_NOT_FOUND)
+        Some(TeeError::ITEM_NOT_FOUND)
     );
 }
 
@@ -229,7 +229,7 @@ fn tampered_device_fails_the_store_closed() {
     let mut st = RpmbStore::new(&HUK, true);
     assert_eq!(
         st.open(&mut w.env(), &TA, b"o").err(),
-        Some(TEE_ERROR_SECURITY)
+        Some(TeeError::SECURITY)
     );
     w.dev.tamper = Tamper::None;
     let f = st.open(&mut w.env(), &TA, b"o").unwrap();
@@ -237,7 +237,7 @@ fn tampered_device_fails_the_store_closed() {
 }
 
 /// A workload over the store; returns after the first failure.
-fn workload(st: &mut RpmbStore, w: &mut World) -> Result<(), u32> {
+fn workload(st: &mut RpmbStore, w: &mut World) -> Result<(), TeeError> {
     let f = st.create(&mut w.env(), &TA, b"a", &[1; 300], false)?;
     st.write(&mut w.env(), f, 100, &[2; 900])?;
     st.rename(&mut w.env(), f, b"b")?;
@@ -322,13 +322,13 @@ fn ree_with_rpmb_anchor<R>(
     f(ree, &mut env)
 }
 
-fn ree_write(ree: &mut ReeStore, env: &mut Env<'_>, data: &[u8]) -> Result<(), u32> {
+fn ree_write(ree: &mut ReeStore, env: &mut Env<'_>, data: &[u8]) -> Result<(), TeeError> {
     let f = ree.create(env, &TA, b"pin", data, true)?;
     ree.close(env, f);
     Ok(())
 }
 
-fn ree_read(ree: &mut ReeStore, env: &mut Env<'_>) -> Result<Vec<u8>, u32> {
+fn ree_read(ree: &mut ReeStore, env: &mut Env<'_>) -> Result<Vec<u8>, TeeError> {
     let f = ree.open(env, &TA, b"pin")?;
     let mut b = vec![0u8; 64];
     let n = ree.read(env, f, 0, &mut b);
@@ -369,14 +369,14 @@ fn rpmb_anchor_refuses_an_older_ree_directory() {
     let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
     assert_eq!(
         ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
-        Err(TEE_ERROR_SECURITY)
+        Err(TeeError::SECURITY)
     );
     // Deleting the files is no way out either.
     w.fs.restore(Default::default());
     let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
     assert_eq!(
         ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
-        Err(TEE_ERROR_SECURITY)
+        Err(TeeError::SECURITY)
     );
     w.fs.restore(new);
     let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
@@ -428,7 +428,7 @@ fn absent_or_blank_rpmb_anchors_nothing_but_a_hostile_one_fails_closed() {
         let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
         let r = ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read);
         assert!(r.is_err(), "{tamper:?}: old store accepted: {r:?}");
-        assert_ne!(r, Err(TEE_ERROR_ITEM_NOT_FOUND), "{tamper:?}");
+        assert_ne!(r, Err(TeeError::ITEM_NOT_FOUND), "{tamper:?}");
     }
 }
 
@@ -453,7 +453,7 @@ fn a_garbage_anchor_block_is_a_security_error_not_a_corrupt_object() {
     let (mut ree, mut rpmb) = (ReeStore::new(&HUK).unwrap(), RpmbStore::new(&HUK, true));
     assert_eq!(
         ree_with_rpmb_anchor(&mut ree, &mut rpmb, &mut w, ree_read),
-        Err(TEE_ERROR_SECURITY)
+        Err(TeeError::SECURITY)
     );
     // Nothing was removed for it: with the block repaired the object reads.
     w.dev.data[usize::from(ANCHOR_BLOCK)][100] = 0;

@@ -3,7 +3,7 @@
 
 use oxtee_storage::testing::{Kind, MemAnchor, MemFs, TestRng};
 use oxtee_storage::{Env, FileId, ObjectStore, ReeStore};
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 const TA: [u8; 16] = [
     0xb6, 0x89, 0xf2, 0xa7, 0x8a, 0xdf, 0x47, 0x7a, 0x9f, 0x99, 0x32, 0xe9, 0x0c, 0x0a, 0xd0, 0xa2,
@@ -54,11 +54,11 @@ impl T {
             },
         )
     }
-    fn create(&mut self, ta: &[u8; 16], id: &[u8], data: &[u8]) -> Result<FileId, u32> {
+    fn create(&mut self, ta: &[u8; 16], id: &[u8], data: &[u8]) -> Result<FileId, TeeError> {
         let (s, mut e) = self.env();
         s.create(&mut e, ta, id, data, false)
     }
-    fn open(&mut self, ta: &[u8; 16], id: &[u8]) -> Result<FileId, u32> {
+    fn open(&mut self, ta: &[u8; 16], id: &[u8]) -> Result<FileId, TeeError> {
         let (s, mut e) = self.env();
         s.open(&mut e, ta, id)
     }
@@ -66,15 +66,15 @@ impl T {
         let (s, mut e) = self.env();
         s.close(&mut e, f)
     }
-    fn write(&mut self, f: FileId, pos: u64, d: &[u8]) -> Result<(), u32> {
+    fn write(&mut self, f: FileId, pos: u64, d: &[u8]) -> Result<(), TeeError> {
         let (s, mut e) = self.env();
         s.write(&mut e, f, pos, d)
     }
-    fn truncate(&mut self, f: FileId, len: u64) -> Result<(), u32> {
+    fn truncate(&mut self, f: FileId, len: u64) -> Result<(), TeeError> {
         let (s, mut e) = self.env();
         s.truncate(&mut e, f, len)
     }
-    fn read_all(&mut self, f: FileId) -> Result<Vec<u8>, u32> {
+    fn read_all(&mut self, f: FileId) -> Result<Vec<u8>, TeeError> {
         let n = self.st.size(f)? as usize;
         let mut b = vec![0u8; n + 10];
         let (s, mut e) = self.env();
@@ -82,13 +82,13 @@ impl T {
         b.truncate(got);
         Ok(b)
     }
-    fn get(&mut self, ta: &[u8; 16], id: &[u8]) -> Result<Vec<u8>, u32> {
+    fn get(&mut self, ta: &[u8; 16], id: &[u8]) -> Result<Vec<u8>, TeeError> {
         let f = self.open(ta, id)?;
         let r = self.read_all(f);
         self.close(f);
         r
     }
-    fn list(&mut self, ta: &[u8; 16]) -> Result<Vec<Vec<u8>>, u32> {
+    fn list(&mut self, ta: &[u8; 16]) -> Result<Vec<Vec<u8>>, TeeError> {
         let (s, mut e) = self.env();
         s.list(&mut e, ta)
     }
@@ -142,24 +142,24 @@ fn ids_rename_remove_list_and_conflicts() {
     let a = t.create(&TA, b"a", b"1").unwrap();
     let e = t.create(&TA, b"", b"empty id").unwrap();
     let _b = t.create(&TA2, b"a", b"other ta").unwrap();
-    assert_eq!(t.create(&TA, b"a", b"x"), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(t.create(&TA, b"a", b"x"), Err(TeeError::ACCESS_CONFLICT));
     assert_eq!(
         t.create(&TA, &[0u8; 65], b"x"),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(t.list(&TA).unwrap(), vec![b"a".to_vec(), b"".to_vec()]);
     {
         let (s, mut env) = t.env();
-        assert_eq!(s.rename(&mut env, a, b""), Err(TEE_ERROR_ACCESS_CONFLICT));
+        assert_eq!(s.rename(&mut env, a, b""), Err(TeeError::ACCESS_CONFLICT));
         s.rename(&mut env, a, b"renamed").unwrap();
         s.remove(&mut env, e).unwrap();
     }
     t.reboot();
     assert_eq!(t.list(&TA).unwrap(), vec![b"renamed".to_vec()]);
     assert_eq!(t.get(&TA, b"renamed").unwrap(), b"1");
-    assert_eq!(t.get(&TA, b"a"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(t.get(&TA, b"a"), Err(TeeError::ITEM_NOT_FOUND));
     assert_eq!(t.get(&TA2, b"a").unwrap(), b"other ta");
-    assert_eq!(t.get(&TA2, b"renamed"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(t.get(&TA2, b"renamed"), Err(TeeError::ITEM_NOT_FOUND));
     assert_eq!(t.list(&[9; 16]).unwrap(), Vec::<Vec<u8>>::new());
 }
 
@@ -257,7 +257,7 @@ fn hostile_object_files_are_corrupt_objects() {
         let mut t = two_objects();
         mangle(&mut t.fs);
         let r = t.get(&TA, b"a");
-        assert_eq!(r, Err(TEE_ERROR_CORRUPT_OBJECT), "{what}");
+        assert_eq!(r, Err(TeeError::CORRUPT_OBJECT), "{what}");
         if what != "swapped" {
             assert_eq!(
                 t.get(&TA, b"b").unwrap(),
@@ -279,7 +279,7 @@ fn older_copy_of_an_object_is_refused() {
     t.close(f);
     t.fs.files.insert("/0".into(), old);
     t.reboot();
-    assert_eq!(t.get(&TA, b"a"), Err(TEE_ERROR_CORRUPT_OBJECT));
+    assert_eq!(t.get(&TA, b"a"), Err(TeeError::CORRUPT_OBJECT));
 }
 
 #[test]
@@ -309,7 +309,7 @@ fn dirf_rollback_and_loss_with_an_anchor_are_security_errors() {
 
     t.fs.files.insert("/dirf.db".into(), old.clone());
     t.reboot();
-    assert_eq!(t.list(&TA), Err(TEE_ERROR_SECURITY), "older dirf.db");
+    assert_eq!(t.list(&TA), Err(TeeError::SECURITY), "older dirf.db");
 
     for replacement in [None, Some(vec![]), Some(vec![0u8; 8192])] {
         match replacement {
@@ -317,8 +317,8 @@ fn dirf_rollback_and_loss_with_an_anchor_are_security_errors() {
             Some(r) => t.fs.files.insert("/dirf.db".into(), r),
         };
         t.reboot();
-        assert_eq!(t.list(&TA), Err(TEE_ERROR_SECURITY));
-        assert_eq!(t.create(&TA, b"x", b""), Err(TEE_ERROR_SECURITY));
+        assert_eq!(t.list(&TA), Err(TeeError::SECURITY));
+        assert_eq!(t.create(&TA, b"x", b""), Err(TeeError::SECURITY));
     }
     // Without an anchor an old directory is all the store can know.
     t.anchor = None;
@@ -354,7 +354,7 @@ fn other_device_key_is_not_accepted() {
     let mut t = two_objects();
     t.st = ReeStore::new(&[1; 16]).unwrap();
     t.anchor = Some(MemAnchor::new(3));
-    assert_eq!(t.list(&TA), Err(TEE_ERROR_SECURITY));
+    assert_eq!(t.list(&TA), Err(TeeError::SECURITY));
     t.anchor = None;
     // No anchor: an unreadable directory is treated as none (OP-TEE 4.10).
     assert_eq!(t.list(&TA).unwrap(), Vec::<Vec<u8>>::new());
@@ -363,14 +363,14 @@ fn other_device_key_is_not_accepted() {
 #[test]
 fn fs_errors_are_reported_and_leave_committed_data_intact() {
     for (kind, nth, err) in [
-        (Kind::Write, 0, TEE_ERROR_STORAGE_NO_SPACE),
-        (Kind::Write, 1, TEE_ERROR_STORAGE_NO_SPACE),
-        (Kind::Write, 2, TEE_ERROR_GENERIC),
-        (Kind::Write, 3, TEE_ERROR_GENERIC),
-        (Kind::Write, 5, TEE_ERROR_STORAGE_NO_SPACE),
-        (Kind::Read, 0, TEE_ERROR_GENERIC),
-        (Kind::Read, 1, TEE_ERROR_GENERIC),
-        (Kind::Open, 0, TEE_ERROR_GENERIC),
+        (Kind::Write, 0, TeeError::STORAGE_NO_SPACE),
+        (Kind::Write, 1, TeeError::STORAGE_NO_SPACE),
+        (Kind::Write, 2, TeeError::GENERIC),
+        (Kind::Write, 3, TeeError::GENERIC),
+        (Kind::Write, 5, TeeError::STORAGE_NO_SPACE),
+        (Kind::Read, 0, TeeError::GENERIC),
+        (Kind::Read, 1, TeeError::GENERIC),
+        (Kind::Open, 0, TeeError::GENERIC),
     ] {
         let mut t = two_objects();
         let f = t.open(&TA, b"a").unwrap();
@@ -405,17 +405,17 @@ fn create_failing_midway_leaves_nothing() {
     // nodes+data, its header.
     for nth in 0..4 {
         let mut t = two_objects();
-        t.fs.inject(Kind::Write, nth, TEE_ERROR_STORAGE_NO_SPACE);
+        t.fs.inject(Kind::Write, nth, TeeError::STORAGE_NO_SPACE);
         assert_eq!(
             t.create(&TA, b"c", &pattern(100, 3)),
-            Err(TEE_ERROR_STORAGE_NO_SPACE)
+            Err(TeeError::STORAGE_NO_SPACE)
         );
         t.fs.clear_faults();
         assert_eq!(t.fs.open_fds(), 0);
         assert!(!t.fs.files.contains_key("/2"), "new file removed");
         assert_eq!(t.list(&TA).unwrap(), vec![b"a".to_vec(), b"b".to_vec()]);
         t.reboot();
-        assert_eq!(t.get(&TA, b"c"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+        assert_eq!(t.get(&TA, b"c"), Err(TeeError::ITEM_NOT_FOUND));
     }
 }
 
@@ -430,12 +430,12 @@ fn short_reads_are_corrupt_objects() {
         t.fs.short_reads(3);
         let mut b = [0u8; 10];
         let (s, mut e) = t.env();
-        assert_eq!(s.read(&mut e, f, 0, &mut b), Err(TEE_ERROR_CORRUPT_OBJECT));
+        assert_eq!(s.read(&mut e, f, 0, &mut b), Err(TeeError::CORRUPT_OBJECT));
     }
     t.fs.clear_faults();
     let mut t = two_objects();
     t.fs.files.get_mut("/0").unwrap().truncate(4096 + 100);
-    assert_eq!(t.get(&TA, b"a"), Err(TEE_ERROR_CORRUPT_OBJECT));
+    assert_eq!(t.get(&TA, b"a"), Err(TeeError::CORRUPT_OBJECT));
 }
 
 #[test]
@@ -445,7 +445,7 @@ fn no_random_source_no_keys() {
     assert!(t.create(&TA, b"a", b"x").is_err());
     assert_eq!(t.fs.open_fds(), 0);
     t.rng.broken = false;
-    assert_eq!(t.get(&TA, b"a"), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(t.get(&TA, b"a"), Err(TeeError::ITEM_NOT_FOUND));
     let f = t.create(&TA, b"a", b"x").unwrap();
     t.rng.broken = true;
     assert!(t.write(f, 0, b"y").is_err());
@@ -521,8 +521,8 @@ fn refusals_do_not_reload_the_directory() {
     let mut t = T::new();
     let f = t.create(&TA, b"a", b"1").unwrap();
     let before = t.fs.stats;
-    assert_eq!(t.open(&TA, b"missing"), Err(TEE_ERROR_ITEM_NOT_FOUND));
-    assert_eq!(t.create(&TA, b"a", b"2"), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(t.open(&TA, b"missing"), Err(TeeError::ITEM_NOT_FOUND));
+    assert_eq!(t.create(&TA, b"a", b"2"), Err(TeeError::ACCESS_CONFLICT));
     assert_eq!(
         t.fs.stats.total(),
         before.total(),

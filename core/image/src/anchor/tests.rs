@@ -114,7 +114,7 @@ fn a_preseeded_record_is_the_value() {
 fn no_programming_until_allowed() {
     let (mut a, programs) = anchor(4, no);
     assert_eq!(a.get(), Ok(0));
-    assert_eq!(a.advance_to(1), Err(TEE_ERROR_STORAGE_NOT_AVAILABLE));
+    assert_eq!(a.advance_to(1), Err(TeeError::STORAGE_NOT_AVAILABLE));
     assert_eq!(a.advance_to(0), Ok(()), "nothing to write is fine");
     assert_eq!(programs.get(), 0);
     assert_eq!(a.get(), Ok(0));
@@ -138,7 +138,7 @@ fn flash_failures_map_to_tee_errors_and_keep_the_value() {
         let mut a = FlashAnchor::new(x, y, yes);
         assert_eq!(
             a.advance_to(6),
-            Err(TEE_ERROR_STORAGE_NOT_AVAILABLE),
+            Err(TeeError::STORAGE_NOT_AVAILABLE),
             "{e:?}"
         );
         assert_eq!(a.get(), Ok(5), "{e:?}");
@@ -164,6 +164,6 @@ fn a_flash_that_drops_writes_is_an_error() {
     }
     let n = Rc::new(Cell::new(0));
     let mut a = FlashAnchor::new(Deaf(Ram::new(4, &n)), Deaf(Ram::new(4, &n)), yes);
-    assert_eq!(a.advance_to(1), Err(TEE_ERROR_GENERIC));
+    assert_eq!(a.advance_to(1), Err(TeeError::GENERIC));
     assert_eq!(a.get(), Ok(0));
 }

@@ -9,6 +9,7 @@ use oxtee_frames::{FrameRange, Owner};
 use oxtee_mm::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use supplicant_proto::tee_error::TeeError;
 
 const POOL: u64 = 0x1000_0000;
 const POOL_SIZE: u64 = 1 << 20;
@@ -37,10 +38,10 @@ impl UserHw for Hw {
         Ok(())
     }
     fn sync_code(&self, _: u64, _: u64) {}
-    fn build_tables(&self, a: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
+    fn build_tables(&self, a: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError> {
         let mut tables = vec![[0u64; 512]; (a.size() / 4096) as usize];
         build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, a.start())
-            .map_err(|_| supplicant_proto::tee_result::TEE_ERROR_OUT_OF_MEMORY)
+            .map_err(|_| TeeError::OUT_OF_MEMORY)
     }
     fn run(&self, _: UserRoot, _: bool, _: &mut UserRegs) -> Trap {
         unreachable!()

@@ -112,7 +112,7 @@ pub trait UserHw: Sync {
     /// Builds translation tables for `maps` (kernel map shared, TA window
     /// added) in `arena` with `oxtee_mm::build_user_window`, the only maker
     /// of a [`UserRoot`].
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32>;
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError>;
     /// Runs the TA on this CPU in the address space `root` (tagged with its
     /// ASID) until its next exception; `flush` invalidates the ASID's TLB
     /// entries first (after its tables changed).

@@ -424,11 +424,15 @@ mod tests {
             Ok(())
         }
         fn sync_code(&self, _pa: u64, _len: u64) {}
-        fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
+        fn build_tables(
+            &self,
+            arena: FrameRange,
+            maps: &[UserMapping],
+        ) -> Result<UserRoot, TeeError> {
             self.built.lock().unwrap().push((arena, maps.to_vec()));
             let mut tables = vec![[0u64; 512]; (arena.size() / PAGE) as usize];
             oxtee_mm::build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, arena.start())
-                .map_err(|_| TeeError::OUT_OF_MEMORY.code())
+                .map_err(|_| TeeError::OUT_OF_MEMORY)
         }
         fn run(
             &self,

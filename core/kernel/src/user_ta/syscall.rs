@@ -83,7 +83,7 @@ pub fn dispatch(
         Sysnum::SetTaTime => set_ta_time(cx, inst, ctx, a[0]),
         Sysnum::CrypRandomNumberGenerate => random(cx, ctx, a[0], a[1]),
         nr if super::storage::handles(nr, &ctx.crypto, &a) => {
-            super::storage::dispatch(cx, inst, ctx, nr, &a).map_err(TeeError::from_code)
+            super::storage::dispatch(cx, inst, ctx, nr, &a)
         }
         nr if super::crypto::handles(nr) => match super::crypto::dispatch(cx, inst, ctx, nr, &a) {
             super::crypto::Outcome::Done(r) => r,

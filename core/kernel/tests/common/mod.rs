@@ -211,7 +211,7 @@ impl UserHw for FakeHw {
     fn sync_code(&self, pa: u64, len: u64) {
         let _ = self.range(pa, len);
     }
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, u32> {
+    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError> {
         let _ = self.range(arena.start(), arena.size());
         let mut sorted = maps.to_vec();
         sorted.sort_by_key(|m| m.va);
@@ -238,7 +238,7 @@ impl UserHw for FakeHw {
         let mut tables = vec![[0u64; 512]; (arena.size() / 4096) as usize];
         build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, arena.start()).map_err(|e| {
             self.violation(format!("tables not built: {e:?}"));
-            supplicant_proto::tee_result::TEE_ERROR_OUT_OF_MEMORY
+            TeeError::OUT_OF_MEMORY
         })
     }
     fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap {

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use oxtee_storage::testing::{MemAnchor, MemFs, TestRng};
 use oxtee_storage::{Env, ObjectStore, ReeStore, RollbackAnchor};
-use supplicant_proto::tee_result::TEE_ERROR_SECURITY;
+use supplicant_proto::tee_error::TeeError;
 
 const TA: [u8; 16] = [7; 16];
 const NAMES: [&str; 3] = ["/dirf.db", "/0", "/1"];
@@ -85,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => {
             // An anchored directory that went missing is a rollback.
             if anchored && anchor_value > 0 && !dirf_present {
-                assert_eq!(e, TEE_ERROR_SECURITY);
+                assert_eq!(e, TeeError::SECURITY);
             }
             return;
         }

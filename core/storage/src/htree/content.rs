@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 
-use supplicant_proto::tee_result::{TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_OUT_OF_MEMORY};
+use supplicant_proto::tee_error::TeeError;
 use zeroize::Zeroizing;
 
 use super::layout::{block_offset, BLOCK_SIZE};
@@ -27,7 +27,7 @@ fn block_of(pos: u64) -> TeeResult<u32> {
     u32::try_from(pos / BS)
         .ok()
         .filter(|b| *b < u32::MAX - 1)
-        .ok_or(TEE_ERROR_BAD_PARAMETERS)
+        .ok_or(TeeError::BAD_PARAMETERS)
 }
 
 impl HashTree {
@@ -98,7 +98,7 @@ impl HashTree {
         let hi = run.iter().map(|r| r.1).max().unwrap_or(0) + BS;
         let mut buf = Vec::new(); // ciphertext
         buf.try_reserve_exact((hi - lo) as usize)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         buf.resize((hi - lo) as usize, 0);
         let got = read_some(io, lo, &mut buf)?;
         let mut block = Zeroizing::new([0u8; BLOCK_SIZE]);
@@ -158,7 +158,7 @@ impl HashTree {
         data: Option<&[u8]>,
         len: u64,
     ) -> TeeResult<()> {
-        let end = pos.checked_add(len).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+        let end = pos.checked_add(len).ok_or(TeeError::BAD_PARAMETERS)?;
         block_of(end)?;
         let old_blocks = self.length.div_ceil(BS);
         let mut block = Zeroizing::new([0u8; BLOCK_SIZE]);
@@ -201,7 +201,7 @@ impl HashTree {
             return Ok(());
         }
         pos.checked_add(data.len() as u64)
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+            .ok_or(TeeError::BAD_PARAMETERS)?;
         if self.length < pos {
             self.truncate(io, rng, pos)?;
         }
@@ -242,10 +242,10 @@ impl HashTree {
 
     /// Reads the whole content (for `dirf.db`).
     pub(crate) fn read_all(&mut self, io: &mut dyn FileIo) -> TeeResult<Vec<u8>> {
-        let len = usize::try_from(self.length).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        let len = usize::try_from(self.length).map_err(|_| TeeError::OUT_OF_MEMORY)?;
         let mut v = Vec::new();
         v.try_reserve_exact(len)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         v.resize(len, 0);
         let n = self.read(io, 0, &mut v)?;
         v.truncate(n);

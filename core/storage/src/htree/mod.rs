@@ -14,10 +14,7 @@ use alloc::vec::Vec;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use supplicant_proto::tee_result::{
-    TEE_ERROR_CORRUPT_OBJECT, TEE_ERROR_GENERIC, TEE_ERROR_OUT_OF_MEMORY, TEE_ERROR_OVERFLOW,
-    TEE_ERROR_SECURITY,
-};
+use supplicant_proto::tee_error::TeeError;
 use zeroize::Zeroizing;
 
 use crate::crypto::{gcm_decrypt, gcm_encrypt};
@@ -101,7 +98,7 @@ pub(crate) fn read_some(io: &mut dyn FileIo, off: u64, buf: &mut [u8]) -> TeeRes
     let n = io.read_at(off, buf)?;
     // A supplicant claiming more than asked is lying; treat as corrupt.
     if n > buf.len() {
-        return Err(TEE_ERROR_CORRUPT_OBJECT);
+        return Err(TeeError::CORRUPT_OBJECT);
     }
     Ok(n)
 }
@@ -109,20 +106,20 @@ pub(crate) fn read_some(io: &mut dyn FileIo, off: u64, buf: &mut [u8]) -> TeeRes
 /// Reads exactly `buf.len()` bytes or fails with `TEE_ERROR_CORRUPT_OBJECT`.
 fn read_exact(io: &mut dyn FileIo, off: u64, buf: &mut [u8]) -> TeeResult<()> {
     if read_some(io, off, buf)? != buf.len() {
-        return Err(TEE_ERROR_CORRUPT_OBJECT);
+        return Err(TeeError::CORRUPT_OBJECT);
     }
     Ok(())
 }
 
 /// A fixed-size slice of `buf` at `at`, if the read reached that far.
 fn slot<const N: usize>(buf: &[u8], got: usize, at: usize) -> TeeResult<&[u8; N]> {
-    let end = at.checked_add(N).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+    let end = at.checked_add(N).ok_or(TeeError::CORRUPT_OBJECT)?;
     if end > got {
-        return Err(TEE_ERROR_CORRUPT_OBJECT);
+        return Err(TeeError::CORRUPT_OBJECT);
     }
     buf.get(at..end)
         .and_then(|s| s.try_into().ok())
-        .ok_or(TEE_ERROR_CORRUPT_OBJECT)
+        .ok_or(TeeError::CORRUPT_OBJECT)
 }
 
 impl HashTree {
@@ -140,7 +137,7 @@ impl HashTree {
             ..Node::default()
         };
         let mut nodes = Vec::new();
-        nodes.try_reserve(1).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        nodes.try_reserve(1).map_err(|_| TeeError::OUT_OF_MEMORY)?;
         nodes.push(root);
         Ok(HashTree {
             fek,
@@ -182,12 +179,12 @@ impl HashTree {
                         break;
                     }
                 }
-                found.ok_or(TEE_ERROR_CORRUPT_OBJECT)?
+                found.ok_or(TeeError::CORRUPT_OBJECT)?
             }
             None => {
                 let h0 = HeadImage::decode(slot::<HEAD_SIZE>(&first[..], got, 0)?);
                 let h1 = HeadImage::decode(slot::<HEAD_SIZE>(&first[..], got, HEAD_SIZE)?);
-                let v = idx_from_counters(h0.counter, h1.counter).ok_or(TEE_ERROR_SECURITY)?;
+                let v = idx_from_counters(h0.counter, h1.counter).ok_or(TeeError::SECURITY)?;
                 let at = nb0 + NODE_SIZE * usize::from(v);
                 (
                     v,
@@ -211,11 +208,11 @@ impl HashTree {
         // the file does not back fails on a short read, not an allocation.)
         let n = u64::from(max_node_id.max(1));
         if blocks_for(length) > n {
-            return Err(TEE_ERROR_CORRUPT_OBJECT);
+            return Err(TeeError::CORRUPT_OBJECT);
         }
-        let n = usize::try_from(n).map_err(|_| TEE_ERROR_CORRUPT_OBJECT)?;
+        let n = usize::try_from(n).map_err(|_| TeeError::CORRUPT_OBJECT)?;
         let mut nodes: Vec<Node> = Vec::new();
-        nodes.try_reserve(1).map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        nodes.try_reserve(1).map_err(|_| TeeError::OUT_OF_MEMORY)?;
         nodes.push(Node {
             cur: root_img,
             disk: Some((root_img, vers)),
@@ -250,7 +247,7 @@ impl HashTree {
         first: &[u8],
         first_got: usize,
     ) -> TeeResult<()> {
-        let n = u32::try_from(n).map_err(|_| TEE_ERROR_CORRUPT_OBJECT)?;
+        let n = u32::try_from(n).map_err(|_| TeeError::CORRUPT_OBJECT)?;
         // The first read already holds node block 1.
         let mut buf = [0u8; BLOCK_SIZE];
         let mut cur_block = 1u64;
@@ -270,7 +267,7 @@ impl HashTree {
             let img = NodeImage::decode(slot::<NODE_SIZE>(&buf[..], got, at)?);
             self.nodes
                 .try_reserve(1)
-                .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
             self.nodes.push(Node {
                 cur: img,
                 disk: Some((img, vers)),
@@ -281,15 +278,15 @@ impl HashTree {
     }
 
     fn node(&self, id: u32) -> TeeResult<&Node> {
-        let i = usize::try_from(id).map_err(|_| TEE_ERROR_GENERIC)?;
-        self.nodes.get(i.wrapping_sub(1)).ok_or(TEE_ERROR_GENERIC)
+        let i = usize::try_from(id).map_err(|_| TeeError::GENERIC)?;
+        self.nodes.get(i.wrapping_sub(1)).ok_or(TeeError::GENERIC)
     }
 
     fn node_mut(&mut self, id: u32) -> TeeResult<&mut Node> {
-        let i = usize::try_from(id).map_err(|_| TEE_ERROR_GENERIC)?;
+        let i = usize::try_from(id).map_err(|_| TeeError::GENERIC)?;
         self.nodes
             .get_mut(i.wrapping_sub(1))
-            .ok_or(TEE_ERROR_GENERIC)
+            .ok_or(TeeError::GENERIC)
     }
 
     /// Number of node ids present (ids 1..=count).
@@ -320,7 +317,7 @@ impl HashTree {
         for id in 1..=self.count() {
             let want = self.calc_hash(id)?;
             if !bool::from(want.ct_eq(&self.node(id)?.cur.hash)) {
-                return Err(TEE_ERROR_CORRUPT_OBJECT);
+                return Err(TeeError::CORRUPT_OBJECT);
             }
         }
         Ok(())
@@ -343,13 +340,13 @@ impl HashTree {
 
     /// Where the current version of block `b` lives.
     fn block_at(&self, b: u32) -> TeeResult<u64> {
-        let n = self.node(b.checked_add(1).ok_or(TEE_ERROR_GENERIC)?)?.cur;
+        let n = self.node(b.checked_add(1).ok_or(TeeError::GENERIC)?)?.cur;
         Ok(block_offset(b, u8::from(n.flags & COMMITTED_BLOCK != 0)))
     }
 
     /// Authenticates and decrypts the ciphertext of block `b` in place.
     fn open_block(&self, b: u32, data: &mut [u8]) -> TeeResult<()> {
-        let n = self.node(b.checked_add(1).ok_or(TEE_ERROR_GENERIC)?)?.cur;
+        let n = self.node(b.checked_add(1).ok_or(TeeError::GENERIC)?)?.cur;
         let aad = block_aad(&self.head.enc_fek, &n.iv);
         gcm_decrypt(&self.fek, &n.iv, &aad, data, &n.tag)
     }
@@ -361,7 +358,7 @@ impl HashTree {
         b: u32,
         out: &mut [u8; BLOCK_SIZE],
     ) -> TeeResult<()> {
-        let id = b.checked_add(1).ok_or(TEE_ERROR_GENERIC)?;
+        let id = b.checked_add(1).ok_or(TeeError::GENERIC)?;
         let n = self.node(id)?.cur;
         let vers = u8::from(n.flags & COMMITTED_BLOCK != 0);
         match self.pending.iter().find(|p| p.0 == b && p.1 == vers) {
@@ -381,7 +378,7 @@ impl HashTree {
         let add = (id - self.count()) as usize;
         self.nodes
             .try_reserve(add)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         self.nodes.resize(id as usize, Node::default());
         self.max_node_id = self.max_node_id.max(id);
         Ok(())
@@ -395,13 +392,13 @@ impl HashTree {
         b: u32,
         plain: &[u8; BLOCK_SIZE],
     ) -> TeeResult<()> {
-        let id = b.checked_add(1).ok_or(TEE_ERROR_OVERFLOW)?;
+        let id = b.checked_add(1).ok_or(TeeError::OVERFLOW)?;
         self.ensure_node(id)?;
         let mut iv = [0u8; 16];
         rng.fill(&mut iv)?;
         let mut ct = Vec::new();
         ct.try_reserve_exact(BLOCK_SIZE)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         ct.extend_from_slice(plain);
         let tag = gcm_encrypt(
             &self.fek,
@@ -425,7 +422,7 @@ impl HashTree {
         self.pending.retain(|p| p.0 != b);
         self.pending
             .try_reserve(1)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         self.pending.push((b, vers, ct));
         if self.pending.len() >= MAX_PENDING {
             self.flush_pending(io)?;
@@ -500,13 +497,13 @@ impl HashTree {
             n.block_updated = false;
             written
                 .try_reserve(1)
-                .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
             written.push((id, vers));
         }
         let mut pieces = Vec::new();
         pieces
             .try_reserve(written.len() + self.pending.len())
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         for &(id, vers) in &written {
             pieces.push(Piece {
                 off: node_offset(id, vers),
@@ -521,7 +518,7 @@ impl HashTree {
         }
         self.write_pieces(io, pieces)?;
 
-        let counter = self.head.counter.checked_add(1).ok_or(TEE_ERROR_OVERFLOW)?;
+        let counter = self.head.counter.checked_add(1).ok_or(TeeError::OVERFLOW)?;
         let mut iv = [0u8; 16];
         rng.fill(&mut iv)?;
         let mut imeta = imeta_encode(self.length, self.max_node_id);

@@ -9,7 +9,7 @@
 
 use alloc::vec::Vec;
 
-use supplicant_proto::tee_result::TEE_ERROR_OUT_OF_MEMORY;
+use supplicant_proto::tee_error::TeeError;
 
 use super::layout::{node_offset, BLOCK_NODES, BLOCK_SIZE, NODE_SIZE};
 use super::{FileIo, HashTree};
@@ -149,7 +149,7 @@ impl HashTree {
                     if let Some(g) = self.gap(c.end(), p.off) {
                         c.data
                             .try_reserve(g.len() + p.data.len())
-                            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+                            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
                         c.data.extend_from_slice(&g);
                         c.data.extend_from_slice(&p.data);
                         continue;

@@ -5,7 +5,7 @@
 //! makes the next write re-read the counter.
 
 use supplicant_proto::rpmb::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use zeroize::Zeroizing;
 
 use super::device::{DevInfo, RpmbDevice};
@@ -39,14 +39,14 @@ pub struct RpmbClient {
     counter: Option<u32>,
 }
 
-fn result_error(result: u16) -> u32 {
+fn result_error(result: u16) -> TeeError {
     if result & RPMB_RESULT_WR_CNT_EXPIRED != 0 {
-        return TEE_ERROR_STORAGE_NO_SPACE;
+        return TeeError::STORAGE_NO_SPACE;
     }
     match result & RPMB_RESULT_MASK {
-        RPMB_RESULT_AUTH_FAILURE | RPMB_RESULT_COUNTER_FAILURE => TEE_ERROR_SECURITY,
-        RPMB_RESULT_AUTH_KEY_NOT_PROGRAMMED => TEE_ERROR_ITEM_NOT_FOUND,
-        _ => TEE_ERROR_GENERIC,
+        RPMB_RESULT_AUTH_FAILURE | RPMB_RESULT_COUNTER_FAILURE => TeeError::SECURITY,
+        RPMB_RESULT_AUTH_KEY_NOT_PROGRAMMED => TeeError::ITEM_NOT_FOUND,
+        _ => TeeError::GENERIC,
     }
 }
 
@@ -66,7 +66,7 @@ impl RpmbClient {
         let blocks =
             u32::from(info.rpmb_size_mult) * (RPMB_SIZE_SINGLE / RPMB_DATA_SIZE as u64) as u32;
         if blocks == 0 || info.rel_wr_sec_c == 0 {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         let mut c = RpmbClient {
             key: derive_key(huk, &info.cid),
@@ -78,7 +78,7 @@ impl RpmbClient {
             counter: None,
         };
         match c.read_counter(dev, rng) {
-            Err(TEE_ERROR_ITEM_NOT_FOUND) if may_program_key => {
+            Err(TeeError::ITEM_NOT_FOUND) if may_program_key => {
                 c.program_key(dev)?;
                 c.read_counter(dev, rng)?;
             }
@@ -108,11 +108,11 @@ impl RpmbClient {
         // The key program response carries no MAC JEDEC asks us to check.
         let r = Frame::decode(&resp[0]);
         if r.msg_type != RPMB_MSG_TYPE_RESP_AUTH_KEY_PROGRAM {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         match r.result & RPMB_RESULT_MASK {
             RPMB_RESULT_OK => Ok(()),
-            _ => Err(TEE_ERROR_GENERIC),
+            _ => Err(TeeError::GENERIC),
         }
     }
 
@@ -130,14 +130,14 @@ impl RpmbClient {
         dev.data_request(&[f.encode()], &mut resp)?;
         let r = Frame::decode(&resp[0]);
         if r.msg_type != RPMB_MSG_TYPE_RESP_WRITE_COUNTER_VAL_READ {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         }
         // A device without a key answers without a valid MAC.
         if r.result & RPMB_RESULT_MASK == RPMB_RESULT_AUTH_KEY_NOT_PROGRAMMED {
-            return Err(TEE_ERROR_ITEM_NOT_FOUND);
+            return Err(TeeError::ITEM_NOT_FOUND);
         }
         if !verify(&self.key, &resp) || r.nonce != f.nonce {
-            return Err(TEE_ERROR_SECURITY);
+            return Err(TeeError::SECURITY);
         }
         if r.result != RPMB_RESULT_OK {
             return Err(result_error(r.result));
@@ -154,7 +154,7 @@ impl RpmbClient {
         addr: u16,
     ) -> TeeResult<Block> {
         if u32::from(addr) >= self.blocks {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         let mut f = Frame::request(RPMB_MSG_TYPE_REQ_AUTH_DATA_READ);
         f.nonce = Self::nonce(rng)?;
@@ -168,7 +168,7 @@ impl RpmbClient {
             || r.nonce != f.nonce
             || r.address != addr
         {
-            return Err(TEE_ERROR_SECURITY);
+            return Err(TeeError::SECURITY);
         }
         if r.result != RPMB_RESULT_OK {
             return Err(result_error(r.result));
@@ -187,7 +187,7 @@ impl RpmbClient {
     ) -> TeeResult<()> {
         let n = data.len();
         if n == 0 || n > self.write_blocks || u32::from(addr) + n as u32 > self.blocks {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         let counter = match self.counter {
             Some(c) => c,
@@ -213,13 +213,13 @@ impl RpmbClient {
         dev.data_request(&req, &mut resp)?;
         let r = Frame::decode(&resp[0]);
         if r.msg_type != RPMB_MSG_TYPE_RESP_AUTH_DATA_WRITE || !verify(&self.key, &resp) {
-            return Err(TEE_ERROR_SECURITY);
+            return Err(TeeError::SECURITY);
         }
         if r.result != RPMB_RESULT_OK {
             return Err(result_error(r.result));
         }
         if r.address != addr || Some(r.write_counter) != counter.checked_add(1) {
-            return Err(TEE_ERROR_SECURITY);
+            return Err(TeeError::SECURITY);
         }
         self.counter = Some(r.write_counter);
         Ok(())

@@ -6,7 +6,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use supplicant_proto::rpmb::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 use super::device::{DevInfo, RpmbDevice};
 use super::frame::{sign, verify, Frame, RawFrame};
@@ -175,24 +175,24 @@ impl RpmbModel {
 impl RpmbDevice for RpmbModel {
     fn dev_info(&mut self) -> TeeResult<DevInfo> {
         if self.writes_left == Some(0) {
-            return Err(TEE_ERROR_COMMUNICATION);
+            return Err(TeeError::COMMUNICATION);
         }
         Ok(self.info)
     }
 
     fn data_request(&mut self, req: &[RawFrame], resp: &mut [RawFrame]) -> TeeResult<()> {
         if self.writes_left == Some(0) {
-            return Err(TEE_ERROR_COMMUNICATION);
+            return Err(TeeError::COMMUNICATION);
         }
         let Some(first) = req.first().map(Frame::decode) else {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         };
         if req
             .iter()
             .any(|r| Frame::decode(r).msg_type != first.msg_type)
             || resp.is_empty()
         {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         self.log.push(first.msg_type);
         match first.msg_type {
@@ -225,7 +225,7 @@ impl RpmbDevice for RpmbModel {
                     *left -= 1;
                     if *left == 0 {
                         // The write landed; its answer is lost with the power.
-                        return Err(TEE_ERROR_COMMUNICATION);
+                        return Err(TeeError::COMMUNICATION);
                     }
                 }
             }

@@ -27,7 +27,7 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use supplicant_proto::rpmb::RPMB_DATA_SIZE;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use zeroize::Zeroizing;
 
 use super::client::{Block, RpmbClient};
@@ -99,7 +99,7 @@ impl Entry {
             || blocks_for(size as usize) != usize::from(nblocks)
             || (nblocks > 0 && (start < DATA_START || end > blocks))
         {
-            return Err(TEE_ERROR_CORRUPT_OBJECT);
+            return Err(TeeError::CORRUPT_OBJECT);
         }
         Ok(Some(Entry {
             ta: a16(4),
@@ -142,7 +142,7 @@ type Dev<'b> = (&'b mut dyn RpmbDevice, &'b mut dyn Entropy);
 fn dev<'b>(env: &'b mut Env<'_>) -> TeeResult<Dev<'b>> {
     match env.rpmb.as_deref_mut() {
         Some(d) => Ok((d, &mut *env.rng)),
-        None => Err(TEE_ERROR_ITEM_NOT_FOUND),
+        None => Err(TeeError::ITEM_NOT_FOUND),
     }
 }
 
@@ -173,11 +173,11 @@ impl RpmbStore {
         if self.client.is_none() {
             let c = RpmbClient::open(d, rng, &self.huk, self.may_program_key)?;
             if c.blocks() <= u32::from(DATA_START) {
-                return Err(TEE_ERROR_STORAGE_NO_SPACE);
+                return Err(TeeError::STORAGE_NO_SPACE);
             }
             self.client = Some(c);
         }
-        self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)
+        self.client.as_mut().ok_or(TeeError::BAD_STATE)
     }
 
     /// Opens the device and reads the object table, unless done.
@@ -187,7 +187,7 @@ impl RpmbStore {
         if self.fat.is_some() {
             return Ok(());
         }
-        let c = self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)?;
+        let c = self.client.as_mut().ok_or(TeeError::BAD_STATE)?;
         let blocks = c.blocks();
         let mut fat: Vec<Option<Entry>> = Vec::with_capacity(usize::from(FAT_BLOCKS));
         for a in 0..FAT_BLOCKS {
@@ -198,7 +198,7 @@ impl RpmbStore {
         let mut used: Vec<_> = fat.iter().flatten().map(Entry::range).collect();
         used.sort_by_key(|r| r.start);
         if used.windows(2).any(|w| w[0].end > w[1].start) {
-            return Err(TEE_ERROR_CORRUPT_OBJECT);
+            return Err(TeeError::CORRUPT_OBJECT);
         }
         self.fat = Some(fat);
         Ok(())
@@ -265,14 +265,14 @@ impl RpmbStore {
     }
 
     fn fat(&self) -> TeeResult<&Vec<Option<Entry>>> {
-        self.fat.as_ref().ok_or(TEE_ERROR_BAD_STATE)
+        self.fat.as_ref().ok_or(TeeError::BAD_STATE)
     }
 
     fn entry(&self, slot: usize) -> TeeResult<&Entry> {
         self.fat()?
             .get(slot)
             .and_then(Option::as_ref)
-            .ok_or(TEE_ERROR_CORRUPT_OBJECT)
+            .ok_or(TeeError::CORRUPT_OBJECT)
     }
 
     fn find(&self, ta: &TaUuid, id: &[u8]) -> TeeResult<Option<usize>> {
@@ -286,7 +286,7 @@ impl RpmbStore {
         self.handles
             .get(&f.0)
             .copied()
-            .ok_or(TEE_ERROR_BAD_PARAMETERS)
+            .ok_or(TeeError::BAD_PARAMETERS)
     }
 
     fn new_handle(&mut self, slot: usize) -> FileId {
@@ -303,7 +303,7 @@ impl RpmbStore {
         }
         let e = self.entry(slot)?.clone();
         let (d, rng) = dev(env)?;
-        let c = self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)?;
+        let c = self.client.as_mut().ok_or(TeeError::BAD_STATE)?;
         let mut data = Vec::with_capacity(usize::from(e.nblocks) * RPMB_DATA_SIZE);
         for a in e.range() {
             let b = c.read_block(d, rng, a as u16)?;
@@ -331,7 +331,7 @@ impl RpmbStore {
             at = at.max(r.end);
         }
         if at + n as u32 > blocks {
-            return Err(TEE_ERROR_STORAGE_NO_SPACE);
+            return Err(TeeError::STORAGE_NO_SPACE);
         }
         Ok(at as u16)
     }
@@ -346,7 +346,7 @@ impl RpmbStore {
         content: Vec<u8>,
         enc_fek: Option<[u8; 16]>,
     ) -> TeeResult<()> {
-        let size = u32::try_from(content.len()).map_err(|_| TEE_ERROR_STORAGE_NO_SPACE)?;
+        let size = u32::try_from(content.len()).map_err(|_| TeeError::STORAGE_NO_SPACE)?;
         let (d, rng) = dev(env)?;
         let tsk = self.ssk.tsk(Some(ta));
         let enc_fek = match enc_fek {
@@ -363,9 +363,9 @@ impl RpmbStore {
         let mut sealed = content.clone();
         let tag = gcm_encrypt(&fek, &iv, ta, &mut sealed);
         let n = blocks_for(sealed.len());
-        let blocks = self.client.as_ref().ok_or(TEE_ERROR_BAD_STATE)?.blocks();
+        let blocks = self.client.as_ref().ok_or(TeeError::BAD_STATE)?.blocks();
         let start = self.allocate(n, blocks)?;
-        let c = self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)?;
+        let c = self.client.as_mut().ok_or(TeeError::BAD_STATE)?;
         let per = c.max_write_blocks();
         let mut chunk: Vec<Block> = Vec::with_capacity(per);
         let mut addr = start;
@@ -402,7 +402,7 @@ impl RpmbStore {
 
     fn check_id(id: &[u8]) -> TeeResult<()> {
         if id.len() > OBJECT_ID_MAX_LEN {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         Ok(())
     }
@@ -442,7 +442,7 @@ fn decode_anchor(b: &Block) -> TeeResult<u32> {
     if b.iter().all(|x| *x == 0) {
         return Ok(0);
     }
-    Err(TEE_ERROR_SECURITY)
+    Err(TeeError::SECURITY)
 }
 
 /// The REE FS rollback anchor in RPMB: a counter only the holder of the
@@ -480,7 +480,7 @@ impl RollbackAnchor for RpmbAnchor<'_> {
         }
         let r = self.store.anchor_value(self.dev, self.rng);
         match self.finish(r) {
-            Err(TEE_ERROR_ITEM_NOT_FOUND) => {
+            Err(TeeError::ITEM_NOT_FOUND) => {
                 self.store.anchor_absent = true;
                 Ok(0)
             }
@@ -494,7 +494,7 @@ impl RollbackAnchor for RpmbAnchor<'_> {
         }
         let r = self.store.raise_anchor(self.dev, self.rng, v);
         match self.finish(r) {
-            Err(TEE_ERROR_ITEM_NOT_FOUND) => {
+            Err(TeeError::ITEM_NOT_FOUND) => {
                 self.store.anchor_absent = true;
                 Ok(())
             }
@@ -512,7 +512,7 @@ impl ObjectStore for RpmbStore {
         let r = (|| {
             Self::check_id(id)?;
             self.ensure(env)?;
-            let slot = self.find(ta, id)?.ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+            let slot = self.find(ta, id)?.ok_or(TeeError::ITEM_NOT_FOUND)?;
             self.load(env, slot)?;
             Ok(self.new_handle(slot))
         })();
@@ -531,13 +531,13 @@ impl ObjectStore for RpmbStore {
             Self::check_id(id)?;
             self.ensure(env)?;
             let slot = match self.find(ta, id)? {
-                Some(_) if !overwrite => return Err(TEE_ERROR_ACCESS_CONFLICT),
+                Some(_) if !overwrite => return Err(TeeError::ACCESS_CONFLICT),
                 Some(s) => s,
                 None => self
                     .fat()?
                     .iter()
                     .position(Option::is_none)
-                    .ok_or(TEE_ERROR_STORAGE_NO_SPACE)?,
+                    .ok_or(TeeError::STORAGE_NO_SPACE)?,
             };
             self.commit(env, slot, ta, id, content.to_vec(), None)?;
             Ok(self.new_handle(slot))
@@ -557,7 +557,7 @@ impl ObjectStore for RpmbStore {
         let slot = self.slot_of(f)?;
         match self.cache.get(&slot) {
             Some(c) => Ok(c.len() as u64),
-            None => Err(TEE_ERROR_CORRUPT_OBJECT),
+            None => Err(TeeError::CORRUPT_OBJECT),
         }
     }
 
@@ -566,7 +566,7 @@ impl ObjectStore for RpmbStore {
             self.ensure(env)?;
             let slot = self.slot_of(f)?;
             self.load(env, slot)?;
-            let c = self.cache.get(&slot).ok_or(TEE_ERROR_BAD_STATE)?;
+            let c = self.cache.get(&slot).ok_or(TeeError::BAD_STATE)?;
             let start = usize::try_from(pos).unwrap_or(usize::MAX).min(c.len());
             let n = buf.len().min(c.len() - start);
             buf[..n].copy_from_slice(&c[start..start + n]);
@@ -580,7 +580,7 @@ impl ObjectStore for RpmbStore {
             let end = pos
                 .checked_add(data.len() as u64)
                 .filter(|e| *e <= MAX_OBJECT)
-                .ok_or(TEE_ERROR_STORAGE_NO_SPACE)? as usize;
+                .ok_or(TeeError::STORAGE_NO_SPACE)? as usize;
             if c.len() < end {
                 c.resize(end, 0);
             }
@@ -597,7 +597,7 @@ impl ObjectStore for RpmbStore {
     fn truncate(&mut self, env: &mut Env<'_>, f: FileId, len: u64) -> TeeResult<()> {
         let r = self.change(env, f, &mut |c| {
             if len > MAX_OBJECT {
-                return Err(TEE_ERROR_STORAGE_NO_SPACE);
+                return Err(TeeError::STORAGE_NO_SPACE);
             }
             c.resize(len as usize, 0);
             Ok(())
@@ -614,7 +614,7 @@ impl ObjectStore for RpmbStore {
             self.ensure(env)?;
             let slot = self.slot_of(f)?;
             let (d, rng) = dev(env)?;
-            let c = self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)?;
+            let c = self.client.as_mut().ok_or(TeeError::BAD_STATE)?;
             c.write_blocks(d, rng, slot as u16, &[[0u8; RPMB_DATA_SIZE]])?;
             if let Some(fat) = self.fat.as_mut() {
                 fat[slot] = None;
@@ -634,12 +634,12 @@ impl ObjectStore for RpmbStore {
             let mut e = self.entry(slot)?.clone();
             if let Some(other) = self.find(&e.ta, new_id)? {
                 if other != slot {
-                    return Err(TEE_ERROR_ACCESS_CONFLICT);
+                    return Err(TeeError::ACCESS_CONFLICT);
                 }
             }
             e.id = new_id.to_vec();
             let (d, rng) = dev(env)?;
-            let c = self.client.as_mut().ok_or(TEE_ERROR_BAD_STATE)?;
+            let c = self.client.as_mut().ok_or(TeeError::BAD_STATE)?;
             c.write_blocks(d, rng, slot as u16, &[e.encode()])?;
             if let Some(fat) = self.fat.as_mut() {
                 fat[slot] = Some(e);

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 use oxtee_crypto::{KeyObject, Zeroizing};
 use supplicant_proto::tee_crypto::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_storage::*;
 use supplicant_proto::tee_syscall::{Sysnum, UteeObjectInfo};
 
@@ -31,7 +31,11 @@ const CREATE_FLAGS: u32 = OPEN_FLAGS | TEE_DATA_FLAG_OVERWRITE;
 const CHUNK: usize = 16 * 1024;
 
 /// The calls that do not touch the store.
-pub(super) fn without_store(call: &mut Call<'_>, nr: Sysnum, a: &[u64; 31]) -> Result<(), u32> {
+pub(super) fn without_store(
+    call: &mut Call<'_>,
+    nr: Sysnum,
+    a: &[u64; 31],
+) -> Result<(), TeeError> {
     let h = a[0] as u32;
     match nr {
         Sysnum::StorageEnumAlloc => enumerate::alloc(call, a[0]),
@@ -41,9 +45,9 @@ pub(super) fn without_store(call: &mut Call<'_>, nr: Sysnum, a: &[u64; 31]) -> R
         Sysnum::CrypObjGetInfo => info(call, h, a[1]),
         // A persistent object keeps its attributes (libutee panics first).
         Sysnum::CrypObjReset => Ok(()),
-        Sysnum::CrypObjPopulate | Sysnum::CrypObjCopy => Err(TEE_ERROR_BAD_PARAMETERS),
-        Sysnum::CrypObjGenerateKey => Err(TEE_ERROR_BAD_STATE),
-        _ => Err(TEE_ERROR_NOT_SUPPORTED),
+        Sysnum::CrypObjPopulate | Sysnum::CrypObjCopy => Err(TeeError::BAD_PARAMETERS),
+        Sysnum::CrypObjGenerateKey => Err(TeeError::BAD_STATE),
+        _ => Err(TeeError::NOT_SUPPORTED),
     }
 }
 
@@ -53,7 +57,7 @@ pub(super) fn with_store(
     st: &mut Locked<'_, '_>,
     nr: Sysnum,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let h = a[0] as u32;
     match nr {
         Sysnum::StorageObjOpen => open(call, st, a[0], a[1], a[2], a[3], a[4]),
@@ -71,7 +75,7 @@ pub(super) fn with_store(
             close_persistent(call.cs, st, h);
             Ok(())
         }
-        _ => Err(TEE_ERROR_NOT_SUPPORTED),
+        _ => Err(TeeError::NOT_SUPPORTED),
     }
 }
 
@@ -100,35 +104,35 @@ pub(super) fn private(space: &Space, va: u64, len: u64, write: bool) -> bool {
 
 /// An object id argument: at most `TEE_OBJECT_ID_MAX_LEN` bytes of the
 /// TA's own memory (length 0 and NULL allowed), copied.
-pub(super) fn object_id(call: &Call<'_>, va: u64, len: u64) -> Result<Vec<u8>, u32> {
+pub(super) fn object_id(call: &Call<'_>, va: u64, len: u64) -> Result<Vec<u8>, TeeError> {
     if len > TEE_OBJECT_ID_MAX_LEN as u64 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     if len == 0 {
         return Ok(Vec::new());
     }
     if !private(call.space, va, len, false) {
-        return Err(TEE_ERROR_ACCESS_DENIED);
+        return Err(TeeError::ACCESS_DENIED);
     }
-    Ok(UserSlice::new(va, len).read(call.space, call.hw)?)
+    UserSlice::new(va, len).read(call.space, call.hw)
 }
 
 /// A `uint32_t *` out-argument in the TA's own memory (OP-TEE copies
 /// handles out with `copy_to_user_private`).
-pub(super) fn out_u32(call: &Call<'_>, va: u64) -> Result<UserPtr<u32>, u32> {
+pub(super) fn out_u32(call: &Call<'_>, va: u64) -> Result<UserPtr<u32>, TeeError> {
     if private(call.space, va, 4, true) {
         Ok(UserPtr::new(va))
     } else {
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     }
 }
 
 /// The persistent side of handle `h`.
-pub(super) fn persist_of(cs: &CryptoState, h: u32) -> Result<Persist, u32> {
+pub(super) fn persist_of(cs: &CryptoState, h: u32) -> Result<Persist, TeeError> {
     cs.object(h)
-        .ok_or(TEE_ERROR_BAD_STATE)?
+        .ok_or(TeeError::BAD_STATE)?
         .persist
-        .ok_or(TEE_ERROR_BAD_STATE)
+        .ok_or(TeeError::BAD_STATE)
 }
 
 fn set_persist(cs: &mut CryptoState, h: u32, p: Persist) {
@@ -147,13 +151,13 @@ pub(super) fn close_persistent(cs: &mut CryptoState, st: &mut Locked<'_, '_>, h:
 
 /// The backend called the object corrupt: it is removed, and its handle
 /// closed unless the TA asked to keep it.
-fn corrupt(call: &mut Call<'_>, st: &mut Locked<'_, '_>, h: u32, p: &Persist) -> u32 {
+fn corrupt(call: &mut Call<'_>, st: &mut Locked<'_, '_>, h: u32, p: &Persist) -> TeeError {
     let _ = st.store.remove(&mut st.env, p.file);
     if call.close_on_corrupt() {
         call.cs.remove_object(h);
         st.pobjs.release(p.pobj);
     }
-    TEE_ERROR_CORRUPT_OBJECT
+    TeeError::CORRUPT_OBJECT
 }
 
 /// Reads an object's head and attributes: its key object and where its
@@ -161,24 +165,24 @@ fn corrupt(call: &mut Call<'_>, st: &mut Locked<'_, '_>, h: u32, p: &Persist) ->
 pub(super) fn read_head(
     st: &mut Locked<'_, '_>,
     f: oxtee_storage::FileId,
-) -> Result<(KeyObject, u64, u64), u32> {
+) -> Result<(KeyObject, u64, u64), TeeError> {
     let size = st.store.size(f)?;
     let mut hb = [0u8; HEAD_SIZE];
     let n = st.store.read(&mut st.env, f, 0, &mut hb)?;
     if n != HEAD_SIZE {
-        return Err(TEE_ERROR_CORRUPT_OBJECT);
+        return Err(TeeError::CORRUPT_OBJECT);
     }
     let head = Head::from_bytes(&hb);
     let ds_pos = HEAD_SIZE as u64 + u64::from(head.attr_size);
     if ds_pos > size {
-        return Err(TEE_ERROR_CORRUPT_OBJECT);
+        return Err(TeeError::CORRUPT_OBJECT);
     }
     let mut raw = Zeroizing::new(Vec::new());
     raw.try_reserve_exact(head.attr_size as usize)
-        .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
     raw.resize(head.attr_size as usize, 0);
     if st.store.read(&mut st.env, f, HEAD_SIZE as u64, &mut raw)? != raw.len() {
-        return Err(TEE_ERROR_CORRUPT_OBJECT);
+        return Err(TeeError::CORRUPT_OBJECT);
     }
     let key = format::deserialise(&head, &raw)?;
     Ok((key, ds_pos, size - ds_pos))
@@ -193,14 +197,14 @@ fn open(
     id_len: u64,
     flags: u64,
     out: u64,
-) -> Result<(), u32> {
-    let flags = u32::try_from(flags).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+) -> Result<(), TeeError> {
+    let flags = u32::try_from(flags).map_err(|_| TeeError::BAD_PARAMETERS)?;
     if flags & !OPEN_FLAGS != 0 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
-    let backend = backend_of(storage_id).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+    let backend = backend_of(storage_id).ok_or(TeeError::ITEM_NOT_FOUND)?;
     if id_len > TEE_OBJECT_ID_MAX_LEN as u64 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let id = object_id(call, id_va, id_len)?;
     let out = out_u32(call, out)?;
@@ -215,7 +219,7 @@ fn open(
     let (obj, ds_pos, size) = match read_head(st, f) {
         Ok(v) => v,
         Err(e) => {
-            if e == TEE_ERROR_CORRUPT_OBJECT {
+            if e == TeeError::CORRUPT_OBJECT {
                 let _ = st.store.remove(&mut st.env, f);
             } else {
                 st.store.close(&mut st.env, f);
@@ -229,7 +233,7 @@ fn open(
         Err(e) => {
             st.store.close(&mut st.env, f);
             st.pobjs.release(key);
-            return Err(e.into());
+            return Err(e);
         }
     };
     set_persist(
@@ -245,38 +249,38 @@ fn open(
             backend,
         },
     );
-    Ok(out.write(call.space, call.hw, &h)?)
+    out.write(call.space, call.hw, &h)
 }
 
 /// `_utee_storage_obj_create(storage_id, id, id_len, flags, attr, data,
 /// data_len, *obj)`. With a NULL `obj` and a transient `attr`, that
 /// object becomes the persistent one.
-fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result<(), u32> {
+fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result<(), TeeError> {
     let (storage_id, id_va, id_len, flags) = (a[0], a[1], a[2], a[3]);
     let (attr_h, data_va, data_len, out_va) = (a[4] as u32, a[5], a[6], a[7]);
-    let flags = u32::try_from(flags).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+    let flags = u32::try_from(flags).map_err(|_| TeeError::BAD_PARAMETERS)?;
     if flags & !CREATE_FLAGS != 0 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
-    let backend = backend_of(storage_id).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+    let backend = backend_of(storage_id).ok_or(TeeError::ITEM_NOT_FOUND)?;
     if id_len > TEE_OBJECT_ID_MAX_LEN as u64 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     if data_len != 0 && data_va == 0 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let id = object_id(call, id_va, id_len)?;
     if data_len > TEE_DATA_MAX_POSITION {
-        return Err(TEE_ERROR_OVERFLOW);
+        return Err(TeeError::OVERFLOW);
     }
     let out = match out_va {
         0 => None,
         va => Some(out_u32(call, va)?),
     };
     let template = if attr_h != 0 {
-        let o = call.cs.object(attr_h).ok_or(TEE_ERROR_BAD_STATE)?;
+        let o = call.cs.object(attr_h).ok_or(TeeError::BAD_STATE)?;
         if !o.key.is_initialized() {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         Some((o.key.clone(), o.persist.is_some()))
     } else {
@@ -301,7 +305,7 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
     let ds_pos = content.len() as u64;
     content
         .try_reserve_exact(data.len())
-        .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
     content.extend_from_slice(&data);
 
     let key = st.pobjs.get(&call.ta, backend, &id, flags, Usage::Create)?;
@@ -342,7 +346,7 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
                 Err(e) => {
                     st.store.close(&mut st.env, f);
                     st.pobjs.release(key);
-                    return Err(e.into());
+                    return Err(e);
                 }
             };
             set_persist(call.cs, h, persist);
@@ -353,13 +357,13 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
 
 /// `_utee_storage_obj_del(obj)`: needs `ACCESS_WRITE_META`; the handle is
 /// closed whatever the store answers.
-fn delete(call: &mut Call<'_>, st: &mut Locked<'_, '_>, h: u32) -> Result<(), u32> {
-    let o = call.cs.object(h).ok_or(TEE_ERROR_BAD_STATE)?;
+fn delete(call: &mut Call<'_>, st: &mut Locked<'_, '_>, h: u32) -> Result<(), TeeError> {
+    let o = call.cs.object(h).ok_or(TeeError::BAD_STATE)?;
     let Some(p) = o
         .persist
         .filter(|p| p.flags & TEE_DATA_FLAG_ACCESS_WRITE_META != 0)
     else {
-        return Err(TEE_ERROR_ACCESS_CONFLICT);
+        return Err(TeeError::ACCESS_CONFLICT);
     };
     let r = st.store.remove(&mut st.env, p.file);
     call.cs.remove_object(h);
@@ -374,13 +378,13 @@ fn rename(
     h: u32,
     id_va: u64,
     id_len: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     if id_len > TEE_OBJECT_ID_MAX_LEN as u64 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let p = persist_of(call.cs, h)?;
     if p.flags & TEE_DATA_FLAG_ACCESS_WRITE_META == 0 {
-        return Err(TEE_ERROR_BAD_STATE);
+        return Err(TeeError::BAD_STATE);
     }
     let id = object_id(call, id_va, id_len)?;
     // Reserve the new name: nobody may have it open.
@@ -408,10 +412,10 @@ fn read(
     va: u64,
     len: u64,
     count_va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let p = persist_of(call.cs, h)?;
     if p.flags & TEE_DATA_FLAG_ACCESS_READ == 0 {
-        return Err(TEE_ERROR_ACCESS_CONFLICT);
+        return Err(TeeError::ACCESS_CONFLICT);
     }
     // Never more than the stream holds; that much of the buffer must be
     // writable (any TA memory, as OP-TEE's copy_to_user), the count the
@@ -422,9 +426,9 @@ fn read(
     let len = out.len();
     let count = UserPtr::<u64>::new(count_va);
     if !private(call.space, count_va, 8, true) {
-        return Err(TEE_ERROR_ACCESS_DENIED);
+        return Err(TeeError::ACCESS_DENIED);
     }
-    let start = p.ds_pos.checked_add(p.pos).ok_or(TEE_ERROR_OVERFLOW)?;
+    let start = p.ds_pos.checked_add(p.pos).ok_or(TeeError::OVERFLOW)?;
     let mut buf = Zeroizing::new(vec![0u8; CHUNK.min(len as usize)]);
     let mut done = 0u64;
     while done < len {
@@ -434,7 +438,7 @@ fn read(
             .read(&mut st.env, p.file, start + done, &mut buf[..want])
         {
             Ok(n) => n.min(want),
-            Err(TEE_ERROR_CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
+            Err(TeeError::CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
             Err(e) => return Err(e),
         };
         out.sub(done, n as u64)?
@@ -452,7 +456,7 @@ fn read(
             ..p
         },
     );
-    Ok(count.write(call.space, call.hw, &done)?)
+    count.write(call.space, call.hw, &done)
 }
 
 /// `_utee_storage_obj_write(obj, data, len)`: at the data position; a
@@ -463,20 +467,20 @@ fn write(
     h: u32,
     va: u64,
     len: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let p = persist_of(call.cs, h)?;
     if p.flags & TEE_DATA_FLAG_ACCESS_WRITE == 0 {
-        return Err(TEE_ERROR_ACCESS_CONFLICT);
+        return Err(TeeError::ACCESS_CONFLICT);
     }
-    let end = p.pos.checked_add(len).ok_or(TEE_ERROR_OVERFLOW)?;
+    let end = p.pos.checked_add(len).ok_or(TeeError::OVERFLOW)?;
     if end > TEE_DATA_MAX_POSITION {
-        return Err(TEE_ERROR_OVERFLOW);
+        return Err(TeeError::OVERFLOW);
     }
     // Any TA memory, as OP-TEE's copy_from_user.
     let data = Zeroizing::new(UserSlice::new(va, len).read(call.space, call.hw)?);
     match st.store.write(&mut st.env, p.file, p.ds_pos + p.pos, &data) {
         Ok(()) => {}
-        Err(TEE_ERROR_CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
+        Err(TeeError::CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
         Err(e) => return Err(e),
     }
     set_persist(
@@ -492,50 +496,55 @@ fn write(
 }
 
 /// `_utee_storage_obj_trunc(obj, len)`: the position stays.
-fn truncate(call: &mut Call<'_>, st: &mut Locked<'_, '_>, h: u32, len: u64) -> Result<(), u32> {
+fn truncate(
+    call: &mut Call<'_>,
+    st: &mut Locked<'_, '_>,
+    h: u32,
+    len: u64,
+) -> Result<(), TeeError> {
     let p = persist_of(call.cs, h)?;
     if p.flags & TEE_DATA_FLAG_ACCESS_WRITE == 0 {
-        return Err(TEE_ERROR_ACCESS_CONFLICT);
+        return Err(TeeError::ACCESS_CONFLICT);
     }
     // OP-TEE answers any failure but corruption with GENERIC.
     if len > TEE_DATA_MAX_POSITION {
-        return Err(TEE_ERROR_GENERIC);
+        return Err(TeeError::GENERIC);
     }
     match st.store.truncate(&mut st.env, p.file, p.ds_pos + len) {
         Ok(()) => {
             set_persist(call.cs, h, Persist { size: len, ..p });
             Ok(())
         }
-        Err(TEE_ERROR_CORRUPT_OBJECT) => Err(corrupt(call, st, h, &p)),
-        Err(_) => Err(TEE_ERROR_GENERIC),
+        Err(TeeError::CORRUPT_OBJECT) => Err(corrupt(call, st, h, &p)),
+        Err(_) => Err(TeeError::GENERIC),
     }
 }
 
 /// `_utee_storage_obj_seek(obj, offset, whence)`: a negative result is
 /// 0; beyond `TEE_DATA_MAX_POSITION` is refused.
-fn seek(call: &mut Call<'_>, h: u32, offset: i32, whence: u64) -> Result<(), u32> {
+fn seek(call: &mut Call<'_>, h: u32, offset: i32, whence: u64) -> Result<(), TeeError> {
     let p = persist_of(call.cs, h)?;
     let base = match u32::try_from(whence) {
         Ok(TEE_DATA_SEEK_SET) => 0i64,
         Ok(TEE_DATA_SEEK_CUR) => p.pos as i64,
         Ok(TEE_DATA_SEEK_END) => p.size as i64,
-        _ => return Err(TEE_ERROR_BAD_PARAMETERS),
+        _ => return Err(TeeError::BAD_PARAMETERS),
     };
     let pos = base
         .checked_add(i64::from(offset))
-        .ok_or(TEE_ERROR_OVERFLOW)?
+        .ok_or(TeeError::OVERFLOW)?
         .max(0) as u64;
     if pos > TEE_DATA_MAX_POSITION {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     set_persist(call.cs, h, Persist { pos, ..p });
     Ok(())
 }
 
 /// `_utee_cryp_obj_get_info` of a persistent object.
-fn info(call: &mut Call<'_>, h: u32, va: u64) -> Result<(), u32> {
-    let o = call.cs.object(h).ok_or(TEE_ERROR_BAD_STATE)?;
-    let p = o.persist.ok_or(TEE_ERROR_BAD_STATE)?;
+fn info(call: &mut Call<'_>, h: u32, va: u64) -> Result<(), TeeError> {
+    let o = call.cs.object(h).ok_or(TeeError::BAD_STATE)?;
+    let p = o.persist.ok_or(TeeError::BAD_STATE)?;
     let i = o.key.info();
     let info = UteeObjectInfo {
         obj_type: i.object_type,
@@ -546,7 +555,7 @@ fn info(call: &mut Call<'_>, h: u32, va: u64) -> Result<(), u32> {
         data_pos: p.pos as u32,
         handle_flags: p.handle_flags(),
     };
-    Ok(UserPtr::<UteeObjectInfo>::new(va).write(call.space, call.hw, &info)?)
+    UserPtr::<UteeObjectInfo>::new(va).write(call.space, call.hw, &info)
 }
 
 /// `_utee_cryp_obj_restrict_usage` of a persistent object: the new usage
@@ -556,16 +565,16 @@ fn restrict_usage(
     st: &mut Locked<'_, '_>,
     h: u32,
     usage: u32,
-) -> Result<(), u32> {
-    let o = call.cs.object(h).ok_or(TEE_ERROR_BAD_STATE)?;
-    let p = o.persist.ok_or(TEE_ERROR_BAD_STATE)?;
+) -> Result<(), TeeError> {
+    let o = call.cs.object(h).ok_or(TeeError::BAD_STATE)?;
+    let p = o.persist.ok_or(TeeError::BAD_STATE)?;
     let new = o.key.usage() & usage;
     match st
         .store
         .write(&mut st.env, p.file, USAGE_OFFSET, &new.to_le_bytes())
     {
         Ok(()) => {}
-        Err(TEE_ERROR_CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
+        Err(TeeError::CORRUPT_OBJECT) => return Err(corrupt(call, st, h, &p)),
         Err(e) => return Err(e),
     }
     // Every handle of this object in the instance sees the new usage (the

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_storage::TEE_OBJECT_ID_MAX_LEN;
 use supplicant_proto::tee_syscall::UteeObjectInfo;
 
@@ -37,14 +37,14 @@ pub struct Enums {
 }
 
 /// `_utee_storage_alloc_enum(*enum)`.
-pub(super) fn alloc(call: &mut Call<'_>, out: u64) -> Result<(), u32> {
+pub(super) fn alloc(call: &mut Call<'_>, out: u64) -> Result<(), TeeError> {
     if out == 0 {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     let out = super::calls::out_u32(call, out)?;
     let e = &mut *call.enums;
     if e.map.len() >= MAX_ENUMS {
-        return Err(TEE_ERROR_OUT_OF_MEMORY);
+        return Err(TeeError::OUT_OF_MEMORY);
     }
     let mut h = e.last;
     loop {
@@ -55,21 +55,21 @@ pub(super) fn alloc(call: &mut Call<'_>, out: u64) -> Result<(), u32> {
     }
     e.map.insert(h, Enumerator::default())?;
     e.last = h;
-    Ok(out.write(call.space, call.hw, &h)?)
+    out.write(call.space, call.hw, &h)
 }
 
 /// `_utee_storage_free_enum(enum)`.
-pub(super) fn free(call: &mut Call<'_>, h: u32) -> Result<(), u32> {
+pub(super) fn free(call: &mut Call<'_>, h: u32) -> Result<(), TeeError> {
     call.enums
         .map
         .remove(h)
         .map(|_| ())
-        .ok_or(TEE_ERROR_BAD_PARAMETERS)
+        .ok_or(TeeError::BAD_PARAMETERS)
 }
 
 /// `_utee_storage_reset_enum(enum)`.
-pub(super) fn reset(call: &mut Call<'_>, h: u32) -> Result<(), u32> {
-    let e = call.enums.map.get_mut(h).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+pub(super) fn reset(call: &mut Call<'_>, h: u32) -> Result<(), TeeError> {
+    let e = call.enums.map.get_mut(h).ok_or(TeeError::BAD_PARAMETERS)?;
     *e = Enumerator::default();
     Ok(())
 }
@@ -80,14 +80,14 @@ pub(super) fn start(
     st: &mut Locked<'_, '_>,
     h: u32,
     storage_id: u64,
-) -> Result<(), u32> {
-    let e = call.enums.map.get_mut(h).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+) -> Result<(), TeeError> {
+    let e = call.enums.map.get_mut(h).ok_or(TeeError::BAD_PARAMETERS)?;
     *e = Enumerator::default();
-    let backend = backend_of(storage_id).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+    let backend = backend_of(storage_id).ok_or(TeeError::ITEM_NOT_FOUND)?;
     let ids = st.store.list(&mut st.env, &call.ta)?;
     // OP-TEE's REE FS refuses to start over a TA with no object at all.
     if ids.is_empty() {
-        return Err(TEE_ERROR_ITEM_NOT_FOUND);
+        return Err(TeeError::ITEM_NOT_FOUND);
     }
     e.ids = Some(ids);
     e.backend = Some(backend);
@@ -108,33 +108,33 @@ pub(super) fn next(
     info_va: u64,
     id_va: u64,
     len_va: u64,
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     if !call.enums.map.contains(h) {
-        return Err(TEE_ERROR_BAD_PARAMETERS);
+        return Err(TeeError::BAD_PARAMETERS);
     }
     // All three in the TA's own memory, as OP-TEE checks them.
     let info = UserPtr::<UteeObjectInfo>::new(info_va);
     if !private(call.space, info_va, UTEE_OBJECT_INFO_SIZE, true)
         || !private(call.space, id_va, TEE_OBJECT_ID_MAX_LEN as u64, true)
     {
-        return Err(TEE_ERROR_ACCESS_DENIED);
+        return Err(TeeError::ACCESS_DENIED);
     }
     if !private(call.space, len_va, 8, true) {
-        return Err(TEE_ERROR_ACCESS_DENIED);
+        return Err(TeeError::ACCESS_DENIED);
     }
     let len = UserPtr::<u64>::new(len_va);
     let backend = backend(call.enums, h).unwrap_or(Backend::Ree);
     loop {
-        let e = call.enums.map.get_mut(h).ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+        let e = call.enums.map.get_mut(h).ok_or(TeeError::BAD_PARAMETERS)?;
         let Some(id) = e.ids.as_ref().and_then(|ids| ids.get(e.next)).cloned() else {
-            return Err(TEE_ERROR_ITEM_NOT_FOUND);
+            return Err(TeeError::ITEM_NOT_FOUND);
         };
         e.next += 1;
         let key = st.pobjs.get(&call.ta, backend, &id, 0, Usage::Enum)?;
         let f = match st.store.open(&mut st.env, &call.ta, &id) {
             Ok(f) => f,
             // Removed since the listing: skip it.
-            Err(TEE_ERROR_ITEM_NOT_FOUND) => {
+            Err(TeeError::ITEM_NOT_FOUND) => {
                 st.pobjs.release(key);
                 continue;
             }
@@ -162,6 +162,6 @@ pub(super) fn next(
         };
         info.write(call.space, call.hw, &v)?;
         call.space.write(call.hw, id_va, &id)?;
-        return Ok(len.write(call.space, call.hw, &(id.len() as u64))?);
+        return len.write(call.space, call.hw, &(id.len() as u64));
     }
 }

@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use oxtee_crypto::object::{type_layout, AttrKind};
 use oxtee_crypto::KeyObject;
 use supplicant_proto::tee_crypto::TEE_TYPE_DATA;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 /// Size of `tee_svc_storage_head`.
 pub(crate) const HEAD_SIZE: usize = 24;
@@ -72,25 +72,25 @@ impl Head {
     }
 }
 
-fn oom<T>(_: T) -> u32 {
-    TEE_ERROR_OUT_OF_MEMORY
+fn oom<T>(_: T) -> TeeError {
+    TeeError::OUT_OF_MEMORY
 }
 
-fn put(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), u32> {
+fn put(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), TeeError> {
     out.try_reserve(bytes.len()).map_err(oom)?;
     out.extend_from_slice(bytes);
     Ok(())
 }
 
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), u32> {
-    let n = u32::try_from(bytes.len()).map_err(|_| TEE_ERROR_OVERFLOW)?;
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), TeeError> {
+    let n = u32::try_from(bytes.len()).map_err(|_| TeeError::OVERFLOW)?;
     put(out, &n.to_be_bytes())?;
     put(out, bytes)
 }
 
 /// The head and attributes of `key` (wiped on drop by the caller's
 /// `Zeroizing`).
-pub(crate) fn serialise(key: &KeyObject, out: &mut Vec<u8>) -> Result<Head, u32> {
+pub(crate) fn serialise(key: &KeyObject, out: &mut Vec<u8>) -> Result<Head, TeeError> {
     let info = key.info();
     let mut head = Head {
         attr_size: 0,
@@ -102,7 +102,7 @@ pub(crate) fn serialise(key: &KeyObject, out: &mut Vec<u8>) -> Result<Head, u32>
     };
     put(out, &[0u8; HEAD_SIZE])?;
     if info.object_type != TEE_TYPE_DATA {
-        let layout = type_layout(info.object_type).ok_or(TEE_ERROR_BAD_STATE)?;
+        let layout = type_layout(info.object_type).ok_or(TeeError::BAD_STATE)?;
         for (n, (id, kind)) in layout.attrs.iter().enumerate() {
             let set = match kind {
                 AttrKind::Value => {
@@ -130,31 +130,31 @@ pub(crate) fn serialise(key: &KeyObject, out: &mut Vec<u8>) -> Result<Head, u32>
                 head.have_attrs |= 1 << n;
             }
         }
-        head.attr_size = u32::try_from(out.len() - HEAD_SIZE).map_err(|_| TEE_ERROR_OVERFLOW)?;
+        head.attr_size = u32::try_from(out.len() - HEAD_SIZE).map_err(|_| TeeError::OVERFLOW)?;
     }
     out[..HEAD_SIZE].copy_from_slice(&head.to_bytes());
     Ok(head)
 }
 
 /// Reads `n` bytes at `*at`.
-fn take<'a>(raw: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], u32> {
-    let end = at.checked_add(n).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
-    let s = raw.get(*at..end).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+fn take<'a>(raw: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], TeeError> {
+    let end = at.checked_add(n).ok_or(TeeError::CORRUPT_OBJECT)?;
+    let s = raw.get(*at..end).ok_or(TeeError::CORRUPT_OBJECT)?;
     *at = end;
     Ok(s)
 }
 
-fn take_u32(raw: &[u8], at: &mut usize) -> Result<u32, u32> {
+fn take_u32(raw: &[u8], at: &mut usize) -> Result<u32, TeeError> {
     let s = take(raw, at, 4)?;
     Ok(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// The key object a head and its attributes (`raw`, `head.attr_size`
 /// bytes) describe. Anything malformed is `TEE_ERROR_CORRUPT_OBJECT`.
-pub(crate) fn deserialise(head: &Head, raw: &[u8]) -> Result<KeyObject, u32> {
+pub(crate) fn deserialise(head: &Head, raw: &[u8]) -> Result<KeyObject, TeeError> {
     let mut key = KeyObject::from_parts(head.object_type, head.max_object_size);
     if head.object_type != TEE_TYPE_DATA {
-        let layout = type_layout(head.object_type).ok_or(TEE_ERROR_CORRUPT_OBJECT)?;
+        let layout = type_layout(head.object_type).ok_or(TeeError::CORRUPT_OBJECT)?;
         let mut at = 0;
         for (n, (id, kind)) in layout.attrs.iter().enumerate() {
             let set = n < 32 && head.have_attrs & (1 << n) != 0;
@@ -174,7 +174,7 @@ pub(crate) fn deserialise(head: &Head, raw: &[u8]) -> Result<KeyObject, u32> {
                         _ => 512,
                     };
                     if len > max {
-                        return Err(TEE_ERROR_CORRUPT_OBJECT);
+                        return Err(TeeError::CORRUPT_OBJECT);
                     }
                     let b = take(raw, &mut at, len)?;
                     if set {
@@ -261,7 +261,7 @@ mod tests {
             &[0, 0, 0, 8, 1][..],
             &[0, 0, 2, 1][..],
         ] {
-            assert_eq!(deserialise(&h, raw).err(), Some(TEE_ERROR_CORRUPT_OBJECT));
+            assert_eq!(deserialise(&h, raw).err(), Some(TeeError::CORRUPT_OBJECT));
         }
         let unknown = Head {
             object_type: 0x1234,
@@ -269,7 +269,7 @@ mod tests {
         };
         assert_eq!(
             deserialise(&unknown, &[]).err(),
-            Some(TEE_ERROR_CORRUPT_OBJECT)
+            Some(TeeError::CORRUPT_OBJECT)
         );
         let data = Head {
             object_type: TEE_TYPE_DATA,

@@ -9,7 +9,7 @@
 use alloc::collections::VecDeque;
 
 use spin::Mutex;
-use supplicant_proto::tee_result::TEE_ERROR_OUT_OF_MEMORY;
+use supplicant_proto::tee_error::TeeError;
 
 /// First notification key used (OP-TEE's per-thread synchronous keys
 /// start here; the normal world accepts keys up to this plus the thread
@@ -21,11 +21,11 @@ const POLL_MS: u32 = 10;
 /// How a waiting thread sleeps and wakes others (the RPCs, or a fake).
 pub trait Sleeper {
     /// Sleeps until `key` is sent (or fails at once).
-    fn wait(&mut self, key: u32) -> Result<(), u32>;
+    fn wait(&mut self, key: u32) -> Result<(), TeeError>;
     /// Wakes the sleeper of `key`.
-    fn send(&mut self, key: u32) -> Result<(), u32>;
+    fn send(&mut self, key: u32) -> Result<(), TeeError>;
     /// Sleeps `ms` milliseconds.
-    fn suspend(&mut self, ms: u32) -> Result<(), u32>;
+    fn suspend(&mut self, ms: u32) -> Result<(), TeeError>;
 }
 
 #[derive(Default)]
@@ -56,7 +56,7 @@ impl SleepLock {
     }
 
     /// Takes the lock, sleeping while another thread holds it.
-    pub fn acquire(&self, s: &mut dyn Sleeper) -> Result<(), u32> {
+    pub fn acquire(&self, s: &mut dyn Sleeper) -> Result<(), TeeError> {
         let key = {
             let mut st = self.st.lock();
             if !st.held {
@@ -68,7 +68,7 @@ impl SleepLock {
                 Some(n) => {
                     st.queue
                         .try_reserve(1)
-                        .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+                        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
                     st.keys |= 1 << n;
                     let key = KEY_BASE + n;
                     st.queue.push_back(key);
@@ -149,9 +149,9 @@ mod tests {
     }
 
     impl Sleeper for Thread {
-        fn wait(&mut self, key: u32) -> Result<(), u32> {
+        fn wait(&mut self, key: u32) -> Result<(), TeeError> {
             if self.refuse {
-                return Err(1);
+                return Err(TeeError::COMMUNICATION);
             }
             let mut p = self.d.posted.lock().unwrap();
             while !p.remove(&key) {
@@ -159,15 +159,15 @@ mod tests {
             }
             Ok(())
         }
-        fn send(&mut self, key: u32) -> Result<(), u32> {
+        fn send(&mut self, key: u32) -> Result<(), TeeError> {
             if self.refuse {
-                return Err(1);
+                return Err(TeeError::COMMUNICATION);
             }
             self.d.posted.lock().unwrap().insert(key);
             self.d.cv.notify_all();
             Ok(())
         }
-        fn suspend(&mut self, _ms: u32) -> Result<(), u32> {
+        fn suspend(&mut self, _ms: u32) -> Result<(), TeeError> {
             std::thread::yield_now();
             Ok(())
         }

@@ -30,7 +30,7 @@ use oxtee_storage::{
     AllAnchors, Entropy, Env, FileId, ObjectStore, ReeStore, RollbackAnchor, RpmbStore, TaUuid,
 };
 use supplicant_proto::pta::TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_storage::*;
 use supplicant_proto::tee_syscall::Sysnum;
 
@@ -158,7 +158,7 @@ struct HwEntropy<'a>(&'a dyn UserHw);
 
 impl Entropy for HwEntropy<'_> {
     fn fill(&mut self, out: &mut [u8]) -> oxtee_storage::TeeResult<()> {
-        self.0.random(out).map_err(|_| TEE_ERROR_GENERIC)
+        self.0.random(out).map_err(|_| TeeError::GENERIC)
     }
 }
 
@@ -229,7 +229,7 @@ pub fn dispatch(
     ctx: &mut Ctx,
     nr: Sysnum,
     a: &[u64; 31],
-) -> Result<(), u32> {
+) -> Result<(), TeeError> {
     let Ctx {
         space,
         crypto,
@@ -255,8 +255,8 @@ pub fn dispatch(
         calls::with_store(&mut call, locked, nr, a)
     })
     .map_err(|e| {
-        if e == TEE_ERROR_SECURITY {
-            TEE_ERROR_CORRUPT_OBJECT
+        if e == TeeError::SECURITY {
+            TeeError::CORRUPT_OBJECT
         } else {
             e
         }
@@ -284,8 +284,8 @@ fn backend_for(call: &Call<'_>, nr: Sysnum, a: &[u64; 31]) -> Backend {
 fn with_store<R>(
     cx: &mut Cx<'_>,
     backend: Backend,
-    f: impl FnOnce(&mut Locked<'_, '_>) -> Result<R, u32>,
-) -> Result<R, u32> {
+    f: impl FnOnce(&mut Locked<'_, '_>) -> Result<R, TeeError>,
+) -> Result<R, TeeError> {
     let k = cx.k;
     let st = &k.users.storage;
     st.lock.acquire(&mut RpcSleeper {
@@ -350,7 +350,7 @@ fn with_store<R>(
                     }
                     // No RPMB store: the id is absent, as OP-TEE without RPMB.
                     Backend::Rpmb => match sh.rpmb.as_deref_mut() {
-                        None => Err(TEE_ERROR_ITEM_NOT_FOUND),
+                        None => Err(TeeError::ITEM_NOT_FOUND),
                         Some(store) => {
                             let mut locked = Locked {
                                 store,
@@ -368,14 +368,14 @@ fn with_store<R>(
                 };
                 r
             }
-            _ => Err(TEE_ERROR_STORAGE_NOT_AVAILABLE),
+            _ => Err(TeeError::STORAGE_NOT_AVAILABLE),
         }
     };
     release(cx, r)
 }
 
 /// Releases the store lock, passing `r` on.
-fn release<R>(cx: &mut Cx<'_>, r: Result<R, u32>) -> Result<R, u32> {
+fn release<R>(cx: &mut Cx<'_>, r: Result<R, TeeError>) -> Result<R, TeeError> {
     cx.k.users.storage.lock.release(&mut RpcSleeper {
         rpc: &mut *cx.rpc,
         mem: &mut *cx.mem,
@@ -420,7 +420,7 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
             let f = match store.open(env, &VER_DB_OWNER, TA_VER_DB_ID) {
                 Ok(f) => f,
                 // First use: the header of an empty database, as OP-TEE.
-                Err(TEE_ERROR_ITEM_NOT_FOUND) => {
+                Err(TeeError::ITEM_NOT_FOUND) => {
                     store.create(env, &VER_DB_OWNER, TA_VER_DB_ID, &[0; 8], false)?
                 }
                 Err(e) => return Err(e),
@@ -428,7 +428,7 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
             let r = (|| {
                 let size = store.size(f)?;
                 if size > MAX_TA_VER_DB {
-                    return Err(TEE_ERROR_BAD_STATE);
+                    return Err(TeeError::BAD_STATE);
                 }
                 let mut db = alloc::vec![0u8; size as usize];
                 let n = store.read(env, f, 0, &mut db)?;
@@ -449,7 +449,6 @@ impl crate::ta_load::VersionStore for TaVersionDb<'_> {
             store.close(env, f);
             r
         })
-        .map_err(Into::into)
     }
 }
 
@@ -473,7 +472,7 @@ fn build(hw: &dyn UserHw) -> Slot {
             pobjs: Pobjs::default(),
         }),
         Err(e) => {
-            hw.log(format_args!("secure storage unavailable ({e:#x})"));
+            hw.log(format_args!("secure storage unavailable ({:#x})", e.code()));
             Slot::Failed
         }
     }

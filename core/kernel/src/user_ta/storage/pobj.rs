@@ -6,7 +6,7 @@
 use alloc::vec::Vec;
 
 use oxtee_storage::TaUuid;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_storage::*;
 
 /// Why an object is being looked up.
@@ -52,8 +52,8 @@ pub(crate) struct Pobjs {
 
 /// GP's sharing rules between the flags of the open handles (`old`) and a
 /// new opener's (`new`).
-pub(crate) fn check_access(old: u32, new: u32) -> Result<(), u32> {
-    let conflict = Err(TEE_ERROR_ACCESS_CONFLICT);
+pub(crate) fn check_access(old: u32, new: u32) -> Result<(), TeeError> {
+    let conflict = Err(TeeError::ACCESS_CONFLICT);
     if (old | new) & TEE_DATA_FLAG_ACCESS_WRITE_META != 0 {
         return conflict;
     }
@@ -91,26 +91,26 @@ impl Pobjs {
         id: &[u8],
         flags: u32,
         usage: Usage,
-    ) -> Result<u32, u32> {
+    ) -> Result<u32, TeeError> {
         if let Some(i) = self.find(ta, backend, id) {
             let e = &mut self.entries[i];
             if usage != Usage::Enum {
                 if e.creating || (usage == Usage::Create && flags & TEE_DATA_FLAG_OVERWRITE == 0) {
-                    return Err(TEE_ERROR_ACCESS_CONFLICT);
+                    return Err(TeeError::ACCESS_CONFLICT);
                 }
                 check_access(e.flags, flags)?;
             }
-            e.refs = e.refs.checked_add(1).ok_or(TEE_ERROR_OUT_OF_MEMORY)?;
+            e.refs = e.refs.checked_add(1).ok_or(TeeError::OUT_OF_MEMORY)?;
             return Ok(e.key);
         }
         let mut owned = Vec::new();
         owned
             .try_reserve_exact(id.len())
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         owned.extend_from_slice(id);
         self.entries
             .try_reserve(1)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         let key = self.fresh_key();
         self.entries.push(Entry {
             ta: *ta,
@@ -164,12 +164,12 @@ impl Pobjs {
 
     /// Gives the object `key` the id of the (reserved) object `to`; only
     /// its single handle may be open (`TEE_ERROR_BAD_STATE` otherwise).
-    pub(crate) fn rename(&mut self, key: u32, to: u32) -> Result<(), u32> {
+    pub(crate) fn rename(&mut self, key: u32, to: u32) -> Result<(), TeeError> {
         let (Some(i), Some(j)) = (self.index(key), self.index(to)) else {
-            return Err(TEE_ERROR_BAD_STATE);
+            return Err(TeeError::BAD_STATE);
         };
         if self.entries[i].refs != 1 {
-            return Err(TEE_ERROR_BAD_STATE);
+            return Err(TeeError::BAD_STATE);
         }
         let id = core::mem::take(&mut self.entries[j].id);
         self.entries[j].id = core::mem::replace(&mut self.entries[i].id, id);
@@ -197,17 +197,17 @@ mod tests {
     fn sharing_rules() {
         assert!(check_access(R | SR, R | SR).is_ok());
         assert!(check_access(R | SR | SW, W | SR | SW).is_ok());
-        assert_eq!(check_access(R, R | SR), Err(TEE_ERROR_ACCESS_CONFLICT));
+        assert_eq!(check_access(R, R | SR), Err(TeeError::ACCESS_CONFLICT));
         assert_eq!(
             check_access(R | SR, R | SR | SW),
-            Err(TEE_ERROR_ACCESS_CONFLICT)
+            Err(TeeError::ACCESS_CONFLICT)
         );
         assert_eq!(check_access(0, 0), Ok(()));
-        assert_eq!(check_access(SR, 0), Err(TEE_ERROR_ACCESS_CONFLICT));
-        assert_eq!(check_access(R | SR, M | SR), Err(TEE_ERROR_ACCESS_CONFLICT));
+        assert_eq!(check_access(SR, 0), Err(TeeError::ACCESS_CONFLICT));
+        assert_eq!(check_access(R | SR, M | SR), Err(TeeError::ACCESS_CONFLICT));
         assert_eq!(
             check_access(W | SW, W | SW | SR),
-            Err(TEE_ERROR_ACCESS_CONFLICT)
+            Err(TeeError::ACCESS_CONFLICT)
         );
     }
 
@@ -220,12 +220,12 @@ mod tests {
         assert_ne!(p.get(&b, Backend::Ree, b"x", R, Usage::Open).unwrap(), k);
         assert_eq!(
             p.get(&a, Backend::Ree, b"x", R, Usage::Open),
-            Err(TEE_ERROR_ACCESS_CONFLICT)
+            Err(TeeError::ACCESS_CONFLICT)
         );
         // Create without OVERWRITE conflicts with an open object.
         assert_eq!(
             p.get(&a, Backend::Ree, b"x", R | SR, Usage::Create),
-            Err(TEE_ERROR_ACCESS_CONFLICT)
+            Err(TeeError::ACCESS_CONFLICT)
         );
         assert_eq!(p.get(&a, Backend::Ree, b"x", M, Usage::Enum), Ok(k));
         for _ in 0..3 {
@@ -241,7 +241,7 @@ mod tests {
                 W | TEE_DATA_FLAG_OVERWRITE,
                 Usage::Open
             ),
-            Err(TEE_ERROR_ACCESS_CONFLICT),
+            Err(TeeError::ACCESS_CONFLICT),
             "still being created"
         );
         p.created(c);

@@ -10,7 +10,7 @@ use oxtee_shm::{PhysMem, ShmRegistry};
 use oxtee_storage::{RemoteFs, TeeResult};
 use supplicant_proto::optee_msg::*;
 use supplicant_proto::optee_rpc::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 use super::lock::Sleeper;
 use crate::rpc::{rpc_cmd, value_param, Rpc};
@@ -67,7 +67,7 @@ impl<'a> RpcFs<'a> {
         }
     }
 
-    pub(super) fn ensure_buf(&mut self) -> Result<(), u32> {
+    pub(super) fn ensure_buf(&mut self) -> Result<(), TeeError> {
         if self.buf.is_none() {
             *self.buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, FS_BUF_SIZE)?);
         }
@@ -76,24 +76,24 @@ impl<'a> RpcFs<'a> {
 
     /// Runs FS sub-command with `p`, where `p[1]` (if `Some(len, dir)`) is
     /// the first `len` bytes of the buffer.
-    fn call(&mut self, p: &mut [OpteeMsgParam], mref: Option<(u64, u64)>) -> Result<(), u32> {
+    fn call(&mut self, p: &mut [OpteeMsgParam], mref: Option<(u64, u64)>) -> Result<(), TeeError> {
         if let Some((len, dir)) = mref {
-            let b = self.buf.as_ref().ok_or(TEE_ERROR_GENERIC)?;
+            let b = self.buf.as_ref().ok_or(TeeError::GENERIC)?;
             p[1] = b.param_len(dir, len);
         }
-        Ok(rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_FS, p)?)
+        rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_FS, p)
     }
 
-    fn put(&mut self, data: &[u8]) -> Result<(), u32> {
+    fn put(&mut self, data: &[u8]) -> Result<(), TeeError> {
         self.ensure_buf()?;
-        let b = self.buf.as_ref().ok_or(TEE_ERROR_GENERIC)?;
-        Ok(b.write(self.mem, self.shm, data)?)
+        let b = self.buf.as_ref().ok_or(TeeError::GENERIC)?;
+        b.write(self.mem, self.shm, data)
     }
 
-    fn put_name(&mut self, name: &str) -> Result<u64, u32> {
+    fn put_name(&mut self, name: &str) -> Result<u64, TeeError> {
         let n = name.len() + 1;
         if n > NAME_MAX || name.as_bytes().contains(&0) {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         let mut z = [0u8; NAME_MAX];
         z[..name.len()].copy_from_slice(name.as_bytes());
@@ -109,7 +109,7 @@ impl<'a> RpcFs<'a> {
             value_param(OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0, 0),
         ];
         self.call(&mut p, Some((n, 0)))?;
-        u32::try_from(p[2].u0).map_err(|_| TEE_ERROR_GENERIC)
+        u32::try_from(p[2].u0).map_err(|_| TeeError::GENERIC)
     }
 }
 
@@ -137,7 +137,7 @@ impl RemoteFs for RpcFs<'_> {
             let want = (out.len() - done).min(FS_BUF_SIZE as usize);
             let at = offset
                 .checked_add(done as u64)
-                .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+                .ok_or(TeeError::BAD_PARAMETERS)?;
             let mut p = [
                 value_in(OPTEE_RPC_FS_READ, fd.into(), at),
                 OpteeMsgParam::default(),
@@ -146,10 +146,10 @@ impl RemoteFs for RpcFs<'_> {
             // The supplicant says how much it read: never more than asked.
             let got = p[1].u1;
             if got > want as u64 {
-                return Err(TEE_ERROR_GENERIC);
+                return Err(TeeError::GENERIC);
             }
             let got = got as usize;
-            let b = self.buf.as_ref().ok_or(TEE_ERROR_GENERIC)?;
+            let b = self.buf.as_ref().ok_or(TeeError::GENERIC)?;
             b.read(self.mem, self.shm, &mut out[done..done + got])?;
             done += got;
             if got < want {
@@ -164,7 +164,7 @@ impl RemoteFs for RpcFs<'_> {
             self.put(chunk)?;
             let at = offset
                 .checked_add((i as u64) * FS_BUF_SIZE)
-                .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
+                .ok_or(TeeError::BAD_PARAMETERS)?;
             let mut p = [
                 value_in(OPTEE_RPC_FS_WRITE, fd.into(), at),
                 OpteeMsgParam::default(),
@@ -198,34 +198,29 @@ pub struct RpcSleeper<'a> {
 }
 
 impl RpcSleeper<'_> {
-    fn notify(&mut self, op: u32, key: u32) -> Result<(), u32> {
+    fn notify(&mut self, op: u32, key: u32) -> Result<(), TeeError> {
         // value c: no timeout.
         let mut p = [value_in(op, key.into(), 0)];
-        Ok(rpc_cmd(
-            self.rpc,
-            self.mem,
-            OPTEE_RPC_CMD_NOTIFICATION,
-            &mut p,
-        )?)
+        rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_NOTIFICATION, &mut p)
     }
 }
 
 impl Sleeper for RpcSleeper<'_> {
-    fn wait(&mut self, key: u32) -> Result<(), u32> {
+    fn wait(&mut self, key: u32) -> Result<(), TeeError> {
         self.notify(OPTEE_RPC_NOTIFICATION_WAIT, key)
     }
 
-    fn send(&mut self, key: u32) -> Result<(), u32> {
+    fn send(&mut self, key: u32) -> Result<(), TeeError> {
         self.notify(OPTEE_RPC_NOTIFICATION_SEND, key)
     }
 
-    fn suspend(&mut self, ms: u32) -> Result<(), u32> {
+    fn suspend(&mut self, ms: u32) -> Result<(), TeeError> {
         let mut p = [value_param(
             OPTEE_MSG_ATTR_TYPE_VALUE_INPUT,
             u64::from(ms),
             0,
             0,
         )];
-        Ok(rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_SUSPEND, &mut p)?)
+        rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_SUSPEND, &mut p)
     }
 }

@@ -14,7 +14,7 @@ use oxtee_storage::rpmb::{DevInfo, RawFrame, RpmbDevice};
 use oxtee_storage::{RemoteFs, TeeResult};
 use supplicant_proto::optee_rpc::OPTEE_RPC_CMD_RPMB;
 use supplicant_proto::rpmb::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 
 use super::rpc_fs::{RpcFs, FS_BUF_SIZE};
 use crate::rpc::rpc_cmd;
@@ -41,14 +41,14 @@ impl RpcFs<'_> {
     /// `out.len()` bytes of the answer out.
     fn rpmb_call(&mut self, req: &[u8], out: &mut [u8]) -> TeeResult<()> {
         if req.len() as u64 > FS_BUF_SIZE || out.len() as u64 > RPMB_BUF_SIZE {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         self.ensure_buf()?;
         if self.rpmb_buf.is_none() {
             *self.rpmb_buf = Some(alloc_supp_buf(self.rpc, self.mem, self.shm, RPMB_BUF_SIZE)?);
         }
         let (Some(rb), Some(ob)) = (self.buf.as_ref(), self.rpmb_buf.as_ref()) else {
-            return Err(TEE_ERROR_GENERIC);
+            return Err(TeeError::GENERIC);
         };
         rb.write(self.mem, self.shm, req)?;
         // Stale bytes must not pass for an answer.
@@ -59,7 +59,7 @@ impl RpcFs<'_> {
             ob.param_len(1, out.len() as u64),
         ];
         rpc_cmd(self.rpc, self.mem, OPTEE_RPC_CMD_RPMB, &mut p)?;
-        Ok(ob.read(self.mem, self.shm, out)?)
+        ob.read(self.mem, self.shm, out)
     }
 }
 
@@ -70,7 +70,7 @@ pub(super) struct FsPort<'r, 'a>(pub &'r RefCell<RpcFs<'a>>);
 pub(super) struct RpmbPort<'r, 'a>(pub &'r RefCell<RpcFs<'a>>);
 
 fn link<'r, 'a>(c: &'r RefCell<RpcFs<'a>>) -> TeeResult<core::cell::RefMut<'r, RpcFs<'a>>> {
-    c.try_borrow_mut().map_err(|_| TEE_ERROR_BAD_STATE)
+    c.try_borrow_mut().map_err(|_| TeeError::BAD_STATE)
 }
 
 impl RemoteFs for FsPort<'_, '_> {
@@ -104,9 +104,9 @@ impl RpmbDevice for RpmbPort<'_, '_> {
         let mut out = [0u8; RPMB_DEV_INFO_SIZE];
         link(self.0)?
             .rpmb_call(&req_header(RPMB_CMD_GET_DEV_INFO, 0), &mut out)
-            .map_err(|_| TEE_ERROR_ITEM_NOT_FOUND)?;
+            .map_err(|_| TeeError::ITEM_NOT_FOUND)?;
         if out[RPMB_EMMC_CID_SIZE + 2] != RPMB_CMD_GET_DEV_INFO_RET_OK {
-            return Err(TEE_ERROR_ITEM_NOT_FOUND);
+            return Err(TeeError::ITEM_NOT_FOUND);
         }
         let mut cid = [0u8; RPMB_EMMC_CID_SIZE];
         cid.copy_from_slice(&out[..RPMB_EMMC_CID_SIZE]);
@@ -119,13 +119,13 @@ impl RpmbDevice for RpmbPort<'_, '_> {
 
     fn data_request(&mut self, req: &[RawFrame], resp: &mut [RawFrame]) -> TeeResult<()> {
         if req.is_empty() || resp.is_empty() || resp.len() > MAX_RESP_FRAMES {
-            return Err(TEE_ERROR_BAD_PARAMETERS);
+            return Err(TeeError::BAD_PARAMETERS);
         }
         // block_count: the blocks of the operation (written, or read).
         let blocks = if req.len() > 1 { req.len() } else { resp.len() };
         let mut msg = alloc::vec::Vec::new();
         msg.try_reserve_exact(RPMB_REQ_SIZE + req.len() * RPMB_DATA_FRAME_SIZE)
-            .map_err(|_| TEE_ERROR_OUT_OF_MEMORY)?;
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         msg.extend_from_slice(&req_header(RPMB_CMD_DATA_REQ, blocks as u16));
         for f in req {
             msg.extend_from_slice(f);

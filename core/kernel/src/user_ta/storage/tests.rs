@@ -7,7 +7,7 @@ use oxtee_crypto::{Attribute, KeyObject};
 use oxtee_storage::{Entropy, Env, FileId, ObjectStore, RemoteFs, TaUuid, TeeResult};
 use supplicant_proto::pta::TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
 use supplicant_proto::tee_crypto::*;
-use supplicant_proto::tee_result::*;
+use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_storage::*;
 use supplicant_proto::tee_syscall::{Sysnum, UteeObjectInfo};
 use zerocopy::FromBytes;
@@ -30,11 +30,11 @@ struct MemStore {
 
 impl MemStore {
     fn key(&self, f: FileId) -> TeeResult<(TaUuid, Vec<u8>)> {
-        self.open.get(&f.0).cloned().ok_or(TEE_ERROR_BAD_STATE)
+        self.open.get(&f.0).cloned().ok_or(TeeError::BAD_STATE)
     }
     fn check(&self, k: &(TaUuid, Vec<u8>)) -> TeeResult<()> {
         if self.corrupt.contains(&k.1) {
-            return Err(TEE_ERROR_CORRUPT_OBJECT);
+            return Err(TeeError::CORRUPT_OBJECT);
         }
         Ok(())
     }
@@ -46,7 +46,7 @@ impl MemStore {
     fn content(&mut self, f: FileId) -> TeeResult<&mut Vec<u8>> {
         let k = self.key(f)?;
         self.check(&k)?;
-        self.objects.get_mut(&k).ok_or(TEE_ERROR_ITEM_NOT_FOUND)
+        self.objects.get_mut(&k).ok_or(TeeError::ITEM_NOT_FOUND)
     }
 }
 
@@ -54,7 +54,7 @@ impl ObjectStore for MemStore {
     fn open(&mut self, _: &mut Env<'_>, ta: &TaUuid, id: &[u8]) -> TeeResult<FileId> {
         let k = (*ta, id.to_vec());
         if !self.objects.contains_key(&k) {
-            return Err(TEE_ERROR_ITEM_NOT_FOUND);
+            return Err(TeeError::ITEM_NOT_FOUND);
         }
         Ok(self.handle(k))
     }
@@ -68,7 +68,7 @@ impl ObjectStore for MemStore {
     ) -> TeeResult<FileId> {
         let k = (*ta, id.to_vec());
         if self.objects.contains_key(&k) && !overwrite {
-            return Err(TEE_ERROR_ACCESS_CONFLICT);
+            return Err(TeeError::ACCESS_CONFLICT);
         }
         self.objects.insert(k.clone(), content.to_vec());
         Ok(self.handle(k))
@@ -79,7 +79,7 @@ impl ObjectStore for MemStore {
     fn size(&self, f: FileId) -> TeeResult<u64> {
         let k = self.key(f)?;
         self.check(&k)?;
-        Ok(self.objects.get(&k).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?.len() as u64)
+        Ok(self.objects.get(&k).ok_or(TeeError::ITEM_NOT_FOUND)?.len() as u64)
     }
     fn read(&mut self, _: &mut Env<'_>, f: FileId, pos: u64, buf: &mut [u8]) -> TeeResult<usize> {
         let c = self.content(f)?;
@@ -107,15 +107,15 @@ impl ObjectStore for MemStore {
         self.objects
             .remove(&k)
             .map(|_| ())
-            .ok_or(TEE_ERROR_ITEM_NOT_FOUND)
+            .ok_or(TeeError::ITEM_NOT_FOUND)
     }
     fn rename(&mut self, _: &mut Env<'_>, f: FileId, new_id: &[u8]) -> TeeResult<()> {
         let k = self.key(f)?;
         let nk = (k.0, new_id.to_vec());
         if self.objects.contains_key(&nk) {
-            return Err(TEE_ERROR_ACCESS_CONFLICT);
+            return Err(TeeError::ACCESS_CONFLICT);
         }
-        let c = self.objects.remove(&k).ok_or(TEE_ERROR_ITEM_NOT_FOUND)?;
+        let c = self.objects.remove(&k).ok_or(TeeError::ITEM_NOT_FOUND)?;
         self.objects.insert(nk.clone(), c);
         self.open.insert(f.0, nk);
         Ok(())
@@ -134,31 +134,31 @@ impl ObjectStore for MemStore {
 struct NoFs;
 impl RemoteFs for NoFs {
     fn open(&mut self, _: &str) -> TeeResult<u32> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
     fn create(&mut self, _: &str) -> TeeResult<u32> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
     fn close(&mut self, _: u32) -> TeeResult<()> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
     fn read(&mut self, _: u32, _: u64, _: &mut [u8]) -> TeeResult<usize> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
     fn write(&mut self, _: u32, _: u64, _: &[u8]) -> TeeResult<()> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
     fn truncate(&mut self, _: u32, _: u64) -> TeeResult<()> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
     fn remove(&mut self, _: &str) -> TeeResult<()> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
 }
 struct NoRng;
 impl Entropy for NoRng {
     fn fill(&mut self, _: &mut [u8]) -> TeeResult<()> {
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     }
 }
 
@@ -224,7 +224,7 @@ struct World {
 }
 
 impl World {
-    fn sys(&mut self, ta: &mut Ta, nr: Sysnum, args: &[u64]) -> Result<(), u32> {
+    fn sys(&mut self, ta: &mut Ta, nr: Sysnum, args: &[u64]) -> Result<(), TeeError> {
         let mut a = [0u64; 31];
         a[..args.len()].copy_from_slice(args);
         let mut call = Call {
@@ -242,7 +242,7 @@ impl World {
             Backend::Ree => &mut self.store,
             Backend::Rpmb => match self.rpmb.as_mut() {
                 Some(s) => s,
-                None => return Err(TEE_ERROR_ITEM_NOT_FOUND),
+                None => return Err(TeeError::ITEM_NOT_FOUND),
             },
         };
         let (mut fs, mut rng) = (NoFs, NoRng);
@@ -260,7 +260,7 @@ impl World {
     }
 
     /// Creates `id` with `data` and `flags`; returns the handle.
-    fn create(&mut self, ta: &mut Ta, id: &[u8], flags: u32, data: &[u8]) -> Result<u32, u32> {
+    fn create(&mut self, ta: &mut Ta, id: &[u8], flags: u32, data: &[u8]) -> Result<u32, TeeError> {
         ta.put(ID, id);
         ta.put(DATA, data);
         self.sys(
@@ -280,7 +280,7 @@ impl World {
         Ok(ta.u32_at(OUT))
     }
 
-    fn open(&mut self, ta: &mut Ta, id: &[u8], flags: u32) -> Result<u32, u32> {
+    fn open(&mut self, ta: &mut Ta, id: &[u8], flags: u32) -> Result<u32, TeeError> {
         ta.put(ID, id);
         self.sys(
             ta,
@@ -296,13 +296,13 @@ impl World {
         Ok(ta.u32_at(OUT))
     }
 
-    fn read(&mut self, ta: &mut Ta, h: u32, n: u64) -> Result<Vec<u8>, u32> {
+    fn read(&mut self, ta: &mut Ta, h: u32, n: u64) -> Result<Vec<u8>, TeeError> {
         self.sys(ta, Sysnum::StorageObjRead, &[h.into(), BUF, n, COUNT])?;
         let got = ta.u64_at(COUNT);
         Ok(ta.get(BUF, got as usize))
     }
 
-    fn write(&mut self, ta: &mut Ta, h: u32, data: &[u8]) -> Result<(), u32> {
+    fn write(&mut self, ta: &mut Ta, h: u32, data: &[u8]) -> Result<(), TeeError> {
         ta.put(DATA, data);
         self.sys(
             ta,
@@ -311,7 +311,7 @@ impl World {
         )
     }
 
-    fn seek(&mut self, ta: &mut Ta, h: u32, off: i32, whence: u32) -> Result<(), u32> {
+    fn seek(&mut self, ta: &mut Ta, h: u32, off: i32, whence: u32) -> Result<(), TeeError> {
         self.sys(
             ta,
             Sysnum::StorageObjSeek,
@@ -319,7 +319,7 @@ impl World {
         )
     }
 
-    fn close(&mut self, ta: &mut Ta, h: u32) -> Result<(), u32> {
+    fn close(&mut self, ta: &mut Ta, h: u32) -> Result<(), TeeError> {
         self.sys(ta, Sysnum::CrypObjClose, &[h.into()])
     }
 
@@ -354,10 +354,10 @@ fn create_open_read_delete() {
         TEE_HANDLE_FLAG_PERSISTENT | TEE_HANDLE_FLAG_INITIALIZED | R | W | M
     );
     // WRITE_META is exclusive.
-    assert_eq!(w.open(&mut ta, &id, R), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(w.open(&mut ta, &id, R), Err(TeeError::ACCESS_CONFLICT));
     w.sys(&mut ta, Sysnum::StorageObjDel, &[h.into()]).unwrap();
     assert!(ta.cs.object(h).is_none(), "the handle is closed");
-    assert_eq!(w.open(&mut ta, &id, R), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(w.open(&mut ta, &id, R), Err(TeeError::ITEM_NOT_FOUND));
     assert_eq!(w.pobjs.len(), 0);
 }
 
@@ -379,7 +379,7 @@ fn empty_and_null_ids() {
     // Without WRITE_META, CloseAndDelete is refused.
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjDel, &[h.into()]),
-        Err(TEE_ERROR_ACCESS_CONFLICT)
+        Err(TeeError::ACCESS_CONFLICT)
     );
 }
 
@@ -391,14 +391,14 @@ fn sharing_and_overwrite() {
     // Exclusive create of an existing name.
     assert_eq!(
         w.create(&mut ta, b"obj", R | SR, b""),
-        Err(TEE_ERROR_ACCESS_CONFLICT)
+        Err(TeeError::ACCESS_CONFLICT)
     );
     let h2 = w.open(&mut ta, b"obj", R | SR).unwrap();
     assert_ne!(h, h2);
-    assert_eq!(w.open(&mut ta, b"obj", R), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(w.open(&mut ta, b"obj", R), Err(TeeError::ACCESS_CONFLICT));
     assert_eq!(
         w.open(&mut ta, b"obj", W | SR | SW),
-        Err(TEE_ERROR_ACCESS_CONFLICT)
+        Err(TeeError::ACCESS_CONFLICT)
     );
     w.close(&mut ta, h).unwrap();
     w.close(&mut ta, h2).unwrap();
@@ -441,7 +441,7 @@ fn seek_read_write_truncate_and_holes() {
     assert_eq!(w.info(&mut ta, h).data_pos, 5);
     assert_eq!(
         w.seek(&mut ta, h, 0, 3),
-        Err(TEE_ERROR_BAD_PARAMETERS),
+        Err(TeeError::BAD_PARAMETERS),
         "unknown whence"
     );
     // Beyond TEE_DATA_MAX_POSITION.
@@ -449,9 +449,9 @@ fn seek_read_write_truncate_and_holes() {
     w.seek(&mut ta, h, i32::MAX, TEE_DATA_SEEK_CUR).unwrap();
     assert_eq!(
         w.seek(&mut ta, h, 2, TEE_DATA_SEEK_CUR),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
-    assert_eq!(w.write(&mut ta, h, b"xy"), Err(TEE_ERROR_OVERFLOW));
+    assert_eq!(w.write(&mut ta, h, b"xy"), Err(TeeError::OVERFLOW));
     // Truncate shrinks and grows with zeros; the position stays.
     w.seek(&mut ta, h, 0, TEE_DATA_SEEK_SET).unwrap();
     w.sys(&mut ta, Sysnum::StorageObjTrunc, &[h.into(), 8])
@@ -464,21 +464,21 @@ fn seek_read_write_truncate_and_holes() {
     );
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjTrunc, &[h.into(), u64::MAX]),
-        Err(TEE_ERROR_GENERIC)
+        Err(TeeError::GENERIC)
     );
     // Read-only handle: no writes.
     w.close(&mut ta, h).unwrap();
     let h = w.open(&mut ta, b"d", R).unwrap();
-    assert_eq!(w.write(&mut ta, h, b"x"), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(w.write(&mut ta, h, b"x"), Err(TeeError::ACCESS_CONFLICT));
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjTrunc, &[h.into(), 1]),
-        Err(TEE_ERROR_ACCESS_CONFLICT)
+        Err(TeeError::ACCESS_CONFLICT)
     );
     let h = {
         w.close(&mut ta, h).unwrap();
         w.open(&mut ta, b"d", W).unwrap()
     };
-    assert_eq!(w.read(&mut ta, h, 1), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(w.read(&mut ta, h, 1), Err(TeeError::ACCESS_CONFLICT));
 }
 
 #[test]
@@ -491,13 +491,13 @@ fn rename() {
     // Taken (and open).
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjRename, &[a.into(), ID2, 1]),
-        Err(TEE_ERROR_ACCESS_CONFLICT)
+        Err(TeeError::ACCESS_CONFLICT)
     );
     w.close(&mut ta, b).unwrap();
     // Taken (closed): the store refuses.
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjRename, &[a.into(), ID2, 1]),
-        Err(TEE_ERROR_ACCESS_CONFLICT)
+        Err(TeeError::ACCESS_CONFLICT)
     );
     ta.put(ID2, b"c");
     w.sys(&mut ta, Sysnum::StorageObjRename, &[a.into(), ID2, 1])
@@ -506,13 +506,13 @@ fn rename() {
     w.sys(&mut ta, Sysnum::StorageObjRename, &[a.into(), 0, 0])
         .unwrap();
     w.close(&mut ta, a).unwrap();
-    assert_eq!(w.open(&mut ta, b"c", R), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(w.open(&mut ta, b"c", R), Err(TeeError::ITEM_NOT_FOUND));
     let h = w.open(&mut ta, b"", R).unwrap();
     assert_eq!(w.read(&mut ta, h, 1).unwrap(), b"A");
     // Without WRITE_META, or on a transient object: BAD_STATE.
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjRename, &[h.into(), ID2, 1]),
-        Err(TEE_ERROR_BAD_STATE)
+        Err(TeeError::BAD_STATE)
     );
     let t = ta
         .cs
@@ -520,11 +520,11 @@ fn rename() {
         .unwrap();
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjRename, &[t.into(), ID2, 1]),
-        Err(TEE_ERROR_BAD_STATE)
+        Err(TeeError::BAD_STATE)
     );
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjRename, &[h.into(), ID2, 65]),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
 }
 
@@ -543,7 +543,7 @@ fn enumeration() {
             Sysnum::StorageEnumNext,
             &[e.into(), INFO, ID2, LEN]
         ),
-        Err(TEE_ERROR_ITEM_NOT_FOUND)
+        Err(TeeError::ITEM_NOT_FOUND)
     );
     // A TA without objects: OP-TEE's REE FS refuses to start (xtest 6010).
     assert_eq!(
@@ -552,7 +552,7 @@ fn enumeration() {
             Sysnum::StorageEnumStart,
             &[e.into(), TEE_STORAGE_PRIVATE.into()],
         ),
-        Err(TEE_ERROR_ITEM_NOT_FOUND),
+        Err(TeeError::ITEM_NOT_FOUND),
         "no objects of this TA"
     );
     assert_eq!(
@@ -561,7 +561,7 @@ fn enumeration() {
             Sysnum::StorageEnumNext,
             &[e.into(), INFO, ID2, LEN]
         ),
-        Err(TEE_ERROR_ITEM_NOT_FOUND)
+        Err(TeeError::ITEM_NOT_FOUND)
     );
     let open = w.create(&mut ta, b"one", R | SR, b"1").unwrap();
     w.create(&mut ta, b"two", R, b"22").unwrap();
@@ -615,19 +615,19 @@ fn enumeration() {
             Sysnum::StorageEnumStart,
             &[e.into(), TEE_STORAGE_PRIVATE_RPMB.into()]
         ),
-        Err(TEE_ERROR_ITEM_NOT_FOUND)
+        Err(TeeError::ITEM_NOT_FOUND)
     );
     w.sys(&mut ta, Sysnum::StorageEnumFree, &[e.into()])
         .unwrap();
     for nr in [Sysnum::StorageEnumFree, Sysnum::StorageEnumReset] {
         assert_eq!(
             w.sys(&mut ta, nr, &[e.into()]),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
     }
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageEnumAlloc, &[0]),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
     // The enumerator holds nothing: only the created handles are open.
     assert_eq!(w.pobjs.len(), 3);
@@ -721,16 +721,16 @@ fn key_objects_persist_with_their_usage() {
     // key into one).
     assert_eq!(
         crate::user_ta::crypto::state_alloc_for_tests(&ta.space, &ta.hw, &mut ta.cs, h, OUT),
-        Err(TEE_ERROR_BAD_PARAMETERS.into())
+        Err(TeeError::BAD_PARAMETERS)
     );
     // Transient-only calls refuse a persistent object.
     assert_eq!(
         w.sys(&mut ta, Sysnum::CrypObjPopulate, &[h.into(), 0, 0]),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         w.sys(&mut ta, Sysnum::CrypObjGenerateKey, &[h.into(), 128, 0, 0]),
-        Err(TEE_ERROR_BAD_STATE)
+        Err(TeeError::BAD_STATE)
     );
     w.sys(&mut ta, Sysnum::CrypObjReset, &[h.into()]).unwrap();
     assert!(ta.cs.object(h).unwrap().key.is_initialized());
@@ -762,9 +762,9 @@ fn a_transient_object_becomes_persistent() {
         i.handle_flags & TEE_HANDLE_FLAG_PERSISTENT,
         TEE_HANDLE_FLAG_PERSISTENT
     );
-    assert_eq!(w.open(&mut ta, b"k", R), Err(TEE_ERROR_ACCESS_CONFLICT));
+    assert_eq!(w.open(&mut ta, b"k", R), Err(TeeError::ACCESS_CONFLICT));
     w.sys(&mut ta, Sysnum::StorageObjDel, &[t.into()]).unwrap();
-    assert_eq!(w.open(&mut ta, b"k", R), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(w.open(&mut ta, b"k", R), Err(TeeError::ITEM_NOT_FOUND));
     // With no handle asked for and no attributes: created, then closed.
     w.sys(
         &mut ta,
@@ -784,7 +784,7 @@ fn storage_ids_flags_and_id_lengths() {
         for nr in [Sysnum::StorageObjOpen, Sysnum::StorageObjCreate] {
             assert_eq!(
                 w.sys(&mut ta, nr, &[sid.into(), ID, 1, R.into(), OUT, 0, 0, OUT]),
-                Err(TEE_ERROR_ITEM_NOT_FOUND),
+                Err(TeeError::ITEM_NOT_FOUND),
                 "storage {sid:#x}"
             );
         }
@@ -795,11 +795,11 @@ fn storage_ids_flags_and_id_lengths() {
             Sysnum::StorageObjOpen,
             &[1, ID, 1, OVERWRITE.into(), OUT]
         ),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjOpen, &[1, ID, 1, 0x8000, OUT]),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
     assert_eq!(
         w.sys(
@@ -807,7 +807,7 @@ fn storage_ids_flags_and_id_lengths() {
             Sysnum::StorageObjCreate,
             &[1, ID, 65, R.into(), 0, 0, 0, OUT]
         ),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
     // 64 bytes is fine.
     assert!(w.create(&mut ta, &[7; 64], R, b"").is_ok());
@@ -834,26 +834,26 @@ fn hostile_arguments_never_panic() {
         ] {
             assert_eq!(
                 w.sys(&mut ta, nr, &args),
-                Err(TEE_ERROR_BAD_STATE),
+                Err(TeeError::BAD_STATE),
                 "{nr:?}"
             );
         }
         assert_eq!(
             w.sys(&mut ta, Sysnum::StorageEnumNext, &[bad, INFO, ID2, LEN]),
-            Err(TEE_ERROR_BAD_PARAMETERS)
+            Err(TeeError::BAD_PARAMETERS)
         );
     }
     // Seek on a transient object.
     assert_eq!(
         w.seek(&mut ta, st, 0, TEE_DATA_SEEK_SET),
-        Err(TEE_ERROR_BAD_STATE)
+        Err(TeeError::BAD_STATE)
     );
     // Object ids in client shared memory or unmapped: ACCESS_DENIED
     // (libutee panics: xtest 6020's TARGET_DEAD).
     for va in [NS_VA, UNMAPPED, u64::MAX - 3] {
         assert_eq!(
             w.sys(&mut ta, Sysnum::StorageObjOpen, &[1, va, 4, R.into(), OUT]),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
         assert_eq!(
             w.sys(
@@ -861,7 +861,7 @@ fn hostile_arguments_never_panic() {
                 Sysnum::StorageObjCreate,
                 &[1, va, 4, R.into(), 0, 0, 0, OUT]
             ),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
     }
     // Unwritable out-pointer: nothing created, nothing left open.
@@ -872,14 +872,14 @@ fn hostile_arguments_never_panic() {
             Sysnum::StorageObjCreate,
             &[1, ID, 3, R.into(), 0, 0, 0, UNMAPPED]
         ),
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     );
-    assert_eq!(w.open(&mut ta, b"new", R), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(w.open(&mut ta, b"new", R), Err(TeeError::ITEM_NOT_FOUND));
     // Initial data: NULL with a length, unmapped, huge.
     for (va, len, want) in [
-        (0, 4, TEE_ERROR_BAD_PARAMETERS),
-        (UNMAPPED, 4, TEE_ERROR_ACCESS_DENIED),
-        (DATA, u64::MAX, TEE_ERROR_OVERFLOW),
+        (0, 4, TeeError::BAD_PARAMETERS),
+        (UNMAPPED, 4, TeeError::ACCESS_DENIED),
+        (DATA, u64::MAX, TeeError::OVERFLOW),
     ] {
         assert_eq!(
             w.sys(
@@ -900,7 +900,7 @@ fn hostile_arguments_never_panic() {
             Sysnum::StorageObjRead,
             &[h.into(), end - 2, u64::MAX, COUNT]
         ),
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     );
     assert_eq!(
         w.sys(
@@ -908,7 +908,7 @@ fn hostile_arguments_never_panic() {
             Sysnum::StorageObjRead,
             &[h.into(), UNMAPPED, 4, COUNT]
         ),
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     );
     w.sys(
         &mut ta,
@@ -928,7 +928,7 @@ fn hostile_arguments_never_panic() {
     assert_eq!(ta.get(NS_VA, 2), b"ab");
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjRead, &[h.into(), BUF, 2, NS_VA]),
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     );
     w.seek(&mut ta, h, 0, TEE_DATA_SEEK_SET).unwrap();
     assert_eq!(
@@ -937,7 +937,7 @@ fn hostile_arguments_never_panic() {
             Sysnum::StorageObjRead,
             &[h.into(), BUF, 4, UNMAPPED]
         ),
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     );
     assert_eq!(
         w.sys(
@@ -945,15 +945,15 @@ fn hostile_arguments_never_panic() {
             Sysnum::StorageObjWrite,
             &[h.into(), DATA, u64::MAX]
         ),
-        Err(TEE_ERROR_OVERFLOW)
+        Err(TeeError::OVERFLOW)
     );
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjWrite, &[h.into(), UNMAPPED, 4]),
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     );
     assert_eq!(
         w.sys(&mut ta, Sysnum::StorageObjSeek, &[h.into(), 0, u64::MAX]),
-        Err(TEE_ERROR_BAD_PARAMETERS)
+        Err(TeeError::BAD_PARAMETERS)
     );
     // Outputs must be the TA's own memory.
     ta.put(ID, b"x");
@@ -963,7 +963,7 @@ fn hostile_arguments_never_panic() {
             Sysnum::StorageObjOpen,
             &[1, ID, 1, R.into(), NS_VA]
         ),
-        Err(TEE_ERROR_ACCESS_DENIED)
+        Err(TeeError::ACCESS_DENIED)
     );
     w.sys(&mut ta, Sysnum::StorageEnumAlloc, &[OUT]).unwrap();
     let e = u64::from(ta.u32_at(OUT));
@@ -971,7 +971,7 @@ fn hostile_arguments_never_panic() {
     for (info, id, len) in [(NS_VA, ID2, LEN), (INFO, NS_VA, LEN), (INFO, ID2, UNMAPPED)] {
         assert_eq!(
             w.sys(&mut ta, Sysnum::StorageEnumNext, &[e, info, id, len]),
-            Err(TEE_ERROR_ACCESS_DENIED)
+            Err(TeeError::ACCESS_DENIED)
         );
     }
     // Nothing moved: the object is intact.
@@ -984,14 +984,14 @@ fn corrupt_objects_are_removed_and_closed() {
     let mut ta = Ta::new(1);
     let h = w.create(&mut ta, b"bad", R | W, b"abc").unwrap();
     w.store.corrupt.push(b"bad".to_vec());
-    assert_eq!(w.read(&mut ta, h, 1), Err(TEE_ERROR_CORRUPT_OBJECT));
+    assert_eq!(w.read(&mut ta, h, 1), Err(TeeError::CORRUPT_OBJECT));
     assert!(ta.cs.object(h).is_none());
     assert_eq!(w.pobjs.len(), 0);
     assert!(w.store.objects.is_empty());
     // The TA may keep the handle.
     ta.flags = TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
     let h = w.create(&mut ta, b"bad", R | W, b"abc").unwrap();
-    assert_eq!(w.write(&mut ta, h, b"x"), Err(TEE_ERROR_CORRUPT_OBJECT));
+    assert_eq!(w.write(&mut ta, h, b"x"), Err(TeeError::CORRUPT_OBJECT));
     assert!(ta.cs.object(h).is_some());
     assert!(w.store.objects.is_empty());
     w.close(&mut ta, h).unwrap();
@@ -1000,7 +1000,7 @@ fn corrupt_objects_are_removed_and_closed() {
     let h = w.create(&mut ta, b"head", R, b"").unwrap();
     w.close(&mut ta, h).unwrap();
     w.store.objects.values_mut().for_each(|c| c.truncate(10));
-    assert_eq!(w.open(&mut ta, b"head", R), Err(TEE_ERROR_CORRUPT_OBJECT));
+    assert_eq!(w.open(&mut ta, b"head", R), Err(TeeError::CORRUPT_OBJECT));
     assert!(w.store.objects.is_empty());
     assert_eq!(w.pobjs.len(), 0);
 }
@@ -1010,7 +1010,7 @@ fn tas_see_only_their_own_objects() {
     let mut w = World::default();
     let (mut a, mut b) = (Ta::new(1), Ta::new(2));
     let ha = w.create(&mut a, b"same", R | SR, b"from a").unwrap();
-    assert_eq!(w.open(&mut b, b"same", R), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(w.open(&mut b, b"same", R), Err(TeeError::ITEM_NOT_FOUND));
     // Same id, separate object: no conflict with a's open handle.
     let hb = w.create(&mut b, b"same", R, b"from b").unwrap();
     assert_eq!(w.read(&mut a, ha, 10).unwrap(), b"from a");
@@ -1072,7 +1072,7 @@ fn rpmb_id_goes_to_its_own_store() {
     let h = ta.u32_at(OUT);
     // Not in the REE store; in the RPMB one, and writes through the handle
     // go there.
-    assert_eq!(w.open(&mut ta, b"r", R), Err(TEE_ERROR_ITEM_NOT_FOUND));
+    assert_eq!(w.open(&mut ta, b"r", R), Err(TeeError::ITEM_NOT_FOUND));
     w.sys(&mut ta, Sysnum::StorageObjWrite, &[h.into(), DATA, 2])
         .unwrap();
     assert_eq!(w.rpmb.as_ref().unwrap().objects.len(), 1);
