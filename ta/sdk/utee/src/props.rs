@@ -415,18 +415,14 @@ mod tests {
         let mut buf = [0x55 as c_char; 4];
         let mut len = 4usize;
         // SAFETY: buf has `len` bytes.
-        assert_eq!(
-            unsafe { put_text(b"abcd", buf.as_mut_ptr(), &mut len) },
-            TEE_ERROR_SHORT_BUFFER
-        );
+        let r = unsafe { put_text(b"abcd", buf.as_mut_ptr(), &mut len) };
+        assert_eq!(r, TEE_ERROR_SHORT_BUFFER);
         assert_eq!(len, 5);
         assert_eq!(buf[0], 0x55, "nothing written when short");
         len = 4;
         // SAFETY: as above.
-        assert_eq!(
-            unsafe { put_text(b"abc", buf.as_mut_ptr(), &mut len) },
-            TEE_SUCCESS
-        );
+        let r = unsafe { put_text(b"abc", buf.as_mut_ptr(), &mut len) };
+        assert_eq!(r, TEE_SUCCESS);
         assert_eq!((buf.map(|c| c as u8), len), (*b"abc\0", 4));
     }
 }
