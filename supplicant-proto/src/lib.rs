@@ -11,6 +11,7 @@ pub mod pta;
 pub mod rpmb;
 pub mod secure_package;
 pub mod smccc;
+pub mod tee_api;
 pub mod ta_head;
 pub mod ta_shdr;
 pub mod tee_crypto;

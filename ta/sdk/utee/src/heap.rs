@@ -15,9 +15,7 @@ use linked_list_allocator::Heap;
 /// Alignment of every block (`max_align_t` on AArch64) and size of its header.
 pub const BLOCK_ALIGN: usize = 16;
 
-/// `TEE_MALLOC_NO_FILL`: `TEE_Malloc` may leave the block uninitialised (this
-/// library zeroes it anyway; GP allows either).
-const TEE_MALLOC_NO_FILL: u32 = 1;
+use supplicant_proto::tee_api::{TEE_MALLOC_FILL_ZERO, TEE_MALLOC_NO_FILL, TEE_MALLOC_NO_SHARE};
 
 struct TaHeap {
     heap: UnsafeCell<Heap>,
@@ -177,12 +175,13 @@ pub unsafe extern "C" fn free_c(p: *mut c_void) {
     unsafe { free(p) }
 }
 
-/// `TEE_Malloc(size, hint)`: zero-filled (also for `TEE_MALLOC_NO_FILL`);
-/// null for an unknown hint or no room.
+/// `TEE_Malloc(size, hint)`: zero-filled (also for `TEE_MALLOC_NO_FILL`,
+/// which allows either); every block is private to the TA, so
+/// `TEE_MALLOC_NO_SHARE` changes nothing. Null for an unknown hint or no room.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_Malloc(size: usize, hint: u32) -> *mut c_void {
-    if hint != 0 && hint != TEE_MALLOC_NO_FILL {
+    if hint & !(TEE_MALLOC_FILL_ZERO | TEE_MALLOC_NO_FILL | TEE_MALLOC_NO_SHARE) != 0 {
         return null_mut();
     }
     calloc(1, size)
