@@ -36,10 +36,10 @@ const MODULES: &[(&str, &str)] = &[
 
 /// One `pub const` of a module: name, Rust type and value expression.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Const {
-    pub name: String,
-    pub ty: String,
-    pub expr: String,
+pub(crate) struct Const {
+    pub(crate) name: String,
+    pub(crate) ty: String,
+    pub(crate) expr: String,
 }
 
 /// A row of tee_syscall's `syscall_table!`: `Variant = NAME = NUMBER, args N;`.
@@ -59,7 +59,7 @@ fn table_row(line: &str) -> Option<Const> {
 
 /// Every `pub const NAME: TYPE = EXPR;` of `source` (also across lines), and
 /// the rows of system-call tables.
-pub fn parse(source: &str) -> Vec<Const> {
+pub(crate) fn parse(source: &str) -> Vec<Const> {
     let mut out = Vec::new();
     let mut pending = String::new();
     for line in source.lines() {
@@ -103,7 +103,7 @@ pub fn parse(source: &str) -> Vec<Const> {
 
 /// The C form of a Rust value expression of type `ty`, or `None` if it is
 /// not plain literals, constant names and integer operators.
-pub fn to_c(ty: &str, expr: &str) -> Option<String> {
+pub(crate) fn to_c(ty: &str, expr: &str) -> Option<String> {
     if ty == "&str" {
         let s = expr.strip_prefix('"')?.strip_suffix('"')?;
         return (!s.contains(['"', '\\'])).then(|| format!("\"{s}\""));
@@ -170,7 +170,7 @@ pub fn to_c(ty: &str, expr: &str) -> Option<String> {
 
 /// Replaces each `@constants <module> <prefix>... [cast=<C cast>]@` line of
 /// `template` by its `#define`s.
-pub fn expand(template: &str) -> Result<String> {
+pub(crate) fn expand(template: &str) -> Result<String> {
     let mut out = String::new();
     for line in template.lines() {
         let t = line.trim();
