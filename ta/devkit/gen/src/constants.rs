@@ -223,8 +223,8 @@ mod tests {
         let (_, src) = MODULES.iter().find(|(m, _)| *m == module).unwrap();
         let c = parse(src).into_iter().find(|c| c.name == name).unwrap();
         let e = to_c(&c.ty, &c.expr).unwrap();
-        let e = e.trim_matches(|ch| ch == '(' || ch == ')');
-        let e = e.trim_end_matches(|ch| ch == 'U' || ch == 'L');
+        let e = e.trim_matches(['(', ')']);
+        let e = e.trim_end_matches(['U', 'L']);
         if let Some((a, b)) = e.split_once(" << ") {
             let a: u64 = a.trim_end_matches('U').parse().unwrap();
             return a << b.trim_end_matches('U').parse::<u64>().unwrap();
