@@ -2,6 +2,7 @@
 //! `@constants ...@` lines into `#define`s from supplicant-proto (README).
 #![forbid(unsafe_code)]
 
+mod conf;
 mod constants;
 
 use std::path::Path;
@@ -31,7 +32,13 @@ fn copy_tree(src: &Path, dst: &Path) -> Result<usize> {
             }
             _ => bytes,
         };
-        std::fs::write(&to, out).with_context(|| format!("{}", to.display()))?;
+        std::fs::write(&to, &out).with_context(|| format!("{}", to.display()))?;
+        if entry.file_name() == "conf.mk" && src.ends_with("host_include") {
+            let text = std::str::from_utf8(&out).context("host_include/conf.mk")?;
+            let (h, cmake) = conf::render(text)?;
+            std::fs::write(dst.join("conf.h"), h)?;
+            std::fs::write(dst.join("conf.cmake"), cmake)?;
+        }
     }
     Ok(expanded)
 }
