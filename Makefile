@@ -318,3 +318,58 @@ $(HELLO_CLIENT): ta/examples/hello/client/hello-client.c $(O)/debian/.stamp
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined
+
+# The C TA dev kit (make ta_dev_kit, docs/ta-dev-kit.md) against Debian's
+# OP-TEE 4.5 kit: the C example TAs (ta/c-examples) built with both kits,
+# run on both TEEs by c-examples-check. Builds: oxkit-devkey (our kit and
+# its default key, which only oxtee trusts), oxkit (our kit, signed with
+# the key OP-TEE trusts), debkit (Debian's kit and its key). FIRMWARE=tf-a
+# boots behind TF-A.
+DEVKIT_TEES ?= oxtee optee
+C_EXAMPLES := hello storage ta2ta
+DEBIAN_DEVKIT = $(call bench_pkg,optee-os-dev)/usr/lib/optee-os-dev/vexpress-qemu_armv8a
+C_EXAMPLES_CHECK := $(O)/guest/c-examples-check
+DEVKIT_OUT := $(O)/devkit-test
+devkit_builds_oxtee := oxkit-devkey oxkit debkit
+devkit_builds_optee := oxkit debkit
+
+# $(1): build name, $(2): kit directory, $(3): extra make variables
+define devkit_build
+	@rm -rf $(DEVKIT_OUT)/$(1) && mkdir -p $(DEVKIT_OUT)/$(1)/tas
+	@for ta in $(C_EXAMPLES); do \
+		$(MAKE) --no-print-directory -s -C ta/c-examples/$$ta TA_DEV_KIT_DIR=$(abspath $(2)) \
+			CROSS_COMPILE=$(CROSS_COMPILE) O=$(abspath $(DEVKIT_OUT)/$(1)/$$ta) $(3) \
+			2> $(DEVKIT_OUT)/$(1)/$$ta.log || { cat $(DEVKIT_OUT)/$(1)/$$ta.log; exit 1; }; \
+		cp $(DEVKIT_OUT)/$(1)/$$ta/*.ta $(DEVKIT_OUT)/$(1)/tas/ || exit 1; \
+	done
+	@echo "devkit-tas: $(1): $$(ls $(DEVKIT_OUT)/$(1)/tas | wc -l) TAs"
+endef
+
+.PHONY: devkit-tas devkit-test
+devkit-tas: ta_dev_kit $(O)/debian/.stamp
+	$(call devkit_build,oxkit-devkey,$(DEVKIT),)
+	grep -q "PUBLIC development key" $(DEVKIT_OUT)/oxkit-devkey/hello.log
+	$(call devkit_build,oxkit,$(DEVKIT),TA_SIGN_KEY=$(abspath $(TA_SIGN_KEY)))
+	$(call devkit_build,debkit,$(DEBIAN_DEVKIT),)
+
+devkit-test: $(foreach t,$(DEVKIT_TEES),$(call flash_of,$(t))) initramfs $(C_EXAMPLES_CHECK) devkit-tas
+	$(foreach t,$(DEVKIT_TEES),$(call devkit_run,$(t))
+	)
+
+# $(1): TEE
+define devkit_run
+	$(XTC) run --cpu '$(QEMU_CPU)' $(call fw_args_of,$(1)) --out $(O) \
+		--log-dir $(DEVKIT_OUT)/$(if $(filter tf-a,$(FIRMWARE)),tf-a-)$(1) --timeout 600 \
+		--extra-file $(C_EXAMPLES_CHECK):/usr/bin/c-examples-check \
+		--extra-file ta/c-examples/client/c-examples-run.sh:/usr/bin/c-examples-run \
+		$(foreach b,$(devkit_builds_$(1)),$(foreach f,$(wildcard $(DEVKIT_OUT)/$(b)/tas/*.ta),\
+			--extra-file $(f):/root/c-examples/$(b)/$(notdir $(f)))) \
+		--cmd 'c-examples-run $(addprefix /root/c-examples/,$(devkit_builds_$(1)))'
+endef
+
+$(C_EXAMPLES_CHECK): ta/c-examples/client/c-examples-check.c ta/c-examples/include/c_examples.h $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
