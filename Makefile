@@ -5,7 +5,7 @@
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
-#   make all                 the core alone, as OP-TEE's `all` (docs/buildroot.md)
+#   make all                 the core and the C TA dev kit, as OP-TEE's `all` (docs/buildroot.md)
 #   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
@@ -36,8 +36,9 @@ include build.mk
 
 .PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test clean
 
-# OP-TEE's `all` (contract.mk): the core in $(O)/core, nothing downloaded.
-all: core
+# OP-TEE's `all` (contract.mk): the core in $(O)/core and the C TA dev kit
+# in $(O)/export-ta_arm64, nothing downloaded.
+all: core ta_dev_kit
 
 run: $(FLASH) initramfs
 ifeq ($(strip $(CMD)),)

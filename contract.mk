@@ -141,7 +141,8 @@ $(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
 DEVKIT := $(O)/export-ta_arm64
 DEVKIT_CROSS := $(or $(CROSS_COMPILE_ta_arm64),$(CROSS_COMPILE64),$(CROSS_COMPILE))
 # Its own cargo directory: other flags than the SDK's TA builds, so neither
-# rebuilds the other's dependencies.
+# rebuilds the other's dependencies. No LTO: oxtee-utee is `no_builtins`
+# (it defines memcpy), and LTO would drop what it needs from other crates.
 DEVKIT_TARGET_DIR := $(TARGET_DIR)/devkit
 DEVKIT_LIBUTILS_SRCS := $(wildcard ta/devkit/libutils/*.c)
 
@@ -153,6 +154,7 @@ ta_dev_kit: devkit-tools FORCE
 	rm -rf $(DEVKIT).tmp
 	$(HOST_BIN)/oxtee-devkit-gen ta/devkit/kit $(DEVKIT).tmp
 	$(OXTEE_ENV) CARGO_TARGET_AARCH64_UNKNOWN_NONE_RUSTFLAGS="-C relocation-model=pie" \
+		CARGO_PROFILE_RELEASE_LTO=false \
 		$(CARGO) build --release -q -p oxtee-libutee --target aarch64-unknown-none \
 		--target-dir $(DEVKIT_TARGET_DIR)
 	mkdir -p $(DEVKIT).tmp/lib $(DEVKIT).tmp/bin $(DEVKIT).tmp/keys $(DEVKIT).tmp/libutils-obj

@@ -2,7 +2,7 @@
 # Makefile and CMake files read these to decide which tests and TAs exist).
 # oxtee's real features, not OP-TEE's; conf.h and conf.cmake say the same.
 # See docs/ta-dev-kit.md for each value.
-CFG_TEE_IMPLEMENTATION=oxtee
+CFG_TEE_IMPL_DESCR=oxtee
 CFG_ARM64_core=y
 CFG_WITH_USER_TA=y
 CFG_TA_FLOAT_SUPPORT=y

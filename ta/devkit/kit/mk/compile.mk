@@ -5,7 +5,7 @@
 kit-gcc-include := $(shell $(kit-cc) -print-file-name=include 2>/dev/null)
 
 kit-cppflags := -nostdinc -isystem $(kit-gcc-include) \
-	$(addprefix -I,$(kit-global-incdirs)) -I. -I$(ta-dev-kit-dir)/include \
+	$(addprefix -I,$(kit-global-incdirs)) -I. -I$(ta-dev-kit-dir)/include $(kit-global-cppflags) \
 	$($(sm)-platform-cppflags) -DTRACE_LEVEL=$(CFG_TEE_TA_LOG_LEVEL) \
 	$(foreach v,$(filter CFG_%,$(.VARIABLES)),$(if $(filter y,$($(v))),-D$(v)=1)) \
 	$(CPPFLAGS_$(sm))
@@ -26,7 +26,7 @@ kit-objs := $(foreach s,$(kit-all-srcs),$(call kit-obj-of,$(subst kit:,kit/,$(s)
 # $(1): source as listed, $(2): object
 define kit-compile-rule
 $(2): $(call kit-source-path,$(1)) $(MAKEFILE_LIST)
-	@echo '  CC      $$@'
+	@$(kit-echo) '  CC      $$@'
 	$(q)mkdir -p $$(dir $$@)
 	$(q)$(kit-cc) $(kit-cppflags) $(addprefix -I,$(kit-incdirs-$(1))) $(kit-cppflags-$(1)) \
 		$(if $(filter %.S,$(1)),$(kit-aflags) $(kit-aflags-$(1)),$(kit-cflags) $(kit-cflags-$(1))) \

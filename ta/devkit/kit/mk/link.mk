@@ -16,7 +16,7 @@ kit-cleanfiles += $(out-dir)/$(uuid).elf $(out-dir)/$(uuid).stripped.elf \
 	$(out-dir)/$(uuid).ta $(out-dir)/$(uuid).map $(kit-lds) $(kit-dynlist)
 
 $(kit-lds): $(ta-dev-kit-dir)/src/ta.ld.S
-	@echo '  CPP     $@'
+	@$(kit-echo) '  CPP     $@'
 	$(q)mkdir -p $(dir $@)
 	$(q)$(kit-cpp) -P -nostdinc -undef $< -o $@
 
@@ -27,7 +27,7 @@ $(kit-dynlist):
 
 $(out-dir)/$(uuid).elf: $(kit-objs) $(kit-lds) $(kit-dynlist) $(libdeps) \
 		$(ta-dev-kit-dir)/lib/libutee.a $(ta-dev-kit-dir)/lib/libutils.a
-	@echo '  LD      $@'
+	@$(kit-echo) '  LD      $@'
 	$(q)$(kit-ld) -pie --no-dynamic-linker -e __ta_entry -T $(kit-lds) \
 		--dynamic-list $(kit-dynlist) -z max-page-size=4096 -z text \
 		--sort-section=alignment --gc-sections -Map=$(out-dir)/$(uuid).map \
@@ -36,11 +36,11 @@ $(out-dir)/$(uuid).elf: $(kit-objs) $(kit-lds) $(kit-dynlist) $(libdeps) \
 		$(kit-libgcc) -o $@
 
 $(out-dir)/$(uuid).stripped.elf: $(out-dir)/$(uuid).elf
-	@echo '  OBJCOPY $@'
+	@$(kit-echo) '  OBJCOPY $@'
 	$(q)$(kit-objcopy) --strip-unneeded $< $@
 
 $(out-dir)/$(uuid).ta: $(out-dir)/$(uuid).stripped.elf $(TA_SIGN_KEY) $(kit-sign)
-	@echo '  SIGN    $@'
+	@$(kit-echo) '  SIGN    $@'
 	$(if $(filter $(kit-default-key),$(abspath $(TA_SIGN_KEY))),\
 		@echo 'WARNING: $@ is signed with the dev kit'"'"'s PUBLIC development key;' >&2; \
 		echo 'WARNING: anyone can sign TAs with it. Set TA_SIGN_KEY for a product.' >&2)

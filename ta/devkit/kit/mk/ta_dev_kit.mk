@@ -3,8 +3,9 @@
 # A TA's Makefile sets BINARY=<uuid> (or LIBNAME=<name> for a static
 # library) and includes this file; its sub.mk lists sources (srcs-y),
 # include directories (global-incdirs-y, incdirs-y), flags (cflags-y,
-# cflags-<file>-y, cppflags-y, aflags-y, cflags-remove-y) and
-# subdirectories (subdirs-y); user_ta_header_defines.h declares the TA.
+# cflags-<file>-y, cppflags-y, cppflags-<file>-y, global-cppflags-y,
+# aflags-y, cflags-remove-y, cppflags-remove-y) and subdirectories
+# (subdirs-y); user_ta_header_defines.h declares the TA.
 #
 # Variables: O (output directory, default .), CROSS_COMPILE /
 # CROSS_COMPILE64 / CROSS_COMPILE_ta_arm64, CFLAGS / CFLAGS64 (added last),
@@ -38,6 +39,8 @@ q :=
 else
 q := @
 endif
+# Progress lines, silenced by make -s.
+kit-echo := $(if $(findstring s,$(firstword -$(MAKEFLAGS))),:,echo)
 
 # Tools: the AArch64 cross toolchain named by CROSS_COMPILE*.
 kit-cc := $(CROSS_COMPILE_$(sm))gcc
@@ -56,11 +59,11 @@ endif
 ifneq ($(LIBNAME),)
 all: $(out-dir)/lib$(LIBNAME).a
 $(out-dir)/lib$(LIBNAME).a: $(kit-objs)
-	@echo '  AR      $@'
+	@$(kit-echo) '  AR      $@'
 	$(q)mkdir -p $(dir $@) && rm -f $@ && $(kit-ar) rcs $@ $^
 kit-cleanfiles += $(out-dir)/lib$(LIBNAME).a
 endif
 
 clean:
-	@echo '  CLEAN   $(out-dir)'
+	@$(kit-echo) '  CLEAN   $(out-dir)'
 	$(q)rm -f $(kit-cleanfiles) $(kit-objs) $(kit-objs:.o=.d)

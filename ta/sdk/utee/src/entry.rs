@@ -173,6 +173,7 @@ impl EntryPoints for LinkedTa {
 struct InstanceCell {
     instance: UnsafeCell<Instance>,
     busy: AtomicBool,
+    started: AtomicBool,
 }
 
 // SAFETY: the instance is only reached between a successful acquire of `busy`
@@ -182,6 +183,7 @@ unsafe impl Sync for InstanceCell {}
 static INSTANCE: InstanceCell = InstanceCell {
     instance: UnsafeCell::new(Instance::new()),
     busy: AtomicBool::new(false),
+    started: AtomicBool::new(false),
 };
 
 /// One entry: `utee_params` read once, dispatched, written back once.
@@ -202,6 +204,9 @@ unsafe fn handle(func: u64, session_id: u64, up: *mut UteeParams, cmd: u64) -> T
         .is_err()
     {
         crate::panic::tee_panic(TEE_ERROR_BAD_STATE);
+    }
+    if !INSTANCE.started.swap(true, Ordering::Relaxed) {
+        crate::stack_guard::randomize();
     }
     // SAFETY: `busy` is held; this is the only reference to the instance.
     let instance = unsafe { &mut *INSTANCE.instance.get() };

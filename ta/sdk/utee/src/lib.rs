@@ -11,6 +11,7 @@ pub mod panic;
 pub mod params;
 pub mod props;
 pub mod session;
+pub mod stack_guard;
 pub mod storage;
 pub mod ta_symbols;
 pub mod time;
