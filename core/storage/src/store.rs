@@ -63,7 +63,9 @@ fn write_content(
 ) -> TeeResult<()> {
     let len = content.len();
     let mut piece: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
-    let cap = usize::try_from(len).unwrap_or(CREATE_PIECE).min(CREATE_PIECE);
+    let cap = usize::try_from(len)
+        .unwrap_or(CREATE_PIECE)
+        .min(CREATE_PIECE);
     piece
         .try_reserve_exact(cap)
         .map_err(|_| TeeError::OUT_OF_MEMORY)?;

@@ -32,10 +32,10 @@ use zeroize::Zeroizing;
 
 use super::client::{Block, RpmbClient};
 use super::device::RpmbDevice;
+use crate::content::{collect, Content};
 use crate::crypto::{gcm_decrypt, gcm_encrypt};
 use crate::env::{Entropy, Env, RollbackAnchor};
 use crate::keys::Ssk;
-use crate::content::{collect, Content};
 use crate::store::{FileId, ObjectStore};
 use crate::{TaUuid, TeeResult, OBJECT_ID_MAX_LEN};
 
