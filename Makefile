@@ -370,20 +370,20 @@ devkit-tas: ta_dev_kit $(O)/debian/.stamp
 	$(call devkit_build,oxkit,$(DEVKIT),TA_SIGN_KEY=$(abspath $(TA_SIGN_KEY)))
 	$(call devkit_build,debkit,$(DEBIAN_DEVKIT),)
 
-devkit-test: $(foreach t,$(DEVKIT_TEES),$(call flash_of,$(t))) initramfs $(C_EXAMPLES_CHECK) devkit-tas
-	$(foreach t,$(DEVKIT_TEES),$(call devkit_run,$(t))
-	)
-
-# $(1): TEE
+# $(1): TEE. The TA files are listed when the recipe runs (after devkit-tas).
 define devkit_run
 	$(XTC) run --cpu '$(QEMU_CPU)' $(call fw_args_of,$(1)) --out $(O) \
 		--log-dir $(DEVKIT_OUT)/$(if $(filter tf-a,$(FIRMWARE)),tf-a-)$(1) --timeout 600 \
 		--extra-file $(C_EXAMPLES_CHECK):/usr/bin/c-examples-check \
 		--extra-file ta/c-examples/client/c-examples-run.sh:/usr/bin/c-examples-run \
-		$(foreach b,$(devkit_builds_$(1)),$(foreach f,$(wildcard $(DEVKIT_OUT)/$(b)/tas/*.ta),\
-			--extra-file $(f):/root/c-examples/$(b)/$(notdir $(f)))) \
+		$$(for b in $(devkit_builds_$(1)); do for f in $(DEVKIT_OUT)/$$b/tas/*.ta; do \
+			echo "--extra-file $$f:/root/c-examples/$$b/$$(basename $$f)"; done; done) \
 		--cmd 'c-examples-run $(addprefix /root/c-examples/,$(devkit_builds_$(1)))'
+
 endef
+
+devkit-test: $(foreach t,$(DEVKIT_TEES),$(call flash_of,$(t))) initramfs $(C_EXAMPLES_CHECK) devkit-tas
+	$(foreach t,$(DEVKIT_TEES),$(call devkit_run,$(t)))
 
 $(C_EXAMPLES_CHECK): ta/c-examples/client/c-examples-check.c ta/c-examples/include/c_examples.h $(O)/debian/.stamp
 	@mkdir -p $(dir $@)

@@ -143,7 +143,7 @@ DEVKIT_CROSS := $(or $(CROSS_COMPILE_ta_arm64),$(CROSS_COMPILE64),$(CROSS_COMPIL
 # Its own cargo directory: other flags than the SDK's TA builds, so neither
 # rebuilds the other's dependencies. No LTO: oxtee-utee is `no_builtins`
 # (it defines memcpy), and LTO would drop what it needs from other crates.
-DEVKIT_TARGET_DIR := $(TARGET_DIR)/devkit
+DEVKIT_TARGET_DIR = $(TARGET_DIR)/devkit
 DEVKIT_LIBUTILS_SRCS := $(wildcard ta/devkit/libutils/*.c)
 
 .PHONY: ta_dev_kit devkit-tools

@@ -230,6 +230,15 @@ static void storage(void)
 		      op.params[0].value.b == 0,
 	      "storage.exercise", "res %#x checks %u failed at line %u", r,
 	      op.params[0].value.a, op.params[0].value.b);
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE,
+					 TEEC_NONE, TEEC_NONE);
+	r = invoke(&s, STORAGE_CMD_CRYPTO, &op, NULL);
+	check(r == TEEC_SUCCESS && op.params[0].value.a == 29 &&
+		      op.params[0].value.b == 0,
+	      "storage.crypto", "res %#x checks %u failed at line %u", r,
+	      op.params[0].value.a, op.params[0].value.b);
 	TEEC_CloseSession(&s);
 }
 

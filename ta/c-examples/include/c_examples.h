@@ -20,7 +20,7 @@
 #define HELLO_CMD_PANIC 6	/* TEE_Panic(value[0].a) */
 #define HELLO_CMD_CALLER 7	/* value[0].a = caller's login, memref[1] = its UUID */
 
-/* storage: a persistent object's life and an enumeration */
+/* storage: a persistent object's life, an enumeration, and crypto operations */
 #define STORAGE_TA_UUID \
 	{ 0x648d8694, 0x95ea, 0x4201, \
 	  { 0xb5, 0xc2, 0x7b, 0xf9, 0x55, 0x76, 0xd3, 0xfa } }
@@ -28,6 +28,7 @@
 #define STORAGE_CMD_READ 1	/* memref[1] := object memref[0] (size back) */
 #define STORAGE_CMD_DELETE 2	/* delete object memref[0] */
 #define STORAGE_CMD_EXERCISE 3	/* seek, truncate, rename, enumerate; value[0].a = checks */
+#define STORAGE_CMD_CRYPTO 4	/* SHA-256, HMAC, AES-CBC known answers, AES-GCM; value[0].a = checks */
 
 /* ta2ta: calls hello from the secure side */
 #define TA2TA_TA_UUID \

@@ -71,6 +71,32 @@ TEE_Result TEE_GetObjectInfo1(TEE_ObjectHandle object,
 void TEE_GetObjectInfo(TEE_ObjectHandle object, TEE_ObjectInfo *objectInfo);
 void TEE_CloseObject(TEE_ObjectHandle object);
 
+/* Transient objects and attributes */
+TEE_Result TEE_AllocateTransientObject(TEE_ObjectType objectType,
+				       uint32_t maxObjectSize,
+				       TEE_ObjectHandle *object);
+void TEE_FreeTransientObject(TEE_ObjectHandle object);
+void TEE_ResetTransientObject(TEE_ObjectHandle object);
+TEE_Result TEE_PopulateTransientObject(TEE_ObjectHandle object,
+				       const TEE_Attribute *attrs,
+				       uint32_t attrCount);
+void TEE_InitRefAttribute(TEE_Attribute *attr, uint32_t attributeID,
+			  const void *buffer, size_t length);
+void TEE_InitValueAttribute(TEE_Attribute *attr, uint32_t attributeID,
+			    uint32_t a, uint32_t b);
+TEE_Result TEE_GenerateKey(TEE_ObjectHandle object, uint32_t keySize,
+			   const TEE_Attribute *params, uint32_t paramCount);
+TEE_Result TEE_GetObjectBufferAttribute(TEE_ObjectHandle object,
+					uint32_t attributeID, void *buffer,
+					size_t *size);
+TEE_Result TEE_GetObjectValueAttribute(TEE_ObjectHandle object,
+				       uint32_t attributeID, uint32_t *a,
+				       uint32_t *b);
+TEE_Result TEE_CopyObjectAttributes1(TEE_ObjectHandle destObject,
+				     TEE_ObjectHandle srcObject);
+TEE_Result TEE_RestrictObjectUsage1(TEE_ObjectHandle object,
+				    uint32_t objectUsage);
+
 /* Persistent objects */
 TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void *objectID,
 				    size_t objectIDLen, uint32_t flags,
@@ -104,6 +130,78 @@ TEE_Result TEE_WriteObjectData(TEE_ObjectHandle object, const void *buffer,
 TEE_Result TEE_TruncateObjectData(TEE_ObjectHandle object, size_t size);
 TEE_Result TEE_SeekObjectData(TEE_ObjectHandle object, intmax_t offset,
 			      TEE_Whence whence);
+
+/* Cryptographic operations */
+TEE_Result TEE_AllocateOperation(TEE_OperationHandle *operation,
+				 uint32_t algorithm, uint32_t mode,
+				 uint32_t maxKeySize);
+void TEE_FreeOperation(TEE_OperationHandle operation);
+void TEE_GetOperationInfo(TEE_OperationHandle operation,
+			  TEE_OperationInfo *operationInfo);
+void TEE_ResetOperation(TEE_OperationHandle operation);
+TEE_Result TEE_SetOperationKey(TEE_OperationHandle operation,
+			       TEE_ObjectHandle key);
+TEE_Result TEE_SetOperationKey2(TEE_OperationHandle operation,
+				TEE_ObjectHandle key1, TEE_ObjectHandle key2);
+void TEE_CopyOperation(TEE_OperationHandle dstOperation,
+		       TEE_OperationHandle srcOperation);
+void TEE_DigestUpdate(TEE_OperationHandle operation, const void *chunk,
+		      size_t chunkSize);
+TEE_Result TEE_DigestDoFinal(TEE_OperationHandle operation, const void *chunk,
+			     size_t chunkLen, void *hash, size_t *hashLen);
+void TEE_CipherInit(TEE_OperationHandle operation, const void *IV,
+		    size_t IVLen);
+TEE_Result TEE_CipherUpdate(TEE_OperationHandle operation, const void *srcData,
+			    size_t srcLen, void *destData, size_t *destLen);
+TEE_Result TEE_CipherDoFinal(TEE_OperationHandle operation,
+			     const void *srcData, size_t srcLen,
+			     void *destData, size_t *destLen);
+void TEE_MACInit(TEE_OperationHandle operation, const void *IV, size_t IVLen);
+void TEE_MACUpdate(TEE_OperationHandle operation, const void *chunk,
+		   size_t chunkSize);
+TEE_Result TEE_MACComputeFinal(TEE_OperationHandle operation,
+			       const void *message, size_t messageLen,
+			       void *mac, size_t *macLen);
+TEE_Result TEE_MACCompareFinal(TEE_OperationHandle operation,
+			       const void *message, size_t messageLen,
+			       const void *mac, size_t macLen);
+TEE_Result TEE_AEInit(TEE_OperationHandle operation, const void *nonce,
+		      size_t nonceLen, uint32_t tagLen, size_t AADLen,
+		      size_t payloadLen);
+void TEE_AEUpdateAAD(TEE_OperationHandle operation, const void *AADdata,
+		     size_t AADdataLen);
+TEE_Result TEE_AEUpdate(TEE_OperationHandle operation, const void *srcData,
+			size_t srcLen, void *destData, size_t *destLen);
+TEE_Result TEE_AEEncryptFinal(TEE_OperationHandle operation,
+			      const void *srcData, size_t srcLen,
+			      void *destData, size_t *destLen, void *tag,
+			      size_t *tagLen);
+TEE_Result TEE_AEDecryptFinal(TEE_OperationHandle operation,
+			      const void *srcData, size_t srcLen,
+			      void *destData, size_t *destLen, void *tag,
+			      size_t tagLen);
+TEE_Result TEE_AsymmetricEncrypt(TEE_OperationHandle operation,
+				 const TEE_Attribute *params,
+				 uint32_t paramCount, const void *srcData,
+				 size_t srcLen, void *destData,
+				 size_t *destLen);
+TEE_Result TEE_AsymmetricDecrypt(TEE_OperationHandle operation,
+				 const TEE_Attribute *params,
+				 uint32_t paramCount, const void *srcData,
+				 size_t srcLen, void *destData,
+				 size_t *destLen);
+TEE_Result TEE_AsymmetricSignDigest(TEE_OperationHandle operation,
+				    const TEE_Attribute *params,
+				    uint32_t paramCount, const void *digest,
+				    size_t digestLen, void *signature,
+				    size_t *signatureLen);
+TEE_Result TEE_AsymmetricVerifyDigest(TEE_OperationHandle operation,
+				      const TEE_Attribute *params,
+				      uint32_t paramCount, const void *digest,
+				      size_t digestLen, const void *signature,
+				      size_t signatureLen);
+void TEE_DeriveKey(TEE_OperationHandle operation, const TEE_Attribute *params,
+		   uint32_t paramCount, TEE_ObjectHandle derivedKey);
 
 /* Random numbers */
 void TEE_GenerateRandom(void *randomBuffer, size_t randomBufferLen);

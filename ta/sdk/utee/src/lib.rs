@@ -7,6 +7,8 @@ pub mod cmem;
 pub mod entry;
 pub mod heap;
 pub mod mem;
+pub mod objects;
+pub mod operations;
 pub mod panic;
 pub mod params;
 pub mod props;
