@@ -207,10 +207,11 @@ static const uint8_t sha256_abc[32] = {
 	0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
 	0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad
 };
+/* HMAC-SHA256, key 0x00 0x01 ... 0x1f (GP wants 192 to 1024 key bits), message fox */
 static const uint8_t hmac_fox[32] = {
-	0xf7, 0xbc, 0x83, 0xf4, 0x30, 0x53, 0x84, 0x24, 0xb1, 0x32, 0x98,
-	0xe6, 0xaa, 0x6f, 0xb1, 0x43, 0xef, 0x4d, 0x59, 0xa1, 0x49, 0x46,
-	0x17, 0x59, 0x97, 0x47, 0x9d, 0xbc, 0x2d, 0x1a, 0x3c, 0xd8
+	0xf8, 0x7a, 0xd2, 0x56, 0x15, 0x1f, 0xc7, 0xb4, 0xc5, 0xdf, 0xfa,
+	0x4a, 0xdb, 0x3e, 0xbe, 0x91, 0x1a, 0x8e, 0xeb, 0x8a, 0x8e, 0xbd,
+	0xee, 0x3c, 0x2a, 0x4a, 0x8e, 0x5f, 0x5e, 0xc0, 0x2c, 0x32
 };
 /* NIST SP 800-38A F.2.1, first block */
 static const uint8_t aes_key[16] = {
@@ -238,9 +239,12 @@ static TEE_Result crypto(TEE_Param p[4])
 	TEE_ObjectHandle key = TEE_HANDLE_NULL;
 	TEE_Attribute attr;
 	TEE_OperationInfo info;
-	uint8_t out[64], back[64], tag[16], nonce[12];
+	uint8_t out[64], back[64], tag[16], nonce[12], hmac_key[32];
 	size_t n, tn;
 	uint32_t checks = 0;
+
+	for (n = 0; n < sizeof(hmac_key); n++)
+		hmac_key[n] = (uint8_t)n;
 
 	/* Digest in two pieces, a short buffer, then the operation again. */
 	CHECK(TEE_AllocateOperation(&op, TEE_ALG_SHA256, TEE_MODE_DIGEST, 0) ==
@@ -263,7 +267,7 @@ static TEE_Result crypto(TEE_Param p[4])
 	/* HMAC-SHA256 with a key from TEE_PopulateTransientObject. */
 	CHECK(TEE_AllocateTransientObject(TEE_TYPE_HMAC_SHA256, 256, &key) ==
 	      TEE_SUCCESS);
-	TEE_InitRefAttribute(&attr, TEE_ATTR_SECRET_VALUE, "key", 3);
+	TEE_InitRefAttribute(&attr, TEE_ATTR_SECRET_VALUE, hmac_key, sizeof(hmac_key));
 	CHECK(TEE_PopulateTransientObject(key, &attr, 1) == TEE_SUCCESS);
 	CHECK(TEE_AllocateOperation(&op, TEE_ALG_HMAC_SHA256, TEE_MODE_MAC, 256) ==
 	      TEE_SUCCESS);
