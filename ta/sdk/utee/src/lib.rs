@@ -3,6 +3,7 @@
 // cmem defines memcpy and friends: no loop may be turned into a call to them.
 #![no_builtins]
 
+pub mod bounce;
 pub mod cmem;
 pub mod entry;
 pub mod heap;

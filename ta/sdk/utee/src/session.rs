@@ -1,7 +1,6 @@
 //! Sessions to other TAs: `TEE_OpenTASession`, `TEE_InvokeTACommand`,
 //! `TEE_CloseTASession`. The session handle is the kernel's session id as a
-//! pointer. Memory references are passed as they are: the kernel maps them
-//! into the callee.
+//! pointer. Memory references travel through shareable copies (`bounce`).
 
 use core::ffi::c_void;
 
@@ -10,6 +9,7 @@ use supplicant_proto::tee_syscall::{
     TEE_SCN_CLOSE_TA_SESSION, TEE_SCN_INVOKE_TA_COMMAND, TEE_SCN_OPEN_TA_SESSION,
 };
 
+use crate::bounce::Bounce;
 use crate::panic::{allow, tee_panic};
 use crate::params::{to_utee, update_from_utee};
 use crate::storage::handle;
@@ -39,6 +39,20 @@ unsafe fn write_params(params: *mut TeeParam, p: &[TeeParam; 4]) {
     }
 }
 
+/// A call that failed before reaching the kernel: origin TEE, no session.
+fn fail(code: TeeResult, session: *mut *mut c_void, origin: *mut u32) -> TeeResult {
+    // SAFETY: both are null or writable (the callers' contracts).
+    unsafe {
+        if !session.is_null() {
+            *session = core::ptr::null_mut();
+        }
+        if !origin.is_null() {
+            *origin = supplicant_proto::tee_result::TEE_ORIGIN_TEE;
+        }
+    }
+    code
+}
+
 /// `TEE_OpenTASession(destination, cancellationRequestTimeout, paramTypes,
 /// params, session, returnOrigin)`.
 ///
@@ -63,6 +77,11 @@ pub unsafe extern "C" fn TEE_OpenTASession(
     let mut p = unsafe { read_params(params) };
     let mut up = to_utee(param_types, &p);
     let (mut sess, mut orig) = (0u32, 0u32);
+    // SAFETY: the caller's memrefs are valid for their sizes.
+    let bounce = match unsafe { Bounce::prepare(&mut up) } {
+        Ok(b) => b,
+        Err(e) => return fail(e, session, origin),
+    };
     // SAFETY: every pointer is live for the call: the caller's UUID, our
     // utee_params and out values.
     let r = unsafe {
@@ -80,6 +99,8 @@ pub unsafe extern "C" fn TEE_OpenTASession(
             ],
         )
     };
+    // SAFETY: the caller's memrefs are valid for their sizes.
+    unsafe { bounce.finish(&mut up) };
     update_from_utee(param_types, &up, &mut p);
     // SAFETY: forwarded from the caller.
     unsafe {
@@ -117,6 +138,11 @@ pub unsafe extern "C" fn TEE_InvokeTACommand(
     let mut p = unsafe { read_params(params) };
     let mut up = to_utee(param_types, &p);
     let mut orig = 0u32;
+    // SAFETY: the caller's memrefs are valid for their sizes.
+    let bounce = match unsafe { Bounce::prepare(&mut up) } {
+        Ok(b) => b,
+        Err(e) => return fail(e, core::ptr::null_mut(), origin),
+    };
     // SAFETY: every pointer is live for the call.
     let r = unsafe {
         oxtee_ta_sys::syscall(
@@ -133,6 +159,8 @@ pub unsafe extern "C" fn TEE_InvokeTACommand(
             ],
         )
     };
+    // SAFETY: the caller's memrefs are valid for their sizes.
+    unsafe { bounce.finish(&mut up) };
     update_from_utee(param_types, &up, &mut p);
     // SAFETY: forwarded from the caller.
     unsafe {
