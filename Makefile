@@ -391,3 +391,42 @@ $(C_EXAMPLES_CHECK): ta/c-examples/client/c-examples-check.c ta/c-examples/inclu
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined
+
+# A TA on Teaclave's optee-utee 0.10 (crates.io) linked against our kit's
+# libutee.a (ta/compat/teaclave-hello, decision 0004), signed by the kit's
+# signer, run on both TEEs. Not in `make test`: its first build fetches
+# crates from the registry.
+TEACLAVE_UUID := 9e3a8c2f-3b7d-4e51-a1c6-0d2f7b5e9a14
+TEACLAVE_OUT := $(O)/teaclave
+TEACLAVE_CHECK := $(O)/guest/teaclave-hello-check
+.PHONY: teaclave-ta teaclave-test
+teaclave-ta: ta_dev_kit
+	cd ta/compat/teaclave-hello && $(OXTEE_ENV) TA_DEV_KIT_DIR=$(abspath $(DEVKIT)) \
+		CC=$(CROSS_COMPILE)gcc CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=$(CROSS_COMPILE)gcc \
+		$(CARGO) build -q --release --locked --target aarch64-unknown-linux-gnu \
+		--target-dir $(abspath $(TEACLAVE_OUT)/target)
+	@mkdir -p $(TEACLAVE_OUT)
+	$(CROSS_COMPILE)objcopy --strip-unneeded \
+		$(TEACLAVE_OUT)/target/aarch64-unknown-linux-gnu/release/teaclave-hello-ta \
+		$(TEACLAVE_OUT)/$(TEACLAVE_UUID).stripped.elf
+	$(DEVKIT)/bin/oxtee-ta-sign sign --key $(TA_SIGN_KEY) --uuid $(TEACLAVE_UUID) \
+		--in $(TEACLAVE_OUT)/$(TEACLAVE_UUID).stripped.elf --out $(TEACLAVE_OUT)/$(TEACLAVE_UUID).ta
+
+define teaclave_run
+	$(XTC) run --cpu '$(QEMU_CPU)' $(call fw_args_of,$(1)) --out $(O) \
+		--log-dir $(TEACLAVE_OUT)/$(if $(filter tf-a,$(FIRMWARE)),tf-a-)$(1) --timeout 600 \
+		--extra-file $(TEACLAVE_CHECK):/usr/bin/teaclave-hello-check \
+		--extra-file $(TEACLAVE_OUT)/$(TEACLAVE_UUID).ta:/lib/optee_armtz/$(TEACLAVE_UUID).ta \
+		--cmd 'teaclave-hello-check'
+
+endef
+
+teaclave-test: $(foreach t,$(DEVKIT_TEES),$(call flash_of,$(t))) initramfs $(TEACLAVE_CHECK) teaclave-ta
+	$(foreach t,$(DEVKIT_TEES),$(call teaclave_run,$(t)))
+
+$(TEACLAVE_CHECK): ta/compat/teaclave-hello/client/teaclave-hello-check.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined

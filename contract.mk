@@ -143,6 +143,8 @@ DEVKIT_CROSS := $(or $(CROSS_COMPILE_ta_arm64),$(CROSS_COMPILE64),$(CROSS_COMPIL
 # Its own cargo directory: other flags than the SDK's TA builds, so neither
 # rebuilds the other's dependencies. No LTO: oxtee-utee is `no_builtins`
 # (it defines memcpy), and LTO would drop what it needs from other crates.
+# libutee.a's panic handler is made weak: a Rust TA linking the library
+# (Teaclave's optee-utee) brings its own.
 DEVKIT_TARGET_DIR = $(TARGET_DIR)/devkit
 DEVKIT_LIBUTILS_SRCS := $(wildcard ta/devkit/libutils/*.c)
 
@@ -158,7 +160,7 @@ ta_dev_kit: devkit-tools FORCE
 		$(CARGO) build --release -q -p oxtee-libutee --target aarch64-unknown-none \
 		--target-dir $(DEVKIT_TARGET_DIR)
 	mkdir -p $(DEVKIT).tmp/lib $(DEVKIT).tmp/bin $(DEVKIT).tmp/keys $(DEVKIT).tmp/libutils-obj
-	$(DEVKIT_CROSS)objcopy --strip-debug \
+	$(DEVKIT_CROSS)objcopy --strip-debug --wildcard --weaken-symbol='*rust_begin_unwind' \
 		$(DEVKIT_TARGET_DIR)/aarch64-unknown-none/release/libutee.a $(DEVKIT).tmp/lib/libutee.a
 	for src in $(DEVKIT_LIBUTILS_SRCS); do \
 		$(DEVKIT_CROSS)gcc -std=gnu11 -Os -fpic -mstrict-align -mno-outline-atomics \

@@ -1,8 +1,9 @@
-//! The TA heap: `malloc`/`calloc`/`realloc`/`free` and `TEE_Malloc`/
-//! `TEE_Realloc`/`TEE_Free` over the `TA_DATA_SIZE`-byte arena the TA's
-//! header file reserves (`ta_heap`). Each block carries its size in a 16-byte
-//! header, because C's `free` and `realloc` are not told it. A TA instance
-//! runs one entry at a time, so the lock only catches re-entry, which is a bug.
+//! The TA heap: `malloc`/`calloc`/`realloc`/`free`, `memalign` and
+//! `TEE_Malloc`/`TEE_Realloc`/`TEE_Free` over the `TA_DATA_SIZE`-byte arena
+//! the TA's header file reserves (`ta_heap`). Each block carries its size and
+//! alignment in a 16-byte header just below the pointer handed out, because
+//! C's `free` and `realloc` are not told them. A TA instance runs one entry
+//! at a time, so the lock only catches re-entry, which is a bug.
 
 use core::alloc::Layout;
 use core::cell::UnsafeCell;
@@ -57,37 +58,61 @@ fn with_heap<R>(f: impl FnOnce(&mut Heap) -> R) -> R {
     r
 }
 
-/// The layout of a block with `size` bytes of payload (`None` if too large).
-pub fn block_layout(size: usize) -> Option<Layout> {
-    let total = size.max(1).checked_add(BLOCK_ALIGN)?;
-    Layout::from_size_align(total, BLOCK_ALIGN).ok()
+/// The layout of a block with `size` bytes of payload aligned to `align`
+/// (a power of two, at least [`BLOCK_ALIGN`]); the payload starts `align`
+/// bytes in, the header in the 16 bytes before it. `None` if too large.
+pub fn block_layout(size: usize, align: usize) -> Option<Layout> {
+    let total = size.max(1).checked_add(align)?;
+    Layout::from_size_align(total, align).ok()
 }
 
-/// Allocates `size` bytes; null if the heap has no room.
-pub fn alloc(size: usize) -> *mut c_void {
-    let Some(layout) = block_layout(size) else {
+/// Allocates `size` bytes aligned to `align` (raised to [`BLOCK_ALIGN`]);
+/// null if the heap has no room or `align` is not a power of two.
+pub fn alloc_aligned(size: usize, align: usize) -> *mut c_void {
+    let align = align.max(BLOCK_ALIGN);
+    let Some(layout) = block_layout(size, align) else {
         return null_mut();
     };
     let Ok(block) = with_heap(|h| h.allocate_first_fit(layout)) else {
         return null_mut();
     };
-    let base = block.as_ptr();
-    // SAFETY: the block is `BLOCK_ALIGN + size` bytes, aligned for usize; the
-    // header holds the payload size, the payload follows it.
+    // SAFETY: the block is `align + size` bytes and `align >= 16`; the header
+    // (size, align) fills the 16 bytes below the payload at `base + align`.
     unsafe {
-        base.cast::<usize>().write(size);
-        base.add(BLOCK_ALIGN).cast()
+        let payload = block.as_ptr().add(align);
+        let header = payload.sub(BLOCK_ALIGN).cast::<usize>();
+        header.write(size);
+        header.add(1).write(align);
+        payload.cast()
     }
 }
 
-/// The payload size of a block `alloc` returned.
+/// Allocates `size` bytes; null if the heap has no room.
+pub fn alloc(size: usize) -> *mut c_void {
+    alloc_aligned(size, BLOCK_ALIGN)
+}
+
+/// The payload size and alignment of a block this heap returned.
 ///
 /// # Safety
 ///
-/// `p` must come from [`alloc`] and not be freed.
+/// `p` must come from [`alloc_aligned`] and not be freed.
+unsafe fn header(p: *mut c_void) -> (usize, usize) {
+    // SAFETY: the header sits in the 16 bytes below the payload.
+    unsafe {
+        let h = p.cast::<u8>().sub(BLOCK_ALIGN).cast::<usize>();
+        (h.read(), h.add(1).read())
+    }
+}
+
+/// The payload size of a block this heap returned.
+///
+/// # Safety
+///
+/// As for [`header`].
 unsafe fn payload_size(p: *mut c_void) -> usize {
-    // SAFETY: the header sits BLOCK_ALIGN bytes before the payload.
-    unsafe { p.cast::<u8>().sub(BLOCK_ALIGN).cast::<usize>().read() }
+    // SAFETY: forwarded from the caller.
+    unsafe { header(p).0 }
 }
 
 /// Frees a block (`p` null: nothing).
@@ -101,9 +126,9 @@ pub unsafe fn free(p: *mut c_void) {
     }
     // SAFETY: forwarded from the caller; the header gives the block's layout.
     unsafe {
-        let size = payload_size(p);
-        let base = p.cast::<u8>().sub(BLOCK_ALIGN);
-        if let (Some(layout), Some(base)) = (block_layout(size), NonNull::new(base)) {
+        let (size, align) = header(p);
+        let base = p.cast::<u8>().sub(align);
+        if let (Some(layout), Some(base)) = (block_layout(size, align), NonNull::new(base)) {
             with_heap(|h| h.deallocate(base, layout));
         }
     }
@@ -162,6 +187,37 @@ pub extern "C" fn calloc(n: usize, size: usize) -> *mut c_void {
 pub unsafe extern "C" fn realloc_c(p: *mut c_void, size: usize) -> *mut c_void {
     // SAFETY: forwarded from the caller.
     unsafe { realloc(p, size) }
+}
+
+/// `memalign(align, size)`: null unless `align` is a power of two.
+#[cfg_attr(target_os = "none", unsafe(no_mangle))]
+pub extern "C" fn memalign(align: usize, size: usize) -> *mut c_void {
+    alloc_aligned(size, align)
+}
+
+/// `aligned_alloc(align, size)`.
+#[cfg_attr(target_os = "none", unsafe(no_mangle))]
+pub extern "C" fn aligned_alloc(align: usize, size: usize) -> *mut c_void {
+    alloc_aligned(size, align)
+}
+
+/// `posix_memalign(out, align, size)`: 0, or `ENOMEM` (12) / `EINVAL` (22).
+///
+/// # Safety
+///
+/// `out` writable.
+#[cfg_attr(target_os = "none", unsafe(no_mangle))]
+pub unsafe extern "C" fn posix_memalign(out: *mut *mut c_void, align: usize, size: usize) -> i32 {
+    if !align.is_power_of_two() || align % core::mem::size_of::<usize>() != 0 || out.is_null() {
+        return 22;
+    }
+    let p = alloc_aligned(size, align);
+    if p.is_null() {
+        return 12;
+    }
+    // SAFETY: `out` is writable.
+    unsafe { *out = p };
+    0
 }
 
 /// `free(p)`.
@@ -228,14 +284,17 @@ mod tests {
 
     #[test]
     fn block_layout_adds_the_header_and_refuses_overflow() {
-        let l = block_layout(10).unwrap();
+        let l = block_layout(10, BLOCK_ALIGN).unwrap();
         assert_eq!((l.size(), l.align()), (26, 16));
+        let l = block_layout(10, 64).unwrap();
+        assert_eq!((l.size(), l.align()), (74, 64), "payload at base + 64");
         assert_eq!(
-            block_layout(0).unwrap().size(),
+            block_layout(0, 16).unwrap().size(),
             17,
             "a zero-size block is unique"
         );
-        assert!(block_layout(usize::MAX).is_none());
-        assert!(block_layout(usize::MAX - 8).is_none());
+        assert!(block_layout(usize::MAX, 16).is_none());
+        assert!(block_layout(usize::MAX - 8, 16).is_none());
+        assert!(block_layout(10, 48).is_none(), "not a power of two");
     }
 }
