@@ -6,6 +6,8 @@
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
+#   make devkit-test         C TAs built with our TA dev kit and Debian's, on oxtee and OP-TEE
+#   make teaclave-test       a TA on Teaclave's optee-utee linked against our libutee
 #   make all                 the core and the C TA dev kit, as OP-TEE's `all` (docs/buildroot.md)
 #   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
 #
@@ -60,7 +62,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
+test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test devkit-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check

@@ -5,10 +5,10 @@
 #![no_std]
 #![no_main]
 
+use optee_utee::deprecated::Parameters;
 use optee_utee::{
     ta_close_session, ta_create, ta_destroy, ta_invoke_command, ta_open_session, trace_println,
 };
-use optee_utee::deprecated::Parameters;
 use optee_utee::{AlgorithmId, Digest, Error, ErrorKind, Result};
 
 #[ta_create]
@@ -35,7 +35,11 @@ fn invoke_command(cmd_id: u32, params: &mut Parameters) -> Result<()> {
             // SAFETY: the client passes a value as parameter 0 (checked by as_value).
             let mut values = unsafe { params.0.as_value()? };
             let a = values.a();
-            values.set_a(if cmd_id == 0 { a.wrapping_add(100) } else { a.wrapping_sub(100) });
+            values.set_a(if cmd_id == 0 {
+                a.wrapping_add(100)
+            } else {
+                a.wrapping_sub(100)
+            });
             Ok(())
         }
         2 => {
