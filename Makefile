@@ -367,6 +367,7 @@ endef
 
 .PHONY: devkit-tas devkit-test
 devkit-tas: ta_dev_kit $(O)/debian/.stamp
+	tools/devkit-constants-check.sh $(DEVKIT) $(DEBIAN_DEVKIT) $(DEVKIT_OUT)/constants
 	$(call devkit_build,oxkit-devkey,$(DEVKIT),)
 	grep -q "PUBLIC development key" $(DEVKIT_OUT)/oxkit-devkey/hello.log
 	$(call devkit_build,oxkit,$(DEVKIT),TA_SIGN_KEY=$(abspath $(TA_SIGN_KEY)))
