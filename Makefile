@@ -73,7 +73,7 @@ clippy: deps
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
-	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta --target aarch64-unknown-none -- -D warnings
+	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta -p oxtee-libutee --target aarch64-unknown-none -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
