@@ -7,6 +7,7 @@
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
 #   make all                 the core alone, as OP-TEE's `all` (docs/buildroot.md)
 #   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
+#   make dist                source release with vendored crates, in $(O)/dist (docs/buildroot.md)
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
 # binary through the same firmware.
@@ -239,7 +240,11 @@ clean:
 
 # Buildroot's and meta-arm's make lines for OP-TEE, replayed on an export of
 # this tree with no network (tools/replay-test.sh; docs/buildroot.md).
-.PHONY: replay-test
+.PHONY: dist replay-test
+# Source release: the tree, its crates vendored, .cargo/config.toml (tools/dist.sh).
+dist:
+	bash tools/dist.sh $(O)/dist
+
 replay-test:
 	bash tools/replay-test.sh $(O)/replay
 
