@@ -5,7 +5,7 @@
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
-#   make all                 the core alone, as OP-TEE's `all` (docs/buildroot.md)
+#   make all                 the core and shipped TAs, as OP-TEE's `all` (docs/buildroot.md)
 #   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
 #   make dist                source release with vendored crates, in $(O)/dist (docs/buildroot.md)
 #
@@ -37,8 +37,9 @@ include build.mk
 
 .PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test clean
 
-# OP-TEE's `all` (contract.mk): the core in $(O)/core, nothing downloaded.
-all: core
+# OP-TEE's `all` (contract.mk): the core in $(O)/core and the shipped TAs
+# in $(O)/ta, nothing downloaded.
+all: core tas
 
 run: $(FLASH) initramfs
 ifeq ($(strip $(CMD)),)

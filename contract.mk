@@ -52,7 +52,9 @@ OXTEE_NM := $(CROSS_COMPILE_core)nm
 
 # Goals of the contract need nothing downloaded. Any other goal is the QEMU
 # harness, whose core also trusts the TA key of Debian's OP-TEE dev kit.
-OXTEE_CONTRACT_GOALS := all ta_dev_kit core clean
+# The TAs `all` builds (see below).
+OXTEE_TAS ?= $(sort $(filter-out sdk,$(patsubst ta/%/ta/Cargo.toml,%,$(wildcard ta/*/ta/Cargo.toml))))
+OXTEE_CONTRACT_GOALS := all ta_dev_kit core tas $(addprefix ta-,$(OXTEE_TAS)) clean
 OXTEE_HARNESS := $(if $(filter-out $(OXTEE_CONTRACT_GOALS),$(MAKECMDGOALS)),y)
 
 # Cargo without what a build system meant for C compilers: cc-rs and build
@@ -65,7 +67,14 @@ OXTEE_FOREIGN_VARS := CC CXX CPP AR AS LD NM OBJCOPY OBJDUMP RANLIB READELF STRI
 	HOST_CC HOST_CXX HOST_AR HOST_CFLAGS HOST_CXXFLAGS GIT_DIR GIT_WORK_TREE \
 	RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_BUILD_TARGET \
 	$(filter CC_% CXX_% AR_% CFLAGS_% CXXFLAGS_% ARFLAGS_% CARGO_TARGET_%,$(.VARIABLES))
-OXTEE_CARGO := env $(addprefix -u ,$(sort $(filter-out CARGO_TARGET_DIR,$(OXTEE_FOREIGN_VARS)))) $(CARGO)
+OXTEE_ENV := env $(addprefix -u ,$(sort $(filter-out CARGO_TARGET_DIR,$(OXTEE_FOREIGN_VARS))))
+OXTEE_CARGO := $(OXTEE_ENV) $(CARGO)
+
+# A source release (`make dist`, tools/dist.sh) carries its crates in
+# vendor/ and names its version in .oxtee-dist: there cargo never reaches
+# the network and never rewrites Cargo.lock, as Buildroot and Yocto require.
+-include .oxtee-dist
+OXTEE_CARGO_FLAGS := $(if $(wildcard .oxtee-dist),--offline --locked)
 
 # --- The core -----------------------------------------------------------------
 
@@ -88,6 +97,8 @@ CORE_MEM_END = $(call core_sym,__heap_end)
 # development keys are never trusted by accident. The file is `ta-pubkey
 # --format raw` output per key, rewritten only when it changes; it stays out
 # of $(O)/core, whose *.bin the recipes copy.
+OXTEE_TA_SIGN_KEY_GIVEN := $(filter-out undefined,$(origin TA_SIGN_KEY))
+OXTEE_TA_PUBLIC_KEY_GIVEN := $(filter-out undefined,$(origin TA_PUBLIC_KEY))
 ifeq ($(origin TA_SIGN_KEY)$(origin TA_PUBLIC_KEY),undefinedundefined)
 ifeq ($(OXTEE_HARNESS),y)
 OXTEE_TA_KEY ?= ta/keys/oxtee-ta-dev.pem
@@ -104,7 +115,8 @@ TA_PUBLIC_KEY ?= $(TA_SIGN_KEY)
 
 .PHONY: core-tools
 core-tools:
-	$(OXTEE_CARGO) build --release -q -p oxtee-sign -p oxtee-ta-verify --features oxtee-ta-verify/host-tools
+	$(OXTEE_CARGO) build $(OXTEE_CARGO_FLAGS) --release -q -p oxtee-sign -p xtask \
+		-p oxtee-ta-verify --features oxtee-ta-verify/host-tools
 
 $(O)/keys/ta-keys.bin: $(OXTEE_TA_KEYS_NEED) core-tools FORCE
 	@mkdir -p $(dir $@)
@@ -121,7 +133,7 @@ core: $(CORE_OUT)/tee-header_v2.bin
 $(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
 	@mkdir -p $(CORE_OUT)
 	OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) \
-		$(OXTEE_CARGO) build --release -q -p oxtee-core --target $(BL_TARGET)
+		$(OXTEE_CARGO) build $(OXTEE_CARGO_FLAGS) --release -q -p oxtee-core --target $(BL_TARGET)
 	cp $(TARGET_DIR)/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
 	$(OXTEE_OBJCOPY) -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
 	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin
@@ -130,6 +142,28 @@ $(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
 	$(SIGN) tee-bin --pager $(CORE_OUT)/tee-pager_v2.bin --load-addr $$addr \
 		--mem-usage $$(( end - addr )) -o $(CORE_OUT)/tee.bin && \
 	$(SIGN) tee-header --pager $(CORE_OUT)/tee-pager_v2.bin --load-addr $$addr -o $@
+
+# --- TAs shipped with the core ------------------------------------------------
+
+# As OP-TEE's in-tree TAs: every TA crate ta/<name>/ta (the SDK's own crates
+# in ta/sdk excepted), built by the SDK's build step (ta/sdk/xtask) into
+# $(O)/ta/<name>/<uuid>.{ta,elf}, where Buildroot and meta-arm install TAs
+# from. Signed with TA_SIGN_KEY when the build names one, else with oxtee's
+# public development key, which the build step announces loudly.
+OXTEE_TA_GOALS := $(addprefix ta-,$(OXTEE_TAS))
+XTASK = $(TARGET_DIR)/release/xtask
+
+.PHONY: tas $(OXTEE_TA_GOALS)
+tas: $(OXTEE_TA_GOALS)
+$(OXTEE_TA_GOALS): ta-%: core-tools
+ifeq ($(OXTEE_TA_SIGN_KEY_GIVEN),)
+	@echo "WARNING: TA_SIGN_KEY is not set: ta/$* is signed with oxtee's public development key (ta/keys/README.md)" >&2
+ifneq ($(OXTEE_TA_PUBLIC_KEY_GIVEN),)
+	@echo "WARNING: TA_PUBLIC_KEY without TA_SIGN_KEY: the core does not trust the key ta/$* is signed with" >&2
+endif
+endif
+	$(OXTEE_ENV) CARGO=$(CARGO) $(XTASK) build-ta ta/$*/ta $(if $(OXTEE_CARGO_FLAGS),--frozen) \
+		--out-dir $(O)/ta/$* $(if $(OXTEE_TA_SIGN_KEY_GIVEN),--key $(TA_SIGN_KEY))
 
 # The TA dev kit (export-ta_arm64) is not provided yet: a partial one would
 # let the recipes copy it and fail later, in optee-examples or optee-test.

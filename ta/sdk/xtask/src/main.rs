@@ -33,6 +33,9 @@ enum Cmd {
         /// `ta_version` of the signed header (anti-rollback).
         #[arg(long, default_value_t = 0)]
         ta_version: u32,
+        /// Pass `--frozen` to cargo: no network, Cargo.lock as it is (release builds).
+        #[arg(long)]
+        frozen: bool,
     },
     /// Check an already linked TA ELF (what build-ta checks after linking).
     CheckTa {
@@ -48,7 +51,8 @@ fn main() -> Result<()> {
             key,
             out_dir,
             ta_version,
-        } => build::build_ta(&dir, key.as_deref(), out_dir.as_deref(), ta_version),
+            frozen,
+        } => build::build_ta(&dir, key.as_deref(), out_dir.as_deref(), ta_version, frozen),
         Cmd::CheckTa { elf } => {
             let bytes = std::fs::read(&elf)?;
             let report = check::check_ta_elf(&bytes)?;
