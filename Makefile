@@ -53,7 +53,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
+test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -241,7 +241,12 @@ clean:
 
 # Buildroot's and meta-arm's make lines for OP-TEE, replayed on an export of
 # this tree with no network (tools/replay-test.sh; docs/buildroot.md).
-.PHONY: dist replay-test
+.PHONY: dist replay-test recipe-check
+# The Buildroot fragment and the meta-oxtee layer in contrib/ held to
+# contract.mk and meta-arm's paths (no Buildroot or bitbake runs here).
+recipe-check:
+	python3 tools/recipe-check.py .
+
 # Source release: the tree, its crates vendored, .cargo/config.toml (tools/dist.sh).
 dist:
 	bash tools/dist.sh $(O)/dist

@@ -41,12 +41,18 @@ CROSS_COMPILE_core ?= $(or $(CROSS_COMPILE64),$(CROSS_COMPILE))
 OXTEE_OBJCOPY := $(CROSS_COMPILE_core)objcopy
 OXTEE_NM := $(CROSS_COMPILE_core)nm
 
-# Accepted and without effect (documented in docs/buildroot.md): DEBUG,
-# CFG_TEE_CORE_LOG_LEVEL, CFG_TEE_TA_LOG_LEVEL, CFG_USER_TA_TARGETS,
-# ta-targets, CROSS_COMPILE_ta_*, HOST_PREFIX, COMPILER, V, AFLAGS, PYTHON3,
-# OPTEE_CLIENT_EXPORT, TEEC_EXPORT, CFG_ARM_GICV3, CFG_CORE_HEAP_SIZE,
-# CFG_EARLY_TA, CFG_TA_BTI, CFG_CORE_PAUTH, CFG_TA_PAUTH, NOWERROR and other
-# CFG_* switches of OP-TEE's own code.
+# Every variable of the recipes' make lines this build knows: read
+# (OXTEE_CONTRACT_READ) or accepted without effect (OXTEE_CONTRACT_IGNORED,
+# documented in docs/buildroot.md), besides CFG_* switches of OP-TEE's own
+# code, also accepted without effect. tools/recipe-check.sh holds the
+# recipes in contrib/ to these names.
+OXTEE_CONTRACT_READ := O PLATFORM PLATFORM_FLAVOR ARCH CFG_ARM64_core \
+	CROSS_COMPILE CROSS_COMPILE_core CROSS_COMPILE64 TA_SIGN_KEY TA_PUBLIC_KEY \
+	OXTEE_TA_KEY EARLY_TA_PATHS CFG_IN_TREE_EARLY_TAS CARGO RUSTC CARGO_HOME
+OXTEE_CONTRACT_IGNORED := DEBUG CFG_TEE_CORE_LOG_LEVEL CFG_TEE_TA_LOG_LEVEL \
+	CFG_USER_TA_TARGETS ta-targets CROSS_COMPILE_ta_arm64 CROSS_COMPILE_ta_arm32 \
+	CROSS_COMPILE_ta_rv64 HOST_PREFIX COMPILER V AFLAGS PYTHON3 \
+	OPTEE_CLIENT_EXPORT TEEC_EXPORT LIBGCC_LOCATE_CFLAGS NOWERROR
 
 # --- Goals --------------------------------------------------------------------
 
