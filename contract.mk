@@ -48,7 +48,8 @@ OXTEE_NM := $(CROSS_COMPILE_core)nm
 # recipes in contrib/ to these names.
 OXTEE_CONTRACT_READ := O PLATFORM PLATFORM_FLAVOR ARCH CFG_ARM64_core \
 	CROSS_COMPILE CROSS_COMPILE_core CROSS_COMPILE64 TA_SIGN_KEY TA_PUBLIC_KEY \
-	OXTEE_TA_KEY EARLY_TA_PATHS CFG_IN_TREE_EARLY_TAS CARGO RUSTC CARGO_HOME
+	OXTEE_TA_KEY EARLY_TA_PATHS CFG_IN_TREE_EARLY_TAS CARGO RUSTC CARGO_HOME \
+	OXTEE_BUILD_STD OXTEE_TAS
 OXTEE_CONTRACT_IGNORED := DEBUG CFG_TEE_CORE_LOG_LEVEL CFG_TEE_TA_LOG_LEVEL \
 	CFG_USER_TA_TARGETS ta-targets CROSS_COMPILE_ta_arm64 CROSS_COMPILE_ta_arm32 \
 	CROSS_COMPILE_ta_rv64 HOST_PREFIX COMPILER V AFLAGS PYTHON3 \
@@ -81,6 +82,16 @@ OXTEE_CARGO := $(OXTEE_ENV) $(CARGO)
 # the network and never rewrites Cargo.lock, as Buildroot and Yocto require.
 -include .oxtee-dist
 OXTEE_CARGO_FLAGS := $(if $(wildcard .oxtee-dist),--offline --locked)
+
+# OXTEE_BUILD_STD=y: core/alloc for the bare-metal targets built from the
+# toolchain's rust-src (-Zbuild-std, allowed on a stable toolchain by
+# RUSTC_BOOTSTRAP=1), for toolchains without their prebuilt rust-std; the
+# crates of the standard library's workspace must then be reachable too
+# (vendored, docs/yocto.md).
+comma := ,
+OXTEE_BUILD_STD ?=
+OXTEE_TARGET_FLAGS := $(if $(filter y 1,$(OXTEE_BUILD_STD)),-Zbuild-std=core$(comma)alloc)
+OXTEE_TARGET_ENV := $(if $(OXTEE_TARGET_FLAGS),RUSTC_BOOTSTRAP=1)
 
 # --- The core -----------------------------------------------------------------
 
@@ -138,8 +149,9 @@ $(O)/keys/ta-keys.bin: $(OXTEE_TA_KEYS_NEED) core-tools FORCE
 core: $(CORE_OUT)/tee-header_v2.bin
 $(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
 	@mkdir -p $(CORE_OUT)
-	OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) \
-		$(OXTEE_CARGO) build $(OXTEE_CARGO_FLAGS) --release -q -p oxtee-core --target $(BL_TARGET)
+	OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) $(OXTEE_TARGET_ENV) \
+		$(OXTEE_CARGO) build $(OXTEE_CARGO_FLAGS) $(OXTEE_TARGET_FLAGS) --release -q \
+		-p oxtee-core --target $(BL_TARGET)
 	cp $(TARGET_DIR)/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
 	$(OXTEE_OBJCOPY) -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
 	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin
@@ -168,7 +180,8 @@ ifneq ($(OXTEE_TA_PUBLIC_KEY_GIVEN),)
 	@echo "WARNING: TA_PUBLIC_KEY without TA_SIGN_KEY: the core does not trust the key ta/$* is signed with" >&2
 endif
 endif
-	$(OXTEE_ENV) CARGO=$(CARGO) $(XTASK) build-ta ta/$*/ta $(if $(OXTEE_CARGO_FLAGS),--frozen) \
+	$(OXTEE_TARGET_ENV) $(OXTEE_ENV) CARGO=$(CARGO) $(XTASK) build-ta ta/$*/ta \
+		$(addprefix --cargo-arg=,$(if $(OXTEE_CARGO_FLAGS),--frozen) $(OXTEE_TARGET_FLAGS)) \
 		--out-dir $(O)/ta/$* $(if $(OXTEE_TA_SIGN_KEY_GIVEN),--key $(TA_SIGN_KEY))
 
 # The TA dev kit (export-ta_arm64) is not provided yet: a partial one would

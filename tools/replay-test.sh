@@ -130,7 +130,11 @@ for path in tas:
     elf = open(f"{elf_dir}/{name}.elf", "rb").read()
     magic, img_type, img_size, algo, hash_size, sig_size = struct.unpack_from("<IIIIHH", data)
     assert (magic, img_type) == (0x4F545348, 1), f"{name}: not a bootstrap TA"
-    assert algo == 0x70004830 and hash_size == 32, f"{name}: algorithm {algo:#x}"
+    # OP-TEE's algorithms for TA signatures: RSASSA-PSS (MGF1-SHA-256,
+    # salt 32: its signing script's default) or PKCS#1 v1.5, both SHA-256.
+    pad = {0x70414930: padding.PSS(padding.MGF1(hashes.SHA256()), 32),
+           0x70004830: padding.PKCS1v15()}.get(algo)
+    assert pad is not None and hash_size == 32, f"{name}: algorithm {algo:#x}"
     digest = data[20:52]
     sig = data[52:52 + sig_size]
     boot = data[52 + sig_size:52 + sig_size + 20]
@@ -139,8 +143,8 @@ for path in tas:
     assert body == elf and img_size == len(elf), f"{name}: ELF after the header differs from {name}.elf"
     assert elf[:4] == b"\x7fELF" and struct.unpack_from("<H", elf, 18)[0] == 183, f"{name}: not AArch64"
     assert hashlib.sha256(data[:20] + boot + elf).digest() == digest, f"{name}: hash"
-    key.verify(sig, digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
-    print(f"replay-test:   {name}.ta: {len(data)} bytes, UUID, hash and signature ok")
+    key.verify(sig, digest, pad, utils.Prehashed(hashes.SHA256()))
+    print(f"replay-test:   {name}.ta: {len(data)} bytes, algorithm {algo:#x}, UUID, hash and signature ok")
 EOF
 }
 
