@@ -8,6 +8,7 @@
 #   make all                 the core and shipped TAs, as OP-TEE's `all` (docs/buildroot.md)
 #   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
 #   make dist                source release with vendored crates, in $(O)/dist (docs/buildroot.md)
+#   make msrv-test           make all from that release with the oldest supported Rust
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
 # binary through the same firmware.
@@ -241,7 +242,12 @@ clean:
 
 # Buildroot's and meta-arm's make lines for OP-TEE, replayed on an export of
 # this tree with no network (tools/replay-test.sh; docs/buildroot.md).
-.PHONY: dist replay-test recipe-check
+.PHONY: dist replay-test recipe-check msrv-test
+# make all from a make dist tarball with the workspace's rust-version,
+# offline (tools/msrv-test.sh; needs that toolchain installed by rustup).
+msrv-test:
+	bash tools/msrv-test.sh $(O)/msrv
+
 # The Buildroot fragment and the meta-oxtee layer in contrib/ held to
 # contract.mk and meta-arm's paths (no Buildroot or bitbake runs here).
 recipe-check:
