@@ -8,8 +8,10 @@
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
 #   make devkit-test         C TAs built with our TA dev kit and Debian's, on oxtee and OP-TEE
 #   make teaclave-test       a TA on Teaclave's optee-utee linked against our libutee
-#   make all                 the core and the C TA dev kit, as OP-TEE's `all` (docs/buildroot.md)
+#   make all                 the core, the C TA dev kit and the shipped TAs, as OP-TEE's `all` (docs/buildroot.md)
 #   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
+#   make dist                source release with vendored crates, in $(O)/dist (docs/buildroot.md)
+#   make msrv-test           make all from that release with the oldest supported Rust
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
 # binary through the same firmware.
@@ -39,9 +41,9 @@ include build.mk
 
 .PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test clean
 
-# OP-TEE's `all` (contract.mk): the core in $(O)/core and the C TA dev kit
-# in $(O)/export-ta_arm64, nothing downloaded.
-all: core ta_dev_kit
+# OP-TEE's `all` (contract.mk): the core in $(O)/core, the C TA dev kit in
+# $(O)/export-ta_arm64 and the shipped TAs in $(O)/ta, nothing downloaded.
+all: core ta_dev_kit tas
 
 # TAS='a.ta b.ta': TAs installed in the guest's /lib/optee_armtz (by file
 # name); GUEST_FILES='host/path:/guest/path ...': other files (e.g. a client).
@@ -62,7 +64,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test devkit-test
+test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test devkit-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -250,7 +252,21 @@ clean:
 
 # Buildroot's and meta-arm's make lines for OP-TEE, replayed on an export of
 # this tree with no network (tools/replay-test.sh; docs/buildroot.md).
-.PHONY: replay-test
+.PHONY: dist replay-test recipe-check msrv-test
+# make all from a make dist tarball with the workspace's rust-version,
+# offline (tools/msrv-test.sh; needs that toolchain installed by rustup).
+msrv-test:
+	bash tools/msrv-test.sh $(O)/msrv
+
+# The Buildroot fragment and the meta-oxtee layer in contrib/ held to
+# contract.mk and meta-arm's paths (no Buildroot or bitbake runs here).
+recipe-check:
+	python3 tools/recipe-check.py .
+
+# Source release: the tree, its crates vendored, .cargo/config.toml (tools/dist.sh).
+dist:
+	bash tools/dist.sh $(O)/dist
+
 replay-test:
 	bash tools/replay-test.sh $(O)/replay
 

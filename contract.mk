@@ -41,18 +41,27 @@ CROSS_COMPILE_core ?= $(or $(CROSS_COMPILE64),$(CROSS_COMPILE))
 OXTEE_OBJCOPY := $(CROSS_COMPILE_core)objcopy
 OXTEE_NM := $(CROSS_COMPILE_core)nm
 
-# Accepted and without effect (documented in docs/buildroot.md): DEBUG,
-# CFG_TEE_CORE_LOG_LEVEL, CFG_TEE_TA_LOG_LEVEL, CFG_USER_TA_TARGETS,
-# ta-targets, CROSS_COMPILE_ta_*, HOST_PREFIX, COMPILER, V, AFLAGS, PYTHON3,
-# OPTEE_CLIENT_EXPORT, TEEC_EXPORT, CFG_ARM_GICV3, CFG_CORE_HEAP_SIZE,
-# CFG_EARLY_TA, CFG_TA_BTI, CFG_CORE_PAUTH, CFG_TA_PAUTH, NOWERROR and other
-# CFG_* switches of OP-TEE's own code.
+# Every variable of the recipes' make lines this build knows: read
+# (OXTEE_CONTRACT_READ) or accepted without effect (OXTEE_CONTRACT_IGNORED,
+# documented in docs/buildroot.md), besides CFG_* switches of OP-TEE's own
+# code, also accepted without effect. tools/recipe-check.sh holds the
+# recipes in contrib/ to these names.
+OXTEE_CONTRACT_READ := O PLATFORM PLATFORM_FLAVOR ARCH CFG_ARM64_core \
+	CROSS_COMPILE CROSS_COMPILE_core CROSS_COMPILE64 TA_SIGN_KEY TA_PUBLIC_KEY \
+	OXTEE_TA_KEY EARLY_TA_PATHS CFG_IN_TREE_EARLY_TAS CARGO RUSTC CARGO_HOME \
+	OXTEE_BUILD_STD OXTEE_TAS
+OXTEE_CONTRACT_IGNORED := DEBUG CFG_TEE_CORE_LOG_LEVEL CFG_TEE_TA_LOG_LEVEL \
+	CFG_USER_TA_TARGETS ta-targets CROSS_COMPILE_ta_arm64 CROSS_COMPILE_ta_arm32 \
+	CROSS_COMPILE_ta_rv64 HOST_PREFIX COMPILER V AFLAGS PYTHON3 \
+	OPTEE_CLIENT_EXPORT TEEC_EXPORT LIBGCC_LOCATE_CFLAGS NOWERROR
 
 # --- Goals --------------------------------------------------------------------
 
 # Goals of the contract need nothing downloaded. Any other goal is the QEMU
 # harness, whose core also trusts the TA key of Debian's OP-TEE dev kit.
-OXTEE_CONTRACT_GOALS := all ta_dev_kit core clean
+# The TAs `all` builds (see below).
+OXTEE_TAS ?= $(sort $(filter-out sdk,$(patsubst ta/%/ta/Cargo.toml,%,$(wildcard ta/*/ta/Cargo.toml))))
+OXTEE_CONTRACT_GOALS := all ta_dev_kit core tas $(addprefix ta-,$(OXTEE_TAS)) clean
 OXTEE_HARNESS := $(if $(filter-out $(OXTEE_CONTRACT_GOALS),$(MAKECMDGOALS)),y)
 
 # Cargo without what a build system meant for C compilers: cc-rs and build
@@ -67,6 +76,22 @@ OXTEE_FOREIGN_VARS := CC CXX CPP AR AS LD NM OBJCOPY OBJDUMP RANLIB READELF STRI
 	$(filter CC_% CXX_% AR_% CFLAGS_% CXXFLAGS_% ARFLAGS_% CARGO_TARGET_%,$(.VARIABLES))
 OXTEE_ENV := env $(addprefix -u ,$(sort $(filter-out CARGO_TARGET_DIR,$(OXTEE_FOREIGN_VARS))))
 OXTEE_CARGO := $(OXTEE_ENV) $(CARGO)
+
+# A source release (`make dist`, tools/dist.sh) carries its crates in
+# vendor/ and names its version in .oxtee-dist: there cargo never reaches
+# the network and never rewrites Cargo.lock, as Buildroot and Yocto require.
+-include .oxtee-dist
+OXTEE_CARGO_FLAGS := $(if $(wildcard .oxtee-dist),--offline --locked)
+
+# OXTEE_BUILD_STD=y: core/alloc for the bare-metal targets built from the
+# toolchain's rust-src (-Zbuild-std, allowed on a stable toolchain by
+# RUSTC_BOOTSTRAP=1), for toolchains without their prebuilt rust-std; the
+# crates of the standard library's workspace must then be reachable too
+# (vendored, docs/yocto.md).
+comma := ,
+OXTEE_BUILD_STD ?=
+OXTEE_TARGET_FLAGS := $(if $(filter y 1,$(OXTEE_BUILD_STD)),-Zbuild-std=core$(comma)alloc)
+OXTEE_TARGET_ENV := $(if $(OXTEE_TARGET_FLAGS),RUSTC_BOOTSTRAP=1)
 
 # --- The core -----------------------------------------------------------------
 
@@ -89,6 +114,8 @@ CORE_MEM_END = $(call core_sym,__heap_end)
 # development keys are never trusted by accident. The file is `ta-pubkey
 # --format raw` output per key, rewritten only when it changes; it stays out
 # of $(O)/core, whose *.bin the recipes copy.
+OXTEE_TA_SIGN_KEY_GIVEN := $(filter-out undefined,$(origin TA_SIGN_KEY))
+OXTEE_TA_PUBLIC_KEY_GIVEN := $(filter-out undefined,$(origin TA_PUBLIC_KEY))
 ifeq ($(origin TA_SIGN_KEY)$(origin TA_PUBLIC_KEY),undefinedundefined)
 ifeq ($(OXTEE_HARNESS),y)
 OXTEE_TA_KEY ?= ta/keys/oxtee-ta-dev.pem
@@ -105,7 +132,8 @@ TA_PUBLIC_KEY ?= $(TA_SIGN_KEY)
 
 .PHONY: core-tools
 core-tools:
-	$(OXTEE_CARGO) build --release -q -p oxtee-sign -p oxtee-ta-verify --features oxtee-ta-verify/host-tools
+	$(OXTEE_CARGO) build $(OXTEE_CARGO_FLAGS) --release -q -p oxtee-sign -p xtask \
+		-p oxtee-ta-verify --features oxtee-ta-verify/host-tools
 
 $(O)/keys/ta-keys.bin: $(OXTEE_TA_KEYS_NEED) core-tools FORCE
 	@mkdir -p $(dir $@)
@@ -121,8 +149,9 @@ $(O)/keys/ta-keys.bin: $(OXTEE_TA_KEYS_NEED) core-tools FORCE
 core: $(CORE_OUT)/tee-header_v2.bin
 $(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
 	@mkdir -p $(CORE_OUT)
-	OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) \
-		$(OXTEE_CARGO) build --release -q -p oxtee-core --target $(BL_TARGET)
+	OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) $(OXTEE_TARGET_ENV) \
+		$(OXTEE_CARGO) build $(OXTEE_CARGO_FLAGS) $(OXTEE_TARGET_FLAGS) --release -q \
+		-p oxtee-core --target $(BL_TARGET)
 	cp $(TARGET_DIR)/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
 	$(OXTEE_OBJCOPY) -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
 	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin
@@ -150,14 +179,14 @@ DEVKIT_LIBUTILS_SRCS := $(wildcard ta/devkit/libutils/*.c)
 
 .PHONY: ta_dev_kit devkit-tools
 devkit-tools:
-	$(OXTEE_CARGO) build --release -q -p oxtee-ta-sign -p oxtee-devkit-gen
+	$(OXTEE_CARGO) build --release -q $(OXTEE_CARGO_FLAGS) -p oxtee-ta-sign -p oxtee-devkit-gen
 
 ta_dev_kit: devkit-tools FORCE
 	rm -rf $(DEVKIT).tmp
 	$(HOST_BIN)/oxtee-devkit-gen ta/devkit/kit $(DEVKIT).tmp
-	$(OXTEE_ENV) CARGO_TARGET_AARCH64_UNKNOWN_NONE_RUSTFLAGS="-C relocation-model=pie" \
+	$(OXTEE_TARGET_ENV) $(OXTEE_ENV) CARGO_TARGET_AARCH64_UNKNOWN_NONE_RUSTFLAGS="-C relocation-model=pie" \
 		CARGO_PROFILE_RELEASE_LTO=false \
-		$(CARGO) build --release -q -p oxtee-libutee --target aarch64-unknown-none \
+		$(CARGO) build --release -q $(OXTEE_CARGO_FLAGS) $(OXTEE_TARGET_FLAGS) -p oxtee-libutee --target aarch64-unknown-none \
 		--target-dir $(DEVKIT_TARGET_DIR)
 	mkdir -p $(DEVKIT).tmp/lib $(DEVKIT).tmp/bin $(DEVKIT).tmp/keys $(DEVKIT).tmp/libutils-obj
 	$(DEVKIT_CROSS)objcopy --strip-debug --wildcard --weaken-symbol='*rust_begin_unwind' \
@@ -175,3 +204,26 @@ ta_dev_kit: devkit-tools FORCE
 	cp ta/keys/oxtee-ta-dev.pem $(DEVKIT).tmp/keys/default_ta.pem
 	cp ta/keys/oxtee-ta-dev.pem $(DEVKIT).tmp/keys/default.pem
 	rm -rf $(DEVKIT) && mv $(DEVKIT).tmp $(DEVKIT)
+
+# --- TAs shipped with the core ------------------------------------------------
+
+# As OP-TEE's in-tree TAs: every TA crate ta/<name>/ta (the SDK's own crates
+# in ta/sdk excepted), built by the SDK's build step (ta/sdk/xtask) into
+# $(O)/ta/<name>/<uuid>.{ta,elf}, where Buildroot and meta-arm install TAs
+# from. Signed with TA_SIGN_KEY when the build names one, else with oxtee's
+# public development key, which the build step announces loudly.
+OXTEE_TA_GOALS := $(addprefix ta-,$(OXTEE_TAS))
+XTASK = $(TARGET_DIR)/release/xtask
+
+.PHONY: tas $(OXTEE_TA_GOALS)
+tas: $(OXTEE_TA_GOALS)
+$(OXTEE_TA_GOALS): ta-%: core-tools
+ifeq ($(OXTEE_TA_SIGN_KEY_GIVEN),)
+	@echo "WARNING: TA_SIGN_KEY is not set: ta/$* is signed with oxtee's public development key (ta/keys/README.md)" >&2
+ifneq ($(OXTEE_TA_PUBLIC_KEY_GIVEN),)
+	@echo "WARNING: TA_PUBLIC_KEY without TA_SIGN_KEY: the core does not trust the key ta/$* is signed with" >&2
+endif
+endif
+	$(OXTEE_TARGET_ENV) $(OXTEE_ENV) CARGO=$(CARGO) $(XTASK) build-ta ta/$*/ta \
+		$(addprefix --cargo-arg=,$(if $(OXTEE_CARGO_FLAGS),--frozen) $(OXTEE_TARGET_FLAGS)) \
+		--out-dir $(O)/ta/$* $(if $(OXTEE_TA_SIGN_KEY_GIVEN),--key $(TA_SIGN_KEY))

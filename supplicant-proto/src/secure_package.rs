@@ -108,7 +108,7 @@ const _: () = assert!(FIRMWARE_OFFSET + FIRMWARE_MAX_SIZE <= SLOT_A_OFFSET);
 const _: () = assert!(SLOT_A_OFFSET + SLOT_SIZE <= SLOT_B_OFFSET);
 const _: () = assert!(SLOT_B_OFFSET + SLOT_SIZE <= COUNTER_SECTOR_OFFSET);
 const _: () = assert!(COUNTER_SECTOR_OFFSET + COUNTER_SECTOR_SIZE == FLASH_SIZE);
-const _: () = assert!(COUNTER_SECTOR_OFFSET.is_multiple_of(COUNTER_SECTOR_SIZE));
+const _: () = assert!(COUNTER_SECTOR_OFFSET % COUNTER_SECTOR_SIZE == 0);
 
 /// Start of the BL32 load window on QEMU virt (secure RAM after the first MiB).
 pub const BL32_LOAD_START: u64 = 0x0e10_0000;
@@ -143,7 +143,7 @@ pub struct RollbackRecord {
 }
 
 const _: () = assert!(core::mem::size_of::<RollbackRecord>() == ROLLBACK_RECORD_SIZE);
-const _: () = assert!(COUNTER_SECTOR_SIZE.is_multiple_of(ROLLBACK_RECORD_SIZE));
+const _: () = assert!(COUNTER_SECTOR_SIZE % ROLLBACK_RECORD_SIZE == 0);
 
 impl RollbackRecord {
     /// A valid record for `version`.

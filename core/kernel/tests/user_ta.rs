@@ -136,10 +136,7 @@ fn open_invoke_close_with_values_and_memrefs() {
         2 if ta.cmd() == 3 => {
             // What the loader set up.
             let base = ta.base();
-            assert!(
-                base >= 0x8010_0000 && base.is_multiple_of(4096),
-                "{base:#x}"
-            );
+            assert!(base >= 0x8010_0000 && base % 4096 == 0, "{base:#x}");
             assert_eq!(
                 ta.read_u64(base + ELF_GOT),
                 Some(base + ELF_ENTRY),
@@ -731,7 +728,7 @@ fn system_pta_map_zi_and_unmap() {
                 assert_eq!(ta.last(), 0);
                 let p = get_params(ta, up);
                 let va = (p.a[1] << 32) | p.b[1];
-                assert!(va >= DYNAMIC_START && va.is_multiple_of(4096), "{va:#x}");
+                assert!(va >= DYNAMIC_START && va % 4096 == 0, "{va:#x}");
                 assert_eq!(ta.read(va, 3 * 4096).unwrap(), vec![0; 3 * 4096]);
                 assert!(ta.write(va, b"zero-filled"));
                 *zi2.lock().unwrap() = va;

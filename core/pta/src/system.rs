@@ -166,7 +166,7 @@ fn unmap(ta: &mut dyn CallerTa, params: &mut Params) -> Result<(), TeeError> {
         return Err(TeeError::BAD_PARAMETERS);
     }
     let va = address(hi, lo);
-    if !va.is_multiple_of(PAGE) {
+    if va % PAGE != 0 {
         return Err(TeeError::BAD_PARAMETERS);
     }
     ta.unmap(va, u64::from(bytes))

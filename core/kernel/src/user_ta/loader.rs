@@ -354,7 +354,7 @@ pub fn phdr_info(modules: &[Module], va: u64) -> Result<Vec<u8>, TeeError> {
     for (i, m) in modules.iter().enumerate() {
         let name_va = va + out.len() as u64;
         out.extend_from_slice(&uuid_name(&m.uuid));
-        while !out.len().is_multiple_of(8) {
+        while out.len() % 8 != 0 {
             out.push(0);
         }
         let phdr_va = va + out.len() as u64;

@@ -127,7 +127,7 @@ impl Space {
         let end = va
             .checked_add(frames.size())
             .ok_or(TeeError::BAD_PARAMETERS)?;
-        if !va.is_multiple_of(PAGE) || va < TA_WINDOW.start || end > TA_WINDOW.end {
+        if va % PAGE != 0 || va < TA_WINDOW.start || end > TA_WINDOW.end {
             return Err(TeeError::BAD_PARAMETERS);
         }
         if self.regions.iter().any(|r| va < r.end() && r.va < end) {

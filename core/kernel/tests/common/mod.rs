@@ -216,9 +216,9 @@ impl UserHw for FakeHw {
         let mut sorted = maps.to_vec();
         sorted.sort_by_key(|m| m.va);
         for (i, m) in sorted.iter().enumerate() {
-            let ok = m.va.is_multiple_of(4096)
-                && m.pa.is_multiple_of(4096)
-                && m.size.is_multiple_of(4096)
+            let ok = m.va % 4096 == 0
+                && m.pa % 4096 == 0
+                && m.size % 4096 == 0
                 && m.va >= TA_WINDOW.start
                 && m.va.checked_add(m.size).is_some_and(|e| e <= TA_WINDOW.end)
                 && m.pa >= POOL
@@ -263,13 +263,13 @@ impl UserHw for FakeHw {
         }
         let n = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
         let every = self.irq_every.load(Ordering::Relaxed);
-        if every != 0 && n.is_multiple_of(every) {
+        if every != 0 && n % every == 0 {
             return Trap::ForeignInterrupt;
         }
         let step;
         if regs.x[28] >> 32 != MAGIC {
             // A new entry: x0 func, x1 session, x2 params (= SP), x3 cmd.
-            if regs.sp != regs.x[2] || !regs.x[2].is_multiple_of(16) {
+            if regs.sp != regs.x[2] || regs.x[2] % 16 != 0 {
                 self.violation(format!("entry SP {:#x} params {:#x}", regs.sp, regs.x[2]));
             }
             if regs.x[4..28].iter().any(|&r| r != 0) {

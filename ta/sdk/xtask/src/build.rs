@@ -83,6 +83,7 @@ pub(crate) fn build_ta(
     key: Option<&Path>,
     out_dir: Option<&Path>,
     ta_version: u32,
+    cargo_args: &[String],
 ) -> Result<()> {
     let root = workspace_root();
     let manifest_path = dir.join("Cargo.toml");
@@ -102,6 +103,7 @@ pub(crate) fn build_ta(
         ])
         .arg(&manifest_path)
         .args(["--bin", &bin])
+        .args(cargo_args)
         .env(
             "CARGO_TARGET_AARCH64_UNKNOWN_NONE_RUSTFLAGS",
             ta_rustflags(&root),

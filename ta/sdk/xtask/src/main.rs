@@ -33,6 +33,10 @@ enum Cmd {
         /// `ta_version` of the signed header (anti-rollback).
         #[arg(long, default_value_t = 0)]
         ta_version: u32,
+        /// An argument for the TA's `cargo build` (repeatable), e.g. `--frozen`
+        /// in a release tree or `-Zbuild-std=core,alloc`.
+        #[arg(long = "cargo-arg", allow_hyphen_values = true)]
+        cargo_args: Vec<String>,
     },
     /// Check an already linked TA ELF (what build-ta checks after linking).
     CheckTa {
@@ -48,7 +52,14 @@ fn main() -> Result<()> {
             key,
             out_dir,
             ta_version,
-        } => build::build_ta(&dir, key.as_deref(), out_dir.as_deref(), ta_version),
+            cargo_args,
+        } => build::build_ta(
+            &dir,
+            key.as_deref(),
+            out_dir.as_deref(),
+            ta_version,
+            &cargo_args,
+        ),
         Cmd::CheckTa { elf } => {
             let bytes = std::fs::read(&elf)?;
             let report = check::check_ta_elf(&bytes)?;
