@@ -14,6 +14,8 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
+use zeroize::Zeroize;
+
 use crate::cpu::cpu_index;
 use crate::sysreg;
 
@@ -118,8 +120,15 @@ pub fn aes_expand(key: &[u8], enc: &mut Schedule, dec: &mut Schedule) -> Result<
     let mut words = KeyWords([0; 32]);
     words.0[..key.len()].copy_from_slice(key);
     // SAFETY: `words` holds nk aligned key words; each schedule has room for the 4 * (nk + 7) words (at most 60 = 240 bytes) written; the FP/SIMD registers are the core's (claimed above).
-    unsafe { ce_aes_expand(words.0.as_ptr(), nk as u64, enc.as_mut_ptr(), dec.as_mut_ptr()) };
-    words.0.fill(0);
+    unsafe {
+        ce_aes_expand(
+            words.0.as_ptr(),
+            nk as u64,
+            enc.as_mut_ptr(),
+            dec.as_mut_ptr(),
+        )
+    };
+    words.0.zeroize();
     Ok(nk as u32 + 6)
 }
 

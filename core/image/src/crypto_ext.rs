@@ -4,7 +4,7 @@
 //! instructions, or if the check fails, the software implementations stay.
 
 use oxtee_arch::crypto_ext::{self as ce, Features, Refused};
-use oxtee_crypto::accel::{self, AesSchedule, Accelerator, Busy};
+use oxtee_crypto::accel::{self, Accelerator, AesSchedule, Busy};
 use spin::Once;
 
 use crate::console::{error, info};
@@ -75,7 +75,13 @@ pub fn init() {
     }
     let ext = CRYPTO_EXT.call_once(|| CryptoExt(features));
     match accel::self_test(ext) {
-        Ok(()) => accel::install(ext),
-        Err(which) => error!("Crypto Extensions self test failed ({}): software crypto only", which),
+        Ok(()) => {
+            accel::install(ext);
+            info!("Crypto Extensions: self test passed, in use");
+        }
+        Err(which) => error!(
+            "Crypto Extensions self test failed ({}): software crypto only",
+            which
+        ),
     }
 }
