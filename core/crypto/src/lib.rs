@@ -6,6 +6,7 @@ extern crate alloc;
 
 pub mod accel;
 mod accel_block;
+mod accel_cipher;
 mod accel_digest;
 mod ae;
 pub mod asym_op;
