@@ -15,9 +15,10 @@ use cipher::{
 use crate::accel::{aes_schedule, installed, Accelerator, AesSchedule};
 
 /// One direction of one key, for the length of a `*_with_backend` call.
+/// Without an accelerator it runs the software cipher itself, so each
+/// generic mode is compiled once, for this backend only.
 struct Backend<'a, C> {
-    accel: &'a dyn Accelerator,
-    keys: &'a AesSchedule,
+    hw: Option<(&'a dyn Accelerator, &'a AesSchedule)>,
     soft: &'a C,
     decrypt: bool,
 }
@@ -33,17 +34,27 @@ impl<C> ParBlocksSizeUser for Backend<'_, C> {
 impl<C: BlockEncrypt<BlockSize = U16> + BlockDecrypt<BlockSize = U16>> Backend<'_, C> {
     /// Whole blocks in place: one accelerator call, or software.
     fn run(&self, data: &mut [u8]) {
-        if self.accel.aes_ecb(self.keys, self.decrypt, data).is_ok() {
-            return;
-        }
-        for b in data.chunks_exact_mut(16) {
-            let b = Block::<C>::from_mut_slice(b);
-            if self.decrypt {
-                self.soft.decrypt_block(b);
-            } else {
-                self.soft.encrypt_block(b);
+        if let Some((accel, keys)) = self.hw {
+            if accel.aes_ecb(keys, self.decrypt, data).is_ok() {
+                return;
             }
         }
+        let mut blocks = [Block::<C>::default(); 8];
+        for chunk in data.chunks_mut(128) {
+            let n = chunk.len() / 16;
+            for (b, c) in blocks.iter_mut().zip(chunk.chunks_exact(16)) {
+                b.copy_from_slice(c);
+            }
+            if self.decrypt {
+                self.soft.decrypt_blocks(&mut blocks[..n]);
+            } else {
+                self.soft.encrypt_blocks(&mut blocks[..n]);
+            }
+            for (b, c) in blocks.iter().zip(chunk.chunks_exact_mut(16)) {
+                c.copy_from_slice(b);
+            }
+        }
+        blocks.iter_mut().for_each(|b| b.fill(0));
     }
 }
 
@@ -108,29 +119,21 @@ macro_rules! accel_aes {
 
         impl BlockEncrypt for $name {
             fn encrypt_with_backend(&self, f: impl BlockClosure<BlockSize = U16>) {
-                match &self.hw {
-                    Some((accel, keys)) => f.call(&mut Backend {
-                        accel: *accel,
-                        keys,
-                        soft: &self.soft,
-                        decrypt: false,
-                    }),
-                    None => self.soft.encrypt_with_backend(f),
-                }
+                f.call(&mut Backend {
+                    hw: self.hw.as_ref().map(|(a, k)| (*a, k)),
+                    soft: &self.soft,
+                    decrypt: false,
+                })
             }
         }
 
         impl BlockDecrypt for $name {
             fn decrypt_with_backend(&self, f: impl BlockClosure<BlockSize = U16>) {
-                match &self.hw {
-                    Some((accel, keys)) => f.call(&mut Backend {
-                        accel: *accel,
-                        keys,
-                        soft: &self.soft,
-                        decrypt: true,
-                    }),
-                    None => self.soft.decrypt_with_backend(f),
-                }
+                f.call(&mut Backend {
+                    hw: self.hw.as_ref().map(|(a, k)| (*a, k)),
+                    soft: &self.soft,
+                    decrypt: true,
+                })
             }
         }
     };
