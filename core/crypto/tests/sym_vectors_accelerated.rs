@@ -1,7 +1,7 @@
 //! The known-answer vectors of sym_vectors.rs again, with a software
 //! stand-in accelerator installed: every AES mode (the whole-buffer ECB,
 //! CBC and CTR paths and the per-block cipher under CTS, XTS, CMAC, CBC-MAC,
-//! CCM and GCM) and the SHA-1/224/256 digests and HMACs then run through
+//! CCM and GCM) and the SHA-1/224/256 digests then run through
 //! the accelerator interface, with every third call refused (done in
 //! software from the same state).
 
