@@ -100,6 +100,26 @@ fn claim(has: bool) -> Result<(), Refused> {
     }
 }
 
+/// Runs `f`, a routine that holds the claimed registers, at the smallest
+/// SVE vector length when the CPU has SVE. Every NEON write zeroes the
+/// bits of its Z register above 128, work that grows with the length (QEMU
+/// does it per instruction: at 2048 bits it made the SHA routines slower
+/// than software). Nothing live is lost: the claim saved the caller's SVE
+/// state and a TA's registers are its V view only. The length is put back
+/// before returning, so the caller's state is loaded at the length it was
+/// saved with.
+fn short_vectors(f: impl FnOnce()) {
+    if !crate::fp_regs::cpu_has_sve() {
+        return f();
+    }
+    let zcr = sysreg::zcr_el1();
+    // SAFETY: SVE is usable at EL1 (fp_regs::init_this_cpu); the registers are claimed, so no SVE state that must be kept is live.
+    unsafe { sysreg::set_zcr_el1(zcr & !0xf) };
+    f();
+    // SAFETY: as above; this is the length the core ran with before.
+    unsafe { sysreg::set_zcr_el1(zcr) };
+}
+
 /// Rounds of a valid schedule: 10, 12 or 14; anything else is refused so a
 /// wrong count can never make a routine read past the schedule.
 fn check_rounds(rounds: u32) -> Result<u32, Refused> {
@@ -119,15 +139,17 @@ pub fn aes_expand(key: &[u8], enc: &mut Schedule, dec: &mut Schedule) -> Result<
     claim(Features::detect().aes)?;
     let mut words = KeyWords([0; 32]);
     words.0[..key.len()].copy_from_slice(key);
-    // SAFETY: `words` holds nk aligned key words; each schedule has room for the 4 * (nk + 7) words (at most 60 = 240 bytes) written; the FP/SIMD registers are the core's (claimed above).
-    unsafe {
-        ce_aes_expand(
-            words.0.as_ptr(),
-            nk as u64,
-            enc.as_mut_ptr(),
-            dec.as_mut_ptr(),
-        )
-    };
+    short_vectors(|| {
+        // SAFETY: `words` holds nk aligned key words; each schedule has room for the 4 * (nk + 7) words (at most 60 = 240 bytes) written; the FP/SIMD registers are the core's (claimed above).
+        unsafe {
+            ce_aes_expand(
+                words.0.as_ptr(),
+                nk as u64,
+                enc.as_mut_ptr(),
+                dec.as_mut_ptr(),
+            )
+        };
+    });
     words.0.zeroize();
     Ok(nk as u32 + 6)
 }
@@ -142,16 +164,18 @@ pub fn aes_ecb(
 ) -> Result<(), Refused> {
     let rounds = check_rounds(rounds)?;
     claim(Features::detect().aes)?;
-    // SAFETY: the schedule holds rounds + 1 keys (checked count, 240 bytes); data.len() / 16 blocks lie inside `data`; the registers are the core's.
-    unsafe {
-        ce_aes_ecb(
-            keys.as_ptr(),
-            rounds,
-            data.as_mut_ptr(),
-            (data.len() / 16) as u64,
-            u64::from(decrypt),
-        )
-    };
+    short_vectors(|| {
+        // SAFETY: the schedule holds rounds + 1 keys (checked count, 240 bytes); data.len() / 16 blocks lie inside `data`; the registers are the core's.
+        unsafe {
+            ce_aes_ecb(
+                keys.as_ptr(),
+                rounds,
+                data.as_mut_ptr(),
+                (data.len() / 16) as u64,
+                u64::from(decrypt),
+            )
+        };
+    });
     Ok(())
 }
 
@@ -172,16 +196,18 @@ pub fn aes_cbc(
     } else {
         ce_aes_cbc_enc
     };
-    // SAFETY: as in `aes_ecb`; `chain` is a 16-byte block read and written back by the routine.
-    unsafe {
-        routine(
-            keys.as_ptr(),
-            rounds,
-            data.as_mut_ptr(),
-            (data.len() / 16) as u64,
-            chain.0.as_mut_ptr(),
-        )
-    };
+    short_vectors(|| {
+        // SAFETY: as in `aes_ecb`; `chain` is a 16-byte block read and written back by the routine.
+        unsafe {
+            routine(
+                keys.as_ptr(),
+                rounds,
+                data.as_mut_ptr(),
+                (data.len() / 16) as u64,
+                chain.0.as_mut_ptr(),
+            )
+        };
+    });
     *iv = chain.0;
     Ok(())
 }
@@ -197,16 +223,18 @@ pub fn aes_ctr(
     let rounds = check_rounds(rounds)?;
     claim(Features::detect().aes)?;
     let mut ctr = Block(*counter);
-    // SAFETY: as in `aes_cbc`, with the counter block in place of the IV.
-    unsafe {
-        ce_aes_ctr(
-            keys.as_ptr(),
-            rounds,
-            data.as_mut_ptr(),
-            (data.len() / 16) as u64,
-            ctr.0.as_mut_ptr(),
-        )
-    };
+    short_vectors(|| {
+        // SAFETY: as in `aes_cbc`, with the counter block in place of the IV.
+        unsafe {
+            ce_aes_ctr(
+                keys.as_ptr(),
+                rounds,
+                data.as_mut_ptr(),
+                (data.len() / 16) as u64,
+                ctr.0.as_mut_ptr(),
+            )
+        };
+    });
     *counter = ctr.0;
     Ok(())
 }
@@ -214,15 +242,19 @@ pub fn aes_ctr(
 /// The SHA-256 compression function over the whole 64-byte blocks of `data`.
 pub fn sha256_blocks(state: &mut [u32; 8], data: &[u8]) -> Result<(), Refused> {
     claim(Features::detect().sha256)?;
-    // SAFETY: `state` is 8 words, data.len() / 64 blocks lie inside `data` (only read); the registers are the core's.
-    unsafe { ce_sha256_blocks(state.as_mut_ptr(), data.as_ptr(), (data.len() / 64) as u64) };
+    short_vectors(|| {
+        // SAFETY: `state` is 8 words, data.len() / 64 blocks lie inside `data` (only read); the registers are the core's.
+        unsafe { ce_sha256_blocks(state.as_mut_ptr(), data.as_ptr(), (data.len() / 64) as u64) };
+    });
     Ok(())
 }
 
 /// The SHA-1 compression function over the whole 64-byte blocks of `data`.
 pub fn sha1_blocks(state: &mut [u32; 5], data: &[u8]) -> Result<(), Refused> {
     claim(Features::detect().sha1)?;
-    // SAFETY: `state` is 5 words, data.len() / 64 blocks lie inside `data` (only read); the registers are the core's.
-    unsafe { ce_sha1_blocks(state.as_mut_ptr(), data.as_ptr(), (data.len() / 64) as u64) };
+    short_vectors(|| {
+        // SAFETY: `state` is 5 words, data.len() / 64 blocks lie inside `data` (only read); the registers are the core's.
+        unsafe { ce_sha1_blocks(state.as_mut_ptr(), data.as_ptr(), (data.len() / 64) as u64) };
+    });
     Ok(())
 }
