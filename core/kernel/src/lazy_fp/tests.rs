@@ -219,9 +219,8 @@ impl Cpu {
             fp.claim_for_core(&mut hw)
         };
         if granted {
-            let k = key_material();
-            for i in 0..32 {
-                self.live.write_v(i, k[i]);
+            for (i, k) in key_material().into_iter().enumerate() {
+                self.live.write_v(i, k);
             }
             self.live.fpsr = 0x1f;
             self.live.fpcr = 0;
@@ -597,7 +596,7 @@ fn streaming_mode_caller_lends_nothing() {
 
 /// What the core's crypto leaves in the V registers (round keys).
 fn key_material() -> [u128; 32] {
-    core::array::from_fn(|i| 0x6b65_795f_6d61_7465_7269_616c_0000_0000 | i as u128 + 1)
+    core::array::from_fn(|i| 0x6b65_795f_6d61_7465_7269_616c_0000_0000 | (i as u128 + 1))
 }
 
 fn assert_no_key_material(seen: &TaFp) {
