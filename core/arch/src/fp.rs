@@ -16,7 +16,8 @@
 //!   TA left in them. A thread resumed on the other CPU starts over there:
 //!   the save area belongs to the CPU, the TA's registers to the TA.
 //!
-//! The core itself is built soft-float and never uses these registers.
+//! The core itself is built soft-float; only its Crypto Extensions routines
+//! (`crypto_ext.rs`) use these registers, after claiming them like a TA.
 //! The rules live in `oxtee_kernel::lazy_fp` (host-tested), the registers
 //! in `fp_regs.rs`. With SVE, loading a V register zeroes the bits of its Z
 //! register above 128, so unless the caller sets SMCCC 1.3's "no live SVE
@@ -65,6 +66,14 @@ pub fn ta_owns_fp(cpu: usize) -> bool {
 /// is in SME streaming mode), the TA's FP use is a fault.
 pub fn claim_for_ta(cpu: usize) -> bool {
     with_cpu(cpu, |s, r| s.claim(r))
+}
+
+/// The core itself is about to use the FP/SIMD registers on `cpu` (a
+/// Crypto Extensions routine, `crypto_ext.rs`). True: they are the core's
+/// until that routine returns (the caller's state is saved if it was live);
+/// false: they must not be touched.
+pub fn claim_for_core(cpu: usize) -> bool {
+    with_cpu(cpu, |s, r| s.claim_for_core(r))
 }
 
 /// Before `cpu` returns to EL3: give the normal world its registers back

@@ -21,6 +21,8 @@ pub mod ns_memory;
 pub mod sysreg;
 
 #[cfg(target_os = "none")]
+pub mod crypto_ext;
+#[cfg(target_os = "none")]
 pub mod entry;
 #[cfg(target_os = "none")]
 pub mod fp;

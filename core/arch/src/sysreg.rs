@@ -87,6 +87,8 @@ read!(id_aa64isar0_el1, "ID_AA64ISAR0_EL1", "id_aa64isar0_el1");
 read!(id_aa64pfr0_el1, "ID_AA64PFR0_EL1", "id_aa64pfr0_el1");
 read!(id_aa64pfr1_el1, "ID_AA64PFR1_EL1", "id_aa64pfr1_el1");
 read!(svcr, "SVCR", "S3_3_C4_C2_2");
+// Only with SVE usable at EL1 (CPACR_EL1.ZEN, fp_regs::init_this_cpu).
+read!(zcr_el1, "ZCR_EL1", "S3_0_C1_C2_0");
 
 write!(icc_bpr1_el1, "ICC_BPR1_EL1", "S3_0_C12_C12_3");
 write!(icc_igrpen1_el1, "ICC_IGRPEN1_EL1", "S3_0_C12_C12_7");

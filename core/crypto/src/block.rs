@@ -32,9 +32,9 @@ macro_rules! dispatch_any {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => $f::<aes::Aes128>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 24) => $f::<aes::Aes192>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 32) => $f::<aes::Aes256>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 16) => $f::<$crate::accel_cipher::Aes128>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 24) => $f::<$crate::accel_cipher::Aes192>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 32) => $f::<$crate::accel_cipher::Aes256>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES, 8) => $f::<des::Des>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES3, 16) => $f::<des::TdesEde2>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES3, 24) => $f::<des::TdesEde3>($key $(, $arg)*),
@@ -49,9 +49,9 @@ macro_rules! dispatch_128 {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => $f::<aes::Aes128>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 24) => $f::<aes::Aes192>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 32) => $f::<aes::Aes256>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 16) => $f::<$crate::accel_cipher::Aes128>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 24) => $f::<$crate::accel_cipher::Aes192>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 32) => $f::<$crate::accel_cipher::Aes256>($key $(, $arg)*),
             (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }

@@ -89,8 +89,14 @@ pub fn is_xof(algorithm: u32) -> bool {
     matches!(algorithm, TEE_ALG_SHAKE128 | TEE_ALG_SHAKE256)
 }
 
-/// A fresh hasher for a digest algorithm ID.
+/// A fresh hasher for a digest algorithm ID: on the installed accelerator
+/// when it has the instructions, in software otherwise.
 pub(crate) fn new_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
+    crate::accel_digest::new_hasher(algorithm).or_else(|| soft_hasher(algorithm))
+}
+
+/// A fresh software hasher for a digest algorithm ID.
+pub(crate) fn soft_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
     Some(match algorithm {
         TEE_ALG_MD5 => Box::new(Fixed(md5::Md5::new())),
         TEE_ALG_SHA1 => Box::new(Fixed(sha1::Sha1::new())),

@@ -4,6 +4,10 @@
 
 extern crate alloc;
 
+pub mod accel;
+mod accel_block;
+mod accel_cipher;
+mod accel_digest;
 mod ae;
 pub mod asym_op;
 mod block;

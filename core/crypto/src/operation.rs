@@ -499,7 +499,10 @@ impl Operation {
         let new_buf = || Zeroizing::new(Vec::new());
         let engine = match tee_alg_get_chain_mode(self.algorithm) {
             TEE_CHAIN_MODE_ECB => {
-                let mode = dispatch_any!(main, key, new_ecb(enc))?;
+                let mode = match crate::accel_block::new_ecb(main, key, enc) {
+                    Some(mode) => mode,
+                    None => dispatch_any!(main, key, new_ecb(enc))?,
+                };
                 Engine::Block {
                     mode,
                     buf: new_buf(),
@@ -508,7 +511,10 @@ impl Operation {
                 }
             }
             TEE_CHAIN_MODE_CBC => {
-                let mode = dispatch_any!(main, key, new_cbc(iv, enc))?;
+                let mode = match crate::accel_block::new_cbc(main, key, iv, enc) {
+                    Some(mode) => mode,
+                    None => dispatch_any!(main, key, new_cbc(iv, enc))?,
+                };
                 Engine::Block {
                     mode,
                     buf: new_buf(),
@@ -517,7 +523,10 @@ impl Operation {
                 }
             }
             TEE_CHAIN_MODE_CTR => Engine::Block {
-                mode: dispatch_128!(main, key, new_ctr(iv))?,
+                mode: match crate::accel_block::new_ctr(main, key, iv) {
+                    Some(mode) => mode,
+                    None => dispatch_128!(main, key, new_ctr(iv))?,
+                },
                 buf: new_buf(),
                 bs: 16,
                 stream: true,

@@ -2,6 +2,9 @@
 
 mod sym_support;
 
+/// Run before every operation `sym_support` creates: nothing here.
+pub(crate) fn before_each_operation() {}
+
 use hex_literal::hex;
 use oxtee_crypto::{Attribute, CryptoError, KeyObject, Operation};
 use supplicant_proto::tee_crypto::*;

@@ -158,6 +158,7 @@ fn cold_boot(dtb: u64) -> bool {
             oxtee_arch::mmu::enable_this_cpu();
             oxtee_arch::fp_regs::init_this_cpu();
             info!("MMU on: identity map, W^X");
+            crate::crypto_ext::init();
             oxtee_arch::interrupt::init_this_cpu();
             crate::anchor::init();
             KERNEL.call_once(|| build_kernel(ram, rng));

@@ -16,6 +16,8 @@ mod anchor;
 #[cfg(target_os = "none")]
 mod console;
 #[cfg(target_os = "none")]
+mod crypto_ext;
+#[cfg(target_os = "none")]
 mod dt;
 #[cfg(target_os = "none")]
 mod entry;

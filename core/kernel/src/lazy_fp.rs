@@ -19,6 +19,18 @@
 //! current vector length, because loading a V register zeroes the Z bits
 //! above 128.
 //!
+//! The core itself is the third user ([`LazyFp::claim_for_core`]): its
+//! Crypto Extensions routines (AES, SHA) take the registers the same way a
+//! TA's first FP instruction does. A TA's registers are already saved at its
+//! exit when it owns them, and otherwise still sit in its saved state, so
+//! whatever the core leaves in the registers is overwritten before anyone
+//! else runs: the next TA run loads its own, the return to EL3 the normal
+//! world's. The core runs with interrupts masked, so nothing runs between
+//! its claim and its use; a thread resumed on the other CPU claims anew
+//! there. Before the normal world first ran on a CPU (cold boot, CPU_ON) the
+//! registers hold nobody's state and the core may use them freely; outside a
+//! visit after that, it may not.
+//!
 //! A caller in SME streaming mode (PSTATE.SM = 1) has its vector state in
 //! the streaming registers, which the FP/SIMD instructions of a TA would
 //! either trap on or clobber. The core does not lend the registers then: a
@@ -73,6 +85,10 @@ pub struct LazyFp {
     /// The normal world's state is in the save area (to this extent) and
     /// the registers belong to the secure world until [`LazyFp::leave`].
     saved: Option<Extent>,
+    /// Between [`LazyFp::enter`] and [`LazyFp::leave`].
+    in_visit: bool,
+    /// The normal world has entered the secure world on this CPU before.
+    normal_world_ran: bool,
 }
 
 impl Default for LazyFp {
@@ -87,12 +103,16 @@ impl LazyFp {
         Self {
             extent: Extent::Sve,
             saved: None,
+            in_visit: false,
+            normal_world_ran: false,
         }
     }
 
     /// An SMC with function ID `fid` entered the secure world on this CPU.
     pub fn enter(&mut self, fid: u64, cpu_has_sve: bool) {
         self.extent = extent_for_call(fid, cpu_has_sve);
+        self.in_visit = true;
+        self.normal_world_ran = true;
     }
 
     /// Before a TA runs: true when it runs with its own FP/SIMD registers
@@ -121,10 +141,24 @@ impl LazyFp {
     /// Before the CPU returns to EL3: the normal world's state back, TAs'
     /// FP trapped again.
     pub fn leave(&mut self, hw: &mut impl FpRegisterFile) {
+        self.in_visit = false;
         if let Some(extent) = self.saved.take() {
             hw.restore_normal_world(extent);
             hw.trap_el0_fp(true);
         }
+    }
+
+    /// The core is about to use the FP/SIMD registers itself (a bounded
+    /// crypto routine, run with interrupts masked). True: it may, until it
+    /// returns to its caller; whatever it leaves in them is overwritten
+    /// before a TA or the normal world runs again (see the module notes).
+    /// False: it must not touch them (caller in streaming mode, or outside a
+    /// visit once the normal world has run) and takes its software path.
+    pub fn claim_for_core(&mut self, hw: &mut impl FpRegisterFile) -> bool {
+        if !self.in_visit {
+            return !self.normal_world_ran;
+        }
+        self.claim(hw)
     }
 
     /// Whether the registers currently belong to the secure world.

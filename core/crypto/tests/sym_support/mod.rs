@@ -34,6 +34,7 @@ pub(crate) fn keyed_op(alg: u32, mode: u32, obj_type: u32, k: &[u8]) -> Operatio
     } else {
         secret_type_rule(obj_type).unwrap().max
     };
+    crate::before_each_operation();
     let mut op = Operation::new(alg, mode, max).expect("alloc op");
     op.set_key(Some(&ko)).expect("set key");
     op

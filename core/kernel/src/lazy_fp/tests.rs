@@ -72,12 +72,16 @@ enum Step {
     Rpc,
     /// A data abort: the TA is dead.
     Fault,
+    /// A system call the core serves with its own FP/SIMD use (crypto),
+    /// then returns to the TA.
+    Syscall,
     /// Returns from its entry point.
     Done,
 }
 
 #[derive(Debug, PartialEq, Eq)]
 enum Exit {
+    Syscall,
     ForeignIrq,
     Rpc,
     Fault,
@@ -206,6 +210,35 @@ impl Cpu {
         fp.leave(&mut hw);
     }
 
+    /// The core's own FP/SIMD use (an AES or SHA routine): if the rules
+    /// let it, it overwrites every V register, FPSR and FPCR with its key
+    /// material. Returns whether it used the registers.
+    fn core_crypto(&mut self) -> bool {
+        let granted = {
+            let (fp, mut hw) = self.hw();
+            fp.claim_for_core(&mut hw)
+        };
+        if granted {
+            for (i, k) in key_material().into_iter().enumerate() {
+                self.live.write_v(i, k);
+            }
+            self.live.fpsr = 0x1f;
+            self.live.fpcr = 0;
+        }
+        granted
+    }
+
+    /// Runs `ta`, serving its system calls with core crypto, until it
+    /// leaves for another reason.
+    fn run_with_crypto(&mut self, ta: &mut Ta) -> Exit {
+        loop {
+            match self.run(ta) {
+                Exit::Syscall => assert!(self.core_crypto(), "the core may use FP in a call"),
+                exit => return exit,
+            }
+        }
+    }
+
     /// Runs `ta` until it leaves S-EL0, as `Machine::run` and `user_enter` do.
     fn run(&mut self, ta: &mut Ta) -> Exit {
         loop {
@@ -267,6 +300,7 @@ impl Cpu {
                 Step::ForeignIrq => return Ok(Exit::ForeignIrq),
                 Step::Rpc => return Ok(Exit::Rpc),
                 Step::Fault => return Ok(Exit::Fault),
+                Step::Syscall => return Ok(Exit::Syscall),
                 Step::Done => return Ok(Exit::Done),
             }
         }
@@ -557,5 +591,155 @@ fn streaming_mode_caller_lends_nothing() {
     cpu.enter(FID);
     assert_eq!(cpu.run(&mut plain), Exit::Done);
     cpu.leave();
+    assert_eq!(cpu.live, ns);
+}
+
+/// What the core's crypto leaves in the V registers (round keys).
+fn key_material() -> [u128; 32] {
+    core::array::from_fn(|i| 0x6b65_795f_6d61_7465_7269_616c_0000_0000 | (i as u128 + 1))
+}
+
+fn assert_no_key_material(seen: &TaFp) {
+    let k = key_material();
+    assert!(
+        !seen.q.iter().any(|q| k.contains(q)),
+        "a TA saw the core's key material"
+    );
+}
+
+#[test]
+fn core_crypto_in_a_call_keeps_the_normal_worlds_state() {
+    let ns = Regs::pattern(40);
+    let mut cpu = Cpu::new(ns.clone(), true);
+    // A TA that never touches FP asks the core to encrypt, twice.
+    let mut ta = Ta::new(&[Step::Syscall, Step::Syscall, Step::Done]);
+    cpu.enter(FID);
+    assert_eq!(cpu.run_with_crypto(&mut ta), Exit::Done);
+    assert!(cpu.fp.claimed());
+    cpu.leave();
+    assert_eq!(cpu.saves, 1, "saved once per visit, not per use");
+    assert_eq!(cpu.live, ns, "Z (above 128 too), P, FFR, FPSR, FPCR intact");
+    assert!(cpu.el0_trap);
+    // With the hint only the FP/SIMD view is owed, and it comes back.
+    let mut cpu = Cpu::new(ns.clone(), true);
+    let mut ta = Ta::new(&[Step::Syscall, Step::Done]);
+    cpu.enter(FID_HINT);
+    assert_eq!(cpu.run_with_crypto(&mut ta), Exit::Done);
+    cpu.leave();
+    assert_eq!(cpu.live.fpsimd(), ns.fpsimd());
+}
+
+#[test]
+fn a_tas_values_survive_core_crypto() {
+    let ns = Regs::pattern(41);
+    let mut cpu = Cpu::new(ns.clone(), false);
+    // The TA owns the registers when it calls: its values were saved at
+    // its exit and are loaded again when it resumes.
+    let mut ta = Ta::new(&[
+        Step::Write(0x41),
+        Step::Syscall,
+        Step::Read,
+        Step::Rpc,
+        Step::Syscall,
+        Step::Read,
+        Step::Done,
+    ]);
+    cpu.enter(FID);
+    assert_eq!(cpu.run_with_crypto(&mut ta), Exit::Rpc);
+    cpu.leave();
+    assert_eq!(ta.seen[0], ta_values(0x41));
+    assert_eq!(cpu.live.fpsimd(), ns.fpsimd());
+    // Next visit: the TA has not touched FP yet when the core uses it; its
+    // values from the last visit are still what it reads afterwards.
+    cpu.enter(FID);
+    assert_eq!(cpu.run_with_crypto(&mut ta), Exit::Done);
+    cpu.leave();
+    assert_eq!(ta.seen[1], ta_values(0x41));
+    assert_eq!(cpu.live.fpsimd(), ns.fpsimd());
+}
+
+#[test]
+fn a_fresh_ta_after_core_crypto_sees_zeros() {
+    let ns = Regs::pattern(42);
+    let mut cpu = Cpu::new(ns.clone(), true);
+    let mut a = Ta::new(&[Step::Syscall, Step::Rpc, Step::Done]);
+    let mut b = Ta::new(&[Step::Read, Step::Done]);
+    cpu.enter(FID);
+    assert_eq!(cpu.run_with_crypto(&mut a), Exit::Rpc);
+    // TA to TA in the same visit, right after the core's use.
+    assert_eq!(cpu.run_with_crypto(&mut b), Exit::Done);
+    assert_eq!(cpu.run_with_crypto(&mut a), Exit::Done);
+    cpu.leave();
+    assert_eq!(b.seen[0], TaFp::default());
+    assert_no_key_material(&b.seen[0]);
+    assert_no_foreign_values(&b.seen[0], &[&ns]);
+    assert_eq!(cpu.live, ns);
+}
+
+#[test]
+fn core_crypto_then_a_foreign_interrupt_and_a_resume_on_the_other_cpu() {
+    let ns0 = Regs::pattern(43);
+    let ns1 = Regs::pattern(44);
+    let mut cpu0 = Cpu::new(ns0.clone(), true);
+    let mut cpu1 = Cpu::new(ns1.clone(), true);
+    // Two bounded crypto uses with an interrupt between them (the TA is
+    // preempted between two update calls) and a move to the other CPU.
+    let mut ta = Ta::new(&[
+        Step::Write(0x43),
+        Step::Syscall,
+        Step::ForeignIrq,
+        Step::Read,
+        Step::Syscall,
+        Step::Read,
+        Step::Done,
+    ]);
+    cpu0.enter(FID);
+    assert_eq!(cpu0.run_with_crypto(&mut ta), Exit::ForeignIrq);
+    cpu0.leave();
+    assert_eq!(
+        cpu0.live, ns0,
+        "interrupted: the normal world gets its own back"
+    );
+    cpu1.enter(FID);
+    assert_eq!(cpu1.run_with_crypto(&mut ta), Exit::Done);
+    cpu1.leave();
+    assert_eq!(cpu1.saves, 1, "the other CPU saved its own caller first");
+    assert_eq!(cpu1.live, ns1);
+    assert_eq!(cpu0.live, ns0);
+    assert_eq!(ta.seen[0], ta_values(0x43));
+    assert_eq!(ta.seen[1], ta_values(0x43));
+    assert_no_key_material(&ta.seen[1]);
+}
+
+#[test]
+fn core_crypto_refused_for_a_streaming_mode_caller() {
+    let ns = Regs::pattern(45);
+    let mut cpu = Cpu::new(ns.clone(), true);
+    cpu.streaming = true;
+    cpu.enter(FID);
+    assert!(!cpu.core_crypto(), "software path then");
+    cpu.leave();
+    assert_eq!(cpu.saves, 0);
+    assert_eq!(cpu.live, ns);
+}
+
+#[test]
+fn core_crypto_outside_a_visit() {
+    let ns = Regs::pattern(46);
+    let mut cpu = Cpu::new(Regs::default(), true);
+    // Cold boot: the normal world has not run on this CPU, nothing to keep.
+    assert!(cpu.core_crypto());
+    assert_eq!(cpu.saves, 0);
+    assert!(!cpu.fp.claimed(), "nothing is owed at the first entry");
+    // The first visit still saves and restores the caller's own state.
+    cpu.live = ns.clone();
+    let mut ta = Ta::new(&[Step::Syscall, Step::Done]);
+    cpu.enter(FID);
+    assert_eq!(cpu.run_with_crypto(&mut ta), Exit::Done);
+    cpu.leave();
+    assert_eq!(cpu.live, ns);
+    // After that, between visits (a power hook, say) the registers hold the
+    // normal world's state and are not the core's to use.
+    assert!(!cpu.core_crypto());
     assert_eq!(cpu.live, ns);
 }

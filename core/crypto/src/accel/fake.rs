@@ -1,0 +1,181 @@
+//! A software stand-in for the image's accelerator, for host tests: it
+//! keeps the real schedule's first round keys (the key itself) and does the
+//! work with the RustCrypto ciphers, counts its calls and can refuse some.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use alloc::boxed::Box;
+
+use cipher::generic_array::GenericArray;
+use cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
+
+use super::{Accelerator, AesSchedule, Busy};
+
+pub(crate) struct Fake {
+    pub aes: bool,
+    pub sha1: bool,
+    pub sha256: bool,
+    /// Refuse every call whose number (from 0) is odd.
+    pub refuse_odd: bool,
+    /// Flip a bit of every output (a broken implementation).
+    pub broken: bool,
+    pub calls: AtomicUsize,
+    pub done: AtomicUsize,
+}
+
+impl Fake {
+    pub(crate) fn leak(refuse_odd: bool) -> &'static Fake {
+        Box::leak(Box::new(Fake {
+            aes: true,
+            sha1: true,
+            sha256: true,
+            refuse_odd,
+            broken: false,
+            calls: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+        }))
+    }
+
+    fn admit(&self) -> Result<(), Busy> {
+        let n = self.calls.fetch_add(1, Ordering::Relaxed);
+        if self.refuse_odd && n % 2 == 1 {
+            return Err(Busy);
+        }
+        self.done.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Calls that did the work.
+    pub(crate) fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    fn spoil(&self, data: &mut [u8]) {
+        if self.broken {
+            if let Some(b) = data.first_mut() {
+                *b ^= 1;
+            }
+        }
+    }
+}
+
+/// Runs `f` on the software cipher for the schedule's key.
+fn with_cipher(keys: &AesSchedule, f: impl FnOnce(&dyn Blocks)) {
+    let k = keys.enc();
+    match keys.rounds() {
+        10 => f(&aes::Aes128::new_from_slice(&k[..16]).unwrap()),
+        12 => f(&aes::Aes192::new_from_slice(&k[..24]).unwrap()),
+        14 => f(&aes::Aes256::new_from_slice(&k[..32]).unwrap()),
+        r => panic!("schedule with {r} rounds"),
+    }
+}
+
+trait Blocks {
+    fn enc(&self, b: &mut [u8]);
+    fn dec(&self, b: &mut [u8]);
+}
+
+impl<C: BlockEncrypt + BlockDecrypt> Blocks for C {
+    fn enc(&self, b: &mut [u8]) {
+        self.encrypt_block(GenericArray::from_mut_slice(b));
+    }
+    fn dec(&self, b: &mut [u8]) {
+        self.decrypt_block(GenericArray::from_mut_slice(b));
+    }
+}
+
+impl Accelerator for Fake {
+    fn has_aes(&self) -> bool {
+        self.aes
+    }
+    fn has_sha1(&self) -> bool {
+        self.sha1
+    }
+    fn has_sha256(&self) -> bool {
+        self.sha256
+    }
+    fn aes_expand(&self, key: &[u8], schedule: &mut AesSchedule) -> Result<(), Busy> {
+        self.admit()?;
+        let (enc, _, rounds) = schedule.parts_mut();
+        enc[..key.len()].copy_from_slice(key);
+        *rounds = key.len() as u32 / 4 + 6;
+        Ok(())
+    }
+    fn aes_ecb(&self, keys: &AesSchedule, decrypt: bool, data: &mut [u8]) -> Result<(), Busy> {
+        self.admit()?;
+        with_cipher(keys, |c| {
+            for b in data.chunks_exact_mut(16) {
+                if decrypt {
+                    c.dec(b)
+                } else {
+                    c.enc(b)
+                }
+            }
+        });
+        self.spoil(data);
+        Ok(())
+    }
+    fn aes_cbc(
+        &self,
+        keys: &AesSchedule,
+        decrypt: bool,
+        iv: &mut [u8; 16],
+        data: &mut [u8],
+    ) -> Result<(), Busy> {
+        self.admit()?;
+        with_cipher(keys, |c| {
+            for b in data.chunks_exact_mut(16) {
+                if decrypt {
+                    let next: [u8; 16] = (&*b).try_into().unwrap();
+                    c.dec(b);
+                    b.iter_mut().zip(iv.iter()).for_each(|(x, y)| *x ^= *y);
+                    *iv = next;
+                } else {
+                    b.iter_mut().zip(iv.iter()).for_each(|(x, y)| *x ^= *y);
+                    c.enc(b);
+                    iv.copy_from_slice(b);
+                }
+            }
+        });
+        self.spoil(data);
+        Ok(())
+    }
+    fn aes_ctr(
+        &self,
+        keys: &AesSchedule,
+        counter: &mut [u8; 16],
+        data: &mut [u8],
+    ) -> Result<(), Busy> {
+        self.admit()?;
+        with_cipher(keys, |c| {
+            for b in data.chunks_exact_mut(16) {
+                let mut k = *counter;
+                c.enc(&mut k);
+                b.iter_mut().zip(k.iter()).for_each(|(x, y)| *x ^= *y);
+                *counter = u128::from_be_bytes(*counter).wrapping_add(1).to_be_bytes();
+            }
+        });
+        self.spoil(data);
+        Ok(())
+    }
+    fn sha1_blocks(&self, state: &mut [u32; 5], data: &[u8]) -> Result<(), Busy> {
+        self.admit()?;
+        for b in data.chunks_exact(64) {
+            sha1::compress(state, &[*GenericArray::from_slice(b)]);
+        }
+        if self.broken {
+            state[0] ^= 1;
+        }
+        Ok(())
+    }
+    fn sha256_blocks(&self, state: &mut [u32; 8], data: &[u8]) -> Result<(), Busy> {
+        self.admit()?;
+        for b in data.chunks_exact(64) {
+            sha2::compress256(state, &[*GenericArray::from_slice(b)]);
+        }
+        if self.broken {
+            state[0] ^= 1;
+        }
+        Ok(())
+    }
+}
