@@ -377,7 +377,11 @@ pub(crate) fn call(tee: &mut Tee, sys: Sysnum, a: &[u64; TEE_SVC_MAX_ARGS]) -> R
                 return Err(TEE_ERROR_BAD_STATE);
             }
             let nonce = bytes_in(a[1], a[2])?.to_vec();
-            let tag_bits = u32::try_from(a[3]).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
+            // The tag length comes in bytes.
+            let tag_bits = u32::try_from(a[3])
+                .ok()
+                .and_then(|t| t.checked_mul(8))
+                .ok_or(TEE_ERROR_BAD_PARAMETERS)?;
             let aad = usize::try_from(a[4]).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
             let payload = usize::try_from(a[5]).map_err(|_| TEE_ERROR_BAD_PARAMETERS)?;
             load_key(tee, h)?;

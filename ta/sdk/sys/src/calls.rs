@@ -738,7 +738,8 @@ pub unsafe fn utee_cipher_final(
 }
 
 /// `_utee_authenc_init`: starts an AE operation with the nonce, the tag
-/// length in bits, and (CCM) the AAD and payload lengths in bytes.
+/// length in bytes (libutee passes `tagLen / 8`), and (CCM) the AAD and
+/// payload lengths in bytes.
 ///
 /// # Safety
 ///
@@ -747,7 +748,7 @@ pub unsafe fn utee_authenc_init(
     state: u32,
     nonce: *const u8,
     nonce_len: usize,
-    tag_len_bits: usize,
+    tag_len: usize,
     aad_len: usize,
     payload_len: usize,
 ) -> u32 {
@@ -759,7 +760,7 @@ pub unsafe fn utee_authenc_init(
                 u64::from(state),
                 p(nonce),
                 n(nonce_len),
-                n(tag_len_bits),
+                n(tag_len),
                 n(aad_len),
                 n(payload_len),
                 0,

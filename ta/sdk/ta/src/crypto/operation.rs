@@ -214,6 +214,10 @@ fn ae_init(
     aad_len: usize,
     payload_len: usize,
 ) -> Result<State> {
+    // GP counts the tag in bits, the system call in bytes.
+    if tag_bits % 8 != 0 {
+        return Err(Error::NOT_SUPPORTED);
+    }
     let s = State::alloc(algo, mode, Some(key))?;
     // SAFETY: `nonce` is a live slice.
     Error::check(unsafe {
@@ -221,7 +225,7 @@ fn ae_init(
             s.0,
             nonce.as_ptr(),
             nonce.len(),
-            tag_bits,
+            tag_bits / 8,
             aad_len,
             payload_len,
         )
