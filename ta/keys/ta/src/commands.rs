@@ -102,7 +102,12 @@ pub(crate) fn run(ns: &Namespace, command: u32, p: &mut Parameters) -> Result<()
             p.write_memref(2, &spki)
         }
         CMD_SIGN => {
-            p.expect([T::ValueInput, T::MemrefInput, T::MemrefInput, T::MemrefOutput])?;
+            p.expect([
+                T::ValueInput,
+                T::MemrefInput,
+                T::MemrefInput,
+                T::MemrefOutput,
+            ])?;
             let pss = scheme(p)?;
             let key = open_key(ns, p)?;
             key.allow(USE_SIGN)?;
@@ -111,7 +116,12 @@ pub(crate) fn run(ns: &Namespace, command: u32, p: &mut Parameters) -> Result<()
             p.write_memref(3, &sig)
         }
         CMD_VERIFY => {
-            p.expect([T::ValueInput, T::MemrefInput, T::MemrefInput, T::MemrefInput])?;
+            p.expect([
+                T::ValueInput,
+                T::MemrefInput,
+                T::MemrefInput,
+                T::MemrefInput,
+            ])?;
             let pss = scheme(p)?;
             let key = open_key(ns, p)?;
             key.allow(USE_VERIFY)?;
@@ -235,8 +245,10 @@ fn open_key(ns: &Namespace, p: &Parameters) -> Result<Key> {
     let kind = Kind::from_wire(u32::from(meta[3])).map_err(|_| Error::BAD_STATE)?;
     let policy = u32::from_le_bytes([meta[4], meta[5], meta[6], meta[7]]);
     let size_ok = match kind {
-        // Imported HMAC keys have their own size.
+        // Imported HMAC keys have their own size; TEEs differ in the size
+        // they report for an Ed25519 key, whose size is fixed anyway.
         Kind::HmacSha256 => info.key_size >= 192,
+        Kind::Ed25519 => true,
         k => info.key_size == k.bits(),
     };
     if info.object_type != kind.object_type() || !size_ok || kind.policy(policy).is_err() {
@@ -263,8 +275,8 @@ fn generate(kind: Kind) -> Result<TransientObject> {
 }
 
 /// Key `material` of `kind`: AES and HMAC raw bytes, Ed25519 its 32-byte
-/// private seed followed by the 32-byte public key, EC and RSA PKCS#8 DER
-/// (EC with the public point, as OpenSSL writes it). Asymmetric keys must
+/// private seed followed by the 32-byte public key, EC and RSA as DER:
+/// PKCS#8, SEC1 or PKCS#1 (EC with the public point, as OpenSSL writes it). Asymmetric keys must
 /// pass a pairwise check before they are kept.
 fn import(kind: Kind, material: &[u8]) -> Result<TransientObject> {
     let mut t = TransientObject::allocate(kind.object_type(), max_bits(kind))?;
@@ -292,7 +304,7 @@ fn import(kind: Kind, material: &[u8]) -> Result<TransientObject> {
             ])?;
             pairwise_check(kind, &t)?;
         }
-        _ => match der::pkcs8(material, ec_len)? {
+        _ => match der::private_key(material, ec_len)? {
             der::PrivateKey::Ec { curve, d, x, y } => {
                 let c = kind.curve().ok_or(Error::BAD_PARAMETERS)?;
                 if c.oid != curve {

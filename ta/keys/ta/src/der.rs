@@ -175,6 +175,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The tag of the next element, if any.
+    pub(crate) fn clone_next_tag(&self) -> Option<u8> {
+        self.0.first().copied()
+    }
+
     /// The next element if it has tag `tag`.
     pub(crate) fn optional(&mut self, tag: u8) -> Result<Option<&'a [u8]>> {
         match self.0.first() {
@@ -247,7 +252,7 @@ fn uncompressed_point(bits: &[u8], len: usize) -> Result<(&[u8], &[u8])> {
     }
 }
 
-/// A private key from PKCS#8.
+/// A private key from PKCS#8, SEC1 or PKCS#1 DER.
 pub(crate) enum PrivateKey<'a> {
     /// EC on a named curve: the curve's OID, d, and the public point.
     Ec {
@@ -256,18 +261,30 @@ pub(crate) enum PrivateKey<'a> {
         x: &'a [u8],
         y: &'a [u8],
     },
-    /// RSA with its CRT parameters (big-endian magnitudes).
+    /// RSA: n, e, d, p, q, dp, dq, qinv (big-endian magnitudes).
     Rsa([&'a [u8]; 8]),
 }
 
-/// Reads a PKCS#8 `PrivateKeyInfo` of an EC (with its public point, which
-/// OpenSSL writes) or RSA key.
-pub(crate) fn pkcs8(der: &[u8], ec_len: impl Fn(&[u8]) -> Option<usize>) -> Result<PrivateKey<'_>> {
-    let mut r = Reader::new(single(der, SEQUENCE)?);
-    match r.unsigned()? {
-        [] | [1] => {}
-        _ => return bad(),
+/// Reads a private key: PKCS#8 `PrivateKeyInfo` (EC or RSA), or the
+/// traditional forms OpenSSL also writes, SEC1 `ECPrivateKey` (with its
+/// curve) and PKCS#1 `RSAPrivateKey`. EC keys must carry their public point
+/// (OpenSSL writes it). `ec_len` gives a curve's coordinate size.
+pub(crate) fn private_key(
+    der: &[u8],
+    ec_len: impl Fn(&[u8]) -> Option<usize>,
+) -> Result<PrivateKey<'_>> {
+    let body = single(der, SEQUENCE)?;
+    let mut r = Reader::new(body);
+    let version = r.unsigned()?;
+    match (version, r.clone_next_tag()) {
+        ([] | [1], Some(SEQUENCE)) => pkcs8(r, ec_len),
+        ([1], Some(OCTET_STRING)) => sec1(r, None, &ec_len),
+        ([], Some(INTEGER)) => pkcs1(r),
+        _ => bad(),
     }
+}
+
+fn pkcs8<'a>(mut r: Reader<'a>, ec_len: impl Fn(&[u8]) -> Option<usize>) -> Result<PrivateKey<'a>> {
     let mut alg = Reader::new(r.expect(SEQUENCE)?);
     let oid = alg.expect(OID)?;
     let key = r.expect(OCTET_STRING)?;
@@ -278,24 +295,11 @@ pub(crate) fn pkcs8(der: &[u8], ec_len: impl Fn(&[u8]) -> Option<usize>) -> Resu
     if oid == OID_EC_PUBLIC_KEY {
         let curve = alg.expect(OID)?;
         alg.end()?;
-        let len = ec_len(curve).ok_or(Error::NOT_SUPPORTED)?;
         let mut k = Reader::new(single(key, SEQUENCE)?);
         if k.unsigned()? != [1] {
             return bad();
         }
-        let d = k.expect(OCTET_STRING)?;
-        if let Some(p) = k.optional(0xa0)? {
-            if single(p, OID)? != curve {
-                return bad();
-            }
-        }
-        let public = k.expect(0xa1).map_err(|_| Error::BAD_PARAMETERS)?;
-        k.end()?;
-        let (x, y) = uncompressed_point(single(public, BIT_STRING)?, len)?;
-        if d.len() != len {
-            return bad();
-        }
-        Ok(PrivateKey::Ec { curve, d, x, y })
+        sec1(k, Some(curve), &ec_len)
     } else if oid == OID_RSA {
         if let Some(p) = alg.optional(NULL)? {
             if !p.is_empty() {
@@ -307,15 +311,47 @@ pub(crate) fn pkcs8(der: &[u8], ec_len: impl Fn(&[u8]) -> Option<usize>) -> Resu
         if !k.unsigned()?.is_empty() {
             return bad(); // two-prime keys only (version 0)
         }
-        let mut parts = [&[][..]; 8];
-        for p in parts.iter_mut() {
-            *p = k.unsigned()?;
-        }
-        k.end()?;
-        Ok(PrivateKey::Rsa(parts))
+        pkcs1(k)
     } else {
         Err(Error::NOT_SUPPORTED)
     }
+}
+
+/// The rest of an `ECPrivateKey` after its version: d, the curve (from
+/// `[0]` or from PKCS#8's algorithm, which must agree), the public point.
+fn sec1<'a>(
+    mut k: Reader<'a>,
+    outer_curve: Option<&'a [u8]>,
+    ec_len: &impl Fn(&[u8]) -> Option<usize>,
+) -> Result<PrivateKey<'a>> {
+    let d = k.expect(OCTET_STRING)?;
+    let inner = match k.optional(0xa0)? {
+        Some(p) => Some(single(p, OID)?),
+        None => None,
+    };
+    let curve = match (outer_curve, inner) {
+        (Some(a), Some(b)) if a != b => return bad(),
+        (Some(c), _) | (None, Some(c)) => c,
+        (None, None) => return bad(),
+    };
+    let len = ec_len(curve).ok_or(Error::NOT_SUPPORTED)?;
+    let public = k.expect(0xa1)?;
+    k.end()?;
+    let (x, y) = uncompressed_point(single(public, BIT_STRING)?, len)?;
+    if d.len() != len {
+        return bad();
+    }
+    Ok(PrivateKey::Ec { curve, d, x, y })
+}
+
+/// The rest of an `RSAPrivateKey` after its version (0).
+fn pkcs1(mut k: Reader<'_>) -> Result<PrivateKey<'_>> {
+    let mut parts = [&[][..]; 8];
+    for p in parts.iter_mut() {
+        *p = k.unsigned()?;
+    }
+    k.end()?;
+    Ok(PrivateKey::Rsa(parts))
 }
 
 #[cfg(test)]
@@ -389,10 +425,10 @@ mod tests {
         for bad in [
             &[][..],
             &[0x30],
-            &[0x30, 0x81, 0x05, 0, 0, 0, 0, 0],  // non-minimal long form
-            &[0x30, 0x82, 0x00, 0x80],           // non-minimal two-byte form
-            &[0x30, 0x83, 0, 0, 1],              // too long a length
-            &[0x30, 0x05, 0],                    // past the end
+            &[0x30, 0x81, 0x05, 0, 0, 0, 0, 0], // non-minimal long form
+            &[0x30, 0x82, 0x00, 0x80],          // non-minimal two-byte form
+            &[0x30, 0x83, 0, 0, 1],             // too long a length
+            &[0x30, 0x05, 0],                   // past the end
         ] {
             assert!(Reader::new(bad).any().is_err(), "{bad:?}");
         }

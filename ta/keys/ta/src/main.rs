@@ -13,6 +13,8 @@ mod kinds;
 mod namespace;
 #[cfg(test)]
 mod sim_tests;
+#[cfg(test)]
+mod test_keys;
 
 use oxtee_ta::{ParamType, Parameters, Result, TrustedApp};
 
