@@ -38,21 +38,34 @@ use crate::kinds::*;
 use crate::namespace::{Namespace, MAX_NAME_LEN};
 
 /// The TA's UUID (also the file name `<uuid>.ta`).
-pub(crate) const UUID: &str = "503e942a-9abe-4f33-8426-cd4281f7d584";
+pub const UUID: &str = "503e942a-9abe-4f33-8426-cd4281f7d584";
 
-pub(crate) const CMD_GENERATE: u32 = 0;
-pub(crate) const CMD_IMPORT: u32 = 1;
-pub(crate) const CMD_PUBLIC_KEY: u32 = 2;
-pub(crate) const CMD_SIGN: u32 = 3;
-pub(crate) const CMD_VERIFY: u32 = 4;
-pub(crate) const CMD_ENCRYPT: u32 = 5;
-pub(crate) const CMD_DECRYPT: u32 = 6;
-pub(crate) const CMD_MAC: u32 = 7;
-pub(crate) const CMD_MAC_VERIFY: u32 = 8;
-pub(crate) const CMD_ECDH: u32 = 9;
-pub(crate) const CMD_LIST: u32 = 10;
-pub(crate) const CMD_INFO: u32 = 11;
-pub(crate) const CMD_DELETE: u32 = 12;
+/// Generates a key.
+pub const CMD_GENERATE: u32 = 0;
+/// Imports a key.
+pub const CMD_IMPORT: u32 = 1;
+/// Exports the public key (SPKI DER).
+pub const CMD_PUBLIC_KEY: u32 = 2;
+/// Signs a message.
+pub const CMD_SIGN: u32 = 3;
+/// Verifies a signature.
+pub const CMD_VERIFY: u32 = 4;
+/// Encrypts (AES-GCM, RSA-OAEP).
+pub const CMD_ENCRYPT: u32 = 5;
+/// Decrypts.
+pub const CMD_DECRYPT: u32 = 6;
+/// Computes an HMAC.
+pub const CMD_MAC: u32 = 7;
+/// Checks an HMAC.
+pub const CMD_MAC_VERIFY: u32 = 8;
+/// Agrees an ECDH secret.
+pub const CMD_ECDH: u32 = 9;
+/// Lists the caller's keys.
+pub const CMD_LIST: u32 = 10;
+/// A key's kind and policy.
+pub const CMD_INFO: u32 = 11;
+/// Deletes a key.
+pub const CMD_DELETE: u32 = 12;
 
 /// Signature scheme: the kind's default (PKCS#1 v1.5 for RSA).
 pub(crate) const SCHEME_DEFAULT: u32 = 0;
