@@ -96,7 +96,7 @@ fn handle(num: u32, args: &[u64; TEE_SVC_MAX_ARGS]) -> u64 {
 
 pub(crate) fn bytes_in<'a>(ptr: u64, len: u64) -> Result<&'a [u8], u32> {
     if len == 0 {
-        return Ok(&[]);
+        return empty_at(ptr).map(|()| &[][..]);
     }
     if ptr == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
@@ -106,9 +106,20 @@ pub(crate) fn bytes_in<'a>(ptr: u64, len: u64) -> Result<&'a [u8], u32> {
     Ok(unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len) })
 }
 
+/// An empty range at `ptr`: as OP-TEE's access check, which looks at the
+/// page an address is in even for zero bytes, a non-null address in the
+/// first page (a Rust empty slice's dangling address) is not accessible.
+fn empty_at(ptr: u64) -> Result<(), u32> {
+    if ptr != 0 && ptr < 0x1000 {
+        Err(TEE_ERROR_ACCESS_DENIED)
+    } else {
+        Ok(())
+    }
+}
+
 pub(crate) fn bytes_out(ptr: u64, data: &[u8]) -> Result<(), u32> {
     if data.is_empty() {
-        return Ok(());
+        return empty_at(ptr);
     }
     if ptr == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);

@@ -62,7 +62,14 @@ fn with_output(cap: usize, mut f: impl FnMut(*mut u8, *mut u64) -> u32) -> Resul
             .map_err(|_| Error::OUT_OF_MEMORY)?;
         out.resize(cap, 0);
         let mut len = cap as u64;
-        match Error::check(f(out.as_mut_ptr(), &mut len)) {
+        // No room is a null buffer (see `oxtee_ta_sys`: an empty Vec's
+        // dangling address is refused by OP-TEE's access check).
+        let ptr = if cap == 0 {
+            core::ptr::null_mut()
+        } else {
+            out.as_mut_ptr()
+        };
+        match Error::check(f(ptr, &mut len)) {
             Ok(()) => {
                 let n = usize::try_from(len).map_err(|_| Error::GENERIC)?;
                 if n > cap {
