@@ -81,7 +81,7 @@ static int fail(const char *what, TEEC_Result r, uint32_t origin)
 		status = 3;
 		break;
 	case TEEC_ERROR_ACCESS_DENIED:
-		why = " (not allowed by the key's policy)";
+		why = " (access denied: the key's usage policy does not allow it)";
 		status = 4;
 		break;
 	case TEEC_ERROR_ACCESS_CONFLICT:
