@@ -6,7 +6,9 @@
 //! The rules follow the core's dispatcher: an unknown object handle is
 //! `TEE_ERROR_BAD_STATE`, an unknown state `TEE_ERROR_BAD_PARAMETERS`; an
 //! operation's key objects are busy (not closable) until the state is
-//! freed, which closes them; key types are checked against the algorithm.
+//! freed, which closes them; key types are checked against the algorithm,
+//! and, more strictly than the core, verifying and encrypting states take a
+//! public key object only (OP-TEE 4.5 crashes on a key pair there).
 
 use std::collections::BTreeMap;
 
@@ -655,6 +657,17 @@ fn state_alloc(tee: &mut Tee, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32> {
                 return Err(TEE_ERROR_BAD_PARAMETERS);
             }
             check_key_type(o.key.object_type(), algo, mode)?;
+            // Stricter than the core: OP-TEE 4.5 reads a verifying or
+            // encrypting operation's key as a public key and crashes on a
+            // key pair (libutee always hands it a public key object), so a
+            // TA that passes a key pair there would break on OP-TEE.
+            let public_only = matches!(
+                tee_alg_get_class(algo),
+                TEE_OPERATION_ASYMMETRIC_CIPHER | TEE_OPERATION_ASYMMETRIC_SIGNATURE
+            ) && (mode == TEE_MODE_VERIFY || mode == TEE_MODE_ENCRYPT);
+            if public_only && o.key.object_type() != tee_alg_get_key_type(algo, false) {
+                return Err(TEE_ERROR_BAD_PARAMETERS);
+            }
         }
     }
     let (has1, has2) = (key1 != 0, key2 != 0);

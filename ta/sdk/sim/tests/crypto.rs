@@ -318,3 +318,36 @@ fn misuse_answers_errors() {
     // ECDSA with an Ed25519 key.
     assert!(Asymmetric::new(TEE_ALG_ECDSA_SHA256, TEE_MODE_SIGN, &ed).is_err());
 }
+
+#[test]
+fn verifying_with_a_key_pair_object_is_refused_as_op_tee_needs() {
+    let _s = sim();
+    let mut k = TransientObject::allocate(TEE_TYPE_ECDSA_KEYPAIR, 256).unwrap();
+    k.generate(
+        256,
+        &[Attr::Value(TEE_ATTR_ECC_CURVE, TEE_ECC_CURVE_NIST_P256, 0)],
+    )
+    .unwrap();
+    let mut state = 0u32;
+    // SAFETY: `state` is writable.
+    let r = unsafe {
+        oxtee_ta_sys::utee_cryp_state_alloc(
+            TEE_ALG_ECDSA_SHA256,
+            TEE_MODE_VERIFY,
+            k.raw_handle(),
+            0,
+            &mut state,
+        )
+    };
+    assert_eq!(r, Error::BAD_PARAMETERS.code());
+    // The SDK verifies with a public copy, which works.
+    let digest = Digest::digest(TEE_ALG_SHA256, b"m").unwrap();
+    let sig = Asymmetric::new(TEE_ALG_ECDSA_SHA256, TEE_MODE_SIGN, &k)
+        .unwrap()
+        .sign(&[], &digest)
+        .unwrap();
+    Asymmetric::new(TEE_ALG_ECDSA_SHA256, TEE_MODE_VERIFY, &k)
+        .unwrap()
+        .verify(&[], &digest, &sig)
+        .unwrap();
+}

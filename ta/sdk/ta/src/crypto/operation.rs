@@ -6,8 +6,9 @@
 use alloc::vec::Vec;
 
 use supplicant_proto::tee_crypto::{
-    TEE_MODE_DECRYPT, TEE_MODE_DERIVE, TEE_MODE_DIGEST, TEE_MODE_ENCRYPT, TEE_MODE_MAC,
-    TEE_MODE_SIGN, TEE_MODE_VERIFY,
+    tee_alg_get_class, tee_alg_get_key_type, TEE_MODE_DECRYPT, TEE_MODE_DERIVE, TEE_MODE_DIGEST,
+    TEE_MODE_ENCRYPT, TEE_MODE_MAC, TEE_MODE_SIGN, TEE_MODE_VERIFY,
+    TEE_OPERATION_ASYMMETRIC_CIPHER, TEE_OPERATION_ASYMMETRIC_SIGNATURE,
 };
 
 use super::attr::{encode, Attr};
@@ -27,7 +28,7 @@ impl State {
             Some(k) => {
                 let info = k.object_info()?;
                 let max = info.max_key_size.max(info.key_size);
-                let mut t = TransientObject::allocate(info.object_type, max)?;
+                let mut t = TransientObject::allocate(key_type(algo, mode, info.object_type), max)?;
                 t.copy_from(k)?;
                 Some(t)
             }
@@ -48,6 +49,22 @@ impl State {
 impl Drop for State {
     fn drop(&mut self) {
         let _ = oxtee_ta_sys::utee_cryp_state_free(self.0);
+    }
+}
+
+/// The type of an operation's key copy: as libutee, verifying and
+/// encrypting take the public key (copied from a key pair), since OP-TEE's
+/// core reads those operations' key as a public key (given a key pair,
+/// OP-TEE 4.5 reads past it and crashes); other modes take the key as it is.
+fn key_type(algo: u32, mode: u32, object_type: u32) -> u32 {
+    let asymmetric = matches!(
+        tee_alg_get_class(algo),
+        TEE_OPERATION_ASYMMETRIC_CIPHER | TEE_OPERATION_ASYMMETRIC_SIGNATURE
+    );
+    if asymmetric && (mode == TEE_MODE_VERIFY || mode == TEE_MODE_ENCRYPT) {
+        tee_alg_get_key_type(algo, false)
+    } else {
+        object_type
     }
 }
 
