@@ -75,7 +75,7 @@ clippy: deps
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
-	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta -p oxtee-libutee --target aarch64-unknown-none -- -D warnings
+	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta -p oxtee-keys-ta -p oxtee-libutee --target aarch64-unknown-none -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
@@ -304,46 +304,61 @@ $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined
 
-# TA SDK (docs/ta-sdk.md): the example TA and the secure store TA built by
+# TA SDK (docs/ta-sdk.md): the example TA, the secure store TA and the
+# keystore TA built by
 # `cargo xtask build-ta`, signed with oxtee's development key for oxtee and
 # with the TA dev kit's key (TA_SIGN_KEY) for OP-TEE 4.5, then driven on each
 # TEE in one boot by the example's client
 # (ta/examples/hello/client/hello-client.c) and the store's CLI
-# (ta/store/cli/oxtee-store.c, checked by ta/store/cli/store-check.sh).
+# (ta/store/cli/oxtee-store.c, checked by ta/store/cli/store-check.sh) and
+# the keystore's CLI (ta/keys/cli/oxtee-keys.c, checked against OpenSSL by
+# ta/keys/cli/keys-check.sh).
 .PHONY: sdk-ta sdk-test
 SDK_HELLO_UUID := a7b321a8-0a28-4992-83bd-b757bbc3d4cd
 SDK_STORE_UUID := 588650c2-5723-471c-8032-d69fb51ffbf5
+SDK_KEYS_UUID := 503e942a-9abe-4f33-8426-cd4281f7d584
 SDK_TEES ?= oxtee optee
 HELLO_CLIENT := $(O)/guest/hello-client
 STORE_CLI := $(O)/guest/oxtee-store
+KEYS_CLI := $(O)/guest/oxtee-keys
 SDK_KEY_oxtee = $(or $(strip $(OXTEE_TA_KEY)),$(TA_SIGN_KEY))
 SDK_KEY_optee = $(TA_SIGN_KEY)
 sdk-ta: $(O)/debian/.stamp
 	@for tee in $(SDK_TEES); do \
 		case $$tee in oxtee) key='$(SDK_KEY_oxtee)';; optee) key='$(SDK_KEY_optee)';; esac; \
 		test -n "$$key" || { echo "sdk-ta: no TA key for $$tee"; exit 1; }; \
-		for ta in ta/examples/hello/ta ta/store/ta; do \
+		for ta in ta/examples/hello/ta ta/store/ta ta/keys/ta; do \
 			$(CARGO) xtask build-ta $$ta --key "$$key" --out-dir $(O)/sdk/$$tee || exit 1; \
 		done; \
 	done
 	OXTEE_SDK_TA_ELF=$(abspath $(O)/sdk/$(firstword $(SDK_TEES))/$(SDK_HELLO_UUID).elf) \
 		$(CARGO) test -q -p xtask -- --ignored
 
-sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) $(STORE_CLI) sdk-ta
+sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) $(STORE_CLI) $(KEYS_CLI) sdk-ta
 	@for tee in $(SDK_TEES); do \
 		echo "sdk-test: $$tee"; \
 		$(XTC) run --flash $(O)/flash-$$tee.img --out $(O) --log-dir $(O)/sdk-test/$$tee --timeout 600 \
 			--extra-file $(O)/sdk/$$tee/$(SDK_HELLO_UUID).ta:/lib/optee_armtz/$(SDK_HELLO_UUID).ta \
 			--extra-file $(O)/sdk/$$tee/$(SDK_STORE_UUID).ta:/lib/optee_armtz/$(SDK_STORE_UUID).ta \
+			--extra-file $(O)/sdk/$$tee/$(SDK_KEYS_UUID).ta:/lib/optee_armtz/$(SDK_KEYS_UUID).ta \
 			--extra-file $(HELLO_CLIENT):/usr/bin/hello-client \
 			--extra-file $(STORE_CLI):/usr/bin/oxtee-store \
 			--extra-file ta/store/cli/store-check.sh:/usr/bin/store-check \
-			--cmd 'hello-client && store-check' || exit 1; \
+			--extra-file $(KEYS_CLI):/usr/bin/oxtee-keys \
+			--extra-file ta/keys/cli/keys-check.sh:/usr/bin/keys-check \
+			--cmd 'hello-client && store-check && keys-check' || exit 1; \
 	done
 
 $(STORE_CLI): ta/store/cli/oxtee-store.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
+
+$(KEYS_CLI): ta/keys/cli/oxtee-keys.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 -D_POSIX_C_SOURCE=200809L \
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined

@@ -24,6 +24,7 @@ pub const ROOTFS_PACKAGES: &[&str] = &[
     "libseteec0t64",
     "tee-supplicant",
     "libssl3t64",
+    "openssl",
     "zlib1g",
     "libzstd1",
     "optee-test-qemu",

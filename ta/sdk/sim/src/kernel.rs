@@ -25,6 +25,7 @@ use supplicant_proto::tee_syscall::{
 
 use oxtee_ta::client::Identity;
 
+use crate::crypto::{self, Crypto};
 use crate::storage::Storage;
 
 /// Where random bytes come from.
@@ -40,7 +41,7 @@ impl Random {
         Random::Seeded(Box::new(ChaCha20Rng::seed_from_u64(seed)))
     }
 
-    fn fill(&mut self, buf: &mut [u8]) -> Result<(), u32> {
+    pub(crate) fn fill(&mut self, buf: &mut [u8]) -> Result<(), u32> {
         match self {
             Random::Os => getrandom::getrandom(buf).map_err(|_| TEE_ERROR_GENERIC),
             Random::Seeded(rng) => {
@@ -54,6 +55,8 @@ impl Random {
 /// One simulated TEE as one TA sees it.
 pub(crate) struct Tee {
     pub(crate) storage: Storage,
+    /// Transient objects and operation states of the running instance.
+    pub(crate) crypto: Crypto,
     /// The client of the session whose entry is running.
     pub(crate) client: Identity,
     /// `gpd.ta.appID`, in `TEE_UUID` layout.
@@ -91,9 +94,9 @@ fn handle(num: u32, args: &[u64; TEE_SVC_MAX_ARGS]) -> u64 {
 // pointers that are valid for the lengths next to them, as `oxtee_ta_sys`'s
 // contracts require; these helpers rely on that and check only for null.
 
-fn bytes_in<'a>(ptr: u64, len: u64) -> Result<&'a [u8], u32> {
+pub(crate) fn bytes_in<'a>(ptr: u64, len: u64) -> Result<&'a [u8], u32> {
     if len == 0 {
-        return Ok(&[]);
+        return empty_at(ptr).map(|()| &[][..]);
     }
     if ptr == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
@@ -103,9 +106,20 @@ fn bytes_in<'a>(ptr: u64, len: u64) -> Result<&'a [u8], u32> {
     Ok(unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len) })
 }
 
-fn bytes_out(ptr: u64, data: &[u8]) -> Result<(), u32> {
+/// An empty range at `ptr`: as OP-TEE's access check, which looks at the
+/// page an address is in even for zero bytes, a non-null address in the
+/// first page (a Rust empty slice's dangling address) is not accessible.
+fn empty_at(ptr: u64) -> Result<(), u32> {
+    if ptr != 0 && ptr < 0x1000 {
+        Err(TEE_ERROR_ACCESS_DENIED)
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn bytes_out(ptr: u64, data: &[u8]) -> Result<(), u32> {
     if data.is_empty() {
-        return Ok(());
+        return empty_at(ptr);
     }
     if ptr == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
@@ -116,7 +130,7 @@ fn bytes_out(ptr: u64, data: &[u8]) -> Result<(), u32> {
     Ok(())
 }
 
-fn put<T: Copy>(ptr: u64, v: T) -> Result<(), u32> {
+pub(crate) fn put<T: Copy>(ptr: u64, v: T) -> Result<(), u32> {
     if ptr == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
@@ -125,7 +139,7 @@ fn put<T: Copy>(ptr: u64, v: T) -> Result<(), u32> {
     Ok(())
 }
 
-fn get<T: Copy>(ptr: u64) -> Result<T, u32> {
+pub(crate) fn get<T: Copy>(ptr: u64) -> Result<T, u32> {
     if ptr == 0 {
         return Err(TEE_ERROR_BAD_PARAMETERS);
     }
@@ -137,6 +151,9 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
     let Ok(sys) = Sysnum::try_from(u64::from(num)) else {
         return Err(TEE_ERROR_NOT_SUPPORTED);
     };
+    if crypto::serves(sys) {
+        return crypto::call(tee, sys, a);
+    }
     match sys {
         // The SDK turns both into a host panic after the call.
         Sysnum::Return | Sysnum::Panic => Ok(()),
@@ -168,13 +185,17 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
         }
         Sysnum::StorageObjCreate => {
             private_storage(a[0])?;
-            if a[4] != 0 {
-                // Attribute objects do not exist in the simulator.
-                return Err(TEE_ERROR_BAD_PARAMETERS);
-            }
-            let h =
-                tee.storage
-                    .create(bytes_in(a[1], a[2])?, a[3] as u32, bytes_in(a[5], a[6])?)?;
+            // A key object gets the key of the transient object `attr`.
+            let key = match a[4] as u32 {
+                0 => None,
+                attr => Some(tee.crypto.key(attr).ok_or(TEE_ERROR_BAD_STATE)?.clone()),
+            };
+            let h = tee.storage.create_with_key(
+                bytes_in(a[1], a[2])?,
+                a[3] as u32,
+                bytes_in(a[5], a[6])?,
+                key,
+            )?;
             if a[7] == 0 {
                 // No handle wanted: the object stays created, the handle closed.
                 tee.storage.close(h)
@@ -195,17 +216,21 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
             .seek(a[0] as u32, a[1] as u32 as i32, a[2] as u32),
         Sysnum::StorageObjDel => tee.storage.delete(a[0] as u32),
         Sysnum::StorageObjRename => tee.storage.rename(a[0] as u32, bytes_in(a[1], a[2])?),
+        Sysnum::CrypObjGetInfo if tee.crypto.owns(a[0] as u32) => {
+            crypto::obj_info(tee, a[0] as u32, a[1])
+        }
         Sysnum::CrypObjGetInfo => {
             let i = tee.storage.info(a[0] as u32)?;
+            let base = crypto::persistent_info(tee.storage.key(a[0] as u32));
             let info = UteeObjectInfo {
-                obj_type: TEE_TYPE_DATA,
                 data_size: u32::try_from(i.data_size).map_err(|_| TEE_ERROR_BAD_STATE)?,
                 data_pos: u32::try_from(i.data_pos).map_err(|_| TEE_ERROR_BAD_STATE)?,
-                handle_flags: TEE_HANDLE_FLAG_PERSISTENT | i.flags,
-                ..Default::default()
+                handle_flags: TEE_HANDLE_FLAG_PERSISTENT | base.handle_flags | i.flags,
+                ..base
             };
             put(a[1], info)
         }
+        Sysnum::CrypObjClose if tee.crypto.owns(a[0] as u32) => crypto::obj_close(tee, a[0] as u32),
         Sysnum::CrypObjClose => tee.storage.close(a[0] as u32),
         Sysnum::StorageEnumAlloc => {
             let e = tee.storage.enum_alloc();

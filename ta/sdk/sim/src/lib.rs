@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod crypto;
 mod kernel;
 mod params;
 pub mod storage;
@@ -67,6 +68,7 @@ impl<T: TrustedApp> Simulator<T> {
     fn with_random(random: Random) -> Self {
         kernel::install(Tee {
             storage: Storage::default(),
+            crypto: Default::default(),
             client: user(1000),
             ta_uuid: [0; 16],
             random,
@@ -149,7 +151,16 @@ impl<T: TrustedApp> Simulator<T> {
     pub fn restart(&mut self) {
         self.runtime = Runtime::new(self.keep_alive);
         self.sessions.clear();
-        kernel::with(|t| t.storage.close_all());
+        kernel::with(|t| {
+            t.storage.close_all();
+            t.crypto = Default::default();
+        });
+    }
+
+    /// Transient objects and operation states the TA instance holds (a TA
+    /// that frees what it allocates is back to its count after a command).
+    pub fn crypto_handles(&self) -> usize {
+        kernel::with(|t| t.crypto.open_handles()).unwrap_or(0)
     }
 
     /// Whether the TA instance exists.

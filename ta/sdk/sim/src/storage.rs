@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use oxtee_crypto::KeyObject;
+
 use supplicant_proto::tee_result::{
     TEE_ERROR_ACCESS_CONFLICT, TEE_ERROR_BAD_PARAMETERS, TEE_ERROR_BAD_STATE,
     TEE_ERROR_ITEM_NOT_FOUND, TEE_ERROR_OVERFLOW,
@@ -37,10 +39,26 @@ struct Enumerator {
     pending: Option<Vec<Vec<u8>>>,
 }
 
+/// The key of a persistent key object (its attributes, type and usage).
+#[derive(Clone, Default)]
+struct StoredKey(Option<KeyObject>);
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key material.
+        match &self.0 {
+            Some(k) => write!(f, "key of type {:#x}", k.object_type()),
+            None => write!(f, "no key"),
+        }
+    }
+}
+
 /// The object store of one simulated TA, and its open handles.
 #[derive(Debug, Default)]
 pub struct Storage {
     objects: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// Keys of the key objects, by id.
+    keys: BTreeMap<Vec<u8>, StoredKey>,
     handles: BTreeMap<u32, Handle>,
     enums: BTreeMap<u32, Enumerator>,
     next_handle: u32,
@@ -160,8 +178,39 @@ impl Storage {
         Ok(h)
     }
 
-    /// `STORAGE_OBJ_CREATE` (no attributes object).
+    /// Whether object `id` is a key object.
+    pub fn has_key(&self, id: &[u8]) -> bool {
+        self.keys.get(id).is_some_and(|k| k.0.is_some())
+    }
+
+    /// The key of the key object open as handle `h`.
+    pub(crate) fn key(&self, h: u32) -> Option<&KeyObject> {
+        let hd = self.handles.get(&h)?;
+        self.keys.get(&hd.id)?.0.as_ref()
+    }
+
+    /// `CRYP_OBJ_RESTRICT_USAGE` of a persistent key object.
+    pub(crate) fn restrict_usage(&mut self, h: u32, usage: u32) -> Result<(), u32> {
+        let id = self.handle(h)?.id.clone();
+        if let Some(k) = self.keys.get_mut(&id).and_then(|k| k.0.as_mut()) {
+            k.restrict_usage(usage);
+        }
+        Ok(())
+    }
+
+    /// `STORAGE_OBJ_CREATE` of a data object (no attributes object).
     pub fn create(&mut self, id: &[u8], flags: u32, data: &[u8]) -> Result<u32, u32> {
+        self.create_with_key(id, flags, data, None)
+    }
+
+    /// `STORAGE_OBJ_CREATE`, with the key of the attributes object if any.
+    pub(crate) fn create_with_key(
+        &mut self,
+        id: &[u8],
+        flags: u32,
+        data: &[u8],
+        key: Option<KeyObject>,
+    ) -> Result<u32, u32> {
         check_id(id)?;
         if flags & !(HANDLE_FLAGS | TEE_DATA_FLAG_OVERWRITE) != 0 {
             return Err(TEE_ERROR_BAD_PARAMETERS);
@@ -179,6 +228,7 @@ impl Storage {
             }
         }
         self.objects.insert(id.to_vec(), data.to_vec());
+        self.keys.insert(id.to_vec(), StoredKey(key));
         let h = self.new_handle();
         self.handles.insert(
             h,
@@ -291,6 +341,7 @@ impl Storage {
         }
         let id = hd.id.clone();
         self.objects.remove(&id);
+        self.keys.remove(&id);
         self.handles.remove(&h);
         Ok(())
     }
@@ -311,6 +362,8 @@ impl Storage {
         let old = hd.id.clone();
         let data = self.objects.remove(&old).ok_or(TEE_ERROR_BAD_STATE)?;
         self.objects.insert(new_id.to_vec(), data);
+        let key = self.keys.remove(&old).unwrap_or_default();
+        self.keys.insert(new_id.to_vec(), key);
         for o in self.handles.values_mut().filter(|o| o.id == old) {
             o.id = new_id.to_vec();
         }

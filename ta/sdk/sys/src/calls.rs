@@ -27,6 +27,19 @@ fn p<T>(ptr: *const T) -> u64 {
     ptr as usize as u64
 }
 
+/// A buffer's address as a syscall argument: null when it is empty. Rust
+/// gives empty slices a dangling, non-null address (e.g. 0x1), and OP-TEE's
+/// access check of a zero-length range at such an address still looks at
+/// the page below it and answers `TEE_ERROR_ACCESS_DENIED`; libutee passes
+/// NULL there.
+fn addr<T>(ptr: *const T, len: usize) -> u64 {
+    if len == 0 {
+        0
+    } else {
+        p(ptr)
+    }
+}
+
 /// Length as a syscall argument (`usize` is 64 bits on the TA target).
 fn n(len: usize) -> u64 {
     len as u64
@@ -59,7 +72,7 @@ pub fn utee_panic(code: u32) -> ! {
 /// `buf` must be readable for `len` bytes.
 pub unsafe fn utee_log(buf: *const u8, len: usize) {
     // SAFETY: forwarded from the caller.
-    unsafe { syscall(TEE_SCN_LOG, [p(buf), n(len), 0, 0, 0, 0, 0, 0]) };
+    unsafe { syscall(TEE_SCN_LOG, [addr(buf, len), n(len), 0, 0, 0, 0, 0, 0]) };
 }
 
 /// `_utee_check_access_rights`: whether the TA may access `[buf, buf + len)` with
@@ -99,7 +112,7 @@ pub unsafe fn utee_cryp_random_number_generate(buf: *mut u8, len: usize) -> u32 
     unsafe {
         syscall(
             TEE_SCN_CRYP_RANDOM_NUMBER_GENERATE,
-            [p(buf), n(len), 0, 0, 0, 0, 0, 0],
+            [addr(buf, len), n(len), 0, 0, 0, 0, 0, 0],
         )
     }
 }
@@ -122,7 +135,7 @@ pub unsafe fn utee_storage_obj_open(
             TEE_SCN_STORAGE_OBJ_OPEN,
             [
                 u64::from(storage_id),
-                p(id),
+                addr(id, id_len),
                 n(id_len),
                 u64::from(flags),
                 p(obj),
@@ -157,11 +170,11 @@ pub unsafe fn utee_storage_obj_create(
             TEE_SCN_STORAGE_OBJ_CREATE,
             [
                 u64::from(storage_id),
-                p(id),
+                addr(id, id_len),
                 n(id_len),
                 u64::from(flags),
                 u64::from(attr),
-                p(data),
+                addr(data, len),
                 n(len),
                 p(obj),
             ],
@@ -179,7 +192,16 @@ pub unsafe fn utee_storage_obj_read(obj: u32, data: *mut u8, len: usize, count: 
     unsafe {
         syscall(
             TEE_SCN_STORAGE_OBJ_READ,
-            [u64::from(obj), p(data), n(len), p(count), 0, 0, 0, 0],
+            [
+                u64::from(obj),
+                addr(data, len),
+                n(len),
+                p(count),
+                0,
+                0,
+                0,
+                0,
+            ],
         )
     }
 }
@@ -194,7 +216,7 @@ pub unsafe fn utee_storage_obj_write(obj: u32, data: *const u8, len: usize) -> u
     unsafe {
         syscall(
             TEE_SCN_STORAGE_OBJ_WRITE,
-            [u64::from(obj), p(data), n(len), 0, 0, 0, 0, 0],
+            [u64::from(obj), addr(data, len), n(len), 0, 0, 0, 0, 0],
         )
     }
 }
@@ -286,7 +308,7 @@ pub unsafe fn utee_get_property_name_to_index(
             TEE_SCN_GET_PROPERTY_NAME_TO_INDEX,
             [
                 u64::from(prop_set),
-                p(name),
+                addr(name, name_len),
                 n(name_len),
                 p(index),
                 0,
@@ -399,7 +421,7 @@ pub unsafe fn utee_storage_obj_rename(obj: u32, new_id: *const u8, len: usize) -
     unsafe {
         syscall(
             TEE_SCN_STORAGE_OBJ_RENAME,
-            [u64::from(obj), p(new_id), n(len), 0, 0, 0, 0, 0],
+            [u64::from(obj), addr(new_id, len), n(len), 0, 0, 0, 0, 0],
         )
     }
 }
@@ -493,7 +515,7 @@ pub unsafe fn utee_cryp_obj_populate(obj: u32, attrs: *const UteeAttribute, coun
     unsafe {
         syscall(
             TEE_SCN_CRYP_OBJ_POPULATE,
-            [u64::from(obj), p(attrs), n(count), 0, 0, 0, 0, 0],
+            [u64::from(obj), addr(attrs, count), n(count), 0, 0, 0, 0, 0],
         )
     }
 }
@@ -530,7 +552,7 @@ pub unsafe fn utee_cryp_obj_generate_key(
             [
                 u64::from(obj),
                 u64::from(key_size),
-                p(params),
+                addr(params, count),
                 n(count),
                 0,
                 0,
@@ -608,7 +630,7 @@ pub unsafe fn utee_hash_init(state: u32, iv: *const u8, iv_len: usize) -> u32 {
     unsafe {
         syscall(
             TEE_SCN_HASH_INIT,
-            [u64::from(state), p(iv), n(iv_len), 0, 0, 0, 0, 0],
+            [u64::from(state), addr(iv, iv_len), n(iv_len), 0, 0, 0, 0, 0],
         )
     }
 }
@@ -623,7 +645,7 @@ pub unsafe fn utee_hash_update(state: u32, chunk: *const u8, len: usize) -> u32 
     unsafe {
         syscall(
             TEE_SCN_HASH_UPDATE,
-            [u64::from(state), p(chunk), n(len), 0, 0, 0, 0, 0],
+            [u64::from(state), addr(chunk, len), n(len), 0, 0, 0, 0, 0],
         )
     }
 }
@@ -648,7 +670,7 @@ pub unsafe fn utee_hash_final(
             TEE_SCN_HASH_FINAL,
             [
                 u64::from(state),
-                p(chunk),
+                addr(chunk, len),
                 n(len),
                 p(out),
                 p(out_len),
@@ -670,7 +692,7 @@ pub unsafe fn utee_cipher_init(state: u32, iv: *const u8, iv_len: usize) -> u32 
     unsafe {
         syscall(
             TEE_SCN_CIPHER_INIT,
-            [u64::from(state), p(iv), n(iv_len), 0, 0, 0, 0, 0],
+            [u64::from(state), addr(iv, iv_len), n(iv_len), 0, 0, 0, 0, 0],
         )
     }
 }
@@ -695,7 +717,7 @@ pub unsafe fn utee_cipher_update(
             TEE_SCN_CIPHER_UPDATE,
             [
                 u64::from(state),
-                p(src),
+                addr(src, src_len),
                 n(src_len),
                 p(dst),
                 p(dst_len),
@@ -725,7 +747,7 @@ pub unsafe fn utee_cipher_final(
             TEE_SCN_CIPHER_FINAL,
             [
                 u64::from(state),
-                p(src),
+                addr(src, src_len),
                 n(src_len),
                 p(dst),
                 p(dst_len),
@@ -738,7 +760,8 @@ pub unsafe fn utee_cipher_final(
 }
 
 /// `_utee_authenc_init`: starts an AE operation with the nonce, the tag
-/// length in bits, and (CCM) the AAD and payload lengths in bytes.
+/// length in bytes (libutee passes `tagLen / 8`), and (CCM) the AAD and
+/// payload lengths in bytes.
 ///
 /// # Safety
 ///
@@ -747,7 +770,7 @@ pub unsafe fn utee_authenc_init(
     state: u32,
     nonce: *const u8,
     nonce_len: usize,
-    tag_len_bits: usize,
+    tag_len: usize,
     aad_len: usize,
     payload_len: usize,
 ) -> u32 {
@@ -757,9 +780,9 @@ pub unsafe fn utee_authenc_init(
             TEE_SCN_AUTHENC_INIT,
             [
                 u64::from(state),
-                p(nonce),
+                addr(nonce, nonce_len),
                 n(nonce_len),
-                n(tag_len_bits),
+                n(tag_len),
                 n(aad_len),
                 n(payload_len),
                 0,
@@ -779,7 +802,7 @@ pub unsafe fn utee_authenc_update_aad(state: u32, aad: *const u8, len: usize) ->
     unsafe {
         syscall(
             TEE_SCN_AUTHENC_UPDATE_AAD,
-            [u64::from(state), p(aad), n(len), 0, 0, 0, 0, 0],
+            [u64::from(state), addr(aad, len), n(len), 0, 0, 0, 0, 0],
         )
     }
 }
@@ -802,7 +825,7 @@ pub unsafe fn utee_authenc_update_payload(
             TEE_SCN_AUTHENC_UPDATE_PAYLOAD,
             [
                 u64::from(state),
-                p(src),
+                addr(src, src_len),
                 n(src_len),
                 p(dst),
                 p(dst_len),
@@ -837,7 +860,7 @@ pub unsafe fn utee_authenc_enc_final(
             TEE_SCN_AUTHENC_ENC_FINAL,
             [
                 u64::from(state),
-                p(src),
+                addr(src, src_len),
                 n(src_len),
                 p(dst),
                 p(dst_len),
@@ -871,11 +894,11 @@ pub unsafe fn utee_authenc_dec_final(
             TEE_SCN_AUTHENC_DEC_FINAL,
             [
                 u64::from(state),
-                p(src),
+                addr(src, src_len),
                 n(src_len),
                 p(dst),
                 p(dst_len),
-                p(tag),
+                addr(tag, tag_len),
                 n(tag_len),
                 0,
             ],
@@ -907,9 +930,9 @@ pub unsafe fn utee_asymm_operate(
             TEE_SCN_ASYMM_OPERATE,
             [
                 u64::from(state),
-                p(params),
+                addr(params, count),
                 n(count),
-                p(src),
+                addr(src, src_len),
                 n(src_len),
                 p(dst),
                 p(dst_len),
@@ -942,11 +965,11 @@ pub unsafe fn utee_asymm_verify(
             TEE_SCN_ASYMM_VERIFY,
             [
                 u64::from(state),
-                p(params),
+                addr(params, count),
                 n(count),
-                p(data),
+                addr(data, data_len),
                 n(data_len),
-                p(sig),
+                addr(sig, sig_len),
                 n(sig_len),
                 0,
             ],
@@ -973,7 +996,7 @@ pub unsafe fn utee_cryp_derive_key(
             TEE_SCN_CRYP_DERIVE_KEY,
             [
                 u64::from(state),
-                p(params),
+                addr(params, count),
                 n(count),
                 u64::from(derived),
                 0,

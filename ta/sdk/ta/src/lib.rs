@@ -4,6 +4,7 @@
 extern crate alloc;
 
 pub mod client;
+pub mod crypto;
 pub mod entry;
 pub mod error;
 pub mod heap;

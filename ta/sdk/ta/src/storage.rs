@@ -1,6 +1,8 @@
 //! Persistent objects in the TEE's trusted storage (`TEE_CreatePersistentObject`,
-//! `TEE_OpenPersistentObject`, `TEE_ReadObjectData`, `TEE_RenamePersistentObject`, ...), data stream only (no
-//! attributes yet), and their enumeration (`TEE_StartPersistentObjectEnumerator`,
+//! `TEE_OpenPersistentObject`, `TEE_ReadObjectData`, `TEE_RenamePersistentObject`, ...), with a
+//! data stream and, for key objects, the attributes of a key
+//! ([`PersistentObject::create_key`]; the object is then a
+//! [`KeyHandle`](crate::crypto::KeyHandle)), and their enumeration (`TEE_StartPersistentObjectEnumerator`,
 //! `TEE_GetNextPersistentObject`). Handles are closed when dropped.
 
 use alloc::vec::Vec;
@@ -53,6 +55,23 @@ impl PersistentObject {
     /// Creates object `id` with `initial` data (with `flags::OVERWRITE`, replacing
     /// an existing one; without, `TEE_ERROR_ACCESS_CONFLICT` if it exists).
     pub fn create(id: &[u8], flags: u32, initial: &[u8]) -> Result<PersistentObject> {
+        Self::create_with(id, flags, 0, initial)
+    }
+
+    /// Creates key object `id` (`TEE_CreatePersistentObject` with an
+    /// attributes object): the key type, size, usage and attributes of `key`,
+    /// and `initial` data. The usage `key` has then is the stored object's
+    /// for good (restrict it before, e.g. to drop `usage::EXTRACTABLE`).
+    pub fn create_key(
+        id: &[u8],
+        flags: u32,
+        key: &dyn crate::crypto::KeyHandle,
+        initial: &[u8],
+    ) -> Result<PersistentObject> {
+        Self::create_with(id, flags, key.raw_handle(), initial)
+    }
+
+    fn create_with(id: &[u8], flags: u32, attr: u32, initial: &[u8]) -> Result<PersistentObject> {
         check_id(id)?;
         let mut handle = 0u32;
         // SAFETY: `id` and `initial` are live slices of the given lengths; `handle`
@@ -63,7 +82,7 @@ impl PersistentObject {
                 id.as_ptr(),
                 id.len(),
                 flags,
-                0,
+                attr,
                 initial.as_ptr(),
                 initial.len(),
                 &mut handle,
@@ -180,6 +199,12 @@ impl PersistentObject {
         Error::check(oxtee_ta_sys::utee_storage_obj_del(handle))?;
         core::mem::forget(self);
         Ok(())
+    }
+}
+
+impl crate::crypto::KeyHandle for PersistentObject {
+    fn raw_handle(&self) -> u32 {
+        self.handle
     }
 }
 
