@@ -8,6 +8,9 @@ extern crate alloc;
 
 mod commands;
 mod namespace;
+mod seal;
+#[cfg(test)]
+mod seal_tests;
 #[cfg(test)]
 mod sim_tests;
 
