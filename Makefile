@@ -279,6 +279,7 @@ SDK_HELLO_UUID := a7b321a8-0a28-4992-83bd-b757bbc3d4cd
 SDK_STORE_UUID := 588650c2-5723-471c-8032-d69fb51ffbf5
 SDK_TEES ?= oxtee optee
 HELLO_CLIENT := $(O)/guest/hello-client
+HELLO_CLIENT_RS := $(O)/guest/hello-client-rs
 STORE_CLI := $(O)/guest/oxtee-store
 SDK_KEY_oxtee = $(or $(strip $(OXTEE_TA_KEY)),$(TA_SIGN_KEY))
 SDK_KEY_optee = $(TA_SIGN_KEY)
@@ -293,16 +294,17 @@ sdk-ta: $(O)/debian/.stamp
 	OXTEE_SDK_TA_ELF=$(abspath $(O)/sdk/$(firstword $(SDK_TEES))/$(SDK_HELLO_UUID).elf) \
 		$(CARGO) test -q -p xtask -- --ignored
 
-sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) $(STORE_CLI) sdk-ta
+sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) $(HELLO_CLIENT_RS) $(STORE_CLI) sdk-ta
 	@for tee in $(SDK_TEES); do \
 		echo "sdk-test: $$tee"; \
 		$(XTC) run --flash $(O)/flash-$$tee.img --out $(O) --log-dir $(O)/sdk-test/$$tee --timeout 600 \
 			--extra-file $(O)/sdk/$$tee/$(SDK_HELLO_UUID).ta:/lib/optee_armtz/$(SDK_HELLO_UUID).ta \
 			--extra-file $(O)/sdk/$$tee/$(SDK_STORE_UUID).ta:/lib/optee_armtz/$(SDK_STORE_UUID).ta \
 			--extra-file $(HELLO_CLIENT):/usr/bin/hello-client \
+			--extra-file $(HELLO_CLIENT_RS):/usr/bin/hello-client-rs \
 			--extra-file $(STORE_CLI):/usr/bin/oxtee-store \
 			--extra-file ta/store/cli/store-check.sh:/usr/bin/store-check \
-			--cmd 'hello-client && store-check' || exit 1; \
+			--cmd 'hello-client && hello-client-rs && store-check' || exit 1; \
 	done
 
 $(STORE_CLI): ta/store/cli/oxtee-store.c $(O)/debian/.stamp
@@ -311,6 +313,13 @@ $(STORE_CLI): ta/store/cli/oxtee-store.c $(O)/debian/.stamp
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined
+
+# The Rust client over oxtee-teec: the Linux TEE ioctls, no libteec, no C.
+.PHONY: $(HELLO_CLIENT_RS)
+$(HELLO_CLIENT_RS): deps
+	@mkdir -p $(dir $@)
+	$(CARGO) build -q --release -p hello-client-rs --target aarch64-unknown-linux-gnu
+	cp target/aarch64-unknown-linux-gnu/release/hello-client-rs $@
 
 $(HELLO_CLIENT): ta/examples/hello/client/hello-client.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)
