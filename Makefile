@@ -305,6 +305,18 @@ sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT)
 			--extra-file $(STORE_CLI):/usr/bin/oxtee-store \
 			--extra-file ta/store/cli/store-check.sh:/usr/bin/store-check \
 			--cmd 'hello-client && hello-client-rs && store-check' || exit 1; \
+		echo "sdk-test: $$tee: sealed blobs across a reboot"; \
+		rm -rf $(O)/sdk-test/$$tee/reboot-storage; mkdir -p $(O)/sdk-test/$$tee/reboot-storage; \
+		for leg in seal unseal; do \
+			$(XTC) run --flash $(O)/flash-$$tee.img --storage $(O)/sdk-test/$$tee/reboot-storage \
+				--out $(O) --log-dir $(O)/sdk-test/$$tee/reboot-$$leg --timeout 300 \
+				--extra-file $(O)/sdk/$$tee/$(SDK_STORE_UUID).ta:/lib/optee_armtz/$(SDK_STORE_UUID).ta \
+				--extra-file $(STORE_CLI):/usr/bin/oxtee-store \
+				--extra-file ta/store/cli/store-reboot-check.sh:/usr/bin/store-reboot-check \
+				--cmd "store-reboot-check $$leg" || exit 1; \
+			test -s $(O)/sdk-test/$$tee/reboot-storage/reboot-bound.blob || \
+				{ echo "sdk-test: no blob kept across the reboot"; exit 1; }; \
+		done; \
 	done
 
 $(STORE_CLI): ta/store/cli/oxtee-store.c $(O)/debian/.stamp
