@@ -2,6 +2,7 @@
 #
 #   make run                 boot QEMU to an interactive normal-world shell
 #   make run CMD='...'       boot, run CMD after tee-supplicant is up, power off
+#   make run TAS=x.ta GUEST_FILES=c:/usr/bin/c CMD=c   the same with your TA and client
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
@@ -39,11 +40,18 @@ include build.mk
 # OP-TEE's `all` (contract.mk): the core in $(O)/core, nothing downloaded.
 all: core
 
+# TAS='a.ta b.ta': TAs installed in the guest's /lib/optee_armtz (by file
+# name); GUEST_FILES='host/path:/guest/path ...': other files (e.g. a client).
+TAS ?=
+GUEST_FILES ?=
+RUN_FILES = $(foreach t,$(TAS),--extra-file $(abspath $(t)):/lib/optee_armtz/$(notdir $(t))) \
+	$(foreach f,$(GUEST_FILES),--extra-file $(abspath $(firstword $(subst :, ,$(f)))):$(lastword $(subst :, ,$(f))))
+
 run: $(FLASH) initramfs
 ifeq ($(strip $(CMD)),)
-	$(XTC) run --interactive $(FW_ARGS) --out $(O) --log-dir $(O)/run/$(RUN_NAME)
+	$(XTC) run --interactive $(FW_ARGS) $(RUN_FILES) --out $(O) --log-dir $(O)/run/$(RUN_NAME)
 else
-	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/run/$(RUN_NAME) \
+	$(XTC) run $(FW_ARGS) $(RUN_FILES) --out $(O) --log-dir $(O)/run/$(RUN_NAME) \
 		--timeout $(RUN_TIMEOUT) --cmd '$(subst ','"'"',$(value CMD))'
 endif
 
@@ -250,16 +258,25 @@ BENCH_ITERATIONS ?= 200
 BENCH_INVOKES ?= 1000
 BENCH_RESULTS ?= $(if $(filter tf-a,$(FIRMWARE)),bench/results-tf-a.md,bench/results.md)
 BENCH_CLIENT := $(O)/bench/oxtee-bench
+HELLO_C_TA := $(O)/bench/hello-c-ta/f015f096-7189-4c6d-81da-71d5459239f0.ta
 # Extract directory of a fetched Debian package (from the manifest).
 bench_pkg = $(shell awk -F '\t' '$$1 == "pkg:$(1)" { print $$2 }' $(O)/debian/manifest.tsv)
 
 .PHONY: bench
-bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT)
+bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT) sdk-ta $(HELLO_C_TA)
 	@if $(MAKE) --no-print-directory $(call flash_of,oxtee); then b=ok; \
 	else b=failed; echo "bench: oxtee image did not build, reporting n/a"; fi; \
 	O=$(O) XTC=$(XTC) CLIENT=$(BENCH_CLIENT) RESULTS=$(BENCH_RESULTS) \
 		ITERATIONS=$(BENCH_ITERATIONS) INVOKES=$(BENCH_INVOKES) OXTEE_BUILD=$$b \
 		FIRMWARE=$(FIRMWARE) bash tools/bench.sh
+
+# The C twin of the TA SDK's example (bench/hello-c-ta), built with the TA
+# dev kit of Debian's optee-os-dev and signed with its key.
+$(HELLO_C_TA): $(wildcard bench/hello-c-ta/*) $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(MAKE) --no-print-directory -s -C bench/hello-c-ta \
+		TA_DEV_KIT_DIR=$(call bench_pkg,optee-os-dev)/usr/lib/optee-os-dev/vexpress-qemu_armv8a \
+		CROSS_COMPILE=$(CROSS_COMPILE) O=$(abspath $(dir $@))
 
 $(BENCH_CLIENT): bench/client/oxtee-bench.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)

@@ -12,6 +12,9 @@
 #                          and context set-ups)
 #   INVOKES=1000           invokes in each one-session loop
 #   TEES="optee oxtee"
+#   SDK_TA_DIR=$O/sdk      the TA SDK's example, signed per TEE: <dir>/<tee>/<uuid>.ta
+#   HELLO_C_TA=$O/bench/hello-c-ta/<uuid>.ta   its C twin (bench/hello-c-ta),
+#                          built and signed with the TA dev kit
 #   RUN_TIMEOUT=600        seconds per boot
 #   XTEST_PERF=1           also run Debian's xtest perf applets (--sha-perf,
 #                          --aes-perf, --asym-perf) against the crypto_perf TA
@@ -43,6 +46,10 @@ RESULTS=${RESULTS:-bench/results.md}
 ITERATIONS=${ITERATIONS:-200}
 INVOKES=${INVOKES:-1000}
 TEES=${TEES:-optee oxtee}
+HELLO_RS_UUID=a7b321a8-0a28-4992-83bd-b757bbc3d4cd
+HELLO_C_UUID=f015f096-7189-4c6d-81da-71d5459239f0
+SDK_TA_DIR=${SDK_TA_DIR:-$O/sdk}
+HELLO_C_TA=${HELLO_C_TA:-$O/bench/hello-c-ta/$HELLO_C_UUID.ta}
 XTEST_PERF=${XTEST_PERF:-1}
 PERF_TIMEOUT=${PERF_TIMEOUT:-150}
 STORAGE_BENCH=${STORAGE_BENCH:-1}
@@ -57,7 +64,7 @@ tf-a) BENCH_DIR=$O/bench/tf-a ;;
 esac
 
 # Client operations, in table order, with their descriptions.
-OPS="ctx_init ctx_final open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop"
+OPS="ctx_init ctx_final open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop rs_open rs_invoke rs_close rs_invoke_loop c_open c_invoke c_close c_invoke_loop"
 declare -A OP_DESC=(
 	[ctx_init]="TEEC_InitializeContext"
 	[ctx_final]="TEEC_FinalizeContext"
@@ -70,6 +77,14 @@ declare -A OP_DESC=(
 	[ta_invoke]="user TA os_test: TEEC_InvokeCommand, first on a new session"
 	[ta_close]="user TA os_test: TEEC_CloseSession (instance destroyed)"
 	[ta_invoke_loop]="user TA os_test: TEEC_InvokeCommand, ${INVOKES} on one session"
+	[rs_open]="TA SDK example (Rust): load + TEEC_OpenSession"
+	[rs_invoke]="TA SDK example (Rust): TEEC_InvokeCommand, first on a new session"
+	[rs_close]="TA SDK example (Rust): TEEC_CloseSession (instance destroyed)"
+	[rs_invoke_loop]="TA SDK example (Rust): TEEC_InvokeCommand, ${INVOKES} on one session"
+	[c_open]="its C twin (TA dev kit): load + TEEC_OpenSession"
+	[c_invoke]="its C twin (TA dev kit): TEEC_InvokeCommand, first on a new session"
+	[c_close]="its C twin (TA dev kit): TEEC_CloseSession (instance destroyed)"
+	[c_invoke_loop]="its C twin (TA dev kit): TEEC_InvokeCommand, ${INVOKES} on one session"
 )
 
 # xtest perf applets, run after the client in the same boot, in table order:
@@ -267,9 +282,14 @@ measure() {
 	echo "bench: $tee: booting ($ITERATIONS cycles, $INVOKES invokes$([ "$XTEST_PERF" = 1 ] && echo ", xtest perf applets")$([ "$STORAGE_BENCH" = 1 ] && echo ", storage benchmarks"))" >&2
 	rm -f "$dir/normal.log" "$dir/secure.log"
 	local cmd="oxtee-bench $ITERATIONS $INVOKES" extra=()
+	# The SDK example and its C twin (a missing file shows as an unsupported row).
+	[ -f "$SDK_TA_DIR/$tee/$HELLO_RS_UUID.ta" ] &&
+		extra+=(--extra-file "$SDK_TA_DIR/$tee/$HELLO_RS_UUID.ta:/lib/optee_armtz/$HELLO_RS_UUID.ta")
+	[ -f "$HELLO_C_TA" ] &&
+		extra+=(--extra-file "$HELLO_C_TA:/lib/optee_armtz/$HELLO_C_UUID.ta")
 	if [ "$XTEST_PERF" = 1 ] || [ "$STORAGE_BENCH" = 1 ]; then
 		perf_script >"$dir/xtest-perf.sh"
-		extra=(--extra-file "$dir/xtest-perf.sh:/usr/bin/oxtee-xtest-perf")
+		extra+=(--extra-file "$dir/xtest-perf.sh:/usr/bin/oxtee-xtest-perf")
 		cmd="$cmd; rc=\$?; sh /usr/bin/oxtee-xtest-perf; exit \$rc"
 	fi
 	"$XTC" run --flash "$flash" "${fw[@]}" --out "$O" --log-dir "$dir" --timeout "$RUN_TIMEOUT" \
@@ -410,7 +430,7 @@ row() {
 		echo "- Firmware: oxtee's EL3 firmware, the same for both TEEs"
 	fi
 	echo "- OP-TEE: Debian optee-os $(manifest version:optee-os); client: libteec2 $(manifest version:libteec2)"
-	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and the user TA; one boot per TEE"
+	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and each user TA (os_test, the TA SDK example in Rust and its C twin); one boot per TEE"
 	[ "$XTEST_PERF" = 1 ] &&
 		echo "- xtest perf applets (Debian optee-test-qemu $(manifest version:optee-test-qemu), crypto_perf TA) in the same boot, after the client; ratio oxtee/OP-TEE above 1 is faster for MiB/s rows, below 1 for ms/op and µs rows"
 	[ "$STORAGE_BENCH" = 1 ] &&
@@ -465,6 +485,22 @@ row() {
 		row "EL3 firmware bl.bin, same for both (bytes)" "${a:-n/a}" "${a:-n/a}"
 	fi
 	echo
+	echo "TA size: the TA SDK's example (ta/examples/hello, Rust, \`cargo xtask build-ta\`) next to its C twin"
+	echo "(bench/hello-c-ta: the same commands, built by OP-TEE's TA dev kit), both signed with the dev kit's key:"
+	echo
+	echo "| file | C twin (TA dev kit) | Rust (TA SDK) | ratio Rust/C |"
+	echo "|---|---:|---:|---:|"
+	a=$(size_of "$HELLO_C_TA")
+	b=$(size_of "$SDK_TA_DIR/optee/$HELLO_RS_UUID.ta")
+	row "signed .ta (bytes)" "${a:-n/a}" "${b:-n/a}"
+	echo
+	if [ -f "$O/core/tee.elf" ]; then
+		echo "Where oxtee's core image goes, per crate (tools/size-table.py on \`$O/core/tee.elf\`):"
+		echo
+		python3 tools/size-table.py --top 25 "$O/core/tee.elf" "$O/core/tee-pager_v2.bin" ||
+			echo "(size table failed)"
+		echo
+	fi
 	for tee in $TEES; do
 		m=$BENCH_DIR/$tee/metrics.txt
 		d=$(value "$m" done)

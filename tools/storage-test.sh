@@ -152,7 +152,7 @@ want() {
 }
 
 # Objects: id seed len.
-A_OBJS="A1 11 100|A2 12 5000|A3 13 70000"
+A_OBJS="A1 11 100|A2 12 5000|A3 13 70000|A4 14 1048576"
 B_OBJS="B1 21 300|B2 22 20000"
 
 # cmds VERB OBJS: client commands for each object.

@@ -20,6 +20,8 @@
  *                 on that session
  *   ta_close      TEEC_CloseSession, which also destroys the instance
  *   ta_invoke_loop INVOKES back-to-back invokes on one os_test session
+ *   rs_*, c_*     the same four for the TA SDK's example TA (Rust) and its C
+ *                 twin built with the TA dev kit (CMD_INC_VALUE)
  *
  * The pseudo-TA command takes one VALUE_INOUT parameter (a, b) and answers
  * a + b in a; os_test's command answers 21 in a VALUE_OUTPUT (its and its
@@ -67,6 +69,20 @@ static const TEEC_UUID os_test_uuid = {
  */
 #define OS_TEST_CMD_GET_GLOBAL_VAR 18
 #define OS_TEST_GLOBAL_VAR 21
+/*
+ * The TA SDK's example (ta/examples/hello, Rust) and its C twin
+ * (bench/hello-c-ta, built with the TA dev kit): the same commands, each
+ * session a new instance. HELLO_CMD_INC_VALUE answers a + 1 in a VALUE_INOUT.
+ */
+static const TEEC_UUID hello_rs_uuid = {
+	0xa7b321a8, 0x0a28, 0x4992,
+	{ 0x83, 0xbd, 0xb7, 0x57, 0xbb, 0xc3, 0xd4, 0xcd }
+};
+static const TEEC_UUID hello_c_uuid = {
+	0xf015f096, 0x7189, 0x4c6d,
+	{ 0x81, 0xda, 0x71, 0xd5, 0x45, 0x92, 0x39, 0xf0 }
+};
+#define HELLO_CMD_INC_VALUE 0
 #define WARMUP 5
 #define MAX_SAMPLES 100000
 
@@ -144,13 +160,6 @@ static TEEC_Result open_sess(TEEC_Context *ctx, TEEC_Session *sess, uint32_t *or
 				NULL, NULL, origin);
 }
 
-static TEEC_Result ta_open_sess(TEEC_Context *ctx, TEEC_Session *sess, uint32_t *origin)
-{
-	*origin = 0;
-	return TEEC_OpenSession(ctx, sess, &os_test_uuid, TEEC_LOGIN_PUBLIC,
-				NULL, NULL, origin);
-}
-
 /* One GET_GLOBAL_VAR invoke on os_test; checks the answer. */
 static TEEC_Result ta_invoke_once(TEEC_Session *sess, uint32_t *origin)
 {
@@ -170,6 +179,124 @@ static TEEC_Result ta_invoke_once(TEEC_Session *sess, uint32_t *origin)
 		return TEEC_ERROR_GENERIC;
 	}
 	return res;
+}
+
+typedef TEEC_Result (*invoke_fn)(TEEC_Session *sess, uint32_t *origin, uint32_t k);
+
+static TEEC_Result os_test_invoke(TEEC_Session *sess, uint32_t *origin, uint32_t k)
+{
+	(void)k;
+	return ta_invoke_once(sess, origin);
+}
+
+/* One CMD_INC_VALUE invoke on the SDK example or its C twin; checks a + 1. */
+static TEEC_Result hello_invoke(TEEC_Session *sess, uint32_t *origin, uint32_t k)
+{
+	TEEC_Operation op;
+	TEEC_Result res;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].value.a = k;
+	*origin = 0;
+	res = TEEC_InvokeCommand(sess, HELLO_CMD_INC_VALUE, &op, origin);
+	if (res == TEEC_SUCCESS && op.params[0].value.a != k + 1) {
+		fprintf(stderr, "oxtee-bench: hello answered %" PRIu32 " for %" PRIu32 "\n",
+			op.params[0].value.a, k);
+		*origin = 0;
+		return TEEC_ERROR_GENERIC;
+	}
+	return res;
+}
+
+static void name_of(char *buf, size_t len, const char *prefix, const char *op)
+{
+	snprintf(buf, len, "%s_%s", prefix, op);
+}
+
+/*
+ * A user TA whose every session is a new instance: load + open, first
+ * invoke, close (+ instance destruction), each timed, then INVOKES invokes
+ * on one session. Rows are <prefix>_open, _invoke, _close, _invoke_loop.
+ */
+static void bench_user_ta(TEEC_Context *ctx, const char *prefix,
+			  const TEEC_UUID *uuid, invoke_fn invoke, size_t iters,
+			  size_t invokes, double *open_s, double *inv_s,
+			  double *close_s, double *loop_s)
+{
+	char r_open[32], r_inv[32], r_close[32], r_loop[32];
+	TEEC_Session sess;
+	TEEC_Result res = TEEC_SUCCESS;
+	uint32_t origin = 0;
+	double t0, t1, t2, t3;
+	size_t i, n;
+
+	name_of(r_open, sizeof(r_open), prefix, "open");
+	name_of(r_inv, sizeof(r_inv), prefix, "invoke");
+	name_of(r_close, sizeof(r_close), prefix, "close");
+	name_of(r_loop, sizeof(r_loop), prefix, "invoke_loop");
+	for (i = 0, n = 0; i < iters + WARMUP; i++) {
+		t0 = now_us();
+		origin = 0;
+		res = TEEC_OpenSession(ctx, &sess, uuid, TEEC_LOGIN_PUBLIC, NULL,
+				       NULL, &origin);
+		t1 = now_us();
+		if (res != TEEC_SUCCESS) {
+			unsupported(r_open, res, origin);
+			unsupported(r_inv, TEEC_ERROR_NOT_SUPPORTED, 0);
+			unsupported(r_close, TEEC_ERROR_NOT_SUPPORTED, 0);
+			break;
+		}
+		res = invoke(&sess, &origin, (uint32_t)i);
+		t2 = now_us();
+		TEEC_CloseSession(&sess);
+		t3 = now_us();
+		if (res != TEEC_SUCCESS) {
+			/* This open and close did happen: count them, warm-up or not. */
+			open_s[n] = t1 - t0;
+			close_s[n] = t3 - t2;
+			n++;
+			report(r_open, open_s, n);
+			unsupported(r_inv, res, origin);
+			report(r_close, close_s, n);
+			break;
+		}
+		if (i >= WARMUP) {
+			open_s[n] = t1 - t0;
+			inv_s[n] = t2 - t1;
+			close_s[n] = t3 - t2;
+			n++;
+		}
+	}
+	if (i == iters + WARMUP) {
+		report(r_open, open_s, n);
+		report(r_inv, inv_s, n);
+		report(r_close, close_s, n);
+	}
+
+	/* Smallest round trip: many invokes on one session. */
+	origin = 0;
+	res = TEEC_OpenSession(ctx, &sess, uuid, TEEC_LOGIN_PUBLIC, NULL, NULL,
+			       &origin);
+	if (res != TEEC_SUCCESS) {
+		unsupported(r_loop, res, origin);
+		return;
+	}
+	for (i = 0, n = 0; i < invokes + WARMUP; i++) {
+		t0 = now_us();
+		res = invoke(&sess, &origin, (uint32_t)i);
+		t1 = now_us();
+		if (res != TEEC_SUCCESS)
+			break;
+		if (i >= WARMUP)
+			loop_s[n++] = t1 - t0;
+	}
+	TEEC_CloseSession(&sess);
+	if (res != TEEC_SUCCESS)
+		unsupported(r_loop, res, origin);
+	else
+		report(r_loop, loop_s, n);
 }
 
 static size_t arg(int argc, char **argv, int i, size_t def)
@@ -242,7 +369,9 @@ int main(int argc, char **argv)
 	if (!have_ctx) {
 		/* Every other operation needs a context. */
 		const char *ops[] = { "open", "invoke", "close", "cycle", "invoke_loop",
-				      "ta_open", "ta_invoke", "ta_close", "ta_invoke_loop" };
+				      "ta_open", "ta_invoke", "ta_close", "ta_invoke_loop",
+				      "rs_open", "rs_invoke", "rs_close", "rs_invoke_loop",
+				      "c_open", "c_invoke", "c_close", "c_invoke_loop" };
 
 		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			unsupported(ops[i], res, 0);
@@ -312,67 +441,12 @@ int main(int argc, char **argv)
 			report("invoke_loop", cycle_s, n);
 	}
 
-	/*
-	 * User TA: load + open, first invoke, close (+ instance destruction),
-	 * each timed, as for the pseudo-TA above.
-	 */
-	for (i = 0, n = 0; i < iters + WARMUP; i++) {
-		t0 = now_us();
-		res = ta_open_sess(&ctx, &sess, &origin);
-		t1 = now_us();
-		if (res != TEEC_SUCCESS) {
-			unsupported("ta_open", res, origin);
-			unsupported("ta_invoke", TEEC_ERROR_NOT_SUPPORTED, 0);
-			unsupported("ta_close", TEEC_ERROR_NOT_SUPPORTED, 0);
-			break;
-		}
-		res = ta_invoke_once(&sess, &origin);
-		t2 = now_us();
-		TEEC_CloseSession(&sess);
-		t3 = now_us();
-		if (res != TEEC_SUCCESS) {
-			/* This open and close did happen: count them, warm-up or not. */
-			open_s[n] = t1 - t0;
-			close_s[n] = t3 - t2;
-			n++;
-			report("ta_open", open_s, n);
-			unsupported("ta_invoke", res, origin);
-			report("ta_close", close_s, n);
-			break;
-		}
-		if (i >= WARMUP) {
-			open_s[n] = t1 - t0;
-			inv_s[n] = t2 - t1;
-			close_s[n] = t3 - t2;
-			n++;
-		}
-	}
-	if (i == iters + WARMUP) {
-		report("ta_open", open_s, n);
-		report("ta_invoke", inv_s, n);
-		report("ta_close", close_s, n);
-	}
-
-	/* Smallest user-TA round trip: many invokes on one os_test session. */
-	res = ta_open_sess(&ctx, &sess, &origin);
-	if (res != TEEC_SUCCESS) {
-		unsupported("ta_invoke_loop", res, origin);
-	} else {
-		for (i = 0, n = 0; i < invokes + WARMUP; i++) {
-			t0 = now_us();
-			res = ta_invoke_once(&sess, &origin);
-			t1 = now_us();
-			if (res != TEEC_SUCCESS)
-				break;
-			if (i >= WARMUP)
-				cycle_s[n++] = t1 - t0;
-		}
-		TEEC_CloseSession(&sess);
-		if (res != TEEC_SUCCESS)
-			unsupported("ta_invoke_loop", res, origin);
-		else
-			report("ta_invoke_loop", cycle_s, n);
-	}
+	bench_user_ta(&ctx, "ta", &os_test_uuid, os_test_invoke, iters, invokes,
+		      open_s, inv_s, close_s, cycle_s);
+	bench_user_ta(&ctx, "rs", &hello_rs_uuid, hello_invoke, iters, invokes,
+		      open_s, inv_s, close_s, cycle_s);
+	bench_user_ta(&ctx, "c", &hello_c_uuid, hello_invoke, iters, invokes,
+		      open_s, inv_s, close_s, cycle_s);
 	TEEC_FinalizeContext(&ctx);
 
 	printf("BENCH done %s\n", all_ok ? "OK" : "PARTIAL");

@@ -12,7 +12,7 @@ use common::*;
 use oxtee_kernel::user_ta::hw::Trap;
 use oxtee_kernel::user_ta::storage::Storage;
 use oxtee_pta::{Memref, Param, Params};
-use oxtee_storage::{Env, FileId, ObjectStore, TaUuid, TeeResult};
+use oxtee_storage::{Content, Env, FileId, ObjectStore, TaUuid, TeeResult};
 use supplicant_proto::tee_result::*;
 
 const SYS_STORAGE_OBJ_OPEN: u64 = 41;
@@ -48,20 +48,22 @@ impl ObjectStore for MemStore {
         m.open.insert(n, k);
         Ok(FileId(n))
     }
-    fn create(
+    fn create_from(
         &mut self,
         _: &mut Env<'_>,
         ta: &TaUuid,
         id: &[u8],
-        content: &[u8],
+        content: &mut dyn Content,
         overwrite: bool,
     ) -> TeeResult<FileId> {
+        let mut bytes = vec![0; content.len() as usize];
+        content.read_at(0, &mut bytes)?;
         let mut m = self.0.lock().unwrap();
         let k = (*ta, id.to_vec());
         if m.objects.contains_key(&k) && !overwrite {
             return Err(TeeError::ACCESS_CONFLICT);
         }
-        m.objects.insert(k.clone(), content.to_vec());
+        m.objects.insert(k.clone(), bytes);
         m.next += 1;
         let n = m.next;
         m.open.insert(n, k);

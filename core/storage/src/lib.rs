@@ -5,6 +5,7 @@
 extern crate alloc;
 
 mod anchor;
+mod content;
 mod crypto;
 mod dirf;
 mod env;
@@ -18,6 +19,7 @@ pub mod ta_ver;
 pub mod testing;
 
 pub use anchor::AllAnchors;
+pub use content::Content;
 pub use env::{Entropy, Env, RemoteFs, RollbackAnchor};
 pub use rpmb::{RpmbAnchor, RpmbDevice, RpmbStore};
 pub use store::{FileId, ObjectStore, ReeStore};

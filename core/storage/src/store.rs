@@ -18,7 +18,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use supplicant_proto::tee_error::TeeError;
+use zeroize::Zeroizing;
 
+use crate::content::Content;
 use crate::dirf::{Dirf, Entry, DIRF_ENTRY_SIZE};
 use crate::htree::{shrink_file_len, FileIo, HashTree};
 use crate::keys::{Ssk, Tsk};
@@ -47,6 +49,36 @@ impl FileIo for FsFile<'_> {
     fn write_at(&mut self, off: u64, data: &[u8]) -> TeeResult<()> {
         self.fs.write(self.fd, off, data)
     }
+}
+
+/// Bytes of a new object's content encrypted per piece: four blocks.
+const CREATE_PIECE: usize = 4 * 4096;
+
+/// Writes `content` into a new, empty tree a piece at a time.
+fn write_content(
+    tree: &mut HashTree,
+    io: &mut dyn FileIo,
+    rng: &mut dyn Entropy,
+    content: &mut dyn Content,
+) -> TeeResult<()> {
+    let len = content.len();
+    let mut piece: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
+    let cap = usize::try_from(len)
+        .unwrap_or(CREATE_PIECE)
+        .min(CREATE_PIECE);
+    piece
+        .try_reserve_exact(cap)
+        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+    piece.resize(cap, 0);
+    let mut pos = 0u64;
+    while pos < len {
+        let n = (len - pos).min(cap as u64) as usize;
+        let buf = &mut piece[..n];
+        content.read_at(pos, buf)?;
+        tree.write(io, rng, pos, buf)?;
+        pos += n as u64;
+    }
+    Ok(())
 }
 
 fn file_name(num: u32) -> String {
@@ -412,7 +444,7 @@ impl ReeStore {
         env: &mut Env<'_>,
         ta: &TaUuid,
         id: &[u8],
-        content: &[u8],
+        content: &mut dyn Content,
         overwrite: bool,
     ) -> TeeResult<FileId> {
         Self::check_id(id)?;
@@ -438,7 +470,7 @@ impl ReeStore {
                 fs: &mut *env.fs,
                 fd,
             };
-            tree.write_all(&mut io, &mut *env.rng, content)?;
+            write_content(&mut tree, &mut io, &mut *env.rng, content)?;
             tree.sync(&mut io, &mut *env.rng)?;
             Ok(tree)
         })();
@@ -529,14 +561,25 @@ pub trait ObjectStore {
     fn open(&mut self, env: &mut Env<'_>, ta: &TaUuid, id: &[u8]) -> TeeResult<FileId>;
     /// Creates object `id` with `content`, atomically; an existing object is
     /// replaced when `overwrite`, else `TEE_ERROR_ACCESS_CONFLICT`.
+    fn create_from(
+        &mut self,
+        env: &mut Env<'_>,
+        ta: &TaUuid,
+        id: &[u8],
+        content: &mut dyn Content,
+        overwrite: bool,
+    ) -> TeeResult<FileId>;
+    /// [`ObjectStore::create_from`] with the content in one buffer.
     fn create(
         &mut self,
         env: &mut Env<'_>,
         ta: &TaUuid,
         id: &[u8],
-        content: &[u8],
+        mut content: &[u8],
         overwrite: bool,
-    ) -> TeeResult<FileId>;
+    ) -> TeeResult<FileId> {
+        self.create_from(env, ta, id, &mut content, overwrite)
+    }
     /// Forgets an open object.
     fn close(&mut self, env: &mut Env<'_>, f: FileId);
     /// Length of the object's content.
@@ -561,12 +604,12 @@ impl ObjectStore for ReeStore {
         self.finish(env, r)
     }
 
-    fn create(
+    fn create_from(
         &mut self,
         env: &mut Env<'_>,
         ta: &TaUuid,
         id: &[u8],
-        content: &[u8],
+        content: &mut dyn Content,
         overwrite: bool,
     ) -> TeeResult<FileId> {
         let r = self.create_inner(env, ta, id, content, overwrite);

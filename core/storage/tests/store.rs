@@ -530,3 +530,77 @@ fn refusals_do_not_reload_the_directory() {
     );
     t.close(f);
 }
+
+/// A source that serves `data` and remembers how it was asked, failing at
+/// `fail_at` when set.
+struct Source {
+    data: Vec<u8>,
+    fail_at: Option<u64>,
+    next: u64,
+    largest: usize,
+}
+
+impl oxtee_storage::Content for Source {
+    fn len(&self) -> u64 {
+        self.data.len() as u64
+    }
+    fn read_at(&mut self, off: u64, buf: &mut [u8]) -> Result<(), TeeError> {
+        assert_eq!(off, self.next, "read once, front to back");
+        if self.fail_at.is_some_and(|f| f < off + buf.len() as u64) {
+            return Err(TeeError::ACCESS_DENIED);
+        }
+        buf.copy_from_slice(&self.data[off as usize..off as usize + buf.len()]);
+        self.next += buf.len() as u64;
+        self.largest = self.largest.max(buf.len());
+        Ok(())
+    }
+}
+
+#[test]
+fn a_large_new_object_is_read_piecewise_never_whole() {
+    let mut t = T::new();
+    let data = pattern(1024 * 1024 + 123, 5);
+    let mut src = Source {
+        data: data.clone(),
+        fail_at: None,
+        next: 0,
+        largest: 0,
+    };
+    let f = {
+        let (s, mut e) = t.env();
+        s.create_from(&mut e, &TA, b"mib", &mut src, false).unwrap()
+    };
+    t.close(f);
+    assert_eq!(src.next, data.len() as u64);
+    assert!(src.largest <= 16 * 1024, "piece of {} bytes", src.largest);
+    t.reboot();
+    assert_eq!(t.get(&TA, b"mib").unwrap(), data);
+}
+
+#[test]
+fn a_source_failing_mid_create_leaves_the_old_object_and_no_file() {
+    let mut t = T::new();
+    let f = t.create(&TA, b"o", b"old").unwrap();
+    t.close(f);
+    let files_before: Vec<String> = t.fs.files.keys().cloned().collect();
+    for fail_at in [0, 5000, 200 * 1024] {
+        for (id, overwrite) in [(&b"o"[..], true), (&b"new"[..], false)] {
+            let mut src = Source {
+                data: pattern(300 * 1024, 9),
+                fail_at: Some(fail_at),
+                next: 0,
+                largest: 0,
+            };
+            let (s, mut e) = t.env();
+            assert_eq!(
+                s.create_from(&mut e, &TA, id, &mut src, overwrite).err(),
+                Some(TeeError::ACCESS_DENIED)
+            );
+        }
+    }
+    let files_after: Vec<String> = t.fs.files.keys().cloned().collect();
+    assert_eq!(files_before, files_after, "no file left behind");
+    t.reboot();
+    assert_eq!(t.get(&TA, b"o").unwrap(), b"old");
+    assert_eq!(t.get(&TA, b"new"), Err(TeeError::ITEM_NOT_FOUND));
+}

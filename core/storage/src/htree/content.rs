@@ -230,16 +230,6 @@ impl HashTree {
         Ok(())
     }
 
-    /// Writes the whole of `content` into a new, empty tree.
-    pub(crate) fn write_all(
-        &mut self,
-        io: &mut dyn FileIo,
-        rng: &mut dyn Entropy,
-        content: &[u8],
-    ) -> TeeResult<()> {
-        self.write(io, rng, 0, content)
-    }
-
     /// Reads the whole content (for `dirf.db`).
     pub(crate) fn read_all(&mut self, io: &mut dyn FileIo) -> TeeResult<Vec<u8>> {
         let len = usize::try_from(self.length).map_err(|_| TeeError::OUT_OF_MEMORY)?;

@@ -32,6 +32,7 @@ use zeroize::Zeroizing;
 
 use super::client::{Block, RpmbClient};
 use super::device::RpmbDevice;
+use crate::content::{collect, Content};
 use crate::crypto::{gcm_decrypt, gcm_encrypt};
 use crate::env::{Entropy, Env, RollbackAnchor};
 use crate::keys::Ssk;
@@ -519,12 +520,12 @@ impl ObjectStore for RpmbStore {
         self.finish(r)
     }
 
-    fn create(
+    fn create_from(
         &mut self,
         env: &mut Env<'_>,
         ta: &TaUuid,
         id: &[u8],
-        content: &[u8],
+        content: &mut dyn Content,
         overwrite: bool,
     ) -> TeeResult<FileId> {
         let r = (|| {
@@ -539,7 +540,8 @@ impl ObjectStore for RpmbStore {
                     .position(Option::is_none)
                     .ok_or(TeeError::STORAGE_NO_SPACE)?,
             };
-            self.commit(env, slot, ta, id, content.to_vec(), None)?;
+            let content = collect(content)?;
+            self.commit(env, slot, ta, id, content, None)?;
             Ok(self.new_handle(slot))
         })();
         self.finish(r)

@@ -7,6 +7,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use oxtee_crypto::{KeyObject, Zeroizing};
+use oxtee_storage::Content;
 use supplicant_proto::tee_crypto::*;
 use supplicant_proto::tee_error::TeeError;
 use supplicant_proto::tee_storage::*;
@@ -16,6 +17,7 @@ use super::format::{self, Head, HEAD_SIZE, USAGE_OFFSET};
 use super::pobj::Usage;
 use super::{backend_of, enumerate, Call, Locked, Persist};
 use crate::user_ta::crypto::CryptoState;
+use crate::user_ta::hw::UserHw;
 use crate::user_ta::space::{Space, Use, PAGE};
 use crate::user_ta::uptr::{UserPtr, UserSlice};
 
@@ -255,6 +257,39 @@ fn open(
 /// `_utee_storage_obj_create(storage_id, id, id_len, flags, attr, data,
 /// data_len, *obj)`. With a NULL `obj` and a transient `attr`, that
 /// object becomes the persistent one.
+/// A new object's content: its serialised attributes, then the TA's
+/// initial data, read from the TA's memory as the store asks for it.
+pub(super) struct NewContent<'a> {
+    pub head: &'a [u8],
+    pub data: UserSlice,
+    pub space: &'a Space,
+    pub hw: &'a dyn UserHw,
+}
+
+impl Content for NewContent<'_> {
+    fn len(&self) -> u64 {
+        self.head.len() as u64 + self.data.len()
+    }
+
+    fn read_at(&mut self, off: u64, buf: &mut [u8]) -> Result<(), TeeError> {
+        let head_len = self.head.len() as u64;
+        let (mut off, mut buf) = (off, buf);
+        if off < head_len {
+            let from = &self.head[off as usize..];
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            buf = &mut buf[n..];
+            off = head_len;
+        }
+        if buf.is_empty() {
+            return Ok(());
+        }
+        self.data
+            .sub(off - head_len, buf.len() as u64)?
+            .read_into(self.space, self.hw, buf)
+    }
+}
+
 fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result<(), TeeError> {
     let (storage_id, id_va, id_len, flags) = (a[0], a[1], a[2], a[3]);
     let (attr_h, data_va, data_len, out_va) = (a[4] as u32, a[5], a[6], a[7]);
@@ -286,12 +321,12 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
     } else {
         None
     };
-    // The initial data may come from anywhere the TA can read.
-    let data = Zeroizing::new(if data_len == 0 {
-        Vec::new()
-    } else {
-        UserSlice::new(data_va, data_len).read(call.space, call.hw)?
-    });
+    // The initial data may come from anywhere the TA can read; it is read
+    // once, a piece at a time, while the store encrypts it.
+    let data = match data_len {
+        0 => UserSlice::new(0, 0),
+        n => UserSlice::new(data_va, n).readable(call.space)?,
+    };
     let obj = match &template {
         Some((k, _)) => k.clone(),
         None => {
@@ -300,19 +335,21 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
             k
         }
     };
-    let mut content = Zeroizing::new(Vec::new());
-    format::serialise(&obj, &mut content)?;
-    let ds_pos = content.len() as u64;
-    content
-        .try_reserve_exact(data.len())
-        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
-    content.extend_from_slice(&data);
+    let mut head = Zeroizing::new(Vec::new());
+    format::serialise(&obj, &mut head)?;
+    let ds_pos = head.len() as u64;
+    let mut content = NewContent {
+        head: &head,
+        data,
+        space: call.space,
+        hw: call.hw,
+    };
 
     let key = st.pobjs.get(&call.ta, backend, &id, flags, Usage::Create)?;
     let overwrite = flags & TEE_DATA_FLAG_OVERWRITE != 0;
     let f = match st
         .store
-        .create(&mut st.env, &call.ta, &id, &content, overwrite)
+        .create_from(&mut st.env, &call.ta, &id, &mut content, overwrite)
     {
         Ok(f) => f,
         Err(e) => {
@@ -326,7 +363,7 @@ fn create(call: &mut Call<'_>, st: &mut Locked<'_, '_>, a: &[u64; 31]) -> Result
         pobj: key,
         flags,
         pos: 0,
-        size: data.len() as u64,
+        size: data.len(),
         ds_pos,
         backend,
     };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use oxtee_crypto::{Attribute, KeyObject};
-use oxtee_storage::{Entropy, Env, FileId, ObjectStore, RemoteFs, TaUuid, TeeResult};
+use oxtee_storage::{Content, Entropy, Env, FileId, ObjectStore, RemoteFs, TaUuid, TeeResult};
 use supplicant_proto::pta::TA_FLAG_DONT_CLOSE_HANDLE_ON_CORRUPT_OBJECT;
 use supplicant_proto::tee_crypto::*;
 use supplicant_proto::tee_error::TeeError;
@@ -58,19 +58,21 @@ impl ObjectStore for MemStore {
         }
         Ok(self.handle(k))
     }
-    fn create(
+    fn create_from(
         &mut self,
         _: &mut Env<'_>,
         ta: &TaUuid,
         id: &[u8],
-        content: &[u8],
+        content: &mut dyn Content,
         overwrite: bool,
     ) -> TeeResult<FileId> {
+        let mut bytes = vec![0; content.len() as usize];
+        content.read_at(0, &mut bytes)?;
         let k = (*ta, id.to_vec());
         if self.objects.contains_key(&k) && !overwrite {
             return Err(TeeError::ACCESS_CONFLICT);
         }
-        self.objects.insert(k.clone(), content.to_vec());
+        self.objects.insert(k.clone(), bytes);
         Ok(self.handle(k))
     }
     fn close(&mut self, _: &mut Env<'_>, f: FileId) {
@@ -879,6 +881,7 @@ fn hostile_arguments_never_panic() {
     for (va, len, want) in [
         (0, 4, TeeError::BAD_PARAMETERS),
         (UNMAPPED, 4, TeeError::ACCESS_DENIED),
+        (VA + SIZE - 4, 8, TeeError::ACCESS_DENIED),
         (DATA, u64::MAX, TeeError::OVERFLOW),
     ] {
         assert_eq!(
@@ -889,6 +892,7 @@ fn hostile_arguments_never_panic() {
             ),
             Err(want)
         );
+        assert_eq!(w.open(&mut ta, b"new", R), Err(TeeError::ITEM_NOT_FOUND));
     }
     // Huge or bad buffers for read and write. A huge read asks only for
     // what the stream holds (3 bytes here, at a buffer that ends 2 bytes
@@ -1079,4 +1083,32 @@ fn rpmb_id_goes_to_its_own_store() {
     assert!(w.store.objects.is_empty());
     w.sys(&mut ta, Sysnum::StorageObjDel, &[h.into()]).unwrap();
     assert!(w.rpmb.as_ref().unwrap().objects.is_empty());
+}
+
+#[test]
+fn new_content_joins_the_attributes_and_the_ta_data_at_any_split() {
+    use oxtee_storage::Content;
+
+    use super::calls::NewContent;
+    use crate::user_ta::uptr::UserSlice;
+
+    let (hw, space, _frames) = fake_ta::setup();
+    let data: Vec<u8> = (0..200u8).collect();
+    UserSlice::new(VA, 200).write(&space, &hw, &data).unwrap();
+    let head = [0xeeu8; 7];
+    let mut c = NewContent {
+        head: &head,
+        data: UserSlice::new(VA, 200),
+        space: &space,
+        hw: &hw,
+    };
+    let whole: Vec<u8> = head.iter().copied().chain(data.iter().copied()).collect();
+    assert_eq!(c.len(), 207);
+    for (off, n) in [(0, 207), (0, 3), (5, 4), (7, 10), (6, 1), (100, 107)] {
+        let mut buf = vec![0; n];
+        c.read_at(off as u64, &mut buf).unwrap();
+        assert_eq!(buf, whole[off..off + n], "at {off}+{n}");
+    }
+    let mut past = [0u8; 2];
+    assert_eq!(c.read_at(206, &mut past), Err(TeeError::ACCESS_DENIED));
 }

@@ -1,0 +1,2 @@
+global-incdirs-y += .
+srcs-y += hello_c_ta.c
