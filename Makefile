@@ -71,6 +71,7 @@ clippy: deps
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta --target aarch64-unknown-none -- -D warnings
+	$(CARGO) clippy -q -p oxtee-teec -p hello-client-rs --target aarch64-unknown-linux-gnu -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace

@@ -95,7 +95,7 @@ fn hello(c: &mut Checks, s: &mut Session<'_>) {
     c.check(
         r.is_ok() && p[1].output() == Some(&data[..]),
         "echo-100k",
-        &r,
+        r,
     );
     let mut p = p2(Param::input(b"twelve bytes"), Param::out(4));
     let r = s.invoke(CMD_ECHO, &mut p);
@@ -166,7 +166,7 @@ fn store(c: &mut Checks, ctx: &Context) {
     c.check(
         r.is_ok() && p[1].output() == Some(&data[..]),
         "store-unseal",
-        &r,
+        r,
     );
 }
 
