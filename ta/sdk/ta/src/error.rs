@@ -36,10 +36,12 @@ impl Error {
     pub const OVERFLOW: Error = Error(r::TEE_ERROR_OVERFLOW);
     /// `TEE_ERROR_SECURITY`.
     pub const SECURITY: Error = Error(r::TEE_ERROR_SECURITY);
-    /// `TEE_ERROR_MAC_INVALID`.
-    pub const MAC_INVALID: Error = Error(r::TEE_ERROR_MAC_INVALID);
     /// `TEE_ERROR_ACCESS_CONFLICT`.
     pub const ACCESS_CONFLICT: Error = Error(r::TEE_ERROR_ACCESS_CONFLICT);
+    /// `TEE_ERROR_MAC_INVALID`.
+    pub const MAC_INVALID: Error = Error(r::TEE_ERROR_MAC_INVALID);
+    /// `TEE_ERROR_SIGNATURE_INVALID`.
+    pub const SIGNATURE_INVALID: Error = Error(r::TEE_ERROR_SIGNATURE_INVALID);
 
     /// The error for a kernel result: `Ok(())` for `TEE_SUCCESS`.
     pub fn check(code: u32) -> Result<()> {
