@@ -526,6 +526,21 @@ mod tests {
         assert_eq!(p.read_memref(1), Err(Error::BAD_PARAMETERS), "output-only");
         let copy = p.read_memref(0).unwrap();
         assert_eq!(copy, b"0123456789");
+        let mut into = [0u8; 10];
+        p.read_memref_into(0, &mut into).unwrap();
+        assert_eq!(&into, b"0123456789");
+        let mut short = [0u8; 9];
+        assert_eq!(
+            p.read_memref_into(0, &mut short),
+            Err(Error::BAD_PARAMETERS),
+            "exact length only"
+        );
+        let mut four = [0u8; 4];
+        assert_eq!(
+            p.read_memref_into(1, &mut four),
+            Err(Error::BAD_PARAMETERS),
+            "output-only"
+        );
         assert_eq!(p.write_memref(1, b"too long"), Err(Error::SHORT_BUFFER));
         assert_eq!(output, [0xAA; 4], "nothing written on SHORT_BUFFER");
         p.write_memref(1, b"ok").unwrap();
