@@ -324,7 +324,8 @@ sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT)
 			--extra-file ta/store/cli/store-check.sh:/usr/bin/store-check \
 			--cmd 'hello-client && hello-client-rs && store-check' || exit 1; \
 		echo "sdk-test: $$tee: sealed blobs across a reboot"; \
-		rm -rf $(O)/sdk-test/$$tee/reboot-storage; mkdir -p $(O)/sdk-test/$$tee/reboot-storage; \
+		rm -rf $(O)/sdk-test/$$tee/reboot-storage $(O)/sdk-test/$$tee/reboot-storage.secure-nv; \
+		mkdir -p $(O)/sdk-test/$$tee/reboot-storage; \
 		for leg in seal unseal; do \
 			$(XTC) run --flash $(O)/flash-$$tee.img --storage $(O)/sdk-test/$$tee/reboot-storage \
 				--out $(O) --log-dir $(O)/sdk-test/$$tee/reboot-$$leg --timeout 300 \
