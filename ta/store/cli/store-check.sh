@@ -66,10 +66,15 @@ blob_refused() { # <error> <command...>: must exit 5 with TEE error <error>
 	status_is 5 "$@" && grep -q "$err" /tmp/store.err ||
 		{ echo "  not refused with $err: $(cat /tmp/store.err)"; return 1; }
 }
+t0=$(uptime_s)
 check seal-1mib sh -c 'oxtee-store seal </tmp/big >/tmp/big.blob'
+t1=$(uptime_s)
 check blob-size same "$(wc -c </tmp/big.blob | tr -d ' ')" 1048612
 check blob-is-not-data sh -c '! cmp -s /tmp/big /tmp/big.blob'
+t2=$(uptime_s)
 check unseal-1mib sh -c 'oxtee-store unseal </tmp/big.blob | cmp /tmp/big -'
+t3=$(uptime_s)
+echo "STORE time seal-1mib $(awk "BEGIN { print $t1 - $t0 }") s unseal-1mib $(awk "BEGIN { print $t3 - $t2 }") s"
 check seal-bound sh -c 'printf "sealed secret" | oxtee-store seal --bind-os-version >/tmp/bound.blob'
 check unseal-bound same "$(oxtee-store unseal </tmp/bound.blob)" 'sealed secret'
 check seal-small sh -c 'printf "root blob" | oxtee-store seal >/tmp/small.blob'
