@@ -6,7 +6,9 @@
 #   make xtest               the whole default xtest, results in out/xtest/<tee>/
 #   make test                fmt, clippy, host tests, secure-boot tests, QEMU smoke run
 #   make sdk-test            the TA SDK's example TA and client on oxtee and OP-TEE
-#   make all                 the core alone, as OP-TEE's `all` (docs/buildroot.md)
+#   make devkit-test         C TAs built with our TA dev kit and Debian's, on oxtee and OP-TEE
+#   make teaclave-test       a TA on Teaclave's optee-utee linked against our libutee
+#   make all                 the core and the C TA dev kit, as OP-TEE's `all` (docs/buildroot.md)
 #   make replay-test         Buildroot's and meta-arm's OP-TEE make lines replayed offline
 #
 # TEE=oxtee (default) boots the oxtee core; TEE=optee boots Debian's OP-TEE 4.5
@@ -37,8 +39,9 @@ include build.mk
 
 .PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test clean
 
-# OP-TEE's `all` (contract.mk): the core in $(O)/core, nothing downloaded.
-all: core
+# OP-TEE's `all` (contract.mk): the core in $(O)/core and the C TA dev kit
+# in $(O)/export-ta_arm64, nothing downloaded.
+all: core ta_dev_kit
 
 # TAS='a.ta b.ta': TAs installed in the guest's /lib/optee_armtz (by file
 # name); GUEST_FILES='host/path:/guest/path ...': other files (e.g. a client).
@@ -59,7 +62,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test
+test: fmt-check clippy host-test replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test devkit-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -70,7 +73,7 @@ clippy: deps
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
-	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta --target aarch64-unknown-none -- -D warnings
+	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta -p oxtee-libutee --target aarch64-unknown-none -- -D warnings
 	$(CARGO) clippy -q -p oxtee-teec -p hello-client-rs --target aarch64-unknown-linux-gnu -- -D warnings
 
 host-test: deps
@@ -353,6 +356,101 @@ $(HELLO_CLIENT_RS): deps
 	cp target/aarch64-unknown-linux-gnu/release/hello-client-rs $@
 
 $(HELLO_CLIENT): ta/examples/hello/client/hello-client.c $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
+
+# The C TA dev kit (make ta_dev_kit, docs/ta-dev-kit.md) against Debian's
+# OP-TEE 4.5 kit: the C example TAs (ta/c-examples) built with both kits,
+# run on both TEEs by c-examples-check. Builds: oxkit-devkey (our kit and
+# its default key, which only oxtee trusts), oxkit (our kit, signed with
+# the key OP-TEE trusts), debkit (Debian's kit and its key). FIRMWARE=tf-a
+# boots behind TF-A.
+DEVKIT_TEES ?= oxtee optee
+C_EXAMPLES := hello storage ta2ta
+DEBIAN_DEVKIT = $(call bench_pkg,optee-os-dev)/usr/lib/optee-os-dev/vexpress-qemu_armv8a
+C_EXAMPLES_CHECK := $(O)/guest/c-examples-check
+DEVKIT_OUT := $(O)/devkit-test
+devkit_builds_oxtee := oxkit-devkey oxkit debkit
+devkit_builds_optee := oxkit debkit
+
+# $(1): build name, $(2): kit directory, $(3): extra make variables
+define devkit_build
+	@rm -rf $(DEVKIT_OUT)/$(1) && mkdir -p $(DEVKIT_OUT)/$(1)/tas
+	@for ta in $(C_EXAMPLES); do \
+		$(MAKE) --no-print-directory -s -C ta/c-examples/$$ta TA_DEV_KIT_DIR=$(abspath $(2)) \
+			CROSS_COMPILE=$(CROSS_COMPILE) O=$(abspath $(DEVKIT_OUT)/$(1)/$$ta) $(3) \
+			2> $(DEVKIT_OUT)/$(1)/$$ta.log || { cat $(DEVKIT_OUT)/$(1)/$$ta.log; exit 1; }; \
+		cp $(DEVKIT_OUT)/$(1)/$$ta/*.ta $(DEVKIT_OUT)/$(1)/tas/ || exit 1; \
+	done
+	@echo "devkit-tas: $(1): $$(ls $(DEVKIT_OUT)/$(1)/tas | wc -l) TAs"
+endef
+
+.PHONY: devkit-tas devkit-test
+devkit-tas: ta_dev_kit $(O)/debian/.stamp
+	tools/devkit-constants-check.sh $(DEVKIT) $(DEBIAN_DEVKIT) $(DEVKIT_OUT)/constants
+	$(call devkit_build,oxkit-devkey,$(DEVKIT),)
+	grep -q "PUBLIC development key" $(DEVKIT_OUT)/oxkit-devkey/hello.log
+	$(call devkit_build,oxkit,$(DEVKIT),TA_SIGN_KEY=$(abspath $(TA_SIGN_KEY)))
+	$(call devkit_build,debkit,$(DEBIAN_DEVKIT),)
+
+# $(1): TEE. The TA files are listed when the recipe runs (after devkit-tas).
+define devkit_run
+	$(XTC) run --cpu '$(QEMU_CPU)' $(call fw_args_of,$(1)) --out $(O) \
+		--log-dir $(DEVKIT_OUT)/$(if $(filter tf-a,$(FIRMWARE)),tf-a-)$(1) --timeout 600 \
+		--extra-file $(C_EXAMPLES_CHECK):/usr/bin/c-examples-check \
+		--extra-file ta/c-examples/client/c-examples-run.sh:/usr/bin/c-examples-run \
+		$$(for b in $(devkit_builds_$(1)); do for f in $(DEVKIT_OUT)/$$b/tas/*.ta; do \
+			echo "--extra-file $$f:/root/c-examples/$$b/$$(basename $$f)"; done; done) \
+		--cmd 'c-examples-run $(addprefix /root/c-examples/,$(devkit_builds_$(1)))'
+
+endef
+
+devkit-test: $(foreach t,$(DEVKIT_TEES),$(call flash_of,$(t))) initramfs $(C_EXAMPLES_CHECK) devkit-tas
+	$(foreach t,$(DEVKIT_TEES),$(call devkit_run,$(t)))
+
+$(C_EXAMPLES_CHECK): ta/c-examples/client/c-examples-check.c ta/c-examples/include/c_examples.h $(O)/debian/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
+		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
+		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
+		-Wl,--allow-shlib-undefined
+
+# A TA on Teaclave's optee-utee 0.10 (crates.io) linked against our kit's
+# libutee.a (ta/compat/teaclave-hello, decision 0004), signed by the kit's
+# signer, run on both TEEs. Not in `make test`: its first build fetches
+# crates from the registry.
+TEACLAVE_UUID := 9e3a8c2f-3b7d-4e51-a1c6-0d2f7b5e9a14
+TEACLAVE_OUT := $(O)/teaclave
+TEACLAVE_CHECK := $(O)/guest/teaclave-hello-check
+.PHONY: teaclave-ta teaclave-test
+teaclave-ta: ta_dev_kit
+	cd ta/compat/teaclave-hello && $(OXTEE_ENV) TA_DEV_KIT_DIR=$(abspath $(DEVKIT)) \
+		CC=$(CROSS_COMPILE)gcc CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=$(CROSS_COMPILE)gcc \
+		$(CARGO) build -q --release --locked --target aarch64-unknown-linux-gnu \
+		--target-dir $(abspath $(TEACLAVE_OUT)/target)
+	@mkdir -p $(TEACLAVE_OUT)
+	$(CROSS_COMPILE)objcopy --strip-unneeded \
+		$(TEACLAVE_OUT)/target/aarch64-unknown-linux-gnu/release/teaclave-hello-ta \
+		$(TEACLAVE_OUT)/$(TEACLAVE_UUID).stripped.elf
+	$(DEVKIT)/bin/oxtee-ta-sign sign --key $(TA_SIGN_KEY) --uuid $(TEACLAVE_UUID) \
+		--in $(TEACLAVE_OUT)/$(TEACLAVE_UUID).stripped.elf --out $(TEACLAVE_OUT)/$(TEACLAVE_UUID).ta
+
+define teaclave_run
+	$(XTC) run --cpu '$(QEMU_CPU)' $(call fw_args_of,$(1)) --out $(O) \
+		--log-dir $(TEACLAVE_OUT)/$(if $(filter tf-a,$(FIRMWARE)),tf-a-)$(1) --timeout 600 \
+		--extra-file $(TEACLAVE_CHECK):/usr/bin/teaclave-hello-check \
+		--extra-file $(TEACLAVE_OUT)/$(TEACLAVE_UUID).ta:/lib/optee_armtz/$(TEACLAVE_UUID).ta \
+		--cmd 'teaclave-hello-check'
+
+endef
+
+teaclave-test: $(foreach t,$(DEVKIT_TEES),$(call flash_of,$(t))) initramfs $(TEACLAVE_CHECK) teaclave-ta
+	$(foreach t,$(DEVKIT_TEES),$(call teaclave_run,$(t)))
+
+$(TEACLAVE_CHECK): ta/compat/teaclave-hello/client/teaclave-hello-check.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 \
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \

@@ -65,7 +65,8 @@ OXTEE_FOREIGN_VARS := CC CXX CPP AR AS LD NM OBJCOPY OBJDUMP RANLIB READELF STRI
 	HOST_CC HOST_CXX HOST_AR HOST_CFLAGS HOST_CXXFLAGS GIT_DIR GIT_WORK_TREE \
 	RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_BUILD_TARGET \
 	$(filter CC_% CXX_% AR_% CFLAGS_% CXXFLAGS_% ARFLAGS_% CARGO_TARGET_%,$(.VARIABLES))
-OXTEE_CARGO := env $(addprefix -u ,$(sort $(filter-out CARGO_TARGET_DIR,$(OXTEE_FOREIGN_VARS)))) $(CARGO)
+OXTEE_ENV := env $(addprefix -u ,$(sort $(filter-out CARGO_TARGET_DIR,$(OXTEE_FOREIGN_VARS))))
+OXTEE_CARGO := $(OXTEE_ENV) $(CARGO)
 
 # --- The core -----------------------------------------------------------------
 
@@ -131,10 +132,46 @@ $(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
 		--mem-usage $$(( end - addr )) -o $(CORE_OUT)/tee.bin && \
 	$(SIGN) tee-header --pager $(CORE_OUT)/tee-pager_v2.bin --load-addr $$addr -o $@
 
-# The TA dev kit (export-ta_arm64) is not provided yet: a partial one would
-# let the recipes copy it and fail later, in optee-examples or optee-test.
-.PHONY: ta_dev_kit
-ta_dev_kit:
-	@echo "ta_dev_kit: oxtee does not provide a TA dev kit (export-ta_arm64) yet;" >&2
-	@echo "ta_dev_kit: build C TAs with OP-TEE's dev kit (OP-TEE's TAs run unchanged on oxtee)." >&2
-	@exit 2
+# The C TA dev kit, $(O)/export-ta_arm64 (docs/ta-dev-kit.md): OP-TEE's
+# layout, oxtee's content. Headers from ta/devkit/kit with their constants
+# from supplicant-proto (oxtee-devkit-gen); libutee.a is the Rust oxtee-utee
+# built as position-independent code; libutils.a the C part (printf family,
+# trace backend) compiled with the TA cross compiler; bin/oxtee-ta-sign
+# signs; keys/ hold oxtee's public development key.
+DEVKIT := $(O)/export-ta_arm64
+DEVKIT_CROSS := $(or $(CROSS_COMPILE_ta_arm64),$(CROSS_COMPILE64),$(CROSS_COMPILE))
+# Its own cargo directory: other flags than the SDK's TA builds, so neither
+# rebuilds the other's dependencies. No LTO: oxtee-utee is `no_builtins`
+# (it defines memcpy), and LTO would drop what it needs from other crates.
+# libutee.a's panic handler is made weak: a Rust TA linking the library
+# (Teaclave's optee-utee) brings its own.
+DEVKIT_TARGET_DIR = $(TARGET_DIR)/devkit
+DEVKIT_LIBUTILS_SRCS := $(wildcard ta/devkit/libutils/*.c)
+
+.PHONY: ta_dev_kit devkit-tools
+devkit-tools:
+	$(OXTEE_CARGO) build --release -q -p oxtee-ta-sign -p oxtee-devkit-gen
+
+ta_dev_kit: devkit-tools FORCE
+	rm -rf $(DEVKIT).tmp
+	$(HOST_BIN)/oxtee-devkit-gen ta/devkit/kit $(DEVKIT).tmp
+	$(OXTEE_ENV) CARGO_TARGET_AARCH64_UNKNOWN_NONE_RUSTFLAGS="-C relocation-model=pie" \
+		CARGO_PROFILE_RELEASE_LTO=false \
+		$(CARGO) build --release -q -p oxtee-libutee --target aarch64-unknown-none \
+		--target-dir $(DEVKIT_TARGET_DIR)
+	mkdir -p $(DEVKIT).tmp/lib $(DEVKIT).tmp/bin $(DEVKIT).tmp/keys $(DEVKIT).tmp/libutils-obj
+	$(DEVKIT_CROSS)objcopy --strip-debug --wildcard --weaken-symbol='*rust_begin_unwind' \
+		$(DEVKIT_TARGET_DIR)/aarch64-unknown-none/release/libutee.a $(DEVKIT).tmp/lib/libutee.a
+	for src in $(DEVKIT_LIBUTILS_SRCS); do \
+		$(DEVKIT_CROSS)gcc -std=gnu11 -Os -fpic -mstrict-align -mno-outline-atomics \
+			-fno-common -ffunction-sections -fdata-sections -Wall -Wextra -Werror \
+			-nostdinc -isystem "$$($(DEVKIT_CROSS)gcc -print-file-name=include)" \
+			-I$(DEVKIT).tmp/include -c $$src \
+			-o $(DEVKIT).tmp/libutils-obj/$$(basename $$src .c).o || exit 1; \
+	done
+	$(DEVKIT_CROSS)ar rcs $(DEVKIT).tmp/lib/libutils.a $(DEVKIT).tmp/libutils-obj/*.o
+	rm -rf $(DEVKIT).tmp/libutils-obj
+	cp $(HOST_BIN)/oxtee-ta-sign $(DEVKIT).tmp/bin/
+	cp ta/keys/oxtee-ta-dev.pem $(DEVKIT).tmp/keys/default_ta.pem
+	cp ta/keys/oxtee-ta-dev.pem $(DEVKIT).tmp/keys/default.pem
+	rm -rf $(DEVKIT) && mv $(DEVKIT).tmp $(DEVKIT)

@@ -51,7 +51,28 @@ fi
 
 forget_outputs() {
     rm -f "$CARGO_TARGET_DIR"/aarch64-unknown-none-softfloat/release/oxtee-core \
-        "$CARGO_TARGET_DIR"/release/oxtee-sign "$CARGO_TARGET_DIR"/release/ta-pubkey
+        "$CARGO_TARGET_DIR"/release/oxtee-sign "$CARGO_TARGET_DIR"/release/ta-pubkey \
+        "$CARGO_TARGET_DIR"/release/oxtee-ta-sign "$CARGO_TARGET_DIR"/release/oxtee-devkit-gen \
+        "$CARGO_TARGET_DIR"/devkit/aarch64-unknown-none/release/libutee.a
+}
+
+# The C TA dev kit a recipe stages: the files TA builds and optee_test read.
+check_devkit() {
+    local k=$1 who=$2 f missing=""
+    for f in mk/ta_dev_kit.mk mk/conf.mk include/tee_internal_api.h \
+        include/tee_api_defines.h include/user_ta_header.h include/trace.h \
+        lib/libutee.a lib/libutils.a src/user_ta_header.c src/ta.ld.S \
+        keys/default_ta.pem host_include/conf.mk host_include/conf.h \
+        host_include/conf.cmake bin/oxtee-ta-sign; do
+        [ -s "$k/$f" ] || missing="$missing $f"
+    done
+    if [ -z "$missing" ]; then pass "$who: TA dev kit complete"
+    else fail "$who: TA dev kit lacks$missing"; fi
+}
+
+# A signed TA: OP-TEE's signed header magic "HSTO" (0x4f545348, LE) first.
+check_signed_ta() {
+    [ -s "$1" ] && [ "$(head -c 4 "$1" | od -An -tx4 | tr -d ' ')" = 4f545348 ]
 }
 
 # The files of OP-TEE's format a recipe takes from core/: header v2 names
@@ -129,14 +150,25 @@ if compgen -G "$S/out/ta/*/*.ta" >/dev/null; then
 else
     echo "replay-test: note: no out/ta/*/*.ta (oxtee ships no TA through this build yet; Buildroot skips the step)"
 fi
-# BR2_TARGET_OPTEE_OS_SDK=y runs `ta_dev_kit` next: not provided yet, and it
-# must say so instead of producing a partial kit.
-if br_make ta_dev_kit >"$WORK/br/ta_dev_kit.log" 2>&1; then
-    fail "buildroot: ta_dev_kit succeeded, but no kit is provided: update this test"
-elif grep -q "does not provide a TA dev kit" "$WORK/br/ta_dev_kit.log" && [ ! -e "$S/out/export-ta_arm64" ]; then
-    pass "buildroot: ta_dev_kit refuses clearly (no kit yet)"
+# BR2_TARGET_OPTEE_OS_SDK=y runs `ta_dev_kit` next; the staging step copies
+# out/export-ta_arm64/* to OPTEE_OS_SDK, where optee-examples builds its TAs:
+# $(MAKE) -C <example>/ta CROSS_COMPILE=$(TARGET_CROSS)
+# TA_DEV_KIT_DIR=$(OPTEE_OS_SDK) O=out. Our C example TA stands in for them.
+SDK=$WORK/br/staging/lib/optee/export-ta_arm64
+if br_make ta_dev_kit >"$WORK/br/ta_dev_kit.log" 2>&1 && [ -f "$S/out/export-ta_arm64/mk/ta_dev_kit.mk" ]; then
+    pass "buildroot: make O=out ... ta_dev_kit"
+    mkdir -p "$SDK" && cp -a "$S"/out/export-ta_arm64/* "$SDK/"
+    check_devkit "$SDK" buildroot
+    rm -rf "$WORK/br/example" && cp -a "$S/ta/c-examples" "$WORK/br/example"
+    if (cd "$WORK/br/example/hello" && "${NONET[@]}" make CROSS_COMPILE="$CROSS" \
+            TA_DEV_KIT_DIR="$SDK" O=out) >"$WORK/br/example.log" 2>&1 \
+        && check_signed_ta "$WORK/br/example/hello/out/a35b8888-8aa4-49c5-aeb2-cffabba989f3.ta"; then
+        pass "buildroot: a C TA builds against the staged kit (optee-examples' make line)"
+    else
+        fail "buildroot: C TA against the staged kit (log: $WORK/br/example.log)"; tail -20 "$WORK/br/example.log" >&2
+    fi
 else
-    fail "buildroot: ta_dev_kit failed without its message"; tail -20 "$WORK/br/ta_dev_kit.log" >&2
+    fail "buildroot: ta_dev_kit (log: $WORK/br/ta_dev_kit.log)"; tail -20 "$WORK/br/ta_dev_kit.log" >&2
 fi
 
 # ---- meta-arm: optee.inc + optee-os.inc for qemuarm64, B=${WORKDIR}/build
@@ -184,6 +216,15 @@ else
     fail "meta-arm: do_install core/*.bin core/tee.elf"
 fi
 [ -e "$S/out" ] && fail "meta-arm: the build wrote into the source tree's out/ (O= ignored)"
+# optee-os-tadevkit: ${B}/export-ta_arm64/* into ${includedir}/optee/export-user_ta,
+# from the same `all` (OP-TEE's `all` builds the kit too).
+TADEVKIT=$D/usr/include/optee/export-user_ta
+if [ -d "$B/export-ta_arm64" ] && mkdir -p "$TADEVKIT" && cp -R --no-dereference --preserve=mode,links "$B"/export-ta_arm64/* "$TADEVKIT/"; then
+    pass "meta-arm: optee-os-tadevkit do_install"
+    check_devkit "$TADEVKIT" meta-arm
+else
+    fail "meta-arm: \${B}/export-ta_arm64 missing after all"
+fi
 # do_install's TA line and do_deploy's have no existence check: with no TA
 # in $(O)/ta they fail. oxtee ships no TA through this build yet (see
 # docs/buildroot.md); the replay records that gap instead of hiding it.

@@ -13,6 +13,7 @@ pub mod secure_package;
 pub mod smccc;
 pub mod ta_head;
 pub mod ta_shdr;
+pub mod tee_api;
 pub mod tee_crypto;
 pub mod tee_error;
 pub mod tee_header;

@@ -147,6 +147,8 @@ pub const PTA_SYSTEM_DERIVE_TA_UNIQUE_KEY: u32 = 1;
 pub const PTA_SYSTEM_MAP_ZI: u32 = 2;
 /// Unmap memory from the TA.
 pub const PTA_SYSTEM_UNMAP: u32 = 3;
+/// `PTA_SYSTEM_MAP_ZI` flag: the mapping may be passed to other TAs.
+pub const PTA_SYSTEM_MAP_FLAG_SHAREABLE: u32 = 1 << 0;
 /// Load a library TA (libdl `dlopen`).
 pub const PTA_SYSTEM_DLOPEN: u32 = 10;
 /// Resolve a symbol (libdl `dlsym`).

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef USER_TA_HEADER_DEFINES_H
+#define USER_TA_HEADER_DEFINES_H
+
+#include <c_examples.h>
+
+#define TA_UUID TA2TA_TA_UUID
+#define TA_FLAGS 0
+#define TA_STACK_SIZE (8 * 1024)
+#define TA_DATA_SIZE (16 * 1024)
+
+#endif
