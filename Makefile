@@ -76,6 +76,7 @@ clippy: deps
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta -p oxtee-keys-ta -p oxtee-libutee --target aarch64-unknown-none -- -D warnings
+	$(CARGO) clippy -q -p oxtee-teec -p hello-client-rs --target aarch64-unknown-linux-gnu -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
@@ -319,6 +320,7 @@ SDK_STORE_UUID := 588650c2-5723-471c-8032-d69fb51ffbf5
 SDK_KEYS_UUID := 503e942a-9abe-4f33-8426-cd4281f7d584
 SDK_TEES ?= oxtee optee
 HELLO_CLIENT := $(O)/guest/hello-client
+HELLO_CLIENT_RS := $(O)/guest/hello-client-rs
 STORE_CLI := $(O)/guest/oxtee-store
 KEYS_CLI := $(O)/guest/oxtee-keys
 SDK_KEY_oxtee = $(or $(strip $(OXTEE_TA_KEY)),$(TA_SIGN_KEY))
@@ -334,7 +336,7 @@ sdk-ta: $(O)/debian/.stamp
 	OXTEE_SDK_TA_ELF=$(abspath $(O)/sdk/$(firstword $(SDK_TEES))/$(SDK_HELLO_UUID).elf) \
 		$(CARGO) test -q -p xtask -- --ignored
 
-sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) $(STORE_CLI) $(KEYS_CLI) sdk-ta
+sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) $(HELLO_CLIENT_RS) $(STORE_CLI) $(KEYS_CLI) sdk-ta
 	@for tee in $(SDK_TEES); do \
 		echo "sdk-test: $$tee"; \
 		$(XTC) run --flash $(O)/flash-$$tee.img --out $(O) --log-dir $(O)/sdk-test/$$tee --timeout 600 \
@@ -342,11 +344,25 @@ sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT)
 			--extra-file $(O)/sdk/$$tee/$(SDK_STORE_UUID).ta:/lib/optee_armtz/$(SDK_STORE_UUID).ta \
 			--extra-file $(O)/sdk/$$tee/$(SDK_KEYS_UUID).ta:/lib/optee_armtz/$(SDK_KEYS_UUID).ta \
 			--extra-file $(HELLO_CLIENT):/usr/bin/hello-client \
+			--extra-file $(HELLO_CLIENT_RS):/usr/bin/hello-client-rs \
 			--extra-file $(STORE_CLI):/usr/bin/oxtee-store \
 			--extra-file ta/store/cli/store-check.sh:/usr/bin/store-check \
 			--extra-file $(KEYS_CLI):/usr/bin/oxtee-keys \
 			--extra-file ta/keys/cli/keys-check.sh:/usr/bin/keys-check \
-			--cmd 'hello-client && store-check && keys-check' || exit 1; \
+			--cmd 'hello-client && hello-client-rs && store-check && keys-check' || exit 1; \
+		echo "sdk-test: $$tee: sealed blobs across a reboot"; \
+		rm -rf $(O)/sdk-test/$$tee/reboot-storage $(O)/sdk-test/$$tee/reboot-storage.secure-nv; \
+		mkdir -p $(O)/sdk-test/$$tee/reboot-storage; \
+		for leg in seal unseal; do \
+			$(XTC) run --flash $(O)/flash-$$tee.img --storage $(O)/sdk-test/$$tee/reboot-storage \
+				--out $(O) --log-dir $(O)/sdk-test/$$tee/reboot-$$leg --timeout 300 \
+				--extra-file $(O)/sdk/$$tee/$(SDK_STORE_UUID).ta:/lib/optee_armtz/$(SDK_STORE_UUID).ta \
+				--extra-file $(STORE_CLI):/usr/bin/oxtee-store \
+				--extra-file ta/store/cli/store-reboot-check.sh:/usr/bin/store-reboot-check \
+				--cmd "store-reboot-check $$leg" || exit 1; \
+			test -s $(O)/sdk-test/$$tee/reboot-storage/reboot-bound.blob || \
+				{ echo "sdk-test: no blob kept across the reboot"; exit 1; }; \
+		done; \
 	done
 
 $(STORE_CLI): ta/store/cli/oxtee-store.c $(O)/debian/.stamp
@@ -362,6 +378,13 @@ $(KEYS_CLI): ta/keys/cli/oxtee-keys.c $(O)/debian/.stamp
 		-I$(call bench_pkg,optee-client-dev)/usr/include $< -o $@ \
 		-L$(call bench_pkg,libteec2)/usr/lib/aarch64-linux-gnu -l:libteec.so.2 \
 		-Wl,--allow-shlib-undefined
+
+# The Rust client over oxtee-teec: the Linux TEE ioctls, no libteec, no C.
+.PHONY: $(HELLO_CLIENT_RS)
+$(HELLO_CLIENT_RS): deps
+	@mkdir -p $(dir $@)
+	$(CARGO) build -q --release -p hello-client-rs --target aarch64-unknown-linux-gnu
+	cp target/aarch64-unknown-linux-gnu/release/hello-client-rs $@
 
 $(HELLO_CLIENT): ta/examples/hello/client/hello-client.c $(O)/debian/.stamp
 	@mkdir -p $(dir $@)

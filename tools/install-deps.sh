@@ -40,7 +40,9 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need_pkgs[@]}"
 fi
 
-for t in aarch64-unknown-none aarch64-unknown-none-softfloat; do
+# aarch64-unknown-linux-gnu: Rust programs for the guest (linked by
+# aarch64-linux-gnu-gcc, see .cargo/config.toml).
+for t in aarch64-unknown-none aarch64-unknown-none-softfloat aarch64-unknown-linux-gnu; do
     if ! rustup target list --installed | grep -qx "$t"; then
         rustup target add "$t"
     fi

@@ -17,6 +17,7 @@ pub mod tee_api;
 pub mod tee_crypto;
 pub mod tee_error;
 pub mod tee_header;
+pub mod tee_ioctl;
 pub mod tee_result;
 pub mod tee_storage;
 pub mod tee_syscall;

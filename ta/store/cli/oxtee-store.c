@@ -7,13 +7,19 @@
  *   oxtee-store get NAME           write NAME's value to standard output
  *   oxtee-store list               print the names, one per line
  *   oxtee-store delete NAME        delete NAME
+ *   oxtee-store seal [--bind-os-version]   seal standard input (up to 1 MiB)
+ *                                  into a blob on standard output
+ *   oxtee-store unseal             unseal the blob on standard input
+ *
+ * A sealed blob opens only on this device, for this user, through this TA
+ * (and, with --bind-os-version, under this secure-OS version).
  *
  * Sessions open with TEEC_LOGIN_USER: the Linux kernel derives the client
  * identity from the caller's uid, and the TA keeps each identity's secrets
  * apart. Nothing here names the user; the TA never trusts what a client says.
  *
  * Exit status: 0 done, 1 TEE error, 2 usage or local error, 3 no such name,
- * 4 access denied.
+ * 4 access denied, 5 blob refused (changed, cut, or sealed elsewhere).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -34,6 +40,20 @@ static const TEEC_UUID store_uuid = {
 #define CMD_GET 1
 #define CMD_LIST 2
 #define CMD_DELETE 3
+#define CMD_SEAL 4
+#define CMD_UNSEAL 5
+
+/* Seal flag: bind the blob to the secure OS's version. */
+#define SEAL_BIND_OS_VERSION 1
+/* What a blob adds to its data: header (20) and tag (16). */
+#define SEAL_OVERHEAD 36
+
+#ifndef TEEC_ERROR_MAC_INVALID
+#define TEEC_ERROR_MAC_INVALID 0xFFFF3071
+#endif
+#ifndef TEEC_ERROR_BAD_FORMAT
+#define TEEC_ERROR_BAD_FORMAT 0xFFFF0005
+#endif
 
 /* Standard input larger than this is not read (the TA takes 1 MiB). */
 #define STDIN_LIMIT (4u << 20)
@@ -55,6 +75,12 @@ static int fail(const char *what, TEEC_Result r, uint32_t origin)
 	case TEEC_ERROR_BAD_PARAMETERS:
 		why = " (refused: bad name or value too large)";
 		break;
+	case TEEC_ERROR_MAC_INVALID:
+		why = " (blob does not authenticate: changed, or sealed elsewhere)";
+		break;
+	case TEEC_ERROR_BAD_FORMAT:
+		why = " (not a sealed blob)";
+		break;
 	default:
 		break;
 	}
@@ -64,6 +90,8 @@ static int fail(const char *what, TEEC_Result r, uint32_t origin)
 		return 3;
 	if (r == TEEC_ERROR_ACCESS_DENIED)
 		return 4;
+	if (r == TEEC_ERROR_MAC_INVALID || r == TEEC_ERROR_BAD_FORMAT)
+		return 5;
 	return 1;
 }
 
@@ -73,7 +101,9 @@ static int usage(void)
 		"usage: oxtee-store put NAME [VALUE]   (VALUE from stdin if absent)\n"
 		"       oxtee-store get NAME\n"
 		"       oxtee-store list\n"
-		"       oxtee-store delete NAME\n");
+		"       oxtee-store delete NAME\n"
+		"       oxtee-store seal [--bind-os-version] <data >blob\n"
+		"       oxtee-store unseal <blob >data\n");
 	return 2;
 }
 
@@ -230,6 +260,47 @@ static int run(int argc, char **argv)
 		op.params[0].tmpref.size = strlen(argv[2]);
 		r = invoke(CMD_DELETE, &op, &origin);
 		return r == TEEC_SUCCESS ? 0 : fail("delete", r, origin);
+	}
+	if ((!strcmp(cmd, "seal") && (argc == 2 || (argc == 3 && !strcmp(argv[2], "--bind-os-version")))) ||
+	    (!strcmp(cmd, "unseal") && argc == 2)) {
+		int sealing = !strcmp(cmd, "seal");
+		uint8_t *in, *out;
+		size_t len, cap;
+		int status = 0;
+
+		in = read_stdin(&len);
+		if (!in) {
+			fprintf(stderr, "oxtee-store: reading stdin: %s\n",
+				strerror(errno ? errno : ENOMEM));
+			return 2;
+		}
+		/* The exact size the TA answers with; it checks it itself. */
+		cap = sealing ? len + SEAL_OVERHEAD : (len > SEAL_OVERHEAD ? len - SEAL_OVERHEAD : 0);
+		out = malloc(cap ? cap : 1);
+		if (!out) {
+			free(in);
+			return 2;
+		}
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT,
+						 sealing ? TEEC_VALUE_INPUT : TEEC_NONE, TEEC_NONE);
+		op.params[0].tmpref.buffer = in;
+		op.params[0].tmpref.size = len;
+		op.params[1].tmpref.buffer = out;
+		op.params[1].tmpref.size = cap;
+		op.params[2].value.a = argc == 3 ? SEAL_BIND_OS_VERSION : 0;
+		op.params[2].value.b = 0;
+		r = invoke(sealing ? CMD_SEAL : CMD_UNSEAL, &op, &origin);
+		if (r != TEEC_SUCCESS) {
+			status = fail(cmd, r, origin);
+		} else {
+			size_t n = op.params[1].tmpref.size;
+
+			if ((n && fwrite(out, 1, n, stdout) != n) || fflush(stdout))
+				status = 2;
+		}
+		free(in);
+		free(out);
+		return status;
 	}
 	return usage();
 }

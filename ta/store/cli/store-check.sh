@@ -57,6 +57,38 @@ check refuse-over-1mib refused sh -c 'oxtee-store put big </tmp/too-big'
 check big-kept sh -c 'oxtee-store get big | cmp /tmp/big -'
 check delete-1mib oxtee-store delete big
 
+
+# Sealed blobs: 1 MiB round trip, the version binding, and blobs changed,
+# cut or not blobs at all refused (exit status 5) with the TEE's error.
+blob_refused() { # <error> <command...>: must exit 5 with TEE error <error>
+	err=$1
+	shift
+	status_is 5 "$@" && grep -q "$err" /tmp/store.err ||
+		{ echo "  not refused with $err: $(cat /tmp/store.err)"; return 1; }
+}
+t0=$(uptime_s)
+check seal-1mib sh -c 'oxtee-store seal </tmp/big >/tmp/big.blob'
+t1=$(uptime_s)
+check blob-size same "$(wc -c </tmp/big.blob | tr -d ' ')" 1048612
+check blob-is-not-data sh -c '! cmp -s /tmp/big /tmp/big.blob'
+t2=$(uptime_s)
+check unseal-1mib sh -c 'oxtee-store unseal </tmp/big.blob | cmp /tmp/big -'
+t3=$(uptime_s)
+echo "STORE time seal-1mib $(awk "BEGIN { print $t1 - $t0 }") s unseal-1mib $(awk "BEGIN { print $t3 - $t2 }") s"
+check seal-bound sh -c 'printf "sealed secret" | oxtee-store seal --bind-os-version >/tmp/bound.blob'
+check unseal-bound same "$(oxtee-store unseal </tmp/bound.blob)" 'sealed secret'
+check seal-small sh -c 'printf "root blob" | oxtee-store seal >/tmp/small.blob'
+cp /tmp/big.blob /tmp/bad.blob
+printf 'XXXX' | dd of=/tmp/bad.blob bs=1 seek=4096 conv=notrunc 2>/dev/null
+check refuse-changed-blob blob_refused 0xffff3071 sh -c 'oxtee-store unseal </tmp/bad.blob'
+head -c 100000 /tmp/big.blob >/tmp/cut.blob
+check refuse-cut-blob blob_refused 0xffff3071 sh -c 'oxtee-store unseal </tmp/cut.blob'
+head -c 35 /tmp/big.blob >/tmp/tiny.blob
+check refuse-tiny-blob blob_refused 0xffff0005 sh -c 'oxtee-store unseal </tmp/tiny.blob'
+check refuse-not-a-blob blob_refused 0xffff0005 sh -c 'head -c 4096 /tmp/big | oxtee-store unseal'
+check refuse-seal-over-1mib refused sh -c 'oxtee-store seal </tmp/too-big'
+check unseal-after-hostile same "$(oxtee-store unseal </tmp/small.blob)" 'root blob'
+
 # Hostile names: empty, too long (44 > 64 - 20 - 1), space, control character.
 check refuse-empty-name refused oxtee-store put '' x
 check refuse-long-name refused oxtee-store put "$(printf '%044d' 0)" x
@@ -78,6 +110,11 @@ check alice-lists-nothing same "$(as_alice oxtee-store list)" ''
 check alice-cannot-delete status_is 3 as_alice oxtee-store delete db-password
 check alice-own-put as_alice oxtee-store put db-password alices-own
 check alice-own-get same "$(as_alice oxtee-store get db-password)" alices-own
+check alice-cannot-unseal blob_refused 0xffff3071 as_alice 'oxtee-store unseal </tmp/small.blob'
+check alice-cannot-unseal-bound blob_refused 0xffff3071 as_alice 'oxtee-store unseal </tmp/bound.blob'
+check alice-seals-own as_alice 'printf alices-blob | oxtee-store seal >/tmp/alice.blob'
+check alice-unseals-own same "$(as_alice 'oxtee-store unseal </tmp/alice.blob')" alices-blob
+check root-cannot-unseal-alices blob_refused 0xffff3071 sh -c 'oxtee-store unseal </tmp/alice.blob'
 check root-unchanged same "$(oxtee-store get db-password)" 'correct horse'
 check alice-lists-own same "$(as_alice oxtee-store list)" db-password
 check cleanup oxtee-store delete db-password

@@ -6,6 +6,7 @@
 //! parallel each see their own TEE.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -19,13 +20,15 @@ use supplicant_proto::tee_result::{
 use supplicant_proto::tee_storage::TEE_STORAGE_PRIVATE;
 use supplicant_proto::tee_syscall::{
     Sysnum, TeeTime, UteeObjectInfo, TEE_PROPSET_CURRENT_CLIENT, TEE_PROPSET_CURRENT_TA,
-    TEE_SVC_MAX_ARGS, USER_TA_PROP_TYPE_IDENTITY, USER_TA_PROP_TYPE_U32, USER_TA_PROP_TYPE_UUID,
-    UTEE_TIME_CAT_REE, UTEE_TIME_CAT_SYSTEM, UTEE_TIME_CAT_TA_PERSISTENT,
+    TEE_PROPSET_TEE_IMPLEMENTATION, TEE_SVC_MAX_ARGS, USER_TA_PROP_TYPE_IDENTITY,
+    USER_TA_PROP_TYPE_STRING, USER_TA_PROP_TYPE_U32, USER_TA_PROP_TYPE_UUID, UTEE_TIME_CAT_REE,
+    UTEE_TIME_CAT_SYSTEM, UTEE_TIME_CAT_TA_PERSISTENT,
 };
 
 use oxtee_ta::client::Identity;
 
 use crate::crypto::{self, Crypto};
+use crate::services::{self, Shared};
 use crate::storage::Storage;
 
 /// Where random bytes come from.
@@ -64,6 +67,18 @@ pub(crate) struct Tee {
     pub(crate) random: Random,
     pub(crate) started: Instant,
     pub(crate) log: Vec<String>,
+    /// The device's hardware unique key (what the system PTA derives from).
+    pub(crate) huk: Vec<u8>,
+    /// `gpd.tee.trustedos.implementation.version`.
+    pub(crate) os_version: String,
+    /// What `TEE_OpenTASession` reaches, by `TEE_UUID` (native layout).
+    pub(crate) services: BTreeMap<[u8; 16], Shared>,
+    /// Open TA-to-TA sessions: handle -> (callee UUID, callee).
+    pub(crate) ta_sessions: BTreeMap<u32, ([u8; 16], Shared)>,
+    pub(crate) next_ta_session: u32,
+    /// Whether the client asked to cancel, and whether cancellation is masked.
+    pub(crate) cancel_requested: bool,
+    pub(crate) cancel_masked: bool,
 }
 
 std::thread_local! {
@@ -82,6 +97,10 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut Tee) -> R) -> Option<R> {
 }
 
 fn handle(num: u32, args: &[u64; TEE_SVC_MAX_ARGS]) -> u64 {
+    // Sessions to other TAs run the callee with the TEE unlocked.
+    if let Some(sys) = services::is_session_call(num) {
+        return u64::from(services::call(sys, args));
+    }
     let r = with(|tee| match call(tee, num, args) {
         Ok(()) => TEE_SUCCESS,
         Err(e) => e,
@@ -172,6 +191,14 @@ fn call(tee: &mut Tee, num: u32, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32>
             let mut buf = vec![0u8; len];
             tee.random.fill(&mut buf)?;
             bytes_out(a[0], &buf)
+        }
+        Sysnum::GetCancellationFlag => {
+            put(a[0], u32::from(tee.cancel_requested && !tee.cancel_masked))
+        }
+        Sysnum::MaskCancellation | Sysnum::UnmaskCancellation => {
+            put(a[0], u32::from(tee.cancel_masked))?;
+            tee.cancel_masked = sys == Sysnum::MaskCancellation;
+            Ok(())
         }
         Sysnum::GetPropertyNameToIndex => {
             let index = property_index(a[0], bytes_in(a[1], a[2])?)?;
@@ -292,11 +319,13 @@ fn time(tee: &Tee, cat: u64) -> Result<TeeTime, u32> {
 /// `TEE_PROPSET_CURRENT_TA` is the TA's own table).
 const CLIENT_PROPS: [&str; 2] = ["gpd.client.identity", "gpd.client.endian"];
 const TA_PROPS: [&str; 1] = ["gpd.ta.appID"];
+const TEE_PROPS: [&str; 1] = ["gpd.tee.trustedos.implementation.version"];
 
 fn prop_table(set: u64) -> Result<&'static [&'static str], u32> {
     match u32::try_from(set) {
         Ok(TEE_PROPSET_CURRENT_CLIENT) => Ok(&CLIENT_PROPS),
         Ok(TEE_PROPSET_CURRENT_TA) => Ok(&TA_PROPS),
+        Ok(TEE_PROPSET_TEE_IMPLEMENTATION) => Ok(&TEE_PROPS),
         _ => Err(TEE_ERROR_ITEM_NOT_FOUND),
     }
 }
@@ -322,6 +351,12 @@ fn get_property(tee: &Tee, a: &[u64; TEE_SVC_MAX_ARGS]) -> Result<(), u32> {
     let (value, prop_type) = match *name {
         "gpd.client.identity" => (tee.client.encode().to_vec(), USER_TA_PROP_TYPE_IDENTITY),
         "gpd.client.endian" => (0u32.to_le_bytes().to_vec(), USER_TA_PROP_TYPE_U32),
+        "gpd.tee.trustedos.implementation.version" => {
+            // A string's size counts its terminator, as OP-TEE reports it.
+            let mut v = tee.os_version.as_bytes().to_vec();
+            v.push(0);
+            (v, USER_TA_PROP_TYPE_STRING)
+        }
         _ => (tee.ta_uuid.to_vec(), USER_TA_PROP_TYPE_UUID),
     };
     if a[6] != 0 {

@@ -3,10 +3,13 @@
 mod crypto;
 mod kernel;
 mod params;
+mod services;
 pub mod storage;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
 use std::time::Instant;
 
 use oxtee_ta::client::Identity;
@@ -19,6 +22,11 @@ pub use params::{none, Param};
 pub use storage::Storage;
 
 use kernel::{Random, Tee};
+
+/// The simulated HUK unless [`Simulator::set_huk`] sets another.
+pub const DEFAULT_HUK: [u8; 16] = [0; 16];
+/// The simulated secure OS version unless [`Simulator::set_os_version`].
+pub const DEFAULT_OS_VERSION: &str = "4.5.0";
 
 /// A session the simulator opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,6 +82,16 @@ impl<T: TrustedApp> Simulator<T> {
             random,
             started: Instant::now(),
             log: Vec::new(),
+            huk: DEFAULT_HUK.to_vec(),
+            os_version: DEFAULT_OS_VERSION.to_string(),
+            services: BTreeMap::from([(
+                oxtee_ta::ta_session::SYSTEM_PTA.0,
+                Rc::new(RefCell::new(services::SystemPta)) as services::Shared,
+            )]),
+            ta_sessions: BTreeMap::new(),
+            next_ta_session: 0,
+            cancel_requested: false,
+            cancel_masked: true,
         });
         Simulator {
             runtime: Runtime::new(false),
@@ -95,6 +113,36 @@ impl<T: TrustedApp> Simulator<T> {
     /// `gpd.ta.appID`, in `TEE_UUID` layout.
     pub fn set_ta_uuid(&mut self, uuid: [u8; 16]) {
         kernel::with(|t| t.ta_uuid = uuid);
+    }
+
+    /// The device's hardware unique key (16 zero bytes, as OP-TEE's default
+    /// on QEMU, until set): another HUK is another device, so keys the
+    /// system PTA derives change with it.
+    pub fn set_huk(&mut self, huk: &[u8]) {
+        kernel::with(|t| t.huk = huk.to_vec());
+    }
+
+    /// `gpd.tee.trustedos.implementation.version` (an update of the secure
+    /// OS changes it).
+    pub fn set_os_version(&mut self, version: &str) {
+        kernel::with(|t| t.os_version = version.to_string());
+    }
+
+    /// Makes the TA `U` with UUID `uuid` reachable by `TEE_OpenTASession`
+    /// from the TA under test (and from other added TAs). Its instance
+    /// follows `U`'s sessions as a single-instance TA's would; it shares the
+    /// simulated storage with the other TAs.
+    pub fn add_ta<U: TrustedApp + 'static>(&mut self, uuid: &str) {
+        let uuid = oxtee_ta::ta_session::Uuid::parse(uuid)
+            .expect("a UUID xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx");
+        let ta: services::Shared = Rc::new(RefCell::new(services::InProcessTa::<U>::new(false)));
+        kernel::with(|t| t.services.insert(uuid.0, ta));
+    }
+
+    /// Whether the client asked to cancel the running operation
+    /// (`TEE_GetCancellationFlag` answers it while cancellation is unmasked).
+    pub fn set_cancel_requested(&mut self, requested: bool) {
+        kernel::with(|t| t.cancel_requested = requested);
     }
 
     /// The client identity of sessions opened from now on.
@@ -192,7 +240,11 @@ impl<T: TrustedApp> Simulator<T> {
         command: u32,
         params: &mut [Param; 4],
     ) -> Result<(), Error> {
-        kernel::with(|t| t.client = client);
+        kernel::with(|t| {
+            t.client = client;
+            // Each entry starts masked, as GP's TA entry points do.
+            t.cancel_masked = true;
+        });
         let (mut raw, ranges) = params::encode(params);
         let access =
             |flags: u32, addr: usize, len: usize| params::accessible(&ranges, flags, addr, len);

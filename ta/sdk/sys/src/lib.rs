@@ -3,6 +3,8 @@
 
 mod calls;
 mod raw;
+mod session;
 
 pub use calls::*;
 pub use raw::{set_host_handler, syscall, HostHandler};
+pub use session::*;

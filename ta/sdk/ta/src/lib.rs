@@ -15,6 +15,8 @@ pub mod props;
 pub mod random;
 pub mod runtime;
 pub mod storage;
+pub mod ta_session;
+pub mod tee_props;
 pub mod time;
 pub mod trace;
 mod user_mem;

@@ -233,6 +233,24 @@ impl Parameters {
         Ok(v)
     }
 
+    /// Copies memory reference `index` (input or inout) into `dst`, which
+    /// must be exactly as long as the reference (`TEE_ERROR_BAD_PARAMETERS`
+    /// otherwise): for a caller that wants the bytes inside a larger buffer
+    /// of its own without a second copy.
+    pub fn read_memref_into(&self, index: usize, dst: &mut [u8]) -> Result<()> {
+        let addr = match self.slot(index)? {
+            (t, Param::Memref { addr, capacity, .. }) if t.is_input() && capacity == dst.len() => {
+                addr
+            }
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        // SAFETY: decode() checked [addr, addr + dst.len()) readable (its
+        // caller's contract); `dst` is the caller's own memory, not a mapped
+        // parameter.
+        unsafe { crate::user_mem::copy_in(addr, dst) };
+        Ok(())
+    }
+
     /// Writes `data` to the start of memory reference `index` (output or inout) and
     /// reports `data.len()` as its size. If the buffer is smaller, nothing is written,
     /// the size reported is `data.len()` (what the client needs) and the result is
@@ -508,6 +526,21 @@ mod tests {
         assert_eq!(p.read_memref(1), Err(Error::BAD_PARAMETERS), "output-only");
         let copy = p.read_memref(0).unwrap();
         assert_eq!(copy, b"0123456789");
+        let mut into = [0u8; 10];
+        p.read_memref_into(0, &mut into).unwrap();
+        assert_eq!(&into, b"0123456789");
+        let mut short = [0u8; 9];
+        assert_eq!(
+            p.read_memref_into(0, &mut short),
+            Err(Error::BAD_PARAMETERS),
+            "exact length only"
+        );
+        let mut four = [0u8; 4];
+        assert_eq!(
+            p.read_memref_into(1, &mut four),
+            Err(Error::BAD_PARAMETERS),
+            "output-only"
+        );
         assert_eq!(p.write_memref(1, b"too long"), Err(Error::SHORT_BUFFER));
         assert_eq!(output, [0xAA; 4], "nothing written on SHORT_BUFFER");
         p.write_memref(1, b"ok").unwrap();

@@ -10,6 +10,8 @@
 //! | `CMD_GET` | name (in) | value (out) |
 //! | `CMD_LIST` | names (out), each followed by a NUL, sorted | — |
 //! | `CMD_DELETE` | name (in) | — |
+//! | `CMD_SEAL` | data (in), at most [`seal::MAX_PLAIN_LEN`] bytes | blob (out), 36 bytes more; value 2 (in): a = flags (`seal::BIND_OS_VERSION`), b = 0 |
+//! | `CMD_UNSEAL` | blob (in) | data (out) |
 //!
 //! A secret that is not there (in the caller's namespace) is
 //! `TEE_ERROR_ITEM_NOT_FOUND`; an output buffer too small is
@@ -21,6 +23,7 @@ use oxtee_ta::storage::{flags, ObjectEnumerator, PersistentObject};
 use oxtee_ta::{Error, ParamType as T, Parameters, Result};
 
 use crate::namespace::{check_name, Namespace, Stage, MAX_NAME_LEN};
+use crate::seal;
 
 /// The TA's UUID (also the file name `<uuid>.ta`).
 pub(crate) const UUID: &str = "588650c2-5723-471c-8032-d69fb51ffbf5";
@@ -33,6 +36,11 @@ pub(crate) const CMD_GET: u32 = 1;
 pub(crate) const CMD_LIST: u32 = 2;
 /// Deletes a secret.
 pub(crate) const CMD_DELETE: u32 = 3;
+
+/// Seals a blob (format and key in `seal.rs`).
+pub(crate) const CMD_SEAL: u32 = 4;
+/// Unseals a blob.
+pub(crate) const CMD_UNSEAL: u32 = 5;
 
 /// Largest value: 1 MiB.
 pub(crate) const MAX_VALUE_LEN: usize = 1 << 20;
@@ -76,6 +84,39 @@ pub(crate) fn run(ns: &Namespace, command: u32, p: &mut Parameters) -> Result<()
             let id = ns.object_id(&name)?;
             settle(ns, &name)?;
             PersistentObject::open(&id, flags::ACCESS_WRITE_META)?.delete()
+        }
+        CMD_SEAL => {
+            p.expect([T::MemrefInput, T::MemrefOutput, T::ValueInput, NONE])?;
+            let (flags, reserved) = p.value(2)?;
+            let len = p.memref_capacity(0)?;
+            if len > seal::MAX_PLAIN_LEN || flags & !seal::BIND_OS_VERSION != 0 || reserved != 0 {
+                return Err(Error::BAD_PARAMETERS);
+            }
+            // Before any work: the client learns the size it needs.
+            p.report_short_buffer(1, len + seal::OVERHEAD)?;
+            let mut blob = seal::zeroed(len + seal::OVERHEAD)?;
+            p.read_memref_into(0, &mut blob[seal::HEADER_LEN..seal::HEADER_LEN + len])?;
+            seal::seal_in_place(ns, flags, &mut blob)?;
+            p.write_memref(1, &blob)
+        }
+        CMD_UNSEAL => {
+            p.expect([T::MemrefInput, T::MemrefOutput, NONE, NONE])?;
+            let len = p.memref_capacity(0)?;
+            if len > seal::MAX_BLOB_LEN {
+                return Err(Error::BAD_PARAMETERS);
+            }
+            if len < seal::OVERHEAD {
+                return Err(Error::BAD_FORMAT);
+            }
+            p.report_short_buffer(1, len - seal::OVERHEAD)?;
+            let mut blob = seal::zeroed(len)?;
+            p.read_memref_into(0, &mut blob)?;
+            // The client's buffer is read once; everything below uses the copy.
+            seal::unseal_in_place(ns, &mut blob)?;
+            let plain = &blob[seal::HEADER_LEN..len - seal::TAG_LEN];
+            let r = p.write_memref(1, plain);
+            zeroize::Zeroize::zeroize(blob.as_mut_slice());
+            r
         }
         _ => Err(Error::NOT_SUPPORTED),
     }

@@ -47,6 +47,11 @@ impl Namespace {
         Ok(Namespace(client.encode()))
     }
 
+    /// The identity bytes that prefix every object id of this client.
+    pub(crate) fn prefix(&self) -> &[u8; PREFIX_LEN] {
+        &self.0
+    }
+
     /// The object id of secret `name` (checked with [`check_name`]).
     pub(crate) fn object_id(&self, name: &[u8]) -> Result<Vec<u8>> {
         check_name(name)?;

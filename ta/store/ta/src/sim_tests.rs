@@ -214,7 +214,7 @@ fn hostile_parameters_get_gp_errors() {
     p[0] = Param::input(&vec![b'a'; 1 << 20]);
     p[1] = Param::input(b"x");
     assert_eq!(sim.invoke(s, CMD_PUT, &mut p), Err(Error::BAD_PARAMETERS));
-    assert_eq!(sim.invoke(s, 4, &mut none()), Err(Error::NOT_SUPPORTED));
+    assert_eq!(sim.invoke(s, 6, &mut none()), Err(Error::NOT_SUPPORTED));
     assert_eq!(
         sim.invoke(s, u32::MAX, &mut none()),
         Err(Error::NOT_SUPPORTED)
@@ -300,7 +300,16 @@ fn random_parameters_never_kill_the_ta() {
     let (mut rejected, mut accepted) = (0, 0);
     for _ in 0..3000 {
         // Random names cannot spell "keep" (the alphabet has no e, k, p).
-        let cmd = [CMD_PUT, CMD_GET, CMD_LIST, CMD_DELETE, 4, u32::MAX][next(6) as usize];
+        let cmd = [
+            CMD_PUT,
+            CMD_GET,
+            CMD_LIST,
+            CMD_DELETE,
+            CMD_SEAL,
+            CMD_UNSEAL,
+            6,
+            u32::MAX,
+        ][next(8) as usize];
         let random = |next: &mut dyn FnMut(u64) -> u64| {
             let len = match next(4) {
                 0 => 0,
@@ -325,6 +334,13 @@ fn random_parameters_never_kill_the_ta() {
                 CMD_PUT => p2(name, Param::MemrefIn(bytes2)),
                 CMD_GET => p2(name, Param::out(len2)),
                 CMD_LIST => p2(Param::out(len2), Param::None),
+                CMD_SEAL => [
+                    name,
+                    Param::out(len2),
+                    Param::ValueIn(next(3) as u32, next(2) as u32),
+                    Param::None,
+                ],
+                CMD_UNSEAL => p2(name, Param::out(len2)),
                 _ => p2(name, Param::None),
             };
         } else {
@@ -351,7 +367,9 @@ fn random_parameters_never_kill_the_ta() {
                         Error::BAD_PARAMETERS,
                         Error::ITEM_NOT_FOUND,
                         Error::SHORT_BUFFER,
-                        Error::NOT_SUPPORTED
+                        Error::NOT_SUPPORTED,
+                        Error::BAD_FORMAT,
+                        Error::MAC_INVALID,
                     ]
                     .contains(&e),
                     "{cmd} {p:?}: {e:?}"
