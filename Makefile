@@ -64,7 +64,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test devkit-test
+test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test ta-nocc-test devkit-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -335,6 +335,14 @@ sdk-ta: $(O)/debian/.stamp
 	done
 	OXTEE_SDK_TA_ELF=$(abspath $(O)/sdk/$(firstword $(SDK_TEES))/$(SDK_HELLO_UUID).elf) \
 		$(CARGO) test -q -p xtask -- --ignored
+
+# The TA build with no C compiler reachable (tools/ta-nocc-check.sh): the
+# host helpers are built first, then the SDK's crates and the TAs are
+# compiled, linked and signed with only the Rust toolchain on PATH.
+.PHONY: ta-nocc-test
+ta-nocc-test: deps
+	@mkdir -p $(O)/ta-nocc
+	bash tools/ta-nocc-check.sh $(O)/ta-nocc ta/examples/hello/ta ta/store/ta ta/keys/ta
 
 sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT) $(HELLO_CLIENT_RS) $(STORE_CLI) $(KEYS_CLI) sdk-ta
 	@for tee in $(SDK_TEES); do \
