@@ -414,7 +414,7 @@ row() {
 
 {
 	head_rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-	[ -n "$(git status --porcelain 2>/dev/null)" ] && head_rev="$head_rev + local changes"
+	[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && head_rev="$head_rev + local changes"
 	echo "# oxtee vs OP-TEE: benchmark results"
 	echo
 	echo "Written by \`make bench\` (tools/bench.sh); see bench/README.md for what is measured."
