@@ -78,6 +78,17 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
+/// The TA crate of `dir`: `dir` itself, or for a project laid out as the
+/// examples are (`<dir>/ta` beside `<dir>/client`), its `ta` subdirectory.
+pub(crate) fn ta_crate_dir(dir: &Path) -> PathBuf {
+    let sub = dir.join("ta");
+    if !dir.join("Cargo.toml").is_file() && sub.join("Cargo.toml").is_file() {
+        sub
+    } else {
+        dir.to_path_buf()
+    }
+}
+
 pub(crate) fn build_ta(
     dir: &Path,
     key: Option<&Path>,
@@ -86,6 +97,7 @@ pub(crate) fn build_ta(
     cargo_args: &[String],
 ) -> Result<()> {
     let root = workspace_root();
+    let dir = &ta_crate_dir(dir);
     let manifest_path = dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("{}", manifest_path.display()))?;
@@ -172,6 +184,17 @@ pub(crate) fn format_uuid(o: &[u8; 16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_directory_means_its_ta_crate() {
+        let root = workspace_root();
+        let example = root.join("ta/examples/hello");
+        assert_eq!(ta_crate_dir(&example), example.join("ta"));
+        assert_eq!(ta_crate_dir(&example.join("ta")), example.join("ta"));
+        // Not a TA project: left as given, for the error to name it.
+        let none = root.join("docs");
+        assert_eq!(ta_crate_dir(&none), none);
+    }
 
     #[test]
     fn binary_name_prefers_bin_section() {
