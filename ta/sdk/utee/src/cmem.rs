@@ -10,6 +10,7 @@ use core::ffi::{c_char, c_int, c_void};
 /// # Safety
 ///
 /// `dst` writable and `src` readable for `n` bytes, not overlapping.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn memcpy(dst: *mut c_void, src: *const c_void, n: usize) -> *mut c_void {
     // SAFETY: forwarded; without overlap a forward copy is a correct memmove.
@@ -21,6 +22,7 @@ pub unsafe extern "C" fn memcpy(dst: *mut c_void, src: *const c_void, n: usize) 
 /// # Safety
 ///
 /// `dst` writable and `src` readable for `n` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn memmove(dst: *mut c_void, src: *const c_void, n: usize) -> *mut c_void {
     let (d, s) = (dst.cast::<u8>(), src.cast::<u8>());
@@ -47,6 +49,7 @@ pub unsafe extern "C" fn memmove(dst: *mut c_void, src: *const c_void, n: usize)
 /// # Safety
 ///
 /// `dst` writable for `n` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn memset(dst: *mut c_void, c: c_int, n: usize) -> *mut c_void {
     let d = dst.cast::<u8>();
@@ -64,6 +67,7 @@ pub unsafe extern "C" fn memset(dst: *mut c_void, c: c_int, n: usize) -> *mut c_
 /// # Safety
 ///
 /// Both readable for `n` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn memcmp(a: *const c_void, b: *const c_void, n: usize) -> c_int {
     let (a, b) = (a.cast::<u8>(), b.cast::<u8>());
@@ -84,6 +88,7 @@ pub unsafe extern "C" fn memcmp(a: *const c_void, b: *const c_void, n: usize) ->
 /// # Safety
 ///
 /// Both readable for `n` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn bcmp(a: *const c_void, b: *const c_void, n: usize) -> c_int {
     // SAFETY: forwarded from the caller.
@@ -95,6 +100,7 @@ pub unsafe extern "C" fn bcmp(a: *const c_void, b: *const c_void, n: usize) -> c
 /// # Safety
 ///
 /// `s` NUL-terminated and readable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn strlen(s: *const c_char) -> usize {
     // SAFETY: forwarded from the caller.

@@ -232,6 +232,7 @@ unsafe fn handle(func: u64, session_id: u64, up: *mut UteeParams, cmd: u64) -> T
 ///
 /// Called by the kernel only, with `up` pointing at the `utee_params` it
 /// placed on the TA's stack (or null).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn __ta_entry(
     func: u64,

@@ -159,12 +159,14 @@ pub unsafe fn realloc(p: *mut c_void, size: usize) -> *mut c_void {
 }
 
 /// `malloc(size)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub extern "C" fn malloc(size: usize) -> *mut c_void {
     alloc(size)
 }
 
 /// `calloc(n, size)`: zeroed; null on overflow.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub extern "C" fn calloc(n: usize, size: usize) -> *mut c_void {
     let Some(total) = n.checked_mul(size) else {
@@ -190,12 +192,14 @@ pub unsafe extern "C" fn realloc_c(p: *mut c_void, size: usize) -> *mut c_void {
 }
 
 /// `memalign(align, size)`: null unless `align` is a power of two.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub extern "C" fn memalign(align: usize, size: usize) -> *mut c_void {
     alloc_aligned(size, align)
 }
 
 /// `aligned_alloc(align, size)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub extern "C" fn aligned_alloc(align: usize, size: usize) -> *mut c_void {
     alloc_aligned(size, align)
@@ -206,6 +210,7 @@ pub extern "C" fn aligned_alloc(align: usize, size: usize) -> *mut c_void {
 /// # Safety
 ///
 /// `out` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn posix_memalign(out: *mut *mut c_void, align: usize, size: usize) -> i32 {
     if !align.is_power_of_two() || align % core::mem::size_of::<usize>() != 0 || out.is_null() {
@@ -234,6 +239,7 @@ pub unsafe extern "C" fn free_c(p: *mut c_void) {
 /// `TEE_Malloc(size, hint)`: zero-filled (also for `TEE_MALLOC_NO_FILL`,
 /// which allows either); every block is private to the TA, so
 /// `TEE_MALLOC_NO_SHARE` changes nothing. Null for an unknown hint or no room.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_Malloc(size: usize, hint: u32) -> *mut c_void {
@@ -248,6 +254,7 @@ pub extern "C" fn TEE_Malloc(size: usize, hint: u32) -> *mut c_void {
 /// # Safety
 ///
 /// `p` is null or a live block of this heap.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_Realloc(p: *mut c_void, size: usize) -> *mut c_void {
@@ -271,6 +278,7 @@ pub unsafe extern "C" fn TEE_Realloc(p: *mut c_void, size: usize) -> *mut c_void
 /// # Safety
 ///
 /// `p` is null or a live block of this heap.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_Free(p: *mut c_void) {

@@ -27,6 +27,7 @@ pub unsafe fn c_strlen(s: *const u8) -> usize {
 /// # Safety
 ///
 /// `dest` writable and `src` readable for `size` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_MemMove(dest: *mut c_void, src: *const c_void, size: usize) {
@@ -41,6 +42,7 @@ pub unsafe extern "C" fn TEE_MemMove(dest: *mut c_void, src: *const c_void, size
 /// # Safety
 ///
 /// Both buffers readable for `size` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_MemCompare(b1: *const c_void, b2: *const c_void, size: usize) -> i32 {
@@ -59,6 +61,7 @@ pub unsafe extern "C" fn TEE_MemCompare(b1: *const c_void, b2: *const c_void, si
 /// # Safety
 ///
 /// `buffer` writable for `size` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_MemFill(buffer: *mut c_void, x: u32, size: usize) {
@@ -70,6 +73,7 @@ pub unsafe extern "C" fn TEE_MemFill(buffer: *mut c_void, x: u32, size: usize) {
 
 /// `TEE_CheckMemoryAccessRights(accessFlags, buffer, size)`: the kernel's
 /// answer for the TA's mappings.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_CheckMemoryAccessRights(
@@ -83,6 +87,7 @@ pub extern "C" fn TEE_CheckMemoryAccessRights(
 static INSTANCE_DATA: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
 
 /// `TEE_SetInstanceData(instanceData)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_SetInstanceData(data: *const c_void) {
@@ -90,6 +95,7 @@ pub extern "C" fn TEE_SetInstanceData(data: *const c_void) {
 }
 
 /// `TEE_GetInstanceData()`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_GetInstanceData() -> *const c_void {
@@ -101,6 +107,7 @@ pub extern "C" fn TEE_GetInstanceData() -> *const c_void {
 /// # Safety
 ///
 /// Both NUL-terminated and readable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn strcmp(a: *const c_char, b: *const c_char) -> c_int {
     // SAFETY: forwarded; strncmp stops at the first NUL.
@@ -112,6 +119,7 @@ pub unsafe extern "C" fn strcmp(a: *const c_char, b: *const c_char) -> c_int {
 /// # Safety
 ///
 /// Both readable up to their NUL or `n` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn strncmp(a: *const c_char, b: *const c_char, n: usize) -> c_int {
     for i in 0..n {
@@ -129,6 +137,7 @@ pub unsafe extern "C" fn strncmp(a: *const c_char, b: *const c_char, n: usize) -
 /// # Safety
 ///
 /// `s` readable up to its NUL or `max` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn strnlen(s: *const c_char, max: usize) -> usize {
     let mut n = 0;
@@ -144,6 +153,7 @@ pub unsafe extern "C" fn strnlen(s: *const c_char, max: usize) -> usize {
 /// # Safety
 ///
 /// `s` NUL-terminated and readable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn strchr(s: *const c_char, c: c_int) -> *mut c_char {
     let c = c as u8;
@@ -167,6 +177,7 @@ pub unsafe extern "C" fn strchr(s: *const c_char, c: c_int) -> *mut c_char {
 /// # Safety
 ///
 /// `s` readable for `n` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn memchr(s: *const c_void, c: c_int, n: usize) -> *mut c_void {
     for i in 0..n {
@@ -185,6 +196,7 @@ pub unsafe extern "C" fn memchr(s: *const c_void, c: c_int, n: usize) -> *mut c_
 /// # Safety
 ///
 /// `dst` writable for `n` bytes, `src` readable up to its NUL or `n` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn strncpy(dst: *mut c_char, src: *const c_char, n: usize) -> *mut c_char {
     // SAFETY: forwarded from the caller.
@@ -202,6 +214,7 @@ pub unsafe extern "C" fn strncpy(dst: *mut c_char, src: *const c_char, n: usize)
 /// # Safety
 ///
 /// `src` NUL-terminated; `dst` writable for its length plus one.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn strcpy(dst: *mut c_char, src: *const c_char) -> *mut c_char {
     // SAFETY: forwarded from the caller.

@@ -135,6 +135,7 @@ impl Drop for UteeAttrs {
 /// # Safety
 ///
 /// `object` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AllocateTransientObject(
@@ -160,6 +161,7 @@ pub unsafe extern "C" fn TEE_AllocateTransientObject(
 }
 
 /// `TEE_FreeTransientObject(object)` (null: nothing).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_FreeTransientObject(object: *mut c_void) {
@@ -169,6 +171,7 @@ pub extern "C" fn TEE_FreeTransientObject(object: *mut c_void) {
 }
 
 /// `TEE_ResetTransientObject(object)` (null: nothing).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_ResetTransientObject(object: *mut c_void) {
@@ -182,6 +185,7 @@ pub extern "C" fn TEE_ResetTransientObject(object: *mut c_void) {
 /// # Safety
 ///
 /// `attrs` readable for `count` attributes, their buffers for their lengths.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_PopulateTransientObject(
@@ -208,6 +212,7 @@ pub unsafe extern "C" fn TEE_PopulateTransientObject(
 /// # Safety
 ///
 /// `attr` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_InitRefAttribute(
@@ -239,6 +244,7 @@ pub unsafe extern "C" fn TEE_InitRefAttribute(
 /// # Safety
 ///
 /// `attr` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_InitValueAttribute(attr: *mut TeeAttribute, id: u32, a: u32, b: u32) {
@@ -267,6 +273,7 @@ pub unsafe extern "C" fn TEE_InitValueAttribute(attr: *mut TeeAttribute, id: u32
 /// # Safety
 ///
 /// `params` readable for `count` attributes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GenerateKey(
@@ -294,6 +301,7 @@ pub unsafe extern "C" fn TEE_GenerateKey(
 /// # Safety
 ///
 /// `buffer` writable for `*size` bytes; `size` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetObjectBufferAttribute(
@@ -320,6 +328,7 @@ pub unsafe extern "C" fn TEE_GetObjectBufferAttribute(
 /// # Safety
 ///
 /// `a` and `b` null or writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetObjectValueAttribute(
@@ -352,6 +361,7 @@ pub unsafe extern "C" fn TEE_GetObjectValueAttribute(
 }
 
 /// `TEE_CopyObjectAttributes1(destObject, srcObject)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_CopyObjectAttributes1(dst: *mut c_void, src: *mut c_void) -> TeeResult {
@@ -362,6 +372,7 @@ pub extern "C" fn TEE_CopyObjectAttributes1(dst: *mut c_void, src: *mut c_void) 
 }
 
 /// `TEE_RestrictObjectUsage1(object, objectUsage)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_RestrictObjectUsage1(object: *mut c_void, usage: u32) -> TeeResult {

@@ -123,6 +123,7 @@ fn close_keys(o: &Operation) {
 /// # Safety
 ///
 /// `operation` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AllocateOperation(
@@ -228,6 +229,7 @@ pub unsafe extern "C" fn TEE_AllocateOperation(
 /// # Safety
 ///
 /// `operation` null or a live operation handle.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_FreeOperation(operation: *mut c_void) {
@@ -247,6 +249,7 @@ pub unsafe extern "C" fn TEE_FreeOperation(operation: *mut c_void) {
 /// # Safety
 ///
 /// `info` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetOperationInfo(operation: *mut c_void, info: *mut TeeOperationInfo) {
@@ -262,6 +265,7 @@ pub unsafe extern "C" fn TEE_GetOperationInfo(operation: *mut c_void, info: *mut
 /// # Safety
 ///
 /// `operation` a live operation handle.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_ResetOperation(operation: *mut c_void) {
@@ -310,6 +314,7 @@ fn set_key(o: &mut Operation, slot: u32, key: *mut c_void) -> TeeResult {
 /// # Safety
 ///
 /// `operation` a live operation handle.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_SetOperationKey(
@@ -330,6 +335,7 @@ pub unsafe extern "C" fn TEE_SetOperationKey(
 /// # Safety
 ///
 /// `operation` a live operation handle.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_SetOperationKey2(
@@ -355,6 +361,7 @@ pub unsafe extern "C" fn TEE_SetOperationKey2(
 /// # Safety
 ///
 /// Both live operation handles.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_CopyOperation(dst: *mut c_void, src: *mut c_void) {
@@ -402,6 +409,7 @@ unsafe fn with_len(len: *mut usize, f: impl FnOnce(*mut u64) -> TeeResult) -> Te
 /// # Safety
 ///
 /// `chunk` readable for `size` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_DigestUpdate(
@@ -425,6 +433,7 @@ pub unsafe extern "C" fn TEE_DigestUpdate(
 /// # Safety
 ///
 /// `chunk` readable for `len` bytes, `hash` writable for `*hash_len`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_DigestDoFinal(
@@ -458,6 +467,7 @@ pub unsafe extern "C" fn TEE_DigestDoFinal(
 /// # Safety
 ///
 /// `iv` readable for `iv_len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_CipherInit(operation: *mut c_void, iv: *const c_void, iv_len: usize) {
@@ -481,6 +491,7 @@ pub unsafe extern "C" fn TEE_CipherInit(operation: *mut c_void, iv: *const c_voi
 /// # Safety
 ///
 /// `src` readable for `src_len`, `dst` writable for `*dst_len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_CipherUpdate(
@@ -507,6 +518,7 @@ pub unsafe extern "C" fn TEE_CipherUpdate(
 /// # Safety
 ///
 /// As for [`TEE_CipherUpdate`].
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_CipherDoFinal(
@@ -536,6 +548,7 @@ pub unsafe extern "C" fn TEE_CipherDoFinal(
 /// # Safety
 ///
 /// `iv` readable for `iv_len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_MACInit(operation: *mut c_void, iv: *const c_void, iv_len: usize) {
@@ -559,6 +572,7 @@ pub unsafe extern "C" fn TEE_MACInit(operation: *mut c_void, iv: *const c_void, 
 /// # Safety
 ///
 /// `chunk` readable for `size` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_MACUpdate(operation: *mut c_void, chunk: *const c_void, size: usize) {
@@ -577,6 +591,7 @@ pub unsafe extern "C" fn TEE_MACUpdate(operation: *mut c_void, chunk: *const c_v
 /// # Safety
 ///
 /// `msg` readable for `len` bytes, `mac` writable for `*mac_len`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_MACComputeFinal(
@@ -607,6 +622,7 @@ pub unsafe extern "C" fn TEE_MACComputeFinal(
 /// # Safety
 ///
 /// `msg` readable for `len` bytes, `mac` for `mac_len`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_MACCompareFinal(
@@ -645,6 +661,7 @@ pub unsafe extern "C" fn TEE_MACCompareFinal(
 /// # Safety
 ///
 /// `nonce` readable for `nonce_len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AEInit(
@@ -687,6 +704,7 @@ pub unsafe extern "C" fn TEE_AEInit(
 /// # Safety
 ///
 /// `aad` readable for `len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AEUpdateAAD(operation: *mut c_void, aad: *const c_void, len: usize) {
@@ -705,6 +723,7 @@ pub unsafe extern "C" fn TEE_AEUpdateAAD(operation: *mut c_void, aad: *const c_v
 /// # Safety
 ///
 /// `src` readable for `src_len`, `dst` writable for `*dst_len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AEUpdate(
@@ -731,6 +750,7 @@ pub unsafe extern "C" fn TEE_AEUpdate(
 /// # Safety
 ///
 /// `src` readable for `src_len`, `dst` writable for `*dst_len`, `tag` for `*tag_len`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AEEncryptFinal(
@@ -772,6 +792,7 @@ pub unsafe extern "C" fn TEE_AEEncryptFinal(
 /// # Safety
 ///
 /// `src` readable for `src_len`, `dst` writable for `*dst_len`, `tag` readable for `tag_len`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AEDecryptFinal(
@@ -852,6 +873,7 @@ unsafe fn asymm(
 /// # Safety
 ///
 /// Buffers valid for their lengths.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AsymmetricEncrypt(
@@ -884,6 +906,7 @@ pub unsafe extern "C" fn TEE_AsymmetricEncrypt(
 /// # Safety
 ///
 /// Buffers valid for their lengths.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AsymmetricDecrypt(
@@ -916,6 +939,7 @@ pub unsafe extern "C" fn TEE_AsymmetricDecrypt(
 /// # Safety
 ///
 /// Buffers valid for their lengths.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AsymmetricSignDigest(
@@ -948,6 +972,7 @@ pub unsafe extern "C" fn TEE_AsymmetricSignDigest(
 /// # Safety
 ///
 /// Buffers valid for their lengths.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AsymmetricVerifyDigest(
@@ -988,6 +1013,7 @@ pub unsafe extern "C" fn TEE_AsymmetricVerifyDigest(
 /// # Safety
 ///
 /// `params` readable for `count` attributes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_DeriveKey(

@@ -10,6 +10,7 @@ pub fn tee_panic(code: TeeResult) -> ! {
 }
 
 /// `TEE_Panic(panicCode)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_Panic(code: TeeResult) -> ! {

@@ -190,6 +190,7 @@ fn uuid_text(b: &[u8], t: &mut Text) -> core::fmt::Result {
 /// # Safety
 ///
 /// `name` NUL-terminated; `value` writable for `*len` bytes; `len` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetPropertyAsString(
@@ -270,6 +271,7 @@ unsafe fn get_fixed(
 /// # Safety
 ///
 /// `name` NUL-terminated; `value` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetPropertyAsBool(
@@ -298,6 +300,7 @@ pub unsafe extern "C" fn TEE_GetPropertyAsBool(
 /// # Safety
 ///
 /// `name` NUL-terminated; `value` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetPropertyAsU32(
@@ -314,6 +317,7 @@ pub unsafe extern "C" fn TEE_GetPropertyAsU32(
 /// # Safety
 ///
 /// `name` NUL-terminated; `value` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetPropertyAsU64(
@@ -330,6 +334,7 @@ pub unsafe extern "C" fn TEE_GetPropertyAsU64(
 /// # Safety
 ///
 /// `name` NUL-terminated; `value` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetPropertyAsUUID(
@@ -346,6 +351,7 @@ pub unsafe extern "C" fn TEE_GetPropertyAsUUID(
 /// # Safety
 ///
 /// `name` NUL-terminated; `value` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetPropertyAsIdentity(
@@ -362,6 +368,7 @@ pub unsafe extern "C" fn TEE_GetPropertyAsIdentity(
 /// # Safety
 ///
 /// `name` NUL-terminated; `value` writable for `*len` bytes; `len` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetPropertyAsBinaryBlock(

@@ -60,6 +60,7 @@ fn fail(code: TeeResult, session: *mut *mut c_void, origin: *mut u32) -> TeeResu
 ///
 /// `dest` readable; `params` null or four parameters whose memrefs are valid;
 /// `session` writable; `origin` null or writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_OpenTASession(
@@ -123,6 +124,7 @@ pub unsafe extern "C" fn TEE_OpenTASession(
 /// # Safety
 ///
 /// As for [`TEE_OpenTASession`].
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_InvokeTACommand(
@@ -173,6 +175,7 @@ pub unsafe extern "C" fn TEE_InvokeTACommand(
 }
 
 /// `TEE_CloseTASession(session)` (null: nothing).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_CloseTASession(session: *mut c_void) {

@@ -7,6 +7,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// The canary protected C functions compare their stack copy against; a
 /// fixed value until the first entry replaces it with random bits.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_upper_case_globals)]
 pub static __stack_chk_guard: AtomicUsize = AtomicUsize::new(0x6f78_7465_655f_6775);
@@ -24,6 +25,7 @@ pub fn randomize() {
 }
 
 /// `__stack_chk_fail()`: a protected function found its canary changed.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub extern "C" fn __stack_chk_fail() -> ! {
     let msg = b"TA stack smashing detected\n";

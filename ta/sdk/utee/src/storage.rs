@@ -44,6 +44,7 @@ pub fn handle(p: *mut c_void) -> u32 {
 /// # Safety
 ///
 /// `id` readable for `id_len` bytes; `object` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_OpenPersistentObject(
@@ -78,6 +79,7 @@ pub unsafe extern "C" fn TEE_OpenPersistentObject(
 /// # Safety
 ///
 /// `id` readable for `id_len` bytes, `data` for `data_len`; `object` null or writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case, clippy::too_many_arguments)]
 pub unsafe extern "C" fn TEE_CreatePersistentObject(
@@ -127,6 +129,7 @@ pub unsafe extern "C" fn TEE_CreatePersistentObject(
 }
 
 /// `TEE_CloseObject(object)` (null: nothing).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_CloseObject(object: *mut c_void) {
@@ -136,6 +139,7 @@ pub extern "C" fn TEE_CloseObject(object: *mut c_void) {
 }
 
 /// `TEE_CloseAndDeletePersistentObject1(object)` (null: nothing).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_CloseAndDeletePersistentObject1(object: *mut c_void) -> TeeResult {
@@ -149,6 +153,7 @@ pub extern "C" fn TEE_CloseAndDeletePersistentObject1(object: *mut c_void) -> Te
 }
 
 /// `TEE_CloseAndDeletePersistentObject(object)` (GP 1.0 form).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_CloseAndDeletePersistentObject(object: *mut c_void) {
@@ -163,6 +168,7 @@ pub extern "C" fn TEE_CloseAndDeletePersistentObject(object: *mut c_void) {
 /// # Safety
 ///
 /// `id` readable for `len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_RenamePersistentObject(
@@ -187,6 +193,7 @@ pub unsafe extern "C" fn TEE_RenamePersistentObject(
 /// # Safety
 ///
 /// `buffer` writable for `size` bytes; `count` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_ReadObjectData(
@@ -211,6 +218,7 @@ pub unsafe extern "C" fn TEE_ReadObjectData(
 /// # Safety
 ///
 /// `buffer` readable for `size` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_WriteObjectData(
@@ -224,6 +232,7 @@ pub unsafe extern "C" fn TEE_WriteObjectData(
 }
 
 /// `TEE_TruncateObjectData(object, size)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_TruncateObjectData(object: *mut c_void, size: usize) -> TeeResult {
@@ -235,6 +244,7 @@ pub extern "C" fn TEE_TruncateObjectData(object: *mut c_void, size: usize) -> Te
 
 /// `TEE_SeekObjectData(object, offset, whence)`; an offset beyond the 32-bit
 /// range the kernel takes is `TEE_ERROR_OVERFLOW`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_SeekObjectData(object: *mut c_void, offset: i64, whence: u32) -> TeeResult {
@@ -265,6 +275,7 @@ fn info_out(i: &UteeObjectInfo) -> TeeObjectInfo {
 /// # Safety
 ///
 /// `info` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetObjectInfo1(
@@ -286,6 +297,7 @@ pub unsafe extern "C" fn TEE_GetObjectInfo1(
 /// # Safety
 ///
 /// `info` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetObjectInfo(object: *mut c_void, info: *mut TeeObjectInfo) {
@@ -301,6 +313,7 @@ pub unsafe extern "C" fn TEE_GetObjectInfo(object: *mut c_void, info: *mut TeeOb
 /// # Safety
 ///
 /// `e` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_AllocatePersistentObjectEnumerator(e: *mut *mut c_void) -> TeeResult {
@@ -322,6 +335,7 @@ pub unsafe extern "C" fn TEE_AllocatePersistentObjectEnumerator(e: *mut *mut c_v
 }
 
 /// `TEE_FreePersistentObjectEnumerator(objectEnumerator)` (null: nothing).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_FreePersistentObjectEnumerator(e: *mut c_void) {
@@ -331,6 +345,7 @@ pub extern "C" fn TEE_FreePersistentObjectEnumerator(e: *mut c_void) {
 }
 
 /// `TEE_ResetPersistentObjectEnumerator(objectEnumerator)` (null: nothing).
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_ResetPersistentObjectEnumerator(e: *mut c_void) {
@@ -345,6 +360,7 @@ pub extern "C" fn TEE_ResetPersistentObjectEnumerator(e: *mut c_void) {
 }
 
 /// `TEE_StartPersistentObjectEnumerator(objectEnumerator, storageID)`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_StartPersistentObjectEnumerator(
@@ -367,6 +383,7 @@ pub extern "C" fn TEE_StartPersistentObjectEnumerator(
 /// # Safety
 ///
 /// `info` null or writable; `id` writable for 64 bytes; `id_len` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetNextPersistentObject(

@@ -38,6 +38,9 @@ mod linked {
     use super::UserTaProperty;
     use crate::types::{TeeParam, TeeResult};
 
+    // SAFETY: these are the TA's entry points and the properties block
+    // (`user_ta_header.c` of the dev kit), declared with the types GP and
+    // OP-TEE's `user_ta_header.h` give them.
     unsafe extern "C" {
         pub(super) fn TA_CreateEntryPoint() -> TeeResult;
         pub(super) fn TA_DestroyEntryPoint();

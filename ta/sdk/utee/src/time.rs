@@ -27,6 +27,7 @@ fn get_time(cat: u32, time: *mut TeeTime) -> TeeResult {
 /// # Safety
 ///
 /// `time` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetSystemTime(time: *mut TeeTime) {
@@ -38,6 +39,7 @@ pub unsafe extern "C" fn TEE_GetSystemTime(time: *mut TeeTime) {
 /// # Safety
 ///
 /// `time` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetREETime(time: *mut TeeTime) {
@@ -49,6 +51,7 @@ pub unsafe extern "C" fn TEE_GetREETime(time: *mut TeeTime) {
 /// # Safety
 ///
 /// `time` writable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GetTAPersistentTime(time: *mut TeeTime) -> TeeResult {
@@ -69,6 +72,7 @@ pub unsafe extern "C" fn TEE_GetTAPersistentTime(time: *mut TeeTime) -> TeeResul
 /// # Safety
 ///
 /// `time` readable.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_SetTAPersistentTime(time: *const TeeTime) -> TeeResult {
@@ -86,6 +90,7 @@ pub unsafe extern "C" fn TEE_SetTAPersistentTime(time: *const TeeTime) -> TeeRes
 }
 
 /// `TEE_Wait(timeout)`: `TEE_ERROR_CANCEL` if the wait was cancelled.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_Wait(timeout: u32) -> TeeResult {
@@ -100,6 +105,7 @@ pub extern "C" fn TEE_Wait(timeout: u32) -> TeeResult {
 /// # Safety
 ///
 /// `buffer` writable for `len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub unsafe extern "C" fn TEE_GenerateRandom(buffer: *mut core::ffi::c_void, len: usize) {
@@ -119,6 +125,7 @@ fn flag_call(num: u32) -> bool {
 }
 
 /// `TEE_GetCancellationFlag()`.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_GetCancellationFlag() -> bool {
@@ -126,6 +133,7 @@ pub extern "C" fn TEE_GetCancellationFlag() -> bool {
 }
 
 /// `TEE_UnmaskCancellation()`: the previous mask.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_UnmaskCancellation() -> bool {
@@ -133,6 +141,7 @@ pub extern "C" fn TEE_UnmaskCancellation() -> bool {
 }
 
 /// `TEE_MaskCancellation()`: the previous mask.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 #[allow(non_snake_case)]
 pub extern "C" fn TEE_MaskCancellation() -> bool {

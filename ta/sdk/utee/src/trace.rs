@@ -12,6 +12,7 @@ const CHUNK: usize = 512;
 /// # Safety
 ///
 /// `s` is null or a readable NUL-terminated string.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn trace_ext_puts(s: *const c_char) {
     if s.is_null() {
@@ -34,6 +35,7 @@ pub unsafe extern "C" fn trace_ext_puts(s: *const c_char) {
 /// # Safety
 ///
 /// `buf` readable for `len` bytes.
+// SAFETY: exports the libutee C symbol of this name; a TA links no other definition of it.
 #[cfg_attr(target_os = "none", unsafe(no_mangle))]
 pub unsafe extern "C" fn _utee_log(buf: *const u8, len: usize) {
     // SAFETY: forwarded from the caller.
