@@ -1,4 +1,5 @@
-//! A software stand-in for the image's accelerator, for host tests: it
+//! A software stand-in for the image's accelerator, for host tests (the
+//! crate's own and, with the `testing` feature, its integration tests): it
 //! keeps the real schedule's first round keys (the key itself) and does the
 //! work with the RustCrypto ciphers, counts its calls and can refuse some.
 
@@ -11,34 +12,48 @@ use cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 
 use super::{Accelerator, AesSchedule, Busy};
 
-pub(crate) struct Fake {
+/// The stand-in; its switches say which routines it offers.
+pub struct Fake {
+    /// Offers the AES routines.
     pub aes: bool,
+    /// Offers the SHA-1 block function.
     pub sha1: bool,
+    /// Offers the SHA-256 block function.
     pub sha256: bool,
-    /// Refuse every call whose number (from 0) is odd.
-    pub refuse_odd: bool,
+    /// Refuse call n (from 0) when `n % refuse_every == refuse_every - 1`
+    /// (2: every second call, 3: every third; 0 or 1: none).
+    pub refuse_every: usize,
     /// Flip a bit of every output (a broken implementation).
     pub broken: bool,
+    /// Calls made, refused or not.
     pub calls: AtomicUsize,
+    /// Calls that did the work.
     pub done: AtomicUsize,
 }
 
 impl Fake {
-    pub(crate) fn leak(refuse_odd: bool) -> &'static Fake {
-        Box::leak(Box::new(Fake {
+    /// A working stand-in that refuses as `refuse_every` says.
+    pub const fn new(refuse_every: usize) -> Fake {
+        Fake {
             aes: true,
             sha1: true,
             sha256: true,
-            refuse_odd,
+            refuse_every,
             broken: false,
             calls: AtomicUsize::new(0),
             done: AtomicUsize::new(0),
-        }))
+        }
+    }
+
+    /// A working stand-in for `'static` use, refusing every odd call when
+    /// `refuse_odd`.
+    pub fn leak(refuse_odd: bool) -> &'static Fake {
+        Box::leak(Box::new(Fake::new(if refuse_odd { 2 } else { 0 })))
     }
 
     fn admit(&self) -> Result<(), Busy> {
         let n = self.calls.fetch_add(1, Ordering::Relaxed);
-        if self.refuse_odd && n % 2 == 1 {
+        if self.refuse_every > 1 && n % self.refuse_every == self.refuse_every - 1 {
             return Err(Busy);
         }
         self.done.fetch_add(1, Ordering::Relaxed);
@@ -46,7 +61,7 @@ impl Fake {
     }
 
     /// Calls that did the work.
-    pub(crate) fn done(&self) -> usize {
+    pub fn done(&self) -> usize {
         self.done.load(Ordering::Relaxed)
     }
 

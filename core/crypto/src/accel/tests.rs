@@ -22,7 +22,7 @@ fn self_test_catches_a_broken_one() {
             sha1,
             sha256,
             broken: true,
-            refuse_odd: false,
+            refuse_every: 0,
             calls: Default::default(),
             done: Default::default(),
         }));
@@ -45,7 +45,7 @@ fn self_test_with_nothing_to_test() {
         sha1: false,
         sha256: false,
         broken: true,
-        refuse_odd: false,
+        refuse_every: 0,
         calls: Default::default(),
         done: Default::default(),
     }));
@@ -65,7 +65,7 @@ fn schedule_only_for_aes_key_lengths_and_cpus() {
         sha1: true,
         sha256: true,
         broken: false,
-        refuse_odd: false,
+        refuse_every: 0,
         calls: Default::default(),
         done: Default::default(),
     }));

@@ -77,7 +77,7 @@ fn only_hashes_the_cpu_has() {
         sha1: false,
         sha256: true,
         broken: false,
-        refuse_odd: false,
+        refuse_every: 0,
         calls: Default::default(),
         done: Default::default(),
     }));
