@@ -242,7 +242,7 @@ mod tests {
             Err(MmError::OutsideWindow { .. })
         ));
         // Wrapping the address space.
-        assert!(bad(&mut t, u64::MAX & !0xfff, &[0x5000, 0x6000], UserKind::Rw).is_err());
+        assert!(bad(&mut t, !0xfff_u64, &[0x5000, 0x6000], UserKind::Rw).is_err());
         // Unaligned VA or PA, a PA past 48 bits, executable pages.
         assert!(matches!(
             bad(&mut t, START + 0x10, &[0x5000], UserKind::Rw),
@@ -257,12 +257,7 @@ mod tests {
             Err(MmError::PaOutOfRange { .. })
         ));
         assert!(matches!(
-            bad(
-                &mut t,
-                START + PAGE_SIZE,
-                &[u64::MAX & !0xfff],
-                UserKind::Rw
-            ),
+            bad(&mut t, START + PAGE_SIZE, &[!0xfff_u64], UserKind::Rw),
             Err(MmError::PaOutOfRange { .. })
         ));
         assert!(matches!(
@@ -323,7 +318,7 @@ mod tests {
         .check()
         .is_err());
         assert!(LeafTables {
-            start: u64::MAX & !(LEAF_TABLE_SPAN - 1),
+            start: !(LEAF_TABLE_SPAN - 1),
             ..ok
         }
         .check()
