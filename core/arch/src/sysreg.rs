@@ -210,6 +210,21 @@ pub fn tlbi_aside1is(asid: u64) {
     dsb_ish();
 }
 
+/// `tlbi vale1is`: drops every CPU's last-level TLB entries for one page
+/// (inner shareable): `operand` holds the ASID in bits 63:48 and VA[55:12]
+/// in bits 43:0. Barriers are the caller's (see `tlb.rs`). Never unsafe:
+/// entries are only refetched.
+#[inline]
+pub fn tlbi_vale1is(operand: u64) {
+    #[cfg(target_os = "none")]
+    // SAFETY: invalidating TLB entries only makes the walker refetch them from the tables.
+    unsafe {
+        core::arch::asm!("tlbi vale1is, {}", in(reg) operand, options(nostack, preserves_flags))
+    };
+    #[cfg(not(target_os = "none"))]
+    fake::op("tlbi vale1is", operand);
+}
+
 /// Switches the EL0/EL1 lower-half translation to `ttbr0` (then `isb`).
 ///
 /// # Safety
