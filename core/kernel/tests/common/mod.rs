@@ -83,6 +83,9 @@ pub fn le_struct(o: [u8; 16]) -> [u8; 16] {
 /// that ends this run (normally a system call set up with [`Ta::syscall`]).
 pub type Script = Arc<dyn Fn(&mut Ta<'_>) -> Trap + Send + Sync>;
 
+/// A tree the machine built: its mappings and its kept parameter tables.
+type Tree = (Vec<UserMapping>, Vec<u64>);
+
 /// Marker in x28: the entry has started (low 32 bits = step).
 const MAGIC: u64 = 0x5c41_7000;
 
@@ -93,7 +96,7 @@ const MAGIC: u64 = 0x5c41_7000;
 pub struct FakeHw {
     mem: Mutex<Vec<u8>>,
     /// Tree base -> its mappings and its kept parameter tables.
-    tables: Mutex<HashMap<u64, (Vec<UserMapping>, Vec<u64>)>>,
+    tables: Mutex<HashMap<u64, Tree>>,
     seen: Mutex<HashMap<u16, Vec<UserMapping>>>,
     /// The normal world's RAM (of the world using this machine).
     ns: Mutex<Option<Ram>>,
@@ -192,7 +195,7 @@ impl FakeHw {
     }
 
     /// The mappings the tables at `base` hold, and its kept tables.
-    fn maps(&self, base: u64) -> Option<(Vec<UserMapping>, Vec<u64>)> {
+    fn maps(&self, base: u64) -> Option<Tree> {
         self.tables.lock().unwrap().get(&base).cloned()
     }
 
