@@ -469,6 +469,9 @@ mod tests {
     const NS_RAM: u64 = 0x4000_0000;
     const NS_SIZE: u64 = 1 << 20;
 
+    /// The last tree built: its arena, the arena's address, its kept tables.
+    type Tree = (Vec<oxtee_mm::Table>, u64, Vec<u64>);
+
     /// TA frames as one vector, normal-world RAM as another; trees are
     /// built for real and kept (last one), leaf tables patched in the
     /// frames; TLB invalidations recorded; TAs never run.
@@ -476,7 +479,7 @@ mod tests {
         mem: StdMutex<Vec<u8>>,
         ns: StdMutex<Vec<u8>>,
         built: StdMutex<Vec<(FrameRange, Vec<UserMapping>)>>,
-        tree: StdMutex<Option<(Vec<oxtee_mm::Table>, u64, Vec<u64>)>>,
+        tree: StdMutex<Option<Tree>>,
         /// (va, pages, asid) of every unmap.
         dropped: StdMutex<Vec<(u64, usize, u16)>>,
         fail_unmap: core::sync::atomic::AtomicBool,
