@@ -294,6 +294,27 @@ impl Parameters {
         Err(Error::SHORT_BUFFER)
     }
 
+    /// Stores `byte` at the start of memory reference `index` although it is an
+    /// input: a probe of the TEE, not something a TA should do
+    /// (`TEE_ERROR_BAD_PARAMETERS` unless `index` is a non-empty input memref).
+    /// GP leaves it undefined: OP-TEE maps inputs writable and the byte lands in
+    /// the client's buffer; oxtee maps them read-only and the store kills the TA
+    /// (the client sees `TEE_ERROR_TARGET_DEAD`).
+    #[doc(hidden)]
+    pub fn probe_write_input(&self, index: usize, byte: u8) -> Result<()> {
+        let addr = match self.slot(index)? {
+            (ParamType::MemrefInput, Param::Memref { addr, capacity, .. }) if capacity > 0 => {
+                addr
+            }
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        // SAFETY: decode() checked [addr, addr + capacity) readable: mapped parameter
+        // memory holding no Rust object (it is only ever copied). A volatile store
+        // there either lands or, on a read-only mapping, faults and ends the TA.
+        unsafe { core::ptr::write_volatile(addr as *mut u8, byte) };
+        Ok(())
+    }
+
     /// Writes output values and memref sizes back into `raw` (input parameters and
     /// types are left as they are).
     pub fn write_back(&self, raw: &mut UteeParams) {
@@ -563,6 +584,35 @@ mod tests {
             Err(Error::BAD_PARAMETERS),
             "memref is not a value"
         );
+    }
+
+    #[test]
+    fn the_input_probe_stores_into_inputs_only() {
+        let mut input = [0u8; 4];
+        let mut inout = [0u8; 4];
+        let arena = [
+            input.as_ptr() as usize..input.as_ptr() as usize + input.len(),
+            inout.as_ptr() as usize..inout.as_ptr() as usize + inout.len(),
+        ];
+        let check =
+            |_: u32, a: usize, l: usize| arena.iter().any(|r| a >= r.start && a + l <= r.end);
+        let r = raw(
+            tee_param_types(MI, MIO, MI, VI),
+            [
+                (input.as_mut_ptr() as u64, 4),
+                (inout.as_mut_ptr() as u64, 4),
+                (0, 0),
+                (1, 2),
+            ],
+        );
+        let p = decode(&r, &check).unwrap();
+        // On the host the memory is writable, as OP-TEE maps inputs.
+        p.probe_write_input(0, 0x5a).unwrap();
+        assert_eq!(input, [0x5a, 0, 0, 0]);
+        for other in [1, 2, 3, 4] {
+            assert_eq!(p.probe_write_input(other, 1), Err(Error::BAD_PARAMETERS));
+        }
+        assert_eq!(inout, [0; 4]);
     }
 
     #[test]

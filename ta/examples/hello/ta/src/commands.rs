@@ -33,6 +33,11 @@ pub(crate) const CMD_STORE: u32 = 7;
 pub(crate) const CMD_LOAD: u32 = 8;
 /// memref[0] (input) object id: deleted.
 pub(crate) const CMD_DELETE: u32 = 9;
+/// memref[0] (input, not empty): the TA stores a byte into it, which GP leaves
+/// undefined. oxtee maps inputs read-only: the store faults and the client sees
+/// `TEE_ERROR_TARGET_DEAD`. OP-TEE maps them writable: the command succeeds and
+/// the byte (0x5a) lands in the client's shared memory.
+pub(crate) const CMD_WRITE_INPUT: u32 = 20;
 
 const NONE: T = T::None;
 
@@ -96,6 +101,10 @@ pub(crate) fn run(command: u32, params: &mut Parameters, invocations: u32) -> Re
             params.expect([T::MemrefInput, NONE, NONE, NONE])?;
             let id = params.read_memref(0)?;
             PersistentObject::open(&id, flags::ACCESS_WRITE_META)?.delete()
+        }
+        CMD_WRITE_INPUT => {
+            params.expect([T::MemrefInput, NONE, NONE, NONE])?;
+            params.probe_write_input(0, 0x5a)
         }
         _ => Err(Error::NOT_SUPPORTED),
     }
@@ -164,6 +173,19 @@ mod tests {
             run(99, &mut decode(&raw(0, &[])), 1),
             Err(Error::NOT_SUPPORTED)
         );
+    }
+
+    #[test]
+    fn write_input_takes_one_non_empty_input() {
+        // On the host the buffer is writable, as OP-TEE maps inputs.
+        let mut buf = [0u8; 3];
+        let mut p = decode(&raw(5, &[(buf.as_mut_ptr() as u64, 3)]));
+        run(CMD_WRITE_INPUT, &mut p, 1).unwrap();
+        assert_eq!(buf, [0x5a, 0, 0]);
+        let mut p = decode(&raw(5, &[(0, 0)]));
+        assert_eq!(run(CMD_WRITE_INPUT, &mut p, 1), Err(Error::BAD_PARAMETERS));
+        let mut p = decode(&raw(7, &[(buf.as_mut_ptr() as u64, 3)]));
+        assert_eq!(run(CMD_WRITE_INPUT, &mut p, 1), Err(Error::BAD_PARAMETERS));
     }
 
     #[test]
