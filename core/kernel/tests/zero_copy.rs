@@ -379,3 +379,44 @@ fn null_and_empty_memrefs_behave_as_before() {
     assert_eq!(w.k.shm().lock().users(COOKIE), Some(0));
     w.assert_clean();
 }
+
+/// A system call writing into an input buffer for the TA (as xtest's crypt
+/// TA has the core write an SM2 key-exchange confirmation there): the page
+/// becomes the TA's private copy, the client's buffer never changes.
+#[test]
+fn the_core_writes_into_an_input_buffer_only_through_a_private_copy() {
+    let (mut w, session) = setup();
+    reg_write(&mut w, 0, b"0123456789abcdef");
+    let used = w.frames_used();
+    w.hw.set_script(move |ta| {
+        if ta.func() != 2 {
+            return ta.ret(0);
+        }
+        let p = ta.params();
+        match ta.step {
+            // The TA reads the page (its translation is cached), then asks
+            // for TEE_GetSystemTime into the input buffer, 4 bytes in.
+            0 => {
+                assert_eq!(ta.read(p.a[0], 4).unwrap(), b"0123");
+                ta.syscall(13, &[0, p.a[0] + 4])
+            }
+            _ => {
+                assert_eq!(ta.last(), 0, "the call succeeded");
+                let got = ta.read(p.a[0], 16).unwrap();
+                assert_eq!(&got[..4], b"0123");
+                assert_ne!(&got[4..12], b"456789ab", "the TA sees the time");
+                assert_eq!(&got[12..], b"cdef");
+                // Still read-only for the TA itself.
+                assert!(!ta.write(p.a[0], b"X"));
+                ta.ret(0)
+            }
+        }
+    });
+    let a = invoke(&mut w, session, &[rmem(0, 0, 16)]);
+    assert_eq!(a.ret, TEE_SUCCESS);
+    assert_eq!(reg_read(&w, 0, 16), b"0123456789abcdef");
+    // The copy went with the call.
+    assert_eq!(w.frames_used(), used);
+    assert_eq!(w.k.shm().lock().users(COOKIE), Some(0));
+    w.assert_clean();
+}

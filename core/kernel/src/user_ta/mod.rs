@@ -174,8 +174,9 @@ pub struct UserStats {
 
 /// All user TAs of the core.
 pub struct UserTas {
-    /// Frames for TA memory and tables.
-    pub frames: Frames,
+    /// Frames for TA memory and tables (shared with the spaces, which take
+    /// frames for private copies of input pages the core writes for a TA).
+    pub frames: Arc<Frames>,
     table: Mutex<Table>,
     /// TA persistent time offsets (UUID, seconds and milliseconds to add to
     /// the system time), kept in memory.
@@ -240,7 +241,7 @@ impl UserTas {
     /// No TAs; frames to be given with [`UserTas::init_frames`].
     pub fn new() -> Self {
         Self {
-            frames: Mutex::new(Box::new(FrameAllocator::new())),
+            frames: Arc::new(Mutex::new(Box::new(FrameAllocator::new()))),
             table: Mutex::new(Table {
                 next_session: FIRST_SESSION,
                 next_instance: 1,
@@ -829,7 +830,12 @@ fn map_params(
 }
 
 /// Copies a parameter buffer into fresh frames mapped into the TA.
-fn map_copy(ctx: &mut Ctx, frames: &Frames, hw: &dyn UserHw, data: &[u8]) -> Result<u64, TeeError> {
+fn map_copy(
+    ctx: &mut Ctx,
+    frames: &Arc<Frames>,
+    hw: &dyn UserHw,
+    data: &[u8],
+) -> Result<u64, TeeError> {
     let size = page_up(data.len().max(1) as u64).ok_or(TeeError::OUT_OF_MEMORY)?;
     let f = ctx.space.alloc_frames(frames, hw, size)?;
     let r = hw

@@ -7,7 +7,15 @@
 //! A buffer is either normal-world shared memory (`NS` = 1, read-only for an
 //! input) or a copy in the instance's frames (TA-to-TA calls, empty
 //! buffers). An unmapped guard page lies before and after every buffer.
+//!
+//! The core never writes a client's input buffer. When a system call writes
+//! into one for the TA (xtest's crypt TA points an SM2 key-exchange output
+//! attribute into its input buffer, as OP-TEE, which maps inputs writable,
+//! allows), the page is first replaced by a private copy (break before
+//! make: unmapped, its TLB entries dropped, the copy mapped read-only), as
+//! when every memref was a copy.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use supplicant_proto::tee_error::TeeError;
 
@@ -15,7 +23,7 @@ use oxtee_frames::{FrameRange, Owner};
 use oxtee_mm::{LeafTables, UserKind, LEAF_TABLE_SPAN};
 
 use super::hw::UserHw;
-use super::space::{Phys, PAGE};
+use super::space::{Access, Phys, PAGE};
 use super::Frames;
 
 /// Where the window lies in every TA's address space (the top 256 MiB of
@@ -43,6 +51,8 @@ pub enum ParamPages {
 struct Buf {
     va: u64,
     pages: Vec<u64>,
+    /// Pages replaced by a private copy (a frame of the instance).
+    private: Vec<bool>,
     nonsecure: bool,
     writable: bool,
     copy: Option<FrameRange>,
@@ -55,11 +65,13 @@ impl Buf {
 }
 
 /// The window's tables and the buffers mapped now.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ParamWindow {
     /// One frame per 2 MiB, in VA order from `PARAMS.start`.
     tables: Vec<FrameRange>,
     bufs: Vec<Buf>,
+    /// The frame pool, for private copies of input pages.
+    frames: Option<Arc<Frames>>,
 }
 
 impl ParamWindow {
@@ -80,11 +92,14 @@ impl ParamWindow {
     /// mapped and a `Copy`'s frames stay the caller's.
     pub fn map(
         &mut self,
-        frames: &Frames,
+        frames: &Arc<Frames>,
         hw: &dyn UserHw,
         owner: Owner,
         what: ParamPages,
     ) -> Result<u64, TeeError> {
+        if self.frames.is_none() {
+            self.frames = Some(Arc::clone(frames));
+        }
         let (pages, nonsecure, writable, copy) = match what {
             ParamPages::Shared { pages, writable } => (pages, true, writable, None),
             ParamPages::Copy(f) => {
@@ -114,10 +129,16 @@ impl ParamWindow {
         self.bufs
             .try_reserve(1)
             .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+        let mut private = Vec::new();
+        private
+            .try_reserve_exact(pages.len())
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+        private.resize(pages.len(), false);
         hw.map_leaves(&leaves, va, &pages, kind)?;
         self.bufs.push(Buf {
             va,
             pages,
+            private,
             nonsecure,
             writable,
             copy,
@@ -147,6 +168,11 @@ impl ParamWindow {
             if let Some(f) = b.copy {
                 let _ = frames.lock().free(f);
             }
+            for (&pa, _) in b.pages.iter().zip(&b.private).filter(|(_, &p)| p) {
+                if let Ok(f) = FrameRange::new(pa, 1) {
+                    let _ = frames.lock().free(f);
+                }
+            }
         }
         if !ok {
             for t in self.tables.drain(..) {
@@ -156,21 +182,85 @@ impl ParamWindow {
         ok
     }
 
-    /// Where `va` is if it lies in a mapped buffer (writable when `write`):
-    /// the page's physical address, bytes left in the page, and whether it
-    /// is normal-world memory.
-    pub(super) fn translate(&self, va: u64, write: bool) -> Option<Phys> {
+    /// Where `va` is if it lies in a mapped buffer and `access` is allowed:
+    /// the page's physical address, bytes left in the page, whether it is
+    /// normal-world memory, and whether a store by the core needs a private
+    /// copy of it first ([`ParamWindow::privatize`]).
+    pub(super) fn translate(&self, va: u64, access: Access) -> Option<Phys> {
         let b = self.bufs.iter().find(|b| va >= b.va && va < b.end())?;
-        if write && !b.writable {
+        let i = ((va - b.va) / PAGE) as usize;
+        let (page, private) = (*b.pages.get(i)?, *b.private.get(i)?);
+        let copy_on_write = b.nonsecure && !b.writable && !private;
+        let allowed = match access {
+            Access::Read => true,
+            Access::TaWrite => b.writable,
+            Access::CoreWrite => b.writable || private || copy_on_write,
+        };
+        if !allowed {
             return None;
         }
         let in_page = va % PAGE;
-        let page = *b.pages.get(((va - b.va) / PAGE) as usize)?;
         Some(Phys {
             pa: page + in_page,
             avail: PAGE - in_page,
-            nonsecure: b.nonsecure,
+            nonsecure: b.nonsecure && !private,
+            copy_on_write: copy_on_write && access == Access::CoreWrite,
         })
+    }
+
+    /// Replaces the normal-world input page at `va` by a private copy in a
+    /// frame of `owner`, mapped read-only for the TA (its old TLB entries of
+    /// `asid` dropped first), so the core can write it without touching
+    /// the client's buffer. Nothing to do for any other page.
+    pub(super) fn privatize(
+        &mut self,
+        hw: &dyn UserHw,
+        owner: Owner,
+        asid: u16,
+        va: u64,
+    ) -> Result<(), TeeError> {
+        let page_va = va & !(PAGE - 1);
+        let Some(b) = self
+            .bufs
+            .iter()
+            .position(|b| page_va >= b.va && page_va < b.end())
+        else {
+            return Ok(());
+        };
+        let i = ((page_va - self.bufs[b].va) / PAGE) as usize;
+        let buf = &self.bufs[b];
+        if !buf.nonsecure || buf.writable || buf.private[i] {
+            return Ok(());
+        }
+        let frames = self.frames.clone().ok_or(TeeError::BAD_STATE)?;
+        let f = frames
+            .lock()
+            .alloc(owner, 1)
+            .ok_or(TeeError::OUT_OF_MEMORY)?;
+        let mut bytes = alloc::vec![0u8; PAGE as usize];
+        let copied = hw
+            .read_ns(buf.pages[i], &mut bytes)
+            .and_then(|()| hw.write(f.start(), &bytes));
+        if let Err(e) = copied {
+            let _ = frames.lock().free(f);
+            return Err(e);
+        }
+        let tables = self.table_pas()?;
+        let leaves = LeafTables {
+            start: PARAMS.start,
+            tables: &tables,
+        };
+        if let Err(e) = hw.unmap_leaves(&leaves, page_va, 1, asid) {
+            let _ = frames.lock().free(f);
+            return Err(e);
+        }
+        // From here the page is the private copy's (freed with the buffer),
+        // even if it cannot be mapped: the TA then faults on it, and the
+        // unmapping at the end of the call fails safe.
+        let buf = &mut self.bufs[b];
+        buf.pages[i] = f.start();
+        buf.private[i] = true;
+        hw.map_leaves(&leaves, page_va, &[f.start()], UserKind::Ro)
     }
 
     /// Gives the window its first table (before the first tree is built,

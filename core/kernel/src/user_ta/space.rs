@@ -3,6 +3,7 @@
 //! the fixed mappings change, and the parameter window, whose pages are
 //! patched in place call by call.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use supplicant_proto::tee_error::TeeError;
 
@@ -63,12 +64,26 @@ impl Region {
 }
 
 /// A translated address: where it is, how much stays contiguous with the
-/// same rights, and whether it is normal-world memory.
+/// same rights, whether it is normal-world memory, and whether a store by
+/// the core needs a private copy of its page first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Phys {
     pub(super) pa: u64,
     pub(super) avail: u64,
     pub(super) nonsecure: bool,
+    pub(super) copy_on_write: bool,
+}
+
+/// Whose rights an access is checked with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    /// A load (by the TA or by the core for it).
+    Read,
+    /// A store by the TA itself, at EL0.
+    TaWrite,
+    /// A store the core makes for the TA (a system call's output): also
+    /// into a normal-world input buffer, whose page it then copies first.
+    CoreWrite,
 }
 
 /// The mappings of one TA instance and its translation tables.
@@ -82,8 +97,9 @@ pub struct Space {
     tables: Option<FrameRange>,
     root: Option<UserRoot>,
     stale: bool,
-    /// Buffers of the running call, in their own kept tables.
-    params: ParamWindow,
+    /// Buffers of the running call, in their own kept tables (locked: the
+    /// core's stores into input pages change it through `&self`).
+    params: spin::Mutex<ParamWindow>,
 }
 
 impl Space {
@@ -97,7 +113,7 @@ impl Space {
             tables: None,
             root: None,
             stale: true,
-            params: ParamWindow::default(),
+            params: spin::Mutex::new(ParamWindow::default()),
         }
     }
 
@@ -226,7 +242,7 @@ impl Space {
 
     /// How the region holding `va` is used.
     pub fn usage_at(&self, va: u64) -> Option<Use> {
-        if let Some(p) = self.params.translate(va, false) {
+        if let Some(p) = self.params.lock().translate(va, Access::Read) {
             return Some(Use::Param {
                 nonsecure: p.nonsecure,
             });
@@ -242,35 +258,50 @@ impl Space {
     /// On error nothing is mapped and a `Copy`'s frames stay the caller's.
     pub fn map_param(
         &mut self,
-        frames: &Frames,
+        frames: &Arc<Frames>,
         hw: &dyn UserHw,
         what: ParamPages,
     ) -> Result<u64, TeeError> {
-        let tables = self.params.tables();
-        let r = self.params.map(frames, hw, self.owner, what);
+        let params = self.params.get_mut();
+        let tables = params.tables();
+        let r = params.map(frames, hw, self.owner, what);
         // New tables (even of a failed call) are linked when the tree is
         // next built.
-        self.stale |= self.params.tables() != tables;
+        self.stale |= params.tables() != tables;
         r
     }
 
     /// Unmaps every parameter buffer (see [`ParamWindow::unmap_all`]).
     pub fn unmap_params(&mut self, frames: &Frames, hw: &dyn UserHw) {
-        if !self.params.unmap_all(frames, hw, self.asid) {
+        if !self.params.get_mut().unmap_all(frames, hw, self.asid) {
             // The window's tables are gone: rebuild without them.
             self.stale = true;
         }
     }
 
     /// The parameter window.
-    pub fn params(&self) -> &ParamWindow {
-        &self.params
+    pub fn params(&self) -> spin::MutexGuard<'_, ParamWindow> {
+        self.params.lock()
     }
 
-    /// Every page of `[va, va + len)` is mapped, writable when `write`.
-    /// An empty range is accepted only at a mapped address or 0.
+    /// Every page of `[va, va + len)` is mapped, and writable when `write`
+    /// by the core for the TA (into an input buffer, by a private copy of
+    /// its pages). An empty range is accepted only at a mapped address or 0.
     pub fn check(&self, va: u64, len: u64, write: bool) -> bool {
-        self.walk(va, len, write, |_| {}).is_ok()
+        let access = if write {
+            Access::CoreWrite
+        } else {
+            Access::Read
+        };
+        self.walk(va, len, access, |_| {}).is_ok()
+    }
+
+    /// Every page of `[va, va + len)` is mapped with the TA's own rights
+    /// (writable at EL0 when `write`): what `TEE_CheckMemoryAccessRights`
+    /// answers.
+    pub fn check_ta(&self, va: u64, len: u64, write: bool) -> bool {
+        let access = if write { Access::TaWrite } else { Access::Read };
+        self.walk(va, len, access, |_| {}).is_ok()
     }
 
     /// Calls `f` for each physically contiguous piece of the range, with
@@ -279,13 +310,13 @@ impl Space {
         &self,
         va: u64,
         len: u64,
-        write: bool,
+        access: Access,
         mut f: impl FnMut(Phys),
     ) -> Result<(), TeeError> {
         let end = va.checked_add(len).ok_or(TeeError::ACCESS_DENIED)?;
         let mut at = va;
         while at < end {
-            let p = self.translate(at, write).ok_or(TeeError::ACCESS_DENIED)?;
+            let p = self.translate(at, access).ok_or(TeeError::ACCESS_DENIED)?;
             let n = p.avail.min(end - at);
             f(Phys { avail: n, ..p });
             at += n;
@@ -294,16 +325,17 @@ impl Space {
     }
 
     /// Where `va` is and how many bytes stay contiguous with the same
-    /// rights from there; `None` unless mapped (writable when `write`).
-    fn translate(&self, va: u64, write: bool) -> Option<Phys> {
+    /// rights from there; `None` unless mapped for `access`.
+    fn translate(&self, va: u64, access: Access) -> Option<Phys> {
         if PARAMS.contains(&va) {
-            return self.params.translate(va, write);
+            return self.params.lock().translate(va, access);
         }
-        let allowed = |k: UserKind| !write || k == UserKind::Rw;
+        let allowed = |k: UserKind| access == Access::Read || k == UserKind::Rw;
         let secure = |pa: u64, avail: u64| Phys {
             pa,
             avail,
             nonsecure: false,
+            copy_on_write: false,
         };
         let r = self.regions.iter().find(|r| va >= r.va && va < r.end())?;
         if !r.container {
@@ -321,7 +353,7 @@ impl Space {
     /// of normal-world memory, once.
     pub fn read(&self, hw: &dyn UserHw, va: u64, dst: &mut [u8]) -> Result<(), TeeError> {
         let (mut off, mut copied) = (0, Ok(()));
-        self.walk(va, dst.len() as u64, false, |p| {
+        self.walk(va, dst.len() as u64, Access::Read, |p| {
             let n = p.avail as usize;
             if copied.is_ok() {
                 let d = &mut dst[off..off + n];
@@ -336,13 +368,24 @@ impl Space {
         copied
     }
 
-    /// Copies `src` into TA memory at `va` (every byte mapped writable: the
-    /// core never writes an input buffer on the TA's behalf).
+    /// Copies `src` into TA memory at `va` (every byte mapped writable for
+    /// the core). The core never writes a client's input buffer: pages of
+    /// one are first replaced by private copies, which the TA then reads.
     pub fn write(&self, hw: &dyn UserHw, va: u64, src: &[u8]) -> Result<(), TeeError> {
+        let len = src.len() as u64;
         // Check the whole range first so a failed copy writes nothing.
-        self.walk(va, src.len() as u64, true, |_| {})?;
+        let mut cow = false;
+        self.walk(va, len, Access::CoreWrite, |p| cow |= p.copy_on_write)?;
+        if cow {
+            let mut params = self.params.lock();
+            let mut page = va & !(PAGE - 1);
+            while page < va + len {
+                params.privatize(hw, self.owner, self.asid, page)?;
+                page += PAGE;
+            }
+        }
         let (mut off, mut copied) = (0, Ok(()));
-        self.walk(va, src.len() as u64, true, |p| {
+        self.walk(va, len, Access::CoreWrite, |p| {
             let n = p.avail as usize;
             if copied.is_ok() {
                 let s = &src[off..off + n];
@@ -430,8 +473,9 @@ impl Space {
         let need = 2 + slots.len() as u64;
         // The parameter window gets its first table with the first tree, so
         // a first call's buffers need no rebuild.
-        self.params.reserve_first_table(frames, hw, self.owner)?;
-        let leaf_tables = self.params.table_pas()?;
+        let params = self.params.get_mut();
+        params.reserve_first_table(frames, hw, self.owner)?;
+        let leaf_tables = params.table_pas()?;
         if let Some(old) = self.tables.take() {
             let _ = frames.lock().free(old);
         }
@@ -647,8 +691,8 @@ mod tests {
         }
     }
 
-    fn setup() -> (Hw, Frames, Space) {
-        let frames = Frames::default();
+    fn setup() -> (Hw, Arc<Frames>, Space) {
+        let frames = Arc::new(Frames::default());
         frames.lock().init(POOL, POOL_SIZE).unwrap();
         (Hw::new(), frames, Space::new(Owner(3), 9))
     }
@@ -1094,15 +1138,40 @@ mod tests {
             space.read_u32(&hw, input + 0x123).unwrap(),
             u32::from_le_bytes(*b"in:1")
         );
-        // ... and never writes an input for the TA.
+        // The TA may not write an input; the core may for it, but never into
+        // the client's buffer: the page becomes a private copy (mapped
+        // read-only after dropping the old TLB entries), the TA reads it.
         let before = hw.ns.lock().unwrap().clone();
-        assert!(!space.check(input, 1, true));
-        assert_eq!(
-            space.write(&hw, input + 0x123, b"x"),
-            Err(TeeError::ACCESS_DENIED)
-        );
-        assert_eq!(*hw.ns.lock().unwrap(), before);
+        assert!(!space.check_ta(input, 1, true));
+        assert!(space.check(input, 1, true));
         assert_eq!(space.usage_at(input), Some(Use::Param { nonsecure: true }));
+        space.write(&hw, input + 0x123, b"X").unwrap();
+        assert_eq!(*hw.ns.lock().unwrap(), before, "client memory untouched");
+        assert_eq!(
+            space.read_u32(&hw, input + 0x123).unwrap(),
+            u32::from_le_bytes(*b"Xn:1")
+        );
+        space.read(&hw, input + PAGE - 4, &mut b).unwrap();
+        assert_eq!(&b, b"abcdefgh", "the copy holds the whole page");
+        let leaf = hw.walk(input + 0x123).unwrap();
+        assert!(!leaf.ns && !leaf.el0_write() && leaf.uxn, "{leaf:?}");
+        assert_ne!(leaf.pa & !0xfff, NS_RAM + 0x3000);
+        assert_eq!(
+            *hw.dropped.lock().unwrap(),
+            [(input, 1, 9)],
+            "break before make"
+        );
+        assert!(
+            !space.check_ta(input, 1, true),
+            "still read-only for the TA"
+        );
+        assert_eq!(
+            hw.walk(input + PAGE).unwrap().pa,
+            NS_RAM + 0x7000,
+            "only that page"
+        );
+        assert_eq!(frames.lock().owned_frames(Owner(3)), owned + 1);
+        hw.dropped.lock().unwrap().clear();
         assert_eq!(space.usage_at(input - 1), None);
         assert!(!space.check(input + 2 * PAGE, 1, false), "guard after");
         // An output: writable, after the next guard page.

@@ -303,9 +303,7 @@ impl Parameters {
     #[doc(hidden)]
     pub fn probe_write_input(&self, index: usize, byte: u8) -> Result<()> {
         let addr = match self.slot(index)? {
-            (ParamType::MemrefInput, Param::Memref { addr, capacity, .. }) if capacity > 0 => {
-                addr
-            }
+            (ParamType::MemrefInput, Param::Memref { addr, capacity, .. }) if capacity > 0 => addr,
             _ => return Err(Error::BAD_PARAMETERS),
         };
         // SAFETY: decode() checked [addr, addr + capacity) readable: mapped parameter
