@@ -158,12 +158,18 @@ impl UserCpu {
         va: u64,
         count: usize,
         asid: u16,
+        cpus: u64,
     ) -> Result<(), TeeError> {
         with_kept_tables(leaves, |tables| {
             oxtee_mm::unmap_leaves(tables, leaves.start, va, count)
         })?;
-        crate::tlb::drop_user_pages(asid, va, count as u64);
+        crate::tlb::drop_user_pages(asid, va, count as u64, cpus);
         Ok(())
+    }
+
+    /// See `UserHw::this_cpu`.
+    pub fn this_cpu(&self) -> usize {
+        crate::cpu::cpu_index()
     }
 
     /// See `UserHw::run`.

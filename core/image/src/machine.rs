@@ -85,8 +85,13 @@ impl UserHw for Machine {
         va: u64,
         count: usize,
         asid: u16,
+        cpus: u64,
     ) -> Result<(), TeeError> {
-        UserCpu.unmap_leaves(leaves, va, count, asid)
+        UserCpu.unmap_leaves(leaves, va, count, asid, cpus)
+    }
+
+    fn this_cpu(&self) -> usize {
+        UserCpu.this_cpu()
     }
 
     fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap {

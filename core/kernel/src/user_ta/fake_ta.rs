@@ -55,8 +55,18 @@ impl UserHw for Hw {
     ) -> Result<(), TeeError> {
         Err(TeeError::GENERIC)
     }
-    fn unmap_leaves(&self, _: &LeafTables<'_>, _: u64, _: usize, _: u16) -> Result<(), TeeError> {
+    fn unmap_leaves(
+        &self,
+        _: &LeafTables<'_>,
+        _: u64,
+        _: usize,
+        _: u16,
+        _: u64,
+    ) -> Result<(), TeeError> {
         Err(TeeError::GENERIC)
+    }
+    fn this_cpu(&self) -> usize {
+        0
     }
     fn sync_code(&self, _: u64, _: u64) {}
     fn build_tables(

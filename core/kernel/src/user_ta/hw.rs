@@ -139,15 +139,21 @@ pub trait UserHw: Sync {
         kind: UserKind,
     ) -> Result<(), TeeError>;
     /// Unmaps `count` pages at `va` from the kept tables `leaves`
-    /// (`oxtee_mm::unmap_leaves`) and drops their TLB entries of `asid` on
-    /// every CPU before returning.
+    /// (`oxtee_mm::unmap_leaves`) and drops their TLB entries of `asid`
+    /// before returning, on every CPU that may hold them: those of `cpus`
+    /// (bit n: the TA ran on CPU n while the pages were mapped; this CPU's
+    /// TLB alone when no other).
     fn unmap_leaves(
         &self,
         leaves: &LeafTables<'_>,
         va: u64,
         count: usize,
         asid: u16,
+        cpus: u64,
     ) -> Result<(), TeeError>;
+    /// Index of the CPU running the caller (below 64), for the TLB
+    /// bookkeeping of [`UserHw::unmap_leaves`].
+    fn this_cpu(&self) -> usize;
     /// Runs the TA on this CPU in the address space `root` (tagged with its
     /// ASID) until its next exception; `flush` invalidates the ASID's TLB
     /// entries first (after its tables changed).

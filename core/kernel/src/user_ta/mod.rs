@@ -875,7 +875,10 @@ fn run_loop(
             .space
             .ttbr0(&cx.k.users.frames, cx.hw)
             .map_err(Exit::Failed)?;
-        match cx.hw.run(ttbr, flush, &mut ctx.regs) {
+        let trap = cx.hw.run(ttbr, flush, &mut ctx.regs);
+        // Its TLB may now hold the parameter pages.
+        ctx.space.ran_on(cx.hw.this_cpu());
+        match trap {
             Trap::Syscall => match syscall::dispatch(cx, inst, ctx, session) {
                 Flow::Continue => {}
                 Flow::Return(v) => return Ok(v as u32),

@@ -72,6 +72,9 @@ pub struct ParamWindow {
     bufs: Vec<Buf>,
     /// The frame pool, for private copies of input pages.
     frames: Option<Arc<Frames>>,
+    /// CPUs the TA ran on while the buffers were mapped (bit n: CPU n):
+    /// those whose TLBs may hold their pages.
+    cpus: u64,
 }
 
 impl ParamWindow {
@@ -146,12 +149,18 @@ impl ParamWindow {
         Ok(va)
     }
 
+    /// Records that the TA ran on CPU `cpu`.
+    pub fn ran_on(&mut self, cpu: usize) {
+        self.cpus |= 1u64.checked_shl(cpu as u32).unwrap_or(u64::MAX);
+    }
+
     /// Unmaps every buffer: leaf entries cleared and their TLB entries of
     /// `asid` dropped, copies freed. Returns `false` if the machine could
     /// not unmap: the tables are then freed instead, and the tree must be
     /// rebuilt without them (which also flushes the ASID), so no page
     /// stays reachable.
     pub fn unmap_all(&mut self, frames: &Frames, hw: &dyn UserHw, asid: u16) -> bool {
+        let cpus = core::mem::take(&mut self.cpus);
         if self.bufs.is_empty() {
             return true;
         }
@@ -162,7 +171,11 @@ impl ParamWindow {
         };
         let mut ok = tables.len() == self.tables.len();
         for b in self.bufs.drain(..) {
-            if ok && hw.unmap_leaves(&leaves, b.va, b.pages.len(), asid).is_err() {
+            if ok
+                && hw
+                    .unmap_leaves(&leaves, b.va, b.pages.len(), asid, cpus)
+                    .is_err()
+            {
                 ok = false;
             }
             if let Some(f) = b.copy {
@@ -250,7 +263,7 @@ impl ParamWindow {
             start: PARAMS.start,
             tables: &tables,
         };
-        if let Err(e) = hw.unmap_leaves(&leaves, page_va, 1, asid) {
+        if let Err(e) = hw.unmap_leaves(&leaves, page_va, 1, asid, self.cpus) {
             let _ = frames.lock().free(f);
             return Err(e);
         }

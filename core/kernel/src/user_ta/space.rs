@@ -279,6 +279,12 @@ impl Space {
         }
     }
 
+    /// Records that the TA ran on CPU `cpu` (its TLB may hold parameter
+    /// pages until they are unmapped).
+    pub fn ran_on(&mut self, cpu: usize) {
+        self.params.get_mut().ran_on(cpu);
+    }
+
     /// The parameter window.
     pub fn params(&self) -> spin::MutexGuard<'_, ParamWindow> {
         self.params.lock()
@@ -638,6 +644,7 @@ mod tests {
             va: u64,
             count: usize,
             asid: u16,
+            _cpus: u64,
         ) -> Result<(), TeeError> {
             if self.fail_unmap.load(core::sync::atomic::Ordering::Relaxed) {
                 return Err(TeeError::GENERIC);
@@ -648,6 +655,9 @@ mod tests {
             .map_err(|_| TeeError::BAD_PARAMETERS)?;
             self.dropped.lock().unwrap().push((va, count, asid));
             Ok(())
+        }
+        fn this_cpu(&self) -> usize {
+            0
         }
         fn sync_code(&self, _pa: u64, _len: u64) {}
         fn build_tables(

@@ -343,10 +343,15 @@ impl UserHw for FakeHw {
         va: u64,
         count: usize,
         asid: u16,
+        cpus: u64,
     ) -> Result<(), TeeError> {
         self.patch(leaves, |t| {
             oxtee_mm::unmap_leaves(t, leaves.start, va, count)
         })?;
+        // This machine has one CPU, on which every TA ran.
+        if cpus & !1 != 0 {
+            self.violation(format!("TA recorded on CPUs {cpus:#b}"));
+        }
         // TLBI by VA and ASID.
         let mut tlb = self.tlb.lock().unwrap();
         for i in 0..count as u64 {
@@ -354,6 +359,9 @@ impl UserHw for FakeHw {
         }
         self.dropped.lock().unwrap().push((va, count, asid));
         Ok(())
+    }
+    fn this_cpu(&self) -> usize {
+        0
     }
     fn sync_code(&self, pa: u64, len: u64) {
         let _ = self.range(pa, len);
