@@ -195,6 +195,16 @@ impl ParamWindow {
         ok
     }
 
+    /// Whether `va` lies in a mapped buffer of the client's memory (`true`,
+    /// even where the core made a private copy of an input page) or in a
+    /// copy of a calling TA's (`false`); `None` outside every buffer.
+    pub(super) fn client_memory(&self, va: u64) -> Option<bool> {
+        self.bufs
+            .iter()
+            .find(|b| va >= b.va && va < b.end())
+            .map(|b| b.nonsecure)
+    }
+
     /// Where `va` is if it lies in a mapped buffer and `access` is allowed:
     /// the page's physical address, bytes left in the page, whether it is
     /// normal-world memory, and whether a store by the core needs a private

@@ -242,10 +242,8 @@ impl Space {
 
     /// How the region holding `va` is used.
     pub fn usage_at(&self, va: u64) -> Option<Use> {
-        if let Some(p) = self.params.lock().translate(va, Access::Read) {
-            return Some(Use::Param {
-                nonsecure: p.nonsecure,
-            });
+        if let Some(nonsecure) = self.params.lock().client_memory(va) {
+            return Some(Use::Param { nonsecure });
         }
         self.regions
             .iter()
@@ -1157,6 +1155,8 @@ mod tests {
         assert_eq!(space.usage_at(input), Some(Use::Param { nonsecure: true }));
         space.write(&hw, input + 0x123, b"X").unwrap();
         assert_eq!(*hw.ns.lock().unwrap(), before, "client memory untouched");
+        // Still the client's buffer for the ownership rules.
+        assert_eq!(space.usage_at(input), Some(Use::Param { nonsecure: true }));
         assert_eq!(
             space.read_u32(&hw, input + 0x123).unwrap(),
             u32::from_le_bytes(*b"Xn:1")
