@@ -3,7 +3,7 @@
 //! truncated to the requested length.
 
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use crate::hash::Sha256;
 use zeroize::Zeroize;
 
 use crate::error::{CryptoError, CryptoResult};
