@@ -13,7 +13,6 @@ use cipher::generic_array::GenericArray;
 use cipher::typenum::{U104, U128, U136, U144, U168, U64, U72};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
 mod known_answers;
@@ -144,8 +143,12 @@ pub trait Accelerator: Sync {
     ) -> Result<(), Busy>;
     /// The CBC-MAC chaining value over `data` (read only): for each block
     /// `state = E(state ^ block)`.
-    fn aes_cbc_mac(&self, keys: &AesSchedule, state: &mut [u8; 16], data: &[u8])
-        -> Result<(), Busy>;
+    fn aes_cbc_mac(
+        &self,
+        keys: &AesSchedule,
+        state: &mut [u8; 16],
+        data: &[u8],
+    ) -> Result<(), Busy>;
     /// AES-XTS over `data` from the encrypted tweak `tweak`, which is left
     /// multiplied by x once per block.
     fn aes_xts(
@@ -201,4 +204,3 @@ pub(crate) fn aes_schedule(accel: &dyn Accelerator, key: &[u8]) -> Option<AesSch
     accel.aes_expand(key, &mut s).ok()?;
     Some(s)
 }
-

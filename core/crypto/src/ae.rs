@@ -119,7 +119,11 @@ impl Gcm {
     /// XORs the keystream into `data`, `at` bytes into the current block:
     /// the rest of that block, whole blocks in one call, a new partial one.
     fn crypt(&mut self, at: usize, data: &mut [u8]) {
-        let head = if at == 0 { 0 } else { (16 - at).min(data.len()) };
+        let head = if at == 0 {
+            0
+        } else {
+            (16 - at).min(data.len())
+        };
         let (head, rest) = data.split_at_mut(head);
         xor(head, &self.stream[at..]);
         let n = rest.len() / 16 * 16;
@@ -250,7 +254,12 @@ pub(crate) fn new_gcm(key: &[u8], nonce: &[u8], encrypt: bool) -> CryptoResult<B
 
 /// AES-GCM of `data` in place with a 16-byte tag, in one call (the REE FS
 /// format's data blocks and headers). `key` is 16, 24 or 32 bytes.
-pub fn gcm_encrypt(key: &[u8], nonce: &[u8], aad: &[u8], data: &mut [u8]) -> CryptoResult<[u8; 16]> {
+pub fn gcm_encrypt(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    data: &mut [u8],
+) -> CryptoResult<[u8; 16]> {
     let mut g = new_gcm_on(crate::accel::installed(), key, nonce, true)?;
     g.update_aad(aad)?;
     g.update(data)?;

@@ -131,7 +131,10 @@ impl Drop for Ctr {
 
 /// AES-CTR; `None` for a bad key or IV length.
 pub(crate) fn new_ctr(on: On, key: &[u8], iv: &[u8]) -> Option<Box<dyn BlockMode>> {
-    Some(Box::new(Ctr::new(AesKey::new_on(on, key)?, iv.try_into().ok()?)))
+    Some(Box::new(Ctr::new(
+        AesKey::new_on(on, key)?,
+        iv.try_into().ok()?,
+    )))
 }
 
 /// CBC with ciphertext stealing, variant CS3 (GP's `TEE_ALG_AES_CTS`):

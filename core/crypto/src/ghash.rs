@@ -23,9 +23,7 @@ impl Ghash {
     /// For the hash key `h` = E(K, 0^128), on `on` when it has PMULL.
     pub(crate) fn new_on(on: Option<&'static dyn Accelerator>, h: &[u8; 16]) -> Self {
         Ghash {
-            hw: on
-                .filter(|a| a.has_pmull())
-                .map(|a| (a, GhashKey::new(h))),
+            hw: on.filter(|a| a.has_pmull()).map(|a| (a, GhashKey::new(h))),
             soft: GHash::new(GenericArray::from_slice(h)),
         }
     }
@@ -43,7 +41,10 @@ impl Ghash {
         }
         let mut g = self.soft.clone();
         let mut first = *y;
-        first.iter_mut().zip(&data[..16]).for_each(|(s, x)| *s ^= *x);
+        first
+            .iter_mut()
+            .zip(&data[..16])
+            .for_each(|(s, x)| *s ^= *x);
         g.update(&[first.into()]);
         first.zeroize();
         g.update_padded(&data[16..n]);

@@ -15,11 +15,11 @@ use core::marker::PhantomData;
 
 use cipher::generic_array::{ArrayLength, GenericArray};
 use cipher::typenum::{Unsigned, U104, U128, U136, U144, U168, U20, U28, U32, U48, U64, U72};
-use digest::core_api::{
-    AlgorithmName, Block, BlockSizeUser, Buffer, BufferKindUser, CoreWrapper,
-    ExtendableOutputCore, FixedOutputCore, OutputSizeUser, UpdateCore, XofReaderCore,
-};
 use digest::block_buffer::Eager;
+use digest::core_api::{
+    AlgorithmName, Block, BlockSizeUser, Buffer, BufferKindUser, CoreWrapper, ExtendableOutputCore,
+    FixedOutputCore, OutputSizeUser, UpdateCore, XofReaderCore,
+};
 use digest::{HashMarker, Output, Reset};
 use zeroize::Zeroize;
 
@@ -262,7 +262,13 @@ md32!(
     "SHA-1's parameters.",
     5,
     U20,
-    [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0xc3d2_e1f0],
+    [
+        0x6745_2301,
+        0xefcd_ab89,
+        0x98ba_dcfe,
+        0x1032_5476,
+        0xc3d2_e1f0
+    ],
     "Sha1",
     has_sha1,
     sha1_blocks,
@@ -274,7 +280,13 @@ md32!(
     8,
     U28,
     [
-        0xc105_9ed8, 0x367c_d507, 0x3070_dd17, 0xf70e_5939, 0xffc0_0b31, 0x6858_1511, 0x64f9_8fa7,
+        0xc105_9ed8,
+        0x367c_d507,
+        0x3070_dd17,
+        0xf70e_5939,
+        0xffc0_0b31,
+        0x6858_1511,
+        0x64f9_8fa7,
         0xbefa_4fa4,
     ],
     "Sha224",
@@ -288,7 +300,13 @@ md32!(
     8,
     U32,
     [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
         0x5be0_cd19,
     ],
     "Sha256",
@@ -410,7 +428,6 @@ impl Keccak {
             o.copy_from_slice(&lane.to_le_bytes()[..o.len()]);
         }
     }
-
 }
 
 /// Pads the buffered rest with the domain byte and 10*1 and absorbs it.

@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 
 use crate::aes_key::AesKey;
 use crate::block::{dispatch_any, new_raw, BlockEnc, Cipher};
-use crate::hash;
 use crate::error::{CryptoError, CryptoResult};
+use crate::hash;
 
 /// A keyed MAC computation.
 pub(crate) trait MacState: Send {
@@ -221,7 +221,10 @@ impl MacState for Cmac {
             block[self.last.len()] = 0x80;
             &self.k2
         };
-        block.iter_mut().zip(subkey.iter()).for_each(|(b, k)| *b ^= *k);
+        block
+            .iter_mut()
+            .zip(subkey.iter())
+            .for_each(|(b, k)| *b ^= *k);
         self.cipher.chain(&mut self.state, &block);
         out.copy_from_slice(&self.state[..out.len()]);
         self.state.iter_mut().for_each(|b| *b = 0);
@@ -265,7 +268,9 @@ fn new_cmac<C: Cipher>(key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
 
 /// An AES key as a MAC's block cipher; `BAD_PARAMETERS` for a bad length.
 fn aes_key(key: &[u8]) -> CryptoResult<Box<dyn BlockEnc>> {
-    Ok(Box::new(AesKey::new(key).ok_or(CryptoError::BadParameters)?))
+    Ok(Box::new(
+        AesKey::new(key).ok_or(CryptoError::BadParameters)?,
+    ))
 }
 
 /// A MAC engine for a MAC algorithm ID and key; `NOT_SUPPORTED` for a non-MAC ID.
@@ -289,10 +294,9 @@ pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> CryptoResult<Box<dyn MacSta
             24 => new_cmac::<des::TdesEde3>(key),
             _ => Err(CryptoError::BadParameters),
         },
-        TEE_ALG_AES_CBC_MAC_NOPAD | TEE_ALG_AES_CBC_MAC_PKCS5 => cbc_mac_on(
-            aes_key(key)?,
-            algorithm == TEE_ALG_AES_CBC_MAC_PKCS5,
-        ),
+        TEE_ALG_AES_CBC_MAC_NOPAD | TEE_ALG_AES_CBC_MAC_PKCS5 => {
+            cbc_mac_on(aes_key(key)?, algorithm == TEE_ALG_AES_CBC_MAC_PKCS5)
+        }
         TEE_ALG_DES_CBC_MAC_NOPAD
         | TEE_ALG_DES_CBC_MAC_PKCS5
         | TEE_ALG_DES3_CBC_MAC_NOPAD

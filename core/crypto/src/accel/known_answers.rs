@@ -195,9 +195,14 @@ fn xts_cts() -> Check {
     let msg = b"I would like the General Gau's Chicken, please, and wonton soup.";
     let mut d = [0u8; 47];
     d.copy_from_slice(&msg[..47]);
-    let mut cts = aes_modes::new_cts(on, &hex::<16>("636869636b656e207465726979616b69"), &[0; 16], true)
-        .and_then(Result::ok)
-        .ok_or("cts")?;
+    let mut cts = aes_modes::new_cts(
+        on,
+        &hex::<16>("636869636b656e207465726979616b69"),
+        &[0; 16],
+        true,
+    )
+    .and_then(Result::ok)
+    .ok_or("cts")?;
     cts.blocks(&mut d[..16]);
     cts.tail(&mut d[16..]).map_err(|_| "cts")?;
     check(
@@ -214,7 +219,9 @@ fn cmac() -> Check {
         &hex::<16>("2b7e151628aed2a6abf7158809cf4f3c"),
     )
     .map_err(|_| "cmac")?;
-    m.update(&hex::<40>("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411"));
+    m.update(&hex::<40>(
+        "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411",
+    ));
     let mut out = [0u8; 16];
     m.finalize(&mut out);
     check("cmac", &out, &hex::<16>("dfa66747de9ae63030ca32611497c827"))

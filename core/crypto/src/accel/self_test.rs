@@ -55,9 +55,8 @@ pub fn self_test(accel: &dyn Accelerator) -> Check {
         }
     }
     if accel.has_sha512() {
-        let b128: [GenericArray<u8, cipher::typenum::U128>; 2] = core::array::from_fn(|i| {
-            GenericArray::clone_from_slice(&data[128 * i..128 * (i + 1)])
-        });
+        let b128: [GenericArray<u8, cipher::typenum::U128>; 2] =
+            core::array::from_fn(|i| GenericArray::clone_from_slice(&data[128 * i..128 * (i + 1)]));
         let mut hw: [u64; 8] = core::array::from_fn(|i| 0x0123_4567_89ab_cdef * (i as u64 + 1));
         let mut sw = hw;
         accel
@@ -87,7 +86,8 @@ fn absorb_soft(state: &mut [u64; 25], data: &[u8], rate: usize) {
 }
 
 fn keccak(accel: &dyn Accelerator, data: &[u8; 256]) -> Check {
-    let start: [u64; 25] = core::array::from_fn(|i| 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i as u64 + 1));
+    let start: [u64; 25] =
+        core::array::from_fn(|i| 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i as u64 + 1));
     macro_rules! rate {
         ($n:ty, $v:ident) => {{
             let rate = <$n as cipher::typenum::Unsigned>::USIZE;
@@ -108,9 +108,7 @@ fn keccak(accel: &dyn Accelerator, data: &[u8; 256]) -> Check {
     rate!(cipher::typenum::U144, R144);
     rate!(cipher::typenum::U168, R168);
     let (mut hw, mut sw) = (start, start);
-    accel
-        .keccak_permute(&mut hw)
-        .map_err(|_| "sha3 refused")?;
+    accel.keccak_permute(&mut hw).map_err(|_| "sha3 refused")?;
     keccak::f1600(&mut sw);
     if hw != sw {
         return Err("keccak permute");
@@ -184,13 +182,23 @@ fn aes(accel: &dyn Accelerator, key_len: usize) -> Check {
         let (mut hw, mut sw) = (plain, plain);
         accel.aes_ecb(&keys, decrypt, &mut hw).map_err(refused)?;
         sw.chunks_exact_mut(16).for_each(|b| soft.block(b, decrypt));
-        check(if decrypt { "aes ecb decrypt" } else { "aes ecb" }, &hw, &sw)?;
+        check(
+            if decrypt {
+                "aes ecb decrypt"
+            } else {
+                "aes ecb"
+            },
+            &hw,
+            &sw,
+        )?;
     }
 
     // CBC both ways, with the IV carried over.
     let iv0 = [0xa5u8; 16];
     let (mut cbc, mut iv) = (plain, iv0);
-    accel.aes_cbc(&keys, false, &mut iv, &mut cbc).map_err(refused)?;
+    accel
+        .aes_cbc(&keys, false, &mut iv, &mut cbc)
+        .map_err(refused)?;
     let (mut sw, mut chain) = (plain, iv0);
     for b in sw.chunks_exact_mut(16) {
         xor(b, &chain);
@@ -200,13 +208,18 @@ fn aes(accel: &dyn Accelerator, key_len: usize) -> Check {
     check("aes cbc", &cbc, &sw)?;
     check("aes cbc iv", &iv, &chain)?;
     let mut iv = iv0;
-    accel.aes_cbc(&keys, true, &mut iv, &mut cbc).map_err(refused)?;
+    accel
+        .aes_cbc(&keys, true, &mut iv, &mut cbc)
+        .map_err(refused)?;
     check("aes cbc decrypt", &cbc, &plain)?;
     check("aes cbc decrypt iv", &iv, &chain)?;
 
     // CTR: 128 bits with a carry from the low into the high half; 32 bits
     // wrapping without a carry.
-    for (ctr32, low) in [(false, [0xff, 0xff, 0xff, 0xfe]), (true, [0xff, 0xff, 0xff, 0xfe])] {
+    for (ctr32, low) in [
+        (false, [0xff, 0xff, 0xff, 0xfe]),
+        (true, [0xff, 0xff, 0xff, 0xfe]),
+    ] {
         let mut ctr0 = [0xffu8; 16];
         ctr0[..8].copy_from_slice(&[0, 0, 0, 0, 0, 0, 1, 0x7f]);
         ctr0[12..].copy_from_slice(&low);
@@ -251,7 +264,15 @@ fn aes(accel: &dyn Accelerator, key_len: usize) -> Check {
             xor(b, &t);
             crate::aes_key::xts_mul_x(&mut t);
         }
-        check(if decrypt { "aes xts decrypt" } else { "aes xts" }, &hw, &sw)?;
+        check(
+            if decrypt {
+                "aes xts decrypt"
+            } else {
+                "aes xts"
+            },
+            &hw,
+            &sw,
+        )?;
         check("aes xts tweak", &tweak, &t)?;
     }
     Ok(())

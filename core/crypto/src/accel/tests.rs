@@ -57,7 +57,11 @@ fn schedule_only_for_aes_key_lengths_and_cpus() {
 fn ghash_key_is_h_times_x_in_polyval_form() {
     // As the ghash crate keys POLYVAL (RFC 8452 appendix A): mulX_POLYVAL
     // of the byte-reversed H; with and without the top bit falling out.
-    for h in [[0x80u8; 16], [0x01; 16], core::array::from_fn(|i| (i as u8).wrapping_mul(17) ^ 3)] {
+    for h in [
+        [0x80u8; 16],
+        [0x01; 16],
+        core::array::from_fn(|i| (i as u8).wrapping_mul(17) ^ 3),
+    ] {
         let mut r = h;
         r.reverse();
         let want = polyval::mulx(&r.into());

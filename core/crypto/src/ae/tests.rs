@@ -6,7 +6,9 @@ use super::*;
 use crate::accel::fake::Fake;
 
 fn data(len: usize, seed: u8) -> alloc::vec::Vec<u8> {
-    (0..len).map(|i| (i as u8).wrapping_mul(13) ^ seed).collect()
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(13) ^ seed)
+        .collect()
 }
 
 fn accels() -> [Option<&'static dyn Accelerator>; 3] {
@@ -40,9 +42,8 @@ fn gcm_paths_agree() {
     for key_len in [16, 24, 32] {
         let key = data(key_len, 3);
         for nonce in [data(12, 4), data(8, 5), data(60, 6)] {
-            let gcm = |on, enc| {
-                Box::new(new_gcm_on(on, &key, &nonce, enc).unwrap()) as Box<dyn AeMode>
-            };
+            let gcm =
+                |on, enc| Box::new(new_gcm_on(on, &key, &nonce, enc).unwrap()) as Box<dyn AeMode>;
             let (ct, tag) = run(gcm(None, true), &aad, &pt, 1000);
             for on in accels() {
                 for piece in [1, 5, 16, 17, 64, 1000] {

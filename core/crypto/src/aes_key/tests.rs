@@ -6,7 +6,9 @@ use super::*;
 use crate::accel::fake::Fake;
 
 fn data(len: usize, seed: u8) -> alloc::vec::Vec<u8> {
-    (0..len).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect()
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+        .collect()
 }
 
 const KEY: [u8; 32] = [

@@ -37,7 +37,11 @@ fn run(mut mode: Box<dyn BlockMode>, input: &[u8], pieces: &[usize]) -> alloc::v
 /// Whole blocks through `blocks`, the last 16..=32 bytes through `tail`.
 fn steal(mut mode: Box<dyn StealMode>, input: &[u8], piece: usize) -> alloc::vec::Vec<u8> {
     let mut out = input.to_vec();
-    let body = if out.len() <= 32 { 0 } else { (out.len() - 17) / 16 * 16 };
+    let body = if out.len() <= 32 {
+        0
+    } else {
+        (out.len() - 17) / 16 * 16
+    };
     for c in out[..body].chunks_mut(piece) {
         mode.blocks(c);
     }
@@ -137,7 +141,9 @@ fn whole_block_updates_are_one_accelerator_call() {
     }
     for mut m in [
         new_cts(Some(fake), &KEY[..16], &iv, true).unwrap().unwrap(),
-        new_xts(Some(fake), &KEY[..32], &iv, false).unwrap().unwrap(),
+        new_xts(Some(fake), &KEY[..32], &iv, false)
+            .unwrap()
+            .unwrap(),
     ] {
         let before = fake.done();
         m.blocks(&mut d);
@@ -167,8 +173,14 @@ fn bad_parameters() {
     assert!(new_ecb(on, &KEY[..20], true).is_none());
     assert!(new_cbc(on, &KEY[..16], &[0; 8], true).is_none());
     assert!(new_ctr(on, &KEY[..16], &[0; 15]).is_none());
-    assert!(matches!(new_cts(on, &KEY[..16], &[0; 8], true), Some(Err(_))));
-    assert!(matches!(new_xts(on, &KEY[..32], &[0; 15], true), Some(Err(_))));
+    assert!(matches!(
+        new_cts(on, &KEY[..16], &[0; 8], true),
+        Some(Err(_))
+    ));
+    assert!(matches!(
+        new_xts(on, &KEY[..32], &[0; 15], true),
+        Some(Err(_))
+    ));
     assert!(new_xts(on, &KEY[..40], &[0; 16], true).is_none());
     let mut cts = new_cts(on, &KEY[..16], &[0; 16], true).unwrap().unwrap();
     assert!(cts.tail(&mut [0; 15]).is_err());

@@ -23,7 +23,9 @@ fn pieces<D: Digest>(msg: &[u8], piece: usize) -> alloc::vec::Vec<u8> {
 }
 
 fn same<Ours: Digest + Clone, Theirs: Digest>() {
-    for len in [0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 143, 144, 200, 1000, 4096] {
+    for len in [
+        0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 143, 144, 200, 1000, 4096,
+    ] {
         let msg = data(len);
         let want = Theirs::digest(&msg).to_vec();
         for piece in [1, 13, 64, 4096] {
@@ -100,13 +102,18 @@ fn a_whole_block_update_is_one_call() {
         accel: Some(fake),
         ..MdCore::default()
     };
-    let blocks: alloc::vec::Vec<_> = msg.chunks_exact(64).map(GenericArray::clone_from_slice).collect();
+    let blocks: alloc::vec::Vec<_> = msg
+        .chunks_exact(64)
+        .map(GenericArray::clone_from_slice)
+        .collect();
     c.update_blocks(&blocks);
     assert_eq!(fake.done(), 1);
     let mut k = Keccak::new();
     k.accel = Some(fake);
-    let blocks: alloc::vec::Vec<GenericArray<u8, U136>> =
-        msg.chunks_exact(136).map(GenericArray::clone_from_slice).collect();
+    let blocks: alloc::vec::Vec<GenericArray<u8, U136>> = msg
+        .chunks_exact(136)
+        .map(GenericArray::clone_from_slice)
+        .collect();
     k.absorb::<U136>(&blocks);
     assert_eq!(fake.done(), 2);
 }
