@@ -6,9 +6,11 @@
 //! mode claims the registers once per call, not once per block (and not at
 //! all for less than a block).
 
+use alloc::boxed::Box;
 use cipher::generic_array::GenericArray;
 use cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
-use zeroize::Zeroize;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::accel::{aes_schedule, installed, Accelerator, AesSchedule};
 use crate::block::BlockEnc;
@@ -26,13 +28,16 @@ enum Soft {
 const BATCH: usize = 8;
 
 impl Soft {
-    fn new(key: &[u8]) -> Option<Self> {
-        Some(match key.len() {
+    /// On the heap, built in a frame of its own: the fixsliced key
+    /// schedules are kilobytes, and a secure thread's stack is 32 KiB.
+    #[inline(never)]
+    fn boxed(key: &[u8]) -> Option<Box<Self>> {
+        Some(Box::new(match key.len() {
             16 => Soft::A128(aes::Aes128::new_from_slice(key).ok()?),
             24 => Soft::A192(aes::Aes192::new_from_slice(key).ok()?),
             32 => Soft::A256(aes::Aes256::new_from_slice(key).ok()?),
             _ => return None,
-        })
+        }))
     }
 
     /// Whole blocks of `data` in place, a batch at a time.
@@ -92,11 +97,21 @@ pub(crate) fn xts_mul_x(t: &mut [u8; 16]) {
     *t = n;
 }
 
+/// The key bytes, kept to make a software key for a refused call.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+struct Bytes {
+    key: [u8; 32],
+    len: usize,
+}
+
 /// One AES key (16, 24 or 32 bytes).
 #[derive(Clone)]
 pub(crate) struct AesKey {
     hw: Option<(&'static dyn Accelerator, AesSchedule)>,
-    soft: Soft,
+    /// The software key: made up front without the accelerator, else only
+    /// for a call it refuses (rare), from `bytes`.
+    soft: Option<Box<Soft>>,
+    bytes: Bytes,
 }
 
 impl AesKey {
@@ -107,9 +122,32 @@ impl AesKey {
 
     /// On `accel` when it has AES and expands the key now, else software.
     pub(crate) fn new_on(accel: Option<&'static dyn Accelerator>, key: &[u8]) -> Option<Self> {
-        let soft = Soft::new(key)?;
+        if !matches!(key.len(), 16 | 24 | 32) {
+            return None;
+        }
+        let mut bytes = Bytes {
+            key: [0; 32],
+            len: key.len(),
+        };
+        bytes.key[..key.len()].copy_from_slice(key);
         let hw = accel.and_then(|a| aes_schedule(a, key).map(|s| (a, s)));
-        Some(AesKey { hw, soft })
+        let soft = match hw {
+            Some(_) => None,
+            None => Some(Soft::boxed(key)?),
+        };
+        Some(AesKey { hw, soft, bytes })
+    }
+
+    /// Runs `f` on the software key (made now if there is none).
+    fn soft<R>(&self, f: impl FnOnce(&Soft) -> R) -> R {
+        match &self.soft {
+            Some(s) => f(s),
+            None => {
+                let s = Soft::boxed(&self.bytes.key[..self.bytes.len])
+                    .unwrap_or_else(|| unreachable!("length checked in new_on"));
+                f(&s)
+            }
+        }
     }
 
     /// Whether the round keys are on the accelerator (else every call is
@@ -129,7 +167,7 @@ impl AesKey {
                 return;
             }
         }
-        self.soft.ecb(decrypt, data);
+        self.soft(|s| s.ecb(decrypt, data));
     }
 
     /// One block.
@@ -139,7 +177,7 @@ impl AesKey {
                 return;
             }
         }
-        self.soft.encrypt(block);
+        self.soft(|s| s.encrypt(block));
     }
 
     /// One block.
@@ -149,7 +187,7 @@ impl AesKey {
                 return;
             }
         }
-        self.soft.decrypt(block);
+        self.soft(|s| s.decrypt(block));
     }
 
     /// CBC over the whole blocks of `data`, chaining from `iv` and leaving
@@ -163,19 +201,21 @@ impl AesKey {
                 return;
             }
         }
-        for b in data.chunks_exact_mut(16) {
-            let b: &mut [u8; 16] = b.try_into().unwrap_or_else(|_| unreachable!());
-            if decrypt {
-                let next = *b;
-                self.soft.decrypt(b);
-                xor(b, iv);
-                *iv = next;
-            } else {
-                xor(b, iv);
-                self.soft.encrypt(b);
-                *iv = *b;
+        self.soft(|s| {
+            for b in data.chunks_exact_mut(16) {
+                let b: &mut [u8; 16] = b.try_into().unwrap_or_else(|_| unreachable!());
+                if decrypt {
+                    let next = *b;
+                    s.decrypt(b);
+                    xor(b, iv);
+                    *iv = next;
+                } else {
+                    xor(b, iv);
+                    s.encrypt(b);
+                    *iv = *b;
+                }
             }
-        }
+        });
     }
 
     /// CTR over the whole blocks of `data` from the counter block
@@ -197,7 +237,7 @@ impl AesKey {
                 s.copy_from_slice(counter);
                 next_counter(counter, ctr32);
             }
-            self.soft.ecb(false, &mut stream[..whole]);
+            self.soft(|s| s.ecb(false, &mut stream[..whole]));
             xor(&mut chunk[..whole], &stream[..whole]);
         }
         stream.zeroize();
@@ -213,10 +253,12 @@ impl AesKey {
                 return;
             }
         }
-        for b in data.chunks_exact(16) {
-            xor(state, b);
-            self.soft.encrypt(state);
-        }
+        self.soft(|s| {
+            for b in data.chunks_exact(16) {
+                xor(state, b);
+                s.encrypt(state);
+            }
+        });
     }
 
     /// XTS over the whole blocks of `data` with this (data) key, from the
@@ -230,17 +272,19 @@ impl AesKey {
                 return;
             }
         }
-        for b in data.chunks_exact_mut(16) {
-            let b: &mut [u8; 16] = b.try_into().unwrap_or_else(|_| unreachable!());
-            xor(b, tweak);
-            if decrypt {
-                self.soft.decrypt(b);
-            } else {
-                self.soft.encrypt(b);
+        self.soft(|s| {
+            for b in data.chunks_exact_mut(16) {
+                let b: &mut [u8; 16] = b.try_into().unwrap_or_else(|_| unreachable!());
+                xor(b, tweak);
+                if decrypt {
+                    s.decrypt(b);
+                } else {
+                    s.encrypt(b);
+                }
+                xor(b, tweak);
+                xts_mul_x(tweak);
             }
-            xor(b, tweak);
-            xts_mul_x(tweak);
-        }
+        });
     }
 }
 
