@@ -27,14 +27,12 @@ pub(crate) trait Cipher:
 impl<C: BlockCipher + BlockEncrypt + BlockDecrypt + KeyInit + Clone + Send + 'static> Cipher for C {}
 
 /// Call `$f::<Cipher>($key, args...)` for the cipher selected by main algorithm and key length;
-/// `BAD_PARAMETERS` for a key length the cipher does not take.
+/// `BAD_PARAMETERS` for a key length the cipher does not take. AES is not here: its modes run
+/// on `AesKey` (`aes_modes.rs`, `ae.rs`, `mac.rs`).
 macro_rules! dispatch_any {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => $f::<$crate::accel_cipher::Aes128>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 24) => $f::<$crate::accel_cipher::Aes192>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 32) => $f::<$crate::accel_cipher::Aes256>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES, 8) => $f::<des::Des>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES3, 16) => $f::<des::TdesEde2>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES3, 24) => $f::<des::TdesEde3>($key $(, $arg)*),
@@ -44,14 +42,11 @@ macro_rules! dispatch_any {
     }};
 }
 
-/// As `dispatch_any!` but only for the 128-bit-block ciphers (AES, SM4).
+/// As `dispatch_any!` but only for the 128-bit-block cipher SM4.
 macro_rules! dispatch_128 {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => $f::<$crate::accel_cipher::Aes128>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 24) => $f::<$crate::accel_cipher::Aes192>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 32) => $f::<$crate::accel_cipher::Aes256>($key $(, $arg)*),
             (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }
@@ -346,10 +341,18 @@ pub(crate) fn new_xts<C: Cipher + BlockCipher<BlockSize = U16>>(
     }))
 }
 
-/// Encrypt one block with a raw cipher (used by CBC-MAC, CCM, GCM).
+/// Encrypt one block with a raw cipher (used by CBC-MAC and CMAC).
 pub(crate) trait BlockEnc: Send {
     fn block_size(&self) -> usize;
     fn encrypt(&self, block: &mut [u8]);
+    /// CBC-MAC chaining over the whole blocks of `data`: `state = E(state ^ block)` for each
+    /// (AES does it in one accelerator call).
+    fn chain(&self, state: &mut [u8], data: &[u8]) {
+        for b in data.chunks_exact(state.len()) {
+            state.iter_mut().zip(b).for_each(|(s, x)| *s ^= *x);
+            self.encrypt(state);
+        }
+    }
     fn box_clone(&self) -> Box<dyn BlockEnc>;
 }
 

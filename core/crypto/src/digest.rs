@@ -5,6 +5,8 @@ use alloc::boxed::Box;
 use digest::{Digest, ExtendableOutput, ExtendableOutputReset, Update, XofReader};
 use supplicant_proto::tee_crypto::*;
 
+use crate::hash;
+
 /// A running hash computation behind a uniform, object-safe interface.
 pub(crate) trait Hasher: Send {
     fn update(&mut self, data: &[u8]);
@@ -89,28 +91,23 @@ pub fn is_xof(algorithm: u32) -> bool {
     matches!(algorithm, TEE_ALG_SHAKE128 | TEE_ALG_SHAKE256)
 }
 
-/// A fresh hasher for a digest algorithm ID: on the installed accelerator
-/// when it has the instructions, in software otherwise.
+/// A fresh hasher for a digest algorithm ID. SHA-1, SHA-2 and SHA-3 are the `hash` types (the
+/// installed accelerator's block functions when the CPU has them, software otherwise).
 pub(crate) fn new_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
-    crate::accel_digest::new_hasher(algorithm).or_else(|| soft_hasher(algorithm))
-}
-
-/// A fresh software hasher for a digest algorithm ID.
-pub(crate) fn soft_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
     Some(match algorithm {
         TEE_ALG_MD5 => Box::new(Fixed(md5::Md5::new())),
-        TEE_ALG_SHA1 => Box::new(Fixed(sha1::Sha1::new())),
-        TEE_ALG_SHA224 => Box::new(Fixed(sha2::Sha224::new())),
-        TEE_ALG_SHA256 => Box::new(Fixed(sha2::Sha256::new())),
-        TEE_ALG_SHA384 => Box::new(Fixed(sha2::Sha384::new())),
-        TEE_ALG_SHA512 => Box::new(Fixed(sha2::Sha512::new())),
-        TEE_ALG_SHA3_224 => Box::new(Fixed(sha3::Sha3_224::new())),
-        TEE_ALG_SHA3_256 => Box::new(Fixed(sha3::Sha3_256::new())),
-        TEE_ALG_SHA3_384 => Box::new(Fixed(sha3::Sha3_384::new())),
-        TEE_ALG_SHA3_512 => Box::new(Fixed(sha3::Sha3_512::new())),
+        TEE_ALG_SHA1 => Box::new(Fixed(hash::Sha1::new())),
+        TEE_ALG_SHA224 => Box::new(Fixed(hash::Sha224::new())),
+        TEE_ALG_SHA256 => Box::new(Fixed(hash::Sha256::new())),
+        TEE_ALG_SHA384 => Box::new(Fixed(hash::Sha384::new())),
+        TEE_ALG_SHA512 => Box::new(Fixed(hash::Sha512::new())),
+        TEE_ALG_SHA3_224 => Box::new(Fixed(hash::Sha3_224::new())),
+        TEE_ALG_SHA3_256 => Box::new(Fixed(hash::Sha3_256::new())),
+        TEE_ALG_SHA3_384 => Box::new(Fixed(hash::Sha3_384::new())),
+        TEE_ALG_SHA3_512 => Box::new(Fixed(hash::Sha3_512::new())),
         TEE_ALG_SM3 => Box::new(Fixed(sm3::Sm3::new())),
-        TEE_ALG_SHAKE128 => Box::new(Xof(sha3::Shake128::default(), None)),
-        TEE_ALG_SHAKE256 => Box::new(Xof(sha3::Shake256::default(), None)),
+        TEE_ALG_SHAKE128 => Box::new(Xof(hash::Shake128::default(), None)),
+        TEE_ALG_SHAKE256 => Box::new(Xof(hash::Shake256::default(), None)),
         _ => return None,
     })
 }

@@ -2,8 +2,8 @@
 //! HMAC-SHA256 keyed with the HUK over the usage (u32, little-endian) and the constant data,
 //! truncated to the requested length.
 
+use crate::hash::Sha256;
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use zeroize::Zeroize;
 
 use crate::error::{CryptoError, CryptoResult};

@@ -5,14 +5,15 @@
 extern crate alloc;
 
 pub mod accel;
-mod accel_block;
-mod accel_cipher;
-mod accel_digest;
 mod ae;
+mod aes_key;
+mod aes_modes;
 pub mod asym_op;
 mod block;
 pub mod digest;
 pub mod error;
+mod ghash;
+pub mod hash;
 pub mod huk;
 mod mac;
 pub mod object;
@@ -21,6 +22,7 @@ pub mod rng;
 
 pub mod asym;
 
+pub use ae::{gcm_decrypt, gcm_encrypt};
 pub use error::{CryptoError, CryptoResult};
 pub use object::{Attribute, KeyObject, ObjectInfo};
 pub use operation::{Operation, OperationInfo};

@@ -1,4 +1,6 @@
-//! MAC engines: HMAC over every digest, AES/DES3 CMAC, CBC-MAC (NOPAD and PKCS#5 padding).
+//! MAC engines: HMAC over every digest (SHA-1, SHA-2 and SHA-3 on the `hash` types, which use the
+//! accelerator), AES/DES3 CMAC and CBC-MAC (NOPAD and PKCS#5 padding), whose whole blocks are
+//! chained in one call (AES on the accelerator: `AesKey::cbc_mac`).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -6,10 +8,12 @@ use alloc::vec::Vec;
 use digest::{KeyInit, Mac};
 use hmac::Hmac;
 use supplicant_proto::tee_crypto::*;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
+use crate::aes_key::AesKey;
 use crate::block::{dispatch_any, new_raw, BlockEnc, Cipher};
 use crate::error::{CryptoError, CryptoResult};
+use crate::hash;
 
 /// A keyed MAC computation.
 pub(crate) trait MacState: Send {
@@ -71,10 +75,7 @@ struct CbcMac {
 
 impl CbcMac {
     fn absorb_block(&mut self, block: &[u8]) {
-        for (s, b) in self.state.iter_mut().zip(block) {
-            *s ^= *b;
-        }
-        self.cipher.encrypt(&mut self.state);
+        self.cipher.chain(&mut self.state, block);
     }
 }
 
@@ -96,18 +97,20 @@ impl MacState for CbcMac {
 
     fn update(&mut self, mut data: &[u8]) {
         let bs = self.cipher.block_size();
-        while !data.is_empty() {
+        if !self.partial.is_empty() {
             let take = (bs - self.partial.len()).min(data.len());
             self.partial.extend_from_slice(&data[..take]);
             data = &data[take..];
-            if self.partial.len() == bs {
-                let mut block = [0u8; 16];
-                block[..bs].copy_from_slice(&self.partial);
-                self.partial.clear();
-                self.absorb_block(&block[..bs]);
-                block.zeroize();
+            if self.partial.len() < bs {
+                return;
             }
+            self.cipher.chain(&mut self.state, &self.partial);
+            self.partial.clear();
         }
+        // Whole blocks straight from the input: one chaining call.
+        let whole = data.len() / bs * bs;
+        self.cipher.chain(&mut self.state, &data[..whole]);
+        self.partial.extend_from_slice(&data[whole..]);
     }
 
     fn can_finalize(&self) -> bool {
@@ -143,7 +146,10 @@ impl MacState for CbcMac {
 }
 
 fn new_cbc_mac<C: Cipher>(key: &[u8], pkcs5: bool) -> CryptoResult<Box<dyn MacState>> {
-    let cipher = new_raw::<C>(key)?;
+    cbc_mac_on(new_raw::<C>(key)?, pkcs5)
+}
+
+fn cbc_mac_on(cipher: Box<dyn BlockEnc>, pkcs5: bool) -> CryptoResult<Box<dyn MacState>> {
     let bs = cipher.block_size();
     Ok(Box::new(CbcMac {
         cipher,
@@ -153,32 +159,145 @@ fn new_cbc_mac<C: Cipher>(key: &[u8], pkcs5: bool) -> CryptoResult<Box<dyn MacSt
     }))
 }
 
+/// CMAC (NIST SP 800-38B) over a block cipher of 8 or 16 bytes: CBC-MAC
+/// whose last block, held back until the end, is XORed with subkey K1
+/// (whole) or, padded with 10*, K2.
+struct Cmac {
+    cipher: Box<dyn BlockEnc>,
+    k1: Zeroizing<Vec<u8>>,
+    k2: Zeroizing<Vec<u8>>,
+    state: Zeroizing<Vec<u8>>,
+    /// The last 1..=bs bytes seen (empty before any data).
+    last: Zeroizing<Vec<u8>>,
+}
+
+/// Doubling in GF(2^b) on a big-endian block (the subkeys): a shift left,
+/// with Rb folded into the last byte by a mask when the top bit falls out.
+fn dbl(block: &mut [u8]) {
+    let rb = if block.len() == 16 { 0x87 } else { 0x1b };
+    let top = block[0] >> 7;
+    for i in 0..block.len() {
+        let next = block.get(i + 1).map_or(0, |b| b >> 7);
+        block[i] = (block[i] << 1) | next;
+    }
+    let last = block.len() - 1;
+    block[last] ^= top.wrapping_neg() & rb;
+}
+
+impl MacState for Cmac {
+    fn init(&mut self, _iv: &[u8]) -> CryptoResult<()> {
+        self.state.iter_mut().for_each(|b| *b = 0);
+        self.last.clear();
+        Ok(())
+    }
+
+    fn update(&mut self, mut data: &[u8]) {
+        let bs = self.cipher.block_size();
+        if data.is_empty() {
+            return;
+        }
+        // A full held-back block is chained once more data comes.
+        let take = (bs - self.last.len()).min(data.len());
+        self.last.extend_from_slice(&data[..take]);
+        data = &data[take..];
+        if data.is_empty() {
+            return;
+        }
+        self.cipher.chain(&mut self.state, &self.last);
+        self.last.clear();
+        // Whole blocks but the last (which may be whole), in one call.
+        let n = (data.len() - 1) / bs * bs;
+        self.cipher.chain(&mut self.state, &data[..n]);
+        self.last.extend_from_slice(&data[n..]);
+    }
+
+    fn finalize(&mut self, out: &mut [u8]) {
+        let bs = self.cipher.block_size();
+        let mut block = Zeroizing::new(alloc::vec![0u8; bs]);
+        block[..self.last.len()].copy_from_slice(&self.last);
+        let subkey = if self.last.len() == bs {
+            &self.k1
+        } else {
+            block[self.last.len()] = 0x80;
+            &self.k2
+        };
+        block
+            .iter_mut()
+            .zip(subkey.iter())
+            .for_each(|(b, k)| *b ^= *k);
+        self.cipher.chain(&mut self.state, &block);
+        out.copy_from_slice(&self.state[..out.len()]);
+        self.state.iter_mut().for_each(|b| *b = 0);
+        self.last.clear();
+    }
+
+    fn mac_len(&self) -> usize {
+        self.cipher.block_size()
+    }
+
+    fn box_clone(&self) -> Box<dyn MacState> {
+        Box::new(Cmac {
+            cipher: self.cipher.box_clone(),
+            k1: self.k1.clone(),
+            k2: self.k2.clone(),
+            state: self.state.clone(),
+            last: self.last.clone(),
+        })
+    }
+}
+
+fn cmac_on(cipher: Box<dyn BlockEnc>) -> CryptoResult<Box<dyn MacState>> {
+    let bs = cipher.block_size();
+    let mut k1 = Zeroizing::new(alloc::vec![0u8; bs]);
+    cipher.encrypt(&mut k1);
+    dbl(&mut k1);
+    let mut k2 = k1.clone();
+    dbl(&mut k2);
+    Ok(Box::new(Cmac {
+        cipher,
+        k1,
+        k2,
+        state: Zeroizing::new(alloc::vec![0; bs]),
+        last: Zeroizing::new(Vec::with_capacity(bs)),
+    }))
+}
+
+fn new_cmac<C: Cipher>(key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
+    cmac_on(new_raw::<C>(key)?)
+}
+
+/// An AES key as a MAC's block cipher; `BAD_PARAMETERS` for a bad length.
+fn aes_key(key: &[u8]) -> CryptoResult<Box<dyn BlockEnc>> {
+    Ok(Box::new(
+        AesKey::new(key).ok_or(CryptoError::BadParameters)?,
+    ))
+}
+
 /// A MAC engine for a MAC algorithm ID and key; `NOT_SUPPORTED` for a non-MAC ID.
 pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
     let main = tee_alg_get_main_alg(algorithm);
     match algorithm {
         TEE_ALG_HMAC_MD5 => keyed::<Hmac<md5::Md5>>(key),
-        TEE_ALG_HMAC_SHA1 => keyed::<Hmac<sha1::Sha1>>(key),
-        TEE_ALG_HMAC_SHA224 => keyed::<Hmac<sha2::Sha224>>(key),
-        TEE_ALG_HMAC_SHA256 => keyed::<Hmac<sha2::Sha256>>(key),
-        TEE_ALG_HMAC_SHA384 => keyed::<Hmac<sha2::Sha384>>(key),
-        TEE_ALG_HMAC_SHA512 => keyed::<Hmac<sha2::Sha512>>(key),
+        TEE_ALG_HMAC_SHA1 => keyed::<Hmac<hash::Sha1>>(key),
+        TEE_ALG_HMAC_SHA224 => keyed::<Hmac<hash::Sha224>>(key),
+        TEE_ALG_HMAC_SHA256 => keyed::<Hmac<hash::Sha256>>(key),
+        TEE_ALG_HMAC_SHA384 => keyed::<Hmac<hash::Sha384>>(key),
+        TEE_ALG_HMAC_SHA512 => keyed::<Hmac<hash::Sha512>>(key),
         TEE_ALG_HMAC_SM3 => keyed::<Hmac<sm3::Sm3>>(key),
-        TEE_ALG_HMAC_SHA3_224 => keyed::<Hmac<sha3::Sha3_224>>(key),
-        TEE_ALG_HMAC_SHA3_256 => keyed::<Hmac<sha3::Sha3_256>>(key),
-        TEE_ALG_HMAC_SHA3_384 => keyed::<Hmac<sha3::Sha3_384>>(key),
-        TEE_ALG_HMAC_SHA3_512 => keyed::<Hmac<sha3::Sha3_512>>(key),
-        TEE_ALG_AES_CMAC | TEE_ALG_DES3_CMAC => match (main, key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => keyed::<cmac::Cmac<aes::Aes128>>(key),
-            (TEE_MAIN_ALGO_AES, 24) => keyed::<cmac::Cmac<aes::Aes192>>(key),
-            (TEE_MAIN_ALGO_AES, 32) => keyed::<cmac::Cmac<aes::Aes256>>(key),
-            (TEE_MAIN_ALGO_DES3, 16) => keyed::<cmac::Cmac<des::TdesEde2>>(key),
-            (TEE_MAIN_ALGO_DES3, 24) => keyed::<cmac::Cmac<des::TdesEde3>>(key),
+        TEE_ALG_HMAC_SHA3_224 => keyed::<Hmac<hash::Sha3_224>>(key),
+        TEE_ALG_HMAC_SHA3_256 => keyed::<Hmac<hash::Sha3_256>>(key),
+        TEE_ALG_HMAC_SHA3_384 => keyed::<Hmac<hash::Sha3_384>>(key),
+        TEE_ALG_HMAC_SHA3_512 => keyed::<Hmac<hash::Sha3_512>>(key),
+        TEE_ALG_AES_CMAC => cmac_on(aes_key(key)?),
+        TEE_ALG_DES3_CMAC => match key.len() {
+            16 => new_cmac::<des::TdesEde2>(key),
+            24 => new_cmac::<des::TdesEde3>(key),
             _ => Err(CryptoError::BadParameters),
         },
-        TEE_ALG_AES_CBC_MAC_NOPAD
-        | TEE_ALG_AES_CBC_MAC_PKCS5
-        | TEE_ALG_DES_CBC_MAC_NOPAD
+        TEE_ALG_AES_CBC_MAC_NOPAD | TEE_ALG_AES_CBC_MAC_PKCS5 => {
+            cbc_mac_on(aes_key(key)?, algorithm == TEE_ALG_AES_CBC_MAC_PKCS5)
+        }
+        TEE_ALG_DES_CBC_MAC_NOPAD
         | TEE_ALG_DES_CBC_MAC_PKCS5
         | TEE_ALG_DES3_CBC_MAC_NOPAD
         | TEE_ALG_DES3_CBC_MAC_PKCS5 => {

@@ -93,15 +93,15 @@ impl HashAlg {
     pub fn dyn_digest(self) -> Box<dyn DynDigest + Send + Sync> {
         match self {
             Self::Md5 => Box::new(md5::Md5::new()),
-            Self::Sha1 => Box::new(sha1::Sha1::new()),
-            Self::Sha224 => Box::new(sha2::Sha224::new()),
-            Self::Sha256 => Box::new(sha2::Sha256::new()),
-            Self::Sha384 => Box::new(sha2::Sha384::new()),
-            Self::Sha512 => Box::new(sha2::Sha512::new()),
-            Self::Sha3_224 => Box::new(sha3::Sha3_224::new()),
-            Self::Sha3_256 => Box::new(sha3::Sha3_256::new()),
-            Self::Sha3_384 => Box::new(sha3::Sha3_384::new()),
-            Self::Sha3_512 => Box::new(sha3::Sha3_512::new()),
+            Self::Sha1 => Box::new(crate::hash::Sha1::new()),
+            Self::Sha224 => Box::new(crate::hash::Sha224::new()),
+            Self::Sha256 => Box::new(crate::hash::Sha256::new()),
+            Self::Sha384 => Box::new(crate::hash::Sha384::new()),
+            Self::Sha512 => Box::new(crate::hash::Sha512::new()),
+            Self::Sha3_224 => Box::new(crate::hash::Sha3_224::new()),
+            Self::Sha3_256 => Box::new(crate::hash::Sha3_256::new()),
+            Self::Sha3_384 => Box::new(crate::hash::Sha3_384::new()),
+            Self::Sha3_512 => Box::new(crate::hash::Sha3_512::new()),
             Self::Sm3 => Box::new(sm3::Sm3::new()),
         }
     }

@@ -53,23 +53,23 @@ macro_rules! with_hash {
                 $body
             }
             HashAlg::Sha1 => {
-                type $D = sha1::Sha1;
+                type $D = crate::hash::Sha1;
                 $body
             }
             HashAlg::Sha224 => {
-                type $D = sha2::Sha224;
+                type $D = crate::hash::Sha224;
                 $body
             }
             HashAlg::Sha256 => {
-                type $D = sha2::Sha256;
+                type $D = crate::hash::Sha256;
                 $body
             }
             HashAlg::Sha384 => {
-                type $D = sha2::Sha384;
+                type $D = crate::hash::Sha384;
                 $body
             }
             HashAlg::Sha512 => {
-                type $D = sha2::Sha512;
+                type $D = crate::hash::Sha512;
                 $body
             }
             _ => Err(NOT_SUPPORTED),
