@@ -2,14 +2,13 @@
 //! exponent and to every intermediate value.
 //!
 //! Montgomery arithmetic on 64-bit limbs sized to the modulus (no rounding up to a power of
-//! two), with squaring done on its own (the cross products once, then doubled): an
-//! exponentiation is five squarings for every multiplication, so squaring is what costs.
-//! Products are formed column by column with the running sum in registers, four products per
-//! loop turn. The exponent is consumed in fixed 5-bit windows over all of the modulus's limbs
-//! (whatever the exponent's own length); each window
-//! multiplies by a table entry picked with a masked scan of the whole table, so neither the
-//! sequence of operations nor the memory touched depends on the exponent, and the final
-//! subtraction of each Montgomery step is masked, not branched.
+//! two). An exponentiation is five squarings for every multiplication, so squaring is what
+//! costs: it forms each cross product once and doubles it. Products are formed column by
+//! column with the running sum in registers, four products per loop turn. The exponent is
+//! consumed in fixed 5-bit windows over all of the modulus's limbs (whatever the exponent's
+//! own length); each window multiplies by a table entry picked with a masked scan of the whole
+//! table, so neither the sequence of operations nor the memory touched depends on the
+//! exponent, and the final subtraction of each Montgomery step is masked, not branched.
 //!
 //! The modulus is public (the group's p): its limb count, `R^2 mod p` and loop bounds may depend
 //! on it.
