@@ -1,10 +1,10 @@
 //! Finite-field Diffie-Hellman (`TEE_TYPE_DH_KEYPAIR`, `TEE_ALG_DH_DERIVE_SHARED_SECRET`) on
 //! caller-supplied groups.
 //!
-//! Exponentiations with the private value use `crypto-bigint`'s constant-time Montgomery
-//! exponentiation (in a 512/1024/2048/4096-bit container chosen from the public size of p, with
-//! the exponent length bounded by |p|), so their timing does not depend on x. Range checks and
-//! parsing use `num-bigint-dig`.
+//! Exponentiations with the private value use our own Montgomery exponentiation
+//! (`modexp.rs`: limbs sized to p, separate squaring, fixed 5-bit windows over |p| bits, masked
+//! table scans), so neither their timing nor their memory accesses depend on x. Range checks
+//! and parsing use `num-bigint-dig`.
 
 use alloc::vec::Vec;
 use num_bigint_dig::BigUint;
@@ -12,6 +12,7 @@ use num_traits::One;
 use zeroize::Zeroizing;
 
 use super::bigint::{random_bits_exact, random_in_range};
+use super::modexp::Montgomery;
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED};
 
 /// Largest prime OP-TEE accepts (bits).
@@ -44,42 +45,11 @@ fn uint(b: &[u8]) -> BigUint {
 
 /// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|).
 fn ct_modpow(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint> {
-    use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
-    use crypto_bigint::{Encoding, Integer, Uint, U1024, U2048, U4096, U512};
-    use zeroize::Zeroize;
-
-    fn to_uint<const L: usize>(v: &BigUint) -> AsymResult<Uint<L>>
-    where
-        Uint<L>: Encoding,
-    {
-        let bytes = super::left_pad(&v.to_bytes_be(), L * 8)?;
-        Ok(Uint::<L>::from_be_slice(&bytes))
+    if p.bits() > DH_MAX_BITS {
+        return Err(NOT_SUPPORTED);
     }
-
-    fn run<const L: usize>(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint>
-    where
-        Uint<L>: Encoding,
-    {
-        let m = to_uint::<L>(p)?;
-        // `DynResidueParams::new` panics on an even modulus: refuse it first.
-        if !bool::from(m.is_odd()) {
-            return Err(BAD_PARAMS);
-        }
-        let params = DynResidueParams::new(&m);
-        let b = DynResidue::new(&to_uint::<L>(base)?, params);
-        let mut e = to_uint::<L>(exp)?;
-        let r = b.pow_bounded_exp(&e, p.bits()).retrieve();
-        e.zeroize();
-        Ok(BigUint::from_bytes_be(r.to_be_bytes().as_ref()))
-    }
-
-    match p.bits() {
-        0..=512 => run::<{ U512::LIMBS }>(base, exp, p),
-        513..=1024 => run::<{ U1024::LIMBS }>(base, exp, p),
-        1025..=2048 => run::<{ U2048::LIMBS }>(base, exp, p),
-        2049..=4096 => run::<{ U4096::LIMBS }>(base, exp, p),
-        _ => Err(NOT_SUPPORTED),
-    }
+    let m = Montgomery::new(p).ok_or(BAD_PARAMS)?;
+    Ok(m.pow(base, exp))
 }
 
 fn check_group(p: &BigUint, g: &BigUint) -> AsymResult<()> {
@@ -113,7 +83,7 @@ impl DhKeyPair {
         let x_bits = x_bits.filter(|&b| b != 0);
         let one = BigUint::one();
         let p_minus_1 = &p - &one;
-        let x = match (x_bits, &q) {
+        let x = Zeroizing::new(match (x_bits, &q) {
             (Some(b), _) => {
                 let b = b as usize;
                 if b > p.bits() {
@@ -138,7 +108,7 @@ impl DhKeyPair {
             (None, None) => {
                 random_in_range(rng, &BigUint::from(2u32), &p_minus_1).ok_or(BAD_PARAMS)?
             }
-        };
+        });
         let y = ct_modpow(&g, &x, &p)?;
         Ok(Self {
             p,

@@ -15,6 +15,7 @@ pub mod ecc;
 pub mod ed25519;
 pub mod hash;
 pub mod kdf;
+mod modexp;
 pub mod rsa;
 pub mod sm2;
 pub mod x25519;

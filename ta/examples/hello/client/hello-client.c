@@ -37,6 +37,7 @@ static const TEEC_UUID hello_uuid = {
 #define CMD_LOAD 8
 #define CMD_DELETE 9
 #define CMD_WRITE_INPUT 20
+#define CMD_TOUCH_FIRST_BYTE 21
 
 static TEEC_Context ctx;
 static int passed, failed;
@@ -149,6 +150,69 @@ static void test_buffers(TEEC_Session *s)
 
 	r = invoke(s, 99, &op, &origin);
 	check(r == TEEC_ERROR_NOT_SUPPORTED, "unknown-command", "r=%#x", r);
+}
+
+/* Only the first byte of a 64 KiB buffer changes, through both kinds of memref. */
+static void test_touch_first_byte(TEEC_Session *s)
+{
+	enum { SIZE = 64 * 1024 };
+	TEEC_Operation op = { 0 };
+	TEEC_SharedMemory shm = { .size = SIZE, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	uint32_t origin = 0;
+	TEEC_Result r;
+	uint8_t *buf = malloc(SIZE);
+	size_t i, rest;
+
+	if (!buf) {
+		check(0, "touch-first-temp", "out of memory");
+		return;
+	}
+	memset(buf, 0x5A, SIZE);
+	buf[0] = 0xFF;
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = buf;
+	op.params[0].tmpref.size = SIZE;
+	r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+	for (i = 1, rest = 0; i < SIZE; i++)
+		rest += buf[i] != 0x5A;
+	check(r == TEEC_SUCCESS && buf[0] == 0 && !rest && op.params[0].tmpref.size == SIZE,
+	      "touch-first-temp", "r=%#x first=%u changed=%zu size=%zu", r, buf[0], rest,
+	      op.params[0].tmpref.size);
+
+	r = TEEC_AllocateSharedMemory(&ctx, &shm);
+	if (r == TEEC_SUCCESS) {
+		memset(shm.buffer, 0x5A, SIZE);
+		((uint8_t *)shm.buffer)[0] = 41;
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].memref.parent = &shm;
+		op.params[0].memref.offset = 0;
+		op.params[0].memref.size = SIZE;
+		r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+		for (i = 1, rest = 0; i < SIZE; i++)
+			rest += ((uint8_t *)shm.buffer)[i] != 0x5A;
+		check(r == TEEC_SUCCESS && ((uint8_t *)shm.buffer)[0] == 42 && !rest &&
+		      op.params[0].memref.size == SIZE, "touch-first-shm",
+		      "r=%#x first=%u changed=%zu size=%zu", r, ((uint8_t *)shm.buffer)[0], rest,
+		      op.params[0].memref.size);
+		TEEC_ReleaseSharedMemory(&shm);
+	} else {
+		check(0, "touch-first-shm", "allocate r=%#x", r);
+	}
+
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = NULL;
+	op.params[0].tmpref.size = 0;
+	r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+	check(r == TEEC_ERROR_BAD_PARAMETERS, "touch-first-empty", "r=%#x", r);
+
+	buf[0] = 1;
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = buf;
+	op.params[0].tmpref.size = SIZE;
+	r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+	check(r == TEEC_ERROR_BAD_PARAMETERS && buf[0] == 1, "touch-first-input", "r=%#x", r);
+	free(buf);
 }
 
 static void test_services(TEEC_Session *s)
@@ -328,6 +392,7 @@ int main(void)
 
 	test_inc(&s1);
 	test_buffers(&s1);
+	test_touch_first_byte(&s1);
 	test_services(&s1);
 	test_storage(&s1);
 	test_write_input();

@@ -251,6 +251,45 @@ impl Parameters {
         Ok(())
     }
 
+    /// Copies `dst.len()` bytes from `offset` into memory reference `index`
+    /// (input or inout) into `dst`, touching nothing else of it: for a caller
+    /// that needs a few bytes of a large buffer. A range beyond the reference
+    /// gives `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn read_memref_at(&self, index: usize, offset: usize, dst: &mut [u8]) -> Result<()> {
+        let addr = match self.slot(index)? {
+            (t, Param::Memref { addr, capacity, .. })
+                if t.is_input() && fits(offset, dst.len(), capacity) =>
+            {
+                addr + offset
+            }
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        // SAFETY: decode() checked [addr, addr + capacity) readable (its caller's
+        // contract) and [offset, offset + dst.len()) lies inside it; `dst` is the
+        // caller's own memory, not a mapped parameter.
+        unsafe { crate::user_mem::copy_in(addr, dst) };
+        Ok(())
+    }
+
+    /// Writes `data` at `offset` into memory reference `index` (output or
+    /// inout), leaving the rest of it and its reported size as they are: for
+    /// a handler that updates a few bytes of a large buffer in place. A range
+    /// beyond the reference gives `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn write_memref_at(&mut self, index: usize, offset: usize, data: &[u8]) -> Result<()> {
+        let addr = match self.slot(index)? {
+            (t, Param::Memref { addr, capacity, .. })
+                if t.is_output() && fits(offset, data.len(), capacity) =>
+            {
+                addr + offset
+            }
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        // SAFETY: decode() checked [addr, addr + capacity) writable for output
+        // memrefs, and [offset, offset + data.len()) lies inside it.
+        unsafe { crate::user_mem::copy_out(addr, data) };
+        Ok(())
+    }
+
     /// Writes `data` to the start of memory reference `index` (output or inout) and
     /// reports `data.len()` as its size. If the buffer is smaller, nothing is written,
     /// the size reported is `data.len()` (what the client needs) and the result is
@@ -327,6 +366,11 @@ impl Parameters {
             };
         }
     }
+}
+
+/// `[offset, offset + len)` lies inside a reference of `capacity` bytes.
+fn fits(offset: usize, len: usize, capacity: usize) -> bool {
+    offset.checked_add(len).is_some_and(|end| end <= capacity)
 }
 
 fn check_range(t: ParamType, addr: usize, size: usize, access: AccessCheck<'_>) -> Result<()> {
@@ -611,6 +655,61 @@ mod tests {
             assert_eq!(p.probe_write_input(other, 1), Err(Error::BAD_PARAMETERS));
         }
         assert_eq!(inout, [0; 4]);
+    }
+
+    #[test]
+    fn memref_bytes_at_an_offset() {
+        let mut buf = *b"0123456789";
+        let a = buf.as_mut_ptr() as u64;
+        let r = raw(
+            tee_param_types(MIO, MI, MO, NO),
+            [(a, 10), (a, 4), (a + 6, 4), (0, 0)],
+        );
+        let mut p = decode(&r, &inside(&buf)).unwrap();
+        let mut two = [0u8; 2];
+        p.read_memref_at(0, 8, &mut two).unwrap();
+        assert_eq!(&two, b"89");
+        p.read_memref_at(1, 0, &mut two).unwrap();
+        assert_eq!(&two, b"01");
+        for (index, offset, len) in [(0, 9, 2), (0, 11, 0), (0, usize::MAX, 2), (1, 3, 2)] {
+            let mut dst = vec![0u8; len];
+            assert_eq!(
+                p.read_memref_at(index, offset, &mut dst),
+                Err(Error::BAD_PARAMETERS),
+                "param {index} offset {offset} len {len}"
+            );
+        }
+        assert_eq!(
+            p.read_memref_at(2, 0, &mut two),
+            Err(Error::BAD_PARAMETERS),
+            "output-only"
+        );
+        assert_eq!(
+            p.read_memref_at(3, 0, &mut []),
+            Err(Error::BAD_PARAMETERS),
+            "none"
+        );
+        p.write_memref_at(0, 0, b"A").unwrap();
+        p.write_memref_at(2, 3, b"Z").unwrap();
+        assert_eq!(
+            p.write_memref_at(1, 0, b"x"),
+            Err(Error::BAD_PARAMETERS),
+            "input-only"
+        );
+        assert_eq!(
+            p.write_memref_at(2, 3, b"xy"),
+            Err(Error::BAD_PARAMETERS),
+            "past the end"
+        );
+        assert_eq!(
+            p.write_memref_at(2, usize::MAX, b"x"),
+            Err(Error::BAD_PARAMETERS)
+        );
+        let mut out = r;
+        p.write_back(&mut out);
+        assert_eq!(&buf, b"A12345678Z");
+        assert_eq!(out.get(0), Some((a, 10)), "size as the client gave it");
+        assert_eq!(out.get(2), Some((a + 6, 4)));
     }
 
     #[test]
