@@ -15,6 +15,7 @@ extern crate alloc;
 pub mod cache;
 pub mod cpu;
 pub mod devices;
+pub mod heap;
 pub mod hooks;
 pub mod log;
 pub mod ns_memory;
@@ -29,8 +30,6 @@ pub mod entry;
 pub mod fp;
 #[cfg(target_os = "none")]
 pub mod fp_regs;
-#[cfg(target_os = "none")]
-pub mod heap;
 #[cfg(target_os = "none")]
 pub mod interrupt;
 #[cfg(target_os = "none")]

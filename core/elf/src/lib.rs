@@ -22,6 +22,9 @@ pub use layout::{
 pub use parse::{parse, DynamicInfo, Needed, ProgramHeader, Segment};
 pub use props::{prop_type, Property, MAX_PROPS, MAX_PROP_STRING};
 pub use reloc::RelocEnv;
+
+/// Receives a segment's file bytes and its module address ([`TaElf::load_with`]).
+pub type SegmentSink<'a> = dyn FnMut(u64, &[u8]) -> Result<(), ElfError> + 'a;
 pub use symbols::{Symbol, SymbolTable};
 pub use uuid::TeeUuid;
 
@@ -129,7 +132,7 @@ impl TaElf {
     }
 
     /// Fills `image` (at least [`TaElf::span`] bytes; index 0 = module address 0) from the file
-    /// per the plan: segment file bytes copied, everything else zeroed.
+    /// bytes (`file` starts at the ELF header); bytes no segment covers are zero.
     pub fn load_into(&self, file: &[u8], image: &mut [u8]) -> Result<(), ElfError> {
         let span =
             usize::try_from(self.span).map_err(|_| ElfError::OutOfMemory("image too large"))?;
@@ -137,10 +140,24 @@ impl TaElf {
             .get_mut(..span)
             .ok_or(ElfError::OutOfMemory("image buffer too small"))?;
         image.fill(0);
+        self.load_with(file, &mut |va, bytes| {
+            let va = usize::try_from(va).map_err(|_| ElfError::OutOfMemory("image too large"))?;
+            image
+                .get_mut(va..va + bytes.len())
+                .ok_or(ElfError::BadFormat("segment outside the image"))?
+                .copy_from_slice(bytes);
+            Ok(())
+        })
+    }
+
+    /// Hands each segment's file bytes to `put` with its module address, after checking that
+    /// they lie inside `file` and inside the image span: for a loader that writes the image
+    /// straight into its final, zeroed memory instead of a buffer.
+    pub fn load_with(&self, file: &[u8], put: &mut SegmentSink<'_>) -> Result<(), ElfError> {
         for s in &self.segments {
             let conv =
                 |v: u64| usize::try_from(v).map_err(|_| ElfError::OutOfMemory("image too large"));
-            let (off, va, n) = (conv(s.offset)?, conv(s.vaddr)?, conv(s.filesz)?);
+            let (off, n) = (conv(s.offset)?, conv(s.filesz)?);
             let src = file
                 .get(
                     off..off
@@ -148,14 +165,14 @@ impl TaElf {
                         .ok_or(ElfError::BadFormat("segment wraps"))?,
                 )
                 .ok_or(ElfError::BadFormat("segment outside the file"))?;
-            image
-                .get_mut(
-                    va..va
-                        .checked_add(n)
-                        .ok_or(ElfError::BadFormat("segment wraps"))?,
-                )
-                .ok_or(ElfError::BadFormat("segment outside the image"))?
-                .copy_from_slice(src);
+            let end = s
+                .vaddr
+                .checked_add(s.filesz)
+                .ok_or(ElfError::BadFormat("segment wraps"))?;
+            if end > self.span {
+                return Err(ElfError::BadFormat("segment outside the image"));
+            }
+            put(s.vaddr, src)?;
         }
         Ok(())
     }

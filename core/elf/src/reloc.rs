@@ -109,6 +109,25 @@ impl TaElf {
         env: &RelocEnv<'_>,
     ) -> Result<(), ElfError> {
         let span = self.span.min(image.len() as u64);
+        self.apply_relocations_by(env, &mut |off, value| put(image, off, 8, span, value))
+    }
+
+    /// Applies every relocation through `put(offset, value)`, which stores the 8-byte
+    /// little-endian `value` at module offset `offset` (checked to lie inside [`TaElf::span`]):
+    /// for a loader that relocates the image in its final memory. See
+    /// [`TaElf::apply_relocations_with`].
+    pub fn apply_relocations_by(
+        &self,
+        env: &RelocEnv<'_>,
+        put: &mut dyn FnMut(u64, u64) -> Result<(), ElfError>,
+    ) -> Result<(), ElfError> {
+        let span = self.span;
+        let mut put = |off: u64, len: u64, span: u64, value: u64| {
+            if off.checked_add(len).is_none_or(|end| end > span) {
+                return bad("relocation offset out of range");
+            }
+            put(off, value)
+        };
         for r in &self.dynamic.relocations {
             // Bounds first, whatever the type, so a bad entry never goes unnoticed.
             if r.offset >= self.span {
@@ -118,7 +137,6 @@ impl TaElf {
                 R_AARCH64_NONE => {}
                 R_AARCH64_RELATIVE => {
                     put(
-                        image,
                         r.offset,
                         8,
                         span,
@@ -135,15 +153,15 @@ impl TaElf {
                         // OP-TEE stores the resolved address without the addend here.
                         self.resolve_named(r, env, false)?
                     };
-                    put(image, r.offset, 8, span, v)?;
+                    put(r.offset, 8, span, v)?;
                 }
                 R_AARCH64_GLOB_DAT | R_AARCH64_JUMP_SLOT => {
                     let v = self.resolve_named(r, env, false)?;
-                    put(image, r.offset, 8, span, v)?;
+                    put(r.offset, 8, span, v)?;
                 }
                 R_AARCH64_TLS_TPREL => {
                     let v = self.tprel(r, env)?;
-                    put(image, r.offset, 8, span, v)?;
+                    put(r.offset, 8, span, v)?;
                 }
                 R_AARCH64_TLSDESC => {
                     let f = env
@@ -158,8 +176,8 @@ impl TaElf {
                     if second.checked_add(8).is_none_or(|e| e > span) {
                         return bad("relocation offset out of range");
                     }
-                    put(image, r.offset, 8, span, f)?;
-                    put(image, second, 8, span, v)?;
+                    put(r.offset, 8, span, f)?;
+                    put(second, 8, span, v)?;
                 }
                 _ => return bad("unknown relocation type"),
             }

@@ -595,3 +595,57 @@ fn random_mutations_never_panic() {
     }
     assert!(ok > 0, "some mutations must still parse");
 }
+
+/// The loader's path (segments and relocations written through callbacks into
+/// the TA's frames) gives the same image as the buffer path.
+#[test]
+fn callback_loading_matches_the_buffer() {
+    let fx = Fx {
+        relocs: vec![(GOT, 1027, 0, 0x40), (GOT + 8, 1025, SYM_EXT, 0)],
+        ..Fx::default()
+    };
+    let file = fx.build();
+    let ta = parse(&file).unwrap();
+    let resolve = |n: &str| (n == "ext").then_some(0x5555_0000);
+    let none = |_: &str| None;
+    let env = RelocEnv {
+        load_base: 0x1000_0000,
+        resolve: &resolve,
+        resolve_tls: &none,
+        tls_tcb_offset: 0x30,
+        tlsdesc_resolver: None,
+    };
+    let mut expected = ta.load_image(&file).unwrap();
+    ta.apply_relocations_with(&mut expected, &env).unwrap();
+
+    let mut frames = vec![0u8; SPAN as usize];
+    ta.load_with(&file, &mut |va, bytes| {
+        let va = va as usize;
+        frames[va..va + bytes.len()].copy_from_slice(bytes);
+        Ok(())
+    })
+    .unwrap();
+    let mut writes = 0;
+    ta.apply_relocations_by(&env, &mut |off, value| {
+        let off = off as usize;
+        frames[off..off + 8].copy_from_slice(&value.to_le_bytes());
+        writes += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(writes, 2);
+    assert_eq!(frames, expected);
+    assert_ne!(r64(&frames, GOT), 0);
+
+    // A relocation past the span never reaches the callback.
+    let fx = Fx {
+        relocs: vec![(SPAN - 4, 1027, 0, 0)],
+        ..Fx::default()
+    };
+    let file = fx.build();
+    let ta = parse(&file).unwrap();
+    let e = ta
+        .apply_relocations_by(&env, &mut |_, _| panic!("out-of-span write"))
+        .unwrap_err();
+    assert_eq!(e.tee_result(), BAD_FORMAT);
+}

@@ -9,7 +9,8 @@
 use alloc::vec::Vec;
 use supplicant_proto::tee_error::TeeError;
 
-use oxtee_elf::{ProgramHeader, RelocEnv, TaElf, TCB_HEAD_SIZE};
+use oxtee_elf::{ElfError, ProgramHeader, RelocEnv, TaElf, TCB_HEAD_SIZE};
+use oxtee_frames::FrameRange;
 use oxtee_mm::{UserKind, TA_WINDOW};
 
 use super::hw::UserHw;
@@ -191,32 +192,46 @@ pub fn add_modules(
             .filter(|b| *b < STACK_END - 0x100_0000)
             .ok_or(TeeError::OUT_OF_MEMORY)?;
     }
-    // Images: relocated in one global scope, main module first.
+    // Images: written and relocated in their own frames (not in a heap
+    // buffer: a 1 MiB TA would need its file and its image in the heap at
+    // once), in one global scope, main module first.
     let modules = &loaded.modules;
     for (m, (_, ta)) in modules[first_new..].iter().zip(files.iter()) {
-        let mut image = m
-            .elf
-            .load_image(&ta.file[ta.elf_offset..])
-            .map_err(|e| TeeError::from_code(e.tee_result()))?;
+        let span = page_up(m.elf.span).ok_or(TeeError::BAD_FORMAT)?;
+        let f = space.alloc_frames(frames, hw, span)?;
+        let mut hw_error = None;
+        let mut write = |off: u64, bytes: &[u8]| match hw.write(f.start() + off, bytes) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                hw_error = Some(e);
+                Err(ElfError::OutOfMemory("TA frame write"))
+            }
+        };
+        let elf_error = |e: ElfError| TeeError::from_code(e.tee_result());
+        m.elf
+            .load_with(&ta.file[ta.elf_offset..], &mut write)
+            .map_err(elf_error)?;
         let resolve = |name: &str| global_symbol(modules, name);
         let resolve_tls = |name: &str| global_tls_symbol(modules, name);
-        m.elf
-            .apply_relocations_with(
-                &mut image,
-                &RelocEnv {
-                    load_base: m.base,
-                    resolve: &resolve,
-                    resolve_tls: &resolve_tls,
-                    tls_tcb_offset: if m.tls_modid != 0 {
-                        m.tls_offset
-                    } else {
-                        TCB_HEAD_SIZE
-                    },
-                    tlsdesc_resolver: Some(loaded.tlsdesc),
+        let relocated = m.elf.apply_relocations_by(
+            &RelocEnv {
+                load_base: m.base,
+                resolve: &resolve,
+                resolve_tls: &resolve_tls,
+                tls_tcb_offset: if m.tls_modid != 0 {
+                    m.tls_offset
+                } else {
+                    TCB_HEAD_SIZE
                 },
-            )
-            .map_err(|e| TeeError::from_code(e.tee_result()))?;
-        map_module(m, &image, space, frames, hw)?;
+                tlsdesc_resolver: Some(loaded.tlsdesc),
+            },
+            &mut |off, value| write(off, &value.to_le_bytes()),
+        );
+        if let Some(e) = hw_error {
+            return Err(e);
+        }
+        relocated.map_err(elf_error)?;
+        map_module(m, f, space, hw)?;
     }
     // Loader data: the dl_phdr_info array for all modules, read-only.
     let info_va = base;
@@ -259,20 +274,16 @@ fn tlsdesc_page() -> Vec<u8> {
         .collect()
 }
 
-/// Copies a relocated image into fresh frames and maps each segment with
-/// its rights (text RX, read-only RO, data RW).
+/// Maps the frames `f` holding a module's relocated image, each segment
+/// with its rights (text RX, read-only RO, data RW).
 fn map_module(
     m: &Module,
-    image: &[u8],
+    f: FrameRange,
     space: &mut Space,
-    frames: &Frames,
     hw: &dyn UserHw,
 ) -> Result<(), TeeError> {
-    let span = page_up(image.len() as u64).ok_or(TeeError::BAD_FORMAT)?;
-    let f = space.alloc_frames(frames, hw, span)?;
-    hw.write(f.start(), image)?;
     hw.sync_code(f.start(), f.size());
-    let pages = (span / PAGE) as usize;
+    let pages = (f.size() / PAGE) as usize;
     let mut kinds: Vec<Option<UserKind>> = alloc::vec![None; pages];
     for s in &m.elf.segments {
         let kind = if s.executable() {
