@@ -37,7 +37,7 @@ pub(super) fn asymm_operate(
         }
     }
     let input = mem.read_vec(src, src_len)?;
-    let mut rng = CoreRng(mem.hw);
+    let mut rng = CoreRng::new(mem.hw);
     let out = asym_op::asymmetric_operate(s.algo, s.mode, key, &attrs.list(), &input, &mut rng)
         .map_err(|e| match e {
             CryptoError::ShortBuffer { required } => {

@@ -8,11 +8,35 @@ use supplicant_proto::tee_error::TeeError;
 /// Streamed data is copied in pieces of this size.
 pub(super) const CHUNK: usize = 4096;
 /// The core DRBG as the crypto crate's random source.
-pub(super) struct CoreRng<'a>(pub(super) &'a dyn UserHw);
+pub(super) struct CoreRng<'a> {
+    hw: &'a dyn UserHw,
+    /// Called before each draw: a point where a long computation (an RSA
+    /// key's prime search draws a candidate or a witness at a time) lets a
+    /// pending normal-world interrupt in.
+    preempt: Option<&'a mut dyn FnMut()>,
+}
+
+impl<'a> CoreRng<'a> {
+    /// The DRBG for a short operation.
+    pub(super) fn new(hw: &'a dyn UserHw) -> Self {
+        Self { hw, preempt: None }
+    }
+
+    /// The DRBG for a long one, calling `preempt` before each draw.
+    pub(super) fn preemptible(hw: &'a dyn UserHw, preempt: &'a mut dyn FnMut()) -> Self {
+        Self {
+            hw,
+            preempt: Some(preempt),
+        }
+    }
+}
 
 impl oxtee_crypto::Rng for CoreRng<'_> {
     fn fill(&mut self, dest: &mut [u8]) -> oxtee_crypto::CryptoResult<()> {
-        self.0.random(dest).map_err(|_| CryptoError::Generic)
+        if let Some(preempt) = self.preempt.as_mut() {
+            preempt();
+        }
+        self.hw.random(dest).map_err(|_| CryptoError::Generic)
     }
 }
 

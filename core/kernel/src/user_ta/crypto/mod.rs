@@ -169,7 +169,12 @@ pub fn dispatch(
             .ok_or(TeeError::BAD_STATE),
         Sysnum::CrypObjPopulate => obj_populate(&mem, cs, h(0), a[1], a[2]),
         Sysnum::CrypObjCopy => obj_copy(cs, h(0), h(1)),
-        Sysnum::CrypObjGenerateKey => obj_generate(&mem, cs, h(0), h(1), a[2], a[3]),
+        Sysnum::CrypObjGenerateKey => {
+            let rpc = &mut *cx.rpc;
+            obj_generate(&mem, cs, h(0), h(1), a[2], a[3], &mut || {
+                crate::rpc::preemption_point(rpc)
+            })
+        }
         Sysnum::CrypDeriveKey => derive_key(&mem, cs, h(0), a[1], a[2], h(3)),
         Sysnum::AuthencInit => authenc_init(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5]),
         Sysnum::AuthencUpdateAad => authenc_update_aad(&mem, cs, h(0), a[1], a[2]),
@@ -328,11 +333,28 @@ mod tests {
             obj_alloc(&m, &mut cs, ty, bits, OUT).unwrap();
             let h = u32_at(&m, OUT);
             assert_eq!(
-                obj_generate(&m, &mut cs, h, bits, 0, 0),
+                obj_generate(&m, &mut cs, h, bits, 0, 0, &mut || {}),
                 Err(TeeError::GENERIC),
                 "type {ty:#x}"
             );
             assert!(!cs.object(h).unwrap().key.is_initialized());
+        }
+    }
+
+    #[test]
+    fn key_generation_offers_a_preemption_point_per_random_draw() {
+        // (RSA draws a candidate per prime search round; the fake DRBG here
+        // repeats one byte, so only one-draw types are generated.)
+        let (hw, space, _frames) = ta::setup();
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        for (ty, bits) in [(TEE_TYPE_AES, 128), (TEE_TYPE_X25519_KEYPAIR, 256)] {
+            obj_alloc(&m, &mut cs, ty, bits, OUT).unwrap();
+            let h = u32_at(&m, OUT);
+            let mut points = 0u32;
+            obj_generate(&m, &mut cs, h, bits, 0, 0, &mut || points += 1).unwrap();
+            assert!(cs.object(h).unwrap().key.is_initialized());
+            assert!(points >= 1, "type {ty:#x}");
         }
     }
 

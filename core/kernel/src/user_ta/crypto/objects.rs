@@ -175,6 +175,8 @@ pub(super) fn obj_copy(cs: &mut CryptoState, dst: u32, src: u32) -> Result<(), T
 }
 
 /// `_utee_cryp_obj_generate_key(obj, key_size, params, param_count)`.
+/// `preempt` runs before each draw of random bytes: RSA-4096 takes seconds,
+/// and the normal world's interrupts must not wait that long.
 pub(super) fn obj_generate(
     mem: &Mem<'_>,
     cs: &mut CryptoState,
@@ -182,12 +184,13 @@ pub(super) fn obj_generate(
     bits: u32,
     va: u64,
     n: u64,
+    preempt: &mut dyn FnMut(),
 ) -> Result<(), TeeError> {
     let o = cs.object_mut(h).ok_or(TeeError::BAD_STATE)?;
     if o.key.is_initialized() {
         return Err(TeeError::BAD_STATE);
     }
     let attrs = Attrs::copy_in(mem, va, n)?;
-    let mut rng = CoreRng(mem.hw);
+    let mut rng = CoreRng::preemptible(mem.hw, preempt);
     o.key.generate(bits, &attrs.list(), &mut rng).map_err(code)
 }
