@@ -79,6 +79,7 @@ read!(ctr_el0, "CTR_EL0", "ctr_el0");
 read!(esr_el1, "ESR_EL1", "esr_el1");
 read!(far_el1, "FAR_EL1", "far_el1");
 read!(sctlr_el1, "SCTLR_EL1", "sctlr_el1");
+read!(ttbr0_el1, "TTBR0_EL1", "ttbr0_el1");
 read!(cpacr_el1, "CPACR_EL1", "cpacr_el1");
 read!(cntfrq_el0, "CNTFRQ_EL0", "cntfrq_el0");
 read!(id_aa64mmfr0_el1, "ID_AA64MMFR0_EL1", "id_aa64mmfr0_el1");
