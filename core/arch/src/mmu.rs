@@ -139,26 +139,16 @@ pub(crate) fn pan_enabled() -> bool {
 }
 
 /// Puts this CPU back on the core's own root when it runs on another one
-/// (a TA's); writes nothing when it is already there, as each write that
-/// changes the ASID costs QEMU a whole-TLB flush.
+/// (a TA's), keeping the ASID with PAN (`tlb::kernel_root_keeping_asid`);
+/// writes nothing when it is already there.
 pub(crate) fn use_kernel_root() {
     let kernel = kernel_ttbr0();
-    if kernel != 0 {
-        // SAFETY: the kernel root maps the core as every TA root does (they share its tables).
-        unsafe { switch_ttbr0(kernel) };
+    if kernel == 0 {
+        return;
     }
-}
-
-/// Installs `ttbr0` unless this CPU already runs on it.
-///
-/// # Safety
-/// As for [`sysreg::set_ttbr0_el1`]: `ttbr0` is the kernel root or a TA
-/// root built over it, whose tables stay allocated while installed.
-pub(crate) unsafe fn switch_ttbr0(ttbr0: u64) {
-    if sysreg::ttbr0_el1() != ttbr0 {
-        // SAFETY: the caller's contract.
-        unsafe { sysreg::set_ttbr0_el1(ttbr0) };
-    }
+    let target = crate::tlb::kernel_root_keeping_asid(kernel, sysreg::ttbr0_el1(), pan_enabled());
+    // SAFETY: the kernel root maps the core as every TA root does (they share its tables), and maps global pages only, so any ASID gives the same translations of the core.
+    unsafe { sysreg::switch_ttbr0_el1(target) };
 }
 
 /// The kernel's root table (read-only view), once the tables exist.

@@ -191,7 +191,7 @@ impl UserCpu {
         // flushes the whole TLB, so switching on each exception would cost
         // two flushes per system call.
         // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window, so switching TTBR0 keeps this code and stack mapped; its tables stay allocated until the TA runtime calls `leave_user_space`.
-        unsafe { crate::mmu::switch_ttbr0(ttbr0) };
+        unsafe { sysreg::switch_ttbr0_el1(ttbr0) };
         let cpu = crate::cpu::cpu_index();
         let (kind, esr, far) = loop {
             // The return state is forced to EL0t here, at the last step before
