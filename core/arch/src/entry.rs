@@ -88,6 +88,10 @@ extern "C" fn yield_smc(regs: &mut Regs) {
     crate::fp::enter_secure_world(cpu, &mut regs[0]);
     crate::thread::yielding_smc(regs, cpu);
     // Every way out of a yielding call (done, RPC, foreign interrupt) ends here.
+    // A TA's root may still be installed (an RPC from one of its system
+    // calls): the thread may resume on another CPU, and the TA's tables
+    // may be freed meanwhile, so no CPU leaves the secure world on them.
+    crate::mmu::use_kernel_root();
     crate::fp::leave_secure_world(cpu);
 }
 

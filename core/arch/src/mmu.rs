@@ -24,6 +24,9 @@ static BUILT: AtomicBool = AtomicBool::new(false);
 /// TTBR0 value (0 until the tables exist).
 static TTBR0: AtomicU64 = AtomicU64::new(0);
 static TCR: AtomicU64 = AtomicU64::new(0);
+/// Every CPU runs with PAN (set by the first CPU to enable its MMU; the
+/// CPUs of one machine have the same features).
+static PAN: AtomicBool = AtomicBool::new(false);
 
 extern "C" {
     static __text_start: u8;
@@ -125,7 +128,27 @@ pub fn enable_this_cpu() {
     if pan {
         // SAFETY: FEAT_PAN is present (checked above), and the core reaches TA memory only through its own map of the TA frames, never through EL0 mappings.
         unsafe { sysreg::set_pan() };
+        PAN.store(true, Ordering::Relaxed);
     }
+}
+
+/// The core runs with PAN on every exception from EL0, so it may keep a
+/// TA's root installed while it serves the TA (see user.rs `run`).
+pub(crate) fn pan_enabled() -> bool {
+    PAN.load(Ordering::Relaxed)
+}
+
+/// Puts this CPU back on the core's own root when it runs on another one
+/// (a TA's), keeping the ASID with PAN (`tlb::kernel_root_keeping_asid`);
+/// writes nothing when it is already there.
+pub(crate) fn use_kernel_root() {
+    let kernel = kernel_ttbr0();
+    if kernel == 0 {
+        return;
+    }
+    let target = crate::tlb::kernel_root_keeping_asid(kernel, sysreg::ttbr0_el1(), pan_enabled());
+    // SAFETY: the kernel root maps the core as every TA root does (they share its tables), and maps global pages only, so any ASID gives the same translations of the core.
+    unsafe { sysreg::switch_ttbr0_el1(target) };
 }
 
 /// The kernel's root table (read-only view), once the tables exist.

@@ -79,6 +79,7 @@ read!(ctr_el0, "CTR_EL0", "ctr_el0");
 read!(esr_el1, "ESR_EL1", "esr_el1");
 read!(far_el1, "FAR_EL1", "far_el1");
 read!(sctlr_el1, "SCTLR_EL1", "sctlr_el1");
+read!(ttbr0_el1, "TTBR0_EL1", "ttbr0_el1");
 read!(cpacr_el1, "CPACR_EL1", "cpacr_el1");
 read!(cntfrq_el0, "CNTFRQ_EL0", "cntfrq_el0");
 read!(id_aa64mmfr0_el1, "ID_AA64MMFR0_EL1", "id_aa64mmfr0_el1");
@@ -280,6 +281,20 @@ pub unsafe fn set_ttbr0_el1(ttbr0: u64) {
     fake::write("TTBR0_EL1", ttbr0);
 }
 
+/// Installs `ttbr0` as [`set_ttbr0_el1`] does, unless `TTBR0_EL1` already
+/// holds it: QEMU flushes its whole TLB on every write that changes the
+/// ASID, and an unchanged value needs no write.
+///
+/// # Safety
+/// As for [`set_ttbr0_el1`].
+#[inline]
+pub unsafe fn switch_ttbr0_el1(ttbr0: u64) {
+    if ttbr0_el1() != ttbr0 {
+        // SAFETY: the caller's contract.
+        unsafe { set_ttbr0_el1(ttbr0) };
+    }
+}
+
 /// Writes `CPACR_EL1` (then `isb`): which FP/SIMD accesses trap.
 ///
 /// # Safety
@@ -472,5 +487,24 @@ pub mod fake {
     /// Takes the writes and operations logged on this thread so far.
     pub fn take_log() -> Vec<(&'static str, u64)> {
         LOG.with(|l| core::mem::take(&mut *l.borrow_mut()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_root_already_installed_is_not_written_again() {
+        const TA_ROOT: u64 = (7 << 48) | 0x4800_0000;
+        fake::preset("TTBR0_EL1", TA_ROOT);
+        fake::take_log();
+        // SAFETY: the fake register file only.
+        unsafe { switch_ttbr0_el1(TA_ROOT) };
+        assert_eq!(fake::take_log(), []);
+        // SAFETY: as above.
+        unsafe { switch_ttbr0_el1(0x4000_0000) };
+        assert_eq!(fake::take_log(), [("TTBR0_EL1", 0x4000_0000)]);
+        assert_eq!(ttbr0_el1(), 0x4000_0000);
     }
 }

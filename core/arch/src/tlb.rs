@@ -4,7 +4,8 @@
 //! ASID, and only on the CPUs that may hold them.
 //!
 //! A CPU caches translations of an ASID only while its `TTBR0_EL1` holds
-//! that space's root, which is only while it runs the TA. The TA runtime
+//! that space's root, which is only while it runs the TA or serves its
+//! system calls (user.rs `run`, `leave_user_space`). The TA runtime
 //! records the CPUs a TA ran on while its parameter pages were mapped; if
 //! that is the calling CPU alone, a local invalidation is enough. Otherwise
 //! the invalidation is broadcast to every CPU (inner shareable), which in
@@ -58,6 +59,25 @@ pub fn drop_user_pages(asid: u16, va: u64, count: u64, cpus: u64) {
         sysreg::dsb_ish();
     }
     sysreg::isb();
+}
+
+/// The ASID field of `TTBR0_EL1`.
+pub const TTBR_ASID_MASK: u64 = 0xffff << 48;
+
+/// The value that puts a CPU back on the kernel root `kernel_ttbr0` from
+/// `current`, keeping `current`'s ASID. The kernel root maps global pages
+/// only, so it means the same under every ASID, and the TLB entries of the
+/// TA just left stay usable for when it runs again: QEMU's TCG flushes its
+/// whole TLB on every `TTBR0_EL1` write that changes the ASID, so leaving
+/// with ASID 0 would cost one flush on the way out and one on the way back
+/// in. Only with PAN (EL1 can then reach no EL0 page through those
+/// entries); without it the kernel root keeps ASID 0.
+pub fn kernel_root_keeping_asid(kernel_ttbr0: u64, current: u64, pan: bool) -> u64 {
+    if pan {
+        (kernel_ttbr0 & !TTBR_ASID_MASK) | (current & TTBR_ASID_MASK)
+    } else {
+        kernel_ttbr0
+    }
 }
 
 /// `VA[55:12]` in bits 43:0 of a TLBI-by-VA operand.
@@ -143,6 +163,23 @@ mod tests {
         assert!(
             log.contains(&("tlbi vale1", (3 << 48) | 0xb0001)),
             "{log:?}"
+        );
+    }
+
+    #[test]
+    fn the_kernel_root_keeps_the_asid_only_with_pan() {
+        let kernel = 0x4000_0000;
+        let ta = (9 << 48) | 0x4812_3000;
+        assert_eq!(
+            kernel_root_keeping_asid(kernel, ta, true),
+            (9 << 48) | kernel
+        );
+        assert_eq!(kernel_root_keeping_asid(kernel, ta, false), kernel);
+        // From the kernel root itself: unchanged.
+        assert_eq!(kernel_root_keeping_asid(kernel, kernel, true), kernel);
+        assert_eq!(
+            kernel_root_keeping_asid(kernel, (9 << 48) | kernel, true),
+            (9 << 48) | kernel
         );
     }
 

@@ -186,8 +186,12 @@ impl UserCpu {
             // Stale TLB entries of the ASID go when its tables changed.
             sysreg::tlbi_aside1is(asid);
         }
-        // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window, so switching TTBR0 keeps this code and stack mapped.
-        unsafe { sysreg::set_ttbr0_el1(ttbr0) };
+        // The root stays installed from here while the core serves this TA
+        // (see `leave_user_space`): in QEMU every write that changes the ASID
+        // flushes the whole TLB, so switching on each exception would cost
+        // two flushes per system call.
+        // SAFETY: the user root maps the kernel exactly like the kernel root (shared tables) plus the TA window, so switching TTBR0 keeps this code and stack mapped; its tables stay allocated until the TA runtime calls `leave_user_space`.
+        unsafe { sysreg::switch_ttbr0_el1(ttbr0) };
         let cpu = crate::cpu::cpu_index();
         let (kind, esr, far) = loop {
             // The return state is forced to EL0t here, at the last step before
@@ -208,13 +212,21 @@ impl UserCpu {
             }
             break (kind, esr, far);
         };
-        // SAFETY: back to the kernel's own root, which maps this code and stack as the user root did.
-        unsafe { sysreg::set_ttbr0_el1(kernel_ttbr0) };
+        if !crate::mmu::pan_enabled() {
+            // Without PAN nothing would keep the core off the TA's pages
+            // through their EL0 mappings: back to its own root at once.
+            crate::mmu::use_kernel_root();
+        }
         match kind {
             1 => Trap::ForeignInterrupt,
             _ if esr >> 26 == EC_SVC64 => Trap::Syscall,
             _ => Trap::Fault { esr, far },
         }
+    }
+
+    /// See `UserHw::leave_user_space`.
+    pub fn leave_user_space(&self) {
+        crate::mmu::use_kernel_root();
     }
 
     /// See `UserHw::counter`.

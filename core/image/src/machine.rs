@@ -98,6 +98,10 @@ impl UserHw for Machine {
         UserCpu.run(root, flush, regs)
     }
 
+    fn leave_user_space(&self) {
+        UserCpu.leave_user_space()
+    }
+
     fn counter(&self) -> (u64, u64) {
         UserCpu.counter()
     }

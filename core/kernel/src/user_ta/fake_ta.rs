@@ -82,6 +82,7 @@ impl UserHw for Hw {
     fn run(&self, _: UserRoot, _: bool, _: &mut UserRegs) -> Trap {
         unreachable!()
     }
+    fn leave_user_space(&self) {}
     fn counter(&self) -> (u64, u64) {
         (0, 1)
     }

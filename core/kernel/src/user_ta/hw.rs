@@ -156,8 +156,15 @@ pub trait UserHw: Sync {
     fn this_cpu(&self) -> usize;
     /// Runs the TA on this CPU in the address space `root` (tagged with its
     /// ASID) until its next exception; `flush` invalidates the ASID's TLB
-    /// entries first (after its tables changed).
+    /// entries first (after its tables changed). The root may stay
+    /// installed after the exception, while the core serves the TA (the
+    /// core never reaches TA memory through its EL0 mappings), until
+    /// [`UserHw::leave_user_space`].
     fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap;
+    /// Puts this CPU back in the core's own address space if a TA's root is
+    /// still installed: before that TA's tables are freed, and when a call
+    /// into a TA ends (the instance may then run on another CPU, or go).
+    fn leave_user_space(&self);
     /// Generic counter value and frequency (Hz).
     fn counter(&self) -> (u64, u64);
     /// Fills `buf` from the core's random source, or fails when there is

@@ -681,6 +681,9 @@ pub fn call_entry(
     session.cancel_masked.store(true, Ordering::Relaxed);
     session.cancel_deadline.store(deadline, Ordering::Relaxed);
     let r = run_entry(cx, inst, &mut ctx, session, func, cmd, params);
+    // The instance may next run on another CPU, or go: its tree must not
+    // stay installed here once it is given back.
+    cx.hw.leave_user_space();
     // A cancellation applies to the call it was made for only.
     session.cancel.store(false, Ordering::Relaxed);
     session.cancel_deadline.store(u64::MAX, Ordering::Relaxed);

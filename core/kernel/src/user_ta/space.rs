@@ -481,6 +481,9 @@ impl Space {
         params.reserve_first_table(frames, hw, self.owner)?;
         let leaf_tables = params.table_pas()?;
         if let Some(old) = self.tables.take() {
+            // The CPU may still run on the old tree (the core serves the
+            // TA's system calls on it): off it before its frames go.
+            hw.leave_user_space();
             let _ = frames.lock().free(old);
         }
         let arena = frames
@@ -531,6 +534,8 @@ mod tests {
         /// (va, pages, asid) of every unmap.
         dropped: StdMutex<Vec<(u64, usize, u16)>>,
         fail_unmap: core::sync::atomic::AtomicBool,
+        /// Calls of `leave_user_space`.
+        left: core::sync::atomic::AtomicUsize,
     }
 
     impl Hw {
@@ -542,6 +547,7 @@ mod tests {
                 tree: StdMutex::new(None),
                 dropped: StdMutex::new(Vec::new()),
                 fail_unmap: core::sync::atomic::AtomicBool::new(false),
+                left: core::sync::atomic::AtomicUsize::new(0),
             }
         }
         fn at(pa: u64, len: usize) -> core::ops::Range<usize> {
@@ -685,6 +691,10 @@ mod tests {
             _: &mut super::super::hw::UserRegs,
         ) -> super::super::hw::Trap {
             unreachable!("no TA runs in these tests")
+        }
+        fn leave_user_space(&self) {
+            self.left
+                .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
         }
         fn counter(&self) -> (u64, u64) {
             (0, 1)
@@ -1050,6 +1060,9 @@ mod tests {
         let (ttbr, stale) = space.ttbr0(&frames, &hw).unwrap();
         assert!(stale);
         assert_eq!(ttbr.asid(), 9);
+        // No old tree to free, so no need to leave it.
+        let left = || hw.left.load(core::sync::atomic::Ordering::Relaxed);
+        assert_eq!(left(), 0);
         let owned = frames.lock().owned_frames(Owner(3));
         // Tables: root + level 2 + one level 3 per 2 MiB slot (two slots
         // here), and the parameter window's first kept table.
@@ -1084,6 +1097,8 @@ mod tests {
         let (ttbr2, stale) = space.ttbr0(&frames, &hw).unwrap();
         assert!(stale);
         assert_eq!(ttbr2.asid(), 9);
+        // The CPU left the old tree (it may have been running on it) before it was freed.
+        assert_eq!(left(), 1);
         assert_eq!(hw.built.lock().unwrap().len(), 2);
         assert_eq!(frames.lock().owned_frames(Owner(3)), 5 + 3 + 1);
         assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (ttbr2, false));

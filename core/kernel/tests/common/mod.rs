@@ -122,6 +122,9 @@ pub struct FakeHw {
     pub last_entry: AtomicU64,
     /// `random` fails (a machine without any entropy source).
     pub no_entropy: AtomicBool,
+    /// Root table of the TA tree the CPU still runs on after `run`, until
+    /// `leave_user_space`.
+    installed: Mutex<Option<u64>>,
 }
 
 impl FakeHw {
@@ -143,6 +146,7 @@ impl FakeHw {
             irq_every: AtomicU64::new(0),
             last_entry: AtomicU64::new(0),
             no_entropy: AtomicBool::new(false),
+            installed: Mutex::new(None),
         }
     }
 
@@ -166,6 +170,7 @@ impl FakeHw {
         self.irq_every.store(0, Ordering::Relaxed);
         self.last_entry.store(0, Ordering::Relaxed);
         self.no_entropy.store(false, Ordering::Relaxed);
+        *self.installed.lock().unwrap() = None;
         self.set_script(|ta| ta.ret(0));
     }
 
@@ -183,6 +188,21 @@ impl FakeHw {
 
     fn violation(&self, s: String) {
         self.violations.lock().unwrap().push(s);
+    }
+
+    /// The TA root the CPU still runs on, if any.
+    pub fn installed_root(&self) -> Option<u64> {
+        *self.installed.lock().unwrap()
+    }
+
+    /// The core reuses frames at `pa`: never those of the root installed
+    /// on the CPU (its kernel half would vanish under the running core).
+    fn reuse(&self, pa: u64, len: u64, what: &str) {
+        if let Some(root) = self.installed_root() {
+            if pa <= root && root < pa.saturating_add(len) {
+                self.violation(format!("{what} over the installed TA root {root:#x}"));
+            }
+        }
     }
 
     fn range(&self, pa: u64, len: u64) -> Option<std::ops::Range<usize>> {
@@ -292,6 +312,7 @@ impl UserHw for FakeHw {
         Ok(())
     }
     fn write(&self, pa: u64, src: &[u8]) -> Result<(), supplicant_proto::tee_error::TeeError> {
+        self.reuse(pa, src.len() as u64, "write");
         let r = self
             .range(pa, src.len() as u64)
             .ok_or(supplicant_proto::tee_error::TeeError::GENERIC)?;
@@ -299,6 +320,7 @@ impl UserHw for FakeHw {
         Ok(())
     }
     fn zero(&self, pa: u64, len: u64) -> Result<(), supplicant_proto::tee_error::TeeError> {
+        self.reuse(pa, len, "zeroing");
         let r = self
             .range(pa, len)
             .ok_or(supplicant_proto::tee_error::TeeError::GENERIC)?;
@@ -372,6 +394,7 @@ impl UserHw for FakeHw {
         maps: &[UserMapping],
         leaves: &LeafTables<'_>,
     ) -> Result<UserRoot, TeeError> {
+        self.reuse(arena.start(), arena.size(), "tables built");
         let _ = self.range(arena.start(), arena.size());
         let mut sorted = maps.to_vec();
         sorted.sort_by_key(|m| m.va);
@@ -428,6 +451,7 @@ impl UserHw for FakeHw {
         if asid == 0 {
             self.violation("TA run with ASID 0".into());
         }
+        *self.installed.lock().unwrap() = Some(base);
         if flush {
             self.tlb.lock().unwrap().retain(|(a, _), _| *a != asid);
         }
@@ -482,6 +506,9 @@ impl UserHw for FakeHw {
             step,
         };
         script(&mut ta)
+    }
+    fn leave_user_space(&self) {
+        *self.installed.lock().unwrap() = None;
     }
     fn counter(&self) -> (u64, u64) {
         (self.clock.load(Ordering::Relaxed), FREQ)
@@ -1267,6 +1294,8 @@ impl World {
     pub fn assert_clean(&self) {
         let v = self.hw.violations.lock().unwrap();
         assert!(v.is_empty(), "machine violations: {v:#?}");
+        // Every call into a TA ends in the core's own address space.
+        assert_eq!(self.hw.installed_root(), None, "a TA root left installed");
     }
 }
 
