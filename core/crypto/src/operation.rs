@@ -622,6 +622,40 @@ impl Operation {
         }
     }
 
+    /// [`Operation::cipher_update`] with the output written over the input: `data` is the
+    /// caller's own copy of the input and becomes the output (returns its length). Whole blocks
+    /// with nothing buffered (always so with [`Operation::set_caller_buffers`]) and stream modes
+    /// are transformed where they are, without a second buffer; anything else goes through
+    /// `cipher_update` with `data` as the output, so the output must fit in `data`.
+    pub fn cipher_update_in_place(&mut self, data: &mut [u8]) -> CryptoResult<usize> {
+        if self.info.class != TEE_OPERATION_CIPHER {
+            return Err(PANIC_CLASS);
+        }
+        if !self.active {
+            return Err(PANIC_NOT_INIT);
+        }
+        match &mut self.engine {
+            Engine::Block {
+                mode,
+                buf,
+                bs,
+                stream,
+            } if *stream || (buf.is_empty() && data.len() % *bs == 0) => {
+                mode.process(data);
+                return Ok(data.len());
+            }
+            Engine::Steal { mode, buf }
+                if self.caller_buffers && buf.is_empty() && data.len() % 16 == 0 =>
+            {
+                mode.blocks(data);
+                return Ok(data.len());
+            }
+            _ => {}
+        }
+        let input = Zeroizing::new(data.to_vec());
+        self.cipher_update(&input, data)
+    }
+
     /// `TEE_CipherDoFinal`: process the remaining data, return the bytes written, and go back to
     /// the initial state. NOPAD modes with a total that is not a whole number of blocks →
     /// `BAD_PARAMETERS`.
@@ -813,6 +847,14 @@ impl Operation {
         o.copy_from_slice(input);
         m.update(o)?;
         Ok(input.len())
+    }
+
+    /// [`Operation::ae_update`] with the output written over the input (`data`, the caller's
+    /// own copy).
+    pub fn ae_update_in_place(&mut self, data: &mut [u8]) -> CryptoResult<usize> {
+        let (m, _) = self.ae_engine()?;
+        m.update(data)?;
+        Ok(data.len())
     }
 
     /// `TEE_AEEncryptFinal`: returns (bytes written to `out`, tag length written to `tag`).

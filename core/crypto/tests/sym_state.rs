@@ -515,3 +515,98 @@ fn key_generation() {
     let mut op = Operation::new(TEE_ALG_DES_ECB_NOPAD, ENC, 64).unwrap();
     op.set_key(Some(&d)).unwrap();
 }
+
+/// In-place updates (the system calls' path) give what the copying ones
+/// give, for every cipher mode, with and without the caller's buffering,
+/// in pieces that are and are not whole blocks.
+#[test]
+fn in_place_updates_match_copying_ones() {
+    let k32: Vec<u8> = (0u8..32).collect();
+    let data: Vec<u8> = (0..200u32).map(|i| (i * 7 + 3) as u8).collect();
+    let cases: [(u32, u32, &[u8], usize); 8] = [
+        (TEE_ALG_AES_ECB_NOPAD, TEE_TYPE_AES, &K128, 0),
+        (TEE_ALG_AES_CBC_NOPAD, TEE_TYPE_AES, &k32, 16),
+        (TEE_ALG_AES_CTR, TEE_TYPE_AES, &K128, 16),
+        (TEE_ALG_AES_CTS, TEE_TYPE_AES, &K128, 16),
+        (TEE_ALG_AES_XTS, TEE_TYPE_AES, &k32, 16),
+        (TEE_ALG_SM4_CBC_NOPAD, TEE_TYPE_SM4, &K128, 16),
+        (TEE_ALG_DES3_CBC_NOPAD, TEE_TYPE_DES3, &k32[..24], 8),
+        (TEE_ALG_SM4_CTR, TEE_TYPE_SM4, &K128, 16),
+    ];
+    for (alg, ty, key_bytes, iv_len) in cases {
+        for mode in [ENC, DEC] {
+            for caller in [false, true] {
+                for step in [16usize, 48, 5] {
+                    if caller && step % 16 != 0 {
+                        continue;
+                    }
+                    let make = || {
+                        let mut op = if alg == TEE_ALG_AES_XTS {
+                            let half = key_bytes.len() / 2;
+                            let mut op =
+                                Operation::new(alg, mode, (key_bytes.len() * 8) as u32).unwrap();
+                            op.set_key2(&key(ty, &key_bytes[..half]), &key(ty, &key_bytes[half..]))
+                                .unwrap();
+                            op
+                        } else {
+                            keyed_op(alg, mode, ty, key_bytes)
+                        };
+                        op.set_caller_buffers(caller);
+                        op.cipher_init(&vec![9u8; iv_len]).unwrap();
+                        op
+                    };
+                    let (mut copying, mut in_place) = (make(), make());
+                    let whole = data.len() / 48 * 48;
+                    for c in data[..whole].chunks(step) {
+                        let mut out = vec![0u8; c.len() + 32];
+                        let n = copying.cipher_update(c, &mut out);
+                        let mut io = c.to_vec();
+                        let m = in_place.cipher_update_in_place(&mut io);
+                        let label = (alg, mode, caller, step);
+                        match (n, m) {
+                            (Ok(n), Ok(m)) => {
+                                assert_eq!(n, m, "{label:x?}");
+                                assert_eq!(out[..n], io[..m], "{label:x?}");
+                            }
+                            // The in-place output cannot exceed the input: a
+                            // copying update that emits more must have had
+                            // buffered bytes, and the in-place one says so.
+                            (Ok(n), Err(e)) => {
+                                assert!(n > c.len(), "{label:x?}");
+                                assert!(matches!(e, CryptoError::ShortBuffer { .. }), "{label:x?}");
+                                break;
+                            }
+                            (n, m) => assert_eq!(n, m, "{label:x?}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The AE payload in place is the copying update's output.
+#[test]
+fn ae_update_in_place_matches_copying_one() {
+    for alg in [TEE_ALG_AES_GCM, TEE_ALG_AES_CCM] {
+        let make = || {
+            let mut op = keyed_op(alg, ENC, TEE_TYPE_AES, &K128);
+            op.ae_init(&[3; 12], 128, 0, 96).unwrap();
+            op
+        };
+        let (mut copying, mut in_place) = (make(), make());
+        let data: Vec<u8> = (0..96u8).collect();
+        for c in data.chunks(40) {
+            let mut out = vec![0u8; c.len()];
+            assert_eq!(copying.ae_update(c, &mut out), Ok(c.len()));
+            let mut io = c.to_vec();
+            assert_eq!(in_place.ae_update_in_place(&mut io), Ok(c.len()));
+            assert_eq!(out, io);
+            assert_ne!(io, c, "the payload was encrypted");
+        }
+        let (mut t1, mut t2) = ([0u8; 16], [0u8; 16]);
+        copying.ae_encrypt_final(&[], &mut [], &mut t1).unwrap();
+        in_place.ae_encrypt_final(&[], &mut [], &mut t2).unwrap();
+        assert_eq!(t1, t2);
+    }
+}

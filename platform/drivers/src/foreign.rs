@@ -10,6 +10,9 @@
 use core::ptr;
 
 const WORD: usize = core::mem::size_of::<u64>();
+/// Words moved per loop iteration: four loads, then four stores, so a 4 KiB
+/// buffer costs 128 iterations (and no bounds check per word) instead of 512.
+const BLOCK: usize = 4 * WORD;
 
 /// Copies `dst.len()` bytes from `src` into `dst` with volatile loads: single bytes up to an
 /// 8-byte boundary of `src`, aligned 64-bit words, then the remaining bytes.
@@ -29,10 +32,27 @@ pub unsafe fn copy_from(src: *const u8, dst: &mut [u8]) {
         dst[i] = unsafe { ptr::read_volatile(src.add(i)) };
         i += 1;
     }
-    for _ in 0..words {
+    let mut blocks = dst[head..head + words * WORD].chunks_exact_mut(BLOCK);
+    for b in &mut blocks {
+        let p = src.wrapping_add(i).cast::<u64>();
+        // SAFETY: `p` is 8-byte aligned (after the head) and its four words end inside the range.
+        let w = unsafe {
+            [
+                ptr::read_volatile(p),
+                ptr::read_volatile(p.add(1)),
+                ptr::read_volatile(p.add(2)),
+                ptr::read_volatile(p.add(3)),
+            ]
+        };
+        for (d, w) in b.chunks_exact_mut(WORD).zip(w) {
+            d.copy_from_slice(&w.to_ne_bytes());
+        }
+        i += BLOCK;
+    }
+    for d in blocks.into_remainder().chunks_exact_mut(WORD) {
         // SAFETY: `src + i` is 8-byte aligned (after the head) and the word ends inside the range.
         let w = unsafe { ptr::read_volatile(src.add(i).cast::<u64>()) };
-        dst[i..i + WORD].copy_from_slice(&w.to_ne_bytes());
+        d.copy_from_slice(&w.to_ne_bytes());
         i += WORD;
     }
     while i < len {
@@ -59,11 +79,32 @@ pub unsafe fn copy_to(dst: *mut u8, src: &[u8]) {
         unsafe { ptr::write_volatile(dst.add(i), src[i]) };
         i += 1;
     }
-    for _ in 0..words {
+    let word = |b: &[u8]| {
         let mut w = [0u8; WORD];
-        w.copy_from_slice(&src[i..i + WORD]);
+        w.copy_from_slice(b);
+        u64::from_ne_bytes(w)
+    };
+    let mut blocks = src[head..head + words * WORD].chunks_exact(BLOCK);
+    for b in &mut blocks {
+        let p = dst.wrapping_add(i).cast::<u64>();
+        let (w0, w1, w2, w3) = (
+            word(&b[..WORD]),
+            word(&b[WORD..2 * WORD]),
+            word(&b[2 * WORD..3 * WORD]),
+            word(&b[3 * WORD..]),
+        );
+        // SAFETY: `p` is 8-byte aligned (after the head) and its four words end inside the range.
+        unsafe {
+            ptr::write_volatile(p, w0);
+            ptr::write_volatile(p.add(1), w1);
+            ptr::write_volatile(p.add(2), w2);
+            ptr::write_volatile(p.add(3), w3);
+        }
+        i += BLOCK;
+    }
+    for b in blocks.remainder().chunks_exact(WORD) {
         // SAFETY: `dst + i` is 8-byte aligned (after the head) and the word ends inside the range.
-        unsafe { ptr::write_volatile(dst.add(i).cast::<u64>(), u64::from_ne_bytes(w)) };
+        unsafe { ptr::write_volatile(dst.add(i).cast::<u64>(), word(b)) };
         i += WORD;
     }
     while i < len {
@@ -83,9 +124,9 @@ mod tests {
 
     #[test]
     fn copy_from_every_alignment_and_length() {
-        let mem = pattern(96);
+        let mem = pattern(192);
         for off in 0..16 {
-            for len in 0..64 {
+            for len in 0..160 {
                 let mut dst = vec![0xaa; len];
                 // SAFETY: `mem` outlives the call and holds `off + len` bytes.
                 unsafe { copy_from(mem.as_ptr().wrapping_add(off), &mut dst) };
@@ -97,9 +138,9 @@ mod tests {
     #[test]
     fn copy_to_every_alignment_and_length_touches_nothing_else() {
         for off in 0..16 {
-            for len in 0..64 {
+            for len in 0..160 {
                 let src = pattern(len);
-                let mut mem = vec![0x55u8; 96];
+                let mut mem = vec![0x55u8; 192];
                 // SAFETY: `mem` outlives the call and holds `off + len` bytes.
                 unsafe { copy_to(mem.as_mut_ptr().wrapping_add(off), &src) };
                 assert_eq!(mem[off..off + len], src[..], "offset {off} length {len}");

@@ -53,8 +53,10 @@ pub(super) fn authenc_update_aad(
     len: u64,
 ) -> Result<(), TeeError> {
     mem.readable(va, len)?;
-    let op = sym_op(ae_state(cs, h)?)?;
-    mem.chunks(va, len, |_, c| op.ae_update_aad(c).map_err(code))
+    ae_state(cs, h)?;
+    let (s, scratch) = cs.state_and_scratch(h)?;
+    let op = sym_op(s)?;
+    mem.chunks(scratch, va, len, |c| op.ae_update_aad(c).map_err(code))
 }
 
 /// `_utee_authenc_update_payload(state, src, src_len, dst, *dst_len)`.
@@ -67,7 +69,9 @@ pub(super) fn authenc_update(
     dst: u64,
     len_va: u64,
 ) -> Result<(), TeeError> {
-    let op = sym_op(ae_state(cs, h)?)?;
+    ae_state(cs, h)?;
+    let (s, scratch) = cs.state_and_scratch(h)?;
+    let op = sym_op(s)?;
     mem.readable(src, src_len)?;
     let dlen = mem.get_len(len_va)?;
     mem.writable(dst, dlen)?;
@@ -75,10 +79,8 @@ pub(super) fn authenc_update(
         mem.put_len(len_va, dlen)?;
         return Err(TeeError::SHORT_BUFFER);
     }
-    let mut out = zeroed(CHUNK.min(src_len as usize))?;
-    mem.chunks(src, src_len, |off, c| {
-        let n = op.ae_update(c, &mut out).map_err(code)?;
-        mem.write(dst.wrapping_add(off), &out[..n])
+    mem.transform(scratch, src, src_len, dst, |piece| {
+        op.ae_update_in_place(piece).map_err(code)
     })?;
     mem.put_len(len_va, src_len)
 }

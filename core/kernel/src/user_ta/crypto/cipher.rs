@@ -36,7 +36,7 @@ pub(super) fn cipher_update(
     dst: u64,
     len_va: u64,
 ) -> Result<(), TeeError> {
-    let s = cs.state_mut(h)?;
+    let (s, scratch) = cs.state_and_scratch(h)?;
     if !s.initialized {
         return Err(TeeError::BAD_STATE);
     }
@@ -70,10 +70,10 @@ pub(super) fn cipher_update(
             op.reset().map_err(code)?;
         }
     } else {
-        let mut out = zeroed(CHUNK.min(src_len as usize))?;
-        mem.chunks(src, src_len, |off, c| {
-            let n = op.cipher_update(c, &mut out).map_err(code)?;
-            mem.write(dst.wrapping_add(off), &out[..n])
+        // Each piece is read once into the core, transformed there and
+        // written out: no allocation, zeroing or second buffer per call.
+        mem.transform(scratch, src, src_len, dst, |piece| {
+            op.cipher_update_in_place(piece).map_err(code)
         })?;
     }
     put(src_len)

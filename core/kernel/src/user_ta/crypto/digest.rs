@@ -45,7 +45,7 @@ pub(super) fn hash_update(
         return Ok(());
     }
     mem.readable(va, len)?;
-    let s = cs.state_mut(h)?;
+    let (s, scratch) = cs.state_and_scratch(h)?;
     if !s.initialized {
         return Err(TeeError::BAD_STATE);
     }
@@ -55,7 +55,7 @@ pub(super) fn hash_update(
     ) {
         return Err(TeeError::BAD_PARAMETERS);
     }
-    mem.chunks(va, len, |_, c| digest_or_mac_update(s, c))
+    mem.chunks(scratch, va, len, |c| digest_or_mac_update(s, c))
 }
 
 /// Output length of a digest or MAC state.
@@ -79,7 +79,7 @@ pub(super) fn hash_final(
     mem.readable(va, len)?;
     let hlen = mem.get_len(len_va)?;
     mem.writable(out_va, hlen)?;
-    let s = cs.state_mut(h)?;
+    let (s, scratch) = cs.state_and_scratch(h)?;
     if !s.initialized {
         return Err(TeeError::BAD_STATE);
     }
@@ -98,7 +98,7 @@ pub(super) fn hash_final(
         mem.put_len(len_va, size as u64)?;
         return Err(TeeError::SHORT_BUFFER);
     }
-    mem.chunks(va, len, |_, c| digest_or_mac_update(s, c))?;
+    mem.chunks(scratch, va, len, |c| digest_or_mac_update(s, c))?;
     let mut out = zeroed(size)?;
     let op = sym_op(s)?;
     if xof {

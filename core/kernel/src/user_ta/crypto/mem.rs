@@ -81,22 +81,75 @@ impl Mem<'_> {
         self.write(va, &v.to_le_bytes())
     }
     /// Calls `f` on `[va, va + len)` in pieces of at most [`CHUNK`]
-    /// bytes, with each piece's offset.
+    /// bytes, each read once into `scratch`.
     pub(super) fn chunks(
         &self,
+        scratch: &mut Scratch,
         va: u64,
         len: u64,
-        mut f: impl FnMut(u64, &[u8]) -> Result<(), TeeError>,
+        mut f: impl FnMut(&[u8]) -> Result<(), TeeError>,
     ) -> Result<(), TeeError> {
-        let mut buf = zeroed(CHUNK.min(len as usize))?;
+        self.pieces(scratch, va, len, |_, bytes| f(bytes))
+    }
+
+    /// Streams `[src, src + len)` through `f` in pieces of at most
+    /// [`CHUNK`] bytes: each piece is read once into `scratch`, `f`
+    /// transforms it there and says how many bytes of it are output, and
+    /// those are written to the same offset of `dst` (checked writable by
+    /// the caller), piece by piece as OP-TEE's core does.
+    pub(super) fn transform(
+        &self,
+        scratch: &mut Scratch,
+        src: u64,
+        len: u64,
+        dst: u64,
+        mut f: impl FnMut(&mut [u8]) -> Result<usize, TeeError>,
+    ) -> Result<(), TeeError> {
+        self.pieces(scratch, src, len, |off, bytes| {
+            let n = f(bytes)?;
+            let out = bytes.get(..n).ok_or(TeeError::GENERIC)?;
+            self.write(dst.wrapping_add(off), out)
+        })
+    }
+
+    fn pieces(
+        &self,
+        scratch: &mut Scratch,
+        va: u64,
+        len: u64,
+        mut f: impl FnMut(u64, &mut [u8]) -> Result<(), TeeError>,
+    ) -> Result<(), TeeError> {
         let mut off = 0u64;
         for piece in UserSlice::new(va, len).chunks(CHUNK as u64) {
-            let bytes = &mut buf[..piece.len() as usize];
+            let bytes = scratch.get(piece.len() as usize)?;
             piece.read_into(self.space, self.hw, bytes)?;
             f(off, bytes)?;
             off += piece.len();
         }
         Ok(())
+    }
+}
+
+/// The core's copy of streamed TA data (cipher, digest, MAC and AE input
+/// and output), one [`CHUNK`] at a time. It is allocated at the instance's
+/// first streamed call and kept, so a call neither allocates, zeroes nor
+/// wipes a buffer; it is wiped when the instance's crypto state goes. What
+/// it holds between calls (the last piece, plaintext or not) is the TA's
+/// own data in the core's memory, beside the TA's keys, which the same
+/// state keeps for as long.
+#[derive(Default)]
+pub(super) struct Scratch(Option<Wiped>);
+
+impl Scratch {
+    /// The first `len` (at most [`CHUNK`]) bytes of the buffer.
+    fn get(&mut self, len: usize) -> Result<&mut [u8], TeeError> {
+        if self.0.is_none() {
+            self.0 = Some(zeroed(CHUNK)?);
+        }
+        match &mut self.0 {
+            Some(b) => b.get_mut(..len).ok_or(TeeError::GENERIC),
+            None => Err(TeeError::OUT_OF_MEMORY),
+        }
     }
 }
 

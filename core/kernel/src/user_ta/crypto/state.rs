@@ -39,6 +39,8 @@ pub struct CryptoState {
     pub(super) next: u32,
     pub(super) objects: HandleMap<Obj>,
     pub(super) states: HandleMap<State>,
+    /// Where streamed data passes through the core (`mem.rs`).
+    pub(super) scratch: Scratch,
 }
 
 impl Default for CryptoState {
@@ -47,6 +49,7 @@ impl Default for CryptoState {
             next: FIRST_HANDLE,
             objects: HandleMap::default(),
             states: HandleMap::default(),
+            scratch: Scratch::default(),
         }
     }
 }
@@ -117,6 +120,15 @@ impl CryptoState {
 
     pub(super) fn state_mut(&mut self, h: u32) -> Result<&mut State, TeeError> {
         self.states.get_mut(h).ok_or(TeeError::BAD_PARAMETERS)
+    }
+
+    /// State `h` and the scratch buffer, borrowed together.
+    pub(super) fn state_and_scratch(
+        &mut self,
+        h: u32,
+    ) -> Result<(&mut State, &mut Scratch), TeeError> {
+        let s = self.states.get_mut(h).ok_or(TeeError::BAD_PARAMETERS)?;
+        Ok((s, &mut self.scratch))
     }
 
     pub(super) fn get_state(&self, h: u32) -> Result<&State, TeeError> {
