@@ -42,44 +42,15 @@ fn uint(b: &[u8]) -> BigUint {
     BigUint::from_bytes_be(b)
 }
 
-/// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|).
+/// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|), compiled
+/// for speed in `oxtee-crypto-fast`.
 fn ct_modpow(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint> {
-    use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
-    use crypto_bigint::{Encoding, Integer, Uint, U1024, U2048, U4096, U512};
-    use zeroize::Zeroize;
-
-    fn to_uint<const L: usize>(v: &BigUint) -> AsymResult<Uint<L>>
-    where
-        Uint<L>: Encoding,
-    {
-        let bytes = super::left_pad(&v.to_bytes_be(), L * 8)?;
-        Ok(Uint::<L>::from_be_slice(&bytes))
+    if p.bits() > oxtee_crypto_fast::modpow::MAX_BITS {
+        return Err(NOT_SUPPORTED);
     }
-
-    fn run<const L: usize>(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint>
-    where
-        Uint<L>: Encoding,
-    {
-        let m = to_uint::<L>(p)?;
-        // `DynResidueParams::new` panics on an even modulus: refuse it first.
-        if !bool::from(m.is_odd()) {
-            return Err(BAD_PARAMS);
-        }
-        let params = DynResidueParams::new(&m);
-        let b = DynResidue::new(&to_uint::<L>(base)?, params);
-        let mut e = to_uint::<L>(exp)?;
-        let r = b.pow_bounded_exp(&e, p.bits()).retrieve();
-        e.zeroize();
-        Ok(BigUint::from_bytes_be(r.to_be_bytes().as_ref()))
-    }
-
-    match p.bits() {
-        0..=512 => run::<{ U512::LIMBS }>(base, exp, p),
-        513..=1024 => run::<{ U1024::LIMBS }>(base, exp, p),
-        1025..=2048 => run::<{ U2048::LIMBS }>(base, exp, p),
-        2049..=4096 => run::<{ U4096::LIMBS }>(base, exp, p),
-        _ => Err(NOT_SUPPORTED),
-    }
+    let exp = Zeroizing::new(exp.to_bytes_be());
+    let r = oxtee_crypto_fast::modpow::modpow_ct(&base.to_bytes_be(), &exp, &p.to_bytes_be())?;
+    Ok(BigUint::from_bytes_be(&r))
 }
 
 fn check_group(p: &BigUint, g: &BigUint) -> AsymResult<()> {

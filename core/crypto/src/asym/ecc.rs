@@ -134,114 +134,12 @@ impl core::fmt::Debug for EccKeyPair {
     }
 }
 
-/// Per-curve operations on padded big-endian byte strings.
-macro_rules! curve_ops {
-    ($m:ident, $C:ty) => {
-        mod $m {
-            use alloc::vec::Vec;
-            use ecdsa::hazmat::{sign_prehashed, verify_prehashed};
-            use elliptic_curve::generic_array::GenericArray;
-            use elliptic_curve::sec1::{EncodedPoint, FromEncodedPoint, ToEncodedPoint};
-            use elliptic_curve::{FieldBytes, NonZeroScalar, PublicKey, SecretKey};
-
-            use super::super::{AsymResult, CryptoRngCore, BAD_PARAMS, SIG_INVALID};
-
-            type C = $C;
-
-            fn public(x: &[u8], y: &[u8]) -> AsymResult<PublicKey<C>> {
-                let ep = EncodedPoint::<C>::from_affine_coordinates(
-                    GenericArray::from_slice(x),
-                    GenericArray::from_slice(y),
-                    false,
-                );
-                Option::from(PublicKey::<C>::from_encoded_point(&ep)).ok_or(BAD_PARAMS)
-            }
-
-            fn secret(d: &[u8]) -> AsymResult<SecretKey<C>> {
-                SecretKey::<C>::from_bytes(GenericArray::from_slice(d)).map_err(|_| BAD_PARAMS)
-            }
-
-            fn coords(pk: &PublicKey<C>) -> (Vec<u8>, Vec<u8>) {
-                let ep = pk.to_encoded_point(false);
-                // An uncompressed encoding of a non-identity point always has both.
-                let x = ep.x().map(|c| c.to_vec()).unwrap_or_default();
-                let y = ep.y().map(|c| c.to_vec()).unwrap_or_default();
-                (x, y)
-            }
-
-            /// Digest → field element bytes: left-pad short digests, keep the leftmost
-            /// bytes of long ones.
-            fn digest_field(digest: &[u8]) -> FieldBytes<C> {
-                let mut z = FieldBytes::<C>::default();
-                let n = z.len();
-                if digest.len() >= n {
-                    z.copy_from_slice(&digest[..n]);
-                } else {
-                    z[n - digest.len()..].copy_from_slice(digest);
-                }
-                z
-            }
-
-            pub(super) fn check_public(x: &[u8], y: &[u8]) -> AsymResult<()> {
-                public(x, y).map(|_| ())
-            }
-
-            pub(super) fn public_of(d: &[u8]) -> AsymResult<(Vec<u8>, Vec<u8>)> {
-                Ok(coords(&secret(d)?.public_key()))
-            }
-
-            pub(super) fn generate(
-                rng: &mut dyn CryptoRngCore,
-            ) -> (zeroize::Zeroizing<Vec<u8>>, Vec<u8>, Vec<u8>) {
-                let sk = SecretKey::<C>::random(&mut &mut *rng);
-                let (x, y) = coords(&sk.public_key());
-                (zeroize::Zeroizing::new(sk.to_bytes().to_vec()), x, y)
-            }
-
-            pub(super) fn sign(
-                d: &[u8],
-                digest: &[u8],
-                rng: &mut dyn CryptoRngCore,
-            ) -> AsymResult<Vec<u8>> {
-                let sk = secret(d)?;
-                let d = sk.to_nonzero_scalar();
-                let z = digest_field(digest);
-                // r or s is zero with negligible probability; retry a few times.
-                for _ in 0..8 {
-                    let k = NonZeroScalar::<C>::random(&mut &mut *rng);
-                    if let Ok((sig, _)) = sign_prehashed::<C, _>(&d, *k, &z) {
-                        return Ok(sig.to_bytes().to_vec());
-                    }
-                }
-                Err(BAD_PARAMS)
-            }
-
-            pub(super) fn verify(
-                x: &[u8],
-                y: &[u8],
-                digest: &[u8],
-                sig: &[u8],
-            ) -> AsymResult<()> {
-                let pk = public(x, y)?;
-                let sig = ecdsa::Signature::<C>::from_slice(sig).map_err(|_| SIG_INVALID)?;
-                let z = digest_field(digest);
-                verify_prehashed::<C>(&pk.to_projective(), &z, &sig).map_err(|_| SIG_INVALID)
-            }
-
-            pub(super) fn ecdh(d: &[u8], x: &[u8], y: &[u8]) -> AsymResult<Vec<u8>> {
-                let sk = secret(d)?;
-                let pk = public(x, y)?;
-                let shared =
-                    elliptic_curve::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
-                Ok(shared.raw_secret_bytes().to_vec())
-            }
-        }
-    };
-}
-
+// P-256 comes compiled for speed (`oxtee-crypto-fast`); the other curves are expanded here,
+// under this crate's size-optimised profile.
+use oxtee_crypto_fast::curve_ops;
+use oxtee_crypto_fast::p256 as p256_ops;
 curve_ops!(p192_ops, p192::NistP192);
 curve_ops!(p224_ops, p224::NistP224);
-curve_ops!(p256_ops, p256::NistP256);
 curve_ops!(p384_ops, p384::NistP384);
 curve_ops!(p521_ops, p521::NistP521);
 
@@ -288,7 +186,7 @@ impl EccPublicKey {
         if sig.len() != 2 * self.curve.coord_len() {
             return Err(SIG_INVALID);
         }
-        dispatch!(self.curve, verify(&self.x, &self.y, digest, sig))
+        dispatch!(self.curve, verify(&self.x, &self.y, digest, sig)).map_err(Into::into)
     }
 }
 
@@ -334,7 +232,7 @@ impl EccKeyPair {
 
     /// ECDSA signature (`r || s`) over `digest`.
     pub fn ecdsa_sign(&self, digest: &[u8], rng: &mut dyn CryptoRngCore) -> AsymResult<Vec<u8>> {
-        dispatch!(self.public.curve, sign(&self.d, digest, rng))
+        dispatch!(self.public.curve, sign(&self.d, digest, rng)).map_err(Into::into)
     }
 
     /// ECDH (`TEE_ALG_ECDH_DERIVE_SHARED_SECRET`): x coordinate of d·Q, `coord_len()` bytes.
@@ -342,6 +240,8 @@ impl EccKeyPair {
     pub fn ecdh(&self, peer_x: &[u8], peer_y: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
         let len = self.public.curve.coord_len();
         let (x, y) = (left_pad(peer_x, len)?, left_pad(peer_y, len)?);
-        dispatch!(self.public.curve, ecdh(&self.d, &x, &y)).map(Zeroizing::new)
+        dispatch!(self.public.curve, ecdh(&self.d, &x, &y))
+            .map(Zeroizing::new)
+            .map_err(Into::into)
     }
 }
