@@ -5,8 +5,10 @@ use alloc::boxed::Box;
 use digest::{Digest, ExtendableOutput, ExtendableOutputReset, Update, XofReader};
 use supplicant_proto::tee_crypto::*;
 
+use crate::asym::hash::HashAlg;
+
 /// A running hash computation behind a uniform, object-safe interface.
-pub(crate) trait Hasher: Send {
+pub(crate) trait Hasher: Send + Sync {
     fn update(&mut self, data: &[u8]);
     /// Write the digest (or, for an XOF, `out.len()` bytes of output) and reset.
     fn finalize_reset(&mut self, out: &mut [u8]);
@@ -21,7 +23,7 @@ pub(crate) trait Hasher: Send {
 
 struct Fixed<D>(D);
 
-impl<D: Digest + digest::FixedOutputReset + Clone + Send + 'static> Hasher for Fixed<D> {
+impl<D: Digest + digest::FixedOutputReset + Clone + Send + Sync + 'static> Hasher for Fixed<D> {
     fn update(&mut self, data: &[u8]) {
         Digest::update(&mut self.0, data);
     }
@@ -39,8 +41,8 @@ struct Xof<D: ExtendableOutput>(D, Option<D::Reader>);
 
 impl<D> Hasher for Xof<D>
 where
-    D: Update + ExtendableOutput + ExtendableOutputReset + Clone + Default + Send + 'static,
-    D::Reader: Clone + Send,
+    D: Update + ExtendableOutput + ExtendableOutputReset + Clone + Default + Send + Sync + 'static,
+    D::Reader: Clone + Send + Sync,
 {
     fn update(&mut self, data: &[u8]) {
         if self.1.is_none() {
@@ -84,6 +86,20 @@ pub fn digest_len(algorithm: u32) -> Option<usize> {
     })
 }
 
+/// Input block length in bytes of a fixed-length digest (HMAC's B), `None` for an XOF or an
+/// unknown ID.
+pub(crate) fn block_len(algorithm: u32) -> Option<usize> {
+    Some(match algorithm {
+        TEE_ALG_MD5 | TEE_ALG_SHA1 | TEE_ALG_SHA224 | TEE_ALG_SHA256 | TEE_ALG_SM3 => 64,
+        TEE_ALG_SHA384 | TEE_ALG_SHA512 => 128,
+        TEE_ALG_SHA3_224 => 144,
+        TEE_ALG_SHA3_256 => 136,
+        TEE_ALG_SHA3_384 => 104,
+        TEE_ALG_SHA3_512 => 72,
+        _ => return None,
+    })
+}
+
 /// Whether `algorithm` is an extendable-output function.
 pub fn is_xof(algorithm: u32) -> bool {
     matches!(algorithm, TEE_ALG_SHAKE128 | TEE_ALG_SHAKE256)
@@ -113,6 +129,27 @@ pub(crate) fn soft_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
         TEE_ALG_SHAKE256 => Box::new(Xof(sha3::Shake256::default(), None)),
         _ => return None,
     })
+}
+
+/// A fresh hasher for a hash the asymmetric schemes name (each one has a software
+/// implementation, so there always is one).
+pub(crate) fn hasher_of(hash: HashAlg) -> Box<dyn Hasher> {
+    if let Some(h) = crate::accel_digest::new_hasher(hash.tee_alg()) {
+        return h;
+    }
+    match hash {
+        HashAlg::Md5 => Box::new(Fixed(md5::Md5::new())),
+        HashAlg::Sha1 => Box::new(Fixed(sha1::Sha1::new())),
+        HashAlg::Sha224 => Box::new(Fixed(sha2::Sha224::new())),
+        HashAlg::Sha256 => Box::new(Fixed(sha2::Sha256::new())),
+        HashAlg::Sha384 => Box::new(Fixed(sha2::Sha384::new())),
+        HashAlg::Sha512 => Box::new(Fixed(sha2::Sha512::new())),
+        HashAlg::Sha3_224 => Box::new(Fixed(sha3::Sha3_224::new())),
+        HashAlg::Sha3_256 => Box::new(Fixed(sha3::Sha3_256::new())),
+        HashAlg::Sha3_384 => Box::new(Fixed(sha3::Sha3_384::new())),
+        HashAlg::Sha3_512 => Box::new(Fixed(sha3::Sha3_512::new())),
+        HashAlg::Sm3 => Box::new(Fixed(sm3::Sm3::new())),
+    }
 }
 
 /// One-shot digest helper for other parts of the core (and the asymmetric half): hash `data`

@@ -13,6 +13,7 @@ pub mod asym_op;
 mod block;
 pub mod digest;
 pub mod error;
+mod hmac;
 pub mod huk;
 mod mac;
 pub mod object;

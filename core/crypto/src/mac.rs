@@ -1,15 +1,16 @@
-//! MAC engines: HMAC over every digest, AES/DES3 CMAC, CBC-MAC (NOPAD and PKCS#5 padding).
+//! MAC engines: HMAC over every digest (`crate::hmac`), AES/DES3 CMAC, CBC-MAC (NOPAD and
+//! PKCS#5 padding).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use digest::{KeyInit, Mac};
-use hmac::Hmac;
 use supplicant_proto::tee_crypto::*;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::block::{dispatch_any, new_raw, BlockEnc, Cipher};
 use crate::error::{CryptoError, CryptoResult};
+use crate::hmac::Hmac;
 
 /// A keyed MAC computation.
 pub(crate) trait MacState: Send {
@@ -47,6 +48,25 @@ impl<M: Mac + Clone + Send + 'static> MacState for RustCryptoMac<M> {
     }
     fn mac_len(&self) -> usize {
         <M as digest::OutputSizeUser>::output_size()
+    }
+    fn box_clone(&self) -> Box<dyn MacState> {
+        Box::new(self.clone())
+    }
+}
+
+impl MacState for Hmac {
+    fn init(&mut self, _iv: &[u8]) -> CryptoResult<()> {
+        self.restart();
+        Ok(())
+    }
+    fn update(&mut self, data: &[u8]) {
+        Hmac::update(self, data);
+    }
+    fn finalize(&mut self, out: &mut [u8]) {
+        self.finalize_reset(out);
+    }
+    fn mac_len(&self) -> usize {
+        self.output_len()
     }
     fn box_clone(&self) -> Box<dyn MacState> {
         Box::new(self.clone())
@@ -157,17 +177,20 @@ fn new_cbc_mac<C: Cipher>(key: &[u8], pkcs5: bool) -> CryptoResult<Box<dyn MacSt
 pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
     let main = tee_alg_get_main_alg(algorithm);
     match algorithm {
-        TEE_ALG_HMAC_MD5 => keyed::<Hmac<md5::Md5>>(key),
-        TEE_ALG_HMAC_SHA1 => keyed::<Hmac<sha1::Sha1>>(key),
-        TEE_ALG_HMAC_SHA224 => keyed::<Hmac<sha2::Sha224>>(key),
-        TEE_ALG_HMAC_SHA256 => keyed::<Hmac<sha2::Sha256>>(key),
-        TEE_ALG_HMAC_SHA384 => keyed::<Hmac<sha2::Sha384>>(key),
-        TEE_ALG_HMAC_SHA512 => keyed::<Hmac<sha2::Sha512>>(key),
-        TEE_ALG_HMAC_SM3 => keyed::<Hmac<sm3::Sm3>>(key),
-        TEE_ALG_HMAC_SHA3_224 => keyed::<Hmac<sha3::Sha3_224>>(key),
-        TEE_ALG_HMAC_SHA3_256 => keyed::<Hmac<sha3::Sha3_256>>(key),
-        TEE_ALG_HMAC_SHA3_384 => keyed::<Hmac<sha3::Sha3_384>>(key),
-        TEE_ALG_HMAC_SHA3_512 => keyed::<Hmac<sha3::Sha3_512>>(key),
+        TEE_ALG_HMAC_MD5
+        | TEE_ALG_HMAC_SHA1
+        | TEE_ALG_HMAC_SHA224
+        | TEE_ALG_HMAC_SHA256
+        | TEE_ALG_HMAC_SHA384
+        | TEE_ALG_HMAC_SHA512
+        | TEE_ALG_HMAC_SM3
+        | TEE_ALG_HMAC_SHA3_224
+        | TEE_ALG_HMAC_SHA3_256
+        | TEE_ALG_HMAC_SHA3_384
+        | TEE_ALG_HMAC_SHA3_512 => {
+            let h = Hmac::new(tee_alg_hash_algo(main), key).ok_or(CryptoError::NotSupported)?;
+            Ok(Box::new(h))
+        }
         TEE_ALG_AES_CMAC | TEE_ALG_DES3_CMAC => match (main, key.len()) {
             (TEE_MAIN_ALGO_AES, 16) => keyed::<cmac::Cmac<aes::Aes128>>(key),
             (TEE_MAIN_ALGO_AES, 24) => keyed::<cmac::Cmac<aes::Aes192>>(key),
