@@ -714,14 +714,14 @@ impl KeyObject {
                 if ecc_curve_bits(curve)? != key_size {
                     return Err(CryptoError::BadParameters);
                 }
-                let k = EccKeyPair::generate(EccCurve::from_tee(curve)?, r);
+                let k = EccKeyPair::generate(EccCurve::from_tee(curve)?, r)?;
                 let (x, y) = (k.public_key().x().to_vec(), k.public_key().y().to_vec());
                 self.put(TEE_ATTR_ECC_PRIVATE_VALUE, k.private_value());
                 self.put(TEE_ATTR_ECC_PUBLIC_VALUE_X, &x);
                 self.put(TEE_ATTR_ECC_PUBLIC_VALUE_Y, &y);
             }
             TEE_TYPE_SM2_DSA_KEYPAIR | TEE_TYPE_SM2_PKE_KEYPAIR | TEE_TYPE_SM2_KEP_KEYPAIR => {
-                let k = Sm2KeyPair::generate(r);
+                let k = Sm2KeyPair::generate(r)?;
                 let (x, y) = k.public_key().coords();
                 self.put(TEE_ATTR_ECC_PRIVATE_VALUE, &k.private_value());
                 self.put(TEE_ATTR_ECC_PUBLIC_VALUE_X, &x);

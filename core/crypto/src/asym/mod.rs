@@ -17,6 +17,7 @@ pub mod hash;
 pub mod kdf;
 pub mod rsa;
 pub mod sm2;
+mod weierstrass;
 pub mod x25519;
 
 pub use rand_core::CryptoRngCore;
