@@ -259,7 +259,7 @@ impl ReeStore {
             fs: &mut *env.fs,
             fd: *fd,
         };
-        st.pending.sort_unstable();
+        crate::heapsort::sort(&mut st.pending);
         st.pending.dedup();
         for &i in &st.pending {
             let e = st.dir.entries.get(i).ok_or(TeeError::CORRUPT_OBJECT)?;

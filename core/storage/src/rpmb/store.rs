@@ -197,7 +197,7 @@ impl RpmbStore {
         }
         // Extents must not overlap.
         let mut used: Vec<_> = fat.iter().flatten().map(Entry::range).collect();
-        used.sort_by_key(|r| r.start);
+        crate::heapsort::sort_by_key(&mut used, |r| r.start);
         if used.windows(2).any(|w| w[0].end > w[1].start) {
             return Err(TeeError::CORRUPT_OBJECT);
         }
@@ -323,7 +323,7 @@ impl RpmbStore {
             return Ok(0);
         }
         let mut used: Vec<_> = self.fat()?.iter().flatten().map(Entry::range).collect();
-        used.sort_by_key(|r| r.start);
+        crate::heapsort::sort_by_key(&mut used, |r| r.start);
         let mut at = u32::from(DATA_START);
         for r in used.iter().filter(|r| !r.is_empty()) {
             if r.start >= at + n as u32 {
