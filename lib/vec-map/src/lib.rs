@@ -132,7 +132,7 @@ mod tests {
             x = x.wrapping_mul(1103515245).wrapping_add(12345);
             let key = (x >> 16) % 37;
             match step % 5 {
-                0 | 1 | 2 => assert_eq!(ours.insert(key, step), theirs.insert(key, step)),
+                0..=2 => assert_eq!(ours.insert(key, step), theirs.insert(key, step)),
                 3 => assert_eq!(ours.remove(&key), theirs.remove(&key)),
                 _ => {
                     if let (Some(a), Some(b)) = (ours.get_mut(&key), theirs.get_mut(&key)) {
