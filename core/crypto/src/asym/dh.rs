@@ -2,7 +2,7 @@
 //! caller-supplied groups.
 //!
 //! Exponentiations with the private value use `crypto-bigint`'s constant-time Montgomery
-//! exponentiation (in a 512/1024/2048/4096-bit container chosen from the public size of p, with
+//! exponentiation (in a 2048- or 4096-bit container chosen from the public size of p, with
 //! the exponent length bounded by |p|), so their timing does not depend on x. Range checks and
 //! parsing use `num-bigint-dig`.
 
