@@ -3,8 +3,9 @@
 //! XTS is composed here from the block cipher (tweak doubling and ciphertext stealing per
 //! IEEE 1619) because the `xts-mode` crate cannot continue a data unit across calls.
 //!
-//! Each engine is built for a concrete RustCrypto cipher by the `dispatch_*` macros, from the main
-//! algorithm (`TEE_MAIN_ALGO_*`) and the key length.
+//! Each engine is built for a RustCrypto cipher type by the `dispatch_*` macros, from the main
+//! algorithm (`TEE_MAIN_ALGO_*`) and the key length: one type per family (`any_cipher`), so
+//! each engine is compiled for AES, DES/3DES and SM4 rather than for every key size.
 
 use alloc::boxed::Box;
 
@@ -32,12 +33,10 @@ macro_rules! dispatch_any {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => $f::<$crate::accel_cipher::Aes128>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 24) => $f::<$crate::accel_cipher::Aes192>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 32) => $f::<$crate::accel_cipher::Aes256>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_DES, 8) => $f::<des::Des>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_DES3, 16) => $f::<des::TdesEde2>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_DES3, 24) => $f::<des::TdesEde3>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => $f::<$crate::any_cipher::AesAny>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_DES, 8) | (TEE_MAIN_ALGO_DES3, 16 | 24) => {
+                $f::<$crate::any_cipher::DesAny>($key $(, $arg)*)
+            }
             (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }
@@ -49,9 +48,7 @@ macro_rules! dispatch_128 {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => $f::<$crate::accel_cipher::Aes128>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 24) => $f::<$crate::accel_cipher::Aes192>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_AES, 32) => $f::<$crate::accel_cipher::Aes256>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => $f::<$crate::any_cipher::AesAny>($key $(, $arg)*),
             (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }

@@ -9,6 +9,7 @@ mod accel_block;
 mod accel_cipher;
 mod accel_digest;
 mod ae;
+mod any_cipher;
 pub mod asym_op;
 mod block;
 pub mod digest;

@@ -8,6 +8,7 @@ use digest::{KeyInit, Mac};
 use supplicant_proto::tee_crypto::*;
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::any_cipher::{AesAny, DesAny};
 use crate::block::{dispatch_any, new_raw, BlockEnc, Cipher};
 use crate::error::{CryptoError, CryptoResult};
 use crate::hmac::Hmac;
@@ -192,11 +193,8 @@ pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> CryptoResult<Box<dyn MacSta
             Ok(Box::new(h))
         }
         TEE_ALG_AES_CMAC | TEE_ALG_DES3_CMAC => match (main, key.len()) {
-            (TEE_MAIN_ALGO_AES, 16) => keyed::<cmac::Cmac<aes::Aes128>>(key),
-            (TEE_MAIN_ALGO_AES, 24) => keyed::<cmac::Cmac<aes::Aes192>>(key),
-            (TEE_MAIN_ALGO_AES, 32) => keyed::<cmac::Cmac<aes::Aes256>>(key),
-            (TEE_MAIN_ALGO_DES3, 16) => keyed::<cmac::Cmac<des::TdesEde2>>(key),
-            (TEE_MAIN_ALGO_DES3, 24) => keyed::<cmac::Cmac<des::TdesEde3>>(key),
+            (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => keyed::<cmac::Cmac<AesAny>>(key),
+            (TEE_MAIN_ALGO_DES3, 16 | 24) => keyed::<cmac::Cmac<DesAny>>(key),
             _ => Err(CryptoError::BadParameters),
         },
         TEE_ALG_AES_CBC_MAC_NOPAD
