@@ -74,12 +74,15 @@ clippy: deps
 	OXTEE_BL_PUBKEY=$(abspath bootloader/keys/dev-ed25519.pub.bin) \
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-crypto --no-default-features --lib --tests -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta -p oxtee-keys-ta -p oxtee-libutee --target aarch64-unknown-none -- -D warnings
 	$(CARGO) clippy -q -p oxtee-teec -p hello-client-rs --target aarch64-unknown-linux-gnu -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
+	# oxtee-crypto without any optional algorithm family (src/families.rs).
+	$(CARGO) test -q -p oxtee-crypto --no-default-features --lib --test families
 
 # The host tests on real files (#[ignore]d in plain `cargo test`, where the
 # files are absent): Debian's signed TAs with the TA dev kit's key, and the

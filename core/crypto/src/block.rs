@@ -34,10 +34,10 @@ macro_rules! dispatch_any {
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
             (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => $f::<$crate::any_cipher::AesAny>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_DES, 8) | (TEE_MAIN_ALGO_DES3, 16 | 24) => {
+            (TEE_MAIN_ALGO_DES, 8) | (TEE_MAIN_ALGO_DES3, 16 | 24) if $crate::families::DES => {
                 $f::<$crate::any_cipher::DesAny>($key $(, $arg)*)
             }
-            (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_SM4, 16) if $crate::families::SM => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }
     }};
@@ -49,7 +49,7 @@ macro_rules! dispatch_128 {
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
             (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => $f::<$crate::any_cipher::AesAny>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_SM4, 16) if $crate::families::SM => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }
     }};

@@ -14,6 +14,7 @@ pub mod asym_op;
 mod block;
 pub mod digest;
 pub mod error;
+mod families;
 mod hmac;
 pub mod huk;
 mod mac;
@@ -24,6 +25,7 @@ pub mod rng;
 pub mod asym;
 
 pub use error::{CryptoError, CryptoResult};
+pub use families::algorithm_enabled as algorithm_supported;
 pub use object::{Attribute, KeyObject, ObjectInfo};
 pub use operation::{Operation, OperationInfo};
 pub use rng::Rng;

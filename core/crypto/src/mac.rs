@@ -11,6 +11,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::any_cipher::{AesAny, DesAny};
 use crate::block::{dispatch_any, new_raw, BlockEnc, Cipher};
 use crate::error::{CryptoError, CryptoResult};
+use crate::families;
 use crate::hmac::Hmac;
 
 /// A keyed MAC computation.
@@ -194,7 +195,7 @@ pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> CryptoResult<Box<dyn MacSta
         }
         TEE_ALG_AES_CMAC | TEE_ALG_DES3_CMAC => match (main, key.len()) {
             (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => keyed::<cmac::Cmac<AesAny>>(key),
-            (TEE_MAIN_ALGO_DES3, 16 | 24) => keyed::<cmac::Cmac<DesAny>>(key),
+            (TEE_MAIN_ALGO_DES3, 16 | 24) if families::DES => keyed::<cmac::Cmac<DesAny>>(key),
             _ => Err(CryptoError::BadParameters),
         },
         TEE_ALG_AES_CBC_MAC_NOPAD

@@ -39,7 +39,10 @@ impl DynDigest for AsDynDigest {
         self.finish(out)
     }
     fn reset(&mut self) {
-        self.h = hasher_of(self.hash);
+        // A hasher of this hash was made before, so another one can be.
+        if let Some(h) = hasher_of(self.hash) {
+            self.h = h;
+        }
     }
     fn output_size(&self) -> usize {
         self.hash.output_len()
@@ -149,20 +152,21 @@ impl HashAlg {
 
     /// A boxed incremental hasher (as the `rsa` crate's OAEP/PSS paddings take it): the
     /// crate's own hasher behind `DynDigest`, one adapter for every hash.
-    pub fn dyn_digest(self) -> Box<dyn DynDigest + Send + Sync> {
-        Box::new(AsDynDigest {
+    /// `TEE_ERROR_NOT_SUPPORTED` for a hash whose family the build leaves out.
+    pub fn dyn_digest(self) -> AsymResult<Box<dyn DynDigest + Send + Sync>> {
+        Ok(Box::new(AsDynDigest {
             hash: self,
-            h: hasher_of(self),
-        })
+            h: hasher_of(self).ok_or(NOT_SUPPORTED)?,
+        }))
     }
 
-    /// One-shot digest of `data`.
-    pub fn digest(self, data: &[u8]) -> Vec<u8> {
-        let mut h = hasher_of(self);
+    /// One-shot digest of `data` (`TEE_ERROR_NOT_SUPPORTED` as for [`Self::dyn_digest`]).
+    pub fn digest(self, data: &[u8]) -> AsymResult<Vec<u8>> {
+        let mut h = hasher_of(self).ok_or(NOT_SUPPORTED)?;
         h.update(data);
         let mut out = alloc::vec![0u8; self.output_len()];
         h.finalize_reset(&mut out);
-        out
+        Ok(out)
     }
 
     /// DER prefix of the PKCS#1 v1.5 `DigestInfo` for this hash (RFC 8017 §9.2 note 1), or
