@@ -274,6 +274,17 @@ dist:
 replay-test:
 	bash tools/replay-test.sh $(O)/replay
 
+# Where the core image's bytes go, per crate (bench/size.md): this tree's
+# image against SIZE_BASE (a git revision) when given; SIZE_FAMILIES=1 adds
+# the image without each optional algorithm family (bench/README.md).
+SIZE_BASE ?=
+SIZE_FAMILIES ?= 0
+.PHONY: size-table
+size-table: core
+	O=$(O) SIZE_BASE=$(SIZE_BASE) SIZE_FAMILIES=$(SIZE_FAMILIES) NM=$(OXTEE_NM) \
+		OBJCOPY=$(OXTEE_OBJCOPY) OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) \
+		CARGO="$(OXTEE_CARGO)" bash tools/size-report.sh
+
 # Benchmark: OP-TEE and oxtee booted in turn on the same QEMU, the client
 # bench/client/oxtee-bench.c run in each; table in bench/results.md
 # (bench/README.md). A failing oxtee build or boot leaves the OP-TEE half intact.
