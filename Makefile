@@ -371,7 +371,7 @@ sdk-test: $(foreach t,$(SDK_TEES),$(O)/flash-$(t).img) initramfs $(HELLO_CLIENT)
 			--extra-file ta/store/cli/store-check.sh:/usr/bin/store-check \
 			--extra-file $(KEYS_CLI):/usr/bin/oxtee-keys \
 			--extra-file ta/keys/cli/keys-check.sh:/usr/bin/keys-check \
-			--cmd 'hello-client && hello-client-rs && store-check && keys-check' || exit 1; \
+			--cmd "HELLO_TEE=$$tee hello-client && hello-client-rs && store-check && keys-check" || exit 1; \
 		echo "sdk-test: $$tee: sealed blobs across a reboot"; \
 		rm -rf $(O)/sdk-test/$$tee/reboot-storage $(O)/sdk-test/$$tee/reboot-storage.secure-nv; \
 		mkdir -p $(O)/sdk-test/$$tee/reboot-storage; \

@@ -30,6 +30,11 @@
 #   STORAGE_TIMEOUT=900    seconds per storage benchmark in the guest (each
 #                          takes about 40 s on an idle host, several times
 #                          that on a loaded one)
+#   XTEST_SUITE=1          also run xtest's default suite once per TEE, as
+#                          `make xtest` does (xtest-compat xtest, its own boots,
+#                          after both TEEs' client runs; results in
+#                          $O/xtest/bench-<tee>/), and report its host wall-clock
+#                          time with the passed/failed case counts; 0 skips it
 #   <TEE>_BUILD=failed     (e.g. OXTEE_BUILD) that TEE's image did not build
 #   FIRMWARE=oxtee         the firmware in front of the TEEs: oxtee (our EL3
 #                          firmware, $O/flash-<tee>.img) or tf-a (TF-A + U-Boot,
@@ -54,6 +59,7 @@ XTEST_PERF=${XTEST_PERF:-1}
 PERF_TIMEOUT=${PERF_TIMEOUT:-150}
 STORAGE_BENCH=${STORAGE_BENCH:-1}
 STORAGE_TIMEOUT=${STORAGE_TIMEOUT:-900}
+XTEST_SUITE=${XTEST_SUITE:-1}
 RUN_TIMEOUT=${RUN_TIMEOUT:-$([ "$STORAGE_BENCH" = 1 ] && echo 3600 || echo 600)}
 QEMU=${QEMU:-qemu-system-aarch64}
 FIRMWARE=${FIRMWARE:-oxtee}
@@ -64,10 +70,11 @@ tf-a) BENCH_DIR=$O/bench/tf-a ;;
 esac
 
 # Client operations, in table order, with their descriptions.
-OPS="ctx_init ctx_final open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop rs_open rs_invoke rs_close rs_invoke_loop c_open c_invoke c_close c_invoke_loop"
+OPS="ctx_init ctx_final nw_ref open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop rs_open rs_invoke rs_close rs_invoke_loop c_open c_invoke c_close c_invoke_loop rs_shm64k c_shm64k rs_tmp64k c_tmp64k rs_shm4k c_shm4k rs_tmp4k c_tmp4k"
 declare -A OP_DESC=(
 	[ctx_init]="TEEC_InitializeContext"
 	[ctx_final]="TEEC_FinalizeContext"
+	[nw_ref]="normal-world reference: fixed CPU loop, no TEE call, after each context sample (the host's speed then)"
 	[open]="TEEC_OpenSession (invoke-tests PTA)"
 	[invoke]="TEEC_InvokeCommand, first on a new session"
 	[close]="TEEC_CloseSession"
@@ -85,11 +92,20 @@ declare -A OP_DESC=(
 	[c_invoke]="its C twin (TA dev kit): TEEC_InvokeCommand, first on a new session"
 	[c_close]="its C twin (TA dev kit): TEEC_CloseSession (instance destroyed)"
 	[c_invoke_loop]="its C twin (TA dev kit): TEEC_InvokeCommand, ${INVOKES} on one session"
+	[rs_shm64k]="TA SDK example (Rust): 64 KiB memref round trip, first byte touched, registered shared memory (PARTIAL_INOUT)"
+	[c_shm64k]="its C twin (TA dev kit): 64 KiB memref round trip, first byte touched, registered shared memory (PARTIAL_INOUT)"
+	[rs_tmp64k]="TA SDK example (Rust): 64 KiB memref round trip, first byte touched, temporary memref (TEMP_INOUT)"
+	[c_tmp64k]="its C twin (TA dev kit): 64 KiB memref round trip, first byte touched, temporary memref (TEMP_INOUT)"
+	[rs_shm4k]="TA SDK example (Rust): 4 KiB memref round trip, first byte touched, registered shared memory (PARTIAL_INOUT)"
+	[c_shm4k]="its C twin (TA dev kit): 4 KiB memref round trip, first byte touched, registered shared memory (PARTIAL_INOUT)"
+	[rs_tmp4k]="TA SDK example (Rust): 4 KiB memref round trip, first byte touched, temporary memref (TEMP_INOUT)"
+	[c_tmp4k]="its C twin (TA dev kit): 4 KiB memref round trip, first byte touched, temporary memref (TEMP_INOUT)"
 )
 
 # xtest perf applets, run after the client in the same boot, in table order:
-# "key|xtest arguments|row label". Keys ending in _ms are asymmetric: one
-# row, the applet's "X ms/op" (mean time of one operation, lower is better).
+# "key|xtest arguments|row label". Keys ending in _ms are asymmetric: two
+# rows, the applet's "X ms/op" (mean time of one operation, lower is better)
+# and its fastest operation (the applet's min=, steadier on a loaded host).
 # The others are symmetric: the applet's MiB/s from its mean invoke time
 # (higher is better) and, as the mean is noisy under emulation, the fastest
 # invoke in µs (lower is better). Loop counts of the asymmetric runs are kept small: OP-TEE needs
@@ -98,6 +114,11 @@ PERF_RUNS=(
 	"sha|--sha-perf|xtest --sha-perf, defaults (SHA1, 1 KiB, 5000 invokes)"
 	"aes|--aes-perf|xtest --aes-perf, defaults (AES-128-ECB encrypt, 1 KiB, 5000 invokes)"
 	"aes_4k|--aes-perf -s 4096|xtest --aes-perf -s 4096 (AES-128-ECB encrypt, 4 KiB, 5000 invokes)"
+	"aes_cbc_4k|--aes-perf -s 4096 -m CBC|xtest --aes-perf -s 4096 -m CBC (AES-128-CBC encrypt, 4 KiB, 5000 invokes)"
+	"aes_gcm_4k|--aes-perf -s 4096 -m GCM|xtest --aes-perf -s 4096 -m GCM (AES-128-GCM encrypt, 4 KiB, 5000 invokes)"
+	"aes_xts_4k|--aes-perf -s 4096 -m XTS|xtest --aes-perf -s 4096 -m XTS (AES-128-XTS encrypt, 4 KiB, 5000 invokes)"
+	"sha256_4k|--sha-perf -a SHA256 -s 4096|xtest --sha-perf -a SHA256 -s 4096 (4 KiB, 5000 invokes)"
+	"sha512_4k|--sha-perf -a SHA512 -s 4096|xtest --sha-perf -a SHA512 -s 4096 (4 KiB, 5000 invokes)"
 	"ecdsa_sign_ms|--asym-perf -a ECDSA_SIGN -n 20 -w 0|xtest --asym-perf -a ECDSA_SIGN (P-256, 20 ops)"
 	"ecdsa_verify_ms|--asym-perf -a ECDSA_VERIFY -n 20 -w 0|xtest --asym-perf -a ECDSA_VERIFY (P-256, 20 ops)"
 	"rsa_sign_ms|--asym-perf -a RSASSA_PKCS1_V1_5_SHA256_SIGN -n 10 -w 0|xtest --asym-perf -a RSASSA_PKCS1_V1_5_SHA256_SIGN (RSA-2048, 10 ops)"
@@ -232,6 +253,7 @@ perf_metrics() {
 			if (k ~ /_ms$/) {
 				if (ms[k] == "") ms[k] = sprintf("%.3f", mean / 1000)
 				print p ".ms_op " ms[k]
+				printf "%s.min_ms %.3f\n", p, min / 1000
 			} else printf "%s.mibps %.3f\n", p, mib
 		} else if (rc == 124 || rc == 143) {
 			print p ".status failed timed out after " timeout " s"
@@ -327,9 +349,51 @@ measure() {
 	fi
 }
 
+# Runs xtest's default suite on one TEE as `make xtest` does and adds
+# suite.* lines to its metrics.txt: the host wall-clock time of the whole run
+# (boots included), the passed/failed case counts and the subtest counts.
+suite() {
+	local tee=$1 dir=$BENCH_DIR/$1 flash=$O/flash-$1.img fw=() name=bench-$1
+	local m=$BENCH_DIR/$1/metrics.txt log=$BENCH_DIR/$1/xtest-suite.txt build_var t0 t1 rc line
+	if [ "$FIRMWARE" = tf-a ]; then
+		flash=$O/tf-a/$1/flash.img
+		fw=(--firmware tf-a --flash1 "$O/tf-a/uboot-env.img")
+		name=bench-tf-a-$1
+	fi
+	build_var="$(echo "$tee" | tr '[:lower:]' '[:upper:]')_BUILD"
+	if [ "${!build_var:-ok}" = failed ] || [ ! -f "$flash" ]; then
+		return
+	fi
+	echo "bench: $tee: xtest default suite" >&2
+	t0=$(date +%s.%N)
+	"$XTC" xtest --flash "$flash" "${fw[@]}" --tee "$name" --out "$O" >"$log" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	echo "suite.rc $rc" >>"$m"
+	echo "suite.wall_s $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" >>"$m"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
+	if [ -n "$line" ]; then
+		echo "suite.status ok" >>"$m"
+		echo "suite.passed $(echo "$line" | cut -d' ' -f1)" >>"$m"
+		echo "suite.failed $(echo "$line" | cut -d' ' -f3)" >>"$m"
+	else
+		echo "suite.status failed exit $rc: no summary line (see $log)" >>"$m"
+	fi
+	line=$(sed -n 's/^subtests: \([0-9]*\) of which \([0-9]*\) failed$/\1 \2/p' "$log" | tail -n1)
+	if [ -n "$line" ]; then
+		echo "suite.subtests ${line% *}" >>"$m"
+		echo "suite.subtests_failed ${line#* }" >>"$m"
+	fi
+}
+
 for tee in $TEES; do
 	measure "$tee"
 done
+if [ "$XTEST_SUITE" = 1 ]; then
+	for tee in $TEES; do
+		suite "$tee"
+	done
+fi
 
 manifest() {
 	awk -F '\t' -v k="$1" '$1 == k { print $2; exit }' "$O/debian/manifest.tsv" 2>/dev/null
@@ -396,6 +460,28 @@ stor_cell() {
 	esac
 }
 
+# suite_cell TEE KEY: a cell of the xtest suite rows ("n/a (...)" when the
+# suite was not run or gave no summary; the reason is listed below the table).
+suite_cell() {
+	local m=$BENCH_DIR/$1/metrics.txt s
+	s=$(value "$m" suite.status)
+	case "$s" in
+	ok) value "$m" "$2" ;;
+	"") echo "n/a (not run)" ;;
+	*) echo "n/a (failed, see below)" ;;
+	esac
+}
+
+# suite_counts TEE: "passed / failed (failed of total subtests)" of the suite.
+suite_counts() {
+	local m=$BENCH_DIR/$1/metrics.txt c
+	c=$(suite_cell "$1" suite.passed)
+	case "$c" in
+	n/a*) echo "$c"; return ;;
+	esac
+	echo "$c / $(value "$m" suite.failed) ($(value "$m" suite.subtests_failed) of $(value "$m" suite.subtests))"
+}
+
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) {
@@ -430,9 +516,11 @@ row() {
 		echo "- Firmware: oxtee's EL3 firmware, the same for both TEEs"
 	fi
 	echo "- OP-TEE: Debian optee-os $(manifest version:optee-os); client: libteec2 $(manifest version:libteec2)"
-	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and each user TA (os_test, the TA SDK example in Rust and its C twin); one boot per TEE"
+	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and each user TA (os_test, the TA SDK example in Rust and its C twin), $INVOKES memref round trips of each kind; one boot per TEE"
 	[ "$XTEST_PERF" = 1 ] &&
 		echo "- xtest perf applets (Debian optee-test-qemu $(manifest version:optee-test-qemu), crypto_perf TA) in the same boot, after the client; ratio oxtee/OP-TEE above 1 is faster for MiB/s rows, below 1 for ms/op and µs rows"
+	[ "$XTEST_SUITE" = 1 ] &&
+		echo "- xtest default suite: one \`xtest-compat xtest\` run per TEE as \`make xtest\` runs it (one case at a time, its own boots), after both TEEs' client runs; host wall-clock time with the case counts next to it"
 	[ "$STORAGE_BENCH" = 1 ] &&
 		echo "- xtest storage benchmarks (storage_benchmark TA; tee-supplicant's REE FS on the guest's tmpfs) in the same boot, last; ratio above 1 is faster for kB/s rows"
 	echo
@@ -457,6 +545,8 @@ row() {
 			*_ms)
 				row "${r##*|}: ms/op, lower is better" \
 					"$(perf_cell optee "$key" ms_op)" "$(perf_cell oxtee "$key" ms_op)"
+				row "${r##*|}: fastest op (ms), lower is better" \
+					"$(perf_cell optee "$key" min_ms)" "$(perf_cell oxtee "$key" min_ms)"
 				;;
 			*)
 				row "${r##*|}: MiB/s (mean), higher is better" \
@@ -473,6 +563,11 @@ row() {
 			row "${r##*|}: kB/s, higher is better" \
 				"$(stor_cell optee "$key")" "$(stor_cell oxtee "$key")"
 		done
+	fi
+	if [ "$XTEST_SUITE" = 1 ]; then
+		row "xtest default suite, one run as \`make xtest\` runs it (boots included), host clock (s)" \
+			"$(suite_cell optee suite.wall_s)" "$(suite_cell oxtee suite.wall_s)"
+		echo "| xtest default suite: cases passed / failed (subtests failed of run) | $(suite_counts optee) | $(suite_counts oxtee) | – |"
 	fi
 	a=$(size_of "$O/debian/optee/tee-pager_v2.bin")
 	b=$(size_of "$O/core/tee-pager_v2.bin")
@@ -517,6 +612,15 @@ row() {
 			*) echo "  - $op: $s" ;;
 			esac
 		done
+		if [ "$XTEST_SUITE" = 1 ]; then
+			s=$(value "$m" suite.status)
+			case "$s" in
+			ok) [ "$(value "$m" suite.rc)" = 0 ] ||
+				echo "  - xtest default suite: some cases failed (\`$BENCH_DIR/$tee/xtest-suite.txt\`)" ;;
+			"") echo "  - xtest default suite: not run" ;;
+			*) echo "  - xtest default suite: ${s#failed }" ;;
+			esac
+		fi
 		if [ "$XTEST_PERF" = 1 ] && [ "$(value "$m" state)" = booted ]; then
 			for r in "${PERF_RUNS[@]}"; do
 				key=${r%%|*}

@@ -7,8 +7,9 @@
  *
  * Operations (each timed on its own with CLOCK_MONOTONIC, after a short
  * warm-up that is not counted):
- *   ctx_init      TEEC_InitializeContext
- *   ctx_final     TEEC_FinalizeContext
+ *   ctx_init      TEEC_InitializeContext (ITERATIONS samples in four batches:
+ *                 before, between and after the other loops)
+ *   ctx_final     TEEC_FinalizeContext (the same)
  *   open          TEEC_OpenSession to the invoke-tests pseudo-TA
  *   invoke        TEEC_InvokeCommand(PTA_INVOKE_TESTS_CMD_PARAMS) on that session
  *   close         TEEC_CloseSession
@@ -22,6 +23,18 @@
  *   ta_invoke_loop INVOKES back-to-back invokes on one os_test session
  *   rs_*, c_*     the same four for the TA SDK's example TA (Rust) and its C
  *                 twin built with the TA dev kit (CMD_INC_VALUE)
+ *   rs_shm64k, rs_tmp64k, rs_shm4k, rs_tmp4k (and c_*)
+ *                 INVOKES invokes of CMD_TOUCH_FIRST_BYTE on one session of
+ *                 each: a 64 KiB (4 KiB) MEMREF_INOUT of which the TA reads and
+ *                 writes only the first byte, from shared memory allocated
+ *                 once (TEEC_AllocateSharedMemory, whole-buffer
+ *                 TEEC_MEMREF_PARTIAL_INOUT) or from a temporary memref
+ *                 (TEEC_MEMREF_TEMP_INOUT: libteec sets up shared memory per
+ *                 call)
+ *   nw_ref        a fixed CPU loop in the client with no TEE call, timed
+ *                 after each context sample: how fast QEMU ran the normal
+ *                 world then (the host's load moves it, by up to 2x, for
+ *                 seconds at a time)
  *
  * The pseudo-TA command takes one VALUE_INOUT parameter (a, b) and answers
  * a + b in a; os_test's command answers 21 in a VALUE_OUTPUT (its and its
@@ -83,6 +96,11 @@ static const TEEC_UUID hello_c_uuid = {
 	{ 0x81, 0xda, 0x71, 0xd5, 0x45, 0x92, 0x39, 0xf0 }
 };
 #define HELLO_CMD_INC_VALUE 0
+/*
+ * HELLO_CMD_TOUCH_FIRST_BYTE: one MEMREF_INOUT; the TA reads its first byte and
+ * writes it back plus one, nothing else; the size stays.
+ */
+#define HELLO_CMD_TOUCH_FIRST_BYTE 21
 #define WARMUP 5
 #define MAX_SAMPLES 100000
 
@@ -299,6 +317,186 @@ static void bench_user_ta(TEEC_Context *ctx, const char *prefix,
 		report(r_loop, loop_s, n);
 }
 
+/*
+ * A fixed amount of normal-world work (no system call, no TEE): its time
+ * shows how fast QEMU emulated the guest while the samples next to it ran.
+ */
+static void reference_work(void)
+{
+	volatile uint32_t x = 0;
+	uint32_t k;
+
+	for (k = 0; k < 20000; k++)
+		x += k;
+}
+
+/*
+ * INVOKES CMD_TOUCH_FIRST_BYTE round trips with a `size`-byte buffer, from
+ * registered shared memory (`temp` 0) or a temporary memref (`temp` 1); the
+ * client sets the first byte before each call and checks it came back plus
+ * one, and that the size stayed. Row `name`.
+ */
+static void bench_touch(TEEC_Context *ctx, TEEC_Session *sess, const char *name,
+			size_t size, int temp, size_t invokes, double *loop_s)
+{
+	TEEC_SharedMemory shm;
+	TEEC_Operation op;
+	TEEC_Result res = TEEC_SUCCESS;
+	uint32_t origin = 0;
+	uint8_t *buf, *tmp = NULL;
+	size_t i, n;
+	double t0, t1;
+
+	memset(&shm, 0, sizeof(shm));
+	if (temp) {
+		tmp = malloc(size);
+		if (!tmp) {
+			unsupported(name, TEEC_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_API);
+			return;
+		}
+		memset(tmp, 0x5a, size);
+		buf = tmp;
+	} else {
+		shm.size = size;
+		shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+		res = TEEC_AllocateSharedMemory(ctx, &shm);
+		if (res != TEEC_SUCCESS) {
+			unsupported(name, res, TEEC_ORIGIN_API);
+			return;
+		}
+		memset(shm.buffer, 0x5a, size);
+		buf = shm.buffer;
+	}
+	for (i = 0, n = 0; i < invokes + WARMUP; i++) {
+		memset(&op, 0, sizeof(op));
+		if (temp) {
+			op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
+							 TEEC_NONE, TEEC_NONE);
+			op.params[0].tmpref.buffer = tmp;
+			op.params[0].tmpref.size = size;
+		} else {
+			op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE,
+							 TEEC_NONE, TEEC_NONE);
+			op.params[0].memref.parent = &shm;
+			op.params[0].memref.offset = 0;
+			op.params[0].memref.size = size;
+		}
+		buf[0] = (uint8_t)i;
+		origin = 0;
+		t0 = now_us();
+		res = TEEC_InvokeCommand(sess, HELLO_CMD_TOUCH_FIRST_BYTE, &op, &origin);
+		t1 = now_us();
+		if (res != TEEC_SUCCESS)
+			break;
+		if (buf[0] != (uint8_t)(i + 1) || buf[size - 1] != 0x5a ||
+		    (temp ? op.params[0].tmpref.size : op.params[0].memref.size) != size) {
+			fprintf(stderr, "oxtee-bench: %s: first byte %u for %u, last %u\n",
+				name, buf[0], (uint8_t)i, buf[size - 1]);
+			res = TEEC_ERROR_GENERIC;
+			origin = 0;
+			break;
+		}
+		if (i >= WARMUP)
+			loop_s[n++] = t1 - t0;
+	}
+	if (res != TEEC_SUCCESS)
+		unsupported(name, res, origin);
+	else
+		report(name, loop_s, n);
+	if (temp)
+		free(tmp);
+	else
+		TEEC_ReleaseSharedMemory(&shm);
+}
+
+/* The four memref round trips (64 KiB and 4 KiB, registered and temporary). */
+static void bench_memrefs(TEEC_Context *ctx, const char *prefix, const TEEC_UUID *uuid,
+			  size_t invokes, double *loop_s)
+{
+	static const struct {
+		const char *suffix;
+		size_t size;
+		int temp;
+	} runs[] = {
+		{ "shm64k", 64 * 1024, 0 },
+		{ "tmp64k", 64 * 1024, 1 },
+		{ "shm4k", 4 * 1024, 0 },
+		{ "tmp4k", 4 * 1024, 1 },
+	};
+	TEEC_Session sess;
+	TEEC_Result res;
+	uint32_t origin = 0;
+	char name[32];
+	size_t i;
+
+	res = TEEC_OpenSession(ctx, &sess, uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		name_of(name, sizeof(name), prefix, runs[i].suffix);
+		if (res != TEEC_SUCCESS)
+			unsupported(name, res, origin);
+		else
+			bench_touch(ctx, &sess, name, runs[i].size, runs[i].temp, invokes, loop_s);
+	}
+	if (res == TEEC_SUCCESS)
+		TEEC_CloseSession(&sess);
+}
+
+/*
+ * Context set-up and tear-down samples, each followed by the reference work.
+ * They are taken in four batches spread over the run (before, between and
+ * after the other loops): the host's load changes QEMU's speed for seconds
+ * at a time, and one short batch would land wholly in one such period.
+ */
+struct ctx_samples {
+	double *init, *fin, *ref;
+	size_t n;
+	TEEC_Result res;
+};
+
+/* Batch k (0..3) of `iters` samples. */
+static size_t ctx_batch_size(size_t iters, size_t k)
+{
+	return iters * (k + 1) / 4 - iters * k / 4;
+}
+
+/* `count` samples after a warm-up; after a failed set-up only the reference. */
+static void ctx_batch(struct ctx_samples *c, size_t count)
+{
+	TEEC_Context ctx;
+	double t0, t1, t2, t3;
+	size_t i;
+
+	for (i = 0; i < count + WARMUP; i++) {
+		t0 = now_us();
+		if (c->res == TEEC_SUCCESS)
+			c->res = TEEC_InitializeContext(NULL, &ctx);
+		t1 = now_us();
+		if (c->res == TEEC_SUCCESS)
+			TEEC_FinalizeContext(&ctx);
+		t2 = now_us();
+		reference_work();
+		t3 = now_us();
+		if (i >= WARMUP) {
+			c->init[c->n] = t1 - t0;
+			c->fin[c->n] = t2 - t1;
+			c->ref[c->n] = t3 - t2;
+			c->n++;
+		}
+	}
+}
+
+static void ctx_report(struct ctx_samples *c)
+{
+	if (c->res != TEEC_SUCCESS) {
+		unsupported("ctx_init", c->res, 0);
+		unsupported("ctx_final", c->res, 0);
+	} else {
+		report("ctx_init", c->init, c->n);
+		report("ctx_final", c->fin, c->n);
+	}
+	report("nw_ref", c->ref, c->n);
+}
+
 static size_t arg(int argc, char **argv, int i, size_t def)
 {
 	long v;
@@ -318,12 +516,16 @@ int main(int argc, char **argv)
 	size_t iters = arg(argc, argv, 1, 200);
 	size_t invokes = arg(argc, argv, 2, 1000);
 	size_t cap = iters > invokes ? iters : invokes;
-	double *init_s = calloc(cap, sizeof(double));
-	double *fin_s = calloc(cap, sizeof(double));
 	double *open_s = calloc(cap, sizeof(double));
 	double *inv_s = calloc(cap, sizeof(double));
 	double *close_s = calloc(cap, sizeof(double));
 	double *cycle_s = calloc(cap, sizeof(double));
+	struct ctx_samples cs = {
+		.init = calloc(iters, sizeof(double)),
+		.fin = calloc(iters, sizeof(double)),
+		.ref = calloc(iters, sizeof(double)),
+		.res = TEEC_SUCCESS,
+	};
 	TEEC_Context ctx;
 	TEEC_Session sess;
 	TEEC_Result res;
@@ -332,7 +534,7 @@ int main(int argc, char **argv)
 	double t0, t1, t2, t3;
 	int have_ctx;
 
-	if (!init_s || !fin_s || !open_s || !inv_s || !close_s || !cycle_s) {
+	if (!open_s || !inv_s || !close_s || !cycle_s || !cs.init || !cs.fin || !cs.ref) {
 		fprintf(stderr, "oxtee-bench: out of memory\n");
 		return 2;
 	}
@@ -341,29 +543,6 @@ int main(int argc, char **argv)
 	printf("BENCH iterations %zu\n", iters);
 	printf("BENCH invokes %zu\n", invokes);
 
-	/* Context set-up and tear-down. */
-	for (i = 0, n = 0; i < iters + WARMUP; i++) {
-		t0 = now_us();
-		res = TEEC_InitializeContext(NULL, &ctx);
-		t1 = now_us();
-		if (res != TEEC_SUCCESS)
-			break;
-		TEEC_FinalizeContext(&ctx);
-		t2 = now_us();
-		if (i >= WARMUP) {
-			init_s[n] = t1 - t0;
-			fin_s[n] = t2 - t1;
-			n++;
-		}
-	}
-	if (res != TEEC_SUCCESS) {
-		unsupported("ctx_init", res, 0);
-		unsupported("ctx_final", res, 0);
-	} else {
-		report("ctx_init", init_s, n);
-		report("ctx_final", fin_s, n);
-	}
-
 	res = TEEC_InitializeContext(NULL, &ctx);
 	have_ctx = res == TEEC_SUCCESS;
 	if (!have_ctx) {
@@ -371,13 +550,18 @@ int main(int argc, char **argv)
 		const char *ops[] = { "open", "invoke", "close", "cycle", "invoke_loop",
 				      "ta_open", "ta_invoke", "ta_close", "ta_invoke_loop",
 				      "rs_open", "rs_invoke", "rs_close", "rs_invoke_loop",
-				      "c_open", "c_invoke", "c_close", "c_invoke_loop" };
+				      "c_open", "c_invoke", "c_close", "c_invoke_loop",
+				      "rs_shm64k", "rs_tmp64k", "rs_shm4k", "rs_tmp4k",
+				      "c_shm64k", "c_tmp64k", "c_shm4k", "c_tmp4k" };
 
 		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			unsupported(ops[i], res, 0);
+		ctx_batch(&cs, iters);
+		ctx_report(&cs);
 		printf("BENCH done PARTIAL\n");
 		return 1;
 	}
+	ctx_batch(&cs, ctx_batch_size(iters, 0));
 
 	/* Session cycle: open, one invoke, close, each timed. */
 	for (i = 0, n = 0; i < iters + WARMUP; i++) {
@@ -441,12 +625,18 @@ int main(int argc, char **argv)
 			report("invoke_loop", cycle_s, n);
 	}
 
+	ctx_batch(&cs, ctx_batch_size(iters, 1));
 	bench_user_ta(&ctx, "ta", &os_test_uuid, os_test_invoke, iters, invokes,
 		      open_s, inv_s, close_s, cycle_s);
 	bench_user_ta(&ctx, "rs", &hello_rs_uuid, hello_invoke, iters, invokes,
 		      open_s, inv_s, close_s, cycle_s);
+	ctx_batch(&cs, ctx_batch_size(iters, 2));
 	bench_user_ta(&ctx, "c", &hello_c_uuid, hello_invoke, iters, invokes,
 		      open_s, inv_s, close_s, cycle_s);
+	bench_memrefs(&ctx, "rs", &hello_rs_uuid, invokes, cycle_s);
+	bench_memrefs(&ctx, "c", &hello_c_uuid, invokes, cycle_s);
+	ctx_batch(&cs, ctx_batch_size(iters, 3));
+	ctx_report(&cs);
 	TEEC_FinalizeContext(&ctx);
 
 	printf("BENCH done %s\n", all_ok ? "OK" : "PARTIAL");

@@ -18,6 +18,7 @@
 #define CMD_STORE 7
 #define CMD_LOAD 8
 #define CMD_DELETE 9
+#define CMD_TOUCH_FIRST_BYTE 21
 
 #define PT(a, b, c, d) TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, \
 				       TEE_PARAM_TYPE_##c, TEE_PARAM_TYPE_##d)
@@ -212,6 +213,13 @@ TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd, uint32_t types,
 		if (types != PT(MEMREF_INPUT, NONE, NONE, NONE))
 			return TEE_ERROR_BAD_PARAMETERS;
 		return delete_obj(params);
+	case CMD_TOUCH_FIRST_BYTE:
+		if (types != PT(MEMREF_INOUT, NONE, NONE, NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		if (!params[0].memref.size)
+			return TEE_ERROR_BAD_PARAMETERS;
+		((uint8_t *)params[0].memref.buffer)[0]++;
+		return TEE_SUCCESS;
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}

@@ -19,6 +19,7 @@ pub mod hooks;
 pub mod log;
 pub mod ns_memory;
 pub mod sysreg;
+pub mod tlb;
 
 #[cfg(target_os = "none")]
 pub mod crypto_ext;

@@ -112,6 +112,16 @@ op!(
     "`dsb ishst`: inner-shareable barrier for earlier stores."
 );
 op!(
+    dsb_nsh,
+    "dsb nsh",
+    "`dsb nsh`: completion barrier for this CPU (local TLB maintenance)."
+);
+op!(
+    dsb_nshst,
+    "dsb nshst",
+    "`dsb nshst`: barrier for earlier stores, for this CPU's table walks."
+);
+op!(
     ic_ialluis,
     "ic ialluis",
     "`ic ialluis`: invalidates every CPU's instruction cache (inner shareable)."
@@ -208,6 +218,49 @@ pub fn tlbi_aside1is(asid: u64) {
     #[cfg(not(target_os = "none"))]
     fake::op("tlbi aside1is", asid);
     dsb_ish();
+}
+
+/// `tlbi vale1is`: drops every CPU's last-level TLB entries for one page
+/// (inner shareable): `operand` holds the ASID in bits 63:48 and VA[55:12]
+/// in bits 43:0. Barriers are the caller's (see `tlb.rs`). Never unsafe:
+/// entries are only refetched.
+#[inline]
+pub fn tlbi_vale1is(operand: u64) {
+    #[cfg(target_os = "none")]
+    // SAFETY: invalidating TLB entries only makes the walker refetch them from the tables.
+    unsafe {
+        core::arch::asm!("tlbi vale1is, {}", in(reg) operand, options(nostack, preserves_flags))
+    };
+    #[cfg(not(target_os = "none"))]
+    fake::op("tlbi vale1is", operand);
+}
+
+/// `tlbi vale1`: drops this CPU's last-level TLB entries for one page
+/// (operand as [`tlbi_vale1is`]). Barriers are the caller's. Never unsafe:
+/// entries are only refetched.
+#[inline]
+pub fn tlbi_vale1(operand: u64) {
+    #[cfg(target_os = "none")]
+    // SAFETY: invalidating TLB entries only makes the walker refetch them from the tables.
+    unsafe {
+        core::arch::asm!("tlbi vale1, {}", in(reg) operand, options(nostack, preserves_flags))
+    };
+    #[cfg(not(target_os = "none"))]
+    fake::op("tlbi vale1", operand);
+}
+
+/// `tlbi aside1`: drops this CPU's TLB entries of the ASID in bits 63:48
+/// of `asid`. Barriers are the caller's. Never unsafe: entries are only
+/// refetched.
+#[inline]
+pub fn tlbi_aside1(asid: u64) {
+    #[cfg(target_os = "none")]
+    // SAFETY: invalidating TLB entries only makes the walker refetch them from the tables.
+    unsafe {
+        core::arch::asm!("tlbi aside1, {}", in(reg) asid, options(nostack, preserves_flags))
+    };
+    #[cfg(not(target_os = "none"))]
+    fake::op("tlbi aside1", asid);
 }
 
 /// Switches the EL0/EL1 lower-half translation to `ttbr0` (then `isb`).

@@ -3,7 +3,9 @@
 
 use oxtee_frames::FrameRange;
 use oxtee_kernel::user_ta::hw::{el0_spsr, Trap, UserRegs};
-use oxtee_mm::{build_user_window, Table, UserMapping, UserRoot, TA_WINDOW};
+use oxtee_mm::{
+    build_user_window_with_leaves, LeafTables, Table, UserKind, UserMapping, UserRoot, TA_WINDOW,
+};
 use supplicant_proto::tee_error::TeeError;
 
 use crate::log::error;
@@ -29,6 +31,37 @@ pub struct UserCpu;
 /// The range is TA frame memory (the only memory this interface touches).
 fn frames_range(pa: u64, len: u64) -> bool {
     pa >= FRAMES.start && pa.checked_add(len).is_some_and(|e| e <= FRAMES.end)
+}
+
+/// Most kept tables a parameter window has (256 MiB of 2 MiB tables).
+const MAX_KEPT_TABLES: usize = 128;
+
+/// Runs `f` on the kept level-3 tables of `leaves`, once each is checked to
+/// be a distinct, 4 KiB aligned frame of the pool.
+fn with_kept_tables(
+    leaves: &LeafTables<'_>,
+    f: impl FnOnce(&mut [&mut Table]) -> Result<(), oxtee_mm::MmError>,
+) -> Result<(), TeeError> {
+    let pas = leaves.tables;
+    let distinct = pas.iter().enumerate().all(|(i, a)| !pas[..i].contains(a));
+    let in_pool = pas.iter().all(|&t| t % 4096 == 0 && frames_range(t, 4096));
+    if pas.len() > MAX_KEPT_TABLES || !distinct || !in_pool {
+        error!("TA kept tables refused");
+        return Err(TeeError::GENERIC);
+    }
+    let mut list: alloc::vec::Vec<&mut Table> = alloc::vec::Vec::new();
+    list.try_reserve_exact(pas.len())
+        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+    for &pa in pas {
+        // SAFETY: `pa` is a 4 KiB aligned frame of the pool (checked above), distinct from the
+        // others, that the TA runtime keeps as a table of this space and uses for nothing else;
+        // the space does not run while its tables are patched, so no other reference exists.
+        list.push(unsafe { &mut *(pa as *mut Table) });
+    }
+    f(&mut list).map_err(|e| {
+        error!("TA parameter map: {:?}", e);
+        TeeError::BAD_PARAMETERS
+    })
 }
 
 impl UserCpu {
@@ -81,18 +114,62 @@ impl UserCpu {
         &self,
         arena: FrameRange,
         maps: &[UserMapping],
+        leaves: &LeafTables<'_>,
     ) -> Result<UserRoot, TeeError> {
         if !frames_range(arena.start(), arena.size()) {
+            return Err(TeeError::GENERIC);
+        }
+        // Kept tables are linked, never written here: they only need to be
+        // TA frames (their entries come from `map_leaves` alone).
+        if !leaves.tables.iter().all(|&t| frames_range(t, 4096)) {
+            error!("TA kept tables outside the frame pool");
             return Err(TeeError::GENERIC);
         }
         let n = (arena.size() / 4096) as usize;
         // SAFETY: the arena is zeroed frames of the pool, owned by the TA runtime and used for nothing else.
         let tables = unsafe { core::slice::from_raw_parts_mut(arena.start() as *mut Table, n) };
         let kroot = crate::mmu::kernel_root().ok_or(TeeError::BAD_STATE)?;
-        build_user_window(kroot, TA_WINDOW, maps, tables, arena.start()).map_err(|e| {
-            error!("TA map: {:?}", e);
-            TeeError::OUT_OF_MEMORY
-        })
+        build_user_window_with_leaves(kroot, TA_WINDOW, maps, leaves, tables, arena.start())
+            .map_err(|e| {
+                error!("TA map: {:?}", e);
+                TeeError::OUT_OF_MEMORY
+            })
+    }
+
+    /// See `UserHw::map_leaves`.
+    pub fn map_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        pages: &[u64],
+        kind: UserKind,
+    ) -> Result<(), TeeError> {
+        with_kept_tables(leaves, |tables| {
+            oxtee_mm::map_leaves(tables, leaves.start, va, pages, kind)
+        })?;
+        crate::tlb::publish_new_pages();
+        Ok(())
+    }
+
+    /// See `UserHw::unmap_leaves`.
+    pub fn unmap_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        count: usize,
+        asid: u16,
+        cpus: u64,
+    ) -> Result<(), TeeError> {
+        with_kept_tables(leaves, |tables| {
+            oxtee_mm::unmap_leaves(tables, leaves.start, va, count)
+        })?;
+        crate::tlb::drop_user_pages(asid, va, count as u64, cpus);
+        Ok(())
+    }
+
+    /// See `UserHw::this_cpu`.
+    pub fn this_cpu(&self) -> usize {
+        crate::cpu::cpu_index()
     }
 
     /// See `UserHw::run`.

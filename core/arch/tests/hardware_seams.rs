@@ -104,3 +104,17 @@ fn the_dt_address_is_checked_before_its_memory_is_used() {
     assert!(at(take, "TAKEN.swap(") < slice, "handed out once");
     assert_eq!(take.matches("from_raw_parts").count(), 1);
 }
+
+#[test]
+fn parameter_pages_are_invalidated_after_unmapping_and_published_after_mapping() {
+    let unmap = body(USER, "unmap_leaves");
+    assert!(
+        at(unmap, "oxtee_mm::unmap_leaves(") < at(unmap, "crate::tlb::drop_user_pages(asid, va,"),
+        "TLB entries must be dropped after the leaf entries are cleared, before returning"
+    );
+    let map = body(USER, "map_leaves");
+    assert!(
+        at(map, "oxtee_mm::map_leaves(") < at(map, "crate::tlb::publish_new_pages()"),
+        "new leaf entries must be published before the TA runs"
+    );
+}

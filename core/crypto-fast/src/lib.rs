@@ -5,7 +5,7 @@
 extern crate alloc;
 
 mod ecc;
-pub mod modpow;
+pub mod modexp;
 
 pub use rand_core::CryptoRngCore;
 

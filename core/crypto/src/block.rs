@@ -4,8 +4,9 @@
 //! IEEE 1619) because the `xts-mode` crate cannot continue a data unit across calls.
 //!
 //! Each engine is built for a RustCrypto cipher type by the `dispatch_*` macros, from the main
-//! algorithm (`TEE_MAIN_ALGO_*`) and the key length: one type per family (`any_cipher`), so
-//! each engine is compiled for AES, DES/3DES and SM4 rather than for every key size.
+//! algorithm (`TEE_MAIN_ALGO_*`) and the key length: one type per family (`des_any`), so
+//! each engine is compiled for DES/3DES and SM4 rather than for every key size (AES runs on
+//! `aes_modes`).
 
 use alloc::boxed::Box;
 
@@ -28,14 +29,14 @@ pub(crate) trait Cipher:
 impl<C: BlockCipher + BlockEncrypt + BlockDecrypt + KeyInit + Clone + Send + 'static> Cipher for C {}
 
 /// Call `$f::<Cipher>($key, args...)` for the cipher selected by main algorithm and key length;
-/// `BAD_PARAMETERS` for a key length the cipher does not take.
+/// `BAD_PARAMETERS` for a key length the cipher does not take. AES is not here: its modes run
+/// on `AesKey` (`aes_modes.rs`, `ae.rs`, `mac.rs`).
 macro_rules! dispatch_any {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => $f::<$crate::any_cipher::AesAny>($key $(, $arg)*),
             (TEE_MAIN_ALGO_DES, 8) | (TEE_MAIN_ALGO_DES3, 16 | 24) if $crate::families::DES => {
-                $f::<$crate::any_cipher::DesAny>($key $(, $arg)*)
+                $f::<$crate::des_any::DesAny>($key $(, $arg)*)
             }
             (TEE_MAIN_ALGO_SM4, 16) if $crate::families::SM => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
@@ -43,12 +44,11 @@ macro_rules! dispatch_any {
     }};
 }
 
-/// As `dispatch_any!` but only for the 128-bit-block ciphers (AES, SM4).
+/// As `dispatch_any!` but only for the 128-bit-block cipher SM4.
 macro_rules! dispatch_128 {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_AES, 16 | 24 | 32) => $f::<$crate::any_cipher::AesAny>($key $(, $arg)*),
             (TEE_MAIN_ALGO_SM4, 16) if $crate::families::SM => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }
@@ -343,10 +343,18 @@ pub(crate) fn new_xts<C: Cipher + BlockCipher<BlockSize = U16>>(
     }))
 }
 
-/// Encrypt one block with a raw cipher (used by CBC-MAC, CCM, GCM).
+/// Encrypt one block with a raw cipher (used by CBC-MAC and CMAC).
 pub(crate) trait BlockEnc: Send {
     fn block_size(&self) -> usize;
     fn encrypt(&self, block: &mut [u8]);
+    /// CBC-MAC chaining over the whole blocks of `data`: `state = E(state ^ block)` for each
+    /// (AES does it in one accelerator call).
+    fn chain(&self, state: &mut [u8], data: &[u8]) {
+        for b in data.chunks_exact(state.len()) {
+            state.iter_mut().zip(b).for_each(|(s, x)| *s ^= *x);
+            self.encrypt(state);
+        }
+    }
     fn box_clone(&self) -> Box<dyn BlockEnc>;
 }
 

@@ -6,7 +6,7 @@ use digest::{Digest, ExtendableOutput, ExtendableOutputReset, Update, XofReader}
 use supplicant_proto::tee_crypto::*;
 
 use crate::asym::hash::HashAlg;
-use crate::families;
+use crate::{families, hash};
 
 /// A running hash computation behind a uniform, object-safe interface.
 pub(crate) trait Hasher: Send + Sync {
@@ -106,28 +106,23 @@ pub fn is_xof(algorithm: u32) -> bool {
     matches!(algorithm, TEE_ALG_SHAKE128 | TEE_ALG_SHAKE256)
 }
 
-/// A fresh hasher for a digest algorithm ID: on the installed accelerator
-/// when it has the instructions, in software otherwise.
+/// A fresh hasher for a digest algorithm ID. SHA-1, SHA-2 and SHA-3 are the `hash` types (the
+/// installed accelerator's block functions when the CPU has them, software otherwise).
 pub(crate) fn new_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
-    crate::accel_digest::new_hasher(algorithm).or_else(|| soft_hasher(algorithm))
-}
-
-/// A fresh software hasher for a digest algorithm ID.
-pub(crate) fn soft_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
     Some(match algorithm {
         TEE_ALG_MD5 if families::MD5 => Box::new(Fixed(md5::Md5::new())),
-        TEE_ALG_SHA1 => Box::new(Fixed(sha1::Sha1::new())),
-        TEE_ALG_SHA224 => Box::new(Fixed(sha2::Sha224::new())),
-        TEE_ALG_SHA256 => Box::new(Fixed(sha2::Sha256::new())),
-        TEE_ALG_SHA384 => Box::new(Fixed(sha2::Sha384::new())),
-        TEE_ALG_SHA512 => Box::new(Fixed(sha2::Sha512::new())),
-        TEE_ALG_SHA3_224 if families::SHA3 => Box::new(Fixed(sha3::Sha3_224::new())),
-        TEE_ALG_SHA3_256 if families::SHA3 => Box::new(Fixed(sha3::Sha3_256::new())),
-        TEE_ALG_SHA3_384 if families::SHA3 => Box::new(Fixed(sha3::Sha3_384::new())),
-        TEE_ALG_SHA3_512 if families::SHA3 => Box::new(Fixed(sha3::Sha3_512::new())),
+        TEE_ALG_SHA1 => Box::new(Fixed(hash::Sha1::new())),
+        TEE_ALG_SHA224 => Box::new(Fixed(hash::Sha224::new())),
+        TEE_ALG_SHA256 => Box::new(Fixed(hash::Sha256::new())),
+        TEE_ALG_SHA384 => Box::new(Fixed(hash::Sha384::new())),
+        TEE_ALG_SHA512 => Box::new(Fixed(hash::Sha512::new())),
+        TEE_ALG_SHA3_224 if families::SHA3 => Box::new(Fixed(hash::Sha3_224::new())),
+        TEE_ALG_SHA3_256 if families::SHA3 => Box::new(Fixed(hash::Sha3_256::new())),
+        TEE_ALG_SHA3_384 if families::SHA3 => Box::new(Fixed(hash::Sha3_384::new())),
+        TEE_ALG_SHA3_512 if families::SHA3 => Box::new(Fixed(hash::Sha3_512::new())),
         TEE_ALG_SM3 if families::SM => Box::new(Fixed(sm3::Sm3::new())),
-        TEE_ALG_SHAKE128 if families::SHA3 => Box::new(Xof(sha3::Shake128::default(), None)),
-        TEE_ALG_SHAKE256 if families::SHA3 => Box::new(Xof(sha3::Shake256::default(), None)),
+        TEE_ALG_SHAKE128 if families::SHA3 => Box::new(Xof(hash::Shake128::default(), None)),
+        TEE_ALG_SHAKE256 if families::SHA3 => Box::new(Xof(hash::Shake256::default(), None)),
         _ => return None,
     })
 }
@@ -135,23 +130,7 @@ pub(crate) fn soft_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
 /// A fresh hasher for a hash the asymmetric schemes name; `None` for a family left out of the
 /// build.
 pub(crate) fn hasher_of(hash: HashAlg) -> Option<Box<dyn Hasher>> {
-    if let Some(h) = crate::accel_digest::new_hasher(hash.tee_alg()) {
-        return Some(h);
-    }
-    Some(match hash {
-        HashAlg::Md5 if families::MD5 => Box::new(Fixed(md5::Md5::new())),
-        HashAlg::Sha1 => Box::new(Fixed(sha1::Sha1::new())),
-        HashAlg::Sha224 => Box::new(Fixed(sha2::Sha224::new())),
-        HashAlg::Sha256 => Box::new(Fixed(sha2::Sha256::new())),
-        HashAlg::Sha384 => Box::new(Fixed(sha2::Sha384::new())),
-        HashAlg::Sha512 => Box::new(Fixed(sha2::Sha512::new())),
-        HashAlg::Sha3_224 if families::SHA3 => Box::new(Fixed(sha3::Sha3_224::new())),
-        HashAlg::Sha3_256 if families::SHA3 => Box::new(Fixed(sha3::Sha3_256::new())),
-        HashAlg::Sha3_384 if families::SHA3 => Box::new(Fixed(sha3::Sha3_384::new())),
-        HashAlg::Sha3_512 if families::SHA3 => Box::new(Fixed(sha3::Sha3_512::new())),
-        HashAlg::Sm3 if families::SM => Box::new(Fixed(sm3::Sm3::new())),
-        _ => return None,
-    })
+    new_hasher(hash.tee_alg())
 }
 
 /// One-shot digest helper for other parts of the core (and the asymmetric half): hash `data`

@@ -2,8 +2,9 @@
 //! HMAC-SHA256 keyed with the HUK over the usage (u32, little-endian) and the constant data,
 //! truncated to the requested length.
 
-use sha2::Sha256;
 use supplicant_proto::tee_crypto::TEE_ALG_SHA256;
+
+use crate::hash::Sha256;
 
 use crate::error::{CryptoError, CryptoResult};
 use crate::hmac::Hmac;

@@ -5,16 +5,17 @@
 extern crate alloc;
 
 pub mod accel;
-mod accel_block;
-mod accel_cipher;
-mod accel_digest;
 mod ae;
-mod any_cipher;
+mod aes_key;
+mod aes_modes;
 pub mod asym_op;
 mod block;
+mod des_any;
 pub mod digest;
 pub mod error;
 mod families;
+mod ghash;
+pub mod hash;
 mod hmac;
 pub mod huk;
 mod mac;
@@ -24,6 +25,7 @@ pub mod rng;
 
 pub mod asym;
 
+pub use ae::{gcm_decrypt, gcm_encrypt};
 pub use error::{CryptoError, CryptoResult};
 pub use families::algorithm_enabled as algorithm_supported;
 pub use object::{Attribute, KeyObject, ObjectInfo};

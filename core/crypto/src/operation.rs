@@ -8,6 +8,7 @@ use supplicant_proto::tee_crypto::*;
 use zeroize::Zeroizing;
 
 use crate::ae::{ccm_tag_ok, gcm_tag_ok, new_ccm, new_gcm, AeMode};
+use crate::aes_modes;
 use crate::block::{
     dispatch_128, dispatch_any, new_cbc, new_ctr, new_cts, new_ecb, new_xts, BlockMode, StealMode,
 };
@@ -500,42 +501,47 @@ impl Operation {
         let main = tee_alg_get_main_alg(self.algorithm);
         let enc = self.mode == TEE_MODE_ENCRYPT;
         let new_buf = || Zeroizing::new(Vec::new());
+        // AES runs on `aes_modes` (the accelerator's whole-buffer routines when there is one);
+        // DES, 3DES and SM4 on the generic software modes.
+        let aes = main == TEE_MAIN_ALGO_AES;
+        let on = crate::accel::installed();
         let engine = match tee_alg_get_chain_mode(self.algorithm) {
-            TEE_CHAIN_MODE_ECB => {
-                let mode = match crate::accel_block::new_ecb(main, key, enc) {
-                    Some(mode) => mode,
-                    None => dispatch_any!(main, key, new_ecb(enc))?,
-                };
-                Engine::Block {
-                    mode,
-                    buf: new_buf(),
-                    bs: block_size(main),
-                    stream: false,
-                }
-            }
-            TEE_CHAIN_MODE_CBC => {
-                let mode = match crate::accel_block::new_cbc(main, key, iv, enc) {
-                    Some(mode) => mode,
-                    None => dispatch_any!(main, key, new_cbc(iv, enc))?,
-                };
-                Engine::Block {
-                    mode,
-                    buf: new_buf(),
-                    bs: block_size(main),
-                    stream: false,
-                }
-            }
+            TEE_CHAIN_MODE_ECB => Engine::Block {
+                mode: if aes {
+                    aes_modes::new_ecb(on, key, enc).ok_or(CryptoError::BadParameters)?
+                } else {
+                    dispatch_any!(main, key, new_ecb(enc))?
+                },
+                buf: new_buf(),
+                bs: block_size(main),
+                stream: false,
+            },
+            TEE_CHAIN_MODE_CBC => Engine::Block {
+                mode: if aes {
+                    aes_modes::new_cbc(on, key, iv, enc).ok_or(CryptoError::BadParameters)?
+                } else {
+                    dispatch_any!(main, key, new_cbc(iv, enc))?
+                },
+                buf: new_buf(),
+                bs: block_size(main),
+                stream: false,
+            },
             TEE_CHAIN_MODE_CTR => Engine::Block {
-                mode: match crate::accel_block::new_ctr(main, key, iv) {
-                    Some(mode) => mode,
-                    None => dispatch_128!(main, key, new_ctr(iv))?,
+                mode: if aes {
+                    aes_modes::new_ctr(on, key, iv).ok_or(CryptoError::BadParameters)?
+                } else {
+                    dispatch_128!(main, key, new_ctr(iv))?
                 },
                 buf: new_buf(),
                 bs: 16,
                 stream: true,
             },
             TEE_CHAIN_MODE_CTS => Engine::Steal {
-                mode: dispatch_128!(main, key, new_cts(iv, enc))?,
+                mode: if aes {
+                    aes_modes::new_cts(on, key, iv, enc).ok_or(CryptoError::BadParameters)??
+                } else {
+                    dispatch_128!(main, key, new_cts(iv, enc))?
+                },
                 buf: new_buf(),
             },
             TEE_CHAIN_MODE_XTS => {
@@ -546,13 +552,10 @@ impl Operation {
                 ) {
                     return Err(CryptoError::BadParameters);
                 }
-                let kt = &key[..half];
-                // Select the cipher from one half's length, then pass both halves.
-                let mode = match (main, kt.len()) {
-                    (TEE_MAIN_ALGO_AES, 16) => new_xts::<aes::Aes128>(key, iv, enc)?,
-                    (TEE_MAIN_ALGO_AES, 24) => new_xts::<aes::Aes192>(key, iv, enc)?,
-                    (TEE_MAIN_ALGO_AES, 32) => new_xts::<aes::Aes256>(key, iv, enc)?,
-                    _ => new_xts::<sm4::Sm4>(key, iv, enc)?,
+                let mode = if aes {
+                    aes_modes::new_xts(on, key, iv, enc).ok_or(CryptoError::BadParameters)??
+                } else {
+                    new_xts::<sm4::Sm4>(key, iv, enc)?
                 };
                 Engine::Steal {
                     mode,
@@ -768,22 +771,17 @@ impl Operation {
         }
         let key = self.key()?;
         let enc = self.mode == TEE_MODE_ENCRYPT;
-        let main = tee_alg_get_main_alg(self.algorithm);
         let tag_len = (tag_len_bits / 8) as usize;
         let mode = if self.algorithm == TEE_ALG_AES_GCM {
             if !gcm_tag_ok(tag_len_bits) {
                 return Err(CryptoError::NotSupported);
             }
-            dispatch_128!(main, key, new_gcm(nonce, enc))?
+            new_gcm(key, nonce, enc)?
         } else {
             if !ccm_tag_ok(tag_len_bits) {
                 return Err(CryptoError::NotSupported);
             }
-            dispatch_128!(
-                main,
-                key,
-                new_ccm(nonce, tag_len, aad_len as u64, payload_len as u64, enc)
-            )?
+            new_ccm(key, nonce, tag_len, aad_len as u64, payload_len as u64, enc)?
         };
         self.engine = Engine::Ae { mode, tag_len };
         self.active = true;

@@ -613,3 +613,11 @@ fn xts_stealing_every_length() {
         assert_eq!(xts(false, &k1, &k2, &tw, &ct), data[..len], "len {len}");
     }
 }
+
+#[test]
+fn the_boot_known_answer_tests_pass() {
+    // What the image runs at boot after installing the accelerator: here in
+    // software, and through the stand-in in sym_vectors_accelerated.rs.
+    crate::before_each_operation();
+    assert_eq!(oxtee_crypto::accel::known_answers(), Ok(()));
+}

@@ -1,10 +1,13 @@
 //! The CPU's Armv8 Crypto Extensions (`oxtee_arch::crypto_ext`) as the
-//! crypto crate's accelerator: detected, checked against the software
-//! implementations, then installed, once at cold boot. Without the
-//! instructions, or if the check fails, the software implementations stay.
+//! crypto crate's accelerator: detected, each routine checked against the
+//! software implementations, installed, then the published vectors run
+//! through the whole modes and hashes on it, once at cold boot. Without the
+//! instructions, or if a check fails, the software implementations stay.
 
 use oxtee_arch::crypto_ext::{self as ce, Features, Refused};
-use oxtee_crypto::accel::{self, Accelerator, AesSchedule, Busy};
+use oxtee_crypto::accel::{
+    self, Accelerator, AesSchedule, Block128, Block64, Busy, GhashKey, KeccakBlocks,
+};
 use spin::Once;
 
 use crate::console::{error, info};
@@ -17,9 +20,21 @@ fn busy(_: Refused) -> Busy {
     Busy
 }
 
+/// The schedule a routine runs with: decryption's for a decryption.
+fn schedule(keys: &AesSchedule, decrypt: bool) -> &[u8; 240] {
+    if decrypt {
+        keys.dec()
+    } else {
+        keys.enc()
+    }
+}
+
 impl Accelerator for CryptoExt {
     fn has_aes(&self) -> bool {
         self.0.aes
+    }
+    fn has_pmull(&self) -> bool {
+        self.0.pmull
     }
     fn has_sha1(&self) -> bool {
         self.0.sha1
@@ -27,14 +42,19 @@ impl Accelerator for CryptoExt {
     fn has_sha256(&self) -> bool {
         self.0.sha256
     }
+    fn has_sha512(&self) -> bool {
+        self.0.sha512
+    }
+    fn has_sha3(&self) -> bool {
+        self.0.sha3
+    }
     fn aes_expand(&self, key: &[u8], schedule: &mut AesSchedule) -> Result<(), Busy> {
         let (enc, dec, rounds) = schedule.parts_mut();
         *rounds = ce::aes_expand(key, enc, dec).map_err(busy)?;
         Ok(())
     }
     fn aes_ecb(&self, keys: &AesSchedule, decrypt: bool, data: &mut [u8]) -> Result<(), Busy> {
-        let schedule = if decrypt { keys.dec() } else { keys.enc() };
-        ce::aes_ecb(schedule, keys.rounds(), decrypt, data).map_err(busy)
+        ce::aes_ecb(schedule(keys, decrypt), keys.rounds(), decrypt, data).map_err(busy)
     }
     fn aes_cbc(
         &self,
@@ -43,45 +63,89 @@ impl Accelerator for CryptoExt {
         iv: &mut [u8; 16],
         data: &mut [u8],
     ) -> Result<(), Busy> {
-        let schedule = if decrypt { keys.dec() } else { keys.enc() };
-        ce::aes_cbc(schedule, keys.rounds(), decrypt, iv, data).map_err(busy)
+        ce::aes_cbc(schedule(keys, decrypt), keys.rounds(), decrypt, iv, data).map_err(busy)
     }
     fn aes_ctr(
         &self,
         keys: &AesSchedule,
         counter: &mut [u8; 16],
         data: &mut [u8],
+        ctr32: bool,
     ) -> Result<(), Busy> {
-        ce::aes_ctr(keys.enc(), keys.rounds(), counter, data).map_err(busy)
+        ce::aes_ctr(keys.enc(), keys.rounds(), counter, data, ctr32).map_err(busy)
     }
-    fn sha1_blocks(&self, state: &mut [u32; 5], data: &[u8]) -> Result<(), Busy> {
-        ce::sha1_blocks(state, data).map_err(busy)
+    fn aes_cbc_mac(
+        &self,
+        keys: &AesSchedule,
+        state: &mut [u8; 16],
+        data: &[u8],
+    ) -> Result<(), Busy> {
+        ce::aes_cbc_mac(keys.enc(), keys.rounds(), state, data).map_err(busy)
     }
-    fn sha256_blocks(&self, state: &mut [u32; 8], data: &[u8]) -> Result<(), Busy> {
-        ce::sha256_blocks(state, data).map_err(busy)
+    fn aes_xts(
+        &self,
+        keys: &AesSchedule,
+        decrypt: bool,
+        tweak: &mut [u8; 16],
+        data: &mut [u8],
+    ) -> Result<(), Busy> {
+        ce::aes_xts(schedule(keys, decrypt), keys.rounds(), decrypt, tweak, data).map_err(busy)
+    }
+    fn ghash(&self, key: &GhashKey, y: &mut [u8; 16], data: &[u8]) -> Result<(), Busy> {
+        ce::ghash_blocks(y, key.bytes(), data).map_err(busy)
+    }
+    fn sha1_blocks(&self, state: &mut [u32; 5], blocks: &[Block64]) -> Result<(), Busy> {
+        ce::sha1_blocks(state, blocks).map_err(busy)
+    }
+    fn sha256_blocks(&self, state: &mut [u32; 8], blocks: &[Block64]) -> Result<(), Busy> {
+        ce::sha256_blocks(state, blocks).map_err(busy)
+    }
+    fn sha512_blocks(&self, state: &mut [u64; 8], blocks: &[Block128]) -> Result<(), Busy> {
+        ce::sha512_blocks(state, blocks).map_err(busy)
+    }
+    fn keccak_absorb(&self, state: &mut [u64; 25], blocks: KeccakBlocks<'_>) -> Result<(), Busy> {
+        match blocks {
+            KeccakBlocks::R72(b) => ce::sha3_absorb(state, b),
+            KeccakBlocks::R104(b) => ce::sha3_absorb(state, b),
+            KeccakBlocks::R136(b) => ce::sha3_absorb(state, b),
+            KeccakBlocks::R144(b) => ce::sha3_absorb(state, b),
+            KeccakBlocks::R168(b) => ce::sha3_absorb(state, b),
+        }
+        .map_err(busy)
+    }
+    fn keccak_permute(&self, state: &mut [u64; 25]) -> Result<(), Busy> {
+        ce::keccak_permute(state).map_err(busy)
     }
 }
 
 /// Cold boot, primary CPU, before any crypto runs (the normal world has
-/// not run yet, so the FP/SIMD registers are free for the self test).
+/// not run yet, so the FP/SIMD registers are free for the checks).
 pub fn init() {
-    let features = Features::detect();
+    let f = Features::detect();
     info!(
-        "Crypto Extensions: AES {}, SHA-1 {}, SHA-256 {}",
-        features.aes, features.sha1, features.sha256
+        "Crypto Extensions: AES {}, PMULL {}, SHA-1 {}, SHA-256 {}, SHA-512 {}, SHA-3 {}",
+        f.aes, f.pmull, f.sha1, f.sha256, f.sha512, f.sha3
     );
-    if features == Features::default() {
+    if f == Features::default() {
         return;
     }
-    let ext = CRYPTO_EXT.call_once(|| CryptoExt(features));
-    match accel::self_test(ext) {
-        Ok(()) => {
-            accel::install(ext);
-            info!("Crypto Extensions: self test passed, in use");
-        }
-        Err(which) => error!(
+    let ext = CRYPTO_EXT.call_once(|| CryptoExt(f));
+    if let Err(which) = accel::self_test(ext) {
+        error!(
             "Crypto Extensions self test failed ({}): software crypto only",
             which
-        ),
+        );
+        return;
+    }
+    accel::install(ext);
+    match accel::known_answers() {
+        Ok(()) => info!("Crypto Extensions: self test and known answers passed, in use"),
+        Err(which) => {
+            accel::withdraw();
+            error!(
+                "Crypto Extensions known-answer test failed ({}): software crypto only",
+                which
+            );
+        }
     }
 }

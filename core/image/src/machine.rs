@@ -8,8 +8,9 @@ use alloc::sync::Arc;
 use oxtee_arch::user::UserCpu;
 use oxtee_frames::FrameRange;
 use oxtee_kernel::user_ta::hw::{HwUniqueKey, NoEntropy, Trap, UserHw, UserRegs};
-use oxtee_mm::{UserMapping, UserRoot};
+use oxtee_mm::{LeafTables, UserKind, UserMapping, UserRoot};
 use oxtee_pta::rng::SharedRng;
+use oxtee_shm::PhysMem;
 use oxtee_storage::RollbackAnchor;
 use spin::Once;
 use supplicant_proto::tee_error::TeeError;
@@ -43,12 +44,54 @@ impl UserHw for Machine {
         UserCpu.zero(pa, len)
     }
 
+    fn read_ns(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError> {
+        crate::memory::ns_memory()
+            .read(pa, dst)
+            .map_err(|_| TeeError::GENERIC)
+    }
+
+    fn write_ns(&self, pa: u64, src: &[u8]) -> Result<(), TeeError> {
+        crate::memory::ns_memory()
+            .write(pa, src)
+            .map_err(|_| TeeError::GENERIC)
+    }
+
     fn sync_code(&self, pa: u64, len: u64) {
         UserCpu.sync_code(pa, len)
     }
 
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError> {
-        UserCpu.build_tables(arena, maps)
+    fn build_tables(
+        &self,
+        arena: FrameRange,
+        maps: &[UserMapping],
+        leaves: &LeafTables<'_>,
+    ) -> Result<UserRoot, TeeError> {
+        UserCpu.build_tables(arena, maps, leaves)
+    }
+
+    fn map_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        pages: &[u64],
+        kind: UserKind,
+    ) -> Result<(), TeeError> {
+        UserCpu.map_leaves(leaves, va, pages, kind)
+    }
+
+    fn unmap_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        count: usize,
+        asid: u16,
+        cpus: u64,
+    ) -> Result<(), TeeError> {
+        UserCpu.unmap_leaves(leaves, va, count, asid, cpus)
+    }
+
+    fn this_cpu(&self) -> usize {
+        UserCpu.this_cpu()
     }
 
     fn run(&self, root: UserRoot, flush: bool, regs: &mut UserRegs) -> Trap {

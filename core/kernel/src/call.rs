@@ -5,6 +5,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::user_ta::args::{self, CallParam, CallParams, SharedMemref};
 use oxtee_msg::{
     decode, encode_error, encode_result, rpc_arg_offset, Answer, Completion, Dir, ParamOut, Request,
 };
@@ -288,21 +289,23 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
                 };
                 return with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
                     let mut cx = Cx::new(&k.services, hw, mem, rpc);
-                    crate::user_ta::open_session(&mut cx, uuid, client, None, p)
+                    crate::user_ta::open_session_with(&mut cx, uuid, client, None, p)
                         .map(|id| (id, Origin::TrustedApp))
                 });
             }
             with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                let mut services = NormalWorldServices {
-                    rpc,
-                    mem,
-                    shm: &k.services.shm,
-                };
-                k.services
-                    .ptas
-                    .open_session(&Uuid(uuid), &client, Caller::NormalWorld, p, &mut services)
-                    .map(|id| (id, Origin::Tee))
-                    .map_err(pta_failure)
+                with_copies(mem, p, |mem, p| {
+                    let mut services = NormalWorldServices {
+                        rpc,
+                        mem,
+                        shm: &k.services.shm,
+                    };
+                    k.services
+                        .ptas
+                        .open_session(&Uuid(uuid), &client, Caller::NormalWorld, p, &mut services)
+                        .map(|id| (id, Origin::Tee))
+                        .map_err(pta_failure)
+                })
             })
         }
         Request::InvokeCommand {
@@ -313,21 +316,23 @@ fn execute(k: &Kernel, req: &Request, mem: &mut dyn PhysMem, rpc: &mut dyn Rpc) 
         } => match k.user_hw.filter(|_| k.services.users.has_session(session)) {
             Some(hw) => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
                 let mut cx = Cx::new(&k.services, hw, mem, rpc);
-                crate::user_ta::invoke(&mut cx, session, None, func, p)
+                crate::user_ta::invoke_with(&mut cx, session, None, func, p)
                     .map(|()| (session, Origin::TrustedApp))
             })
             .without_session(),
             None => with_params(k, mem, rpc, params.slots(), |k, mem, rpc, p| {
-                let mut services = NormalWorldServices {
-                    rpc,
-                    mem,
-                    shm: &k.services.shm,
-                };
-                k.services
-                    .ptas
-                    .invoke(session, Caller::NormalWorld, func, p, &mut services)
-                    .map(|()| (session, Origin::TrustedApp))
-                    .map_err(pta_failure)
+                with_copies(mem, p, |mem, p| {
+                    let mut services = NormalWorldServices {
+                        rpc,
+                        mem,
+                        shm: &k.services.shm,
+                    };
+                    k.services
+                        .ptas
+                        .invoke(session, Caller::NormalWorld, func, p, &mut services)
+                        .map(|()| (session, Origin::TrustedApp))
+                        .map_err(pta_failure)
+                })
             })
             .without_session(),
         },
@@ -421,11 +426,10 @@ impl WithoutSession for Completion {
     }
 }
 
-/// Normal-world views of the memref params, released after the call.
-struct Views(Vec<Option<NsBuf>>);
-
-/// Turns the message params into GP params (memrefs copied in), runs `f`,
-/// and turns the result into a [`Completion`] (memrefs copied out).
+/// Turns the message params into call params (memrefs as validated views
+/// on the normal world's memory, nothing copied), runs `f`, and turns the
+/// result into a [`Completion`]; the views are given back afterwards, on
+/// every path.
 fn with_params(
     k: &Kernel,
     mem: &mut dyn PhysMem,
@@ -435,20 +439,15 @@ fn with_params(
         &Kernel,
         &mut dyn PhysMem,
         &mut dyn Rpc,
-        &mut Params,
+        &mut CallParams,
     ) -> Result<(u32, Origin), TeeError>,
 ) -> Completion {
-    let mut params: Params = Default::default();
-    let mut views = Views(Vec::with_capacity(4));
+    let mut params: CallParams = Default::default();
     let mut refused = None;
     for (i, slot) in slots.iter().enumerate() {
-        match to_gp(k, mem, slot) {
-            Ok((p, view)) => {
-                params[i] = p;
-                views.0.push(view);
-            }
+        match to_call_param(k, slot) {
+            Ok(p) => params[i] = p,
             Err(e) => {
-                views.0.push(None);
                 refused = Some(e);
                 break;
             }
@@ -470,27 +469,31 @@ fn with_params(
             c.session = session;
             for (i, (slot, p)) in slots.iter().zip(params.iter()).enumerate() {
                 c.outputs[i] = output_of(slot, p);
-                if ret == TEE_SUCCESS {
-                    if let (Some(Some(view)), Some(m)) = (views.0.get(i), memref_of(p)) {
-                        if is_output(slot) {
-                            let n = m.size.min(m.capacity());
-                            if view.write_at(mem, 0, &m.bytes()[..n]).is_err() {
-                                c.ret = TEE_ERROR_BAD_PARAMETERS;
-                                c.ret_origin = TEE_ORIGIN_TEE;
-                            }
-                        }
-                    }
-                }
             }
             c
         }
     };
-    for v in views.0.into_iter().flatten() {
-        if v.cookie().is_some() {
-            let _ = k.services.shm.lock().release(v);
+    for p in params {
+        if let CallParam::Shared(s) = p {
+            if s.view.cookie().is_some() {
+                let _ = k.services.shm.lock().release(s.view);
+            }
         }
     }
     completion
+}
+
+/// Runs a pseudo-TA on copies of the shared buffers (read in once), and
+/// writes its output bytes back on success; sizes and values always.
+fn with_copies(
+    mem: &mut dyn PhysMem,
+    params: &mut CallParams,
+    f: impl FnOnce(&mut dyn PhysMem, &mut Params) -> Result<(u32, Origin), TeeError>,
+) -> Result<(u32, Origin), TeeError> {
+    let mut copies = args::copy_in(params, mem)?;
+    let r = f(mem, &mut copies);
+    args::copy_out(params, copies, mem, r.is_ok()).map_err(|e| e.with_origin(Origin::Tee))?;
+    r
 }
 
 fn is_output(p: &oxtee_msg::Param) -> bool {
@@ -502,37 +505,33 @@ fn is_output(p: &oxtee_msg::Param) -> bool {
     }
 }
 
-fn memref_of(p: &PtaParam) -> Option<&Memref> {
-    match p {
-        PtaParam::MemrefInput(m) | PtaParam::MemrefOutput(m) | PtaParam::MemrefInout(m) => Some(m),
-        _ => None,
-    }
-}
-
 /// What to write back for one param.
-fn output_of(slot: &oxtee_msg::Param, p: &PtaParam) -> ParamOut {
+fn output_of(slot: &oxtee_msg::Param, p: &CallParam) -> ParamOut {
     if !is_output(slot) {
         return ParamOut::Unchanged;
     }
     match p {
-        PtaParam::ValueOutput { a, b } | PtaParam::ValueInout { a, b } => ParamOut::Value {
-            a: u64::from(*a),
-            b: u64::from(*b),
-        },
-        PtaParam::MemrefOutput(m) | PtaParam::MemrefInout(m) => ParamOut::Size(m.size as u64),
+        CallParam::Gp(PtaParam::ValueOutput { a, b } | PtaParam::ValueInout { a, b }) => {
+            ParamOut::Value {
+                a: u64::from(*a),
+                b: u64::from(*b),
+            }
+        }
+        CallParam::Gp(PtaParam::MemrefOutput(m) | PtaParam::MemrefInout(m)) => {
+            ParamOut::Size(m.size as u64)
+        }
+        CallParam::Shared(s) if s.is_output() => ParamOut::Size(s.size as u64),
         _ => ParamOut::Unchanged,
     }
 }
 
-/// One message param as a GP param; memory params are copied in.
-fn to_gp(
-    k: &Kernel,
-    mem: &mut dyn PhysMem,
-    slot: &oxtee_msg::Param,
-) -> Result<(PtaParam, Option<NsBuf>), TeeError> {
+/// One message param as a call param: values as they are, memory params
+/// as validated views (a registered buffer stays in use until the view is
+/// released), NULL memrefs with their size.
+fn to_call_param(k: &Kernel, slot: &oxtee_msg::Param) -> Result<CallParam, TeeError> {
     use oxtee_msg::Param as M;
     let (dir, view, size) = match *slot {
-        M::None => return Ok((PtaParam::None, None)),
+        M::None => return Ok(CallParam::Gp(PtaParam::None)),
         M::Value { dir, a, b, .. } => {
             // GP values are 32-bit: OP-TEE passes the low halves.
             let (a, b) = (a as u32, b as u32);
@@ -541,7 +540,7 @@ fn to_gp(
                 Dir::Out => PtaParam::ValueOutput { a, b },
                 Dir::InOut => PtaParam::ValueInout { a, b },
             };
-            return Ok((p, None));
+            return Ok(CallParam::Gp(p));
         }
         M::Tmem {
             dir,
@@ -580,27 +579,19 @@ fn to_gp(
             (dir, Some(v), size)
         }
     };
-    let size = usize::try_from(size).map_err(|_| TeeError::BAD_PARAMETERS)?;
-    let memref = match &view {
-        None => Memref::null(size),
-        // Output buffers are copied in too: with OP-TEE the TA works on the
-        // shared memory itself and sees what the client left there (the
-        // crypto_perf TA reads the signature to verify from an output).
-        Some(v) => match v.copy_in(mem) {
-            Ok(data) => Memref::new(data),
-            Err(e) => {
-                let code = e.tee_result();
-                if let Some(v) = view {
-                    let _ = k.services.shm.lock().release(v);
-                }
-                return Err(TeeError::from_code(code));
-            }
-        },
+    let ty = match dir {
+        Dir::In => TEE_PARAM_TYPE_MEMREF_INPUT,
+        Dir::Out => TEE_PARAM_TYPE_MEMREF_OUTPUT,
+        Dir::InOut => TEE_PARAM_TYPE_MEMREF_INOUT,
     };
-    let p = match dir {
-        Dir::In => PtaParam::MemrefInput(memref),
-        Dir::Out => PtaParam::MemrefOutput(memref),
-        Dir::InOut => PtaParam::MemrefInout(memref),
+    let Ok(size) = usize::try_from(size) else {
+        if let Some(v) = view {
+            let _ = k.services.shm.lock().release(v);
+        }
+        return Err(TeeError::BAD_PARAMETERS);
     };
-    Ok((p, view))
+    Ok(match view {
+        None => CallParam::Gp(crate::user_ta::params::memref_param(ty, Memref::null(size))),
+        Some(view) => CallParam::Shared(SharedMemref { ty, view, size }),
+    })
 }

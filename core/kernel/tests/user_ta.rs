@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use oxtee_kernel::user_ta::hw::Trap;
 use oxtee_kernel::user_ta::params::UteeParams;
-use oxtee_mm::UserKind;
 use oxtee_pta::{Memref, Param, Params};
 use supplicant_proto::tee_result::*;
 
@@ -72,6 +71,10 @@ fn run_calls(w: &mut World, id: u32, calls: &[(u64, Vec<u64>)]) -> Vec<u64> {
     w.hw.take_results().into_iter().map(|(_, x0)| x0).collect()
 }
 
+fn page_up(v: u64) -> u64 {
+    (v + 0xfff) & !0xfff
+}
+
 fn r(code: u32) -> u64 {
     u64::from(code)
 }
@@ -104,14 +107,23 @@ fn open_invoke_close_with_values_and_memrefs() {
             let mut p = ta.params();
             assert_eq!(p.types, [3, 5, 6, 7]);
             assert_eq!((p.a[0], p.b[0]), (2, 3));
-            // Memrefs: mapped read-write in the dynamic area with their sizes.
+            // Memrefs: the client's pages mapped into the parameter window
+            // at the client's offset, a guard page before each, with their
+            // sizes; never in the TA's own mappings.
+            let mut at = PARAMS_START;
             for n in 1..4 {
-                assert!(p.a[n] >= DYNAMIC_START, "memref {n} at {:#x}", p.a[n]);
-                let m = ta.maps().iter().find(|m| m.va == p.a[n]).unwrap();
-                assert_eq!(m.kind, UserKind::Rw);
+                assert_eq!(p.a[n], at + 0x1000 + CLIENT_OFFSET, "memref {n}");
+                at = p.a[n] - CLIENT_OFFSET + page_up(p.b[n] + CLIENT_OFFSET);
+                assert!(
+                    ta.read(p.a[n] - CLIENT_OFFSET - 1, 1).is_none(),
+                    "guard page"
+                );
+                assert!(ta.maps().iter().all(|m| m.va + m.size <= PARAMS_START));
             }
             assert_eq!(p.b[1], 11);
             assert_eq!(ta.read(p.a[1], 11).unwrap(), b"hello input");
+            // An input is read-only: the TA's store faults (nothing written).
+            assert!(!ta.write(p.a[1], b"X"), "input memref writable");
             assert_eq!(p.b[2], 16);
             assert_eq!(ta.read(p.a[2], 16).unwrap(), vec![0; 16]);
             assert_eq!(p.b[3], 8);
@@ -547,8 +559,9 @@ fn check_access_rights_rules() {
     let mut w = World::new();
     let id = w.open0(UUID_MULTI).unwrap();
     let (text, data) = (w.base(), w.base() + 0x1000);
-    // A normal-world memref is mapped at the start of the dynamic area.
-    let param = DYNAMIC_START;
+    // A normal-world memref is mapped into the parameter window, after a
+    // guard page, at its offset in the client's page.
+    let param = PARAMS_START + 0x1000 + CLIENT_OFFSET;
     let calls: Vec<(u64, Vec<u64>)> = vec![
         (R, SCRATCH, 16),
         (R | W, SCRATCH, 16),
@@ -1378,15 +1391,23 @@ fn many_sessions_and_param_churn_do_not_leak() {
         w.invoke0(id, 1).unwrap();
     }
     assert_eq!(w.frames_used(), used);
-    // A buffer larger than the pool: refused, nothing leaked, the TA lives on.
+    // A client buffer larger than the pool is mapped, not copied: the
+    // parameter window grows by two tables (kept for later calls).
     let mut p: Params = [
-        Param::MemrefInput(Memref::new(vec![0; (POOL_SIZE + 4096) as usize])),
+        Param::MemrefInput(Memref::new(vec![7; (POOL_SIZE + 4096) as usize])),
         Param::None,
         Param::None,
         Param::None,
     ];
-    assert_eq!(w.invoke(ids[0], 1, &mut p), Err(TeeError::OUT_OF_MEMORY));
-    assert_eq!(w.frames_used(), used);
+    w.invoke(ids[0], 1, &mut p).unwrap();
+    assert_eq!(w.frames_used(), used + 2);
+    // As a copy (what a calling TA's buffer becomes) it cannot fit: refused,
+    // nothing leaked, the TA lives on.
+    assert_eq!(
+        w.invoke_copies(ids[0], 1, &mut p),
+        Err(TeeError::OUT_OF_MEMORY)
+    );
+    assert_eq!(w.frames_used(), used + 2);
     w.invoke0(ids[0], 1).unwrap();
     for id in ids {
         w.close(id).unwrap();

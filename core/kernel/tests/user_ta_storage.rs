@@ -144,7 +144,10 @@ fn handle(ta: &Ta<'_>) -> u64 {
 fn objects_outlive_sessions_and_dying_tas_release_them() {
     let mut w = World::new();
     let store = MemStore::default();
-    w.k.users_mut().storage = Storage::with_backend(Box::new(store.clone()));
+    std::sync::Arc::get_mut(&mut w.k)
+        .expect("no other user")
+        .users_mut()
+        .storage = Storage::with_backend(Box::new(store.clone()));
     let id = w.open0(UUID_MULTI).unwrap();
     // Create with data, overwrite it, then die holding the exclusive handle.
     let steps: Vec<Step> = vec![
@@ -215,7 +218,10 @@ fn objects_outlive_sessions_and_dying_tas_release_them() {
 fn object_ids_in_client_memory_are_refused() {
     let mut w = World::new();
     let store = MemStore::default();
-    w.k.users_mut().storage = Storage::with_backend(Box::new(store.clone()));
+    std::sync::Arc::get_mut(&mut w.k)
+        .expect("no other user")
+        .users_mut()
+        .storage = Storage::with_backend(Box::new(store.clone()));
     let id = w.open0(UUID_MULTI).unwrap();
     let steps: Vec<Step> = vec![Box::new(|ta| {
         let m = ta.params().a[0];

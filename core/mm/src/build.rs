@@ -108,6 +108,32 @@ impl Builder<'_> {
         }
         Ok(())
     }
+
+    /// Links the level-3 table at physical `table` (kept outside the arena) for the 2 MiB at
+    /// `va` (2 MiB aligned): walks from `root` down to the level-2 table covering `va`,
+    /// allocating it if needed, and writes a table entry there. The entry must be invalid.
+    pub(crate) fn link_level3(&mut self, root: usize, va: u64, table: u64) -> Result<(), MmError> {
+        let mut index = root;
+        for level in ROOT_LEVEL..2 {
+            let slot = entry_index(va, level);
+            let current = self.arena[index][slot];
+            index = if current & VALID == 0 {
+                let child = self.alloc()?;
+                self.arena[index][slot] = self.table_pa(child)? | TABLE_OR_PAGE | VALID;
+                child
+            } else if current & TABLE_OR_PAGE != 0 {
+                self.child_index(current)?
+            } else {
+                return Err(MmError::Overlap { addr: va });
+            };
+        }
+        let slot = entry_index(va, 2);
+        if self.arena[index][slot] & VALID != 0 {
+            return Err(MmError::Overlap { addr: va });
+        }
+        self.arena[index][slot] = (table & ADDR_MASK) | TABLE_OR_PAGE | VALID;
+        Ok(())
+    }
 }
 
 /// What the leaves of one mapped range look like.

@@ -54,14 +54,17 @@ pub const fn leaf_attrs(kind: MemKind) -> u64 {
 }
 
 /// Attribute bits of a user (S-EL0) leaf descriptor mapping memory of `kind`, without the output
-/// address and the type bits: secure (`NS` = 0) Normal WB memory, inner shareable, access flag
-/// set, not global (`nG` = 1, so the ASID applies), accessible from EL0 (`AP[1]` = 1) and
-/// never executable at EL1 (`PXN` = 1).
+/// address and the type bits: Normal WB memory, inner shareable (as Linux maps its RAM, so the
+/// normal world's and the TA's views of shared memory agree), access flag set, not global
+/// (`nG` = 1, so the ASID applies), accessible from EL0 (`AP[1]` = 1) and never executable at
+/// EL1 (`PXN` = 1); secure (`NS` = 0) except for the `Ns*` kinds.
 pub const fn user_leaf_attrs(kind: UserKind) -> u64 {
     let user = (MAIR_IDX_NORMAL << ATTR_INDEX_SHIFT) | SH_INNER | AF | NG | AP_EL0 | PXN;
     match kind {
         UserKind::Text => user | AP_RO,
         UserKind::Ro => user | AP_RO | UXN,
         UserKind::Rw => user | UXN,
+        UserKind::NsRo => user | NS | AP_RO | UXN,
+        UserKind::NsRw => user | NS | UXN,
     }
 }

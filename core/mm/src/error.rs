@@ -51,6 +51,16 @@ pub enum MmError {
         /// The requested ASID.
         asid: u16,
     },
+    /// An executable mapping asked for in a window of pages that never execute.
+    Executable {
+        /// The VA asked for.
+        addr: u64,
+    },
+    /// A page to unmap is not mapped.
+    NotMapped {
+        /// The page's VA.
+        addr: u64,
+    },
     /// `tcr` was given a physical address size with no `TCR_EL1.IPS` encoding.
     BadPaRange {
         /// The size in bits.
@@ -77,6 +87,8 @@ impl fmt::Display for MmError {
             }
             Self::PaOutOfRange { end } => write!(f, "physical range end {end:#x} beyond 48 bits"),
             Self::BadAsid { asid } => write!(f, "ASID {asid} does not fit in 8 bits"),
+            Self::Executable { addr } => write!(f, "executable page asked for at {addr:#x}"),
+            Self::NotMapped { addr } => write!(f, "page {addr:#x} is not mapped"),
             Self::BadPaRange { bits } => write!(f, "no IPS encoding for {bits}-bit PAs"),
         }
     }

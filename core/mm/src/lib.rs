@@ -6,6 +6,7 @@ mod build;
 pub mod desc;
 mod error;
 mod layout;
+mod leaves;
 pub mod regs;
 mod user;
 mod walk;
@@ -13,7 +14,10 @@ mod walk;
 pub use build::{build, TableRoot};
 pub use error::MmError;
 pub use layout::{kernel_regions, punch_holes, ImageLayout, Layout, MemKind, Region};
-pub use user::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
+pub use leaves::{map_leaves, unmap_leaves, LeafTables, LEAF_TABLE_SPAN};
+pub use user::{
+    build_user_window, build_user_window_with_leaves, UserKind, UserMapping, UserRoot, TA_WINDOW,
+};
 pub use walk::{walk, walk_arenas, Leaf, WalkFault};
 
 /// Size of a translation granule, a page and a translation table (4 KiB).

@@ -5,19 +5,27 @@ use core::ops::Range;
 use crate::build::{check_arena_pa, entry_index, entry_shift, Builder, LeafSpec};
 use crate::desc::{user_leaf_attrs, ADDR_MASK, VALID};
 use crate::error::MmError;
+use crate::leaves::{LeafTables, LEAF_TABLE_SPAN};
 use crate::regs::{ttbr0_with_asid, TTBR_ASID_SHIFT};
 use crate::{Table, PAGE_SIZE, ROOT_LEVEL, VA_BITS};
 
-/// How a user page is mapped. Every user mapping is secure Normal WB memory, inner shareable,
-/// not global (`nG`), accessible from EL0 and never executable at EL1 (`PXN`).
+/// How a user page is mapped. Every user mapping is Normal WB memory, inner shareable, not
+/// global (`nG`), accessible from EL0 and never executable at EL1 (`PXN`); all but the `Ns*`
+/// kinds are secure memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserKind {
     /// TA code (the plan's `UserText`): read-only, executable at EL0 only.
     Text,
     /// TA constants (`UserRo`): read-only, never executable.
     Ro,
-    /// TA data, heap, stack, parameters (`UserRw`): read-write, never executable.
+    /// TA data, heap, stack, parameter copies (`UserRw`): read-write, never executable.
     Rw,
+    /// Normal-world shared memory of an input parameter: `NS` = 1, read-only, never
+    /// executable.
+    NsRo,
+    /// Normal-world shared memory of an output or in/out parameter: `NS` = 1, read-write,
+    /// never executable.
+    NsRw,
 }
 
 /// One user mapping: `size` bytes at virtual address `va` backed by physical `pa`. All three
@@ -78,7 +86,7 @@ impl UserRoot {
 pub const TA_WINDOW: Range<u64> = 0x8000_0000..0xc000_0000;
 
 /// Largest physical address + 1 a descriptor can hold (48-bit output addresses).
-const PA_LIMIT: u64 = ADDR_MASK + PAGE_SIZE;
+pub(crate) const PA_LIMIT: u64 = ADDR_MASK + PAGE_SIZE;
 
 /// Builds a user address space in `arena` (at physical `arena_pa`, 4 KiB aligned): table 0
 /// becomes a new root holding a copy of `kernel_root`'s entries (so it shares the kernel's
@@ -99,11 +107,35 @@ pub fn build_user_window(
     arena: &mut [Table],
     arena_pa: u64,
 ) -> Result<UserRoot, MmError> {
+    build_user_window_with_leaves(
+        kernel_root,
+        window,
+        mappings,
+        &LeafTables::NONE,
+        arena,
+        arena_pa,
+    )
+}
+
+/// [`build_user_window`] plus kept level-3 tables: each of `leaves.tables` is linked (a
+/// level-2 table entry) at its 2 MiB of `leaves.start..`, which must lie inside `window` and
+/// hold none of `mappings` (`OutsideWindow`, `Overlap`). The kept tables are not written
+/// here: their entries come only from [`map_leaves`](crate::map_leaves), which checks each
+/// one as this builder checks `mappings`, and from zeroed memory.
+pub fn build_user_window_with_leaves(
+    kernel_root: &Table,
+    window: Range<u64>,
+    mappings: &[UserMapping],
+    leaves: &LeafTables<'_>,
+    arena: &mut [Table],
+    arena_pa: u64,
+) -> Result<UserRoot, MmError> {
     check_arena_pa(arena_pa)?;
     check_window(kernel_root, &window)?;
     for m in mappings {
         check_mapping(m, &window)?;
     }
+    let leaf_end = check_leaves(leaves, &window, mappings)?;
     let mut builder = Builder {
         arena,
         arena_pa,
@@ -127,10 +159,44 @@ pub fn build_user_window(
                 .ok_or(MmError::OutOfRange { end: u64::MAX })?;
         builder.map(root, ROOT_LEVEL, m.va, end, &spec)?;
     }
+    let mut va = leaves.start;
+    for &table in leaves.tables {
+        builder.link_level3(root, va, table)?;
+        va += LEAF_TABLE_SPAN;
+    }
+    debug_assert_eq!(va, leaf_end);
     Ok(UserRoot {
         ttbr0: builder.table_pa(root)?,
         tables_used: builder.used,
     })
+}
+
+/// The kept tables' range lies in the window and overlaps no mapping; returns its end.
+fn check_leaves(
+    leaves: &LeafTables<'_>,
+    window: &Range<u64>,
+    mappings: &[UserMapping],
+) -> Result<u64, MmError> {
+    leaves.check()?;
+    let end = leaves.end().ok_or(MmError::OutOfRange { end: u64::MAX })?;
+    if leaves.tables.is_empty() {
+        return Ok(end);
+    }
+    if leaves.start < window.start || end > window.end {
+        return Err(MmError::OutsideWindow {
+            start: leaves.start,
+            end,
+        });
+    }
+    for m in mappings {
+        // Checked in `check_mapping`: no overflow.
+        if m.size != 0 && m.va < end && leaves.start < m.va + m.size {
+            return Err(MmError::Overlap {
+                addr: m.va.max(leaves.start),
+            });
+        }
+    }
+    Ok(end)
 }
 
 fn check_window(kernel_root: &Table, window: &Range<u64>) -> Result<(), MmError> {

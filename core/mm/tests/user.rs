@@ -243,6 +243,17 @@ fn kernel_kinds_are_privileged_and_global() {
         );
         assert_eq!(a & BIT_NS, 0);
     }
+    // Normal-world parameter pages: EL0, ASID-tagged, NS, never executable; read-only for
+    // inputs.
+    let ns_ro = user_leaf_attrs(UserKind::NsRo);
+    let ns_rw = user_leaf_attrs(UserKind::NsRw);
+    let common = BIT_AP1_EL0 | BIT_NG | BIT_PXN | BIT_UXN | BIT_NS | BIT_AF;
+    assert_eq!(ns_ro & common, common);
+    assert_eq!(ns_rw & common, common);
+    assert_ne!(ns_ro & BIT_AP2_RO, 0);
+    assert_eq!(ns_rw & BIT_AP2_RO, 0);
+    assert_eq!(ns_rw, user_leaf_attrs(UserKind::Rw) | BIT_NS);
+    assert_eq!(ns_ro, user_leaf_attrs(UserKind::Ro) | BIT_NS);
 }
 
 #[test]
@@ -495,4 +506,171 @@ fn ttbr0_asid() {
     let t = tcr(40).unwrap();
     assert_eq!(t & (1 << 36), 0);
     assert_eq!(t & (1 << 22), 0);
+}
+
+/// The parameter window of a TA: two kept level-3 tables at 0xb000_0000, linked into a
+/// tree built with the TA's other mappings, patched page by page.
+mod kept_leaves {
+    use super::*;
+    use oxtee_mm::{
+        build_user_window_with_leaves, map_leaves, unmap_leaves, LeafTables, LEAF_TABLE_SPAN,
+    };
+
+    const START: u64 = 0xb000_0000;
+    const LEAF_PA: [u64; 2] = [0x0e70_0000, 0x0e70_5000];
+
+    struct Window {
+        kernel: Vec<Table>,
+        user: Vec<Table>,
+        leaves: Vec<Table>,
+        ttbr0: u64,
+    }
+
+    impl Window {
+        fn new() -> Self {
+            let kernel = kernel(0x4000_0000..0x8000_0000);
+            let mut user = vec![[0u64; 512]; USER_TABLES];
+            let leaves = LeafTables {
+                start: START,
+                tables: &LEAF_PA,
+            };
+            let root = build_user_window_with_leaves(
+                &kernel[0],
+                TA_WINDOW,
+                &ta_mappings(),
+                &leaves,
+                &mut user,
+                USER_ARENA_PA,
+            )
+            .unwrap();
+            Self {
+                kernel,
+                user,
+                leaves: vec![[0u64; 512]; 2],
+                ttbr0: root.ttbr0(),
+            }
+        }
+
+        fn map(&mut self, va: u64, pages: &[u64], kind: UserKind) -> Result<(), MmError> {
+            let mut t: Vec<&mut Table> = self.leaves.iter_mut().collect();
+            map_leaves(&mut t, START, va, pages, kind)
+        }
+
+        fn unmap(&mut self, va: u64, count: usize) -> Result<(), MmError> {
+            let mut t: Vec<&mut Table> = self.leaves.iter_mut().collect();
+            unmap_leaves(&mut t, START, va, count)
+        }
+
+        fn walk(&self, va: u64) -> Result<Leaf, WalkFault> {
+            walk_arenas(
+                &[
+                    (&self.user, USER_ARENA_PA),
+                    (&self.kernel, KERNEL_ARENA_PA),
+                    (&self.leaves[..1], LEAF_PA[0]),
+                    (&self.leaves[1..], LEAF_PA[1]),
+                ],
+                self.ttbr0,
+                va,
+            )
+        }
+    }
+
+    #[test]
+    fn input_pages_are_ns_read_only_never_executable() {
+        let mut w = Window::new();
+        // A client buffer 0x123 bytes into its first page, over two scattered pages.
+        let va = START + PAGE_SIZE;
+        w.map(va, &[0x4123_4000, 0x4007_7000], UserKind::NsRo)
+            .unwrap();
+        let leaf = w.walk(va + 0x123).unwrap();
+        assert_eq!((leaf.pa, leaf.level), (0x4123_4123, 3), "offset kept");
+        assert_eq!(w.walk(va + PAGE_SIZE + 8).unwrap().pa, 0x4007_7008);
+        assert!(leaf.ns && leaf.desc & BIT_NS != 0, "non-secure");
+        assert!(leaf.el0_read() && !leaf.el0_write() && !leaf.writable);
+        assert_ne!(leaf.desc & BIT_AP2_RO, 0);
+        assert!(leaf.pxn && leaf.uxn && !leaf.el0_exec() && !leaf.el1_exec());
+        assert_eq!(leaf.desc & (BIT_PXN | BIT_UXN), BIT_PXN | BIT_UXN);
+        assert!(leaf.af && leaf.ng && leaf.el0);
+        assert_eq!((leaf.attr_index, leaf.shareability), (1, 0b11));
+        // Guard pages on both sides.
+        assert!(w.walk(START).is_err());
+        assert!(w.walk(va + 2 * PAGE_SIZE).is_err());
+        // The TA's own mappings are still there.
+        assert_eq!(w.walk(0x8010_4000).unwrap().pa, 0x0e50_0000);
+    }
+
+    #[test]
+    fn output_pages_are_ns_read_write_never_executable() {
+        let mut w = Window::new();
+        let va = START + LEAF_TABLE_SPAN - PAGE_SIZE;
+        w.map(va, &[0x4000_0000, 0x4000_1000], UserKind::NsRw)
+            .unwrap();
+        for (at, pa) in [(va, 0x4000_0000), (va + PAGE_SIZE, 0x4000_1000)] {
+            let leaf = w.walk(at).unwrap();
+            assert_eq!(leaf.pa, pa, "crosses into the second table");
+            assert!(leaf.ns && leaf.el0_write() && leaf.writable);
+            assert_eq!(leaf.desc & BIT_AP2_RO, 0);
+            assert!(leaf.pxn && leaf.uxn);
+        }
+        // Secure copies in the same window: NS = 0.
+        w.map(START + PAGE_SIZE, &[0x0e90_0000], UserKind::Rw)
+            .unwrap();
+        let leaf = w.walk(START + PAGE_SIZE).unwrap();
+        assert!(!leaf.ns && leaf.el0_write() && leaf.uxn);
+        // Unmapped again: translation faults, the other pages stay.
+        w.unmap(va, 2).unwrap();
+        assert!(matches!(
+            w.walk(va),
+            Err(WalkFault::Translation { level: 3 })
+        ));
+        assert!(w.walk(START + PAGE_SIZE).is_ok());
+    }
+
+    #[test]
+    fn linking_is_checked() {
+        let kernel = kernel(0x4000_0000..0x8000_0000);
+        let mut user = vec![[0u64; 512]; USER_TABLES];
+        let mut build = |start: u64, tables: &[u64], maps: &[UserMapping]| {
+            build_user_window_with_leaves(
+                &kernel[0],
+                TA_WINDOW,
+                maps,
+                &LeafTables { start, tables },
+                &mut user,
+                USER_ARENA_PA,
+            )
+        };
+        // Kept tables over a mapping of the TA.
+        let over = [map(
+            START + LEAF_TABLE_SPAN + PAGE_SIZE,
+            0x0e40_0000,
+            PAGE_SIZE,
+            UserKind::Rw,
+        )];
+        assert!(matches!(
+            build(START, &LEAF_PA, &over),
+            Err(MmError::Overlap { .. })
+        ));
+        // Past the end of the window, or not 2 MiB aligned.
+        assert!(matches!(
+            build(TA_WINDOW.end - LEAF_TABLE_SPAN, &LEAF_PA, &[]),
+            Err(MmError::OutsideWindow { .. })
+        ));
+        assert!(matches!(
+            build(TA_WINDOW.start - LEAF_TABLE_SPAN, &LEAF_PA[..1], &[]),
+            Err(MmError::OutsideWindow { .. })
+        ));
+        assert!(matches!(
+            build(START + PAGE_SIZE, &LEAF_PA, &[]),
+            Err(MmError::Unaligned { .. })
+        ));
+        // A table address that is not a table.
+        assert!(matches!(
+            build(START, &[0x0e70_0008], &[]),
+            Err(MmError::Unaligned { .. })
+        ));
+        // A mapping right below the kept tables is fine.
+        let below = [map(START - PAGE_SIZE, 0x0e40_0000, PAGE_SIZE, UserKind::Rw)];
+        assert!(build(START, &LEAF_PA, &below).is_ok());
+    }
 }

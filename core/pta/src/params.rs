@@ -88,7 +88,7 @@ impl Memref {
 /// Zeroes `b` with volatile stores: 64-bit words where aligned (zerocopy's
 /// checked view, no `unsafe`), bytes at the edges. Every call's memrefs are
 /// wiped, so this is 8 times fewer stores than a byte-wise wipe.
-fn wipe_bytes(b: &mut [u8]) {
+pub fn wipe_bytes(b: &mut [u8]) {
     let head = b.as_ptr().align_offset(8).min(b.len());
     let (head, rest) = b.split_at_mut(head);
     let whole = rest.len() / 8 * 8;

@@ -80,6 +80,43 @@ impl NsBuf {
         }
     }
 
+    /// The offset of the first byte in its page and the 4 KiB pages the view covers (see
+    /// [`crate::ShmRegistry::pages_of`], which also checks a contiguous view's whole pages).
+    pub(crate) fn page_run(&self) -> Result<(u64, Vec<u64>), ShmError> {
+        let (offset, first_pages) = match &self.repr {
+            Repr::Contig { pa } => (pa % PAGE, None),
+            Repr::Pages { pages, first_offs } => (*first_offs, Some(pages)),
+        };
+        if self.len == 0 {
+            return Ok((offset, Vec::new()));
+        }
+        let count = offset
+            .checked_add(self.len)
+            .ok_or(ShmError::Overflow)?
+            .div_ceil(PAGE);
+        let count = usize::try_from(count).map_err(|_| ShmError::Overflow)?;
+        let mut out = Vec::new();
+        out.try_reserve_exact(count)
+            .map_err(|_| ShmError::NoSpace)?;
+        match (&self.repr, first_pages) {
+            (Repr::Contig { pa }, _) => {
+                let first = pa - offset;
+                for i in 0..count as u64 {
+                    let page = i
+                        .checked_mul(PAGE)
+                        .and_then(|o| first.checked_add(o))
+                        .ok_or(ShmError::Overflow)?;
+                    out.push(page);
+                }
+            }
+            (_, Some(pages)) => {
+                out.extend_from_slice(pages.get(..count).ok_or(ShmError::OutOfBounds)?)
+            }
+            (_, None) => return Err(ShmError::OutOfBounds),
+        }
+        Ok((offset, out))
+    }
+
     /// Calls `f(pa, start, chunk_len)` for each physically contiguous chunk of
     /// `[offs, offs + len)` (view-relative), `start` being the chunk's position relative to `offs`.
     fn chunks(

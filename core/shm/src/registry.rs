@@ -196,6 +196,23 @@ impl ShmRegistry {
         Ok(())
     }
 
+    /// The whole 4 KiB pages under `view`, for mapping it rather than copying it: the offset of
+    /// its first byte in the first page and the address of every page, in order (none for an
+    /// empty view). Pages of a registered buffer were checked at registration; a contiguous
+    /// view was checked byte-exact, so its page-rounded range is checked here (`NotNonSecure`
+    /// if rounding reaches memory that is not the normal world's).
+    pub fn pages_of(&self, view: &NsBuf) -> Result<(u64, Vec<u64>), ShmError> {
+        let (offset, pages) = view.page_run()?;
+        if let (Some(&first), Some(pa)) = (pages.first(), view.contiguous_pa()) {
+            debug_assert_eq!(first + offset, pa);
+            let len = (pages.len() as u64)
+                .checked_mul(PAGE)
+                .ok_or(ShmError::Overflow)?;
+            self.layout.check_ns(first, len)?;
+        }
+        Ok((offset, pages))
+    }
+
     /// A view on the physically contiguous range `[pa, pa + size)` (tmem parameters, RPC
     /// buffers): must be non-empty, inside NS RAM or the static SHM, and outside secure RAM.
     pub fn contiguous(&self, pa: u64, size: u64) -> Result<NsBuf, ShmError> {

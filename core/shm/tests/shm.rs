@@ -484,3 +484,51 @@ fn nsbuf_is_not_forgeable_from_outside() {
     assert_eq!(a, b);
     assert_ne!(a, r.contiguous(RAM, 9).unwrap());
 }
+
+#[test]
+fn pages_of_views_for_mapping() {
+    let mut r = reg();
+    // A registered buffer 100 bytes into its first page; views keep the offset of their
+    // first byte and list exactly the pages under them.
+    let pages = vec![RAM + 0x5000, RAM + 0x1000, RAM + 0x9000];
+    r.register(7, pages.clone(), 100, 3 * PAGE - 150).unwrap();
+    let whole = r.lookup(7, 0, 3 * PAGE - 150).unwrap();
+    assert_eq!(r.pages_of(&whole).unwrap(), (100, pages.clone()));
+    let mid = r.lookup(7, PAGE - 100 + 8, 10).unwrap();
+    assert_eq!(r.pages_of(&mid).unwrap(), (8, vec![RAM + 0x1000]));
+    let across = r.lookup(7, PAGE - 110, 20).unwrap();
+    assert_eq!(
+        r.pages_of(&across).unwrap(),
+        (PAGE - 10, vec![RAM + 0x5000, RAM + 0x1000])
+    );
+    let empty = r.lookup(7, 5, 0).unwrap();
+    assert_eq!(r.pages_of(&empty).unwrap(), (105, vec![]));
+    for v in [whole, mid, across, empty] {
+        r.release(v).unwrap();
+    }
+    assert_eq!(r.users(7), Some(0));
+
+    // Contiguous views: the page-rounded range.
+    let c = r.contiguous(RAM + 0x1ff0, 0x20).unwrap();
+    assert_eq!(
+        r.pages_of(&c).unwrap(),
+        (0xff0, vec![RAM + 0x1000, RAM + 0x2000])
+    );
+    let c = r.contiguous(RAM + 0x3000, PAGE).unwrap();
+    assert_eq!(r.pages_of(&c).unwrap(), (0, vec![RAM + 0x3000]));
+
+    // Rounding must not reach memory that is not the normal world's: here RAM ends
+    // mid-page, right after the buffer.
+    let odd = ShmRegistry::new(
+        MemLayout {
+            ns_ram: RAM..RAM + 0x1800,
+            secure_ram: 0x0e00_0000..0x0f00_0000,
+            static_shm: None,
+        },
+        RegistryLimits::default(),
+    );
+    let c = odd.contiguous(RAM + 0x1000, 0x100).unwrap();
+    assert_eq!(odd.pages_of(&c), Err(ShmError::NotNonSecure));
+    let c = odd.contiguous(RAM + 0x10, 0x100).unwrap();
+    assert_eq!(odd.pages_of(&c).unwrap(), (0x10, vec![RAM]));
+}

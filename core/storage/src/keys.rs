@@ -2,7 +2,7 @@
 //! HUK → SSK → per-TA TSK → per-file FEK.
 
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use oxtee_crypto::hash::Sha256;
 use zeroize::Zeroizing;
 
 use crate::crypto::ecb256;

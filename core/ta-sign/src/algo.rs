@@ -1,6 +1,7 @@
 //! Signature algorithms accepted in signed headers and the digests they use.
 
 use alloc::vec::Vec;
+use oxtee_crypto::hash;
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, Pss, RsaPublicKey};
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -38,7 +39,9 @@ impl HashAlg {
         }
     }
 
-    /// Digest of the concatenation of `parts`.
+    /// Digest of the concatenation of `parts` (the crypto crate's hash
+    /// types: the Crypto Extensions when the core installed them, since the
+    /// parts are whole TA images).
     pub fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
         fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
             let mut d = D::new();
@@ -48,9 +51,9 @@ impl HashAlg {
             d.finalize().to_vec()
         }
         match self {
-            Self::Sha256 => run::<Sha256>(parts),
-            Self::Sha384 => run::<Sha384>(parts),
-            Self::Sha512 => run::<Sha512>(parts),
+            Self::Sha256 => run::<hash::Sha256>(parts),
+            Self::Sha384 => run::<hash::Sha384>(parts),
+            Self::Sha512 => run::<hash::Sha512>(parts),
         }
     }
 }

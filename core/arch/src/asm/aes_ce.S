@@ -125,6 +125,27 @@
     b       \name\()_10
 .endm
 
+// XTS: the tweak (x6 low, x7 high half) into v1, the next data block
+// XORed with it into v0.
+.macro xts_tweak_block
+    fmov    d1, x6
+    mov     v1.d[1], x7
+    ld1     {v0.16b}, [x2]
+    eor     v0.16b, v0.16b, v1.16b
+.endm
+
+// XTS: the block out (XORed with the tweak again), the tweak times x, and
+// the block count down (flags set for the loop's b.ne).
+.macro xts_tweak_next
+    eor     v0.16b, v0.16b, v1.16b
+    st1     {v0.16b}, [x2], #16
+    asr     x9, x7, #63
+    and     x9, x9, x8
+    extr    x7, x7, x6, #63
+    eor     x6, x9, x6, lsl #1
+    subs    x3, x3, #1
+.endm
+
 // fn ce_aes_expand(key: *const u8, nk: u64, enc: *mut u8, dec: *mut u8)
 // nk = 4, 6 or 8 key words; writes 4 * (nk + 7) words to each schedule.
 // SubWord is AESE with a zero round key on the word copied to all four
@@ -271,9 +292,10 @@ cbc_out:
     wipe
     ret
 
-// fn ce_aes_ctr(keys: *const u8, rounds: u32, data: *mut u8, blocks: u64, counter: *mut u8)
+// fn ce_aes_ctr(keys: *const u8, rounds: u32, data: *mut u8, blocks: u64, counter: *mut u8, ctr32: u64)
 // The counter block is one 128-bit big-endian number, incremented per block
-// (GP TEE_ALG_AES_CTR), written back after the last block.
+// (GP TEE_ALG_AES_CTR), or with `ctr32` only its last 32 bits, modulo 2^32
+// (GCM's inc32); written back after the last block.
 .global ce_aes_ctr
 ce_aes_ctr:
     ldp     x6, x7, [x4]
@@ -292,9 +314,13 @@ ctr_\r:
     ld1     {v1.16b}, [x2]
     eor     v0.16b, v0.16b, v1.16b
     st1     {v0.16b}, [x2], #16
+    cbnz    x5, 2f
     adds    x7, x7, #1
     adc     x6, x6, xzr
-    subs    x3, x3, #1
+    b       3f
+2:  add     w9, w7, #1
+    bfi     x7, x9, #0, #32
+3:  subs    x3, x3, #1
     b.ne    1b
     b       ctr_out
 .endr
@@ -302,5 +328,71 @@ ctr_out:
     rev     x6, x6
     rev     x7, x7
     stp     x6, x7, [x4]
+    mov     x8, #0
+    mov     x9, #0
+    wipe
+    ret
+
+// fn ce_aes_cbc_mac(keys: *const u8, rounds: u32, data: *const u8, blocks: u64, state: *mut u8)
+// CBC encryption that keeps only the chaining value: `state` ^= block,
+// encrypted, for each block of `data` (only read). CMAC, CBC-MAC, CCM.
+.global ce_aes_cbc_mac
+ce_aes_cbc_mac:
+    ld1     {v1.16b}, [x4]
+    by_rounds cbc_mac
+.irp r, 10,12,14
+cbc_mac_\r:
+    load_keys \r, x0
+    cbz     x3, cbc_mac_out
+1:  ld1     {v0.16b}, [x2], #16
+    eor     v1.16b, v1.16b, v0.16b
+    enc_block \r, v1
+    subs    x3, x3, #1
+    b.ne    1b
+    b       cbc_mac_out
+.endr
+cbc_mac_out:
+    st1     {v1.16b}, [x4]
+    wipe
+    ret
+
+// fn ce_aes_xts(keys: *const u8, rounds: u32, data: *mut u8, blocks: u64, tweak: *mut u8, decrypt: u64)
+// XTS (IEEE 1619) over whole blocks: each block is XORed with the tweak,
+// encrypted (or, with `decrypt`, decrypted with the decryption schedule in
+// `keys`), XORed again; the tweak, a little-endian GF(2^128) element, is
+// then multiplied by x (shift left, 0x87 folded in when bit 127 falls
+// out: a mask, no branch) and written back after the last block.
+.global ce_aes_xts
+ce_aes_xts:
+    ldp     x6, x7, [x4]
+    mov     x8, #0x87
+    cbnz    x5, xts_dec
+    by_rounds xts_enc
+.irp r, 10,12,14
+xts_enc_\r:
+    load_keys \r, x0
+    cbz     x3, xts_out
+1:  xts_tweak_block
+    enc_block \r, v0
+    xts_tweak_next
+    b.ne    1b
+    b       xts_out
+.endr
+xts_dec:
+    by_rounds xts_dec
+.irp r, 10,12,14
+xts_dec_\r:
+    load_keys \r, x0
+    cbz     x3, xts_out
+1:  xts_tweak_block
+    dec_block \r, v0
+    xts_tweak_next
+    b.ne    1b
+    b       xts_out
+.endr
+xts_out:
+    stp     x6, x7, [x4]
+    mov     x6, #0
+    mov     x7, #0
     wipe
     ret

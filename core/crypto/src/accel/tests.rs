@@ -5,50 +5,38 @@ use super::*;
 fn self_test_passes_a_correct_accelerator_and_uses_it() {
     let fake = Fake::leak(false);
     assert_eq!(self_test(fake), Ok(()));
-    // 3 key sizes x (expand, 2 ECB, 2 CBC, 1 CTR) + SHA-1 + SHA-256.
-    assert_eq!(fake.done(), 3 * 6 + 2);
+    // 3 key sizes x (expand, 2 ECB, 2 CBC, 2 CTR, CBC-MAC, 2 XTS) + GHASH +
+    // SHA-1 + SHA-256 + SHA-512 + 5 Keccak rates + the permutation.
+    assert_eq!(fake.done(), 3 * 10 + 1 + 3 + 5 + 1);
 }
 
 #[test]
-fn self_test_catches_a_broken_one() {
-    for (aes, sha1, sha256, name) in [
-        (true, false, false, "aes ecb"),
-        (false, true, false, "sha1"),
-        (false, false, true, "sha256"),
+fn self_test_catches_a_broken_routine() {
+    for (which, name) in [
+        ("aes", "aes ecb"),
+        ("pmull", "ghash"),
+        ("sha1", "sha1"),
+        ("sha256", "sha256"),
+        ("sha512", "sha512"),
+        ("sha3", "sha3 absorb"),
     ] {
-        let fake = Fake::leak(false);
-        let broken = Box::leak(Box::new(Fake {
-            aes,
-            sha1,
-            sha256,
-            broken: true,
-            refuse_every: 0,
-            calls: Default::default(),
-            done: Default::default(),
-        }));
-        let _ = fake;
-        assert_eq!(self_test(broken), Err(name));
+        assert_eq!(self_test(Fake::only(&[which], true)), Err(name), "{which}");
+        assert_eq!(self_test(Fake::only(&[which], false)), Ok(()), "{which}");
     }
 }
 
 #[test]
 fn self_test_fails_when_a_routine_refuses() {
     // A routine that refuses at boot is not counted as working.
-    let fake = Fake::leak(true);
-    assert!(self_test(fake).is_err());
+    for refuse_every in [2, 3, 5, 7, 11] {
+        let fake = Box::leak(Box::new(Fake::new(refuse_every)));
+        assert!(self_test(fake).is_err(), "refusing every {refuse_every}");
+    }
 }
 
 #[test]
 fn self_test_with_nothing_to_test() {
-    let none = Box::leak(Box::new(Fake {
-        aes: false,
-        sha1: false,
-        sha256: false,
-        broken: true,
-        refuse_every: 0,
-        calls: Default::default(),
-        done: Default::default(),
-    }));
+    let none = Fake::only(&[], true);
     assert_eq!(self_test(none), Ok(()));
     assert_eq!(none.done(), 0);
 }
@@ -60,15 +48,23 @@ fn schedule_only_for_aes_key_lengths_and_cpus() {
     assert!(aes_schedule(fake, &[0; 24]).is_some());
     assert!(aes_schedule(fake, &[0; 32]).is_some());
     assert!(aes_schedule(fake, &[0; 20]).is_none());
-    let no_aes = Box::leak(Box::new(Fake {
-        aes: false,
-        sha1: true,
-        sha256: true,
-        broken: false,
-        refuse_every: 0,
-        calls: Default::default(),
-        done: Default::default(),
-    }));
+    let no_aes = Fake::only(&["sha1", "sha256"], false);
     assert!(aes_schedule(no_aes, &[0; 16]).is_none());
     assert_eq!(no_aes.done(), 0);
+}
+
+#[test]
+fn ghash_key_is_h_times_x_in_polyval_form() {
+    // As the ghash crate keys POLYVAL (RFC 8452 appendix A): mulX_POLYVAL
+    // of the byte-reversed H; with and without the top bit falling out.
+    for h in [
+        [0x80u8; 16],
+        [0x01; 16],
+        core::array::from_fn(|i| (i as u8).wrapping_mul(17) ^ 3),
+    ] {
+        let mut r = h;
+        r.reverse();
+        let want = polyval::mulx(&r.into());
+        assert_eq!(GhashKey::new(&h).bytes()[..], want[..]);
+    }
 }

@@ -1,10 +1,10 @@
 //! Finite-field Diffie-Hellman (`TEE_TYPE_DH_KEYPAIR`, `TEE_ALG_DH_DERIVE_SHARED_SECRET`) on
 //! caller-supplied groups.
 //!
-//! Exponentiations with the private value use `crypto-bigint`'s constant-time Montgomery
-//! exponentiation (in a 2048- or 4096-bit container chosen from the public size of p, with
-//! the exponent length bounded by |p|), so their timing does not depend on x. Range checks and
-//! parsing use `num-bigint-dig`.
+//! Exponentiations with the private value use our own Montgomery exponentiation
+//! (`oxtee_crypto_fast::modexp`: limbs sized to p, separate squaring, fixed 5-bit windows over
+//! |p| bits, masked table scans), so neither their timing nor their memory accesses depend on
+//! x. Range checks and parsing use `num-bigint-dig`.
 
 use alloc::vec::Vec;
 use num_bigint_dig::BigUint;
@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use super::bigint::{random_bits_exact, random_in_range};
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED};
+use oxtee_crypto_fast::modexp::Montgomery;
 
 /// Largest prime OP-TEE accepts (bits).
 pub const DH_MAX_BITS: usize = 4096;
@@ -45,12 +46,11 @@ fn uint(b: &[u8]) -> BigUint {
 /// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|), compiled
 /// for speed in `oxtee-crypto-fast`.
 fn ct_modpow(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint> {
-    if p.bits() > oxtee_crypto_fast::modpow::MAX_BITS {
+    if p.bits() > DH_MAX_BITS {
         return Err(NOT_SUPPORTED);
     }
-    let exp = Zeroizing::new(exp.to_bytes_be());
-    let r = oxtee_crypto_fast::modpow::modpow_ct(&base.to_bytes_be(), &exp, &p.to_bytes_be())?;
-    Ok(BigUint::from_bytes_be(&r))
+    let m = Montgomery::new(p).ok_or(BAD_PARAMS)?;
+    Ok(m.pow(base, exp))
 }
 
 fn check_group(p: &BigUint, g: &BigUint) -> AsymResult<()> {
@@ -84,7 +84,7 @@ impl DhKeyPair {
         let x_bits = x_bits.filter(|&b| b != 0);
         let one = BigUint::one();
         let p_minus_1 = &p - &one;
-        let x = match (x_bits, &q) {
+        let x = Zeroizing::new(match (x_bits, &q) {
             (Some(b), _) => {
                 let b = b as usize;
                 if b > p.bits() {
@@ -109,7 +109,7 @@ impl DhKeyPair {
             (None, None) => {
                 random_in_range(rng, &BigUint::from(2u32), &p_minus_1).ok_or(BAD_PARAMS)?
             }
-        };
+        });
         let y = ct_modpow(&g, &x, &p)?;
         Ok(Self {
             p,

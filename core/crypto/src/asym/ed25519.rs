@@ -19,7 +19,9 @@ use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use ed25519_dalek::hazmat::ExpandedSecretKey;
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
-use sha2::{Digest, Sha512};
+use sha2::Digest;
+
+use crate::hash::Sha512;
 use zeroize::Zeroizing;
 
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, SIG_INVALID};

@@ -6,7 +6,9 @@ use super::hw::{NoEntropy, Trap, UserHw, UserRegs};
 use super::space::{Space, Use, PAGE};
 use super::Frames;
 use oxtee_frames::{FrameRange, Owner};
-use oxtee_mm::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
+use oxtee_mm::{
+    build_user_window_with_leaves, LeafTables, UserKind, UserMapping, UserRoot, TA_WINDOW,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use supplicant_proto::tee_error::TeeError;
@@ -37,10 +39,44 @@ impl UserHw for Hw {
         self.0.lock().unwrap()[o..o + len as usize].fill(0);
         Ok(())
     }
+    // No normal-world memory and no parameter window in these tests.
+    fn read_ns(&self, _: u64, _: &mut [u8]) -> Result<(), TeeError> {
+        Err(TeeError::GENERIC)
+    }
+    fn write_ns(&self, _: u64, _: &[u8]) -> Result<(), TeeError> {
+        Err(TeeError::GENERIC)
+    }
+    fn map_leaves(
+        &self,
+        _: &LeafTables<'_>,
+        _: u64,
+        _: &[u64],
+        _: UserKind,
+    ) -> Result<(), TeeError> {
+        Err(TeeError::GENERIC)
+    }
+    fn unmap_leaves(
+        &self,
+        _: &LeafTables<'_>,
+        _: u64,
+        _: usize,
+        _: u16,
+        _: u64,
+    ) -> Result<(), TeeError> {
+        Err(TeeError::GENERIC)
+    }
+    fn this_cpu(&self) -> usize {
+        0
+    }
     fn sync_code(&self, _: u64, _: u64) {}
-    fn build_tables(&self, a: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError> {
+    fn build_tables(
+        &self,
+        a: FrameRange,
+        maps: &[UserMapping],
+        leaves: &LeafTables<'_>,
+    ) -> Result<UserRoot, TeeError> {
         let mut tables = vec![[0u64; 512]; (a.size() / 4096) as usize];
-        build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, a.start())
+        build_user_window_with_leaves(&[0; 512], TA_WINDOW, maps, leaves, &mut tables, a.start())
             .map_err(|_| TeeError::OUT_OF_MEMORY)
     }
     fn run(&self, _: UserRoot, _: bool, _: &mut UserRegs) -> Trap {

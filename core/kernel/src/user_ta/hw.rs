@@ -2,7 +2,7 @@
 //! translation tables, and running S-EL0 until its next exception.
 
 use oxtee_frames::FrameRange;
-use oxtee_mm::{UserMapping, UserRoot};
+use oxtee_mm::{LeafTables, UserKind, UserMapping, UserRoot};
 use supplicant_proto::tee_error::TeeError;
 
 /// The platform's hardware unique key: the root of the storage keys and
@@ -107,12 +107,53 @@ pub trait UserHw: Sync {
     /// Zeroes `len` bytes of TA-frame memory at `pa`; fails, writing
     /// nothing, for a range outside the TA frame pool.
     fn zero(&self, pa: u64, len: u64) -> Result<(), TeeError>;
+    /// Copies normal-world memory at `pa` (a page of a shared-memory
+    /// parameter mapped into a TA) into `dst`, through the core's
+    /// normal-world accessor; fails, copying nothing, outside the normal
+    /// world's RAM.
+    fn read_ns(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError>;
+    /// Copies `src` to normal-world memory at `pa`, as [`UserHw::read_ns`].
+    fn write_ns(&self, pa: u64, src: &[u8]) -> Result<(), TeeError>;
     /// Makes code written into TA frames at `pa` visible to instruction fetch.
     fn sync_code(&self, pa: u64, len: u64);
     /// Builds translation tables for `maps` (kernel map shared, TA window
-    /// added) in `arena` with `oxtee_mm::build_user_window`, the only maker
-    /// of a [`UserRoot`].
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError>;
+    /// added) in `arena`, with the kept level-3 tables `leaves` linked in,
+    /// through `oxtee_mm::build_user_window_with_leaves`, the only maker of
+    /// a [`UserRoot`].
+    fn build_tables(
+        &self,
+        arena: FrameRange,
+        maps: &[UserMapping],
+        leaves: &LeafTables<'_>,
+    ) -> Result<UserRoot, TeeError>;
+    /// Maps `pages` (one physical address per 4 KiB page) at `va` as
+    /// `kind` by writing their leaf entries into the kept tables `leaves`
+    /// (TA frames zeroed when allocated) through `oxtee_mm::map_leaves`,
+    /// which checks every entry, then publishes them (no TLB maintenance:
+    /// the entries were invalid). On error nothing is mapped.
+    fn map_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        pages: &[u64],
+        kind: UserKind,
+    ) -> Result<(), TeeError>;
+    /// Unmaps `count` pages at `va` from the kept tables `leaves`
+    /// (`oxtee_mm::unmap_leaves`) and drops their TLB entries of `asid`
+    /// before returning, on every CPU that may hold them: those of `cpus`
+    /// (bit n: the TA ran on CPU n while the pages were mapped; this CPU's
+    /// TLB alone when no other).
+    fn unmap_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        count: usize,
+        asid: u16,
+        cpus: u64,
+    ) -> Result<(), TeeError>;
+    /// Index of the CPU running the caller (below 64), for the TLB
+    /// bookkeeping of [`UserHw::unmap_leaves`].
+    fn this_cpu(&self) -> usize;
     /// Runs the TA on this CPU in the address space `root` (tagged with its
     /// ASID) until its next exception; `flush` invalidates the ASID's TLB
     /// entries first (after its tables changed).

@@ -7,11 +7,13 @@
 //! secure thread at a time (its `busy` flag), others wait in the normal
 //! world (RPC `SUSPEND`) until it is free.
 
+pub mod args;
 pub mod crypto;
 #[cfg(test)]
 mod fake_ta;
 pub mod hw;
 pub mod loader;
+pub mod param_window;
 pub mod params;
 pub mod props;
 mod props_glue;
@@ -43,11 +45,12 @@ use supplicant_proto::tee_result::*;
 use supplicant_proto::tee_syscall::*;
 
 use crate::rpc::{rpc_cmd, value_param, Rpc};
+use args::{CallParam, CallParams};
 use hw::{Trap, UserHw, UserRegs};
 use loader::Loaded;
 use params::{memref_param, UteeParams, UTEE_PARAMS_SIZE};
 pub use services::Services;
-use space::{page_up, Space, Use, PAGE};
+use space::{page_up, ParamPages, Space, PAGE};
 
 /// The TA frame pool: free secure RAM after the core, in 4 KiB frames
 /// (boxed: the allocator's tables are too large for a boot stack).
@@ -171,8 +174,9 @@ pub struct UserStats {
 
 /// All user TAs of the core.
 pub struct UserTas {
-    /// Frames for TA memory and tables.
-    pub frames: Frames,
+    /// Frames for TA memory and tables (shared with the spaces, which take
+    /// frames for private copies of input pages the core writes for a TA).
+    pub frames: Arc<Frames>,
     table: Mutex<Table>,
     /// TA persistent time offsets (UUID, seconds and milliseconds to add to
     /// the system time), kept in memory.
@@ -237,7 +241,7 @@ impl UserTas {
     /// No TAs; frames to be given with [`UserTas::init_frames`].
     pub fn new() -> Self {
         Self {
-            frames: Mutex::new(Box::new(FrameAllocator::new())),
+            frames: Arc::new(Mutex::new(Box::new(FrameAllocator::new()))),
             table: Mutex::new(Table {
                 next_session: FIRST_SESSION,
                 next_instance: 1,
@@ -423,6 +427,18 @@ pub fn open_session(
     caller: Option<u32>,
     params: &mut Params,
 ) -> Result<u32, TeeError> {
+    args::with_owned(params, |p| open_session_with(cx, uuid, client, caller, p))
+}
+
+/// [`open_session`] with call parameters (normal-world shared memory
+/// mapped into the TA).
+pub fn open_session_with(
+    cx: &mut Cx<'_>,
+    uuid: [u8; 16],
+    client: ClientIdentity,
+    caller: Option<u32>,
+    params: &mut CallParams,
+) -> Result<u32, TeeError> {
     let users = &cx.k.users;
     let (inst, fresh) = loop {
         match users.claim_instance(uuid) {
@@ -495,6 +511,18 @@ pub fn invoke(
     cmd: u32,
     params: &mut Params,
 ) -> Result<(), TeeError> {
+    args::with_owned(params, |p| invoke_with(cx, id, caller, cmd, p))
+}
+
+/// [`invoke`] with call parameters (normal-world shared memory mapped into
+/// the TA).
+pub fn invoke_with(
+    cx: &mut Cx<'_>,
+    id: u32,
+    caller: Option<u32>,
+    cmd: u32,
+    params: &mut CallParams,
+) -> Result<(), TeeError> {
     let session =
         cx.k.users
             .session(id, caller)
@@ -536,7 +564,7 @@ pub fn close_session(cx: &mut Cx<'_>, id: u32, caller: Option<u32>) -> Result<()
         }
         Target::User(inst) => {
             let inst = inst.clone();
-            let mut none: Params = Default::default();
+            let mut none: CallParams = Default::default();
             // A dead instance has nothing to run; closing still succeeds.
             let _ = call_entry(
                 cx,
@@ -634,7 +662,7 @@ pub fn call_entry(
     session: &Arc<Session>,
     func: u32,
     cmd: u32,
-    params: &mut Params,
+    params: &mut CallParams,
 ) -> Result<u32, TeeError> {
     // At most MAX_NESTING TA entries on one thread (OP-TEE's recursion
     // limit answers OUT_OF_MEMORY).
@@ -698,47 +726,19 @@ fn run_entry(
     session: &Arc<Session>,
     func: u32,
     cmd: u32,
-    params: &mut Params,
+    params: &mut CallParams,
 ) -> Result<u32, Exit> {
     let hw = cx.hw;
     let frames = &cx.k.users.frames;
-    // Memref contents go into buffers mapped for this call only.
     let mut up = UteeParams::default();
-    let mut placed: [Option<(u64, oxtee_frames::FrameRange)>; 4] = [None; 4];
-    let mut setup = Ok(());
-    for (n, p) in params.iter().enumerate() {
-        up.types[n] = p.type_id();
-        match p {
-            Param::None => {}
-            // An output value reaches the TA as zeros (OP-TEE does not pass
-            // what the client left in it).
-            Param::ValueOutput { .. } => {}
-            Param::ValueInput { a, b } | Param::ValueInout { a, b } => {
-                up.a[n] = u64::from(*a);
-                up.b[n] = u64::from(*b);
-            }
-            Param::MemrefInput(m) | Param::MemrefOutput(m) | Param::MemrefInout(m) => {
-                up.b[n] = m.size as u64;
-                let Some(buf) = &m.buf else { continue };
-                match place_buffer(ctx, frames, hw, buf, session.caller.is_none()) {
-                    Ok((va, f)) => {
-                        up.a[n] = va;
-                        placed[n] = Some((va, f));
-                    }
-                    Err(e) => {
-                        setup = Err(e);
-                        break;
-                    }
-                }
-            }
-        }
-    }
+    let setup = map_params(cx, ctx, params, &mut up);
     let r = match setup {
         Ok(()) => run_loop(cx, inst, ctx, session, func, cmd, &up),
         Err(e) => Err(Exit::Failed(e)),
     };
     if r.is_ok() {
-        // Outputs: values and sizes from the TA's utee_params, data from the buffers.
+        // Outputs: values and sizes from the TA's utee_params; shared
+        // buffers already hold what the TA wrote, copies are read back.
         let sp = ctx.loaded.stack_top - PARAMS_FRAME;
         let mut raw = [0u8; UTEE_PARAMS_SIZE];
         let back = ctx
@@ -750,53 +750,101 @@ fn run_entry(
             let Some(out) = back.filter(|b| b.types[n] == up.types[n]) else {
                 continue;
             };
+            let size = usize::try_from(out.b[n]).unwrap_or(usize::MAX);
             match p {
-                Param::ValueOutput { a, b } | Param::ValueInout { a, b } => {
+                CallParam::Gp(Param::ValueOutput { a, b } | Param::ValueInout { a, b }) => {
                     *a = out.a[n] as u32;
                     *b = out.b[n] as u32;
                 }
-                Param::MemrefOutput(m) | Param::MemrefInout(m) => {
-                    m.size = usize::try_from(out.b[n]).unwrap_or(usize::MAX);
-                    if let (Some(buf), Some((_, f))) = (m.buf.as_mut(), placed[n]) {
+                CallParam::Gp(Param::MemrefOutput(m) | Param::MemrefInout(m)) => {
+                    m.size = size;
+                    if let Some(buf) = m.buf.as_mut() {
                         // Never hand back what the frames did not give.
-                        if hw.read(f.start(), buf).is_err() {
+                        if up.a[n] == 0 || ctx.space.read(hw, up.a[n], buf).is_err() {
                             buf.fill(0);
                             m.size = 0;
                         }
                     }
                 }
+                CallParam::Shared(s) if s.is_output() => s.size = size,
                 _ => {}
             }
         }
     }
-    for (va, f) in placed.into_iter().flatten() {
-        let _ = ctx.space.unmap(va, None, Use::Param { nonsecure: false });
-        let _ = frames.lock().free(f);
-    }
+    // On every way out, the TA loses the buffers (and their TLB entries)
+    // before the call path gives the shared memory back.
+    ctx.space.unmap_params(frames, hw);
     r
 }
 
-/// Copies a parameter buffer into fresh frames mapped in the TA.
-fn place_buffer(
+/// Fills `up` for the TA and maps its memref buffers: normal-world shared
+/// memory page by page (offset in the first page kept, inputs read-only),
+/// copies into fresh frames; NULL memrefs stay NULL with their size.
+fn map_params(
+    cx: &Cx<'_>,
     ctx: &mut Ctx,
-    frames: &Frames,
+    params: &CallParams,
+    up: &mut UteeParams,
+) -> Result<(), TeeError> {
+    let (hw, frames) = (cx.hw, &cx.k.users.frames);
+    for (n, p) in params.iter().enumerate() {
+        up.types[n] = p.type_id();
+        match p {
+            // An output value reaches the TA as zeros (OP-TEE does not pass
+            // what the client left in it).
+            CallParam::Gp(Param::None | Param::ValueOutput { .. }) => {}
+            CallParam::Gp(Param::ValueInput { a, b } | Param::ValueInout { a, b }) => {
+                up.a[n] = u64::from(*a);
+                up.b[n] = u64::from(*b);
+            }
+            CallParam::Gp(
+                Param::MemrefInput(m) | Param::MemrefOutput(m) | Param::MemrefInout(m),
+            ) => {
+                up.b[n] = m.size as u64;
+                if let Some(buf) = &m.buf {
+                    up.a[n] = map_copy(ctx, frames, hw, buf)?;
+                }
+            }
+            CallParam::Shared(s) => {
+                up.b[n] = s.size as u64;
+                let (offset, pages) =
+                    cx.k.shm
+                        .lock()
+                        .pages_of(&s.view)
+                        .map_err(|e| TeeError::from_code(e.tee_result()))?;
+                up.a[n] = if pages.is_empty() {
+                    // An empty buffer has no page to map: a fresh zero page,
+                    // as for an empty copy.
+                    map_copy(ctx, frames, hw, &[])?
+                } else {
+                    let what = ParamPages::Shared {
+                        pages,
+                        writable: s.is_output(),
+                    };
+                    ctx.space.map_param(frames, hw, what)? + offset
+                };
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Copies a parameter buffer into fresh frames mapped into the TA.
+fn map_copy(
+    ctx: &mut Ctx,
+    frames: &Arc<Frames>,
     hw: &dyn UserHw,
     data: &[u8],
-    nonsecure: bool,
-) -> Result<(u64, oxtee_frames::FrameRange), TeeError> {
+) -> Result<u64, TeeError> {
     let size = page_up(data.len().max(1) as u64).ok_or(TeeError::OUT_OF_MEMORY)?;
-    let va = ctx.space.find_free(size).ok_or(TeeError::OUT_OF_MEMORY)?;
     let f = ctx.space.alloc_frames(frames, hw, size)?;
-    if let Err(e) = hw.write(f.start(), data) {
+    let r = hw
+        .write(f.start(), data)
+        .and_then(|()| ctx.space.map_param(frames, hw, ParamPages::Copy(f)));
+    if r.is_err() {
         let _ = frames.lock().free(f);
-        return Err(e);
     }
-    let usage = Use::Param { nonsecure };
-    if let Err(e) = ctx.space.map(va, f, oxtee_mm::UserKind::Rw, usage) {
-        let _ = frames.lock().free(f);
-        return Err(e);
-    }
-    Ok((va, f))
+    r
 }
 
 fn run_loop(
@@ -827,7 +875,10 @@ fn run_loop(
             .space
             .ttbr0(&cx.k.users.frames, cx.hw)
             .map_err(Exit::Failed)?;
-        match cx.hw.run(ttbr, flush, &mut ctx.regs) {
+        let trap = cx.hw.run(ttbr, flush, &mut ctx.regs);
+        // Its TLB may now hold the parameter pages.
+        ctx.space.ran_on(cx.hw.this_cpu());
+        match trap {
             Trap::Syscall => match syscall::dispatch(cx, inst, ctx, session) {
                 Flow::Continue => {}
                 Flow::Return(v) => return Ok(v as u32),

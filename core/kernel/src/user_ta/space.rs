@@ -1,20 +1,23 @@
 //! A TA instance's address space: which frames back which user addresses,
-//! checked copies in and out of TA memory, and translation tables rebuilt
-//! when the mappings change.
+//! checked copies in and out of TA memory, translation tables rebuilt when
+//! the fixed mappings change, and the parameter window, whose pages are
+//! patched in place call by call.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use supplicant_proto::tee_error::TeeError;
 
 use oxtee_frames::{FrameRange, Owner, FRAME_SIZE};
-use oxtee_mm::{UserKind, UserMapping, UserRoot, TA_WINDOW};
+use oxtee_mm::{LeafTables, UserKind, UserMapping, UserRoot, TA_WINDOW};
 
 use super::hw::UserHw;
 use super::Frames;
 
 /// Page size of TA mappings.
 pub const PAGE: u64 = FRAME_SIZE;
-/// Where dynamic mappings (parameter buffers, `MAP_ZI`) are placed.
-pub const DYNAMIC: core::ops::Range<u64> = 0xa000_0000..0xbff0_0000;
+/// Where `MAP_ZI` memory is placed.
+pub const DYNAMIC: core::ops::Range<u64> = 0xa000_0000..0xb000_0000;
+pub use super::param_window::{ParamPages, ParamWindow, PARAMS};
 
 /// Rounds `v` up to a page multiple (`None` on overflow).
 pub fn page_up(v: u64) -> Option<u64> {
@@ -60,6 +63,29 @@ impl Region {
     }
 }
 
+/// A translated address: where it is, how much stays contiguous with the
+/// same rights, whether it is normal-world memory, and whether a store by
+/// the core needs a private copy of its page first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Phys {
+    pub(super) pa: u64,
+    pub(super) avail: u64,
+    pub(super) nonsecure: bool,
+    pub(super) copy_on_write: bool,
+}
+
+/// Whose rights an access is checked with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    /// A load (by the TA or by the core for it).
+    Read,
+    /// A store by the TA itself, at EL0.
+    TaWrite,
+    /// A store the core makes for the TA (a system call's output): also
+    /// into a normal-world input buffer, whose page it then copies first.
+    CoreWrite,
+}
+
 /// The mappings of one TA instance and its translation tables.
 pub struct Space {
     owner: Owner,
@@ -71,6 +97,9 @@ pub struct Space {
     tables: Option<FrameRange>,
     root: Option<UserRoot>,
     stale: bool,
+    /// Buffers of the running call, in their own kept tables (locked: the
+    /// core's stores into input pages change it through `&self`).
+    params: spin::Mutex<ParamWindow>,
 }
 
 impl Space {
@@ -84,6 +113,7 @@ impl Space {
             tables: None,
             root: None,
             stale: true,
+            params: spin::Mutex::new(ParamWindow::default()),
         }
     }
 
@@ -127,7 +157,7 @@ impl Space {
         let end = va
             .checked_add(frames.size())
             .ok_or(TeeError::BAD_PARAMETERS)?;
-        if va % PAGE != 0 || va < TA_WINDOW.start || end > TA_WINDOW.end {
+        if va % PAGE != 0 || va < TA_WINDOW.start || end > PARAMS.start {
             return Err(TeeError::BAD_PARAMETERS);
         }
         if self.regions.iter().any(|r| va < r.end() && r.va < end) {
@@ -212,72 +242,162 @@ impl Space {
 
     /// How the region holding `va` is used.
     pub fn usage_at(&self, va: u64) -> Option<Use> {
+        if let Some(nonsecure) = self.params.lock().client_memory(va) {
+            return Some(Use::Param { nonsecure });
+        }
         self.regions
             .iter()
             .find(|r| va >= r.va && va < r.end())
             .map(|r| r.usage)
     }
 
-    /// Every page of `[va, va + len)` is mapped, writable when `write`.
-    /// An empty range is accepted only at a mapped address or 0.
-    pub fn check(&self, va: u64, len: u64, write: bool) -> bool {
-        self.walk(va, len, write, |_, _| {}).is_ok()
+    /// Maps a parameter buffer for the running call into the parameter
+    /// window (see [`ParamWindow::map`]); returns the VA of its first page.
+    /// On error nothing is mapped and a `Copy`'s frames stay the caller's.
+    pub fn map_param(
+        &mut self,
+        frames: &Arc<Frames>,
+        hw: &dyn UserHw,
+        what: ParamPages,
+    ) -> Result<u64, TeeError> {
+        let params = self.params.get_mut();
+        let tables = params.tables();
+        let r = params.map(frames, hw, self.owner, what);
+        // New tables (even of a failed call) are linked when the tree is
+        // next built.
+        self.stale |= params.tables() != tables;
+        r
     }
 
-    /// Calls `f(pa, n)` for each physically contiguous piece of the range.
+    /// Unmaps every parameter buffer (see [`ParamWindow::unmap_all`]).
+    pub fn unmap_params(&mut self, frames: &Frames, hw: &dyn UserHw) {
+        if !self.params.get_mut().unmap_all(frames, hw, self.asid) {
+            // The window's tables are gone: rebuild without them.
+            self.stale = true;
+        }
+    }
+
+    /// Records that the TA ran on CPU `cpu` (its TLB may hold parameter
+    /// pages until they are unmapped).
+    pub fn ran_on(&mut self, cpu: usize) {
+        self.params.get_mut().ran_on(cpu);
+    }
+
+    /// The parameter window.
+    pub fn params(&self) -> spin::MutexGuard<'_, ParamWindow> {
+        self.params.lock()
+    }
+
+    /// Every page of `[va, va + len)` is mapped, and writable when `write`
+    /// by the core for the TA (into an input buffer, by a private copy of
+    /// its pages). An empty range is accepted only at a mapped address or 0.
+    pub fn check(&self, va: u64, len: u64, write: bool) -> bool {
+        let access = if write {
+            Access::CoreWrite
+        } else {
+            Access::Read
+        };
+        self.walk(va, len, access, |_| {}).is_ok()
+    }
+
+    /// Every page of `[va, va + len)` is mapped with the TA's own rights
+    /// (writable at EL0 when `write`): what `TEE_CheckMemoryAccessRights`
+    /// answers.
+    pub fn check_ta(&self, va: u64, len: u64, write: bool) -> bool {
+        let access = if write { Access::TaWrite } else { Access::Read };
+        self.walk(va, len, access, |_| {}).is_ok()
+    }
+
+    /// Calls `f` for each physically contiguous piece of the range, with
+    /// its length in `avail`.
     fn walk(
         &self,
         va: u64,
         len: u64,
-        write: bool,
-        mut f: impl FnMut(u64, usize),
+        access: Access,
+        mut f: impl FnMut(Phys),
     ) -> Result<(), TeeError> {
         let end = va.checked_add(len).ok_or(TeeError::ACCESS_DENIED)?;
         let mut at = va;
         while at < end {
-            let (pa, avail) = self.translate(at, write).ok_or(TeeError::ACCESS_DENIED)?;
-            let n = avail.min(end - at);
-            f(pa, n as usize);
+            let p = self.translate(at, access).ok_or(TeeError::ACCESS_DENIED)?;
+            let n = p.avail.min(end - at);
+            f(Phys { avail: n, ..p });
             at += n;
         }
         Ok(())
     }
 
-    /// Physical address of `va` and how many bytes stay contiguous with the
-    /// same rights from there.
-    fn translate(&self, va: u64, write: bool) -> Option<(u64, u64)> {
-        let allowed = |k: UserKind| !write || k == UserKind::Rw;
+    /// Where `va` is and how many bytes stay contiguous with the same
+    /// rights from there; `None` unless mapped for `access`.
+    fn translate(&self, va: u64, access: Access) -> Option<Phys> {
+        if PARAMS.contains(&va) {
+            return self.params.lock().translate(va, access);
+        }
+        let allowed = |k: UserKind| access == Access::Read || k == UserKind::Rw;
+        let secure = |pa: u64, avail: u64| Phys {
+            pa,
+            avail,
+            nonsecure: false,
+            copy_on_write: false,
+        };
         let r = self.regions.iter().find(|r| va >= r.va && va < r.end())?;
         if !r.container {
-            return allowed(r.kind).then(|| (r.frames.start() + (va - r.va), r.end() - va));
+            return allowed(r.kind).then(|| secure(r.frames.start() + (va - r.va), r.end() - va));
         }
         let v = self
             .views
             .iter()
             .find(|v| va >= v.va && va < v.va + v.size)?;
-        allowed(v.kind).then(|| (v.pa + (va - v.va), v.va + v.size - va))
+        allowed(v.kind).then(|| secure(v.pa + (va - v.va), v.va + v.size - va))
     }
 
-    /// Copies TA memory at `va` into `dst` (every byte must be mapped).
+    /// Copies TA memory at `va` into `dst` (every byte must be mapped);
+    /// normal-world parameter pages are read through the core's accessor
+    /// of normal-world memory, once.
     pub fn read(&self, hw: &dyn UserHw, va: u64, dst: &mut [u8]) -> Result<(), TeeError> {
         let (mut off, mut copied) = (0, Ok(()));
-        self.walk(va, dst.len() as u64, false, |pa, n| {
+        self.walk(va, dst.len() as u64, Access::Read, |p| {
+            let n = p.avail as usize;
             if copied.is_ok() {
-                copied = hw.read(pa, &mut dst[off..off + n]);
+                let d = &mut dst[off..off + n];
+                copied = if p.nonsecure {
+                    hw.read_ns(p.pa, d)
+                } else {
+                    hw.read(p.pa, d)
+                };
             }
             off += n;
         })?;
         copied
     }
 
-    /// Copies `src` into TA memory at `va` (every byte mapped writable).
+    /// Copies `src` into TA memory at `va` (every byte mapped writable for
+    /// the core). The core never writes a client's input buffer: pages of
+    /// one are first replaced by private copies, which the TA then reads.
     pub fn write(&self, hw: &dyn UserHw, va: u64, src: &[u8]) -> Result<(), TeeError> {
+        let len = src.len() as u64;
         // Check the whole range first so a failed copy writes nothing.
-        self.walk(va, src.len() as u64, true, |_, _| {})?;
+        let mut cow = false;
+        self.walk(va, len, Access::CoreWrite, |p| cow |= p.copy_on_write)?;
+        if cow {
+            let mut params = self.params.lock();
+            let mut page = va & !(PAGE - 1);
+            while page < va + len {
+                params.privatize(hw, self.owner, self.asid, page)?;
+                page += PAGE;
+            }
+        }
         let (mut off, mut copied) = (0, Ok(()));
-        self.walk(va, src.len() as u64, true, |pa, n| {
+        self.walk(va, len, Access::CoreWrite, |p| {
+            let n = p.avail as usize;
             if copied.is_ok() {
-                copied = hw.write(pa, &src[off..off + n]);
+                let s = &src[off..off + n];
+                copied = if p.nonsecure {
+                    hw.write_ns(p.pa, s)
+                } else {
+                    hw.write(p.pa, s)
+                };
             }
             off += n;
         })?;
@@ -355,6 +475,11 @@ impl Space {
             }
         }
         let need = 2 + slots.len() as u64;
+        // The parameter window gets its first table with the first tree, so
+        // a first call's buffers need no rebuild.
+        let params = self.params.get_mut();
+        params.reserve_first_table(frames, hw, self.owner)?;
+        let leaf_tables = params.table_pas()?;
         if let Some(old) = self.tables.take() {
             let _ = frames.lock().free(old);
         }
@@ -368,7 +493,11 @@ impl Space {
         }
         self.tables = Some(arena);
         self.root = None;
-        let root = hw.build_tables(arena, &maps)?;
+        let leaves = LeafTables {
+            start: PARAMS.start,
+            tables: &leaf_tables,
+        };
+        let root = hw.build_tables(arena, &maps, &leaves)?;
         let root = root.with_asid(self.asid).map_err(|_| TeeError::GENERIC)?;
         self.root = Some(root);
         self.stale = false;
@@ -384,17 +513,35 @@ mod tests {
     const POOL: u64 = 0x1000_0000;
     const POOL_SIZE: u64 = 4 << 20;
 
-    /// TA frames as one vector; tables are recorded, never run.
+    /// Normal-world RAM of the fake machine.
+    const NS_RAM: u64 = 0x4000_0000;
+    const NS_SIZE: u64 = 1 << 20;
+
+    /// The last tree built: its arena, the arena's address, its kept tables.
+    type Tree = (Vec<oxtee_mm::Table>, u64, Vec<u64>);
+
+    /// TA frames as one vector, normal-world RAM as another; trees are
+    /// built for real and kept (last one), leaf tables patched in the
+    /// frames; TLB invalidations recorded; TAs never run.
     struct Hw {
         mem: StdMutex<Vec<u8>>,
+        ns: StdMutex<Vec<u8>>,
         built: StdMutex<Vec<(FrameRange, Vec<UserMapping>)>>,
+        tree: StdMutex<Option<Tree>>,
+        /// (va, pages, asid) of every unmap.
+        dropped: StdMutex<Vec<(u64, usize, u16)>>,
+        fail_unmap: core::sync::atomic::AtomicBool,
     }
 
     impl Hw {
         fn new() -> Self {
             Self {
                 mem: StdMutex::new(vec![0; POOL_SIZE as usize]),
+                ns: StdMutex::new(vec![0; NS_SIZE as usize]),
                 built: StdMutex::new(Vec::new()),
+                tree: StdMutex::new(None),
+                dropped: StdMutex::new(Vec::new()),
+                fail_unmap: core::sync::atomic::AtomicBool::new(false),
             }
         }
         fn at(pa: u64, len: usize) -> core::ops::Range<usize> {
@@ -405,8 +552,54 @@ mod tests {
             let o = (pa - POOL) as usize;
             o..o + len
         }
+        fn ns_at(pa: u64, len: usize) -> Result<core::ops::Range<usize>, TeeError> {
+            if pa < NS_RAM || pa + len as u64 > NS_RAM + NS_SIZE {
+                return Err(TeeError::GENERIC);
+            }
+            let o = (pa - NS_RAM) as usize;
+            Ok(o..o + len)
+        }
         fn fill(&self, pa: u64, len: usize, b: u8) {
             self.mem.lock().unwrap()[Self::at(pa, len)].fill(b);
+        }
+        fn table(&self, pa: u64) -> oxtee_mm::Table {
+            let mem = self.mem.lock().unwrap();
+            let bytes = &mem[Self::at(pa, PAGE as usize)];
+            core::array::from_fn(|i| {
+                u64::from_le_bytes(bytes[8 * i..8 * i + 8].try_into().unwrap())
+            })
+        }
+        fn put_table(&self, pa: u64, t: &oxtee_mm::Table) {
+            let mut mem = self.mem.lock().unwrap();
+            for (i, d) in t.iter().enumerate() {
+                let o = Self::at(pa + 8 * i as u64, 8);
+                mem[o].copy_from_slice(&d.to_le_bytes());
+            }
+        }
+        /// Runs `f` on the kept tables as they are in the frames.
+        fn patch<R>(
+            &self,
+            leaves: &LeafTables<'_>,
+            f: impl FnOnce(&mut [&mut oxtee_mm::Table]) -> R,
+        ) -> R {
+            let mut ts: Vec<oxtee_mm::Table> =
+                leaves.tables.iter().map(|&pa| self.table(pa)).collect();
+            let r = f(&mut ts.iter_mut().collect::<Vec<_>>());
+            for (t, &pa) in ts.iter().zip(leaves.tables) {
+                self.put_table(pa, t);
+            }
+            r
+        }
+        /// What the MMU would find for `va` in the last tree built.
+        fn walk(&self, va: u64) -> Result<oxtee_mm::Leaf, oxtee_mm::WalkFault> {
+            let tree = self.tree.lock().unwrap();
+            let (arena, arena_pa, leaves) = tree.as_ref().expect("a tree was built");
+            let kept: Vec<oxtee_mm::Table> = leaves.iter().map(|&pa| self.table(pa)).collect();
+            let mut arenas: Vec<(&[oxtee_mm::Table], u64)> = vec![(arena, *arena_pa)];
+            for (t, &pa) in kept.iter().zip(leaves) {
+                arenas.push((core::slice::from_ref(t), pa));
+            }
+            oxtee_mm::walk_arenas(&arenas, *arena_pa, va)
         }
     }
 
@@ -423,16 +616,67 @@ mod tests {
             self.fill(pa, len as usize, 0);
             Ok(())
         }
+        fn read_ns(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError> {
+            dst.copy_from_slice(&self.ns.lock().unwrap()[Self::ns_at(pa, dst.len())?]);
+            Ok(())
+        }
+        fn write_ns(&self, pa: u64, src: &[u8]) -> Result<(), TeeError> {
+            self.ns.lock().unwrap()[Self::ns_at(pa, src.len())?].copy_from_slice(src);
+            Ok(())
+        }
+        fn map_leaves(
+            &self,
+            leaves: &LeafTables<'_>,
+            va: u64,
+            pages: &[u64],
+            kind: UserKind,
+        ) -> Result<(), TeeError> {
+            self.patch(leaves, |t| {
+                oxtee_mm::map_leaves(t, leaves.start, va, pages, kind)
+            })
+            .map_err(|_| TeeError::BAD_PARAMETERS)
+        }
+        fn unmap_leaves(
+            &self,
+            leaves: &LeafTables<'_>,
+            va: u64,
+            count: usize,
+            asid: u16,
+            _cpus: u64,
+        ) -> Result<(), TeeError> {
+            if self.fail_unmap.load(core::sync::atomic::Ordering::Relaxed) {
+                return Err(TeeError::GENERIC);
+            }
+            self.patch(leaves, |t| {
+                oxtee_mm::unmap_leaves(t, leaves.start, va, count)
+            })
+            .map_err(|_| TeeError::BAD_PARAMETERS)?;
+            self.dropped.lock().unwrap().push((va, count, asid));
+            Ok(())
+        }
+        fn this_cpu(&self) -> usize {
+            0
+        }
         fn sync_code(&self, _pa: u64, _len: u64) {}
         fn build_tables(
             &self,
             arena: FrameRange,
             maps: &[UserMapping],
+            leaves: &LeafTables<'_>,
         ) -> Result<UserRoot, TeeError> {
             self.built.lock().unwrap().push((arena, maps.to_vec()));
             let mut tables = vec![[0u64; 512]; (arena.size() / PAGE) as usize];
-            oxtee_mm::build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, arena.start())
-                .map_err(|_| TeeError::OUT_OF_MEMORY)
+            let root = oxtee_mm::build_user_window_with_leaves(
+                &[0; 512],
+                TA_WINDOW,
+                maps,
+                leaves,
+                &mut tables,
+                arena.start(),
+            )
+            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+            *self.tree.lock().unwrap() = Some((tables, arena.start(), leaves.tables.to_vec()));
+            Ok(root)
         }
         fn run(
             &self,
@@ -455,8 +699,8 @@ mod tests {
         }
     }
 
-    fn setup() -> (Hw, Frames, Space) {
-        let frames = Frames::default();
+    fn setup() -> (Hw, Arc<Frames>, Space) {
+        let frames = Arc::new(Frames::default());
         frames.lock().init(POOL, POOL_SIZE).unwrap();
         (Hw::new(), frames, Space::new(Owner(3), 9))
     }
@@ -521,7 +765,15 @@ mod tests {
         assert_eq!(space.map(TA_WINDOW.end, g, UserKind::Rw, Use::Fixed), bad);
         assert_eq!(space.map(VA + 0x10_0010, g, UserKind::Rw, Use::Fixed), bad);
         assert_eq!(space.map(!(PAGE - 1), h, UserKind::Rw, Use::Fixed), bad);
-        // Adjacent on both sides is fine; the last page of the window too.
+        // The parameter window is the kept tables' alone.
+        assert_eq!(space.map(PARAMS.start, g, UserKind::Rw, Use::Fixed), bad);
+        assert_eq!(
+            space.map(PARAMS.start - PAGE, h, UserKind::Rw, Use::Fixed),
+            bad
+        );
+        assert_eq!(space.map_views(PARAMS.start - PAGE, h, &[]), bad);
+        // Adjacent on both sides is fine; the last page below the parameter
+        // window too.
         space
             .map(VA + 2 * PAGE, g, UserKind::Rw, Use::Fixed)
             .unwrap();
@@ -530,10 +782,10 @@ mod tests {
             .unwrap();
         let k = space.alloc_frames(&frames, &hw, PAGE).unwrap();
         space
-            .map(TA_WINDOW.end - PAGE, k, UserKind::Ro, Use::Fixed)
+            .map(PARAMS.start - PAGE, k, UserKind::Ro, Use::Fixed)
             .unwrap();
-        assert!(space.check(TA_WINDOW.end - 1, 1, false));
-        assert!(!space.check(TA_WINDOW.end - 1, 2, false));
+        assert!(space.check(PARAMS.start - 1, 1, false));
+        assert!(!space.check(PARAMS.start - 1, 2, false));
     }
 
     /// A module-like run: text page, gap, read-only page, two data pages.
@@ -731,7 +983,7 @@ mod tests {
         // Regions outside the dynamic area do not matter.
         let h = space.alloc_frames(&frames, &hw, PAGE).unwrap();
         space
-            .map(DYNAMIC.end + PAGE, h, UserKind::Rw, Use::Fixed)
+            .map(DYNAMIC.start - 4 * PAGE, h, UserKind::Rw, Use::Fixed)
             .unwrap();
         assert_eq!(
             space.find_free(room - 8 * PAGE),
@@ -799,8 +1051,10 @@ mod tests {
         assert!(stale);
         assert_eq!(ttbr.asid(), 9);
         let owned = frames.lock().owned_frames(Owner(3));
-        // Tables: root + level 2 + one level 3 per 2 MiB slot (two slots here).
-        assert_eq!(owned, 5 + 1 + 4);
+        // Tables: root + level 2 + one level 3 per 2 MiB slot (two slots
+        // here), and the parameter window's first kept table.
+        assert_eq!(owned, 5 + 1 + 4 + 1);
+        assert_eq!(space.params().tables(), 1);
         {
             let built = hw.built.lock().unwrap();
             let (arena, maps) = built.last().unwrap();
@@ -831,10 +1085,10 @@ mod tests {
         assert!(stale);
         assert_eq!(ttbr2.asid(), 9);
         assert_eq!(hw.built.lock().unwrap().len(), 2);
-        assert_eq!(frames.lock().owned_frames(Owner(3)), 5 + 3);
+        assert_eq!(frames.lock().owned_frames(Owner(3)), 5 + 3 + 1);
         assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (ttbr2, false));
         // Everything goes with the owner.
-        assert_eq!(frames.lock().free_all(Owner(3)), 8);
+        assert_eq!(frames.lock().free_all(Owner(3)), 9);
         assert_eq!(used(&frames), before);
     }
 
@@ -849,5 +1103,207 @@ mod tests {
         assert_eq!(space.ttbr0(&frames, &hw), Err(TeeError::OUT_OF_MEMORY));
         frames.lock().free(f).unwrap();
         assert!(space.ttbr0(&frames, &hw).unwrap().1);
+    }
+
+    fn ns_pages(pages: &[u64]) -> ParamPages {
+        ParamPages::Shared {
+            pages: pages.iter().map(|p| NS_RAM + p).collect(),
+            writable: false,
+        }
+    }
+
+    #[test]
+    fn parameter_buffers_are_patched_in_with_offsets_rights_and_guards() {
+        let (hw, frames, mut space) = setup();
+        let f = views(&mut space, &frames, &hw);
+        let (root, rebuilt) = space.ttbr0(&frames, &hw).unwrap();
+        assert!(rebuilt);
+        let owned = frames.lock().owned_frames(Owner(3));
+        hw.ns.lock().unwrap()[0x3123..0x3127].copy_from_slice(b"in:1");
+        hw.ns.lock().unwrap()[0x3ffc..0x4000].copy_from_slice(b"abcd");
+        hw.ns.lock().unwrap()[0x7000..0x7004].copy_from_slice(b"efgh");
+        // An input over two scattered client pages, 0x123 bytes into the first.
+        let input = space
+            .map_param(&frames, &hw, ns_pages(&[0x3000, 0x7000]))
+            .unwrap();
+        assert_eq!(input, PARAMS.start + PAGE, "after a guard page");
+        // No rebuild, no flush: only leaf entries changed.
+        assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (root, false));
+        assert_eq!(hw.built.lock().unwrap().len(), 1);
+        // The MMU's view: NS, read-only at EL0, never executable, offset kept.
+        let leaf = hw.walk(input + 0x123).unwrap();
+        assert_eq!((leaf.pa, leaf.level), (NS_RAM + 0x3123, 3));
+        assert!(leaf.ns && leaf.el0_read() && !leaf.el0_write());
+        assert!(leaf.uxn && leaf.pxn && leaf.ng);
+        assert_eq!(hw.walk(input + PAGE).unwrap().pa, NS_RAM + 0x7000);
+        // The TA's own memory is still there.
+        assert_eq!(hw.walk(VA + 3 * PAGE).unwrap().pa, f.start() + 3 * PAGE);
+        // The kernel reads it through the normal world's memory, across pages.
+        let mut b = [0u8; 8];
+        space.read(&hw, input + PAGE - 4, &mut b).unwrap();
+        assert_eq!(&b, b"abcdefgh");
+        assert_eq!(
+            space.read_u32(&hw, input + 0x123).unwrap(),
+            u32::from_le_bytes(*b"in:1")
+        );
+        // The TA may not write an input; the core may for it, but never into
+        // the client's buffer: the page becomes a private copy (mapped
+        // read-only after dropping the old TLB entries), the TA reads it.
+        let before = hw.ns.lock().unwrap().clone();
+        assert!(!space.check_ta(input, 1, true));
+        assert!(space.check(input, 1, true));
+        assert_eq!(space.usage_at(input), Some(Use::Param { nonsecure: true }));
+        space.write(&hw, input + 0x123, b"X").unwrap();
+        assert_eq!(*hw.ns.lock().unwrap(), before, "client memory untouched");
+        // Still the client's buffer for the ownership rules.
+        assert_eq!(space.usage_at(input), Some(Use::Param { nonsecure: true }));
+        assert_eq!(
+            space.read_u32(&hw, input + 0x123).unwrap(),
+            u32::from_le_bytes(*b"Xn:1")
+        );
+        space.read(&hw, input + PAGE - 4, &mut b).unwrap();
+        assert_eq!(&b, b"abcdefgh", "the copy holds the whole page");
+        let leaf = hw.walk(input + 0x123).unwrap();
+        assert!(!leaf.ns && !leaf.el0_write() && leaf.uxn, "{leaf:?}");
+        assert_ne!(leaf.pa & !0xfff, NS_RAM + 0x3000);
+        assert_eq!(
+            *hw.dropped.lock().unwrap(),
+            [(input, 1, 9)],
+            "break before make"
+        );
+        assert!(
+            !space.check_ta(input, 1, true),
+            "still read-only for the TA"
+        );
+        assert_eq!(
+            hw.walk(input + PAGE).unwrap().pa,
+            NS_RAM + 0x7000,
+            "only that page"
+        );
+        assert_eq!(frames.lock().owned_frames(Owner(3)), owned + 1);
+        hw.dropped.lock().unwrap().clear();
+        assert_eq!(space.usage_at(input - 1), None);
+        assert!(!space.check(input + 2 * PAGE, 1, false), "guard after");
+        // An output: writable, after the next guard page.
+        let out = space
+            .map_param(
+                &frames,
+                &hw,
+                ParamPages::Shared {
+                    pages: vec![NS_RAM + 0x9000],
+                    writable: true,
+                },
+            )
+            .unwrap();
+        assert_eq!(out, input + 3 * PAGE);
+        space.write(&hw, out + 5, b"out").unwrap();
+        assert_eq!(&hw.ns.lock().unwrap()[0x9005..0x9008], b"out");
+        let leaf = hw.walk(out).unwrap();
+        assert!(leaf.ns && leaf.el0_write() && leaf.uxn);
+        // A copy in secure frames: not NS.
+        let c = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        hw.write(c.start(), b"copy").unwrap();
+        let copy = space.map_param(&frames, &hw, ParamPages::Copy(c)).unwrap();
+        assert_eq!(copy, out + 2 * PAGE);
+        assert!(!hw.walk(copy).unwrap().ns);
+        assert_eq!(space.usage_at(copy), Some(Use::Param { nonsecure: false }));
+        assert_eq!(
+            space.read_u32(&hw, copy).unwrap(),
+            u32::from_le_bytes(*b"copy")
+        );
+        assert_eq!(space.params().mapped(), 3);
+        // All gone at the end of the call: entries cleared, TLB entries of
+        // the ASID dropped page by page, the copy freed; still no rebuild.
+        space.unmap_params(&frames, &hw);
+        assert_eq!(
+            *hw.dropped.lock().unwrap(),
+            [(input, 2, 9), (out, 1, 9), (copy, 1, 9)]
+        );
+        for va in [input, input + PAGE, out, copy] {
+            assert!(hw.walk(va).is_err(), "{va:#x} still mapped");
+            assert!(!space.check(va, 1, false));
+        }
+        assert_eq!(space.params().mapped(), 0);
+        assert_eq!(frames.lock().owned_frames(Owner(3)), owned);
+        assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (root, false));
+        // The next call gets the same addresses again.
+        assert_eq!(
+            space.map_param(&frames, &hw, ns_pages(&[0x1000])).unwrap(),
+            input
+        );
+    }
+
+    #[test]
+    fn parameter_window_grows_once_and_refuses_what_does_not_fit() {
+        let (hw, frames, mut space) = setup();
+        views(&mut space, &frames, &hw);
+        space.ttbr0(&frames, &hw).unwrap();
+        assert_eq!(space.params().tables(), 1);
+        let big: Vec<u64> = (0..600).map(|i| i * PAGE).collect();
+        let va = space.map_param(&frames, &hw, ns_pages(&big)).unwrap();
+        // A second table, linked by the next tree (so a rebuild, once).
+        assert_eq!(space.params().tables(), 2);
+        let (root, rebuilt) = space.ttbr0(&frames, &hw).unwrap();
+        assert!(rebuilt);
+        assert_eq!(hw.walk(va + 599 * PAGE).unwrap().pa, NS_RAM + 599 * PAGE);
+        space.unmap_params(&frames, &hw);
+        // Many pages go in one ASID-wide invalidation (the machine's choice);
+        // the kernel asks once per buffer.
+        assert_eq!(*hw.dropped.lock().unwrap(), [(va, 600, 9)]);
+        // The tables stay: the same size again needs no rebuild.
+        space.map_param(&frames, &hw, ns_pages(&big)).unwrap();
+        assert_eq!(space.ttbr0(&frames, &hw).unwrap(), (root, false));
+        space.unmap_params(&frames, &hw);
+        // No page, or more than the window holds: refused, nothing mapped.
+        assert_eq!(
+            space.map_param(&frames, &hw, ns_pages(&[])),
+            Err(TeeError::BAD_PARAMETERS)
+        );
+        let huge: Vec<u64> = vec![0; ((PARAMS.end - PARAMS.start) / PAGE) as usize];
+        assert_eq!(
+            space.map_param(&frames, &hw, ns_pages(&huge)),
+            Err(TeeError::OUT_OF_MEMORY)
+        );
+        assert_eq!(space.params().mapped(), 0);
+        // Unaligned pages are refused by the table code; nothing is kept.
+        assert!(space
+            .map_param(
+                &frames,
+                &hw,
+                ParamPages::Shared {
+                    pages: vec![NS_RAM + 8],
+                    writable: true
+                }
+            )
+            .is_err());
+        assert_eq!(space.params().mapped(), 0);
+        // The window's last page fits (one guard page before it).
+        let most: Vec<u64> = vec![0; ((PARAMS.end - PARAMS.start) / PAGE) as usize - 1];
+        let va = space.map_param(&frames, &hw, ns_pages(&most)).unwrap();
+        assert_eq!(va + most.len() as u64 * PAGE, PARAMS.end);
+        assert_eq!(space.params().tables(), 128);
+        space.unmap_params(&frames, &hw);
+        assert_eq!(space.params().mapped(), 0);
+    }
+
+    #[test]
+    fn a_machine_that_cannot_unmap_loses_the_window() {
+        let (hw, frames, mut space) = setup();
+        views(&mut space, &frames, &hw);
+        space.ttbr0(&frames, &hw).unwrap();
+        let owned = frames.lock().owned_frames(Owner(3));
+        let va = space.map_param(&frames, &hw, ns_pages(&[0x2000])).unwrap();
+        hw.fail_unmap
+            .store(true, core::sync::atomic::Ordering::Relaxed);
+        space.unmap_params(&frames, &hw);
+        // The table that still maps the page is freed, the tree rebuilt
+        // without it (with a flush) before the TA runs again.
+        assert_eq!(space.params().tables(), 0);
+        assert_eq!(frames.lock().owned_frames(Owner(3)), owned - 1);
+        let (_, rebuilt) = space.ttbr0(&frames, &hw).unwrap();
+        assert!(rebuilt);
+        assert!(hw.walk(va).is_err());
+        assert!(!space.check(va, 1, false));
+        assert_eq!(space.params().tables(), 1, "a fresh, empty table");
     }
 }

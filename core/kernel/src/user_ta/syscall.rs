@@ -142,7 +142,7 @@ fn check_access_rights(ctx: &Ctx, flags: u64, va: u64, len: u64) -> Result<(), T
     if len == 0 {
         return Ok(());
     }
-    if !ctx.space.check(va, len, write) {
+    if !ctx.space.check_ta(va, len, write) {
         return Err(TeeError::ACCESS_DENIED);
     }
     // Every page must be of the same kind of memory for the ownership rules.

@@ -7,22 +7,24 @@
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use oxtee_frames::FrameRange;
 use oxtee_kernel::call::Kernel;
 use oxtee_kernel::rpc::{Rpc, RpcArgArea};
+use oxtee_kernel::user_ta::args::{CallParam, CallParams, SharedMemref};
 use oxtee_kernel::user_ta::hw::{NoEntropy, Trap, UserHw, UserRegs};
 use oxtee_kernel::user_ta::params::{UteeParams, UTEE_PARAMS_SIZE};
 use oxtee_kernel::user_ta::{Cx, UserTas};
-use oxtee_mm::{build_user_window, UserKind, UserMapping, UserRoot, TA_WINDOW};
+use oxtee_mm::{
+    build_user_window_with_leaves, LeafTables, Table, UserKind, UserMapping, UserRoot,
+    LEAF_TABLE_SPAN, TA_WINDOW,
+};
 use oxtee_pta::rng::{EntropyError, EntropySource, SharedRng};
 use oxtee_pta::system::SystemPta;
-use oxtee_pta::{ClientIdentity, Params, PtaRegistry, Uuid};
+use oxtee_pta::{ClientIdentity, Memref, Param, Params, PtaRegistry, Uuid};
 use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
 use oxtee_thread::RpcKind;
 use supplicant_proto::optee_msg::{
@@ -81,14 +83,27 @@ pub fn le_struct(o: [u8; 16]) -> [u8; 16] {
 /// that ends this run (normally a system call set up with [`Ta::syscall`]).
 pub type Script = Arc<dyn Fn(&mut Ta<'_>) -> Trap + Send + Sync>;
 
+/// A tree the machine built: its mappings and its kept parameter tables.
+type Tree = (Vec<UserMapping>, Vec<u64>);
+
 /// Marker in x28: the entry has started (low 32 bits = step).
 const MAGIC: u64 = 0x5c41_7000;
 
-/// TA frames in a vector, translation tables recorded (not built), TAs scripted.
+/// TA frames in a vector, translation tables recorded (not built) except
+/// the kept parameter tables, which are patched in the frames as the
+/// machine would; a TLB of the parameter pages the TA touched; TAs
+/// scripted.
 pub struct FakeHw {
     mem: Mutex<Vec<u8>>,
-    tables: Mutex<HashMap<u64, Vec<UserMapping>>>,
+    /// Tree base -> its mappings and its kept parameter tables.
+    tables: Mutex<HashMap<u64, Tree>>,
     seen: Mutex<HashMap<u16, Vec<UserMapping>>>,
+    /// The normal world's RAM (of the world using this machine).
+    ns: Mutex<Option<Ram>>,
+    /// (ASID, page VA) -> leaf descriptor the TA used.
+    tlb: Mutex<HashMap<(u16, u64), u64>>,
+    /// (va, pages, ASID) of every parameter unmap.
+    pub dropped: Mutex<Vec<(u64, usize, u16)>>,
     /// Broken machine rules (stale TLB, bad addresses, entry state).
     pub violations: Mutex<Vec<String>>,
     /// Counter value (ticks at [`FREQ`]).
@@ -115,6 +130,9 @@ impl FakeHw {
             mem: Mutex::new(vec![0; POOL_SIZE as usize]),
             tables: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashMap::new()),
+            ns: Mutex::new(None),
+            tlb: Mutex::new(HashMap::new()),
+            dropped: Mutex::new(Vec::new()),
             violations: Mutex::new(Vec::new()),
             clock: Arc::new(AtomicU64::new(5 * FREQ)),
             script: Mutex::new(Arc::new(|ta: &mut Ta<'_>| ta.ret(0))),
@@ -137,6 +155,8 @@ impl FakeHw {
     pub fn reset(&self) {
         self.tables.lock().unwrap().clear();
         self.seen.lock().unwrap().clear();
+        self.tlb.lock().unwrap().clear();
+        self.dropped.lock().unwrap().clear();
         self.violations.lock().unwrap().clear();
         self.log.lock().unwrap().clear();
         self.results.lock().unwrap().clear();
@@ -174,11 +194,88 @@ impl FakeHw {
         Some((pa - POOL) as usize..(end - POOL) as usize)
     }
 
-    /// The mappings the tables at `base` hold.
-    fn maps(&self, base: u64) -> Option<Vec<UserMapping>> {
+    /// The mappings the tables at `base` hold, and its kept tables.
+    fn maps(&self, base: u64) -> Option<Tree> {
         self.tables.lock().unwrap().get(&base).cloned()
     }
+
+    /// Gives the machine the normal world's RAM.
+    pub fn set_ns(&self, ram: Ram) {
+        *self.ns.lock().unwrap() = Some(ram);
+    }
+
+    fn ns_ram(&self) -> Option<Ram> {
+        self.ns.lock().unwrap().clone()
+    }
+
+    fn table(&self, pa: u64) -> Option<Table> {
+        let r = self.range(pa, 4096)?;
+        let mem = self.mem.lock().unwrap();
+        Some(std::array::from_fn(|i| {
+            u64::from_le_bytes(
+                mem[r.start + 8 * i..r.start + 8 * i + 8]
+                    .try_into()
+                    .unwrap(),
+            )
+        }))
+    }
+
+    fn put_table(&self, pa: u64, t: &Table) {
+        if let Some(r) = self.range(pa, 4096) {
+            let mut mem = self.mem.lock().unwrap();
+            for (i, d) in t.iter().enumerate() {
+                mem[r.start + 8 * i..r.start + 8 * i + 8].copy_from_slice(&d.to_le_bytes());
+            }
+        }
+    }
+
+    /// Runs `f` on the kept tables as they are in the frames, and writes them back.
+    fn patch(
+        &self,
+        leaves: &LeafTables<'_>,
+        f: impl FnOnce(&mut [&mut Table]) -> Result<(), oxtee_mm::MmError>,
+    ) -> Result<(), TeeError> {
+        let mut ts = Vec::new();
+        for &pa in leaves.tables {
+            ts.push(self.table(pa).ok_or(TeeError::GENERIC)?);
+        }
+        let r = f(&mut ts.iter_mut().collect::<Vec<_>>());
+        if let Err(e) = r {
+            self.violation(format!("leaf patch refused: {e:?}"));
+            return Err(TeeError::BAD_PARAMETERS);
+        }
+        for (t, &pa) in ts.iter().zip(leaves.tables) {
+            self.put_table(pa, t);
+        }
+        Ok(())
+    }
+
+    /// Leaf descriptor of `va` in the kept tables `leaves` (0: none).
+    fn leaf(&self, leaves: &[u64], va: u64) -> u64 {
+        let Some(off) = va.checked_sub(PARAMS_START) else {
+            return 0;
+        };
+        let t = (off / LEAF_TABLE_SPAN) as usize;
+        let e = ((off % LEAF_TABLE_SPAN) / 4096) as usize;
+        leaves
+            .get(t)
+            .and_then(|&pa| self.table(pa))
+            .map_or(0, |t| t[e])
+    }
+
+    /// Parameter pages of `asid` still in the TLB model.
+    pub fn tlb_entries(&self, asid: u16) -> usize {
+        self.tlb
+            .lock()
+            .unwrap()
+            .keys()
+            .filter(|(a, _)| *a == asid)
+            .count()
+    }
 }
+
+/// The parameter window of every TA.
+pub const PARAMS_START: u64 = 0xb000_0000;
 
 impl Default for FakeHw {
     fn default() -> Self {
@@ -208,10 +305,73 @@ impl UserHw for FakeHw {
         self.mem.lock().unwrap()[r].fill(0);
         Ok(())
     }
+    fn read_ns(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError> {
+        let ram = self.ns_ram().ok_or(TeeError::GENERIC)?;
+        ram.read(pa, dst).map_err(|_| TeeError::GENERIC)
+    }
+    fn write_ns(&self, pa: u64, src: &[u8]) -> Result<(), TeeError> {
+        let mut ram = self.ns_ram().ok_or(TeeError::GENERIC)?;
+        ram.write(pa, src).map_err(|_| TeeError::GENERIC)
+    }
+    fn map_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        pages: &[u64],
+        kind: UserKind,
+    ) -> Result<(), TeeError> {
+        if leaves.start != PARAMS_START {
+            self.violation(format!("kept tables at {:#x}", leaves.start));
+        }
+        // Secure pages must be TA frames, NS pages normal-world RAM.
+        for &pa in pages {
+            let ok = match kind {
+                UserKind::NsRo | UserKind::NsRw => RAM.contains(&pa) && RAM.contains(&(pa + 4095)),
+                _ => pa >= POOL && pa + 4096 <= POOL + POOL_SIZE,
+            };
+            if !ok {
+                self.violation(format!("parameter page {pa:#x} as {kind:?}"));
+            }
+        }
+        self.patch(leaves, |t| {
+            oxtee_mm::map_leaves(t, leaves.start, va, pages, kind)
+        })
+    }
+    fn unmap_leaves(
+        &self,
+        leaves: &LeafTables<'_>,
+        va: u64,
+        count: usize,
+        asid: u16,
+        cpus: u64,
+    ) -> Result<(), TeeError> {
+        self.patch(leaves, |t| {
+            oxtee_mm::unmap_leaves(t, leaves.start, va, count)
+        })?;
+        // This machine has one CPU, on which every TA ran.
+        if cpus & !1 != 0 {
+            self.violation(format!("TA recorded on CPUs {cpus:#b}"));
+        }
+        // TLBI by VA and ASID.
+        let mut tlb = self.tlb.lock().unwrap();
+        for i in 0..count as u64 {
+            tlb.remove(&(asid, va + i * 4096));
+        }
+        self.dropped.lock().unwrap().push((va, count, asid));
+        Ok(())
+    }
+    fn this_cpu(&self) -> usize {
+        0
+    }
     fn sync_code(&self, pa: u64, len: u64) {
         let _ = self.range(pa, len);
     }
-    fn build_tables(&self, arena: FrameRange, maps: &[UserMapping]) -> Result<UserRoot, TeeError> {
+    fn build_tables(
+        &self,
+        arena: FrameRange,
+        maps: &[UserMapping],
+        leaves: &LeafTables<'_>,
+    ) -> Result<UserRoot, TeeError> {
         let _ = self.range(arena.start(), arena.size());
         let mut sorted = maps.to_vec();
         sorted.sort_by_key(|m| m.va);
@@ -234,9 +394,25 @@ impl UserHw for FakeHw {
                 self.violation(format!("mapping {m:?} over the tables {arena:?}"));
             }
         }
-        self.tables.lock().unwrap().insert(arena.start(), sorted);
+        for &t in leaves.tables {
+            if t >= arena.start() && t < arena.end() {
+                self.violation(format!("kept table {t:#x} in the tree's arena {arena:?}"));
+            }
+        }
+        self.tables
+            .lock()
+            .unwrap()
+            .insert(arena.start(), (sorted, leaves.tables.to_vec()));
         let mut tables = vec![[0u64; 512]; (arena.size() / 4096) as usize];
-        build_user_window(&[0; 512], TA_WINDOW, maps, &mut tables, arena.start()).map_err(|e| {
+        build_user_window_with_leaves(
+            &[0; 512],
+            TA_WINDOW,
+            maps,
+            leaves,
+            &mut tables,
+            arena.start(),
+        )
+        .map_err(|e| {
             self.violation(format!("tables not built: {e:?}"));
             TeeError::OUT_OF_MEMORY
         })
@@ -245,12 +421,15 @@ impl UserHw for FakeHw {
         let ttbr0 = root.ttbr0();
         let base = ttbr0 & ((1 << 48) - 1);
         let asid = (ttbr0 >> 48) as u16;
-        let Some(maps) = self.maps(base) else {
+        let Some((maps, leaves)) = self.maps(base) else {
             self.violation(format!("run with unknown tables {ttbr0:#x}"));
             return Trap::Fault { esr: 0, far: 0 };
         };
         if asid == 0 {
             self.violation("TA run with ASID 0".into());
+        }
+        if flush {
+            self.tlb.lock().unwrap().retain(|(a, _), _| *a != asid);
         }
         {
             let mut seen = self.seen.lock().unwrap();
@@ -298,6 +477,8 @@ impl UserHw for FakeHw {
             regs,
             hw: self,
             maps,
+            leaves,
+            asid,
             step,
         };
         script(&mut ta)
@@ -326,6 +507,8 @@ pub struct Ta<'a> {
     pub regs: &'a mut UserRegs,
     hw: &'a FakeHw,
     maps: Vec<UserMapping>,
+    leaves: Vec<u64>,
+    asid: u16,
     /// 0 on entry, then +1 per run of this entry.
     pub step: u64,
 }
@@ -357,8 +540,18 @@ impl Ta<'_> {
     pub fn maps(&self) -> &[UserMapping] {
         &self.maps
     }
+    /// The ASID the TA runs with.
+    pub fn asid(&self) -> u16 {
+        self.asid
+    }
 
-    fn translate(&self, va: u64, write: bool) -> Option<(u64, u64)> {
+    /// Where the TA's access to `va` goes: (pa, bytes left with the same
+    /// rights, normal-world memory), through the TLB model for parameter
+    /// pages.
+    fn translate(&self, va: u64, write: bool) -> Option<(u64, u64, bool)> {
+        if (PARAMS_START..TA_WINDOW.end).contains(&va) {
+            return self.translate_param(va, write);
+        }
         let m = self
             .maps
             .iter()
@@ -366,7 +559,49 @@ impl Ta<'_> {
         if write && m.kind != UserKind::Rw {
             return None;
         }
-        Some((m.pa + (va - m.va), m.va + m.size - va))
+        Some((m.pa + (va - m.va), m.va + m.size - va, false))
+    }
+
+    fn translate_param(&self, va: u64, write: bool) -> Option<(u64, u64, bool)> {
+        let page = va & !0xfff;
+        let desc = self.hw.leaf(&self.leaves, page);
+        {
+            let mut tlb = self.hw.tlb.lock().unwrap();
+            match tlb.get(&(self.asid, page)) {
+                Some(&cached) if cached != desc => {
+                    drop(tlb);
+                    self.hw.violation(format!(
+                        "stale TLB entry for {page:#x}: {cached:#x}, tables say {desc:#x}"
+                    ));
+                    return None;
+                }
+                Some(_) => {}
+                None if desc & 1 != 0 => {
+                    tlb.insert((self.asid, page), desc);
+                }
+                None => {}
+            }
+        }
+        if desc & 0b11 != 0b11 || desc & (1 << 6) == 0 {
+            return None;
+        }
+        if desc & (1 << 54) == 0 {
+            self.hw
+                .violation(format!("executable parameter page {page:#x}"));
+        }
+        if write && desc & (1 << 7) != 0 {
+            return None;
+        }
+        let pa = (desc & 0x0000_ffff_ffff_f000) | (va & 0xfff);
+        Some((pa, 4096 - (va & 0xfff), desc & (1 << 5) != 0))
+    }
+
+    fn load(&self, pa: u64, ns: bool, dst: &mut [u8]) -> Option<()> {
+        if ns {
+            self.hw.ns_ram()?.read(pa, dst).ok()
+        } else {
+            self.hw.read(pa, dst).ok()
+        }
     }
 
     /// What the TA would read at `va` (None: it would fault).
@@ -374,9 +609,9 @@ impl Ta<'_> {
         let mut out = vec![0u8; len];
         let mut done = 0usize;
         while done < len {
-            let (pa, avail) = self.translate(va.checked_add(done as u64)?, false)?;
+            let (pa, avail, ns) = self.translate(va.checked_add(done as u64)?, false)?;
             let n = (avail as usize).min(len - done);
-            self.hw.read(pa, &mut out[done..done + n]).ok()?;
+            self.load(pa, ns, &mut out[done..done + n])?;
             done += n;
         }
         Some(out)
@@ -390,16 +625,23 @@ impl Ta<'_> {
             let Some(at) = va.checked_add(done as u64) else {
                 return false;
             };
-            let Some((pa, avail)) = self.translate(at, true) else {
+            let Some((pa, avail, ns)) = self.translate(at, true) else {
                 return false;
             };
             let n = (avail as usize).min(data.len() - done);
-            pieces.push((pa, done, n));
+            pieces.push((pa, ns, done, n));
             done += n;
         }
-        pieces
-            .into_iter()
-            .all(|(pa, off, n)| self.hw.write(pa, &data[off..off + n]).is_ok())
+        pieces.into_iter().all(|(pa, ns, off, n)| {
+            let src = &data[off..off + n];
+            if ns {
+                self.hw
+                    .ns_ram()
+                    .is_some_and(|mut ram| ram.write(pa, src).is_ok())
+            } else {
+                self.hw.write(pa, src).is_ok()
+            }
+        })
     }
 
     pub fn read_u32(&self, va: u64) -> Option<u32> {
@@ -443,13 +685,14 @@ impl Ta<'_> {
 // ---------------------------------------------------------------------------
 // The normal world
 
-/// Sparse normal-world RAM, shared by the call path and the fake driver.
+/// Sparse normal-world RAM, shared by the call path, the fake driver and
+/// the machine (for TAs' mapped parameter pages).
 #[derive(Clone, Default)]
-pub struct Ram(Rc<RefCell<BTreeMap<u64, Vec<u8>>>>);
+pub struct Ram(Arc<Mutex<BTreeMap<u64, Vec<u8>>>>);
 
 impl PhysMem for Ram {
     fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
-        let m = self.0.borrow();
+        let m = self.0.lock().unwrap();
         for (i, b) in buf.iter_mut().enumerate() {
             let a = pa + i as u64;
             if !RAM.contains(&a) {
@@ -460,7 +703,7 @@ impl PhysMem for Ram {
         Ok(())
     }
     fn write(&mut self, pa: u64, data: &[u8]) -> Result<(), MemError> {
-        let mut m = self.0.borrow_mut();
+        let mut m = self.0.lock().unwrap();
         for (i, b) in data.iter().enumerate() {
             let a = pa + i as u64;
             if !RAM.contains(&a) {
@@ -856,11 +1099,21 @@ pub fn kernel(hw: &'static FakeHw) -> Kernel {
 /// [`UUID_SINGLE`] (single instance, multi-session) and [`UUID_KEEP`]
 /// (single instance, keep-alive) in the store.
 pub struct World {
-    pub k: Kernel,
+    /// Shared, so a scripted TA can look at the kernel during its call.
+    pub k: Arc<Kernel>,
     pub hw: &'static FakeHw,
     pub ram: Ram,
     pub rpc: FakeRpc,
 }
+
+/// Where [`World::share`] puts memref `i` in the normal world's RAM.
+pub fn client_buf(i: usize) -> u64 {
+    CLIENT_BUFS + i as u64 * 0x10_0000 + CLIENT_OFFSET
+}
+/// Client buffers of [`World::share`].
+pub const CLIENT_BUFS: u64 = 0x4020_0000;
+/// Offset of every client buffer in its first page.
+pub const CLIENT_OFFSET: u64 = 0x10;
 
 pub const PUBLIC: ClientIdentity = ClientIdentity {
     login: 0,
@@ -874,8 +1127,9 @@ impl World {
 
     /// A fresh runtime on machine `hw`.
     pub fn with_hw(hw: &'static FakeHw) -> Self {
-        let k = kernel(hw);
+        let k = Arc::new(kernel(hw));
         let ram = Ram::default();
+        hw.set_ns(ram.clone());
         let area = RpcArgArea::Supplied {
             buf: k.shm().lock().contiguous(RPC_ARG, 4096).unwrap(),
             offset: 0,
@@ -908,15 +1162,87 @@ impl World {
         Cx::new(self.k.services(), self.hw, &mut self.ram, &mut self.rpc)
     }
 
+    /// Opens a session as the normal world does: memref contents are
+    /// placed in the normal world's RAM and handed over as shared memory.
     pub fn open(&mut self, uuid: [u8; 16], params: &mut Params) -> Result<u32, TeeError> {
-        oxtee_kernel::user_ta::open_session(&mut self.cx(), uuid, PUBLIC, None, params)
+        let mut call = self.share(params);
+        let r =
+            oxtee_kernel::user_ta::open_session_with(&mut self.cx(), uuid, PUBLIC, None, &mut call);
+        self.unshare(params, call);
+        r
+    }
+
+    /// The memrefs of `params` with a buffer as shared memory: each in its
+    /// own 1 MiB of client RAM, [`CLIENT_OFFSET`] bytes into its first page
+    /// (empty buffers stay copies: the normal world cannot pass them).
+    pub fn share(&mut self, params: &mut Params) -> CallParams {
+        std::array::from_fn(|i| {
+            let p = std::mem::take(&mut params[i]);
+            let ty = p.type_id();
+            match p {
+                Param::MemrefInput(ref m)
+                | Param::MemrefOutput(ref m)
+                | Param::MemrefInout(ref m)
+                    if m.capacity() > 0 =>
+                {
+                    let pa = client_buf(i);
+                    self.ram.write(pa, m.bytes()).unwrap();
+                    let view = self
+                        .k
+                        .shm()
+                        .lock()
+                        .contiguous(pa, m.capacity() as u64)
+                        .unwrap();
+                    CallParam::Shared(SharedMemref {
+                        ty,
+                        view,
+                        size: m.size,
+                    })
+                }
+                p => CallParam::Gp(p),
+            }
+        })
+    }
+
+    /// Puts the answers back into `params`: values, sizes, and the bytes
+    /// of shared buffers as the normal world sees them now.
+    pub fn unshare(&mut self, params: &mut Params, call: CallParams) {
+        for (i, (slot, c)) in params.iter_mut().zip(call).enumerate() {
+            *slot = match c {
+                CallParam::Gp(p) => p,
+                CallParam::Shared(s) => {
+                    let mut data = vec![0u8; s.view.len() as usize];
+                    self.ram.read(client_buf(i), &mut data).unwrap();
+                    let m = Memref {
+                        buf: Some(data),
+                        size: s.size,
+                    };
+                    oxtee_kernel::user_ta::params::memref_param(s.ty, m)
+                }
+            };
+        }
     }
 
     pub fn open0(&mut self, uuid: [u8; 16]) -> Result<u32, TeeError> {
         self.open(uuid, &mut Params::default())
     }
 
+    /// Invokes as the normal world does (see [`World::open`]).
     pub fn invoke(&mut self, id: u32, cmd: u32, params: &mut Params) -> Result<(), TeeError> {
+        let mut call = self.share(params);
+        let r = oxtee_kernel::user_ta::invoke_with(&mut self.cx(), id, None, cmd, &mut call);
+        self.unshare(params, call);
+        r
+    }
+
+    /// Invokes with the memrefs as copies the core holds (what a calling
+    /// TA's buffers become).
+    pub fn invoke_copies(
+        &mut self,
+        id: u32,
+        cmd: u32,
+        params: &mut Params,
+    ) -> Result<(), TeeError> {
         oxtee_kernel::user_ta::invoke(&mut self.cx(), id, None, cmd, params)
     }
 

@@ -12,7 +12,8 @@ mod plan;
 
 use alloc::vec::Vec;
 
-use sha2::{Digest, Sha256};
+use hmac::digest::Digest;
+use oxtee_crypto::hash::Sha256;
 use subtle::ConstantTimeEq;
 use supplicant_proto::tee_error::TeeError;
 use zeroize::Zeroizing;

@@ -1,7 +1,7 @@
 //! The 512-byte RPMB data frame (big-endian fields) and its MAC.
 
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use oxtee_crypto::hash::Sha256;
 use supplicant_proto::rpmb::*;
 
 /// One frame as it travels (to the device or back from the normal world).

@@ -8,6 +8,9 @@
  *
  * Output: one "HELLO ok|FAIL <case> ..." line per check, then
  * "HELLO passed <n> failed <m>". Exit status 0 only if nothing failed.
+ *
+ * HELLO_TEE=oxtee or HELLO_TEE=optee says which TEE runs, for the one case
+ * where they differ on purpose: a TA storing into an input buffer.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -33,6 +36,8 @@ static const TEEC_UUID hello_uuid = {
 #define CMD_STORE 7
 #define CMD_LOAD 8
 #define CMD_DELETE 9
+#define CMD_WRITE_INPUT 20
+#define CMD_TOUCH_FIRST_BYTE 21
 
 static TEEC_Context ctx;
 static int passed, failed;
@@ -147,6 +152,69 @@ static void test_buffers(TEEC_Session *s)
 	check(r == TEEC_ERROR_NOT_SUPPORTED, "unknown-command", "r=%#x", r);
 }
 
+/* Only the first byte of a 64 KiB buffer changes, through both kinds of memref. */
+static void test_touch_first_byte(TEEC_Session *s)
+{
+	enum { SIZE = 64 * 1024 };
+	TEEC_Operation op = { 0 };
+	TEEC_SharedMemory shm = { .size = SIZE, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	uint32_t origin = 0;
+	TEEC_Result r;
+	uint8_t *buf = malloc(SIZE);
+	size_t i, rest;
+
+	if (!buf) {
+		check(0, "touch-first-temp", "out of memory");
+		return;
+	}
+	memset(buf, 0x5A, SIZE);
+	buf[0] = 0xFF;
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = buf;
+	op.params[0].tmpref.size = SIZE;
+	r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+	for (i = 1, rest = 0; i < SIZE; i++)
+		rest += buf[i] != 0x5A;
+	check(r == TEEC_SUCCESS && buf[0] == 0 && !rest && op.params[0].tmpref.size == SIZE,
+	      "touch-first-temp", "r=%#x first=%u changed=%zu size=%zu", r, buf[0], rest,
+	      op.params[0].tmpref.size);
+
+	r = TEEC_AllocateSharedMemory(&ctx, &shm);
+	if (r == TEEC_SUCCESS) {
+		memset(shm.buffer, 0x5A, SIZE);
+		((uint8_t *)shm.buffer)[0] = 41;
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].memref.parent = &shm;
+		op.params[0].memref.offset = 0;
+		op.params[0].memref.size = SIZE;
+		r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+		for (i = 1, rest = 0; i < SIZE; i++)
+			rest += ((uint8_t *)shm.buffer)[i] != 0x5A;
+		check(r == TEEC_SUCCESS && ((uint8_t *)shm.buffer)[0] == 42 && !rest &&
+		      op.params[0].memref.size == SIZE, "touch-first-shm",
+		      "r=%#x first=%u changed=%zu size=%zu", r, ((uint8_t *)shm.buffer)[0], rest,
+		      op.params[0].memref.size);
+		TEEC_ReleaseSharedMemory(&shm);
+	} else {
+		check(0, "touch-first-shm", "allocate r=%#x", r);
+	}
+
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = NULL;
+	op.params[0].tmpref.size = 0;
+	r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+	check(r == TEEC_ERROR_BAD_PARAMETERS, "touch-first-empty", "r=%#x", r);
+
+	buf[0] = 1;
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = buf;
+	op.params[0].tmpref.size = SIZE;
+	r = invoke(s, CMD_TOUCH_FIRST_BYTE, &op, &origin);
+	check(r == TEEC_ERROR_BAD_PARAMETERS && buf[0] == 1, "touch-first-input", "r=%#x", r);
+	free(buf);
+}
+
 static void test_services(TEEC_Session *s)
 {
 	TEEC_Operation op = { 0 };
@@ -251,6 +319,52 @@ static void test_storage(TEEC_Session *s)
 	check(r == TEEC_ERROR_BAD_PARAMETERS, "store-id-too-long", "r=%#x", r);
 }
 
+/*
+ * The TA stores 0x5a into its input buffer. oxtee maps inputs read-only: the
+ * TA dies (TARGET_DEAD, origin TEE) and the buffer is unchanged. OP-TEE maps
+ * them writable: success, and the byte is in the client's shared memory.
+ * Without HELLO_TEE either is accepted, but never a mix of the two.
+ */
+static void test_write_input(void)
+{
+	const char *tee = getenv("HELLO_TEE");
+	TEEC_SharedMemory shm = { .size = 64, .flags = TEEC_MEM_INPUT };
+	TEEC_Operation op = { 0 };
+	TEEC_Session s;
+	uint32_t origin = 0;
+	TEEC_Result r;
+	int died, wrote, ok;
+
+	r = TEEC_AllocateSharedMemory(&ctx, &shm);
+	if (r != TEEC_SUCCESS) {
+		check(0, "write-input", "shm r=%#x", r);
+		return;
+	}
+	memset(shm.buffer, 0x11, shm.size);
+	r = open_session(&s, &op, &origin);
+	if (r != TEEC_SUCCESS) {
+		check(0, "write-input", "open r=%#x", r);
+		TEEC_ReleaseSharedMemory(&shm);
+		return;
+	}
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].memref.parent = &shm;
+	r = invoke(&s, CMD_WRITE_INPUT, &op, &origin);
+	died = r == TEEC_ERROR_TARGET_DEAD && origin == TEEC_ORIGIN_TEE &&
+	       ((uint8_t *)shm.buffer)[0] == 0x11;
+	wrote = r == TEEC_SUCCESS && ((uint8_t *)shm.buffer)[0] == 0x5a;
+	if (tee && !strcmp(tee, "oxtee"))
+		ok = died;
+	else if (tee && !strcmp(tee, "optee"))
+		ok = wrote;
+	else
+		ok = died || wrote;
+	check(ok, "write-input", "tee=%s r=%#x origin=%u byte=%#x", tee ? tee : "?", r, origin,
+	      ((uint8_t *)shm.buffer)[0]);
+	TEEC_CloseSession(&s);
+	TEEC_ReleaseSharedMemory(&shm);
+}
+
 int main(void)
 {
 	TEEC_Session s1, s2, s3;
@@ -278,8 +392,10 @@ int main(void)
 
 	test_inc(&s1);
 	test_buffers(&s1);
+	test_touch_first_byte(&s1);
 	test_services(&s1);
 	test_storage(&s1);
+	test_write_input();
 
 	/* A second session of the same (multi-instance) TA counts on its own. */
 	memset(&op, 0, sizeof(op));

@@ -251,6 +251,45 @@ impl Parameters {
         Ok(())
     }
 
+    /// Copies `dst.len()` bytes from `offset` into memory reference `index`
+    /// (input or inout) into `dst`, touching nothing else of it: for a caller
+    /// that needs a few bytes of a large buffer. A range beyond the reference
+    /// gives `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn read_memref_at(&self, index: usize, offset: usize, dst: &mut [u8]) -> Result<()> {
+        let addr = match self.slot(index)? {
+            (t, Param::Memref { addr, capacity, .. })
+                if t.is_input() && fits(offset, dst.len(), capacity) =>
+            {
+                addr + offset
+            }
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        // SAFETY: decode() checked [addr, addr + capacity) readable (its caller's
+        // contract) and [offset, offset + dst.len()) lies inside it; `dst` is the
+        // caller's own memory, not a mapped parameter.
+        unsafe { crate::user_mem::copy_in(addr, dst) };
+        Ok(())
+    }
+
+    /// Writes `data` at `offset` into memory reference `index` (output or
+    /// inout), leaving the rest of it and its reported size as they are: for
+    /// a handler that updates a few bytes of a large buffer in place. A range
+    /// beyond the reference gives `TEE_ERROR_BAD_PARAMETERS`.
+    pub fn write_memref_at(&mut self, index: usize, offset: usize, data: &[u8]) -> Result<()> {
+        let addr = match self.slot(index)? {
+            (t, Param::Memref { addr, capacity, .. })
+                if t.is_output() && fits(offset, data.len(), capacity) =>
+            {
+                addr + offset
+            }
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        // SAFETY: decode() checked [addr, addr + capacity) writable for output
+        // memrefs, and [offset, offset + data.len()) lies inside it.
+        unsafe { crate::user_mem::copy_out(addr, data) };
+        Ok(())
+    }
+
     /// Writes `data` to the start of memory reference `index` (output or inout) and
     /// reports `data.len()` as its size. If the buffer is smaller, nothing is written,
     /// the size reported is `data.len()` (what the client needs) and the result is
@@ -294,6 +333,25 @@ impl Parameters {
         Err(Error::SHORT_BUFFER)
     }
 
+    /// Stores `byte` at the start of memory reference `index` although it is an
+    /// input: a probe of the TEE, not something a TA should do
+    /// (`TEE_ERROR_BAD_PARAMETERS` unless `index` is a non-empty input memref).
+    /// GP leaves it undefined: OP-TEE maps inputs writable and the byte lands in
+    /// the client's buffer; oxtee maps them read-only and the store kills the TA
+    /// (the client sees `TEE_ERROR_TARGET_DEAD`).
+    #[doc(hidden)]
+    pub fn probe_write_input(&self, index: usize, byte: u8) -> Result<()> {
+        let addr = match self.slot(index)? {
+            (ParamType::MemrefInput, Param::Memref { addr, capacity, .. }) if capacity > 0 => addr,
+            _ => return Err(Error::BAD_PARAMETERS),
+        };
+        // SAFETY: decode() checked [addr, addr + capacity) readable: mapped parameter
+        // memory holding no Rust object (it is only ever copied). A volatile store
+        // there either lands or, on a read-only mapping, faults and ends the TA.
+        unsafe { core::ptr::write_volatile(addr as *mut u8, byte) };
+        Ok(())
+    }
+
     /// Writes output values and memref sizes back into `raw` (input parameters and
     /// types are left as they are).
     pub fn write_back(&self, raw: &mut UteeParams) {
@@ -308,6 +366,11 @@ impl Parameters {
             };
         }
     }
+}
+
+/// `[offset, offset + len)` lies inside a reference of `capacity` bytes.
+fn fits(offset: usize, len: usize, capacity: usize) -> bool {
+    offset.checked_add(len).is_some_and(|end| end <= capacity)
 }
 
 fn check_range(t: ParamType, addr: usize, size: usize, access: AccessCheck<'_>) -> Result<()> {
@@ -563,6 +626,90 @@ mod tests {
             Err(Error::BAD_PARAMETERS),
             "memref is not a value"
         );
+    }
+
+    #[test]
+    fn the_input_probe_stores_into_inputs_only() {
+        let mut input = [0u8; 4];
+        let mut inout = [0u8; 4];
+        let arena = [
+            input.as_ptr() as usize..input.as_ptr() as usize + input.len(),
+            inout.as_ptr() as usize..inout.as_ptr() as usize + inout.len(),
+        ];
+        let check =
+            |_: u32, a: usize, l: usize| arena.iter().any(|r| a >= r.start && a + l <= r.end);
+        let r = raw(
+            tee_param_types(MI, MIO, MI, VI),
+            [
+                (input.as_mut_ptr() as u64, 4),
+                (inout.as_mut_ptr() as u64, 4),
+                (0, 0),
+                (1, 2),
+            ],
+        );
+        let p = decode(&r, &check).unwrap();
+        // On the host the memory is writable, as OP-TEE maps inputs.
+        p.probe_write_input(0, 0x5a).unwrap();
+        assert_eq!(input, [0x5a, 0, 0, 0]);
+        for other in [1, 2, 3, 4] {
+            assert_eq!(p.probe_write_input(other, 1), Err(Error::BAD_PARAMETERS));
+        }
+        assert_eq!(inout, [0; 4]);
+    }
+
+    #[test]
+    fn memref_bytes_at_an_offset() {
+        let mut buf = *b"0123456789";
+        let a = buf.as_mut_ptr() as u64;
+        let r = raw(
+            tee_param_types(MIO, MI, MO, NO),
+            [(a, 10), (a, 4), (a + 6, 4), (0, 0)],
+        );
+        let mut p = decode(&r, &inside(&buf)).unwrap();
+        let mut two = [0u8; 2];
+        p.read_memref_at(0, 8, &mut two).unwrap();
+        assert_eq!(&two, b"89");
+        p.read_memref_at(1, 0, &mut two).unwrap();
+        assert_eq!(&two, b"01");
+        for (index, offset, len) in [(0, 9, 2), (0, 11, 0), (0, usize::MAX, 2), (1, 3, 2)] {
+            let mut dst = vec![0u8; len];
+            assert_eq!(
+                p.read_memref_at(index, offset, &mut dst),
+                Err(Error::BAD_PARAMETERS),
+                "param {index} offset {offset} len {len}"
+            );
+        }
+        assert_eq!(
+            p.read_memref_at(2, 0, &mut two),
+            Err(Error::BAD_PARAMETERS),
+            "output-only"
+        );
+        assert_eq!(
+            p.read_memref_at(3, 0, &mut []),
+            Err(Error::BAD_PARAMETERS),
+            "none"
+        );
+        p.write_memref_at(0, 0, b"A").unwrap();
+        p.write_memref_at(2, 3, b"Z").unwrap();
+        assert_eq!(
+            p.write_memref_at(1, 0, b"x"),
+            Err(Error::BAD_PARAMETERS),
+            "input-only"
+        );
+        assert_eq!(
+            p.write_memref_at(2, 3, b"xy"),
+            Err(Error::BAD_PARAMETERS),
+            "past the end"
+        );
+        assert_eq!(
+            p.write_memref_at(2, usize::MAX, b"x"),
+            Err(Error::BAD_PARAMETERS)
+        );
+        let mut out = r;
+        p.write_back(&mut out);
+        assert_eq!(&buf, b"A12345678Z");
+        assert_eq!(out.get(0), Some((a, 10)), "size as the client gave it");
+        assert_eq!(out.get(2), Some((a + 6, 4)));
     }
 
     #[test]

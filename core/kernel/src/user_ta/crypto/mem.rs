@@ -64,7 +64,7 @@ impl Mem<'_> {
         len: u64,
         mut f: impl FnMut(u64, &[u8]) -> Result<(), TeeError>,
     ) -> Result<(), TeeError> {
-        let mut buf = Zeroizing::new(alloc::vec![0u8; CHUNK.min(len as usize)]);
+        let mut buf = zeroed(CHUNK.min(len as usize))?;
         let mut off = 0u64;
         for piece in UserSlice::new(va, len).chunks(CHUNK as u64) {
             let bytes = &mut buf[..piece.len() as usize];
@@ -76,11 +76,35 @@ impl Mem<'_> {
     }
 }
 
-/// Writes `out` to the TA in one piece.
-pub(super) fn zeroed(len: usize) -> Result<Zeroizing<Vec<u8>>, TeeError> {
+/// A buffer of `len` zero bytes for a TA's data, wiped when dropped.
+pub(super) fn zeroed(len: usize) -> Result<Wiped, TeeError> {
     let mut v = Vec::new();
     v.try_reserve_exact(len)
         .map_err(|_| TeeError::OUT_OF_MEMORY)?;
     v.resize(len, 0);
-    Ok(Zeroizing::new(v))
+    Ok(Wiped(v))
+}
+
+/// The core's copy of a TA's data for one call (plaintext, outputs), wiped
+/// when dropped a word at a time: every streamed crypto call passes its data
+/// through such buffers, and a byte-wise wipe costs eight times the stores.
+pub(super) struct Wiped(Vec<u8>);
+
+impl core::ops::Deref for Wiped {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Wiped {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.0
+    }
+}
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        oxtee_pta::wipe_bytes(&mut self.0);
+    }
 }

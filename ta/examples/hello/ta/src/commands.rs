@@ -33,6 +33,15 @@ pub(crate) const CMD_STORE: u32 = 7;
 pub(crate) const CMD_LOAD: u32 = 8;
 /// memref[0] (input) object id: deleted.
 pub(crate) const CMD_DELETE: u32 = 9;
+/// memref[0] (input, not empty): the TA stores a byte into it, which GP leaves
+/// undefined. oxtee maps inputs read-only: the store faults and the client sees
+/// `TEE_ERROR_TARGET_DEAD`. OP-TEE maps them writable: the command succeeds and
+/// the byte (0x5a) lands in the client's shared memory.
+pub(crate) const CMD_WRITE_INPUT: u32 = 20;
+/// memref[0] (inout, at least one byte): its first byte read and written back plus one
+/// (wrapping), nothing else of the buffer read or written; the size stays as given. The
+/// memory-reference round trip of `make bench` (bench/client/oxtee-bench.c).
+pub(crate) const CMD_TOUCH_FIRST_BYTE: u32 = 21;
 
 const NONE: T = T::None;
 
@@ -96,6 +105,16 @@ pub(crate) fn run(command: u32, params: &mut Parameters, invocations: u32) -> Re
             params.expect([T::MemrefInput, NONE, NONE, NONE])?;
             let id = params.read_memref(0)?;
             PersistentObject::open(&id, flags::ACCESS_WRITE_META)?.delete()
+        }
+        CMD_WRITE_INPUT => {
+            params.expect([T::MemrefInput, NONE, NONE, NONE])?;
+            params.probe_write_input(0, 0x5a)
+        }
+        CMD_TOUCH_FIRST_BYTE => {
+            params.expect([T::MemrefInout, NONE, NONE, NONE])?;
+            let mut first = [0u8];
+            params.read_memref_at(0, 0, &mut first)?;
+            params.write_memref_at(0, 0, &[first[0].wrapping_add(1)])
         }
         _ => Err(Error::NOT_SUPPORTED),
     }
@@ -163,6 +182,43 @@ mod tests {
         assert_eq!(
             run(99, &mut decode(&raw(0, &[])), 1),
             Err(Error::NOT_SUPPORTED)
+        );
+    }
+
+    #[test]
+    fn write_input_takes_one_non_empty_input() {
+        // On the host the buffer is writable, as OP-TEE maps inputs.
+        let mut buf = [0u8; 3];
+        let mut p = decode(&raw(5, &[(buf.as_mut_ptr() as u64, 3)]));
+        run(CMD_WRITE_INPUT, &mut p, 1).unwrap();
+        assert_eq!(buf, [0x5a, 0, 0]);
+        let mut p = decode(&raw(5, &[(0, 0)]));
+        assert_eq!(run(CMD_WRITE_INPUT, &mut p, 1), Err(Error::BAD_PARAMETERS));
+        let mut p = decode(&raw(7, &[(buf.as_mut_ptr() as u64, 3)]));
+        assert_eq!(run(CMD_WRITE_INPUT, &mut p, 1), Err(Error::BAD_PARAMETERS));
+    }
+
+    #[test]
+    fn touch_first_byte_leaves_the_rest() {
+        let mut buf = [0xFFu8, 7, 7, 7];
+        let r = raw(7, &[(buf.as_mut_ptr() as u64, 4)]);
+        let mut p = decode(&r);
+        run(CMD_TOUCH_FIRST_BYTE, &mut p, 1).unwrap();
+        let mut back = r;
+        p.write_back(&mut back);
+        assert_eq!(buf, [0, 7, 7, 7], "wraps, rest untouched");
+        assert_eq!(back.get(0).map(|v| v.1), Some(4), "size unchanged");
+        let mut p = decode(&raw(7, &[(0, 0)]));
+        assert_eq!(
+            run(CMD_TOUCH_FIRST_BYTE, &mut p, 1),
+            Err(Error::BAD_PARAMETERS),
+            "empty"
+        );
+        let mut p = decode(&raw(5, &[(buf.as_mut_ptr() as u64, 4)]));
+        assert_eq!(
+            run(CMD_TOUCH_FIRST_BYTE, &mut p, 1),
+            Err(Error::BAD_PARAMETERS),
+            "input"
         );
     }
 

@@ -148,3 +148,26 @@ fn objects_persist_across_instances() {
     assert_eq!(sim.storage(|st| st.ids().len()), 0);
     assert_eq!(sim.storage(|st| st.open_handles()), 0, "no handle leaked");
 }
+
+#[test]
+fn touch_first_byte_on_a_large_buffer() {
+    let (mut sim, s) = open();
+    let mut data = vec![0x5Au8; 64 * 1024];
+    data[0] = 41;
+    let mut p = params(Param::inout(&data), Param::None);
+    sim.invoke(s, CMD_TOUCH_FIRST_BYTE, &mut p).unwrap();
+    let out = p[0].output().unwrap();
+    assert_eq!(out.len(), 64 * 1024, "size as given");
+    assert_eq!(out[0], 42);
+    assert!(out[1..].iter().all(|&b| b == 0x5A), "the rest untouched");
+    let mut p = params(Param::inout(&[]), Param::None);
+    assert_eq!(
+        sim.invoke(s, CMD_TOUCH_FIRST_BYTE, &mut p),
+        Err(Error::BAD_PARAMETERS)
+    );
+    let mut p = params(Param::input(&[1]), Param::None);
+    assert_eq!(
+        sim.invoke(s, CMD_TOUCH_FIRST_BYTE, &mut p),
+        Err(Error::BAD_PARAMETERS)
+    );
+}
