@@ -54,7 +54,9 @@ tree=$(git describe --always --dirty 2>/dev/null || echo unknown)
 		base_rev=$(git rev-parse --short "$BASE")
 		rm -rf "$work/base"
 		mkdir -p "$work/base"
-		git archive "$BASE" | tar -x -C "$work/base"
+		# -m: files dated now, so cargo (which fingerprints path crates by
+		# modification time, under one hash for every copy of the tree) rebuilds them.
+		git archive "$BASE" | tar -x -m -C "$work/base"
 		build_core "$work/base" base
 		echo "- Before: $base_rev ($(git log -1 --format=%s "$BASE" | cut -c1-80))"
 		echo
