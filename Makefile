@@ -74,12 +74,15 @@ clippy: deps
 	OXTEE_BL_PUBKEY=$(abspath bootloader/keys/dev-ed25519.pub.bin) \
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-crypto --no-default-features --lib --tests -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-hello-ta -p oxtee-store-ta -p oxtee-keys-ta -p oxtee-libutee --target aarch64-unknown-none -- -D warnings
 	$(CARGO) clippy -q -p oxtee-teec -p hello-client-rs --target aarch64-unknown-linux-gnu -- -D warnings
 
 host-test: deps
 	$(CARGO) test -q --workspace
+	# oxtee-crypto without any optional algorithm family (src/families.rs).
+	$(CARGO) test -q -p oxtee-crypto --no-default-features --lib --test families
 
 # The host tests on real files (#[ignore]d in plain `cargo test`, where the
 # files are absent): Debian's signed TAs with the TA dev kit's key, and the
@@ -270,6 +273,17 @@ dist:
 
 replay-test:
 	bash tools/replay-test.sh $(O)/replay
+
+# Where the core image's bytes go, per crate (bench/size.md): this tree's
+# image against SIZE_BASE (a git revision) when given; SIZE_FAMILIES=1 adds
+# the image without each optional algorithm family (bench/README.md).
+SIZE_BASE ?=
+SIZE_FAMILIES ?= 0
+.PHONY: size-table
+size-table: core
+	O=$(O) SIZE_BASE=$(SIZE_BASE) SIZE_FAMILIES=$(SIZE_FAMILIES) NM=$(OXTEE_NM) \
+		OBJCOPY=$(OXTEE_OBJCOPY) OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) \
+		CARGO="$(OXTEE_CARGO)" bash tools/size-report.sh
 
 # Benchmark: OP-TEE and oxtee booted in turn on the same QEMU, the client
 # bench/client/oxtee-bench.c run in each; table in bench/results.md

@@ -49,7 +49,7 @@ OXTEE_NM := $(CROSS_COMPILE_core)nm
 OXTEE_CONTRACT_READ := O PLATFORM PLATFORM_FLAVOR ARCH CFG_ARM64_core \
 	CROSS_COMPILE CROSS_COMPILE_core CROSS_COMPILE64 TA_SIGN_KEY TA_PUBLIC_KEY \
 	OXTEE_TA_KEY EARLY_TA_PATHS CFG_IN_TREE_EARLY_TAS CARGO RUSTC CARGO_HOME \
-	OXTEE_BUILD_STD OXTEE_TAS
+	OXTEE_BUILD_STD OXTEE_TAS OXTEE_CRYPTO_FAMILIES
 OXTEE_CONTRACT_IGNORED := DEBUG CFG_TEE_CORE_LOG_LEVEL CFG_TEE_TA_LOG_LEVEL \
 	CFG_USER_TA_TARGETS ta-targets CROSS_COMPILE_ta_arm64 CROSS_COMPILE_ta_arm32 \
 	CROSS_COMPILE_ta_rv64 HOST_PREFIX COMPILER V AFLAGS PYTHON3 \
@@ -142,6 +142,11 @@ $(O)/keys/ta-keys.bin: $(OXTEE_TA_KEYS_NEED) core-tools FORCE
 	@cat $@.public $@.oxtee > $@.tmp && rm -f $@.public $@.oxtee
 	@cmp -s $@.tmp $@ 2>/dev/null && rm $@.tmp || mv $@.tmp $@
 
+# OXTEE_CRYPTO_FAMILIES="dh curve25519 ..." (or "none"): the core carries only
+# those of oxtee-crypto's optional algorithm families (des md5 sha3 sm dsa dh
+# curve25519); unset, all of them, OP-TEE's default CFG_CRYPTO_* set.
+OXTEE_CORE_FEATURES := $(if $(filter-out undefined,$(origin OXTEE_CRYPTO_FAMILIES)),--no-default-features --features '$(filter-out none,$(OXTEE_CRYPTO_FAMILIES))')
+
 # tee-pager_v2.bin is the loaded image, tee-pageable_v2.bin is empty (no
 # pager), tee-raw.bin the same bytes as the pager image, tee.bin the image
 # behind OP-TEE's header v1 (single-file loaders).
@@ -151,7 +156,7 @@ $(CORE_OUT)/tee-header_v2.bin: $(O)/keys/ta-keys.bin core-tools FORCE
 	@mkdir -p $(CORE_OUT)
 	OXTEE_TA_KEYS=$(abspath $(O)/keys/ta-keys.bin) $(OXTEE_TARGET_ENV) \
 		$(OXTEE_CARGO) build $(OXTEE_CARGO_FLAGS) $(OXTEE_TARGET_FLAGS) --release -q \
-		-p oxtee-core --target $(BL_TARGET)
+		-p oxtee-core --target $(BL_TARGET) $(OXTEE_CORE_FEATURES)
 	cp $(TARGET_DIR)/$(BL_TARGET)/release/oxtee-core $(CORE_OUT)/tee.elf
 	$(OXTEE_OBJCOPY) -O binary $(CORE_OUT)/tee.elf $(CORE_OUT)/tee-pager_v2.bin
 	cp $(CORE_OUT)/tee-pager_v2.bin $(CORE_OUT)/tee-raw.bin

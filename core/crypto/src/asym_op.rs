@@ -17,6 +17,7 @@ use crate::asym::rsa::{RsaCipherScheme, RsaKeyPair, RsaPublicKey, RsaSignScheme}
 use crate::asym::sm2::{sm2_kep, Sm2KepParams, Sm2KepRole, Sm2KeyPair, Sm2PublicKey};
 use crate::asym::x25519::X25519KeyPair;
 use crate::error::{CryptoError, CryptoResult};
+use crate::families;
 use crate::object::{Attribute, KeyObject};
 use crate::rng::{RandCoreAdapter, Rng};
 
@@ -234,7 +235,7 @@ pub fn asymmetric_operate(
             }
             _ => return Err(CryptoError::Generic),
         },
-        TEE_ALG_SM2_PKE => match mode {
+        TEE_ALG_SM2_PKE if families::SM => match mode {
             TEE_MODE_ENCRYPT => sm2_public(key)?.encrypt(src, r)?,
             TEE_MODE_DECRYPT => return sm2_pair(key)?.decrypt(src),
             _ => return Err(CryptoError::Generic),
@@ -256,10 +257,10 @@ pub fn asymmetric_operate(
             let scheme = RsaSignScheme::from_alg(a, pss_salt_len(params))?;
             rsa_pair(key)?.sign(scheme, src, r)?
         }
-        TEE_ALG_DSA_SHA1 | TEE_ALG_DSA_SHA224 | TEE_ALG_DSA_SHA256 => {
+        TEE_ALG_DSA_SHA1 | TEE_ALG_DSA_SHA224 | TEE_ALG_DSA_SHA256 if families::DSA => {
             dsa_pair(key)?.sign(HashAlg::from_sig_alg(algo)?, src, r)?
         }
-        TEE_ALG_ED25519 => {
+        TEE_ALG_ED25519 if families::CURVE25519 => {
             let p = eddsa_params(params)?;
             Ed25519KeyPair::from_components(
                 key.need(TEE_ATTR_ED25519_PRIVATE_VALUE)?,
@@ -268,7 +269,7 @@ pub fn asymmetric_operate(
             .sign(src, p)?
         }
         a if is_ecdsa(a) => ecc_pair(key)?.ecdsa_sign(src, r)?,
-        TEE_ALG_SM2_DSA_SM3 => sm2_pair(key)?.sign(src, r)?,
+        TEE_ALG_SM2_DSA_SM3 if families::SM => sm2_pair(key)?.sign(src, r)?,
         _ => return Err(BAD),
     };
     finish(Ok(Zeroizing::new(out)), &adapter)
@@ -305,14 +306,16 @@ pub fn asymmetric_verify(
             }
             rsa_public(key)?.verify(scheme, digest, sig)
         }
-        TEE_MAIN_ALGO_DSA => dsa_public(key)?.verify(HashAlg::from_sig_alg(algo)?, digest, sig),
-        TEE_MAIN_ALGO_ED25519 => {
+        TEE_MAIN_ALGO_DSA if families::DSA => {
+            dsa_public(key)?.verify(HashAlg::from_sig_alg(algo)?, digest, sig)
+        }
+        TEE_MAIN_ALGO_ED25519 if families::CURVE25519 => {
             let p = eddsa_params(params)?;
             Ed25519PublicKey::from_bytes(key.need(TEE_ATTR_ED25519_PUBLIC_VALUE)?)?
                 .verify(digest, sig, p)
         }
         TEE_MAIN_ALGO_ECDSA => ecc_public(key)?.ecdsa_verify(digest, sig),
-        TEE_MAIN_ALGO_SM2_DSA => sm2_public(key)?.verify(digest, sig),
+        TEE_MAIN_ALGO_SM2_DSA if families::SM => sm2_public(key)?.verify(digest, sig),
         _ => Err(CryptoError::NotSupported),
     }
 }
@@ -346,7 +349,7 @@ pub fn derive_key(
         })
     };
     match algo {
-        TEE_ALG_DH_DERIVE_SHARED_SECRET => {
+        TEE_ALG_DH_DERIVE_SHARED_SECRET if families::DH => {
             let [Attribute::Ref {
                 id: TEE_ATTR_DH_PUBLIC_VALUE,
                 data,
@@ -381,7 +384,7 @@ pub fn derive_key(
             }
             plain(ecc_pair(key1)?.ecdh(x, y)?)
         }
-        TEE_ALG_X25519 => {
+        TEE_ALG_X25519 if families::CURVE25519 => {
             let [Attribute::Ref {
                 id: TEE_ATTR_X25519_PUBLIC_VALUE,
                 data,
@@ -399,7 +402,9 @@ pub fn derive_key(
             let s = k.shared_secret(data)?;
             plain(Zeroizing::new(s.to_vec()))
         }
-        TEE_ALG_SM2_KEP => sm2_kep_derive(key1, key2.ok_or(BAD)?, params, out_max_bits),
+        TEE_ALG_SM2_KEP if families::SM => {
+            sm2_kep_derive(key1, key2.ok_or(BAD)?, params, out_max_bits)
+        }
         a if tee_alg_get_main_alg(a) == TEE_MAIN_ALGO_HKDF => {
             let ikm = key1.secret().ok_or(BAD)?;
             let mut hash = if a == TEE_ALG_HKDF {

@@ -3,8 +3,10 @@
 //! XTS is composed here from the block cipher (tweak doubling and ciphertext stealing per
 //! IEEE 1619) because the `xts-mode` crate cannot continue a data unit across calls.
 //!
-//! Each engine is built for a concrete RustCrypto cipher by the `dispatch_*` macros, from the main
-//! algorithm (`TEE_MAIN_ALGO_*`) and the key length.
+//! Each engine is built for a RustCrypto cipher type by the `dispatch_*` macros, from the main
+//! algorithm (`TEE_MAIN_ALGO_*`) and the key length: one type per family (`des_any`), so
+//! each engine is compiled for DES/3DES and SM4 rather than for every key size (AES runs on
+//! `aes_modes`).
 
 use alloc::boxed::Box;
 
@@ -33,10 +35,10 @@ macro_rules! dispatch_any {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_DES, 8) => $f::<des::Des>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_DES3, 16) => $f::<des::TdesEde2>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_DES3, 24) => $f::<des::TdesEde3>($key $(, $arg)*),
-            (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_DES, 8) | (TEE_MAIN_ALGO_DES3, 16 | 24) if $crate::families::DES => {
+                $f::<$crate::des_any::DesAny>($key $(, $arg)*)
+            }
+            (TEE_MAIN_ALGO_SM4, 16) if $crate::families::SM => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }
     }};
@@ -47,7 +49,7 @@ macro_rules! dispatch_128 {
     ($main:expr, $key:expr, $f:ident ( $($arg:expr),* )) => {{
         use supplicant_proto::tee_crypto::*;
         match ($main, $key.len()) {
-            (TEE_MAIN_ALGO_SM4, 16) => $f::<sm4::Sm4>($key $(, $arg)*),
+            (TEE_MAIN_ALGO_SM4, 16) if $crate::families::SM => $f::<sm4::Sm4>($key $(, $arg)*),
             _ => Err($crate::error::CryptoError::BadParameters),
         }
     }};

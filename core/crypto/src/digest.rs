@@ -5,10 +5,11 @@ use alloc::boxed::Box;
 use digest::{Digest, ExtendableOutput, ExtendableOutputReset, Update, XofReader};
 use supplicant_proto::tee_crypto::*;
 
-use crate::hash;
+use crate::asym::hash::HashAlg;
+use crate::{families, hash};
 
 /// A running hash computation behind a uniform, object-safe interface.
-pub(crate) trait Hasher: Send {
+pub(crate) trait Hasher: Send + Sync {
     fn update(&mut self, data: &[u8]);
     /// Write the digest (or, for an XOF, `out.len()` bytes of output) and reset.
     fn finalize_reset(&mut self, out: &mut [u8]);
@@ -23,7 +24,7 @@ pub(crate) trait Hasher: Send {
 
 struct Fixed<D>(D);
 
-impl<D: Digest + digest::FixedOutputReset + Clone + Send + 'static> Hasher for Fixed<D> {
+impl<D: Digest + digest::FixedOutputReset + Clone + Send + Sync + 'static> Hasher for Fixed<D> {
     fn update(&mut self, data: &[u8]) {
         Digest::update(&mut self.0, data);
     }
@@ -41,8 +42,8 @@ struct Xof<D: ExtendableOutput>(D, Option<D::Reader>);
 
 impl<D> Hasher for Xof<D>
 where
-    D: Update + ExtendableOutput + ExtendableOutputReset + Clone + Default + Send + 'static,
-    D::Reader: Clone + Send,
+    D: Update + ExtendableOutput + ExtendableOutputReset + Clone + Default + Send + Sync + 'static,
+    D::Reader: Clone + Send + Sync,
 {
     fn update(&mut self, data: &[u8]) {
         if self.1.is_none() {
@@ -86,6 +87,20 @@ pub fn digest_len(algorithm: u32) -> Option<usize> {
     })
 }
 
+/// Input block length in bytes of a fixed-length digest (HMAC's B), `None` for an XOF or an
+/// unknown ID.
+pub(crate) fn block_len(algorithm: u32) -> Option<usize> {
+    Some(match algorithm {
+        TEE_ALG_MD5 | TEE_ALG_SHA1 | TEE_ALG_SHA224 | TEE_ALG_SHA256 | TEE_ALG_SM3 => 64,
+        TEE_ALG_SHA384 | TEE_ALG_SHA512 => 128,
+        TEE_ALG_SHA3_224 => 144,
+        TEE_ALG_SHA3_256 => 136,
+        TEE_ALG_SHA3_384 => 104,
+        TEE_ALG_SHA3_512 => 72,
+        _ => return None,
+    })
+}
+
 /// Whether `algorithm` is an extendable-output function.
 pub fn is_xof(algorithm: u32) -> bool {
     matches!(algorithm, TEE_ALG_SHAKE128 | TEE_ALG_SHAKE256)
@@ -95,21 +110,27 @@ pub fn is_xof(algorithm: u32) -> bool {
 /// installed accelerator's block functions when the CPU has them, software otherwise).
 pub(crate) fn new_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
     Some(match algorithm {
-        TEE_ALG_MD5 => Box::new(Fixed(md5::Md5::new())),
+        TEE_ALG_MD5 if families::MD5 => Box::new(Fixed(md5::Md5::new())),
         TEE_ALG_SHA1 => Box::new(Fixed(hash::Sha1::new())),
         TEE_ALG_SHA224 => Box::new(Fixed(hash::Sha224::new())),
         TEE_ALG_SHA256 => Box::new(Fixed(hash::Sha256::new())),
         TEE_ALG_SHA384 => Box::new(Fixed(hash::Sha384::new())),
         TEE_ALG_SHA512 => Box::new(Fixed(hash::Sha512::new())),
-        TEE_ALG_SHA3_224 => Box::new(Fixed(hash::Sha3_224::new())),
-        TEE_ALG_SHA3_256 => Box::new(Fixed(hash::Sha3_256::new())),
-        TEE_ALG_SHA3_384 => Box::new(Fixed(hash::Sha3_384::new())),
-        TEE_ALG_SHA3_512 => Box::new(Fixed(hash::Sha3_512::new())),
-        TEE_ALG_SM3 => Box::new(Fixed(sm3::Sm3::new())),
-        TEE_ALG_SHAKE128 => Box::new(Xof(hash::Shake128::default(), None)),
-        TEE_ALG_SHAKE256 => Box::new(Xof(hash::Shake256::default(), None)),
+        TEE_ALG_SHA3_224 if families::SHA3 => Box::new(Fixed(hash::Sha3_224::new())),
+        TEE_ALG_SHA3_256 if families::SHA3 => Box::new(Fixed(hash::Sha3_256::new())),
+        TEE_ALG_SHA3_384 if families::SHA3 => Box::new(Fixed(hash::Sha3_384::new())),
+        TEE_ALG_SHA3_512 if families::SHA3 => Box::new(Fixed(hash::Sha3_512::new())),
+        TEE_ALG_SM3 if families::SM => Box::new(Fixed(sm3::Sm3::new())),
+        TEE_ALG_SHAKE128 if families::SHA3 => Box::new(Xof(hash::Shake128::default(), None)),
+        TEE_ALG_SHAKE256 if families::SHA3 => Box::new(Xof(hash::Shake256::default(), None)),
         _ => return None,
     })
+}
+
+/// A fresh hasher for a hash the asymmetric schemes name; `None` for a family left out of the
+/// build.
+pub(crate) fn hasher_of(hash: HashAlg) -> Option<Box<dyn Hasher>> {
+    new_hasher(hash.tee_alg())
 }
 
 /// One-shot digest helper for other parts of the core (and the asymmetric half): hash `data`

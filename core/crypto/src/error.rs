@@ -73,6 +73,15 @@ impl CryptoError {
     }
 }
 
+impl From<oxtee_crypto_fast::Error> for CryptoError {
+    fn from(e: oxtee_crypto_fast::Error) -> Self {
+        match e {
+            oxtee_crypto_fast::Error::BadParameters => Self::BadParameters,
+            oxtee_crypto_fast::Error::SignatureInvalid => Self::SignatureInvalid,
+        }
+    }
+}
+
 impl From<CryptoError> for supplicant_proto::tee_error::TeeError {
     /// The wire code of a cryptographic failure (origin TEE), at the
     /// boundary where the core answers the TA.

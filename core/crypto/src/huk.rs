@@ -2,11 +2,12 @@
 //! HMAC-SHA256 keyed with the HUK over the usage (u32, little-endian) and the constant data,
 //! truncated to the requested length.
 
+use supplicant_proto::tee_crypto::TEE_ALG_SHA256;
+
 use crate::hash::Sha256;
-use hmac::{Hmac, Mac};
-use zeroize::Zeroize;
 
 use crate::error::{CryptoError, CryptoResult};
+use crate::hmac::Hmac;
 
 /// Longest subkey (`HUK_SUBKEY_MAX_LEN`).
 pub const HUK_SUBKEY_MAX_LEN: usize = 32;
@@ -16,13 +17,11 @@ pub fn huk_subkey_derive(huk: &[u8], usage: u32, data: &[u8], out: &mut [u8]) ->
     if out.len() > HUK_SUBKEY_MAX_LEN {
         return Err(CryptoError::BadParameters);
     }
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(huk).map_err(|_| CryptoError::Generic)?;
+    let mut mac = Hmac::new(TEE_ALG_SHA256, huk).ok_or(CryptoError::Generic)?;
     mac.update(&usage.to_le_bytes());
     mac.update(data);
-    let mut tag = mac.finalize().into_bytes();
-    out.copy_from_slice(&tag[..out.len()]);
-    // The whole tag is key material, also the part past `out`.
-    tag.as_mut_slice().zeroize();
+    // Writes the tag's first `out.len()` bytes and wipes the rest.
+    mac.finalize_reset(out);
     Ok(())
 }
 
@@ -41,7 +40,7 @@ pub fn tee_device_id(huk: &[u8]) -> CryptoResult<[u8; 16]> {
     let mut h = Sha256::new();
     h.update(DEVICE_ID_PREFIX);
     h.update(die_id);
-    die_id.zeroize();
+    zeroize::Zeroize::zeroize(&mut die_id);
     let digest = h.finalize();
     let mut id = [0u8; 16];
     id.copy_from_slice(&digest[..16]);

@@ -1,19 +1,19 @@
-//! MAC engines: HMAC over every digest (SHA-1, SHA-2 and SHA-3 on the `hash` types, which use the
+//! MAC engines: HMAC over every digest (`crate::hmac`, on the `hash` types, which use the
 //! accelerator), AES/DES3 CMAC and CBC-MAC (NOPAD and PKCS#5 padding), whose whole blocks are
 //! chained in one call (AES on the accelerator: `AesKey::cbc_mac`).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use digest::{KeyInit, Mac};
-use hmac::Hmac;
 use supplicant_proto::tee_crypto::*;
 use zeroize::Zeroizing;
 
 use crate::aes_key::AesKey;
 use crate::block::{dispatch_any, new_raw, BlockEnc, Cipher};
+use crate::des_any::DesAny;
 use crate::error::{CryptoError, CryptoResult};
-use crate::hash;
+use crate::families;
+use crate::hmac::Hmac;
 
 /// A keyed MAC computation.
 pub(crate) trait MacState: Send {
@@ -30,39 +30,23 @@ pub(crate) trait MacState: Send {
     fn box_clone(&self) -> Box<dyn MacState>;
 }
 
-#[derive(Clone)]
-struct RustCryptoMac<M: Clone> {
-    fresh: M,
-    cur: M,
-}
-
-impl<M: Mac + Clone + Send + 'static> MacState for RustCryptoMac<M> {
+impl MacState for Hmac {
     fn init(&mut self, _iv: &[u8]) -> CryptoResult<()> {
-        self.cur = self.fresh.clone();
+        self.restart();
         Ok(())
     }
     fn update(&mut self, data: &[u8]) {
-        Mac::update(&mut self.cur, data);
+        Hmac::update(self, data);
     }
     fn finalize(&mut self, out: &mut [u8]) {
-        let cur = core::mem::replace(&mut self.cur, self.fresh.clone());
-        let tag = cur.finalize().into_bytes();
-        out.copy_from_slice(&tag[..out.len()]);
+        self.finalize_reset(out);
     }
     fn mac_len(&self) -> usize {
-        <M as digest::OutputSizeUser>::output_size()
+        self.output_len()
     }
     fn box_clone(&self) -> Box<dyn MacState> {
         Box::new(self.clone())
     }
-}
-
-fn keyed<M: Mac + KeyInit + Clone + Send + 'static>(key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
-    let m = <M as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?;
-    Ok(Box::new(RustCryptoMac {
-        fresh: m.clone(),
-        cur: m,
-    }))
 }
 
 /// CBC-MAC: the last block of CBC encryption, optionally after PKCS#5 padding.
@@ -277,21 +261,23 @@ fn aes_key(key: &[u8]) -> CryptoResult<Box<dyn BlockEnc>> {
 pub(crate) fn new_mac(algorithm: u32, key: &[u8]) -> CryptoResult<Box<dyn MacState>> {
     let main = tee_alg_get_main_alg(algorithm);
     match algorithm {
-        TEE_ALG_HMAC_MD5 => keyed::<Hmac<md5::Md5>>(key),
-        TEE_ALG_HMAC_SHA1 => keyed::<Hmac<hash::Sha1>>(key),
-        TEE_ALG_HMAC_SHA224 => keyed::<Hmac<hash::Sha224>>(key),
-        TEE_ALG_HMAC_SHA256 => keyed::<Hmac<hash::Sha256>>(key),
-        TEE_ALG_HMAC_SHA384 => keyed::<Hmac<hash::Sha384>>(key),
-        TEE_ALG_HMAC_SHA512 => keyed::<Hmac<hash::Sha512>>(key),
-        TEE_ALG_HMAC_SM3 => keyed::<Hmac<sm3::Sm3>>(key),
-        TEE_ALG_HMAC_SHA3_224 => keyed::<Hmac<hash::Sha3_224>>(key),
-        TEE_ALG_HMAC_SHA3_256 => keyed::<Hmac<hash::Sha3_256>>(key),
-        TEE_ALG_HMAC_SHA3_384 => keyed::<Hmac<hash::Sha3_384>>(key),
-        TEE_ALG_HMAC_SHA3_512 => keyed::<Hmac<hash::Sha3_512>>(key),
+        TEE_ALG_HMAC_MD5
+        | TEE_ALG_HMAC_SHA1
+        | TEE_ALG_HMAC_SHA224
+        | TEE_ALG_HMAC_SHA256
+        | TEE_ALG_HMAC_SHA384
+        | TEE_ALG_HMAC_SHA512
+        | TEE_ALG_HMAC_SM3
+        | TEE_ALG_HMAC_SHA3_224
+        | TEE_ALG_HMAC_SHA3_256
+        | TEE_ALG_HMAC_SHA3_384
+        | TEE_ALG_HMAC_SHA3_512 => {
+            let h = Hmac::new(tee_alg_hash_algo(main), key).ok_or(CryptoError::NotSupported)?;
+            Ok(Box::new(h))
+        }
         TEE_ALG_AES_CMAC => cmac_on(aes_key(key)?),
         TEE_ALG_DES3_CMAC => match key.len() {
-            16 => new_cmac::<des::TdesEde2>(key),
-            24 => new_cmac::<des::TdesEde3>(key),
+            16 | 24 if families::DES => new_cmac::<DesAny>(key),
             _ => Err(CryptoError::BadParameters),
         },
         TEE_ALG_AES_CBC_MAC_NOPAD | TEE_ALG_AES_CBC_MAC_PKCS5 => {

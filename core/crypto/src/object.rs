@@ -18,6 +18,7 @@ use crate::asym::{
     x25519::X25519KeyPair,
 };
 use crate::error::{check_out, CryptoError, CryptoResult};
+use crate::families;
 use crate::rng::{RandCoreAdapter, Rng};
 
 /// One attribute passed to [`KeyObject::populate`] or [`KeyObject::generate`] (`TEE_Attribute`).
@@ -214,6 +215,9 @@ const fn props(
 }
 
 fn type_props(obj_type: u32) -> Option<TypeProps> {
+    if !crate::families::object_type_enabled(obj_type) {
+        return None;
+    }
     match obj_type {
         TEE_TYPE_AES => props(64, 128, 256, 32, SECRET),
         TEE_TYPE_DES => props(64, 64, 64, 8, SECRET),
@@ -676,7 +680,7 @@ impl KeyObject {
                 self.put(TEE_ATTR_RSA_EXPONENT2, &c.dq);
                 self.put(TEE_ATTR_RSA_COEFFICIENT, &c.qinv);
             }
-            TEE_TYPE_DSA_KEYPAIR => {
+            TEE_TYPE_DSA_KEYPAIR if families::DSA => {
                 let k = DsaKeyPair::generate(
                     self.need(TEE_ATTR_DSA_PRIME)?,
                     self.need(TEE_ATTR_DSA_SUBPRIME)?,
@@ -688,7 +692,7 @@ impl KeyObject {
                 self.put(TEE_ATTR_DSA_PRIVATE_VALUE, &x);
                 self.put(TEE_ATTR_DSA_PUBLIC_VALUE, &y);
             }
-            TEE_TYPE_DH_KEYPAIR => {
+            TEE_TYPE_DH_KEYPAIR if families::DH => {
                 let x_bits = match self.find(TEE_ATTR_DH_X_BITS) {
                     Some(Stored::Value(v)) => Some(*v),
                     _ => None,
@@ -714,25 +718,27 @@ impl KeyObject {
                 if ecc_curve_bits(curve)? != key_size {
                     return Err(CryptoError::BadParameters);
                 }
-                let k = EccKeyPair::generate(EccCurve::from_tee(curve)?, r);
+                let k = EccKeyPair::generate(EccCurve::from_tee(curve)?, r)?;
                 let (x, y) = (k.public_key().x().to_vec(), k.public_key().y().to_vec());
                 self.put(TEE_ATTR_ECC_PRIVATE_VALUE, k.private_value());
                 self.put(TEE_ATTR_ECC_PUBLIC_VALUE_X, &x);
                 self.put(TEE_ATTR_ECC_PUBLIC_VALUE_Y, &y);
             }
-            TEE_TYPE_SM2_DSA_KEYPAIR | TEE_TYPE_SM2_PKE_KEYPAIR | TEE_TYPE_SM2_KEP_KEYPAIR => {
-                let k = Sm2KeyPair::generate(r);
+            TEE_TYPE_SM2_DSA_KEYPAIR | TEE_TYPE_SM2_PKE_KEYPAIR | TEE_TYPE_SM2_KEP_KEYPAIR
+                if families::SM =>
+            {
+                let k = Sm2KeyPair::generate(r)?;
                 let (x, y) = k.public_key().coords();
                 self.put(TEE_ATTR_ECC_PRIVATE_VALUE, &k.private_value());
                 self.put(TEE_ATTR_ECC_PUBLIC_VALUE_X, &x);
                 self.put(TEE_ATTR_ECC_PUBLIC_VALUE_Y, &y);
             }
-            TEE_TYPE_X25519_KEYPAIR => {
+            TEE_TYPE_X25519_KEYPAIR if families::CURVE25519 => {
                 let k = X25519KeyPair::generate(r);
                 self.put_raw(TEE_ATTR_X25519_PRIVATE_VALUE, &k.private_value()[..]);
                 self.put_raw(TEE_ATTR_X25519_PUBLIC_VALUE, &k.public_value());
             }
-            TEE_TYPE_ED25519_KEYPAIR => {
+            TEE_TYPE_ED25519_KEYPAIR if families::CURVE25519 => {
                 let k = Ed25519KeyPair::generate(r);
                 self.put_raw(TEE_ATTR_ED25519_PRIVATE_VALUE, &k.seed()[..]);
                 self.put_raw(TEE_ATTR_ED25519_PUBLIC_VALUE, &k.public_key().to_bytes());

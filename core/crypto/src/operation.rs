@@ -27,6 +27,9 @@ struct AlgInfo {
 }
 
 fn alg_info(alg: u32) -> Option<AlgInfo> {
+    if !crate::families::algorithm_enabled(alg) {
+        return None;
+    }
     let class = tee_alg_get_class(alg);
     let main = tee_alg_get_main_alg(alg);
     let supported = match alg {

@@ -4,9 +4,9 @@ use crate::device::{DeviceList, DevicePta};
 use crate::{
     CallContext, CallServices, Caller, ClientIdentity, Params, Pta, SessionCtx, TeeError, Uuid,
 };
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use oxtee_vec_map::VecMap;
 use spin::Mutex;
 
 /// Session identifier handed to the normal world (never 0).
@@ -24,7 +24,7 @@ struct Session {
 }
 
 struct Sessions {
-    map: BTreeMap<SessionId, Session>,
+    map: VecMap<SessionId, Session>,
     next: SessionId,
 }
 
@@ -52,7 +52,7 @@ impl PtaRegistry {
             ptas: Vec::new(),
             devices: devices.clone(),
             sessions: Mutex::new(Sessions {
-                map: BTreeMap::new(),
+                map: VecMap::new(),
                 next: 1,
             }),
         };

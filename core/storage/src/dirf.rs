@@ -155,7 +155,7 @@ impl Dirf {
             .filter(|e| !e.is_free())
             .map(|e| e.file_number)
             .collect();
-        used.sort_unstable();
+        crate::heapsort::sort(&mut used);
         let mut n = 0u32;
         for u in used {
             if u == n {

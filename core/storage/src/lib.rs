@@ -9,6 +9,7 @@ mod content;
 mod crypto;
 mod dirf;
 mod env;
+mod heapsort;
 mod htree;
 mod keys;
 pub mod rpmb;

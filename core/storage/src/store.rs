@@ -12,10 +12,10 @@
 //! is open, and any error drops the cached state so the next call reloads
 //! it from the last commit on disk.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use oxtee_vec_map::VecMap;
 
 use supplicant_proto::tee_error::TeeError;
 use zeroize::Zeroizing;
@@ -114,9 +114,9 @@ pub struct ReeStore {
     ssk: Ssk,
     dirf: Option<DirState>,
     /// Open objects by file number.
-    objs: BTreeMap<u32, ObjState>,
+    objs: VecMap<u32, ObjState>,
     /// Handles to file numbers.
-    handles: BTreeMap<u32, u32>,
+    handles: VecMap<u32, u32>,
     next_handle: u32,
 }
 
@@ -126,8 +126,8 @@ impl ReeStore {
         Ok(ReeStore {
             ssk: Ssk::derive(huk),
             dirf: None,
-            objs: BTreeMap::new(),
-            handles: BTreeMap::new(),
+            objs: VecMap::new(),
+            handles: VecMap::new(),
             next_handle: 1,
         })
     }
@@ -259,7 +259,7 @@ impl ReeStore {
             fs: &mut *env.fs,
             fd: *fd,
         };
-        st.pending.sort_unstable();
+        crate::heapsort::sort(&mut st.pending);
         st.pending.dedup();
         for &i in &st.pending {
             let e = st.dir.entries.get(i).ok_or(TeeError::CORRUPT_OBJECT)?;

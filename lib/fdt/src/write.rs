@@ -1,8 +1,8 @@
 //! DTB serializer: header, reservation block, structure block, strings block, in that order,
 //! with no padding after the strings block.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+use oxtee_vec_map::VecMap;
 
 use crate::parse::{
     FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_LAST_COMP_VERSION, FDT_MAGIC, FDT_PROP, FDT_VERSION,
@@ -29,7 +29,7 @@ fn pad4(out: &mut Vec<u8>) {
 #[derive(Default)]
 struct Strings<'a> {
     bytes: Vec<u8>,
-    offsets: BTreeMap<&'a str, u32>,
+    offsets: VecMap<&'a str, u32>,
 }
 
 impl<'a> Strings<'a> {

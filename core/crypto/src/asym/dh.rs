@@ -2,9 +2,9 @@
 //! caller-supplied groups.
 //!
 //! Exponentiations with the private value use our own Montgomery exponentiation
-//! (`modexp.rs`: limbs sized to p, separate squaring, fixed 5-bit windows over |p| bits, masked
-//! table scans), so neither their timing nor their memory accesses depend on x. Range checks
-//! and parsing use `num-bigint-dig`.
+//! (`oxtee_crypto_fast::modexp`: limbs sized to p, separate squaring, fixed 5-bit windows over
+//! |p| bits, masked table scans), so neither their timing nor their memory accesses depend on
+//! x. Range checks and parsing use `num-bigint-dig`.
 
 use alloc::vec::Vec;
 use num_bigint_dig::BigUint;
@@ -12,8 +12,8 @@ use num_traits::One;
 use zeroize::Zeroizing;
 
 use super::bigint::{random_bits_exact, random_in_range};
-use super::modexp::Montgomery;
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED};
+use oxtee_crypto_fast::modexp::Montgomery;
 
 /// Largest prime OP-TEE accepts (bits).
 pub const DH_MAX_BITS: usize = 4096;
@@ -43,7 +43,8 @@ fn uint(b: &[u8]) -> BigUint {
     BigUint::from_bytes_be(b)
 }
 
-/// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|).
+/// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|), compiled
+/// for speed in `oxtee-crypto-fast`.
 fn ct_modpow(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint> {
     if p.bits() > DH_MAX_BITS {
         return Err(NOT_SUPPORTED);

@@ -1,5 +1,7 @@
-//! ECDSA and ECDH on the NIST curves P-192, P-224, P-256, P-384 and P-521 (RustCrypto
-//! `p192`..`p521` arithmetic, `ecdsa` hazmat signing/verification, `elliptic-curve` ECDH).
+//! ECDSA and ECDH on the NIST curves P-192, P-224, P-256, P-384 and P-521: P-256 on the
+//! RustCrypto `p256` arithmetic with `ecdsa` hazmat signing/verification (compiled for speed in
+//! `oxtee-crypto-fast`), the others on one implementation with run-time curve parameters
+//! (`weierstrass`).
 //!
 //! Keys are held as GP attributes hold them: big-endian private value and affine public
 //! coordinates, each `coord_len()` bytes (shorter inputs are left-padded). Public points are
@@ -19,7 +21,9 @@ use supplicant_proto::tee_crypto::{
 use zeroize::Zeroizing;
 
 use super::hash::HashAlg;
+use super::weierstrass::{self, Curve, CurveId};
 use super::{left_pad, AsymResult, CryptoRngCore, NOT_SUPPORTED, SIG_INVALID};
+use crate::error::CryptoError;
 
 /// A NIST prime curve (`TEE_ECC_CURVE_NIST_P*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,125 +138,27 @@ impl core::fmt::Debug for EccKeyPair {
     }
 }
 
-/// Per-curve operations on padded big-endian byte strings.
-macro_rules! curve_ops {
-    ($m:ident, $C:ty) => {
-        mod $m {
-            use alloc::vec::Vec;
-            use ecdsa::hazmat::{sign_prehashed, verify_prehashed};
-            use elliptic_curve::generic_array::GenericArray;
-            use elliptic_curve::sec1::{EncodedPoint, FromEncodedPoint, ToEncodedPoint};
-            use elliptic_curve::{FieldBytes, NonZeroScalar, PublicKey, SecretKey};
+// P-256 comes compiled for speed (`oxtee-crypto-fast`); the other curves share one
+// implementation on run-time parameters.
+use oxtee_crypto_fast::p256 as p256_ops;
 
-            use super::super::{AsymResult, CryptoRngCore, BAD_PARAMS, SIG_INVALID};
-
-            type C = $C;
-
-            fn public(x: &[u8], y: &[u8]) -> AsymResult<PublicKey<C>> {
-                let ep = EncodedPoint::<C>::from_affine_coordinates(
-                    GenericArray::from_slice(x),
-                    GenericArray::from_slice(y),
-                    false,
-                );
-                Option::from(PublicKey::<C>::from_encoded_point(&ep)).ok_or(BAD_PARAMS)
-            }
-
-            fn secret(d: &[u8]) -> AsymResult<SecretKey<C>> {
-                SecretKey::<C>::from_bytes(GenericArray::from_slice(d)).map_err(|_| BAD_PARAMS)
-            }
-
-            fn coords(pk: &PublicKey<C>) -> (Vec<u8>, Vec<u8>) {
-                let ep = pk.to_encoded_point(false);
-                // An uncompressed encoding of a non-identity point always has both.
-                let x = ep.x().map(|c| c.to_vec()).unwrap_or_default();
-                let y = ep.y().map(|c| c.to_vec()).unwrap_or_default();
-                (x, y)
-            }
-
-            /// Digest → field element bytes: left-pad short digests, keep the leftmost
-            /// bytes of long ones.
-            fn digest_field(digest: &[u8]) -> FieldBytes<C> {
-                let mut z = FieldBytes::<C>::default();
-                let n = z.len();
-                if digest.len() >= n {
-                    z.copy_from_slice(&digest[..n]);
-                } else {
-                    z[n - digest.len()..].copy_from_slice(digest);
-                }
-                z
-            }
-
-            pub(super) fn check_public(x: &[u8], y: &[u8]) -> AsymResult<()> {
-                public(x, y).map(|_| ())
-            }
-
-            pub(super) fn public_of(d: &[u8]) -> AsymResult<(Vec<u8>, Vec<u8>)> {
-                Ok(coords(&secret(d)?.public_key()))
-            }
-
-            pub(super) fn generate(
-                rng: &mut dyn CryptoRngCore,
-            ) -> (zeroize::Zeroizing<Vec<u8>>, Vec<u8>, Vec<u8>) {
-                let sk = SecretKey::<C>::random(&mut &mut *rng);
-                let (x, y) = coords(&sk.public_key());
-                (zeroize::Zeroizing::new(sk.to_bytes().to_vec()), x, y)
-            }
-
-            pub(super) fn sign(
-                d: &[u8],
-                digest: &[u8],
-                rng: &mut dyn CryptoRngCore,
-            ) -> AsymResult<Vec<u8>> {
-                let sk = secret(d)?;
-                let d = sk.to_nonzero_scalar();
-                let z = digest_field(digest);
-                // r or s is zero with negligible probability; retry a few times.
-                for _ in 0..8 {
-                    let k = NonZeroScalar::<C>::random(&mut &mut *rng);
-                    if let Ok((sig, _)) = sign_prehashed::<C, _>(&d, *k, &z) {
-                        return Ok(sig.to_bytes().to_vec());
-                    }
-                }
-                Err(BAD_PARAMS)
-            }
-
-            pub(super) fn verify(
-                x: &[u8],
-                y: &[u8],
-                digest: &[u8],
-                sig: &[u8],
-            ) -> AsymResult<()> {
-                let pk = public(x, y)?;
-                let sig = ecdsa::Signature::<C>::from_slice(sig).map_err(|_| SIG_INVALID)?;
-                let z = digest_field(digest);
-                verify_prehashed::<C>(&pk.to_projective(), &z, &sig).map_err(|_| SIG_INVALID)
-            }
-
-            pub(super) fn ecdh(d: &[u8], x: &[u8], y: &[u8]) -> AsymResult<Vec<u8>> {
-                let sk = secret(d)?;
-                let pk = public(x, y)?;
-                let shared =
-                    elliptic_curve::ecdh::diffie_hellman(sk.to_nonzero_scalar(), pk.as_affine());
-                Ok(shared.raw_secret_bytes().to_vec())
-            }
-        }
-    };
+/// The run-time curve for every curve but P-256.
+fn generic(curve: EccCurve) -> Option<&'static Curve> {
+    Some(weierstrass::curve(match curve {
+        EccCurve::P192 => CurveId::P192,
+        EccCurve::P224 => CurveId::P224,
+        EccCurve::P256 => return None,
+        EccCurve::P384 => CurveId::P384,
+        EccCurve::P521 => CurveId::P521,
+    }))
 }
 
-curve_ops!(p192_ops, p192::NistP192);
-curve_ops!(p224_ops, p224::NistP224);
-curve_ops!(p256_ops, p256::NistP256);
-curve_ops!(p384_ops, p384::NistP384);
-curve_ops!(p521_ops, p521::NistP521);
-
+/// `$generic` on the run-time curve, or `$p256` on P-256.
 macro_rules! dispatch {
-    ($curve:expr, $f:ident ( $($arg:expr),* )) => {
-        match $curve {
-            EccCurve::P192 => p192_ops::$f($($arg),*),
-            EccCurve::P224 => p224_ops::$f($($arg),*),
-            EccCurve::P256 => p256_ops::$f($($arg),*),
-            EccCurve::P384 => p384_ops::$f($($arg),*),
-            EccCurve::P521 => p521_ops::$f($($arg),*),
+    ($curve:expr, $generic:ident / $p256:ident ( $($arg:expr),* )) => {
+        match generic($curve) {
+            Some(c) => c.$generic($($arg),*),
+            None => p256_ops::$p256($($arg),*).map_err(CryptoError::from),
         }
     };
 }
@@ -263,7 +169,7 @@ impl EccPublicKey {
     pub fn from_coords(curve: EccCurve, x: &[u8], y: &[u8]) -> AsymResult<Self> {
         let len = curve.coord_len();
         let (x, y) = (left_pad(x, len)?, left_pad(y, len)?);
-        dispatch!(curve, check_public(&x, &y))?;
+        dispatch!(curve, check_public / check_public(&x, &y))?;
         Ok(Self { curve, x, y })
     }
 
@@ -288,7 +194,10 @@ impl EccPublicKey {
         if sig.len() != 2 * self.curve.coord_len() {
             return Err(SIG_INVALID);
         }
-        dispatch!(self.curve, verify(&self.x, &self.y, digest, sig))
+        dispatch!(
+            self.curve,
+            ecdsa_verify / verify(&self.x, &self.y, digest, sig)
+        )
     }
 }
 
@@ -299,27 +208,31 @@ impl EccKeyPair {
     pub fn from_components(curve: EccCurve, d: &[u8], x: &[u8], y: &[u8]) -> AsymResult<Self> {
         let public = EccPublicKey::from_coords(curve, x, y)?;
         let d = Zeroizing::new(left_pad(d, curve.coord_len())?);
-        dispatch!(curve, public_of(&d))?;
+        dispatch!(curve, public_of / public_of(&d))?;
         Ok(Self { public, d })
     }
 
     /// From the private value alone; the public point is computed.
     pub fn from_private(curve: EccCurve, d: &[u8]) -> AsymResult<Self> {
         let d = Zeroizing::new(left_pad(d, curve.coord_len())?);
-        let (x, y) = dispatch!(curve, public_of(&d))?;
+        let (x, y) = dispatch!(curve, public_of / public_of(&d))?;
         Ok(Self {
             public: EccPublicKey { curve, x, y },
             d,
         })
     }
 
-    /// Generates a key pair on `curve`.
-    pub fn generate(curve: EccCurve, rng: &mut dyn CryptoRngCore) -> Self {
-        let (d, x, y) = dispatch!(curve, generate(rng));
-        Self {
+    /// Generates a key pair on `curve`; `TEE_ERROR_BAD_PARAMETERS` only when the generator
+    /// keeps failing to produce a value in range (a broken RNG).
+    pub fn generate(curve: EccCurve, rng: &mut dyn CryptoRngCore) -> AsymResult<Self> {
+        let (d, x, y) = match generic(curve) {
+            Some(c) => c.generate(rng)?,
+            None => p256_ops::generate(rng),
+        };
+        Ok(Self {
             public: EccPublicKey { curve, x, y },
             d,
-        }
+        })
     }
 
     /// The public half.
@@ -334,7 +247,7 @@ impl EccKeyPair {
 
     /// ECDSA signature (`r || s`) over `digest`.
     pub fn ecdsa_sign(&self, digest: &[u8], rng: &mut dyn CryptoRngCore) -> AsymResult<Vec<u8>> {
-        dispatch!(self.public.curve, sign(&self.d, digest, rng))
+        dispatch!(self.public.curve, ecdsa_sign / sign(&self.d, digest, rng))
     }
 
     /// ECDH (`TEE_ALG_ECDH_DERIVE_SHARED_SECRET`): x coordinate of d·Q, `coord_len()` bytes.
@@ -342,6 +255,6 @@ impl EccKeyPair {
     pub fn ecdh(&self, peer_x: &[u8], peer_y: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
         let len = self.public.curve.coord_len();
         let (x, y) = (left_pad(peer_x, len)?, left_pad(peer_y, len)?);
-        dispatch!(self.public.curve, ecdh(&self.d, &x, &y)).map(Zeroizing::new)
+        dispatch!(self.public.curve, ecdh / ecdh(&self.d, &x, &y)).map(Zeroizing::new)
     }
 }

@@ -2,7 +2,7 @@
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use digest::{Digest, DynDigest};
+use digest::{DynDigest, InvalidBufferSize};
 use supplicant_proto::tee_crypto::{
     TEE_MAIN_ALGO_MD5, TEE_MAIN_ALGO_SHA1, TEE_MAIN_ALGO_SHA224, TEE_MAIN_ALGO_SHA256,
     TEE_MAIN_ALGO_SHA384, TEE_MAIN_ALGO_SHA3_224, TEE_MAIN_ALGO_SHA3_256, TEE_MAIN_ALGO_SHA3_384,
@@ -10,6 +10,50 @@ use supplicant_proto::tee_crypto::{
 };
 
 use super::{AsymResult, NOT_SUPPORTED};
+use crate::digest::{hasher_of, Hasher};
+
+/// [`DynDigest`] over the crate's [`Hasher`].
+struct AsDynDigest {
+    hash: HashAlg,
+    h: Box<dyn Hasher>,
+}
+
+impl AsDynDigest {
+    fn finish(&mut self, out: &mut [u8]) -> Result<(), InvalidBufferSize> {
+        if out.len() != self.hash.output_len() {
+            return Err(InvalidBufferSize);
+        }
+        self.h.finalize_reset(out);
+        Ok(())
+    }
+}
+
+impl DynDigest for AsDynDigest {
+    fn update(&mut self, data: &[u8]) {
+        self.h.update(data);
+    }
+    fn finalize_into(mut self, buf: &mut [u8]) -> Result<(), InvalidBufferSize> {
+        self.finish(buf)
+    }
+    fn finalize_into_reset(&mut self, out: &mut [u8]) -> Result<(), InvalidBufferSize> {
+        self.finish(out)
+    }
+    fn reset(&mut self) {
+        // A hasher of this hash was made before, so another one can be.
+        if let Some(h) = hasher_of(self.hash) {
+            self.h = h;
+        }
+    }
+    fn output_size(&self) -> usize {
+        self.hash.output_len()
+    }
+    fn box_clone(&self) -> Box<dyn DynDigest> {
+        Box::new(Self {
+            hash: self.hash,
+            h: self.h.box_clone(),
+        })
+    }
+}
 
 /// A hash function named by a GP algorithm identifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +121,23 @@ impl HashAlg {
         Self::from_main_algo((alg >> 20) & 0xF)
     }
 
+    /// The digest algorithm ID (`TEE_ALG_MD5`, `TEE_ALG_SHA256`, …).
+    pub const fn tee_alg(self) -> u32 {
+        supplicant_proto::tee_crypto::tee_alg_hash_algo(match self {
+            Self::Md5 => TEE_MAIN_ALGO_MD5,
+            Self::Sha1 => TEE_MAIN_ALGO_SHA1,
+            Self::Sha224 => TEE_MAIN_ALGO_SHA224,
+            Self::Sha256 => TEE_MAIN_ALGO_SHA256,
+            Self::Sha384 => TEE_MAIN_ALGO_SHA384,
+            Self::Sha512 => TEE_MAIN_ALGO_SHA512,
+            Self::Sha3_224 => TEE_MAIN_ALGO_SHA3_224,
+            Self::Sha3_256 => TEE_MAIN_ALGO_SHA3_256,
+            Self::Sha3_384 => TEE_MAIN_ALGO_SHA3_384,
+            Self::Sha3_512 => TEE_MAIN_ALGO_SHA3_512,
+            Self::Sm3 => TEE_MAIN_ALGO_SM3,
+        })
+    }
+
     /// Output length in bytes.
     pub const fn output_len(self) -> usize {
         match self {
@@ -89,28 +150,23 @@ impl HashAlg {
         }
     }
 
-    /// A boxed incremental hasher (as the `rsa` crate's OAEP/PSS paddings take it).
-    pub fn dyn_digest(self) -> Box<dyn DynDigest + Send + Sync> {
-        match self {
-            Self::Md5 => Box::new(md5::Md5::new()),
-            Self::Sha1 => Box::new(crate::hash::Sha1::new()),
-            Self::Sha224 => Box::new(crate::hash::Sha224::new()),
-            Self::Sha256 => Box::new(crate::hash::Sha256::new()),
-            Self::Sha384 => Box::new(crate::hash::Sha384::new()),
-            Self::Sha512 => Box::new(crate::hash::Sha512::new()),
-            Self::Sha3_224 => Box::new(crate::hash::Sha3_224::new()),
-            Self::Sha3_256 => Box::new(crate::hash::Sha3_256::new()),
-            Self::Sha3_384 => Box::new(crate::hash::Sha3_384::new()),
-            Self::Sha3_512 => Box::new(crate::hash::Sha3_512::new()),
-            Self::Sm3 => Box::new(sm3::Sm3::new()),
-        }
+    /// A boxed incremental hasher (as the `rsa` crate's OAEP/PSS paddings take it): the
+    /// crate's own hasher behind `DynDigest`, one adapter for every hash.
+    /// `TEE_ERROR_NOT_SUPPORTED` for a hash whose family the build leaves out.
+    pub fn dyn_digest(self) -> AsymResult<Box<dyn DynDigest + Send + Sync>> {
+        Ok(Box::new(AsDynDigest {
+            hash: self,
+            h: hasher_of(self).ok_or(NOT_SUPPORTED)?,
+        }))
     }
 
-    /// One-shot digest of `data`.
-    pub fn digest(self, data: &[u8]) -> Vec<u8> {
-        let mut h = self.dyn_digest();
+    /// One-shot digest of `data` (`TEE_ERROR_NOT_SUPPORTED` as for [`Self::dyn_digest`]).
+    pub fn digest(self, data: &[u8]) -> AsymResult<Vec<u8>> {
+        let mut h = hasher_of(self).ok_or(NOT_SUPPORTED)?;
         h.update(data);
-        h.finalize().into_vec()
+        let mut out = alloc::vec![0u8; self.output_len()];
+        h.finalize_reset(&mut out);
+        Ok(out)
     }
 
     /// DER prefix of the PKCS#1 v1.5 `DigestInfo` for this hash (RFC 8017 §9.2 note 1), or

@@ -1,11 +1,15 @@
 //! Key derivation: HKDF (RFC 5869), PBKDF2-HMAC (RFC 8018) and the NIST SP 800-56A
 //! single-step "concat" KDF — OP-TEE's extension algorithms `TEE_ALG_HKDF_*_DERIVE_KEY`,
-//! `TEE_ALG_PBKDF2_*_DERIVE_KEY` and `TEE_ALG_CONCAT_KDF_*_DERIVE_KEY` — with the RustCrypto
-//! `hkdf`, `pbkdf2` and `concat-kdf` crates.
+//! `TEE_ALG_PBKDF2_*_DERIVE_KEY` and `TEE_ALG_CONCAT_KDF_*_DERIVE_KEY` — composed on the
+//! crate's one HMAC and digest interface (`crate::hmac`, `crate::digest`), so each KDF is
+//! compiled once for every hash.
 
 use alloc::vec;
 use alloc::vec::Vec;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::digest::new_hasher;
+use crate::hmac::Hmac;
 
 use super::hash::HashAlg;
 use super::{AsymResult, BAD_PARAMS, NOT_SUPPORTED};
@@ -45,38 +49,6 @@ pub fn kdf_from_alg(alg: u32) -> AsymResult<(KdfKind, HashAlg)> {
     }
 }
 
-macro_rules! with_hash {
-    ($hash:expr, $D:ident => $body:expr) => {
-        match $hash {
-            HashAlg::Md5 => {
-                type $D = md5::Md5;
-                $body
-            }
-            HashAlg::Sha1 => {
-                type $D = crate::hash::Sha1;
-                $body
-            }
-            HashAlg::Sha224 => {
-                type $D = crate::hash::Sha224;
-                $body
-            }
-            HashAlg::Sha256 => {
-                type $D = crate::hash::Sha256;
-                $body
-            }
-            HashAlg::Sha384 => {
-                type $D = crate::hash::Sha384;
-                $body
-            }
-            HashAlg::Sha512 => {
-                type $D = crate::hash::Sha512;
-                $body
-            }
-            _ => Err(NOT_SUPPORTED),
-        }
-    };
-}
-
 /// HKDF-Extract-and-Expand: `okm_len` bytes (`TEE_ATTR_HKDF_OKM_LENGTH`) from
 /// `TEE_ATTR_HKDF_IKM`, optional salt (`TEE_ATTR_HKDF_SALT`; empty = none) and info. An output
 /// length of 0 or above 255 hash lengths gives `TEE_ERROR_BAD_PARAMETERS`.
@@ -90,13 +62,31 @@ pub fn hkdf(
     if okm_len == 0 {
         return Err(BAD_PARAMS);
     }
+    let alg = hash.tee_alg();
+    let hash_len = hash.output_len();
+    if okm_len > 255 * hash_len {
+        return Err(BAD_PARAMS);
+    }
+    // Extract: PRK = HMAC(salt, IKM); an absent salt is HashLen zeros, which as an HMAC key
+    // is the same as the empty one.
+    let mut prk = Zeroizing::new([0u8; 64]);
+    let mut mac = Hmac::new(alg, salt).ok_or(NOT_SUPPORTED)?;
+    mac.update(ikm);
+    mac.finalize_reset(&mut prk[..hash_len]);
+    // Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i).
+    let mut mac = Hmac::new(alg, &prk[..hash_len]).ok_or(NOT_SUPPORTED)?;
     let mut okm = Zeroizing::new(vec![0u8; okm_len]);
-    let salt = if salt.is_empty() { None } else { Some(salt) };
-    with_hash!(hash, D => {
-        hkdf::Hkdf::<D>::new(salt, ikm)
-            .expand(info, &mut okm)
-            .map_err(|_| BAD_PARAMS)
-    })?;
+    let mut t = Zeroizing::new([0u8; 64]);
+    for (i, chunk) in okm.chunks_mut(hash_len).enumerate() {
+        if i > 0 {
+            mac.update(&t[..hash_len]);
+        }
+        mac.update(info);
+        // i < 255: okm_len is at most 255 blocks.
+        mac.update(&[i as u8 + 1]);
+        mac.finalize_reset(&mut t[..hash_len]);
+        chunk.copy_from_slice(&t[..chunk.len()]);
+    }
     Ok(okm)
 }
 
@@ -112,11 +102,27 @@ pub fn pbkdf2_hmac(
     if iterations == 0 || dkm_len == 0 {
         return Err(BAD_PARAMS);
     }
+    let hash_len = hash.output_len();
+    // At most 2^32 - 1 blocks (RFC 8018 §5.2).
+    let blocks = u32::try_from(dkm_len.div_ceil(hash_len)).map_err(|_| BAD_PARAMS)?;
+    let mut mac = Hmac::new(hash.tee_alg(), password).ok_or(NOT_SUPPORTED)?;
     let mut dkm = Zeroizing::new(vec![0u8; dkm_len]);
-    with_hash!(hash, D => {
-        pbkdf2::pbkdf2_hmac::<D>(password, salt, iterations, &mut dkm);
-        Ok(())
-    })?;
+    let (mut u, mut t) = ([0u8; 64], [0u8; 64]);
+    for (i, chunk) in (1..=blocks).zip(dkm.chunks_mut(hash_len)) {
+        // T_i = U_1 ⊕ … ⊕ U_c, U_1 = PRF(P, S ‖ INT(i)), U_j = PRF(P, U_{j-1}).
+        mac.update(salt);
+        mac.update(&i.to_be_bytes());
+        mac.finalize_reset(&mut u[..hash_len]);
+        t[..hash_len].copy_from_slice(&u[..hash_len]);
+        for _ in 1..iterations {
+            mac.update(&u[..hash_len]);
+            mac.finalize_reset(&mut u[..hash_len]);
+            t.iter_mut().zip(u.iter()).for_each(|(a, b)| *a ^= b);
+        }
+        chunk.copy_from_slice(&t[..chunk.len()]);
+    }
+    u.zeroize();
+    t.zeroize();
     Ok(dkm)
 }
 
@@ -132,9 +138,20 @@ pub fn concat_kdf(
     if dkm_len == 0 || z.is_empty() {
         return Err(BAD_PARAMS);
     }
+    let hash_len = hash.output_len();
+    // The 32-bit counter may not wrap (SP 800-56A §5.8.1.1).
+    if u32::try_from(dkm_len.div_ceil(hash_len)).is_err() {
+        return Err(BAD_PARAMS);
+    }
+    let mut h = new_hasher(hash.tee_alg()).ok_or(NOT_SUPPORTED)?;
     let mut dkm = Zeroizing::new(vec![0u8; dkm_len]);
-    with_hash!(hash, D => {
-        concat_kdf::derive_key_into::<D>(z, other_info, &mut dkm).map_err(|_| BAD_PARAMS)
-    })?;
+    let mut block = Zeroizing::new([0u8; 64]);
+    for (counter, chunk) in (1u32..).zip(dkm.chunks_mut(hash_len)) {
+        h.update(&counter.to_be_bytes());
+        h.update(z);
+        h.update(other_info);
+        h.finalize_reset(&mut block[..hash_len]);
+        chunk.copy_from_slice(&block[..chunk.len()]);
+    }
     Ok(dkm)
 }

@@ -15,9 +15,9 @@ pub mod ecc;
 pub mod ed25519;
 pub mod hash;
 pub mod kdf;
-mod modexp;
 pub mod rsa;
 pub mod sm2;
+mod weierstrass;
 pub mod x25519;
 
 pub use rand_core::CryptoRngCore;

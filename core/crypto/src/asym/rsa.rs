@@ -235,7 +235,7 @@ impl RsaPublicKey {
                 self.0.verify(Pkcs1v15Sign::new_unprefixed(), digest, sig)
             }
             RsaSignScheme::Pss { hash, salt_len } => {
-                self.0.verify(pss_padding(hash, salt_len), digest, sig)
+                self.0.verify(pss_padding(hash, salt_len)?, digest, sig)
             }
         };
         res.map_err(|_| SIG_INVALID)
@@ -346,12 +346,12 @@ fn pkcs1v15_sign_padding(h: HashAlg) -> AsymResult<Pkcs1v15Sign> {
     })
 }
 
-fn pss_padding(hash: HashAlg, salt_len: usize) -> Pss {
-    Pss {
+fn pss_padding(hash: HashAlg, salt_len: usize) -> AsymResult<Pss> {
+    Ok(Pss {
         blinded: false,
-        digest: hash.dyn_digest(),
+        digest: hash.dyn_digest()?,
         salt_len,
-    }
+    })
 }
 
 fn oaep_padding(hash: HashAlg, mgf_hash: HashAlg, label: &[u8]) -> AsymResult<Oaep> {
@@ -365,8 +365,8 @@ fn oaep_padding(hash: HashAlg, mgf_hash: HashAlg, label: &[u8]) -> AsymResult<Oa
         ))
     };
     Ok(Oaep {
-        digest: hash.dyn_digest(),
-        mgf_digest: mgf_hash.dyn_digest(),
+        digest: hash.dyn_digest()?,
+        mgf_digest: mgf_hash.dyn_digest()?,
         label,
     })
 }
@@ -516,7 +516,7 @@ impl RsaKeyPair {
                     .sign_with_rng(&mut &mut *rng, Pkcs1v15Sign::new_unprefixed(), digest)
             }
             RsaSignScheme::Pss { hash, salt_len } => {
-                let mut pss = pss_padding(hash, salt_len);
+                let mut pss = pss_padding(hash, salt_len)?;
                 pss.blinded = true;
                 self.0.sign_with_rng(&mut &mut *rng, pss, digest)
             }

@@ -1,12 +1,13 @@
-//! SM2 on the `sm2` crate's curve arithmetic: digital signatures (`TEE_ALG_SM2_DSA_SM3`,
-//! GM/T 0003.2) through the crate's signer, and public-key encryption (`TEE_ALG_SM2_PKE`,
-//! GM/T 0003.4), which the crate (0.13) lacks, composed here from its group operations and SM3.
+//! SM2 on the run-time curve arithmetic of `weierstrass` (the SM2 curve of GM/T 0003.5 has
+//! a = −3 like the NIST curves): digital signatures (`TEE_ALG_SM2_DSA_SM3`, GM/T 0003.2 §6.1
+//! and §7.1), public-key encryption (`TEE_ALG_SM2_PKE`, GM/T 0003.4) and key exchange, composed
+//! here from the group operations and SM3.
 //!
 //! Signatures: as in GP, the caller passes the message representative e = SM3(Z_A ‖ M); Z_A is
 //! the TA's business. As in OP-TEE, e may have any length: it is read as a big-endian integer
 //! and reduced modulo n (xtest 4006 passes a 64-byte value, because the digest field of
 //! `TEE_ALG_SM2_DSA_SM3` names SHA-512). Signatures are `r || s`, 32 bytes each; signing uses
-//! a fresh random nonce (hedged with the crate's RFC 6979 derivation).
+//! a fresh random per-message secret.
 //!
 //! Encryption: ciphertexts use OP-TEE's layout `C1 || C2 || C3` with C1 = `04 || x1 || y1`
 //! (65 bytes), C2 the masked message and C3 = SM3(x2 ‖ M ‖ y2) (32 bytes). The key stream is
@@ -17,35 +18,33 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
-use elliptic_curve::bigint::U256;
-use elliptic_curve::generic_array::GenericArray;
-use elliptic_curve::group::Group;
-use elliptic_curve::ops::Reduce;
-use elliptic_curve::sec1::{EncodedPoint, FromEncodedPoint, ToEncodedPoint};
-use sm2::dsa::signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner};
-use sm2::dsa::{Signature, SigningKey, VerifyingKey};
-use sm2::{FieldBytes, NonZeroScalar, ProjectivePoint, PublicKey, Scalar, SecretKey, Sm2};
 use sm3::Digest;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use super::weierstrass::{curve, Curve, CurveId, Point, Scalar};
 use super::{left_pad, AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED, SIG_INVALID};
 
 /// Coordinate, private value, `r` and `s` length in bytes.
 pub const SM2_COORD_LEN: usize = 32;
 
-/// Distinguishing identifier handed to the crate: unused, because GP callers pass the
-/// already-hashed e.
-const UNUSED_DISTID: &str = "";
+fn sm2() -> &'static Curve {
+    curve(CurveId::Sm2)
+}
 
-/// An SM2 public key (`TEE_ATTR_ECC_PUBLIC_VALUE_X`/`_Y`, curve `TEE_ECC_CURVE_SM2`).
+/// An SM2 public key (`TEE_ATTR_ECC_PUBLIC_VALUE_X`/`_Y`, curve `TEE_ECC_CURVE_SM2`): a
+/// point on the curve, each coordinate 32 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sm2PublicKey(PublicKey);
+pub struct Sm2PublicKey {
+    x: Vec<u8>,
+    y: Vec<u8>,
+}
 
-/// An SM2 key pair.
+/// An SM2 key pair: the private value d in [1, n−1] and its public point d·G.
 #[derive(Clone)]
 pub struct Sm2KeyPair {
-    secret: SecretKey,
+    d: Zeroizing<Vec<u8>>,
+    public: Sm2PublicKey,
 }
 
 impl core::fmt::Debug for Sm2KeyPair {
@@ -54,59 +53,62 @@ impl core::fmt::Debug for Sm2KeyPair {
     }
 }
 
-/// e as 32 bytes: unchanged when it has 32 bytes (the crate reduces it modulo n), else its
-/// integer value modulo n.
-fn reduce_e(e: &[u8]) -> AsymResult<[u8; SM2_COORD_LEN]> {
-    use elliptic_curve::bigint::Encoding;
-    let mut out = [0u8; SM2_COORD_LEN];
+/// e (non-empty, any length) as a big-endian integer modulo n.
+fn reduce_e(e: &[u8]) -> AsymResult<Scalar> {
     if e.is_empty() {
         return Err(BAD_PARAMS);
     }
-    if e.len() == SM2_COORD_LEN {
-        out.copy_from_slice(e);
-        return Ok(out);
-    }
-    let n = num_bigint_dig::BigUint::from_bytes_be(
-        &<Sm2 as elliptic_curve::Curve>::ORDER.to_be_bytes(),
-    );
-    let v = num_bigint_dig::BigUint::from_bytes_be(e) % n;
-    out.copy_from_slice(&left_pad(&v.to_bytes_be(), SM2_COORD_LEN)?);
-    Ok(out)
-}
-
-fn coords(pk: &PublicKey) -> (Vec<u8>, Vec<u8>) {
-    let ep = pk.to_encoded_point(false);
-    let x = ep.x().map(|c| c.to_vec()).unwrap_or_default();
-    let y = ep.y().map(|c| c.to_vec()).unwrap_or_default();
-    (x, y)
+    // Up to 72 bytes reduce directly; a longer e goes through the general big integers.
+    sm2().scalar_reduce(e).or_else(|_| {
+        let n = num_bigint_dig::BigUint::from_bytes_be(&sm2().order_bytes());
+        let v = num_bigint_dig::BigUint::from_bytes_be(e) % n;
+        sm2().scalar_reduce(&v.to_bytes_be())
+    })
 }
 
 impl Sm2PublicKey {
     /// From the affine coordinates; the point must be on the SM2 curve.
     pub fn from_coords(x: &[u8], y: &[u8]) -> AsymResult<Self> {
         let (x, y) = (left_pad(x, SM2_COORD_LEN)?, left_pad(y, SM2_COORD_LEN)?);
-        let ep = EncodedPoint::<Sm2>::from_affine_coordinates(
-            GenericArray::from_slice(&x),
-            GenericArray::from_slice(&y),
-            false,
-        );
-        Option::from(PublicKey::from_encoded_point(&ep))
-            .map(Self)
-            .ok_or(BAD_PARAMS)
+        sm2().check_public(&x, &y)?;
+        Ok(Self { x, y })
     }
 
     /// (x, y), 32 bytes each.
     pub fn coords(&self) -> (Vec<u8>, Vec<u8>) {
-        coords(&self.0)
+        (self.x.clone(), self.y.clone())
+    }
+
+    fn point(&self) -> AsymResult<Point> {
+        sm2().point(&self.x, &self.y)
     }
 
     /// Verifies `sig` (`r || s`) over the message representative `e` (non-empty).
     pub fn verify(&self, e: &[u8], sig: &[u8]) -> AsymResult<()> {
+        let c = sm2();
         let e = reduce_e(e)?;
-        let e = &e[..];
-        let vk = VerifyingKey::new(UNUSED_DISTID, self.0).map_err(|_| BAD_PARAMS)?;
-        let sig = Signature::from_slice(sig).map_err(|_| SIG_INVALID)?;
-        vk.verify_prehash(e, &sig).map_err(|_| SIG_INVALID)
+        if sig.len() != 2 * SM2_COORD_LEN {
+            return Err(SIG_INVALID);
+        }
+        let (r, s) = sig.split_at(SM2_COORD_LEN);
+        // r and s in [1, n−1].
+        let (r, s) = (
+            c.private(r).map_err(|_| SIG_INVALID)?,
+            c.private(s).map_err(|_| SIG_INVALID)?,
+        );
+        // t = (r + s) mod n ≠ 0; (x1, y1) = [s]G + [t]P_A; R = (e + x1) mod n must be r.
+        let t = c.scalar_add(&r, &s);
+        if c.scalar_is_zero(&t) {
+            return Err(SIG_INVALID);
+        }
+        let sum = c.add(&c.mul(&c.generator(), &s), &c.mul(&self.point()?, &t));
+        let (x1, _) = c.point_bytes(&sum).map_err(|_| SIG_INVALID)?;
+        let v = c.scalar_add(&e, &c.scalar_reduce(&x1)?);
+        if c.scalar_eq(&v, &r) {
+            Ok(())
+        } else {
+            Err(SIG_INVALID)
+        }
     }
 }
 
@@ -114,37 +116,68 @@ impl Sm2KeyPair {
     /// From `TEE_ATTR_ECC_PRIVATE_VALUE` (and the public point, which must be on the curve).
     pub fn from_components(d: &[u8], x: &[u8], y: &[u8]) -> AsymResult<Self> {
         Sm2PublicKey::from_coords(x, y)?;
-        let d = Zeroizing::new(left_pad(d, SM2_COORD_LEN)?);
-        let secret = SecretKey::from_bytes(GenericArray::from_slice(&d)).map_err(|_| BAD_PARAMS)?;
-        Ok(Self { secret })
+        Self::from_private(Zeroizing::new(left_pad(d, SM2_COORD_LEN)?))
     }
 
-    /// Generates a key pair.
-    pub fn generate(rng: &mut dyn CryptoRngCore) -> Self {
-        Self {
-            secret: SecretKey::random(&mut &mut *rng),
-        }
+    fn from_private(d: Zeroizing<Vec<u8>>) -> AsymResult<Self> {
+        let (x, y) = sm2().public_of(&d)?;
+        Ok(Self {
+            d,
+            public: Sm2PublicKey { x, y },
+        })
+    }
+
+    /// Generates a key pair; `TEE_ERROR_BAD_PARAMETERS` only for a generator that keeps
+    /// failing to produce a value in range (a broken RNG).
+    pub fn generate(rng: &mut dyn CryptoRngCore) -> AsymResult<Self> {
+        let c = sm2();
+        Self::from_private(c.scalar_bytes(&c.random_scalar(rng)?))
+    }
+
+    fn scalar(&self) -> AsymResult<Scalar> {
+        sm2().private(&self.d)
     }
 
     /// `TEE_ATTR_ECC_PRIVATE_VALUE` (32 bytes).
     pub fn private_value(&self) -> Zeroizing<Vec<u8>> {
-        Zeroizing::new(self.secret.to_bytes().to_vec())
+        self.d.clone()
     }
 
     /// The public half.
     pub fn public_key(&self) -> Sm2PublicKey {
-        Sm2PublicKey(self.secret.public_key())
+        self.public.clone()
     }
 
     /// Signs the message representative `e` (non-empty); returns `r || s`.
     pub fn sign(&self, e: &[u8], rng: &mut dyn CryptoRngCore) -> AsymResult<Vec<u8>> {
+        let c = sm2();
         let e = reduce_e(e)?;
-        let e = &e[..];
-        let sk = SigningKey::new(UNUSED_DISTID, &self.secret).map_err(|_| BAD_PARAMS)?;
-        let sig: Signature = sk
-            .sign_prehash_with_rng(&mut &mut *rng, e)
-            .map_err(|_| BAD_PARAMS)?;
-        Ok(sig.to_bytes().to_vec())
+        let d = self.scalar()?;
+        // (1 + d)⁻¹; d = n − 1 has none.
+        let one = c.scalar_reduce(&[1])?;
+        let d1 = c.scalar_add(&one, &d);
+        if c.scalar_is_zero(&d1) {
+            return Err(BAD_PARAMS);
+        }
+        let d1_inv = c.scalar_inv(&d1);
+        // A zero r, r + k = n or a zero s (each with negligible probability): draw again.
+        for _ in 0..8 {
+            let k = c.random_scalar(rng)?;
+            let (x1, _) = c.point_bytes(&c.mul(&c.generator(), &k))?;
+            // r = (e + x1) mod n, s = (1 + d)⁻¹ (k − r·d) mod n.
+            let r = c.scalar_add(&e, &c.scalar_reduce(&x1)?);
+            if c.scalar_is_zero(&r) || c.scalar_is_zero(&c.scalar_add(&r, &k)) {
+                continue;
+            }
+            let s = c.scalar_mul(&d1_inv, &c.scalar_sub(&k, &c.scalar_mul(&r, &d)));
+            if c.scalar_is_zero(&s) {
+                continue;
+            }
+            let mut sig = c.scalar_bytes(&r).to_vec();
+            sig.extend_from_slice(&c.scalar_bytes(&s));
+            return Ok(sig);
+        }
+        Err(BAD_PARAMS)
     }
 }
 
@@ -166,13 +199,12 @@ fn sm2_kdf(z: &[u8], out: &mut [u8]) {
     }
 }
 
-/// (x2 ‖ y2) of a shared point, 64 bytes.
-fn point_bytes(p: &ProjectivePoint) -> Zeroizing<Vec<u8>> {
-    let ep = p.to_affine().to_encoded_point(false);
-    let mut v = Zeroizing::new(Vec::with_capacity(2 * SM2_COORD_LEN));
-    v.extend_from_slice(ep.x().map(|c| &c[..]).unwrap_or(&[]));
-    v.extend_from_slice(ep.y().map(|c| &c[..]).unwrap_or(&[]));
-    v
+/// (x2 ‖ y2) of a point other than the identity, 64 bytes.
+fn point_bytes(p: &Point) -> AsymResult<Zeroizing<Vec<u8>>> {
+    let (x, y) = sm2().point_bytes(p)?;
+    let mut v = Zeroizing::new(x);
+    v.extend_from_slice(&y);
+    Ok(v)
 }
 
 fn c3(x2y2: &[u8], msg: &[u8]) -> [u8; 32] {
@@ -189,21 +221,21 @@ impl Sm2PublicKey {
         if msg.is_empty() {
             return Err(BAD_PARAMS);
         }
-        let pb = self.0.to_projective();
+        let c = sm2();
+        let pb = self.point()?;
         // A zero key stream (probability ~2^-256 per try) means: pick another k.
         for _ in 0..8 {
-            let k = NonZeroScalar::random(&mut &mut *rng);
-            let c1 = (ProjectivePoint::GENERATOR * *k)
-                .to_affine()
-                .to_encoded_point(false);
-            let x2y2 = point_bytes(&(pb * *k));
+            let k = c.random_scalar(rng)?;
+            let c1 = point_bytes(&c.mul(&c.generator(), &k))?;
+            let x2y2 = point_bytes(&c.mul(&pb, &k))?;
             let mut t = Zeroizing::new(vec![0u8; msg.len()]);
             sm2_kdf(&x2y2, &mut t);
             if t.iter().all(|&b| b == 0) {
                 continue;
             }
             let mut out = Vec::with_capacity(SM2_C1_LEN + msg.len() + SM2_C3_LEN);
-            out.extend_from_slice(c1.as_bytes());
+            out.push(0x04);
+            out.extend_from_slice(&c1);
             out.extend(msg.iter().zip(t.iter()).map(|(m, k)| m ^ k));
             out.extend_from_slice(&c3(&x2y2, msg));
             return Ok(out);
@@ -231,8 +263,7 @@ impl Sm2KeyPair {
             &ct[1 + SM2_COORD_LEN..SM2_C1_LEN],
         )?;
         let (c2, c3_in) = ct[SM2_C1_LEN..].split_at(ct.len() - SM2_C1_LEN - SM2_C3_LEN);
-        let d = self.secret.to_nonzero_scalar();
-        let x2y2 = point_bytes(&(c1.0.to_projective() * *d));
+        let x2y2 = point_bytes(&sm2().mul(&c1.point()?, &self.scalar()?))?;
         let mut msg = Zeroizing::new(vec![0u8; c2.len()]);
         sm2_kdf(&x2y2, &mut msg);
         if msg.iter().all(|&b| b == 0) {
@@ -265,7 +296,7 @@ const SM2_B: [u8; 32] = [
 /// give `TEE_ERROR_BAD_PARAMETERS`.
 pub fn sm2_z(id: &[u8], public: &Sm2PublicKey) -> AsymResult<[u8; 32]> {
     let entl = u16::try_from(id.len().checked_mul(8).ok_or(BAD_PARAMS)?).map_err(|_| BAD_PARAMS)?;
-    let g = point_bytes(&ProjectivePoint::GENERATOR);
+    let g = point_bytes(&sm2().generator())?;
     let (x, y) = public.coords();
     Ok(sm3::Sm3::new()
         .chain_update(entl.to_be_bytes())
@@ -314,12 +345,11 @@ pub struct Sm2KepOutput {
 }
 
 /// x̄ = 2^w + (x mod 2^w) with w = 127 (GM/T 0003.3 §6.1 for a 256-bit order).
-fn x_bar(p: &Sm2PublicKey) -> Scalar {
-    let (x, _) = p.coords();
-    let mut v = FieldBytes::default();
-    v[16..].copy_from_slice(&x[16..32]);
-    v[16] = (v[16] & 0x7f) | 0x80;
-    <Scalar as Reduce<U256>>::reduce_bytes(&v)
+fn x_bar(p: &Sm2PublicKey) -> AsymResult<Scalar> {
+    let mut v = [0u8; 16];
+    v.copy_from_slice(&p.x[16..32]);
+    v[0] = (v[0] & 0x7f) | 0x80;
+    sm2().scalar_reduce(&v)
 }
 
 /// SM2 key exchange from the local static key pair `own` and ephemeral key pair
@@ -334,19 +364,27 @@ pub fn sm2_kep(
     if key_len == 0 {
         return Err(BAD_PARAMS);
     }
+    let c = sm2();
     let own_public = own.public_key();
     let own_eph_public = own_ephemeral.public_key();
     // t = (d + x̄_own · r) mod n
-    let t = *own.secret.to_nonzero_scalar()
-        + x_bar(&own_eph_public) * *own_ephemeral.secret.to_nonzero_scalar();
+    let t = c.scalar_add(
+        &own.scalar()?,
+        &c.scalar_mul(&x_bar(&own_eph_public)?, &own_ephemeral.scalar()?),
+    );
     // U = [h·t](P_peer + [x̄_peer] R_peer), h = 1 for SM2.
-    let peer_sum = params.peer_public.0.to_projective()
-        + params.peer_ephemeral.0.to_projective() * x_bar(params.peer_ephemeral);
-    let u = peer_sum * t;
-    if bool::from(u.is_identity()) {
+    let peer_sum = c.add(
+        &params.peer_public.point()?,
+        &c.mul(
+            &params.peer_ephemeral.point()?,
+            &x_bar(params.peer_ephemeral)?,
+        ),
+    );
+    let u = c.mul(&peer_sum, &t);
+    if c.is_identity(&u) {
         return Err(BAD_PARAMS);
     }
-    let uxy = point_bytes(&u);
+    let uxy = point_bytes(&u)?;
     let (init_pub, resp_pub, init_eph, resp_eph) = match params.role {
         Sm2KepRole::Initiator => (
             &own_public,

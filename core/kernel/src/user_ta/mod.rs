@@ -26,10 +26,10 @@ pub mod uptr;
 pub mod uuid;
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use oxtee_vec_map::VecMap;
 use supplicant_proto::tee_error::{Origin, TeeError};
 
 use oxtee_frames::{FrameAllocator, Owner};
@@ -155,7 +155,7 @@ impl Session {
 #[derive(Default)]
 struct Table {
     instances: Vec<Arc<Instance>>,
-    sessions: BTreeMap<u32, Arc<Session>>,
+    sessions: VecMap<u32, Arc<Session>>,
     next_session: u32,
     next_instance: u32,
     asids: [u64; 4],

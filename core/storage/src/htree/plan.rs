@@ -138,7 +138,7 @@ impl HashTree {
         io: &mut dyn FileIo,
         mut pieces: Vec<Piece>,
     ) -> TeeResult<()> {
-        pieces.sort_unstable_by_key(|p| p.off);
+        crate::heapsort::sort_by_key(&mut pieces, |p| p.off);
         let mut cur: Option<Piece> = None;
         for p in pieces {
             if let Some(c) = cur.as_mut() {

@@ -22,7 +22,7 @@
 //! cached while they are open and dropped with everything else on any
 //! error.
 
-use alloc::collections::BTreeMap;
+use oxtee_vec_map::VecMap;
 
 use alloc::vec::Vec;
 
@@ -127,10 +127,10 @@ pub struct RpmbStore {
     client: Option<RpmbClient>,
     fat: Option<Vec<Option<Entry>>>,
     /// Open handles → table slot.
-    handles: BTreeMap<u32, usize>,
+    handles: VecMap<u32, usize>,
     next_handle: u32,
     /// Plaintext of open objects by slot.
-    cache: BTreeMap<usize, Vec<u8>>,
+    cache: VecMap<usize, Vec<u8>>,
     /// The REE FS anchor as last read or written.
     anchor: Option<u32>,
     /// The device was absent (or blank and not ours) when the anchor was
@@ -157,9 +157,9 @@ impl RpmbStore {
             may_program_key,
             client: None,
             fat: None,
-            handles: BTreeMap::new(),
+            handles: VecMap::new(),
             next_handle: 1,
-            cache: BTreeMap::new(),
+            cache: VecMap::new(),
             anchor: None,
             anchor_absent: false,
         }
@@ -197,7 +197,7 @@ impl RpmbStore {
         }
         // Extents must not overlap.
         let mut used: Vec<_> = fat.iter().flatten().map(Entry::range).collect();
-        used.sort_by_key(|r| r.start);
+        crate::heapsort::sort_by_key(&mut used, |r| r.start);
         if used.windows(2).any(|w| w[0].end > w[1].start) {
             return Err(TeeError::CORRUPT_OBJECT);
         }
@@ -323,7 +323,7 @@ impl RpmbStore {
             return Ok(0);
         }
         let mut used: Vec<_> = self.fat()?.iter().flatten().map(Entry::range).collect();
-        used.sort_by_key(|r| r.start);
+        crate::heapsort::sort_by_key(&mut used, |r| r.start);
         let mut at = u32::from(DATA_START);
         for r in used.iter().filter(|r| !r.is_empty()) {
             if r.start >= at + n as u32 {

@@ -231,6 +231,10 @@ pub(super) fn state_alloc(
     state_va: u64,
 ) -> Result<(), TeeError> {
     let algo = translate_compat_algo(algo);
+    // An algorithm family left out of the build.
+    if !oxtee_crypto::algorithm_supported(algo) {
+        return Err(TeeError::NOT_SUPPORTED);
+    }
     for k in [key1, key2] {
         if k != 0 {
             let o = cs.object(k).ok_or(TeeError::BAD_STATE)?;

@@ -1,5 +1,6 @@
 //! Modular exponentiation for finite-field Diffie-Hellman, constant-time with respect to the
-//! exponent and to every intermediate value.
+//! exponent and to every intermediate value (here rather than in `oxtee-crypto` to be compiled
+//! for speed).
 //!
 //! Montgomery arithmetic on 64-bit limbs sized to the modulus (no rounding up to a power of
 //! two). An exponentiation is five squarings for every multiplication, so squaring is what
@@ -25,7 +26,7 @@ const WINDOW: usize = 5;
 const TABLE_LEN: usize = 1 << WINDOW;
 
 /// An odd modulus with its Montgomery constants (`R = 2^(64 n)` for `n` limbs).
-pub(crate) struct Montgomery {
+pub struct Montgomery {
     /// p, little-endian limbs.
     p: Vec<u64>,
     /// -p^-1 mod 2^64.
@@ -119,7 +120,7 @@ impl Acc {
 
 impl Montgomery {
     /// Constants for `p`; `None` unless `p` is odd and greater than 1.
-    pub(crate) fn new(p: &BigUint) -> Option<Self> {
+    pub fn new(p: &BigUint) -> Option<Self> {
         let bits = p.bits();
         let n = bits.div_ceil(64);
         let p_limbs = limbs(p, n).to_vec();
@@ -236,7 +237,7 @@ impl Montgomery {
 
     /// `base^exp mod p`, constant-time in `exp` and in the values computed. `exp` must fit
     /// in p's limbs (bits beyond them are ignored); `base` is reduced mod p first.
-    pub(crate) fn pow(&self, base: &BigUint, exp: &BigUint) -> BigUint {
+    pub fn pow(&self, base: &BigUint, exp: &BigUint) -> BigUint {
         let n = self.n();
         let bits = n * 64;
         let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
