@@ -45,6 +45,7 @@ impl Arenas {
 
     /// # Safety
     /// `ptr` came from [`Arenas::alloc`] with `layout` and was not freed since.
+    // SAFETY: an `unsafe fn` because of the contract above; `GlobalAlloc::dealloc`, its only caller, forwards its own caller's.
     unsafe fn dealloc(&mut self, ptr: NonNull<u8>, layout: Layout) {
         let addr = ptr.as_ptr() as usize;
         let small = self.small.bottom() as usize..self.small.top() as usize;

@@ -288,6 +288,7 @@ pub unsafe fn set_ttbr0_el1(ttbr0: u64) {
 /// # Safety
 /// As for [`set_ttbr0_el1`].
 #[inline]
+// SAFETY: an `unsafe fn` because it may write TTBR0_EL1 (contract of `set_ttbr0_el1`); reading it first has no effect.
 pub unsafe fn switch_ttbr0_el1(ttbr0: u64) {
     if ttbr0_el1() != ttbr0 {
         // SAFETY: the caller's contract.
