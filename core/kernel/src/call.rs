@@ -13,7 +13,7 @@ use oxtee_pta::{
     Caller, ClientIdentity, Memref, Origin, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid,
 };
 use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
-use supplicant_proto::optee_msg::OPTEE_MSG_MAX_NUM_PARAMS;
+use supplicant_proto::optee_msg::{OPTEE_MSG_ARG_HEADER_SIZE, OPTEE_MSG_MAX_NUM_PARAMS};
 use supplicant_proto::optee_smc::*;
 use supplicant_proto::tee_result::*;
 
@@ -173,10 +173,9 @@ fn serve(
     let Ok(len) = usize::try_from(argbuf.len()) else {
         return (OPTEE_SMC_RETURN_EBADADDR, argbuf);
     };
-    let mut arg = vec![0u8; len.min(MAX_ARG_BYTES)];
-    if argbuf.read_at(mem, 0, &mut arg).is_err() {
+    let Ok(mut arg) = copy_in_arg(&argbuf, len.min(MAX_ARG_BYTES), mem) else {
         return (OPTEE_SMC_RETURN_EBADADDR, argbuf);
-    }
+    };
     let req = match decode(&arg) {
         Ok(r) => r,
         Err(e) => {
@@ -225,6 +224,30 @@ fn serve(
         Err(_) => OPTEE_SMC_RETURN_EBADADDR,
     };
     (a0, argbuf)
+}
+
+/// Copies in the part of the argument the call uses: the header first, then
+/// the `num_params` params it announces (the buffer is often a whole page,
+/// and a call carries a few params). Each byte is read once; what `decode`
+/// then sees is this copy. A header that announces more than `avail` bytes
+/// hold gets the `avail` there are, one that announces more params than the
+/// ABI allows only itself: `decode` answers both as before.
+fn copy_in_arg(argbuf: &NsBuf, avail: usize, mem: &dyn PhysMem) -> Result<Vec<u8>, ()> {
+    let mut arg = vec![0u8; avail.min(OPTEE_MSG_ARG_HEADER_SIZE)];
+    argbuf.read_at(mem, 0, &mut arg).map_err(|_| ())?;
+    let used = match oxtee_msg::decode_header(&arg) {
+        Ok(h) => oxtee_msg::arg_size(h.num_params)
+            .unwrap_or(avail)
+            .min(avail),
+        Err(_) => arg.len(),
+    };
+    let start = arg.len();
+    if used > start {
+        arg.resize(used, 0);
+        let rest = arg.get_mut(start..).ok_or(())?;
+        argbuf.read_at(mem, start as u64, rest).map_err(|_| ())?;
+    }
+    Ok(arg)
 }
 
 /// The RPC area installed for a call is taken back by the same call; an

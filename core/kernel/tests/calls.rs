@@ -17,12 +17,16 @@ use supplicant_proto::tee_result::*;
 
 const RAM: std::ops::Range<u64> = 0x4000_0000..0x4100_0000;
 
-/// Sparse fake RAM, 4 KiB pages created on write.
+/// Sparse fake RAM, 4 KiB pages created on write; remembers the ranges read.
 #[derive(Default)]
-struct FakeRam(BTreeMap<u64, Vec<u8>>);
+struct FakeRam(
+    BTreeMap<u64, Vec<u8>>,
+    std::cell::RefCell<Vec<(u64, usize)>>,
+);
 
 impl PhysMem for FakeRam {
     fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
+        self.1.borrow_mut().push((pa, buf.len()));
         for (i, b) in buf.iter_mut().enumerate() {
             let a = pa + i as u64;
             if !RAM.contains(&a) {
@@ -333,6 +337,71 @@ fn linux_like_session_and_rpc() {
         &mut rpc,
     );
     assert_eq!(ret_of(&ram, 0x4000_0000 + 1152).0, TEE_ERROR_BAD_PARAMETERS);
+}
+
+/// A call copies in its header and the params the header announces, not the
+/// rest of the registered buffer the argument sits in (a whole page here).
+#[test]
+fn argument_copied_in_to_its_last_param() {
+    let k = kernel();
+    let mut ram = FakeRam::default();
+    let mut rpc = FakeRpc::default();
+    let page = 0x4000_0000;
+    assert_eq!(
+        register(&k, &mut ram, &mut rpc, 0xbeef, page, 1),
+        (0, TEE_SUCCESS)
+    );
+    let meta = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
+    let uuid = PTA_INVOKE_TESTS_UUID;
+    let u0 = u64::from_le_bytes(uuid[0..8].try_into().unwrap());
+    let u1 = u64::from_le_bytes(uuid[8..16].try_into().unwrap());
+    let a = arg(
+        OPTEE_MSG_CMD_OPEN_SESSION,
+        0,
+        0,
+        &[(meta, [u0, u1, 0]), (meta, [0, 0, 0])],
+    );
+    ram.write(page, &a).unwrap();
+    yielding_call(
+        &k,
+        &regs(OPTEE_SMC_CALL_WITH_REGD_ARG, 0, 0xbeef, 0),
+        &mut ram,
+        &mut rpc,
+    );
+    let mut s = [0u8; 4];
+    ram.read(page + 8, &mut s).unwrap();
+    let session = u32::from_le_bytes(s);
+    let a = arg(
+        OPTEE_MSG_CMD_INVOKE_COMMAND,
+        session,
+        1,
+        &[(OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, [2, 3, 0])],
+    );
+    ram.write(page + 512, &a).unwrap();
+    ram.1.borrow_mut().clear();
+    let out = yielding_call(
+        &k,
+        &regs(OPTEE_SMC_CALL_WITH_REGD_ARG, 0, 0xbeef, 512),
+        &mut ram,
+        &mut rpc,
+    );
+    assert_eq!(out[0], 0);
+    assert_eq!(ret_of(&ram, page + 512).0, TEE_SUCCESS);
+    let mut v = [0u8; 8];
+    ram.read(page + 512 + 32 + 8, &mut v).unwrap();
+    assert_eq!(u64::from_le_bytes(v), 5);
+    let reads = ram.1.borrow();
+    let arg_reads: Vec<_> = reads
+        .iter()
+        .filter(|(pa, _)| (page..page + 4096).contains(pa))
+        .collect();
+    assert!(!arg_reads.is_empty());
+    for &&(pa, len) in &arg_reads {
+        assert!(
+            pa >= page + 512 && pa + len as u64 <= page + 512 + 64,
+            "read {pa:#x}+{len}"
+        );
+    }
 }
 
 #[test]
