@@ -106,6 +106,20 @@ pub enum Firmware {
     TfA,
 }
 
+/// Environment variable whose words are added to every QEMU command line,
+/// e.g. `-icount shift=0,sleep=off` for instruction-exact timing
+/// (bench/README.md, "Exact comparisons").
+pub const EXTRA_ARGS_ENV: &str = "OXTEE_QEMU_EXTRA_ARGS";
+
+/// The words of [`EXTRA_ARGS_ENV`]'s value (none when unset or blank).
+pub fn extra_args(value: Option<&str>) -> Vec<String> {
+    value
+        .unwrap_or("")
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
 /// The default `-cpu` (FEAT_RNG, SVE, PAuth with QEMU's fast algorithm).
 pub const DEFAULT_CPU: &str = "max,pauth-impdef=on";
 
@@ -189,6 +203,7 @@ impl QemuConfig {
         for s in ["-nic", "none", "-no-reboot"] {
             a.push(s.into());
         }
+        a.extend(extra_args(std::env::var(EXTRA_ARGS_ENV).ok().as_deref()));
         a
     }
 }
@@ -405,6 +420,16 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extra_args_are_the_words_of_the_variable() {
+        assert!(extra_args(None).is_empty());
+        assert!(extra_args(Some("  ")).is_empty());
+        assert_eq!(
+            extra_args(Some(" -icount  shift=0,sleep=off\n")),
+            ["-icount", "shift=0,sleep=off"]
+        );
+    }
 
     #[test]
     fn markers() {

@@ -4,7 +4,12 @@
 
 extern crate alloc;
 
+pub mod accel;
+pub mod aes_key;
 mod ecc;
+pub mod gcm;
+pub mod ghash;
+pub mod hash;
 pub mod modexp;
 
 pub use rand_core::CryptoRngCore;
@@ -24,6 +29,10 @@ pub enum Error {
     BadParameters,
     /// A signature that does not verify (`TEE_ERROR_SIGNATURE_INVALID`).
     SignatureInvalid,
+    /// A call out of order, e.g. GCM's AAD after its data (`TEE_ERROR_BAD_STATE`).
+    BadState,
+    /// An authentication tag that does not match (`TEE_ERROR_MAC_INVALID`).
+    MacInvalid,
 }
 
 curve_ops!(

@@ -25,6 +25,11 @@ use zeroize::{Zeroize, Zeroizing};
 const WINDOW: usize = 5;
 const TABLE_LEN: usize = 1 << WINDOW;
 
+/// Windows between two calls of [`Montgomery::pow_preemptible`]'s hook: 80 exponent bits,
+/// about 1/26 of a 2048-bit exponentiation (the thread's preemption point costs a register
+/// read when no interrupt is pending).
+pub const HOOK_EVERY: usize = 16;
+
 /// An odd modulus with its Montgomery constants (`R = 2^(64 n)` for `n` limbs).
 pub struct Montgomery {
     /// p, little-endian limbs.
@@ -238,6 +243,19 @@ impl Montgomery {
     /// `base^exp mod p`, constant-time in `exp` and in the values computed. `exp` must fit
     /// in p's limbs (bits beyond them are ignored); `base` is reduced mod p first.
     pub fn pow(&self, base: &BigUint, exp: &BigUint) -> BigUint {
+        self.pow_preemptible(base, exp, &mut || {})
+    }
+
+    /// [`Montgomery::pow`], calling `hook` after every [`HOOK_EVERY`] windows: a schedule
+    /// fixed by the modulus's size alone (`windows / HOOK_EVERY` calls, the same for every
+    /// exponent), so the calls say nothing about `exp`. The caller's thread may be preempted
+    /// there; no state of the computation is shared with the hook.
+    pub fn pow_preemptible(
+        &self,
+        base: &BigUint,
+        exp: &BigUint,
+        hook: &mut dyn FnMut(),
+    ) -> BigUint {
         let n = self.n();
         let bits = n * 64;
         let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
@@ -286,6 +304,9 @@ impl Montgomery {
             }
             self.mul(&acc, &pick, &mut tmp, &mut t);
             acc.copy_from_slice(&tmp);
+            if (windows - w) % HOOK_EVERY == 0 {
+                hook();
+            }
         }
         // Out of Montgomery form: multiply by 1.
         self.mul(&acc, &one, &mut tmp, &mut t);
@@ -367,6 +388,33 @@ mod tests {
         let m = Montgomery::new(&p).unwrap();
         let base = &p - BigUint::from(2u32);
         assert_eq!(m.pow(&base, &p), base.modpow(&p, &p));
+    }
+
+    #[test]
+    fn the_hook_runs_on_a_schedule_fixed_by_the_modulus() {
+        let mut g = Gen(7);
+        for bits in [64usize, 1024, 2048, 3072] {
+            let p = g.big(bits) | BigUint::one() | (BigUint::one() << (bits - 1));
+            let m = Montgomery::new(&p).unwrap();
+            let windows = (bits.div_ceil(64) * 64).div_ceil(WINDOW);
+            let base = g.big(bits) % &p;
+            // Short, long, all-zero and all-one exponents: the same calls.
+            let all_ones = (BigUint::one() << bits) - BigUint::one();
+            for exp in [
+                BigUint::default(),
+                BigUint::from(3u32),
+                g.big(bits),
+                all_ones,
+            ] {
+                let mut calls = 0usize;
+                let z = m.pow_preemptible(&base, &exp, &mut || calls += 1);
+                assert_eq!(calls, windows / HOOK_EVERY, "{bits} bits");
+                assert_eq!(z, m.pow(&base, &exp));
+                assert_eq!(z, base.modpow(&exp, &p));
+            }
+        }
+        // A 2048-bit exponentiation offers the point 25 times.
+        assert_eq!(2048usize.div_ceil(WINDOW) / HOOK_EVERY, 25);
     }
 
     #[test]

@@ -342,6 +342,19 @@ pub fn derive_key(
     params: &[Attribute<'_>],
     out_max_bits: u32,
 ) -> CryptoResult<Derived> {
+    derive_key_preemptible(algo, key1, key2, params, out_max_bits, &mut || {})
+}
+
+/// [`derive_key`], calling `preempt` during DH's exponentiation every few windows (a schedule
+/// fixed by the prime's size): the caller's thread may be preempted there.
+pub fn derive_key_preemptible(
+    algo: u32,
+    key1: &KeyObject,
+    key2: Option<&KeyObject>,
+    params: &[Attribute<'_>],
+    out_max_bits: u32,
+    preempt: &mut dyn FnMut(),
+) -> CryptoResult<Derived> {
     let plain = |secret| {
         Ok(Derived {
             secret,
@@ -365,7 +378,7 @@ pub fn derive_key(
                 key1.bytes(TEE_ATTR_DH_SUBPRIME),
                 key1.value(TEE_ATTR_DH_X_BITS),
             )?;
-            plain(k.shared_secret(data)?)
+            plain(k.shared_secret_preemptible(data, preempt)?)
         }
         TEE_ALG_ECDH_DERIVE_SHARED_SECRET => {
             let [Attribute::Ref {

@@ -378,3 +378,22 @@ pub(crate) fn new_raw<C: Cipher>(key: &[u8]) -> CryptoResult<Box<dyn BlockEnc>> 
         C::new_from_slice(key).map_err(|_| CryptoError::BadParameters)?
     )))
 }
+
+impl BlockEnc for oxtee_crypto_fast::aes_key::AesKey {
+    fn block_size(&self) -> usize {
+        16
+    }
+    fn encrypt(&self, block: &mut [u8]) {
+        if let Ok(b) = <&mut [u8; 16]>::try_from(block) {
+            self.encrypt_block(b);
+        }
+    }
+    fn chain(&self, state: &mut [u8], data: &[u8]) {
+        if let Ok(s) = <&mut [u8; 16]>::try_from(state) {
+            self.cbc_mac(s, data);
+        }
+    }
+    fn box_clone(&self) -> Box<dyn BlockEnc> {
+        Box::new(self.clone())
+    }
+}

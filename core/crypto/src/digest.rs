@@ -38,6 +38,19 @@ impl<D: Digest + digest::FixedOutputReset + Clone + Send + Sync + 'static> Hashe
     }
 }
 
+/// SHA-1 and SHA-2: the non-generic entry points of `oxtee-crypto-fast`.
+impl Hasher for hash::Sha {
+    fn update(&mut self, data: &[u8]) {
+        hash::Sha::update(self, data);
+    }
+    fn finalize_reset(&mut self, out: &mut [u8]) {
+        hash::Sha::finalize_reset(self, out);
+    }
+    fn box_clone(&self) -> Box<dyn Hasher> {
+        Box::new(self.clone())
+    }
+}
+
 struct Xof<D: ExtendableOutput>(D, Option<D::Reader>);
 
 impl<D> Hasher for Xof<D>
@@ -111,11 +124,11 @@ pub fn is_xof(algorithm: u32) -> bool {
 pub(crate) fn new_hasher(algorithm: u32) -> Option<Box<dyn Hasher>> {
     Some(match algorithm {
         TEE_ALG_MD5 if families::MD5 => Box::new(Fixed(md5::Md5::new())),
-        TEE_ALG_SHA1 => Box::new(Fixed(hash::Sha1::new())),
-        TEE_ALG_SHA224 => Box::new(Fixed(hash::Sha224::new())),
-        TEE_ALG_SHA256 => Box::new(Fixed(hash::Sha256::new())),
-        TEE_ALG_SHA384 => Box::new(Fixed(hash::Sha384::new())),
-        TEE_ALG_SHA512 => Box::new(Fixed(hash::Sha512::new())),
+        TEE_ALG_SHA1 => Box::new(hash::Sha::Sha1(Default::default())),
+        TEE_ALG_SHA224 => Box::new(hash::Sha::Sha224(Default::default())),
+        TEE_ALG_SHA256 => Box::new(hash::Sha::Sha256(Default::default())),
+        TEE_ALG_SHA384 => Box::new(hash::Sha::Sha384(Default::default())),
+        TEE_ALG_SHA512 => Box::new(hash::Sha::Sha512(Default::default())),
         TEE_ALG_SHA3_224 if families::SHA3 => Box::new(Fixed(hash::Sha3_224::new())),
         TEE_ALG_SHA3_256 if families::SHA3 => Box::new(Fixed(hash::Sha3_256::new())),
         TEE_ALG_SHA3_384 if families::SHA3 => Box::new(Fixed(hash::Sha3_384::new())),

@@ -6,7 +6,6 @@ extern crate alloc;
 
 pub mod accel;
 mod ae;
-mod aes_key;
 mod aes_modes;
 pub mod asym_op;
 mod block;
@@ -14,8 +13,6 @@ mod des_any;
 pub mod digest;
 pub mod error;
 mod families;
-mod ghash;
-pub mod hash;
 mod hmac;
 pub mod huk;
 mod mac;
@@ -24,6 +21,10 @@ pub mod operation;
 pub mod rng;
 
 pub mod asym;
+
+use oxtee_crypto_fast::aes_key;
+/// SHA-1, SHA-2 and SHA-3 on the accelerator (`oxtee-crypto-fast`'s).
+pub use oxtee_crypto_fast::hash;
 
 pub use ae::{gcm_decrypt, gcm_encrypt};
 pub use error::{CryptoError, CryptoResult};

@@ -697,7 +697,7 @@ impl KeyObject {
                     Some(Stored::Value(v)) => Some(*v),
                     _ => None,
                 };
-                let k = DhKeyPair::generate(
+                let k = DhKeyPair::generate_preemptible(
                     self.need(TEE_ATTR_DH_PRIME)?,
                     self.need(TEE_ATTR_DH_BASE)?,
                     self.bytes(TEE_ATTR_DH_SUBPRIME),

@@ -6,6 +6,11 @@ use crate::error::{CryptoError, CryptoResult};
 pub trait Rng {
     /// Fill `dest` with random bytes.
     fn fill(&mut self, dest: &mut [u8]) -> CryptoResult<()>;
+
+    /// A point in a long key generation (a DH exponentiation) where the caller's thread may
+    /// be preempted; called on a schedule that does not depend on any secret. Nothing by
+    /// default.
+    fn preemption_point(&mut self) {}
 }
 
 /// Adapter exposing an [`Rng`] as a `rand_core` CSPRNG, for RustCrypto APIs that take one.
@@ -22,6 +27,11 @@ impl<'a> RandCoreAdapter<'a> {
     /// Wrap `rng`.
     pub fn new(rng: &'a mut dyn Rng) -> Self {
         Self { rng, failed: false }
+    }
+
+    /// The wrapped source's [`Rng::preemption_point`].
+    pub fn preemption_point(&mut self) {
+        self.rng.preemption_point();
     }
 
     /// Whether any fill failed since creation.

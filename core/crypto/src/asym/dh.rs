@@ -13,12 +13,22 @@ use zeroize::Zeroizing;
 
 use super::bigint::{random_bits_exact, random_in_range};
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED};
+use crate::rng::RandCoreAdapter;
 use oxtee_crypto_fast::modexp::Montgomery;
 
 /// Largest prime OP-TEE accepts (bits).
 pub const DH_MAX_BITS: usize = 4096;
 /// Smallest prime OP-TEE accepts (bits).
 pub const DH_MIN_BITS: usize = 256;
+
+/// A generation's group and private value, before the exponentiation.
+struct Drawn {
+    p: BigUint,
+    g: BigUint,
+    q: Option<BigUint>,
+    x_bits: Option<u32>,
+    x: Zeroizing<BigUint>,
+}
 
 /// A DH key pair with its group.
 #[derive(Clone)]
@@ -45,12 +55,18 @@ fn uint(b: &[u8]) -> BigUint {
 
 /// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|), compiled
 /// for speed in `oxtee-crypto-fast`.
-fn ct_modpow(base: &BigUint, exp: &BigUint, p: &BigUint) -> AsymResult<BigUint> {
+/// `preempt` runs every few windows, on a schedule fixed by |p| (`Montgomery::pow_preemptible`).
+fn ct_modpow(
+    base: &BigUint,
+    exp: &BigUint,
+    p: &BigUint,
+    preempt: &mut dyn FnMut(),
+) -> AsymResult<BigUint> {
     if p.bits() > DH_MAX_BITS {
         return Err(NOT_SUPPORTED);
     }
     let m = Montgomery::new(p).ok_or(BAD_PARAMS)?;
-    Ok(m.pow(base, exp))
+    Ok(m.pow_preemptible(base, exp, preempt))
 }
 
 fn check_group(p: &BigUint, g: &BigUint) -> AsymResult<()> {
@@ -78,6 +94,30 @@ impl DhKeyPair {
         x_bits: Option<u32>,
         rng: &mut dyn CryptoRngCore,
     ) -> AsymResult<Self> {
+        let d = Self::draw(p, g, q, x_bits, rng)?;
+        Self::finish(d, &mut || {})
+    }
+
+    /// [`DhKeyPair::generate`] offering `rng`'s preemption point during the exponentiation.
+    pub fn generate_preemptible(
+        p: &[u8],
+        g: &[u8],
+        q: Option<&[u8]>,
+        x_bits: Option<u32>,
+        rng: &mut RandCoreAdapter<'_>,
+    ) -> AsymResult<Self> {
+        let d = Self::draw(p, g, q, x_bits, rng)?;
+        Self::finish(d, &mut || rng.preemption_point())
+    }
+
+    /// The group checked and the private value drawn.
+    fn draw(
+        p: &[u8],
+        g: &[u8],
+        q: Option<&[u8]>,
+        x_bits: Option<u32>,
+        rng: &mut dyn CryptoRngCore,
+    ) -> AsymResult<Drawn> {
         let (p, g) = (uint(p), uint(g));
         check_group(&p, &g)?;
         let q = q.map(uint);
@@ -110,14 +150,19 @@ impl DhKeyPair {
                 random_in_range(rng, &BigUint::from(2u32), &p_minus_1).ok_or(BAD_PARAMS)?
             }
         });
-        let y = ct_modpow(&g, &x, &p)?;
+        Ok(Drawn { p, g, q, x_bits, x })
+    }
+
+    /// y = g^x mod p.
+    fn finish(d: Drawn, preempt: &mut dyn FnMut()) -> AsymResult<Self> {
+        let y = ct_modpow(&d.g, &d.x, &d.p, preempt)?;
         Ok(Self {
-            p,
-            g,
-            q,
-            x_bits,
+            x: Zeroizing::new(d.x.to_bytes_be()),
+            p: d.p,
+            g: d.g,
+            q: d.q,
+            x_bits: d.x_bits,
             y,
-            x: Zeroizing::new(x.to_bytes_be()),
         })
     }
 
@@ -187,13 +232,23 @@ impl DhKeyPair {
     /// Shared secret peer^x mod p as a minimal big-endian string (as OP-TEE returns it). The
     /// peer value must satisfy 1 < peer < p-1, else `TEE_ERROR_BAD_PARAMETERS`.
     pub fn shared_secret(&self, peer_public: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
+        self.shared_secret_preemptible(peer_public, &mut || {})
+    }
+
+    /// [`DhKeyPair::shared_secret`] calling `preempt` every few windows of the exponentiation
+    /// (a schedule fixed by |p|; the caller's thread may be preempted there).
+    pub fn shared_secret_preemptible(
+        &self,
+        peer_public: &[u8],
+        preempt: &mut dyn FnMut(),
+    ) -> AsymResult<Zeroizing<Vec<u8>>> {
         let peer = uint(peer_public);
         let one = BigUint::one();
         if peer <= one || peer >= &self.p - &one {
             return Err(BAD_PARAMS);
         }
         let x = Zeroizing::new(uint(&self.x));
-        let z = Zeroizing::new(ct_modpow(&peer, &x, &self.p)?);
+        let z = Zeroizing::new(ct_modpow(&peer, &x, &self.p, preempt)?);
         Ok(Zeroizing::new(z.to_bytes_be()))
     }
 }

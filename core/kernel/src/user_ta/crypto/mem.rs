@@ -38,6 +38,13 @@ impl oxtee_crypto::Rng for CoreRng<'_> {
         }
         self.hw.random(dest).map_err(|_| CryptoError::Generic)
     }
+
+    /// The same point, offered during a DH key's exponentiation.
+    fn preemption_point(&mut self) {
+        if let Some(preempt) = self.preempt.as_mut() {
+            preempt();
+        }
+    }
 }
 
 /// The TA's memory for one call.

@@ -175,7 +175,12 @@ pub fn dispatch(
                 crate::rpc::preemption_point(rpc)
             })
         }
-        Sysnum::CrypDeriveKey => derive_key(&mem, cs, h(0), a[1], a[2], h(3)),
+        Sysnum::CrypDeriveKey => {
+            let rpc = &mut *cx.rpc;
+            derive_key(&mem, cs, h(0), a[1], a[2], h(3), &mut || {
+                crate::rpc::preemption_point(rpc)
+            })
+        }
         Sysnum::AuthencInit => authenc_init(&mem, cs, h(0), a[1], a[2], a[3], a[4], a[5]),
         Sysnum::AuthencUpdateAad => authenc_update_aad(&mem, cs, h(0), a[1], a[2]),
         Sysnum::AuthencUpdatePayload => authenc_update(&mem, cs, h(0), a[1], a[2], a[3], a[4]),
@@ -356,6 +361,48 @@ mod tests {
             assert!(cs.object(h).unwrap().key.is_initialized());
             assert!(points >= 1, "type {ty:#x}");
         }
+    }
+
+    #[test]
+    fn dh_generation_and_derivation_offer_preemption_points_in_the_exponentiation() {
+        // A 2048-bit group (any odd p passes the group check): 410 windows,
+        // a point every 16 of them (oxtee_crypto_fast::modexp::HOOK_EVERY).
+        const IN_POW: u32 = 2048 / 5 / 16;
+        let (hw, space, _frames) = ta::setup();
+        let m = mem(&hw, &space);
+        let mut cs = CryptoState::default();
+        m.write(BUF, &[0xFF; 256]).unwrap();
+        m.write(BUF + 0x100, &[2]).unwrap();
+        write_attr(&m, ATTRS, TEE_ATTR_DH_PRIME, BUF, 256);
+        write_attr(&m, ATTRS + 24, TEE_ATTR_DH_BASE, BUF + 0x100, 1);
+        obj_alloc(&m, &mut cs, TEE_TYPE_DH_KEYPAIR, 2048, OUT).unwrap();
+        let key = u32_at(&m, OUT);
+        let mut points = 0u32;
+        obj_generate(&m, &mut cs, key, 2048, ATTRS, 2, &mut || points += 1).unwrap();
+        assert!(cs.object(key).unwrap().key.is_initialized());
+        // The exponentiation's points, and one per random draw before it.
+        assert!(points > IN_POW, "{points}");
+
+        obj_alloc(&m, &mut cs, TEE_TYPE_GENERIC_SECRET, 2048, OUT).unwrap();
+        let secret = u32_at(&m, OUT);
+        state_alloc(
+            &m,
+            &mut cs,
+            TEE_ALG_DH_DERIVE_SHARED_SECRET,
+            TEE_MODE_DERIVE,
+            key,
+            0,
+            OUT,
+        )
+        .unwrap();
+        let st = u32_at(&m, OUT);
+        m.write(BUF + 0x200, &[3]).unwrap();
+        write_attr(&m, ATTRS, TEE_ATTR_DH_PUBLIC_VALUE, BUF + 0x200, 1);
+        let mut points = 0u32;
+        derive_key(&m, &mut cs, st, ATTRS, 1, secret, &mut || points += 1).unwrap();
+        assert!(cs.object(secret).unwrap().key.is_initialized());
+        // No random draw in a derivation: only the exponentiation's points.
+        assert_eq!(points, IN_POW);
     }
 
     #[test]

@@ -358,6 +358,51 @@ pub type Sha384 = CoreWrapper<MdCore<Sha384Md>>;
 /// SHA-512.
 pub type Sha512 = CoreWrapper<MdCore<Sha512Md>>;
 
+/// SHA-1 or SHA-2 behind entry points that are not generic: the digest
+/// operations of TAs (the timed hash path) run the buffering and block
+/// calls compiled here, at this crate's opt-level, not at that of the
+/// crate that calls them (decision 0007).
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub enum Sha {
+    Sha1(Sha1),
+    Sha224(Sha224),
+    Sha256(Sha256),
+    Sha384(Sha384),
+    Sha512(Sha512),
+}
+
+macro_rules! each_sha {
+    ($self:expr, $h:ident => $e:expr) => {
+        match $self {
+            Sha::Sha1($h) => $e,
+            Sha::Sha224($h) => $e,
+            Sha::Sha256($h) => $e,
+            Sha::Sha384($h) => $e,
+            Sha::Sha512($h) => $e,
+        }
+    };
+}
+
+impl Sha {
+    /// Hashes more of the message.
+    #[inline(never)]
+    pub fn update(&mut self, data: &[u8]) {
+        each_sha!(self, h => digest::Digest::update(h, data))
+    }
+
+    /// Writes the first `out.len()` bytes of the digest (all of it when
+    /// `out` is longer) and starts over.
+    #[inline(never)]
+    pub fn finalize_reset(&mut self, out: &mut [u8]) {
+        each_sha!(self, h => {
+            let d = digest::Digest::finalize_reset(h);
+            let n = out.len().min(d.len());
+            out[..n].copy_from_slice(&d[..n]);
+        })
+    }
+}
+
 /// A SHA-3 rate (the block size in bytes) the accelerator knows.
 pub trait Rate: ArrayLength<u8> + 'static {
     /// The blocks as the accelerator takes them.

@@ -13,7 +13,7 @@ use crate::accel::{Accelerator, GhashKey};
 
 /// One hash key H.
 #[derive(Clone)]
-pub(crate) struct Ghash {
+pub struct Ghash {
     hw: Option<(&'static dyn Accelerator, GhashKey)>,
     /// Keyed with H, state zero (cloned per software call).
     soft: GHash,
@@ -21,7 +21,7 @@ pub(crate) struct Ghash {
 
 impl Ghash {
     /// For the hash key `h` = E(K, 0^128), on `on` when it has PMULL.
-    pub(crate) fn new_on(on: Option<&'static dyn Accelerator>, h: &[u8; 16]) -> Self {
+    pub fn new_on(on: Option<&'static dyn Accelerator>, h: &[u8; 16]) -> Self {
         Ghash {
             hw: on.filter(|a| a.has_pmull()).map(|a| (a, GhashKey::new(h))),
             soft: GHash::new(GenericArray::from_slice(h)),
@@ -29,7 +29,7 @@ impl Ghash {
     }
 
     /// Hashes the whole 16-byte blocks of `data` into `y`.
-    pub(crate) fn blocks(&self, y: &mut [u8; 16], data: &[u8]) {
+    pub fn blocks(&self, y: &mut [u8; 16], data: &[u8]) {
         let n = data.len() / 16 * 16;
         if n == 0 {
             return;

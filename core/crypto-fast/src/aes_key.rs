@@ -13,7 +13,6 @@ use cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::accel::{aes_schedule, installed, Accelerator, AesSchedule};
-use crate::block::BlockEnc;
 
 /// The software cipher for the key's length.
 #[derive(Clone)]
@@ -89,7 +88,7 @@ fn xor(a: &mut [u8], b: &[u8]) {
 
 /// Multiplies an XTS tweak by x (IEEE 1619's little-endian convention),
 /// with a mask rather than a branch on the bit that falls out.
-pub(crate) fn xts_mul_x(t: &mut [u8; 16]) {
+pub fn xts_mul_x(t: &mut [u8; 16]) {
     let v = u128::from_le_bytes(*t);
     let carry = (v >> 127) as u8;
     let mut n = (v << 1).to_le_bytes();
@@ -106,7 +105,7 @@ struct Bytes {
 
 /// One AES key (16, 24 or 32 bytes).
 #[derive(Clone)]
-pub(crate) struct AesKey {
+pub struct AesKey {
     hw: Option<(&'static dyn Accelerator, AesSchedule)>,
     /// The software key: made up front without the accelerator, else only
     /// for a call it refuses (rare), from `bytes`.
@@ -116,12 +115,12 @@ pub(crate) struct AesKey {
 
 impl AesKey {
     /// On the installed accelerator, if any; `None` for a bad key length.
-    pub(crate) fn new(key: &[u8]) -> Option<Self> {
+    pub fn new(key: &[u8]) -> Option<Self> {
         Self::new_on(installed(), key)
     }
 
     /// On `accel` when it has AES and expands the key now, else software.
-    pub(crate) fn new_on(accel: Option<&'static dyn Accelerator>, key: &[u8]) -> Option<Self> {
+    pub fn new_on(accel: Option<&'static dyn Accelerator>, key: &[u8]) -> Option<Self> {
         if !matches!(key.len(), 16 | 24 | 32) {
             return None;
         }
@@ -158,7 +157,7 @@ impl AesKey {
     }
 
     /// ECB over the whole blocks of `data`.
-    pub(crate) fn ecb(&self, decrypt: bool, data: &mut [u8]) {
+    pub fn ecb(&self, decrypt: bool, data: &mut [u8]) {
         if data.len() < 16 {
             return;
         }
@@ -171,7 +170,7 @@ impl AesKey {
     }
 
     /// One block.
-    pub(crate) fn encrypt_block(&self, block: &mut [u8; 16]) {
+    pub fn encrypt_block(&self, block: &mut [u8; 16]) {
         if let Some((a, k)) = &self.hw {
             if a.aes_ecb(k, false, block).is_ok() {
                 return;
@@ -181,7 +180,7 @@ impl AesKey {
     }
 
     /// One block.
-    pub(crate) fn decrypt_block(&self, block: &mut [u8; 16]) {
+    pub fn decrypt_block(&self, block: &mut [u8; 16]) {
         if let Some((a, k)) = &self.hw {
             if a.aes_ecb(k, true, block).is_ok() {
                 return;
@@ -192,7 +191,7 @@ impl AesKey {
 
     /// CBC over the whole blocks of `data`, chaining from `iv` and leaving
     /// the next IV there.
-    pub(crate) fn cbc(&self, decrypt: bool, iv: &mut [u8; 16], data: &mut [u8]) {
+    pub fn cbc(&self, decrypt: bool, iv: &mut [u8; 16], data: &mut [u8]) {
         if data.len() < 16 {
             return;
         }
@@ -221,7 +220,7 @@ impl AesKey {
     /// CTR over the whole blocks of `data` from the counter block
     /// `counter` (128-bit big endian, or with `ctr32` only its last four
     /// bytes), left at the next block's value.
-    pub(crate) fn ctr(&self, counter: &mut [u8; 16], data: &mut [u8], ctr32: bool) {
+    pub fn ctr(&self, counter: &mut [u8; 16], data: &mut [u8], ctr32: bool) {
         if data.len() < 16 {
             return;
         }
@@ -244,7 +243,7 @@ impl AesKey {
     }
 
     /// The CBC-MAC chaining value over the whole blocks of `data`.
-    pub(crate) fn cbc_mac(&self, state: &mut [u8; 16], data: &[u8]) {
+    pub fn cbc_mac(&self, state: &mut [u8; 16], data: &[u8]) {
         if data.len() < 16 {
             return;
         }
@@ -263,7 +262,7 @@ impl AesKey {
 
     /// XTS over the whole blocks of `data` with this (data) key, from the
     /// encrypted tweak `tweak`, left multiplied by x once per block.
-    pub(crate) fn xts(&self, decrypt: bool, tweak: &mut [u8; 16], data: &mut [u8]) {
+    pub fn xts(&self, decrypt: bool, tweak: &mut [u8; 16], data: &mut [u8]) {
         if data.len() < 16 {
             return;
         }
@@ -289,31 +288,12 @@ impl AesKey {
 }
 
 /// The next counter block: +1 over all 128 bits, or over the last 32.
-pub(crate) fn next_counter(counter: &mut [u8; 16], ctr32: bool) {
+pub fn next_counter(counter: &mut [u8; 16], ctr32: bool) {
     if ctr32 {
         let low = u32::from_be_bytes([counter[12], counter[13], counter[14], counter[15]]);
         counter[12..].copy_from_slice(&low.wrapping_add(1).to_be_bytes());
     } else {
         *counter = u128::from_be_bytes(*counter).wrapping_add(1).to_be_bytes();
-    }
-}
-
-impl BlockEnc for AesKey {
-    fn block_size(&self) -> usize {
-        16
-    }
-    fn encrypt(&self, block: &mut [u8]) {
-        if let Ok(b) = <&mut [u8; 16]>::try_from(block) {
-            self.encrypt_block(b);
-        }
-    }
-    fn chain(&self, state: &mut [u8], data: &[u8]) {
-        if let Ok(s) = <&mut [u8; 16]>::try_from(state) {
-            self.cbc_mac(s, data);
-        }
-    }
-    fn box_clone(&self) -> alloc::boxed::Box<dyn BlockEnc> {
-        alloc::boxed::Box::new(self.clone())
     }
 }
 

@@ -117,3 +117,31 @@ fn a_whole_block_update_is_one_call() {
     k.absorb::<U136>(&blocks);
     assert_eq!(fake.done(), 2);
 }
+
+/// The non-generic [`Sha`] entry points: the same digests as the reference
+/// crates in uneven pieces, a truncated output, and a reset after each.
+#[test]
+fn sha_entry_points_match_the_references() {
+    fn check<Theirs: Digest>(mut ours: Sha) {
+        for len in [0, 1, 63, 64, 65, 127, 128, 129, 1000, 4096] {
+            let msg = data(len);
+            let want = Theirs::digest(&msg).to_vec();
+            for piece in [1, 13, 64, 4096] {
+                msg.chunks(piece).for_each(|p| ours.update(p));
+                let mut out = alloc::vec![0xAAu8; want.len() + 3];
+                ours.finalize_reset(&mut out);
+                assert_eq!(&out[..want.len()], &want[..], "len {len} piece {piece}");
+                assert_eq!(&out[want.len()..], &[0xAA; 3]);
+            }
+            ours.update(&msg);
+            let mut short = [0u8; 7];
+            ours.finalize_reset(&mut short);
+            assert_eq!(short, want[..7]);
+        }
+    }
+    check::<sha1::Sha1>(Sha::Sha1(Default::default()));
+    check::<sha2::Sha224>(Sha::Sha224(Default::default()));
+    check::<sha2::Sha256>(Sha::Sha256(Default::default()));
+    check::<sha2::Sha384>(Sha::Sha384(Default::default()));
+    check::<sha2::Sha512>(Sha::Sha512(Default::default()));
+}
