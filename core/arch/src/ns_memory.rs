@@ -10,7 +10,8 @@ use oxtee_shm::MemError;
 use oxtee_shm::PhysMem;
 
 /// Normal-world RAM accessed by physical address; only ranges inside `ram`
-/// are touched.
+/// are touched. Cloning keeps the checked range.
+#[derive(Clone)]
 pub struct NsMemory {
     #[cfg_attr(not(target_os = "none"), allow(dead_code))]
     ram: Range<u64>,

@@ -2,7 +2,6 @@
 //! region) and the normal world's RAM as the DT gave it.
 
 use core::ops::Range;
-use core::sync::atomic::{AtomicU64, Ordering};
 
 use oxtee_arch::heap::{CountingHeap, HeapStats};
 use oxtee_arch::ns_memory::NsMemory;
@@ -11,22 +10,22 @@ use oxtee_arch::ns_memory::NsMemory;
 #[global_allocator]
 pub static HEAP: CountingHeap = CountingHeap::empty();
 
-/// Normal-world RAM, from the DT.
-static NS_RAM: AtomicU64 = AtomicU64::new(0);
-static NS_RAM_END: AtomicU64 = AtomicU64::new(0);
+/// Normal-world RAM, from the DT, checked against the board once (every
+/// call needs it).
+static NS_RAM: spin::Once<NsMemory> = spin::Once::new();
 
 /// Heap statistics; `reset` restarts the peak and failure counters.
 pub fn heap_stats(reset: bool) -> HeapStats {
     HEAP.stats(reset)
 }
 
-/// Records the normal world's RAM (cold boot, from the DT).
+/// Records the normal world's RAM (cold boot, from the DT; later calls
+/// change nothing).
 pub fn set_ns_ram(ram: Range<u64>) {
-    NS_RAM.store(ram.start, Ordering::Relaxed);
-    NS_RAM_END.store(ram.end, Ordering::Relaxed);
+    NS_RAM.call_once(|| NsMemory::new(ram));
 }
 
-/// The normal world's RAM, as accessible memory.
+/// The normal world's RAM, as accessible memory (none before the DT gave it).
 pub fn ns_memory() -> NsMemory {
-    NsMemory::new(NS_RAM.load(Ordering::Relaxed)..NS_RAM_END.load(Ordering::Relaxed))
+    NS_RAM.get().cloned().unwrap_or_else(|| NsMemory::new(0..0))
 }
