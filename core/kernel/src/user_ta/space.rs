@@ -163,15 +163,27 @@ impl Space {
         if self.regions.iter().any(|r| va < r.end() && r.va < end) {
             return Err(TeeError::BAD_PARAMETERS);
         }
-        self.regions.push(Region {
-            va,
-            frames,
-            kind,
-            usage,
-            container: false,
-        });
+        // Kept in VA order, so an address is found by binary search.
+        let at = self.regions.partition_point(|r| r.va < va);
+        self.regions.insert(
+            at,
+            Region {
+                va,
+                frames,
+                kind,
+                usage,
+                container: false,
+            },
+        );
         self.stale = true;
         Ok(())
+    }
+
+    /// The region that holds `va`.
+    fn region_at(&self, va: u64) -> Option<&Region> {
+        let after = self.regions.partition_point(|r| r.va <= va);
+        let r = self.regions.get(after.checked_sub(1)?)?;
+        (va < r.end()).then_some(r)
     }
 
     /// Maps `frames` at `va` with per-range attributes: `views` (relative
@@ -185,7 +197,7 @@ impl Space {
     ) -> Result<(), TeeError> {
         self.map(va, frames, UserKind::Ro, Use::Fixed)?;
         // The region itself is only bookkeeping: its pages are mapped by views.
-        if let Some(r) = self.regions.last_mut() {
+        if let Some(r) = self.regions.iter_mut().find(|r| r.va == va) {
             r.container = true;
         }
         for &(off, len, kind) in views {
@@ -235,7 +247,7 @@ impl Space {
                 && r.usage.same_kind(usage)
                 && size.is_none_or(|s| page_up(s) == Some(r.frames.size()))
         })?;
-        let r = self.regions.swap_remove(i);
+        let r = self.regions.remove(i);
         self.stale = true;
         Some(r.frames)
     }
@@ -245,10 +257,7 @@ impl Space {
         if let Some(nonsecure) = self.params.lock().client_memory(va) {
             return Some(Use::Param { nonsecure });
         }
-        self.regions
-            .iter()
-            .find(|r| va >= r.va && va < r.end())
-            .map(|r| r.usage)
+        self.region_at(va).map(|r| r.usage)
     }
 
     /// Maps a parameter buffer for the running call into the parameter
@@ -341,7 +350,7 @@ impl Space {
             nonsecure: false,
             copy_on_write: false,
         };
-        let r = self.regions.iter().find(|r| va >= r.va && va < r.end())?;
+        let r = self.region_at(va)?;
         if !r.container {
             return allowed(r.kind).then(|| secure(r.frames.start() + (va - r.va), r.end() - va));
         }
@@ -862,6 +871,39 @@ mod tests {
         assert_eq!(
             s3.map_views(VA, f, &[(!(PAGE - 1), 2 * PAGE, UserKind::Rw)]),
             fmt
+        );
+    }
+
+    #[test]
+    fn regions_mapped_in_any_order_are_found_by_address() {
+        let (hw, frames, mut space) = setup();
+        // Mapped high, low, middle, with gaps; unmapped again in between.
+        let order = [4 * PAGE, 0, 2 * PAGE];
+        let mut mapped = Vec::new();
+        for off in order {
+            let f = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+            space.map(VA + off, f, UserKind::Rw, Use::Fixed).unwrap();
+            mapped.push((off, f));
+        }
+        for &(off, f) in &mapped {
+            let p = space.translate(VA + off + 8, Access::TaWrite).unwrap();
+            assert_eq!((p.pa, p.avail), (f.start() + 8, PAGE - 8));
+            assert_eq!(space.usage_at(VA + off), Some(Use::Fixed));
+        }
+        for gap in [PAGE, 3 * PAGE, 5 * PAGE] {
+            assert_eq!(space.translate(VA + gap, Access::Read), None);
+            assert_eq!(space.usage_at(VA + gap), None);
+        }
+        assert!(space.unmap(VA + 2 * PAGE, None, Use::Fixed).is_some());
+        assert_eq!(space.translate(VA + 2 * PAGE, Access::Read), None);
+        let (_, high) = mapped[0];
+        assert_eq!(
+            space.translate(VA + 4 * PAGE, Access::Read).unwrap().pa,
+            high.start()
+        );
+        assert_eq!(
+            space.translate(VA, Access::Read).unwrap().pa,
+            mapped[1].1.start()
         );
     }
 
