@@ -6,6 +6,7 @@ extern crate alloc;
 
 mod ecc;
 pub mod modexp;
+pub mod rsa;
 
 pub use rand_core::CryptoRngCore;
 
@@ -24,6 +25,9 @@ pub enum Error {
     BadParameters,
     /// A signature that does not verify (`TEE_ERROR_SIGNATURE_INVALID`).
     SignatureInvalid,
+    /// A private-key result that failed its check with the public key: a fault in the
+    /// computation or an inconsistent key (`TEE_ERROR_GENERIC`).
+    Fault,
 }
 
 curve_ops!(

@@ -78,6 +78,7 @@ impl From<oxtee_crypto_fast::Error> for CryptoError {
         match e {
             oxtee_crypto_fast::Error::BadParameters => Self::BadParameters,
             oxtee_crypto_fast::Error::SignatureInvalid => Self::SignatureInvalid,
+            oxtee_crypto_fast::Error::Fault => Self::Generic,
         }
     }
 }
