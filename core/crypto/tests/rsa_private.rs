@@ -161,7 +161,7 @@ fn pss_signatures_verify_with_the_rsa_crate() {
 #[test]
 fn decryptions_match_the_rsa_crate() {
     for bits in SIZES {
-        let (ours, theirs, _) = key_pair(bits);
+        let (ours, theirs, public_ours) = key_pair(bits);
         let public = theirs.to_public_key();
         let mut rng = TestRng(7);
         let k = theirs.size();
@@ -198,7 +198,32 @@ fn decryptions_match_the_rsa_crate() {
                     ours.decrypt(&oaep(b"another label"), &ct, &mut rng),
                     Err(CryptoError::BadParameters)
                 );
+                // Our OAEP encryption, their decryption.
+                let ct = public_ours
+                    .encrypt(&oaep(b"a label"), &msg, &mut rng)
+                    .unwrap();
+                assert_eq!(ct.len(), k);
+                let pt = theirs
+                    .decrypt(
+                        rsa::Oaep::new_with_mgf_hash_and_label::<sha2::Sha256, sha1::Sha1, _>(
+                            "a label",
+                        ),
+                        &ct,
+                    )
+                    .unwrap();
+                assert_eq!(pt, msg);
+                // Labels need not be UTF-8.
+                let binary = oaep(&[0xFF, 0x00, 0xC3]);
+                let ct = public_ours.encrypt(&binary, &msg, &mut rng).unwrap();
+                assert_eq!(&ours.decrypt(&binary, &ct, &mut rng).unwrap()[..], &msg[..]);
             }
+        }
+        if k > 2 * 32 {
+            let msg = vec![0u8; k - 2 * 32 - 1];
+            assert_eq!(
+                public_ours.encrypt(&oaep(b""), &msg, &mut rng),
+                Err(CryptoError::BadParameters)
+            );
         }
         // NOPAD: the raw exponentiation without leading zero bytes.
         for c in [

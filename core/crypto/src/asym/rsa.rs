@@ -25,12 +25,11 @@
 //! never on the message or ciphertext.
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 use num_bigint_dig::BigUint;
 use num_traits::{One, Zero};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, Pss};
+use rsa::{Pkcs1v15Encrypt, Pkcs1v15Sign, Pss};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
 use zeroize::Zeroizing;
 
@@ -278,12 +277,42 @@ impl RsaPublicKey {
                 hash,
                 mgf_hash,
                 label,
-            } => self
-                .0
-                .encrypt(&mut &mut *rng, oaep_padding(*hash, *mgf_hash, label)?, msg)
-                .map_err(|_| BAD_PARAMS),
+            } => {
+                let em = eme_oaep_encode(msg, self.size(), *hash, *mgf_hash, label, rng)?;
+                let c = rsa::hazmat::rsa_encrypt(&self.0, &uint(&em)).map_err(|_| BAD_PARAMS)?;
+                super::left_pad(&c.to_bytes_be(), self.size())
+            }
         }
     }
+}
+
+/// `EME-OAEP` encoding (RFC 8017 §7.1.1 step 2) of `msg` for a `k`-byte modulus: any label
+/// bytes, MGF1 over `mgf_hash`. A message longer than k − 2·hLen − 2 gives
+/// `TEE_ERROR_BAD_PARAMETERS`.
+fn eme_oaep_encode(
+    msg: &[u8],
+    k: usize,
+    hash: HashAlg,
+    mgf_hash: HashAlg,
+    label: &[u8],
+    rng: &mut dyn CryptoRngCore,
+) -> AsymResult<Vec<u8>> {
+    let l_hash = hash.digest(label)?;
+    let h_len = l_hash.len();
+    if k < 2 * h_len + 2 || msg.len() > k - 2 * h_len - 2 {
+        return Err(BAD_PARAMS);
+    }
+    // EM = 00 || maskedSeed || maskedDB, DB = lHash || PS || 01 || M.
+    let mut em = alloc::vec![0u8; k];
+    let (seed, db) = em[1..].split_at_mut(h_len);
+    rng.fill_bytes(seed);
+    db[..h_len].copy_from_slice(&l_hash);
+    let one_at = db.len() - msg.len() - 1;
+    db[one_at] = 0x01;
+    db[one_at + 1..].copy_from_slice(msg);
+    mgf1_xor(mgf_hash, seed, db)?;
+    mgf1_xor(mgf_hash, db, seed)?;
+    Ok(em)
 }
 
 /// Reads a NOPAD input: at most modulus-size bytes and numerically below the modulus.
@@ -366,23 +395,6 @@ fn pss_padding(hash: HashAlg, salt_len: usize) -> AsymResult<Pss> {
         blinded: false,
         digest: hash.dyn_digest()?,
         salt_len,
-    })
-}
-
-fn oaep_padding(hash: HashAlg, mgf_hash: HashAlg, label: &[u8]) -> AsymResult<Oaep> {
-    // The `rsa` 0.9 API carries the label as a `String`: binary (non-UTF-8) labels are not
-    // supported yet.
-    let label = if label.is_empty() {
-        None
-    } else {
-        Some(String::from(
-            core::str::from_utf8(label).map_err(|_| NOT_SUPPORTED)?,
-        ))
-    };
-    Ok(Oaep {
-        digest: hash.dyn_digest()?,
-        mgf_digest: mgf_hash.dyn_digest()?,
-        label,
     })
 }
 
