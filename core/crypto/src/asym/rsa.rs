@@ -452,9 +452,11 @@ impl RsaKeyPair {
         qinv: &[u8],
     ) -> AsymResult<Self> {
         let key = Self::from_components(n, e, d, Some((p, q)))?;
-        let c = key.components();
+        // The crate derived the CRT values when it made the key: compare with those rather
+        // than derive them again (key parsing runs at every operation).
+        let (want_dp, want_dq, want_qinv) = key.crt_values()?;
         let same = |a: &[u8], b: &[u8]| uint(a) == uint(b);
-        if !(same(&c.dp, dp) && same(&c.dq, dq) && same(&c.qinv, qinv)) {
+        if !(same(&want_dp, dp) && same(&want_dq, dq) && same(&want_qinv, qinv)) {
             return Err(BAD_PARAMS);
         }
         Ok(key)
@@ -519,7 +521,12 @@ impl RsaKeyPair {
     /// `oxtee_crypto_fast::rsa`: CRT on the constant-time Montgomery exponentiation, checked
     /// with the public exponent. `input` (big-endian) must be below n; the result has
     /// [`Self::size`] bytes. A result that fails the check gives `TEE_ERROR_GENERIC`.
-    fn private_op(&self, input: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
+    /// dP, dQ and qInv (big-endian): the ones the crate derived when it made the key, derived
+    /// here if it could not.
+    #[allow(clippy::type_complexity)]
+    fn crt_values(
+        &self,
+    ) -> AsymResult<(Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>)> {
         let k = &self.0;
         let primes = k.primes();
         let (p, q) = (&primes[0], &primes[1]);
@@ -533,9 +540,20 @@ impl RsaKeyPair {
             Some(dq) => secret(dq),
             None => secret(&(k.d() % (q - &one))),
         };
-        let qinv = secret(&k.crt_coefficient().ok_or(BAD_PARAMS)?);
+        let qinv = match k.qinv().and_then(|v| v.to_biguint()) {
+            Some(v) => Zeroizing::new(v.to_bytes_be()),
+            None => secret(&k.crt_coefficient().ok_or(BAD_PARAMS)?),
+        };
+        Ok((dp, dq, qinv))
+    }
+
+    fn private_op(&self, input: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
+        let k = &self.0;
+        let (dp, dq, qinv) = self.crt_values()?;
+        let primes = k.primes();
+        let secret = |v: &BigUint| Zeroizing::new(v.to_bytes_be());
         let (n, e) = (k.n().to_bytes_be(), k.e().to_bytes_be());
-        let (p, q) = (secret(p), secret(q));
+        let (p, q) = (secret(&primes[0]), secret(&primes[1]));
         let key = oxtee_crypto_fast::rsa::CrtKey {
             n: &n,
             e: &e,
