@@ -42,6 +42,8 @@ impl Drop for Montgomery {
         // An RSA prime is secret.
         self.p.zeroize();
         self.r2.zeroize();
+        // -p^-1 mod 2^64 gives p mod 2^64 away.
+        self.p_inv_neg.zeroize();
     }
 }
 
