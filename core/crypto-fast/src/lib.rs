@@ -11,6 +11,7 @@ pub mod gcm;
 pub mod ghash;
 pub mod hash;
 pub mod modexp;
+pub mod rsa;
 
 pub use rand_core::CryptoRngCore;
 
@@ -33,6 +34,9 @@ pub enum Error {
     BadState,
     /// An authentication tag that does not match (`TEE_ERROR_MAC_INVALID`).
     MacInvalid,
+    /// A private-key result that failed its check with the public key: a fault in the
+    /// computation or an inconsistent key (`TEE_ERROR_GENERIC`).
+    Fault,
 }
 
 curve_ops!(

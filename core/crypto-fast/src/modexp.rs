@@ -1,4 +1,5 @@
-//! Modular exponentiation for finite-field Diffie-Hellman, constant-time with respect to the
+//! Modular exponentiation for finite-field Diffie-Hellman and RSA's private operation
+//! ([`crate::rsa`]), constant-time with respect to the
 //! exponent and to every intermediate value (here rather than in `oxtee-crypto` to be compiled
 //! for speed).
 //!
@@ -11,8 +12,9 @@
 //! table, so neither the sequence of operations nor the memory touched depends on the
 //! exponent, and the final subtraction of each Montgomery step is masked, not branched.
 //!
-//! The modulus is public (the group's p): its limb count, `R^2 mod p` and loop bounds may depend
-//! on it.
+//! For DH the modulus is public (the group's p): its limb count, `R^2 mod p` and loop bounds may
+//! depend on it. An RSA prime is secret: [`Montgomery::with_secret_modulus`] derives `R^2 mod p`
+//! without a division, and only the prime's length steers any loop.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -38,6 +40,16 @@ pub struct Montgomery {
     p_inv_neg: u64,
     /// R^2 mod p.
     r2: Vec<u64>,
+}
+
+impl Drop for Montgomery {
+    fn drop(&mut self) {
+        // An RSA prime is secret.
+        self.p.zeroize();
+        self.r2.zeroize();
+        // -p^-1 mod 2^64 gives p mod 2^64 away.
+        self.p_inv_neg.zeroize();
+    }
 }
 
 /// Little-endian limbs of `v`, zero-extended to `n` (`v` must fit).
@@ -146,8 +158,161 @@ impl Montgomery {
         })
     }
 
-    fn n(&self) -> usize {
+    /// Constants for a secret odd modulus given as little-endian limbs (an RSA prime): the
+    /// same as [`Montgomery::new`], but `R^2 mod p` comes from a fixed sequence of modular
+    /// doublings and Montgomery squarings instead of a variable-time division. Only p's bit
+    /// length steers the sequence. `None` unless `p` is odd and greater than 1.
+    pub(crate) fn with_secret_modulus(mut p: Vec<u64>) -> Option<Self> {
+        while p.last() == Some(&0) {
+            p.pop();
+        }
+        let n = p.len();
+        let top = *p.last()?;
+        let bits = 64 * n - top.leading_zeros() as usize;
+        if bits < 2 || p[0] & 1 == 0 {
+            return None;
+        }
+        let mut inv: u64 = 1;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(p[0].wrapping_mul(inv)));
+        }
+        let mut m = Self {
+            p,
+            p_inv_neg: inv.wrapping_neg(),
+            r2: Vec::new(),
+        };
+        // x = 2^(bits-1) < p, doubled up to R = 2^(64n) mod p, then to R * 2^a with a the odd
+        // part of 64n; each Montgomery squaring maps R * 2^a to R * 2^(2a), and after j of
+        // them (64n = a * 2^j) x is R * R mod p.
+        let mut x = Zeroizing::new(vec![0u64; n]);
+        x[(bits - 1) / 64] = 1 << ((bits - 1) % 64);
+        let total = 64 * n;
+        let j = total.trailing_zeros();
+        let a = total >> j;
+        let mut tmp = Zeroizing::new(vec![0u64; n]);
+        for _ in 0..(total - (bits - 1)) + a {
+            m.double(&x, &mut tmp);
+            x.copy_from_slice(&tmp);
+        }
+        let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
+        for _ in 0..j {
+            m.sqr(&x, &mut tmp, &mut t);
+            x.copy_from_slice(&tmp);
+        }
+        m.r2 = x.to_vec();
+        Some(m)
+    }
+
+    /// Constants for a public modulus given as little-endian limbs.
+    pub(crate) fn with_public_modulus(p: &[u64]) -> Option<Self> {
+        Self::new(&to_biguint(p))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn r2_limbs(&self) -> &[u64] {
+        &self.r2
+    }
+
+    /// Number of 64-bit limbs of p.
+    pub(crate) fn n(&self) -> usize {
         self.p.len()
+    }
+
+    /// The modulus's limbs (little-endian).
+    pub(crate) fn modulus_limbs(&self) -> &[u64] {
+        &self.p
+    }
+
+    /// `out = 2a mod p` (`a < p`).
+    fn double(&self, a: &[u64], out: &mut [u64]) {
+        let n = self.n();
+        let mut r = Zeroizing::new(vec![0u64; n]);
+        let mut carry = 0u64;
+        for i in 0..n {
+            r[i] = (a[i] << 1) | carry;
+            carry = a[i] >> 63;
+        }
+        self.reduce_once(&r, carry, out);
+    }
+
+    /// `out = a + b mod p` (`a, b < p`), constant-time.
+    pub(crate) fn add_mod(&self, a: &[u64], b: &[u64], out: &mut [u64]) {
+        let n = self.n();
+        let mut r = Zeroizing::new(vec![0u64; n]);
+        let mut carry = 0u64;
+        for i in 0..n {
+            let (s1, c1) = a[i].overflowing_add(b[i]);
+            let (s2, c2) = s1.overflowing_add(carry);
+            r[i] = s2;
+            carry = u64::from(c1 | c2);
+        }
+        self.reduce_once(&r, carry, out);
+    }
+
+    /// `out = a - b mod p` (`a, b < p`), constant-time: p is added back under a mask.
+    pub(crate) fn sub_mod(&self, a: &[u64], b: &[u64], out: &mut [u64]) {
+        let n = self.n();
+        let mut borrow = 0u64;
+        for i in 0..n {
+            let (s1, b1) = a[i].overflowing_sub(b[i]);
+            let (s2, b2) = s1.overflowing_sub(borrow);
+            out[i] = s2;
+            borrow = u64::from(b1 | b2);
+        }
+        let mask = borrow.wrapping_neg();
+        let mut carry = 0u64;
+        for (o, &p) in out[..n].iter_mut().zip(&self.p) {
+            let (s1, c1) = o.overflowing_add(p & mask);
+            let (s2, c2) = s1.overflowing_add(carry);
+            *o = s2;
+            carry = u64::from(c1 | c2);
+        }
+    }
+
+    /// `out = x * R mod p` (Montgomery form) for `x` of any number of limbs, in constant time:
+    /// Horner's rule over n-limb chunks of x, each chunk (below R) times `R^2` is a valid
+    /// Montgomery product (below p * R). `t` at least 2n + 2 words of scratch.
+    pub(crate) fn to_mont_wide(&self, x: &[u64], out: &mut [u64], t: &mut [u64]) {
+        let n = self.n();
+        let mut chunk = Zeroizing::new(vec![0u64; n]);
+        let mut tmp = Zeroizing::new(vec![0u64; n]);
+        out[..n].fill(0);
+        for j in (0..x.len().div_ceil(n)).rev() {
+            // Shift what we have up by one chunk: out * R^2 / R.
+            self.mul(&out[..n], &self.r2, &mut tmp, t);
+            chunk.fill(0);
+            let part = &x[j * n..x.len().min((j + 1) * n)];
+            chunk[..part.len()].copy_from_slice(part);
+            self.mul(&chunk, &self.r2, &mut out[..n], t);
+            let sum = Zeroizing::new(out[..n].to_vec());
+            self.add_mod(&tmp, &sum, &mut out[..n]);
+        }
+    }
+
+    /// `base^e mod p` for a public exponent `e` (big-endian bytes; its bits steer the
+    /// square-and-multiply, the values are handled in constant time). `base` below R.
+    pub(crate) fn pow_public(&self, base: &[u64], e: &[u8]) -> Zeroizing<Vec<u64>> {
+        let n = self.n();
+        let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
+        let mut b = Zeroizing::new(vec![0u64; n]);
+        self.to_mont_wide(base, &mut b, &mut t);
+        let mut acc = Zeroizing::new(vec![0u64; n]);
+        let mut one = vec![0u64; n];
+        one[0] = 1;
+        self.mul(&one, &self.r2, &mut acc, &mut t);
+        let mut tmp = Zeroizing::new(vec![0u64; n]);
+        for byte in e {
+            for bit in (0..8).rev() {
+                self.sqr(&acc, &mut tmp, &mut t);
+                acc.copy_from_slice(&tmp);
+                if (byte >> bit) & 1 == 1 {
+                    self.mul(&acc, &b, &mut tmp, &mut t);
+                    acc.copy_from_slice(&tmp);
+                }
+            }
+        }
+        self.out_of_mont(&acc, &mut tmp, &mut t);
+        tmp
     }
 
     fn modulus(&self) -> BigUint {
@@ -207,7 +372,7 @@ impl Montgomery {
     }
 
     /// `out = a * b / R mod p`; `a, b < p`; `t` at least 2n words of scratch.
-    fn mul(&self, a: &[u64], b: &[u64], out: &mut [u64], t: &mut [u64]) {
+    pub(crate) fn mul(&self, a: &[u64], b: &[u64], out: &mut [u64], t: &mut [u64]) {
         let n = self.n();
         let (a, b) = (&a[..n], &b[..n]);
         let (m, r) = t.split_at_mut(n);
@@ -257,10 +422,23 @@ impl Montgomery {
         hook: &mut dyn FnMut(),
     ) -> BigUint {
         let n = self.n();
-        let bits = n * 64;
         let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
         let e = limbs(exp, n);
         let b = limbs(&(base % self.modulus()), n);
+        let mut base_mont = Zeroizing::new(vec![0u64; n]);
+        self.mul(&b, &self.r2, &mut base_mont, &mut t);
+        let acc = self.pow_mont(&base_mont, &e);
+        let mut out = Zeroizing::new(vec![0u64; n]);
+        self.out_of_mont(&acc, &mut out, &mut t);
+        to_biguint(&out)
+    }
+
+    /// `base^e` in Montgomery form for `base` in Montgomery form (below p) and `e` of n
+    /// limbs: fixed 5-bit windows over all of them, each table entry picked by a masked scan.
+    pub(crate) fn pow_mont(&self, base_mont: &[u64], e: &[u64]) -> Zeroizing<Vec<u64>> {
+        let n = self.n();
+        let bits = n * 64;
+        let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
 
         // table[i] = base^i in Montgomery form; table[0] = R mod p.
         let mut table = Zeroizing::new(vec![0u64; TABLE_LEN * n]);
@@ -269,7 +447,7 @@ impl Montgomery {
         {
             let (t0, rest) = table.split_at_mut(n);
             self.mul(&one, &self.r2, t0, &mut t);
-            self.mul(&b, &self.r2, &mut rest[..n], &mut t);
+            rest[..n].copy_from_slice(&base_mont[..n]);
         }
         for i in 2..TABLE_LEN {
             let (done, next) = table.split_at_mut(i * n);
@@ -294,7 +472,7 @@ impl Montgomery {
                 self.sqr(&acc, &mut tmp, &mut t);
                 acc.copy_from_slice(&tmp);
             }
-            let index = window_at(&e, w * WINDOW);
+            let index = window_at(e, w * WINDOW);
             pick.fill(0);
             for (k, entry) in table.chunks_exact(n).enumerate() {
                 let hit = (k as u64).ct_eq(&index);
@@ -308,9 +486,14 @@ impl Montgomery {
                 hook();
             }
         }
-        // Out of Montgomery form: multiply by 1.
-        self.mul(&acc, &one, &mut tmp, &mut t);
-        to_biguint(&tmp)
+        acc
+    }
+
+    /// `out = a / R mod p`: out of Montgomery form (multiplication by 1).
+    pub(crate) fn out_of_mont(&self, a: &[u64], out: &mut [u64], t: &mut [u64]) {
+        let mut one = vec![0u64; self.n()];
+        one[0] = 1;
+        self.mul(a, &one, out, t);
     }
 }
 

@@ -80,6 +80,7 @@ impl From<oxtee_crypto_fast::Error> for CryptoError {
             oxtee_crypto_fast::Error::SignatureInvalid => Self::SignatureInvalid,
             oxtee_crypto_fast::Error::BadState => Self::BadState,
             oxtee_crypto_fast::Error::MacInvalid => Self::MacInvalid,
+            oxtee_crypto_fast::Error::Fault => Self::Generic,
         }
     }
 }

@@ -1,25 +1,39 @@
 //! RSA: key generation, PKCS#1 v1.5 / PSS signatures, PKCS#1 v1.5 / OAEP encryption and raw
-//! (`TEE_ALG_RSA_NOPAD`) exponentiation, on top of the `rsa` crate.
+//! (`TEE_ALG_RSA_NOPAD`) exponentiation.
 //!
-//! Side channels: every private-key operation is blinded with fresh randomness from the
-//! caller's RNG. PKCS#1 v1.5 decryption uses the crate's constant-time padding check and
-//! reports every failure as one code (`TEE_ERROR_BAD_PARAMETERS`, as OP-TEE does), so no
-//! distinction between padding errors leaks through the result. Signature verification
-//! re-encodes the expected `EMSA-PKCS1-v1_5` block and compares whole blocks, so forged
-//! paddings (the Bleichenbacher-style signature forgery xtest 4011 builds) are rejected with
-//! `TEE_ERROR_SIGNATURE_INVALID`.
+//! Private-key operations (signing, decryption) are ours: the exponentiation is
+//! `oxtee_crypto_fast::rsa::private_crt`, CRT on the constant-time Montgomery arithmetic that
+//! DH uses (no branch or memory access depends on the input, the key's secret values or the
+//! result), checked with the public exponent before anything leaves, so a fault gives
+//! `TEE_ERROR_GENERIC` rather than a signature that factors n. The encodings on top of it are
+//! here (RFC 8017): EMSA-PKCS1-v1_5 and EMSA-PSS for signing; EME-PKCS1-v1_5 and EME-OAEP
+//! decoding, which run in constant time up to their verdict and report every failure (bad
+//! length, value ≥ n, any padding error) as one code, `TEE_ERROR_BAD_PARAMETERS` as OP-TEE does.
+//! With nothing input-dependent left in the timing, the private operation is not blinded.
 //!
-//! Residual risk: the `rsa` 0.9 crate's bignum is not constant-time (advisory RUSTSEC-2023-0071,
-//! "Marvin"); the blinding above is the available mitigation.
+//! Public-key operations (verification, encryption), key generation and the parsing and
+//! checking of key attributes stay on the `rsa` 0.9 crate and its `num-bigint-dig` integers.
+//! Signature verification re-encodes the expected `EMSA-PKCS1-v1_5` block and compares whole
+//! blocks, so forged paddings (the Bleichenbacher-style signature forgery xtest 4011 builds)
+//! are rejected with `TEE_ERROR_SIGNATURE_INVALID`.
+//!
+//! Residual risk: RUSTSEC-2023-0071 ("Marvin", the crate's non-constant-time private
+//! operation) no longer applies, as the crate's private operation is not used. Key setup still
+//! runs on `num-bigint-dig`, which is not constant-time: at every operation the key object's
+//! attributes are parsed and checked (p·q = n, d·e ≡ 1) and the CRT values derived (d mod
+//! p−1, q⁻¹ mod p), and keys without primes are factored. That timing depends on the key only,
+//! never on the message or ciphertext.
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 use num_bigint_dig::BigUint;
 use num_traits::{One, Zero};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, Pss};
+use rsa::{Pkcs1v15Encrypt, Pkcs1v15Sign, Pss};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
 use zeroize::Zeroizing;
+
+use crate::digest::hasher_of;
 
 use super::hash::HashAlg;
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED, SIG_INVALID};
@@ -263,12 +277,42 @@ impl RsaPublicKey {
                 hash,
                 mgf_hash,
                 label,
-            } => self
-                .0
-                .encrypt(&mut &mut *rng, oaep_padding(*hash, *mgf_hash, label)?, msg)
-                .map_err(|_| BAD_PARAMS),
+            } => {
+                let em = eme_oaep_encode(msg, self.size(), *hash, *mgf_hash, label, rng)?;
+                let c = rsa::hazmat::rsa_encrypt(&self.0, &uint(&em)).map_err(|_| BAD_PARAMS)?;
+                super::left_pad(&c.to_bytes_be(), self.size())
+            }
         }
     }
+}
+
+/// `EME-OAEP` encoding (RFC 8017 §7.1.1 step 2) of `msg` for a `k`-byte modulus: any label
+/// bytes, MGF1 over `mgf_hash`. A message longer than k − 2·hLen − 2 gives
+/// `TEE_ERROR_BAD_PARAMETERS`.
+fn eme_oaep_encode(
+    msg: &[u8],
+    k: usize,
+    hash: HashAlg,
+    mgf_hash: HashAlg,
+    label: &[u8],
+    rng: &mut dyn CryptoRngCore,
+) -> AsymResult<Vec<u8>> {
+    let l_hash = hash.digest(label)?;
+    let h_len = l_hash.len();
+    if k < 2 * h_len + 2 || msg.len() > k - 2 * h_len - 2 {
+        return Err(BAD_PARAMS);
+    }
+    // EM = 00 || maskedSeed || maskedDB, DB = lHash || PS || 01 || M.
+    let mut em = alloc::vec![0u8; k];
+    let (seed, db) = em[1..].split_at_mut(h_len);
+    rng.fill_bytes(seed);
+    db[..h_len].copy_from_slice(&l_hash);
+    let one_at = db.len() - msg.len() - 1;
+    db[one_at] = 0x01;
+    db[one_at + 1..].copy_from_slice(msg);
+    mgf1_xor(mgf_hash, seed, db)?;
+    mgf1_xor(mgf_hash, db, seed)?;
+    Ok(em)
 }
 
 /// Reads a NOPAD input: at most modulus-size bytes and numerically below the modulus.
@@ -354,23 +398,6 @@ fn pss_padding(hash: HashAlg, salt_len: usize) -> AsymResult<Pss> {
     })
 }
 
-fn oaep_padding(hash: HashAlg, mgf_hash: HashAlg, label: &[u8]) -> AsymResult<Oaep> {
-    // The `rsa` 0.9 API carries the label as a `String`: binary (non-UTF-8) labels are not
-    // supported yet.
-    let label = if label.is_empty() {
-        None
-    } else {
-        Some(String::from(
-            core::str::from_utf8(label).map_err(|_| NOT_SUPPORTED)?,
-        ))
-    };
-    Ok(Oaep {
-        digest: hash.dyn_digest()?,
-        mgf_digest: mgf_hash.dyn_digest()?,
-        label,
-    })
-}
-
 impl RsaKeyPair {
     /// From `TEE_ATTR_RSA_MODULUS`, `_PUBLIC_EXPONENT`, `_PRIVATE_EXPONENT` and, for a CRT key,
     /// `_PRIME1`/`_PRIME2` (the CRT exponents and coefficient are recomputed and, when given,
@@ -425,9 +452,11 @@ impl RsaKeyPair {
         qinv: &[u8],
     ) -> AsymResult<Self> {
         let key = Self::from_components(n, e, d, Some((p, q)))?;
-        let c = key.components();
+        // The crate derived the CRT values when it made the key: compare with those rather
+        // than derive them again (key parsing runs at every operation).
+        let (want_dp, want_dq, want_qinv) = key.crt_values()?;
         let same = |a: &[u8], b: &[u8]| uint(a) == uint(b);
-        if !(same(&c.dp, dp) && same(&c.dq, dq) && same(&c.qinv, qinv)) {
+        if !(same(&want_dp, dp) && same(&want_dq, dq) && same(&want_qinv, qinv)) {
             return Err(BAD_PARAMS);
         }
         Ok(key)
@@ -488,6 +517,55 @@ impl RsaKeyPair {
         }
     }
 
+    /// The private-key operation `input^d mod n` (RFC 8017 RSASP1/RSADP) on
+    /// `oxtee_crypto_fast::rsa`: CRT on the constant-time Montgomery exponentiation, checked
+    /// with the public exponent. `input` (big-endian) must be below n; the result has
+    /// [`Self::size`] bytes. A result that fails the check gives `TEE_ERROR_GENERIC`.
+    /// dP, dQ and qInv (big-endian): the ones the crate derived when it made the key, derived
+    /// here if it could not.
+    #[allow(clippy::type_complexity)]
+    fn crt_values(
+        &self,
+    ) -> AsymResult<(Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>)> {
+        let k = &self.0;
+        let primes = k.primes();
+        let (p, q) = (&primes[0], &primes[1]);
+        let one = BigUint::one();
+        let secret = |v: &BigUint| Zeroizing::new(v.to_bytes_be());
+        let dp = match k.dp() {
+            Some(dp) => secret(dp),
+            None => secret(&(k.d() % (p - &one))),
+        };
+        let dq = match k.dq() {
+            Some(dq) => secret(dq),
+            None => secret(&(k.d() % (q - &one))),
+        };
+        let qinv = match k.qinv().and_then(|v| v.to_biguint()) {
+            Some(v) => Zeroizing::new(v.to_bytes_be()),
+            None => secret(&k.crt_coefficient().ok_or(BAD_PARAMS)?),
+        };
+        Ok((dp, dq, qinv))
+    }
+
+    fn private_op(&self, input: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
+        let k = &self.0;
+        let (dp, dq, qinv) = self.crt_values()?;
+        let primes = k.primes();
+        let secret = |v: &BigUint| Zeroizing::new(v.to_bytes_be());
+        let (n, e) = (k.n().to_bytes_be(), k.e().to_bytes_be());
+        let (p, q) = (secret(&primes[0]), secret(&primes[1]));
+        let key = oxtee_crypto_fast::rsa::CrtKey {
+            n: &n,
+            e: &e,
+            p: &p,
+            q: &q,
+            dp: &dp,
+            dq: &dq,
+            qinv: &qinv,
+        };
+        Ok(oxtee_crypto_fast::rsa::private_crt(&key, input)?)
+    }
+
     /// Signs `digest` (`TEE_AsymmetricSignDigest`); the signature has [`Self::size`] bytes.
     /// A digest of the wrong length gives `TEE_ERROR_BAD_PARAMETERS`, a PSS salt too long for
     /// the modulus `TEE_ERROR_BAD_PARAMETERS`.
@@ -498,60 +576,178 @@ impl RsaKeyPair {
         rng: &mut dyn CryptoRngCore,
     ) -> AsymResult<Vec<u8>> {
         scheme.check_digest(digest)?;
-        let res = match scheme {
+        let k = self.size();
+        let em = match scheme {
             RsaSignScheme::Pkcs1v15(h) => {
-                self.0
-                    .sign_with_rng(&mut &mut *rng, pkcs1v15_sign_padding(h)?, digest)
+                let prefix = h.pkcs1_digest_info_prefix().ok_or(NOT_SUPPORTED)?;
+                emsa_pkcs1v15_encode(prefix, digest, k)?
             }
-            RsaSignScheme::Pkcs1v15Md5Sha1 => self.0.sign_with_rng(
-                &mut &mut *rng,
-                Pkcs1v15Sign {
-                    hash_len: Some(36),
-                    prefix: Box::new([]),
-                },
-                digest,
-            ),
-            RsaSignScheme::Pkcs1v15Raw => {
-                self.0
-                    .sign_with_rng(&mut &mut *rng, Pkcs1v15Sign::new_unprefixed(), digest)
+            RsaSignScheme::Pkcs1v15Md5Sha1 | RsaSignScheme::Pkcs1v15Raw => {
+                emsa_pkcs1v15_encode(&[], digest, k)?
             }
             RsaSignScheme::Pss { hash, salt_len } => {
-                let mut pss = pss_padding(hash, salt_len)?;
-                pss.blinded = true;
-                self.0.sign_with_rng(&mut &mut *rng, pss, digest)
+                emsa_pss_encode(hash, digest, salt_len, self.bits() - 1, rng)?
             }
         };
-        res.map_err(|_| BAD_PARAMS)
+        Ok(self.private_op(&em)?.to_vec())
     }
 
     /// Decrypts `ct` (`TEE_AsymmetricDecrypt`). Every failure (bad length, value ≥ n, padding
-    /// error) gives the same `TEE_ERROR_BAD_PARAMETERS`.
+    /// error) gives the same `TEE_ERROR_BAD_PARAMETERS`; the padding checks run in constant
+    /// time, and only their combined verdict is branched on.
     pub fn decrypt(
         &self,
         scheme: &RsaCipherScheme,
         ct: &[u8],
-        rng: &mut dyn CryptoRngCore,
+        _rng: &mut dyn CryptoRngCore,
     ) -> AsymResult<Zeroizing<Vec<u8>>> {
+        let k = self.size();
         let out = match scheme {
             RsaCipherScheme::NoPad => {
-                let c = nopad_input(ct, self.size(), self.0.n())?;
-                let m = rsa::hazmat::rsa_decrypt_and_check(&self.0, Some(&mut &mut *rng), &c)
-                    .map_err(|_| BAD_PARAMS)?;
-                strip_leading_zeros(m.to_bytes_be())
+                nopad_input(ct, k, self.0.n())?;
+                let m = self.private_op(ct)?;
+                Zeroizing::new(strip_leading_zeros(m.to_vec()))
             }
-            RsaCipherScheme::Pkcs1v15 => self
-                .0
-                .decrypt_blinded(&mut &mut *rng, Pkcs1v15Encrypt, ct)
-                .map_err(|_| BAD_PARAMS)?,
+            RsaCipherScheme::Pkcs1v15 => {
+                // Any length, as long as the value is below n.
+                let first = ct.iter().position(|&b| b != 0).unwrap_or(ct.len());
+                let c = &ct[first..];
+                nopad_input(c, k, self.0.n())?;
+                eme_pkcs1v15_decode(&self.private_op(c)?)?
+            }
             RsaCipherScheme::Oaep {
                 hash,
                 mgf_hash,
                 label,
-            } => self
-                .0
-                .decrypt_blinded(&mut &mut *rng, oaep_padding(*hash, *mgf_hash, label)?, ct)
-                .map_err(|_| BAD_PARAMS)?,
+            } => {
+                // A hash the build leaves out is NOT_SUPPORTED, whatever the ciphertext.
+                let l_hash = hash.digest(label)?;
+                hasher_of(*mgf_hash).ok_or(NOT_SUPPORTED)?;
+                if ct.len() != k {
+                    return Err(BAD_PARAMS);
+                }
+                nopad_input(ct, k, self.0.n())?;
+                eme_oaep_decode(&self.private_op(ct)?, &l_hash, *mgf_hash)?
+            }
         };
-        Ok(Zeroizing::new(out))
+        Ok(out)
     }
+}
+
+/// `EMSA-PKCS1-v1_5` (RFC 8017 §9.2): `00 01 FF… 00 prefix digest`, `k` bytes, at least eight
+/// bytes of `FF`.
+fn emsa_pkcs1v15_encode(prefix: &[u8], digest: &[u8], k: usize) -> AsymResult<Vec<u8>> {
+    let t_len = prefix.len() + digest.len();
+    if k < t_len + 11 {
+        return Err(BAD_PARAMS);
+    }
+    let mut em = alloc::vec![0xFFu8; k];
+    em[0] = 0;
+    em[1] = 1;
+    em[k - t_len - 1] = 0;
+    em[k - t_len..k - digest.len()].copy_from_slice(prefix);
+    em[k - digest.len()..].copy_from_slice(digest);
+    Ok(em)
+}
+
+/// XORs `MGF1(seed)` (RFC 8017 B.2.1) with `hash` into `out`.
+fn mgf1_xor(hash: HashAlg, seed: &[u8], out: &mut [u8]) -> AsymResult<()> {
+    let mut h = hasher_of(hash).ok_or(NOT_SUPPORTED)?;
+    let mut block = Zeroizing::new(alloc::vec![0u8; hash.output_len()]);
+    for (counter, chunk) in out.chunks_mut(hash.output_len()).enumerate() {
+        h.update(seed);
+        h.update(&(counter as u32).to_be_bytes());
+        h.finalize_reset(&mut block);
+        for (o, b) in chunk.iter_mut().zip(block.iter()) {
+            *o ^= b;
+        }
+    }
+    Ok(())
+}
+
+/// `EMSA-PSS-ENCODE` (RFC 8017 §9.1.1) of `m_hash` for `em_bits` bits (the modulus's length
+/// minus one), MGF1 with the same hash, a fresh salt of `salt_len` bytes. A salt too long
+/// for the modulus gives `TEE_ERROR_BAD_PARAMETERS` (checked before anything is drawn).
+fn emsa_pss_encode(
+    hash: HashAlg,
+    m_hash: &[u8],
+    salt_len: usize,
+    em_bits: usize,
+    rng: &mut dyn CryptoRngCore,
+) -> AsymResult<Vec<u8>> {
+    let h_len = hash.output_len();
+    let em_len = em_bits.div_ceil(8);
+    if m_hash.len() != h_len || em_len < h_len.saturating_add(salt_len).saturating_add(2) {
+        return Err(BAD_PARAMS);
+    }
+    let mut salt = alloc::vec![0u8; salt_len];
+    rng.fill_bytes(&mut salt);
+    let mut h = hasher_of(hash).ok_or(NOT_SUPPORTED)?;
+    h.update(&[0u8; 8]);
+    h.update(m_hash);
+    h.update(&salt);
+    let mut em = alloc::vec![0u8; em_len];
+    let db_len = em_len - h_len - 1;
+    h.finalize_reset(&mut em[db_len..em_len - 1]);
+    // DB = PS || 01 || salt, then masked with MGF1(H).
+    em[db_len - salt_len - 1] = 0x01;
+    em[db_len - salt_len..db_len].copy_from_slice(&salt);
+    let (db, rest) = em.split_at_mut(db_len);
+    mgf1_xor(hash, &rest[..h_len], db)?;
+    db[0] &= 0xFF >> (8 * em_len - em_bits);
+    em[em_len - 1] = 0xBC;
+    Ok(em)
+}
+
+/// `EME-PKCS1-v1_5` decoding (RFC 8017 §7.2.2 step 3) of the `k`-byte `em`, in constant time
+/// up to the verdict: `00 02`, at least eight non-zero bytes, `00`, the message.
+fn eme_pkcs1v15_decode(em: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
+    if em.len() < 11 {
+        return Err(BAD_PARAMS);
+    }
+    let mut looking = Choice::from(1);
+    let mut index = 0u32;
+    for (i, b) in em.iter().enumerate().skip(2) {
+        let zero = b.ct_eq(&0);
+        index.conditional_assign(&(i as u32), looking & zero);
+        looking &= !zero;
+    }
+    // The zero ends a padding string of at least eight bytes: index >= 10.
+    let long_enough = !index.ct_lt(&10);
+    let valid = em[0].ct_eq(&0) & em[1].ct_eq(&2) & !looking & long_enough;
+    if !bool::from(valid) {
+        return Err(BAD_PARAMS);
+    }
+    Ok(Zeroizing::new(em[index as usize + 1..].to_vec()))
+}
+
+/// `EME-OAEP` decoding (RFC 8017 §7.1.2 step 3) of the `k`-byte `em` with the label hash
+/// `l_hash` (whose length is the OAEP hash's) and MGF1 over `mgf_hash`, in constant time up to
+/// the verdict: `Y = 00`, `lHash' = lHash`, `PS` zeros, `01`, the message.
+fn eme_oaep_decode(em: &[u8], l_hash: &[u8], mgf_hash: HashAlg) -> AsymResult<Zeroizing<Vec<u8>>> {
+    let h_len = l_hash.len();
+    let k = em.len();
+    if k < 2 * h_len + 2 {
+        return Err(BAD_PARAMS);
+    }
+    let mut buf = Zeroizing::new(em.to_vec());
+    let (y, rest) = buf.split_at_mut(1);
+    let (seed, db) = rest.split_at_mut(h_len);
+    mgf1_xor(mgf_hash, db, seed)?;
+    mgf1_xor(mgf_hash, seed, db)?;
+    let mut valid = y[0].ct_eq(&0) & db[..h_len].ct_eq(l_hash);
+    let mut looking = Choice::from(1);
+    let mut index = 0u32;
+    for (i, b) in db.iter().enumerate().skip(h_len) {
+        let one = b.ct_eq(&1);
+        index.conditional_assign(&(i as u32), looking & one);
+        // Before the 01, only zeros.
+        valid &= !looking | one | b.ct_eq(&0);
+        looking &= !one;
+    }
+    valid &= !looking;
+    if !bool::from(valid) {
+        return Err(BAD_PARAMS);
+    }
+    Ok(Zeroizing::new(db[index as usize + 1..].to_vec()))
 }
