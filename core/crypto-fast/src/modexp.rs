@@ -427,15 +427,21 @@ impl Montgomery {
         let b = limbs(&(base % self.modulus()), n);
         let mut base_mont = Zeroizing::new(vec![0u64; n]);
         self.mul(&b, &self.r2, &mut base_mont, &mut t);
-        let acc = self.pow_mont(&base_mont, &e);
+        let acc = self.pow_mont(&base_mont, &e, hook);
         let mut out = Zeroizing::new(vec![0u64; n]);
         self.out_of_mont(&acc, &mut out, &mut t);
         to_biguint(&out)
     }
 
     /// `base^e` in Montgomery form for `base` in Montgomery form (below p) and `e` of n
-    /// limbs: fixed 5-bit windows over all of them, each table entry picked by a masked scan.
-    pub(crate) fn pow_mont(&self, base_mont: &[u64], e: &[u64]) -> Zeroizing<Vec<u64>> {
+    /// limbs: fixed 5-bit windows over all of them, each table entry picked by a masked scan;
+    /// `hook` is called after every [`HOOK_EVERY`] windows (see [`Montgomery::pow_preemptible`]).
+    pub(crate) fn pow_mont(
+        &self,
+        base_mont: &[u64],
+        e: &[u64],
+        hook: &mut dyn FnMut(),
+    ) -> Zeroizing<Vec<u64>> {
         let n = self.n();
         let bits = n * 64;
         let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);

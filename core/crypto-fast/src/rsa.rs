@@ -100,12 +100,12 @@ pub fn private_crt(key: &CrtKey<'_>, input: &[u8]) -> Result<Zeroizing<Vec<u8>>,
     // m1 = c^dP mod p, left in Montgomery form.
     let mut cp = Zeroizing::new(vec![0u64; np]);
     mp.to_mont_wide(&c, &mut cp, &mut t);
-    let m1 = mp.pow_mont(&cp, &dp);
+    let m1 = mp.pow_mont(&cp, &dp, &mut || {});
 
     // m2 = c^dQ mod q, in normal form.
     let mut cq = Zeroizing::new(vec![0u64; nq]);
     mq.to_mont_wide(&c, &mut cq, &mut t);
-    let m2_mont = mq.pow_mont(&cq, &dq);
+    let m2_mont = mq.pow_mont(&cq, &dq, &mut || {});
     let mut m2 = Zeroizing::new(vec![0u64; nq]);
     mq.out_of_mont(&m2_mont, &mut m2, &mut t);
 
