@@ -304,6 +304,15 @@ bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT) sdk-ta $(HELLO_C_TA)
 		ITERATIONS=$(BENCH_ITERATIONS) INVOKES=$(BENCH_INVOKES) OXTEE_BUILD=$$b \
 		FIRMWARE=$(FIRMWARE) bash tools/bench.sh
 
+# The three boot rows of `make bench`, repeated: BOOT_BENCH_BOOTS boots of
+# each TEE, alternating, `CMD=true`; minimum and median per TEE
+# (bench/README.md). Logs in $(O)/boot-bench/.
+BOOT_BENCH_BOOTS ?= 5
+.PHONY: boot-bench
+boot-bench: $(call flash_of,optee) $(call flash_of,oxtee) initramfs
+	O=$(O) XTC=$(XTC) BOOTS=$(BOOT_BENCH_BOOTS) FIRMWARE=$(FIRMWARE) QEMU_CPU='$(QEMU_CPU)' \
+		bash tools/boot-bench.sh
+
 # The C twin of the TA SDK's example (bench/hello-c-ta), built with the TA
 # dev kit of Debian's optee-os-dev and signed with its key.
 $(HELLO_C_TA): $(wildcard bench/hello-c-ta/*) $(O)/debian/.stamp

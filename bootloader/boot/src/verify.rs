@@ -14,12 +14,14 @@
 //! 7. version not below the minimum ([`Refusal::Rollback`]).
 //!
 //! [`verify_header`] runs everything except step 5, which [`check_payload`] runs on the bytes the
-//! caller will execute (typically the copy in secure RAM).
+//! caller will execute (typically the copy in secure RAM). [`check_payload_with`] does the same
+//! with a SHA-256 block function of the caller's (the firmware's Crypto Extensions routine).
 
 use core::fmt;
 use core::ops::Range;
 
 use ed25519_dalek::{Signature, VerifyingKey};
+use sha2::digest::generic_array::GenericArray;
 use sha2::{Digest, Sha256};
 use supplicant_proto::secure_package::{
     PackageHeader, BL32_LOAD_END, BL32_LOAD_START, HEADER_SIZE, PACKAGE_FORMAT_VERSION,
@@ -277,8 +279,73 @@ fn check_placement(hdr: &PackageHeader, policy: &Policy) -> Result<(), Refusal> 
     Ok(())
 }
 
-fn hash_matches(payload: &[u8], expected: &[u8; SHA256_LEN]) -> Result<(), Refusal> {
-    let actual: [u8; SHA256_LEN] = Sha256::digest(payload).into();
+/// SHA-256's block function (FIPS 180-4, 6.2.2): the firmware hashes the
+/// payload through it, so that a CPU's SHA-256 instructions can do the work.
+pub trait Sha256Blocks {
+    /// Updates `state` with `blocks`, whose length is a multiple of 64.
+    fn compress(&self, state: &mut [u32; 8], blocks: &[u8]);
+}
+
+/// The `sha2` crate's portable block function.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SoftwareSha256;
+
+impl Sha256Blocks for SoftwareSha256 {
+    fn compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        for block in blocks.chunks_exact(SHA256_BLOCK) {
+            sha2::compress256(
+                state,
+                core::slice::from_ref(GenericArray::from_slice(block)),
+            );
+        }
+    }
+}
+
+const SHA256_BLOCK: usize = 64;
+
+/// SHA-256 of `data` with `blocks` as the block function: the whole blocks in
+/// one call, then the padded tail (one or two blocks) in another.
+pub fn sha256_with(blocks: &dyn Sha256Blocks, data: &[u8]) -> [u8; SHA256_LEN] {
+    const H0: [u32; 8] = [
+        0x6a09_e667,
+        0xbb67_ae85,
+        0x3c6e_f372,
+        0xa54f_f53a,
+        0x510e_527f,
+        0x9b05_688c,
+        0x1f83_d9ab,
+        0x5be0_cd19,
+    ];
+    let mut state = H0;
+    let whole = data.len() - data.len() % SHA256_BLOCK;
+    let (head, rest) = data.split_at(whole);
+    blocks.compress(&mut state, head);
+    // The rest, 0x80, zeros, and the length in bits as a 64-bit big-endian
+    // number, filling one block if that fits after the rest, else two.
+    let mut tail = [0u8; 2 * SHA256_BLOCK];
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[rest.len()] = 0x80;
+    let tail_len = if rest.len() < SHA256_BLOCK - 8 {
+        SHA256_BLOCK
+    } else {
+        2 * SHA256_BLOCK
+    };
+    let bits = (data.len() as u64).wrapping_mul(8);
+    tail[tail_len - 8..tail_len].copy_from_slice(&bits.to_be_bytes());
+    blocks.compress(&mut state, &tail[..tail_len]);
+    let mut out = [0u8; SHA256_LEN];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    out
+}
+
+fn hash_matches(
+    blocks: &dyn Sha256Blocks,
+    payload: &[u8],
+    expected: &[u8; SHA256_LEN],
+) -> Result<(), Refusal> {
+    let actual = sha256_with(blocks, payload);
     if &actual == expected {
         Ok(())
     } else {
@@ -311,13 +378,22 @@ pub fn check_payload<'a>(
     header: &VerifiedHeader,
     payload: &'a [u8],
 ) -> Result<Verified<'a>, Refusal> {
+    check_payload_with(header, payload, &SoftwareSha256)
+}
+
+/// [`check_payload`] with `blocks` as SHA-256's block function.
+pub fn check_payload_with<'a>(
+    header: &VerifiedHeader,
+    payload: &'a [u8],
+    blocks: &dyn Sha256Blocks,
+) -> Result<Verified<'a>, Refusal> {
     let payload = payload
         .get(..header.payload_len)
         .ok_or(Refusal::Truncated {
             needed: header.payload_len as u64,
             available: payload.len() as u64,
         })?;
-    hash_matches(payload, &header.payload_sha256)?;
+    hash_matches(blocks, payload, &header.payload_sha256)?;
     Ok(Verified {
         header: *header,
         payload,
@@ -336,7 +412,7 @@ pub fn verify<'a>(package: &'a [u8], policy: &Policy) -> Result<Verified<'a>, Re
             available: package.len() as u64,
         })?;
     authenticate(&hdr, policy)?;
-    hash_matches(payload, &hdr.payload_sha256)?;
+    hash_matches(&SoftwareSha256, payload, &hdr.payload_sha256)?;
     check_placement(&hdr, policy)?;
     Ok(Verified {
         header: verified_header(&hdr, len),

@@ -2,7 +2,7 @@
 //! normal-world kernel, and the per-CPU power hooks.
 
 use oxtee_boot::rollback::RollbackCounter;
-use oxtee_boot::verify::{check_payload, verify_header, Policy};
+use oxtee_boot::verify::{check_payload_with, verify_header, Policy};
 use oxtee_monitor::psci::PowerStates;
 use supplicant_proto::secure_package::{HEADER_SIZE, SLOT_A_OFFSET, SLOT_SIZE};
 
@@ -127,7 +127,7 @@ fn secure_boot() -> Result<u64, hw::BootError> {
     };
     dst.copy_from_slice(src);
     // Hash the copy that will run: no gap between check and use.
-    let verified = check_payload(&header, dst)?;
+    let verified = check_payload_with(&header, dst, crate::sha256::blocks(features()))?;
     println!(
         "secure boot: package v{} verified (minimum v{}), {} bytes at {:#x}",
         verified.version(),

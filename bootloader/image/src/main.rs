@@ -35,6 +35,8 @@ mod platform;
 #[cfg(target_os = "none")]
 mod psci;
 #[cfg(target_os = "none")]
+mod sha256;
+#[cfg(target_os = "none")]
 mod sysreg;
 #[cfg(target_os = "none")]
 mod world;

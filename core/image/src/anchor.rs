@@ -73,6 +73,7 @@ pub use hw::{init, self_check, SharedAnchor};
 #[cfg(target_os = "none")]
 mod hw {
     use super::FlashAnchor;
+    use core::sync::atomic::{AtomicBool, Ordering};
     use oxtee_drivers::cfi_flash::CfiFlash;
     use oxtee_drivers::mmio::Mmio;
     use oxtee_flash_counter::CfiSector;
@@ -96,7 +97,10 @@ mod hw {
         CfiSector::new(CfiFlash::new(io, FLASH_SECTOR_SIZE), 0)
     }
 
-    /// Finds the anchor and logs its value (primary CPU, cold boot, MMU on).
+    /// Sets the anchor up (primary CPU, cold boot, MMU on). The flash is
+    /// read at the anchor's first use, not here: scanning its two sectors
+    /// was a tenth of the core's boot under QEMU, and nothing at boot needs
+    /// the value. The first read logs it.
     pub fn init() {
         let anchor = ANCHOR.call_once(|| match (sector(0), sector(1)) {
             (Some(a), Some(b)) => Some(Mutex::new(FlashAnchor::new(
@@ -107,18 +111,17 @@ mod hw {
             _ => None,
         });
         match anchor {
-            Some(a) => match a.lock().get() {
-                Ok(v) => info!(
-                    "rollback anchor: {} (secure flash {:#x}..{:#x})",
-                    v,
-                    ROLLBACK_ANCHOR_FLASH.base,
-                    ROLLBACK_ANCHOR_FLASH.end()
-                ),
-                Err(e) => error!("rollback anchor unreadable: {:#x}", e.code()),
-            },
+            Some(_) => info!(
+                "rollback anchor: secure flash {:#x}..{:#x}, read at first use",
+                ROLLBACK_ANCHOR_FLASH.base,
+                ROLLBACK_ANCHOR_FLASH.end()
+            ),
             None => error!("rollback anchor: no flash sectors"),
         }
     }
+
+    /// Whether the first read has been logged.
+    static REPORTED: AtomicBool = AtomicBool::new(false);
 
     /// Runs `f` with the anchor (`None` before [`init`] or without one),
     /// holding its lock.
@@ -139,7 +142,14 @@ mod hw {
 
     impl RollbackAnchor for SharedAnchor {
         fn get(&mut self) -> oxtee_storage::TeeResult<u32> {
-            with_anchor(|a| a.map_or(Err(TeeError::STORAGE_NOT_AVAILABLE), |a| a.get()))
+            let v = with_anchor(|a| a.map_or(Err(TeeError::STORAGE_NOT_AVAILABLE), |a| a.get()));
+            if !REPORTED.swap(true, Ordering::Relaxed) {
+                match v {
+                    Ok(v) => info!("rollback anchor: {}", v),
+                    Err(e) => error!("rollback anchor unreadable: {:#x}", e.code()),
+                }
+            }
+            v
         }
 
         fn advance_to(&mut self, v: u32) -> oxtee_storage::TeeResult<()> {

@@ -88,7 +88,10 @@ pub(crate) struct Scan {
 }
 
 /// Records read per flash access while scanning.
-const SCAN_CHUNK_RECORDS: usize = 32;
+const SCAN_CHUNK_RECORDS: usize = 64;
+
+/// An erased record slot.
+const ERASED_RECORD: &[u8; ROLLBACK_RECORD_SIZE] = &[ERASED_BYTE; ROLLBACK_RECORD_SIZE];
 
 /// The anti-rollback counter over a [`FlashSector`].
 #[derive(Debug)]
@@ -123,9 +126,11 @@ impl<F: FlashSector> RollbackCounter<F> {
             let buf = &mut chunk[..count * ROLLBACK_RECORD_SIZE];
             self.flash.read(first * ROLLBACK_RECORD_SIZE, buf);
             for (i, rec) in buf.chunks_exact(ROLLBACK_RECORD_SIZE).enumerate() {
-                if rec.iter().any(|&b| b != ERASED_BYTE) {
-                    used_end = first + i + 1;
+                // Most of a sector is erased slots: one comparison each.
+                if <&[u8; ROLLBACK_RECORD_SIZE]>::try_from(rec).ok() == Some(ERASED_RECORD) {
+                    continue;
                 }
+                used_end = first + i + 1;
                 if let Some(v) = RollbackRecord::decode(rec) {
                     current = current.max(v);
                 }

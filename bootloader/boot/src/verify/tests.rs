@@ -342,3 +342,69 @@ fn random_and_mutated_inputs_never_panic_or_pass() {
     // Extensions of the untouched package exist among the cases, so some pass.
     assert!(accepted > 0);
 }
+
+/// Block function that records the lengths it was handed, then runs the software one.
+struct Counting(core::cell::RefCell<Vec<usize>>);
+
+impl Sha256Blocks for Counting {
+    fn compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        assert_eq!(blocks.len() % 64, 0);
+        self.0.borrow_mut().push(blocks.len());
+        SoftwareSha256.compress(state, blocks);
+    }
+}
+
+#[test]
+fn sha256_with_matches_sha2_at_block_boundaries() {
+    let data: Vec<u8> = (0..1000u32).map(|i| (i * 131 % 251) as u8).collect();
+    for len in (0..=200).chain([447, 448, 500, 511, 512, 513, 999, 1000]) {
+        let want: [u8; 32] = Sha256::digest(&data[..len]).into();
+        assert_eq!(
+            sha256_with(&SoftwareSha256, &data[..len]),
+            want,
+            "len {len}"
+        );
+        // The whole blocks in one call, then one or two padded blocks.
+        let c = Counting(Default::default());
+        assert_eq!(sha256_with(&c, &data[..len]), want, "len {len}");
+        let tail = if len % 64 < 56 { 64 } else { 128 };
+        assert_eq!(*c.0.borrow(), [len - len % 64, tail], "len {len}");
+    }
+    // FIPS 180-4's one- and two-block examples.
+    assert_eq!(
+        sha256_with(&SoftwareSha256, b"abc")[..4],
+        [0xba, 0x78, 0x16, 0xbf]
+    );
+    assert_eq!(
+        sha256_with(
+            &SoftwareSha256,
+            b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+        )[..4],
+        [0x24, 0x8d, 0x6a, 0x61]
+    );
+}
+
+/// A block function that skips every block after the first of each call.
+struct FirstBlockOnly;
+
+impl Sha256Blocks for FirstBlockOnly {
+    fn compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        SoftwareSha256.compress(state, &blocks[..blocks.len().min(64)]);
+    }
+}
+
+#[test]
+fn check_payload_with_uses_the_given_block_function() {
+    let payload: Vec<u8> = (0..300u32).map(|i| i as u8).collect();
+    let pkg = package_with(&key(), |_| {}, &payload);
+    let hdr = verify_header(&pkg, &policy()).unwrap();
+    let copy = &pkg[hdr.payload_range()];
+    let c = Counting(Default::default());
+    assert!(check_payload_with(&hdr, copy, &c).is_ok());
+    assert_eq!(*c.0.borrow(), [256, 64]);
+    // A wrong block function refuses the package instead of accepting it.
+    assert_eq!(
+        check_payload_with(&hdr, copy, &FirstBlockOnly),
+        Err(Refusal::PayloadHashMismatch)
+    );
+}

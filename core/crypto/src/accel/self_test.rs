@@ -1,105 +1,238 @@
-//! The accelerator's routines against the software implementations, on
-//! fixed inputs, before it is installed (the image runs this at boot):
-//! every routine the CPU claims to have must run (not refuse) and agree.
+//! The accelerator's routines on fixed inputs, before it is installed (the
+//! image runs this at boot): every routine the CPU claims to have must run
+//! (not refuse) and give the software implementations' answers.
+//!
+//! The answers are stored, not computed at boot: running the software AES
+//! (three key sizes), SHA-1/256/512, Keccak and GHASH once each only to
+//! compare cost most of the self test's boot time under QEMU (every line of
+//! that code translated for one use). Each output is compared by a 64-bit
+//! fingerprint ([`fingerprint`]); the host test
+//! `self_test_answers_are_the_softwares` recomputes every answer with the
+//! RustCrypto crates (through the software stand-in) and must match.
 
 use cipher::generic_array::GenericArray;
-use cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
-use ghash::universal_hash::UniversalHash;
 
 use super::{Accelerator, AesSchedule, GhashKey, KeccakBlocks};
 
 type Check = Result<(), &'static str>;
 
-fn check(name: &'static str, hw: &[u8], sw: &[u8]) -> Check {
-    if hw == sw {
-        Ok(())
-    } else {
-        Err(name)
+/// Which table of answers a check reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Family {
+    Aes128,
+    Aes192,
+    Aes256,
+    Ghash,
+    Sha1,
+    Sha256,
+    Sha512,
+    Keccak,
+}
+
+/// Where the answers come from: the stored tables at boot, a recorder in
+/// the host test that makes them.
+pub(crate) trait Answers {
+    /// Checks output `hw` of the next check of `family`; `Err(name)` if it
+    /// is wrong.
+    fn check(&mut self, family: Family, name: &'static str, hw: &[u8]) -> Check;
+}
+
+/// A 64-bit fingerprint of `bytes`: per 8-byte word, xor, multiply by an
+/// odd constant and xor-shift, each a bijection of the running value, so an
+/// output that differs in one word never matches and one that differs in
+/// several matches with probability about 2^-64.
+pub(crate) fn fingerprint(bytes: &[u8]) -> u64 {
+    let mut h = 0x9e37_79b9_7f4a_7c15u64 ^ bytes.len() as u64;
+    for c in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+    }
+    h
+}
+
+/// The software's answers, in the order the checks run (per AES key size:
+/// ECB, ECB decrypt, CBC, its IV, CBC decrypt, its IV, CTR, its counter,
+/// CTR32, its counter, CBC-MAC, XTS, its tweak, XTS decrypt, its tweak).
+mod table {
+    pub(super) const AES128: [u64; 15] = [
+        0x948f_f749_8ba3_8e12,
+        0x9025_ba45_051b_b0d1,
+        0xc7f8_9614_118b_a60f,
+        0x3efc_1933_6038_8be1,
+        0x3867_cf37_f04c_176f,
+        0x3efc_1933_6038_8be1,
+        0x27ea_52a9_ded9_5819,
+        0x8edb_bb75_e16b_83f0,
+        0x7beb_e6a6_8791_4ab3,
+        0x32df_4f21_c04b_b379,
+        0x28a2_1947_9da6_c4c4,
+        0x2960_44c4_d148_f870,
+        0xd563_1623_747e_2670,
+        0x1081_eb19_27e0_5807,
+        0xd563_1623_747e_2670,
+    ];
+    pub(super) const AES192: [u64; 15] = [
+        0xb291_343c_11a4_77e5,
+        0xb27e_81e5_4686_be1c,
+        0x769a_e60e_0059_982f,
+        0x8d81_90e8_a45a_6c56,
+        0x3867_cf37_f04c_176f,
+        0x8d81_90e8_a45a_6c56,
+        0x8af0_3203_b868_5d68,
+        0x8edb_bb75_e16b_83f0,
+        0x843e_6c2c_31b6_3be8,
+        0x32df_4f21_c04b_b379,
+        0x1371_4e53_7036_faa8,
+        0xd1b7_2751_8076_9a5e,
+        0xd563_1623_747e_2670,
+        0x2afc_62ff_0950_0461,
+        0xd563_1623_747e_2670,
+    ];
+    pub(super) const AES256: [u64; 15] = [
+        0x5183_eca9_8b21_568f,
+        0xe7a9_24cb_eb9a_5d8d,
+        0xc2c7_b3eb_21ce_5090,
+        0x676c_2e8d_20dd_da51,
+        0x3867_cf37_f04c_176f,
+        0x676c_2e8d_20dd_da51,
+        0xb60a_9436_878a_f7c0,
+        0x8edb_bb75_e16b_83f0,
+        0x3f37_9021_577a_59f2,
+        0x32df_4f21_c04b_b379,
+        0x6178_9092_6c1d_7474,
+        0x88a3_9b5c_a82d_1779,
+        0xd563_1623_747e_2670,
+        0xcaea_918d_efb5_cdfa,
+        0xd563_1623_747e_2670,
+    ];
+    pub(super) const GHASH: [u64; 1] = [0x7759_5475_e4a9_26aa];
+    pub(super) const SHA1: [u64; 1] = [0x827b_e742_8fcd_64fa];
+    pub(super) const SHA256: [u64; 1] = [0x37fe_53fb_eef0_77b4];
+    pub(super) const SHA512: [u64; 1] = [0x224f_8962_2162_468f];
+    /// The five absorb rates, then the bare permutation.
+    pub(super) const KECCAK: [u64; 6] = [
+        0x0f6e_9605_088d_036e,
+        0x1f91_a4c7_5628_caaa,
+        0xba25_0f7d_6860_4a52,
+        0x5b71_5fdd_f38a_abe2,
+        0x28de_4302_8ce9_20c3,
+        0x65d8_6e68_1b1e_29ce,
+    ];
+}
+
+/// The stored tables, each read in order.
+#[derive(Default)]
+struct Stored {
+    next: [usize; 8],
+}
+
+/// The stored answers of `family`.
+pub(crate) fn expected(family: Family) -> &'static [u64] {
+    match family {
+        Family::Aes128 => &table::AES128,
+        Family::Aes192 => &table::AES192,
+        Family::Aes256 => &table::AES256,
+        Family::Ghash => &table::GHASH,
+        Family::Sha1 => &table::SHA1,
+        Family::Sha256 => &table::SHA256,
+        Family::Sha512 => &table::SHA512,
+        Family::Keccak => &table::KECCAK,
+    }
+}
+
+impl Answers for Stored {
+    fn check(&mut self, family: Family, name: &'static str, hw: &[u8]) -> Check {
+        let i = &mut self.next[family as usize];
+        let ok = expected(family).get(*i) == Some(&fingerprint(hw));
+        *i += 1;
+        if ok {
+            Ok(())
+        } else {
+            Err(name)
+        }
     }
 }
 
 /// Checks every routine `accel` claims. `Err` names the first routine that
 /// refused or disagreed.
 pub fn self_test(accel: &dyn Accelerator) -> Check {
+    run(accel, &mut Stored::default())
+}
+
+/// The checks, with `answers` judging each output.
+pub(crate) fn run(accel: &dyn Accelerator, answers: &mut dyn Answers) -> Check {
     if accel.has_aes() {
-        for key_len in [16, 24, 32] {
-            aes(accel, key_len)?;
-        }
+        aes(accel, answers, 16, Family::Aes128)?;
+        aes(accel, answers, 24, Family::Aes192)?;
+        aes(accel, answers, 32, Family::Aes256)?;
     }
     if accel.has_pmull() {
-        ghash(accel)?;
+        ghash(accel, answers)?;
     }
     let data: [u8; 256] = core::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0x5c);
     let b64: [GenericArray<u8, cipher::typenum::U64>; 2] =
         core::array::from_fn(|i| GenericArray::clone_from_slice(&data[64 * i..64 * (i + 1)]));
     if accel.has_sha1() {
         let mut hw: [u32; 5] = core::array::from_fn(|i| 0x0101_0101 * (i as u32 + 3));
-        let mut sw = hw;
         accel
             .sha1_blocks(&mut hw, &b64)
             .map_err(|_| "sha1 refused")?;
-        sha1::compress(&mut sw, &b64);
-        if hw != sw {
-            return Err("sha1");
-        }
+        answers.check(Family::Sha1, "sha1", &words32(&hw))?;
     }
     if accel.has_sha256() {
         let mut hw: [u32; 8] = core::array::from_fn(|i| 0x0101_0101 * (i as u32 + 1));
-        let mut sw = hw;
         accel
             .sha256_blocks(&mut hw, &b64)
             .map_err(|_| "sha256 refused")?;
-        sha2::compress256(&mut sw, &b64);
-        if hw != sw {
-            return Err("sha256");
-        }
+        answers.check(Family::Sha256, "sha256", &words32(&hw))?;
     }
     if accel.has_sha512() {
         let b128: [GenericArray<u8, cipher::typenum::U128>; 2] =
             core::array::from_fn(|i| GenericArray::clone_from_slice(&data[128 * i..128 * (i + 1)]));
         let mut hw: [u64; 8] = core::array::from_fn(|i| 0x0123_4567_89ab_cdef * (i as u64 + 1));
-        let mut sw = hw;
         accel
             .sha512_blocks(&mut hw, &b128)
             .map_err(|_| "sha512 refused")?;
-        sha2::compress512(&mut sw, &b128);
-        if hw != sw {
-            return Err("sha512");
-        }
+        answers.check(Family::Sha512, "sha512", &words64(&hw))?;
     }
     if accel.has_sha3() {
-        keccak(accel, &data)?;
+        keccak(accel, answers, &data)?;
     }
     Ok(())
 }
 
-/// The software reference for `keccak`: each block XORed in, then f1600.
-fn absorb_soft(state: &mut [u64; 25], data: &[u8], rate: usize) {
-    for block in data.chunks_exact(rate) {
-        for (lane, w) in state.iter_mut().zip(block.chunks_exact(8)) {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(w);
-            *lane ^= u64::from_le_bytes(b);
-        }
-        keccak::f1600(state);
+/// Little-endian bytes of 32-bit words (up to eight).
+fn words32(w: &[u32]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (o, v) in out.chunks_exact_mut(4).zip(w) {
+        o.copy_from_slice(&v.to_le_bytes());
     }
+    out
 }
 
-fn keccak(accel: &dyn Accelerator, data: &[u8; 256]) -> Check {
+/// Little-endian bytes of 64-bit words (up to 25).
+fn words64(w: &[u64]) -> [u8; 200] {
+    let mut out = [0u8; 200];
+    for (o, v) in out.chunks_exact_mut(8).zip(w) {
+        o.copy_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+fn keccak(accel: &dyn Accelerator, answers: &mut dyn Answers, data: &[u8; 256]) -> Check {
     let start: [u64; 25] =
         core::array::from_fn(|i| 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(i as u64 + 1));
     macro_rules! rate {
         ($n:ty, $v:ident) => {{
             let rate = <$n as cipher::typenum::Unsigned>::USIZE;
             let blocks: [GenericArray<u8, $n>; 1] = [GenericArray::clone_from_slice(&data[..rate])];
-            let (mut hw, mut sw) = (start, start);
+            let mut hw = start;
             accel
                 .keccak_absorb(&mut hw, KeccakBlocks::$v(&blocks))
                 .map_err(|_| "sha3 refused")?;
-            absorb_soft(&mut sw, &data[..rate], rate);
-            if hw != sw {
-                return Err("sha3 absorb");
-            }
+            answers.check(Family::Keccak, "sha3 absorb", &words64(&hw))?;
         }};
     }
     rate!(cipher::typenum::U72, R72);
@@ -107,66 +240,29 @@ fn keccak(accel: &dyn Accelerator, data: &[u8; 256]) -> Check {
     rate!(cipher::typenum::U136, R136);
     rate!(cipher::typenum::U144, R144);
     rate!(cipher::typenum::U168, R168);
-    let (mut hw, mut sw) = (start, start);
+    let mut hw = start;
     accel.keccak_permute(&mut hw).map_err(|_| "sha3 refused")?;
-    keccak::f1600(&mut sw);
-    if hw != sw {
-        return Err("keccak permute");
-    }
-    Ok(())
+    answers.check(Family::Keccak, "keccak permute", &words64(&hw))
 }
 
-fn ghash(accel: &dyn Accelerator) -> Check {
+fn ghash(accel: &dyn Accelerator, answers: &mut dyn Answers) -> Check {
     let h: [u8; 16] = core::array::from_fn(|i| (i as u8).wrapping_mul(29) ^ 0xb3);
     let data: [u8; 64] = core::array::from_fn(|i| (i as u8).wrapping_mul(53) ^ 0x17);
-    let y0: [u8; 16] = core::array::from_fn(|i| 0xf0 ^ i as u8);
-    let mut hw = y0;
+    let mut hw: [u8; 16] = core::array::from_fn(|i| 0xf0 ^ i as u8);
     accel
         .ghash(&GhashKey::new(&h), &mut hw, &data)
         .map_err(|_| "ghash refused")?;
-    // From y0: GHASH is linear, so hash y0 ^ X1, X2, ... from zero.
-    let mut g = ghash::GHash::new(GenericArray::from_slice(&h));
-    let mut first: [u8; 16] = y0;
-    first.iter_mut().zip(&data).for_each(|(a, b)| *a ^= *b);
-    g.update(&[first.into()]);
-    g.update_padded(&data[16..]);
-    let sw: [u8; 16] = g.finalize().into();
-    check("ghash", &hw, &sw)
+    answers.check(Family::Ghash, "ghash", &hw)
 }
 
-/// Software AES, one block at a time.
-enum Soft {
-    A128(aes::Aes128),
-    A192(aes::Aes192),
-    A256(aes::Aes256),
-}
-
-impl Soft {
-    fn block(&self, b: &mut [u8], decrypt: bool) {
-        let b = GenericArray::from_mut_slice(b);
-        match (self, decrypt) {
-            (Soft::A128(c), false) => c.encrypt_block(b),
-            (Soft::A128(c), true) => c.decrypt_block(b),
-            (Soft::A192(c), false) => c.encrypt_block(b),
-            (Soft::A192(c), true) => c.decrypt_block(b),
-            (Soft::A256(c), false) => c.encrypt_block(b),
-            (Soft::A256(c), true) => c.decrypt_block(b),
-        }
-    }
-}
-
-fn xor(a: &mut [u8], b: &[u8]) {
-    a.iter_mut().zip(b).for_each(|(x, y)| *x ^= *y);
-}
-
-fn aes(accel: &dyn Accelerator, key_len: usize) -> Check {
+fn aes(
+    accel: &dyn Accelerator,
+    answers: &mut dyn Answers,
+    key_len: usize,
+    family: Family,
+) -> Check {
     let key: [u8; 32] = core::array::from_fn(|i| i as u8 * 3 + 1);
     let key = &key[..key_len];
-    let soft = match key_len {
-        16 => Soft::A128(aes::Aes128::new_from_slice(key).map_err(|_| "aes key")?),
-        24 => Soft::A192(aes::Aes192::new_from_slice(key).map_err(|_| "aes key")?),
-        _ => Soft::A256(aes::Aes256::new_from_slice(key).map_err(|_| "aes key")?),
-    };
     let plain: [u8; 64] = core::array::from_fn(|i| (i as u8).wrapping_mul(11));
     let mut keys = AesSchedule::default();
     accel
@@ -176,66 +272,46 @@ fn aes(accel: &dyn Accelerator, key_len: usize) -> Check {
         return Err("aes expand");
     }
     let refused = |_| "aes refused";
+    let mut check = |name, hw: &[u8]| answers.check(family, name, hw);
 
     // ECB both ways.
-    for decrypt in [false, true] {
-        let (mut hw, mut sw) = (plain, plain);
+    for (decrypt, name) in [(false, "aes ecb"), (true, "aes ecb decrypt")] {
+        let mut hw = plain;
         accel.aes_ecb(&keys, decrypt, &mut hw).map_err(refused)?;
-        sw.chunks_exact_mut(16).for_each(|b| soft.block(b, decrypt));
-        check(
-            if decrypt {
-                "aes ecb decrypt"
-            } else {
-                "aes ecb"
-            },
-            &hw,
-            &sw,
-        )?;
+        check(name, &hw)?;
     }
 
-    // CBC both ways, with the IV carried over.
+    // CBC both ways, with the IV carried over; decryption must give the
+    // plaintext back.
     let iv0 = [0xa5u8; 16];
     let (mut cbc, mut iv) = (plain, iv0);
     accel
         .aes_cbc(&keys, false, &mut iv, &mut cbc)
         .map_err(refused)?;
-    let (mut sw, mut chain) = (plain, iv0);
-    for b in sw.chunks_exact_mut(16) {
-        xor(b, &chain);
-        soft.block(b, false);
-        chain.copy_from_slice(b);
-    }
-    check("aes cbc", &cbc, &sw)?;
-    check("aes cbc iv", &iv, &chain)?;
+    check("aes cbc", &cbc)?;
+    check("aes cbc iv", &iv)?;
     let mut iv = iv0;
     accel
         .aes_cbc(&keys, true, &mut iv, &mut cbc)
         .map_err(refused)?;
-    check("aes cbc decrypt", &cbc, &plain)?;
-    check("aes cbc decrypt iv", &iv, &chain)?;
+    check("aes cbc decrypt", &cbc)?;
+    if cbc != plain {
+        return Err("aes cbc decrypt");
+    }
+    check("aes cbc decrypt iv", &iv)?;
 
     // CTR: 128 bits with a carry from the low into the high half; 32 bits
     // wrapping without a carry.
-    for (ctr32, low) in [
-        (false, [0xff, 0xff, 0xff, 0xfe]),
-        (true, [0xff, 0xff, 0xff, 0xfe]),
-    ] {
+    for (ctr32, name) in [(false, "aes ctr"), (true, "aes ctr32")] {
         let mut ctr0 = [0xffu8; 16];
         ctr0[..8].copy_from_slice(&[0, 0, 0, 0, 0, 0, 1, 0x7f]);
-        ctr0[12..].copy_from_slice(&low);
+        ctr0[12..].copy_from_slice(&[0xff, 0xff, 0xff, 0xfe]);
         let (mut hw, mut counter) = (plain, ctr0);
         accel
             .aes_ctr(&keys, &mut counter, &mut hw, ctr32)
             .map_err(refused)?;
-        let (mut sw, mut c) = (plain, ctr0);
-        for b in sw.chunks_exact_mut(16) {
-            let mut k = c;
-            soft.block(&mut k, false);
-            xor(b, &k);
-            crate::aes_key::next_counter(&mut c, ctr32);
-        }
-        check(if ctr32 { "aes ctr32" } else { "aes ctr" }, &hw, &sw)?;
-        check("aes ctr counter", &counter, &c)?;
+        check(name, &hw)?;
+        check("aes ctr counter", &counter)?;
     }
 
     // CBC-MAC.
@@ -243,37 +319,17 @@ fn aes(accel: &dyn Accelerator, key_len: usize) -> Check {
     accel
         .aes_cbc_mac(&keys, &mut state, &plain)
         .map_err(refused)?;
-    let mut sw = [0x3cu8; 16];
-    for b in plain.chunks_exact(16) {
-        xor(&mut sw, b);
-        soft.block(&mut sw, false);
-    }
-    check("aes cbc-mac", &state, &sw)?;
+    check("aes cbc-mac", &state)?;
 
     // XTS both ways, the tweak's top bit falling out on the way.
-    for decrypt in [false, true] {
+    for (decrypt, name) in [(false, "aes xts"), (true, "aes xts decrypt")] {
         let t0: [u8; 16] = core::array::from_fn(|i| if i == 15 { 0xc1 } else { i as u8 * 9 });
         let (mut hw, mut tweak) = (plain, t0);
         accel
             .aes_xts(&keys, decrypt, &mut tweak, &mut hw)
             .map_err(refused)?;
-        let (mut sw, mut t) = (plain, t0);
-        for b in sw.chunks_exact_mut(16) {
-            xor(b, &t);
-            soft.block(b, decrypt);
-            xor(b, &t);
-            crate::aes_key::xts_mul_x(&mut t);
-        }
-        check(
-            if decrypt {
-                "aes xts decrypt"
-            } else {
-                "aes xts"
-            },
-            &hw,
-            &sw,
-        )?;
-        check("aes xts tweak", &tweak, &t)?;
+        check(name, &hw)?;
+        check("aes xts tweak", &tweak)?;
     }
     Ok(())
 }
