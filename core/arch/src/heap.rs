@@ -46,8 +46,8 @@ impl Arena {
     /// # Safety
     /// `[start, start + size)` is unused memory that outlives the arena and
     /// belongs to nothing else.
-    // SAFETY: an `unsafe fn` because of the contract above; `CountingHeap::init` keeps it.
     #[cfg(any(target_os = "none", test))]
+    // SAFETY: an `unsafe fn` because of the contract above; `CountingHeap::init` keeps it.
     unsafe fn init(&mut self, start: usize, size: usize) {
         self.range = start..start + size;
         if let Some(base) = NonNull::new(start as *mut u8) {
@@ -71,8 +71,7 @@ struct Arenas {
     large: Arena,
 }
 
-// SAFETY: the arenas hold pointers into the heap region only, which they own; they are reached
-// only through `CountingHeap`'s mutex, so moving them to another CPU's thread is sound.
+// SAFETY: the arenas hold pointers into the heap region only, which they own, and are reached only through `CountingHeap`'s mutex, so moving them to another CPU's thread is sound.
 unsafe impl Send for Arenas {}
 
 impl Arenas {
@@ -318,9 +317,9 @@ mod tests {
         // The same pattern on a single first-fit list of the same size: the
         // reason for the two arenas (and proof the test above can fail).
         let mem = Box::leak(vec![0u64; 1024 * KIB / 8].into_boxed_slice());
+        let (bottom, size) = (mem.as_mut_ptr().cast(), 1024 * KIB);
         // SAFETY: the leaked buffer is used by nothing else and outlives the heap.
-        let mut one =
-            unsafe { linked_list_allocator::Heap::new(mem.as_mut_ptr().cast(), 1024 * KIB) };
+        let mut one = unsafe { linked_list_allocator::Heap::new(bottom, size) };
         assert!(!pattern(&mut one));
     }
 
