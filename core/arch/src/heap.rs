@@ -152,8 +152,8 @@ impl CountingHeap {
     /// # Safety
     /// The range must be unused memory reserved for the heap, and this must be
     /// called once, before any allocation.
-    // SAFETY: an `unsafe fn` because of the contract above; the only caller (`init_from_linker`) keeps it.
     #[cfg(any(target_os = "none", test))]
+    // SAFETY: an `unsafe fn` because of the contract above; the only caller (`init_from_linker`) keeps it.
     unsafe fn init(&self, start: usize, size: usize) {
         // Page-aligned split, so the large arena starts on a page.
         let small = (size / SMALL_ARENA_SHARE) & !0xfff;
