@@ -199,6 +199,20 @@ fn arg(cmd: u32, session: u32, func: u32, params: &[(u64, [u64; 3])]) -> Vec<u8>
     v
 }
 
+/// An OPEN_SESSION argument for the invoke-tests PTA, login public.
+fn open_invoke_tests_arg() -> Vec<u8> {
+    let meta = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
+    let uuid = PTA_INVOKE_TESTS_UUID;
+    let u0 = u64::from_le_bytes(uuid[0..8].try_into().unwrap());
+    let u1 = u64::from_le_bytes(uuid[8..16].try_into().unwrap());
+    arg(
+        OPTEE_MSG_CMD_OPEN_SESSION,
+        0,
+        0,
+        &[(meta, [u0, u1, 0]), (meta, [0, 0, 0])],
+    )
+}
+
 fn ret_of(ram: &FakeRam, pa: u64) -> (u32, u32) {
     let mut b = [0u8; 8];
     ram.read(pa + 20, &mut b).unwrap();
@@ -246,16 +260,7 @@ fn linux_like_session_and_rpc() {
     let (a0, ret) = register(&k, &mut ram, &mut rpc, 0xc0ffee, 0x4000_0000, 1);
     assert_eq!((a0, ret), (0, TEE_SUCCESS));
     // Open a session to the invoke-tests PTA at offset 384 of that page.
-    let meta = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
-    let uuid = PTA_INVOKE_TESTS_UUID;
-    let u0 = u64::from_le_bytes(uuid[0..8].try_into().unwrap());
-    let u1 = u64::from_le_bytes(uuid[8..16].try_into().unwrap());
-    let a = arg(
-        OPTEE_MSG_CMD_OPEN_SESSION,
-        0,
-        0,
-        &[(meta, [u0, u1, 0]), (meta, [0, 0, 0])],
-    );
+    let a = open_invoke_tests_arg();
     ram.write(0x4000_0000 + 384, &a).unwrap();
     let out = yielding_call(
         &k,
@@ -351,16 +356,7 @@ fn argument_copied_in_to_its_last_param() {
         register(&k, &mut ram, &mut rpc, 0xbeef, page, 1),
         (0, TEE_SUCCESS)
     );
-    let meta = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
-    let uuid = PTA_INVOKE_TESTS_UUID;
-    let u0 = u64::from_le_bytes(uuid[0..8].try_into().unwrap());
-    let u1 = u64::from_le_bytes(uuid[8..16].try_into().unwrap());
-    let a = arg(
-        OPTEE_MSG_CMD_OPEN_SESSION,
-        0,
-        0,
-        &[(meta, [u0, u1, 0]), (meta, [0, 0, 0])],
-    );
+    let a = open_invoke_tests_arg();
     ram.write(page, &a).unwrap();
     yielding_call(
         &k,
