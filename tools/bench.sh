@@ -43,6 +43,7 @@
 # A TEE that fails to build, boot or answer is reported as n/a; the others
 # are still measured. Exit status: 0 when the OP-TEE half produced numbers.
 set -u
+. "$(dirname "$0")/boot-times.sh"
 
 O=${O:-out}
 XTC=${XTC:-target/release/xtest-compat}
@@ -318,25 +319,16 @@ measure() {
 		--extra-file "$CLIENT:/usr/bin/oxtee-bench" "${extra[@]}" \
 		--cmd "$cmd" >"$dir/run.txt" 2>&1
 	echo "exit $?" >>"$m"
-	local t
-	if [ "$FIRMWARE" = tf-a ]; then
-		# TF-A prints no time: the host saw the secure OS's hand-over line.
-		t=$(sed -n 's/^secure: ENTRY_DONE after \([0-9.]*\) s$/\1/p' "$dir/run.txt" | head -n1)
-	else
-		# The firmware's own reading of the guest counter.
-		t=$(grep -a -o 'oxtee-bl: ENTRY_DONE: .*([0-9.]* s)' "$dir/secure.log" 2>/dev/null |
-			sed -n 's/.*(\([0-9.]*\) s)$/\1/p' | head -n1)
-	fi
-	[ -n "$t" ] && echo "entry_done_s $t" >>"$m"
-	t=$(sed -n 's/^boot: \/init after \([0-9.]*\) s$/\1/p' "$dir/run.txt" | head -n1)
-	if [ -n "$t" ]; then
-		echo "init_s $t" >>"$m"
+	local t e n r
+	read -r e n r < <(boot_times "$dir" "$FIRMWARE")
+	[ "$e" != - ] && echo "entry_done_s $e" >>"$m"
+	if [ "$n" != - ]; then
+		echo "init_s $n" >>"$m"
 		echo "state booted" >>"$m"
 	else
 		echo "state boot-failed" >>"$m"
 	fi
-	t=$(sed -n 's/^boot: tee-supplicant ready after \([0-9.]*\) s$/\1/p' "$dir/run.txt" | head -n1)
-	[ -n "$t" ] && echo "ready_s $t" >>"$m"
+	[ "$r" != - ] && echo "ready_s $r" >>"$m"
 	# Why a TEE device may be missing: the Linux driver's complaint.
 	t=$(tr -d '\r' <"$dir/normal.log" 2>/dev/null | grep -a -m1 -o 'optee[^ ]*: probe .*failed.*')
 	[ -n "$t" ] && echo "driver $t" >>"$m"

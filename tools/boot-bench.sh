@@ -14,6 +14,7 @@
 #   QEMU_CPU=max,pauth-impdef=on
 # Exit status: 0 when every boot of the TEEs in TEES reached tee-supplicant.
 set -u
+. "$(dirname "$0")/boot-times.sh"
 
 O=${O:-out}
 XTC=${XTC:-target/release/xtest-compat}
@@ -43,16 +44,9 @@ boot() {
 	mkdir -p "$d"
 	"$XTC" run --cpu "$QEMU_CPU" --flash "$flash" "${fw[@]}" --out "$O" --log-dir "$d" \
 		--timeout "$RUN_TIMEOUT" --cmd true >"$d/run.txt" 2>&1
-	if [ "$FIRMWARE" = tf-a ]; then
-		e=$(sed -n 's/^secure: ENTRY_DONE after \([0-9.]*\) s$/\1/p' "$d/run.txt" | head -n1)
-	else
-		e=$(grep -a -o 'oxtee-bl: ENTRY_DONE: .*([0-9.]* s)' "$d/secure.log" 2>/dev/null |
-			sed -n 's/.*(\([0-9.]*\) s)$/\1/p' | head -n1)
-	fi
-	n=$(sed -n 's/^boot: \/init after \([0-9.]*\) s$/\1/p' "$d/run.txt" | head -n1)
-	r=$(sed -n 's/^boot: tee-supplicant ready after \([0-9.]*\) s$/\1/p' "$d/run.txt" | head -n1)
-	echo "$tee ${e:--} ${n:--} ${r:--}" >>"$DIR/samples.txt"
-	echo "boot-bench: $tee #$i: entry done ${e:-n/a} s, /init ${n:-n/a} s, ready ${r:-n/a} s" >&2
+	read -r e n r < <(boot_times "$d" "$FIRMWARE")
+	echo "$tee $e $n $r" >>"$DIR/samples.txt"
+	echo "boot-bench: $tee #$i: entry done $e s, /init $n s, ready $r s" >&2
 }
 
 mkdir -p "$DIR"
