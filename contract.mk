@@ -146,6 +146,11 @@ $(O)/keys/ta-keys.bin: $(OXTEE_TA_KEYS_NEED) core-tools FORCE
 # those of oxtee-crypto's optional algorithm families (des md5 sha3 sm dsa dh
 # curve25519); unset, all of them, OP-TEE's default CFG_CRYPTO_* set.
 OXTEE_CORE_FEATURES := $(if $(filter-out undefined,$(origin OXTEE_CRYPTO_FAMILIES)),--no-default-features --features '$(filter-out none,$(OXTEE_CRYPTO_FAMILIES))')
+# CFG_TEE_CORE_DEBUG=y (OP-TEE's name): panic reports carry their message, file and
+# line (oxtee-core's core-debug feature, about 57 KB more image); =n, the default, a
+# panic prints its call stack's return addresses for addr2line -e tee.elf.
+CFG_TEE_CORE_DEBUG ?= n
+OXTEE_CORE_FEATURES += $(if $(filter y,$(CFG_TEE_CORE_DEBUG)),--features core-debug)
 
 # tee-pager_v2.bin is the loaded image, tee-pageable_v2.bin is empty (no
 # pager), tee-raw.bin the same bytes as the pager image, tee.bin the image

@@ -23,6 +23,8 @@ pub mod sysreg;
 pub mod tlb;
 
 #[cfg(target_os = "none")]
+pub mod backtrace;
+#[cfg(target_os = "none")]
 pub mod crypto_ext;
 #[cfg(target_os = "none")]
 pub mod entry;

@@ -35,6 +35,23 @@ pub fn log(level: Level, args: fmt::Arguments<'_>) {
     let _ = writeln!(uart, "{}/oxtee: {}", tag, args);
 }
 
+/// Writes the panic line of a core built without `core-debug`: no message, no
+/// file and line (those records would fill the image, as OP-TEE's
+/// `CFG_TEE_CORE_DEBUG=n` leaves them out too), but the return addresses on the
+/// stack, which `addr2line -f -e tee.elf` turns into functions and lines.
+/// No formatting machinery: a panic must not depend on it.
+pub fn panic_line(return_addresses: &[u64]) {
+    let mut uart = UART.lock();
+    uart.write_str("E/oxtee: PANIC; call stack:");
+    for &a in return_addresses {
+        uart.write_str(" 0x");
+        for shift in (0..16).rev() {
+            uart.putc(b"0123456789abcdef"[((a >> (4 * shift)) & 0xf) as usize]);
+        }
+    }
+    uart.write_str("\n");
+}
+
 macro_rules! info {
     ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Info, format_args!($($arg)*)) };
 }

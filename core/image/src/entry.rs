@@ -178,8 +178,17 @@ fn cold_boot(dtb: u64) -> bool {
 /// Asynchronous notifications for the normal world (SPI `intid::ASYNC_NOTIF`).
 static NOTIF: Notifications = Notifications::new();
 
+/// With `core-debug` (`make CFG_TEE_CORE_DEBUG=y`) the panic's message, file
+/// and line; without, only the call stack (see `console::panic_line`), and the
+/// per-site records the message and location need are not in the image.
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    #[cfg(feature = "core-debug")]
     error!("PANIC: {}", info);
+    #[cfg(not(feature = "core-debug"))]
+    let _ = info;
+    let mut stack = [0u64; 12];
+    let n = oxtee_arch::backtrace::return_addresses(&mut stack);
+    crate::console::panic_line(stack.get(..n).unwrap_or(&[]));
     oxtee_arch::cpu::halt()
 }
