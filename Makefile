@@ -64,7 +64,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test tf-a-test sdk-test ta-nocc-test devkit-test
+test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test smp1-test tf-a-test sdk-test ta-nocc-test devkit-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
