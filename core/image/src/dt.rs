@@ -21,6 +21,8 @@ pub struct FromDt {
     pub ram: Range<u64>,
     /// The DRBG, seeded from the DT's seeds and `RNDR`; `None` with neither.
     pub rng: Option<Arc<SharedRng>>,
+    /// The CPUs it lists (Aff0 bit set); `None` when it lists none usable.
+    pub cpus: Option<u32>,
 }
 
 /// Takes the boot seeds out of the DT at `dtb` (Linux gets fresh ones from
@@ -30,6 +32,7 @@ pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
     let buf = oxtee_arch::ns_memory::take_boot_dt(dtb, DTB_MAX_SIZE)?;
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
+    let cpus = oxtee_fdt::cpu_aff0_mask(&fdt);
     let seeds = take_boot_seeds(&mut fdt);
     let rng = crate::services::seed_rng(&boot_seeds(&seeds)).map(Arc::new);
     let handed = seeds.give_fresh_to_normal_world(&mut fdt, |name, out| {
@@ -64,7 +67,7 @@ pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
     oxtee_fdt::announce_optee(&mut fdt, &core, Some(notif))?;
     // Wipes the old blob's tail too: it may still hold the seeds we took.
     fdt.replace_in(buf)?;
-    Ok(FromDt { ram, rng })
+    Ok(FromDt { ram, rng, cpus })
 }
 
 fn boot_seeds(seeds: &BootSeeds) -> alloc::vec::Vec<BootSeed<'_>> {

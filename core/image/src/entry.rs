@@ -148,9 +148,20 @@ fn cold_boot(dtb: u64) -> bool {
         dtb
     );
     match crate::dt::update(dtb) {
-        Ok(crate::dt::FromDt { ram, rng }) => {
+        Ok(crate::dt::FromDt { ram, rng, cpus }) => {
             crate::memory::set_ns_ram(ram.clone());
             info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
+            // The flash anchor waits for every CPU to leave the boot flash:
+            // only for those the machine has (one with `-smp 1`).
+            match cpus {
+                Some(mask) if oxtee_arch::cpu::set_present(mask) => {
+                    info!("CPUs in the DT: {:#x}", mask)
+                }
+                _ => error!(
+                    "no usable CPU list in the DT: waiting for {} CPUs",
+                    oxtee_arch::cpu::MAX_CPUS
+                ),
+            }
             if let Err(e) = oxtee_arch::mmu::build_tables(ram.clone()) {
                 error!("cannot build translation tables: {:?}", e);
                 return false;

@@ -1,6 +1,7 @@
 //! The store's file system over RPC against a fake tee-supplicant: one
 //! supplicant buffer per storage call, data in buffer-sized pieces, and
-//! answers checked (a size beyond what was asked is refused).
+//! answers checked (a size beyond what was asked is refused); the store
+//! over it when one answer is lost.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use oxtee_kernel::rpc::{Rpc, RpcArgArea};
 use oxtee_kernel::user_ta::storage::lock::Sleeper;
 use oxtee_kernel::user_ta::storage::rpc_fs::{RpcFs, RpcSleeper, FS_BUF_SIZE};
 use oxtee_shm::{MemError, MemLayout, PhysMem, RegistryLimits, ShmRegistry};
-use oxtee_storage::{RemoteFs, TeeError};
+use oxtee_storage::{Entropy, Env, ObjectStore, ReeStore, RemoteFs, TeeError};
 use oxtee_thread::RpcKind;
 use supplicant_proto::optee_msg::*;
 use supplicant_proto::optee_rpc::*;
@@ -51,6 +52,9 @@ struct Supplicant {
     cmds: Vec<u64>,
     /// Answer READ with more bytes than asked.
     lie: bool,
+    /// Writes still to answer normally before one is carried out and then
+    /// answered with an error (an answer lost on the way back).
+    lose_write_after: Option<u32>,
 }
 
 impl Supplicant {
@@ -109,6 +113,14 @@ impl Supplicant {
                             f.resize(end, 0);
                         }
                         f[off as usize..end].copy_from_slice(&bytes);
+                        match self.lose_write_after {
+                            Some(0) => {
+                                self.lose_write_after = None;
+                                return TEE_ERROR_GENERIC;
+                            }
+                            Some(n) => self.lose_write_after = Some(n - 1),
+                            None => {}
+                        }
                     }
                     OPTEE_RPC_FS_TRUNCATE => {
                         let f = self.files.get_mut(&self.fds[&fd]).unwrap();
@@ -262,4 +274,90 @@ fn lock_sleeps_are_notifications() {
             u64::from(OPTEE_RPC_CMD_SUSPEND)
         ]
     );
+}
+
+/// Counter-mode bytes: enough for IVs and keys in a test.
+struct CountingRng(u8);
+
+impl Entropy for CountingRng {
+    fn fill(&mut self, out: &mut [u8]) -> oxtee_storage::TeeResult<()> {
+        for b in out {
+            self.0 = self.0.wrapping_add(1);
+            *b = self.0;
+        }
+        Ok(())
+    }
+}
+
+/// `ta_ver.db`'s first use as the TA loader makes it: open, else create
+/// the header of an empty database; then read it whole.
+fn first_use(
+    sup: &mut Supplicant,
+    ram: &mut Ram,
+    shm: &spin::Mutex<ShmRegistry>,
+    store: &mut ReeStore,
+) -> Result<Vec<u8>, TeeError> {
+    const TA: [u8; 16] = [7; 16];
+    let (mut kept, mut kept_rpmb) = (None, None);
+    let mut fs = RpcFs::new(sup, ram, shm, &mut kept, &mut kept_rpmb);
+    let mut rng = CountingRng(0);
+    let mut env = Env {
+        fs: &mut fs,
+        rng: &mut rng,
+        anchor: None,
+        rpmb: None,
+    };
+    let f = match store.open(&mut env, &TA, b"ta_ver.db") {
+        Err(TeeError::ITEM_NOT_FOUND) => store.create(&mut env, &TA, b"ta_ver.db", &[0; 8], false),
+        r => r,
+    };
+    let r = f.and_then(|f| {
+        let mut b = vec![0u8; 64];
+        let n = store.read(&mut env, f, 0, &mut b);
+        store.close(&mut env, f);
+        b.truncate(n?);
+        Ok(b)
+    });
+    fs.release_buffer();
+    r
+}
+
+#[test]
+fn a_lost_answer_fails_one_call_and_the_next_one_works() {
+    // Every write of the database's first use in turn is carried out by
+    // the supplicant and answered with an error: that use fails, the next
+    // one finds the database or creates it, never CORRUPT_OBJECT.
+    let writes = {
+        let (mut ram, shm, mut sup) = setup();
+        let mut store = ReeStore::new(&[0; 16]).unwrap();
+        assert_eq!(
+            first_use(&mut sup, &mut ram, &shm, &mut store).unwrap(),
+            [0; 8]
+        );
+        sup.cmds.iter().filter(|&&c| c == 104).count() as u32
+    };
+    assert!(writes >= 4, "{writes} writes: data and header of each file");
+    for nth in 0..writes {
+        let (mut ram, shm, mut sup) = setup();
+        let mut store = ReeStore::new(&[0; 16]).unwrap();
+        sup.lose_write_after = Some(nth);
+        assert_eq!(
+            first_use(&mut sup, &mut ram, &shm, &mut store),
+            Err(TeeError::GENERIC),
+            "write {nth}"
+        );
+        assert_eq!(
+            first_use(&mut sup, &mut ram, &shm, &mut store),
+            Ok(vec![0; 8]),
+            "write {nth}: the retry"
+        );
+        // After a reboot too, with no file but the database's and dirf.db.
+        let mut store = ReeStore::new(&[0; 16]).unwrap();
+        assert_eq!(
+            first_use(&mut sup, &mut ram, &shm, &mut store),
+            Ok(vec![0; 8])
+        );
+        assert_eq!(sup.files.len(), 2, "write {nth}: {:?}", sup.files.keys());
+        assert!(sup.fds.is_empty(), "write {nth}: every file closed");
+    }
 }

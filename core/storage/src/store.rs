@@ -474,11 +474,13 @@ impl ReeStore {
             tree.sync(&mut io, &mut *env.rng)?;
             Ok(tree)
         })();
+        let mut writing_dirf = false;
         let committed = built.and_then(|tree| {
             let st = self.dir_mut()?;
             let idx = old.unwrap_or_else(|| st.dir.free_index());
             st.dir.set(idx, Entry::new(ta, id, tree.root_hash(), num))?;
             st.pending.push(idx);
+            writing_dirf = true;
             self.commit_dirf(env)?;
             Ok(tree)
         });
@@ -486,7 +488,22 @@ impl ReeStore {
             Ok(t) => t,
             Err(e) => {
                 let _ = env.fs.close(fd);
-                let _ = env.fs.remove(&name);
+                // Whether `dirf.db` names the new file is the disk's to say,
+                // not the failed call's: the anchor fails only past the
+                // commit point, and a write's answer can be lost after it
+                // landed. A named file stays (removing it would turn every
+                // later open into CORRUPT_OBJECT), and the one it replaced
+                // goes.
+                if !writing_dirf {
+                    let _ = env.fs.remove(&name);
+                } else if self.reload_dirf(env) {
+                    if !self.names(num) {
+                        let _ = env.fs.remove(&name);
+                    } else if let Some(n) = old_num.filter(|&n| !self.names(n)) {
+                        self.forget_obj(env, n);
+                        let _ = env.fs.remove(&file_name(n));
+                    }
+                }
                 return Err(e);
             }
         };
@@ -515,10 +532,27 @@ impl ReeStore {
         let i = st.dir.find_number(num).ok_or(TeeError::CORRUPT_OBJECT)?;
         st.dir.set(i, Entry::FREE)?;
         st.pending.push(i);
-        self.commit_dirf(env)?;
-        self.forget_obj(env, num);
-        let _ = env.fs.remove(&file_name(num));
-        Ok(())
+        let r = self.commit_dirf(env);
+        // Removed only once `dirf.db` on disk no longer names it (the
+        // anchor fails past the commit point, an answer can be lost).
+        if r.is_ok() || (self.reload_dirf(env) && !self.names(num)) {
+            self.forget_obj(env, num);
+            let _ = env.fs.remove(&file_name(num));
+        }
+        r
+    }
+
+    /// After a failed commit: `dirf.db` as committed on disk, reloaded;
+    /// `false` when it cannot be read (the caller then keeps its files:
+    /// a leaked file is truncated by the create that reuses its number).
+    fn reload_dirf(&mut self, env: &mut Env<'_>) -> bool {
+        self.drop_dirf(env);
+        self.load_dirf(env).is_ok()
+    }
+
+    /// Whether the loaded `dirf.db` names file `num`.
+    fn names(&self, num: u32) -> bool {
+        self.dir().is_ok_and(|d| d.dir.find_number(num).is_some())
     }
 
     fn rename_inner(&mut self, env: &mut Env<'_>, f: FileId, new_id: &[u8]) -> TeeResult<()> {

@@ -104,6 +104,22 @@ fn write_into(f: &mut Vec<u8>, off: u64, d: &[u8]) {
     f[off..off + d.len()].copy_from_slice(d);
 }
 
+/// Counts a call of `kind` against `faults`: the error of the one due now.
+fn count_down(faults: &mut Vec<(Kind, u32, TeeError)>, kind: Kind) -> TeeResult<()> {
+    let mut hit = None;
+    for f in faults.iter_mut().filter(|f| f.0 == kind) {
+        if f.1 == 0 && hit.is_none() {
+            hit = Some(f.2);
+        }
+        f.1 = f.1.wrapping_sub(1);
+    }
+    faults.retain(|f| f.1 != u32::MAX || f.0 != kind);
+    match hit {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 /// An in-memory file system in the supplicant's role.
 #[derive(Default)]
 pub struct MemFs {
@@ -114,6 +130,8 @@ pub struct MemFs {
     log: Rc<RefCell<Vec<Op>>>,
     recording: bool,
     faults: Vec<(Kind, u32, TeeError)>,
+    /// Calls carried out whose answer is then an error.
+    lost: Vec<(Kind, u32, TeeError)>,
     short_reads: u32,
     /// Calls served so far.
     pub stats: Stats,
@@ -143,6 +161,12 @@ impl MemFs {
         self.faults.push((kind, nth, err));
     }
 
+    /// Makes the `nth` (0 = next) write take effect and then fail with
+    /// `err`, as when the supplicant's answer is lost on the way.
+    pub fn lose_write_answer(&mut self, nth: u32, err: TeeError) {
+        self.lost.push((Kind::Write, nth, err));
+    }
+
     /// Makes the next `n` reads return one byte less than they could.
     pub fn short_reads(&mut self, n: u32) {
         self.short_reads = n;
@@ -151,6 +175,7 @@ impl MemFs {
     /// Clears pending faults.
     pub fn clear_faults(&mut self) {
         self.faults.clear();
+        self.lost.clear();
         self.short_reads = 0;
     }
 
@@ -171,18 +196,12 @@ impl MemFs {
     }
 
     fn fault(&mut self, kind: Kind) -> TeeResult<()> {
-        let mut hit = None;
-        for f in self.faults.iter_mut().filter(|f| f.0 == kind) {
-            if f.1 == 0 && hit.is_none() {
-                hit = Some(f.2);
-            }
-            f.1 = f.1.wrapping_sub(1);
-        }
-        self.faults.retain(|f| f.1 != u32::MAX || f.0 != kind);
-        match hit {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        count_down(&mut self.faults, kind)
+    }
+
+    /// The answer to a call of `kind` that took effect.
+    fn answer(&mut self, kind: Kind) -> TeeResult<()> {
+        count_down(&mut self.lost, kind)
     }
 
     fn name(&self, fd: u32) -> TeeResult<String> {
@@ -255,7 +274,7 @@ impl RemoteFs for MemFs {
         }
         write_into(self.files.entry(name.clone()).or_default(), offset, data);
         self.push(Op::Write(name, offset, data.to_vec()));
-        Ok(())
+        self.answer(Kind::Write)
     }
 
     fn truncate(&mut self, fd: u32, len: u64) -> TeeResult<()> {
@@ -330,12 +349,17 @@ pub struct MemAnchor {
     /// The current value.
     pub value: u32,
     log: Option<Rc<RefCell<Vec<Op>>>>,
+    /// Advances still to refuse, and with what.
+    refusals: Option<(u32, TeeError)>,
 }
 
 impl MemAnchor {
     /// An anchor at `value` that records nothing.
     pub fn new(value: u32) -> Self {
-        MemAnchor { value, log: None }
+        MemAnchor {
+            value,
+            ..MemAnchor::default()
+        }
     }
 
     /// An anchor at `value` that appends its advances to `log`.
@@ -343,7 +367,14 @@ impl MemAnchor {
         MemAnchor {
             value,
             log: Some(log),
+            refusals: None,
         }
+    }
+
+    /// Makes the next `n` raises (advances past the value) fail with
+    /// `err`, as a device not writable for now.
+    pub fn refuse(&mut self, n: u32, err: TeeError) {
+        self.refusals = (n > 0).then_some((n, err));
     }
 }
 
@@ -353,6 +384,10 @@ impl RollbackAnchor for MemAnchor {
     }
 
     fn advance_to(&mut self, v: u32) -> TeeResult<()> {
+        if let (true, Some((n, err))) = (v > self.value, self.refusals) {
+            self.refusals = (n > 1).then_some((n - 1, err));
+            return Err(err);
+        }
         if v > self.value {
             self.value = v;
         }

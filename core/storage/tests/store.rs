@@ -401,9 +401,9 @@ fn fs_errors_are_reported_and_leave_committed_data_intact() {
 
 #[test]
 fn create_failing_midway_leaves_nothing() {
-    // A create is four writes: object nodes+data, its header, dirf.db
-    // nodes+data, its header.
-    for nth in 0..4 {
+    // A small create is five writes: object nodes+data, its header,
+    // dirf.db's node, its block, its header.
+    for nth in 0..5 {
         let mut t = two_objects();
         t.fs.inject(Kind::Write, nth, TeeError::STORAGE_NO_SPACE);
         assert_eq!(
@@ -603,4 +603,123 @@ fn a_source_failing_mid_create_leaves_the_old_object_and_no_file() {
     t.reboot();
     assert_eq!(t.get(&TA, b"o").unwrap(), b"old");
     assert_eq!(t.get(&TA, b"new"), Err(TeeError::ITEM_NOT_FOUND));
+}
+
+/// `ta_ver.db`'s first use as the TA loader makes it: open, else create
+/// the header of an empty database.
+fn open_or_create_db(t: &mut T) -> Result<FileId, TeeError> {
+    match t.open(&TA, b"ta_ver.db") {
+        Err(TeeError::ITEM_NOT_FOUND) => {
+            let (s, mut e) = t.env();
+            s.create(&mut e, &TA, b"ta_ver.db", &[0; 8], false)
+        }
+        r => r,
+    }
+}
+
+#[test]
+fn an_anchor_failing_past_the_commit_loses_nothing() {
+    // The anchor refuses the first raise (a secure flash not yet
+    // writable): the first use fails, and a retry finds the committed
+    // database instead of a directory naming a removed file.
+    let mut t = T::with_anchor(0);
+    t.anchor
+        .as_mut()
+        .unwrap()
+        .refuse(1, TeeError::STORAGE_NOT_AVAILABLE);
+    assert_eq!(
+        open_or_create_db(&mut t).err(),
+        Some(TeeError::STORAGE_NOT_AVAILABLE)
+    );
+    assert_eq!(t.anchor.as_ref().unwrap().value, 0, "not raised");
+    assert_eq!(t.fs.open_fds(), 0);
+    let f = open_or_create_db(&mut t).expect("the retry opens the database");
+    assert_eq!(t.read_all(f).unwrap(), [0; 8]);
+    t.write(f, 8, b"entry").unwrap();
+    t.close(f);
+    assert!(
+        t.anchor.as_ref().unwrap().value >= 2,
+        "raised by the next commit"
+    );
+    t.reboot();
+    let mut want = vec![0; 8];
+    want.extend(b"entry");
+    assert_eq!(t.get(&TA, b"ta_ver.db").unwrap(), want);
+
+    // The same for a replacing create, a remove and a rename: each
+    // fails, and the disk holds what the directory committed.
+    for step in 0..3 {
+        t.anchor
+            .as_mut()
+            .unwrap()
+            .refuse(1, TeeError::STORAGE_NOT_AVAILABLE);
+        let r = match step {
+            0 => {
+                let (s, mut e) = t.env();
+                s.create(&mut e, &TA, b"ta_ver.db", b"new", true)
+                    .map(|_| ())
+            }
+            1 => {
+                let f = t.open(&TA, b"ta_ver.db").unwrap();
+                let (s, mut e) = t.env();
+                let r = s.rename(&mut e, f, b"renamed");
+                t.close(f);
+                r
+            }
+            _ => {
+                let f = t.open(&TA, b"renamed").unwrap();
+                let (s, mut e) = t.env();
+                s.remove(&mut e, f)
+            }
+        };
+        assert_eq!(r, Err(TeeError::STORAGE_NOT_AVAILABLE), "step {step}");
+        t.reboot();
+        match step {
+            0 => assert_eq!(t.get(&TA, b"ta_ver.db").unwrap(), b"new"),
+            1 => assert_eq!(t.get(&TA, b"renamed").unwrap(), b"new"),
+            _ => assert_eq!(t.get(&TA, b"renamed"), Err(TeeError::ITEM_NOT_FOUND)),
+        }
+        assert_eq!(t.list(&TA).unwrap().len(), usize::from(step < 2));
+        // Exactly the files the directory names, plus itself.
+        assert_eq!(t.fs.files.len(), 1 + usize::from(step < 2), "step {step}");
+    }
+}
+
+#[test]
+fn a_lost_answer_to_the_commit_loses_nothing() {
+    // A small create is five writes: the object's nodes and data, its
+    // header, dirf.db's node, its block, its header (the commit point).
+    // Each one lands and is answered with an error in turn: what the
+    // directory on disk names must stay, whatever the call answered.
+    for nth in 0..5 {
+        let mut t = two_objects();
+        t.fs.lose_write_answer(nth, TeeError::GENERIC);
+        assert_eq!(
+            t.create(&TA, b"c", &pattern(100, 3)).err(),
+            Some(TeeError::GENERIC),
+            "write {nth}"
+        );
+        t.fs.clear_faults();
+        assert_eq!(t.fs.open_fds(), 0);
+        // The retry either finds the object (the directory's header
+        // landed) or creates it; never CORRUPT_OBJECT.
+        let got = match t.get(&TA, b"c") {
+            Err(TeeError::ITEM_NOT_FOUND) => {
+                assert!(nth < 4, "write {nth}: the header landed");
+                let f = t.create(&TA, b"c", &pattern(100, 3)).unwrap();
+                t.close(f);
+                t.get(&TA, b"c")
+            }
+            r => r,
+        };
+        assert_eq!(got.unwrap(), pattern(100, 3), "write {nth}");
+        t.reboot();
+        assert_eq!(t.get(&TA, b"c").unwrap(), pattern(100, 3), "write {nth}");
+        assert_eq!(t.get(&TA, b"a").unwrap(), pattern(5000, 1));
+        assert_eq!(
+            t.fs.files.len(),
+            4,
+            "write {nth}: dirf.db and three objects"
+        );
+    }
 }

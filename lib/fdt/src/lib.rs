@@ -5,6 +5,7 @@
 extern crate alloc;
 
 pub mod cells;
+mod cpus;
 mod error;
 mod fixup;
 mod parse;
@@ -13,6 +14,7 @@ mod tree;
 mod window;
 mod write;
 
+pub use cpus::cpu_aff0_mask;
 pub use error::{Block, FdtError};
 pub use fixup::{
     announce_optee, fixup_for_boot, BootParams, FixupReport, Initrd, ReservedRegion,

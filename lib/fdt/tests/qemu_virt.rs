@@ -37,6 +37,7 @@ fn parses_qemu_tree() {
         .map(|c| c.name())
         .collect();
     assert_eq!(cpu_nodes, ["cpu@0", "cpu@1"]);
+    assert_eq!(oxtee_fdt::cpu_aff0_mask(&f), Some(0b11));
     assert_eq!(
         f.node("/chosen").unwrap().property_str("stdout-path"),
         Some("/pl011@9000000")

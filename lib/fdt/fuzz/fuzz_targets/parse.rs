@@ -13,6 +13,8 @@ fuzz_target!(|data: &[u8]| {
     let bytes = fdt.to_bytes().expect("a parsed tree serializes");
     let again = Fdt::parse(&bytes).expect("our own output parses");
     assert_eq!(again, fdt);
+    // The CPU set the core trusts for its flash anchor: never empty.
+    assert_ne!(oxtee_fdt::cpu_aff0_mask(&fdt), Some(0));
 
     // Boot seeds: all taken, none left in the secure node, fresh ones bounded in size.
     let mut seeded = fdt.clone();
