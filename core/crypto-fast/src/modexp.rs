@@ -160,6 +160,38 @@ impl Montgomery {
         Some(m)
     }
 
+    /// [`Montgomery::new`] for a public modulus whose `R^2 mod p` the caller has (from a
+    /// division, cheaper than the squarings `new` runs): DH's group prime at every operation.
+    /// `None` unless `p` is odd and greater than 1 and `r2` is below p.
+    pub fn with_r2(p: &[u64], r2: &[u64]) -> Option<Self> {
+        let mut p = p.to_vec();
+        while p.last() == Some(&0) {
+            p.pop();
+        }
+        let n = p.len();
+        let top = *p.last()?;
+        let bits = 64 * n - top.leading_zeros() as usize;
+        if bits < 2 || p[0] & 1 == 0 || r2.iter().skip(n).any(|&l| l != 0) {
+            return None;
+        }
+        let mut r = vec![0u64; n];
+        let take = n.min(r2.len());
+        r[..take].copy_from_slice(&r2[..take]);
+        // r2 < p, compared from the top limb down.
+        if r.iter().rev().cmp(p.iter().rev()) != core::cmp::Ordering::Less {
+            return None;
+        }
+        let mut inv: u64 = 1;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(p[0].wrapping_mul(inv)));
+        }
+        Some(Self {
+            p,
+            p_inv_neg: inv.wrapping_neg(),
+            r2: r,
+        })
+    }
+
     #[cfg(test)]
     pub(crate) fn r2_limbs(&self) -> &[u64] {
         &self.r2
@@ -669,6 +701,27 @@ mod tests {
                 assert_eq!(big(m.r2_limbs()), want, "{bits}");
             }
         }
+    }
+
+    #[test]
+    fn a_given_r2_is_checked_and_used() {
+        let mut g = Gen(11);
+        for bits in [64usize, 1000, 2048] {
+            let p = g.big(bits) | BigUint::one() | (BigUint::one() << (bits - 1));
+            let m = mont(&p).unwrap();
+            let n = m.n();
+            let r2 = (BigUint::one() << (128 * n)) % &p;
+            let given = Montgomery::with_r2(&limbs(&p), &limbs(&r2)).unwrap();
+            assert_eq!(given.r2_limbs(), m.r2_limbs());
+            let (base, exp) = (g.big(bits), g.big(bits));
+            assert_eq!(pow(&given, &base, &exp), base.modpow(&exp, &p));
+            // r2 >= p, an even or tiny modulus: refused.
+            assert!(Montgomery::with_r2(&limbs(&p), &limbs(&(&r2 + &p))).is_none());
+            assert!(Montgomery::with_r2(&limbs(&p), &limbs(&p)).is_none());
+        }
+        assert!(Montgomery::with_r2(&[10], &[1]).is_none());
+        assert!(Montgomery::with_r2(&[1], &[0]).is_none());
+        assert!(Montgomery::with_r2(&[], &[]).is_none());
     }
 
     #[test]

@@ -58,7 +58,12 @@ fn ct_modpow(base: &Uint, exp: &Uint, p: &Uint, preempt: &mut dyn FnMut()) -> As
     if p.bits() > DH_MAX_BITS {
         return Err(NOT_SUPPORTED);
     }
-    let m = Montgomery::new(p.limbs()).ok_or(BAD_PARAMS)?;
+    // R^2 mod p by a division: p is public, and one division costs less than the squarings
+    // `Montgomery::new` would run for it.
+    let r2 = Uint::power_of_two(128 * p.limbs().len())
+        .rem(p)
+        .ok_or(BAD_PARAMS)?;
+    let m = Montgomery::with_r2(p.limbs(), r2.limbs()).ok_or(BAD_PARAMS)?;
     // The exponent over all of p's limbs: the window count is fixed by |p|, not by x.
     let e = Zeroizing::new(exp.limbs_padded(m.n()));
     let r = m.pow_preemptible(base.limbs(), &e, preempt);
