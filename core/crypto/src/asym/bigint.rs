@@ -11,7 +11,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 use oxtee_crypto_fast::modexp::Montgomery;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::CryptoRngCore;
 
@@ -436,7 +436,8 @@ pub fn inv_mod_prime(a: &Uint, p: &Uint) -> Option<Uint> {
         return None;
     }
     let e = p.sub_u64(2);
-    let r = Uint::from_limbs(m.pow(a.limbs(), &e.limbs_padded(m.n())).to_vec());
+    let e = Zeroizing::new(e.limbs_padded(m.n()));
+    let r = Uint::from_limbs(m.pow(a.limbs(), &e).to_vec());
     if r.is_zero() {
         return None;
     }
@@ -535,7 +536,7 @@ pub fn miller_rabin(w: &Uint, rounds: usize, rng: &mut dyn CryptoRngCore) -> Opt
     };
     let w1 = w.sub_u64(1);
     let s = w1.trailing_zeros().unwrap_or(0);
-    let d = w1.shr(s).limbs_padded(m.n());
+    let d = Zeroizing::new(w1.shr(s).limbs_padded(m.n()));
     let two = Uint::from_u64(2);
     'rounds: for i in 0..rounds {
         let base = match i {
@@ -579,14 +580,11 @@ pub fn generate_prime(rng: &mut dyn CryptoRngCore, bits: usize, e: Option<&Uint>
         // Exactly `bits` bits, the top two set, odd.
         start = start.rem(&Uint::power_of_two(bits))?;
         let top2 = Uint::from_u64(3).shl(bits - 2);
-        start = Uint::from_limbs(
-            start
-                .limbs_padded(top2.limbs().len())
-                .iter()
-                .zip(top2.limbs())
-                .map(|(a, b)| a | b)
-                .collect(),
-        );
+        let mut l = Zeroizing::new(start.limbs_padded(top2.limbs().len()));
+        for (a, b) in l.iter_mut().zip(top2.limbs()) {
+            *a |= b;
+        }
+        start = Uint::from_limbs(l.to_vec());
         if !start.is_odd() {
             start = start.add(&Uint::one());
         }
