@@ -12,13 +12,13 @@
 //! table, so neither the sequence of operations nor the memory touched depends on the
 //! exponent, and the final subtraction of each Montgomery step is masked, not branched.
 //!
-//! For DH the modulus is public (the group's p): its limb count, `R^2 mod p` and loop bounds may
-//! depend on it. An RSA prime is secret: [`Montgomery::with_secret_modulus`] derives `R^2 mod p`
-//! without a division, and only the prime's length steers any loop.
+//! For DH the modulus is public (the group's p); an RSA prime is secret. [`Montgomery::new`]
+//! derives `R^2 mod p` without a division, so only the modulus's length steers any loop. The
+//! interface is little-endian `u64` limbs; the cold arithmetic around it (division, inverses,
+//! primes) is `oxtee-crypto`'s `asym::bigint`.
 
 use alloc::vec;
 use alloc::vec::Vec;
-use num_bigint_dig::BigUint;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -50,29 +50,6 @@ impl Drop for Montgomery {
         // -p^-1 mod 2^64 gives p mod 2^64 away.
         self.p_inv_neg.zeroize();
     }
-}
-
-/// Little-endian limbs of `v`, zero-extended to `n` (`v` must fit).
-fn limbs(v: &BigUint, n: usize) -> Zeroizing<Vec<u64>> {
-    let mut out = Zeroizing::new(vec![0u64; n]);
-    let bytes = Zeroizing::new(v.to_bytes_le());
-    for (i, b) in bytes.chunks(8).enumerate() {
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        if let Some(l) = out.get_mut(i) {
-            *l = u64::from_le_bytes(w);
-        }
-        w.zeroize();
-    }
-    out
-}
-
-fn to_biguint(l: &[u64]) -> BigUint {
-    let mut bytes = Zeroizing::new(Vec::with_capacity(l.len() * 8));
-    for w in l {
-        bytes.extend_from_slice(&w.to_le_bytes());
-    }
-    BigUint::from_bytes_le(&bytes)
 }
 
 /// A column sum of product scanning: 192 bits, of which the top word only ever holds a few
@@ -136,33 +113,12 @@ impl Acc {
 }
 
 impl Montgomery {
-    /// Constants for `p`; `None` unless `p` is odd and greater than 1.
-    pub fn new(p: &BigUint) -> Option<Self> {
-        let bits = p.bits();
-        let n = bits.div_ceil(64);
-        let p_limbs = limbs(p, n).to_vec();
-        if bits < 2 || p_limbs[0] & 1 == 0 {
-            return None;
-        }
-        // Newton's iteration doubles the correct low bits each step: 1 -> 64 in six.
-        let p0 = p_limbs[0];
-        let mut inv: u64 = 1;
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(p0.wrapping_mul(inv)));
-        }
-        let r2 = (BigUint::from(1u32) << (128 * n)) % p;
-        Some(Self {
-            r2: limbs(&r2, n).to_vec(),
-            p: p_limbs,
-            p_inv_neg: inv.wrapping_neg(),
-        })
-    }
-
-    /// Constants for a secret odd modulus given as little-endian limbs (an RSA prime): the
-    /// same as [`Montgomery::new`], but `R^2 mod p` comes from a fixed sequence of modular
-    /// doublings and Montgomery squarings instead of a variable-time division. Only p's bit
-    /// length steers the sequence. `None` unless `p` is odd and greater than 1.
-    pub(crate) fn with_secret_modulus(mut p: Vec<u64>) -> Option<Self> {
+    /// Constants for the odd modulus `p` (little-endian limbs; high zero limbs are dropped);
+    /// `None` unless `p` is odd and greater than 1. `R^2 mod p` comes from a fixed sequence
+    /// of modular doublings and Montgomery squarings instead of a division, so an RSA prime
+    /// (secret) can be set up too: only p's bit length steers the sequence.
+    pub fn new(p: &[u64]) -> Option<Self> {
+        let mut p = p.to_vec();
         while p.last() == Some(&0) {
             p.pop();
         }
@@ -172,6 +128,7 @@ impl Montgomery {
         if bits < 2 || p[0] & 1 == 0 {
             return None;
         }
+        // Newton's iteration doubles the correct low bits each step: 1 -> 64 in six.
         let mut inv: u64 = 1;
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(p[0].wrapping_mul(inv)));
@@ -203,9 +160,36 @@ impl Montgomery {
         Some(m)
     }
 
-    /// Constants for a public modulus given as little-endian limbs.
-    pub(crate) fn with_public_modulus(p: &[u64]) -> Option<Self> {
-        Self::new(&to_biguint(p))
+    /// [`Montgomery::new`] for a public modulus whose `R^2 mod p` the caller has (from a
+    /// division, cheaper than the squarings `new` runs): DH's group prime at every operation.
+    /// `None` unless `p` is odd and greater than 1 and `r2` is below p.
+    pub fn with_r2(p: &[u64], r2: &[u64]) -> Option<Self> {
+        let mut p = p.to_vec();
+        while p.last() == Some(&0) {
+            p.pop();
+        }
+        let n = p.len();
+        let top = *p.last()?;
+        let bits = 64 * n - top.leading_zeros() as usize;
+        if bits < 2 || p[0] & 1 == 0 || r2.iter().skip(n).any(|&l| l != 0) {
+            return None;
+        }
+        let mut r = vec![0u64; n];
+        let take = n.min(r2.len());
+        r[..take].copy_from_slice(&r2[..take]);
+        // r2 < p, compared from the top limb down.
+        if r.iter().rev().cmp(p.iter().rev()) != core::cmp::Ordering::Less {
+            return None;
+        }
+        let mut inv: u64 = 1;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(p[0].wrapping_mul(inv)));
+        }
+        Some(Self {
+            p,
+            p_inv_neg: inv.wrapping_neg(),
+            r2: r,
+        })
     }
 
     #[cfg(test)]
@@ -214,12 +198,12 @@ impl Montgomery {
     }
 
     /// Number of 64-bit limbs of p.
-    pub(crate) fn n(&self) -> usize {
+    pub fn n(&self) -> usize {
         self.p.len()
     }
 
     /// The modulus's limbs (little-endian).
-    pub(crate) fn modulus_limbs(&self) -> &[u64] {
+    pub fn modulus_limbs(&self) -> &[u64] {
         &self.p
     }
 
@@ -291,7 +275,7 @@ impl Montgomery {
 
     /// `base^e mod p` for a public exponent `e` (big-endian bytes; its bits steer the
     /// square-and-multiply, the values are handled in constant time). `base` below R.
-    pub(crate) fn pow_public(&self, base: &[u64], e: &[u8]) -> Zeroizing<Vec<u64>> {
+    pub fn pow_public(&self, base: &[u64], e: &[u8]) -> Zeroizing<Vec<u64>> {
         let n = self.n();
         let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
         let mut b = Zeroizing::new(vec![0u64; n]);
@@ -313,10 +297,6 @@ impl Montgomery {
         }
         self.out_of_mont(&acc, &mut tmp, &mut t);
         tmp
-    }
-
-    fn modulus(&self) -> BigUint {
-        to_biguint(&self.p)
     }
 
     /// `out = r - p` if `carry` is set or `r >= p`, else `r`, in constant time (`r` plus the
@@ -405,36 +385,61 @@ impl Montgomery {
         });
     }
 
-    /// `base^exp mod p`, constant-time in `exp` and in the values computed. `exp` must fit
-    /// in p's limbs (bits beyond them are ignored); `base` is reduced mod p first.
-    pub fn pow(&self, base: &BigUint, exp: &BigUint) -> BigUint {
+    /// `base^exp mod p` (n limbs), constant-time in `exp` and in the values computed. `base`
+    /// (any number of limbs) is reduced mod p first; the exponent is read in fixed windows
+    /// over all of `exp`'s limbs, so its limb count (public) sets the cost.
+    pub fn pow(&self, base: &[u64], exp: &[u64]) -> Zeroizing<Vec<u64>> {
         self.pow_preemptible(base, exp, &mut || {})
     }
 
     /// [`Montgomery::pow`], calling `hook` after every [`HOOK_EVERY`] windows: a schedule
-    /// fixed by the modulus's size alone (`windows / HOOK_EVERY` calls, the same for every
-    /// exponent), so the calls say nothing about `exp`. The caller's thread may be preempted
+    /// fixed by the exponent's limb count alone (DH passes p's), the same for every exponent
+    /// value, so the calls say nothing about `exp`. The caller's thread may be preempted
     /// there; no state of the computation is shared with the hook.
     pub fn pow_preemptible(
         &self,
-        base: &BigUint,
-        exp: &BigUint,
+        base: &[u64],
+        exp: &[u64],
         hook: &mut dyn FnMut(),
-    ) -> BigUint {
+    ) -> Zeroizing<Vec<u64>> {
         let n = self.n();
         let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
-        let e = limbs(exp, n);
-        let b = limbs(&(base % self.modulus()), n);
         let mut base_mont = Zeroizing::new(vec![0u64; n]);
-        self.mul(&b, &self.r2, &mut base_mont, &mut t);
-        let acc = self.pow_mont(&base_mont, &e, hook);
+        self.to_mont_wide(base, &mut base_mont, &mut t);
+        let acc = self.pow_mont(&base_mont, exp, hook);
         let mut out = Zeroizing::new(vec![0u64; n]);
         self.out_of_mont(&acc, &mut out, &mut t);
-        to_biguint(&out)
+        out
     }
 
-    /// `base^e` in Montgomery form for `base` in Montgomery form (below p) and `e` of n
-    /// limbs: fixed 5-bit windows over all of them, each table entry picked by a masked scan;
+    /// `a * b mod p` (n limbs) for `a`, `b` of any number of limbs, constant-time.
+    pub fn mul_mod(&self, a: &[u64], b: &[u64]) -> Zeroizing<Vec<u64>> {
+        let n = self.n();
+        let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
+        let mut am = Zeroizing::new(vec![0u64; n]);
+        self.to_mont_wide(a, &mut am, &mut t);
+        let mut bm = Zeroizing::new(vec![0u64; n]);
+        self.to_mont_wide(b, &mut bm, &mut t);
+        // aR * bR / R = abR, then out of Montgomery form.
+        let mut prod = Zeroizing::new(vec![0u64; n]);
+        self.mul(&am, &bm, &mut prod, &mut t);
+        self.out_of_mont(&prod, &mut am, &mut t);
+        am
+    }
+
+    /// `a mod p` (n limbs) for `a` of any number of limbs, constant-time.
+    pub fn reduce(&self, a: &[u64]) -> Zeroizing<Vec<u64>> {
+        let n = self.n();
+        let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
+        let mut am = Zeroizing::new(vec![0u64; n]);
+        self.to_mont_wide(a, &mut am, &mut t);
+        let mut out = Zeroizing::new(vec![0u64; n]);
+        self.out_of_mont(&am, &mut out, &mut t);
+        out
+    }
+
+    /// `base^e` in Montgomery form for `base` in Montgomery form (below p) and `e` of any
+    /// number of limbs: fixed 5-bit windows over all of them, each table entry picked by a masked scan;
     /// `hook` is called after every [`HOOK_EVERY`] windows (see [`Montgomery::pow_preemptible`]).
     pub(crate) fn pow_mont(
         &self,
@@ -443,7 +448,7 @@ impl Montgomery {
         hook: &mut dyn FnMut(),
     ) -> Zeroizing<Vec<u64>> {
         let n = self.n();
-        let bits = n * 64;
+        let bits = e.len() * 64;
         let mut t = Zeroizing::new(vec![0u64; 2 * n + 2]);
 
         // table[i] = base^i in Montgomery form; table[0] = R mod p.
@@ -518,7 +523,41 @@ fn window_at(e: &[u64], pos: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint_dig::BigUint;
     use num_traits::One;
+
+    fn limbs(v: &BigUint) -> Vec<u64> {
+        let bytes = v.to_bytes_le();
+        bytes
+            .chunks(8)
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                u64::from_le_bytes(w)
+            })
+            .collect()
+    }
+
+    /// `v`'s limbs zero-extended to `n`.
+    fn limbs_n(v: &BigUint, n: usize) -> Vec<u64> {
+        let mut l = limbs(v);
+        l.resize(n.max(l.len()), 0);
+        l
+    }
+
+    fn big(l: &[u64]) -> BigUint {
+        let bytes: Vec<u8> = l.iter().flat_map(|w| w.to_le_bytes()).collect();
+        BigUint::from_bytes_le(&bytes)
+    }
+
+    fn mont(p: &BigUint) -> Option<Montgomery> {
+        Montgomery::new(&limbs(p))
+    }
+
+    /// `base^exp mod p` with the exponent spread over p's limbs.
+    fn pow(m: &Montgomery, base: &BigUint, exp: &BigUint) -> BigUint {
+        big(&m.pow(&limbs(base), &limbs_n(exp, m.n())))
+    }
 
     /// xorshift64*, deterministic test values.
     struct Gen(u64);
@@ -531,7 +570,7 @@ mod tests {
         }
         fn big(&mut self, bits: usize) -> BigUint {
             let words: Vec<u64> = (0..bits.div_ceil(64)).map(|_| self.next()).collect();
-            let v = to_biguint(&words);
+            let v = big(&words);
             v >> (words.len() * 64 - bits)
         }
     }
@@ -544,10 +583,31 @@ mod tests {
         ] {
             for _ in 0..4 {
                 let p = g.big(bits) | BigUint::one() | (BigUint::one() << (bits - 1));
-                let m = Montgomery::new(&p).unwrap();
+                let m = mont(&p).unwrap();
                 let base = g.big(bits) % &p;
                 let exp = g.big(bits);
-                assert_eq!(m.pow(&base, &exp), base.modpow(&exp, &p), "{bits} bits");
+                assert_eq!(pow(&m, &base, &exp), base.modpow(&exp, &p), "{bits} bits");
+                // A base wider than p is reduced first.
+                let wide = g.big(3 * bits + 5);
+                assert_eq!(pow(&m, &wide, &exp), wide.modpow(&exp, &p), "{bits} bits");
+                // Short exponents (fewer limbs than p) and long ones.
+                let short = g.big(bits.min(60));
+                assert_eq!(
+                    big(&m.pow(&limbs(&base), &limbs(&short))),
+                    base.modpow(&short, &p)
+                );
+                let long = g.big(2 * bits + 64);
+                assert_eq!(
+                    big(&m.pow(&limbs(&base), &limbs(&long))),
+                    base.modpow(&long, &p)
+                );
+                // Public-exponent square-and-multiply.
+                let e = exp.to_bytes_be();
+                assert_eq!(big(&m.pow_public(&limbs(&wide), &e)), wide.modpow(&exp, &p));
+                let a = g.big(2 * bits + 3);
+                let b = g.big(bits + 70);
+                assert_eq!(big(&m.mul_mod(&limbs(&a), &limbs(&b))), (&a * &b) % &p);
+                assert_eq!(big(&m.reduce(&limbs(&a))), &a % &p);
             }
         }
     }
@@ -556,7 +616,7 @@ mod tests {
     fn edge_values() {
         let mut g = Gen(99);
         let p = g.big(2048) | BigUint::one() | (BigUint::one() << 2047);
-        let m = Montgomery::new(&p).unwrap();
+        let m = mont(&p).unwrap();
         let pm1 = &p - BigUint::one();
         let zero = BigUint::default();
         for (base, exp) in [
@@ -570,21 +630,29 @@ mod tests {
                 (BigUint::one() << 2048) - BigUint::one(),
             ),
         ] {
-            assert_eq!(m.pow(&base, &exp), base.modpow(&exp, &p));
+            assert_eq!(pow(&m, &base, &exp), base.modpow(&exp, &p));
         }
+        // An empty exponent is 0, an empty base 0.
+        assert_eq!(big(&m.pow(&[5], &[])), BigUint::one());
+        assert_eq!(big(&m.pow(&[], &[3])), zero);
+        assert_eq!(big(&m.reduce(&[])), zero);
         // All-ones modulus: every reduction ends next to p.
         let p = (BigUint::one() << 1024) - BigUint::one();
-        let m = Montgomery::new(&p).unwrap();
+        let m = mont(&p).unwrap();
         let base = &p - BigUint::from(2u32);
-        assert_eq!(m.pow(&base, &p), base.modpow(&p, &p));
+        assert_eq!(pow(&m, &base, &p), base.modpow(&p, &p));
+        // High zero limbs of the modulus are ignored.
+        let m = Montgomery::new(&[13, 0, 0]).unwrap();
+        assert_eq!(m.n(), 1);
+        assert_eq!(big(&m.pow(&[2], &[12])), BigUint::one());
     }
 
     #[test]
-    fn the_hook_runs_on_a_schedule_fixed_by_the_modulus() {
+    fn the_hook_runs_on_a_schedule_fixed_by_the_exponent_length() {
         let mut g = Gen(7);
         for bits in [64usize, 1024, 2048, 3072] {
             let p = g.big(bits) | BigUint::one() | (BigUint::one() << (bits - 1));
-            let m = Montgomery::new(&p).unwrap();
+            let m = mont(&p).unwrap();
             let windows = (bits.div_ceil(64) * 64).div_ceil(WINDOW);
             let base = g.big(bits) % &p;
             // Short, long, all-zero and all-one exponents: the same calls.
@@ -596,10 +664,11 @@ mod tests {
                 all_ones,
             ] {
                 let mut calls = 0usize;
-                let z = m.pow_preemptible(&base, &exp, &mut || calls += 1);
+                let e = limbs_n(&exp, m.n());
+                let z = m.pow_preemptible(&limbs(&base), &e, &mut || calls += 1);
                 assert_eq!(calls, windows / HOOK_EVERY, "{bits} bits");
-                assert_eq!(z, m.pow(&base, &exp));
-                assert_eq!(z, base.modpow(&exp, &p));
+                assert_eq!(z, m.pow(&limbs(&base), &e));
+                assert_eq!(big(&z), base.modpow(&exp, &p));
             }
         }
         // A 2048-bit exponentiation offers the point 25 times.
@@ -608,10 +677,51 @@ mod tests {
 
     #[test]
     fn refuses_even_and_tiny_moduli() {
-        assert!(Montgomery::new(&BigUint::from(10u32)).is_none());
-        assert!(Montgomery::new(&BigUint::one()).is_none());
-        assert!(Montgomery::new(&BigUint::default()).is_none());
-        assert!(Montgomery::new(&BigUint::from(3u32)).is_some());
+        assert!(Montgomery::new(&[10]).is_none());
+        assert!(Montgomery::new(&[1]).is_none());
+        assert!(Montgomery::new(&[]).is_none());
+        assert!(Montgomery::new(&[0, 0]).is_none());
+        assert!(Montgomery::new(&[3]).is_some());
+        assert!(Montgomery::new(&[0, 1]).is_none());
+    }
+
+    #[test]
+    fn r2_matches_a_division() {
+        let mut g = Gen(3);
+        for bits in [
+            2usize, 3, 64, 65, 127, 128, 1000, 1023, 1024, 1536, 4032, 4096,
+        ] {
+            for p in [
+                (BigUint::one() << (bits - 1)) | BigUint::one(),
+                g.big(bits) | BigUint::one() | (BigUint::one() << (bits - 1)),
+                (BigUint::one() << bits) - BigUint::one(),
+            ] {
+                let m = mont(&p).unwrap();
+                let want = (BigUint::one() << (128 * m.n())) % &p;
+                assert_eq!(big(m.r2_limbs()), want, "{bits}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_given_r2_is_checked_and_used() {
+        let mut g = Gen(11);
+        for bits in [64usize, 1000, 2048] {
+            let p = g.big(bits) | BigUint::one() | (BigUint::one() << (bits - 1));
+            let m = mont(&p).unwrap();
+            let n = m.n();
+            let r2 = (BigUint::one() << (128 * n)) % &p;
+            let given = Montgomery::with_r2(&limbs(&p), &limbs(&r2)).unwrap();
+            assert_eq!(given.r2_limbs(), m.r2_limbs());
+            let (base, exp) = (g.big(bits), g.big(bits));
+            assert_eq!(pow(&given, &base, &exp), base.modpow(&exp, &p));
+            // r2 >= p, an even or tiny modulus: refused.
+            assert!(Montgomery::with_r2(&limbs(&p), &limbs(&(&r2 + &p))).is_none());
+            assert!(Montgomery::with_r2(&limbs(&p), &limbs(&p)).is_none());
+        }
+        assert!(Montgomery::with_r2(&[10], &[1]).is_none());
+        assert!(Montgomery::with_r2(&[1], &[0]).is_none());
+        assert!(Montgomery::with_r2(&[], &[]).is_none());
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Signature algorithms accepted in signed headers and the digests they use.
 
 use alloc::vec::Vec;
+use oxtee_crypto::asym::hash::HashAlg as CryptoHash;
+use oxtee_crypto::asym::rsa::{RsaPublicKey, RsaSignScheme};
 use oxtee_crypto::hash;
-use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, Pss, RsaPublicKey};
-use sha2::{Digest, Sha256, Sha384, Sha512};
+use sha2::Digest;
 use supplicant_proto::ta_shdr::{
     TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA256, TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA384,
     TEE_ALG_RSASSA_PKCS1_PSS_MGF1_SHA512, TEE_ALG_RSASSA_PKCS1_V1_5_SHA256,
@@ -15,7 +15,7 @@ use crate::TaError;
 
 /// Smallest RSA modulus OP-TEE accepts for TA signatures, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
-/// Largest RSA modulus this crate accepts, in bits (the `rsa` crate's default limit).
+/// Largest RSA modulus this crate accepts, in bits (OP-TEE's limit for RSA keys).
 pub const MAX_RSA_BITS: usize = 4096;
 
 /// Digest of a signature algorithm.
@@ -97,34 +97,26 @@ impl SigAlgo {
         if hash.len() != self.hash.size() || sig.len() != key.size() {
             return Err(TaError::BadSignature);
         }
-        let salt = self.hash.size();
-        let res = match (self.padding, self.hash) {
-            (Padding::Pkcs1v15, HashAlg::Sha256) => {
-                key.verify(Pkcs1v15Sign::new::<Sha256>(), hash, sig)
-            }
-            (Padding::Pkcs1v15, HashAlg::Sha384) => {
-                key.verify(Pkcs1v15Sign::new::<Sha384>(), hash, sig)
-            }
-            (Padding::Pkcs1v15, HashAlg::Sha512) => {
-                key.verify(Pkcs1v15Sign::new::<Sha512>(), hash, sig)
-            }
-            (Padding::Pss, HashAlg::Sha256) => {
-                key.verify(Pss::new_with_salt::<Sha256>(salt), hash, sig)
-            }
-            (Padding::Pss, HashAlg::Sha384) => {
-                key.verify(Pss::new_with_salt::<Sha384>(salt), hash, sig)
-            }
-            (Padding::Pss, HashAlg::Sha512) => {
-                key.verify(Pss::new_with_salt::<Sha512>(salt), hash, sig)
-            }
+        let h = match self.hash {
+            HashAlg::Sha256 => CryptoHash::Sha256,
+            HashAlg::Sha384 => CryptoHash::Sha384,
+            HashAlg::Sha512 => CryptoHash::Sha512,
         };
-        res.map_err(|_| TaError::BadSignature)
+        let scheme = match self.padding {
+            Padding::Pkcs1v15 => RsaSignScheme::Pkcs1v15(h),
+            Padding::Pss => RsaSignScheme::Pss {
+                hash: h,
+                salt_len: self.hash.size(),
+            },
+        };
+        key.verify(scheme, hash, sig)
+            .map_err(|_| TaError::BadSignature)
     }
 }
 
 /// Refuses keys OP-TEE calls weak (below 2048 bits) and keys above [`MAX_RSA_BITS`].
 pub fn check_key_size(key: &RsaPublicKey) -> Result<(), TaError> {
-    let bits = key.n().bits();
+    let bits = key.bits();
     if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
         return Err(TaError::BadKey);
     }
@@ -134,9 +126,7 @@ pub fn check_key_size(key: &RsaPublicKey) -> Result<(), TaError> {
 /// Builds a public key from big-endian modulus and exponent bytes (leading zeros allowed),
 /// as OP-TEE's embedded `ta_pub_key_modulus`/`ta_pub_key_exponent` or a subkey carry them.
 pub fn rsa_public_key(modulus: &[u8], exponent: &[u8]) -> Result<RsaPublicKey, TaError> {
-    let n = rsa::BigUint::from_bytes_be(modulus);
-    let e = rsa::BigUint::from_bytes_be(exponent);
-    let key = RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS).map_err(|_| TaError::BadKey)?;
+    let key = RsaPublicKey::from_components(modulus, exponent).map_err(|_| TaError::BadKey)?;
     check_key_size(&key)?;
     Ok(key)
 }

@@ -51,15 +51,16 @@ pub fn public_key_from_pem(pem: &str) -> Result<RsaPublicKey, KeyError> {
 
 /// Extracts the embedded form of `key`; refuses keys `verify_ta` would refuse.
 pub fn embedded_key(key: &RsaPublicKey) -> Result<EmbeddedKey, KeyError> {
-    crate::algo::check_key_size(key)
+    let (n, e) = (key.n().to_bytes_be(), key.e().to_bytes_be());
+    crate::algo::rsa_public_key(&n, &e)
         .map_err(|_| KeyError("RSA key must have 2048 to 4096 bits".into()))?;
     let spki_der = key
         .to_public_key_der()
         .map_err(|e| KeyError(std::format!("SPKI encoding failed: {e}")))?
         .into_vec();
     Ok(EmbeddedKey {
-        modulus: key.n().to_bytes_be(),
-        exponent: key.e().to_bytes_be(),
+        modulus: n,
+        exponent: e,
         spki_der,
     })
 }

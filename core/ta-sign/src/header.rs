@@ -1,6 +1,6 @@
 //! `struct shdr` with its hash and signature, parsed from untrusted bytes.
 
-use rsa::RsaPublicKey;
+use oxtee_crypto::asym::rsa::RsaPublicKey;
 use supplicant_proto::ta_shdr::{Shdr, SHDR_MAGIC};
 use zerocopy::FromBytes;
 

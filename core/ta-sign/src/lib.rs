@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 pub use algo::{rsa_public_key, HashAlg, Padding, SigAlgo};
 pub use error::TaError;
 pub use header::SignedHeader;
-pub use rsa::RsaPublicKey;
+pub use oxtee_crypto::asym::rsa::RsaPublicKey;
 pub use subkey::{next_uuid, SubkeyImage};
 
 use supplicant_proto::ta_shdr::{

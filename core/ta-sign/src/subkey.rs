@@ -1,7 +1,7 @@
 //! Subkey images (`SHDR_SUBKEY`): a public key signed by the previous level, and the
 //! UUID namespace it may sign for.
 
-use rsa::RsaPublicKey;
+use oxtee_crypto::asym::rsa::RsaPublicKey;
 use sha2::{Digest, Sha512};
 use supplicant_proto::ta_shdr::{
     ShdrSubkey, ShdrSubkeyAttr, TEE_ATTR_RSA_MODULUS, TEE_ATTR_RSA_PUBLIC_EXPONENT,

@@ -65,6 +65,13 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
+/// The verifier's form of `key`'s public half.
+fn public_key(key: &rsa::RsaPrivateKey) -> Result<oxtee_ta_verify::RsaPublicKey> {
+    use rsa::traits::PublicKeyParts;
+    oxtee_ta_verify::RsaPublicKey::from_components(&key.n().to_bytes_be(), &key.e().to_bytes_be())
+        .map_err(|e| anyhow::anyhow!("unusable RSA key: {e:?}"))
+}
+
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Sign {
@@ -83,7 +90,7 @@ fn main() -> Result<()> {
             let signed = oxtee_ta_sign::sign_bootstrap(&key, uuid, ta_version, &elf)
                 .with_context(|| format!("signing {}", input.display()))?;
             // Check the result with the verifier the secure OS runs.
-            oxtee_ta_verify::verify_ta(&signed, uuid, &[key.to_public_key()], None)
+            oxtee_ta_verify::verify_ta(&signed, uuid, &[public_key(&key)?], None)
                 .map_err(|e| anyhow::anyhow!("self-check of the signed TA failed: {e}"))?;
             write(&out, &signed)
         }

@@ -28,7 +28,8 @@ fn key(name: &str) -> RsaPrivateKey {
 }
 
 fn public(k: &RsaPrivateKey) -> RsaPublicKey {
-    k.to_public_key()
+    use rsa::traits::PublicKeyParts;
+    RsaPublicKey::from_components(&k.n().to_bytes_be(), &k.e().to_bytes_be()).unwrap()
 }
 
 fn elf(len: usize) -> Vec<u8> {

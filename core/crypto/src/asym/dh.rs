@@ -4,14 +4,12 @@
 //! Exponentiations with the private value use our own Montgomery exponentiation
 //! (`oxtee_crypto_fast::modexp`: limbs sized to p, separate squaring, fixed 5-bit windows over
 //! |p| bits, masked table scans), so neither their timing nor their memory accesses depend on
-//! x. Range checks and parsing use `num-bigint-dig`.
+//! x. Range checks and parsing use [`super::bigint`].
 
 use alloc::vec::Vec;
-use num_bigint_dig::BigUint;
-use num_traits::One;
 use zeroize::Zeroizing;
 
-use super::bigint::{random_bits_exact, random_in_range};
+use super::bigint::{random_bits_exact, random_in_range, Uint};
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED};
 use crate::rng::RandCoreAdapter;
 use oxtee_crypto_fast::modexp::Montgomery;
@@ -23,21 +21,21 @@ pub const DH_MIN_BITS: usize = 256;
 
 /// A generation's group and private value, before the exponentiation.
 struct Drawn {
-    p: BigUint,
-    g: BigUint,
-    q: Option<BigUint>,
+    p: Uint,
+    g: Uint,
+    q: Option<Uint>,
     x_bits: Option<u32>,
-    x: Zeroizing<BigUint>,
+    x: Uint,
 }
 
 /// A DH key pair with its group.
 #[derive(Clone)]
 pub struct DhKeyPair {
-    p: BigUint,
-    g: BigUint,
-    q: Option<BigUint>,
+    p: Uint,
+    g: Uint,
+    q: Option<Uint>,
     x_bits: Option<u32>,
-    y: BigUint,
+    y: Uint,
     x: Zeroizing<Vec<u8>>,
 }
 
@@ -49,33 +47,36 @@ impl core::fmt::Debug for DhKeyPair {
     }
 }
 
-fn uint(b: &[u8]) -> BigUint {
-    BigUint::from_bytes_be(b)
+fn uint(b: &[u8]) -> Uint {
+    Uint::from_be(b)
 }
 
 /// base^exp mod p in constant time with respect to `exp` (`p` odd, `exp` < 2^|p|), compiled
 /// for speed in `oxtee-crypto-fast`.
 /// `preempt` runs every few windows, on a schedule fixed by |p| (`Montgomery::pow_preemptible`).
-fn ct_modpow(
-    base: &BigUint,
-    exp: &BigUint,
-    p: &BigUint,
-    preempt: &mut dyn FnMut(),
-) -> AsymResult<BigUint> {
+fn ct_modpow(base: &Uint, exp: &Uint, p: &Uint, preempt: &mut dyn FnMut()) -> AsymResult<Uint> {
     if p.bits() > DH_MAX_BITS {
         return Err(NOT_SUPPORTED);
     }
-    let m = Montgomery::new(p).ok_or(BAD_PARAMS)?;
-    Ok(m.pow_preemptible(base, exp, preempt))
+    // R^2 mod p by a division: p is public, and one division costs less than the squarings
+    // `Montgomery::new` would run for it.
+    let r2 = Uint::power_of_two(128 * p.limbs().len())
+        .rem(p)
+        .ok_or(BAD_PARAMS)?;
+    let m = Montgomery::with_r2(p.limbs(), r2.limbs()).ok_or(BAD_PARAMS)?;
+    // The exponent over all of p's limbs: the window count is fixed by |p|, not by x.
+    let e = Zeroizing::new(exp.limbs_padded(m.n()));
+    let r = m.pow_preemptible(base.limbs(), &e, preempt);
+    Ok(Uint::from_limbs(r.to_vec()))
 }
 
-fn check_group(p: &BigUint, g: &BigUint) -> AsymResult<()> {
+fn check_group(p: &Uint, g: &Uint) -> AsymResult<()> {
     let bits = p.bits();
     if !(DH_MIN_BITS..=DH_MAX_BITS).contains(&bits) {
         return Err(NOT_SUPPORTED);
     }
-    let two = BigUint::from(2u32);
-    if !(p % &two).is_one() || g < &two || g >= &(p - BigUint::one()) {
+    let two = Uint::from_u64(2);
+    if !p.is_odd() || g < &two || g >= &p.sub_u64(1) {
         return Err(BAD_PARAMS);
     }
     Ok(())
@@ -122,9 +123,9 @@ impl DhKeyPair {
         check_group(&p, &g)?;
         let q = q.map(uint);
         let x_bits = x_bits.filter(|&b| b != 0);
-        let one = BigUint::one();
-        let p_minus_1 = &p - &one;
-        let x = Zeroizing::new(match (x_bits, &q) {
+        let one = Uint::one();
+        let p_minus_1 = p.sub(&one);
+        let x = match (x_bits, &q) {
             (Some(b), _) => {
                 let b = b as usize;
                 if b > p.bits() {
@@ -147,9 +148,9 @@ impl DhKeyPair {
                 random_in_range(rng, &one, q).ok_or(BAD_PARAMS)?
             }
             (None, None) => {
-                random_in_range(rng, &BigUint::from(2u32), &p_minus_1).ok_or(BAD_PARAMS)?
+                random_in_range(rng, &Uint::from_u64(2), &p_minus_1).ok_or(BAD_PARAMS)?
             }
-        });
+        };
         Ok(Drawn { p, g, q, x_bits, x })
     }
 
@@ -157,7 +158,7 @@ impl DhKeyPair {
     fn finish(d: Drawn, preempt: &mut dyn FnMut()) -> AsymResult<Self> {
         let y = ct_modpow(&d.g, &d.x, &d.p, preempt)?;
         Ok(Self {
-            x: Zeroizing::new(d.x.to_bytes_be()),
+            x: Zeroizing::new(d.x.to_be()),
             p: d.p,
             g: d.g,
             q: d.q,
@@ -180,7 +181,7 @@ impl DhKeyPair {
         let (p, g, y) = (uint(p), uint(g), uint(y));
         check_group(&p, &g)?;
         let xv = uint(x);
-        if xv < BigUint::one() || xv >= &p - BigUint::one() || y >= p {
+        if xv.is_zero() || xv >= p.sub_u64(1) || y >= p {
             return Err(BAD_PARAMS);
         }
         Ok(Self {
@@ -189,7 +190,7 @@ impl DhKeyPair {
             q: q.map(uint),
             x_bits,
             y,
-            x: Zeroizing::new(xv.to_bytes_be()),
+            x: Zeroizing::new(xv.to_be()),
         })
     }
 
@@ -200,17 +201,17 @@ impl DhKeyPair {
 
     /// `TEE_ATTR_DH_PRIME`.
     pub fn prime(&self) -> Vec<u8> {
-        self.p.to_bytes_be()
+        self.p.to_be()
     }
 
     /// `TEE_ATTR_DH_BASE`.
     pub fn base(&self) -> Vec<u8> {
-        self.g.to_bytes_be()
+        self.g.to_be()
     }
 
     /// `TEE_ATTR_DH_SUBPRIME`, when the group has one.
     pub fn subprime(&self) -> Option<Vec<u8>> {
-        self.q.as_ref().map(BigUint::to_bytes_be)
+        self.q.as_ref().map(Uint::to_be)
     }
 
     /// `TEE_ATTR_DH_X_BITS`: the requested private-value size, or the actual one.
@@ -221,7 +222,7 @@ impl DhKeyPair {
 
     /// `TEE_ATTR_DH_PUBLIC_VALUE` (minimal big-endian).
     pub fn public_value(&self) -> Vec<u8> {
-        self.y.to_bytes_be()
+        self.y.to_be()
     }
 
     /// `TEE_ATTR_DH_PRIVATE_VALUE` (minimal big-endian).
@@ -243,12 +244,11 @@ impl DhKeyPair {
         preempt: &mut dyn FnMut(),
     ) -> AsymResult<Zeroizing<Vec<u8>>> {
         let peer = uint(peer_public);
-        let one = BigUint::one();
-        if peer <= one || peer >= &self.p - &one {
+        if peer <= Uint::one() || peer >= self.p.sub_u64(1) {
             return Err(BAD_PARAMS);
         }
-        let x = Zeroizing::new(uint(&self.x));
-        let z = Zeroizing::new(ct_modpow(&peer, &x, &self.p, preempt)?);
-        Ok(Zeroizing::new(z.to_bytes_be()))
+        let x = uint(&self.x);
+        let z = ct_modpow(&peer, &x, &self.p, preempt)?;
+        Ok(Zeroizing::new(z.to_be()))
     }
 }

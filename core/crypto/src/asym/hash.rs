@@ -1,8 +1,6 @@
 //! Message digests used inside asymmetric schemes (signature digests, OAEP/MGF1, KDFs).
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
-use digest::{DynDigest, InvalidBufferSize};
 use supplicant_proto::tee_crypto::{
     TEE_MAIN_ALGO_MD5, TEE_MAIN_ALGO_SHA1, TEE_MAIN_ALGO_SHA224, TEE_MAIN_ALGO_SHA256,
     TEE_MAIN_ALGO_SHA384, TEE_MAIN_ALGO_SHA3_224, TEE_MAIN_ALGO_SHA3_256, TEE_MAIN_ALGO_SHA3_384,
@@ -10,50 +8,7 @@ use supplicant_proto::tee_crypto::{
 };
 
 use super::{AsymResult, NOT_SUPPORTED};
-use crate::digest::{hasher_of, Hasher};
-
-/// [`DynDigest`] over the crate's [`Hasher`].
-struct AsDynDigest {
-    hash: HashAlg,
-    h: Box<dyn Hasher>,
-}
-
-impl AsDynDigest {
-    fn finish(&mut self, out: &mut [u8]) -> Result<(), InvalidBufferSize> {
-        if out.len() != self.hash.output_len() {
-            return Err(InvalidBufferSize);
-        }
-        self.h.finalize_reset(out);
-        Ok(())
-    }
-}
-
-impl DynDigest for AsDynDigest {
-    fn update(&mut self, data: &[u8]) {
-        self.h.update(data);
-    }
-    fn finalize_into(mut self, buf: &mut [u8]) -> Result<(), InvalidBufferSize> {
-        self.finish(buf)
-    }
-    fn finalize_into_reset(&mut self, out: &mut [u8]) -> Result<(), InvalidBufferSize> {
-        self.finish(out)
-    }
-    fn reset(&mut self) {
-        // A hasher of this hash was made before, so another one can be.
-        if let Some(h) = hasher_of(self.hash) {
-            self.h = h;
-        }
-    }
-    fn output_size(&self) -> usize {
-        self.hash.output_len()
-    }
-    fn box_clone(&self) -> Box<dyn DynDigest> {
-        Box::new(Self {
-            hash: self.hash,
-            h: self.h.box_clone(),
-        })
-    }
-}
+use crate::digest::hasher_of;
 
 /// A hash function named by a GP algorithm identifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,17 +105,8 @@ impl HashAlg {
         }
     }
 
-    /// A boxed incremental hasher (as the `rsa` crate's OAEP/PSS paddings take it): the
-    /// crate's own hasher behind `DynDigest`, one adapter for every hash.
-    /// `TEE_ERROR_NOT_SUPPORTED` for a hash whose family the build leaves out.
-    pub fn dyn_digest(self) -> AsymResult<Box<dyn DynDigest + Send + Sync>> {
-        Ok(Box::new(AsDynDigest {
-            hash: self,
-            h: hasher_of(self).ok_or(NOT_SUPPORTED)?,
-        }))
-    }
-
-    /// One-shot digest of `data` (`TEE_ERROR_NOT_SUPPORTED` as for [`Self::dyn_digest`]).
+    /// One-shot digest of `data`; `TEE_ERROR_NOT_SUPPORTED` for a hash whose family the build
+    /// leaves out.
     pub fn digest(self, data: &[u8]) -> AsymResult<Vec<u8>> {
         let mut h = hasher_of(self).ok_or(NOT_SUPPORTED)?;
         h.update(data);

@@ -8,7 +8,7 @@
 //!
 //! Randomness always comes from the caller as `&mut dyn CryptoRngCore` (the core's RNG).
 
-mod bigint;
+pub mod bigint;
 pub mod dh;
 pub mod dsa;
 pub mod ecc;

@@ -12,29 +12,33 @@
 //! With nothing input-dependent left in the timing, the private operation is not blinded.
 //!
 //! Public-key operations (verification, encryption), key generation and the parsing and
-//! checking of key attributes stay on the `rsa` 0.9 crate and its `num-bigint-dig` integers.
-//! Signature verification re-encodes the expected `EMSA-PKCS1-v1_5` block and compares whole
-//! blocks, so forged paddings (the Bleichenbacher-style signature forgery xtest 4011 builds)
-//! are rejected with `TEE_ERROR_SIGNATURE_INVALID`.
+//! checking of key attributes are ours too, on [`super::bigint`] and the same Montgomery code:
+//! the public exponentiation is square-and-multiply over e's bits. Signature verification
+//! re-encodes the expected `EMSA-PKCS1-v1_5` block and compares whole blocks, so forged
+//! paddings (the Bleichenbacher-style signature forgery xtest 4011 builds) are rejected with
+//! `TEE_ERROR_SIGNATURE_INVALID`; PSS is checked as RFC 8017 §9.1.2 says.
 //!
-//! Residual risk: RUSTSEC-2023-0071 ("Marvin", the crate's non-constant-time private
-//! operation) no longer applies, as the crate's private operation is not used. Key setup still
-//! runs on `num-bigint-dig`, which is not constant-time: at every operation the key object's
-//! attributes are parsed and checked (p·q = n, d·e ≡ 1) and the CRT values derived (d mod
-//! p−1, q⁻¹ mod p), and keys without primes are factored. That timing depends on the key only,
-//! never on the message or ciphertext.
+//! Key generation: two probable primes of half the size each, top two bits set, p−1 and q−1
+//! coprime to e, found by a sieve over the first 255 odd primes and Miller–Rabin with the
+//! rounds FIPS 186-5 Table B.1 asks for (more for the small keys below 2048 bits that OP-TEE
+//! still accepts); |p−q| > 2^(nlen/2−100); d = e⁻¹ mod λ(n). Public exponents: odd, 3 ≤ e <
+//! 2^33, as before.
+//!
+//! Residual risk: key setup is not constant-time. At every operation the key object's
+//! attributes are parsed and checked (p·q = n, d·e ≡ 1 mod p−1 and q−1, the given CRT values)
+//! with variable-time division, and keys without primes are factored; the Miller–Rabin
+//! verdicts of key generation branch on the candidate. That timing depends on the key only,
+//! never on the message or ciphertext; q⁻¹ mod p, when derived, uses the constant-time
+//! exponentiation (Fermat).
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
-use num_bigint_dig::BigUint;
-use num_traits::{One, Zero};
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{Pkcs1v15Encrypt, Pkcs1v15Sign, Pss};
+use oxtee_crypto_fast::modexp::Montgomery;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
 use zeroize::Zeroizing;
 
 use crate::digest::hasher_of;
 
+use super::bigint::{gcd, generate_prime, inv_mod_odd, inv_mod_prime, mul_mod_odd, Uint};
 use super::hash::HashAlg;
 use super::{AsymResult, CryptoRngCore, BAD_PARAMS, NOT_SUPPORTED, SIG_INVALID};
 
@@ -44,15 +48,27 @@ pub const RSA_MIN_BITS: u32 = 256;
 pub const RSA_MAX_BITS: u32 = 4096;
 /// Public exponent used by key generation when the caller gives none.
 pub const RSA_DEFAULT_EXPONENT: u32 = 65537;
+/// Largest public exponent accepted (2^33 − 1, as before).
+const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 
 /// An RSA public key.
 #[derive(Clone, Debug)]
-pub struct RsaPublicKey(rsa::RsaPublicKey);
+pub struct RsaPublicKey {
+    n: Uint,
+    e: Uint,
+}
 
-/// An RSA key pair (private exponent, primes and CRT values are zeroized on drop by the
-/// `rsa` crate).
+/// An RSA key pair (private exponent, primes and CRT values are zeroized on drop).
 #[derive(Clone)]
-pub struct RsaKeyPair(rsa::RsaPrivateKey);
+pub struct RsaKeyPair {
+    public: RsaPublicKey,
+    d: Uint,
+    p: Uint,
+    q: Uint,
+    dp: Uint,
+    dq: Uint,
+    qinv: Uint,
+}
 
 impl core::fmt::Debug for RsaKeyPair {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -192,67 +208,95 @@ impl RsaCipherScheme {
     }
 }
 
-fn uint(bytes: &[u8]) -> BigUint {
-    BigUint::from_bytes_be(bytes)
+fn uint(bytes: &[u8]) -> Uint {
+    Uint::from_be(bytes)
 }
 
-fn map_key_err(_: rsa::Error) -> crate::error::CryptoError {
-    BAD_PARAMS
+/// The public-key checks: n odd and at most `RSA_MAX_BITS` bits, e odd, 2 < e < n and
+/// e ≤ 2^33 − 1; `TEE_ERROR_BAD_PARAMETERS` otherwise.
+fn check_public(n: &Uint, e: &Uint) -> AsymResult<()> {
+    if n.bits() > RSA_MAX_BITS as usize
+        || !n.is_odd()
+        || e >= n
+        || !e.is_odd()
+        || e.is_one()
+        || *e > Uint::from_u64(RSA_MAX_EXPONENT)
+    {
+        return Err(BAD_PARAMS);
+    }
+    Ok(())
 }
 
 impl RsaPublicKey {
     /// From `TEE_ATTR_RSA_MODULUS` and `TEE_ATTR_RSA_PUBLIC_EXPONENT`.
     pub fn from_components(n: &[u8], e: &[u8]) -> AsymResult<Self> {
-        let key = rsa::RsaPublicKey::new_with_max_size(uint(n), uint(e), RSA_MAX_BITS as usize)
-            .map_err(map_key_err)?;
-        Ok(Self(key))
+        let (n, e) = (uint(n), uint(e));
+        check_public(&n, &e)?;
+        Ok(Self { n, e })
     }
 
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.0.n().bits()
+        self.n.bits()
     }
 
     /// Modulus size in bytes: the length of every signature and ciphertext.
     pub fn size(&self) -> usize {
-        self.0.size()
+        self.n.bits().div_ceil(8)
     }
 
     /// `TEE_ATTR_RSA_MODULUS`.
     pub fn modulus(&self) -> Vec<u8> {
-        self.0.n().to_bytes_be()
+        self.n.to_be()
     }
 
     /// `TEE_ATTR_RSA_PUBLIC_EXPONENT`.
     pub fn public_exponent(&self) -> Vec<u8> {
-        self.0.e().to_bytes_be()
+        self.e.to_be()
+    }
+
+    /// `m^e mod n` as [`Self::size`] bytes (`m < n`).
+    fn public_op(&self, m: &Uint) -> AsymResult<Vec<u8>> {
+        let mont = Montgomery::new(self.n.limbs()).ok_or(BAD_PARAMS)?;
+        let c = Uint::from_limbs(mont.pow_public(m.limbs(), &self.e.to_be()).to_vec());
+        c.to_be_padded(self.size()).ok_or(BAD_PARAMS)
     }
 
     /// Verifies `sig` over `digest`. A wrong signature (any length) gives
     /// `TEE_ERROR_SIGNATURE_INVALID`; a digest of the wrong length `TEE_ERROR_BAD_PARAMETERS`.
     pub fn verify(&self, scheme: RsaSignScheme, digest: &[u8], sig: &[u8]) -> AsymResult<()> {
         scheme.check_digest(digest)?;
-        if sig.len() != self.size() {
+        let k = self.size();
+        if sig.len() != k {
             return Err(SIG_INVALID);
         }
-        let res = match scheme {
-            RsaSignScheme::Pkcs1v15(h) => self.0.verify(pkcs1v15_sign_padding(h)?, digest, sig),
-            RsaSignScheme::Pkcs1v15Md5Sha1 => self.0.verify(
-                Pkcs1v15Sign {
-                    hash_len: Some(36),
-                    prefix: Box::new([]),
-                },
-                digest,
-                sig,
-            ),
-            RsaSignScheme::Pkcs1v15Raw => {
-                self.0.verify(Pkcs1v15Sign::new_unprefixed(), digest, sig)
+        let prefix: &[u8] = match scheme {
+            RsaSignScheme::Pkcs1v15(h) => h.pkcs1_digest_info_prefix().ok_or(NOT_SUPPORTED)?,
+            RsaSignScheme::Pss { hash, .. } => {
+                hasher_of(hash).ok_or(NOT_SUPPORTED)?;
+                &[]
             }
-            RsaSignScheme::Pss { hash, salt_len } => {
-                self.0.verify(pss_padding(hash, salt_len)?, digest, sig)
-            }
+            _ => &[],
         };
-        res.map_err(|_| SIG_INVALID)
+        let s = uint(sig);
+        if s >= self.n {
+            return Err(SIG_INVALID);
+        }
+        let mut em = self.public_op(&s).map_err(|_| SIG_INVALID)?;
+        let ok = match scheme {
+            RsaSignScheme::Pss { hash, salt_len } => {
+                emsa_pss_verify(hash, digest, &mut em, salt_len, self.bits())?
+            }
+            _ => match emsa_pkcs1v15_encode(prefix, digest, k) {
+                Ok(want) => bool::from(want.ct_eq(&em)),
+                Err(_) => false,
+            },
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(SIG_INVALID)
+        }
     }
 
     /// Encrypts `msg` (`TEE_AsymmetricEncrypt`). Messages too long for the scheme give
@@ -263,27 +307,99 @@ impl RsaPublicKey {
         msg: &[u8],
         rng: &mut dyn CryptoRngCore,
     ) -> AsymResult<Vec<u8>> {
+        let k = self.size();
         match scheme {
             RsaCipherScheme::NoPad => {
-                let m = nopad_input(msg, self.size(), self.0.n())?;
-                let c = rsa::hazmat::rsa_encrypt(&self.0, &m).map_err(|_| BAD_PARAMS)?;
-                Ok(strip_leading_zeros(c.to_bytes_be()))
+                let m = nopad_input(msg, k, &self.n)?;
+                Ok(strip_leading_zeros(self.public_op(&m)?))
             }
-            RsaCipherScheme::Pkcs1v15 => self
-                .0
-                .encrypt(&mut &mut *rng, Pkcs1v15Encrypt, msg)
-                .map_err(|_| BAD_PARAMS),
+            RsaCipherScheme::Pkcs1v15 => {
+                let em = Zeroizing::new(eme_pkcs1v15_encode(msg, k, rng)?);
+                self.public_op(&uint(&em))
+            }
             RsaCipherScheme::Oaep {
                 hash,
                 mgf_hash,
                 label,
             } => {
-                let em = eme_oaep_encode(msg, self.size(), *hash, *mgf_hash, label, rng)?;
-                let c = rsa::hazmat::rsa_encrypt(&self.0, &uint(&em)).map_err(|_| BAD_PARAMS)?;
-                super::left_pad(&c.to_bytes_be(), self.size())
+                let em = Zeroizing::new(eme_oaep_encode(msg, k, *hash, *mgf_hash, label, rng)?);
+                self.public_op(&uint(&em))
             }
         }
     }
+}
+
+/// `EME-PKCS1-v1_5` encoding (RFC 8017 §7.2.1 step 2): `00 02 PS 00 M` with PS non-zero random
+/// bytes, at least eight. A message longer than k − 11 gives `TEE_ERROR_BAD_PARAMETERS`, and so
+/// does an RNG that keeps giving zero bytes.
+fn eme_pkcs1v15_encode(msg: &[u8], k: usize, rng: &mut dyn CryptoRngCore) -> AsymResult<Vec<u8>> {
+    if msg.len() + 11 > k {
+        return Err(BAD_PARAMS);
+    }
+    let mut em = alloc::vec![0u8; k];
+    em[1] = 2;
+    let ps_end = k - msg.len() - 1;
+    rng.fill_bytes(&mut em[2..ps_end]);
+    for b in &mut em[2..ps_end] {
+        let mut tries = 0;
+        while *b == 0 {
+            tries += 1;
+            if tries > 64 {
+                return Err(BAD_PARAMS);
+            }
+            let mut one = [0u8];
+            rng.fill_bytes(&mut one);
+            *b = one[0];
+        }
+    }
+    em[ps_end + 1..].copy_from_slice(msg);
+    Ok(em)
+}
+
+/// `EMSA-PSS-VERIFY` (RFC 8017 §9.1.2) of the decoded block `em_full` (the modulus's length)
+/// for `m_hash`, MGF1 with the same hash, a salt of `s_len` bytes; `key_bits` is the modulus's
+/// length. Whether the block is consistent.
+fn emsa_pss_verify(
+    hash: HashAlg,
+    m_hash: &[u8],
+    em_full: &mut [u8],
+    s_len: usize,
+    key_bits: usize,
+) -> AsymResult<bool> {
+    let h_len = hash.output_len();
+    let em_bits = key_bits - 1;
+    let em_len = em_bits.div_ceil(8);
+    let em = &mut em_full[key_bits.div_ceil(8) - em_len..];
+    if m_hash.len() != h_len
+        || em_len < h_len.saturating_add(s_len).saturating_add(2)
+        || em[em_len - 1] != 0xBC
+    {
+        return Ok(false);
+    }
+    let (db, rest) = em.split_at_mut(em_len - h_len - 1);
+    let h = &rest[..h_len];
+    // The bits above em_bits must be clear.
+    let unused = 8 * em_len - em_bits;
+    if unused > 0 && db[0] >> (8 - unused) != 0 {
+        return Ok(false);
+    }
+    mgf1_xor(hash, h, db)?;
+    db[0] &= 0xFF >> unused;
+    // DB = PS (zeros) || 01 || salt.
+    let (zeros, tail) = db.split_at(em_len - h_len - s_len - 2);
+    let mut valid = tail[0].ct_eq(&1);
+    for b in zeros {
+        valid &= b.ct_eq(&0);
+    }
+    let salt = &db[db.len() - s_len..];
+    let mut hasher = hasher_of(hash).ok_or(NOT_SUPPORTED)?;
+    hasher.update(&[0u8; 8]);
+    hasher.update(m_hash);
+    hasher.update(salt);
+    let mut h2 = Zeroizing::new(alloc::vec![0u8; h_len]);
+    hasher.finalize_reset(&mut h2);
+    valid &= h2.as_slice().ct_eq(h);
+    Ok(bool::from(valid))
 }
 
 /// `EME-OAEP` encoding (RFC 8017 §7.1.1 step 2) of `msg` for a `k`-byte modulus: any label
@@ -316,12 +432,12 @@ fn eme_oaep_encode(
 }
 
 /// Reads a NOPAD input: at most modulus-size bytes and numerically below the modulus.
-fn nopad_input(msg: &[u8], k: usize, n: &BigUint) -> AsymResult<BigUint> {
+fn nopad_input(msg: &[u8], k: usize, n: &Uint) -> AsymResult<Uint> {
     if msg.len() > k {
         return Err(BAD_PARAMS);
     }
     let m = uint(msg);
-    if &m >= n {
+    if m >= *n {
         return Err(BAD_PARAMS);
     }
     Ok(m)
@@ -343,31 +459,31 @@ fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {
 /// square root of 1 among g^r, g^2r, … reveals p = gcd(y - 1, n) (Boneh, "Twenty years of
 /// attacks on RSA", fact 1). Works for any e; `None` if no base succeeds or the values are
 /// inconsistent.
-fn recover_primes_any_e(n: &BigUint, e: &BigUint, d: &BigUint) -> Option<(BigUint, BigUint)> {
-    use num_integer::Integer;
-    let one = BigUint::one();
-    if n <= &one || n.is_even() {
+fn recover_primes_any_e(n: &Uint, e: &Uint, d: &Uint) -> Option<(Uint, Uint)> {
+    if *n <= Uint::one() || !n.is_odd() {
         return None;
     }
-    let k = e * d - &one;
-    if k.is_zero() {
-        return None;
-    }
+    let k = e
+        .mul(d)
+        .checked_sub(&Uint::one())
+        .filter(|k| !k.is_zero())?;
     let t = k.trailing_zeros()?;
-    let r = &k >> t;
-    let n_minus_1 = n - &one;
-    for g in 2u32..100 {
-        let mut y = BigUint::from(g).modpow(&r, n);
+    let r = k.shr(t);
+    let mont = Montgomery::new(n.limbs())?;
+    let one = Uint::one();
+    let n_minus_1 = n.sub(&one);
+    for g in 2u64..100 {
+        let mut y = Uint::from_limbs(mont.pow(&[g], r.limbs()).to_vec());
         if y == one || y == n_minus_1 {
             continue;
         }
         for _ in 0..t {
-            let x = (&y * &y) % n;
+            let x = Uint::from_limbs(mont.mul_mod(y.limbs(), y.limbs()).to_vec());
             if x == one {
-                let p = (&y - &one).gcd(n);
-                if p > one && &p < n {
-                    let q = n / &p;
-                    if &(&p * &q) == n {
+                let p = gcd(&y.sub(&one), n);
+                if p > one && p < *n {
+                    let (q, rem) = n.div_rem(&p)?;
+                    if rem.is_zero() {
                         return Some((p, q));
                     }
                 }
@@ -382,28 +498,13 @@ fn recover_primes_any_e(n: &BigUint, e: &BigUint, d: &BigUint) -> Option<(BigUin
     None
 }
 
-fn pkcs1v15_sign_padding(h: HashAlg) -> AsymResult<Pkcs1v15Sign> {
-    let prefix = h.pkcs1_digest_info_prefix().ok_or(NOT_SUPPORTED)?;
-    Ok(Pkcs1v15Sign {
-        hash_len: Some(h.output_len()),
-        prefix: prefix.into(),
-    })
-}
-
-fn pss_padding(hash: HashAlg, salt_len: usize) -> AsymResult<Pss> {
-    Ok(Pss {
-        blinded: false,
-        digest: hash.dyn_digest()?,
-        salt_len,
-    })
-}
-
 impl RsaKeyPair {
     /// From `TEE_ATTR_RSA_MODULUS`, `_PUBLIC_EXPONENT`, `_PRIVATE_EXPONENT` and, for a CRT key,
     /// `_PRIME1`/`_PRIME2` (the CRT exponents and coefficient are recomputed and, when given,
     /// checked by [`RsaKeyPair::from_crt_components`]). Without primes they are recovered from
-    /// (n, e, d) (NIST SP 800-56B C.2), which needs 2^16 < e < 2^256; other non-CRT keys give
-    /// `TEE_ERROR_NOT_SUPPORTED`.
+    /// (n, e, d); keys they cannot be recovered from give `TEE_ERROR_NOT_SUPPORTED`, keys that
+    /// fail the checks (p·q = n, d·e ≡ 1 mod p−1 and q−1, the public-key checks)
+    /// `TEE_ERROR_BAD_PARAMETERS`.
     pub fn from_components(
         n: &[u8],
         e: &[u8],
@@ -414,28 +515,11 @@ impl RsaKeyPair {
         if n.bits() > RSA_MAX_BITS as usize {
             return Err(NOT_SUPPORTED);
         }
-        match primes {
-            Some((p, q)) => {
-                rsa::RsaPrivateKey::from_components(n, e, d, alloc::vec![uint(p), uint(q)])
-                    .map(Self)
-                    .map_err(map_key_err)
-            }
-            None => {
-                // The crate recovers p and q for 2^16 < e < 2^256 (SP 800-56B C.2); other
-                // exponents go through the classic randomized-square-root factorization.
-                let (p, q) = match recover_primes_any_e(&n, &e, &d) {
-                    Some(pq) => pq,
-                    None => {
-                        return rsa::RsaPrivateKey::from_components(n, e, d, Vec::new())
-                            .map(Self)
-                            .map_err(|_| NOT_SUPPORTED)
-                    }
-                };
-                rsa::RsaPrivateKey::from_components(n, e, d, alloc::vec![p, q])
-                    .map(Self)
-                    .map_err(map_key_err)
-            }
-        }
+        let (p, q) = match primes {
+            Some((p, q)) => (uint(p), uint(q)),
+            None => recover_primes_any_e(&n, &e, &d).ok_or(NOT_SUPPORTED)?,
+        };
+        Self::build(n, e, d, p, q, None)
     }
 
     /// Like [`RsaKeyPair::from_components`] with all CRT attributes: the given dp, dq and qinv
@@ -451,69 +535,140 @@ impl RsaKeyPair {
         dq: &[u8],
         qinv: &[u8],
     ) -> AsymResult<Self> {
-        let key = Self::from_components(n, e, d, Some((p, q)))?;
-        // The crate derived the CRT values when it made the key: compare with those rather
-        // than derive them again (key parsing runs at every operation).
-        let (want_dp, want_dq, want_qinv) = key.crt_values()?;
-        let same = |a: &[u8], b: &[u8]| uint(a) == uint(b);
-        if !(same(&want_dp, dp) && same(&want_dq, dq) && same(&want_qinv, qinv)) {
+        let (n, e, d) = (uint(n), uint(e), uint(d));
+        if n.bits() > RSA_MAX_BITS as usize {
+            return Err(NOT_SUPPORTED);
+        }
+        let crt = (uint(dp), uint(dq), uint(qinv));
+        Self::build(n, e, d, uint(p), uint(q), Some(crt))
+    }
+
+    /// Checks the key and derives the CRT values; given ones (dp, dq, qinv) are checked
+    /// instead of qinv being derived (q·qinv ≡ 1 mod p is a multiplication, its derivation an
+    /// exponentiation, and key parsing runs at every operation).
+    fn build(
+        n: Uint,
+        e: Uint,
+        d: Uint,
+        p: Uint,
+        q: Uint,
+        crt: Option<(Uint, Uint, Uint)>,
+    ) -> AsymResult<Self> {
+        check_public(&n, &e)?;
+        if p <= Uint::one() || q <= Uint::one() || p.mul(&q) != n {
             return Err(BAD_PARAMS);
         }
-        Ok(key)
+        let (p1, q1) = (p.sub_u64(1), q.sub_u64(1));
+        let de = d.mul(&e);
+        for m in [&p1, &q1] {
+            if !de.rem(m).ok_or(BAD_PARAMS)?.is_one() {
+                return Err(BAD_PARAMS);
+            }
+        }
+        let dp = d.rem(&p1).ok_or(BAD_PARAMS)?;
+        let dq = d.rem(&q1).ok_or(BAD_PARAMS)?;
+        let qinv = match crt {
+            Some((gdp, gdq, gqinv)) => {
+                if gdp != dp || gdq != dq || gqinv >= p {
+                    return Err(BAD_PARAMS);
+                }
+                gqinv
+            }
+            None => inv_mod_prime(&q, &p).ok_or(BAD_PARAMS)?,
+        };
+        // p and q are odd (their product n is); a p that is not prime shows here.
+        if !mul_mod_odd(&qinv, &q, &p).ok_or(BAD_PARAMS)?.is_one() {
+            return Err(BAD_PARAMS);
+        }
+        Ok(Self {
+            public: RsaPublicKey { n, e },
+            d,
+            p,
+            q,
+            dp,
+            dq,
+            qinv,
+        })
     }
 
     /// Generates a key of `bits` bits (256..=4096) with public exponent `e` (big-endian bytes,
-    /// default 65537). Unsupported sizes give `TEE_ERROR_NOT_SUPPORTED`, an even or too small
-    /// exponent `TEE_ERROR_BAD_PARAMETERS`.
+    /// default 65537). Unsupported sizes give `TEE_ERROR_NOT_SUPPORTED`, an even, too small
+    /// (below 3) or too large (above 2^33 − 1) exponent `TEE_ERROR_BAD_PARAMETERS`, and so does
+    /// a failing RNG.
     pub fn generate(bits: u32, e: Option<&[u8]>, rng: &mut dyn CryptoRngCore) -> AsymResult<Self> {
         if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
             return Err(NOT_SUPPORTED);
         }
-        let exp = match e {
+        let bits = bits as usize;
+        let e = match e {
             Some(e) => uint(e),
-            None => BigUint::from(RSA_DEFAULT_EXPONENT),
+            None => Uint::from_u64(RSA_DEFAULT_EXPONENT.into()),
         };
-        if exp < BigUint::from(3u32) || (&exp % 2u32).is_zero() || exp.bits() > 64 {
+        if e < Uint::from_u64(3) || !e.is_odd() || e > Uint::from_u64(RSA_MAX_EXPONENT) {
             return Err(BAD_PARAMS);
         }
-        let key = rsa::RsaPrivateKey::new_with_exp(&mut &mut *rng, bits as usize, &exp)
-            .map_err(|_| BAD_PARAMS)?;
-        Ok(Self(key))
+        let (p_bits, q_bits) = (bits - bits / 2, bits / 2);
+        // FIPS 186-5 A.1.3: |p − q| > 2^(nlen/2 − 100).
+        let min_gap = Uint::power_of_two((bits / 2).saturating_sub(100));
+        for _ in 0..16 {
+            let p = generate_prime(rng, p_bits, Some(&e)).ok_or(BAD_PARAMS)?;
+            let q = generate_prime(rng, q_bits, Some(&e)).ok_or(BAD_PARAMS)?;
+            let gap = p.checked_sub(&q).unwrap_or_else(|| q.sub(&p));
+            if gap <= min_gap {
+                continue;
+            }
+            let n = p.mul(&q);
+            if n.bits() != bits {
+                continue;
+            }
+            // λ(n) = lcm(p − 1, q − 1); d = e⁻¹ mod λ as (1 + λ·(e − t)) / e with t = λ⁻¹ mod e
+            // (e is odd and small, λ even).
+            let (p1, q1) = (p.sub_u64(1), q.sub_u64(1));
+            let lambda = p1.mul(&q1).div_rem(&gcd(&p1, &q1)).ok_or(BAD_PARAMS)?.0;
+            let Some(t) = inv_mod_odd(&lambda, &e) else {
+                continue;
+            };
+            let d = Uint::one()
+                .add(&lambda.mul(&e.sub(&t)))
+                .div_rem(&e)
+                .ok_or(BAD_PARAMS)?
+                .0;
+            // FIPS 186-5 A.1.1: d > 2^(nlen/2).
+            if d.bits() <= bits / 2 {
+                continue;
+            }
+            return Self::build(n, e, d, p, q, None);
+        }
+        Err(BAD_PARAMS)
     }
 
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.0.n().bits()
+        self.public.bits()
     }
 
     /// Modulus size in bytes.
     pub fn size(&self) -> usize {
-        self.0.size()
+        self.public.size()
     }
 
     /// The public half.
     pub fn public_key(&self) -> RsaPublicKey {
-        RsaPublicKey(self.0.to_public_key())
+        self.public.clone()
     }
 
     /// All attributes (for `TEE_GetObjectBufferAttribute` after generation).
     pub fn components(&self) -> RsaComponents {
-        let primes = self.0.primes();
-        let (p, q) = (&primes[0], &primes[1]);
-        let d = self.0.d();
-        let one = BigUint::one();
-        let dp = d % (p - &one);
-        let dq = d % (q - &one);
-        let qinv = self.0.crt_coefficient().unwrap_or_default();
+        let secret = |v: &Uint| Zeroizing::new(v.to_be());
         RsaComponents {
-            n: self.0.n().to_bytes_be(),
-            e: self.0.e().to_bytes_be(),
-            d: Zeroizing::new(d.to_bytes_be()),
-            p: Zeroizing::new(p.to_bytes_be()),
-            q: Zeroizing::new(q.to_bytes_be()),
-            dp: Zeroizing::new(dp.to_bytes_be()),
-            dq: Zeroizing::new(dq.to_bytes_be()),
-            qinv: Zeroizing::new(qinv.to_bytes_be()),
+            n: self.public.n.to_be(),
+            e: self.public.e.to_be(),
+            d: secret(&self.d),
+            p: secret(&self.p),
+            q: secret(&self.q),
+            dp: secret(&self.dp),
+            dq: secret(&self.dq),
+            qinv: secret(&self.qinv),
         }
     }
 
@@ -521,39 +676,11 @@ impl RsaKeyPair {
     /// `oxtee_crypto_fast::rsa`: CRT on the constant-time Montgomery exponentiation, checked
     /// with the public exponent. `input` (big-endian) must be below n; the result has
     /// [`Self::size`] bytes. A result that fails the check gives `TEE_ERROR_GENERIC`.
-    /// dP, dQ and qInv (big-endian): the ones the crate derived when it made the key, derived
-    /// here if it could not.
-    #[allow(clippy::type_complexity)]
-    fn crt_values(
-        &self,
-    ) -> AsymResult<(Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>)> {
-        let k = &self.0;
-        let primes = k.primes();
-        let (p, q) = (&primes[0], &primes[1]);
-        let one = BigUint::one();
-        let secret = |v: &BigUint| Zeroizing::new(v.to_bytes_be());
-        let dp = match k.dp() {
-            Some(dp) => secret(dp),
-            None => secret(&(k.d() % (p - &one))),
-        };
-        let dq = match k.dq() {
-            Some(dq) => secret(dq),
-            None => secret(&(k.d() % (q - &one))),
-        };
-        let qinv = match k.qinv().and_then(|v| v.to_biguint()) {
-            Some(v) => Zeroizing::new(v.to_bytes_be()),
-            None => secret(&k.crt_coefficient().ok_or(BAD_PARAMS)?),
-        };
-        Ok((dp, dq, qinv))
-    }
-
     fn private_op(&self, input: &[u8]) -> AsymResult<Zeroizing<Vec<u8>>> {
-        let k = &self.0;
-        let (dp, dq, qinv) = self.crt_values()?;
-        let primes = k.primes();
-        let secret = |v: &BigUint| Zeroizing::new(v.to_bytes_be());
-        let (n, e) = (k.n().to_bytes_be(), k.e().to_bytes_be());
-        let (p, q) = (secret(&primes[0]), secret(&primes[1]));
+        let secret = |v: &Uint| Zeroizing::new(v.to_be());
+        let (n, e) = (self.public.n.to_be(), self.public.e.to_be());
+        let (p, q) = (secret(&self.p), secret(&self.q));
+        let (dp, dq, qinv) = (secret(&self.dp), secret(&self.dq), secret(&self.qinv));
         let key = oxtee_crypto_fast::rsa::CrtKey {
             n: &n,
             e: &e,
@@ -604,7 +731,7 @@ impl RsaKeyPair {
         let k = self.size();
         let out = match scheme {
             RsaCipherScheme::NoPad => {
-                nopad_input(ct, k, self.0.n())?;
+                nopad_input(ct, k, &self.public.n)?;
                 let m = self.private_op(ct)?;
                 Zeroizing::new(strip_leading_zeros(m.to_vec()))
             }
@@ -612,7 +739,7 @@ impl RsaKeyPair {
                 // Any length, as long as the value is below n.
                 let first = ct.iter().position(|&b| b != 0).unwrap_or(ct.len());
                 let c = &ct[first..];
-                nopad_input(c, k, self.0.n())?;
+                nopad_input(c, k, &self.public.n)?;
                 eme_pkcs1v15_decode(&self.private_op(c)?)?
             }
             RsaCipherScheme::Oaep {
@@ -626,7 +753,7 @@ impl RsaKeyPair {
                 if ct.len() != k {
                     return Err(BAD_PARAMS);
                 }
-                nopad_input(ct, k, self.0.n())?;
+                nopad_input(ct, k, &self.public.n)?;
                 eme_oaep_decode(&self.private_op(ct)?, &l_hash, *mgf_hash)?
             }
         };

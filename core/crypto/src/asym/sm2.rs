@@ -60,9 +60,9 @@ fn reduce_e(e: &[u8]) -> AsymResult<Scalar> {
     }
     // Up to 72 bytes reduce directly; a longer e goes through the general big integers.
     sm2().scalar_reduce(e).or_else(|_| {
-        let n = num_bigint_dig::BigUint::from_bytes_be(&sm2().order_bytes());
-        let v = num_bigint_dig::BigUint::from_bytes_be(e) % n;
-        sm2().scalar_reduce(&v.to_bytes_be())
+        let n = super::bigint::Uint::from_be(&sm2().order_bytes());
+        let v = super::bigint::Uint::from_be(e).rem(&n).unwrap_or_default();
+        sm2().scalar_reduce(&v.to_be())
     })
 }
 

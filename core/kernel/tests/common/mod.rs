@@ -1074,7 +1074,10 @@ fn dev_key() -> &'static rsa::RsaPrivateKey {
 
 /// The public key TAs of [`signed_ta`] verify with.
 pub fn dev_public_key() -> oxtee_ta_verify::RsaPublicKey {
-    dev_key().to_public_key()
+    use rsa::traits::PublicKeyParts;
+    let k = dev_key();
+    oxtee_ta_verify::RsaPublicKey::from_components(&k.n().to_bytes_be(), &k.e().to_bytes_be())
+        .unwrap()
 }
 
 /// [`ta_elf`] signed as a bootstrap TA with the dev key (cached: signing is slow).

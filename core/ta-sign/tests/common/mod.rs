@@ -26,7 +26,7 @@ pub fn key(name: &str) -> RsaPrivateKey {
 }
 
 pub fn public(key: &RsaPrivateKey) -> RsaPublicKey {
-    key.to_public_key()
+    RsaPublicKey::from_components(&key.n().to_bytes_be(), &key.e().to_bytes_be()).unwrap()
 }
 
 /// Signs `hash` with `algo`; PSS salt length equals the digest length.
