@@ -33,6 +33,8 @@ pub mod fp_regs;
 #[cfg(target_os = "none")]
 pub mod interrupt;
 #[cfg(target_os = "none")]
+mod mem;
+#[cfg(target_os = "none")]
 pub mod mmu;
 #[cfg(target_os = "none")]
 pub mod thread;
