@@ -35,6 +35,8 @@ pub mod fp_regs;
 #[cfg(target_os = "none")]
 pub mod interrupt;
 #[cfg(target_os = "none")]
+mod mem;
+#[cfg(target_os = "none")]
 pub mod mmu;
 #[cfg(target_os = "none")]
 pub mod thread;

@@ -49,16 +49,24 @@ fn with_kept_tables(
         error!("TA kept tables refused");
         return Err(TeeError::GENERIC);
     }
-    let mut list: alloc::vec::Vec<&mut Table> = alloc::vec::Vec::new();
-    list.try_reserve_exact(pas.len())
-        .map_err(|_| TeeError::OUT_OF_MEMORY)?;
-    for &pa in pas {
-        // SAFETY: `pa` is a 4 KiB aligned frame of the pool (checked above), distinct from the
-        // others, that the TA runtime keeps as a table of this space and uses for nothing else;
-        // the space does not run while its tables are patched, so no other reference exists.
-        list.push(unsafe { &mut *(pa as *mut Table) });
-    }
-    f(&mut list).map_err(|e| {
+    // SAFETY: `table` is only given the addresses of `pas`, each a 4 KiB aligned frame of the
+    // pool (checked above), distinct from the others, that the TA runtime keeps as a table of
+    // this space and uses for nothing else; the space does not run while its tables are patched,
+    // so no other reference exists.
+    let table = |pa: u64| unsafe { &mut *(pa as *mut Table) };
+    // A window of one or two tables (every call's buffers up to 4 MiB) needs no list on the heap.
+    let r = match *pas {
+        [a] => f(&mut [table(a)]),
+        [a, b] => f(&mut [table(a), table(b)]),
+        _ => {
+            let mut list: alloc::vec::Vec<&mut Table> = alloc::vec::Vec::new();
+            list.try_reserve_exact(pas.len())
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+            list.extend(pas.iter().map(|&pa| table(pa)));
+            f(&mut list)
+        }
+    };
+    r.map_err(|e| {
         error!("TA parameter map: {:?}", e);
         TeeError::BAD_PARAMETERS
     })

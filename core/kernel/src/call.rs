@@ -2,7 +2,6 @@
 //! dispatch to shared-memory management or a pseudo-TA session, and write
 //! the result back once.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::user_ta::args::{self, CallParam, CallParams, SharedMemref};
@@ -13,7 +12,9 @@ use oxtee_pta::{
     Caller, ClientIdentity, Memref, Origin, Param as PtaParam, Params, PtaRegistry, TeeError, Uuid,
 };
 use oxtee_shm::{NsBuf, PhysMem, ShmRegistry};
-use supplicant_proto::optee_msg::{OPTEE_MSG_ARG_HEADER_SIZE, OPTEE_MSG_MAX_NUM_PARAMS};
+use supplicant_proto::optee_msg::{
+    OPTEE_MSG_ARG_HEADER_SIZE, OPTEE_MSG_MAX_NUM_PARAMS, OPTEE_MSG_PARAM_SIZE,
+};
 use supplicant_proto::optee_smc::*;
 use supplicant_proto::tee_result::*;
 
@@ -232,22 +233,72 @@ fn serve(
 /// then sees is this copy. A header that announces more than `avail` bytes
 /// hold gets the `avail` there are, one that announces more params than the
 /// ABI allows only itself: `decode` answers both as before.
-fn copy_in_arg(argbuf: &NsBuf, avail: usize, mem: &dyn PhysMem) -> Result<Vec<u8>, ()> {
-    let mut arg = vec![0u8; avail.min(OPTEE_MSG_ARG_HEADER_SIZE)];
-    argbuf.read_at(mem, 0, &mut arg).map_err(|_| ())?;
-    let used = match oxtee_msg::decode_header(&arg) {
+fn copy_in_arg(argbuf: &NsBuf, avail: usize, mem: &dyn PhysMem) -> Result<ArgCopy, ()> {
+    let mut header = [0u8; OPTEE_MSG_ARG_HEADER_SIZE];
+    let header = header
+        .get_mut(..avail.min(OPTEE_MSG_ARG_HEADER_SIZE))
+        .ok_or(())?;
+    argbuf.read_at(mem, 0, header).map_err(|_| ())?;
+    let used = match oxtee_msg::decode_header(header) {
         Ok(h) => oxtee_msg::arg_size(h.num_params)
             .unwrap_or(avail)
             .min(avail),
-        Err(_) => arg.len(),
-    };
-    let start = arg.len();
-    if used > start {
-        arg.resize(used, 0);
-        let rest = arg.get_mut(start..).ok_or(())?;
-        argbuf.read_at(mem, start as u64, rest).map_err(|_| ())?;
+        Err(_) => header.len(),
+    }
+    .max(header.len());
+    let mut arg = ArgCopy::zeroed(used)?;
+    let (head, rest) = arg.split_at_mut(header.len());
+    head.copy_from_slice(header);
+    if !rest.is_empty() {
+        argbuf
+            .read_at(mem, header.len() as u64, rest)
+            .map_err(|_| ())?;
     }
     Ok(arg)
+}
+
+/// Bytes an argument with the meta params of OPEN_SESSION and four TA
+/// params takes: such copies stay on the stack.
+const SHORT_ARG: usize = OPTEE_MSG_ARG_HEADER_SIZE + 6 * OPTEE_MSG_PARAM_SIZE;
+
+/// The core's copy of a call's argument: on the stack for the usual sizes,
+/// on the heap for long ones (the size difference is the point).
+#[allow(clippy::large_enum_variant)]
+enum ArgCopy {
+    Short([u8; SHORT_ARG], usize),
+    Long(Vec<u8>),
+}
+
+impl ArgCopy {
+    /// `len` zero bytes.
+    fn zeroed(len: usize) -> Result<Self, ()> {
+        if len <= SHORT_ARG {
+            return Ok(Self::Short([0; SHORT_ARG], len));
+        }
+        let mut v = Vec::new();
+        v.try_reserve_exact(len).map_err(|_| ())?;
+        v.resize(len, 0);
+        Ok(Self::Long(v))
+    }
+}
+
+impl core::ops::Deref for ArgCopy {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Short(b, len) => &b[..*len],
+            Self::Long(v) => v,
+        }
+    }
+}
+
+impl core::ops::DerefMut for ArgCopy {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        match self {
+            Self::Short(b, len) => &mut b[..*len],
+            Self::Long(v) => v,
+        }
+    }
 }
 
 /// The RPC area installed for a call is taken back by the same call; an

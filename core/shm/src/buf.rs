@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use crate::abi::OPTEE_MSG_NONCONTIG_PAGE_SIZE as PAGE;
-use crate::{MemError, ShmError};
+use crate::{MemError, PageList, ShmError};
 
 /// Access to normal-world physical memory. The core implements it over its mapping of NS RAM;
 /// tests use a fake RAM. Implementations must copy; callers only pass ranges an [`NsBuf`] has
@@ -20,7 +20,7 @@ enum Repr {
     /// Physically contiguous: `[pa, pa + len)`.
     Contig { pa: u64 },
     /// Page list; the view starts `first_offs` bytes into `pages[0]`.
-    Pages { pages: Vec<u64>, first_offs: u64 },
+    Pages { pages: PageList, first_offs: u64 },
 }
 
 /// A validated range of normal-world memory (contiguous, or a list of 4 KiB pages).
@@ -49,7 +49,7 @@ impl NsBuf {
         }
     }
 
-    pub(crate) fn paged(pages: Vec<u64>, first_offs: u64, len: u64, cookie: u64) -> Self {
+    pub(crate) fn paged(pages: PageList, first_offs: u64, len: u64, cookie: u64) -> Self {
         NsBuf {
             repr: Repr::Pages { pages, first_offs },
             len,
@@ -82,38 +82,34 @@ impl NsBuf {
 
     /// The offset of the first byte in its page and the 4 KiB pages the view covers (see
     /// [`crate::ShmRegistry::pages_of`], which also checks a contiguous view's whole pages).
-    pub(crate) fn page_run(&self) -> Result<(u64, Vec<u64>), ShmError> {
-        let (offset, first_pages) = match &self.repr {
-            Repr::Contig { pa } => (pa % PAGE, None),
-            Repr::Pages { pages, first_offs } => (*first_offs, Some(pages)),
+    pub(crate) fn page_run(&self) -> Result<(u64, PageList), ShmError> {
+        let offset = match &self.repr {
+            Repr::Contig { pa } => pa % PAGE,
+            Repr::Pages { first_offs, .. } => *first_offs,
         };
         if self.len == 0 {
-            return Ok((offset, Vec::new()));
+            return Ok((offset, PageList::new()));
         }
         let count = offset
             .checked_add(self.len)
             .ok_or(ShmError::Overflow)?
             .div_ceil(PAGE);
         let count = usize::try_from(count).map_err(|_| ShmError::Overflow)?;
-        let mut out = Vec::new();
-        out.try_reserve_exact(count)
-            .map_err(|_| ShmError::NoSpace)?;
-        match (&self.repr, first_pages) {
-            (Repr::Contig { pa }, _) => {
+        let out = match &self.repr {
+            Repr::Contig { pa } => {
                 let first = pa - offset;
-                for i in 0..count as u64 {
-                    let page = i
-                        .checked_mul(PAGE)
-                        .and_then(|o| first.checked_add(o))
-                        .ok_or(ShmError::Overflow)?;
-                    out.push(page);
-                }
+                // The view was checked not to wrap, and its pages start at
+                // or below its first byte.
+                let last = (count as u64 - 1)
+                    .checked_mul(PAGE)
+                    .and_then(|o| first.checked_add(o))
+                    .ok_or(ShmError::Overflow)?;
+                PageList::try_collect(count, (first..=last).step_by(PAGE as usize))?
             }
-            (_, Some(pages)) => {
-                out.extend_from_slice(pages.get(..count).ok_or(ShmError::OutOfBounds)?)
+            Repr::Pages { pages, .. } => {
+                PageList::try_from_slice(pages.get(..count).ok_or(ShmError::OutOfBounds)?)?
             }
-            (_, None) => return Err(ShmError::OutOfBounds),
-        }
+        };
         Ok((offset, out))
     }
 

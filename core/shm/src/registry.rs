@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 
 use crate::abi::OPTEE_MSG_NONCONTIG_PAGE_SIZE as PAGE;
 use crate::layout::pages_needed;
-use crate::{MemLayout, NsBuf, PhysMem, ShmError};
+use crate::{MemLayout, NsBuf, PageList, PhysMem, ShmError};
 
 /// Data-page entries per page-list page (the last u64 links to the next list page).
 pub const PAGE_LIST_ENTRIES: usize = 511;
@@ -170,11 +170,8 @@ impl ShmRegistry {
             .map_err(|_| ShmError::Overflow)?;
         let last = first.checked_add(count).ok_or(ShmError::Overflow)?;
         let slice = e.pages.get(first..last).ok_or(ShmError::OutOfBounds)?;
-        let mut pages = Vec::new();
-        pages
-            .try_reserve_exact(slice.len())
-            .map_err(|_| ShmError::NoSpace)?;
-        pages.extend_from_slice(slice);
+        // Inline for a page or two: most calls' lookups allocate nothing.
+        let pages = PageList::try_from_slice(slice)?;
         e.users = users;
         Ok(NsBuf::paged(pages, start % PAGE, size, cookie))
     }
@@ -201,7 +198,7 @@ impl ShmRegistry {
     /// empty view). Pages of a registered buffer were checked at registration; a contiguous
     /// view was checked byte-exact, so its page-rounded range is checked here (`NotNonSecure`
     /// if rounding reaches memory that is not the normal world's).
-    pub fn pages_of(&self, view: &NsBuf) -> Result<(u64, Vec<u64>), ShmError> {
+    pub fn pages_of(&self, view: &NsBuf) -> Result<(u64, PageList), ShmError> {
         let (offset, pages) = view.page_run()?;
         if let (Some(&first), Some(pa)) = (pages.first(), view.contiguous_pa()) {
             debug_assert_eq!(first + offset, pa);

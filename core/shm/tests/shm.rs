@@ -280,6 +280,54 @@ fn lookup_beyond_buffer_rejected() {
 }
 
 #[test]
+fn short_and_long_views_hold_only_their_pages() {
+    // Views of a page or two keep their page list inline, longer ones on the
+    // heap; either way a view reaches exactly its own bytes and the pages
+    // under them, never the rest of the registered buffer.
+    let mut r = reg();
+    let pages = vec![RAM + 0x5000, RAM + 0x1000, RAM + 0x9000, RAM + 0x3000];
+    r.register(9, pages, 0, 4 * PAGE).unwrap();
+    let mut ram = FakeRam::default();
+    ram.write(RAM + 0x1000 + PAGE - 1, &[0xaa]).unwrap();
+    ram.write(RAM + 0x9000, &[0xbb]).unwrap();
+    ram.write(RAM + 0x3000 + 7, &[0xcc]).unwrap();
+    // Two pages, inline: the last byte of the second page and the first of
+    // the third.
+    let short = r.lookup(9, 2 * PAGE - 1, 2).unwrap();
+    let mut two = [0u8; 2];
+    short.read_at(&ram, 0, &mut two).unwrap();
+    assert_eq!(two, [0xaa, 0xbb]);
+    assert_eq!(short.read_at(&ram, 1, &mut two), Err(ShmError::OutOfBounds));
+    let (offset, under) = r.pages_of(&short).unwrap();
+    assert_eq!(
+        (offset, &under[..]),
+        (PAGE - 1, &[RAM + 0x1000, RAM + 0x9000][..])
+    );
+    // Three pages, on the heap.
+    let long = r.lookup(9, PAGE + 5, 2 * PAGE + 3).unwrap();
+    let mut last = [0u8; 1];
+    long.read_at(&ram, 2 * PAGE + 2, &mut last).unwrap();
+    assert_eq!(last, [0xcc]);
+    assert_eq!(
+        long.read_at(&ram, 2 * PAGE + 3, &mut last),
+        Err(ShmError::OutOfBounds)
+    );
+    let (offset, under) = r.pages_of(&long).unwrap();
+    assert_eq!(
+        (offset, &under[..]),
+        (5, &[RAM + 0x1000, RAM + 0x9000, RAM + 0x3000][..])
+    );
+    // Offsets past the buffer are refused, inline or not.
+    assert_eq!(r.lookup(9, 4 * PAGE - 1, 2), Err(ShmError::OutOfBounds));
+    assert_eq!(r.lookup(9, 4 * PAGE + 1, 0), Err(ShmError::OutOfBounds));
+    assert_eq!(r.lookup(9, PAGE, 3 * PAGE + 1), Err(ShmError::OutOfBounds));
+    assert_eq!(r.users(9), Some(2));
+    r.release(short).unwrap();
+    r.release(long).unwrap();
+    assert_eq!(r.users(9), Some(0));
+}
+
+#[test]
 fn view_accessors_check_bounds_and_wrap() {
     let mut r = reg();
     r.register(3, vec![RAM + 0x2000], 0, 64).unwrap();
@@ -485,6 +533,11 @@ fn nsbuf_is_not_forgeable_from_outside() {
     assert_ne!(a, r.contiguous(RAM, 9).unwrap());
 }
 
+/// `pages_of` with the page list as a vector, to compare.
+fn pages_of(r: &ShmRegistry, v: &NsBuf) -> Result<(u64, Vec<u64>), ShmError> {
+    r.pages_of(v).map(|(o, p)| (o, p.to_vec()))
+}
+
 #[test]
 fn pages_of_views_for_mapping() {
     let mut r = reg();
@@ -493,16 +546,16 @@ fn pages_of_views_for_mapping() {
     let pages = vec![RAM + 0x5000, RAM + 0x1000, RAM + 0x9000];
     r.register(7, pages.clone(), 100, 3 * PAGE - 150).unwrap();
     let whole = r.lookup(7, 0, 3 * PAGE - 150).unwrap();
-    assert_eq!(r.pages_of(&whole).unwrap(), (100, pages.clone()));
+    assert_eq!(pages_of(&r, &whole).unwrap(), (100, pages.clone()));
     let mid = r.lookup(7, PAGE - 100 + 8, 10).unwrap();
-    assert_eq!(r.pages_of(&mid).unwrap(), (8, vec![RAM + 0x1000]));
+    assert_eq!(pages_of(&r, &mid).unwrap(), (8, vec![RAM + 0x1000]));
     let across = r.lookup(7, PAGE - 110, 20).unwrap();
     assert_eq!(
-        r.pages_of(&across).unwrap(),
+        pages_of(&r, &across).unwrap(),
         (PAGE - 10, vec![RAM + 0x5000, RAM + 0x1000])
     );
     let empty = r.lookup(7, 5, 0).unwrap();
-    assert_eq!(r.pages_of(&empty).unwrap(), (105, vec![]));
+    assert_eq!(pages_of(&r, &empty).unwrap(), (105, vec![]));
     for v in [whole, mid, across, empty] {
         r.release(v).unwrap();
     }
@@ -511,11 +564,11 @@ fn pages_of_views_for_mapping() {
     // Contiguous views: the page-rounded range.
     let c = r.contiguous(RAM + 0x1ff0, 0x20).unwrap();
     assert_eq!(
-        r.pages_of(&c).unwrap(),
+        pages_of(&r, &c).unwrap(),
         (0xff0, vec![RAM + 0x1000, RAM + 0x2000])
     );
     let c = r.contiguous(RAM + 0x3000, PAGE).unwrap();
-    assert_eq!(r.pages_of(&c).unwrap(), (0, vec![RAM + 0x3000]));
+    assert_eq!(pages_of(&r, &c).unwrap(), (0, vec![RAM + 0x3000]));
 
     // Rounding must not reach memory that is not the normal world's: here RAM ends
     // mid-page, right after the buffer.
@@ -528,7 +581,7 @@ fn pages_of_views_for_mapping() {
         RegistryLimits::default(),
     );
     let c = odd.contiguous(RAM + 0x1000, 0x100).unwrap();
-    assert_eq!(odd.pages_of(&c), Err(ShmError::NotNonSecure));
+    assert_eq!(pages_of(&odd, &c), Err(ShmError::NotNonSecure));
     let c = odd.contiguous(RAM + 0x10, 0x100).unwrap();
-    assert_eq!(odd.pages_of(&c).unwrap(), (0x10, vec![RAM]));
+    assert_eq!(pages_of(&odd, &c).unwrap(), (0x10, vec![RAM]));
 }

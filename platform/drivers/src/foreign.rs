@@ -32,7 +32,43 @@ pub unsafe fn copy_from(src: *const u8, dst: &mut [u8]) {
         dst[i] = unsafe { ptr::read_volatile(src.add(i)) };
         i += 1;
     }
-    let mut blocks = dst[head..head + words * WORD].chunks_exact_mut(BLOCK);
+    let aligned = &mut dst[head..head + words * WORD];
+    if aligned.as_ptr().align_offset(WORD) == 0 {
+        // Our side is aligned too (the usual case: heap buffers against
+        // page-aligned shared memory): whole-word stores. Byte slices are
+        // otherwise written a byte at a time (the target is strict-align),
+        // eight stores and shifts per word.
+        let d = aligned.as_mut_ptr().cast::<u64>();
+        let s = src.wrapping_add(head).cast::<u64>();
+        let mut k = 0;
+        while k + 4 <= words {
+            // SAFETY: `s + k..s + k + 4` are aligned words inside the readable range of the
+            // contract; `d + k..d + k + 4` are aligned words inside `dst`, which we own.
+            unsafe {
+                let w = [
+                    ptr::read_volatile(s.add(k)),
+                    ptr::read_volatile(s.add(k + 1)),
+                    ptr::read_volatile(s.add(k + 2)),
+                    ptr::read_volatile(s.add(k + 3)),
+                ];
+                d.add(k).cast::<[u64; 4]>().write(w);
+            }
+            k += 4;
+        }
+        while k < words {
+            // SAFETY: as above, one word.
+            unsafe { d.add(k).write(ptr::read_volatile(s.add(k))) };
+            k += 1;
+        }
+        i += words * WORD;
+        while i < len {
+            // SAFETY: as for the head.
+            dst[i] = unsafe { ptr::read_volatile(src.add(i)) };
+            i += 1;
+        }
+        return;
+    }
+    let mut blocks = aligned.chunks_exact_mut(BLOCK);
     for b in &mut blocks {
         let p = src.wrapping_add(i).cast::<u64>();
         // SAFETY: `p` is 8-byte aligned (after the head) and its four words end inside the range.
@@ -84,7 +120,38 @@ pub unsafe fn copy_to(dst: *mut u8, src: &[u8]) {
         w.copy_from_slice(b);
         u64::from_ne_bytes(w)
     };
-    let mut blocks = src[head..head + words * WORD].chunks_exact(BLOCK);
+    let aligned = &src[head..head + words * WORD];
+    if aligned.as_ptr().align_offset(WORD) == 0 {
+        // Our side is aligned too: whole-word loads (see `copy_from`).
+        let s = aligned.as_ptr().cast::<u64>();
+        let d = dst.wrapping_add(head).cast::<u64>();
+        let mut k = 0;
+        while k + 4 <= words {
+            // SAFETY: `s + k..s + k + 4` are aligned words inside `src`; `d + k..d + k + 4` are
+            // aligned words inside the writable range of the contract.
+            unsafe {
+                let w = s.add(k).cast::<[u64; 4]>().read();
+                ptr::write_volatile(d.add(k), w[0]);
+                ptr::write_volatile(d.add(k + 1), w[1]);
+                ptr::write_volatile(d.add(k + 2), w[2]);
+                ptr::write_volatile(d.add(k + 3), w[3]);
+            }
+            k += 4;
+        }
+        while k < words {
+            // SAFETY: as above, one word.
+            unsafe { ptr::write_volatile(d.add(k), s.add(k).read()) };
+            k += 1;
+        }
+        i += words * WORD;
+        while i < len {
+            // SAFETY: as for the head.
+            unsafe { ptr::write_volatile(dst.add(i), src[i]) };
+            i += 1;
+        }
+        return;
+    }
+    let mut blocks = aligned.chunks_exact(BLOCK);
     for b in &mut blocks {
         let p = dst.wrapping_add(i).cast::<u64>();
         let (w0, w1, w2, w3) = (
@@ -131,6 +198,49 @@ mod tests {
                 // SAFETY: `mem` outlives the call and holds `off + len` bytes.
                 unsafe { copy_from(mem.as_ptr().wrapping_add(off), &mut dst) };
                 assert_eq!(dst, mem[off..off + len], "offset {off} length {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn copy_from_into_every_alignment_of_our_side() {
+        // Both sides at every offset: the whole-word path (same offset
+        // modulo 8) and the other one, across several four-word blocks.
+        let mem = pattern(400);
+        for off in 0..8 {
+            for ours in 0..8 {
+                for len in 0..300 {
+                    let mut buf = vec![0xaau8; len + 16];
+                    // SAFETY: `mem` outlives the call and holds `off + len` bytes.
+                    unsafe {
+                        copy_from(mem.as_ptr().wrapping_add(off), &mut buf[ours..ours + len])
+                    };
+                    assert_eq!(
+                        buf[ours..ours + len],
+                        mem[off..off + len],
+                        "{off} {ours} {len}"
+                    );
+                    assert!(buf[..ours].iter().all(|&b| b == 0xaa));
+                    assert!(buf[ours + len..].iter().all(|&b| b == 0xaa));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn copy_to_from_every_alignment_of_our_side() {
+        let data = pattern(316);
+        for off in 0..8 {
+            for ours in 0..8 {
+                for len in 0..300 {
+                    let mut mem = vec![0x55u8; 320];
+                    let src = &data[ours..ours + len];
+                    // SAFETY: `mem` outlives the call and holds `off + len` bytes.
+                    unsafe { copy_to(mem.as_mut_ptr().wrapping_add(off), src) };
+                    assert_eq!(mem[off..off + len], src[..], "{off} {ours} {len}");
+                    assert!(mem[..off].iter().all(|&b| b == 0x55));
+                    assert!(mem[off + len..].iter().all(|&b| b == 0x55));
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ use supplicant_proto::tee_error::TeeError;
 
 use oxtee_frames::{FrameRange, Owner};
 use oxtee_mm::{LeafTables, UserKind, LEAF_TABLE_SPAN};
+use oxtee_shm::PageList;
 
 use super::hw::UserHw;
 use super::space::{Access, Phys, PAGE};
@@ -37,7 +38,7 @@ pub enum ParamPages {
     /// `writable` (OUTPUT, INOUT).
     Shared {
         /// Physical address of each page.
-        pages: Vec<u64>,
+        pages: PageList,
         /// The TA may write it.
         writable: bool,
     },
@@ -50,8 +51,9 @@ pub enum ParamPages {
 #[derive(Debug)]
 struct Buf {
     va: u64,
-    pages: Vec<u64>,
-    /// Pages replaced by a private copy (a frame of the instance).
+    pages: PageList,
+    /// Pages replaced by a private copy (a frame of the instance); empty
+    /// until the first one is.
     private: Vec<bool>,
     nonsecure: bool,
     writable: bool,
@@ -62,6 +64,10 @@ impl Buf {
     fn end(&self) -> u64 {
         self.va + self.pages.len() as u64 * PAGE
     }
+
+    fn is_private(&self, i: usize) -> bool {
+        self.private.get(i).copied().unwrap_or(false)
+    }
 }
 
 /// The window's tables and the buffers mapped now.
@@ -69,6 +75,9 @@ impl Buf {
 pub struct ParamWindow {
     /// One frame per 2 MiB, in VA order from `PARAMS.start`.
     tables: Vec<FrameRange>,
+    /// Their physical addresses, for linking and patching.
+    table_pas: Vec<u64>,
+    /// In VA order.
     bufs: Vec<Buf>,
     /// The frame pool, for private copies of input pages.
     frames: Option<Arc<Frames>>,
@@ -106,11 +115,8 @@ impl ParamWindow {
         let (pages, nonsecure, writable, copy) = match what {
             ParamPages::Shared { pages, writable } => (pages, true, writable, None),
             ParamPages::Copy(f) => {
-                let mut pages = Vec::new();
-                pages
-                    .try_reserve_exact(f.frames() as usize)
+                let pages = PageList::try_collect(f.frames() as usize, f.frame_addrs())
                     .map_err(|_| TeeError::OUT_OF_MEMORY)?;
-                pages.extend(f.frame_addrs());
                 (pages, false, true, Some(f))
             }
         };
@@ -124,28 +130,26 @@ impl ParamWindow {
             (true, true) => UserKind::NsRw,
             (false, _) => UserKind::Rw,
         };
-        let tables = self.table_pas()?;
         let leaves = LeafTables {
             start: PARAMS.start,
-            tables: &tables,
+            tables: &self.table_pas,
         };
         self.bufs
             .try_reserve(1)
             .map_err(|_| TeeError::OUT_OF_MEMORY)?;
-        let mut private = Vec::new();
-        private
-            .try_reserve_exact(pages.len())
-            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
-        private.resize(pages.len(), false);
         hw.map_leaves(&leaves, va, &pages, kind)?;
-        self.bufs.push(Buf {
-            va,
-            pages,
-            private,
-            nonsecure,
-            writable,
-            copy,
-        });
+        let at = self.bufs.partition_point(|b| b.va < va);
+        self.bufs.insert(
+            at,
+            Buf {
+                va,
+                pages,
+                private: Vec::new(),
+                nonsecure,
+                writable,
+                copy,
+            },
+        );
         Ok(va)
     }
 
@@ -164,12 +168,11 @@ impl ParamWindow {
         if self.bufs.is_empty() {
             return true;
         }
-        let tables = self.table_pas().unwrap_or_default();
         let leaves = LeafTables {
             start: PARAMS.start,
-            tables: &tables,
+            tables: &self.table_pas,
         };
-        let mut ok = tables.len() == self.tables.len();
+        let mut ok = self.table_pas.len() == self.tables.len();
         for b in self.bufs.drain(..) {
             if ok
                 && hw
@@ -188,6 +191,7 @@ impl ParamWindow {
             }
         }
         if !ok {
+            self.table_pas.clear();
             for t in self.tables.drain(..) {
                 let _ = frames.lock().free(t);
             }
@@ -212,7 +216,7 @@ impl ParamWindow {
     pub(super) fn translate(&self, va: u64, access: Access) -> Option<Phys> {
         let b = self.bufs.iter().find(|b| va >= b.va && va < b.end())?;
         let i = ((va - b.va) / PAGE) as usize;
-        let (page, private) = (*b.pages.get(i)?, *b.private.get(i)?);
+        let (page, private) = (*b.pages.get(i)?, b.is_private(i));
         let copy_on_write = b.nonsecure && !b.writable && !private;
         let allowed = match access {
             Access::Read => true,
@@ -252,9 +256,18 @@ impl ParamWindow {
         };
         let i = ((page_va - self.bufs[b].va) / PAGE) as usize;
         let buf = &self.bufs[b];
-        if !buf.nonsecure || buf.writable || buf.private[i] {
+        if !buf.nonsecure || buf.writable || buf.is_private(i) {
             return Ok(());
         }
+        if buf.private.len() < buf.pages.len() {
+            let n = buf.pages.len();
+            let private = &mut self.bufs[b].private;
+            private
+                .try_reserve_exact(n)
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+            private.resize(n, false);
+        }
+        let buf = &self.bufs[b];
         let frames = self.frames.clone().ok_or(TeeError::BAD_STATE)?;
         let f = frames
             .lock()
@@ -268,10 +281,9 @@ impl ParamWindow {
             let _ = frames.lock().free(f);
             return Err(e);
         }
-        let tables = self.table_pas()?;
         let leaves = LeafTables {
             start: PARAMS.start,
-            tables: &tables,
+            tables: &self.table_pas,
         };
         if let Err(e) = hw.unmap_leaves(&leaves, page_va, 1, asid, self.cpus) {
             let _ = frames.lock().free(f);
@@ -298,12 +310,8 @@ impl ParamWindow {
     }
 
     /// The tables' physical addresses, for linking and patching.
-    pub(super) fn table_pas(&self) -> Result<Vec<u64>, TeeError> {
-        let mut v = Vec::new();
-        v.try_reserve_exact(self.tables.len())
-            .map_err(|_| TeeError::OUT_OF_MEMORY)?;
-        v.extend(self.tables.iter().map(|t| t.start()));
-        Ok(v)
+    pub(super) fn table_pas(&self) -> &[u64] {
+        &self.table_pas
     }
 
     /// The first free VA for `pages` pages, after a guard page and leaving
@@ -312,10 +320,8 @@ impl ParamWindow {
         let len = (pages as u64)
             .checked_mul(PAGE)
             .ok_or(TeeError::OUT_OF_MEMORY)?;
-        let mut taken: Vec<(u64, u64)> = self.bufs.iter().map(|b| (b.va, b.end())).collect();
-        taken.sort_unstable();
         let mut va = PARAMS.start + PAGE;
-        for (start, end) in taken {
+        for (start, end) in self.bufs.iter().map(|b| (b.va, b.end())) {
             let fits = va
                 .checked_add(len)
                 .and_then(|e| e.checked_add(PAGE))
@@ -344,6 +350,9 @@ impl ParamWindow {
             self.tables
                 .try_reserve(1)
                 .map_err(|_| TeeError::OUT_OF_MEMORY)?;
+            self.table_pas
+                .try_reserve(1)
+                .map_err(|_| TeeError::OUT_OF_MEMORY)?;
             let t = frames
                 .lock()
                 .alloc(owner, 1)
@@ -352,6 +361,7 @@ impl ParamWindow {
                 let _ = frames.lock().free(t);
                 return Err(e);
             }
+            self.table_pas.push(t.start());
             self.tables.push(t);
         }
         Ok(())

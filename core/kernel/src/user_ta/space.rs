@@ -488,7 +488,7 @@ impl Space {
         // a first call's buffers need no rebuild.
         let params = self.params.get_mut();
         params.reserve_first_table(frames, hw, self.owner)?;
-        let leaf_tables = params.table_pas()?;
+        let leaf_tables = params.table_pas();
         if let Some(old) = self.tables.take() {
             // The CPU may still run on the old tree (the core serves the
             // TA's system calls on it): off it before its frames go.
@@ -507,7 +507,7 @@ impl Space {
         self.root = None;
         let leaves = LeafTables {
             start: PARAMS.start,
-            tables: &leaf_tables,
+            tables: leaf_tables,
         };
         let root = hw.build_tables(arena, &maps, &leaves)?;
         let root = root.with_asid(self.asid).map_err(|_| TeeError::GENERIC)?;
@@ -1164,7 +1164,8 @@ mod tests {
 
     fn ns_pages(pages: &[u64]) -> ParamPages {
         ParamPages::Shared {
-            pages: pages.iter().map(|p| NS_RAM + p).collect(),
+            pages: oxtee_shm::PageList::try_collect(pages.len(), pages.iter().map(|p| NS_RAM + p))
+                .unwrap(),
             writable: false,
         }
     }
@@ -1247,7 +1248,7 @@ mod tests {
                 &frames,
                 &hw,
                 ParamPages::Shared {
-                    pages: vec![NS_RAM + 0x9000],
+                    pages: oxtee_shm::PageList::try_from_slice(&[NS_RAM + 0x9000]).unwrap(),
                     writable: true,
                 },
             )
@@ -1328,7 +1329,7 @@ mod tests {
                 &frames,
                 &hw,
                 ParamPages::Shared {
-                    pages: vec![NS_RAM + 8],
+                    pages: oxtee_shm::PageList::try_from_slice(&[NS_RAM + 8]).unwrap(),
                     writable: true
                 }
             )
