@@ -35,6 +35,11 @@ pub(crate) fn ta_rustflags(root: &Path) -> String {
         "-C link-arg=--export-dynamic-symbol=ta_head".to_string(),
         "-C link-arg=--export-dynamic-symbol=ta_props".to_string(),
         "-C link-arg=--export-dynamic-symbol=ta_num_props".to_string(),
+        // No debug information in a signed TA (OP-TEE signs a stripped ELF too),
+        // whatever the workspace's release profile keeps for the core's ELF files;
+        // the strip also drops the standard library's.
+        "-C debuginfo=0".to_string(),
+        "-C strip=debuginfo".to_string(),
     ]
     .join(" ")
 }
@@ -218,5 +223,9 @@ mod tests {
         assert!(f.contains("-T/r/ta/sdk/ta/ta.ld"));
         assert!(f.contains("relocation-model=pie"));
         assert!(f.contains("--export-dynamic-symbol=ta_head"));
+        assert!(
+            f.ends_with("-C debuginfo=0 -C strip=debuginfo"),
+            "after the profile's own setting"
+        );
     }
 }
