@@ -39,7 +39,7 @@ STORAGE_NV_REGION ?=
 
 include build.mk
 
-.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test smp1-test clean
+.PHONY: all run xtest test fmt-check clippy host-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test fp-bench entropy-test probe-test tf-a-test storage-test smp1-test mem-test clean
 
 # OP-TEE's `all` (contract.mk): the core in $(O)/core, the C TA dev kit in
 # $(O)/export-ta_arm64 and the shipped TAs in $(O)/ta, nothing downloaded.
@@ -64,7 +64,7 @@ xtest: $(FLASH) initramfs
 	$(XTC) xtest $(FW_ARGS) --tee $(RUN_NAME) --out $(O) \
 		$(if $(strip $(XTEST_ARGS)),--xtest-args '$(XTEST_ARGS)')
 
-test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test smp1-test tf-a-test sdk-test ta-nocc-test devkit-test
+test: fmt-check clippy host-test recipe-check replay-test debian-file-test driver-smoke secure-boot-test smoke ratchet ta-verify-test fp-test entropy-test probe-test storage-test smp1-test mem-test tf-a-test sdk-test ta-nocc-test devkit-test
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check
@@ -196,6 +196,19 @@ fp-test: $(FLASH) initramfs $(FP_CHECK) $(FP_PROBE_TA)
 		--extra-file $(FP_CHECK):/usr/bin/oxtee-fp-check \
 		--extra-file $(FP_PROBE_TA):/lib/optee_armtz/$(notdir $(FP_PROBE_TA)) \
 		--cmd 'oxtee-fp-check $(FP_CHECK_CALLS) $(FP_CHECK_FP_CALLS) $(FP_CHECK_SPINNERS) $(FP_CHECK_SVE_SPINNERS)'
+
+# The core's memcpy and memset (core/arch/src/asm/mem.S) against byte loops,
+# as a Linux program in the guest (tools/guest/mem-check.c; the assembly is
+# built into it with its symbols renamed).
+MEM_CHECK := $(O)/guest/mem-check
+mem-test: $(FLASH) initramfs $(MEM_CHECK)
+	$(XTC) run $(FW_ARGS) --out $(O) --log-dir $(O)/mem-test/$(RUN_NAME) --timeout 600 \
+		--extra-file $(MEM_CHECK):/usr/bin/mem-check --cmd 'mem-check'
+
+$(MEM_CHECK): tools/guest/mem-check.c core/arch/src/asm/mem.S $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CROSS_COMPILE)gcc -c -Dmemcpy=oxtee_memcpy -Dmemset=oxtee_memset core/arch/src/asm/mem.S -o $@.o
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -std=c11 $< $@.o -o $@
 
 # What lazy FP costs a call: the probe TA's command that touches no FP/SIMD
 # register against the one that runs one FP instruction.

@@ -6,6 +6,7 @@
 //! were the largest single item of a call's instructions. These move 64
 //! bytes per turn in general registers with aligned accesses only (the
 //! target is strict-align). They replace the builtins' weak symbols at link
-//! time; nothing calls them by name.
+//! time; nothing calls them by name. `make mem-test` checks them against byte
+//! loops in the guest (tools/guest/mem-check.c).
 
 core::arch::global_asm!(include_str!("asm/mem.S"));
