@@ -26,8 +26,7 @@ pub fn return_addresses(out: &mut [u64]) -> usize {
     let mut fp = fp;
     let mut n = 0;
     while n < out.len() && fp % 16 == 0 && fp >= stack.start && fp + 16 <= stack.end {
-        // SAFETY: [fp, fp + 16) lies inside a mapped, always-present stack of
-        // this image (checked above), and is 16-byte aligned.
+        // SAFETY: [fp, fp + 16) is 16-byte aligned inside a mapped stack of this image (checked above).
         let (next, ret) = unsafe {
             let p = fp as *const u64;
             (p.read_volatile(), p.add(1).read_volatile())

@@ -49,10 +49,10 @@ fn with_kept_tables(
         error!("TA kept tables refused");
         return Err(TeeError::GENERIC);
     }
-    // SAFETY: `table` is only given the addresses of `pas`, each a 4 KiB aligned frame of the
-    // pool (checked above), distinct from the others, that the TA runtime keeps as a table of
-    // this space and uses for nothing else; the space does not run while its tables are patched,
-    // so no other reference exists.
+    // Each of `pas` is a 4 KiB aligned frame of the pool (checked above), distinct from the
+    // others, kept by the TA runtime as a table of this space and used for nothing else; the
+    // space does not run while its tables are patched.
+    // SAFETY: `table` only gets those addresses, so the reference is to a table no one else holds.
     let table = |pa: u64| unsafe { &mut *(pa as *mut Table) };
     // A window of one or two tables (every call's buffers up to 4 MiB) needs no list on the heap.
     let r = match *pas {

@@ -42,8 +42,8 @@ pub unsafe fn copy_from(src: *const u8, dst: &mut [u8]) {
         let s = src.wrapping_add(head).cast::<u64>();
         let mut k = 0;
         while k + 4 <= words {
-            // SAFETY: `s + k..s + k + 4` are aligned words inside the readable range of the
-            // contract; `d + k..d + k + 4` are aligned words inside `dst`, which we own.
+            // `s + k..s + k + 4`: aligned words of the contract's readable range.
+            // SAFETY: and `d + k..d + k + 4` are aligned words inside `dst`, which we own.
             unsafe {
                 let w = [
                     ptr::read_volatile(s.add(k)),
@@ -127,8 +127,8 @@ pub unsafe fn copy_to(dst: *mut u8, src: &[u8]) {
         let d = dst.wrapping_add(head).cast::<u64>();
         let mut k = 0;
         while k + 4 <= words {
-            // SAFETY: `s + k..s + k + 4` are aligned words inside `src`; `d + k..d + k + 4` are
-            // aligned words inside the writable range of the contract.
+            // `s + k..s + k + 4`: aligned words inside `src`.
+            // SAFETY: and `d + k..d + k + 4` are aligned words of the contract's writable range.
             unsafe {
                 let w = s.add(k).cast::<[u64; 4]>().read();
                 ptr::write_volatile(d.add(k), w[0]);
