@@ -5,34 +5,12 @@
 use oxtee_crypto::asym::hash::HashAlg;
 use oxtee_crypto::asym::rsa::{RsaCipherScheme, RsaKeyPair, RsaPublicKey, RsaSignScheme};
 use oxtee_crypto::error::CryptoError;
-use rand_core::{CryptoRng, RngCore};
 use rsa::traits::PublicKeyParts;
 use rsa::BigUint;
 use std::sync::{Mutex, OnceLock};
 
-/// xorshift64* (test use only).
-struct TestRng(u64);
-
-impl RngCore for TestRng {
-    fn next_u32(&mut self) -> u32 {
-        self.next_u64() as u32
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        rand_core::impls::fill_bytes_via_next(self, dest)
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-
-impl CryptoRng for TestRng {}
+mod test_rng;
+use test_rng::TestRng;
 
 /// Our key pair and the `rsa` crate's, from one generated key of `bits` bits (generated
 /// once per size for all tests).

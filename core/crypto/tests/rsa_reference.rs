@@ -6,34 +6,12 @@
 use oxtee_crypto::asym::hash::HashAlg;
 use oxtee_crypto::asym::rsa::{RsaCipherScheme, RsaKeyPair, RsaPublicKey, RsaSignScheme};
 use oxtee_crypto::error::CryptoError;
-use rand_core::{CryptoRng, RngCore};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::BigUint;
 use sha2::Digest;
 
-/// xorshift64*, deterministic (test use only).
-struct Rng(u64);
-
-impl RngCore for Rng {
-    fn next_u32(&mut self) -> u32 {
-        self.next_u64() as u32
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        rand_core::impls::fill_bytes_via_next(self, dest)
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-
-impl CryptoRng for Rng {}
+mod test_rng;
+use test_rng::TestRng;
 
 fn big(b: &[u8]) -> BigUint {
     BigUint::from_bytes_be(b)
@@ -48,7 +26,7 @@ fn reference(k: &RsaKeyPair) -> rsa::RsaPrivateKey {
 
 #[test]
 fn generated_keys_pass_the_reference_checks() {
-    let mut rng = Rng(0x1234_5678);
+    let mut rng = TestRng(0x1234_5678);
     for (bits, e) in [
         (256u32, None),
         (257, Some(vec![3u8])),
@@ -78,7 +56,7 @@ fn generated_keys_pass_the_reference_checks() {
 
 #[test]
 fn public_exponent_limits_are_unchanged() {
-    let mut rng = Rng(5);
+    let mut rng = TestRng(5);
     let max = [0x01, 0xFF, 0xFF, 0xFF, 0xFF];
     assert!(RsaKeyPair::generate(256, Some(&max), &mut rng).is_ok());
     for bad in [
@@ -120,7 +98,7 @@ fn public_exponent_limits_are_unchanged() {
 
 #[test]
 fn signatures_cross_verify_with_the_reference() {
-    let mut rng = Rng(77);
+    let mut rng = TestRng(77);
     for bits in [1024u32, 1025, 1031, 2048] {
         let k = RsaKeyPair::generate(bits, None, &mut rng).unwrap();
         let r = reference(&k);
@@ -196,7 +174,7 @@ fn signatures_cross_verify_with_the_reference() {
 
 #[test]
 fn encryption_is_read_by_the_reference() {
-    let mut rng = Rng(99);
+    let mut rng = TestRng(99);
     let k = RsaKeyPair::generate(1024, None, &mut rng).unwrap();
     let r = reference(&k);
     let public = k.public_key();
@@ -226,7 +204,7 @@ fn encryption_is_read_by_the_reference() {
 
 #[test]
 fn keys_from_the_reference_import_with_and_without_primes() {
-    let mut rng = Rng(3);
+    let mut rng = TestRng(3);
     for e in [3u32, 17, 65537] {
         let r = rsa::RsaPrivateKey::new_with_exp(&mut rng, 768, &BigUint::from(e)).unwrap();
         let (n, e, d) = (
