@@ -1,6 +1,6 @@
 //! Hardware RNG PTA (`PTA_RNG_UUID`, bound by Linux's `optee-rng`) and the DRBG behind it.
 //!
-//! The DRBG is a ChaCha20 generator (`rand_chacha`) seeded once from everything the boot gives:
+//! The DRBG is a ChaCha20 keystream (the `chacha20` crate) seeded once from everything the boot gives:
 //! an [`EntropySource`] (the core implements it with `RNDR`) and/or a seed handed over by the
 //! boot firmware (the DT's `rng-seed`). Raw input is never handed out directly. With a source,
 //! the generator is re-seeded from it every [`RESEED_INTERVAL`] output bytes; seed-only, it is
@@ -12,8 +12,8 @@
 use crate::params::*;
 use crate::{CallContext, Pta, SessionCtx, TeeError, Uuid};
 use alloc::sync::Arc;
-use rand_chacha::ChaCha20Rng;
-use rand_core::{RngCore, SeedableRng};
+use chacha20::cipher::{KeyIvInit, StreamCipher};
+use chacha20::ChaCha20Legacy;
 use sha2::{Digest, Sha256};
 use spin::Mutex;
 use supplicant_proto::pta::*;
@@ -48,7 +48,7 @@ pub trait EntropySource: Send + Sync {
 }
 
 struct State {
-    rng: ChaCha20Rng,
+    rng: Stream,
     since_reseed: u64,
 }
 
@@ -57,6 +57,27 @@ pub struct SharedRng {
     /// `None`: seed-only (no periodic re-seed).
     source: Option<Arc<dyn EntropySource>>,
     state: Mutex<State>,
+}
+
+/// ChaCha20's keystream from a 256-bit seed: djb's variant (64-bit block
+/// counter from 0, nonce 0), the keystream of `rand_chacha`'s `ChaCha20Rng`
+/// for the same seed. The key is zeroed on drop.
+pub(crate) struct Stream(ChaCha20Legacy);
+
+impl Stream {
+    pub(crate) fn from_seed(seed: [u8; 32]) -> Self {
+        let mut seed = seed;
+        let stream = ChaCha20Legacy::new(&seed.into(), &[0u8; 8].into());
+        seed.zeroize();
+        Self(stream)
+    }
+
+    /// The next `out.len()` keystream bytes. 2^70 bytes per seed: never
+    /// reached, as every request re-keys.
+    pub(crate) fn fill_bytes(&mut self, out: &mut [u8]) {
+        out.fill(0);
+        self.0.apply_keystream(out);
+    }
 }
 
 fn derive_seed(domain: &[u8], current: &[u8; 32], extra: &[u8]) -> [u8; 32] {
@@ -107,7 +128,7 @@ impl SharedRng {
         Ok(Self {
             source,
             state: Mutex::new(State {
-                rng: ChaCha20Rng::from_seed(h.finalize().into()),
+                rng: Stream::from_seed(h.finalize().into()),
                 since_reseed: 0,
             }),
         })
@@ -121,7 +142,7 @@ impl SharedRng {
     fn reseed(state: &mut State, domain: &[u8], extra: &[u8]) {
         let mut cur = [0u8; 32];
         state.rng.fill_bytes(&mut cur);
-        state.rng = ChaCha20Rng::from_seed(derive_seed(domain, &cur, extra));
+        state.rng = Stream::from_seed(derive_seed(domain, &cur, extra));
         cur.zeroize();
     }
 
@@ -151,7 +172,7 @@ impl SharedRng {
     pub fn fill_for(&self, domain: &[u8], out: &mut [u8]) -> Result<(), TeeError> {
         let mut k = [0u8; 32];
         self.fill(&mut k)?;
-        let mut g = ChaCha20Rng::from_seed(derive_seed(b"oxtee-rng-domain", &k, domain));
+        let mut g = Stream::from_seed(derive_seed(b"oxtee-rng-domain", &k, domain));
         k.zeroize();
         g.fill_bytes(out);
         Ok(())
@@ -250,6 +271,36 @@ impl Pta for RngPta {
             PTA_CMD_GET_ENTROPY => self.get_entropy(params),
             PTA_CMD_GET_RNG_INFO => self.get_info(params),
             _ => Err(TeeError::NOT_IMPLEMENTED),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stream;
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    use rand_chacha::ChaCha20Rng;
+
+    /// The keystream of `rand_chacha`'s generator for the same seed, however
+    /// the requests cut it (that generator drops the rest of a 32-bit word
+    /// after a request, so it is read in one request here).
+    #[test]
+    fn the_stream_is_chacha20rngs_keystream() {
+        let seed: [u8; 32] = core::array::from_fn(|i| (i * 7 + 3) as u8);
+        let pieces = [0usize, 1, 63, 64, 65, 130, 7, 4096, 33];
+        let mut reference = vec![0u8; pieces.iter().sum()];
+        ChaCha20Rng::from_seed(seed).fill_bytes(&mut reference);
+        let mut ours = Stream::from_seed(seed);
+        let mut at = 0;
+        for len in pieces {
+            let mut piece = vec![0xaa; len];
+            ours.fill_bytes(&mut piece);
+            assert_eq!(
+                piece,
+                reference[at..at + len],
+                "piece of {len} bytes at {at}"
+            );
+            at += len;
         }
     }
 }
