@@ -116,3 +116,26 @@ impl fmt::Display for MmError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MmError;
+
+    #[test]
+    fn describe_names_the_address() {
+        assert_eq!(
+            MmError::NotMapped { addr: 0x4000 }.describe(),
+            ("page not mapped", Some(0x4000))
+        );
+        assert_eq!(
+            MmError::InvalidRange {
+                start: 0x2000,
+                end: 0x1000
+            }
+            .describe(),
+            ("empty range starting at", Some(0x2000))
+        );
+        assert_eq!(MmError::BadAsid { asid: 300 }.describe().1, Some(300));
+        assert_eq!(MmError::OutOfTables.describe().1, None);
+    }
+}

@@ -156,3 +156,27 @@ impl fmt::Display for FdtError {
 }
 
 impl core::error::Error for FdtError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{Block, FdtError};
+
+    #[test]
+    fn describe_keeps_the_value() {
+        assert_eq!(
+            FdtError::BadMagic(0x1234).describe(),
+            ("bad device tree magic", Some(0x1234))
+        );
+        assert_eq!(
+            FdtError::NoSpace {
+                needed: 4096,
+                available: 10
+            }
+            .describe()
+            .1,
+            Some(4096)
+        );
+        assert_eq!(FdtError::BadBlock(Block::Strings).describe().1, None);
+        assert!(!FdtError::Truncated.describe().0.is_empty());
+    }
+}
