@@ -27,8 +27,8 @@ pub trait Core: Sync {
     fn fast_call(&self, regs: &mut Regs);
     /// Serves one yielding call on the current secure thread.
     fn yielding_call(&self, args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4];
-    /// Writes one console line.
-    fn log(&self, level: Level, args: core::fmt::Arguments<'_>);
+    /// Writes one console line made of `pieces`.
+    fn log(&self, level: Level, pieces: &[oxtee_log_line::Piece<'_>]);
 }
 
 #[cfg(target_os = "none")]

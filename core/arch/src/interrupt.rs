@@ -48,7 +48,10 @@ pub fn init_this_cpu() {
         .redistributor_offset(sysreg::mpidr_el1())
         .and_then(|rd| g.claim_private_secure(rd, SECURE_TIMER_INTID, SECURE_PRIORITY));
     if let Err(e) = claimed {
-        crate::log::error!("secure timer interrupt not claimed: {:?}", e);
+        crate::log::error!(
+            "secure timer interrupt not claimed: ",
+            crate::log::described(e.describe())
+        );
     }
 }
 
@@ -59,7 +62,10 @@ pub struct AsyncNotifIrq;
 impl oxtee_kernel::notif::NotifIrq for AsyncNotifIrq {
     fn raise(&self) {
         if let Err(e) = gic().set_pending(oxtee_qemu_virt::intid::ASYNC_NOTIF) {
-            crate::log::error!("async notification interrupt: {:?}", e);
+            crate::log::error!(
+                "async notification interrupt: ",
+                crate::log::described(e.describe())
+            );
         }
     }
 }

@@ -1,16 +1,21 @@
 //! Console lines of this crate, written through the image's [`crate::hooks::Core::log`].
 
 pub use crate::hooks::Level;
+pub use oxtee_log_line::{described, hex, Piece};
 
 /// Writes one line through the image's console.
 #[cfg(target_os = "none")]
-pub fn log(level: Level, args: core::fmt::Arguments<'_>) {
-    crate::hooks::core_hooks().log(level, args);
+pub fn log(level: Level, pieces: &[Piece<'_>]) {
+    crate::hooks::core_hooks().log(level, pieces);
 }
 
+/// `error!("text ", value, " more text", hex(addr))`: one error line, its
+/// pieces as `oxtee_log_line::pieces!` takes them.
 #[cfg(target_os = "none")]
 macro_rules! error {
-    ($($arg:tt)*) => { $crate::log::log($crate::log::Level::Error, format_args!($($arg)*)) };
+    ($($arg:expr),* $(,)?) => {
+        $crate::log::log($crate::log::Level::Error, ::oxtee_log_line::pieces![$($arg),*])
+    };
 }
 #[cfg(target_os = "none")]
 pub(crate) use error;

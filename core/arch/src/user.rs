@@ -67,7 +67,7 @@ fn with_kept_tables(
         }
     };
     r.map_err(|e| {
-        error!("TA parameter map: {:?}", e);
+        error!("TA parameter map: ", crate::log::described(e.describe()));
         TeeError::BAD_PARAMETERS
     })
 }
@@ -76,7 +76,7 @@ impl UserCpu {
     /// See `UserHw::read`.
     pub fn read(&self, pa: u64, dst: &mut [u8]) -> Result<(), TeeError> {
         if !frames_range(pa, dst.len() as u64) {
-            error!("TA read outside the frame pool: {:#x}", pa);
+            error!("TA read outside the frame pool: ", crate::log::hex(pa));
             return Err(TeeError::GENERIC);
         }
         // SAFETY: checked above to lie in the TA frame pool, identity mapped RW for the kernel; copied, never referenced.
@@ -87,7 +87,7 @@ impl UserCpu {
     /// See `UserHw::write`.
     pub fn write(&self, pa: u64, src: &[u8]) -> Result<(), TeeError> {
         if !frames_range(pa, src.len() as u64) {
-            error!("TA write outside the frame pool: {:#x}", pa);
+            error!("TA write outside the frame pool: ", crate::log::hex(pa));
             return Err(TeeError::GENERIC);
         }
         // SAFETY: as in `read`; the frames belong to the TA runtime, which owns this write.
@@ -98,7 +98,7 @@ impl UserCpu {
     /// See `UserHw::zero`.
     pub fn zero(&self, pa: u64, len: u64) -> Result<(), TeeError> {
         if !frames_range(pa, len) {
-            error!("TA zero outside the frame pool: {:#x}", pa);
+            error!("TA zero outside the frame pool: ", crate::log::hex(pa));
             return Err(TeeError::GENERIC);
         }
         // SAFETY: as in `write`.
@@ -109,7 +109,7 @@ impl UserCpu {
     /// See `UserHw::sync_code`.
     pub fn sync_code(&self, pa: u64, len: u64) {
         if !frames_range(pa, len) {
-            error!("TA code sync outside the frame pool: {:#x}", pa);
+            error!("TA code sync outside the frame pool: ", crate::log::hex(pa));
             return;
         }
         // The frames may have held another TA's code, fetched on any CPU
@@ -139,7 +139,7 @@ impl UserCpu {
         let kroot = crate::mmu::kernel_root().ok_or(TeeError::BAD_STATE)?;
         build_user_window_with_leaves(kroot, TA_WINDOW, maps, leaves, tables, arena.start())
             .map_err(|e| {
-                error!("TA map: {:?}", e);
+                error!("TA map: ", crate::log::described(e.describe()));
                 TeeError::OUT_OF_MEMORY
             })
     }
@@ -186,7 +186,10 @@ impl UserCpu {
         let kernel_ttbr0 = crate::mmu::kernel_ttbr0();
         // Only roots `build_tables` put in TA frames, over the kernel's map.
         if kernel_ttbr0 == 0 || !frames_range(ttbr0 & oxtee_mm::desc::ADDR_MASK, 4096) {
-            error!("TA run with a root outside the frame pool: {:#x}", ttbr0);
+            error!(
+                "TA run with a root outside the frame pool: ",
+                crate::log::hex(ttbr0)
+            );
             return Trap::Fault { esr: 0, far: 0 };
         }
         let asid = ttbr0 & (0xffff << 48);

@@ -77,6 +77,7 @@ mod hw {
     use oxtee_drivers::cfi_flash::CfiFlash;
     use oxtee_drivers::mmio::Mmio;
     use oxtee_flash_counter::CfiSector;
+    use oxtee_log_line::hex;
     use oxtee_qemu_virt::secure_os::{FLASH_SECTOR_SIZE, ROLLBACK_ANCHOR_FLASH};
     use oxtee_storage::RollbackAnchor;
     use spin::{Mutex, Once};
@@ -112,9 +113,11 @@ mod hw {
         });
         match anchor {
             Some(_) => info!(
-                "rollback anchor: secure flash {:#x}..{:#x}, read at first use",
-                ROLLBACK_ANCHOR_FLASH.base,
-                ROLLBACK_ANCHOR_FLASH.end()
+                "rollback anchor: secure flash ",
+                hex(ROLLBACK_ANCHOR_FLASH.base as u64),
+                "..",
+                hex(ROLLBACK_ANCHOR_FLASH.end() as u64),
+                ", read at first use"
             ),
             None => error!("rollback anchor: no flash sectors"),
         }
@@ -145,8 +148,8 @@ mod hw {
             let v = with_anchor(|a| a.map_or(Err(TeeError::STORAGE_NOT_AVAILABLE), |a| a.get()));
             if !REPORTED.swap(true, Ordering::Relaxed) {
                 match v {
-                    Ok(v) => info!("rollback anchor: {}", v),
-                    Err(e) => error!("rollback anchor unreadable: {:#x}", e.code()),
+                    Ok(v) => info!("rollback anchor: ", v),
+                    Err(e) => error!("rollback anchor unreadable: ", hex(e.code())),
                 }
             }
             v
@@ -185,13 +188,18 @@ mod hw {
             });
             match r {
                 Ok((was, now)) if now == was + 1 => info!(
-                    "rollback anchor self-check: {} -> {} ok ({} us)",
+                    "rollback anchor self-check: ",
                     was,
+                    " -> ",
                     now,
-                    micros().saturating_sub(start)
+                    " ok (",
+                    micros().saturating_sub(start),
+                    " us)"
                 ),
-                Ok((was, now)) => error!("rollback anchor self-check: {} -> {} wrong", was, now),
-                Err(e) => error!("rollback anchor self-check failed: {:#x}", e.code()),
+                Ok((was, now)) => {
+                    error!("rollback anchor self-check: ", was, " -> ", now, " wrong")
+                }
+                Err(e) => error!("rollback anchor self-check failed: ", hex(e.code())),
             }
         });
     }

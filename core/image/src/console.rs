@@ -1,8 +1,6 @@
 //! Secure console on UART1, shared with EL3 (same device, line-buffered
 //! writes under a lock).
 
-use core::fmt::{self, Write};
-
 use oxtee_drivers::mmio::Mmio;
 use oxtee_drivers::pl011::Pl011;
 use oxtee_qemu_virt::SECURE_UART;
@@ -21,18 +19,30 @@ pub use oxtee_arch::log::Level;
 /// Messages above this level are dropped.
 pub const LOG_LEVEL: Level = Level::Info;
 
-/// Prints one log line.
-pub fn log(level: Level, args: fmt::Arguments<'_>) {
+/// Prints one log line made of `pieces` (no `core::fmt`: see `oxtee-log-line`).
+pub fn log(level: Level, pieces: &[oxtee_log_line::Piece<'_>]) {
     if level > LOG_LEVEL {
         return;
     }
     let tag = match level {
-        Level::Error => 'E',
-        Level::Info => 'I',
-        Level::Debug => 'D',
+        Level::Error => b'E',
+        Level::Info => b'I',
+        Level::Debug => b'D',
     };
     let mut uart = UART.lock();
-    let _ = writeln!(uart, "{}/oxtee: {}", tag, args);
+    uart.write_bytes(&[tag, b'/']);
+    uart.write_str("oxtee: ");
+    oxtee_log_line::write(pieces, &mut |b| uart.write_bytes(b));
+    uart.write_str("\n");
+}
+
+/// The panic's message, file and line (`core-debug` only: the one use of
+/// `core::fmt` in the image, for the messages the panic sites carry).
+#[cfg(feature = "core-debug")]
+pub fn panic_message(info: &core::panic::PanicInfo<'_>) {
+    use core::fmt::Write;
+    let mut uart = UART.lock();
+    let _ = writeln!(uart, "E/oxtee: PANIC: {}", info);
 }
 
 /// Writes the panic line of a core built without `core-debug`: no message, no
@@ -52,11 +62,18 @@ pub fn panic_line(return_addresses: &[u64]) {
     uart.write_str("\n");
 }
 
+/// `info!("text ", value, " more text", hex(addr))`: one line, its pieces
+/// as `oxtee_log_line::pieces!` takes them (`hex`, `described`, `Uuid`).
 macro_rules! info {
-    ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Info, format_args!($($arg)*)) };
+    ($($arg:expr),* $(,)?) => {
+        $crate::console::log($crate::console::Level::Info, ::oxtee_log_line::pieces![$($arg),*])
+    };
 }
+/// As `info!`, an error line.
 macro_rules! error {
-    ($($arg:tt)*) => { $crate::console::log($crate::console::Level::Error, format_args!($($arg)*)) };
+    ($($arg:expr),* $(,)?) => {
+        $crate::console::log($crate::console::Level::Error, ::oxtee_log_line::pieces![$($arg),*])
+    };
 }
 pub(crate) use error;
 pub(crate) use info;

@@ -123,8 +123,18 @@ impl Accelerator for CryptoExt {
 pub fn init() {
     let f = Features::detect();
     info!(
-        "Crypto Extensions: AES {}, PMULL {}, SHA-1 {}, SHA-256 {}, SHA-512 {}, SHA-3 {}",
-        f.aes, f.pmull, f.sha1, f.sha256, f.sha512, f.sha3
+        "Crypto Extensions: AES ",
+        f.aes,
+        ", PMULL ",
+        f.pmull,
+        ", SHA-1 ",
+        f.sha1,
+        ", SHA-256 ",
+        f.sha256,
+        ", SHA-512 ",
+        f.sha512,
+        ", SHA-3 ",
+        f.sha3
     );
     if f == Features::default() {
         return;
@@ -132,8 +142,8 @@ pub fn init() {
     let ext = CRYPTO_EXT.call_once(|| CryptoExt(f));
     if let Err(which) = accel::self_test(ext) {
         error!(
-            "Crypto Extensions self test failed ({}): software crypto only",
-            which
+            "Crypto Extensions self test failed (",
+            which, "): software crypto only"
         );
         return;
     }
@@ -143,8 +153,8 @@ pub fn init() {
         Err(which) => {
             accel::withdraw();
             error!(
-                "Crypto Extensions known-answer test failed ({}): software crypto only",
-                which
+                "Crypto Extensions known-answer test failed (",
+                which, "): software crypto only"
             );
         }
     }

@@ -46,8 +46,8 @@ pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
     drop(seeds);
     if handed > 0 {
         info!(
-            "DT: {} seed(s) replaced with fresh ones for the normal world",
-            handed
+            "DT: ",
+            handed, " seed(s) replaced with fresh ones for the normal world"
         );
     }
     // The whole of the core's TZDRAM, as OP-TEE's `optee_core` node: Linux

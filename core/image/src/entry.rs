@@ -2,6 +2,7 @@
 //! boot, the wiring of the kernel, and the image's global state.
 
 use alloc::sync::Arc;
+use oxtee_log_line::{described, hex};
 
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
@@ -82,7 +83,7 @@ fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kern
     add(Arc::new(StatsPta::new(stats)));
     add(Arc::new(SocketPta));
     let ta_keys = crate::ta_keys::trusted();
-    info!("{} key(s) trusted for TA signatures", ta_keys.len());
+    info!(ta_keys.len(), " key(s) trusted for TA signatures");
     if crate::machine::MACHINE.hw_unique_key().is_test_key {
         info!("hardware unique key: the platform's is a public test key (storage keys not secret)");
     }
@@ -113,7 +114,7 @@ impl Core for Image {
     }
 
     fn cpu_on(&self, cpu: usize) {
-        info!("secondary CPU {} ready", cpu);
+        info!("secondary CPU ", cpu, " ready");
         if mark_started() {
             crate::anchor::self_check();
         }
@@ -132,8 +133,8 @@ impl Core for Image {
         serve_call(args, rpc)
     }
 
-    fn log(&self, level: crate::console::Level, args: core::fmt::Arguments<'_>) {
-        crate::console::log(level, args);
+    fn log(&self, level: crate::console::Level, pieces: &[oxtee_log_line::Piece<'_>]) {
+        crate::console::log(level, pieces);
     }
 }
 
@@ -143,27 +144,29 @@ fn cold_boot(dtb: u64) -> bool {
         return false;
     }
     info!(
-        "oxtee {} (QEMU virt) starting, DT at {:#x}",
+        "oxtee ",
         env!("CARGO_PKG_VERSION"),
-        dtb
+        " (QEMU virt) starting, DT at ",
+        hex(dtb)
     );
     match crate::dt::update(dtb) {
         Ok(crate::dt::FromDt { ram, rng, cpus }) => {
             crate::memory::set_ns_ram(ram.clone());
-            info!("normal-world RAM {:#x}..{:#x}", ram.start, ram.end);
+            info!("normal-world RAM ", hex(ram.start), "..", hex(ram.end));
             // The flash anchor waits for every CPU to leave the boot flash:
             // only for those the machine has (one with `-smp 1`).
             match cpus {
                 Some(mask) if oxtee_arch::cpu::set_present(mask) => {
-                    info!("CPUs in the DT: {:#x}", mask)
+                    info!("CPUs in the DT: ", hex(mask))
                 }
                 _ => error!(
-                    "no usable CPU list in the DT: waiting for {} CPUs",
-                    oxtee_arch::cpu::MAX_CPUS
+                    "no usable CPU list in the DT: waiting for ",
+                    oxtee_arch::cpu::MAX_CPUS,
+                    " CPUs"
                 ),
             }
             if let Err(e) = oxtee_arch::mmu::build_tables(ram.clone()) {
-                error!("cannot build translation tables: {:?}", e);
+                error!("cannot build translation tables: ", described(e.describe()));
                 return false;
             }
             oxtee_arch::mmu::enable_this_cpu();
@@ -175,7 +178,7 @@ fn cold_boot(dtb: u64) -> bool {
             KERNEL.call_once(|| build_kernel(ram, rng));
         }
         Err(e) => {
-            error!("cannot update the DT: {}", e);
+            error!("cannot update the DT: ", described(e.describe()));
             return false;
         }
     }
@@ -195,7 +198,7 @@ static NOTIF: Notifications = Notifications::new();
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     #[cfg(feature = "core-debug")]
-    error!("PANIC: {}", info);
+    crate::console::panic_message(info);
     #[cfg(not(feature = "core-debug"))]
     let _ = info;
     let mut stack = [0u64; 12];

@@ -15,7 +15,7 @@ use oxtee_storage::RollbackAnchor;
 use spin::Once;
 use supplicant_proto::tee_error::TeeError;
 
-use crate::console::{error, info};
+use crate::console::error;
 
 /// The core's random source (the RNG PTA's DRBG), set at boot.
 static RNG: Once<Arc<SharedRng>> = Once::new();
@@ -115,8 +115,8 @@ impl UserHw for Machine {
         })
     }
 
-    fn log(&self, args: core::fmt::Arguments<'_>) {
-        info!("{}", args);
+    fn log(&self, pieces: &[oxtee_log_line::Piece<'_>]) {
+        crate::console::log(crate::console::Level::Info, pieces);
     }
 
     fn hw_unique_key(&self) -> HwUniqueKey {

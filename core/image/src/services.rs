@@ -49,11 +49,13 @@ pub fn seed_rng(seeds: &[BootSeed<'_>]) -> Option<SharedRng> {
         r => r,
     };
     match &rng {
-        Ok(r) if r.has_source() => info!("RNG: RNDR and {} byte(s) of boot seed", seed_bytes),
-        Ok(_) => info!("RNG: {} byte(s) of boot seed, no RNDR", seed_bytes),
+        Ok(r) if r.has_source() => {
+            info!("RNG: RNDR and ", seed_bytes, " byte(s) of boot seed")
+        }
+        Ok(_) => info!("RNG: ", seed_bytes, " byte(s) of boot seed, no RNDR"),
         Err(_) => error!(
-            "no entropy source (no RNDR, {} byte(s) of DT rng-seed): no RNG PTA, TA random and TA loading fail",
-            seed_bytes
+            "no entropy source (no RNDR, ",
+            seed_bytes, " byte(s) of DT rng-seed): no RNG PTA, TA random and TA loading fail"
         ),
     }
     rng.ok()

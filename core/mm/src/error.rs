@@ -68,6 +68,29 @@ pub enum MmError {
     },
 }
 
+impl MmError {
+    /// What went wrong and the address (size, ASID) it is about: the console
+    /// line of the core, which prints without `core::fmt`.
+    pub fn describe(&self) -> (&'static str, Option<u64>) {
+        match *self {
+            Self::Unaligned { addr } => ("address not 4 KiB aligned", Some(addr)),
+            Self::InvalidRange { start, .. } => ("empty range starting at", Some(start)),
+            Self::OutOfRange { end } => ("region end beyond the VA space", Some(end)),
+            Self::Overlap { addr } => ("address mapped twice", Some(addr)),
+            Self::OutOfTables => ("translation table arena exhausted", None),
+            Self::OutsideWindow { start, .. } => {
+                ("user mapping outside the user window", Some(start))
+            }
+            Self::WindowInUse { addr } => ("kernel root already maps the 1 GiB at", Some(addr)),
+            Self::PaOutOfRange { end } => ("physical range end beyond 48 bits", Some(end)),
+            Self::BadAsid { asid } => ("ASID does not fit in 8 bits", Some(u64::from(asid))),
+            Self::Executable { addr } => ("executable page asked for", Some(addr)),
+            Self::NotMapped { addr } => ("page not mapped", Some(addr)),
+            Self::BadPaRange { bits } => ("no IPS encoding for the PA size", Some(u64::from(bits))),
+        }
+    }
+}
+
 impl fmt::Display for MmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -91,5 +114,28 @@ impl fmt::Display for MmError {
             Self::NotMapped { addr } => write!(f, "page {addr:#x} is not mapped"),
             Self::BadPaRange { bits } => write!(f, "no IPS encoding for {bits}-bit PAs"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MmError;
+
+    #[test]
+    fn describe_names_the_address() {
+        assert_eq!(
+            MmError::NotMapped { addr: 0x4000 }.describe(),
+            ("page not mapped", Some(0x4000))
+        );
+        assert_eq!(
+            MmError::InvalidRange {
+                start: 0x2000,
+                end: 0x1000
+            }
+            .describe(),
+            ("empty range starting at", Some(0x2000))
+        );
+        assert_eq!(MmError::BadAsid { asid: 300 }.describe().1, Some(300));
+        assert_eq!(MmError::OutOfTables.describe().1, None);
     }
 }

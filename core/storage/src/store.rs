@@ -12,8 +12,6 @@
 //! is open, and any error drops the cached state so the next call reloads
 //! it from the last commit on disk.
 
-use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
 use oxtee_vec_map::VecMap;
 
@@ -81,8 +79,32 @@ fn write_content(
     Ok(())
 }
 
-fn file_name(num: u32) -> String {
-    format!("/{num:x}")
+/// An object's file name in the REE FS: `/` and its number in lower-case
+/// hex, built on the stack (no allocation, no `core::fmt`).
+struct FileName {
+    buf: [u8; 9],
+    len: usize,
+}
+
+impl core::ops::Deref for FileName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // ASCII by construction.
+        core::str::from_utf8(self.buf.get(..self.len).unwrap_or(&[])).unwrap_or("")
+    }
+}
+
+fn file_name(num: u32) -> FileName {
+    let mut buf = [0u8; 9];
+    buf[0] = b'/';
+    let digits = (32 - (num | 1).leading_zeros()).div_ceil(4) as usize;
+    for (i, b) in buf[1..=digits].iter_mut().rev().enumerate() {
+        *b = b"0123456789abcdef"[((num >> (4 * i)) & 0xf) as usize];
+    }
+    FileName {
+        buf,
+        len: 1 + digits,
+    }
 }
 
 /// The loaded `dirf.db`.
@@ -744,5 +766,31 @@ impl ReeStore {
             let _ = self.ready(env, f);
             let _ = self.finish(env, Ok(()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn file_names_are_slash_and_hex() {
+        for num in [
+            0u32,
+            1,
+            9,
+            0xa,
+            0xf,
+            0x10,
+            0xff,
+            0x100,
+            0xabcd,
+            0x1000_0000,
+            u32::MAX,
+        ] {
+            assert_eq!(&*file_name(num), alloc::format!("/{num:x}"));
+        }
+        assert_eq!(&*file_name(0), "/0");
+        assert_eq!(&*file_name(u32::MAX), "/ffffffff");
     }
 }

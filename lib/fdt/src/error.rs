@@ -76,6 +76,42 @@ pub enum FdtError {
     },
 }
 
+impl FdtError {
+    /// What went wrong and the value (magic, version, offset, size) it is
+    /// about: the console line of the core, which prints without `core::fmt`.
+    pub fn describe(&self) -> (&'static str, Option<u64>) {
+        match *self {
+            Self::Truncated => ("device tree truncated", None),
+            Self::BadAddress => ("device tree address misaligned or outside its memory", None),
+            Self::BadMagic(m) => ("bad device tree magic", Some(u64::from(m))),
+            Self::UnsupportedVersion { version, .. } => {
+                ("unsupported device tree version", Some(u64::from(version)))
+            }
+            Self::BadBlock(_) => ("device tree block out of bounds or misaligned", None),
+            Self::BlocksOverlap(..) => ("device tree blocks overlap", None),
+            Self::UnterminatedReservations => ("memory reservation block not terminated", None),
+            Self::BadToken { offset, .. } => {
+                ("unexpected token at structure offset", Some(offset as u64))
+            }
+            Self::UnexpectedEnd => ("structure block ends early", None),
+            Self::UnterminatedName(_) => ("unterminated name in a device tree block", None),
+            Self::BadName => ("invalid node or property name", None),
+            Self::BadStringOffset(o) => ("string offset out of bounds", Some(u64::from(o))),
+            Self::TooDeep => ("nodes nested too deeply", None),
+            Self::NodeNotFound => ("node not found", None),
+            Self::BadPath => ("invalid node path", None),
+            Self::NodeExists => ("node already exists", None),
+            Self::BadValue => ("invalid property value", None),
+            Self::CellOverflow => ("value does not fit in the cells", None),
+            Self::TooLarge => ("device tree too large", None),
+            Self::NoSpace { needed, .. } => (
+                "device tree buffer too small, bytes needed",
+                Some(needed as u64),
+            ),
+        }
+    }
+}
+
 impl fmt::Display for FdtError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -120,3 +156,27 @@ impl fmt::Display for FdtError {
 }
 
 impl core::error::Error for FdtError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{Block, FdtError};
+
+    #[test]
+    fn describe_keeps_the_value() {
+        assert_eq!(
+            FdtError::BadMagic(0x1234).describe(),
+            ("bad device tree magic", Some(0x1234))
+        );
+        assert_eq!(
+            FdtError::NoSpace {
+                needed: 4096,
+                available: 10
+            }
+            .describe()
+            .1,
+            Some(4096)
+        );
+        assert_eq!(FdtError::BadBlock(Block::Strings).describe().1, None);
+        assert!(!FdtError::Truncated.describe().0.is_empty());
+    }
+}

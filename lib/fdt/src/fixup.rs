@@ -1,7 +1,7 @@
 //! The device-tree changes the EL3 firmware makes before booting the secure OS and Linux:
 //! `/psci`, CPU enable methods, `/chosen`, and extra `/reserved-memory` regions.
 
-use alloc::format;
+use alloc::string::String;
 
 use crate::cells;
 use crate::tree::{check_node_name, Fdt};
@@ -158,7 +158,7 @@ fn reserve_regions(
             return Err(FdtError::BadName);
         }
         let reg = cells::encode_reg(r.base, r.size, ac, sc)?;
-        let name = format!("{}@{:x}", r.name, r.base);
+        let name = unit_name(r.name, r.base);
         let node = match rm.child_mut(&name) {
             Some(n) => n,
             None => rm.add_child(&name)?,
@@ -194,4 +194,34 @@ pub fn announce_optee(
     reserve_regions(&mut work, reserved)?;
     *fdt = work;
     Ok(())
+}
+
+/// `name@<base in lower-case hex>`, built by hand: the core's image has no
+/// `core::fmt`.
+fn unit_name(name: &str, base: u64) -> String {
+    let digits = (64 - (base | 1).leading_zeros()).div_ceil(4);
+    let mut s = String::with_capacity(name.len() + 1 + digits as usize);
+    s.push_str(name);
+    s.push('@');
+    for i in (0..digits).rev() {
+        s.push(char::from(
+            b"0123456789abcdef"[((base >> (4 * i)) & 0xf) as usize],
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_name;
+
+    #[test]
+    fn unit_names_are_lower_hex() {
+        for base in [0u64, 1, 0xf, 0x10, 0xe10_0000, 0x4000_0000, u64::MAX] {
+            assert_eq!(
+                unit_name("optee_core", base),
+                alloc::format!("optee_core@{base:x}")
+            );
+        }
+    }
 }

@@ -83,7 +83,12 @@ impl<Io: RegisterIo> Pl011<Io> {
 
     /// Sends `s`, turning every `\n` into `\r\n`.
     pub fn write_str(&mut self, s: &str) {
-        for byte in s.bytes() {
+        self.write_bytes(s.as_bytes());
+    }
+
+    /// Sends `bytes`, turning every `\n` into `\r\n`.
+    pub fn write_bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
             if byte == b'\n' {
                 self.putc(b'\r');
             }

@@ -93,7 +93,7 @@ impl UserHw for Hw {
         buf.fill(0x5a);
         Ok(())
     }
-    fn log(&self, _: core::fmt::Arguments<'_>) {}
+    fn log(&self, _: &[oxtee_log_line::Piece<'_>]) {}
     fn hw_unique_key(&self) -> super::hw::HwUniqueKey {
         super::hw::HwUniqueKey::TEST
     }

@@ -170,8 +170,8 @@ pub trait UserHw: Sync {
     /// Fills `buf` from the core's random source, or fails when there is
     /// none (the caller must then fail too: never use `buf`).
     fn random(&self, buf: &mut [u8]) -> Result<(), NoEntropy>;
-    /// Writes a line on the secure console.
-    fn log(&self, args: core::fmt::Arguments<'_>);
+    /// Writes a line made of `pieces` on the secure console.
+    fn log(&self, pieces: &[oxtee_log_line::Piece<'_>]);
     /// The platform's hardware unique key.
     fn hw_unique_key(&self) -> HwUniqueKey;
     /// A counter only the secure world advances (secure flash, RPMB), which

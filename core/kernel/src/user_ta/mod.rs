@@ -891,13 +891,17 @@ fn run_loop(
                 cx.rpc.rpc(oxtee_thread::RpcKind::ForeignIntr);
             }
             Trap::Fault { esr, far } => {
-                cx.hw.log(format_args!(
-                    "TA {:02x?} fault: ESR {:#x} FAR {:#x} ELR {:#x}",
-                    &inst.uuid[..4],
-                    esr,
-                    far,
-                    ctx.regs.elr
-                ));
+                use oxtee_log_line::hex;
+                cx.hw.log(oxtee_log_line::pieces![
+                    "TA ",
+                    oxtee_log_line::Uuid(inst.uuid),
+                    " fault: ESR ",
+                    hex(esr),
+                    " FAR ",
+                    hex(far),
+                    " ELR ",
+                    hex(ctx.regs.elr)
+                ]);
                 return Err(Exit::Dead);
             }
         }

@@ -712,7 +712,7 @@ mod tests {
             buf.fill(7);
             Ok(())
         }
-        fn log(&self, _args: core::fmt::Arguments<'_>) {}
+        fn log(&self, _pieces: &[oxtee_log_line::Piece<'_>]) {}
         fn hw_unique_key(&self) -> crate::user_ta::hw::HwUniqueKey {
             crate::user_ta::hw::HwUniqueKey::TEST
         }

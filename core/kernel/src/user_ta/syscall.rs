@@ -4,6 +4,7 @@
 
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
+use oxtee_log_line::{hex, pieces, Piece};
 use supplicant_proto::tee_error::{Origin, TeeError};
 
 use oxtee_pta::{ClientIdentity, Params, Uuid};
@@ -43,14 +44,18 @@ pub fn dispatch(
     let r: Result<(), TeeError> = match nr {
         Sysnum::Return => return Flow::Return(a[0]),
         Sysnum::Panic => {
-            cx.hw.log(format_args!("TA panicked with code {:#x}", a[0]));
+            cx.hw.log(pieces!["TA panicked with code ", hex(a[0])]);
             return Flow::Kill;
         }
         Sysnum::Log => {
             let line = UserSlice::new(a[0], a[1]).prefix(MAX_LOG);
             if let Ok(text) = line.read(&ctx.space, cx.hw) {
-                let s = core::str::from_utf8(&text).unwrap_or("<binary>");
-                cx.hw.log(format_args!("{}", s.trim_end()));
+                // The TA's bytes as they are, less the line end the console adds.
+                let end = text
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .map_or(0, |i| i + 1);
+                cx.hw.log(&[Piece::Bytes(&text[..end])]);
             }
             Ok(())
         }
@@ -93,7 +98,7 @@ pub fn dispatch(
         // is gone in 4.5.
         _ => {
             cx.hw
-                .log(format_args!("TA system call {} not supported", nr.name()));
+                .log(pieces!["TA system call ", nr.name(), " not supported"]);
             Err(TeeError::NOT_SUPPORTED)
         }
     };
@@ -102,18 +107,26 @@ pub fn dispatch(
         Err(e) => e.code(),
     };
     if TRACE {
-        cx.hw.log(format_args!(
-            "TA syscall {} ({:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}) -> {:#x}",
+        cx.hw.log(pieces![
+            "TA syscall ",
             nr.name(),
-            a[0],
-            a[1],
-            a[2],
-            a[3],
-            a[4],
-            a[5],
-            a[6],
-            code
-        ));
+            " (",
+            hex(a[0]),
+            ", ",
+            hex(a[1]),
+            ", ",
+            hex(a[2]),
+            ", ",
+            hex(a[3]),
+            ", ",
+            hex(a[4]),
+            ", ",
+            hex(a[5]),
+            ", ",
+            hex(a[6]),
+            ") -> ",
+            hex(code)
+        ]);
     }
     done(ctx, code)
 }

@@ -521,8 +521,13 @@ impl UserHw for FakeHw {
         buf.fill(0);
         Ok(())
     }
-    fn log(&self, args: core::fmt::Arguments<'_>) {
-        self.log.lock().unwrap().push(args.to_string());
+    fn log(&self, pieces: &[oxtee_log_line::Piece<'_>]) {
+        let mut line = Vec::new();
+        oxtee_log_line::write(pieces, &mut |b| line.extend_from_slice(b));
+        self.log
+            .lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(&line).into_owned());
     }
     fn hw_unique_key(&self) -> oxtee_kernel::user_ta::hw::HwUniqueKey {
         oxtee_kernel::user_ta::hw::HwUniqueKey::TEST

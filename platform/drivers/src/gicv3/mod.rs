@@ -117,6 +117,19 @@ pub enum GicError {
     Timeout,
 }
 
+impl GicError {
+    /// What went wrong and the INTID, MPIDR or offset it is about: the
+    /// console line of the core, which prints without `core::fmt`.
+    pub fn describe(&self) -> (&'static str, Option<u64>) {
+        match *self {
+            Self::InvalidIntid(i) => ("invalid INTID", Some(u64::from(i))),
+            Self::RedistributorNotFound(m) => ("no redistributor for MPIDR", Some(m)),
+            Self::InvalidRedistributor(o) => ("no redistributor frame at offset", Some(o as u64)),
+            Self::Timeout => ("GIC register write timed out", None),
+        }
+    }
+}
+
 /// Interrupt group and security.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {

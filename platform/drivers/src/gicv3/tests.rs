@@ -283,3 +283,16 @@ fn claim_private_secure_changes_only_its_intid() {
     assert!(gic.claim_private_secure(GICR_STRIDE, 32, 0x10).is_err());
     assert!(gic.claim_private_secure(GICR_STRIDE + 4, 29, 0x10).is_err());
 }
+
+#[test]
+fn errors_describe_their_value() {
+    assert_eq!(
+        GicError::InvalidIntid(1020).describe(),
+        ("invalid INTID", Some(1020))
+    );
+    assert_eq!(
+        GicError::RedistributorNotFound(0x8000_0101).describe().1,
+        Some(0x8000_0101)
+    );
+    assert_eq!(GicError::Timeout.describe().1, None);
+}

@@ -342,9 +342,11 @@ fn with_store<R>(
                         let now = sh.rpmb.as_deref().and_then(RpmbStore::anchored);
                         if let (false, Some(v @ 1..)) = (sh.rpmb_anchor_seen, now) {
                             sh.rpmb_anchor_seen = true;
-                            cx.hw.log(format_args!(
-                                "storage: REE FS anchored in RPMB too (counter {v})"
-                            ));
+                            cx.hw.log(oxtee_log_line::pieces![
+                                "storage: REE FS anchored in RPMB too (counter ",
+                                v,
+                                ")"
+                            ]);
                         }
                         r
                     }
@@ -457,9 +459,9 @@ fn build(hw: &dyn UserHw) -> Slot {
     let huk = hw.hw_unique_key();
     let may_program_key = hw.rpmb_key_write_allowed();
     if may_program_key {
-        hw.log(format_args!(
+        hw.log(oxtee_log_line::pieces![
             "RPMB: a blank device gets its key through the normal world (insecure: test platforms only)"
-        ));
+        ]);
     }
     match ReeStore::new(&huk.key) {
         Ok(store) => Slot::Ready(Shared {
@@ -472,7 +474,11 @@ fn build(hw: &dyn UserHw) -> Slot {
             pobjs: Pobjs::default(),
         }),
         Err(e) => {
-            hw.log(format_args!("secure storage unavailable ({:#x})", e.code()));
+            hw.log(oxtee_log_line::pieces![
+                "secure storage unavailable (",
+                oxtee_log_line::hex(e.code()),
+                ")"
+            ]);
             Slot::Failed
         }
     }
