@@ -97,8 +97,10 @@ pub fn dispatch(
         // Cache maintenance comes with its own work; the deprecated SE API
         // is gone in 4.5.
         _ => {
+            // The number, as OP-TEE logs it: the names would put 2 KB of
+            // strings in the image for this one line.
             cx.hw
-                .log(pieces!["TA system call ", nr.name(), " not supported"]);
+                .log(pieces!["TA system call ", u32::from(nr), " not supported"]);
             Err(TeeError::NOT_SUPPORTED)
         }
     };
