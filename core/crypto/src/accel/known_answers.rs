@@ -139,9 +139,9 @@ fn hmac() -> Check {
 
 // SP 800-38D test cases 4 and 6.
 const GCM_KEY: [u8; 16] = hex("feffe9928665731c6d6a8f9467308308");
-const GCM_PT: [u8; 60] = const {
-    hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39")
-};
+const GCM_PT: [u8; 60] = hex(
+    "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
+);
 const GCM_AAD: [u8; 20] = hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
 
 fn gcm() -> Check {
