@@ -1,13 +1,12 @@
 //! Byte-level content of a tree (OP-TEE's `ree_fs_read/write/truncate`
-//! primitives), with a small cache of verified plaintext blocks so that
-//! partial writes and re-reads need no read RPC.
+//! primitives), over the tree's cache of verified plaintext blocks.
 
 use alloc::vec::Vec;
 
 use supplicant_proto::tee_error::TeeError;
-use zeroize::Zeroizing;
 
 use super::layout::{block_offset, BLOCK_SIZE};
+use super::plain::Plain;
 use super::plan::MAX_WRITE;
 use super::{read_some, FileIo, HashTree};
 use crate::{Entropy, TeeResult};
@@ -31,27 +30,6 @@ fn block_of(pos: u64) -> TeeResult<u32> {
 }
 
 impl HashTree {
-    fn cache_get(&mut self, b: u32) -> Option<&[u8; BLOCK_SIZE]> {
-        let i = self.cache.iter().position(|(k, _)| *k == b)?;
-        // Most recently used last.
-        let e = self.cache.remove(i);
-        self.cache.push(e);
-        self.cache.last().map(|(_, d)| &**d)
-    }
-
-    fn cache_put(&mut self, b: u32, data: &[u8; BLOCK_SIZE]) {
-        if self.cache_cap == 0 {
-            return;
-        }
-        self.cache.retain(|(k, _)| *k != b);
-        if self.cache.len() >= self.cache_cap {
-            self.cache.remove(0);
-        }
-        if self.cache.try_reserve(1).is_ok() {
-            self.cache.push((b, Zeroizing::new(*data)));
-        }
-    }
-
     /// Plaintext of block `b`, from the cache or authenticated from disk.
     fn get_block(
         &mut self,
@@ -59,12 +37,12 @@ impl HashTree {
         b: u32,
         out: &mut [u8; BLOCK_SIZE],
     ) -> TeeResult<()> {
-        if let Some(d) = self.cache_get(b) {
+        if let Some(d) = self.cache.get(b) {
             out.copy_from_slice(d);
             return Ok(());
         }
         self.read_block(io, b, out)?;
-        self.cache_put(b, out);
+        self.cache.put(b, out);
         Ok(())
     }
 
@@ -74,11 +52,10 @@ impl HashTree {
     /// which reports it.
     fn read_ahead(&mut self, io: &mut dyn FileIo, b: u32, last: u32) -> TeeResult<()> {
         let mut run: Vec<(u32, u64)> = Vec::new();
-        let max = READ_AHEAD.min(self.cache_cap);
+        let max = READ_AHEAD.min(self.cache.cap());
         let mut x = b;
         while x <= last && run.len() < max {
-            let busy =
-                self.cache.iter().any(|(k, _)| *k == x) || self.pending.iter().any(|p| p.0 == x);
+            let busy = self.cache.contains(x) || self.pending.iter().any(|p| p.0 == x);
             if busy {
                 break;
             }
@@ -101,7 +78,7 @@ impl HashTree {
             .map_err(|_| TeeError::OUT_OF_MEMORY)?;
         buf.resize((hi - lo) as usize, 0);
         let got = read_some(io, lo, &mut buf)?;
-        let mut block = Zeroizing::new([0u8; BLOCK_SIZE]);
+        let mut block = Plain::new();
         for (x, at) in run {
             let from = (at - lo) as usize;
             match buf.get(from..from + BLOCK_SIZE) {
@@ -111,7 +88,7 @@ impl HashTree {
             if self.open_block(x, &mut block[..]).is_err() {
                 break;
             }
-            self.cache_put(x, &block);
+            self.cache.put(x, &block);
         }
         Ok(())
     }
@@ -129,13 +106,13 @@ impl HashTree {
             _ => 0,
         };
         let mut done = 0usize;
-        let mut block = Zeroizing::new([0u8; BLOCK_SIZE]);
+        let mut block = Plain::new();
         while (done as u64) < avail {
             let p = pos + done as u64;
             let off = (p % BS) as usize;
             let n = (BLOCK_SIZE - off).min((avail - done as u64) as usize);
             let b = block_of(p)?;
-            if !self.cache.iter().any(|(k, _)| *k == b) {
+            if !self.cache.contains(b) {
                 let last = block_of(pos + avail - 1)?;
                 self.read_ahead(io, b, last)?;
             }
@@ -161,7 +138,7 @@ impl HashTree {
         let end = pos.checked_add(len).ok_or(TeeError::BAD_PARAMETERS)?;
         block_of(end)?;
         let old_blocks = self.length.div_ceil(BS);
-        let mut block = Zeroizing::new([0u8; BLOCK_SIZE]);
+        let mut block = Plain::new();
         let mut p = pos;
         while p < end {
             let b = block_of(p)?;
@@ -180,7 +157,7 @@ impl HashTree {
                 }
             }
             self.write_block(io, rng, b, &block)?;
-            self.cache_put(b, &block);
+            self.cache.put(b, &block);
             p += n as u64;
         }
         if end > self.length {
@@ -225,7 +202,7 @@ impl HashTree {
         let b = block_of(len)?;
         self.truncate_nodes(b);
         let count = self.nodes.len() as u64;
-        self.cache.retain(|(k, _)| u64::from(*k) < count);
+        self.cache.retain_below(count);
         self.set_length(len);
         Ok(())
     }

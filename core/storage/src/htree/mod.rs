@@ -6,8 +6,10 @@
 //! error while changing it leaves memory and disk out of step, so callers
 //! drop the tree on error and reload it from the last commit.
 
+mod cache;
 mod content;
 pub(crate) mod layout;
+mod plain;
 mod plan;
 
 use alloc::vec::Vec;
@@ -21,6 +23,7 @@ use zeroize::Zeroizing;
 use crate::crypto::{gcm_decrypt, gcm_encrypt};
 use crate::keys::Tsk;
 use crate::{Entropy, TeeResult};
+use cache::BlockCache;
 use layout::*;
 use plan::Piece;
 
@@ -58,8 +61,7 @@ pub(crate) struct HashTree {
     nodes: Vec<Node>,
     dirty: bool,
     /// Plaintext of recently used blocks (see `content`).
-    cache: Vec<(u32, Zeroizing<[u8; BLOCK_SIZE]>)>,
-    cache_cap: usize,
+    cache: BlockCache,
     /// New block versions not yet written: (block, version, ciphertext).
     pending: Vec<(u32, u8, Vec<u8>)>,
     /// Committed ciphertext of block 0 and its version, when known: lets a
@@ -147,8 +149,7 @@ impl HashTree {
             max_node_id: 0,
             nodes,
             dirty: true,
-            cache: Vec::new(),
-            cache_cap,
+            cache: BlockCache::new(cache_cap),
             pending: Vec::new(),
             ct0: None,
             new_ct0: None,
@@ -226,8 +227,7 @@ impl HashTree {
             max_node_id,
             nodes,
             dirty: false,
-            cache: Vec::new(),
-            cache_cap,
+            cache: BlockCache::new(cache_cap),
             pending: Vec::new(),
             ct0: None,
             new_ct0: None,
