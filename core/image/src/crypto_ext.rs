@@ -1,16 +1,13 @@
 //! The CPU's Armv8 Crypto Extensions (`oxtee_arch::crypto_ext`) as the
-//! crypto crate's accelerator: detected, each routine checked against the
-//! software implementations, installed, then the published vectors run
-//! through the whole modes and hashes on it, once at cold boot. Without the
-//! instructions, or if a check fails, the software implementations stay.
+//! crypto crate's accelerator. Cold boot (`oxtee_core_boot`) checks it
+//! against the software implementations and installs it; its routines run
+//! on every timed path, so they are built here, at the image's level.
 
 use oxtee_arch::crypto_ext::{self as ce, Features, Refused};
 use oxtee_crypto::accel::{
-    self, Accelerator, AesSchedule, Block128, Block64, Busy, GhashKey, KeccakBlocks,
+    Accelerator, AesSchedule, Block128, Block64, Busy, GhashKey, KeccakBlocks,
 };
 use spin::Once;
-
-use crate::console::{error, info};
 
 struct CryptoExt(Features);
 
@@ -118,44 +115,8 @@ impl Accelerator for CryptoExt {
     }
 }
 
-/// Cold boot, primary CPU, before any crypto runs (the normal world has
-/// not run yet, so the FP/SIMD registers are free for the checks).
-pub fn init() {
-    let f = Features::detect();
-    info!(
-        "Crypto Extensions: AES ",
-        f.aes,
-        ", PMULL ",
-        f.pmull,
-        ", SHA-1 ",
-        f.sha1,
-        ", SHA-256 ",
-        f.sha256,
-        ", SHA-512 ",
-        f.sha512,
-        ", SHA-3 ",
-        f.sha3
-    );
-    if f == Features::default() {
-        return;
-    }
-    let ext = CRYPTO_EXT.call_once(|| CryptoExt(f));
-    if let Err(which) = accel::self_test(ext) {
-        error!(
-            "Crypto Extensions self test failed (",
-            which, "): software crypto only"
-        );
-        return;
-    }
-    accel::install(ext);
-    match accel::known_answers() {
-        Ok(()) => info!("Crypto Extensions: self test and known answers passed, in use"),
-        Err(which) => {
-            accel::withdraw();
-            error!(
-                "Crypto Extensions known-answer test failed (",
-                which, "): software crypto only"
-            );
-        }
-    }
+/// The accelerator on this CPU's `features` (cold boot: the boot crate
+/// checks and installs it).
+pub fn accelerator(features: Features) -> &'static dyn Accelerator {
+    CRYPTO_EXT.call_once(|| CryptoExt(features))
 }

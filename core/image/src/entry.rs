@@ -2,28 +2,21 @@
 //! boot, the wiring of the kernel, and the image's global state.
 
 use alloc::sync::Arc;
-use oxtee_log_line::{described, hex};
 
+use oxtee_core_boot::{Board, Services};
 use oxtee_kernel::call::{yielding_call, Kernel};
 use oxtee_kernel::fast::{fast_call, Config, Regs};
 use oxtee_kernel::notif::Notifications;
 use oxtee_kernel::rpc::Rpc;
-use oxtee_kernel::user_ta::hw::UserHw;
-use oxtee_pta::invoke_tests::InvokeTestsPta;
-use oxtee_pta::rng::{RngPta, SharedRng};
-use oxtee_pta::socket::SocketPta;
-use oxtee_pta::stats::StatsPta;
-use oxtee_pta::system::SystemPta;
-use oxtee_pta::PtaRegistry;
+use oxtee_pta::rng::EntropySource;
 use oxtee_qemu_virt::secure_os::THREAD_COUNT;
-use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
 use spin::Once;
 
 use oxtee_arch::cpu::mark_started;
 use oxtee_arch::hooks::Core;
 
-use crate::console::{error, info};
-use crate::services::{CoreRwLock, CoreStats, CoreTests};
+use crate::console::info;
+use crate::services::{CoreRwLock, CoreStats, CoreTests, Rndr};
 
 const CONFIG: Config = Config {
     revision: (0, 1),
@@ -31,9 +24,6 @@ const CONFIG: Config = Config {
     thread_count: THREAD_COUNT as u32,
 };
 
-/// Secure RAM of QEMU virt (the monitor's and ours).
-const SECURE_RAM: core::ops::Range<u64> =
-    oxtee_qemu_virt::SECURE_RAM.base as u64..oxtee_qemu_virt::SECURE_RAM.end() as u64;
 /// Sessions, shared memory and pseudo-TAs.
 static KERNEL: Once<Kernel> = Once::new();
 
@@ -49,55 +39,6 @@ pub fn serve_call(args: &Regs, rpc: &mut dyn Rpc) -> [u64; 4] {
     };
     let mut mem = crate::memory::ns_memory();
     yielding_call(kernel, args, &mut mem, rpc)
-}
-
-fn build_kernel(ram: core::ops::Range<u64>, rng: Option<Arc<SharedRng>>) -> Kernel {
-    let layout = MemLayout {
-        ns_ram: ram,
-        secure_ram: SECURE_RAM,
-        static_shm: None,
-    };
-    let shm = ShmRegistry::new(layout, RegistryLimits::default());
-    let mut ptas = PtaRegistry::new();
-    let lock = Arc::new(CoreRwLock::default());
-    let stats = Arc::new(CoreStats {
-        threads: CONFIG.thread_count,
-    });
-    let mut add = |p: Arc<dyn oxtee_pta::Pta>| {
-        if ptas.register(p).is_err() {
-            error!("duplicate pseudo-TA");
-        }
-    };
-    // No randomness, no RNG or system PTA (never zeros): said once at seeding.
-    if let Some(rng) = &rng {
-        crate::machine::set_rng(rng.clone());
-        add(Arc::new(RngPta::new(rng.clone())));
-        let huk = crate::machine::MACHINE.hw_unique_key().key;
-        add(Arc::new(SystemPta::new(rng.clone(), huk)));
-    }
-    add(Arc::new(InvokeTestsPta::new(
-        lock,
-        rng.clone(),
-        Some(Arc::new(CoreTests)),
-    )));
-    add(Arc::new(StatsPta::new(stats)));
-    add(Arc::new(SocketPta));
-    let ta_keys = crate::ta_keys::trusted();
-    info!(ta_keys.len(), " key(s) trusted for TA signatures");
-    if crate::machine::MACHINE.hw_unique_key().is_test_key {
-        info!("hardware unique key: the platform's is a public test key (storage keys not secret)");
-    }
-    let users = oxtee_kernel::user_ta::UserTas::new();
-    let pool = oxtee_arch::user::FRAMES;
-    if users
-        .init_frames(pool.start, pool.end - pool.start)
-        .is_err()
-    {
-        error!("TA frame pool unusable");
-    }
-    Kernel::new(shm, ptas, ta_keys)
-        .with_user_tas(&crate::machine::MACHINE, users)
-        .with_notifications(&NOTIF)
 }
 
 /// The image's side of the entry points.
@@ -139,54 +80,38 @@ impl Core for Image {
 }
 
 /// Cold boot on the primary CPU (MMU off); `false` reports failure to EL3.
+/// Everything after the heap is the boot crate's, built for size.
 fn cold_boot(dtb: u64) -> bool {
-    if !crate::memory::HEAP.init_from_linker() {
-        return false;
+    crate::memory::HEAP.init_from_linker() && oxtee_core_boot::cold_boot(&BOARD, dtb)
+}
+
+/// What cold boot takes from the image.
+static BOARD: Board = Board {
+    kernel: &KERNEL,
+    notif: &NOTIF,
+    machine: &crate::machine::MACHINE,
+    ta_keys: include_bytes!(concat!(env!("OUT_DIR"), "/ta-keys.bin")),
+    set_ns_ram: crate::memory::set_ns_ram,
+    rndr,
+    set_rng: crate::machine::set_rng,
+    crypto_ext: crate::crypto_ext::accelerator,
+    services,
+    anchor_init: crate::anchor::init,
+    anchor_self_check: crate::anchor::self_check,
+};
+
+fn rndr() -> Option<Arc<dyn EntropySource>> {
+    Rndr::probe().map(|r| Arc::new(r) as Arc<dyn EntropySource>)
+}
+
+fn services() -> Services {
+    Services {
+        lock: Arc::new(CoreRwLock::default()),
+        stats: Arc::new(CoreStats {
+            threads: CONFIG.thread_count,
+        }),
+        tests: Arc::new(CoreTests),
     }
-    info!(
-        "oxtee ",
-        env!("CARGO_PKG_VERSION"),
-        " (QEMU virt) starting, DT at ",
-        hex(dtb)
-    );
-    match crate::dt::update(dtb) {
-        Ok(crate::dt::FromDt { ram, rng, cpus }) => {
-            crate::memory::set_ns_ram(ram.clone());
-            info!("normal-world RAM ", hex(ram.start), "..", hex(ram.end));
-            // The flash anchor waits for every CPU to leave the boot flash:
-            // only for those the machine has (one with `-smp 1`).
-            match cpus {
-                Some(mask) if oxtee_arch::cpu::set_present(mask) => {
-                    info!("CPUs in the DT: ", hex(mask))
-                }
-                _ => error!(
-                    "no usable CPU list in the DT: waiting for ",
-                    oxtee_arch::cpu::MAX_CPUS,
-                    " CPUs"
-                ),
-            }
-            if let Err(e) = oxtee_arch::mmu::build_tables(ram.clone()) {
-                error!("cannot build translation tables: ", described(e.describe()));
-                return false;
-            }
-            oxtee_arch::mmu::enable_this_cpu();
-            oxtee_arch::fp_regs::init_this_cpu();
-            info!("MMU on: identity map, W^X");
-            crate::crypto_ext::init();
-            oxtee_arch::interrupt::init_this_cpu();
-            crate::anchor::init();
-            KERNEL.call_once(|| build_kernel(ram, rng));
-        }
-        Err(e) => {
-            error!("cannot update the DT: ", described(e.describe()));
-            return false;
-        }
-    }
-    if mark_started() {
-        crate::anchor::self_check();
-    }
-    info!("primary CPU ready, switching to the normal world");
-    true
 }
 
 /// Asynchronous notifications for the normal world (SPI `intid::ASYNC_NOTIF`).

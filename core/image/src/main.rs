@@ -1,6 +1,6 @@
 //! oxtee secure OS image for QEMU `virt`: S-EL1 entry points (TF-A `opteed`
-//! protocol), console, heap, DT update, and the wiring of the host-tested
-//! kernel crates.
+//! protocol), console, heap, and the wiring of the host-tested kernel crates
+//! (cold boot itself is `oxtee-core-boot`'s).
 #![cfg_attr(target_os = "none", no_std, no_main)]
 // A firmware binary exports nothing: `pub` only marks what modules share.
 #![allow(unreachable_pub)]
@@ -18,8 +18,6 @@ mod console;
 #[cfg(target_os = "none")]
 mod crypto_ext;
 #[cfg(target_os = "none")]
-mod dt;
-#[cfg(target_os = "none")]
 mod entry;
 #[cfg(target_os = "none")]
 mod machine;
@@ -27,8 +25,6 @@ mod machine;
 mod memory;
 #[cfg(target_os = "none")]
 mod services;
-#[cfg(target_os = "none")]
-mod ta_keys;
 
 /// Host builds compile an empty program; the image exists for
 /// `aarch64-unknown-none-softfloat` only.

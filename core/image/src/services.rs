@@ -1,11 +1,9 @@
 //! Kernel services the host-tested crates need from the machine: the CPU's
 //! random number generator, locks, statistics and the core self test.
 
-use alloc::sync::Arc;
 use oxtee_pta::invoke_tests::{CoreSelfTests, TestRwLock};
-use oxtee_pta::rng::{BootSeed, EntropyError, EntropySource, SharedRng};
+use oxtee_pta::rng::{EntropyError, EntropySource};
 
-use crate::console::{error, info};
 use oxtee_pta::stats::{AllocStats, StatsSource, TeeTime, ThreadStats};
 use oxtee_pta::TeeError;
 use oxtee_shm::PhysMem;
@@ -32,33 +30,6 @@ impl EntropySource for Rndr {
         }
         Ok(())
     }
-}
-
-/// Seeds the DRBG from every source present: `RNDR` and the boot seeds.
-/// `None` (said once on the console) when there is none: then nothing
-/// random is handed out at all.
-pub fn seed_rng(seeds: &[BootSeed<'_>]) -> Option<SharedRng> {
-    let seed_bytes: usize = seeds.iter().map(|s| s.bytes.len()).sum();
-    let rndr = Rndr::probe().map(|r| Arc::new(r) as Arc<dyn EntropySource>);
-    let has_rndr = rndr.is_some();
-    let rng = match SharedRng::with_sources(rndr, seeds) {
-        Err(_) if has_rndr => {
-            error!("RNDR failed its first use; not used");
-            SharedRng::with_sources(None, seeds)
-        }
-        r => r,
-    };
-    match &rng {
-        Ok(r) if r.has_source() => {
-            info!("RNG: RNDR and ", seed_bytes, " byte(s) of boot seed")
-        }
-        Ok(_) => info!("RNG: ", seed_bytes, " byte(s) of boot seed, no RNDR"),
-        Err(_) => error!(
-            "no entropy source (no RNDR, ",
-            seed_bytes, " byte(s) of DT rng-seed): no RNG PTA, TA random and TA loading fail"
-        ),
-    }
-    rng.ok()
 }
 
 /// A reader/writer lock. Calls run to completion one CPU at a time today, so

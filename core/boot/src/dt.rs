@@ -6,9 +6,9 @@ use alloc::sync::Arc;
 use core::ops::Range;
 
 use oxtee_fdt::seed::{take_boot_seeds, BootSeeds};
-use oxtee_pta::rng::{BootSeed, SharedRng};
+use oxtee_pta::rng::{BootSeed, EntropySource, SharedRng};
 
-use crate::console::info;
+use crate::console::{error, info};
 
 /// `IRQ_TYPE_EDGE_RISING` of the GIC binding's third interrupt cell.
 const IRQ_TYPE_EDGE_RISING: u32 = 1;
@@ -16,25 +16,29 @@ const IRQ_TYPE_EDGE_RISING: u32 = 1;
 const DTB_MAX_SIZE: usize = oxtee_qemu_virt::DTB.size;
 
 /// What the core takes from the DT.
-pub struct FromDt {
+pub(crate) struct FromDt {
     /// The normal world's RAM (first `/memory` range).
-    pub ram: Range<u64>,
+    pub(crate) ram: Range<u64>,
     /// The DRBG, seeded from the DT's seeds and `RNDR`; `None` with neither.
-    pub rng: Option<Arc<SharedRng>>,
+    pub(crate) rng: Option<Arc<SharedRng>>,
     /// The CPUs it lists (Aff0 bit set); `None` when it lists none usable.
-    pub cpus: Option<u32>,
+    pub(crate) cpus: Option<u32>,
 }
 
 /// Takes the boot seeds out of the DT at `dtb` (Linux gets fresh ones from
-/// the DRBG), announces the TEE and returns RAM and DRBG. The address comes
-/// from EL3: `take_boot_dt` checks it before any of its memory is read.
-pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
+/// the DRBG, seeded from them and `rndr`), announces the TEE and returns RAM
+/// and DRBG. The address comes from EL3: `take_boot_dt` checks it before any
+/// of its memory is read.
+pub(crate) fn update(
+    dtb: u64,
+    rndr: Option<Arc<dyn EntropySource>>,
+) -> Result<FromDt, oxtee_fdt::FdtError> {
     let buf = oxtee_arch::ns_memory::take_boot_dt(dtb, DTB_MAX_SIZE)?;
     let mut fdt = oxtee_fdt::Fdt::parse(buf)?;
     let ram = normal_ram(&fdt).unwrap_or(0x4000_0000..0x8000_0000);
     let cpus = oxtee_fdt::cpu_aff0_mask(&fdt);
     let seeds = take_boot_seeds(&mut fdt);
-    let rng = crate::services::seed_rng(&boot_seeds(&seeds)).map(Arc::new);
+    let rng = seed_rng(rndr, &boot_seeds(&seeds)).map(Arc::new);
     let handed = seeds.give_fresh_to_normal_world(&mut fdt, |name, out| {
         let domain: &[u8] = match name {
             "kaslr-seed" => b"oxtee-dt-kaslr-seed",
@@ -68,6 +72,32 @@ pub fn update(dtb: u64) -> Result<FromDt, oxtee_fdt::FdtError> {
     // Wipes the old blob's tail too: it may still hold the seeds we took.
     fdt.replace_in(buf)?;
     Ok(FromDt { ram, rng, cpus })
+}
+
+/// Seeds the DRBG from every source present: `rndr` and the boot seeds.
+/// `None` (said once on the console) when there is none: then nothing
+/// random is handed out at all.
+fn seed_rng(rndr: Option<Arc<dyn EntropySource>>, seeds: &[BootSeed<'_>]) -> Option<SharedRng> {
+    let seed_bytes: usize = seeds.iter().map(|s| s.bytes.len()).sum();
+    let has_rndr = rndr.is_some();
+    let rng = match SharedRng::with_sources(rndr, seeds) {
+        Err(_) if has_rndr => {
+            error!("RNDR failed its first use; not used");
+            SharedRng::with_sources(None, seeds)
+        }
+        r => r,
+    };
+    match &rng {
+        Ok(r) if r.has_source() => {
+            info!("RNG: RNDR and ", seed_bytes, " byte(s) of boot seed")
+        }
+        Ok(_) => info!("RNG: ", seed_bytes, " byte(s) of boot seed, no RNDR"),
+        Err(_) => error!(
+            "no entropy source (no RNDR, ",
+            seed_bytes, " byte(s) of DT rng-seed): no RNG PTA, TA random and TA loading fail"
+        ),
+    }
+    rng.ok()
 }
 
 fn boot_seeds(seeds: &BootSeeds) -> alloc::vec::Vec<BootSeed<'_>> {

@@ -1,10 +1,8 @@
-//! The RSA public keys TA signatures are checked against, fixed at build time.
+//! The RSA public keys TA signatures are checked against, fixed at build time (the image holds them).
 
 use alloc::vec::Vec;
 
 use oxtee_ta_verify::{rsa_public_key, RsaPublicKey};
-
-static RAW: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/ta-keys.bin"));
 
 fn take<'a>(raw: &mut &'a [u8]) -> Option<&'a [u8]> {
     let (len, rest) = raw.split_first_chunk::<4>()?;
@@ -14,9 +12,10 @@ fn take<'a>(raw: &mut &'a [u8]) -> Option<&'a [u8]> {
     Some(part)
 }
 
-/// The trusted keys (empty if the build gave none: then no TA is trusted).
-pub fn trusted() -> Vec<RsaPublicKey> {
-    let mut raw = RAW;
+/// The trusted keys in `raw` (`ta-pubkey --format raw` output: length-prefixed
+/// modulus and exponent per key); empty if the build gave none: then no TA is
+/// trusted.
+pub(crate) fn trusted(mut raw: &[u8]) -> Vec<RsaPublicKey> {
     let mut keys = Vec::new();
     while !raw.is_empty() {
         let (Some(n), Some(e)) = (take(&mut raw), take(&mut raw)) else {
