@@ -154,7 +154,7 @@ fn reserve_regions(
     let sc = rm.property_u32("#size-cells").unwrap_or(root_sc);
     for r in regions {
         check_node_name(r.name)?;
-        if r.name.contains('@') {
+        if r.name.as_bytes().contains(&b'@') {
             return Err(FdtError::BadName);
         }
         let reg = cells::encode_reg(r.base, r.size, ac, sc)?;

@@ -197,7 +197,7 @@ fn parse_structure(s: &[u8], strings: &[u8]) -> Result<Node, FdtError> {
                 }
                 let rest = s.get(pos..).ok_or(FdtError::UnexpectedEnd)?;
                 let (name, n) = c_name(rest, Block::Structure)?;
-                if name.contains('/') || (name.is_empty() && !stack.is_empty()) {
+                if name.as_bytes().contains(&b'/') || (name.is_empty() && !stack.is_empty()) {
                     return Err(FdtError::BadName);
                 }
                 pos = align4(pos.checked_add(n).ok_or(FdtError::TooLarge)?)?;

@@ -49,14 +49,18 @@ pub struct Node {
     children: Vec<Node>,
 }
 
+// Byte and `matches!` tests rather than `str::contains(char)` throughout:
+// the standard library's string search is a kilobyte of code built for
+// speed, which this cold code does not need.
+
 /// Characters allowed in property names by the devicetree specification.
 fn is_property_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ",._+?#-".contains(c)
+    c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '_' | '+' | '?' | '#' | '-')
 }
 
 /// Characters allowed in node names (including the `@unit-address` part).
 fn is_node_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ",._+-@".contains(c)
+    c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '_' | '+' | '-' | '@')
 }
 
 /// Checks a node name given to the editing API.
@@ -140,7 +144,7 @@ impl Node {
         if let Some(i) = self.children.iter().position(|c| c.name == name) {
             return Some(i);
         }
-        if name.contains('@') {
+        if name.as_bytes().contains(&b'@') {
             return None;
         }
         self.children.iter().position(|c| c.base_name() == name)
