@@ -73,7 +73,7 @@ clippy: deps
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	OXTEE_BL_PUBKEY=$(abspath bootloader/keys/dev-ed25519.pub.bin) \
 		$(CARGO) clippy -q -p oxtee-bootloader --target $(BL_TARGET) -- -D warnings
-	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core --target $(BL_TARGET) -- -D warnings
+	$(CARGO) clippy -q -p oxtee-arch -p oxtee-core-boot -p oxtee-core --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-core --features core-debug --target $(BL_TARGET) -- -D warnings
 	$(CARGO) clippy -q -p oxtee-crypto --no-default-features --lib --tests -- -D warnings
 	$(CARGO) clippy -q -p oxtee-qemu-smoke --target $(BL_TARGET) -- -D warnings
