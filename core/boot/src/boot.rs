@@ -18,7 +18,7 @@ use oxtee_pta::PtaRegistry;
 use oxtee_shm::{MemLayout, RegistryLimits, ShmRegistry};
 use spin::Once;
 
-use crate::console::{error, info};
+use oxtee_arch::log::{error, info};
 
 /// Secure RAM of QEMU virt (the monitor's and ours).
 const SECURE_RAM: Range<u64> =

@@ -7,7 +7,7 @@
 use oxtee_arch::crypto_ext::Features;
 use oxtee_crypto::accel::{self, Accelerator};
 
-use crate::console::{error, info};
+use oxtee_arch::log::{error, info};
 
 /// Primary CPU, before any crypto runs (the normal world has not run yet, so
 /// the FP/SIMD registers are free for the checks). `ext` makes the image's

@@ -8,7 +8,7 @@ use core::ops::Range;
 use oxtee_fdt::seed::{take_boot_seeds, BootSeeds};
 use oxtee_pta::rng::{BootSeed, EntropySource, SharedRng};
 
-use crate::console::{error, info};
+use oxtee_arch::log::{error, info};
 
 /// `IRQ_TYPE_EDGE_RISING` of the GIC binding's third interrupt cell.
 const IRQ_TYPE_EDGE_RISING: u32 = 1;

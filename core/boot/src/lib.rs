@@ -17,8 +17,6 @@ extern crate alloc;
 #[cfg(target_os = "none")]
 mod boot;
 #[cfg(target_os = "none")]
-mod console;
-#[cfg(target_os = "none")]
 mod crypto_ext;
 #[cfg(target_os = "none")]
 mod dt;
