@@ -21,6 +21,9 @@ const _: () = assert!(offset_of!(UserRegs, q) % 16 == 0);
 
 core::arch::global_asm!(
     include_str!("asm/entry.S"),
+    data_load = sym __data_load,
+    data_start = sym __data_start,
+    data_end = sym __data_end,
     bss_start = sym __bss_start,
     bss_end = sym __bss_end,
     stacks_start = sym __stacks_start,
@@ -50,6 +53,9 @@ core::arch::global_asm!(
 );
 
 extern "C" {
+    static __data_load: u8;
+    static __data_start: u8;
+    static __data_end: u8;
     static __bss_start: u8;
     static __bss_end: u8;
     static __stacks_start: u8;

@@ -5,6 +5,7 @@
 //! does the stacks and register switching.
 
 use core::cell::UnsafeCell;
+use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use oxtee_kernel::fast::Regs;
@@ -52,33 +53,23 @@ struct Stack {
     bytes: [u8; THREAD_STACK_SIZE],
 }
 
+/// The slots start zeroed (in `.bss`, not in the image) and become idle
+/// threads when the pool is created, before any thread can be handed out:
+/// zero is a valid value for every field but `area`, which is set to `None`
+/// then.
 struct Threads {
-    threads: [UnsafeCell<Thread>; THREAD_COUNT],
+    threads: [UnsafeCell<MaybeUninit<Thread>>; THREAD_COUNT],
     entry: [UnsafeCell<SwitchCtx>; MAX_CPUS],
 }
 
 // SAFETY: a thread's slot is only touched by the CPU that runs it: the pool (behind its lock) hands a thread to one CPU at a time, and an entry context belongs to its CPU.
 unsafe impl Sync for Threads {}
 
-/// The threads' stacks, apart from `Threads` so that this all-zero static
-/// goes to `.bss` rather than into the image (`Threads` has non-zero bits).
+/// The threads' stacks.
 struct Stacks([UnsafeCell<Stack>; THREAD_COUNT]);
 
 // SAFETY: a stack is only used by the thread that owns it, which runs on one CPU at a time (see `Threads`); the core never forms references to stack memory, only its address.
 unsafe impl Sync for Stacks {}
-
-const IDLE: Thread = Thread {
-    ctx: SwitchCtx {
-        x19_x30: [0; 12],
-        sp: 0,
-    },
-    args: [0; 8],
-    exit: [0; 4],
-    finished: false,
-    rpc_ret: [0; 4],
-    return_ctx: core::ptr::null_mut(),
-    area: None,
-};
 
 static STACKS: Stacks = Stacks(
     [const {
@@ -90,7 +81,7 @@ static STACKS: Stacks = Stacks(
 );
 
 static THREADS: Threads = Threads {
-    threads: [const { UnsafeCell::new(IDLE) }; THREAD_COUNT],
+    threads: [const { UnsafeCell::new(MaybeUninit::zeroed()) }; THREAD_COUNT],
     entry: [const {
         UnsafeCell::new(SwitchCtx {
             x19_x30: [0; 12],
@@ -119,6 +110,10 @@ core::arch::global_asm!(
 
 fn pool() -> &'static Mutex<ThreadPool> {
     POOL.call_once(|| {
+        for slot in &THREADS.threads {
+            // SAFETY: no thread id exists before the pool does, so nothing else touches the slots; the write goes through a raw pointer to the one field whose zero bits are not a value.
+            unsafe { core::ptr::addr_of_mut!((*slot.get().cast::<Thread>()).area).write(None) };
+        }
         Mutex::new(ThreadPool::new(THREAD_COUNT).unwrap_or_else(|_| panic!("thread pool size")))
     })
 }
@@ -128,8 +123,9 @@ pub fn in_use() -> u32 {
     IN_USE.load(Ordering::Relaxed) as u32
 }
 
+/// A thread's slot; initialised, as `tid` came from the pool.
 fn thread(tid: ThreadId) -> *mut Thread {
-    THREADS.threads[tid.index()].get()
+    THREADS.threads[tid.index()].get().cast()
 }
 
 /// Entry of a yielding SMC on `cpu`: starts a new thread for a call, or

@@ -11,7 +11,19 @@
 _start:
     mov     x19, x2                     // DT address
     bl      set_cpu_stack
-    // Zero .bss (primary only, before any Rust code runs).
+    // Move .data's initial values from behind .rodata (where the image
+    // holds them) up to their page, last word first: the two ranges may
+    // overlap, with the destination above. Primary only, before any Rust.
+    ldr     x1, ={data_load}
+    ldr     x2, ={data_start}
+    ldr     x3, ={data_end}
+    sub     x4, x3, x2
+3:  cbz     x4, 4f
+    sub     x4, x4, #8
+    ldr     x5, [x1, x4]
+    str     x5, [x2, x4]
+    b       3b
+4:  // Zero .bss (primary only, before any Rust code runs).
     ldr     x1, ={bss_start}
     ldr     x2, ={bss_end}
 1:  cmp     x1, x2
