@@ -17,6 +17,11 @@ fn main() {
     if std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default() == "none" {
         println!("cargo:rustc-link-arg=-L{out}");
         println!("cargo:rustc-link-arg=-T{dir}/linker.ld");
+        // Identical functions folded into one (generics instantiated alike in
+        // several crates, drop glue of look-alike types): Rust promises no
+        // distinct addresses for distinct functions, and the core compares
+        // none. A panic's call stack may then name the twin of a function.
+        println!("cargo:rustc-link-arg=--icf=all");
     }
     println!("cargo:rerun-if-changed=linker.ld");
     // Public keys a user TA's signature must chain to: `ta-pubkey --format
