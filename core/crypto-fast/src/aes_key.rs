@@ -7,93 +7,18 @@
 //! all for less than a block).
 
 use alloc::boxed::Box;
-use cipher::generic_array::GenericArray;
-use cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
+use oxtee_aes_soft::SoftAes as Soft;
+pub use oxtee_aes_soft::xts_mul_x;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::accel::{aes_schedule, installed, Accelerator, AesSchedule};
 
-/// The software cipher for the key's length.
-#[derive(Clone)]
-enum Soft {
-    A128(aes::Aes128),
-    A192(aes::Aes192),
-    A256(aes::Aes256),
-}
-
-/// Blocks the software path handles per batch (the fixsliced `aes`
-/// encrypts several blocks at once).
+/// Counter blocks made per batch for the software path.
 const BATCH: usize = 8;
-
-impl Soft {
-    /// On the heap, built in a frame of its own: the fixsliced key
-    /// schedules are kilobytes, and a secure thread's stack is 32 KiB.
-    #[inline(never)]
-    fn boxed(key: &[u8]) -> Option<Box<Self>> {
-        Some(Box::new(match key.len() {
-            16 => Soft::A128(aes::Aes128::new_from_slice(key).ok()?),
-            24 => Soft::A192(aes::Aes192::new_from_slice(key).ok()?),
-            32 => Soft::A256(aes::Aes256::new_from_slice(key).ok()?),
-            _ => return None,
-        }))
-    }
-
-    /// Whole blocks of `data` in place, a batch at a time.
-    fn ecb(&self, decrypt: bool, data: &mut [u8]) {
-        let mut blocks = [GenericArray::default(); BATCH];
-        for chunk in data.chunks_mut(16 * BATCH) {
-            let n = chunk.len() / 16;
-            for (b, c) in blocks.iter_mut().zip(chunk.chunks_exact(16)) {
-                b.copy_from_slice(c);
-            }
-            let b = &mut blocks[..n];
-            match (self, decrypt) {
-                (Soft::A128(c), false) => c.encrypt_blocks(b),
-                (Soft::A128(c), true) => c.decrypt_blocks(b),
-                (Soft::A192(c), false) => c.encrypt_blocks(b),
-                (Soft::A192(c), true) => c.decrypt_blocks(b),
-                (Soft::A256(c), false) => c.encrypt_blocks(b),
-                (Soft::A256(c), true) => c.decrypt_blocks(b),
-            }
-            for (b, c) in blocks.iter().zip(chunk.chunks_exact_mut(16)) {
-                c.copy_from_slice(b);
-            }
-        }
-        blocks.iter_mut().for_each(|b| b.fill(0));
-    }
-
-    fn encrypt(&self, block: &mut [u8; 16]) {
-        let b = GenericArray::from_mut_slice(block);
-        match self {
-            Soft::A128(c) => c.encrypt_block(b),
-            Soft::A192(c) => c.encrypt_block(b),
-            Soft::A256(c) => c.encrypt_block(b),
-        }
-    }
-
-    fn decrypt(&self, block: &mut [u8; 16]) {
-        let b = GenericArray::from_mut_slice(block);
-        match self {
-            Soft::A128(c) => c.decrypt_block(b),
-            Soft::A192(c) => c.decrypt_block(b),
-            Soft::A256(c) => c.decrypt_block(b),
-        }
-    }
-}
 
 fn xor(a: &mut [u8], b: &[u8]) {
     a.iter_mut().zip(b).for_each(|(x, y)| *x ^= *y);
-}
-
-/// Multiplies an XTS tweak by x (IEEE 1619's little-endian convention),
-/// with a mask rather than a branch on the bit that falls out.
-pub fn xts_mul_x(t: &mut [u8; 16]) {
-    let v = u128::from_le_bytes(*t);
-    let carry = (v >> 127) as u8;
-    let mut n = (v << 1).to_le_bytes();
-    n[0] ^= carry.wrapping_neg() & 0x87;
-    *t = n;
 }
 
 /// The key bytes, kept to make a software key for a refused call.
@@ -200,21 +125,7 @@ impl AesKey {
                 return;
             }
         }
-        self.soft(|s| {
-            for b in data.chunks_exact_mut(16) {
-                let b: &mut [u8; 16] = b.try_into().unwrap_or_else(|_| unreachable!());
-                if decrypt {
-                    let next = *b;
-                    s.decrypt(b);
-                    xor(b, iv);
-                    *iv = next;
-                } else {
-                    xor(b, iv);
-                    s.encrypt(b);
-                    *iv = *b;
-                }
-            }
-        });
+        self.soft(|s| s.cbc(decrypt, iv, data));
     }
 
     /// CTR over the whole blocks of `data` from the counter block
@@ -252,12 +163,7 @@ impl AesKey {
                 return;
             }
         }
-        self.soft(|s| {
-            for b in data.chunks_exact(16) {
-                xor(state, b);
-                s.encrypt(state);
-            }
-        });
+        self.soft(|s| s.cbc_mac(state, data));
     }
 
     /// XTS over the whole blocks of `data` with this (data) key, from the
@@ -271,19 +177,7 @@ impl AesKey {
                 return;
             }
         }
-        self.soft(|s| {
-            for b in data.chunks_exact_mut(16) {
-                let b: &mut [u8; 16] = b.try_into().unwrap_or_else(|_| unreachable!());
-                xor(b, tweak);
-                if decrypt {
-                    s.decrypt(b);
-                } else {
-                    s.encrypt(b);
-                }
-                xor(b, tweak);
-                xts_mul_x(tweak);
-            }
-        });
+        self.soft(|s| s.xts(decrypt, tweak, data));
     }
 }
 

@@ -32,6 +32,8 @@ pub fn huk_subkey_derive(huk: &[u8], usage: u32, data: &[u8], out: &mut [u8]) ->
 /// UUID (`timeHiAndVersion` = 5 in its top nibble, variant bits `10` in
 /// `clockSeqAndNode[0]`). One HUK per device: stable per device, different
 /// across devices, and equal to OP-TEE's where the HUK is (QEMU: zeros).
+// Not inlined: its callers are built for speed, and it runs once per boot.
+#[inline(never)]
 pub fn tee_device_id(huk: &[u8]) -> CryptoResult<[u8; 16]> {
     use sha2::Digest;
     use supplicant_proto::pta::{DEVICE_ID_DIE_ID_LEN, DEVICE_ID_PREFIX, HUK_SUBKEY_DIE_ID};

@@ -57,7 +57,7 @@ impl Core for Image {
     fn cpu_on(&self, cpu: usize) {
         info!("secondary CPU ", cpu, " ready");
         if mark_started() {
-            crate::anchor::self_check();
+            oxtee_anchor::self_check();
         }
     }
 
@@ -96,8 +96,8 @@ static BOARD: Board = Board {
     set_rng: crate::machine::set_rng,
     crypto_ext: crate::crypto_ext::accelerator,
     services,
-    anchor_init: crate::anchor::init,
-    anchor_self_check: crate::anchor::self_check,
+    anchor_init: oxtee_anchor::init,
+    anchor_self_check: oxtee_anchor::self_check,
 };
 
 fn rndr() -> Option<Arc<dyn EntropySource>> {

@@ -125,7 +125,7 @@ impl UserHw for Machine {
     }
 
     fn rollback_anchor(&self) -> Option<Box<dyn RollbackAnchor + Send>> {
-        Some(Box::new(crate::anchor::SharedAnchor))
+        Some(Box::new(oxtee_anchor::SharedAnchor))
     }
 
     fn rpmb_key_write_allowed(&self) -> bool {

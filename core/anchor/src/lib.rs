@@ -13,6 +13,11 @@
 //!
 //! The core is the flash's only writer, so the counter remembers where its
 //! logs end and scans the flash again only after a failed raise.
+//!
+//! The anchor is used once per storage commit at most, so it is a crate of
+//! its own that the build optimises for size.
+
+#![cfg_attr(not(test), no_std)]
 
 use oxtee_flash_counter::{CounterError, FlashSector, PairedCounter};
 use oxtee_storage::{RollbackAnchor, TeeResult};
@@ -77,13 +82,11 @@ mod hw {
     use oxtee_drivers::cfi_flash::CfiFlash;
     use oxtee_drivers::mmio::Mmio;
     use oxtee_flash_counter::CfiSector;
-    use oxtee_log_line::hex;
+    use oxtee_arch::log::{error, hex, info};
     use oxtee_qemu_virt::secure_os::{FLASH_SECTOR_SIZE, ROLLBACK_ANCHOR_FLASH};
     use oxtee_storage::RollbackAnchor;
     use spin::{Mutex, Once};
     use supplicant_proto::tee_error::TeeError;
-
-    use crate::console::{error, info};
 
     type Anchor = FlashAnchor<CfiSector<Mmio>>;
 
