@@ -21,6 +21,11 @@ const _: () = assert!(offset_of!(UserRegs, q) % 16 == 0);
 
 core::arch::global_asm!(
     include_str!("asm/entry.S"),
+    text_used_end = sym __text_used_end,
+    text_end = sym __text_end,
+    rodata_load = sym __rodata_load,
+    rodata_start = sym __rodata_start,
+    rodata_used_end = sym __rodata_used_end,
     data_load = sym __data_load,
     data_start = sym __data_start,
     data_end = sym __data_end,
@@ -53,6 +58,11 @@ core::arch::global_asm!(
 );
 
 extern "C" {
+    static __text_used_end: u8;
+    static __text_end: u8;
+    static __rodata_load: u8;
+    static __rodata_start: u8;
+    static __rodata_used_end: u8;
     static __data_load: u8;
     static __data_start: u8;
     static __data_end: u8;

@@ -11,17 +11,24 @@
 _start:
     mov     x19, x2                     // DT address
     bl      set_cpu_stack
-    // Move .data's initial values from behind .rodata (where the image
-    // holds them) up to their page, last word first: the two ranges may
-    // overlap, with the destination above. Primary only, before any Rust.
+    // Spread the packed image (see the linker script): .data's initial
+    // values, then the constants, move up to their pages, highest first
+    // (each may overlap its own destination, never a range still to move);
+    // the rest of the last code page is zeroed. Primary only, before any
+    // Rust code runs.
     ldr     x1, ={data_load}
     ldr     x2, ={data_start}
     ldr     x3, ={data_end}
-    sub     x4, x3, x2
-3:  cbz     x4, 4f
-    sub     x4, x4, #8
-    ldr     x5, [x1, x4]
-    str     x5, [x2, x4]
+    bl      move_up
+    ldr     x1, ={rodata_load}
+    ldr     x2, ={rodata_start}
+    ldr     x3, ={rodata_used_end}
+    bl      move_up
+    ldr     x1, ={text_used_end}
+    ldr     x2, ={text_end}
+3:  cmp     x1, x2
+    b.hs    4f
+    str     xzr, [x1], #8
     b       3b
 4:  // Zero .bss (primary only, before any Rust code runs).
     ldr     x1, ={bss_start}
@@ -37,6 +44,17 @@ _start:
     ldr     x0, ={entry_done}
     smc     #0
     b       .
+
+// Copies [x1, x1 + x3 - x2) to [x2, x3), last word first: the destination
+// lies at or above the source. Lengths are multiples of 8. Uses x1..x4.
+move_up:
+    sub     x3, x3, x2
+1:  cbz     x3, 2f
+    sub     x3, x3, #8
+    ldr     x4, [x1, x3]
+    str     x4, [x2, x3]
+    b       1b
+2:  ret
 
 // Sets SP_EL1 to the top of this CPU's stack (Aff0 indexes the stacks).
 // Uses only x9..x11 so the SMC arguments in x0..x7 survive.
