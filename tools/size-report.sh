@@ -44,8 +44,8 @@ tree=$(git describe --always --dirty 2>/dev/null || echo unknown)
 	echo
 	echo "Written by \`make size-table\` (tools/size-report.sh, tools/size-table.py): the bytes of"
 	echo "code and data of \`tee.elf\`'s symbols per crate (a generic counts for the crate of the type"
-	echo "it is instantiated for), and the size of \`tee-pager_v2.bin\`, the loaded image (its sections"
-	echo "padded to pages, plus constants without symbols: strings, panic locations, tables)."
+	echo "it is instantiated for), and the size of \`tee-pager_v2.bin\`, the loaded image (code, constants"
+	echo "and .data's initial values back to back, including constants without symbols: strings, tables)."
 	echo "OP-TEE 4.5's \`tee-pager_v2.bin\` (Debian, \`vexpress-qemu_armv8a\`, default \`CFG_CRYPTO_*\`"
 	echo "set) has 525,224 bytes."
 	echo

@@ -83,8 +83,8 @@ def single(a, sizes: collections.Counter) -> None:
     print(f"| **symbols in total** | **{total['code']:,}** | **{total['rodata'] + total['data']:,}** | 100% |")
     if a.pager:
         print()
-        print(f"tee-pager_v2.bin: {os.path.getsize(a.pager):,} bytes (sections padded, plus"
-              " data without symbols: strings, tables, relocation-free constants).")
+        print(f"tee-pager_v2.bin: {os.path.getsize(a.pager):,} bytes (code, constants and"
+              " .data's initial values back to back, with data without symbols: strings, tables).")
 
 
 def compare(a, before: collections.Counter, after: collections.Counter) -> None:

@@ -4,7 +4,7 @@
 //! CPU the core is timed on) this is only the fallback, so it lives in a
 //! crate of its own that the build optimises for size.
 
-#![no_std]
+#![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
@@ -143,5 +143,96 @@ impl SoftAes {
             xor(b, tweak);
             xts_mul_x(tweak);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAIN: [u8; 16] = [
+        0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee,
+        0xff,
+    ];
+
+    fn key(len: usize) -> [u8; 32] {
+        core::array::from_fn(|i| if i < len { i as u8 } else { 0 })
+    }
+
+    /// FIPS-197 appendix C: the three key lengths, one block each way, and
+    /// the batch loop (ECB over more than one batch) agreeing with them.
+    #[test]
+    fn fips_197_vectors() {
+        let cases: [(usize, [u8; 16]); 3] = [
+            (
+                16,
+                *b"\x69\xc4\xe0\xd8\x6a\x7b\x04\x30\xd8\xcd\xb7\x80\x70\xb4\xc5\x5a",
+            ),
+            (
+                24,
+                *b"\xdd\xa9\x7c\xa4\x86\x4c\xdf\xe0\x6e\xaf\x70\xa0\xec\x0d\x71\x91",
+            ),
+            (
+                32,
+                *b"\x8e\xa2\xb7\xca\x51\x67\x45\xbf\xea\xfc\x49\x90\x4b\x49\x60\x89",
+            ),
+        ];
+        for (len, cipher) in cases {
+            let k = SoftAes::boxed(&key(len)[..len]).unwrap();
+            let mut b = PLAIN;
+            k.encrypt(&mut b);
+            assert_eq!(b, cipher, "{len}-byte key");
+            k.decrypt(&mut b);
+            assert_eq!(b, PLAIN);
+            let mut many = PLAIN.repeat(BATCH + 3);
+            k.ecb(false, &mut many);
+            assert!(many.chunks(16).all(|c| c == cipher));
+            k.ecb(true, &mut many);
+            assert!(many.chunks(16).all(|c| c == PLAIN));
+        }
+        assert!(SoftAes::boxed(&[0; 17]).is_none());
+    }
+
+    /// CBC, CBC-MAC and XTS against the block cipher, block by block.
+    #[test]
+    fn modes_follow_the_block_cipher() {
+        let k = SoftAes::boxed(&key(16)[..16]).unwrap();
+        let data: [u8; 48] = core::array::from_fn(|i| (i * 7) as u8);
+        let iv = [0x5a; 16];
+
+        let (mut out, mut chain) = (data, iv);
+        k.cbc(false, &mut chain, &mut out);
+        let mut prev = iv;
+        for (p, c) in data.chunks(16).zip(out.chunks(16)) {
+            let mut b: [u8; 16] = p.try_into().unwrap();
+            xor(&mut b, &prev);
+            k.encrypt(&mut b);
+            assert_eq!(b, c);
+            prev = b;
+        }
+        assert_eq!(chain, prev);
+        let mut mac = iv;
+        k.cbc_mac(&mut mac, &data);
+        assert_eq!(mac, prev);
+        let mut back = iv;
+        k.cbc(true, &mut back, &mut out);
+        assert_eq!(out, data);
+        assert_eq!(back, prev);
+
+        let (mut out, mut tweak) = (data, iv);
+        k.xts(false, &mut tweak, &mut out);
+        let mut t = iv;
+        for (p, c) in data.chunks(16).zip(out.chunks(16)) {
+            let mut b: [u8; 16] = p.try_into().unwrap();
+            xor(&mut b, &t);
+            k.encrypt(&mut b);
+            xor(&mut b, &t);
+            assert_eq!(b, c);
+            xts_mul_x(&mut t);
+        }
+        assert_eq!(tweak, t);
+        let mut tweak = iv;
+        k.xts(true, &mut tweak, &mut out);
+        assert_eq!(out, data);
     }
 }

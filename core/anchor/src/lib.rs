@@ -79,10 +79,10 @@ pub use hw::{init, self_check, SharedAnchor};
 mod hw {
     use super::FlashAnchor;
     use core::sync::atomic::{AtomicBool, Ordering};
+    use oxtee_arch::log::{error, hex, info};
     use oxtee_drivers::cfi_flash::CfiFlash;
     use oxtee_drivers::mmio::Mmio;
     use oxtee_flash_counter::CfiSector;
-    use oxtee_arch::log::{error, hex, info};
     use oxtee_qemu_virt::secure_os::{FLASH_SECTOR_SIZE, ROLLBACK_ANCHOR_FLASH};
     use oxtee_storage::RollbackAnchor;
     use spin::{Mutex, Once};

@@ -7,8 +7,8 @@
 //! all for less than a block).
 
 use alloc::boxed::Box;
-use oxtee_aes_soft::SoftAes as Soft;
 pub use oxtee_aes_soft::xts_mul_x;
+use oxtee_aes_soft::SoftAes as Soft;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 

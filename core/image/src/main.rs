@@ -11,7 +11,6 @@ extern crate alloc;
 
 // Host-tested logic; its hardware part is for the firmware target only.
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
-
 #[cfg(target_os = "none")]
 mod console;
 #[cfg(target_os = "none")]
