@@ -5,6 +5,7 @@
 //! crate of its own that the build optimises for size.
 
 #![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
 
 extern crate alloc;
 

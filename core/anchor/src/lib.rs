@@ -18,6 +18,7 @@
 //! its own that the build optimises for size.
 
 #![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
 
 use oxtee_flash_counter::{CounterError, FlashSector, PairedCounter};
 use oxtee_storage::{RollbackAnchor, TeeResult};
