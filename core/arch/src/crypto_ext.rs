@@ -45,6 +45,9 @@ pub struct Features {
     pub sha512: bool,
     /// EOR3/RAX1/XAR/BCAX (field SHA3 >= 1).
     pub sha3: bool,
+    /// SVE2's AES instructions, as many blocks per instruction as a vector
+    /// holds (ID_AA64ZFR0_EL1: SVEver >= 1 and AES >= 1, on a CPU with SVE).
+    pub sve_aes: bool,
 }
 
 impl Features {
@@ -58,6 +61,16 @@ impl Features {
             sha256: field(12) >= 1,
             sha512: field(12) >= 2,
             sha3: field(32) >= 1,
+            sve_aes: false,
+        }
+    }
+
+    /// With SVE2's AES instructions as ID_AA64ZFR0_EL1 `zfr0` says (only
+    /// meaningful on a CPU with SVE).
+    pub fn with_zfr0(self, zfr0: u64) -> Self {
+        Self {
+            sve_aes: zfr0 & 0xf >= 1 && (zfr0 >> 4) & 0xf >= 1,
+            ..self
         }
     }
 
@@ -66,7 +79,11 @@ impl Features {
     pub fn detect() -> Self {
         let mut bits = DETECTED.load(Ordering::Relaxed);
         if bits == 0 {
-            bits = 0x80 | Self::from_isar0(sysreg::id_aa64isar0_el1()).bits();
+            let mut f = Self::from_isar0(sysreg::id_aa64isar0_el1());
+            if crate::fp_regs::cpu_has_sve() {
+                f = f.with_zfr0(sysreg::id_aa64zfr0_el1());
+            }
+            bits = 0x80 | f.bits();
             DETECTED.store(bits, Ordering::Relaxed);
         }
         Self {
@@ -76,6 +93,7 @@ impl Features {
             sha256: bits & 8 != 0,
             sha512: bits & 0x10 != 0,
             sha3: bits & 0x20 != 0,
+            sve_aes: bits & 0x40 != 0,
         }
     }
 
@@ -86,6 +104,7 @@ impl Features {
             | u8::from(self.sha256) << 3
             | u8::from(self.sha512) << 4
             | u8::from(self.sha3) << 5
+            | u8::from(self.sve_aes) << 6
     }
 }
 
@@ -95,6 +114,7 @@ static DETECTED: AtomicU8 = AtomicU8::new(0);
 
 // Raw: the register lists use braces.
 core::arch::global_asm!(include_str!("asm/aes_ce.S"), options(raw));
+core::arch::global_asm!(include_str!("asm/aes_sve.S"), options(raw));
 core::arch::global_asm!(include_str!("asm/ghash_ce.S"), options(raw));
 core::arch::global_asm!(include_str!("asm/sha_ce.S"), options(raw));
 core::arch::global_asm!(include_str!("asm/sha512_ce.S"), options(raw));
@@ -108,6 +128,17 @@ fn with_registers(has: bool, f: impl FnOnce()) -> Result<(), Refused> {
         return Err(Refused);
     }
     short_vectors(f);
+    Ok(())
+}
+
+/// Runs `f`, an SVE routine, on the claimed registers at the current vector
+/// length (the longer, the more blocks per instruction); the claim saved
+/// the caller's whole SVE state, P registers included.
+fn with_sve_registers(f: impl FnOnce()) -> Result<(), Refused> {
+    if !crate::fp::claim_for_core(cpu_index()) {
+        return Err(Refused);
+    }
+    f();
     Ok(())
 }
 

@@ -88,6 +88,7 @@ read!(id_aa64isar0_el1, "ID_AA64ISAR0_EL1", "id_aa64isar0_el1");
 read!(id_aa64pfr0_el1, "ID_AA64PFR0_EL1", "id_aa64pfr0_el1");
 read!(id_aa64pfr1_el1, "ID_AA64PFR1_EL1", "id_aa64pfr1_el1");
 read!(svcr, "SVCR", "S3_3_C4_C2_2");
+read!(id_aa64zfr0_el1, "ID_AA64ZFR0_EL1", "S3_0_C0_C4_4");
 // Only with SVE usable at EL1 (CPACR_EL1.ZEN, fp_regs::init_this_cpu).
 read!(zcr_el1, "ZCR_EL1", "S3_0_C1_C2_0");
 

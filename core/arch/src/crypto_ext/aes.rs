@@ -1,9 +1,11 @@
 //! AES routines (`asm/aes_ce.S`): key expansion and the modes over whole
 //! 16-byte blocks, each one claim of the registers per call.
 
+use core::ptr::null;
+
 use zeroize::Zeroize;
 
-use super::{with_registers, Features, Refused};
+use super::{with_registers, with_sve_registers, Features, Refused};
 
 /// An AES schedule's storage: up to 15 round keys of 16 bytes.
 pub type Schedule = [u8; 240];
@@ -16,7 +18,26 @@ struct KeyWords([u8; 32]);
 #[repr(C, align(16))]
 struct Block([u8; 16]);
 
+/// Bytes the SVE modes prepare per step (counters, tweaks, the previous
+/// ciphertext blocks): 16 blocks, what one vector of 2048 bits holds.
+const STEP: usize = 256;
+
+/// Per-block values for the SVE routine, as aligned words.
+#[repr(C, align(16))]
+struct StepWords([u64; STEP / 8]);
+
 extern "C" {
+    fn sve_aes_keys(keys: *const u8, rounds: u32);
+    fn sve_aes_wipe();
+    fn sve_aes_blocks(
+        rounds: u32,
+        decrypt: u64,
+        src: *const u8,
+        dst: *mut u8,
+        blocks: u64,
+        pre: *const u8,
+        post: *const u8,
+    );
     fn ce_aes_expand(key: *const u8, nk: u64, enc: *mut u8, dec: *mut u8);
     fn ce_aes_ecb(keys: *const u8, rounds: u32, data: *mut u8, blocks: u64, decrypt: u64);
     fn ce_aes_cbc_enc(keys: *const u8, rounds: u32, data: *mut u8, blocks: u64, iv: *mut u8);
@@ -55,6 +76,56 @@ fn aes(rounds: u32, f: impl FnOnce(u32)) -> Result<(), Refused> {
     with_registers(Features::detect().aes, || f(rounds))
 }
 
+/// The SVE routine serves the modes whose blocks are independent when the
+/// CPU has SVE2's AES instructions: `Some` with the checked round count.
+fn sve(rounds: u32) -> Option<Result<u32, Refused>> {
+    Features::detect().sve_aes.then(|| check_rounds(rounds))
+}
+
+/// Runs `f` on the claimed registers with the round keys of `keys` loaded
+/// for `sve_aes_blocks`, and wipes the vector registers after it. Between
+/// the two only Rust code of the core runs, which never touches a vector
+/// register (built soft-float), so the keys stay loaded.
+fn with_sve_keys(keys: &Schedule, rounds: u32, f: impl FnOnce()) -> Result<(), Refused> {
+    with_sve_registers(|| {
+        // SAFETY: the schedule holds rounds + 1 keys (`rounds` checked by `sve`); the registers are the core's.
+        unsafe { sve_aes_keys(keys.as_ptr(), rounds) };
+        f();
+        // SAFETY: writes vector and predicate registers only, which are the core's.
+        unsafe { sve_aes_wipe() };
+    })
+}
+
+/// `dst[i] = F(src[i] ^ pre[i]) ^ post[i]` over the whole blocks at `dst`
+/// (`blocks` of them), with the keys of `with_sve_keys` loaded.
+///
+/// # Safety
+/// `src`, `dst` and the non-null `pre` and `post` hold `blocks` blocks;
+/// `dst` is `src` or `post` or overlaps none of them; called inside
+/// `with_sve_keys` with the round count it loaded.
+unsafe fn sve_blocks(
+    rounds: u32,
+    decrypt: bool,
+    src: *const u8,
+    dst: *mut u8,
+    blocks: usize,
+    pre: *const u8,
+    post: *const u8,
+) {
+    // SAFETY: the caller's contract is the routine's.
+    unsafe {
+        sve_aes_blocks(
+            rounds,
+            u64::from(decrypt),
+            src,
+            dst,
+            blocks as u64,
+            pre,
+            post,
+        )
+    };
+}
+
 /// Expands a 16-, 24- or 32-byte AES key into the encryption and decryption
 /// schedules; returns the round count.
 pub fn aes_expand(key: &[u8], enc: &mut Schedule, dec: &mut Schedule) -> Result<u32, Refused> {
@@ -87,6 +158,14 @@ pub fn aes_ecb(
     decrypt: bool,
     data: &mut [u8],
 ) -> Result<(), Refused> {
+    if let Some(rounds) = sve(rounds) {
+        let rounds = rounds?;
+        let p = data.as_mut_ptr();
+        return with_sve_keys(keys, rounds, || {
+            // SAFETY: data.len() / 16 blocks lie inside `data`, read and written in place; no XOR tables.
+            unsafe { sve_blocks(rounds, decrypt, p, p, data.len() / 16, null(), null()) };
+        });
+    }
     aes(rounds, |rounds| {
         // SAFETY: the schedule holds rounds + 1 keys (checked count, 240 bytes); data.len() / 16 blocks lie inside `data`; the registers are the core's.
         unsafe {
@@ -110,6 +189,9 @@ pub fn aes_cbc(
     iv: &mut [u8; 16],
     data: &mut [u8],
 ) -> Result<(), Refused> {
+    if let (true, Some(rounds)) = (decrypt, sve(rounds)) {
+        return cbc_decrypt_sve(keys, rounds?, iv, data);
+    }
     let mut chain = Block(*iv);
     let routine = if decrypt {
         ce_aes_cbc_dec
@@ -133,6 +215,40 @@ pub fn aes_cbc(
     Ok(())
 }
 
+/// CBC decryption with the SVE routine: each block's plaintext is its
+/// decryption XORed with the ciphertext block before it (the IV first).
+fn cbc_decrypt_sve(
+    keys: &Schedule,
+    rounds: u32,
+    iv: &mut [u8; 16],
+    data: &mut [u8],
+) -> Result<(), Refused> {
+    let mut prev = StepWords([0; STEP / 8]);
+    let mut chain = *iv;
+    let whole = data.len() / 16 * 16;
+    with_sve_keys(keys, rounds, || {
+        for piece in data[..whole].chunks_mut(STEP) {
+            let n = piece.len();
+            let bytes = words_as_bytes(&mut prev);
+            bytes[..16].copy_from_slice(&chain);
+            bytes[16..n].copy_from_slice(&piece[..n - 16]);
+            chain.copy_from_slice(&piece[n - 16..]);
+            let p = piece.as_mut_ptr();
+            // SAFETY: the n / 16 blocks of `piece` are read and written in place; `prev` holds n bytes (n <= STEP).
+            unsafe { sve_blocks(rounds, true, p, p, n / 16, null(), prev.0.as_ptr().cast()) };
+        }
+    })?;
+    *iv = chain;
+    prev.0.zeroize();
+    Ok(())
+}
+
+/// The bytes of a per-block table.
+fn words_as_bytes(w: &mut StepWords) -> &mut [u8; STEP] {
+    // SAFETY: StepWords is STEP bytes of plain integers with no padding; every byte pattern is a valid u64, and u8 needs no alignment.
+    unsafe { &mut *(w as *mut StepWords).cast::<[u8; STEP]>() }
+}
+
 /// CTR over the whole blocks of `data`: the counter block is a 128-bit
 /// big-endian number advanced by the number of blocks, or with `ctr32`
 /// only its last four bytes, modulo 2^32 (GCM).
@@ -143,6 +259,9 @@ pub fn aes_ctr(
     data: &mut [u8],
     ctr32: bool,
 ) -> Result<(), Refused> {
+    if let Some(rounds) = sve(rounds) {
+        return table_mode_sve(keys, rounds?, false, counter, data, Table::Ctr { ctr32 });
+    }
     let mut ctr = Block(*counter);
     aes(rounds, |rounds| {
         // SAFETY: as in `aes_cbc`, with the counter block in place of the IV.
@@ -198,6 +317,9 @@ pub fn aes_xts(
     tweak: &mut [u8; 16],
     data: &mut [u8],
 ) -> Result<(), Refused> {
+    if let Some(rounds) = sve(rounds) {
+        return table_mode_sve(keys, rounds?, decrypt, tweak, data, Table::Xts);
+    }
     let mut t = Block(*tweak);
     aes(rounds, |rounds| {
         // SAFETY: as in `aes_cbc`, with the tweak block in place of the IV.
@@ -214,5 +336,95 @@ pub fn aes_xts(
     })?;
     *tweak = t.0;
     t.0.zeroize();
+    Ok(())
+}
+
+/// What a step's table of per-block values holds for the SVE routine.
+#[derive(Clone, Copy)]
+enum Table {
+    /// CTR: the counter blocks, enciphered and XORed into the data.
+    Ctr { ctr32: bool },
+    /// XTS: the tweaks, XORed into each block before and after.
+    Xts,
+}
+
+/// The 16 bytes of `b` as two little-endian words.
+fn words(b: &[u8; 16]) -> [u64; 2] {
+    let a = Block(*b);
+    let (lo, hi) = a.0.split_at(8);
+    [
+        u64::from_le_bytes(lo.try_into().unwrap_or_default()),
+        u64::from_le_bytes(hi.try_into().unwrap_or_default()),
+    ]
+}
+
+/// CTR and XTS with the SVE routine: per step, the table's values are
+/// written from the 128-bit `state` (CTR's big-endian counter, XTS's
+/// little-endian tweak), which advances once per block (+1, or x), then
+/// one pass of the routine does the step; `state` is left at the next
+/// block's value.
+fn table_mode_sve(
+    keys: &Schedule,
+    rounds: u32,
+    decrypt: bool,
+    state: &mut [u8; 16],
+    data: &mut [u8],
+    table: Table,
+) -> Result<(), Refused> {
+    let [w0, w1] = words(state);
+    // (high, low) halves of the number.
+    let (mut hi, mut lo) = match table {
+        Table::Ctr { .. } => (w0.swap_bytes(), w1.swap_bytes()),
+        Table::Xts => (w1, w0),
+    };
+    let mut values = StepWords([0; STEP / 8]);
+    let whole = data.len() / 16 * 16;
+    with_sve_keys(keys, rounds, || {
+        for piece in data[..whole].chunks_mut(STEP) {
+            let (n, p) = (piece.len(), piece.as_mut_ptr());
+            for v in values.0[..n / 8].chunks_exact_mut(2) {
+                match table {
+                    Table::Ctr { ctr32 } => {
+                        v[0] = hi.swap_bytes();
+                        v[1] = lo.swap_bytes();
+                        if ctr32 {
+                            lo = (lo & !0xffff_ffff) | u64::from((lo as u32).wrapping_add(1));
+                        } else {
+                            let (l, carry) = lo.overflowing_add(1);
+                            lo = l;
+                            hi = hi.wrapping_add(u64::from(carry));
+                        }
+                    }
+                    Table::Xts => {
+                        v[0] = lo;
+                        v[1] = hi;
+                        // Times x: shift left, 0x87 folded in when bit 127 falls out.
+                        let fold = ((hi as i64) >> 63) as u64 & 0x87;
+                        hi = (hi << 1) | (lo >> 63);
+                        lo = (lo << 1) ^ fold;
+                    }
+                }
+            }
+            let t = values.0.as_ptr().cast::<u8>();
+            // SAFETY: the table holds n bytes (n <= STEP) and is only read; the piece's n / 16 blocks are written in place (XTS) or from the table with the piece as `post` (CTR).
+            unsafe {
+                match table {
+                    Table::Ctr { .. } => sve_blocks(rounds, false, t, p, n / 16, null(), p),
+                    Table::Xts => sve_blocks(rounds, decrypt, p, p, n / 16, t, t),
+                }
+            };
+        }
+    })?;
+    let [w0, w1] = match table {
+        Table::Ctr { .. } => [hi.swap_bytes(), lo.swap_bytes()],
+        Table::Xts => [lo, hi],
+    };
+    let mut out = Block([0; 16]);
+    out.0[..8].copy_from_slice(&w0.to_le_bytes());
+    out.0[8..].copy_from_slice(&w1.to_le_bytes());
+    *state = out.0;
+    out.0.zeroize();
+    values.0.zeroize();
+    (hi, lo).zeroize();
     Ok(())
 }
