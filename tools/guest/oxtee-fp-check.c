@@ -12,7 +12,10 @@
  *   BASIC command, whose float tests compute with FP/SIMD registers in the
  *   TA and check the results. Around each TEEC_InvokeCommand, d8..d15
  *   (callee-saved in the procedure-call standard) hold known values; any
- *   change is a corruption. Every answer is checked too.
+ *   change is a corruption. Every answer is checked too. Every second
+ *   call is also an AES-128-ECB of 4 KiB by the FP probe TA through the GP
+ *   cipher API, so the secure OS's own vector crypto (Crypto Extensions,
+ *   SVE) runs during the calls; each output block must be FIPS-197's.
  * - SPINNERS threads (default: one per CPU) load v0..v31 and FPCR with known
  *   values and check them over and over without any system call. Linux
  *   switches their FP state lazily: if the secure world left other values in
@@ -83,6 +86,7 @@ static atomic_ulong spin_corruptions, spin_rounds;
 static atomic_ulong sve_corruptions, sve_rounds;
 static atomic_ulong probe_faults, probe_reads, probe_leaks, probe_waits;
 static atomic_ulong probe_moved, probe_failures;
+static atomic_ulong aes_calls_done;
 
 #ifndef HWCAP_SVE
 #define HWCAP_SVE (1 << 22)
@@ -526,13 +530,19 @@ static int bench(unsigned long calls)
 static void *caller_main(void *p)
 {
 	struct caller *c = p;
-	TEEC_Session sess, fp_sess;
-	TEEC_Operation op, fp_op;
+	TEEC_Session sess, fp_sess, aes_sess;
+	TEEC_Operation op, fp_op, aes_op;
 	uint32_t origin = 0;
 	uint8_t in[256], out[32], expect[32], basic_buf[32] = { 0 };
 	uint64_t pat[8];
 	struct invoke_arg a = { &sess, CMD_SHA256, &op, 0 };
 	struct invoke_arg fp = { &fp_sess, CMD_BASIC, &fp_op, 0 };
+	struct invoke_arg aes = { &aes_sess, FP_PROBE_CMD_AES_ECB, &aes_op, 0 };
+	static const uint8_t aes_pt[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55,
+		0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	static const uint8_t aes_ct[16] = { 0x69, 0xc4, 0xe0, 0xd8, 0x6a, 0x7b,
+		0x04, 0x30, 0xd8, 0xcd, 0xb7, 0x80, 0x70, 0xb4, 0xc5, 0x5a };
+	static __thread uint8_t aes_in[4096], aes_out[4096];
 	unsigned long i, every, fp_done = 0;
 	TEEC_Result res;
 
@@ -554,6 +564,21 @@ static void *caller_main(void *p)
 		TEEC_CloseSession(&sess);
 		goto out;
 	}
+	if (probe_open(&c->ctx, &aes_sess, c->cpu)) {
+		atomic_fetch_add(&call_failures, 1);
+		TEEC_CloseSession(&fp_sess);
+		TEEC_CloseSession(&sess);
+		goto out;
+	}
+	for (i = 0; i < sizeof(aes_in); i += 16)
+		memcpy(aes_in + i, aes_pt, 16);
+	memset(&aes_op, 0, sizeof(aes_op));
+	aes_op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
+					     TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+					     TEEC_NONE);
+	aes_op.params[0].tmpref.buffer = aes_in;
+	aes_op.params[0].tmpref.size = sizeof(aes_in);
+	aes_op.params[1].tmpref.buffer = aes_out;
 	memset(&fp_op, 0, sizeof(fp_op));
 	fp_op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE,
 					    TEEC_NONE, TEEC_NONE);
@@ -596,6 +621,26 @@ static void *caller_main(void *p)
 				       c->cpu, i, mask >> 8);
 		}
 		atomic_fetch_add(&calls_done, 1);
+		if (i % 2 == 0) {
+			size_t b;
+			int bad = 0;
+
+			aes_op.params[1].tmpref.size = sizeof(aes_out);
+			memset(aes_out, 0, sizeof(aes_out));
+			mask = call_keeping_d8_d15(do_invoke, &aes, pat);
+			for (b = 0; b < sizeof(aes_out); b += 16)
+				bad |= memcmp(aes_out + b, aes_ct, 16) != 0;
+			if (aes.res != TEEC_SUCCESS || bad) {
+				if (atomic_fetch_add(&call_failures, 1) < 5)
+					printf("FPCHECK aes.cpu%d call %lu 0x%08x%s\n",
+					       c->cpu, i, aes.res,
+					       bad ? " wrong output" : "");
+			}
+			if (mask && atomic_fetch_add(&call_corruptions, 1) < 5)
+				printf("FPCHECK corrupted.cpu%d aes call %lu d8-d15 mask 0x%" PRIx64 "\n",
+				       c->cpu, i, mask >> 8);
+			atomic_fetch_add(&aes_calls_done, 1);
+		}
 		if (fp_done < c->fp_calls && (every == 0 || i % every == 0)) {
 			mask = call_keeping_d8_d15(do_invoke, &fp, pat);
 			if (fp.res != TEEC_SUCCESS) {
@@ -611,6 +656,7 @@ static void *caller_main(void *p)
 		}
 	}
 	TEEC_CloseSession(&fp_sess);
+	TEEC_CloseSession(&aes_sess);
 	for (i = 0; i < PROBE_ROUNDS; i++)
 		probe_round(c, (int)sysconf(_SC_NPROCESSORS_ONLN), (unsigned int)i);
 close:
@@ -731,6 +777,7 @@ int main(int argc, char **argv)
 
 	printf("FPCHECK calls %lu\n", atomic_load(&calls_done));
 	printf("FPCHECK fp_calls %lu\n", atomic_load(&fp_calls_done));
+	printf("FPCHECK aes_calls %lu\n", atomic_load(&aes_calls_done));
 	printf("FPCHECK call_failures %lu\n", atomic_load(&call_failures));
 	printf("FPCHECK call_corruptions %lu\n", atomic_load(&call_corruptions));
 	printf("FPCHECK spin_rounds %lu\n", atomic_load(&spin_rounds));
@@ -745,6 +792,7 @@ int main(int argc, char **argv)
 	printf("FPCHECK sve_rounds %lu\n", atomic_load(&sve_rounds));
 	printf("FPCHECK sve_corruptions %lu\n", atomic_load(&sve_corruptions));
 	ok = atomic_load(&calls_done) == calls * ncpu &&
+	     atomic_load(&aes_calls_done) == (calls + 1) / 2 * ncpu &&
 	     atomic_load(&fp_calls_done) ==
 		     (fp_calls < calls ? fp_calls : calls) * ncpu &&
 	     !atomic_load(&call_failures) && !atomic_load(&call_corruptions) &&

@@ -124,6 +124,40 @@ static uint32_t keep_across_wait(uint32_t seed, uint32_t ms)
 	return mask;
 }
 
+/* AES-128-ECB of `in` into `out` (len bytes, whole blocks). */
+static TEE_Result aes_ecb(const void *in, void *out, size_t len)
+{
+	static const uint8_t key[16] = FP_PROBE_AES_KEY;
+	TEE_OperationHandle op = TEE_HANDLE_NULL;
+	TEE_ObjectHandle k = TEE_HANDLE_NULL;
+	TEE_Attribute attr;
+	TEE_Result res;
+	size_t out_len = len;
+
+	res = TEE_AllocateOperation(&op, TEE_ALG_AES_ECB_NOPAD,
+				    TEE_MODE_ENCRYPT, 128);
+	if (res != TEE_SUCCESS)
+		return res;
+	res = TEE_AllocateTransientObject(TEE_TYPE_AES, 128, &k);
+	if (res != TEE_SUCCESS)
+		goto out;
+	TEE_InitRefAttribute(&attr, TEE_ATTR_SECRET_VALUE, key, sizeof(key));
+	res = TEE_PopulateTransientObject(k, &attr, 1);
+	if (res != TEE_SUCCESS)
+		goto out;
+	res = TEE_SetOperationKey(op, k);
+	if (res != TEE_SUCCESS)
+		goto out;
+	TEE_CipherInit(op, NULL, 0);
+	res = TEE_CipherUpdate(op, in, len, out, &out_len);
+	if (res == TEE_SUCCESS && out_len != len)
+		res = TEE_ERROR_GENERIC;
+out:
+	TEE_FreeTransientObject(k);
+	TEE_FreeOperation(op);
+	return res;
+}
+
 TEE_Result TA_InvokeCommandEntryPoint(void *s, uint32_t cmd, uint32_t pt,
 				      TEE_Param p[4])
 {
@@ -161,6 +195,16 @@ TEE_Result TA_InvokeCommandEntryPoint(void *s, uint32_t cmd, uint32_t pt,
 	case FP_PROBE_CMD_ONE_FP:
 		__asm__ volatile("fmov	d0, xzr" ::: "v0");
 		return TEE_SUCCESS;
+	case FP_PROBE_CMD_AES_ECB:
+		if (pt != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_INPUT,
+					  TEE_PARAM_TYPE_MEMREF_OUTPUT,
+					  TEE_PARAM_TYPE_NONE,
+					  TEE_PARAM_TYPE_NONE) ||
+		    p[1].memref.size != p[0].memref.size ||
+		    p[0].memref.size % 16)
+			return TEE_ERROR_BAD_PARAMETERS;
+		return aes_ecb(p[0].memref.buffer, p[1].memref.buffer,
+			       p[0].memref.size);
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}

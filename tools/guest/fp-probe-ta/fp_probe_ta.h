@@ -21,6 +21,15 @@
 #define FP_PROBE_CMD_NO_FP		3
 /* One FP/SIMD instruction, then returns. */
 #define FP_PROBE_CMD_ONE_FP		4
+/* memref in, memref out (same size, a multiple of 16 bytes): AES-128-ECB
+ * of the input under FP_PROBE_AES_KEY through the GP cipher API, i.e. by
+ * the secure OS's crypto (its Crypto Extensions or SVE routines), while
+ * the normal world's vector registers must survive. */
+#define FP_PROBE_CMD_AES_ECB		5
+
+/* FIPS-197 appendix C.1: key 000102..0f, plaintext 00112233..ff. */
+#define FP_PROBE_AES_KEY { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, \
+	0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f }
 
 /* The value the probe puts in 64-bit half h (0..63) of v0..v31 for `seed`. */
 #define FP_PROBE_WORD(seed, h) \
