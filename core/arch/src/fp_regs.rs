@@ -9,7 +9,8 @@
 //! keeps this value for the secure world; behind TF-A it is shared, and the
 //! normal world sets its own afterwards, which the core then also runs with.
 //! EL1 may use SVE (CPACR_EL1.ZEN), EL0 may not: a TA's SVE use faults, so a
-//! TA never sees P0-P15 or FFR, and nothing in the secure world writes them.
+//! TA never sees P0-P15 or FFR. The core's SVE2 AES routines write P0/P1,
+//! only on registers claimed for it (the claim saved the caller's state).
 //!
 //! SME: EL1 may read SVCR (CPACR_EL1.SMEN) to tell whether the caller is in
 //! streaming mode, in which case the registers are not lent to a TA.

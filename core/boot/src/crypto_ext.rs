@@ -26,7 +26,9 @@ pub(crate) fn init(ext: fn(Features) -> &'static dyn Accelerator) {
         ", SHA-512 ",
         f.sha512,
         ", SHA-3 ",
-        f.sha3
+        f.sha3,
+        ", SVE2-AES ",
+        f.sve_aes
     );
     if f == Features::default() {
         return;
