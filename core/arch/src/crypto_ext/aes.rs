@@ -1,5 +1,7 @@
-//! AES routines (`asm/aes_ce.S`): key expansion and the modes over whole
-//! 16-byte blocks, each one claim of the registers per call.
+//! AES routines (`asm/aes_ce.S`, and `asm/aes_sve.S` for the modes whose
+//! blocks are independent on a CPU with SVE2's AES instructions): key
+//! expansion and the modes over whole 16-byte blocks, each one claim of the
+//! registers per call.
 
 use core::ptr::null;
 
