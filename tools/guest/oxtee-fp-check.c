@@ -527,6 +527,20 @@ static int bench(unsigned long calls)
 	return 0;
 }
 
+/* `op` with a temporary input memref `in` and output memref `out`. */
+static void set_in_out(TEEC_Operation *op, void *in, size_t in_len, void *out,
+		       size_t out_len)
+{
+	memset(op, 0, sizeof(*op));
+	op->paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
+					  TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+					  TEEC_NONE);
+	op->params[0].tmpref.buffer = in;
+	op->params[0].tmpref.size = in_len;
+	op->params[1].tmpref.buffer = out;
+	op->params[1].tmpref.size = out_len;
+}
+
 static void *caller_main(void *p)
 {
 	struct caller *c = p;
@@ -572,13 +586,7 @@ static void *caller_main(void *p)
 	}
 	for (i = 0; i < sizeof(aes_in); i += 16)
 		memcpy(aes_in + i, aes_pt, 16);
-	memset(&aes_op, 0, sizeof(aes_op));
-	aes_op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
-					     TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-					     TEEC_NONE);
-	aes_op.params[0].tmpref.buffer = aes_in;
-	aes_op.params[0].tmpref.size = sizeof(aes_in);
-	aes_op.params[1].tmpref.buffer = aes_out;
+	set_in_out(&aes_op, aes_in, sizeof(aes_in), aes_out, sizeof(aes_out));
 	memset(&fp_op, 0, sizeof(fp_op));
 	fp_op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE,
 					    TEEC_NONE, TEEC_NONE);
@@ -587,14 +595,7 @@ static void *caller_main(void *p)
 	every = c->fp_calls ? c->calls / c->fp_calls : 0;
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (uint8_t)(i * 7 + c->cpu);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
-					 TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].tmpref.buffer = in;
-	op.params[0].tmpref.size = sizeof(in);
-	op.params[1].tmpref.buffer = expect;
-	op.params[1].tmpref.size = sizeof(expect);
+	set_in_out(&op, in, sizeof(in), expect, sizeof(expect));
 	do_invoke(&a);
 	if (a.res != TEEC_SUCCESS) {
 		printf("FPCHECK sha256.cpu%d 0x%08x\n", c->cpu, a.res);

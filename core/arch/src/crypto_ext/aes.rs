@@ -28,6 +28,10 @@ const STEP: usize = 256;
 #[repr(C, align(16))]
 struct StepWords([u64; STEP / 8]);
 
+/// Per-block values for the SVE routine, as bytes.
+#[repr(C, align(16))]
+struct StepBytes([u8; STEP]);
+
 extern "C" {
     fn sve_aes_keys(keys: *const u8, rounds: u32);
     fn sve_aes_wipe();
@@ -105,6 +109,7 @@ fn with_sve_keys(keys: &Schedule, rounds: u32, f: impl FnOnce()) -> Result<(), R
 /// `src`, `dst` and the non-null `pre` and `post` hold `blocks` blocks;
 /// `dst` is `src` or `post` or overlaps none of them; called inside
 /// `with_sve_keys` with the round count it loaded.
+// SAFETY: an `unsafe fn` because of the contract above; its callers pass pieces of their own buffers and tables.
 unsafe fn sve_blocks(
     rounds: u32,
     decrypt: bool,
@@ -225,30 +230,23 @@ fn cbc_decrypt_sve(
     iv: &mut [u8; 16],
     data: &mut [u8],
 ) -> Result<(), Refused> {
-    let mut prev = StepWords([0; STEP / 8]);
+    let mut prev = StepBytes([0; STEP]);
     let mut chain = *iv;
     let whole = data.len() / 16 * 16;
     with_sve_keys(keys, rounds, || {
         for piece in data[..whole].chunks_mut(STEP) {
             let n = piece.len();
-            let bytes = words_as_bytes(&mut prev);
-            bytes[..16].copy_from_slice(&chain);
-            bytes[16..n].copy_from_slice(&piece[..n - 16]);
+            prev.0[..16].copy_from_slice(&chain);
+            prev.0[16..n].copy_from_slice(&piece[..n - 16]);
             chain.copy_from_slice(&piece[n - 16..]);
             let p = piece.as_mut_ptr();
             // SAFETY: the n / 16 blocks of `piece` are read and written in place; `prev` holds n bytes (n <= STEP).
-            unsafe { sve_blocks(rounds, true, p, p, n / 16, null(), prev.0.as_ptr().cast()) };
+            unsafe { sve_blocks(rounds, true, p, p, n / 16, null(), prev.0.as_ptr()) };
         }
     })?;
     *iv = chain;
     prev.0.zeroize();
     Ok(())
-}
-
-/// The bytes of a per-block table.
-fn words_as_bytes(w: &mut StepWords) -> &mut [u8; STEP] {
-    // SAFETY: StepWords is STEP bytes of plain integers with no padding; every byte pattern is a valid u64, and u8 needs no alignment.
-    unsafe { &mut *(w as *mut StepWords).cast::<[u8; STEP]>() }
 }
 
 /// CTR over the whole blocks of `data`: the counter block is a 128-bit
