@@ -58,9 +58,18 @@ impl PageList {
         Ok(PageList(repr))
     }
 
-    /// A copy of `pages`.
+    /// A copy of `pages` (in one piece, not page by page).
     pub fn try_from_slice(pages: &[u64]) -> Result<Self, ShmError> {
-        Self::try_collect(pages.len(), pages.iter().copied())
+        let len = pages.len();
+        if len <= INLINE {
+            let mut inline = [0; INLINE];
+            inline[..len].copy_from_slice(pages);
+            return Ok(PageList(Repr::Inline { pages: inline, len }));
+        }
+        let mut v = Vec::new();
+        v.try_reserve_exact(len).map_err(|_| ShmError::NoSpace)?;
+        v.extend_from_slice(pages);
+        Ok(PageList(Repr::Heap(v)))
     }
 }
 

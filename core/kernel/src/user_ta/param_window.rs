@@ -209,6 +209,14 @@ impl ParamWindow {
             .map(|b| b.nonsecure)
     }
 
+    /// The bytes from `va` to the end of the mapped buffer holding it, and
+    /// whether that buffer is normal-world memory, if the TA may read it
+    /// (and write it when `write`): every page of a buffer has its rights.
+    pub(super) fn ta_span(&self, va: u64, write: bool) -> Option<(u64, bool)> {
+        let b = self.bufs.iter().find(|b| va >= b.va && va < b.end())?;
+        (!write || b.writable).then(|| (b.end() - va, b.nonsecure))
+    }
+
     /// Where `va` is if it lies in a mapped buffer and `access` is allowed:
     /// the page's physical address, bytes left in the page, whether it is
     /// normal-world memory, and whether a store by the core needs a private

@@ -310,11 +310,45 @@ impl Space {
     }
 
     /// Every page of `[va, va + len)` is mapped with the TA's own rights
-    /// (writable at EL0 when `write`): what `TEE_CheckMemoryAccessRights`
-    /// answers.
+    /// (writable at EL0 when `write`).
     pub fn check_ta(&self, va: u64, len: u64, write: bool) -> bool {
+        self.walk_ta(va, len, write, |_| Ok(())).is_ok()
+    }
+
+    /// Walks `[va, va + len)` as the TA sees it, one stretch of the same
+    /// rights and use at a time (a parameter buffer, a region, a view of
+    /// one), and tells `f` how each stretch is used: what
+    /// `TEE_CheckMemoryAccessRights` asks, at a cost per stretch rather than
+    /// per page. `ACCESS_DENIED` at the first byte not mapped with the TA's
+    /// own rights (writable at EL0 when `write`); `f`'s error stops the walk.
+    pub fn walk_ta(
+        &self,
+        va: u64,
+        len: u64,
+        write: bool,
+        mut f: impl FnMut(Use) -> Result<(), TeeError>,
+    ) -> Result<(), TeeError> {
+        let end = va.checked_add(len).ok_or(TeeError::ACCESS_DENIED)?;
+        let mut at = va;
+        while at < end {
+            let (n, usage) = self.ta_span(at, write).ok_or(TeeError::ACCESS_DENIED)?;
+            f(usage)?;
+            at = at.saturating_add(n);
+        }
+        Ok(())
+    }
+
+    /// The bytes from `va` with the TA's rights and use of `va`'s (at least
+    /// one), and that use; `None` unless mapped for the TA (writable when
+    /// `write`).
+    fn ta_span(&self, va: u64, write: bool) -> Option<(u64, Use)> {
+        if PARAMS.contains(&va) {
+            let (n, nonsecure) = self.params.lock().ta_span(va, write)?;
+            return Some((n, Use::Param { nonsecure }));
+        }
         let access = if write { Access::TaWrite } else { Access::Read };
-        self.walk(va, len, access, |_| {}).is_ok()
+        let avail = self.translate(va, access)?.avail;
+        Some((avail, self.region_at(va)?.usage))
     }
 
     /// Calls `f` for each physically contiguous piece of the range, with
@@ -1288,6 +1322,121 @@ mod tests {
         assert_eq!(
             space.map_param(&frames, &hw, ns_pages(&[0x1000])).unwrap(),
             input
+        );
+    }
+
+    #[test]
+    fn ta_walk_goes_by_stretch_and_agrees_with_the_page_walk() {
+        let (hw, frames, mut space) = setup();
+        views(&mut space, &frames, &hw);
+        // A 16-page client input, a 2-page client output, a 1-page copy.
+        let input = space
+            .map_param(
+                &frames,
+                &hw,
+                ns_pages(&(0..16).map(|i| i * PAGE).collect::<Vec<_>>()),
+            )
+            .unwrap();
+        let out = space
+            .map_param(
+                &frames,
+                &hw,
+                ParamPages::Shared {
+                    pages: oxtee_shm::PageList::try_from_slice(&[
+                        NS_RAM + 0x20000,
+                        NS_RAM + 0x40000,
+                    ])
+                    .unwrap(),
+                    writable: true,
+                },
+            )
+            .unwrap();
+        let c = space.alloc_frames(&frames, &hw, PAGE).unwrap();
+        let copy = space.map_param(&frames, &hw, ParamPages::Copy(c)).unwrap();
+        // One stretch per buffer, whatever its size.
+        let mut seen = Vec::new();
+        space
+            .walk_ta(input + 5, 16 * PAGE - 5, false, |u| {
+                seen.push(u);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, [Use::Param { nonsecure: true }]);
+        seen.clear();
+        space
+            .walk_ta(VA + 3 * PAGE, 2 * PAGE, true, |u| {
+                seen.push(u);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, [Use::Fixed]);
+        // `f`'s error stops the walk and is returned.
+        assert_eq!(
+            space.walk_ta(out, 2 * PAGE, true, |_| Err(TeeError::ITEM_NOT_FOUND)),
+            Err(TeeError::ITEM_NOT_FOUND)
+        );
+        // The same answers as a page-by-page walk (rights of every byte, use
+        // of every page) for ranges across every edge.
+        let page_walk = |va: u64, len: u64, write: bool| -> Option<Vec<Use>> {
+            let access = if write { Access::TaWrite } else { Access::Read };
+            space.walk(va, len, access, |_| {}).ok()?;
+            let end = va.checked_add(len)?;
+            let mut uses = Vec::new();
+            let mut at = va & !(PAGE - 1);
+            while at < end {
+                let u = space.usage_at(at)?;
+                if uses.last() != Some(&u) {
+                    uses.push(u);
+                }
+                at += PAGE;
+            }
+            Some(uses)
+        };
+        let edges = [
+            VA,
+            VA + PAGE,
+            VA + 2 * PAGE,
+            VA + 3 * PAGE,
+            VA + 5 * PAGE,
+            input,
+            input + 7 * PAGE + 9,
+            input + 16 * PAGE,
+            out,
+            out + PAGE,
+            out + 2 * PAGE,
+            copy,
+            copy + PAGE,
+        ];
+        for &a in &edges {
+            for &b in &edges {
+                for d in [0, 1] {
+                    let (va, end) = (a.saturating_sub(d), b + d);
+                    if end < va {
+                        continue;
+                    }
+                    for write in [false, true] {
+                        let mut uses = Vec::new();
+                        let r = space.walk_ta(va, end - va, write, |u| {
+                            if uses.last() != Some(&u) {
+                                uses.push(u);
+                            }
+                            Ok(())
+                        });
+                        let want = page_walk(va, end - va, write);
+                        assert_eq!(r.is_ok(), want.is_some(), "{va:#x}..{end:#x} write {write}");
+                        if let (Ok(()), Some(want)) = (r, want) {
+                            if end > va {
+                                assert_eq!(uses, want, "{va:#x}..{end:#x} write {write}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Wrapping lengths are refused.
+        assert_eq!(
+            space.walk_ta(input, u64::MAX, false, |_| Ok(())),
+            Err(TeeError::ACCESS_DENIED)
         );
     }
 

@@ -157,28 +157,19 @@ fn check_access_rights(ctx: &Ctx, flags: u64, va: u64, len: u64) -> Result<(), T
     if len == 0 {
         return Ok(());
     }
-    if !ctx.space.check_ta(va, len, write) {
-        return Err(TeeError::ACCESS_DENIED);
-    }
-    // Every page must be of the same kind of memory for the ownership rules.
-    let end = va.checked_add(len).ok_or(TeeError::ACCESS_DENIED)?;
-    let mut at = va & !(super::space::PAGE - 1);
-    while at < end {
-        let usage = ctx.space.usage_at(at).ok_or(TeeError::ACCESS_DENIED)?;
+    // Every stretch must be of a kind of memory the flags accept.
+    ctx.space.walk_ta(va, len, write, |usage| {
         let shared = matches!(usage, Use::Param { .. });
         let nonsecure = matches!(usage, Use::Param { nonsecure: true });
-        if shared && flags & TEE_MEMORY_ACCESS_ANY_OWNER == 0 {
-            return Err(TeeError::ACCESS_DENIED);
+        let denied = (shared && flags & TEE_MEMORY_ACCESS_ANY_OWNER == 0)
+            || (nonsecure && flags & TEE_MEMORY_ACCESS_SECURE != 0)
+            || (!nonsecure && flags & TEE_MEMORY_ACCESS_NONSECURE != 0);
+        if denied {
+            Err(TeeError::ACCESS_DENIED)
+        } else {
+            Ok(())
         }
-        if nonsecure && flags & TEE_MEMORY_ACCESS_SECURE != 0 {
-            return Err(TeeError::ACCESS_DENIED);
-        }
-        if !nonsecure && flags & TEE_MEMORY_ACCESS_NONSECURE != 0 {
-            return Err(TeeError::ACCESS_DENIED);
-        }
-        at += super::space::PAGE;
-    }
-    Ok(())
+    })
 }
 
 /// `TEE_Wait`: sleeps in the normal world in slices, ending early with
