@@ -309,12 +309,6 @@ impl Space {
         self.walk(va, len, access, |_| {}).is_ok()
     }
 
-    /// Every page of `[va, va + len)` is mapped with the TA's own rights
-    /// (writable at EL0 when `write`).
-    pub fn check_ta(&self, va: u64, len: u64, write: bool) -> bool {
-        self.walk_ta(va, len, write, |_| Ok(())).is_ok()
-    }
-
     /// Walks `[va, va + len)` as the TA sees it, one stretch of the same
     /// rights and use at a time (a parameter buffer, a region, a view of
     /// one), and tells `f` how each stretch is used: what
@@ -1242,7 +1236,7 @@ mod tests {
         // the client's buffer: the page becomes a private copy (mapped
         // read-only after dropping the old TLB entries), the TA reads it.
         let before = hw.ns.lock().unwrap().clone();
-        assert!(!space.check_ta(input, 1, true));
+        assert!(!ta_may(&space, input, 1, true));
         assert!(space.check(input, 1, true));
         assert_eq!(space.usage_at(input), Some(Use::Param { nonsecure: true }));
         space.write(&hw, input + 0x123, b"X").unwrap();
@@ -1264,7 +1258,7 @@ mod tests {
             "break before make"
         );
         assert!(
-            !space.check_ta(input, 1, true),
+            !ta_may(&space, input, 1, true),
             "still read-only for the TA"
         );
         assert_eq!(
@@ -1323,6 +1317,12 @@ mod tests {
             space.map_param(&frames, &hw, ns_pages(&[0x1000])).unwrap(),
             input
         );
+    }
+
+    /// Every byte of `[va, va + len)` is mapped with the TA's own rights
+    /// (writable at EL0 when `write`).
+    fn ta_may(space: &Space, va: u64, len: u64, write: bool) -> bool {
+        space.walk_ta(va, len, write, |_| Ok(())).is_ok()
     }
 
     #[test]
