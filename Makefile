@@ -333,6 +333,15 @@ bench: $(call flash_of,optee) initramfs $(BENCH_CLIENT) sdk-ta $(HELLO_C_TA)
 		ITERATIONS=$(BENCH_ITERATIONS) INVOKES=$(BENCH_INVOKES) OXTEE_BUILD=$$b \
 		FIRMWARE=$(FIRMWARE) bash tools/bench.sh
 
+# The core's hot-text list (core/image/hot-text.ld): which functions
+# linker.ld puts first, from a trace of the bench client's calls and
+# xtest's AES and SHA loops on the current core (tools/hot-text.sh).
+.PHONY: hot-text
+hot-text: $(call flash_of,oxtee) initramfs $(BENCH_CLIENT) sdk-ta $(HELLO_C_TA)
+	O=$(O) CLIENT=$(abspath $(BENCH_CLIENT)) \
+		TAS="$(abspath $(O)/sdk/oxtee/$(SDK_HELLO_UUID).ta) $(abspath $(HELLO_C_TA))" \
+		bash tools/hot-text.sh
+
 # The three boot rows of `make bench`, repeated: BOOT_BENCH_BOOTS boots of
 # each TEE, alternating, `CMD=true`; minimum and median per TEE
 # (bench/README.md). Logs in $(O)/boot-bench/.

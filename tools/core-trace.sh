@@ -4,6 +4,7 @@
 # seconds of it, restricted to the core's code, then summarises the log per
 # call with tools/core-trace.py. The guest command should loop on one kind
 # of call for longer than DELAY + SECS (the log slows the core's code down).
+# SECS `all` keeps the log on until the guest command ends.
 #
 #   tools/core-trace.sh [DELAY [SECS]] -- 'guest command' [make variables...]
 #   tools/core-trace.sh 15 2 -- 'xtest --aes-perf -s 16 -n 60000 >/dev/null'
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 delay=15 secs=2
 [ "${1:-}" != -- ] && { delay=$1; shift; }
 [ "${1:-}" != -- ] && { secs=$1; shift; }
-[ "${1:-}" = -- ] || { sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 2; }
+[ "${1:-}" = -- ] || { sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 2; }
 shift
 cmd=$1
 shift
@@ -49,7 +50,9 @@ for _ in $(seq 1 300); do [ -S "$sock" ] && break; sleep 0.2; done
 [ -S "$sock" ] || { wait $run || true; cat "$dir/run.txt" >&2; exit 1; }
 sleep "$delay"
 qmp "log exec,nochain"
-sleep "$secs"
-qmp "log none"
+if [ "$secs" != all ]; then
+	sleep "$secs"
+	qmp "log none"
+fi
 wait $run || echo "core-trace: the guest command failed (see $dir/run.txt)" >&2
 python3 tools/core-trace.py "$elf" "$log"

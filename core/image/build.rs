@@ -16,6 +16,7 @@ fn main() {
     std::fs::write(format!("{out}/layout.ld"), layout).expect("write layout.ld");
     if std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default() == "none" {
         println!("cargo:rustc-link-arg=-L{out}");
+        println!("cargo:rustc-link-arg=-L{dir}");
         println!("cargo:rustc-link-arg=-T{dir}/linker.ld");
         // Identical functions folded into one (generics instantiated alike in
         // several crates, drop glue of look-alike types): Rust promises no
@@ -24,6 +25,7 @@ fn main() {
         println!("cargo:rustc-link-arg=--icf=all");
     }
     println!("cargo:rerun-if-changed=linker.ld");
+    println!("cargo:rerun-if-changed=hot-text.ld");
     // Public keys a user TA's signature must chain to: `ta-pubkey --format
     // raw` output (length-prefixed modulus and exponent per key), given by
     // the build (`OXTEE_TA_KEYS`). Without it no TA is trusted.

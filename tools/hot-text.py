@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Writes the core's hot-text list (core/image/hot-text.ld) from QEMU exec traces.
+
+Every call into the core runs right after a world switch has emptied QEMU's
+TLB and jump cache, so each code page it touches costs a page-table walk and
+each branch to another page a block lookup. Gathering the functions the
+common calls run onto a few pages cuts both. This reads traces recorded with
+tools/core-trace.sh (one per kind of call) and the core's ELF, and prints
+one linker-script line per function the traces run, those run by the most
+calls first (ties in the order they first ran), as a pattern on its section name with the symbol's hash left out
+(the hash changes with the build; the path does not), and under both names
+the compiler gives function sections (`.text.unlikely.` for the ones it
+thinks cold). Every name of a folded function counts (the linker's identical
+code folding keeps one section for several). The assembly's own labels are
+left out (linker.ld places its section whole), and so are the outliner's
+OUTLINED_FUNCTION_n, whose numbers change with every build.
+
+Usage: hot-text.py TEE_ELF TRACE_LOG... > core/image/hot-text.ld
+"""
+import bisect
+import glob
+import os
+import re
+import subprocess
+import sys
+
+# The first block of every call into the core (a yielding call).
+CALL_ENTRY = "$u20$as$u20$oxtee_arch..hooks..Core$GT$13yielding_call"
+BLOCK = re.compile(r"\[[0-9a-f]+/([0-9a-f]+)/")
+# Legacy Rust mangling: _ZN <path> 17h<16 hex digits> E
+HASH = re.compile(r"17h[0-9a-f]{16}E$")
+
+
+def asm_labels():
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    labels = set()
+    for path in glob.glob(os.path.join(root, "core/arch/src/asm/*.S")):
+        with open(path) as f:
+            labels.update(re.findall(r"^\s*([A-Za-z_]\w*):", f.read(), re.M))
+    return labels
+
+
+def symbols(elf):
+    out = subprocess.run(["aarch64-linux-gnu-nm", "-S", "--defined-only", elf],
+                         capture_output=True, text=True, check=True).stdout
+    syms = []
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[2] in "tTwW":
+            syms.append((int(f[0], 16), int(f[1], 16), f[3]))
+    syms.sort()
+    return syms
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    syms = symbols(sys.argv[1])
+    starts = [s[0] for s in syms]
+    names_at = {}
+    for addr, _, name in syms:
+        names_at.setdefault(addr, []).append(name)
+    skip = asm_labels()
+    entry = next((s[0] for s in syms if CALL_ENTRY in s[2]), None)
+    if entry is None:
+        sys.exit(f"{sys.argv[1]}: no symbol with {CALL_ENTRY}")
+    calls = {}  # pattern -> number of calls it ran in
+    first = {}  # pattern -> when it first ran
+    this_call = set()
+    for log in sys.argv[2:]:
+        with open(log, errors="replace") as f:
+            for line in f:
+                m = BLOCK.search(line)
+                if not m:
+                    continue
+                pc = int(m.group(1), 16)
+                if pc == entry:
+                    this_call = set()
+                i = bisect.bisect_right(starts, pc) - 1
+                if i < 0 or pc >= syms[i][0] + syms[i][1] or syms[i][0] in this_call:
+                    continue
+                this_call.add(syms[i][0])
+                for name in names_at[syms[i][0]]:
+                    if name in skip or name.startswith(("OUTLINED_FUNCTION_", "$")):
+                        continue
+                    pattern = HASH.sub("17h*", name)
+                    calls[pattern] = calls.get(pattern, 0) + 1
+                    first.setdefault(pattern, len(first))
+    order = sorted(calls, key=lambda p: (-calls[p], first[p]))
+    print("/* Written by tools/hot-text.py from traces of the common calls;")
+    print(" * linker.ld puts these functions first in .text. */")
+    for p in order:
+        print(f"*(.text.{p} .text.unlikely.{p})")
+
+
+if __name__ == "__main__":
+    main()
