@@ -1,23 +1,32 @@
 #!/usr/bin/env python3
-"""Writes the core's hot-text list (core/image/hot-text.ld) from QEMU exec traces.
+"""The core's hot-text list (core/image/hot-text.ld): write it from QEMU exec
+traces, or check it against a built core.
 
 Every call into the core runs right after a world switch has emptied QEMU's
-TLB and jump cache, so each code page it touches costs a page-table walk and
-each branch to another page a block lookup. Gathering the functions the
-common calls run onto a few pages cuts both. This reads traces recorded with
-tools/core-trace.sh (one per kind of call) and the core's ELF, and prints
-one linker-script line per function the traces run, those run by the most
-calls first (ties in the order they first ran), as a pattern on its section name with the symbol's hash left out
-(the hash changes with the build; the path does not), and under both names
-the compiler gives function sections (`.text.unlikely.` for the ones it
-thinks cold). Every name of a folded function counts (the linker's identical
-code folding keeps one section for several). The assembly's own labels are
-left out (linker.ld places its section whole), and so are the outliner's
-OUTLINED_FUNCTION_n, whose numbers change with every build.
+TLB and jump cache, so each code page it touches costs a page-table walk
+and its blocks new lookups; gathering the functions the common calls run
+onto a few pages cuts that (bench/README.md has the numbers). This reads
+traces recorded with tools/core-trace.sh and the core's ELF, and prints one
+linker-script line per function the traces run, those run by the most calls
+first (ties in the order they first ran), as a pattern on its section name
+with the symbol's hash left out (the hash changes with the build; the path
+does not), under both names the compiler gives function sections
+(`.text.unlikely.` for the ones it thinks cold). Every name of a folded
+function counts (the linker's identical code folding keeps one section for
+several). The assembly's own labels are left out (linker.ld places its
+section whole), and so are the outliner's OUTLINED_FUNCTION_n, whose
+numbers change with every build.
+
+`--check` fails when the list has gone stale (under 90% of its patterns
+name a function of the core: rerun `make hot-text`) or does not take effect
+(more than 2% of the functions it names lie outside the start of the Rust
+code).
 
 Usage: hot-text.py TEE_ELF TRACE_LOG... > core/image/hot-text.ld
+       hot-text.py --check TEE_ELF core/image/hot-text.ld
 """
 import bisect
+import fnmatch
 import glob
 import os
 import re
@@ -52,7 +61,43 @@ def symbols(elf):
     return syms
 
 
+def check(elf, listing):
+    """Exit status 1 with a reason when the list is stale or not applied."""
+    syms = [s for s in symbols(elf) if HASH.search(s[2])]
+    with open(listing) as f:
+        patterns = re.findall(r"^\*\(\.text\.(\S+) ", f.read(), re.M)
+    if not patterns or not syms:
+        sys.exit(f"hot-text: nothing to check in {listing} / {elf}")
+    by_prefix = {}
+    for s in syms:
+        by_prefix.setdefault(HASH.sub("17h*", s[2]), []).append(s)
+    matched = {}
+    for p in patterns:
+        hits = by_prefix.get(p) or [s for s in syms if fnmatch.fnmatchcase(s[2], p)]
+        for s in hits:
+            matched[s[0]] = max(matched.get(s[0], 0), s[1])
+    named = sum(1 for p in patterns if p in by_prefix)
+    if named * 10 < len(patterns) * 9:
+        sys.exit(f"hot-text: only {named} of {len(patterns)} patterns in {listing} name a "
+                 f"function of {elf}: the list is stale, rerun `make hot-text`")
+    start = min(s[0] for s in syms)
+    size = sum(matched.values())
+    # Function alignment pads a little; 1/8 more and a page is ample.
+    limit = start + size + size // 8 + 4096
+    late = [a for a in matched if a >= limit]
+    # A listed function folded into an unlisted twin stays where the twin is.
+    if len(late) * 50 > len(matched):
+        sys.exit(f"hot-text: {len(late)} of {len(matched)} listed functions lie past "
+                 f"{limit:#x} (Rust code starts at {start:#x}, the listed ones take "
+                 f"{size} bytes): linker.ld does not apply {listing}")
+    print(f"hot-text: {named} of {len(patterns)} patterns name functions; "
+          f"{len(matched)} functions ({size} bytes) packed from {start:#x}")
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--check":
+        check(sys.argv[2], sys.argv[3])
+        return
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     syms = symbols(sys.argv[1])
