@@ -14,24 +14,11 @@ Usage: core-trace.py TEE_ELF TRACE_LOG [TOP]
 """
 import bisect
 import collections
-import re
-import subprocess
 import sys
 
+from exec_log import block_pcs, function_symbols
+
 CALL_ENTRY = "as oxtee_arch::hooks::Core>::yielding_call"
-BLOCK = re.compile(r"\[[0-9a-f]+/([0-9a-f]+)/")
-
-
-def symbols(elf, nm):
-    out = subprocess.run([nm, "-S", "--defined-only", "-C", elf],
-                         capture_output=True, text=True, check=True).stdout
-    syms = []
-    for line in out.splitlines():
-        f = line.split(None, 3)
-        if len(f) == 4 and f[2] in "tTwW":
-            syms.append((int(f[0], 16), f[3]))
-    syms.sort()
-    return syms
 
 
 def main():
@@ -39,8 +26,7 @@ def main():
         sys.exit(__doc__)
     elf, log = sys.argv[1], sys.argv[2]
     top = int(sys.argv[3]) if len(sys.argv) > 3 else 15
-    nm = "aarch64-linux-gnu-nm"
-    syms = symbols(elf, nm)
+    syms = [(a, n) for a, _, n in function_symbols(elf, demangle=True)]
     starts = [a for a, _ in syms]
     entry = next((a for a, n in syms if CALL_ENTRY in n), None)
     if entry is None:
@@ -56,26 +42,21 @@ def main():
     totals = [0, 0, 0]
     seen = set()
     pending = 0
-    with open(log, errors="replace") as f:
-        for line in f:
-            m = BLOCK.search(line)
-            if not m:
-                continue
-            pc = int(m.group(1), 16)
-            if pc == entry:
-                if calls:
-                    totals[0] += pending
-                    totals[1] += len(seen)
-                    totals[2] += len({p >> 12 for p in seen})
-                    for p in seen:
-                        breadth[name(p)] += 1
-                calls += 1
-                seen = set()
-                pending = 0
+    for pc in block_pcs(log):
+        if pc == entry:
             if calls:
-                pending += 1
-                seen.add(pc)
-                execs[name(pc)] += 1
+                totals[0] += pending
+                totals[1] += len(seen)
+                totals[2] += len({p >> 12 for p in seen})
+                for p in seen:
+                    breadth[name(p)] += 1
+            calls += 1
+            seen = set()
+            pending = 0
+        if calls:
+            pending += 1
+            seen.add(pc)
+            execs[name(pc)] += 1
     done = calls - 1
     if done < 1:
         sys.exit("fewer than two call entries in the trace: record longer, or later")

@@ -30,12 +30,12 @@ import fnmatch
 import glob
 import os
 import re
-import subprocess
 import sys
+
+from exec_log import block_pcs, function_symbols
 
 # The first block of every call into the core (a yielding call).
 CALL_ENTRY = "$u20$as$u20$oxtee_arch..hooks..Core$GT$13yielding_call"
-BLOCK = re.compile(r"\[[0-9a-f]+/([0-9a-f]+)/")
 # Legacy Rust mangling: _ZN <path> 17h<16 hex digits> E
 HASH = re.compile(r"17h[0-9a-f]{16}E$")
 
@@ -49,21 +49,9 @@ def asm_labels():
     return labels
 
 
-def symbols(elf):
-    out = subprocess.run(["aarch64-linux-gnu-nm", "-S", "--defined-only", elf],
-                         capture_output=True, text=True, check=True).stdout
-    syms = []
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 4 and f[2] in "tTwW":
-            syms.append((int(f[0], 16), int(f[1], 16), f[3]))
-    syms.sort()
-    return syms
-
-
 def check(elf, listing):
     """Exit status 1 with a reason when the list is stale or not applied."""
-    syms = [s for s in symbols(elf) if HASH.search(s[2])]
+    syms = [s for s in function_symbols(elf) if HASH.search(s[2])]
     with open(listing) as f:
         patterns = re.findall(r"^\*\(\.text\.(\S+) ", f.read(), re.M)
     if not patterns or not syms:
@@ -100,7 +88,7 @@ def main():
         return
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    syms = symbols(sys.argv[1])
+    syms = function_symbols(sys.argv[1])
     starts = [s[0] for s in syms]
     names_at = {}
     for addr, _, name in syms:
@@ -113,24 +101,19 @@ def main():
     first = {}  # pattern -> when it first ran
     this_call = set()
     for log in sys.argv[2:]:
-        with open(log, errors="replace") as f:
-            for line in f:
-                m = BLOCK.search(line)
-                if not m:
+        for pc in block_pcs(log):
+            if pc == entry:
+                this_call = set()
+            i = bisect.bisect_right(starts, pc) - 1
+            if i < 0 or pc >= syms[i][0] + syms[i][1] or syms[i][0] in this_call:
+                continue
+            this_call.add(syms[i][0])
+            for name in names_at[syms[i][0]]:
+                if name in skip or name.startswith(("OUTLINED_FUNCTION_", "$")):
                     continue
-                pc = int(m.group(1), 16)
-                if pc == entry:
-                    this_call = set()
-                i = bisect.bisect_right(starts, pc) - 1
-                if i < 0 or pc >= syms[i][0] + syms[i][1] or syms[i][0] in this_call:
-                    continue
-                this_call.add(syms[i][0])
-                for name in names_at[syms[i][0]]:
-                    if name in skip or name.startswith(("OUTLINED_FUNCTION_", "$")):
-                        continue
-                    pattern = HASH.sub("17h*", name)
-                    calls[pattern] = calls.get(pattern, 0) + 1
-                    first.setdefault(pattern, len(first))
+                pattern = HASH.sub("17h*", name)
+                calls[pattern] = calls.get(pattern, 0) + 1
+                first.setdefault(pattern, len(first))
     order = sorted(calls, key=lambda p: (-calls[p], first[p]))
     print("/* Written by tools/hot-text.py from traces of the common calls;")
     print(" * linker.ld puts these functions first in .text. */")
