@@ -9,7 +9,7 @@
 #   CLIENT=$O/bench/oxtee-bench   the cross-compiled client
 #   RESULTS=bench/results.md
 #   ITERATIONS=200         open/invoke/close cycles (pseudo-TA and user TA,
-#                          and context set-ups)
+#                          and ten context set-ups per cycle)
 #   INVOKES=1000           invokes in each one-session loop
 #   TEES="optee oxtee"
 #   SDK_TA_DIR=$O/sdk      the TA SDK's example, signed per TEE: <dir>/<tee>/<uuid>.ta
@@ -73,8 +73,8 @@ esac
 # Client operations, in table order, with their descriptions.
 OPS="ctx_init ctx_final nw_ref open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop rs_open rs_invoke rs_close rs_invoke_loop c_open c_invoke c_close c_invoke_loop rs_shm64k c_shm64k rs_tmp64k c_tmp64k rs_shm4k c_shm4k rs_tmp4k c_tmp4k"
 declare -A OP_DESC=(
-	[ctx_init]="TEEC_InitializeContext"
-	[ctx_final]="TEEC_FinalizeContext"
+	[ctx_init]="TEEC_InitializeContext (normal world only: opens /dev/tee0, no secure call)"
+	[ctx_final]="TEEC_FinalizeContext (normal world only: closes /dev/tee0, no secure call)"
 	[nw_ref]="normal-world reference: fixed CPU loop, no TEE call, after each context sample (the host's speed then)"
 	[open]="TEEC_OpenSession (invoke-tests PTA)"
 	[invoke]="TEEC_InvokeCommand, first on a new session"
@@ -508,7 +508,7 @@ row() {
 		echo "- Firmware: oxtee's EL3 firmware, the same for both TEEs"
 	fi
 	echo "- OP-TEE: Debian optee-os $(manifest version:optee-os); client: libteec2 $(manifest version:libteec2)"
-	echo "- Client: $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and each user TA (os_test, the TA SDK example in Rust and its C twin), $INVOKES memref round trips of each kind; one boot per TEE"
+	echo "- Client: $((ITERATIONS * 10 < 100000 ? ITERATIONS * 10 : 100000)) context set-ups and tear-downs, $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and each user TA (os_test, the TA SDK example in Rust and its C twin), $INVOKES memref round trips of each kind; one boot per TEE"
 	[ "$XTEST_PERF" = 1 ] &&
 		echo "- xtest perf applets (Debian optee-test-qemu $(manifest version:optee-test-qemu), crypto_perf TA) in the same boot, after the client; ratio oxtee/OP-TEE above 1 is faster for MiB/s rows, below 1 for ms/op and µs rows"
 	[ "$XTEST_SUITE" = 1 ] &&

@@ -7,8 +7,9 @@
  *
  * Operations (each timed on its own with CLOCK_MONOTONIC, after a short
  * warm-up that is not counted):
- *   ctx_init      TEEC_InitializeContext (ITERATIONS samples in four batches:
- *                 before, between and after the other loops)
+ *   ctx_init      TEEC_InitializeContext (CTX_PER_ITERATION x ITERATIONS
+ *                 samples, at most MAX_SAMPLES, in four batches: before,
+ *                 between and after the other loops)
  *   ctx_final     TEEC_FinalizeContext (the same)
  *   open          TEEC_OpenSession to the invoke-tests pseudo-TA
  *   invoke        TEEC_InvokeCommand(PTA_INVOKE_TESTS_CMD_PARAMS) on that session
@@ -103,6 +104,12 @@ static const TEEC_UUID hello_c_uuid = {
 #define HELLO_CMD_TOUCH_FIRST_BYTE 21
 #define WARMUP 5
 #define MAX_SAMPLES 100000
+/*
+ * Context samples per ITERATION: a context costs tens of microseconds and no
+ * secure call, so its rows are only as steady as their sample count makes
+ * them.
+ */
+#define CTX_PER_ITERATION 10
 
 static int all_ok = 1;
 
@@ -515,15 +522,17 @@ int main(int argc, char **argv)
 {
 	size_t iters = arg(argc, argv, 1, 200);
 	size_t invokes = arg(argc, argv, 2, 1000);
+	size_t ctx_n = iters * CTX_PER_ITERATION < MAX_SAMPLES ? iters * CTX_PER_ITERATION
+							       : MAX_SAMPLES;
 	size_t cap = iters > invokes ? iters : invokes;
 	double *open_s = calloc(cap, sizeof(double));
 	double *inv_s = calloc(cap, sizeof(double));
 	double *close_s = calloc(cap, sizeof(double));
 	double *cycle_s = calloc(cap, sizeof(double));
 	struct ctx_samples cs = {
-		.init = calloc(iters, sizeof(double)),
-		.fin = calloc(iters, sizeof(double)),
-		.ref = calloc(iters, sizeof(double)),
+		.init = calloc(ctx_n, sizeof(double)),
+		.fin = calloc(ctx_n, sizeof(double)),
+		.ref = calloc(ctx_n, sizeof(double)),
 		.res = TEEC_SUCCESS,
 	};
 	TEEC_Context ctx;
@@ -556,12 +565,12 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			unsupported(ops[i], res, 0);
-		ctx_batch(&cs, iters);
+		ctx_batch(&cs, ctx_n);
 		ctx_report(&cs);
 		printf("BENCH done PARTIAL\n");
 		return 1;
 	}
-	ctx_batch(&cs, ctx_batch_size(iters, 0));
+	ctx_batch(&cs, ctx_batch_size(ctx_n, 0));
 
 	/* Session cycle: open, one invoke, close, each timed. */
 	for (i = 0, n = 0; i < iters + WARMUP; i++) {
@@ -625,17 +634,17 @@ int main(int argc, char **argv)
 			report("invoke_loop", cycle_s, n);
 	}
 
-	ctx_batch(&cs, ctx_batch_size(iters, 1));
+	ctx_batch(&cs, ctx_batch_size(ctx_n, 1));
 	bench_user_ta(&ctx, "ta", &os_test_uuid, os_test_invoke, iters, invokes,
 		      open_s, inv_s, close_s, cycle_s);
 	bench_user_ta(&ctx, "rs", &hello_rs_uuid, hello_invoke, iters, invokes,
 		      open_s, inv_s, close_s, cycle_s);
-	ctx_batch(&cs, ctx_batch_size(iters, 2));
+	ctx_batch(&cs, ctx_batch_size(ctx_n, 2));
 	bench_user_ta(&ctx, "c", &hello_c_uuid, hello_invoke, iters, invokes,
 		      open_s, inv_s, close_s, cycle_s);
 	bench_memrefs(&ctx, "rs", &hello_rs_uuid, invokes, cycle_s);
 	bench_memrefs(&ctx, "c", &hello_c_uuid, invokes, cycle_s);
-	ctx_batch(&cs, ctx_batch_size(iters, 3));
+	ctx_batch(&cs, ctx_batch_size(ctx_n, 3));
 	ctx_report(&cs);
 	TEEC_FinalizeContext(&ctx);
 
