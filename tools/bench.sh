@@ -40,6 +40,8 @@
 #                          firmware, $O/flash-<tee>.img) or tf-a (TF-A + U-Boot,
 #                          $O/tf-a/<tee>/flash.img and $O/tf-a/uboot-env.img);
 #                          per-TEE logs in $O/bench/<tee> or $O/bench/tf-a/<tee>
+#   REPORT_ONLY=0          1: measure nothing, rewrite RESULTS from the last
+#                          run's numbers in $O/bench (date and tree of that run)
 # A TEE that fails to build, boot or answer is reported as n/a; the others
 # are still measured. Exit status: 0 when the OP-TEE half produced numbers.
 set -u
@@ -70,11 +72,15 @@ tf-a) BENCH_DIR=$O/bench/tf-a ;;
 *) echo "bench: FIRMWARE=$FIRMWARE: use oxtee or tf-a" >&2; exit 2 ;;
 esac
 
-# Client operations, in table order, with their descriptions.
-OPS="ctx_init ctx_final nw_ref open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop rs_open rs_invoke rs_close rs_invoke_loop c_open c_invoke c_close c_invoke_loop rs_shm64k c_shm64k rs_tmp64k c_tmp64k rs_shm4k c_shm4k rs_tmp4k c_tmp4k"
+# Client operations, in table order, with their descriptions. The controls
+# run the same normal-world code under both TEEs (no secure call): they get
+# a table of their own, whose ratios show the run's noise.
+CONTROL_OPS="ctx_init ctx_final nw_ref"
+TEE_OPS="open invoke close cycle invoke_loop ta_open ta_invoke ta_close ta_invoke_loop rs_open rs_invoke rs_close rs_invoke_loop c_open c_invoke c_close c_invoke_loop rs_shm64k c_shm64k rs_tmp64k c_tmp64k rs_shm4k c_shm4k rs_tmp4k c_tmp4k"
+OPS="$CONTROL_OPS $TEE_OPS"
 declare -A OP_DESC=(
-	[ctx_init]="TEEC_InitializeContext (normal world only: opens /dev/tee0, no secure call)"
-	[ctx_final]="TEEC_FinalizeContext (normal world only: closes /dev/tee0, no secure call)"
+	[ctx_init]="TEEC_InitializeContext (opens /dev/tee0)"
+	[ctx_final]="TEEC_FinalizeContext (closes /dev/tee0)"
 	[nw_ref]="normal-world reference: fixed CPU loop, no TEE call, after each context sample (the host's speed then)"
 	[open]="TEEC_OpenSession (invoke-tests PTA)"
 	[invoke]="TEEC_InvokeCommand, first on a new session"
@@ -378,13 +384,23 @@ suite() {
 	fi
 }
 
-for tee in $TEES; do
-	measure "$tee"
-done
-if [ "$XTEST_SUITE" = 1 ]; then
+# The run's date and tree, kept with its numbers for REPORT_ONLY.
+RUN_INFO=$BENCH_DIR/run-info.txt
+if [ "${REPORT_ONLY:-0}" = 1 ]; then
+	[ -f "$RUN_INFO" ] || die "$RUN_INFO missing: no earlier run to report"
+else
+	head_rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+	[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && head_rev="$head_rev + local changes"
+	mkdir -p "$BENCH_DIR"
+	printf 'date %s\ntree %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$head_rev" >"$RUN_INFO"
 	for tee in $TEES; do
-		suite "$tee"
+		measure "$tee"
 	done
+	if [ "$XTEST_SUITE" = 1 ]; then
+		for tee in $TEES; do
+			suite "$tee"
+		done
+	fi
 fi
 
 manifest() {
@@ -491,14 +507,12 @@ row() {
 }
 
 {
-	head_rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-	[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && head_rev="$head_rev + local changes"
 	echo "# oxtee vs OP-TEE: benchmark results"
 	echo
 	echo "Written by \`make bench\` (tools/bench.sh); see bench/README.md for what is measured."
 	echo
-	echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "- Tree: $head_rev"
+	echo "- Date: $(value "$RUN_INFO" date)"
+	echo "- Tree: $(value "$RUN_INFO" tree)"
 	echo "- QEMU: $($QEMU --version | head -n1)"
 	echo "- Host CPUs: $(nproc)"
 	echo "- Guest: QEMU virt, secure=on, GICv3, -cpu max, 2 CPUs, 1 GiB; Linux $(manifest kernel-version)"
@@ -525,7 +539,7 @@ row() {
 	fi
 	row "/init reached, host clock (s)" "$(cell optee init_s)" "$(cell oxtee init_s)"
 	row "tee-supplicant ready, host clock (s)" "$(cell optee ready_s)" "$(cell oxtee ready_s)"
-	for op in $OPS; do
+	for op in $TEE_OPS; do
 		for stat in median mean min; do
 			row "${OP_DESC[$op]}: $stat (µs)" "$(cell optee "$op.${stat}_us")" "$(cell oxtee "$op.${stat}_us")"
 		done
@@ -571,6 +585,17 @@ row() {
 		a=$(size_of "$O/bootloader/bl.bin")
 		row "EL3 firmware bl.bin, same for both (bytes)" "${a:-n/a}" "${a:-n/a}"
 	fi
+	echo
+	echo "Normal-world controls: the same code under both TEEs, with no secure call (see bench/README.md,"
+	echo "\"Reading the numbers\"); their ratios are this run's noise between the two boots, not a TEE difference:"
+	echo
+	echo "| control | OP-TEE boot | oxtee boot | ratio |"
+	echo "|---|---:|---:|---:|"
+	for op in $CONTROL_OPS; do
+		for stat in median mean min; do
+			row "${OP_DESC[$op]}: $stat (µs)" "$(cell optee "$op.${stat}_us")" "$(cell oxtee "$op.${stat}_us")"
+		done
+	done
 	echo
 	echo "TA size: the TA SDK's example (ta/examples/hello, Rust, \`cargo xtask build-ta\`) next to its C twin"
 	echo "(bench/hello-c-ta: the same commands, built by OP-TEE's TA dev kit), both signed with the dev kit's key:"
