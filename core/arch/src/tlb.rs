@@ -11,6 +11,11 @@
 //! the invalidation is broadcast to every CPU (inner shareable), which in
 //! QEMU's TCG stops every virtual CPU once per instruction: few pages are
 //! then invalidated one by one, more with one ASID-wide invalidation.
+//!
+//! Range invalidations (FEAT_TLBIRANGE, one instruction for the whole
+//! buffer) are not used: QEMU 7.2 turns a range longer than its TLB's
+//! index span (64 KiB is longer unless the TLB has 4,096 entries) into a
+//! flush of every translation of the regime, the core's own included.
 
 use crate::sysreg;
 
