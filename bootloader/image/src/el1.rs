@@ -2,6 +2,8 @@
 
 use crate::context::El1Regs;
 use crate::sysreg::{read_sysreg, write_sysreg, Features};
+use oxtee_monitor::translation::must_load_ttbr1;
+use oxtee_monitor::World;
 
 /// Captures the current EL1 system registers.
 pub fn save(r: &mut El1Regs, f: &Features) {
@@ -63,12 +65,13 @@ pub fn save_pauth_keys(r: &mut El1Regs, f: &Features) {
     }
 }
 
-/// Loads EL1 system registers from `r`.
+/// Loads EL1 system registers from `r`, the saved state of `world`
+/// (`TTBR1_EL1` only where that world uses it: `must_load_ttbr1`).
 ///
 /// # Safety
 /// Must only be called by EL3 while no lower EL runs on this CPU, right
 /// before resuming the world `r` belongs to.
-pub unsafe fn restore(r: &El1Regs, f: &Features) {
+pub unsafe fn restore(r: &El1Regs, f: &Features, world: World) {
     // SAFETY: the caller guarantees no lower EL is running; these registers only affect lower ELs.
     unsafe {
         write_sysreg!("sctlr_el1", r.sctlr);
@@ -78,7 +81,9 @@ pub unsafe fn restore(r: &El1Regs, f: &Features) {
         write_sysreg!("sp_el1", r.sp_el1);
         write_sysreg!("esr_el1", r.esr);
         write_sysreg!("ttbr0_el1", r.ttbr0);
-        write_sysreg!("ttbr1_el1", r.ttbr1);
+        if must_load_ttbr1(world, r.tcr) {
+            write_sysreg!("ttbr1_el1", r.ttbr1);
+        }
         write_sysreg!("mair_el1", r.mair);
         write_sysreg!("amair_el1", r.amair);
         write_sysreg!("tcr_el1", r.tcr);

@@ -49,7 +49,7 @@ unsafe fn call_hook(cpu: &mut PerCpu, entry: u64, args: [u64; 4]) -> u64 {
 pub fn cold_boot(cpu: &mut PerCpu, entry: u64) {
     cpu.s.el1 = cpu.reset_el1;
     // SAFETY: no lower EL has run on this CPU yet; the secure OS starts from reset EL1 state.
-    unsafe { el1::restore(&cpu.s.el1, features()) };
+    unsafe { el1::restore(&cpu.s.el1, features(), World::Secure) };
     println!("entering secure OS at {:#x}", entry);
     // SAFETY: the secure OS's (reset) EL1 state was just loaded, and the FP registers hold no other world's state yet.
     let vectors = unsafe { call_hook(cpu, entry, [0, 0, DTB_BASE, 0]) };
@@ -77,7 +77,7 @@ pub fn cpu_on(cpu: &mut PerCpu) {
     };
     cpu.s.el1 = cpu.reset_el1;
     // SAFETY: no lower EL runs on this CPU (it waits for CPU_ON); `cpu_on_entry` expects reset EL1 state.
-    unsafe { el1::restore(&cpu.s.el1, features()) };
+    unsafe { el1::restore(&cpu.s.el1, features(), World::Secure) };
     // SAFETY: the secure OS's EL1 state was just loaded; the FP registers hold nothing another world may read.
     let status = unsafe { call_hook(cpu, vectors + vector::CPU_ON, [0; 4]) };
     if status != 0 {

@@ -105,8 +105,13 @@ pub fn clear_fp(ctx: &mut WorldContext) {
 /// world `ctx` belongs to (until then the lower EL's registers are wrong).
 // SAFETY: an `unsafe fn` because of the contract above; only called at EL3 between two lower-EL runs.
 pub unsafe fn load_live(ctx: &WorldContext) {
+    let world = if ctx.scr_el3 & scr::NS != 0 {
+        World::NonSecure
+    } else {
+        World::Secure
+    };
     // SAFETY: the caller guarantees no lower EL runs; `ctx`'s world runs next.
-    unsafe { el1::restore(&ctx.el1, features()) };
+    unsafe { el1::restore(&ctx.el1, features(), world) };
 }
 
 /// After `FIQ_DONE`: like `opteed`, the secure OS's EL1 state is not

@@ -5,6 +5,7 @@
 pub mod psci;
 pub mod route;
 pub mod runloop;
+pub mod translation;
 
 /// The security state an SMC came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
