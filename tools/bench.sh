@@ -522,7 +522,8 @@ row() {
 		echo "- Firmware: oxtee's EL3 firmware, the same for both TEEs"
 	fi
 	echo "- OP-TEE: Debian optee-os $(manifest version:optee-os); client: libteec2 $(manifest version:libteec2)"
-	echo "- Client: $((ITERATIONS * 10 < 100000 ? ITERATIONS * 10 : 100000)) context set-ups and tear-downs, $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and each user TA (os_test, the TA SDK example in Rust and its C twin), $INVOKES memref round trips of each kind; one boot per TEE"
+	ctx_n=$(for t in $TEES; do value "$BENCH_DIR/$t/metrics.txt" ctx_init.n; done | head -n1)
+	echo "- Client: ${ctx_n:-no} context set-ups and tear-downs, $ITERATIONS open/invoke/close cycles, $INVOKES invokes on one session, each for the pseudo-TA and each user TA (os_test, the TA SDK example in Rust and its C twin), $INVOKES memref round trips of each kind; one boot per TEE"
 	[ "$XTEST_PERF" = 1 ] &&
 		echo "- xtest perf applets (Debian optee-test-qemu $(manifest version:optee-test-qemu), crypto_perf TA) in the same boot, after the client; ratio oxtee/OP-TEE above 1 is faster for MiB/s rows, below 1 for ms/op and µs rows"
 	[ "$XTEST_SUITE" = 1 ] &&

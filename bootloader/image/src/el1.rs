@@ -71,6 +71,7 @@ pub fn save_pauth_keys(r: &mut El1Regs, f: &Features) {
 /// # Safety
 /// Must only be called by EL3 while no lower EL runs on this CPU, right
 /// before resuming the world `r` belongs to.
+// SAFETY: an `unsafe fn` because of the contract above; only called at EL3 between two lower-EL runs.
 pub unsafe fn restore(r: &El1Regs, f: &Features, world: World) {
     // SAFETY: the caller guarantees no lower EL is running; these registers only affect lower ELs.
     unsafe {
